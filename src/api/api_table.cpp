@@ -1,0 +1,65 @@
+// Export: the versioned function table.
+#include "guard.hpp"
+
+namespace {
+
+constexpr zlhcs_api_v1 api_v1 = {
+    sizeof(zlhcs_api_v1),
+    1,
+    &zlhcs_version,
+    &zlhcs_init,
+    &zlhcs_backend_path,
+    &zlhcs_free,
+    &zlhcs_last_error,
+    &zlhcs_clear_error,
+    &zlhcs_error_category_of,
+    &zlhcs_error_describe,
+    &zlhcs_operation_wait,
+    &zlhcs_operation_result,
+    &zlhcs_operation_cancel,
+    &zlhcs_operation_close,
+    &zlhcs_system_create_async,
+    &zlhcs_system_create,
+    &zlhcs_system_open,
+    &zlhcs_system_close,
+    &zlhcs_system_id,
+    &zlhcs_system_start_async,
+    &zlhcs_system_start,
+    &zlhcs_system_shutdown_async,
+    &zlhcs_system_shutdown,
+    &zlhcs_system_terminate_async,
+    &zlhcs_system_terminate,
+    &zlhcs_system_crash_async,
+    &zlhcs_system_crash,
+    &zlhcs_system_pause_async,
+    &zlhcs_system_pause,
+    &zlhcs_system_resume_async,
+    &zlhcs_system_resume,
+    &zlhcs_system_save_async,
+    &zlhcs_system_save,
+    &zlhcs_system_properties_async,
+    &zlhcs_system_properties,
+    &zlhcs_system_modify_async,
+    &zlhcs_system_modify,
+    &zlhcs_system_wait_exit,
+    &zlhcs_enumerate_async,
+    &zlhcs_enumerate,
+    &zlhcs_service_properties,
+};
+
+}  // namespace
+
+extern "C" ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_get_api(uint32_t version,
+                                                           const void** out_api) {
+    if (out_api == nullptr) {
+        return zlhcs::core::fail(ZLHCS_E_INVALID_ARGUMENT, "out_api must not be NULL");
+    }
+    *out_api = nullptr;
+    if (version != 1) {
+        return zlhcs::core::fail(ZLHCS_E_NOT_SUPPORTED,
+                                 "ABI version " + std::to_string(version) +
+                                     " is not provided by this zlhcs (it provides 1)");
+    }
+    *out_api = &api_v1;
+    return ZLHCS_S_OK;
+}

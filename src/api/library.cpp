@@ -1,0 +1,80 @@
+// Exports: version, initialisation, memory, errors.
+#include "guard.hpp"
+
+#include "../backend/backend.hpp"
+#include "../core/errors.hpp"
+#include "../core/strings.hpp"
+
+namespace {
+constexpr const char* version_string = "0.1.0";
+}
+
+extern "C" {
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_version(zlhcs_version_info* info) {
+    return zlhcs::api::guarded("zlhcs_version", [&]() -> zlhcs_hresult {
+        if (info == nullptr || info->struct_size < sizeof(zlhcs_version_info)) {
+            return zlhcs::core::fail(ZLHCS_E_INVALID_ARGUMENT,
+                                     "info must not be NULL and info->struct_size must be set");
+        }
+        info->abi_version = ZLHCS_ABI_VERSION;
+        info->major = ZLHCS_VERSION_MAJOR;
+        info->minor = ZLHCS_VERSION_MINOR;
+        info->patch = ZLHCS_VERSION_PATCH;
+        info->version_string = version_string;
+        return ZLHCS_S_OK;
+    });
+}
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_init(const zlhcs_init_options* options) {
+    return zlhcs::api::guarded("zlhcs_init",
+                               [&] { return zlhcs::backend::initialize(options); });
+}
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_backend_path(char** out_path) {
+    return zlhcs::api::guarded("zlhcs_backend_path", [&]() -> zlhcs_hresult {
+        if (out_path == nullptr) {
+            return zlhcs::core::fail(ZLHCS_E_INVALID_ARGUMENT, "out_path must not be NULL");
+        }
+        *out_path = nullptr;
+        const auto* backend = zlhcs::backend::get();
+        if (backend == nullptr) return ZLHCS_E_BACKEND_UNAVAILABLE;
+        *out_path = zlhcs::core::duplicate_for_caller(backend->module_path);
+        return ZLHCS_S_OK;
+    });
+}
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_free(void* memory) {
+    std::free(memory);
+    return ZLHCS_S_OK;
+}
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_last_error(zlhcs_error* error) {
+    return zlhcs::core::last_error(error);
+}
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_clear_error(void) {
+    zlhcs::core::clear_last_error();
+    return ZLHCS_S_OK;
+}
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_error_category_of(zlhcs_hresult code,
+                                                           int32_t* out_category) {
+    if (out_category == nullptr) {
+        return zlhcs::core::fail(ZLHCS_E_INVALID_ARGUMENT, "out_category must not be NULL");
+    }
+    *out_category = zlhcs::core::classify(code);
+    return ZLHCS_S_OK;
+}
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_error_describe(zlhcs_hresult code, char** out_text) {
+    return zlhcs::api::guarded("zlhcs_error_describe", [&]() -> zlhcs_hresult {
+        if (out_text == nullptr) {
+            return zlhcs::core::fail(ZLHCS_E_INVALID_ARGUMENT, "out_text must not be NULL");
+        }
+        *out_text = zlhcs::core::duplicate_for_caller(zlhcs::core::describe(code));
+        return ZLHCS_S_OK;
+    });
+}
+
+}  // extern "C"

@@ -1,0 +1,62 @@
+// Exports: operations.
+#include "guard.hpp"
+
+#include "../core/registry.hpp"
+
+namespace {
+
+using zlhcs::core::fail;
+
+std::shared_ptr<zlhcs::core::operation_object> find_operation(zlhcs_operation handle) {
+    return zlhcs::core::operations().find(handle);
+}
+
+zlhcs_hresult invalid_operation(zlhcs_operation handle) {
+    return fail(ZLHCS_E_INVALID_HANDLE,
+                "operation handle " + std::to_string(handle) +
+                    " is not a live operation (closed, stale, or not an operation)");
+}
+
+}  // namespace
+
+extern "C" {
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_wait(zlhcs_operation operation,
+                                                        uint32_t timeout_ms,
+                                                        char** out_document) {
+    return zlhcs::api::guarded("zlhcs_operation_wait", [&]() -> zlhcs_hresult {
+        if (out_document != nullptr) *out_document = nullptr;
+        auto object = find_operation(operation);
+        if (object == nullptr) return invalid_operation(operation);
+        return object->wait(timeout_ms, ZLHCS_HCS_E_OPERATION_TIMEOUT, out_document);
+    });
+}
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_result(zlhcs_operation operation,
+                                                          char** out_document) {
+    return zlhcs::api::guarded("zlhcs_operation_result", [&]() -> zlhcs_hresult {
+        if (out_document != nullptr) *out_document = nullptr;
+        auto object = find_operation(operation);
+        if (object == nullptr) return invalid_operation(operation);
+        return object->wait(0, ZLHCS_HCS_E_OPERATION_PENDING, out_document);
+    });
+}
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_cancel(zlhcs_operation operation) {
+    return zlhcs::api::guarded("zlhcs_operation_cancel", [&]() -> zlhcs_hresult {
+        auto object = find_operation(operation);
+        if (object == nullptr) return invalid_operation(operation);
+        return object->cancel();
+    });
+}
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_close(zlhcs_operation operation) {
+    return zlhcs::api::guarded("zlhcs_operation_close", [&]() -> zlhcs_hresult {
+        auto object = zlhcs::core::operations().remove(operation);
+        if (object == nullptr) return invalid_operation(operation);
+        object->close();
+        return ZLHCS_S_OK;
+    });
+}
+
+}  // extern "C"

@@ -1,0 +1,42 @@
+// The backend table: one function pointer per HCS entry point, resolved one by one from the
+// loaded backend module (computecore.dll from System32, or an explicitly chosen library such
+// as hcsim). A missing entry point stays NULL and calling it yields ZLHCS_E_NOT_SUPPORTED
+// naming the function: newer entry points are absent on older hosts.
+#pragma once
+
+#include "hcs_entry_points.h"
+
+#include <zlhcs/zlhcs.h>
+
+#include <string>
+
+namespace zlhcs::backend {
+
+struct table {
+#define ZLHCS_BACKEND_MEMBER(ret, name, params) ret(WINAPI* name) params = nullptr;
+    HCS_ENTRY_POINTS(ZLHCS_BACKEND_MEMBER)
+#undef ZLHCS_BACKEND_MEMBER
+
+    /// Frees a string HCS returned (LocalFree on Windows; the backend's LocalFree elsewhere).
+    void free_string(void* text) const noexcept;
+
+    /// Absolute path of the loaded module, UTF-8.
+    std::string module_path;
+    zlhcs_backend_kind kind = ZLHCS_BACKEND_DEFAULT;
+    std::string requested_path;
+
+#ifndef _WIN32
+    void*(WINAPI* local_free)(void*) = nullptr;
+#endif
+};
+
+/// Loads the backend the options ask for (NULL: default) unless one is loaded already.
+/// Returns S_OK on first load, S_FALSE if the same backend was already loaded; failures are
+/// recorded as the thread's last error.
+zlhcs_hresult initialize(const zlhcs_init_options* options) noexcept;
+
+/// The loaded backend, loading the default one on first use. Returns nullptr (with the last
+/// error set) if it cannot be loaded.
+const table* get() noexcept;
+
+}  // namespace zlhcs::backend

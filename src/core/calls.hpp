@@ -1,0 +1,93 @@
+// Running HCS calls that take an operation, in their async and synchronous forms.
+#pragma once
+
+#include "errors.hpp"
+#include "operation.hpp"
+#include "registry.hpp"
+
+#include <memory>
+#include <utility>
+
+namespace zlhcs::core {
+
+/// Fails with ZLHCS_E_NOT_SUPPORTED naming `name` when the backend lacks the entry point.
+template <typename Fn>
+zlhcs_hresult require(Fn* entry_point, const char* name) {
+    if (entry_point != nullptr) return ZLHCS_S_OK;
+    return fail(ZLHCS_E_NOT_SUPPORTED,
+                std::string("the HCS backend does not provide ") + name +
+                    " (it needs a newer Windows, or the backend library lacks it)",
+                name);
+}
+
+struct started_operation {
+    std::shared_ptr<operation_object> object;
+    zlhcs_operation handle = 0;  // 0 for an unpublished (synchronous) operation
+};
+
+/// Creates an operation, publishes it as a handle when `publish` (so its callback can name
+/// it), and runs `start(HCS_OPERATION) -> HRESULT`. If HCS refuses to start, everything is
+/// undone and the callback will never run.
+template <typename Start>
+zlhcs_hresult start_operation(const backend::table& backend, const char* function,
+                              zlhcs_operation_callback callback, void* context,
+                              std::shared_ptr<system_object> system, bool publish,
+                              Start&& start, started_operation& out) {
+    auto object = std::make_shared<operation_object>(backend, function, callback, context,
+                                                      std::move(system));
+    if (const zlhcs_hresult hr = object->create_hcs_operation(); hr < 0) return hr;
+    zlhcs_operation handle = 0;
+    if (publish) {
+        handle = operations().insert(object);
+        object->set_handle(handle);
+    }
+    const HRESULT hr = start(object->hcs_operation());
+    if (hr < 0) {
+        if (publish) operations().remove(handle);
+        object->close();
+        object->abandon();
+        return fail_hcs(hr, function, {});
+    }
+    out.object = std::move(object);
+    out.handle = handle;
+    return ZLHCS_S_OK;
+}
+
+/// Waits for an unpublished operation; on timeout cancels it and reports the timeout.
+zlhcs_hresult finish_sync(operation_object& operation, std::uint32_t timeout_ms,
+                          char** out_document);
+
+/// Async form: publishes the operation and returns its handle.
+template <typename Start>
+zlhcs_hresult run_async(const backend::table& backend, const char* function,
+                        zlhcs_operation_callback callback, void* context,
+                        std::shared_ptr<system_object> system, zlhcs_operation* out_operation,
+                        Start&& start) {
+    if (out_operation == nullptr) {
+        return fail(ZLHCS_E_INVALID_ARGUMENT, "out_operation must not be NULL");
+    }
+    *out_operation = 0;
+    started_operation started;
+    const zlhcs_hresult hr = start_operation(backend, function, callback, context,
+                                             std::move(system), true,
+                                             std::forward<Start>(start), started);
+    if (hr < 0) return hr;
+    *out_operation = started.handle;
+    return ZLHCS_S_OK;
+}
+
+/// Synchronous form: runs and waits up to timeout_ms.
+template <typename Start>
+zlhcs_hresult run_sync(const backend::table& backend, const char* function,
+                       std::shared_ptr<system_object> system, std::uint32_t timeout_ms,
+                       char** out_document, Start&& start) {
+    if (out_document != nullptr) *out_document = nullptr;
+    started_operation started;
+    const zlhcs_hresult hr = start_operation(backend, function, nullptr, nullptr,
+                                             std::move(system), false,
+                                             std::forward<Start>(start), started);
+    if (hr < 0) return hr;
+    return finish_sync(*started.object, timeout_ms, out_document);
+}
+
+}  // namespace zlhcs::core

@@ -1,0 +1,188 @@
+#include "errors.hpp"
+
+#include <rapidjson/document.h>
+
+#include <cstdio>
+#include <cstring>
+#include <utility>
+
+namespace zlhcs::core {
+namespace {
+
+struct code_info {
+    std::uint32_t code;
+    zlhcs_error_category category;
+    const char* text;
+};
+
+// HCSHResult.md, plus zlhcs's own codes and the Win32 codes HCS commonly returns.
+constexpr code_info known_codes[] = {
+    {0x80370100u, ZLHCS_CATEGORY_OTHER, "The virtual machine or container exited unexpectedly while starting"},
+    {0x80370101u, ZLHCS_CATEGORY_NOT_SUPPORTED, "The container operating system does not match the host operating system"},
+    {0x80370102u, ZLHCS_CATEGORY_NOT_SUPPORTED, "The virtual machine could not be started because a required feature is not installed"},
+    {0x80370105u, ZLHCS_CATEGORY_INVALID_STATE, "The requested virtual machine or container operation is not valid in the current state"},
+    {0x80370106u, ZLHCS_CATEGORY_OTHER, "The virtual machine or container exited unexpectedly"},
+    {0x80370107u, ZLHCS_CATEGORY_OTHER, "The virtual machine or container was forcefully exited"},
+    {0x80370108u, ZLHCS_CATEGORY_SERVICE_UNAVAILABLE, "A connection could not be established with the container or virtual machine"},
+    {0x80370109u, ZLHCS_CATEGORY_TIMEOUT, "The operation timed out because a response was not received from the virtual machine or container"},
+    {0x8037010Au, ZLHCS_CATEGORY_SERVICE_UNAVAILABLE, "The connection with the virtual machine or container was closed"},
+    {0x8037010Bu, ZLHCS_CATEGORY_OTHER, "An unknown internal message was received by the virtual machine or container"},
+    {0x8037010Cu, ZLHCS_CATEGORY_NOT_SUPPORTED, "The virtual machine or container does not support an available version of the communication protocol with the host"},
+    {0x8037010Du, ZLHCS_CATEGORY_INVALID_JSON, "The virtual machine or container JSON document is invalid"},
+    {0x8037010Eu, ZLHCS_CATEGORY_NOT_FOUND, "A virtual machine or container with the specified identifier does not exist"},
+    {0x8037010Fu, ZLHCS_CATEGORY_ALREADY_EXISTS, "A virtual machine or container with the specified identifier already exists"},
+    {0x80370110u, ZLHCS_CATEGORY_ALREADY_STOPPED, "The virtual machine or container with the specified identifier is not running"},
+    {0x80370111u, ZLHCS_CATEGORY_OTHER, "A communication protocol error has occurred between the virtual machine or container and the host"},
+    {0x80370112u, ZLHCS_CATEGORY_INVALID_ARGUMENT, "The container image contains a layer with an unrecognized format"},
+    {0x80370113u, ZLHCS_CATEGORY_NOT_SUPPORTED, "To use this container image, you must join the Windows Insider Program"},
+    {0x80370114u, ZLHCS_CATEGORY_SERVICE_UNAVAILABLE, "The operation could not be started because a required feature is not installed"},
+    {0x80370115u, ZLHCS_CATEGORY_INVALID_STATE, "The operation has not started"},
+    {0x80370116u, ZLHCS_CATEGORY_INVALID_STATE, "The operation is already running"},
+    {0x80370117u, ZLHCS_CATEGORY_PENDING, "The operation is still running"},
+    {0x80370118u, ZLHCS_CATEGORY_TIMEOUT, "The operation did not complete in time"},
+    {0x80370119u, ZLHCS_CATEGORY_ALREADY_EXISTS, "An event callback has already been registered on this handle"},
+    {0x8037011Au, ZLHCS_CATEGORY_OTHER, "Not enough memory available to return the result of the operation"},
+    {0x8037011Bu, ZLHCS_CATEGORY_ACCESS_DENIED, "Insufficient privileges: only administrators or members of the Hyper-V Administrators group may access virtual machines or containers"},
+    {0x8037011Cu, ZLHCS_CATEGORY_OTHER, "The virtual machine or container reported a critical error and was stopped or restarted"},
+    {0x8037011Du, ZLHCS_CATEGORY_OTHER, "The process information is not available"},
+    {0x8037011Eu, ZLHCS_CATEGORY_SERVICE_UNAVAILABLE, "The host compute system service has disconnected unexpectedly"},
+    {0x8037011Fu, ZLHCS_CATEGORY_ALREADY_STOPPED, "The process has already exited"},
+    {0xA07A0001u, ZLHCS_CATEGORY_INVALID_ARGUMENT, "An argument is invalid"},
+    {0xA07A0002u, ZLHCS_CATEGORY_INVALID_HANDLE, "The handle is closed, stale, forged or of the wrong type"},
+    {0xA07A0003u, ZLHCS_CATEGORY_INVALID_ARGUMENT, "A string is not valid UTF-8"},
+    {0xA07A0004u, ZLHCS_CATEGORY_NOT_SUPPORTED, "The HCS backend does not provide this function"},
+    {0xA07A0005u, ZLHCS_CATEGORY_OTHER, "Out of memory"},
+    {0xA07A0006u, ZLHCS_CATEGORY_INVALID_STATE, "The library's state does not allow this call"},
+    {0xA07A0007u, ZLHCS_CATEGORY_SERVICE_UNAVAILABLE, "The HCS backend could not be loaded"},
+    {0xA07A0008u, ZLHCS_CATEGORY_OTHER, "Internal error in zlhcs"},
+    {0xA07A0009u, ZLHCS_CATEGORY_INVALID_ARGUMENT, "An input exceeds a documented size limit"},
+    {0x80070005u, ZLHCS_CATEGORY_ACCESS_DENIED, "Access is denied"},
+    {0x80070057u, ZLHCS_CATEGORY_INVALID_ARGUMENT, "The parameter is incorrect"},
+    {0x80004003u, ZLHCS_CATEGORY_INVALID_ARGUMENT, "Invalid pointer"},
+    {0x80070006u, ZLHCS_CATEGORY_INVALID_HANDLE, "The handle is invalid"},
+    {0x80004001u, ZLHCS_CATEGORY_NOT_SUPPORTED, "Not implemented"},
+    {0x8007007Fu, ZLHCS_CATEGORY_NOT_SUPPORTED, "The specified procedure could not be found"},
+    {0x80070032u, ZLHCS_CATEGORY_NOT_SUPPORTED, "The request is not supported"},
+    {0x80070002u, ZLHCS_CATEGORY_NOT_FOUND, "The system cannot find the file specified"},
+    {0x80070490u, ZLHCS_CATEGORY_NOT_FOUND, "Element not found"},
+    {0x800704C7u, ZLHCS_CATEGORY_CANCELLED, "The operation was cancelled"},
+    {0x80004004u, ZLHCS_CATEGORY_CANCELLED, "Operation aborted"},
+    {0x800705B4u, ZLHCS_CATEGORY_TIMEOUT, "This operation returned because the timeout period expired"},
+    {0x8000000Au, ZLHCS_CATEGORY_PENDING, "The data necessary to complete this operation is not yet available"},
+    {0x8007000Eu, ZLHCS_CATEGORY_OTHER, "Not enough memory resources are available"},
+    {0x800700B7u, ZLHCS_CATEGORY_ALREADY_EXISTS, "Cannot create a file when that file already exists"},
+    {0x8007139Fu, ZLHCS_CATEGORY_INVALID_STATE, "The group or resource is not in the correct state to perform the requested operation"},
+};
+
+constexpr std::uint32_t hcs_facility_mask = 0x0FFF0000u;
+constexpr std::uint32_t hcs_facility = 0x00370000u;
+constexpr std::uint32_t severity_bit_n = 0x40000000u;
+
+// vmcompute reports some HCS codes with the NT severity bit set (0xC037xxxx); they are the
+// same condition as 0x8037xxxx.
+std::uint32_t normalize(zlhcs_hresult code) noexcept {
+    auto value = static_cast<std::uint32_t>(code);
+    if ((value & hcs_facility_mask) == hcs_facility) value &= ~severity_bit_n;
+    return value;
+}
+
+const code_info* find(zlhcs_hresult code) noexcept {
+    const std::uint32_t value = normalize(code);
+    for (const auto& info : known_codes) {
+        if (info.code == value) return &info;
+    }
+    return nullptr;
+}
+
+struct thread_error {
+    bool set = false;
+    zlhcs_hresult code = 0;
+    std::string message;
+    std::string function;
+    std::string document;
+};
+
+thread_error& this_thread_error() noexcept {
+    thread_local thread_error error;
+    return error;
+}
+
+std::string hex(zlhcs_hresult code) {
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "0x%08X", static_cast<unsigned>(code));
+    return buffer;
+}
+
+// HCS's error documents carry the useful text in ErrorMessage.
+std::string error_message_of(const std::string& document) {
+    if (document.empty()) return {};
+    rapidjson::Document parsed;
+    parsed.Parse<rapidjson::kParseIterativeFlag>(document.c_str(), document.size());
+    if (parsed.HasParseError() || !parsed.IsObject()) return {};
+    const auto member = parsed.FindMember("ErrorMessage");
+    if (member == parsed.MemberEnd() || !member->value.IsString()) return {};
+    return member->value.GetString();
+}
+
+}  // namespace
+
+zlhcs_error_category classify(zlhcs_hresult code) noexcept {
+    if (code >= 0) return ZLHCS_CATEGORY_NONE;
+    const code_info* info = find(code);
+    return info != nullptr ? info->category : ZLHCS_CATEGORY_OTHER;
+}
+
+std::string describe(zlhcs_hresult code) {
+    if (code == 0) return "Success";
+    if (code == 1) return "Success (nothing to do)";
+    if (const code_info* info = find(code)) return info->text;
+    return (code < 0 ? "Unknown failure " : "Unknown success code ") + hex(code);
+}
+
+zlhcs_hresult fail(zlhcs_hresult code, std::string message, std::string function,
+                   std::string document) noexcept {
+    thread_error& error = this_thread_error();
+    error.set = true;
+    error.code = code;
+    error.message = std::move(message);
+    error.function = std::move(function);
+    error.document = std::move(document);
+    return code;
+}
+
+zlhcs_hresult fail_hcs(zlhcs_hresult code, std::string_view function,
+                       std::string document) noexcept {
+    try {
+        std::string message(function);
+        message += " failed with " + hex(code) + ": " + describe(code);
+        const std::string detail = error_message_of(document);
+        if (!detail.empty()) message += " (" + detail + ")";
+        return fail(code, std::move(message), std::string(function), std::move(document));
+    } catch (...) {
+        return fail(code, "HCS call failed (no memory for the detail)");
+    }
+}
+
+zlhcs_hresult last_error(zlhcs_error* out) noexcept {
+    if (out == nullptr || out->struct_size < sizeof(zlhcs_error)) {
+        return ZLHCS_E_INVALID_ARGUMENT;  // deliberately does not overwrite the last error
+    }
+    const thread_error& error = this_thread_error();
+    out->code = error.set ? error.code : 0;
+    out->category = classify(out->code);
+    out->message = error.message.c_str();
+    out->function = error.function.c_str();
+    out->result_document = error.document.c_str();
+    return error.set ? ZLHCS_S_OK : ZLHCS_S_FALSE;
+}
+
+void clear_last_error() noexcept {
+    thread_error& error = this_thread_error();
+    error.set = false;
+    error.code = 0;
+    error.message.clear();
+    error.function.clear();
+    error.document.clear();
+}
+
+}  // namespace zlhcs::core

@@ -1,0 +1,33 @@
+// The error model inside the DLL: classification of HRESULTs, descriptions, and the
+// thread-local last error that zlhcs_last_error() reports.
+#pragma once
+
+#include <zlhcs/zlhcs.h>
+
+#include <string>
+#include <string_view>
+
+namespace zlhcs::core {
+
+/// The category of any HRESULT (HCS's in both severity forms, zlhcs's, common Win32 ones).
+[[nodiscard]] zlhcs_error_category classify(zlhcs_hresult code) noexcept;
+
+/// A short English description of a code ("The operation did not complete in time").
+[[nodiscard]] std::string describe(zlhcs_hresult code);
+
+/// Records a failure as this thread's last error and returns `code`, so that failure paths
+/// read `return fail(code, "...")`. `function` names the HCS entry point involved (or is
+/// empty); `document` is HCS's result document (or empty).
+zlhcs_hresult fail(zlhcs_hresult code, std::string message, std::string function = {},
+                   std::string document = {}) noexcept;
+
+/// Records the failure of an HCS call, building the message from the code's description and,
+/// when the result document has one, HCS's own ErrorMessage.
+zlhcs_hresult fail_hcs(zlhcs_hresult code, std::string_view function,
+                       std::string document) noexcept;
+
+/// Fills the caller's struct from this thread's last error.
+zlhcs_hresult last_error(zlhcs_error* out) noexcept;
+void clear_last_error() noexcept;
+
+}  // namespace zlhcs::core

@@ -1,0 +1,160 @@
+#include "operation.hpp"
+
+#include "errors.hpp"
+#include "strings.hpp"
+
+#include <chrono>
+#include <utility>
+
+namespace zlhcs::core {
+
+operation_object::operation_object(const backend::table& backend, const char* function,
+                                   zlhcs_operation_callback callback, void* context,
+                                   std::shared_ptr<system_object> keep_alive)
+    : backend_(backend),
+      function_(function),
+      callback_(callback),
+      context_(context),
+      keep_alive_(std::move(keep_alive)) {}
+
+operation_object::~operation_object() {
+    if (hcs_operation_ != nullptr && backend_.HcsCloseOperation != nullptr) {
+        backend_.HcsCloseOperation(hcs_operation_);
+    }
+}
+
+zlhcs_hresult operation_object::create_hcs_operation() {
+    if (backend_.HcsCreateOperation == nullptr || backend_.HcsGetOperationResult == nullptr ||
+        backend_.HcsCloseOperation == nullptr) {
+        return fail(ZLHCS_E_NOT_SUPPORTED, "the HCS backend lacks HcsCreateOperation",
+                    "HcsCreateOperation");
+    }
+    // The context owns a strong reference until the completion has run (or abandon()).
+    auto holder = std::make_unique<std::shared_ptr<operation_object>>(shared_from_this());
+    hcs_operation_ = backend_.HcsCreateOperation(holder.get(), &operation_object::on_complete);
+    if (hcs_operation_ == nullptr) {
+        return fail(ZLHCS_E_OUT_OF_MEMORY, "HcsCreateOperation returned no operation",
+                    "HcsCreateOperation");
+    }
+    pending_holder_ = holder.release();  // owned by HCS's context slot from now on
+    return ZLHCS_S_OK;
+}
+
+void operation_object::abandon() noexcept {
+    // Closing the HCS operation guarantees no completion callback; then the context's strong
+    // reference is ours to drop.
+    HCS_OPERATION operation = std::exchange(hcs_operation_, nullptr);
+    if (operation == nullptr) return;
+    backend_.HcsCloseOperation(operation);
+    delete std::exchange(pending_holder_, nullptr);
+}
+
+void CALLBACK operation_object::on_complete(HCS_OPERATION operation, void* context) {
+    auto* holder = static_cast<std::shared_ptr<operation_object>*>(context);
+    if (holder == nullptr) return;
+    std::shared_ptr<operation_object> self = std::move(*holder);
+    delete holder;
+    if (self == nullptr) return;
+    PWSTR raw_document = nullptr;
+    const HRESULT result = self->backend_.HcsGetOperationResult(operation, &raw_document);
+    std::string document;
+    bool has_document = raw_document != nullptr;
+    try {
+        document = from_wide(raw_document);
+    } catch (...) {
+        has_document = false;  // out of memory: keep the HRESULT, lose the text
+    }
+    self->backend_.free_string(raw_document);
+    self->complete(result, std::move(document), has_document);
+    // `self` may be the last reference: the HCS operation is then closed right here, inside
+    // its own completion callback, which HCS allows.
+}
+
+void operation_object::complete(zlhcs_hresult result, std::string document,
+                                bool has_document) noexcept {
+    bool call = false;
+    {
+        std::lock_guard lock(mutex_);
+        if (completed_) return;
+        completed_ = true;
+        result_ = result;
+        document_ = std::move(document);
+        has_document_ = has_document;
+        if (!closed_ && callback_ != nullptr) {
+            call = true;
+            callback_running_ = true;
+            callback_thread_ = std::this_thread::get_id();
+        }
+    }
+    changed_.notify_all();
+    if (!call) return;
+    callback_(handle_, result, context_);
+    {
+        std::lock_guard lock(mutex_);
+        callback_running_ = false;
+    }
+    changed_.notify_all();
+}
+
+zlhcs_hresult operation_object::report(char** out_document) {
+    // Called with the operation complete; copies out under the lock-free invariant that
+    // result_/document_ never change after completion.
+    if (out_document != nullptr) {
+        *out_document = has_document_ ? duplicate_for_caller(document_) : nullptr;
+    }
+    if (result_ < 0) return fail_hcs(result_, function_, document_);
+    return result_;
+}
+
+zlhcs_hresult operation_object::wait(std::uint32_t timeout_ms, zlhcs_hresult pending_code,
+                                     char** out_document) {
+    {
+        std::unique_lock lock(mutex_);
+        auto done = [this] { return completed_; };
+        if (timeout_ms == ZLHCS_INFINITE) {
+            changed_.wait(lock, done);
+        } else if (!changed_.wait_for(lock, std::chrono::milliseconds(timeout_ms), done)) {
+            if (out_document != nullptr) *out_document = nullptr;
+            return fail(pending_code,
+                        std::string(function_) + (pending_code == ZLHCS_HCS_E_OPERATION_PENDING
+                                                      ? ": the operation is still running"
+                                                      : ": the operation did not complete within " +
+                                                            std::to_string(timeout_ms) + " ms"),
+                        function_);
+        }
+    }
+    return report(out_document);
+}
+
+zlhcs_hresult operation_object::cancel() {
+    {
+        std::lock_guard lock(mutex_);
+        if (completed_) return ZLHCS_S_FALSE;
+    }
+    if (backend_.HcsCancelOperation == nullptr) {
+        return fail(ZLHCS_E_NOT_SUPPORTED, "the HCS backend lacks HcsCancelOperation",
+                    "HcsCancelOperation");
+    }
+    const HRESULT hr = backend_.HcsCancelOperation(hcs_operation_);
+    if (hr < 0) {
+        std::lock_guard lock(mutex_);
+        if (completed_) return ZLHCS_S_FALSE;  // it completed while we asked
+        return fail_hcs(hr, "HcsCancelOperation", {});
+    }
+    return ZLHCS_S_OK;
+}
+
+void operation_object::close() noexcept {
+    std::unique_lock lock(mutex_);
+    closed_ = true;
+    if (callback_running_ && callback_thread_ != std::this_thread::get_id()) {
+        changed_.wait(lock, [this] { return !callback_running_; });
+    }
+}
+
+std::string operation_object::document() const {
+    std::lock_guard lock(mutex_);
+    return document_;
+}
+
+}  // namespace zlhcs::core

@@ -1,0 +1,92 @@
+// The operation bridge: one zlhcs operation per HCS_OPERATION.
+//
+// HCS completes an operation on one of its threads by calling the completion callback given to
+// HcsCreateOperation. The bridge fetches the result there, records it once, wakes waiters and
+// calls the caller's callback -- unless the caller closed the operation first. Lifetime: the
+// HCS context holds a strong reference to the state until the completion has run, so a close
+// racing the completion never frees what the completion is using; the HCS_OPERATION is closed
+// when the last reference goes (possibly inside the completion, which HCS allows).
+#pragma once
+
+#include "../backend/backend.hpp"
+
+#include <zlhcs/zlhcs.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+namespace zlhcs::core {
+
+class system_object;
+
+class operation_object : public std::enable_shared_from_this<operation_object> {
+public:
+    /// `function` names the HCS entry point the operation will be passed to (for errors).
+    /// `keep_alive` is kept until the operation is gone (the system the work runs on).
+    operation_object(const backend::table& backend, const char* function,
+                     zlhcs_operation_callback callback, void* context,
+                     std::shared_ptr<system_object> keep_alive);
+    ~operation_object();
+    operation_object(const operation_object&) = delete;
+    operation_object& operator=(const operation_object&) = delete;
+
+    /// Creates the HCS operation, bound to this object. Failure: recorded, returned.
+    zlhcs_hresult create_hcs_operation();
+    [[nodiscard]] HCS_OPERATION hcs_operation() const noexcept { return hcs_operation_; }
+
+    /// The zlhcs handle, set once the object is in the handle table.
+    void set_handle(zlhcs_operation handle) noexcept { handle_ = handle; }
+
+    /// The HCS call refused to start the operation: HCS will never complete it.
+    void abandon() noexcept;
+
+    /// Waits (timeout_ms, or ZLHCS_INFINITE). Returns the operation's HRESULT, or
+    /// HCS_E_OPERATION_TIMEOUT (pending_code when timeout_ms is 0 and it is running).
+    zlhcs_hresult wait(std::uint32_t timeout_ms, zlhcs_hresult pending_code, char** out_document);
+
+    /// ZLHCS_S_OK if cancellation was requested, ZLHCS_S_FALSE if already complete.
+    zlhcs_hresult cancel();
+
+    /// No callback after this returns (unless called from inside the callback itself).
+    void close() noexcept;
+
+    [[nodiscard]] bool is_complete() const {
+        std::lock_guard lock(mutex_);
+        return completed_;
+    }
+    [[nodiscard]] const char* function() const noexcept { return function_; }
+
+    /// Result document of a completed operation (empty if none).
+    [[nodiscard]] std::string document() const;
+
+private:
+    static void CALLBACK on_complete(HCS_OPERATION operation, void* context);
+    void complete(zlhcs_hresult result, std::string document, bool has_document) noexcept;
+    zlhcs_hresult report(char** out_document);
+
+    const backend::table& backend_;
+    const char* function_;
+    const zlhcs_operation_callback callback_;
+    void* const context_;
+    std::shared_ptr<system_object> keep_alive_;
+    HCS_OPERATION hcs_operation_ = nullptr;
+    std::shared_ptr<operation_object>* pending_holder_ = nullptr;  // HCS's context until completion
+    zlhcs_operation handle_ = 0;
+
+    mutable std::mutex mutex_;
+    std::condition_variable changed_;
+    bool completed_ = false;
+    bool closed_ = false;
+    bool callback_running_ = false;
+    std::thread::id callback_thread_;
+    zlhcs_hresult result_ = ZLHCS_HCS_E_OPERATION_PENDING;
+    std::string document_;
+    bool has_document_ = false;
+};
+
+}  // namespace zlhcs::core

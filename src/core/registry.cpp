@@ -1,0 +1,17 @@
+#include "registry.hpp"
+
+namespace zlhcs::core {
+
+// Intentionally leaked: HCS threads may complete operations while the process exits, after
+// static destructors would have run.
+system_table& systems() noexcept {
+    static auto* table = new system_table();
+    return *table;
+}
+
+operation_table& operations() noexcept {
+    static auto* table = new operation_table();
+    return *table;
+}
+
+}  // namespace zlhcs::core

@@ -1,0 +1,16 @@
+// The process-wide handle tables.
+#pragma once
+
+#include "handle_table.hpp"
+#include "operation.hpp"
+#include "system.hpp"
+
+namespace zlhcs::core {
+
+using system_table = handle_table<system_object, handle_kind::system>;
+using operation_table = handle_table<operation_object, handle_kind::operation>;
+
+system_table& systems() noexcept;
+operation_table& operations() noexcept;
+
+}  // namespace zlhcs::core

@@ -1,0 +1,32 @@
+// A compute system handle: owns one HCS_SYSTEM, closed when the last reference goes (the
+// zlhcs handle, or an operation still running on the system).
+#pragma once
+
+#include "../backend/backend.hpp"
+
+#include <string>
+
+namespace zlhcs::core {
+
+class system_object {
+public:
+    system_object(const backend::table& backend, HCS_SYSTEM system, std::string id)
+        : backend_(backend), system_(system), id_(std::move(id)) {}
+    ~system_object() {
+        if (system_ != nullptr && backend_.HcsCloseComputeSystem != nullptr) {
+            backend_.HcsCloseComputeSystem(system_);
+        }
+    }
+    system_object(const system_object&) = delete;
+    system_object& operator=(const system_object&) = delete;
+
+    [[nodiscard]] HCS_SYSTEM hcs_system() const noexcept { return system_; }
+    [[nodiscard]] const std::string& id() const noexcept { return id_; }
+
+private:
+    const backend::table& backend_;
+    HCS_SYSTEM system_;
+    std::string id_;
+};
+
+}  // namespace zlhcs::core
