@@ -73,9 +73,14 @@ void CALLBACK operation_object::on_complete(HCS_OPERATION operation, void* conte
 void operation_object::complete(zlhcs_hresult result, std::string document,
                                 bool has_document) noexcept {
     bool call = false;
+    // The system stays open while work runs on it; once done, the operation no longer holds it
+    // (so a system with ShouldTerminateOnLastHandleClosed ends when its handles are closed,
+    // even if completed operations are still open). Released after the callback, unlocked.
+    std::shared_ptr<system_object> release_after;
     {
         std::lock_guard lock(mutex_);
         if (completed_) return;
+        release_after = std::move(keep_alive_);
         completed_ = true;
         result_ = result;
         document_ = std::move(document);
@@ -152,9 +157,5 @@ void operation_object::close() noexcept {
     }
 }
 
-std::string operation_object::document() const {
-    std::lock_guard lock(mutex_);
-    return document_;
-}
 
 }  // namespace zlhcs::core

@@ -61,9 +61,6 @@ public:
     }
     [[nodiscard]] const char* function() const noexcept { return function_; }
 
-    /// Result document of a completed operation (empty if none).
-    [[nodiscard]] std::string document() const;
-
 private:
     static void CALLBACK on_complete(HCS_OPERATION operation, void* context);
     void complete(zlhcs_hresult result, std::string document, bool has_document) noexcept;
