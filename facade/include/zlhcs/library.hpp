@@ -1,0 +1,69 @@
+// zlhcs C++ facade - the library: version, backend choice.
+#pragma once
+
+#include <zlhcs/config.hpp>
+#include <zlhcs/error.hpp>
+#include <zlhcs/memory.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace zlhcs {
+
+/// The version of the loaded zlhcs library.
+struct version_info {
+    std::uint32_t abi_version = 0;  ///< the DLL's ABI version (compare with ZLHCS_ABI_VERSION)
+    std::uint32_t major = 0;
+    std::uint32_t minor = 0;
+    std::uint32_t patch = 0;
+    std::string text;  ///< e.g. "0.1.0"
+};
+
+/// The version of the loaded library (not of these headers: ZLHCS_VERSION_* are those).
+[[nodiscard]] inline version_info library_version() {
+    zlhcs_version_info info{};
+    info.struct_size = sizeof info;
+    check(zlhcs_version(&info), "zlhcs_version");
+    version_info result;
+    result.abi_version = info.abi_version;
+    result.major = info.major;
+    result.minor = info.minor;
+    result.patch = info.patch;
+    if (info.version_string != nullptr) result.text = info.version_string;
+    return result;
+}
+
+/// Which HCS implementation zlhcs drives (zlhcs_backend_kind).
+enum class backend_kind : std::uint32_t {
+    /// Windows: computecore.dll from System32. Elsewhere: hcsim, the built-in simulator.
+    default_backend = ZLHCS_BACKEND_DEFAULT,
+    /// The library at init_options::backend_path (an absolute path).
+    path = ZLHCS_BACKEND_PATH,
+};
+
+struct init_options {
+    backend_kind backend = backend_kind::default_backend;
+    std::string backend_path;  ///< UTF-8 absolute path; only with backend_kind::path
+};
+
+/// Chooses and loads the backend (optional: the first zlhcs call otherwise loads the
+/// default one). Returns true if this call initialised the library, false if it already
+/// was with the same options. Throws errc::invalid_state if it was initialised with other
+/// options (a process's backend is chosen once), errc::invalid_argument for a relative or
+/// missing path, errc::service_unavailable / other if the backend does not load.
+inline bool initialize(const init_options& options = {}) {
+    zlhcs_init_options native{};
+    native.struct_size = sizeof native;
+    native.backend = static_cast<std::uint32_t>(options.backend);
+    native.backend_path = options.backend == backend_kind::path ? options.backend_path.c_str() : nullptr;
+    return check(zlhcs_init(&native), "zlhcs_init") == ZLHCS_S_OK;
+}
+
+/// The absolute path of the loaded backend library (initialises the default one if needed).
+[[nodiscard]] inline std::string backend_path() {
+    out_string path;
+    check(zlhcs_backend_path(path.put()), "zlhcs_backend_path");
+    return path.str();
+}
+
+}  // namespace zlhcs

@@ -1,0 +1,42 @@
+// zlhcs C++ facade - host-wide queries: enumerate compute systems, service properties.
+#pragma once
+
+#include <zlhcs/config.hpp>
+#include <zlhcs/error.hpp>
+#include <zlhcs/memory.hpp>
+#include <zlhcs/operation.hpp>
+#include <zlhcs/string_arg.hpp>
+#include <zlhcs/timeout.hpp>
+
+#include <chrono>
+#include <string>
+
+namespace zlhcs {
+
+/// The compute systems of the host, as a JSON array of {Id, SystemType, Name, Owner,
+/// RuntimeId, State}. query: an optional SystemQuery, e.g. {"Owners":["me"]}.
+[[nodiscard]] inline std::string enumerate_systems(const string_arg& query = {},
+                                                   std::chrono::milliseconds timeout = infinite) {
+    out_string systems;
+    check(zlhcs_enumerate(query.c_str_or_null(), detail::to_timeout_ms(timeout), systems.put()), "zlhcs_enumerate");
+    return systems.str();
+}
+
+/// Asynchronous form of enumerate_systems(): completes with the JSON array.
+[[nodiscard]] inline async_result enumerate_systems_async(const string_arg& query = {}) {
+    const char* text = query.c_str_or_null();
+    return detail::start_async("zlhcs_enumerate_async",
+                               [text](zlhcs_operation_callback callback, void* context, zlhcs_operation* out) {
+                                   return zlhcs_enumerate_async(text, callback, context, out);
+                               });
+}
+
+/// The service properties (e.g. SupportedSchemaVersions). query: an optional
+/// ServicePropertyQuery such as {"PropertyTypes":["Basic"]}.
+[[nodiscard]] inline std::string service_properties(const string_arg& query = {}) {
+    out_string properties;
+    check(zlhcs_service_properties(query.c_str_or_null(), properties.put()), "zlhcs_service_properties");
+    return properties.str();
+}
+
+}  // namespace zlhcs

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what zlhcs needs to build and test, from Debian 12's packages. Idempotent: it asks
+# apt only when something is missing (and runs apt-get update only then). Runs as root on a
+# fresh Debian 12 that has only git; as another user it uses sudo.
+set -euo pipefail
+
+packages=(
+  cmake ninja-build g++ git python3            # build tools; python3 runs the ABI checks
+  rapidjson-dev libmsgsl-dev                    # header-only dependencies of the library
+  googletest libbenchmark-dev                   # test and benchmark frameworks (gtest from source)
+  g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64
+  mingw-w64-tools                               # the Windows cross build (posix threads)
+  wine wine64                                   # runs the Windows build's tests
+  clang-14                                      # sanitizer and fuzz builds
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "bootstrap: all ${#packages[@]} packages are installed"
+  exit 0
+fi
+
+echo "bootstrap: installing ${missing[*]}"
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "bootstrap: run as root (or install sudo)" >&2; exit 1; }
+  sudo=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -q
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"

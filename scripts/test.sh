@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Builds everything and runs every test suite: the native build (Linux, g++, hcsim built in)
+# and the Windows build (mingw-w64, tests under Wine with hcsim as System32\computecore.dll).
+# Exits non-zero if any step fails. Used by .ci/run.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+jobs=${ZLHCS_JOBS:-2}
+
+bash scripts/bootstrap.sh || exit 1
+
+declare -a summary
+failed=0
+now() { date +%s; }
+step() {  # step <label> <command...>: runs it, records the time and the outcome
+  local label=$1; shift
+  local t0; t0=$(now)
+  echo
+  echo "=== $label: $*"
+  if "$@"; then
+    summary+=("$(printf '%-26s ok      %4ss' "$label" $(( $(now) - t0 )))")
+    return 0
+  fi
+  summary+=("$(printf '%-26s FAILED  %4ss' "$label" $(( $(now) - t0 )))")
+  failed=1
+  return 1
+}
+
+declare -a ctest_summaries
+run_ctest() {  # run_ctest <preset>: runs the suite, keeps its summary lines
+  local preset=$1 log="$root/build/ctest-$1.log" rc
+  ctest --preset "$preset" --output-on-failure -j "$jobs" 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  ctest_summaries+=("[$preset] $(grep -E 'tests passed|No tests were found' "$log" | tail -1)")
+  while IFS= read -r line; do ctest_summaries+=("[$preset]   $line"); done \
+    < <(sed -n '/^The following tests FAILED:/,$p' "$log" | sed '1d' | grep -E '^\s+[0-9]+ - ' || true)
+  return "$rc"
+}
+
+mkdir -p build
+for preset in native windows; do
+  step "configure $preset" cmake --preset "$preset" || continue
+  step "build $preset" cmake --build --preset "$preset" -j "$jobs" || continue
+  step "ctest $preset" run_ctest "$preset"
+done
+
+# A Wine server must not outlive the run (the ctest fixture stops it; this covers aborts).
+if [ -d build/windows/wineprefix ]; then
+  WINEPREFIX="$root/build/windows/wineprefix" wineserver -k >/dev/null 2>&1 || true
+fi
+
+echo
+echo "=== summary"
+printf '%s\n' "${summary[@]}"
+printf '%s\n' "${ctest_summaries[@]}"
+if [ "$failed" -ne 0 ]; then
+  echo "FAILED"
+  exit 1
+fi
+echo "all builds and test suites passed"

@@ -1,0 +1,135 @@
+// The test control surface (hcsim_control.h): fault injection, latency, service disconnect,
+// live object counts, reset.
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <string_view>
+
+#include "json.h"
+#include "state.h"
+#include "result_strings.h"
+
+namespace hcsim {
+namespace {
+
+#define HCSIM_ENTRY_NAME(ret, name, params) #name,
+constexpr std::array entry_point_names = {HCS_ENTRY_POINTS(HCSIM_ENTRY_NAME)};
+#undef HCSIM_ENTRY_NAME
+
+bool known_entry_point(std::string_view name) {
+    return std::find(entry_point_names.begin(), entry_point_names.end(), name) !=
+           entry_point_names.end();
+}
+
+// Entry points that return nothing cannot show a failure.
+bool can_fail(std::string_view name) {
+    return name != "HcsCloseOperation" && name != "HcsCloseComputeSystem";
+}
+
+}  // namespace
+
+std::optional<Fault> take_fault_locked(State& s, const char* function) {
+    if (s.faults.empty()) return std::nullopt;
+    const auto it = s.faults.find(std::string_view(function));
+    if (it == s.faults.end()) return std::nullopt;
+    Fault fault = it->second;
+    if (--it->second.count == 0) s.faults.erase(it);
+    return fault;
+}
+
+uint32_t latency_locked(const State& s, const char* function) {
+    uint32_t latency = s.global_latency_ms;
+    const auto it = s.latencies.find(std::string_view(function));
+    if (it != s.latencies.end()) latency = std::max(latency, it->second);
+    return latency;
+}
+
+}  // namespace hcsim
+
+using namespace hcsim;
+
+extern "C" {
+
+HCSIM_API HRESULT WINAPI HcsimReset(void) {
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    for (auto& [key, system] : s.registry) system->registered = false;
+    s.registry.clear();
+    s.faults.clear();
+    s.latencies.clear();
+    s.global_latency_ms = 0;
+    s.disconnected = false;
+    s.changed.notify_all();
+    return S_OK;
+}
+
+HCSIM_API HRESULT WINAPI HcsimFailNextCalls(const char* function, uint32_t count, HRESULT failure,
+                                            uint32_t mode) {
+    if (function == nullptr || !known_entry_point(function) || !can_fail(function)) {
+        return E_INVALIDARG;
+    }
+    if (mode != HCSIM_FAULT_IMMEDIATE && mode != HCSIM_FAULT_ASYNC) return E_INVALIDARG;
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    if (count == 0) {
+        s.faults.erase(std::string(function));
+        return S_OK;
+    }
+    if (SUCCEEDED(failure)) return E_INVALIDARG;
+    s.faults[std::string(function)] = Fault{count, failure, mode};
+    return S_OK;
+}
+
+HCSIM_API HRESULT WINAPI HcsimSetLatency(const char* function, uint32_t milliseconds) {
+    if (function != nullptr && !known_entry_point(function)) return E_INVALIDARG;
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    if (function == nullptr) {
+        s.global_latency_ms = milliseconds;
+    } else if (milliseconds == 0) {
+        s.latencies.erase(std::string(function));
+    } else {
+        s.latencies[std::string(function)] = milliseconds;
+    }
+    return S_OK;
+}
+
+HCSIM_API HRESULT WINAPI HcsimSetServiceDisconnected(uint32_t disconnected) {
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    if (disconnected == 0) {
+        s.disconnected = false;
+        return S_OK;
+    }
+    if (s.disconnected) return S_OK;
+    s.disconnected = true;
+    for (auto& [value, op] : s.operations) {
+        abort_operation_locked(s, op, HCS_E_SERVICE_DISCONNECT, "The compute service disconnected.");
+    }
+    std::vector<PendingEvent> events;
+    for (auto& [value, handle] : s.system_handles) {
+        if (!handle->callback_set) continue;
+        PendingEvent event;
+        event.handle = handle;
+        event.type = HcsEventServiceDisconnect;
+        events.push_back(std::move(event));
+    }
+    post_events_locked(s, std::move(events));
+    s.changed.notify_all();
+    return S_OK;
+}
+
+HCSIM_API HRESULT WINAPI HcsimGetLiveObjects(hcsim_live_objects* counts) {
+    if (counts == nullptr || counts->struct_size < sizeof(hcsim_live_objects)) return E_INVALIDARG;
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    counts->operations = static_cast<uint32_t>(s.operations.size());
+    counts->system_handles = static_cast<uint32_t>(s.system_handles.size());
+    counts->systems = static_cast<uint32_t>(s.registry.size());
+    counts->process_handles = 0;
+    counts->pending_completions = static_cast<uint32_t>(s.queue.size()) + s.running_tasks;
+    counts->strings = live_result_strings();
+    return S_OK;
+}
+
+}  // extern "C"

@@ -1,0 +1,170 @@
+// HcsEnumerateComputeSystems (SystemQuery) and HcsGetServiceProperties (ServiceProperties).
+#include <algorithm>
+#include <string_view>
+
+#include "json.h"
+#include "state.h"
+#include "result_strings.h"
+#include "system_call.h"
+
+namespace hcsim {
+namespace {
+
+constexpr unsigned max_schema_minor = 6;  // schema 2.0 ... 2.6
+
+struct SystemQuery {
+    std::string error;
+    std::shared_ptr<rapidjson::Document> document;
+};
+
+SystemQuery parse_system_query(PCWSTR text) {
+    SystemQuery query;
+    if (is_blank(text)) return query;
+    ParsedJson parsed = parse_json(text);
+    if (FAILED(parsed.result)) {
+        query.error = parsed.error;
+        return query;
+    }
+    const auto& doc = *parsed.document;
+    if (!doc.IsObject()) {
+        query.error = "the query must be a JSON object";
+        return query;
+    }
+    for (const char* name : {"Ids", "Names", "Types", "Owners"}) {
+        const auto it = doc.FindMember(name);
+        if (it == doc.MemberEnd()) continue;
+        if (!it->value.IsArray() ||
+            !std::all_of(it->value.Begin(), it->value.End(), [](const rapidjson::Value& v) { return v.IsString(); })) {
+            query.error = std::string(name) + " must be an array of strings";
+            return query;
+        }
+    }
+    query.document = std::move(parsed.document);
+    return query;
+}
+
+// True if the list `name` is absent from the query or holds `value` (case-insensitively
+// when `fold` is set).
+bool matches(const rapidjson::Document& query, const char* name, const std::string& value, bool fold) {
+    const auto it = query.FindMember(name);
+    if (it == query.MemberEnd()) return true;
+    const std::string wanted = fold ? lower_ascii(value) : value;
+    for (const auto& entry : it->value.GetArray()) {
+        const std::string candidate(entry.GetString(), entry.GetStringLength());
+        if ((fold ? lower_ascii(candidate) : candidate) == wanted) return true;
+    }
+    return false;
+}
+
+Outcome enumerate_systems_locked(State& s, const rapidjson::Document* query) {
+    std::vector<const System*> systems;
+    for (const auto& [key, system] : s.registry) systems.push_back(system.get());
+    std::sort(systems.begin(), systems.end(),
+              [](const System* l, const System* r) { return l->sequence < r->sequence; });
+    rapidjson::Document doc(rapidjson::kArrayType);
+    auto& a = doc.GetAllocator();
+    for (const System* system : systems) {
+        if (query != nullptr) {
+            if (!matches(*query, "Ids", system->id, true) || !matches(*query, "Names", system->id, false) ||
+                !matches(*query, "Types", system->is_vm ? "VirtualMachine" : "Container", false) ||
+                !matches(*query, "Owners", system->owner, false)) {
+                continue;
+            }
+        }
+        rapidjson::Value entry(rapidjson::kObjectType);
+        basic_properties(*system, entry, a);
+        doc.PushBack(entry, a);
+    }
+    Outcome outcome;
+    outcome.document = to_json(doc);
+    return outcome;
+}
+
+rapidjson::Value basic_information(rapidjson::Document::AllocatorType& a) {
+    rapidjson::Value versions(rapidjson::kArrayType);
+    for (unsigned minor = 0; minor <= max_schema_minor; ++minor) {
+        rapidjson::Value v(rapidjson::kObjectType);
+        v.AddMember("Major", rapidjson::Value(2u), a);
+        v.AddMember("Minor", rapidjson::Value(minor), a);
+        versions.PushBack(v, a);
+    }
+    rapidjson::Value out(rapidjson::kObjectType);
+    out.AddMember("SupportedSchemaVersions", versions, a);
+    return out;
+}
+
+HRESULT fail_with_document(PWSTR* result, HRESULT hr, const std::string& message) {
+    (void)store_result_string(result, error_document(hr, message, "HcsGetServiceProperties"));
+    return hr;
+}
+
+}  // namespace
+}  // namespace hcsim
+
+using namespace hcsim;
+
+extern "C" {
+
+HRESULT WINAPI HcsEnumerateComputeSystems(PCWSTR query, HCS_OPERATION operation) {
+    static constexpr const char* function = "HcsEnumerateComputeSystems";
+    SystemQuery parsed = parse_system_query(query);
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    SystemCall call;
+    const HRESULT hr = begin_operation_locked(s, function, operation, call);
+    if (FAILED(hr)) return hr;
+    launch_locked(s, function, call, HcsOperationTypeEnumerate,
+                  [parsed = std::move(parsed)](State& st) -> Outcome {
+                      if (!parsed.error.empty()) return failure(HCS_E_INVALID_JSON, parsed.error, function);
+                      return enumerate_systems_locked(st, parsed.document.get());
+                  });
+    return S_OK;
+}
+
+HRESULT WINAPI HcsGetServiceProperties(PCWSTR propertyQuery, PWSTR* result) {
+    if (result == nullptr) return E_POINTER;
+    *result = nullptr;
+    {
+        State& s = state();
+        std::lock_guard lock(s.mutex);
+        if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;
+        if (const auto fault = take_fault_locked(s, "HcsGetServiceProperties")) {
+            return fail_with_document(result, fault->failure, "(injected failure)");
+        }
+    }
+    rapidjson::Document doc(rapidjson::kObjectType);
+    auto& a = doc.GetAllocator();
+    rapidjson::Value properties(rapidjson::kArrayType);
+    if (is_blank(propertyQuery)) {
+        properties.PushBack(basic_information(a), a);
+    } else {
+        const ParsedJson parsed = parse_json(propertyQuery);
+        if (FAILED(parsed.result)) return fail_with_document(result, parsed.result, parsed.error);
+        const auto& query = *parsed.document;
+        if (!query.IsObject()) {
+            return fail_with_document(result, HCS_E_INVALID_JSON, "the query must be a JSON object");
+        }
+        const auto types = query.FindMember("PropertyTypes");
+        if (types != query.MemberEnd()) {
+            if (!types->value.IsArray()) {
+                return fail_with_document(result, HCS_E_INVALID_JSON, "PropertyTypes must be an array");
+            }
+            for (const auto& type : types->value.GetArray()) {
+                if (!type.IsString()) {
+                    return fail_with_document(result, HCS_E_INVALID_JSON, "PropertyTypes must hold strings");
+                }
+                const std::string_view name(type.GetString(), type.GetStringLength());
+                if (name != "Basic") {
+                    return fail_with_document(result, E_INVALIDARG,
+                                              "Unsupported property type \"" + std::string(name) + "\".");
+                }
+                properties.PushBack(basic_information(a), a);
+            }
+        }
+    }
+    doc.AddMember("Properties", properties, a);
+    if (!store_result_string(result, to_json(doc))) return E_OUTOFMEMORY;
+    return S_OK;
+}
+
+}  // extern "C"

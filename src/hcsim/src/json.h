@@ -1,0 +1,47 @@
+// JSON in and out of hcsim: strict, bounded parsing of caller documents and the HCS error
+// document (ResultError) of failed calls.
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "state.h"
+
+namespace hcsim {
+
+/** Deepest nesting accepted in a caller's document (everything below may recurse). */
+constexpr unsigned max_json_depth = 128;
+
+struct ParsedJson {
+    HRESULT result = S_OK;          // S_OK or HCS_E_INVALID_JSON
+    std::string error;              // why, when it failed
+    std::shared_ptr<rapidjson::Document> document;
+};
+
+/** Parses a caller's document given as UTF-16. Fails (HCS_E_INVALID_JSON) on a NULL-free
+ *  but malformed text, invalid UTF-16, more than max_input_units, nesting deeper than
+ *  max_json_depth. */
+ParsedJson parse_json(PCWSTR text);
+ParsedJson parse_json_utf8(std::string_view text);
+
+/** True if `text` is NULL or only whitespace (an absent optional document). */
+bool is_blank(PCWSTR text);
+
+/** Serialises a value to UTF-16 JSON. */
+u16string to_json(const rapidjson::Value& value);
+std::string to_json_utf8(const rapidjson::Value& value);
+
+/** The ResultError document of a failure. */
+u16string error_document(HRESULT failure, std::string_view message, std::string_view source);
+/** A short human-readable text for an HRESULT hcsim produces. */
+std::string describe(HRESULT failure);
+std::string hex(HRESULT value);
+
+/** Outcome of a failure with its error document. */
+Outcome failure(HRESULT failure, std::string_view message, std::string_view source);
+
+}  // namespace hcsim

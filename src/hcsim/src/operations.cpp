@@ -1,0 +1,302 @@
+// HCS_OPERATION: creation, single use, completion on workers, wait, cancel, close.
+#include <gsl/gsl>
+
+#include "json.h"
+#include "state.h"
+#include "result_strings.h"
+
+namespace hcsim {
+namespace {
+
+HCS_OPERATION as_handle(uintptr_t value) { return reinterpret_cast<HCS_OPERATION>(value); }
+
+bool has_option(HCS_EVENT_OPTIONS options, HCS_EVENT_OPTIONS flag) {
+    return (static_cast<unsigned>(options) & static_cast<unsigned>(flag)) != 0;
+}
+
+// The result of a completed operation, copied out for the caller (lock held).
+HRESULT completed_result_locked(const Operation& op, PWSTR* document) {
+    if (!store_result_string(document, op.document)) return HCS_E_OPERATION_RESULT_ALLOCATION_FAILED;
+    return op.result;
+}
+
+HRESULT wait_result(HCS_OPERATION operation, DWORD timeout_ms, PWSTR* document,
+                    HCS_PROCESS_INFORMATION* process_information, const char* function) {
+    if (document != nullptr) *document = nullptr;
+    if (process_information != nullptr) *process_information = HCS_PROCESS_INFORMATION{};
+    if (operation == nullptr) return E_INVALIDARG;
+    State& s = state();
+    std::unique_lock lock(s.mutex);
+    const auto op = find_operation(s, operation);
+    if (!op) return E_HANDLE;
+    if (const auto fault = take_fault_locked(s, function)) return fault->failure;
+    if (op->phase == Operation::Phase::NotStarted) return HCS_E_OPERATION_NOT_STARTED;
+    const auto done = [&op] { return op->phase == Operation::Phase::Completed; };
+    if (timeout_ms == INFINITE) {
+        s.changed.wait(lock, done);
+    } else if (!s.changed.wait_for(lock, std::chrono::milliseconds(timeout_ms), done)) {
+        return HCS_E_OPERATION_TIMEOUT;
+    }
+    return completed_result_locked(*op, document);
+}
+
+}  // namespace
+
+void start_operation_locked(State& s, const std::shared_ptr<Operation>& op, const char* function,
+                            HCS_OPERATION_TYPE type, uintptr_t system, Work work) {
+    Expects(op->phase == Operation::Phase::NotStarted);
+    op->phase = Operation::Phase::Pending;
+    op->type = type;
+    op->system = system;
+    op->function = function;
+    op->work = std::move(work);
+    auto task = std::make_shared<Task>();
+    task->op = op;
+    op->task = task;
+    schedule_locked(s, task, steady::now() + std::chrono::milliseconds(latency_locked(s, function)));
+}
+
+void abort_operation_locked(State& s, const std::shared_ptr<Operation>& op, HRESULT hr,
+                            const char* why) {
+    if (op->phase != Operation::Phase::Pending || !op->task) return;
+    op->work = [hr, message = std::string(why), source = op->function](State&) {
+        return failure(hr, message, source);
+    };
+    reschedule_locked(s, op->task, steady::now());
+}
+
+void deliver_event(State& s, std::unique_lock<std::mutex>& lock, const PendingEvent& event) {
+    auto& handle = *event.handle;
+    if (handle.closed || !handle.callback_set || handle.callback == nullptr) return;
+    if (event.type == HcsEventOperationCallback &&
+        !has_option(handle.options, HcsEventOptionEnableOperationCallbacks)) {
+        return;
+    }
+    const auto callback = handle.callback;
+    void* const context = const_cast<void*>(handle.context);
+    const auto self = std::this_thread::get_id();
+    handle.gate.threads.push_back(self);
+    lock.unlock();
+    HCS_EVENT data{};
+    data.Type = event.type;
+    data.EventData = event.data ? event.data->c_str() : nullptr;
+    data.Operation = as_handle(event.operation);
+    callback(&data, context);
+    lock.lock();
+    handle.gate.leave(self);
+    s.changed.notify_all();
+}
+
+void run_task(State& s, std::unique_lock<std::mutex>& lock, const std::shared_ptr<Task>& task) {
+    std::vector<PendingEvent> events = std::move(task->events);
+    const std::shared_ptr<Operation> op = task->op;
+    bool completed_now = false;
+    if (op) {
+        op->task.reset();
+        if (op->phase == Operation::Phase::Pending) {
+            Outcome outcome;
+            try {
+                outcome = op->work ? op->work(s) : Outcome{};
+            } catch (const std::exception& e) {
+                outcome = failure(E_OUTOFMEMORY, e.what(), op->function);
+            }
+            op->work = nullptr;
+            op->phase = Operation::Phase::Completed;
+            op->result = outcome.result;
+            op->document = std::move(outcome.document);
+            for (auto& event : outcome.events) events.push_back(std::move(event));
+            if (op->notify) {
+                PendingEvent notice;
+                notice.handle = std::move(op->notify);
+                notice.type = HcsEventOperationCallback;
+                notice.operation = op->value;
+                events.push_back(std::move(notice));
+                op->notify.reset();
+            }
+            completed_now = true;
+            s.changed.notify_all();
+        }
+    }
+    for (const auto& event : events) deliver_event(s, lock, event);
+    if (completed_now && !op->closed && op->callback != nullptr) {
+        const auto callback = op->callback;
+        void* const context = const_cast<void*>(op->context);
+        const auto self = std::this_thread::get_id();
+        op->gate.threads.push_back(self);
+        lock.unlock();
+        callback(as_handle(op->value), context);
+        lock.lock();
+        op->gate.leave(self);
+        s.changed.notify_all();
+    }
+}
+
+}  // namespace hcsim
+
+using namespace hcsim;
+
+extern "C" {
+
+HCS_OPERATION WINAPI HcsCreateOperation(const void* context, HCS_OPERATION_COMPLETION callback) {
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    if (take_fault_locked(s, "HcsCreateOperation")) return nullptr;
+    try {
+        auto op = std::make_shared<Operation>();
+        op->value = s.new_handle_value();
+        op->id = s.next_operation_id++;
+        op->context = context;
+        op->callback = callback;
+        s.operations.emplace(op->value, op);
+        return as_handle(op->value);
+    } catch (const std::bad_alloc&) {
+        return nullptr;
+    }
+}
+
+void WINAPI HcsCloseOperation(HCS_OPERATION operation) {
+    State& s = state();
+    std::unique_lock lock(s.mutex);
+    const auto op = find_operation(s, operation);
+    if (!op) return;
+    s.operations.erase(op->value);
+    op->closed = true;
+    // Closing an operation in progress cancels it (its state change does not happen).
+    abort_operation_locked(s, op, HCSIM_E_CANCELLED, "The operation was closed before it completed.");
+    // No callback after close returns: wait for one running on another thread (not for one
+    // running on this thread: close may be called from inside the callback).
+    const auto self = std::this_thread::get_id();
+    s.changed.wait(lock, [&] { return !op->gate.busy_elsewhere(self); });
+}
+
+void* WINAPI HcsGetOperationContext(HCS_OPERATION operation) {
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    const auto op = find_operation(s, operation);
+    if (!op || take_fault_locked(s, "HcsGetOperationContext")) return nullptr;
+    return const_cast<void*>(op->context);
+}
+
+HRESULT WINAPI HcsSetOperationContext(HCS_OPERATION operation, const void* context) {
+    if (operation == nullptr) return E_INVALIDARG;
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    const auto op = find_operation(s, operation);
+    if (!op) return E_HANDLE;
+    if (const auto fault = take_fault_locked(s, "HcsSetOperationContext")) return fault->failure;
+    op->context = context;
+    return S_OK;
+}
+
+HCS_SYSTEM WINAPI HcsGetComputeSystemFromOperation(HCS_OPERATION operation) {
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    const auto op = find_operation(s, operation);
+    if (!op || op->system == 0 || take_fault_locked(s, "HcsGetComputeSystemFromOperation")) {
+        return nullptr;
+    }
+    // Only a handle that is still open (never a stale value).
+    return s.system_handles.count(op->system) != 0 ? reinterpret_cast<HCS_SYSTEM>(op->system)
+                                                   : nullptr;
+}
+
+HCS_PROCESS WINAPI HcsGetProcessFromOperation(HCS_OPERATION operation) {
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    (void)find_operation(s, operation);
+    (void)take_fault_locked(s, "HcsGetProcessFromOperation");
+    return nullptr;  // hcsim has no process operations yet
+}
+
+HCS_OPERATION_TYPE WINAPI HcsGetOperationType(HCS_OPERATION operation) {
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    const auto op = find_operation(s, operation);
+    if (!op || take_fault_locked(s, "HcsGetOperationType")) return HcsOperationTypeNone;
+    return op->type;
+}
+
+UINT64 WINAPI HcsGetOperationId(HCS_OPERATION operation) {
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    const auto op = find_operation(s, operation);
+    if (!op || take_fault_locked(s, "HcsGetOperationId")) return HCS_INVALID_OPERATION_ID;
+    return op->id;
+}
+
+HRESULT WINAPI HcsGetOperationResult(HCS_OPERATION operation, PWSTR* resultDocument) {
+    if (resultDocument != nullptr) *resultDocument = nullptr;
+    if (operation == nullptr) return E_INVALIDARG;
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    const auto op = find_operation(s, operation);
+    if (!op) return E_HANDLE;
+    if (const auto fault = take_fault_locked(s, "HcsGetOperationResult")) return fault->failure;
+    switch (op->phase) {
+    case Operation::Phase::NotStarted: return HCS_E_OPERATION_NOT_STARTED;
+    case Operation::Phase::Pending: return HCS_E_OPERATION_PENDING;
+    case Operation::Phase::Completed: break;
+    }
+    return completed_result_locked(*op, resultDocument);
+}
+
+HRESULT WINAPI HcsGetOperationResultAndProcessInfo(HCS_OPERATION operation,
+                                                   HCS_PROCESS_INFORMATION* processInformation,
+                                                   PWSTR* resultDocument) {
+    if (processInformation != nullptr) *processInformation = HCS_PROCESS_INFORMATION{};
+    if (resultDocument != nullptr) *resultDocument = nullptr;
+    if (operation == nullptr) return E_INVALIDARG;
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    const auto op = find_operation(s, operation);
+    if (!op) return E_HANDLE;
+    if (const auto fault = take_fault_locked(s, "HcsGetOperationResultAndProcessInfo")) {
+        return fault->failure;
+    }
+    switch (op->phase) {
+    case Operation::Phase::NotStarted: return HCS_E_OPERATION_NOT_STARTED;
+    case Operation::Phase::Pending: return HCS_E_OPERATION_PENDING;
+    case Operation::Phase::Completed: break;
+    }
+    return completed_result_locked(*op, resultDocument);
+}
+
+HRESULT WINAPI HcsWaitForOperationResult(HCS_OPERATION operation, DWORD timeoutMs,
+                                         PWSTR* resultDocument) {
+    return wait_result(operation, timeoutMs, resultDocument, nullptr, "HcsWaitForOperationResult");
+}
+
+HRESULT WINAPI HcsWaitForOperationResultAndProcessInfo(HCS_OPERATION operation, DWORD timeoutMs,
+                                                       HCS_PROCESS_INFORMATION* processInformation,
+                                                       PWSTR* resultDocument) {
+    return wait_result(operation, timeoutMs, resultDocument, processInformation,
+                       "HcsWaitForOperationResultAndProcessInfo");
+}
+
+HRESULT WINAPI HcsSetOperationCallback(HCS_OPERATION operation, const void* context,
+                                       HCS_OPERATION_COMPLETION callback) {
+    if (operation == nullptr || callback == nullptr) return E_INVALIDARG;
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    const auto op = find_operation(s, operation);
+    if (!op) return E_HANDLE;
+    if (const auto fault = take_fault_locked(s, "HcsSetOperationCallback")) return fault->failure;
+    if (op->phase != Operation::Phase::NotStarted) return HCS_E_OPERATION_ALREADY_STARTED;
+    op->context = context;
+    op->callback = callback;
+    return S_OK;
+}
+
+HRESULT WINAPI HcsCancelOperation(HCS_OPERATION operation) {
+    if (operation == nullptr) return E_INVALIDARG;
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    const auto op = find_operation(s, operation);
+    if (!op) return E_HANDLE;
+    if (const auto fault = take_fault_locked(s, "HcsCancelOperation")) return fault->failure;
+    if (op->phase == Operation::Phase::NotStarted) return HCS_E_OPERATION_NOT_STARTED;
+    abort_operation_locked(s, op, HCSIM_E_CANCELLED, "");
+    return S_OK;
+}
+
+}  // extern "C"

@@ -1,0 +1,237 @@
+// hcsim's internal model: operations, compute systems, handles, the completion queue and the
+// test controls, all guarded by ONE mutex (State::mutex).
+//
+// Locking rules (keep them; TSan runs this):
+// - Every field below is read and written with State::mutex held, except where noted.
+// - User code (operation callbacks, event callbacks) is never called with the mutex held.
+// - Handles given to callers are opaque numbers from a never-reused counter, looked up in
+//   the maps below; an unknown, closed or wrong-type handle is never dereferenced.
+#pragma once
+
+#include <rapidjson/document.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "hcsim/hcsim_api.h"
+#include "hcsim/hcsim_control.h"
+#include "zlhcs_common/utf.hpp"
+
+namespace hcsim {
+
+using u16string = zlhcs::common::u16string;
+using u16string_view = zlhcs::common::u16string_view;
+using steady = std::chrono::steady_clock;
+using wall = std::chrono::system_clock;
+
+enum class SystemState { Creating, Created, Running, Paused, Stopped, SavedAsTemplate };
+const char* state_name(SystemState state) noexcept;
+
+struct SimProcess {
+    uint32_t pid = 0;
+    std::string image;
+    wall::time_point created{};
+};
+
+/** One compute system. Owned by the registry and by the handles that refer to it. */
+struct System {
+    std::string id;   // as given (UTF-8)
+    std::string key;  // id lower-cased: the registry key
+    uint64_t sequence = 0;
+    bool is_vm = false;
+    std::string owner;
+    std::string runtime_id;
+    bool terminate_on_last_close = false;
+    rapidjson::Document config;  // the stored configuration document
+
+    SystemState state = SystemState::Creating;
+    bool registered = false;  // reachable by id (create completed, not yet removed)
+    uint32_t open_handles = 0;
+
+    std::string exit_type;  // NotificationType once stopped
+    HRESULT exit_status = S_OK;
+    std::string save_options;  // last HcsSaveComputeSystem options (UTF-8 JSON)
+
+    wall::time_point created_wall{};
+    wall::time_point started_wall{};
+    bool ever_started = false;
+    steady::duration run_accumulated{};  // time spent Running before running_since
+    steady::time_point running_since{};
+    uint64_t memory_peak = 0;
+    std::vector<SimProcess> processes;  // simulated processes (the init process while up)
+    uint32_t next_pid = 4;
+};
+
+/** Threads currently inside a user callback of some object (operation or system handle). */
+struct CallbackGate {
+    std::vector<std::thread::id> threads;
+    bool busy_elsewhere(std::thread::id self) const;
+    void leave(std::thread::id self);
+};
+
+struct SystemHandle {
+    uintptr_t value = 0;
+    std::shared_ptr<System> system;
+    bool closed = false;
+    bool callback_set = false;
+    HCS_EVENT_OPTIONS options = HcsEventOptionNone;
+    const void* context = nullptr;
+    HCS_EVENT_CALLBACK callback = nullptr;
+    CallbackGate gate;
+};
+
+/** An event to deliver to one system handle's callback, outside the lock. */
+struct PendingEvent {
+    std::shared_ptr<SystemHandle> handle;
+    HCS_EVENT_TYPE type = HcsEventInvalid;
+    std::optional<u16string> data;
+    uintptr_t operation = 0;
+};
+
+/** What the work of an operation produced (computed with the lock held). */
+struct Outcome {
+    HRESULT result = S_OK;
+    std::optional<u16string> document;
+    std::vector<PendingEvent> events;
+};
+
+struct State;
+using Work = std::function<Outcome(State&)>;
+
+struct Task;
+
+struct Operation {
+    enum class Phase { NotStarted, Pending, Completed };
+    uintptr_t value = 0;
+    uint64_t id = 0;
+    const void* context = nullptr;
+    HCS_OPERATION_COMPLETION callback = nullptr;
+    Phase phase = Phase::NotStarted;
+    HCS_OPERATION_TYPE type = HcsOperationTypeNone;
+    uintptr_t system = 0;  // the system handle the operation was started on
+    std::string function;  // the entry point that started it
+    HRESULT result = S_OK;
+    std::optional<u16string> document;
+    bool closed = false;
+    CallbackGate gate;
+    Work work;  // cleared once run
+    std::shared_ptr<SystemHandle> notify;  // handle with HcsEventOptionEnableOperationCallbacks
+    std::shared_ptr<Task> task;  // the queued completion while Pending
+};
+
+/** A queued unit of worker work: an operation completion and/or events to deliver. */
+struct Task {
+    std::shared_ptr<Operation> op;
+    std::vector<PendingEvent> events;
+    bool queued = false;
+    std::multimap<steady::time_point, std::shared_ptr<Task>>::iterator where;
+};
+
+struct Fault {
+    uint32_t count = 0;
+    HRESULT failure = E_FAIL;
+    uint32_t mode = HCSIM_FAULT_IMMEDIATE;
+};
+
+struct State {
+    std::mutex mutex;
+    std::condition_variable changed;   // any completion / state change (waiters)
+    std::condition_variable work_cv;   // the worker queue
+
+    uintptr_t next_handle = 0x10000;
+    uint64_t next_operation_id = 1;
+    uint64_t next_system_sequence = 1;
+
+    std::unordered_map<uintptr_t, std::shared_ptr<Operation>> operations;
+    std::unordered_map<uintptr_t, std::shared_ptr<SystemHandle>> system_handles;
+    std::map<std::string, std::shared_ptr<System>> registry;
+
+    // worker pool
+    std::multimap<steady::time_point, std::shared_ptr<Task>> queue;
+    uint32_t workers = 0;
+    uint32_t idle_workers = 0;
+    uint32_t running_tasks = 0;
+
+    // test controls
+    std::map<std::string, Fault, std::less<>> faults;
+    std::map<std::string, uint32_t, std::less<>> latencies;
+    uint32_t global_latency_ms = 0;
+    bool disconnected = false;
+
+    uintptr_t new_handle_value() {
+        next_handle += 0x10;
+        return next_handle;
+    }
+};
+
+/** The one simulator instance (created on first use, intentionally never destroyed: worker
+ *  threads may outlive static destruction). */
+State& state();
+
+// --- lookups (lock held) ---------------------------------------------------------------
+std::shared_ptr<Operation> find_operation(State& s, HCS_OPERATION handle);
+std::shared_ptr<SystemHandle> find_system_handle(State& s, HCS_SYSTEM handle);
+
+// --- worker pool (worker.cpp) ---------------------------------------------------------
+/** Queues a task due at `due` (lock held). */
+void schedule_locked(State& s, const std::shared_ptr<Task>& task, steady::time_point due);
+/** Moves an already queued task to `due` (lock held). */
+void reschedule_locked(State& s, const std::shared_ptr<Task>& task, steady::time_point due);
+/** Queues events for delivery on a worker thread, now (lock held). */
+void post_events_locked(State& s, std::vector<PendingEvent> events);
+
+// --- operations (operations.cpp) ------------------------------------------------------
+/** Starts `op` (lock held, op NotStarted): queues its work after the entry point's latency. */
+void start_operation_locked(State& s, const std::shared_ptr<Operation>& op, const char* function,
+                            HCS_OPERATION_TYPE type, uintptr_t system, Work work);
+/** Replaces a pending operation's work by a failure and makes it complete now. */
+void abort_operation_locked(State& s, const std::shared_ptr<Operation>& op, HRESULT failure,
+                            const char* why);
+/** Delivers events, then runs the operation's completion for a dequeued task. Called by a
+ *  worker with `lock` held; releases it around user callbacks and returns with it held. */
+void run_task(State& s, std::unique_lock<std::mutex>& lock, const std::shared_ptr<Task>& task);
+/** Calls one event callback (lock held on entry and exit, released around the call). */
+void deliver_event(State& s, std::unique_lock<std::mutex>& lock, const PendingEvent& event);
+
+// --- control (control.cpp) ------------------------------------------------------------
+/** True (and the fault's HRESULT/mode) if the next call of `function` must fail (lock held). */
+std::optional<Fault> take_fault_locked(State& s, const char* function);
+uint32_t latency_locked(const State& s, const char* function);
+
+// --- compute systems (systems.cpp) ----------------------------------------------------
+/** Stops a system (lock held): state, clocks, exit info, events to its handles, waiters. */
+void stop_system_locked(State& s, System& system, const char* exit_type, HRESULT status,
+                        std::vector<PendingEvent>& events);
+/** Removes a stopped system without open handles from the registry (lock held). */
+void maybe_unregister_locked(State& s, System& system);
+std::vector<std::shared_ptr<SystemHandle>> handles_of_locked(State& s, const System& system);
+u16string exit_status_document(const System& system);
+
+// --- properties (properties.cpp) ------------------------------------------------------
+Outcome query_properties_locked(State& s, System& system, const rapidjson::Document* query,
+                                const char* function);
+void basic_properties(const System& system, rapidjson::Value& out,
+                      rapidjson::Document::AllocatorType& allocator);
+steady::duration uptime_of(const System& system, steady::time_point now);
+uint64_t memory_size_mb(const System& system);
+
+// --- misc helpers ---------------------------------------------------------------------
+std::string new_guid();
+std::string lower_ascii(std::string_view text);
+std::string iso8601(wall::time_point when);
+/** UTF-16 -> UTF-8 of a caller's NUL-terminated string, bounded. nullopt if invalid
+ *  UTF-16 or longer than the input cap. */
+std::optional<std::string> input_utf8(PCWSTR text);
+constexpr std::size_t max_input_units = 32u * 1024u * 1024u;  // 64 MiB of UTF-16
+
+}  // namespace hcsim

@@ -1,0 +1,492 @@
+// Compute systems: registry, handles, the state machine and its events.
+#include <gsl/gsl>
+
+#include "json.h"
+#include "state.h"
+#include "result_strings.h"
+#include "system_call.h"
+
+namespace hcsim {
+namespace {
+
+enum class Transition { Start, Shutdown, Terminate, Crash, Pause, Resume, Save };
+
+bool has_option(HCS_EVENT_OPTIONS options, HCS_EVENT_OPTIONS flag) {
+    return (static_cast<unsigned>(options) & static_cast<unsigned>(flag)) != 0;
+}
+
+// Options of a state-changing call, parsed by the caller's thread.
+struct Options {
+    bool present = false;
+    ParsedJson parsed;
+};
+
+Options parse_options(PCWSTR options) {
+    Options out;
+    if (is_blank(options)) return out;
+    out.present = true;
+    out.parsed = parse_json(options);
+    if (SUCCEEDED(out.parsed.result) && !out.parsed.document->IsObject()) {
+        out.parsed.result = HCS_E_INVALID_JSON;
+        out.parsed.error = "the options must be a JSON object";
+        out.parsed.document.reset();
+    }
+    return out;
+}
+
+void start_running(System& system) {
+    const auto now = steady::now();
+    system.running_since = now;
+    if (!system.ever_started) {
+        system.ever_started = true;
+        system.started_wall = wall::now();
+    }
+    SimProcess init;
+    init.pid = system.next_pid;
+    system.next_pid += 4;
+    init.image = system.is_vm ? "init" : "hcsim-init.exe";
+    init.created = wall::now();
+    system.processes.clear();
+    system.processes.push_back(std::move(init));
+}
+
+Outcome transition_locked(State& s, System& system, Transition kind, const Options& options,
+                          const char* function) {
+    if (!system.registered) return failure(HCS_E_SYSTEM_NOT_FOUND, "", function);
+    if (options.present && FAILED(options.parsed.result)) {
+        return failure(options.parsed.result, options.parsed.error, function);
+    }
+    const SystemState now_state = system.state;
+    const auto invalid = [&] {
+        return failure(HCS_E_INVALID_STATE,
+                       std::string("The compute system is ") + state_name(now_state) + ".",
+                       function);
+    };
+    Outcome outcome;
+    switch (kind) {
+    case Transition::Start:
+        if (now_state != SystemState::Created) return invalid();
+        system.state = SystemState::Running;
+        start_running(system);
+        break;
+    case Transition::Pause:
+        if (now_state != SystemState::Running) return invalid();
+        system.run_accumulated += steady::now() - system.running_since;
+        system.state = SystemState::Paused;
+        break;
+    case Transition::Resume:
+        if (now_state != SystemState::Paused) return invalid();
+        system.running_since = steady::now();
+        system.state = SystemState::Running;
+        break;
+    case Transition::Save: {
+        if (now_state != SystemState::Paused) return invalid();
+        bool as_template = false;
+        if (options.present) {
+            const auto& doc = *options.parsed.document;
+            const auto type = doc.FindMember("SaveType");
+            if (type != doc.MemberEnd()) {
+                if (!type->value.IsString() || (std::string_view(type->value.GetString()) != "ToFile" &&
+                                                std::string_view(type->value.GetString()) != "AsTemplate")) {
+                    return failure(HCS_E_INVALID_JSON, "SaveType must be \"ToFile\" or \"AsTemplate\".",
+                                   function);
+                }
+                as_template = std::string_view(type->value.GetString()) == "AsTemplate";
+            }
+            system.save_options = to_json_utf8(doc);
+        } else {
+            system.save_options = "{}";
+        }
+        if (as_template) system.state = SystemState::SavedAsTemplate;
+        break;
+    }
+    case Transition::Shutdown:
+        if (now_state == SystemState::Stopped) return failure(HCS_E_SYSTEM_ALREADY_STOPPED, "", function);
+        if (now_state != SystemState::Running && now_state != SystemState::Paused) return invalid();
+        stop_system_locked(s, system, "GracefulExit", S_OK, outcome.events);
+        break;
+    case Transition::Terminate:
+        if (now_state == SystemState::Stopped) return failure(HCS_E_SYSTEM_ALREADY_STOPPED, "", function);
+        stop_system_locked(s, system, "ForcedExit", S_OK, outcome.events);
+        break;
+    case Transition::Crash: {
+        if (now_state == SystemState::Stopped) return failure(HCS_E_SYSTEM_ALREADY_STOPPED, "", function);
+        if (now_state != SystemState::Running && now_state != SystemState::Paused) return invalid();
+        const u16string crash_data = options.present ? to_json(*options.parsed.document) : u"{}";
+        for (auto& handle : handles_of_locked(s, system)) {
+            if (!handle->callback_set) continue;
+            PendingEvent event;
+            event.handle = handle;
+            event.type = HcsEventSystemCrashInitiated;
+            event.data = crash_data;
+            outcome.events.push_back(std::move(event));
+        }
+        stop_system_locked(s, system, "UnexpectedExit", HCS_E_UNEXPECTED_EXIT, outcome.events);
+        break;
+    }
+    }
+    s.changed.notify_all();
+    return outcome;
+}
+
+HRESULT transition_call(const char* function, HCS_SYSTEM system, HCS_OPERATION operation,
+                        PCWSTR options, HCS_OPERATION_TYPE type, Transition kind) {
+    Options parsed = parse_options(options);
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    SystemCall call;
+    const HRESULT hr = begin_system_call_locked(s, function, system, operation, call);
+    if (FAILED(hr)) return hr;
+    launch_locked(s, function, call, type,
+                  [handle = call.handle, kind, parsed = std::move(parsed), function](State& st) {
+                      return transition_locked(st, *handle->system, kind, parsed, function);
+                  });
+    return S_OK;
+}
+
+// Checks a configuration document; "" if it is acceptable, else why not.
+std::string check_configuration(const rapidjson::Document& doc) {
+    if (!doc.IsObject()) return "the configuration must be a JSON object";
+    const auto version = doc.FindMember("SchemaVersion");
+    if (version == doc.MemberEnd() || !version->value.IsObject()) {
+        return "SchemaVersion is missing";
+    }
+    const auto major = version->value.FindMember("Major");
+    const auto minor = version->value.FindMember("Minor");
+    if (major == version->value.MemberEnd() || !major->value.IsUint() ||
+        minor == version->value.MemberEnd() || !minor->value.IsUint()) {
+        return "SchemaVersion needs unsigned Major and Minor";
+    }
+    if (major->value.GetUint() != 2) return "only schema version 2.x is supported";
+    const auto container = doc.FindMember("Container");
+    const auto vm = doc.FindMember("VirtualMachine");
+    const bool has_container = container != doc.MemberEnd();
+    const bool has_vm = vm != doc.MemberEnd();
+    if (has_container == has_vm) return "exactly one of Container and VirtualMachine is required";
+    if (has_container && !container->value.IsObject()) return "Container must be an object";
+    if (has_vm && !vm->value.IsObject()) return "VirtualMachine must be an object";
+    const auto owner = doc.FindMember("Owner");
+    if (owner != doc.MemberEnd() && !owner->value.IsString()) return "Owner must be a string";
+    const auto terminate = doc.FindMember("ShouldTerminateOnLastHandleClosed");
+    if (terminate != doc.MemberEnd() && !terminate->value.IsBool()) {
+        return "ShouldTerminateOnLastHandleClosed must be a boolean";
+    }
+    return {};
+}
+
+}  // namespace
+
+HRESULT begin_operation_locked(State& s, const char* function, HCS_OPERATION operation,
+                               SystemCall& call) {
+    if (operation == nullptr) return E_INVALIDARG;
+    call.op = find_operation(s, operation);
+    if (!call.op) return E_HANDLE;
+    if (call.op->phase != Operation::Phase::NotStarted) return HCS_E_OPERATION_ALREADY_STARTED;
+    if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;
+    if (auto fault = take_fault_locked(s, function)) {
+        if (fault->mode == HCSIM_FAULT_IMMEDIATE) return fault->failure;
+        call.async_fault = fault;
+    }
+    return S_OK;
+}
+
+HRESULT begin_system_call_locked(State& s, const char* function, HCS_SYSTEM system,
+                                 HCS_OPERATION operation, SystemCall& call) {
+    if (system == nullptr || operation == nullptr) return E_INVALIDARG;
+    call.handle = find_system_handle(s, system);
+    if (!call.handle) return E_HANDLE;
+    call.op = find_operation(s, operation);
+    if (!call.op) return E_HANDLE;
+    if (call.op->phase != Operation::Phase::NotStarted) return HCS_E_OPERATION_ALREADY_STARTED;
+    if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;
+    if (call.handle->callback_set &&
+        has_option(call.handle->options, HcsEventOptionEnableOperationCallbacks) &&
+        call.op->callback != nullptr) {
+        return HCS_E_OPERATION_SYSTEM_CALLBACK_ALREADY_SET;
+    }
+    if (auto fault = take_fault_locked(s, function)) {
+        if (fault->mode == HCSIM_FAULT_IMMEDIATE) return fault->failure;
+        call.async_fault = fault;
+    }
+    return S_OK;
+}
+
+void launch_locked(State& s, const char* function, SystemCall& call, HCS_OPERATION_TYPE type,
+                   Work work) {
+    if (call.async_fault) {
+        work = [hr = call.async_fault->failure, function](State&) {
+            return failure(hr, "(injected failure)", function);
+        };
+    }
+    if (call.handle && call.handle->callback_set &&
+        has_option(call.handle->options, HcsEventOptionEnableOperationCallbacks)) {
+        call.op->notify = call.handle;
+    }
+    start_operation_locked(s, call.op, function, type, call.handle ? call.handle->value : 0,
+                           std::move(work));
+}
+
+std::vector<std::shared_ptr<SystemHandle>> handles_of_locked(State& s, const System& system) {
+    std::vector<std::shared_ptr<SystemHandle>> handles;
+    for (auto& [value, handle] : s.system_handles) {
+        if (handle->system.get() == &system) handles.push_back(handle);
+    }
+    return handles;
+}
+
+u16string exit_status_document(const System& system) {
+    rapidjson::Document doc(rapidjson::kObjectType);
+    auto& a = doc.GetAllocator();
+    doc.AddMember("Status", rapidjson::Value(static_cast<int32_t>(system.exit_status)), a);
+    doc.AddMember("ExitType", rapidjson::Value(system.exit_type.c_str(), a), a);
+    return to_json(doc);
+}
+
+void stop_system_locked(State& s, System& system, const char* exit_type, HRESULT status,
+                        std::vector<PendingEvent>& events) {
+    if (system.state == SystemState::Running) {
+        system.run_accumulated += steady::now() - system.running_since;
+    }
+    system.state = SystemState::Stopped;
+    system.exit_type = exit_type;
+    system.exit_status = status;
+    system.processes.clear();
+    const u16string data = exit_status_document(system);
+    for (auto& handle : handles_of_locked(s, system)) {
+        if (!handle->callback_set) continue;
+        PendingEvent event;
+        event.handle = handle;
+        event.type = HcsEventSystemExited;
+        event.data = data;
+        events.push_back(std::move(event));
+    }
+    s.changed.notify_all();
+    maybe_unregister_locked(s, system);
+}
+
+void maybe_unregister_locked(State& s, System& system) {
+    if (!system.registered || system.state != SystemState::Stopped || system.open_handles != 0) {
+        return;
+    }
+    const auto it = s.registry.find(system.key);
+    if (it != s.registry.end() && it->second.get() == &system) s.registry.erase(it);
+    system.registered = false;
+    s.changed.notify_all();
+}
+
+}  // namespace hcsim
+
+using namespace hcsim;
+
+extern "C" {
+
+HRESULT WINAPI HcsCreateComputeSystem(PCWSTR id, PCWSTR configuration, HCS_OPERATION operation,
+                                      const SECURITY_DESCRIPTOR* securityDescriptor,
+                                      HCS_SYSTEM* computeSystem) {
+    (void)securityDescriptor;  // access control is not simulated
+    if (computeSystem != nullptr) *computeSystem = nullptr;
+    if (operation == nullptr || configuration == nullptr) return E_INVALIDARG;
+    if (computeSystem == nullptr) return E_POINTER;
+    std::string system_id;
+    if (id != nullptr) {
+        auto utf8 = input_utf8(id);
+        if (!utf8 || utf8->empty()) return E_INVALIDARG;
+        system_id = std::move(*utf8);
+    } else {
+        system_id = new_guid();
+    }
+    ParsedJson parsed = parse_json(configuration);
+    std::string problem = FAILED(parsed.result) ? parsed.error : check_configuration(*parsed.document);
+
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    SystemCall call;
+    const HRESULT hr = begin_operation_locked(s, "HcsCreateComputeSystem", operation, call);
+    if (FAILED(hr)) return hr;
+
+    auto system = std::make_shared<System>();
+    system->id = system_id;
+    system->key = lower_ascii(system_id);
+    system->runtime_id = new_guid();
+    system->created_wall = wall::now();
+    if (problem.empty()) {
+        const auto& doc = *parsed.document;
+        system->is_vm = doc.HasMember("VirtualMachine");
+        const auto owner = doc.FindMember("Owner");
+        if (owner != doc.MemberEnd()) system->owner = owner->value.GetString();
+        const auto terminate = doc.FindMember("ShouldTerminateOnLastHandleClosed");
+        system->terminate_on_last_close = terminate != doc.MemberEnd() && terminate->value.GetBool();
+        system->config.Swap(*parsed.document);
+    }
+    auto handle = std::make_shared<SystemHandle>();
+    handle->value = s.new_handle_value();
+    handle->system = system;
+    system->open_handles = 1;
+    s.system_handles.emplace(handle->value, handle);
+    call.handle = handle;
+    *computeSystem = reinterpret_cast<HCS_SYSTEM>(handle->value);
+
+    launch_locked(s, "HcsCreateComputeSystem", call, HcsOperationTypeCreate,
+                  [system, problem = std::move(problem)](State& st) -> Outcome {
+                      if (!problem.empty()) {
+                          return failure(HCS_E_INVALID_JSON, problem, "HcsCreateComputeSystem");
+                      }
+                      if (st.registry.count(system->key) != 0) {
+                          return failure(HCS_E_SYSTEM_ALREADY_EXISTS, "Id: " + system->id,
+                                         "HcsCreateComputeSystem");
+                      }
+                      system->registered = true;
+                      system->state = SystemState::Created;
+                      system->sequence = st.next_system_sequence++;
+                      system->created_wall = wall::now();
+                      st.registry.emplace(system->key, system);
+                      Outcome outcome;
+                      if (system->open_handles == 0 && system->terminate_on_last_close) {
+                          stop_system_locked(st, *system, "ForcedExit", S_OK, outcome.events);
+                      }
+                      st.changed.notify_all();
+                      return outcome;
+                  });
+    return S_OK;
+}
+
+HRESULT WINAPI HcsOpenComputeSystem(PCWSTR id, DWORD requestedAccess, HCS_SYSTEM* computeSystem) {
+    (void)requestedAccess;  // access control is not simulated
+    if (computeSystem != nullptr) *computeSystem = nullptr;
+    if (id == nullptr) return E_INVALIDARG;
+    if (computeSystem == nullptr) return E_POINTER;
+    const auto utf8 = input_utf8(id);
+    if (!utf8 || utf8->empty()) return E_INVALIDARG;
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;
+    if (const auto fault = take_fault_locked(s, "HcsOpenComputeSystem")) return fault->failure;
+    const auto it = s.registry.find(lower_ascii(*utf8));
+    if (it == s.registry.end()) return HCS_E_SYSTEM_NOT_FOUND;
+    auto handle = std::make_shared<SystemHandle>();
+    handle->value = s.new_handle_value();
+    handle->system = it->second;
+    ++it->second->open_handles;
+    s.system_handles.emplace(handle->value, handle);
+    *computeSystem = reinterpret_cast<HCS_SYSTEM>(handle->value);
+    return S_OK;
+}
+
+void WINAPI HcsCloseComputeSystem(HCS_SYSTEM computeSystem) {
+    State& s = state();
+    std::unique_lock lock(s.mutex);
+    const auto handle = find_system_handle(s, computeSystem);
+    if (!handle) return;
+    s.system_handles.erase(handle->value);
+    handle->closed = true;
+    System& system = *handle->system;
+    Expects(system.open_handles > 0);
+    --system.open_handles;
+    if (system.registered && system.open_handles == 0) {
+        if (system.terminate_on_last_close && system.state != SystemState::Stopped) {
+            std::vector<PendingEvent> events;  // no handle is left to receive them
+            stop_system_locked(s, system, "ForcedExit", S_OK, events);
+        }
+        maybe_unregister_locked(s, system);
+    }
+    // No event callback after close returns (unless close is called from inside one).
+    const auto self = std::this_thread::get_id();
+    s.changed.wait(lock, [&] { return !handle->gate.busy_elsewhere(self); });
+}
+
+HRESULT WINAPI HcsStartComputeSystem(HCS_SYSTEM computeSystem, HCS_OPERATION operation,
+                                     PCWSTR options) {
+    return transition_call("HcsStartComputeSystem", computeSystem, operation, options,
+                           HcsOperationTypeStart, Transition::Start);
+}
+
+HRESULT WINAPI HcsShutDownComputeSystem(HCS_SYSTEM computeSystem, HCS_OPERATION operation,
+                                        PCWSTR options) {
+    return transition_call("HcsShutDownComputeSystem", computeSystem, operation, options,
+                           HcsOperationTypeShutdown, Transition::Shutdown);
+}
+
+HRESULT WINAPI HcsTerminateComputeSystem(HCS_SYSTEM computeSystem, HCS_OPERATION operation,
+                                         PCWSTR options) {
+    return transition_call("HcsTerminateComputeSystem", computeSystem, operation, options,
+                           HcsOperationTypeTerminate, Transition::Terminate);
+}
+
+HRESULT WINAPI HcsCrashComputeSystem(HCS_SYSTEM computeSystem, HCS_OPERATION operation,
+                                     PCWSTR options) {
+    return transition_call("HcsCrashComputeSystem", computeSystem, operation, options,
+                           HcsOperationTypeCrash, Transition::Crash);
+}
+
+HRESULT WINAPI HcsPauseComputeSystem(HCS_SYSTEM computeSystem, HCS_OPERATION operation,
+                                     PCWSTR options) {
+    return transition_call("HcsPauseComputeSystem", computeSystem, operation, options,
+                           HcsOperationTypePause, Transition::Pause);
+}
+
+HRESULT WINAPI HcsResumeComputeSystem(HCS_SYSTEM computeSystem, HCS_OPERATION operation,
+                                      PCWSTR options) {
+    return transition_call("HcsResumeComputeSystem", computeSystem, operation, options,
+                           HcsOperationTypeResume, Transition::Resume);
+}
+
+HRESULT WINAPI HcsSaveComputeSystem(HCS_SYSTEM computeSystem, HCS_OPERATION operation,
+                                    PCWSTR options) {
+    return transition_call("HcsSaveComputeSystem", computeSystem, operation, options,
+                           HcsOperationTypeSave, Transition::Save);
+}
+
+HRESULT WINAPI HcsWaitForComputeSystemExit(HCS_SYSTEM computeSystem, DWORD timeoutMs,
+                                           PWSTR* result) {
+    if (result != nullptr) *result = nullptr;
+    if (computeSystem == nullptr) return E_INVALIDARG;
+    State& s = state();
+    std::unique_lock lock(s.mutex);
+    const auto handle = find_system_handle(s, computeSystem);
+    if (!handle) return E_HANDLE;
+    if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;
+    if (const auto fault = take_fault_locked(s, "HcsWaitForComputeSystemExit")) return fault->failure;
+    const auto system = handle->system;
+    if (!system->registered && system->state != SystemState::Stopped) return HCS_E_SYSTEM_NOT_FOUND;
+    const auto done = [&] {
+        return system->state == SystemState::Stopped || !system->registered || s.disconnected;
+    };
+    if (timeoutMs == INFINITE) {
+        s.changed.wait(lock, done);
+    } else if (!s.changed.wait_for(lock, std::chrono::milliseconds(timeoutMs), done)) {
+        return HCS_E_OPERATION_TIMEOUT;
+    }
+    if (system->state == SystemState::Stopped) {
+        if (!store_result_string(result, exit_status_document(*system))) {
+            return HCS_E_OPERATION_RESULT_ALLOCATION_FAILED;
+        }
+        return S_OK;
+    }
+    return s.disconnected ? HCS_E_SERVICE_DISCONNECT : HCS_E_SYSTEM_NOT_FOUND;
+}
+
+HRESULT WINAPI HcsSetComputeSystemCallback(HCS_SYSTEM computeSystem,
+                                           HCS_EVENT_OPTIONS callbackOptions, const void* context,
+                                           HCS_EVENT_CALLBACK callback) {
+    if (computeSystem == nullptr || callback == nullptr) return E_INVALIDARG;
+    if ((static_cast<unsigned>(callbackOptions) &
+         ~static_cast<unsigned>(HcsEventOptionEnableOperationCallbacks)) != 0) {
+        return E_INVALIDARG;
+    }
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    const auto handle = find_system_handle(s, computeSystem);
+    if (!handle) return E_HANDLE;
+    if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;
+    if (const auto fault = take_fault_locked(s, "HcsSetComputeSystemCallback")) return fault->failure;
+    if (handle->callback_set) return HCS_E_OPERATION_SYSTEM_CALLBACK_ALREADY_SET;
+    const System& system = *handle->system;
+    if (!system.registered && system.state != SystemState::Creating) return HCS_E_SYSTEM_NOT_FOUND;
+    handle->callback_set = true;
+    handle->options = callbackOptions;
+    handle->context = context;
+    handle->callback = callback;
+    return S_OK;
+}
+
+}  // extern "C"

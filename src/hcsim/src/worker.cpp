@@ -1,0 +1,99 @@
+// The completion workers: a pool of detached threads that grows on demand (up to
+// max_workers) so that a user callback blocking on another operation never starves the
+// queue. Tasks run in due-time order; tasks due at the same time run in FIFO order, and the
+// state change of a task is made with the lock held, so operations on one system take effect
+// in the order they were started (at equal latency).
+#include <gsl/gsl>
+
+#include "state.h"
+
+#if defined(_WIN32)
+#include <windows.h>
+#endif
+
+namespace hcsim {
+namespace {
+
+constexpr uint32_t max_workers = 64;
+
+void worker_main();
+
+void pin_module() {
+#if defined(_WIN32)
+    // Worker threads run code of this DLL: never let FreeLibrary unload it under them.
+    HMODULE self = nullptr;
+    GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_PIN,
+                       reinterpret_cast<LPCWSTR>(&pin_module), &self);
+#endif
+}
+
+void spawn_locked(State& s) {
+    if (s.workers == 0) pin_module();
+    try {
+        std::thread(worker_main).detach();
+        ++s.workers;
+    } catch (const std::system_error&) {
+        // No thread now: the existing workers (if any) will get to the task.
+    }
+}
+
+// A task is ready to run but no worker is free to take it: add one.
+void ensure_worker_locked(State& s) {
+    if (!s.queue.empty() && s.idle_workers == 0 && s.workers < max_workers) spawn_locked(s);
+}
+
+void worker_main() {
+    State& s = state();
+    std::unique_lock lock(s.mutex);
+    for (;;) {
+        if (s.queue.empty()) {
+            ++s.idle_workers;
+            s.work_cv.wait(lock);
+            --s.idle_workers;
+            continue;
+        }
+        const auto first = s.queue.begin();
+        if (first->first > steady::now()) {
+            ++s.idle_workers;
+            s.work_cv.wait_until(lock, first->first);
+            --s.idle_workers;
+            continue;
+        }
+        std::shared_ptr<Task> task = first->second;
+        s.queue.erase(first);
+        task->queued = false;
+        ++s.running_tasks;
+        // Others may be due as well while this one runs user code.
+        ensure_worker_locked(s);
+        run_task(s, lock, task);
+        --s.running_tasks;
+        s.changed.notify_all();
+    }
+}
+
+}  // namespace
+
+void schedule_locked(State& s, const std::shared_ptr<Task>& task, steady::time_point due) {
+    Expects(!task->queued);
+    task->where = s.queue.emplace(due, task);
+    task->queued = true;
+    s.work_cv.notify_all();
+    if (s.idle_workers == 0 && s.workers < max_workers) spawn_locked(s);
+}
+
+void reschedule_locked(State& s, const std::shared_ptr<Task>& task, steady::time_point due) {
+    if (task->queued) {
+        s.queue.erase(task->where);
+        task->queued = false;
+    }
+    schedule_locked(s, task, due);
+}
+
+void post_events_locked(State& s, std::vector<PendingEvent> events) {
+    if (events.empty()) return;
+    auto task = std::make_shared<Task>();
+    task->events = std::move(events);
+    schedule_locked(s, task, steady::now());
+}
+
+}  // namespace hcsim

@@ -1,0 +1,56 @@
+/* Compile check: the public header (and the layout baseline) compile as strict C.
+ * Built once per standard (C89, C99, C11) with -pedantic -Werror, natively and with mingw;
+ * a failure is a build failure. Not linked: it only has to compile. */
+#include <zlhcs/zlhcs.h>
+#include <struct_layout.h>
+
+/* The layout baseline, checked in every C standard (a negative array size fails). */
+#define ZLHCS_C_LAYOUT_CHECK(name, expr) typedef char zlhcs_layout_check_##name[(expr) ? 1 : -1];
+ZLHCS_STRUCT_LAYOUT_CHECKS(ZLHCS_C_LAYOUT_CHECK)
+#define ZLHCS_C_MEMBER_CHECK(member, fn, off) \
+    typedef char zlhcs_api_member_check_##member[offsetof(zlhcs_api_v1, member) == (off) ? 1 : -1];
+ZLHCS_API_V1_MEMBERS(ZLHCS_C_MEMBER_CHECK)
+
+#if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
+#define ZLHCS_C11_LAYOUT_CHECK(name, expr) _Static_assert(expr, #name);
+ZLHCS_STRUCT_LAYOUT_CHECKS(ZLHCS_C11_LAYOUT_CHECK)
+#endif
+
+/* The table's members have exactly the exported functions' types. */
+int zlhcs_header_check_table(zlhcs_api_v1 *api);
+int zlhcs_header_check_table(zlhcs_api_v1 *api)
+{
+#define ZLHCS_C_ASSIGN(member, fn, off) api->member = fn;
+    ZLHCS_API_V1_MEMBERS(ZLHCS_C_ASSIGN)
+    return 0;
+}
+
+/* The declarations are usable from C: a typical call sequence. */
+int zlhcs_header_check_calls(void);
+int zlhcs_header_check_calls(void)
+{
+    zlhcs_version_info info;
+    zlhcs_init_options options;
+    zlhcs_error error;
+    zlhcs_system system = 0;
+    zlhcs_hresult hr;
+    int32_t category = ZLHCS_CATEGORY_NONE;
+    char *properties = NULL;
+
+    info.struct_size = (uint32_t)sizeof info;
+    hr = zlhcs_version(&info);
+    options.struct_size = (uint32_t)sizeof options;
+    options.backend = ZLHCS_BACKEND_DEFAULT;
+    options.backend_path = NULL;
+    if (hr >= 0) hr = zlhcs_init(&options);
+    if (hr >= 0) hr = zlhcs_system_create("id", "{}", ZLHCS_INFINITE, &system);
+    if (hr >= 0) hr = zlhcs_system_properties(system, NULL, 1000u, &properties);
+    zlhcs_free(properties);
+    if (hr < 0) {
+        error.struct_size = (uint32_t)sizeof error;
+        zlhcs_last_error(&error);
+        zlhcs_error_category_of(error.code, &category);
+    }
+    return hr == ZLHCS_E_INVALID_HANDLE || hr == ZLHCS_HCS_E_SYSTEM_NOT_FOUND ||
+           category == ZLHCS_CATEGORY_NOT_FOUND;
+}

@@ -1,0 +1,242 @@
+// Shared fixture of the C-ABI conformance suite (zlhcs_core_tests).
+//
+// Every test starts from a reset hcsim (no systems, faults, latencies, disconnection) and a
+// clear last error, and ends with a leak check: once pending completions have drained (bounded
+// poll), hcsim's live operations, system handles and result strings are back at the baseline
+// taken in SetUp. Tests therefore close every handle they open (the RAII guards below help).
+#pragma once
+
+#include <zlhcs/zlhcs.h>
+
+#include "hcsim_client.h"
+
+#include <gtest/gtest.h>
+#include <rapidjson/document.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <thread>
+#include <utility>
+
+namespace zlhcs_core_test {
+
+using zlhcs_test::hcsim_client;
+
+inline const hcsim_client& sim() { return hcsim_client::instance(); }
+
+// hcsim fault modes (hcsim_control.h), as plain constants for brevity.
+constexpr uint32_t fault_immediate = HCSIM_FAULT_IMMEDIATE;
+constexpr uint32_t fault_async = HCSIM_FAULT_ASYNC;
+
+// Minimal valid configurations (docs/hcsim.md: SchemaVersion plus Container or VirtualMachine).
+inline constexpr const char* container_config =
+    R"({"SchemaVersion":{"Major":2,"Minor":1},"Owner":"zlhcs-core-tests","Container":{}})";
+inline constexpr const char* vm_config =
+    R"({"SchemaVersion":{"Major":2,"Minor":1},"Owner":"zlhcs-core-tests",)"
+    R"("VirtualMachine":{"ComputeTopology":{"Memory":{"SizeInMB":1024},"Processor":{"Count":2}}}})";
+
+/// A system id unique in this process run (the registry is also reset between tests).
+inline std::string unique_id(const char* tag = "sys") {
+    static std::atomic<unsigned> counter{0};
+    return std::string("zlhcs-core-") + tag + "-" + std::to_string(counter.fetch_add(1) + 1);
+}
+
+/// Memory zlhcs returned, released with zlhcs_free.
+struct zlhcs_string_deleter {
+    void operator()(char* p) const noexcept { zlhcs_free(p); }
+};
+using owned_string = std::unique_ptr<char, zlhcs_string_deleter>;
+
+/// A non-NULL marker for char** out-parameters, to see whether a call wrote them.
+inline char* out_sentinel() { return reinterpret_cast<char*>(uintptr_t{0x5EED}); }
+
+inline std::string take(char* text) {
+    owned_string owned(text);
+    return text != nullptr ? std::string(text) : std::string();
+}
+
+/// Closes a system handle at scope exit (unless released).
+struct system_guard {
+    zlhcs_system handle = 0;
+    system_guard() = default;
+    explicit system_guard(zlhcs_system h) : handle(h) {}
+    system_guard(const system_guard&) = delete;
+    system_guard& operator=(const system_guard&) = delete;
+    ~system_guard() { reset(); }
+    void reset() {
+        if (handle != 0) (void)zlhcs_system_close(handle);
+        handle = 0;
+    }
+    zlhcs_system release() { return std::exchange(handle, 0); }
+    zlhcs_system get() const { return handle; }
+    operator zlhcs_system() const { return handle; }  // NOLINT(google-explicit-constructor)
+};
+
+/// Closes an operation handle at scope exit (unless released).
+struct operation_guard {
+    zlhcs_operation handle = 0;
+    operation_guard() = default;
+    explicit operation_guard(zlhcs_operation h) : handle(h) {}
+    operation_guard(const operation_guard&) = delete;
+    operation_guard& operator=(const operation_guard&) = delete;
+    ~operation_guard() { reset(); }
+    void reset() {
+        if (handle != 0) (void)zlhcs_operation_close(handle);
+        handle = 0;
+    }
+    zlhcs_operation release() { return std::exchange(handle, 0); }
+    operator zlhcs_operation() const { return handle; }  // NOLINT(google-explicit-constructor)
+};
+
+/// A copy of this thread's last error.
+struct error_copy {
+    zlhcs_hresult rc = 0;  // what zlhcs_last_error returned
+    zlhcs_hresult code = 0;
+    int32_t category = 0;
+    std::string message;
+    std::string function;
+    std::string document;
+};
+
+inline error_copy last_error() {
+    zlhcs_error e{};
+    e.struct_size = sizeof e;
+    error_copy copy;
+    copy.rc = zlhcs_last_error(&e);
+    copy.code = e.code;
+    copy.category = e.category;
+    copy.message = e.message != nullptr ? e.message : "<NULL>";
+    copy.function = e.function != nullptr ? e.function : "<NULL>";
+    copy.document = e.result_document != nullptr ? e.result_document : "<NULL>";
+    return copy;
+}
+
+inline std::string hex(zlhcs_hresult code) {
+    char buffer[16];
+    std::snprintf(buffer, sizeof buffer, "0x%08X", static_cast<unsigned>(code));
+    return buffer;
+}
+
+inline int32_t category_of(zlhcs_hresult code) {
+    int32_t category = -1;
+    EXPECT_EQ(zlhcs_error_category_of(code, &category), ZLHCS_S_OK);
+    return category;
+}
+
+/// Parses JSON returned by zlhcs (fails the test if it does not parse).
+inline rapidjson::Document parse(const std::string& text) {
+    rapidjson::Document d;
+    d.Parse(text.c_str(), text.size());
+    EXPECT_FALSE(d.HasParseError()) << "not JSON: " << text;
+    return d;
+}
+
+/// The basic properties' State of a system ("" if the query fails).
+inline std::string state_of(zlhcs_system system) {
+    char* raw = nullptr;
+    const zlhcs_hresult hr = zlhcs_system_properties(system, nullptr, ZLHCS_INFINITE, &raw);
+    const std::string text = take(raw);
+    if (hr < 0) return "";
+    const rapidjson::Document d = parse(text);
+    if (!d.IsObject() || !d.HasMember("State") || !d["State"].IsString()) return "";
+    return d["State"].GetString();
+}
+
+/// Polls `done` up to `limit` (a bound against hanging, never asserted as a duration).
+template <typename Predicate>
+bool eventually(Predicate done, std::chrono::milliseconds limit = std::chrono::seconds(10)) {
+    const auto until = std::chrono::steady_clock::now() + limit;
+    for (;;) {
+        if (done()) return true;
+        if (std::chrono::steady_clock::now() >= until) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+}
+
+/// Counts callback invocations; records the last handle/result and the thread.
+struct callback_probe {
+    std::atomic<int> calls{0};
+    std::atomic<zlhcs_operation> operation{0};
+    std::atomic<zlhcs_hresult> result{0};
+    std::atomic<bool> on_caller_thread{false};
+    std::thread::id caller = std::this_thread::get_id();
+
+    static void ZLHCS_CALL callback(zlhcs_operation op, zlhcs_hresult hr, void* context) {
+        auto* self = static_cast<callback_probe*>(context);
+        self->operation.store(op);
+        self->result.store(hr);
+        if (std::this_thread::get_id() == self->caller) self->on_caller_thread.store(true);
+        self->calls.fetch_add(1);
+    }
+    bool wait_called(int n = 1) {
+        return eventually([&] { return calls.load() >= n; });
+    }
+};
+
+/// Creates a system synchronously and returns its handle (0 and a test failure otherwise).
+inline zlhcs_system create_system(const std::string& id, const char* config = container_config) {
+    zlhcs_system system = 0;
+    const zlhcs_hresult hr = zlhcs_system_create(id.c_str(), config, ZLHCS_INFINITE, &system);
+    EXPECT_EQ(hr, ZLHCS_S_OK) << "create " << id << ": " << hex(hr) << " " << last_error().message;
+    return system;
+}
+
+/// Creates and starts a system.
+inline zlhcs_system running_system(const std::string& id, const char* config = container_config) {
+    const zlhcs_system system = create_system(id, config);
+    if (system == 0) return 0;
+    const zlhcs_hresult hr = zlhcs_system_start(system, nullptr, ZLHCS_INFINITE);
+    EXPECT_EQ(hr, ZLHCS_S_OK) << "start " << id << ": " << hex(hr) << " " << last_error().message;
+    return system;
+}
+
+class core_test : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ASSERT_EQ(sim().reset(), 0);
+        ASSERT_TRUE(settled()) << "hcsim did not settle before the test";
+        baseline_ = sim().live_objects();
+        zlhcs_clear_error();
+    }
+
+    void TearDown() override {
+        if (check_leaks_) expect_no_leaks();
+        (void)sim().reset();
+    }
+
+    /// No pending completions in hcsim (bounded poll).
+    static bool settled() {
+        return eventually([] { return sim().live_objects().pending_completions == 0; },
+                          std::chrono::seconds(5));
+    }
+
+    /// hcsim's live objects are back at the baseline taken in SetUp.
+    void expect_no_leaks() {
+        hcsim_live_objects now{};
+        const bool back = eventually(
+            [&] {
+                now = sim().live_objects();
+                return now.pending_completions == 0 && now.operations == baseline_.operations &&
+                       now.system_handles == baseline_.system_handles &&
+                       now.strings == baseline_.strings &&
+                       now.process_handles == baseline_.process_handles;
+            },
+            std::chrono::seconds(5));
+        EXPECT_TRUE(back) << "hcsim live objects did not return to the baseline: operations "
+                          << now.operations << " (baseline " << baseline_.operations
+                          << "), system handles " << now.system_handles << " (baseline "
+                          << baseline_.system_handles << "), strings " << now.strings
+                          << " (baseline " << baseline_.strings << "), pending completions "
+                          << now.pending_completions;
+    }
+
+    hcsim_live_objects baseline_{};
+    bool check_leaks_ = true;
+};
+
+}  // namespace zlhcs_core_test

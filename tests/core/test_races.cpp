@@ -1,0 +1,356 @@
+// Races: many threads starting operations with callbacks and closing them at random points
+// (before/after completion, from inside callbacks), closing system handles under running
+// operations, cancelling while completing, using handles while other threads close them.
+// Invariants: a callback runs exactly once unless a close returned before completion (then
+// never, and in no case after a close returned); stale handles give ZLHCS_E_INVALID_HANDLE,
+// never a crash; nothing leaks.
+#include "fixture.hpp"
+
+#include <array>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace zlhcs_core_test {
+namespace {
+
+constexpr int thread_count = 8;
+constexpr int iterations = 60;
+
+enum class plan {
+    close_at_once,        // close right after starting: callback 0 or 1 times
+    close_after_random,   // close after a random short delay: 0 or 1
+    wait_then_close,      // wait for completion, then close: exactly 1
+    close_in_callback,    // the callback closes its own operation: exactly 1
+    cancel_then_wait,     // cancel at a random point, wait, close: exactly 1
+    close_system_first,   // close the system handle, then wait and close: exactly 1
+    count
+};
+
+struct record {
+    plan kind = plan::close_at_once;
+    std::atomic<int> calls{0};
+    std::atomic<zlhcs_operation> seen_operation{0};
+    std::atomic<zlhcs_hresult> seen_result{1};
+    std::atomic<zlhcs_hresult> inner_close{1};
+    zlhcs_operation handle = 0;
+    zlhcs_hresult waited = 1;
+    int calls_when_closed = -1;  // calls observed right after our close returned
+    bool closed_by_us = false;
+};
+
+void ZLHCS_CALL on_complete(zlhcs_operation op, zlhcs_hresult result, void* context) {
+    auto* r = static_cast<record*>(context);
+    r->seen_operation.store(op);
+    r->seen_result.store(result);
+    if (r->kind == plan::close_in_callback) r->inner_close.store(zlhcs_operation_close(op));
+    r->calls.fetch_add(1);
+}
+
+using races = core_test;
+
+TEST_F(races, operations_closed_at_random_points) {
+    // Small latencies so completions and closes interleave.
+    ASSERT_EQ(sim().set_latency(nullptr, 1), 0);
+    std::vector<std::string> ids;
+    for (int i = 0; i < 4; ++i) {
+        ids.push_back(unique_id("race"));
+        // The system outlives this first handle (no ShouldTerminateOnLastHandleClosed).
+        const zlhcs_system created = running_system(ids.back());
+        ASSERT_NE(created, 0u);
+        ASSERT_EQ(zlhcs_system_close(created), ZLHCS_S_OK);
+    }
+    std::vector<std::vector<std::unique_ptr<record>>> records(thread_count);
+    std::atomic<int> unexpected{0};
+    std::mutex failure_mutex;
+    std::vector<std::string> failures;
+    auto note = [&](const std::string& what) {
+        std::lock_guard lock(failure_mutex);
+        if (failures.size() < 20) failures.push_back(what);
+        unexpected.fetch_add(1);
+    };
+
+    std::vector<std::thread> threads;
+    for (int t = 0; t < thread_count; ++t) {
+        threads.emplace_back([&, t] {
+            std::mt19937 random(static_cast<unsigned>(1234 + t));
+            zlhcs_system own = 0;
+            if (zlhcs_system_open(ids[static_cast<size_t>(t) % ids.size()].c_str(), &own) != ZLHCS_S_OK) {
+                note("open failed");
+                return;
+            }
+            for (int i = 0; i < iterations; ++i) {
+                auto r = std::make_unique<record>();
+                r->kind = static_cast<plan>(random() % static_cast<unsigned>(plan::count));
+                zlhcs_system target = own;
+                zlhcs_system extra = 0;
+                if (r->kind == plan::close_system_first) {
+                    if (zlhcs_system_open(ids[static_cast<size_t>(t) % ids.size()].c_str(), &extra) != ZLHCS_S_OK) {
+                        note("open extra failed");
+                        continue;
+                    }
+                    target = extra;
+                }
+                zlhcs_operation op = 0;
+                const zlhcs_hresult started =
+                    zlhcs_system_properties_async(target, nullptr, &on_complete, r.get(), &op);
+                if (started != ZLHCS_S_OK || op == 0) {
+                    note("start failed: " + hex(started));
+                    if (extra != 0) zlhcs_system_close(extra);
+                    continue;
+                }
+                r->handle = op;
+                const auto close_ours = [&] {
+                    const zlhcs_hresult closed = zlhcs_operation_close(op);
+                    if (closed != ZLHCS_S_OK) note("close failed: " + hex(closed));
+                    r->calls_when_closed = r->calls.load();
+                    r->closed_by_us = true;
+                };
+                switch (r->kind) {
+                case plan::close_at_once:
+                    close_ours();
+                    break;
+                case plan::close_after_random:
+                    std::this_thread::sleep_for(std::chrono::microseconds(random() % 3000));
+                    close_ours();
+                    break;
+                case plan::wait_then_close:
+                    r->waited = zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr);
+                    close_ours();
+                    break;
+                case plan::close_in_callback:
+                    break;  // the callback closes it
+                case plan::cancel_then_wait: {
+                    std::this_thread::sleep_for(std::chrono::microseconds(random() % 2000));
+                    const zlhcs_hresult cancelled = zlhcs_operation_cancel(op);
+                    if (cancelled != ZLHCS_S_OK && cancelled != ZLHCS_S_FALSE) {
+                        note("cancel: " + hex(cancelled));
+                    }
+                    r->waited = zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr);
+                    if (r->waited != ZLHCS_S_OK && r->waited != ZLHCS_E_CANCELLED) {
+                        note("wait after cancel: " + hex(r->waited));
+                    }
+                    if (cancelled == ZLHCS_S_FALSE && r->waited != ZLHCS_S_OK) {
+                        note("cancel said complete but the result is " + hex(r->waited));
+                    }
+                    close_ours();
+                    break;
+                }
+                case plan::close_system_first:
+                    if (zlhcs_system_close(extra) != ZLHCS_S_OK) note("system close failed");
+                    r->waited = zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr);
+                    if (r->waited != ZLHCS_S_OK) note("wait after system close: " + hex(r->waited));
+                    close_ours();
+                    break;
+                case plan::count:
+                    break;
+                }
+                records[static_cast<size_t>(t)].push_back(std::move(r));
+            }
+            if (zlhcs_system_close(own) != ZLHCS_S_OK) note("own close failed");
+        });
+    }
+    for (auto& thread : threads) thread.join();
+    ASSERT_TRUE(settled());
+    // Let callbacks that were already decided finish (they hold no handle of ours).
+    for (auto& per_thread : records) {
+        for (auto& r : per_thread) {
+            if (r->kind == plan::close_in_callback) {
+                EXPECT_TRUE(eventually([&] { return r->calls.load() == 1; }));
+            }
+        }
+    }
+
+    for (const auto& f : failures) ADD_FAILURE() << f;
+    EXPECT_EQ(unexpected.load(), 0);
+    int total = 0;
+    for (auto& per_thread : records) {
+        for (auto& r : per_thread) {
+            ++total;
+            SCOPED_TRACE("plan " + std::to_string(static_cast<int>(r->kind)) + ", handle " +
+                         std::to_string(r->handle));
+            const int calls = r->calls.load();
+            EXPECT_LE(calls, 1) << "callback ran more than once";
+            if (r->closed_by_us) {
+                EXPECT_EQ(calls, r->calls_when_closed) << "callback ran after close returned";
+            }
+            switch (r->kind) {
+            case plan::close_at_once:
+            case plan::close_after_random:
+                break;  // 0 or 1, never after close (checked above)
+            case plan::wait_then_close:
+            case plan::cancel_then_wait:
+            case plan::close_system_first:
+                EXPECT_EQ(calls, 1) << "completed before close: the callback must have run";
+                EXPECT_EQ(r->seen_result.load(), r->waited);
+                break;
+            case plan::close_in_callback:
+                EXPECT_EQ(calls, 1);
+                EXPECT_EQ(r->inner_close.load(), ZLHCS_S_OK);
+                EXPECT_EQ(zlhcs_operation_close(r->handle), ZLHCS_E_INVALID_HANDLE);
+                break;
+            case plan::count:
+                break;
+            }
+            if (calls == 1) {
+                EXPECT_EQ(r->seen_operation.load(), r->handle);
+            }
+        }
+    }
+    EXPECT_EQ(total, thread_count * iterations);
+}
+
+TEST_F(races, concurrent_close_of_one_handle_succeeds_exactly_once) {
+    const std::string id = unique_id("close-once");
+    system_guard keeper(create_system(id));
+    for (int round = 0; round < 30; ++round) {
+        zlhcs_system shared_system = 0;
+        ASSERT_EQ(zlhcs_system_open(id.c_str(), &shared_system), ZLHCS_S_OK);
+        zlhcs_operation shared_op = 0;
+        ASSERT_EQ(zlhcs_system_properties_async(keeper, nullptr, nullptr, nullptr, &shared_op), ZLHCS_S_OK);
+        std::atomic<int> system_ok{0};
+        std::atomic<int> op_ok{0};
+        std::atomic<int> other{0};
+        std::atomic<bool> go{false};
+        std::vector<std::thread> threads;
+        for (int t = 0; t < thread_count; ++t) {
+            threads.emplace_back([&] {
+                while (!go.load()) std::this_thread::yield();
+                const zlhcs_hresult a = zlhcs_system_close(shared_system);
+                if (a == ZLHCS_S_OK) system_ok.fetch_add(1);
+                else if (a != ZLHCS_E_INVALID_HANDLE) other.fetch_add(1);
+                const zlhcs_hresult b = zlhcs_operation_close(shared_op);
+                if (b == ZLHCS_S_OK) op_ok.fetch_add(1);
+                else if (b != ZLHCS_E_INVALID_HANDLE) other.fetch_add(1);
+            });
+        }
+        go.store(true);
+        for (auto& thread : threads) thread.join();
+        EXPECT_EQ(system_ok.load(), 1);
+        EXPECT_EQ(op_ok.load(), 1);
+        EXPECT_EQ(other.load(), 0);
+    }
+}
+
+TEST_F(races, handles_used_while_other_threads_close_them) {
+    // A slot holds the current handle; users call into it while a closer replaces it.
+    const std::string id = unique_id("victim");
+    system_guard keeper(running_system(id));
+    std::atomic<zlhcs_system> current_system{0};
+    std::atomic<zlhcs_operation> current_op{0};
+    std::atomic<bool> stop{false};
+    std::atomic<int> bad{0};
+    std::mutex failure_mutex;
+    std::string first_failure;
+    auto check = [&](const char* what, zlhcs_hresult hr, std::initializer_list<zlhcs_hresult> allowed) {
+        for (zlhcs_hresult a : allowed) {
+            if (hr == a) return;
+        }
+        bad.fetch_add(1);
+        std::lock_guard lock(failure_mutex);
+        if (first_failure.empty()) first_failure = std::string(what) + " -> " + hex(hr);
+    };
+
+    std::thread closer([&] {
+        for (int i = 0; i < 150; ++i) {
+            zlhcs_system s = 0;
+            if (zlhcs_system_open(id.c_str(), &s) != ZLHCS_S_OK) continue;
+            zlhcs_operation op = 0;
+            (void)zlhcs_system_properties_async(s, nullptr, nullptr, nullptr, &op);
+            current_system.store(s);
+            current_op.store(op);
+            std::this_thread::sleep_for(std::chrono::microseconds(300));
+            current_op.store(0);
+            current_system.store(0);
+            zlhcs_operation_close(op);
+            zlhcs_system_close(s);
+        }
+        stop.store(true);
+    });
+    std::vector<std::thread> users;
+    for (int t = 0; t < thread_count - 1; ++t) {
+        users.emplace_back([&] {
+            // Deliberately racy: the loaded handle may be closed before (or while) it is used.
+            while (!stop.load()) {
+                const zlhcs_system s = current_system.load();
+                const zlhcs_operation op = current_op.load();
+                if (s != 0) {
+                    char* text = nullptr;
+                    const zlhcs_hresult id_hr = zlhcs_system_id(s, &text);
+                    check("system_id", id_hr, {ZLHCS_S_OK, ZLHCS_E_INVALID_HANDLE});
+                    if (id_hr == ZLHCS_S_OK) zlhcs_free(text);
+                    zlhcs_operation mine = 0;
+                    const zlhcs_hresult p = zlhcs_system_properties_async(s, nullptr, nullptr, nullptr, &mine);
+                    check("properties_async", p, {ZLHCS_S_OK, ZLHCS_E_INVALID_HANDLE});
+                    if (p == ZLHCS_S_OK) {
+                        check("wait mine", zlhcs_operation_wait(mine, ZLHCS_INFINITE, nullptr), {ZLHCS_S_OK});
+                        check("close mine", zlhcs_operation_close(mine), {ZLHCS_S_OK});
+                    }
+                }
+                if (op != 0) {
+                    check("wait shared", zlhcs_operation_wait(op, 5, nullptr),
+                          {ZLHCS_S_OK, ZLHCS_E_INVALID_HANDLE, ZLHCS_HCS_E_OPERATION_TIMEOUT});
+                    check("result shared", zlhcs_operation_result(op, nullptr),
+                          {ZLHCS_S_OK, ZLHCS_E_INVALID_HANDLE, ZLHCS_HCS_E_OPERATION_PENDING});
+                    check("cancel shared", zlhcs_operation_cancel(op),
+                          {ZLHCS_S_OK, ZLHCS_S_FALSE, ZLHCS_E_INVALID_HANDLE});
+                }
+                std::this_thread::yield();
+            }
+        });
+    }
+    closer.join();
+    for (auto& user : users) user.join();
+    EXPECT_EQ(bad.load(), 0) << first_failure;
+}
+
+TEST_F(races, callbacks_racing_closes_of_their_systems_and_cancels) {
+    // Many short operations on systems whose handles close underneath; every callback that was
+    // not suppressed runs exactly once and results agree with waits.
+    ASSERT_EQ(sim().set_latency("HcsGetComputeSystemProperties", 2), 0);
+    const std::string id = unique_id("churn");
+    system_guard keeper(running_system(id));
+    std::vector<std::thread> threads;
+    std::atomic<int> bad{0};
+    for (int t = 0; t < thread_count; ++t) {
+        threads.emplace_back([&, t] {
+            std::mt19937 random(static_cast<unsigned>(99 + t));
+            for (int i = 0; i < 25; ++i) {
+                zlhcs_system s = 0;
+                if (zlhcs_system_open(id.c_str(), &s) != ZLHCS_S_OK) {
+                    bad.fetch_add(1);
+                    continue;
+                }
+                std::array<record, 4> rs;
+                std::array<zlhcs_operation, 4> ops{};
+                for (size_t k = 0; k < rs.size(); ++k) {
+                    rs[k].kind = plan::wait_then_close;
+                    if (zlhcs_system_properties_async(s, nullptr, &on_complete, &rs[k], &ops[k]) != ZLHCS_S_OK) {
+                        bad.fetch_add(1);
+                    }
+                }
+                zlhcs_system_close(s);  // operations stay valid
+                if (random() % 2 == 0) zlhcs_operation_cancel(ops[random() % ops.size()]);
+                for (size_t k = 0; k < rs.size(); ++k) {
+                    if (ops[k] == 0) continue;
+                    const zlhcs_hresult w = zlhcs_operation_wait(ops[k], ZLHCS_INFINITE, nullptr);
+                    if (w != ZLHCS_S_OK && w != ZLHCS_E_CANCELLED) bad.fetch_add(1);
+                    zlhcs_operation_close(ops[k]);
+                    // Completed before close: exactly one callback, with the waited result.
+                    if (rs[k].calls.load() != 1 || rs[k].seen_result.load() != w ||
+                        rs[k].seen_operation.load() != ops[k]) {
+                        bad.fetch_add(1);
+                    }
+                }
+            }
+        });
+    }
+    for (auto& thread : threads) thread.join();
+    EXPECT_EQ(bad.load(), 0);
+}
+
+}  // namespace
+}  // namespace zlhcs_core_test

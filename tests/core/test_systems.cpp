@@ -1,0 +1,437 @@
+// Compute systems end to end: create (sync, async, id NULL), open, id, the state machine with
+// every verb in both forms, wrong-state / already-exists / not-found / already-stopped,
+// properties (basic and extended), modify, wait_exit, terminate-on-last-close.
+#include "fixture.hpp"
+
+#include <string>
+#include <thread>
+
+namespace zlhcs_core_test {
+namespace {
+
+using systems = core_test;
+
+std::string id_of(zlhcs_system system) {
+    char* raw = nullptr;
+    const zlhcs_hresult hr = zlhcs_system_id(system, &raw);
+    EXPECT_EQ(hr, ZLHCS_S_OK) << last_error().message;
+    return take(raw);
+}
+
+std::string properties(zlhcs_system system, const char* query) {
+    char* raw = nullptr;
+    const zlhcs_hresult hr = zlhcs_system_properties(system, query, ZLHCS_INFINITE, &raw);
+    EXPECT_EQ(hr, ZLHCS_S_OK) << hex(hr) << " " << last_error().message;
+    return take(raw);
+}
+
+std::string exit_type(zlhcs_system system) {
+    char* raw = nullptr;
+    EXPECT_EQ(zlhcs_system_wait_exit(system, ZLHCS_INFINITE, &raw), ZLHCS_S_OK) << last_error().message;
+    const rapidjson::Document d = parse(take(raw));
+    if (!d.IsObject() || !d.HasMember("ExitType") || !d["ExitType"].IsString()) return "";
+    return d["ExitType"].GetString();
+}
+
+TEST_F(systems, create_sync_open_id_close) {
+    const std::string id = unique_id();
+    zlhcs_system system = 0;
+    ASSERT_EQ(zlhcs_system_create(id.c_str(), container_config, ZLHCS_INFINITE, &system), ZLHCS_S_OK);
+    system_guard guard(system);
+    ASSERT_NE(system, 0u);
+    EXPECT_EQ(id_of(system), id);
+    EXPECT_EQ(state_of(system), "Created");
+
+    zlhcs_system opened = 0;
+    ASSERT_EQ(zlhcs_system_open(id.c_str(), &opened), ZLHCS_S_OK);
+    system_guard opened_guard(opened);
+    EXPECT_NE(opened, system) << "each open is its own handle";
+    EXPECT_EQ(id_of(opened), id);
+    EXPECT_EQ(state_of(opened), "Created");
+    // Both handles see the same system.
+    ASSERT_EQ(zlhcs_system_start(opened, nullptr, ZLHCS_INFINITE), ZLHCS_S_OK);
+    EXPECT_EQ(state_of(system), "Running");
+    EXPECT_EQ(zlhcs_system_close(opened_guard.release()), ZLHCS_S_OK);
+    EXPECT_EQ(state_of(system), "Running") << "closing a handle does not stop the system";
+}
+
+TEST_F(systems, create_async_hands_out_the_system_at_once) {
+    const std::string id = unique_id();
+    ASSERT_EQ(sim().set_latency("HcsCreateComputeSystem", 30), 0);
+    callback_probe probe;
+    zlhcs_system system = 0;
+    zlhcs_operation op = 0;
+    ASSERT_EQ(zlhcs_system_create_async(id.c_str(), vm_config, &callback_probe::callback, &probe,
+                                        &system, &op),
+              ZLHCS_S_OK);
+    system_guard guard(system);
+    operation_guard op_guard(op);
+    ASSERT_NE(system, 0u);
+    ASSERT_NE(op, 0u);
+    EXPECT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
+    ASSERT_TRUE(probe.wait_called());
+    EXPECT_EQ(probe.result.load(), ZLHCS_S_OK);
+    EXPECT_EQ(probe.operation.load(), op);
+    op_guard.reset();
+    EXPECT_EQ(probe.calls.load(), 1);
+    EXPECT_EQ(state_of(system), "Created");
+    const rapidjson::Document d = parse(properties(system, nullptr));
+    ASSERT_TRUE(d.IsObject());
+    EXPECT_STREQ(d["SystemType"].GetString(), "VirtualMachine");
+    EXPECT_STREQ(d["Owner"].GetString(), "zlhcs-core-tests");
+}
+
+TEST_F(systems, create_with_null_id_gets_an_id_from_hcs) {
+    zlhcs_system system = 0;
+    ASSERT_EQ(zlhcs_system_create(nullptr, container_config, ZLHCS_INFINITE, &system), ZLHCS_S_OK);
+    system_guard guard(system);
+    const std::string id = id_of(system);
+    EXPECT_EQ(id.size(), 36u) << "a GUID: " << id;
+    zlhcs_system opened = 0;
+    ASSERT_EQ(zlhcs_system_open(id.c_str(), &opened), ZLHCS_S_OK);
+    system_guard opened_guard(opened);
+    EXPECT_EQ(id_of(opened), id);
+
+    // The async form too; two NULL-id systems get different ids.
+    zlhcs_system second = 0;
+    operation_guard op;
+    ASSERT_EQ(zlhcs_system_create_async(nullptr, container_config, nullptr, nullptr, &second, &op.handle),
+              ZLHCS_S_OK);
+    system_guard second_guard(second);
+    ASSERT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
+    const std::string second_id = id_of(second);
+    EXPECT_EQ(second_id.size(), 36u);
+    EXPECT_NE(second_id, id);
+}
+
+TEST_F(systems, create_existing_id_fails_with_already_exists) {
+    const std::string id = unique_id();
+    system_guard first(create_system(id));
+    zlhcs_system system = 0xBAD;
+    EXPECT_EQ(zlhcs_system_create(id.c_str(), container_config, ZLHCS_INFINITE, &system),
+              ZLHCS_HCS_E_SYSTEM_ALREADY_EXISTS);
+    EXPECT_EQ(system, 0u) << "no handle on failure";
+    const error_copy e = last_error();
+    EXPECT_EQ(e.code, ZLHCS_HCS_E_SYSTEM_ALREADY_EXISTS);
+    EXPECT_EQ(e.category, ZLHCS_CATEGORY_ALREADY_EXISTS);
+    EXPECT_EQ(e.function, "HcsCreateComputeSystem");
+
+    // Async: the handle comes at once, the operation fails.
+    callback_probe probe;
+    zlhcs_system second = 0;
+    zlhcs_operation op = 0;
+    ASSERT_EQ(zlhcs_system_create_async(id.c_str(), container_config, &callback_probe::callback,
+                                        &probe, &second, &op),
+              ZLHCS_S_OK);
+    system_guard second_guard(second);
+    operation_guard op_guard(op);
+    EXPECT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_HCS_E_SYSTEM_ALREADY_EXISTS);
+    ASSERT_TRUE(probe.wait_called());
+    EXPECT_EQ(probe.result.load(), ZLHCS_HCS_E_SYSTEM_ALREADY_EXISTS);
+    // The original is unharmed.
+    EXPECT_EQ(state_of(first), "Created");
+}
+
+TEST_F(systems, create_with_a_config_hcs_rejects_carries_the_error_document) {
+    // Well-formed JSON (passes zlhcs's check) that HCS rejects: neither Container nor VM.
+    zlhcs_system system = 0;
+    EXPECT_EQ(zlhcs_system_create(unique_id().c_str(), R"({"SchemaVersion":{"Major":2,"Minor":1}})",
+                                  ZLHCS_INFINITE, &system),
+              ZLHCS_HCS_E_INVALID_JSON);
+    EXPECT_EQ(system, 0u);
+    const error_copy e = last_error();
+    EXPECT_EQ(e.code, ZLHCS_HCS_E_INVALID_JSON);
+    EXPECT_EQ(e.category, ZLHCS_CATEGORY_INVALID_JSON);
+    EXPECT_EQ(e.function, "HcsCreateComputeSystem");
+    const rapidjson::Document d = parse(e.document);
+    ASSERT_TRUE(d.IsObject()) << "the HCS error document reaches last error: " << e.document;
+    ASSERT_TRUE(d.HasMember("ErrorMessage"));
+    EXPECT_TRUE(d["ErrorMessage"].IsString());
+    EXPECT_EQ(d["Error"].GetInt(), ZLHCS_HCS_E_INVALID_JSON);
+    // Not an object at all.
+    EXPECT_EQ(zlhcs_system_create(unique_id().c_str(), "[1,2,3]", ZLHCS_INFINITE, &system),
+              ZLHCS_HCS_E_INVALID_JSON);
+    EXPECT_EQ(zlhcs_system_create(unique_id().c_str(), "42", ZLHCS_INFINITE, &system),
+              ZLHCS_HCS_E_INVALID_JSON);
+}
+
+TEST_F(systems, open_unknown_id_is_not_found) {
+    zlhcs_system system = 0xBAD;
+    EXPECT_EQ(zlhcs_system_open("no-such-system", &system), ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
+    EXPECT_EQ(system, 0u);
+    const error_copy e = last_error();
+    EXPECT_EQ(e.code, ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
+    EXPECT_EQ(e.category, ZLHCS_CATEGORY_NOT_FOUND);
+    EXPECT_EQ(e.function, "HcsOpenComputeSystem");
+    EXPECT_NE(e.message.find("HcsOpenComputeSystem"), std::string::npos) << e.message;
+    EXPECT_EQ(zlhcs_system_open("", &system), ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
+}
+
+TEST_F(systems, state_machine_sync) {
+    system_guard s(create_system(unique_id(), vm_config));
+    EXPECT_EQ(zlhcs_system_pause(s, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_INVALID_STATE) << "pause Created";
+    EXPECT_EQ(last_error().category, ZLHCS_CATEGORY_INVALID_STATE);
+    EXPECT_EQ(last_error().function, "HcsPauseComputeSystem");
+    EXPECT_EQ(zlhcs_system_resume(s, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_INVALID_STATE) << "resume Created";
+    EXPECT_EQ(zlhcs_system_save(s, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_INVALID_STATE) << "save Created";
+
+    ASSERT_EQ(zlhcs_system_start(s, nullptr, ZLHCS_INFINITE), ZLHCS_S_OK);
+    EXPECT_EQ(state_of(s), "Running");
+    EXPECT_EQ(zlhcs_system_start(s, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_INVALID_STATE) << "start Running";
+    EXPECT_EQ(zlhcs_system_resume(s, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_INVALID_STATE) << "resume Running";
+    EXPECT_EQ(zlhcs_system_save(s, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_INVALID_STATE) << "save Running";
+
+    ASSERT_EQ(zlhcs_system_pause(s, R"({"SuspensionLevel":"Suspend"})", ZLHCS_INFINITE), ZLHCS_S_OK);
+    EXPECT_EQ(state_of(s), "Paused");
+    EXPECT_EQ(zlhcs_system_start(s, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_INVALID_STATE) << "start Paused";
+    EXPECT_EQ(last_error().code, ZLHCS_HCS_E_INVALID_STATE);
+    EXPECT_EQ(last_error().function, "HcsStartComputeSystem");
+    EXPECT_EQ(zlhcs_system_pause(s, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_INVALID_STATE) << "pause Paused";
+    ASSERT_EQ(zlhcs_system_save(s, R"({"SaveType":"ToFile","SaveStateFilePath":"C:\\save\\vm.vmrs"})",
+                                ZLHCS_INFINITE),
+              ZLHCS_S_OK);
+    EXPECT_EQ(state_of(s), "Paused") << "save keeps the system paused";
+
+    ASSERT_EQ(zlhcs_system_resume(s, nullptr, ZLHCS_INFINITE), ZLHCS_S_OK);
+    EXPECT_EQ(state_of(s), "Running");
+    ASSERT_EQ(zlhcs_system_shutdown(s, nullptr, ZLHCS_INFINITE), ZLHCS_S_OK);
+    EXPECT_EQ(state_of(s), "Stopped");
+    EXPECT_EQ(exit_type(s), "GracefulExit");
+
+    EXPECT_EQ(zlhcs_system_shutdown(s, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_SYSTEM_ALREADY_STOPPED);
+    EXPECT_EQ(last_error().category, ZLHCS_CATEGORY_ALREADY_STOPPED);
+    EXPECT_EQ(zlhcs_system_terminate(s, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_SYSTEM_ALREADY_STOPPED);
+    EXPECT_EQ(zlhcs_system_crash(s, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_SYSTEM_ALREADY_STOPPED);
+    EXPECT_EQ(zlhcs_system_start(s, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_INVALID_STATE) << "start Stopped";
+    EXPECT_EQ(zlhcs_system_pause(s, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_INVALID_STATE) << "pause Stopped";
+}
+
+// Runs an async verb with a callback and returns the operation's result (checking the callback).
+template <typename AsyncFn>
+zlhcs_hresult run_async_verb(AsyncFn fn, zlhcs_system system, const char* options = nullptr) {
+    callback_probe probe;
+    zlhcs_operation op = 0;
+    const zlhcs_hresult started = fn(system, options, &callback_probe::callback, &probe, &op);
+    EXPECT_EQ(started, ZLHCS_S_OK) << last_error().message;
+    if (started < 0) return started;
+    EXPECT_NE(op, 0u);
+    const zlhcs_hresult result = zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr);
+    EXPECT_TRUE(probe.wait_called());
+    EXPECT_EQ(zlhcs_operation_close(op), ZLHCS_S_OK);
+    EXPECT_EQ(probe.calls.load(), 1);
+    EXPECT_EQ(probe.result.load(), result);
+    EXPECT_EQ(probe.operation.load(), op);
+    return result;
+}
+
+TEST_F(systems, state_machine_async) {
+    system_guard s(create_system(unique_id(), vm_config));
+    EXPECT_EQ(run_async_verb(zlhcs_system_pause_async, s), ZLHCS_HCS_E_INVALID_STATE);
+    EXPECT_EQ(run_async_verb(zlhcs_system_start_async, s), ZLHCS_S_OK);
+    EXPECT_EQ(state_of(s), "Running");
+    EXPECT_EQ(run_async_verb(zlhcs_system_pause_async, s), ZLHCS_S_OK);
+    EXPECT_EQ(state_of(s), "Paused");
+    // Start on a paused system: the operation fails with HCS_E_INVALID_STATE.
+    EXPECT_EQ(run_async_verb(zlhcs_system_start_async, s), ZLHCS_HCS_E_INVALID_STATE);
+    EXPECT_EQ(last_error().code, ZLHCS_HCS_E_INVALID_STATE);
+    EXPECT_EQ(run_async_verb(zlhcs_system_save_async, s, R"({"SaveType":"AsTemplate"})"), ZLHCS_S_OK);
+    EXPECT_EQ(run_async_verb(zlhcs_system_resume_async, s), ZLHCS_S_OK);
+    EXPECT_EQ(state_of(s), "Running");
+    EXPECT_EQ(run_async_verb(zlhcs_system_crash_async, s), ZLHCS_S_OK);
+    EXPECT_EQ(state_of(s), "Stopped");
+    EXPECT_EQ(exit_type(s), "UnexpectedExit");
+    EXPECT_EQ(run_async_verb(zlhcs_system_terminate_async, s), ZLHCS_HCS_E_SYSTEM_ALREADY_STOPPED);
+    EXPECT_EQ(run_async_verb(zlhcs_system_shutdown_async, s), ZLHCS_HCS_E_SYSTEM_ALREADY_STOPPED);
+    EXPECT_EQ(run_async_verb(zlhcs_system_crash_async, s), ZLHCS_HCS_E_SYSTEM_ALREADY_STOPPED);
+}
+
+TEST_F(systems, terminate_from_created_running_and_paused) {
+    system_guard created(create_system(unique_id()));
+    EXPECT_EQ(zlhcs_system_terminate(created, nullptr, ZLHCS_INFINITE), ZLHCS_S_OK);
+    EXPECT_EQ(state_of(created), "Stopped");
+    EXPECT_EQ(exit_type(created), "Forced");
+
+    system_guard running(running_system(unique_id()));
+    EXPECT_EQ(run_async_verb(zlhcs_system_terminate_async, running), ZLHCS_S_OK);
+    EXPECT_EQ(state_of(running), "Stopped");
+
+    system_guard paused(running_system(unique_id()));
+    ASSERT_EQ(zlhcs_system_pause(paused, nullptr, ZLHCS_INFINITE), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_system_shutdown(paused, nullptr, ZLHCS_INFINITE), ZLHCS_S_OK) << "shutdown Paused";
+    EXPECT_EQ(state_of(paused), "Stopped");
+}
+
+TEST_F(systems, crash_of_a_created_system_is_invalid_state) {
+    system_guard s(create_system(unique_id()));
+    EXPECT_EQ(zlhcs_system_crash(s, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_INVALID_STATE);
+    EXPECT_EQ(zlhcs_system_shutdown(s, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_INVALID_STATE);
+    EXPECT_EQ(state_of(s), "Created");
+}
+
+TEST_F(systems, basic_properties) {
+    const std::string id = unique_id();
+    system_guard s(create_system(id));
+    for (const char* query : {static_cast<const char*>(nullptr), "", "{}"}) {
+        if (query != nullptr && query[0] == '\0') continue;  // "" is not JSON (see bad_input)
+        SCOPED_TRACE(query == nullptr ? "NULL" : query);
+        const rapidjson::Document d = parse(properties(s, query));
+        ASSERT_TRUE(d.IsObject());
+        EXPECT_STREQ(d["Id"].GetString(), id.c_str());
+        EXPECT_STREQ(d["SystemType"].GetString(), "Container");
+        EXPECT_STREQ(d["Owner"].GetString(), "zlhcs-core-tests");
+        EXPECT_STREQ(d["State"].GetString(), "Created");
+        EXPECT_TRUE(d.HasMember("RuntimeId"));
+    }
+}
+
+TEST_F(systems, extended_properties_statistics_memory_processlist) {
+    system_guard s(running_system(unique_id(), vm_config));
+    const char* query = R"({"PropertyTypes":["Statistics","Memory","ProcessList"]})";
+    const rapidjson::Document first = parse(properties(s, query));
+    ASSERT_TRUE(first.IsObject());
+    EXPECT_STREQ(first["State"].GetString(), "Running");
+    ASSERT_TRUE(first.HasMember("Statistics") && first["Statistics"].IsObject());
+    ASSERT_TRUE(first["Statistics"].HasMember("Uptime100ns"));
+    ASSERT_TRUE(first["Statistics"]["Uptime100ns"].IsNumber());
+    const uint64_t uptime1 = first["Statistics"]["Uptime100ns"].GetUint64();
+    ASSERT_TRUE(first.HasMember("Memory") && first["Memory"].IsObject());
+    EXPECT_TRUE(first["Memory"].HasMember("VirtualMachineMemory"));
+    ASSERT_TRUE(first.HasMember("ProcessList") && first["ProcessList"].IsArray());
+    ASSERT_GE(first["ProcessList"].Size(), 1u) << "at least the init process";
+    EXPECT_TRUE(first["ProcessList"][0].HasMember("ProcessId"));
+    EXPECT_TRUE(first["ProcessList"][0].HasMember("ImageName"));
+
+    // Uptime advances while Running (values compared; the poll only bounds the wait).
+    uint64_t uptime2 = uptime1;
+    EXPECT_TRUE(eventually([&] {
+        const rapidjson::Document next = parse(properties(s, R"({"PropertyTypes":["Statistics"]})"));
+        uptime2 = next["Statistics"]["Uptime100ns"].GetUint64();
+        return uptime2 > uptime1;
+    })) << "Uptime100ns did not advance: " << uptime1 << " -> " << uptime2;
+
+    // While Paused, processor runtime is frozen.
+    ASSERT_EQ(zlhcs_system_pause(s, nullptr, ZLHCS_INFINITE), ZLHCS_S_OK);
+    const rapidjson::Document p1 = parse(properties(s, R"({"PropertyTypes":["Statistics"]})"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    const rapidjson::Document p2 = parse(properties(s, R"({"PropertyTypes":["Statistics"]})"));
+    ASSERT_TRUE(p1["Statistics"].HasMember("Processor"));
+    EXPECT_EQ(p1["Statistics"]["Processor"]["TotalRuntime100ns"].GetUint64(),
+              p2["Statistics"]["Processor"]["TotalRuntime100ns"].GetUint64());
+}
+
+TEST_F(systems, unknown_property_type_fails_with_a_document_naming_it) {
+    system_guard s(create_system(unique_id()));
+    char* out = nullptr;
+    EXPECT_EQ(zlhcs_system_properties(s, R"({"PropertyTypes":["NoSuchType"]})", ZLHCS_INFINITE, &out),
+              ZLHCS_HR(0x80070057u));
+    zlhcs_free(out);
+    const error_copy e = last_error();
+    EXPECT_EQ(e.category, ZLHCS_CATEGORY_INVALID_ARGUMENT);
+    EXPECT_EQ(e.function, "HcsGetComputeSystemProperties");
+    EXPECT_NE(e.document.find("NoSuchType"), std::string::npos) << e.document;
+}
+
+TEST_F(systems, modify_memory_size_shows_in_memory_properties) {
+    system_guard s(running_system(unique_id(), vm_config));
+    const char* query = R"({"PropertyTypes":["Memory"]})";
+    const std::string before = properties(s, query);
+    const char* update =
+        R"({"ResourcePath":"VirtualMachine/ComputeTopology/Memory/SizeInMB","RequestType":"Update","Settings":2048})";
+    ASSERT_EQ(zlhcs_system_modify(s, update, ZLHCS_INFINITE), ZLHCS_S_OK) << last_error().message;
+    const std::string after = properties(s, query);
+    const rapidjson::Document b = parse(before);
+    const rapidjson::Document a = parse(after);
+    ASSERT_TRUE(b.IsObject() && a.IsObject());
+    ASSERT_TRUE(b.HasMember("Memory") && a.HasMember("Memory"));
+    EXPECT_NE(before, after) << "the memory update does not show: " << after;
+    // Async form, back to 1024: the Memory report returns to the first one.
+    const char* back =
+        R"({"ResourcePath":"VirtualMachine/ComputeTopology/Memory/SizeInMB","RequestType":"Update","Settings":1024})";
+    callback_probe probe;
+    operation_guard op;
+    ASSERT_EQ(zlhcs_system_modify_async(s, back, &callback_probe::callback, &probe, &op.handle), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
+    EXPECT_EQ(properties(s, query), before);
+}
+
+TEST_F(systems, modify_errors) {
+    system_guard s(running_system(unique_id(), vm_config));
+    // Well-formed JSON that is not a ModifySettingRequest.
+    EXPECT_EQ(zlhcs_system_modify(s, R"({"Nonsense":true})", ZLHCS_INFINITE), ZLHCS_HCS_E_INVALID_JSON);
+    EXPECT_EQ(last_error().function, "HcsModifyComputeSystem");
+    ASSERT_EQ(zlhcs_system_terminate(s, nullptr, ZLHCS_INFINITE), ZLHCS_S_OK);
+    const char* update =
+        R"({"ResourcePath":"VirtualMachine/ComputeTopology/Memory/SizeInMB","RequestType":"Update","Settings":2048})";
+    EXPECT_EQ(zlhcs_system_modify(s, update, ZLHCS_INFINITE), ZLHCS_HCS_E_INVALID_STATE) << "modify Stopped";
+}
+
+TEST_F(systems, wait_exit_times_out_while_running_and_returns_after_terminate) {
+    system_guard s(running_system(unique_id()));
+    char* out = out_sentinel();
+    EXPECT_EQ(zlhcs_system_wait_exit(s, 10, &out), ZLHCS_HCS_E_OPERATION_TIMEOUT);
+    EXPECT_TRUE(out == nullptr || out == out_sentinel());
+    EXPECT_EQ(last_error().category, ZLHCS_CATEGORY_TIMEOUT);
+    EXPECT_EQ(last_error().function, "HcsWaitForComputeSystemExit");
+    EXPECT_EQ(zlhcs_system_wait_exit(s, 0, nullptr), ZLHCS_HCS_E_OPERATION_TIMEOUT);
+
+    std::atomic<zlhcs_hresult> waited{1};
+    std::string document;
+    std::thread waiter([&] {
+        char* raw = nullptr;
+        waited.store(zlhcs_system_wait_exit(s.get(), ZLHCS_INFINITE, &raw));
+        document = take(raw);
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    ASSERT_EQ(zlhcs_system_terminate(s, nullptr, ZLHCS_INFINITE), ZLHCS_S_OK);
+    waiter.join();
+    EXPECT_EQ(waited.load(), ZLHCS_S_OK);
+    const rapidjson::Document d = parse(document);
+    ASSERT_TRUE(d.IsObject()) << document;
+    EXPECT_STREQ(d["ExitType"].GetString(), "Forced");
+    // Already stopped: returns at once, also with a timeout of 0.
+    EXPECT_EQ(zlhcs_system_wait_exit(s, 0, nullptr), ZLHCS_S_OK);
+}
+
+TEST_F(systems, terminate_on_last_handle_close) {
+    const std::string id = unique_id();
+    const char* config =
+        R"({"SchemaVersion":{"Major":2,"Minor":1},"ShouldTerminateOnLastHandleClosed":true,"Container":{}})";
+    zlhcs_system first = running_system(id, config);
+    zlhcs_system second = 0;
+    ASSERT_EQ(zlhcs_system_open(id.c_str(), &second), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_close(first), ZLHCS_S_OK);
+    EXPECT_EQ(state_of(second), "Running") << "another handle is still open";
+    ASSERT_EQ(zlhcs_system_close(second), ZLHCS_S_OK);
+    // Terminated and, with no handle left, gone from the registry.
+    zlhcs_system again = 0;
+    EXPECT_EQ(zlhcs_system_open(id.c_str(), &again), ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
+
+    // Without the setting, the system outlives its handles.
+    const std::string keep = unique_id();
+    ASSERT_EQ(zlhcs_system_close(running_system(keep)), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_open(keep.c_str(), &again), ZLHCS_S_OK);
+    system_guard guard(again);
+    EXPECT_EQ(state_of(again), "Running");
+}
+
+TEST_F(systems, operations_on_a_system_removed_by_reset_fail_cleanly) {
+    system_guard s(create_system(unique_id()));
+    ASSERT_EQ(sim().reset(), 0);
+    EXPECT_EQ(zlhcs_system_start(s, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
+    EXPECT_EQ(last_error().category, ZLHCS_CATEGORY_NOT_FOUND);
+}
+
+TEST_F(systems, unicode_ids_round_trip) {
+    const std::string id = unique_id() + "-\xC3\xA9-\xE2\x82\xAC-\xF0\x9F\x98\x80";  // é € 😀
+    system_guard s(create_system(id));
+    EXPECT_EQ(id_of(s), id);
+    const rapidjson::Document d = parse(properties(s, nullptr));
+    ASSERT_TRUE(d.IsObject());
+    EXPECT_STREQ(d["Id"].GetString(), id.c_str()) << "UTF-8 -> UTF-16 -> UTF-8 round trip";
+    zlhcs_system opened = 0;
+    ASSERT_EQ(zlhcs_system_open(id.c_str(), &opened), ZLHCS_S_OK);
+    zlhcs_system_close(opened);
+}
+
+}  // namespace
+}  // namespace zlhcs_core_test

@@ -1,0 +1,347 @@
+// zlhcs::operation and zlhcs::async_result: wait, std::future, co_await, cancel, close.
+#include "facade_test_support.hpp"
+
+#include <atomic>
+#include <future>
+#include <string>
+#include <thread>
+#include <vector>
+
+#if ZLHCS_HAS_COROUTINES
+#include <coroutine>
+#include <exception>
+#endif
+
+namespace {
+
+using namespace facade_test;
+
+constexpr std::uint32_t kLatencyMs = 300;
+
+std::string get(std::future<std::string>& future) {
+    EXPECT_EQ(future.wait_for(kTimeout), std::future_status::ready);
+    return future.get();
+}
+
+// Operations the simulator still holds (for leak checks).
+std::uint32_t live_operations() { return zlhcs_test::hcsim_client::instance().live_objects().operations; }
+
+TEST(FacadeAsync, WaitReturnsTheResultDocument) {
+    const zlhcs::compute_system system = make_container();
+    zlhcs::async_result result = system.properties_async();
+    ASSERT_TRUE(result);
+    EXPECT_NE(result.native_handle(), 0u);
+    const std::string document = result.wait(kTimeout);
+    EXPECT_EQ(string_member(parse(document), "State"), "Created");
+    EXPECT_TRUE(eventually([&] { return result.ready(); }));
+    ASSERT_TRUE(result.try_result().has_value());
+    EXPECT_EQ(*result.try_result(), document);
+}
+
+TEST(FacadeAsync, FutureCompletesFromTheCallback) {
+    const zlhcs::compute_system system = make_container();
+    std::future<std::string> started = system.start_async().get_future();  // the temporary detaches
+    (void)get(started);
+    EXPECT_EQ(state_of(system), "Running");
+
+    std::future<std::string> properties =
+        system.properties_async(R"({"PropertyTypes":["Statistics"]})").get_future();
+    const rapidjson::Document document = parse(get(properties));
+    ASSERT_TRUE(document.IsObject());
+    EXPECT_TRUE(document.HasMember("Statistics"));
+    system.terminate(kTimeout);
+}
+
+TEST(FacadeAsync, FutureCarriesTheError) {
+    const zlhcs::compute_system system = make_container();
+    std::future<std::string> paused = system.pause_async().get_future();  // Created: not allowed
+    ASSERT_EQ(paused.wait_for(kTimeout), std::future_status::ready);
+    try {
+        (void)paused.get();
+        ADD_FAILURE() << "pause of a created system succeeded";
+    } catch (const zlhcs::error& e) {
+        EXPECT_EQ(e.code(), zlhcs::errc::invalid_state) << e.what();
+        EXPECT_FALSE(e.result_document().empty()) << e.what();
+        EXPECT_NE(e.result_document().find("ErrorMessage"), std::string::npos) << e.result_document();
+    }
+}
+
+TEST(FacadeAsync, FutureAfterCompletionAndOnlyOnce) {
+    const zlhcs::compute_system system = make_container();
+    zlhcs::async_result result = system.properties_async();
+    const std::string waited = result.wait(kTimeout);
+    ASSERT_TRUE(eventually([&] { return result.ready(); }));
+    std::future<std::string> future = result.get_future();
+    EXPECT_EQ(future.wait_for(0s), std::future_status::ready);
+    EXPECT_EQ(future.get(), waited);
+    EXPECT_THROW((void)result.get_future(), std::future_error);
+}
+
+TEST(FacadeAsync, TryResultWhileRunning) {
+    const latency_guard latency("HcsGetComputeSystemProperties", kLatencyMs);
+    const zlhcs::compute_system system = make_container();
+    zlhcs::async_result result = system.properties_async();
+    EXPECT_FALSE(result.try_result().has_value());
+    EXPECT_FALSE(result.ready());
+    try {
+        (void)result.wait(10ms);
+        ADD_FAILURE() << "wait did not time out";
+    } catch (const zlhcs::error& e) {
+        EXPECT_EQ(e.code(), zlhcs::errc::timeout) << e.what();
+    }
+    EXPECT_FALSE(result.wait(kTimeout).empty());
+}
+
+TEST(FacadeAsync, CancelCompletesWithCancelled) {
+    const latency_guard latency("HcsStartComputeSystem", 5000);
+    const zlhcs::compute_system system = make_container();
+    zlhcs::async_result result = system.start_async();
+    std::future<std::string> future = result.get_future();
+    EXPECT_TRUE(result.cancel());
+    try {
+        (void)result.wait(kTimeout);
+        ADD_FAILURE() << "cancelled start succeeded";
+    } catch (const zlhcs::error& e) {
+        EXPECT_EQ(e.code(), zlhcs::errc::cancelled) << e.what();
+        EXPECT_EQ(e.code(), std::errc::operation_canceled);
+    }
+    ASSERT_EQ(future.wait_for(kTimeout), std::future_status::ready);
+    EXPECT_THROW((void)future.get(), zlhcs::error);
+    EXPECT_FALSE(result.cancel());  // already complete
+    EXPECT_EQ(state_of(system), "Created");
+}
+
+TEST(FacadeAsync, SynchronousTimeoutThrowsTimeout) {
+    const latency_guard latency("HcsStartComputeSystem", 5000);
+    const zlhcs::compute_system system = make_container();
+    try {
+        system.start(50ms);
+        ADD_FAILURE() << "start did not time out";
+    } catch (const zlhcs::error& e) {
+        EXPECT_EQ(e.code(), zlhcs::errc::timeout) << e.what();
+    }
+}
+
+// A C callback counting its calls, to check the close guarantee of a raw operation.
+void ZLHCS_CALL count_calls(zlhcs_operation, zlhcs_hresult, void* context) {
+    static_cast<std::atomic<int>*>(context)->fetch_add(1);
+}
+
+TEST(FacadeAsync, ClosingAnOperationBeforeCompletionIsSafe) {
+    const latency_guard latency("HcsStartComputeSystem", kLatencyMs);
+    const zlhcs::compute_system system = make_container();
+    std::atomic<int> calls{0};
+    zlhcs_operation handle = 0;
+    ASSERT_EQ(zlhcs_system_start_async(system.native_handle(), nullptr, &count_calls, &calls, &handle), ZLHCS_S_OK);
+    zlhcs::operation operation(handle);
+    ASSERT_TRUE(operation);
+    EXPECT_FALSE(operation.try_result().has_value());
+    operation.close();  // in flight
+    EXPECT_FALSE(operation);
+    EXPECT_EQ(operation.native_handle(), 0u);
+    // The work goes on; the callback never runs.
+    EXPECT_TRUE(eventually([&] { return state_of(system) == "Running"; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(kLatencyMs));
+    EXPECT_EQ(calls.load(), 0);
+    // The closed handle is now invalid, not a crash.
+    EXPECT_EQ(zlhcs_operation_wait(handle, 0, nullptr), ZLHCS_E_INVALID_HANDLE);
+    system.terminate(kTimeout);
+}
+
+TEST(FacadeAsync, ReleasedOperationHandleStaysOpen) {
+    const zlhcs::compute_system system = make_container();
+    zlhcs_operation handle = 0;
+    ASSERT_EQ(zlhcs_system_properties_async(system.native_handle(), nullptr, nullptr, nullptr, &handle), ZLHCS_S_OK);
+    zlhcs::operation operation(handle);
+    const zlhcs_operation released = operation.release();
+    EXPECT_EQ(released, handle);
+    EXPECT_FALSE(operation);
+    EXPECT_EQ(zlhcs_operation_wait(released, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_operation_close(released), ZLHCS_S_OK);
+}
+
+TEST(FacadeAsync, DroppingAnAsyncResultDetachesWithoutLeaking) {
+    const std::uint32_t baseline = live_operations();
+    {
+        const latency_guard latency("HcsStartComputeSystem", kLatencyMs);
+        const zlhcs::compute_system system = make_container();
+        {
+            zlhcs::async_result dropped = system.start_async();
+        }  // in flight: the work goes on, the facade closes the operation when it completes
+        EXPECT_TRUE(eventually([&] { return state_of(system) == "Running"; }));
+        system.terminate(kTimeout);
+    }
+    EXPECT_TRUE(eventually([&] { return live_operations() <= baseline; }))
+        << live_operations() << " operations live, " << baseline << " before";
+}
+
+TEST(FacadeAsync, ManyConcurrentFutures) {
+    const zlhcs::compute_system system = make_container();
+    system.start(kTimeout);
+    std::vector<std::future<std::string>> futures;
+    for (int i = 0; i < 32; ++i) futures.push_back(system.properties_async().get_future());
+    for (auto& future : futures) EXPECT_EQ(string_member(parse(get(future)), "State"), "Running");
+    system.terminate(kTimeout);
+}
+
+TEST(FacadeAsync, CreateAsync) {
+    const std::string id = unique_id();
+    zlhcs::creation created = zlhcs::compute_system::create_async(id, container_document());
+    ASSERT_TRUE(created.system);
+    (void)created.result.wait(kTimeout);
+    EXPECT_EQ(created.system.id(), id);
+    EXPECT_EQ(state_of(created.system), "Created");
+
+    auto [duplicate, failure] = zlhcs::compute_system::create_async(id, container_document());
+    std::future<std::string> future = failure.get_future();
+    ASSERT_EQ(future.wait_for(kTimeout), std::future_status::ready);
+    try {
+        (void)future.get();
+        ADD_FAILURE() << "duplicate create succeeded";
+    } catch (const zlhcs::error& e) {
+        EXPECT_EQ(e.code(), zlhcs::errc::already_exists) << e.what();
+    }
+}
+
+TEST(FacadeAsync, AsyncResultIsMoveOnly) {
+    static_assert(!std::is_copy_constructible_v<zlhcs::async_result>);
+    static_assert(std::is_nothrow_move_constructible_v<zlhcs::async_result>);
+    static_assert(!std::is_copy_constructible_v<zlhcs::operation>);
+    const zlhcs::compute_system system = make_container();
+    zlhcs::async_result first = system.properties_async();
+    zlhcs::async_result second = std::move(first);
+    EXPECT_FALSE(first);  // NOLINT(bugprone-use-after-move): moved-from is empty
+    EXPECT_EQ(first.native_handle(), 0u);
+    EXPECT_THROW((void)first.wait(1s), std::future_error);
+    EXPECT_TRUE(second);
+    EXPECT_FALSE(second.wait(kTimeout).empty());
+}
+
+#if ZLHCS_HAS_COROUTINES
+
+// A minimal eager, detached coroutine: runs until its first suspension on the caller's
+// thread, then wherever it is resumed. It reports through the std::promise it owns.
+struct detached_task {
+    struct promise_type {
+        detached_task get_return_object() noexcept { return {}; }
+        std::suspend_never initial_suspend() noexcept { return {}; }
+        std::suspend_never final_suspend() noexcept { return {}; }
+        void return_void() noexcept {}
+        void unhandled_exception() noexcept { std::terminate(); }
+    };
+};
+
+struct coroutine_report {
+    std::string created_state;
+    std::string running_state;
+    std::string paused_state;
+    zlhcs::errc second_start = zlhcs::errc{};
+    std::string error_document;
+    std::thread::id resumed_on;
+};
+
+// Only non-blocking work after each co_await: the coroutine runs on HCS's completion thread.
+detached_task lifecycle_coroutine(const zlhcs::compute_system& system, std::promise<coroutine_report> done) {
+    coroutine_report report;
+    try {
+        report.created_state = string_member(parse(co_await system.properties_async()), "State");
+        report.resumed_on = std::this_thread::get_id();
+        co_await system.start_async();
+        report.running_state = string_member(parse(co_await system.properties_async()), "State");
+        try {
+            co_await system.start_async();  // Running: not allowed
+        } catch (const zlhcs::error& e) {
+            report.second_start = e.condition();
+            report.error_document = e.result_document();
+        }
+        zlhcs::async_result pausing = system.pause_async();
+        co_await pausing;
+        report.paused_state = string_member(parse(co_await system.properties_async()), "State");
+        done.set_value(std::move(report));
+    } catch (...) {
+        done.set_exception(std::current_exception());
+    }
+}
+
+TEST(FacadeCoroutine, CoAwaitCompletesOnTheCompletionThread) {
+    const latency_guard latency("HcsGetComputeSystemProperties", 50);  // make every await suspend
+    const zlhcs::compute_system system = make_container();
+    std::promise<coroutine_report> promise;
+    std::future<coroutine_report> future = promise.get_future();
+    lifecycle_coroutine(system, std::move(promise));
+    ASSERT_EQ(future.wait_for(kTimeout), std::future_status::ready);
+    const coroutine_report report = future.get();
+    EXPECT_EQ(report.created_state, "Created");
+    EXPECT_EQ(report.running_state, "Running");
+    EXPECT_EQ(report.paused_state, "Paused");
+    EXPECT_EQ(report.second_start, zlhcs::errc::invalid_state);
+    EXPECT_NE(report.error_document.find("ErrorMessage"), std::string::npos) << report.error_document;
+    EXPECT_NE(report.resumed_on, std::this_thread::get_id());
+    EXPECT_EQ(state_of(system), "Paused");
+    system.terminate(kTimeout);
+}
+
+detached_task await_completed(zlhcs::async_result& result, std::promise<std::thread::id> done) {
+    (void)co_await result;
+    done.set_value(std::this_thread::get_id());
+}
+
+TEST(FacadeCoroutine, CoAwaitOfACompletedResultDoesNotSuspend) {
+    const zlhcs::compute_system system = make_container();
+    zlhcs::async_result result = system.properties_async();
+    (void)result.wait(kTimeout);
+    ASSERT_TRUE(eventually([&] { return result.ready(); }));
+    std::promise<std::thread::id> promise;
+    std::future<std::thread::id> future = promise.get_future();
+    await_completed(result, std::move(promise));
+    ASSERT_EQ(future.wait_for(0s), std::future_status::ready);  // ran inline
+    EXPECT_EQ(future.get(), std::this_thread::get_id());
+}
+
+detached_task create_coroutine(std::string id, std::promise<zlhcs::compute_system> done) {
+    try {
+        auto [system, result] = zlhcs::compute_system::create_async(id, container_document());
+        co_await result;
+        co_await system.start_async();
+        done.set_value(std::move(system));
+    } catch (...) {
+        done.set_exception(std::current_exception());
+    }
+}
+
+TEST(FacadeCoroutine, CreateAndStart) {
+    const std::string id = unique_id();
+    std::promise<zlhcs::compute_system> promise;
+    std::future<zlhcs::compute_system> future = promise.get_future();
+    create_coroutine(id, std::move(promise));
+    ASSERT_EQ(future.wait_for(kTimeout), std::future_status::ready);
+    const zlhcs::compute_system system = future.get();
+    EXPECT_EQ(system.id(), id);
+    EXPECT_EQ(state_of(system), "Running");
+    system.terminate(kTimeout);
+}
+
+detached_task failing_coroutine(std::string id, std::promise<zlhcs::errc> done) {
+    try {
+        (void)co_await zlhcs::enumerate_systems_async(R"({"Ids":[)" "\"" + id + "\"]}");
+        auto [system, result] = zlhcs::compute_system::create_async(id, "{not json");
+        co_await result;
+        done.set_value(zlhcs::errc{});
+    } catch (const zlhcs::error& e) {
+        done.set_value(e.condition());
+    } catch (...) {
+        done.set_exception(std::current_exception());
+    }
+}
+
+TEST(FacadeCoroutine, CoAwaitThrowsTheOperationsError) {
+    std::promise<zlhcs::errc> promise;
+    std::future<zlhcs::errc> future = promise.get_future();
+    failing_coroutine(unique_id(), std::move(promise));
+    ASSERT_EQ(future.wait_for(kTimeout), std::future_status::ready);
+    EXPECT_EQ(future.get(), zlhcs::errc::invalid_json);
+}
+
+#endif  // ZLHCS_HAS_COROUTINES
+
+}  // namespace

@@ -1,0 +1,203 @@
+// zlhcs::error, zlhcs::errc, the error categories, check().
+#include "facade_test_support.hpp"
+
+#include <string>
+#include <system_error>
+#include <thread>
+#include <type_traits>
+
+namespace {
+
+using namespace facade_test;
+
+static_assert(std::is_base_of_v<std::system_error, zlhcs::error>);
+static_assert(std::is_error_condition_enum<zlhcs::errc>::value);
+static_assert(std::is_nothrow_copy_constructible_v<zlhcs::error>);
+
+// Runs `action`, expects a zlhcs::error with `condition`, returns it.
+template <typename Action>
+zlhcs::error expect_error(Action&& action, zlhcs::errc condition) {
+    try {
+        action();
+    } catch (const zlhcs::error& e) {
+        EXPECT_EQ(e.code(), condition) << e.what();
+        EXPECT_EQ(e.condition(), condition) << e.what();
+        return e;
+    }
+    ADD_FAILURE() << "no zlhcs::error thrown";
+    return zlhcs::error(ZLHCS_E_INTERNAL, "", "", "", "");
+}
+
+TEST(FacadeErrorCategory, ClassifiesHcsCodesInBothSeverityForms) {
+    const std::error_code plain = zlhcs::make_error_code(ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
+    const std::error_code severe = zlhcs::make_error_code(ZLHCS_HR(0xC037010Eu));
+    EXPECT_EQ(plain, zlhcs::errc::not_found);
+    EXPECT_EQ(severe, zlhcs::errc::not_found);
+    EXPECT_NE(plain, zlhcs::errc::invalid_state);
+    EXPECT_EQ(plain.default_error_condition(), zlhcs::errc::not_found);
+    EXPECT_EQ(&plain.default_error_condition().category(), &zlhcs::condition_category());
+    EXPECT_STREQ(plain.category().name(), "zlhcs");
+    EXPECT_FALSE(plain.message().empty());
+}
+
+TEST(FacadeErrorCategory, MapsEveryCondition) {
+    struct row {
+        zlhcs_hresult code;
+        zlhcs::errc condition;
+    };
+    const row rows[] = {
+        {ZLHCS_HCS_E_SYSTEM_NOT_FOUND, zlhcs::errc::not_found},
+        {ZLHCS_HCS_E_ACCESS_DENIED, zlhcs::errc::access_denied},
+        {ZLHCS_HCS_E_INVALID_JSON, zlhcs::errc::invalid_json},
+        {ZLHCS_HCS_E_INVALID_STATE, zlhcs::errc::invalid_state},
+        {ZLHCS_HCS_E_SYSTEM_ALREADY_EXISTS, zlhcs::errc::already_exists},
+        {ZLHCS_HCS_E_SYSTEM_ALREADY_STOPPED, zlhcs::errc::already_stopped},
+        {ZLHCS_HCS_E_OPERATION_TIMEOUT, zlhcs::errc::timeout},
+        {ZLHCS_HCS_E_OPERATION_PENDING, zlhcs::errc::pending},
+        {ZLHCS_E_CANCELLED, zlhcs::errc::cancelled},
+        {ZLHCS_HCS_E_SERVICE_NOT_AVAILABLE, zlhcs::errc::service_unavailable},
+        {ZLHCS_E_NOT_SUPPORTED, zlhcs::errc::not_supported},
+        {ZLHCS_E_INVALID_ARGUMENT, zlhcs::errc::invalid_argument},
+        {ZLHCS_E_INVALID_HANDLE, zlhcs::errc::invalid_handle},
+        {ZLHCS_E_INTERNAL, zlhcs::errc::other},
+    };
+    for (const row& r : rows) {
+        EXPECT_EQ(zlhcs::make_error_code(r.code), r.condition) << zlhcs::make_error_code(r.code).message();
+        EXPECT_EQ(zlhcs::condition_of(r.code), r.condition);
+        EXPECT_FALSE(zlhcs::make_error_condition(r.condition).message().empty());
+    }
+    EXPECT_EQ(zlhcs::condition_of(ZLHCS_S_OK), zlhcs::errc{});
+}
+
+TEST(FacadeErrorCategory, MatchesStandardConditions) {
+    EXPECT_EQ(zlhcs::make_error_code(ZLHCS_HCS_E_OPERATION_TIMEOUT), std::errc::timed_out);
+    EXPECT_EQ(zlhcs::make_error_code(ZLHCS_E_CANCELLED), std::errc::operation_canceled);
+    EXPECT_EQ(zlhcs::make_error_code(ZLHCS_HCS_E_ACCESS_DENIED), std::errc::permission_denied);
+    EXPECT_EQ(zlhcs::make_error_code(ZLHCS_E_INVALID_ARGUMENT), std::errc::invalid_argument);
+    EXPECT_EQ(zlhcs::make_error_code(ZLHCS_E_NOT_SUPPORTED), std::errc::not_supported);
+    EXPECT_NE(zlhcs::make_error_code(ZLHCS_HCS_E_SYSTEM_NOT_FOUND), std::errc::timed_out);
+}
+
+TEST(FacadeErrorCategory, MessageNamesUnknownCodes) {
+    const std::string text = zlhcs::category().message(static_cast<int>(0x80041234u));
+    EXPECT_FALSE(text.empty());
+    EXPECT_NE(text.find("80041234"), std::string::npos) << text;
+}
+
+TEST(FacadeCheck, PassesSuccessCodesThrough) {
+    EXPECT_EQ(zlhcs::check(ZLHCS_S_OK), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs::check(ZLHCS_S_FALSE), ZLHCS_S_FALSE);
+}
+
+TEST(FacadeCheck, ThrowsWithTheLastErrorOfTheFailingCall) {
+    zlhcs_system handle = 0;
+    const std::string id = unique_id();
+    const zlhcs_hresult result = zlhcs_system_open(id.c_str(), &handle);
+    ASSERT_LT(result, 0);
+    const zlhcs::error e = expect_error([&] { zlhcs::check(result, "zlhcs_system_open"); }, zlhcs::errc::not_found);
+    EXPECT_EQ(e.hresult(), result);
+    EXPECT_EQ(e.call(), "zlhcs_system_open");
+    EXPECT_FALSE(e.message().empty());
+    EXPECT_NE(std::string(e.what()).find(e.message()), std::string::npos) << e.what();
+}
+
+TEST(FacadeErrors, OpenUnknownIdIsNotFound) {
+    const std::string id = unique_id("-missing");
+    const zlhcs::error e = expect_error([&] { (void)zlhcs::compute_system::open(id); }, zlhcs::errc::not_found);
+    EXPECT_EQ(e.code(), zlhcs::make_error_code(ZLHCS_HCS_E_SYSTEM_NOT_FOUND).default_error_condition());
+    EXPECT_EQ(e.call(), "zlhcs_system_open");
+    EXPECT_NE(std::string(e.what()).find("zlhcs_system_open"), std::string::npos) << e.what();
+}
+
+TEST(FacadeErrors, StartOnPausedSystemIsInvalidStateWithDocument) {
+    const zlhcs::compute_system system = make_container();
+    system.start(kTimeout);
+    system.pause(kTimeout);
+    const zlhcs::error e = expect_error([&] { system.start(kTimeout); }, zlhcs::errc::invalid_state);
+    EXPECT_EQ(e.call(), "zlhcs_system_start");
+    EXPECT_FALSE(e.message().empty());
+    // The HCS result document: {"Error":..., "ErrorMessage":..., "ErrorEvents":[...]}.
+    ASSERT_FALSE(e.result_document().empty()) << e.what();
+    const rapidjson::Document document = parse(e.result_document());
+    ASSERT_TRUE(document.IsObject()) << e.result_document();
+    EXPECT_TRUE(document.HasMember("Error")) << e.result_document();
+    EXPECT_TRUE(document.HasMember("ErrorMessage")) << e.result_document();
+    if (document.HasMember("Error") && document["Error"].IsInt()) {
+        EXPECT_EQ(document["Error"].GetInt(), e.hresult());
+    }
+    EXPECT_EQ(state_of(system), "Paused");
+    system.terminate(kTimeout);
+}
+
+TEST(FacadeErrors, CreateDuplicateIsAlreadyExists) {
+    std::string id;
+    const zlhcs::compute_system first = make_container(&id);
+    const zlhcs::error e = expect_error(
+        [&] { (void)zlhcs::compute_system::create(id, container_document(), kTimeout); },
+        zlhcs::errc::already_exists);
+    EXPECT_EQ(e.call(), "zlhcs_system_create");
+    EXPECT_FALSE(e.result_document().empty()) << e.what();
+    EXPECT_EQ(state_of(first), "Created");  // the first one is untouched
+}
+
+TEST(FacadeErrors, MalformedJsonIsInvalidJson) {
+    const std::string id = unique_id();
+    const zlhcs::error e = expect_error(
+        [&] { (void)zlhcs::compute_system::create(id, R"({"SchemaVersion":{"Major":2,)", kTimeout); },
+        zlhcs::errc::invalid_json);
+    EXPECT_FALSE(e.message().empty());
+    EXPECT_THROW((void)zlhcs::compute_system::open(id), zlhcs::error);  // nothing was created
+}
+
+TEST(FacadeErrors, DocumentWithoutSystemTypeIsInvalidJson) {
+    const std::string id = unique_id();
+    (void)expect_error(
+        [&] { (void)zlhcs::compute_system::create(id, R"({"SchemaVersion":{"Major":2,"Minor":1}})", kTimeout); },
+        zlhcs::errc::invalid_json);
+}
+
+TEST(FacadeErrors, TerminateStoppedSystemIsAlreadyStopped) {
+    const zlhcs::compute_system system = make_container();
+    system.start(kTimeout);
+    system.terminate(kTimeout);
+    (void)expect_error([&] { system.terminate(kTimeout); }, zlhcs::errc::already_stopped);
+}
+
+TEST(FacadeErrors, EmptyObjectsFailWithInvalidHandle) {
+    const zlhcs::compute_system empty;
+    (void)expect_error([&] { empty.start(kTimeout); }, zlhcs::errc::invalid_handle);
+    (void)expect_error([&] { (void)empty.id(); }, zlhcs::errc::invalid_handle);
+    (void)expect_error([&] { (void)empty.start_async(); }, zlhcs::errc::invalid_handle);
+    const zlhcs::operation no_operation;
+    (void)expect_error([&] { (void)no_operation.wait(1s); }, zlhcs::errc::invalid_handle);
+}
+
+TEST(FacadeErrors, WaitForExitTimesOut) {
+    const zlhcs::compute_system system = make_container();
+    system.start(kTimeout);
+    const zlhcs::error e = expect_error([&] { (void)system.wait_for_exit(20ms); }, zlhcs::errc::timeout);
+    EXPECT_EQ(e.code(), std::errc::timed_out);
+    system.terminate(kTimeout);
+}
+
+TEST(FacadeErrors, ErrorsCrossThreadsIntact) {
+    (void)zlhcs_clear_error();
+    zlhcs::error caught(ZLHCS_E_INTERNAL, "", "", "", "");
+    std::thread worker([&] {
+        try {
+            (void)zlhcs::compute_system::open(unique_id("-missing"));
+        } catch (const zlhcs::error& e) {
+            caught = e;  // cheap, non-throwing copy
+        }
+    });
+    worker.join();
+    EXPECT_EQ(caught.code(), zlhcs::errc::not_found);
+    EXPECT_EQ(caught.call(), "zlhcs_system_open");
+    // This thread's own last error is untouched by the other thread's failure.
+    zlhcs_error last{};
+    last.struct_size = sizeof last;
+    EXPECT_EQ(zlhcs_last_error(&last), ZLHCS_S_FALSE);
+    EXPECT_EQ(last.code, 0);
+}
+
+}  // namespace

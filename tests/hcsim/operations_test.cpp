@@ -1,0 +1,262 @@
+// HCS_OPERATION semantics: single use, results, wait/timeout, cancel, callbacks, close.
+#include "hcsim_test_support.h"
+
+namespace hcsim_test {
+namespace {
+
+class Operations : public HcsimTest {};
+
+struct CallbackRecord {
+    std::mutex mutex;
+    std::condition_variable cv;
+    int calls = 0;
+    std::thread::id thread;
+    HCS_OPERATION operation = nullptr;
+    HRESULT result_inside = E_FAIL;
+    bool close_inside = false;
+    void* context_seen = nullptr;
+
+    void wait_calls(int n) {
+        std::unique_lock lock(mutex);
+        cv.wait_for(lock, std::chrono::seconds(20), [&] { return calls >= n; });
+    }
+};
+
+void CALLBACK record_completion(HCS_OPERATION operation, void* context) {
+    auto* record = static_cast<CallbackRecord*>(context);
+    // Re-entrancy: reading the result from inside the callback is allowed.
+    PWSTR doc = nullptr;
+    const HRESULT hr = HcsGetOperationResult(operation, &doc);
+    free_string(doc);
+    bool close = false;
+    {
+        std::lock_guard lock(record->mutex);
+        close = record->close_inside;
+    }
+    if (close) HcsCloseOperation(operation);  // closing from inside the callback is allowed
+    std::lock_guard lock(record->mutex);
+    ++record->calls;
+    record->thread = std::this_thread::get_id();
+    record->operation = operation;
+    record->result_inside = hr;
+    record->context_seen = context;
+    record->cv.notify_all();
+}
+
+TEST_F(Operations, CreateGivesDistinctHandlesIdsAndContext) {
+    int marker = 0;
+    Op a(nullptr, &marker);
+    Op b;
+    EXPECT_NE(a.get(), b.get());
+    EXPECT_NE(HcsGetOperationId(a), HcsGetOperationId(b));
+    EXPECT_NE(HCS_INVALID_OPERATION_ID, HcsGetOperationId(a));
+    EXPECT_EQ(&marker, HcsGetOperationContext(a));
+    EXPECT_EQ(nullptr, HcsGetOperationContext(b));
+    int other = 0;
+    EXPECT_EQ(S_OK, HcsSetOperationContext(b, &other));
+    EXPECT_EQ(&other, HcsGetOperationContext(b));
+    EXPECT_EQ(HcsOperationTypeNone, HcsGetOperationType(a));
+    EXPECT_EQ(nullptr, HcsGetComputeSystemFromOperation(a));
+    EXPECT_EQ(nullptr, HcsGetProcessFromOperation(a));
+    EXPECT_EQ(2u, live().operations);
+}
+
+TEST_F(Operations, NullGarbageAndClosedHandlesAreRejectedWithoutCrashing) {
+    const auto garbage = reinterpret_cast<HCS_OPERATION>(static_cast<uintptr_t>(0xDEADBEE0));
+    HCS_OPERATION closed = HcsCreateOperation(nullptr, nullptr);
+    HcsCloseOperation(closed);
+    for (HCS_OPERATION bad : {garbage, closed}) {
+        PWSTR doc = reinterpret_cast<PWSTR>(static_cast<uintptr_t>(1));
+        EXPECT_HR(E_HANDLE, HcsGetOperationResult(bad, &doc));
+        EXPECT_EQ(nullptr, doc);
+        EXPECT_HR(E_HANDLE, HcsWaitForOperationResult(bad, 0, nullptr));
+        EXPECT_HR(E_HANDLE, HcsCancelOperation(bad));
+        EXPECT_HR(E_HANDLE, HcsSetOperationContext(bad, nullptr));
+        EXPECT_HR(E_HANDLE, HcsSetOperationCallback(bad, nullptr, record_completion));
+        HCS_PROCESS_INFORMATION info{};
+        EXPECT_HR(E_HANDLE, HcsGetOperationResultAndProcessInfo(bad, &info, nullptr));
+        EXPECT_HR(E_HANDLE, HcsWaitForOperationResultAndProcessInfo(bad, 0, &info, nullptr));
+        EXPECT_EQ(nullptr, HcsGetOperationContext(bad));
+        EXPECT_EQ(HcsOperationTypeNone, HcsGetOperationType(bad));
+        EXPECT_EQ(HCS_INVALID_OPERATION_ID, HcsGetOperationId(bad));
+        EXPECT_EQ(nullptr, HcsGetComputeSystemFromOperation(bad));
+        EXPECT_EQ(nullptr, HcsGetProcessFromOperation(bad));
+        HcsCloseOperation(bad);  // no effect, no crash
+        EXPECT_HR(E_HANDLE, HcsEnumerateComputeSystems(nullptr, bad));
+    }
+    EXPECT_HR(E_INVALIDARG, HcsGetOperationResult(nullptr, nullptr));
+    EXPECT_HR(E_INVALIDARG, HcsWaitForOperationResult(nullptr, 0, nullptr));
+    EXPECT_HR(E_INVALIDARG, HcsCancelOperation(nullptr));
+    EXPECT_HR(E_INVALIDARG, HcsSetOperationContext(nullptr, nullptr));
+    EXPECT_HR(E_INVALIDARG, HcsEnumerateComputeSystems(nullptr, nullptr));
+    HcsCloseOperation(nullptr);
+    // A system handle is not an operation handle.
+    Sys system;
+    ASSERT_EQ(S_OK, create_system("op-type-confusion", container_config(), system).hr);
+    EXPECT_HR(E_HANDLE, HcsGetOperationResult(reinterpret_cast<HCS_OPERATION>(system.get()), nullptr));
+    Op op;
+    EXPECT_HR(E_HANDLE, HcsStartComputeSystem(reinterpret_cast<HCS_SYSTEM>(op.get()), op, nullptr));
+}
+
+TEST_F(Operations, NotStartedBeforeUse) {
+    Op op;
+    PWSTR doc = nullptr;
+    EXPECT_HR(HCS_E_OPERATION_NOT_STARTED, HcsGetOperationResult(op, &doc));
+    EXPECT_EQ(nullptr, doc);
+    EXPECT_HR(HCS_E_OPERATION_NOT_STARTED, HcsWaitForOperationResult(op, 10, &doc));
+    EXPECT_HR(HCS_E_OPERATION_NOT_STARTED, HcsCancelOperation(op));
+}
+
+TEST_F(Operations, SingleUse) {
+    Op op;
+    ASSERT_EQ(S_OK, HcsEnumerateComputeSystems(nullptr, op));
+    EXPECT_HR(HCS_E_OPERATION_ALREADY_STARTED, HcsEnumerateComputeSystems(nullptr, op));
+    std::string doc;
+    EXPECT_EQ(S_OK, op.wait(&doc));
+    EXPECT_HR(HCS_E_OPERATION_ALREADY_STARTED, HcsEnumerateComputeSystems(nullptr, op));
+    EXPECT_EQ(HcsOperationTypeEnumerate, HcsGetOperationType(op));
+    // The result can be read again, each time a fresh string.
+    PWSTR first = nullptr;
+    PWSTR second = nullptr;
+    EXPECT_EQ(S_OK, HcsGetOperationResult(op, &first));
+    EXPECT_EQ(S_OK, HcsGetOperationResult(op, &second));
+    EXPECT_NE(first, second);
+    EXPECT_EQ(take(first), take(second));
+    EXPECT_EQ(S_OK, HcsGetOperationResult(op, nullptr));
+}
+
+TEST_F(Operations, WaitTimesOutWhilePendingThenCancelCompletesIt) {
+    ASSERT_EQ(S_OK, HcsimSetLatency("HcsEnumerateComputeSystems", 60000));
+    Op op;
+    ASSERT_EQ(S_OK, HcsEnumerateComputeSystems(nullptr, op));
+    PWSTR doc = nullptr;
+    EXPECT_HR(HCS_E_OPERATION_TIMEOUT, HcsWaitForOperationResult(op, 0, &doc));
+    EXPECT_EQ(nullptr, doc);
+    EXPECT_HR(HCS_E_OPERATION_TIMEOUT, HcsWaitForOperationResult(op, 20, &doc));
+    EXPECT_HR(HCS_E_OPERATION_PENDING, HcsGetOperationResult(op, &doc));
+    EXPECT_EQ(nullptr, doc);
+    EXPECT_EQ(S_OK, HcsCancelOperation(op));
+    std::string error;
+    EXPECT_HR(HCSIM_E_CANCELLED, op.wait(&error));
+    const auto parsed = parse(error);
+    EXPECT_EQ(static_cast<int32_t>(HCSIM_E_CANCELLED), parsed["Error"].GetInt());
+    EXPECT_TRUE(parsed["ErrorEvents"].IsArray());
+    // Cancelling a completed operation changes nothing.
+    EXPECT_EQ(S_OK, HcsCancelOperation(op));
+    EXPECT_HR(HCSIM_E_CANCELLED, HcsGetOperationResult(op, nullptr));
+}
+
+TEST_F(Operations, CancelPreventsTheStateChange) {
+    Sys system;
+    ASSERT_EQ(S_OK, create_system("cancel-start", container_config(), system).hr);
+    ASSERT_EQ(S_OK, HcsimSetLatency("HcsStartComputeSystem", 60000));
+    Op op;
+    ASSERT_EQ(S_OK, HcsStartComputeSystem(system, op, nullptr));
+    ASSERT_EQ(S_OK, HcsCancelOperation(op));
+    EXPECT_HR(HCSIM_E_CANCELLED, op.wait());
+    EXPECT_EQ("Created", state_of(system));
+}
+
+TEST_F(Operations, CallbackRunsExactlyOnceOnAWorkerThread) {
+    CallbackRecord record;
+    Op op(record_completion, &record);
+    ASSERT_EQ(S_OK, HcsEnumerateComputeSystems(nullptr, op));
+    EXPECT_EQ(S_OK, op.wait());
+    record.wait_calls(1);
+    wait_idle();
+    std::lock_guard lock(record.mutex);
+    EXPECT_EQ(1, record.calls);
+    EXPECT_NE(std::this_thread::get_id(), record.thread);
+    EXPECT_EQ(op.get(), record.operation);
+    EXPECT_EQ(S_OK, record.result_inside);
+    EXPECT_EQ(&record, record.context_seen);
+}
+
+TEST_F(Operations, CallbackMayCloseItsOperation) {
+    CallbackRecord record;
+    record.close_inside = true;
+    HCS_OPERATION op = HcsCreateOperation(&record, record_completion);
+    ASSERT_NE(nullptr, op);
+    ASSERT_EQ(S_OK, HcsEnumerateComputeSystems(nullptr, op));
+    record.wait_calls(1);
+    wait_idle();
+    EXPECT_EQ(1, record.calls);
+    EXPECT_HR(E_HANDLE, HcsGetOperationResult(op, nullptr));  // it is closed now
+}
+
+TEST_F(Operations, SetCallbackOnlyBeforeStart) {
+    CallbackRecord record;
+    Op op;
+    EXPECT_HR(E_INVALIDARG, HcsSetOperationCallback(op, &record, nullptr));
+    ASSERT_EQ(S_OK, HcsSetOperationCallback(op, &record, record_completion));
+    ASSERT_EQ(S_OK, HcsEnumerateComputeSystems(nullptr, op));
+    EXPECT_HR(HCS_E_OPERATION_ALREADY_STARTED, HcsSetOperationCallback(op, &record, record_completion));
+    record.wait_calls(1);
+    EXPECT_EQ(1, record.calls);
+}
+
+TEST_F(Operations, ClosingAPendingOperationCancelsItAndSuppressesTheCallback) {
+    Sys system;
+    ASSERT_EQ(S_OK, create_system("close-pending", container_config(), system).hr);
+    ASSERT_EQ(S_OK, HcsimSetLatency("HcsStartComputeSystem", 60000));
+    CallbackRecord record;
+    HCS_OPERATION op = HcsCreateOperation(&record, record_completion);
+    ASSERT_EQ(S_OK, HcsStartComputeSystem(system, op, nullptr));
+    HcsCloseOperation(op);
+    wait_idle();
+    EXPECT_EQ(0, record.calls);
+    EXPECT_EQ("Created", state_of(system));
+}
+
+TEST_F(Operations, TypeAndSystemOfAStartedOperation) {
+    Sys system;
+    ASSERT_EQ(S_OK, create_system("op-system", container_config(), system).hr);
+    Op op;
+    ASSERT_EQ(S_OK, HcsStartComputeSystem(system, op, nullptr));
+    EXPECT_EQ(HcsOperationTypeStart, HcsGetOperationType(op));
+    EXPECT_EQ(system.get(), HcsGetComputeSystemFromOperation(op));
+    HCS_PROCESS_INFORMATION info{};
+    info.ProcessId = 77;
+    EXPECT_EQ(S_OK, HcsWaitForOperationResultAndProcessInfo(op, INFINITE, &info, nullptr));
+    EXPECT_EQ(0u, info.ProcessId);
+    EXPECT_EQ(S_OK, HcsGetOperationResultAndProcessInfo(op, &info, nullptr));
+}
+
+// A callback that blocks on another operation must not starve the workers.
+struct Nested {
+    std::mutex mutex;
+    std::condition_variable cv;
+    HRESULT inner = E_FAIL;
+    bool done = false;
+};
+
+void CALLBACK nested_completion(HCS_OPERATION, void* context) {
+    auto* nested = static_cast<Nested*>(context);
+    HCS_OPERATION inner = HcsCreateOperation(nullptr, nullptr);
+    HRESULT hr = HcsEnumerateComputeSystems(nullptr, inner);
+    if (SUCCEEDED(hr)) hr = HcsWaitForOperationResult(inner, INFINITE, nullptr);
+    HcsCloseOperation(inner);
+    std::lock_guard lock(nested->mutex);
+    nested->inner = hr;
+    nested->done = true;
+    nested->cv.notify_all();
+}
+
+TEST_F(Operations, CallbackMayWaitForAnotherOperation) {
+    Nested nested;
+    std::vector<std::unique_ptr<Op>> ops;
+    for (int i = 0; i < 4; ++i) {
+        ops.push_back(std::make_unique<Op>(nested_completion, &nested));
+        ASSERT_EQ(S_OK, HcsEnumerateComputeSystems(nullptr, *ops.back()));
+    }
+    for (auto& op : ops) EXPECT_EQ(S_OK, op->wait());
+    std::unique_lock lock(nested.mutex);
+    nested.cv.wait_for(lock, std::chrono::seconds(20), [&] { return nested.done; });
+    EXPECT_TRUE(nested.done);
+    EXPECT_EQ(S_OK, nested.inner);
+    lock.unlock();
+    wait_idle();
+}
+
+}  // namespace
+}  // namespace hcsim_test
