@@ -72,15 +72,21 @@ void CALLBACK operation_object::on_complete(HCS_OPERATION operation, void* conte
 
 void operation_object::complete(zlhcs_hresult result, std::string document,
                                 bool has_document) noexcept {
+    // The system stays open while work runs on it; once done, the operation no longer holds it,
+    // so a system with ShouldTerminateOnLastHandleClosed ends when its handles are closed even
+    // if completed operations are still open. Released before waking waiters: a caller whose
+    // wait returns and who then closes the system handle must find the HCS handle closed.
+    std::shared_ptr<system_object> system;
+    {
+        std::lock_guard lock(mutex_);
+        system = std::move(keep_alive_);
+    }
+    system.reset();
+
     bool call = false;
-    // The system stays open while work runs on it; once done, the operation no longer holds it
-    // (so a system with ShouldTerminateOnLastHandleClosed ends when its handles are closed,
-    // even if completed operations are still open). Released after the callback, unlocked.
-    std::shared_ptr<system_object> release_after;
     {
         std::lock_guard lock(mutex_);
         if (completed_) return;
-        release_after = std::move(keep_alive_);
         completed_ = true;
         result_ = result;
         document_ = std::move(document);

@@ -108,9 +108,19 @@ TEST_F(enumerate_service, service_properties_basic) {
     const std::string text = take(raw);
     const rapidjson::Document d = parse(text);
     ASSERT_TRUE(d.IsObject()) << text;
-    ASSERT_TRUE(d.HasMember("SupportedSchemaVersions") && d["SupportedSchemaVersions"].IsArray());
+    // ServiceProperties (schema): {"Properties":[{...one object per property type...}]}; the
+    // basic query answers SupportedSchemaVersions. A flat object is accepted as well.
+    const rapidjson::Value* versions_array = nullptr;
+    if (d.HasMember("SupportedSchemaVersions")) versions_array = &d["SupportedSchemaVersions"];
+    if (d.HasMember("Properties") && d["Properties"].IsArray()) {
+        for (const auto& p : d["Properties"].GetArray()) {
+            if (p.IsObject() && p.HasMember("SupportedSchemaVersions")) versions_array = &p["SupportedSchemaVersions"];
+        }
+    }
+    ASSERT_NE(versions_array, nullptr) << text;
+    ASSERT_TRUE(versions_array->IsArray()) << text;
     std::set<std::pair<int, int>> versions;
-    for (const auto& v : d["SupportedSchemaVersions"].GetArray()) {
+    for (const auto& v : versions_array->GetArray()) {
         versions.insert({v["Major"].GetInt(), v["Minor"].GetInt()});
     }
     EXPECT_TRUE(versions.count({2, 0}) == 1) << text;

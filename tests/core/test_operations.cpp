@@ -349,6 +349,106 @@ TEST_F(operations, injected_async_failure_in_the_sync_form_reaches_last_error) {
     EXPECT_TRUE(d.HasMember("ErrorEvents"));
 }
 
+TEST_F(operations, callback_may_call_synchronous_functions) {
+    struct context {
+        zlhcs_system system = 0;
+        std::atomic<zlhcs_hresult> sync_properties{1};
+        std::atomic<zlhcs_hresult> sync_enumerate{1};
+        std::atomic<bool> done{false};
+    } ctx;
+    auto callback = [](zlhcs_operation, zlhcs_hresult, void* raw) {
+        auto* c = static_cast<context*>(raw);
+        char* out = nullptr;
+        c->sync_properties.store(zlhcs_system_properties(c->system, nullptr, 10000, &out));
+        zlhcs_free(out);
+        out = nullptr;
+        c->sync_enumerate.store(zlhcs_enumerate(nullptr, 10000, &out));
+        zlhcs_free(out);
+        c->done.store(true);
+    };
+    system_guard system(create_system(unique_id()));
+    ctx.system = system;
+    operation_guard op;
+    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, +callback, &ctx, &op.handle), ZLHCS_S_OK);
+    ASSERT_TRUE(eventually([&] { return ctx.done.load(); }, std::chrono::seconds(30)));
+    EXPECT_EQ(ctx.sync_properties.load(), ZLHCS_S_OK);
+    EXPECT_EQ(ctx.sync_enumerate.load(), ZLHCS_S_OK);
+}
+
+TEST_F(operations, hcs_codes_pass_through_unchanged_in_both_severity_forms) {
+    system_guard system(create_system(unique_id()));
+    const zlhcs_hresult nt_form = ZLHCS_HR(0xC037010Eu);
+    ASSERT_EQ(sim().fail_next_calls("HcsStartComputeSystem", 1, nt_form, fault_immediate), 0);
+    EXPECT_EQ(zlhcs_system_start(system, nullptr, ZLHCS_INFINITE), nt_form);
+    error_copy e = last_error();
+    EXPECT_EQ(e.code, nt_form);
+    EXPECT_EQ(e.category, ZLHCS_CATEGORY_NOT_FOUND);
+    ASSERT_EQ(sim().fail_next_calls("HcsStartComputeSystem", 1, nt_form, fault_async), 0);
+    EXPECT_EQ(zlhcs_system_start(system, nullptr, ZLHCS_INFINITE), nt_form);
+    e = last_error();
+    EXPECT_EQ(e.code, nt_form);
+    EXPECT_EQ(e.category, ZLHCS_CATEGORY_NOT_FOUND);
+    // A Win32 HRESULT from HCS passes through as well.
+    ASSERT_EQ(sim().fail_next_calls("HcsStartComputeSystem", 1, ZLHCS_HR(0x80070005u), fault_async), 0);
+    EXPECT_EQ(zlhcs_system_start(system, nullptr, ZLHCS_INFINITE), ZLHCS_HR(0x80070005u));
+    EXPECT_EQ(last_error().category, ZLHCS_CATEGORY_ACCESS_DENIED);
+}
+
+TEST_F(operations, create_with_injected_immediate_failure_returns_no_handles) {
+    ASSERT_EQ(sim().fail_next_calls("HcsCreateComputeSystem", 2, ZLHCS_HCS_E_ACCESS_DENIED, fault_immediate),
+              0);
+    callback_probe probe;
+    zlhcs_system system = 0xBAD;
+    zlhcs_operation op = 0xBAD;
+    const std::string id = unique_id();
+    EXPECT_EQ(zlhcs_system_create_async(id.c_str(), container_config, &callback_probe::callback, &probe,
+                                        &system, &op),
+              ZLHCS_HCS_E_ACCESS_DENIED);
+    EXPECT_EQ(system, 0u);
+    EXPECT_EQ(op, 0u);
+    EXPECT_EQ(last_error().function, "HcsCreateComputeSystem");
+    system = 0xBAD;
+    EXPECT_EQ(zlhcs_system_create(id.c_str(), container_config, ZLHCS_INFINITE, &system),
+              ZLHCS_HCS_E_ACCESS_DENIED);
+    EXPECT_EQ(system, 0u);
+    ASSERT_TRUE(settled());
+    EXPECT_EQ(probe.calls.load(), 0);
+    zlhcs_system opened = 0;
+    EXPECT_EQ(zlhcs_system_open(id.c_str(), &opened), ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
+}
+
+TEST_F(operations, create_with_injected_async_failure) {
+    ASSERT_EQ(sim().fail_next_calls("HcsCreateComputeSystem", 2, ZLHCS_HCS_E_HYPERV_NOT_INSTALLED, fault_async),
+              0);
+    const std::string id = unique_id();
+    // Async: both handles are handed out; the operation fails with the code and a document.
+    callback_probe probe;
+    zlhcs_system system = 0;
+    zlhcs_operation op = 0;
+    ASSERT_EQ(zlhcs_system_create_async(id.c_str(), container_config, &callback_probe::callback, &probe,
+                                        &system, &op),
+              ZLHCS_S_OK);
+    system_guard system_g(system);
+    operation_guard op_g(op);
+    EXPECT_NE(system, 0u);
+    char* document = nullptr;
+    EXPECT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, &document), ZLHCS_HCS_E_HYPERV_NOT_INSTALLED);
+    EXPECT_NE(take(document).find("ErrorMessage"), std::string::npos);
+    EXPECT_EQ(last_error().category, ZLHCS_CATEGORY_NOT_SUPPORTED);
+    ASSERT_TRUE(probe.wait_called());
+    EXPECT_EQ(probe.result.load(), ZLHCS_HCS_E_HYPERV_NOT_INSTALLED);
+    op_g.reset();
+    system_g.reset();
+    // Sync: no handle, the half-created one is closed (the fixture's leak check sees it).
+    zlhcs_system sync_system = 0xBAD;
+    EXPECT_EQ(zlhcs_system_create(id.c_str(), container_config, ZLHCS_INFINITE, &sync_system),
+              ZLHCS_HCS_E_HYPERV_NOT_INSTALLED);
+    EXPECT_EQ(sync_system, 0u);
+    EXPECT_NE(last_error().document.find("ErrorMessage"), std::string::npos);
+    zlhcs_system opened = 0;
+    EXPECT_EQ(zlhcs_system_open(id.c_str(), &opened), ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
+}
+
 TEST_F(operations, closing_the_system_keeps_its_operations_valid) {
     zlhcs_system system = create_system(unique_id());
     ASSERT_EQ(sim().set_latency("HcsStartComputeSystem", 100), 0);

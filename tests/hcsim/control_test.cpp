@@ -14,6 +14,7 @@ TEST_F(Control, ImmediateFaultsFailTheNextCallsAndLeaveTheOperationUnused) {
     ASSERT_EQ(S_OK, create_system("fault-immediate", container_config(), system).hr);
     ASSERT_EQ(S_OK, HcsimFailNextCalls("HcsStartComputeSystem", 2, E_FAIL, HCSIM_FAULT_IMMEDIATE));
     Op op;
+    EXPECT_HR(E_INVALIDARG, HcsStartComputeSystem(system, nullptr, nullptr));  // does not use a fault up
     EXPECT_HR(E_FAIL, HcsStartComputeSystem(system, op, nullptr));
     EXPECT_HR(E_FAIL, HcsStartComputeSystem(system, op, nullptr));
     EXPECT_HR(HCS_E_OPERATION_NOT_STARTED, HcsGetOperationResult(op, nullptr));

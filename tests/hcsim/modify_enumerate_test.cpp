@@ -27,6 +27,15 @@ TEST_F(Modify, UpdateChangesTheStoredConfiguration) {
     EXPECT_EQ(4096u, assigned_memory(system));
 }
 
+TEST_F(Modify, ContainerMemory) {
+    Sys system;
+    ASSERT_EQ(S_OK, create_system("modify-container", container_config(), system).hr);
+    EXPECT_EQ(512u, assigned_memory(system));
+    EXPECT_EQ(S_OK, modify(system, R"({"ResourcePath":"Container/Memory/SizeInMB","RequestType":"Update",
+                                       "Settings":768})").hr);
+    EXPECT_EQ(768u, assigned_memory(system));
+}
+
 TEST_F(Modify, AddAndRemoveResources) {
     Sys system;
     ASSERT_EQ(S_OK, create_system("modify-devices", vm_config(), system).hr);

@@ -258,5 +258,49 @@ TEST_F(Operations, CallbackMayWaitForAnotherOperation) {
     wait_idle();
 }
 
+// Close from another thread waits for a callback in progress: the callback can only see
+// "close has returned" as false.
+struct SlowCallback {
+    std::mutex mutex;
+    std::condition_variable cv;
+    bool entered = false;
+    bool release = false;
+    std::atomic<bool> close_returned{false};
+    bool close_returned_seen_inside = true;
+};
+
+void CALLBACK slow_completion(HCS_OPERATION, void* context) {
+    auto* slow = static_cast<SlowCallback*>(context);
+    std::unique_lock lock(slow->mutex);
+    slow->entered = true;
+    slow->cv.notify_all();
+    slow->cv.wait(lock, [&] { return slow->release; });
+    slow->close_returned_seen_inside = slow->close_returned.load();
+}
+
+TEST_F(Operations, CloseWaitsForACallbackInProgress) {
+    SlowCallback slow;
+    HCS_OPERATION op = HcsCreateOperation(&slow, slow_completion);
+    ASSERT_EQ(S_OK, HcsEnumerateComputeSystems(nullptr, op));
+    {
+        std::unique_lock lock(slow.mutex);
+        slow.cv.wait(lock, [&] { return slow.entered; });
+    }
+    std::thread closer([&] {
+        HcsCloseOperation(op);
+        slow.close_returned = true;
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // let close start waiting
+    {
+        std::lock_guard lock(slow.mutex);
+        slow.release = true;
+        slow.cv.notify_all();
+    }
+    closer.join();
+    EXPECT_TRUE(slow.close_returned);
+    std::lock_guard lock(slow.mutex);
+    EXPECT_FALSE(slow.close_returned_seen_inside);
+}
+
 }  // namespace
 }  // namespace hcsim_test

@@ -50,7 +50,7 @@ using namespace hcsim;
 
 extern "C" {
 
-HCSIM_API HRESULT WINAPI HcsimReset(void) {
+HCSIM_API HRESULT WINAPI HcsimReset(void) try {
     State& s = state();
     std::lock_guard lock(s.mutex);
     for (auto& [key, system] : s.registry) system->registered = false;
@@ -61,10 +61,12 @@ HCSIM_API HRESULT WINAPI HcsimReset(void) {
     s.disconnected = false;
     s.changed.notify_all();
     return S_OK;
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
 HCSIM_API HRESULT WINAPI HcsimFailNextCalls(const char* function, uint32_t count, HRESULT failure,
-                                            uint32_t mode) {
+                                            uint32_t mode) try {
     if (function == nullptr || !known_entry_point(function) || !can_fail(function)) {
         return E_INVALIDARG;
     }
@@ -78,9 +80,11 @@ HCSIM_API HRESULT WINAPI HcsimFailNextCalls(const char* function, uint32_t count
     if (SUCCEEDED(failure)) return E_INVALIDARG;
     s.faults[std::string(function)] = Fault{count, failure, mode};
     return S_OK;
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
-HCSIM_API HRESULT WINAPI HcsimSetLatency(const char* function, uint32_t milliseconds) {
+HCSIM_API HRESULT WINAPI HcsimSetLatency(const char* function, uint32_t milliseconds) try {
     if (function != nullptr && !known_entry_point(function)) return E_INVALIDARG;
     State& s = state();
     std::lock_guard lock(s.mutex);
@@ -92,9 +96,11 @@ HCSIM_API HRESULT WINAPI HcsimSetLatency(const char* function, uint32_t millisec
         s.latencies[std::string(function)] = milliseconds;
     }
     return S_OK;
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
-HCSIM_API HRESULT WINAPI HcsimSetServiceDisconnected(uint32_t disconnected) {
+HCSIM_API HRESULT WINAPI HcsimSetServiceDisconnected(uint32_t disconnected) try {
     State& s = state();
     std::lock_guard lock(s.mutex);
     if (disconnected == 0) {
@@ -117,9 +123,11 @@ HCSIM_API HRESULT WINAPI HcsimSetServiceDisconnected(uint32_t disconnected) {
     post_events_locked(s, std::move(events));
     s.changed.notify_all();
     return S_OK;
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
-HCSIM_API HRESULT WINAPI HcsimGetLiveObjects(hcsim_live_objects* counts) {
+HCSIM_API HRESULT WINAPI HcsimGetLiveObjects(hcsim_live_objects* counts) try {
     if (counts == nullptr || counts->struct_size < sizeof(hcsim_live_objects)) return E_INVALIDARG;
     State& s = state();
     std::lock_guard lock(s.mutex);
@@ -130,6 +138,8 @@ HCSIM_API HRESULT WINAPI HcsimGetLiveObjects(hcsim_live_objects* counts) {
     counts->pending_completions = static_cast<uint32_t>(s.queue.size()) + s.running_tasks;
     counts->strings = live_result_strings();
     return S_OK;
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
 }  // extern "C"

@@ -105,7 +105,7 @@ using namespace hcsim;
 
 extern "C" {
 
-HRESULT WINAPI HcsEnumerateComputeSystems(PCWSTR query, HCS_OPERATION operation) {
+HRESULT WINAPI HcsEnumerateComputeSystems(PCWSTR query, HCS_OPERATION operation) try {
     static constexpr const char* function = "HcsEnumerateComputeSystems";
     SystemQuery parsed = parse_system_query(query);
     State& s = state();
@@ -119,9 +119,11 @@ HRESULT WINAPI HcsEnumerateComputeSystems(PCWSTR query, HCS_OPERATION operation)
                       return enumerate_systems_locked(st, parsed.document.get());
                   });
     return S_OK;
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
-HRESULT WINAPI HcsGetServiceProperties(PCWSTR propertyQuery, PWSTR* result) {
+HRESULT WINAPI HcsGetServiceProperties(PCWSTR propertyQuery, PWSTR* result) try {
     if (result == nullptr) return E_POINTER;
     *result = nullptr;
     {
@@ -165,6 +167,8 @@ HRESULT WINAPI HcsGetServiceProperties(PCWSTR propertyQuery, PWSTR* result) {
     doc.AddMember("Properties", properties, a);
     if (!store_result_string(result, to_json(doc))) return E_OUTOFMEMORY;
     return S_OK;
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
 }  // extern "C"

@@ -181,7 +181,7 @@ using namespace hcsim;
 extern "C" {
 
 HRESULT WINAPI HcsModifyComputeSystem(HCS_SYSTEM computeSystem, HCS_OPERATION operation,
-                                      PCWSTR configuration, HANDLE identity) {
+                                      PCWSTR configuration, HANDLE identity) try {
     (void)identity;  // impersonation is not simulated
     if (configuration == nullptr) return E_INVALIDARG;
     Request request = parse_request(configuration);
@@ -204,6 +204,8 @@ HRESULT WINAPI HcsModifyComputeSystem(HCS_SYSTEM computeSystem, HCS_OPERATION op
                       return apply_locked(system, request);
                   });
     return S_OK;
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
 }  // extern "C"

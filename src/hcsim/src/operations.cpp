@@ -137,7 +137,7 @@ using namespace hcsim;
 
 extern "C" {
 
-HCS_OPERATION WINAPI HcsCreateOperation(const void* context, HCS_OPERATION_COMPLETION callback) {
+HCS_OPERATION WINAPI HcsCreateOperation(const void* context, HCS_OPERATION_COMPLETION callback) try {
     State& s = state();
     std::lock_guard lock(s.mutex);
     if (take_fault_locked(s, "HcsCreateOperation")) return nullptr;
@@ -152,9 +152,11 @@ HCS_OPERATION WINAPI HcsCreateOperation(const void* context, HCS_OPERATION_COMPL
     } catch (const std::bad_alloc&) {
         return nullptr;
     }
+} catch (...) {
+    return nullptr;  // out of memory (or another exception): never past the C boundary
 }
 
-void WINAPI HcsCloseOperation(HCS_OPERATION operation) {
+void WINAPI HcsCloseOperation(HCS_OPERATION operation) try {
     State& s = state();
     std::unique_lock lock(s.mutex);
     const auto op = find_operation(s, operation);
@@ -167,17 +169,21 @@ void WINAPI HcsCloseOperation(HCS_OPERATION operation) {
     // running on this thread: close may be called from inside the callback).
     const auto self = std::this_thread::get_id();
     s.changed.wait(lock, [&] { return !op->gate.busy_elsewhere(self); });
+} catch (...) {
+    return;  // out of memory (or another exception): never past the C boundary
 }
 
-void* WINAPI HcsGetOperationContext(HCS_OPERATION operation) {
+void* WINAPI HcsGetOperationContext(HCS_OPERATION operation) try {
     State& s = state();
     std::lock_guard lock(s.mutex);
     const auto op = find_operation(s, operation);
     if (!op || take_fault_locked(s, "HcsGetOperationContext")) return nullptr;
     return const_cast<void*>(op->context);
+} catch (...) {
+    return nullptr;  // out of memory (or another exception): never past the C boundary
 }
 
-HRESULT WINAPI HcsSetOperationContext(HCS_OPERATION operation, const void* context) {
+HRESULT WINAPI HcsSetOperationContext(HCS_OPERATION operation, const void* context) try {
     if (operation == nullptr) return E_INVALIDARG;
     State& s = state();
     std::lock_guard lock(s.mutex);
@@ -186,9 +192,11 @@ HRESULT WINAPI HcsSetOperationContext(HCS_OPERATION operation, const void* conte
     if (const auto fault = take_fault_locked(s, "HcsSetOperationContext")) return fault->failure;
     op->context = context;
     return S_OK;
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
-HCS_SYSTEM WINAPI HcsGetComputeSystemFromOperation(HCS_OPERATION operation) {
+HCS_SYSTEM WINAPI HcsGetComputeSystemFromOperation(HCS_OPERATION operation) try {
     State& s = state();
     std::lock_guard lock(s.mutex);
     const auto op = find_operation(s, operation);
@@ -198,33 +206,41 @@ HCS_SYSTEM WINAPI HcsGetComputeSystemFromOperation(HCS_OPERATION operation) {
     // Only a handle that is still open (never a stale value).
     return s.system_handles.count(op->system) != 0 ? reinterpret_cast<HCS_SYSTEM>(op->system)
                                                    : nullptr;
+} catch (...) {
+    return nullptr;  // out of memory (or another exception): never past the C boundary
 }
 
-HCS_PROCESS WINAPI HcsGetProcessFromOperation(HCS_OPERATION operation) {
+HCS_PROCESS WINAPI HcsGetProcessFromOperation(HCS_OPERATION operation) try {
     State& s = state();
     std::lock_guard lock(s.mutex);
     (void)find_operation(s, operation);
     (void)take_fault_locked(s, "HcsGetProcessFromOperation");
     return nullptr;  // hcsim has no process operations yet
+} catch (...) {
+    return nullptr;  // out of memory (or another exception): never past the C boundary
 }
 
-HCS_OPERATION_TYPE WINAPI HcsGetOperationType(HCS_OPERATION operation) {
+HCS_OPERATION_TYPE WINAPI HcsGetOperationType(HCS_OPERATION operation) try {
     State& s = state();
     std::lock_guard lock(s.mutex);
     const auto op = find_operation(s, operation);
     if (!op || take_fault_locked(s, "HcsGetOperationType")) return HcsOperationTypeNone;
     return op->type;
+} catch (...) {
+    return HcsOperationTypeNone;  // out of memory (or another exception): never past the C boundary
 }
 
-UINT64 WINAPI HcsGetOperationId(HCS_OPERATION operation) {
+UINT64 WINAPI HcsGetOperationId(HCS_OPERATION operation) try {
     State& s = state();
     std::lock_guard lock(s.mutex);
     const auto op = find_operation(s, operation);
     if (!op || take_fault_locked(s, "HcsGetOperationId")) return HCS_INVALID_OPERATION_ID;
     return op->id;
+} catch (...) {
+    return HCS_INVALID_OPERATION_ID;  // out of memory (or another exception): never past the C boundary
 }
 
-HRESULT WINAPI HcsGetOperationResult(HCS_OPERATION operation, PWSTR* resultDocument) {
+HRESULT WINAPI HcsGetOperationResult(HCS_OPERATION operation, PWSTR* resultDocument) try {
     if (resultDocument != nullptr) *resultDocument = nullptr;
     if (operation == nullptr) return E_INVALIDARG;
     State& s = state();
@@ -238,11 +254,13 @@ HRESULT WINAPI HcsGetOperationResult(HCS_OPERATION operation, PWSTR* resultDocum
     case Operation::Phase::Completed: break;
     }
     return completed_result_locked(*op, resultDocument);
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
 HRESULT WINAPI HcsGetOperationResultAndProcessInfo(HCS_OPERATION operation,
                                                    HCS_PROCESS_INFORMATION* processInformation,
-                                                   PWSTR* resultDocument) {
+                                                   PWSTR* resultDocument) try {
     if (processInformation != nullptr) *processInformation = HCS_PROCESS_INFORMATION{};
     if (resultDocument != nullptr) *resultDocument = nullptr;
     if (operation == nullptr) return E_INVALIDARG;
@@ -259,22 +277,28 @@ HRESULT WINAPI HcsGetOperationResultAndProcessInfo(HCS_OPERATION operation,
     case Operation::Phase::Completed: break;
     }
     return completed_result_locked(*op, resultDocument);
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
 HRESULT WINAPI HcsWaitForOperationResult(HCS_OPERATION operation, DWORD timeoutMs,
-                                         PWSTR* resultDocument) {
+                                         PWSTR* resultDocument) try {
     return wait_result(operation, timeoutMs, resultDocument, nullptr, "HcsWaitForOperationResult");
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
 HRESULT WINAPI HcsWaitForOperationResultAndProcessInfo(HCS_OPERATION operation, DWORD timeoutMs,
                                                        HCS_PROCESS_INFORMATION* processInformation,
-                                                       PWSTR* resultDocument) {
+                                                       PWSTR* resultDocument) try {
     return wait_result(operation, timeoutMs, resultDocument, processInformation,
                        "HcsWaitForOperationResultAndProcessInfo");
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
 HRESULT WINAPI HcsSetOperationCallback(HCS_OPERATION operation, const void* context,
-                                       HCS_OPERATION_COMPLETION callback) {
+                                       HCS_OPERATION_COMPLETION callback) try {
     if (operation == nullptr || callback == nullptr) return E_INVALIDARG;
     State& s = state();
     std::lock_guard lock(s.mutex);
@@ -285,9 +309,11 @@ HRESULT WINAPI HcsSetOperationCallback(HCS_OPERATION operation, const void* cont
     op->context = context;
     op->callback = callback;
     return S_OK;
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
-HRESULT WINAPI HcsCancelOperation(HCS_OPERATION operation) {
+HRESULT WINAPI HcsCancelOperation(HCS_OPERATION operation) try {
     if (operation == nullptr) return E_INVALIDARG;
     State& s = state();
     std::lock_guard lock(s.mutex);
@@ -297,6 +323,8 @@ HRESULT WINAPI HcsCancelOperation(HCS_OPERATION operation) {
     if (op->phase == Operation::Phase::NotStarted) return HCS_E_OPERATION_NOT_STARTED;
     abort_operation_locked(s, op, HCSIM_E_CANCELLED, "");
     return S_OK;
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
 }  // extern "C"

@@ -268,7 +268,7 @@ using namespace hcsim;
 extern "C" {
 
 HRESULT WINAPI HcsGetComputeSystemProperties(HCS_SYSTEM computeSystem, HCS_OPERATION operation,
-                                             PCWSTR propertyQuery) {
+                                             PCWSTR propertyQuery) try {
     static constexpr const char* function = "HcsGetComputeSystemProperties";
     Query query = parse_query(propertyQuery);
     State& s = state();
@@ -285,6 +285,8 @@ HRESULT WINAPI HcsGetComputeSystemProperties(HCS_SYSTEM computeSystem, HCS_OPERA
                       return query_properties_locked(st, *handle->system, query.document.get(), function);
                   });
     return S_OK;
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
 }  // extern "C"

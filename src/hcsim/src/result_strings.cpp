@@ -44,8 +44,14 @@ void* allocate_block(uint32_t flags, std::size_t bytes, bool result) {
     if (memory == nullptr) return nullptr;
     auto& b = blocks();
     std::lock_guard lock(b.mutex);
-    b.live.insert(memory);
-    if (result) b.results.insert(memory);
+    try {
+        b.live.insert(memory);
+        if (result) b.results.insert(memory);
+    } catch (const std::bad_alloc&) {
+        b.live.erase(memory);
+        std::free(memory);
+        return nullptr;
+    }
     return memory;
 }
 
@@ -81,7 +87,7 @@ bool store_result_string(PWSTR* out, const std::optional<u16string>& text) {
 extern "C" {
 
 HCSIM_ENTRY void* LocalAlloc(uint32_t flags, size_t bytes) {
-    return hcsim::allocate_block(flags, bytes, false);
+    return hcsim::allocate_block(flags, bytes, false);  // NULL when out of memory
 }
 
 HCSIM_ENTRY void* LocalFree(void* memory) {

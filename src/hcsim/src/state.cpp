@@ -45,14 +45,17 @@ std::shared_ptr<SystemHandle> find_system_handle(State& s, HCS_SYSTEM handle) {
 }
 
 std::string new_guid() {
-    static std::mutex mutex;
-    static std::mt19937_64 engine{std::random_device{}()};
+    struct Generator {
+        std::mutex mutex;
+        std::mt19937_64 engine{std::random_device{}()};
+    };
+    static Generator* generator = new Generator;  // never destroyed, like the state
     uint64_t high = 0;
     uint64_t low = 0;
     {
-        std::lock_guard lock(mutex);
-        high = engine();
-        low = engine();
+        std::lock_guard lock(generator->mutex);
+        high = generator->engine();
+        low = generator->engine();
     }
     high = (high & 0xFFFFFFFFFFFF0FFFull) | 0x0000000000004000ull;  // version 4
     low = (low & 0x3FFFFFFFFFFFFFFFull) | 0x8000000000000000ull;    // RFC 4122 variant

@@ -112,7 +112,7 @@ Outcome transition_locked(State& s, System& system, Transition kind, const Optio
     case Transition::Crash: {
         if (now_state == SystemState::Stopped) return failure(HCS_E_SYSTEM_ALREADY_STOPPED, "", function);
         if (now_state != SystemState::Running && now_state != SystemState::Paused) return invalid();
-        const u16string crash_data = options.present ? to_json(*options.parsed.document) : u"{}";
+        const u16string crash_data = options.present ? to_json(*options.parsed.document) : u16string{u'{', u'}'};
         for (auto& handle : handles_of_locked(s, system)) {
             if (!handle->callback_set) continue;
             PendingEvent event;
@@ -282,7 +282,7 @@ extern "C" {
 
 HRESULT WINAPI HcsCreateComputeSystem(PCWSTR id, PCWSTR configuration, HCS_OPERATION operation,
                                       const SECURITY_DESCRIPTOR* securityDescriptor,
-                                      HCS_SYSTEM* computeSystem) {
+                                      HCS_SYSTEM* computeSystem) try {
     (void)securityDescriptor;  // access control is not simulated
     if (computeSystem != nullptr) *computeSystem = nullptr;
     if (operation == nullptr || configuration == nullptr) return E_INVALIDARG;
@@ -348,9 +348,11 @@ HRESULT WINAPI HcsCreateComputeSystem(PCWSTR id, PCWSTR configuration, HCS_OPERA
                       return outcome;
                   });
     return S_OK;
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
-HRESULT WINAPI HcsOpenComputeSystem(PCWSTR id, DWORD requestedAccess, HCS_SYSTEM* computeSystem) {
+HRESULT WINAPI HcsOpenComputeSystem(PCWSTR id, DWORD requestedAccess, HCS_SYSTEM* computeSystem) try {
     (void)requestedAccess;  // access control is not simulated
     if (computeSystem != nullptr) *computeSystem = nullptr;
     if (id == nullptr) return E_INVALIDARG;
@@ -370,9 +372,11 @@ HRESULT WINAPI HcsOpenComputeSystem(PCWSTR id, DWORD requestedAccess, HCS_SYSTEM
     s.system_handles.emplace(handle->value, handle);
     *computeSystem = reinterpret_cast<HCS_SYSTEM>(handle->value);
     return S_OK;
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
-void WINAPI HcsCloseComputeSystem(HCS_SYSTEM computeSystem) {
+void WINAPI HcsCloseComputeSystem(HCS_SYSTEM computeSystem) try {
     State& s = state();
     std::unique_lock lock(s.mutex);
     const auto handle = find_system_handle(s, computeSystem);
@@ -392,52 +396,68 @@ void WINAPI HcsCloseComputeSystem(HCS_SYSTEM computeSystem) {
     // No event callback after close returns (unless close is called from inside one).
     const auto self = std::this_thread::get_id();
     s.changed.wait(lock, [&] { return !handle->gate.busy_elsewhere(self); });
+} catch (...) {
+    return;  // out of memory (or another exception): never past the C boundary
 }
 
 HRESULT WINAPI HcsStartComputeSystem(HCS_SYSTEM computeSystem, HCS_OPERATION operation,
-                                     PCWSTR options) {
+                                     PCWSTR options) try {
     return transition_call("HcsStartComputeSystem", computeSystem, operation, options,
                            HcsOperationTypeStart, Transition::Start);
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
 HRESULT WINAPI HcsShutDownComputeSystem(HCS_SYSTEM computeSystem, HCS_OPERATION operation,
-                                        PCWSTR options) {
+                                        PCWSTR options) try {
     return transition_call("HcsShutDownComputeSystem", computeSystem, operation, options,
                            HcsOperationTypeShutdown, Transition::Shutdown);
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
 HRESULT WINAPI HcsTerminateComputeSystem(HCS_SYSTEM computeSystem, HCS_OPERATION operation,
-                                         PCWSTR options) {
+                                         PCWSTR options) try {
     return transition_call("HcsTerminateComputeSystem", computeSystem, operation, options,
                            HcsOperationTypeTerminate, Transition::Terminate);
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
 HRESULT WINAPI HcsCrashComputeSystem(HCS_SYSTEM computeSystem, HCS_OPERATION operation,
-                                     PCWSTR options) {
+                                     PCWSTR options) try {
     return transition_call("HcsCrashComputeSystem", computeSystem, operation, options,
                            HcsOperationTypeCrash, Transition::Crash);
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
 HRESULT WINAPI HcsPauseComputeSystem(HCS_SYSTEM computeSystem, HCS_OPERATION operation,
-                                     PCWSTR options) {
+                                     PCWSTR options) try {
     return transition_call("HcsPauseComputeSystem", computeSystem, operation, options,
                            HcsOperationTypePause, Transition::Pause);
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
 HRESULT WINAPI HcsResumeComputeSystem(HCS_SYSTEM computeSystem, HCS_OPERATION operation,
-                                      PCWSTR options) {
+                                      PCWSTR options) try {
     return transition_call("HcsResumeComputeSystem", computeSystem, operation, options,
                            HcsOperationTypeResume, Transition::Resume);
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
 HRESULT WINAPI HcsSaveComputeSystem(HCS_SYSTEM computeSystem, HCS_OPERATION operation,
-                                    PCWSTR options) {
+                                    PCWSTR options) try {
     return transition_call("HcsSaveComputeSystem", computeSystem, operation, options,
                            HcsOperationTypeSave, Transition::Save);
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
 HRESULT WINAPI HcsWaitForComputeSystemExit(HCS_SYSTEM computeSystem, DWORD timeoutMs,
-                                           PWSTR* result) {
+                                           PWSTR* result) try {
     if (result != nullptr) *result = nullptr;
     if (computeSystem == nullptr) return E_INVALIDARG;
     State& s = state();
@@ -463,11 +483,13 @@ HRESULT WINAPI HcsWaitForComputeSystemExit(HCS_SYSTEM computeSystem, DWORD timeo
         return S_OK;
     }
     return s.disconnected ? HCS_E_SERVICE_DISCONNECT : HCS_E_SYSTEM_NOT_FOUND;
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
 HRESULT WINAPI HcsSetComputeSystemCallback(HCS_SYSTEM computeSystem,
                                            HCS_EVENT_OPTIONS callbackOptions, const void* context,
-                                           HCS_EVENT_CALLBACK callback) {
+                                           HCS_EVENT_CALLBACK callback) try {
     if (computeSystem == nullptr || callback == nullptr) return E_INVALIDARG;
     if ((static_cast<unsigned>(callbackOptions) &
          ~static_cast<unsigned>(HcsEventOptionEnableOperationCallbacks)) != 0) {
@@ -487,6 +509,8 @@ HRESULT WINAPI HcsSetComputeSystemCallback(HCS_SYSTEM computeSystem,
     handle->context = context;
     handle->callback = callback;
     return S_OK;
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
 }  // extern "C"

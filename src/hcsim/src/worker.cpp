@@ -54,8 +54,10 @@ void worker_main() {
         }
         const auto first = s.queue.begin();
         if (first->first > steady::now()) {
+            // A copy: the queue entry may be erased (rescheduled) while we wait.
+            const steady::time_point due = first->first;
             ++s.idle_workers;
-            s.work_cv.wait_until(lock, first->first);
+            s.work_cv.wait_until(lock, due);
             --s.idle_workers;
             continue;
         }
