@@ -7,9 +7,6 @@ namespace {
 
 using namespace facade_test;
 
-// docs/hcsim.md says "Forced"; HCS's schema (NotificationType) and hcsim say "ForcedExit".
-bool is_forced_exit(const std::string& exit_type) { return exit_type == "ForcedExit" || exit_type == "Forced"; }
-
 double uptime_of(const zlhcs::compute_system& system) {
     const rapidjson::Document properties = parse(system.properties(R"({"PropertyTypes":["Statistics"]})", kTimeout));
     if (!properties.IsObject() || !properties.HasMember("Statistics")) return -1;
@@ -17,6 +14,18 @@ double uptime_of(const zlhcs::compute_system& system) {
     if (!statistics.IsObject() || !statistics.HasMember("Uptime100ns") || !statistics["Uptime100ns"].IsNumber())
         return -1;
     return statistics["Uptime100ns"].GetDouble();
+}
+
+// Memory/VirtualMachineMemory/AssignedMemory (MB), or -1.
+double assigned_memory_mb(const zlhcs::compute_system& system) {
+    const std::string json = system.properties(R"({"PropertyTypes":["Memory"]})", kTimeout);
+    const rapidjson::Document properties = parse(json);
+    if (!properties.IsObject() || !properties.HasMember("Memory")) return -1;
+    const rapidjson::Value& memory = properties["Memory"];
+    if (!memory.IsObject() || !memory.HasMember("VirtualMachineMemory")) return -1;
+    const rapidjson::Value& vm = memory["VirtualMachineMemory"];
+    if (!vm.IsObject() || !vm.HasMember("AssignedMemory") || !vm["AssignedMemory"].IsNumber()) return -1;
+    return vm["AssignedMemory"].GetDouble();
 }
 
 TEST(FacadeLifecycle, CreateStartPropertiesPauseResumeTerminate) {
@@ -53,8 +62,8 @@ TEST(FacadeLifecycle, CreateStartPropertiesPauseResumeTerminate) {
     system.terminate(kTimeout);
     EXPECT_EQ(state_of(system), "Stopped");
     const rapidjson::Document exit_status = parse(system.wait_for_exit(kTimeout));
-    EXPECT_TRUE(is_forced_exit(string_member(exit_status, "ExitType"))) << string_member(exit_status, "ExitType");
-    EXPECT_TRUE(is_forced_exit(string_member(parse(system.properties()), "ExitType")));
+    EXPECT_EQ(string_member(exit_status, "ExitType"), "ForcedExit");  // the schema's NotificationType
+    EXPECT_EQ(string_member(parse(system.properties()), "ExitType"), "ForcedExit");
 }
 
 TEST(FacadeLifecycle, ShutdownIsGraceful) {
@@ -105,13 +114,16 @@ TEST(FacadeLifecycle, VirtualMachineMemoryAndModify) {
     const zlhcs::compute_system system = zlhcs::compute_system::create(unique_id(), vm_document(), kTimeout);
     EXPECT_EQ(string_member(parse(system.properties()), "SystemType"), "VirtualMachine");
     system.start(kTimeout);
-    const rapidjson::Document memory = parse(system.properties(R"({"PropertyTypes":["Memory"]})", kTimeout));
-    ASSERT_TRUE(memory.IsObject());
-    EXPECT_TRUE(memory.HasMember("Memory")) << system.properties(R"({"PropertyTypes":["Memory"]})");
+    EXPECT_EQ(assigned_memory_mb(system), 1024);
 
     system.modify(R"({"ResourcePath":"VirtualMachine/ComputeTopology/Memory/SizeInMB",)"
                   R"("RequestType":"Update","Settings":2048})",
                   kTimeout);
+    EXPECT_EQ(assigned_memory_mb(system), 2048);
+    (void)system.modify_async(R"({"ResourcePath":"VirtualMachine/ComputeTopology/Memory/SizeInMB",)"
+                              R"("RequestType":"Update","Settings":4096})")
+        .wait(kTimeout);
+    EXPECT_EQ(assigned_memory_mb(system), 4096);
     try {
         system.modify(R"({"ResourcePath":)", kTimeout);
         ADD_FAILURE() << "malformed ModifySettingRequest accepted";

@@ -42,16 +42,15 @@ TEST(FacadeService, PropertiesListSchemaVersions) {
     const std::string json = zlhcs::service_properties();
     const rapidjson::Document properties = parse(json);
     ASSERT_TRUE(properties.IsObject()) << json;
-    // HCS's ServiceProperties wraps each property in "Properties":[...]; docs/hcsim.md shows
-    // them at the top level. Accept both.
-    const rapidjson::Value* holder = &properties;
-    if (properties.HasMember("Properties") && properties["Properties"].IsArray() &&
-        !properties["Properties"].Empty())
-        holder = &properties["Properties"][0];
-    ASSERT_TRUE(holder->IsObject()) << json;
-    ASSERT_TRUE(holder->HasMember("SupportedSchemaVersions")) << json;
-    ASSERT_TRUE((*holder)["SupportedSchemaVersions"].IsArray()) << json;
-    EXPECT_GE((*holder)["SupportedSchemaVersions"].Size(), 1u) << json;
+    // ServiceProperties: {"Properties":[<one entry per requested type>]}; by default Basic.
+    ASSERT_TRUE(properties.HasMember("Properties")) << json;
+    ASSERT_TRUE(properties["Properties"].IsArray()) << json;
+    ASSERT_EQ(properties["Properties"].Size(), 1u) << json;
+    const rapidjson::Value& basic = properties["Properties"][0];
+    ASSERT_TRUE(basic.IsObject()) << json;
+    ASSERT_TRUE(basic.HasMember("SupportedSchemaVersions")) << json;
+    ASSERT_TRUE(basic["SupportedSchemaVersions"].IsArray()) << json;
+    EXPECT_GE(basic["SupportedSchemaVersions"].Size(), 1u) << json;
     EXPECT_NO_THROW((void)zlhcs::service_properties(R"({"PropertyTypes":["Basic"]})"));
 }
 
