@@ -74,3 +74,27 @@ TEST(Utf, EmbeddedNulIsKept) {
 }
 
 }  // namespace
+
+namespace {
+
+// The ASCII fast path works on 8-byte words: a multi-byte character or an error at every
+// position relative to a word boundary must still be found and decoded.
+TEST(Utf, NonAsciiAtEveryWordOffset) {
+    for (std::size_t position = 0; position < 20; ++position) {
+        std::string text(24, 'a');
+        text.replace(position, 2, "\xC3\xA9");
+        const auto wide = utf8_to_utf16(text);
+        ASSERT_TRUE(wide) << position;
+        EXPECT_EQ(wide->size(), 23u) << position;
+        EXPECT_EQ(static_cast<unsigned>((*wide)[position]), 0xE9u) << position;
+        EXPECT_EQ(utf16_to_utf8(*wide).value(), text) << position;
+
+        std::string bad(24, 'a');
+        bad[position] = '\x80';
+        utf_error error{};
+        EXPECT_FALSE(utf8_to_utf16(bad, &error)) << position;
+        EXPECT_EQ(error.offset, position);
+    }
+}
+
+}  // namespace

@@ -1,0 +1,56 @@
+// Runs the benchmarks, then prints each "<name>/zlhcs" time as a ratio of "<name>/baseline"
+// from the same run: absolute times vary between machines, ratios much less.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <map>
+#include <string>
+
+namespace {
+
+class ratio_reporter : public benchmark::ConsoleReporter {
+public:
+    ratio_reporter() : ConsoleReporter(OO_None) {}
+
+    void ReportRuns(const std::vector<Run>& runs) override {
+        ConsoleReporter::ReportRuns(runs);
+        for (const auto& run : runs) {
+            std::string name = run.benchmark_name();
+            const std::string suffix = "/real_time";
+            if (name.size() > suffix.size() &&
+                name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+                name.resize(name.size() - suffix.size());
+            }
+            const auto slash = name.rfind('/');
+            if (slash == std::string::npos) continue;
+            times_[name.substr(0, slash)][name.substr(slash + 1)] = run.GetAdjustedRealTime();
+        }
+    }
+
+    void Finalize() override {
+        ConsoleReporter::Finalize();
+        std::printf("\nratio to baseline (same run; lower is better, 1.00 = as fast as baseline)\n");
+        for (const auto& [name, variants] : times_) {
+            const auto baseline = variants.find("baseline");
+            const auto measured = variants.find("zlhcs");
+            if (baseline == variants.end() || measured == variants.end() || baseline->second <= 0) {
+                continue;
+            }
+            std::printf("  %-32s %6.2f\n", name.c_str(), measured->second / baseline->second);
+        }
+    }
+
+private:
+    std::map<std::string, std::map<std::string, double>> times_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    ratio_reporter reporter;
+    benchmark::RunSpecifiedBenchmarks(&reporter);
+    benchmark::Shutdown();
+    return 0;
+}
