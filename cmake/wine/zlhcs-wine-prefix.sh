@@ -21,7 +21,8 @@ setup)
     fi
     mkdir -p "$prefix"
     # One persistent server for the whole run (-p: it stays up between test processes; the
-    # teardown fixture stops it). Its output must not hold ctest's pipes open.
+    # teardown fixture stops it). Neither it nor anything started here may hold ctest's
+    # pipes open: all output goes to /dev/null or the log.
     "$wineserver" -p >/dev/null 2>&1 </dev/null
     if [ ! -f "$ready" ]; then
         echo "creating Wine prefix $prefix (wineboot -i)"
@@ -38,6 +39,16 @@ setup)
         fi
         touch "$ready"
         echo "prefix created in $(( $(date +%s) - start ))s"
+    else
+        # Start Wine's system processes (services.exe, winedevice.exe, plugplay.exe, ...)
+        # here, with our output going to the log. Otherwise the first test process starts
+        # them, they inherit its stderr, and as they live as long as the persistent server,
+        # ctest waits for that pipe to close until the test times out.
+        if ! "$wine" wineboot >"$log" 2>&1 </dev/null; then
+            echo "wineboot failed; its output:" >&2
+            cat "$log" >&2
+            exit 1
+        fi
     fi
     if [ -f "$hcsim_dll" ]; then
         cp -f "$hcsim_dll" "$system32/computecore.dll"

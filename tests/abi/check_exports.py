@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Checks that a built zlhcs library exports exactly what def/zlhcs.def lists.
 
+With --baseline, also: every export of a released version keeps its name and ordinal.
+
 Windows build (--objdump): the DLL's export table has exactly the .def's names, each at the
 .def's ordinal (NONAME entries: the ordinal only), and nothing else.
 Native build (--nm): the shared object's dynamic symbol table defines exactly the .def's
@@ -136,11 +138,23 @@ def main():
     g.add_argument("--objdump", help="PE: x86_64-w64-mingw32-objdump")
     g.add_argument("--nm", help="ELF: nm")
     p.add_argument("--prefix", default="zlhcs_", help="ELF: the .def names that must be exported")
+    p.add_argument("--baseline", help="a .def of a released version: each of its exports must "
+                   "still be in --def, at the same ordinal (exports are only ever appended)")
     args = p.parse_args()
     named, noname = parse_def(args.def_file)
     errors, count = (check_pe if args.objdump else check_elf)(args, named, noname)
+    if args.baseline:
+        base_named, base_noname = parse_def(args.baseline)
+        for name, ordinal in sorted(base_named.items()):
+            if name not in named:
+                errors.append(f"{name} (@{ordinal}) of the baseline {args.baseline} was removed")
+            elif named[name] != ordinal:
+                errors.append(f"{name}: ordinal {named[name]} in {args.def_file}, "
+                              f"{ordinal} in the baseline {args.baseline}")
+        for ordinal in sorted(base_noname - noname):
+            errors.append(f"NONAME ordinal @{ordinal} of the baseline was removed")
     if errors:
-        print(f"{args.binary} does not export exactly {args.def_file}:")
+        print(f"export check of {args.binary} against {args.def_file} failed:")
         for e in errors:
             print("  " + e)
         return 1
