@@ -38,7 +38,7 @@ run_ctest() {  # run_ctest <preset>: runs the suite, keeps its summary lines
 }
 
 mkdir -p build
-for preset in native windows; do
+for preset in native windows asan tsan; do
   step "configure $preset" cmake --preset "$preset" || continue
   step "build $preset" cmake --build --preset "$preset" -j "$jobs" || continue
   step "ctest $preset" run_ctest "$preset"
