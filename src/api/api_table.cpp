@@ -51,15 +51,17 @@ constexpr zlhcs_api_v1 api_v1 = {
 
 extern "C" ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_get_api(uint32_t version,
                                                            const void** out_api) {
-    if (out_api == nullptr) {
-        return zlhcs::core::fail(ZLHCS_E_INVALID_ARGUMENT, "out_api must not be NULL");
-    }
-    *out_api = nullptr;
-    if (version != 1) {
-        return zlhcs::core::fail(ZLHCS_E_NOT_SUPPORTED,
-                                 "ABI version " + std::to_string(version) +
-                                     " is not provided by this zlhcs (it provides 1)");
-    }
-    *out_api = &api_v1;
-    return ZLHCS_S_OK;
+    return zlhcs::api::guarded("zlhcs_get_api", [&]() -> zlhcs_hresult {
+        if (out_api == nullptr) {
+            return zlhcs::core::fail(ZLHCS_E_INVALID_ARGUMENT, "out_api must not be NULL");
+        }
+        *out_api = nullptr;
+        if (version != 1) {
+            return zlhcs::core::fail(ZLHCS_E_NOT_SUPPORTED,
+                                     "ABI version " + std::to_string(version) +
+                                         " is not provided by this zlhcs (it provides 1)");
+        }
+        *out_api = &api_v1;
+        return ZLHCS_S_OK;
+    });
 }

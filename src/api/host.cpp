@@ -8,9 +8,8 @@ namespace {
 
 using namespace zlhcs::core;
 
-zlhcs_hresult enumerate(const char* query, bool async, zlhcs_operation_callback callback,
-                        void* context, zlhcs_operation* out_operation, std::uint32_t timeout_ms,
-                        char** out_systems) {
+zlhcs_hresult enumerate(const char* query, const completion_mode& mode) {
+    mode.clear_outputs();
     wide_argument wide_query;
     if (const zlhcs_hresult hr = json_to_wide(query, "query", false, wide_query); hr < 0) return hr;
     const auto* backend = zlhcs::backend::get();
@@ -21,11 +20,7 @@ zlhcs_hresult enumerate(const char* query, bool async, zlhcs_operation_callback 
     auto start = [&](HCS_OPERATION operation) {
         return backend->HcsEnumerateComputeSystems(wide_query.c_str(), operation);
     };
-    if (async) {
-        return run_async(*backend, "HcsEnumerateComputeSystems", callback, context, nullptr,
-                         out_operation, start);
-    }
-    return run_sync(*backend, "HcsEnumerateComputeSystems", nullptr, timeout_ms, out_systems, start);
+    return run(*backend, "HcsEnumerateComputeSystems", nullptr, mode, start);
 }
 
 }  // namespace
@@ -41,7 +36,7 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_enumerate_async(const char* query,
             return fail(ZLHCS_E_INVALID_ARGUMENT, "out_operation must not be NULL");
         }
         *out_operation = 0;
-        return enumerate(query, true, callback, context, out_operation, 0, nullptr);
+        return enumerate(query, completion_mode::asynchronous(callback, context, out_operation));
     });
 }
 
@@ -52,7 +47,7 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_enumerate(const char* query, uint32_t t
             return fail(ZLHCS_E_INVALID_ARGUMENT, "out_systems must not be NULL");
         }
         *out_systems = nullptr;
-        return enumerate(query, false, nullptr, nullptr, nullptr, timeout_ms, out_systems);
+        return enumerate(query, completion_mode::synchronous(timeout_ms, out_systems));
     });
 }
 

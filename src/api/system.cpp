@@ -61,10 +61,9 @@ zlhcs_hresult prepare(zlhcs_system handle, const char* document, const char* par
     return require(out.backend->*entry, entry_name);
 }
 
-zlhcs_hresult verb_async(const system_verb& verb, zlhcs_system handle, const char* options,
-                         zlhcs_operation_callback callback, void* context,
-                         zlhcs_operation* out_operation) {
-    if (out_operation != nullptr) *out_operation = 0;
+zlhcs_hresult run_verb(const system_verb& verb, zlhcs_system handle, const char* options,
+                       const completion_mode& mode) {
+    mode.clear_outputs();
     prepared_call call;
     if (const zlhcs_hresult hr = prepare(handle, options, verb.parameter, false,
                                          verb.entry_point, verb.name, call);
@@ -73,33 +72,15 @@ zlhcs_hresult verb_async(const system_verb& verb, zlhcs_system handle, const cha
     }
     auto entry = call.backend->*verb.entry_point;
     HCS_SYSTEM hcs_system = call.system->hcs_system();
-    return run_async(*call.backend, verb.name, callback, context, call.system, out_operation,
-                     [&](HCS_OPERATION operation) {
-                         return entry(hcs_system, operation, call.document.c_str());
-                     });
+    return run(*call.backend, verb.name, call.system, mode, [&](HCS_OPERATION operation) {
+        return entry(hcs_system, operation, call.document.c_str());
+    });
 }
 
-zlhcs_hresult verb_sync(const system_verb& verb, zlhcs_system handle, const char* options,
-                        std::uint32_t timeout_ms, char** out_document) {
-    prepared_call call;
-    if (const zlhcs_hresult hr = prepare(handle, options, verb.parameter, false,
-                                         verb.entry_point, verb.name, call);
-        hr < 0) {
-        return hr;
-    }
-    auto entry = call.backend->*verb.entry_point;
-    HCS_SYSTEM hcs_system = call.system->hcs_system();
-    return run_sync(*call.backend, verb.name, call.system, timeout_ms, out_document,
-                    [&](HCS_OPERATION operation) {
-                        return entry(hcs_system, operation, call.document.c_str());
-                    });
-}
-
-// HcsModifyComputeSystem takes one more argument (an identity token) than the verbs.
-zlhcs_hresult modify(zlhcs_system handle, const char* settings, bool async,
-                     zlhcs_operation_callback callback, void* context,
-                     zlhcs_operation* out_operation, std::uint32_t timeout_ms) {
-    if (out_operation != nullptr) *out_operation = 0;
+// HcsModifyComputeSystem takes one more argument (an identity token) than the verbs, and its
+// settings document is required.
+zlhcs_hresult modify(zlhcs_system handle, const char* settings, const completion_mode& mode) {
+    mode.clear_outputs();
     prepared_call call;
     if (const zlhcs_hresult hr = prepare(handle, settings, "settings", true,
                                          &table::HcsModifyComputeSystem,
@@ -108,16 +89,11 @@ zlhcs_hresult modify(zlhcs_system handle, const char* settings, bool async,
         return hr;
     }
     HCS_SYSTEM hcs_system = call.system->hcs_system();
-    auto start = [&](HCS_OPERATION operation) {
-        return call.backend->HcsModifyComputeSystem(hcs_system, operation,
-                                                    call.document.c_str(), nullptr);
-    };
-    if (!async) {
-        return run_sync(*call.backend, "HcsModifyComputeSystem", call.system, timeout_ms,
-                        nullptr, start);
-    }
-    return run_async(*call.backend, "HcsModifyComputeSystem", callback, context, call.system,
-                     out_operation, start);
+    return run(*call.backend, "HcsModifyComputeSystem", call.system, mode,
+               [&](HCS_OPERATION operation) {
+                   return call.backend->HcsModifyComputeSystem(hcs_system, operation,
+                                                               call.document.c_str(), nullptr);
+               });
 }
 
 std::string id_from_properties(const std::string& properties) {
@@ -181,14 +157,16 @@ zlhcs_hresult create(const char* id, const char* configuration,
         zlhcs_system system, const char* options, zlhcs_operation_callback callback,           \
         void* context, zlhcs_operation* out_operation) {                                       \
         return zlhcs::api::guarded("zlhcs_system_" #verb "_async", [&] {                       \
-            return verb_async(verb##_verb, system, options, callback, context, out_operation); \
+            return run_verb(verb##_verb, system, options,                                      \
+                            completion_mode::asynchronous(callback, context, out_operation));  \
         });                                                                                    \
     }                                                                                          \
     ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_##verb(zlhcs_system system,                \
                                                          const char* options,                  \
                                                          uint32_t timeout_ms) {                \
         return zlhcs::api::guarded("zlhcs_system_" #verb, [&] {                                \
-            return verb_sync(verb##_verb, system, options, timeout_ms, nullptr);               \
+            return run_verb(verb##_verb, system, options,                                      \
+                            completion_mode::synchronous(timeout_ms, nullptr));                \
         });                                                                                    \
     }
 
@@ -249,7 +227,8 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_id(zlhcs_system system, char** o
         }
         // Created without an id: HCS chose one; its basic properties name it.
         char* properties = nullptr;
-        const zlhcs_hresult hr = verb_sync(properties_verb, system, nullptr, ZLHCS_INFINITE, &properties);
+        const zlhcs_hresult hr = run_verb(properties_verb, system, nullptr,
+                                          completion_mode::synchronous(ZLHCS_INFINITE, &properties));
         const std::string text = properties != nullptr ? properties : "";
         std::free(properties);
         if (hr < 0) return hr;
@@ -270,7 +249,8 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_properties_async(
     zlhcs_system system, const char* query, zlhcs_operation_callback callback, void* context,
     zlhcs_operation* out_operation) {
     return zlhcs::api::guarded("zlhcs_system_properties_async", [&] {
-        return verb_async(properties_verb, system, query, callback, context, out_operation);
+        return run_verb(properties_verb, system, query,
+                        completion_mode::asynchronous(callback, context, out_operation));
     });
 }
 
@@ -282,7 +262,8 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_properties(zlhcs_system system,
         if (out_properties == nullptr) {
             return fail(ZLHCS_E_INVALID_ARGUMENT, "out_properties must not be NULL");
         }
-        return verb_sync(properties_verb, system, query, timeout_ms, out_properties);
+        return run_verb(properties_verb, system, query,
+                        completion_mode::synchronous(timeout_ms, out_properties));
     });
 }
 
@@ -293,7 +274,8 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_modify_async(
         if (out_operation == nullptr) {
             return fail(ZLHCS_E_INVALID_ARGUMENT, "out_operation must not be NULL");
         }
-        return modify(system, settings, true, callback, context, out_operation, 0);
+        return modify(system, settings,
+                      completion_mode::asynchronous(callback, context, out_operation));
     });
 }
 
@@ -301,7 +283,7 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_modify(zlhcs_system system,
                                                        const char* settings,
                                                        uint32_t timeout_ms) {
     return zlhcs::api::guarded("zlhcs_system_modify", [&] {
-        return modify(system, settings, false, nullptr, nullptr, nullptr, timeout_ms);
+        return modify(system, settings, completion_mode::synchronous(timeout_ms, nullptr));
     });
 }
 

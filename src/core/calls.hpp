@@ -90,4 +90,42 @@ zlhcs_hresult run_sync(const backend::table& backend, const char* function,
     return finish_sync(*started.object, timeout_ms, out_document);
 }
 
+/// How the caller takes an operation's outcome: as a published handle with an optional
+/// callback (the *_async forms), or by waiting up to a timeout (the synchronous forms).
+struct completion_mode {
+    bool async = false;
+    zlhcs_operation_callback callback = nullptr;
+    void* context = nullptr;
+    zlhcs_operation* out_operation = nullptr;
+    std::uint32_t timeout_ms = 0;
+    char** out_document = nullptr;
+
+    static completion_mode asynchronous(zlhcs_operation_callback callback, void* context,
+                                        zlhcs_operation* out_operation) noexcept {
+        return {true, callback, context, out_operation, 0, nullptr};
+    }
+    static completion_mode synchronous(std::uint32_t timeout_ms, char** out_document) noexcept {
+        return {false, nullptr, nullptr, nullptr, timeout_ms, out_document};
+    }
+
+    /// Out-parameters hold "nothing" until a call succeeds, whatever fails first.
+    void clear_outputs() const noexcept {
+        if (out_operation != nullptr) *out_operation = 0;
+        if (out_document != nullptr) *out_document = nullptr;
+    }
+};
+
+/// run_async() or run_sync(), as `mode` says.
+template <typename Start>
+zlhcs_hresult run(const backend::table& backend, const char* function,
+                  std::shared_ptr<system_object> system, const completion_mode& mode,
+                  Start&& start) {
+    if (mode.async) {
+        return run_async(backend, function, mode.callback, mode.context, std::move(system),
+                         mode.out_operation, std::forward<Start>(start));
+    }
+    return run_sync(backend, function, std::move(system), mode.timeout_ms, mode.out_document,
+                    std::forward<Start>(start));
+}
+
 }  // namespace zlhcs::core

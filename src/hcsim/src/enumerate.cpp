@@ -12,35 +12,8 @@ namespace {
 
 constexpr unsigned max_schema_minor = 6;  // schema 2.0 ... 2.6
 
-struct SystemQuery {
-    std::string error;
-    std::shared_ptr<rapidjson::Document> document;
-};
-
-SystemQuery parse_system_query(PCWSTR text) {
-    SystemQuery query;
-    if (is_blank(text)) return query;
-    ParsedJson parsed = parse_json(text);
-    if (FAILED(parsed.result)) {
-        query.error = parsed.error;
-        return query;
-    }
-    const auto& doc = *parsed.document;
-    if (!doc.IsObject()) {
-        query.error = "the query must be a JSON object";
-        return query;
-    }
-    for (const char* name : {"Ids", "Names", "Types", "Owners"}) {
-        const auto it = doc.FindMember(name);
-        if (it == doc.MemberEnd()) continue;
-        if (!it->value.IsArray() ||
-            !std::all_of(it->value.Begin(), it->value.End(), [](const rapidjson::Value& v) { return v.IsString(); })) {
-            query.error = std::string(name) + " must be an array of strings";
-            return query;
-        }
-    }
-    query.document = std::move(parsed.document);
-    return query;
+QueryDocument parse_system_query(PCWSTR text) {
+    return parse_query_document(text, {"Ids", "Names", "Types", "Owners"});
 }
 
 // True if the list `name` is absent from the query or holds `value` (case-insensitively
@@ -107,7 +80,7 @@ extern "C" {
 
 HRESULT WINAPI HcsEnumerateComputeSystems(PCWSTR query, HCS_OPERATION operation) try {
     static constexpr const char* function = "HcsEnumerateComputeSystems";
-    SystemQuery parsed = parse_system_query(query);
+    QueryDocument parsed = parse_system_query(query);
     State& s = state();
     std::lock_guard lock(s.mutex);
     SystemCall call;
@@ -140,21 +113,12 @@ HRESULT WINAPI HcsGetServiceProperties(PCWSTR propertyQuery, PWSTR* result) try 
     if (is_blank(propertyQuery)) {
         properties.PushBack(basic_information(a), a);
     } else {
-        const ParsedJson parsed = parse_json(propertyQuery);
-        if (FAILED(parsed.result)) return fail_with_document(result, parsed.result, parsed.error);
+        const QueryDocument parsed = parse_query_document(propertyQuery, {"PropertyTypes"});
+        if (!parsed.error.empty()) return fail_with_document(result, HCS_E_INVALID_JSON, parsed.error);
         const auto& query = *parsed.document;
-        if (!query.IsObject()) {
-            return fail_with_document(result, HCS_E_INVALID_JSON, "the query must be a JSON object");
-        }
         const auto types = query.FindMember("PropertyTypes");
         if (types != query.MemberEnd()) {
-            if (!types->value.IsArray()) {
-                return fail_with_document(result, HCS_E_INVALID_JSON, "PropertyTypes must be an array");
-            }
             for (const auto& type : types->value.GetArray()) {
-                if (!type.IsString()) {
-                    return fail_with_document(result, HCS_E_INVALID_JSON, "PropertyTypes must hold strings");
-                }
                 const std::string_view name(type.GetString(), type.GetStringLength());
                 if (name != "Basic") {
                     return fail_with_document(result, E_INVALIDARG,

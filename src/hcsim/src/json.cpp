@@ -1,5 +1,7 @@
 #include "json.h"
 
+#include <algorithm>
+
 #include <rapidjson/error/en.h>
 #include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
@@ -169,6 +171,34 @@ Outcome failure(HRESULT hr, std::string_view message, std::string_view source) {
     outcome.result = hr;
     outcome.document = error_document(hr, message, source);
     return outcome;
+}
+
+QueryDocument parse_query_document(PCWSTR text, std::initializer_list<const char*> string_arrays) {
+    QueryDocument query;
+    if (is_blank(text)) return query;
+    ParsedJson parsed = parse_json(text);
+    if (FAILED(parsed.result)) {
+        query.error = parsed.error;
+        return query;
+    }
+    const auto& doc = *parsed.document;
+    if (!doc.IsObject()) {
+        query.error = "the query must be a JSON object";
+        return query;
+    }
+    for (const char* name : string_arrays) {
+        const auto it = doc.FindMember(name);
+        if (it == doc.MemberEnd()) continue;
+        const bool strings = it->value.IsArray() &&
+                             std::all_of(it->value.Begin(), it->value.End(),
+                                         [](const rapidjson::Value& v) { return v.IsString(); });
+        if (!strings) {
+            query.error = std::string(name) + " must be an array of strings";
+            return query;
+        }
+    }
+    query.document = std::move(parsed.document);
+    return query;
 }
 
 }  // namespace hcsim

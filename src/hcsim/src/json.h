@@ -4,6 +4,7 @@
 
 #include <rapidjson/document.h>
 
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,6 +28,15 @@ struct ParsedJson {
  *  max_json_depth. */
 ParsedJson parse_json(PCWSTR text);
 ParsedJson parse_json_utf8(std::string_view text);
+
+/** An optional query document: absent (NULL or blank) gives neither document nor error;
+ *  otherwise it must be a JSON object whose members named in `string_arrays`, where present,
+ *  are arrays of strings. `error` says why not (the caller reports HCS_E_INVALID_JSON). */
+struct QueryDocument {
+    std::string error;
+    std::shared_ptr<rapidjson::Document> document;
+};
+QueryDocument parse_query_document(PCWSTR text, std::initializer_list<const char*> string_arrays);
 
 /** True if `text` is NULL or only whitespace (an absent optional document). */
 bool is_blank(PCWSTR text);

@@ -150,40 +150,7 @@ rapidjson::Value version(unsigned major, unsigned minor, Allocator& a) {
 }
 
 // The query's PropertyTypes, or why the query is malformed.
-struct Query {
-    std::string error;
-    std::shared_ptr<rapidjson::Document> document;
-};
-
-Query parse_query(PCWSTR text) {
-    Query query;
-    if (is_blank(text)) return query;
-    ParsedJson parsed = parse_json(text);
-    if (FAILED(parsed.result)) {
-        query.error = parsed.error;
-        return query;
-    }
-    const auto& doc = *parsed.document;
-    if (!doc.IsObject()) {
-        query.error = "the property query must be a JSON object";
-        return query;
-    }
-    const auto types = doc.FindMember("PropertyTypes");
-    if (types != doc.MemberEnd()) {
-        if (!types->value.IsArray()) {
-            query.error = "PropertyTypes must be an array";
-            return query;
-        }
-        for (const auto& type : types->value.GetArray()) {
-            if (!type.IsString()) {
-                query.error = "PropertyTypes must hold strings";
-                return query;
-            }
-        }
-    }
-    query.document = std::move(parsed.document);
-    return query;
-}
+QueryDocument parse_query(PCWSTR text) { return parse_query_document(text, {"PropertyTypes"}); }
 
 }  // namespace
 
@@ -270,7 +237,7 @@ extern "C" {
 HRESULT WINAPI HcsGetComputeSystemProperties(HCS_SYSTEM computeSystem, HCS_OPERATION operation,
                                              PCWSTR propertyQuery) try {
     static constexpr const char* function = "HcsGetComputeSystemProperties";
-    Query query = parse_query(propertyQuery);
+    QueryDocument query = parse_query(propertyQuery);
     State& s = state();
     std::lock_guard lock(s.mutex);
     SystemCall call;
