@@ -35,7 +35,7 @@
     CHECK(error_message, offsetof(zlhcs_error, message) == 16) \
     CHECK(error_function, offsetof(zlhcs_error, function) == 24) \
     CHECK(error_result_document, offsetof(zlhcs_error, result_document) == 32) \
-    CHECK(api_v1_size, sizeof(zlhcs_api_v1) == 320) \
+    CHECK(api_v1_size, sizeof(zlhcs_api_v1) == 480) \
     CHECK(api_v1_struct_size, offsetof(zlhcs_api_v1, struct_size) == 0) \
     CHECK(api_v1_abi_version, offsetof(zlhcs_api_v1, abi_version) == 4) \
     CHECK(handle_size, sizeof(zlhcs_handle) == 8) \
@@ -43,8 +43,8 @@
     CHECK(enum_size, sizeof(zlhcs_error_category) == 4)
 
 /* The members of zlhcs_api_v1 after its two header fields, in order:
- * X(member, exported function it points to, offset). Version 1 has 39; later
- * versions append. */
+ * X(member, exported function it points to, offset). 0.1.0 had 39; 0.2.0 appended
+ * the 20 process functions; later versions append. */
 #define ZLHCS_API_V1_MEMBERS(X) \
     X(version, zlhcs_version, 8) \
     X(init, zlhcs_init, 16) \
@@ -84,6 +84,26 @@
     X(system_wait_exit, zlhcs_system_wait_exit, 288) \
     X(enumerate_async, zlhcs_enumerate_async, 296) \
     X(enumerate, zlhcs_enumerate, 304) \
-    X(service_properties, zlhcs_service_properties, 312)
+    X(service_properties, zlhcs_service_properties, 312) \
+    X(process_create_async, zlhcs_process_create_async, 320) \
+    X(process_create, zlhcs_process_create, 328) \
+    X(process_open, zlhcs_process_open, 336) \
+    X(process_close, zlhcs_process_close, 344) \
+    X(process_id, zlhcs_process_id, 352) \
+    X(process_signal_async, zlhcs_process_signal_async, 360) \
+    X(process_signal, zlhcs_process_signal, 368) \
+    X(process_terminate_async, zlhcs_process_terminate_async, 376) \
+    X(process_terminate, zlhcs_process_terminate, 384) \
+    X(process_properties_async, zlhcs_process_properties_async, 392) \
+    X(process_properties, zlhcs_process_properties, 400) \
+    X(process_modify_async, zlhcs_process_modify_async, 408) \
+    X(process_modify, zlhcs_process_modify, 416) \
+    X(process_resize_console, zlhcs_process_resize_console, 424) \
+    X(process_wait_exit, zlhcs_process_wait_exit, 432) \
+    X(process_exit_code, zlhcs_process_exit_code, 440) \
+    X(process_write_stdin, zlhcs_process_write_stdin, 448) \
+    X(process_close_stdin, zlhcs_process_close_stdin, 456) \
+    X(process_read, zlhcs_process_read, 464) \
+    X(process_detach_stdio, zlhcs_process_detach_stdio, 472)
 
 #endif /* ZLHCS_ABI_STRUCT_LAYOUT_H */

@@ -88,7 +88,7 @@ extern "C" {
  * within a major version); new functions are appended without changing it. */
 #define ZLHCS_ABI_VERSION 1u
 #define ZLHCS_VERSION_MAJOR 0u
-#define ZLHCS_VERSION_MINOR 1u
+#define ZLHCS_VERSION_MINOR 2u
 #define ZLHCS_VERSION_PATCH 0u
 
 /* ---------------------------------------------------------------------------------------
@@ -102,6 +102,7 @@ typedef int32_t zlhcs_hresult;
 typedef uint64_t zlhcs_handle;
 typedef zlhcs_handle zlhcs_system;    /**< a compute system (container or VM) */
 typedef zlhcs_handle zlhcs_operation; /**< an asynchronous HCS call in flight or complete */
+typedef zlhcs_handle zlhcs_process;   /**< a process running (or run) in a compute system */
 
 /** Wait forever. */
 #define ZLHCS_INFINITE 0xFFFFFFFFu
@@ -125,6 +126,8 @@ typedef zlhcs_handle zlhcs_operation; /**< an asynchronous HCS call in flight or
 #define ZLHCS_E_BACKEND_UNAVAILABLE ZLHCS_HR(0xA07A0007u) /**< backend could not be loaded */
 #define ZLHCS_E_INTERNAL ZLHCS_HR(0xA07A0008u)         /**< a bug in zlhcs; message says more */
 #define ZLHCS_E_TOO_LARGE ZLHCS_HR(0xA07A0009u)        /**< an input exceeds a documented limit */
+/** HRESULT_FROM_WIN32(ERROR_BROKEN_PIPE): the other end of a stdio pipe is gone. */
+#define ZLHCS_E_BROKEN_PIPE ZLHCS_HR(0x8007006Du)
 
 /* The HCS codes (HCSHResult.md). They arrive from HCS as is; zlhcs also returns
  * HCS_E_OPERATION_TIMEOUT from its waits and HCS_E_OPERATION_PENDING from result queries.
@@ -431,6 +434,134 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_service_properties(const char *query,
                                                             char **out_properties);
 
 /* ---------------------------------------------------------------------------------------
+ * Processes in compute systems
+ *
+ * A process handle owns the host ends of the standard-stream pipes its ProcessParameters
+ * asked for (CreateStdInPipe, CreateStdOutPipe, CreateStdErrPipe). zlhcs tracks the process's
+ * exit through HCS's process-exited event, so the exit code is never lost, even if it ends
+ * before anyone waits.
+ * ------------------------------------------------------------------------------------- */
+/** The standard streams of a process. */
+typedef enum zlhcs_stdio_stream {
+    ZLHCS_STDIN = 0,
+    ZLHCS_STDOUT = 1,
+    ZLHCS_STDERR = 2
+} zlhcs_stdio_stream;
+
+/** Starts a process in a running system from a ProcessParameters JSON document (CommandLine,
+ * WorkingDirectory, Environment, EmulateConsole, CreateStdInPipe/StdOutPipe/StdErrPipe,
+ * ConsoleSize, User, ...). *out_process is valid at once; the process runs only if the
+ * operation succeeds (its stdio and pid become available then).
+ * Errors (in the operation): HCS_E_INVALID_STATE or HCS_E_SYSTEM_ALREADY_STOPPED when the
+ * system is not running, HCS_E_INVALID_JSON, 0x80070002 (program not found), ... */
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_create_async(
+    zlhcs_system system, const char *parameters, zlhcs_operation_callback callback,
+    void *context, zlhcs_process *out_process, zlhcs_operation *out_operation);
+/** Synchronous form. On failure no process handle is returned. */
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_create(zlhcs_system system,
+                                                        const char *parameters,
+                                                        uint32_t timeout_ms,
+                                                        zlhcs_process *out_process);
+
+/** Opens an existing process of the system by its id. An opened process has no stdio.
+ * Errors: 0x80070490 (no such process). */
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_open(zlhcs_system system, uint32_t process_id,
+                                                      zlhcs_process *out_process);
+
+/** Closes the handle and the host ends of its pipes (never kills the process). Safe with
+ * reads, writes or waits in flight on other threads: they return ZLHCS_E_INVALID_HANDLE or
+ * finish first. */
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_close(zlhcs_process process);
+
+/** The process id. Errors: HCS_E_OPERATION_PENDING while its creation has not completed. */
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_id(zlhcs_process process,
+                                                    uint32_t *out_process_id);
+
+/** Sends a signal (options: SignalProcessOptions JSON, e.g. {"Signal":"CtrlC"}).
+ * Errors: HCS_E_PROCESS_ALREADY_STOPPED. */
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_signal_async(zlhcs_process process,
+                                                              const char *options,
+                                                              zlhcs_operation_callback callback,
+                                                              void *context,
+                                                              zlhcs_operation *out_operation);
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_signal(zlhcs_process process,
+                                                        const char *options,
+                                                        uint32_t timeout_ms);
+
+/** Terminates the process. Errors: HCS_E_PROCESS_ALREADY_STOPPED. */
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_terminate_async(
+    zlhcs_process process, const char *options, zlhcs_operation_callback callback,
+    void *context, zlhcs_operation *out_operation);
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_terminate(zlhcs_process process,
+                                                           const char *options,
+                                                           uint32_t timeout_ms);
+
+/** Process properties: the ProcessStatus JSON {ProcessId, Exited, ExitCode, LastWaitResult}. */
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_properties_async(
+    zlhcs_process process, const char *query, zlhcs_operation_callback callback, void *context,
+    zlhcs_operation *out_operation);
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_properties(zlhcs_process process,
+                                                            const char *query,
+                                                            uint32_t timeout_ms,
+                                                            char **out_status);
+
+/** Applies a ProcessModifyRequest JSON (ConsoleSize, CloseHandle).
+ * Errors: HCS_E_PROCESS_ALREADY_STOPPED, HCS_E_INVALID_JSON. */
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_modify_async(
+    zlhcs_process process, const char *settings, zlhcs_operation_callback callback,
+    void *context, zlhcs_operation *out_operation);
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_modify(zlhcs_process process,
+                                                        const char *settings,
+                                                        uint32_t timeout_ms);
+
+/** Resizes the process's console (a ProcessModifyRequest with ConsoleSize). */
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_resize_console(zlhcs_process process,
+                                                                uint16_t width,
+                                                                uint16_t height,
+                                                                uint32_t timeout_ms);
+
+/** Waits up to timeout_ms for the process to exit; *out_exit_code (optional) receives its
+ * exit code. Errors: HCS_E_OPERATION_TIMEOUT. */
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_wait_exit(zlhcs_process process,
+                                                           uint32_t timeout_ms,
+                                                           uint32_t *out_exit_code);
+
+/** The exit code of an exited process, at once. Errors: HCS_E_OPERATION_PENDING while it runs. */
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_exit_code(zlhcs_process process,
+                                                           uint32_t *out_exit_code);
+
+/** Writes all `size` bytes to the process's stdin, blocking until the pipe has taken them
+ * (the process must be reading, or the pipe buffer must have room). Bytes are never lost or
+ * reordered; concurrent writers on one process are serialised.
+ * Errors: ZLHCS_E_INVALID_STATE (no stdin pipe, or stdin closed/handed out),
+ * 0x8007006D (the process no longer reads: broken pipe), ZLHCS_E_INVALID_ARGUMENT. */
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_write_stdin(zlhcs_process process,
+                                                             const void *data, size_t size);
+
+/** Closes the host end of stdin: the process reads end-of-stream after the bytes written so
+ * far. Returns ZLHCS_S_FALSE if it was already closed. */
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_close_stdin(zlhcs_process process);
+
+/** Reads what is available from stdout or stderr (stream), waiting up to timeout_ms for at
+ * least one byte; timeout_ms 0 never blocks. Returns ZLHCS_S_OK with *out_read > 0,
+ * ZLHCS_S_FALSE with *out_read == 0 at end of stream (the process closed it: everything it
+ * wrote has been read), HCS_E_OPERATION_TIMEOUT if nothing arrived in time. stdout and stderr
+ * may be read concurrently from different threads; one stream from several threads at once is
+ * serialised. Errors: ZLHCS_E_INVALID_STATE (no such pipe, or handed out). */
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_read(zlhcs_process process, int32_t stream,
+                                                      void *buffer, size_t capacity,
+                                                      uint32_t timeout_ms, size_t *out_read);
+
+/** Hands the OS handle of one stdio pipe to the caller, who owns it from then on: a HANDLE
+ * on Windows (close with CloseHandle), a file descriptor elsewhere (close with close()).
+ * zlhcs no longer reads, writes or closes that stream: zlhcs_process_read/write_stdin on it
+ * fail with ZLHCS_E_INVALID_STATE afterwards.
+ * Errors: ZLHCS_E_INVALID_STATE (no such pipe, already handed out, or closed). */
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_detach_stdio(zlhcs_process process,
+                                                              int32_t stream,
+                                                              uint64_t *out_os_handle);
+
+/* ---------------------------------------------------------------------------------------
  * Versioned function table, for loaders that resolve a single symbol.
  * ------------------------------------------------------------------------------------- */
 typedef struct zlhcs_api_v1 {
@@ -491,6 +622,41 @@ typedef struct zlhcs_api_v1 {
                                                zlhcs_operation *);
     zlhcs_hresult(ZLHCS_CALL *enumerate)(const char *, uint32_t, char **);
     zlhcs_hresult(ZLHCS_CALL *service_properties)(const char *, char **);
+    /* Appended in 0.2.0: processes. */
+    zlhcs_hresult(ZLHCS_CALL *process_create_async)(zlhcs_system, const char *,
+                                                    zlhcs_operation_callback, void *,
+                                                    zlhcs_process *, zlhcs_operation *);
+    zlhcs_hresult(ZLHCS_CALL *process_create)(zlhcs_system, const char *, uint32_t,
+                                              zlhcs_process *);
+    zlhcs_hresult(ZLHCS_CALL *process_open)(zlhcs_system, uint32_t, zlhcs_process *);
+    zlhcs_hresult(ZLHCS_CALL *process_close)(zlhcs_process);
+    zlhcs_hresult(ZLHCS_CALL *process_id)(zlhcs_process, uint32_t *);
+    zlhcs_hresult(ZLHCS_CALL *process_signal_async)(zlhcs_process, const char *,
+                                                    zlhcs_operation_callback, void *,
+                                                    zlhcs_operation *);
+    zlhcs_hresult(ZLHCS_CALL *process_signal)(zlhcs_process, const char *, uint32_t);
+    zlhcs_hresult(ZLHCS_CALL *process_terminate_async)(zlhcs_process, const char *,
+                                                       zlhcs_operation_callback, void *,
+                                                       zlhcs_operation *);
+    zlhcs_hresult(ZLHCS_CALL *process_terminate)(zlhcs_process, const char *, uint32_t);
+    zlhcs_hresult(ZLHCS_CALL *process_properties_async)(zlhcs_process, const char *,
+                                                        zlhcs_operation_callback, void *,
+                                                        zlhcs_operation *);
+    zlhcs_hresult(ZLHCS_CALL *process_properties)(zlhcs_process, const char *, uint32_t,
+                                                  char **);
+    zlhcs_hresult(ZLHCS_CALL *process_modify_async)(zlhcs_process, const char *,
+                                                    zlhcs_operation_callback, void *,
+                                                    zlhcs_operation *);
+    zlhcs_hresult(ZLHCS_CALL *process_modify)(zlhcs_process, const char *, uint32_t);
+    zlhcs_hresult(ZLHCS_CALL *process_resize_console)(zlhcs_process, uint16_t, uint16_t,
+                                                      uint32_t);
+    zlhcs_hresult(ZLHCS_CALL *process_wait_exit)(zlhcs_process, uint32_t, uint32_t *);
+    zlhcs_hresult(ZLHCS_CALL *process_exit_code)(zlhcs_process, uint32_t *);
+    zlhcs_hresult(ZLHCS_CALL *process_write_stdin)(zlhcs_process, const void *, size_t);
+    zlhcs_hresult(ZLHCS_CALL *process_close_stdin)(zlhcs_process);
+    zlhcs_hresult(ZLHCS_CALL *process_read)(zlhcs_process, int32_t, void *, size_t, uint32_t,
+                                            size_t *);
+    zlhcs_hresult(ZLHCS_CALL *process_detach_stdio)(zlhcs_process, int32_t, uint64_t *);
 } zlhcs_api_v1;
 
 /** Returns the function table of ABI version `version` (only 1 exists) in *out_api; the

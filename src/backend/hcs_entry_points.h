@@ -60,4 +60,25 @@
     HCS_ENTRY(HRESULT, HcsSetComputeSystemCallback,                                            \
               (HCS_SYSTEM computeSystem, HCS_EVENT_OPTIONS callbackOptions,                    \
                const void *context, HCS_EVENT_CALLBACK callback))                              \
-    HCS_ENTRY(HRESULT, HcsGetServiceProperties, (PCWSTR propertyQuery, PWSTR *result))
+    HCS_ENTRY(HRESULT, HcsGetServiceProperties, (PCWSTR propertyQuery, PWSTR *result))         \
+    HCS_ENTRY(HRESULT, HcsCreateProcess,                                                       \
+              (HCS_SYSTEM computeSystem, PCWSTR processParameters, HCS_OPERATION operation,    \
+               const SECURITY_DESCRIPTOR *securityDescriptor, HCS_PROCESS *process))           \
+    HCS_ENTRY(HRESULT, HcsOpenProcess,                                                         \
+              (HCS_SYSTEM computeSystem, DWORD processId, DWORD requestedAccess,               \
+               HCS_PROCESS *process))                                                          \
+    HCS_ENTRY(void, HcsCloseProcess, (HCS_PROCESS process))                                    \
+    HCS_ENTRY(HRESULT, HcsTerminateProcess,                                                    \
+              (HCS_PROCESS process, HCS_OPERATION operation, PCWSTR options))                  \
+    HCS_ENTRY(HRESULT, HcsSignalProcess,                                                       \
+              (HCS_PROCESS process, HCS_OPERATION operation, PCWSTR options))                  \
+    HCS_ENTRY(HRESULT, HcsGetProcessInfo, (HCS_PROCESS process, HCS_OPERATION operation))      \
+    HCS_ENTRY(HRESULT, HcsGetProcessProperties,                                                \
+              (HCS_PROCESS process, HCS_OPERATION operation, PCWSTR propertyQuery))            \
+    HCS_ENTRY(HRESULT, HcsModifyProcess,                                                       \
+              (HCS_PROCESS process, HCS_OPERATION operation, PCWSTR settings))                 \
+    HCS_ENTRY(HRESULT, HcsSetProcessCallback,                                                  \
+              (HCS_PROCESS process, HCS_EVENT_OPTIONS callbackOptions, void *context,          \
+               HCS_EVENT_CALLBACK callback))                                                   \
+    HCS_ENTRY(HRESULT, HcsWaitForProcessExit,                                                  \
+              (HCS_PROCESS process, DWORD timeoutMs, PWSTR *result))

@@ -32,9 +32,11 @@ template <typename Start>
 zlhcs_hresult start_operation(const backend::table& backend, const char* function,
                               zlhcs_operation_callback callback, void* context,
                               std::shared_ptr<system_object> system, bool publish,
-                              Start&& start, started_operation& out) {
+                              Start&& start, started_operation& out,
+                              std::shared_ptr<process_object> created_process = nullptr) {
     auto object = std::make_shared<operation_object>(backend, function, callback, context,
                                                       std::move(system));
+    if (created_process != nullptr) object->deliver_process_info_to(std::move(created_process));
     if (const zlhcs_hresult hr = object->create_hcs_operation(); hr < 0) return hr;
     zlhcs_operation handle = 0;
     if (publish) {

@@ -71,6 +71,7 @@ constexpr code_info known_codes[] = {
     {0x8000000Au, ZLHCS_CATEGORY_PENDING, "The data necessary to complete this operation is not yet available"},
     {0x8007000Eu, ZLHCS_CATEGORY_OTHER, "Not enough memory resources are available"},
     {0x800700B7u, ZLHCS_CATEGORY_ALREADY_EXISTS, "Cannot create a file when that file already exists"},
+    {0x8007006Du, ZLHCS_CATEGORY_ALREADY_STOPPED, "The pipe has been ended: the process no longer reads it"},
     {0x8007139Fu, ZLHCS_CATEGORY_INVALID_STATE, "The group or resource is not in the correct state to perform the requested operation"},
 };
 

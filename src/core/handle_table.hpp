@@ -15,7 +15,7 @@
 
 namespace zlhcs::core {
 
-enum class handle_kind : std::uint8_t { system = 0x5A, operation = 0x0B };
+enum class handle_kind : std::uint8_t { system = 0x5A, operation = 0x0B, process = 0x9C };
 
 template <typename T, handle_kind Kind>
 class handle_table {

@@ -1,6 +1,7 @@
 #include "operation.hpp"
 
 #include "errors.hpp"
+#include "process.hpp"
 #include "strings.hpp"
 
 #include <chrono>
@@ -56,7 +57,15 @@ void CALLBACK operation_object::on_complete(HCS_OPERATION operation, void* conte
     delete holder;
     if (self == nullptr) return;
     PWSTR raw_document = nullptr;
-    const HRESULT result = self->backend_.HcsGetOperationResult(operation, &raw_document);
+    HRESULT result;
+    if (self->process_sink_ != nullptr && self->backend_.HcsGetOperationResultAndProcessInfo != nullptr) {
+        HCS_PROCESS_INFORMATION info{};
+        result = self->backend_.HcsGetOperationResultAndProcessInfo(operation, &info, &raw_document);
+        if (result >= 0) self->process_sink_->started(info);  // takes ownership of the pipes
+        self->process_sink_.reset();
+    } else {
+        result = self->backend_.HcsGetOperationResult(operation, &raw_document);
+    }
     std::string document;
     bool has_document = raw_document != nullptr;
     try {

@@ -23,6 +23,7 @@
 namespace zlhcs::core {
 
 class system_object;
+class process_object;
 
 class operation_object : public std::enable_shared_from_this<operation_object> {
 public:
@@ -38,6 +39,12 @@ public:
     /// Creates the HCS operation, bound to this object. Failure: recorded, returned.
     zlhcs_hresult create_hcs_operation();
     [[nodiscard]] HCS_OPERATION hcs_operation() const noexcept { return hcs_operation_; }
+
+    /// The operation creates this process: on success its pid and stdio pipes are fetched
+    /// (HcsGetOperationResultAndProcessInfo) and handed to it. Set before the HCS call.
+    void deliver_process_info_to(std::shared_ptr<process_object> process) {
+        process_sink_ = std::move(process);
+    }
 
     /// The zlhcs handle, set once the object is in the handle table.
     void set_handle(zlhcs_operation handle) noexcept { handle_ = handle; }
@@ -71,6 +78,7 @@ private:
     const zlhcs_operation_callback callback_;
     void* const context_;
     std::shared_ptr<system_object> keep_alive_;
+    std::shared_ptr<process_object> process_sink_;
     HCS_OPERATION hcs_operation_ = nullptr;
     std::shared_ptr<operation_object>* pending_holder_ = nullptr;  // HCS's context until completion
     zlhcs_operation handle_ = 0;

@@ -14,4 +14,9 @@ operation_table& operations() noexcept {
     return *table;
 }
 
+process_table& processes() noexcept {
+    static auto* table = new process_table();
+    return *table;
+}
+
 }  // namespace zlhcs::core

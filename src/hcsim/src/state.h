@@ -37,6 +37,9 @@ using wall = std::chrono::system_clock;
 enum class SystemState { Creating, Created, Running, Paused, Stopped, SavedAsTemplate };
 const char* state_name(SystemState state) noexcept;
 
+struct Process;     // a process created by HcsCreateProcess (process.h)
+struct CallerEnds;  // the caller's ends of a process's pipes, until handed out (program_io.h)
+
 struct SimProcess {
     uint32_t pid = 0;
     std::string image;
@@ -70,6 +73,10 @@ struct System {
     uint64_t memory_peak = 0;
     std::vector<SimProcess> processes;  // simulated processes (the init process while up)
     uint32_t next_pid = 4;
+    // Processes created by HcsCreateProcess that are still known (running, or exited with a
+    // handle open), by pid.
+    std::map<uint32_t, std::shared_ptr<Process>> user_processes;
+    uint32_t next_process_pid = 1000;
 };
 
 /** Threads currently inside a user callback of some object (operation or system handle). */
@@ -79,9 +86,9 @@ struct CallbackGate {
     void leave(std::thread::id self);
 };
 
-struct SystemHandle {
+/** What event callbacks are registered on: a system handle or a process handle. */
+struct EventTarget {
     uintptr_t value = 0;
-    std::shared_ptr<System> system;
     bool closed = false;
     bool callback_set = false;
     HCS_EVENT_OPTIONS options = HcsEventOptionNone;
@@ -90,19 +97,35 @@ struct SystemHandle {
     CallbackGate gate;
 };
 
-/** An event to deliver to one system handle's callback, outside the lock. */
+struct SystemHandle : EventTarget {
+    std::shared_ptr<System> system;
+};
+
+struct ProcessHandle : EventTarget {
+    std::shared_ptr<Process> process;
+};
+
+/** An event to deliver to one handle's callback, outside the lock. */
 struct PendingEvent {
-    std::shared_ptr<SystemHandle> handle;
+    std::shared_ptr<EventTarget> handle;
     HCS_EVENT_TYPE type = HcsEventInvalid;
     std::optional<u16string> data;
     uintptr_t operation = 0;
 };
+
+struct Operation;
 
 /** What the work of an operation produced (computed with the lock held). */
 struct Outcome {
     HRESULT result = S_OK;
     std::optional<u16string> document;
     std::vector<PendingEvent> events;
+    // Process operations: what ...AndProcessInfo reports once the operation succeeded.
+    std::optional<uint32_t> process_id;
+    std::shared_ptr<CallerEnds> process_ends;
+    // Set by a work that completes later: called with the operation (lock held), which then
+    // stays Pending until someone schedules its task again (its work then succeeds).
+    std::function<void(const std::shared_ptr<Operation>&)> defer;
 };
 
 struct State;
@@ -118,14 +141,17 @@ struct Operation {
     HCS_OPERATION_COMPLETION callback = nullptr;
     Phase phase = Phase::NotStarted;
     HCS_OPERATION_TYPE type = HcsOperationTypeNone;
-    uintptr_t system = 0;  // the system handle the operation was started on
+    uintptr_t system = 0;   // the system handle the operation was started on
+    uintptr_t process = 0;  // the process handle it was started on (create: the new one)
+    std::optional<uint32_t> process_id;        // see Outcome
+    std::shared_ptr<CallerEnds> process_ends;  // the caller's pipe ends until handed out
     std::string function;  // the entry point that started it
     HRESULT result = S_OK;
     std::optional<u16string> document;
     bool closed = false;
     CallbackGate gate;
     Work work;  // cleared once run
-    std::shared_ptr<SystemHandle> notify;  // handle with HcsEventOptionEnableOperationCallbacks
+    std::shared_ptr<EventTarget> notify;  // handle with HcsEventOptionEnableOperationCallbacks
     std::shared_ptr<Task> task;  // the queued completion while Pending
 };
 
@@ -155,6 +181,9 @@ struct State {
     std::unordered_map<uintptr_t, std::shared_ptr<Operation>> operations;
     std::unordered_map<uintptr_t, std::shared_ptr<SystemHandle>> system_handles;
     std::map<std::string, std::shared_ptr<System>> registry;
+    std::unordered_map<uintptr_t, std::shared_ptr<ProcessHandle>> process_handles;
+    // Processes whose program thread has not been joined yet (process.h).
+    std::vector<std::shared_ptr<Process>> programs;
 
     // worker pool
     std::multimap<steady::time_point, std::shared_ptr<Task>> queue;
@@ -216,6 +245,14 @@ void stop_system_locked(State& s, System& system, const char* exit_type, HRESULT
 void maybe_unregister_locked(State& s, System& system);
 std::vector<std::shared_ptr<SystemHandle>> handles_of_locked(State& s, const System& system);
 u16string exit_status_document(const System& system);
+
+// --- processes (processes.cpp) -------------------------------------------------------
+/** Ends every running process of a stopping system (exit code 1), lock held. They exit
+ *  promptly on their own threads. */
+void end_processes_locked(State& s, System& system);
+/** HcsimReset: ends every process, waits for and joins every program thread, forgets every
+ *  process (lock held through `lock`, released while waiting). */
+void reset_processes(State& s, std::unique_lock<std::mutex>& lock);
 
 // --- properties (properties.cpp) ------------------------------------------------------
 Outcome query_properties_locked(State& s, System& system, const rapidjson::Document* query,

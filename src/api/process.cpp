@@ -1,0 +1,325 @@
+// Exports: processes in compute systems and their stdio.
+#include "guard.hpp"
+
+#include "../core/calls.hpp"
+#include "../core/strings.hpp"
+
+namespace {
+
+using namespace zlhcs::core;
+using zlhcs::backend::table;
+
+constexpr std::size_t stdio_count = 3;
+
+std::shared_ptr<process_object> find_process(zlhcs_process handle) {
+    return processes().find(handle);
+}
+
+zlhcs_hresult invalid_process(zlhcs_process handle) {
+    return fail(ZLHCS_E_INVALID_HANDLE,
+                "process handle " + std::to_string(handle) +
+                    " is not a live process (closed, stale, or not a process)");
+}
+
+zlhcs_hresult invalid_stream(std::int32_t stream) {
+    return fail(ZLHCS_E_INVALID_ARGUMENT,
+                "stream " + std::to_string(stream) + " is not ZLHCS_STDIN, ZLHCS_STDOUT or ZLHCS_STDERR");
+}
+
+// The shape shared by signal/terminate/properties/modify: (HCS_PROCESS, HCS_OPERATION, PCWSTR).
+using process_call = HRESULT(WINAPI* table::*)(HCS_PROCESS, HCS_OPERATION, PCWSTR);
+
+struct process_verb {
+    process_call entry_point;
+    const char* name;
+    const char* parameter;
+    bool document_required;
+};
+
+constexpr process_verb signal_verb{&table::HcsSignalProcess, "HcsSignalProcess", "options", false};
+constexpr process_verb terminate_verb{&table::HcsTerminateProcess, "HcsTerminateProcess", "options", false};
+constexpr process_verb properties_verb{&table::HcsGetProcessProperties, "HcsGetProcessProperties", "query", false};
+constexpr process_verb modify_verb{&table::HcsModifyProcess, "HcsModifyProcess", "settings", true};
+
+zlhcs_hresult run_verb(const process_verb& verb, zlhcs_process handle, const char* document,
+                       const completion_mode& mode) {
+    mode.clear_outputs();
+    auto process = find_process(handle);
+    if (process == nullptr) return invalid_process(handle);
+    wide_argument wide_document;
+    if (const zlhcs_hresult hr = json_to_wide(document, verb.parameter, verb.document_required, wide_document); hr < 0) {
+        return hr;
+    }
+    const table* backend = zlhcs::backend::get();
+    if (backend == nullptr) return ZLHCS_E_BACKEND_UNAVAILABLE;
+    auto entry = backend->*verb.entry_point;
+    if (const zlhcs_hresult hr = require(entry, verb.name); hr < 0) return hr;
+    HCS_PROCESS hcs_process = process->hcs_process();
+    // The process object stays alive while the call runs (the lambda's caller holds it).
+    return run(*backend, verb.name, nullptr, mode, [&](HCS_OPERATION operation) {
+        return entry(hcs_process, operation, wide_document.c_str());
+    });
+}
+
+std::shared_ptr<system_object> find_owner(zlhcs_system handle) {
+    auto system = systems().find(handle);
+    if (system == nullptr) {
+        (void)fail(ZLHCS_E_INVALID_HANDLE, "system handle " + std::to_string(handle) +
+                                               " is not a live compute system (closed, stale, or not a system)");
+    }
+    return system;
+}
+
+zlhcs_hresult create(zlhcs_system system_handle, const char* parameters, bool async,
+                     zlhcs_operation_callback callback, void* context, std::uint32_t timeout_ms,
+                     zlhcs_process* out_process, zlhcs_operation* out_operation) {
+    if (out_process == nullptr) return fail(ZLHCS_E_INVALID_ARGUMENT, "out_process must not be NULL");
+    *out_process = 0;
+    if (async && out_operation == nullptr) return fail(ZLHCS_E_INVALID_ARGUMENT, "out_operation must not be NULL");
+    if (out_operation != nullptr) *out_operation = 0;
+    auto system = find_owner(system_handle);
+    if (system == nullptr) return ZLHCS_E_INVALID_HANDLE;
+    wide_argument wide_parameters;
+    if (const zlhcs_hresult hr = json_to_wide(parameters, "parameters", true, wide_parameters); hr < 0) return hr;
+    const table* backend = zlhcs::backend::get();
+    if (backend == nullptr) return ZLHCS_E_BACKEND_UNAVAILABLE;
+    if (const zlhcs_hresult hr = require(backend->HcsCreateProcess, "HcsCreateProcess"); hr < 0) return hr;
+
+    // The process object receives pid and pipes when the operation completes, which can be
+    // before HcsCreateProcess has even returned the HCS_PROCESS: it must exist first.
+    auto process = std::make_shared<process_object>(*backend);
+    HCS_PROCESS hcs_process = nullptr;
+    started_operation started;
+    const zlhcs_hresult hr = start_operation(
+        *backend, "HcsCreateProcess", callback, context, system, async,
+        [&](HCS_OPERATION operation) {
+            return backend->HcsCreateProcess(system->hcs_system(), wide_parameters.c_str(), operation,
+                                             nullptr, &hcs_process);
+        },
+        started, process);
+    if (hr < 0) {
+        if (hcs_process != nullptr) backend->HcsCloseProcess(hcs_process);
+        return hr;
+    }
+    if (const zlhcs_hresult watched = process->adopt(hcs_process); watched < 0) {
+        // Without its exit event the process's exit code could be lost: refuse it.
+        (void)started.object->cancel();
+        if (async) operations().remove(started.handle);
+        started.object->close();
+        return watched;
+    }
+    if (async) {
+        *out_process = processes().insert(std::move(process));
+        *out_operation = started.handle;
+        return ZLHCS_S_OK;
+    }
+    const zlhcs_hresult result = finish_sync(*started.object, timeout_ms, nullptr);
+    if (result < 0) return result;  // `process` goes, and with it the HCS process handle
+    *out_process = processes().insert(std::move(process));
+    return result;
+}
+
+zlhcs_hresult stream_of(std::int32_t stream, zlhcs_stdio_stream& out) {
+    if (stream < 0 || stream >= static_cast<std::int32_t>(stdio_count)) return invalid_stream(stream);
+    out = static_cast<zlhcs_stdio_stream>(stream);
+    return ZLHCS_S_OK;
+}
+
+}  // namespace
+
+#define ZLHCS_DEFINE_PROCESS_VERB(verb)                                                        \
+    ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_##verb##_async(                           \
+        zlhcs_process process, const char* document, zlhcs_operation_callback callback,        \
+        void* context, zlhcs_operation* out_operation) {                                       \
+        return zlhcs::api::guarded("zlhcs_process_" #verb "_async", [&]() -> zlhcs_hresult {   \
+            if (out_operation == nullptr) {                                                    \
+                return fail(ZLHCS_E_INVALID_ARGUMENT, "out_operation must not be NULL");       \
+            }                                                                                  \
+            return run_verb(verb##_verb, process, document,                                    \
+                            completion_mode::asynchronous(callback, context, out_operation));  \
+        });                                                                                    \
+    }
+
+extern "C" {
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_create_async(
+    zlhcs_system system, const char* parameters, zlhcs_operation_callback callback, void* context,
+    zlhcs_process* out_process, zlhcs_operation* out_operation) {
+    return zlhcs::api::guarded("zlhcs_process_create_async", [&] {
+        return create(system, parameters, true, callback, context, 0, out_process, out_operation);
+    });
+}
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_create(zlhcs_system system,
+                                                        const char* parameters,
+                                                        uint32_t timeout_ms,
+                                                        zlhcs_process* out_process) {
+    return zlhcs::api::guarded("zlhcs_process_create", [&] {
+        return create(system, parameters, false, nullptr, nullptr, timeout_ms, out_process, nullptr);
+    });
+}
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_open(zlhcs_system system, uint32_t process_id,
+                                                      zlhcs_process* out_process) {
+    return zlhcs::api::guarded("zlhcs_process_open", [&]() -> zlhcs_hresult {
+        if (out_process == nullptr) return fail(ZLHCS_E_INVALID_ARGUMENT, "out_process must not be NULL");
+        *out_process = 0;
+        auto owner = find_owner(system);
+        if (owner == nullptr) return ZLHCS_E_INVALID_HANDLE;
+        const table* backend = zlhcs::backend::get();
+        if (backend == nullptr) return ZLHCS_E_BACKEND_UNAVAILABLE;
+        if (const zlhcs_hresult hr = require(backend->HcsOpenProcess, "HcsOpenProcess"); hr < 0) return hr;
+        HCS_PROCESS hcs_process = nullptr;
+        const HRESULT hr = backend->HcsOpenProcess(owner->hcs_system(), process_id, GENERIC_ALL, &hcs_process);
+        if (hr < 0) return fail_hcs(hr, "HcsOpenProcess", {});
+        auto process = std::make_shared<process_object>(*backend);
+        if (const zlhcs_hresult watched = process->adopt(hcs_process); watched < 0) return watched;
+        process->opened(process_id);
+        *out_process = processes().insert(std::move(process));
+        return ZLHCS_S_OK;
+    });
+}
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_close(zlhcs_process process) {
+    return zlhcs::api::guarded("zlhcs_process_close", [&]() -> zlhcs_hresult {
+        auto object = processes().remove(process);
+        if (object == nullptr) return invalid_process(process);
+        object->abandon();  // reads and writes in flight give up; the last of them closes
+        return ZLHCS_S_OK;
+    });
+}
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_id(zlhcs_process process, uint32_t* out_process_id) {
+    return zlhcs::api::guarded("zlhcs_process_id", [&]() -> zlhcs_hresult {
+        if (out_process_id == nullptr) return fail(ZLHCS_E_INVALID_ARGUMENT, "out_process_id must not be NULL");
+        *out_process_id = 0;
+        auto object = find_process(process);
+        if (object == nullptr) return invalid_process(process);
+        const auto id = object->process_id();
+        if (!id) return fail(ZLHCS_HCS_E_OPERATION_PENDING, "the process's creation has not completed");
+        *out_process_id = *id;
+        return ZLHCS_S_OK;
+    });
+}
+
+ZLHCS_DEFINE_PROCESS_VERB(signal)
+ZLHCS_DEFINE_PROCESS_VERB(terminate)
+ZLHCS_DEFINE_PROCESS_VERB(properties)
+ZLHCS_DEFINE_PROCESS_VERB(modify)
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_signal(zlhcs_process process, const char* options,
+                                                        uint32_t timeout_ms) {
+    return zlhcs::api::guarded("zlhcs_process_signal", [&] {
+        return run_verb(signal_verb, process, options, completion_mode::synchronous(timeout_ms, nullptr));
+    });
+}
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_terminate(zlhcs_process process, const char* options,
+                                                           uint32_t timeout_ms) {
+    return zlhcs::api::guarded("zlhcs_process_terminate", [&] {
+        return run_verb(terminate_verb, process, options, completion_mode::synchronous(timeout_ms, nullptr));
+    });
+}
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_properties(zlhcs_process process, const char* query,
+                                                            uint32_t timeout_ms, char** out_status) {
+    return zlhcs::api::guarded("zlhcs_process_properties", [&]() -> zlhcs_hresult {
+        if (out_status == nullptr) return fail(ZLHCS_E_INVALID_ARGUMENT, "out_status must not be NULL");
+        return run_verb(properties_verb, process, query, completion_mode::synchronous(timeout_ms, out_status));
+    });
+}
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_modify(zlhcs_process process, const char* settings,
+                                                        uint32_t timeout_ms) {
+    return zlhcs::api::guarded("zlhcs_process_modify", [&] {
+        return run_verb(modify_verb, process, settings, completion_mode::synchronous(timeout_ms, nullptr));
+    });
+}
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_resize_console(zlhcs_process process, uint16_t width,
+                                                                uint16_t height, uint32_t timeout_ms) {
+    return zlhcs::api::guarded("zlhcs_process_resize_console", [&] {
+        const std::string request = R"({"Operation":"ConsoleSize","ConsoleSize":{"Height":)" +
+                                    std::to_string(height) + R"(,"Width":)" + std::to_string(width) + "}}";
+        return run_verb(modify_verb, process, request.c_str(), completion_mode::synchronous(timeout_ms, nullptr));
+    });
+}
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_wait_exit(zlhcs_process process, uint32_t timeout_ms,
+                                                           uint32_t* out_exit_code) {
+    return zlhcs::api::guarded("zlhcs_process_wait_exit", [&]() -> zlhcs_hresult {
+        if (out_exit_code != nullptr) *out_exit_code = 0;
+        auto object = find_process(process);
+        if (object == nullptr) return invalid_process(process);
+        return object->wait_exit(timeout_ms, ZLHCS_HCS_E_OPERATION_TIMEOUT, out_exit_code);
+    });
+}
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_exit_code(zlhcs_process process, uint32_t* out_exit_code) {
+    return zlhcs::api::guarded("zlhcs_process_exit_code", [&]() -> zlhcs_hresult {
+        if (out_exit_code == nullptr) return fail(ZLHCS_E_INVALID_ARGUMENT, "out_exit_code must not be NULL");
+        *out_exit_code = 0;
+        auto object = find_process(process);
+        if (object == nullptr) return invalid_process(process);
+        return object->wait_exit(0, ZLHCS_HCS_E_OPERATION_PENDING, out_exit_code);
+    });
+}
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_write_stdin(zlhcs_process process, const void* data,
+                                                             size_t size) {
+    return zlhcs::api::guarded("zlhcs_process_write_stdin", [&]() -> zlhcs_hresult {
+        if (data == nullptr && size > 0) return fail(ZLHCS_E_INVALID_ARGUMENT, "data must not be NULL");
+        auto object = find_process(process);
+        if (object == nullptr) return invalid_process(process);
+        return object->pipe(ZLHCS_STDIN).write_all(data, size);
+    });
+}
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_close_stdin(zlhcs_process process) {
+    return zlhcs::api::guarded("zlhcs_process_close_stdin", [&]() -> zlhcs_hresult {
+        auto object = find_process(process);
+        if (object == nullptr) return invalid_process(process);
+        return object->pipe(ZLHCS_STDIN).close() ? ZLHCS_S_OK : ZLHCS_S_FALSE;
+    });
+}
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_read(zlhcs_process process, int32_t stream, void* buffer,
+                                                      size_t capacity, uint32_t timeout_ms, size_t* out_read) {
+    return zlhcs::api::guarded("zlhcs_process_read", [&]() -> zlhcs_hresult {
+        if (out_read == nullptr) return fail(ZLHCS_E_INVALID_ARGUMENT, "out_read must not be NULL");
+        *out_read = 0;
+        if (buffer == nullptr || capacity == 0) {
+            return fail(ZLHCS_E_INVALID_ARGUMENT, "buffer must not be NULL and capacity must not be 0");
+        }
+        zlhcs_stdio_stream which{};
+        if (const zlhcs_hresult hr = stream_of(stream, which); hr < 0) return hr;
+        if (which == ZLHCS_STDIN) return fail(ZLHCS_E_INVALID_ARGUMENT, "stdin cannot be read");
+        auto object = find_process(process);
+        if (object == nullptr) return invalid_process(process);
+        return object->pipe(which).read(buffer, capacity, timeout_ms, out_read);
+    });
+}
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_detach_stdio(zlhcs_process process, int32_t stream,
+                                                              uint64_t* out_os_handle) {
+    return zlhcs::api::guarded("zlhcs_process_detach_stdio", [&]() -> zlhcs_hresult {
+        if (out_os_handle == nullptr) return fail(ZLHCS_E_INVALID_ARGUMENT, "out_os_handle must not be NULL");
+        *out_os_handle = 0;
+        zlhcs_stdio_stream which{};
+        if (const zlhcs_hresult hr = stream_of(stream, which); hr < 0) return hr;
+        auto object = find_process(process);
+        if (object == nullptr) return invalid_process(process);
+        stdio_pipe::native_handle handle{};
+        if (!object->pipe(which).detach(handle)) {
+            return fail(ZLHCS_E_INVALID_STATE, "the stream has no pipe (not requested, closed, or detached)");
+        }
+#ifdef _WIN32
+        *out_os_handle = reinterpret_cast<std::uintptr_t>(handle);
+#else
+        *out_os_handle = static_cast<std::uint64_t>(handle);
+#endif
+        return ZLHCS_S_OK;
+    });
+}
+
+}  // extern "C"

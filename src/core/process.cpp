@@ -1,0 +1,132 @@
+#include "process.hpp"
+
+#include "calls.hpp"
+#include "errors.hpp"
+#include "strings.hpp"
+
+#include <rapidjson/document.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdlib>
+
+namespace zlhcs::core {
+namespace {
+
+stdio_pipe::native_handle to_native(HANDLE handle) {
+#ifdef _WIN32
+    return handle;
+#else
+    return static_cast<int>(reinterpret_cast<std::intptr_t>(handle));
+#endif
+}
+
+}  // namespace
+
+process_object::~process_object() {
+    abandon();
+    // After HcsCloseProcess returns, HCS calls on_event no more.
+    if (process_ != nullptr && backend_.HcsCloseProcess != nullptr) backend_.HcsCloseProcess(process_);
+}
+
+zlhcs_hresult process_object::adopt(HCS_PROCESS process) {
+    process_ = process;
+    if (const zlhcs_hresult hr = require(backend_.HcsSetProcessCallback, "HcsSetProcessCallback"); hr < 0) {
+        return hr;
+    }
+    const HRESULT hr = backend_.HcsSetProcessCallback(process_, HcsEventOptionNone, this, &process_object::on_event);
+    if (hr < 0) return fail_hcs(hr, "HcsSetProcessCallback", {});
+    return ZLHCS_S_OK;
+}
+
+zlhcs_hresult process_object::settle_status() {
+    {
+        std::lock_guard lock(mutex_);
+        if (settled_ || exited_) return ZLHCS_S_OK;
+    }
+    if (const zlhcs_hresult hr = require(backend_.HcsGetProcessProperties, "HcsGetProcessProperties"); hr < 0) {
+        return hr;
+    }
+    char* status = nullptr;
+    const zlhcs_hresult hr = run_sync(backend_, "HcsGetProcessProperties", nullptr, ZLHCS_INFINITE, &status,
+                                      [this](HCS_OPERATION operation) {
+                                          return backend_.HcsGetProcessProperties(process_, operation, nullptr);
+                                      });
+    const std::string text = status != nullptr ? status : "";
+    std::free(status);
+    if (hr < 0) return hr;
+    exited_from_status(text);
+    std::lock_guard lock(mutex_);
+    settled_ = true;
+    return ZLHCS_S_OK;
+}
+
+void CALLBACK process_object::on_event(HCS_EVENT* event, void* context) {
+    if (event == nullptr || context == nullptr || event->Type != HcsEventProcessExited) return;
+    try {
+        static_cast<process_object*>(context)->exited_from_status(from_wide(event->EventData));
+    } catch (...) {
+        // Out of memory while reading the event: the status is learnt on the next query.
+    }
+}
+
+void process_object::started(const HCS_PROCESS_INFORMATION& info) {
+    const HANDLE handles[] = {info.StdInput, info.StdOutput, info.StdError};
+    for (std::size_t i = 0; i < 3; ++i) {
+        if (handles[i] != nullptr) pipes_[i].adopt(to_native(handles[i]));
+    }
+    {
+        std::lock_guard lock(mutex_);
+        process_id_ = info.ProcessId;
+    }
+    changed_.notify_all();
+}
+
+void process_object::opened(std::uint32_t process_id) {
+    std::lock_guard lock(mutex_);
+    process_id_ = process_id;
+}
+
+std::optional<std::uint32_t> process_object::process_id() const {
+    std::lock_guard lock(mutex_);
+    return process_id_;
+}
+
+void process_object::exited_from_status(const std::string& status_json) {
+    rapidjson::Document status;
+    status.Parse<rapidjson::kParseIterativeFlag>(status_json.c_str(), status_json.size());
+    if (status.HasParseError() || !status.IsObject()) return;
+    const auto exited = status.FindMember("Exited");
+    if (exited == status.MemberEnd() || !exited->value.IsBool() || !exited->value.GetBool()) return;
+    const auto code = status.FindMember("ExitCode");
+    {
+        std::lock_guard lock(mutex_);
+        if (exited_) return;
+        exited_ = true;
+        exit_code_ = code != status.MemberEnd() && code->value.IsUint() ? code->value.GetUint() : 0;
+    }
+    changed_.notify_all();
+}
+
+zlhcs_hresult process_object::wait_exit(std::uint32_t timeout_ms, zlhcs_hresult pending_code,
+                                        std::uint32_t* out_exit_code) {
+    if (const zlhcs_hresult hr = settle_status(); hr < 0) return hr;
+    std::unique_lock lock(mutex_);
+    auto done = [this] { return exited_; };
+    if (timeout_ms == ZLHCS_INFINITE) {
+        changed_.wait(lock, done);
+    } else if (!changed_.wait_for(lock, std::chrono::milliseconds(timeout_ms), done)) {
+        return fail(pending_code, pending_code == ZLHCS_HCS_E_OPERATION_PENDING
+                                      ? "the process is still running"
+                                      : "the process did not exit within " +
+                                            std::to_string(timeout_ms) + " ms");
+    }
+    if (out_exit_code != nullptr) *out_exit_code = exit_code_;
+    return ZLHCS_S_OK;
+}
+
+void process_object::abandon() noexcept {
+    for (auto& pipe : pipes_) pipe.abandon();
+}
+
+}  // namespace zlhcs::core
