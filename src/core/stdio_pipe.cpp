@@ -77,11 +77,6 @@ void stdio_pipe::adopt(native_handle handle) {
 #endif
 }
 
-bool stdio_pipe::is_open() const {
-    std::lock_guard lock(const_cast<std::mutex&>(io_mutex_));
-    return has_handle_;
-}
-
 zlhcs_hresult stdio_pipe::read(void* buffer, std::size_t capacity, std::uint32_t timeout_ms,
                                std::size_t* out_read) {
     std::lock_guard lock(io_mutex_);

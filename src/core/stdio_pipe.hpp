@@ -30,7 +30,6 @@ public:
 
     /// Takes ownership of `handle` (the value HCS put in HCS_PROCESS_INFORMATION).
     void adopt(native_handle handle);
-    [[nodiscard]] bool is_open() const;
 
     /// S_OK with *out_read > 0; S_FALSE at end of stream; HCS_E_OPERATION_TIMEOUT;
     /// ZLHCS_E_INVALID_STATE if there is no pipe (never was, closed, detached);

@@ -1,0 +1,36 @@
+// A process created by HcsCreateProcess: its state (lock held) and its program thread.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "program_io.h"
+#include "programs.h"
+#include "state.h"
+
+namespace hcsim {
+
+struct Process {
+    enum class Phase { Creating, Running, Exited, Failed };
+    Phase phase = Phase::Creating;
+    uint32_t pid = 0;
+    std::weak_ptr<System> system;
+    uint32_t open_handles = 0;
+    uint32_t exit_code = 0;
+    bool ignores_signals = false;
+    bool stopping = false;               // a stop was requested (terminate, signal, system stop)
+    std::optional<u16string> parameters;  // the ProcessParameters document, as HcsGetProcessInfo's result
+
+    // The program thread and its pipes. `io` is set before the thread starts and destroyed
+    // after it was joined. `thread_finished` is set (lock held) as the thread's last act.
+    std::unique_ptr<ProgramIo> io;
+    std::thread thread;
+    bool thread_finished = false;
+
+    // HcsTerminateProcess operations completing when the process has exited.
+    std::vector<std::shared_ptr<Operation>> exit_waiters;
+};
+
+}  // namespace hcsim
