@@ -1,9 +1,10 @@
 // zlhcs_demo - a compute system's lifecycle through the zlhcs C++ facade.
 //
 // Creates a container on the default backend (the hcsim simulator off Windows), starts it,
-// reads its statistics, pauses and resumes it, terminates it and waits for its exit,
-// printing each step. Exits 0 on success; on failure prints the error (code, category,
-// message, HCS function, result document) and exits 1.
+// runs a process in it and reads its output, reads the container's statistics, pauses and
+// resumes it, terminates it and waits for its exit, printing each step. Exits 0 on success;
+// on failure prints the error (code, category, message, HCS function, result document) and
+// exits 1.
 #include <zlhcs/zlhcs.hpp>
 
 #include <rapidjson/document.h>
@@ -20,6 +21,10 @@ namespace {
 constexpr const char* kConfiguration =
     R"({"SchemaVersion":{"Major":2,"Minor":1},"Owner":"zlhcs-demo",)"
     R"("ShouldTerminateOnLastHandleClosed":true,"Container":{}})";
+
+// ProcessParameters: the command line, and a pipe for its stdout.
+constexpr const char* kProcessParameters =
+    R"({"CommandLine":"cmd /c echo hello from a container","CreateStdOutPipe":true})";
 
 constexpr const char* kStatisticsQuery = R"({"PropertyTypes":["Statistics"]})";
 
@@ -66,6 +71,15 @@ int run() {
 
     system.start(std::chrono::seconds(30));
     step("start", "state " + state_of(system));
+
+    // A process in the container; its stdout is a std::istream.
+    zlhcs::process child = zlhcs::process::create(system, kProcessParameters, std::chrono::seconds(30));
+    std::string output;
+    std::getline(child.stdout_stream(), output);
+    if (!output.empty() && output.back() == '\r') output.pop_back();  // Windows line ends
+    const std::uint32_t exit_code = child.wait_for_exit(std::chrono::seconds(30));
+    step("process", "pid " + std::to_string(child.id()) + " printed \"" + output + "\", exit code " +
+                        std::to_string(exit_code));
 
     // The asynchronous form, through a std::future.
     std::future<std::string> pending = system.properties_async(kStatisticsQuery).get_future();

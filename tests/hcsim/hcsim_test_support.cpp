@@ -192,6 +192,7 @@ void HcsimTest::TearDown() {
     const hcsim_live_objects counts = live();
     EXPECT_EQ(0u, counts.operations) << "operation handles left open";
     EXPECT_EQ(0u, counts.system_handles) << "system handles left open";
+    EXPECT_EQ(0u, counts.process_handles) << "process handles left open";
     EXPECT_EQ(0u, counts.pending_completions);
     EXPECT_EQ(0u, counts.strings) << "result strings not freed";
     HcsimReset();

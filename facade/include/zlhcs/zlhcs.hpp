@@ -8,6 +8,8 @@
 //   string_arg.hpp      zlhcs::string_arg: const char* / std::string / std::string_view arguments
 //   operation.hpp       zlhcs::operation, zlhcs::async_result (wait / std::future / co_await)
 //   compute_system.hpp  zlhcs::compute_system (create/open/start/.../properties/modify)
+//   process.hpp         zlhcs::process (create/open/signal/terminate/wait_for_exit/stdio),
+//                       process_istream / process_ostream over its stdio pipes
 //   service.hpp         enumerate_systems(), service_properties()
 //   library.hpp         library_version(), initialize(), backend_path()
 //
@@ -22,5 +24,6 @@
 #include <zlhcs/string_arg.hpp>
 #include <zlhcs/operation.hpp>
 #include <zlhcs/compute_system.hpp>
+#include <zlhcs/process.hpp>
 #include <zlhcs/service.hpp>
 #include <zlhcs/library.hpp>

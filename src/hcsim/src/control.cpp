@@ -23,7 +23,7 @@ bool known_entry_point(std::string_view name) {
 
 // Entry points that return nothing cannot show a failure.
 bool can_fail(std::string_view name) {
-    return name != "HcsCloseOperation" && name != "HcsCloseComputeSystem";
+    return name != "HcsCloseOperation" && name != "HcsCloseComputeSystem" && name != "HcsCloseProcess";
 }
 
 }  // namespace
@@ -52,7 +52,8 @@ extern "C" {
 
 HCSIM_API HRESULT WINAPI HcsimReset(void) try {
     State& s = state();
-    std::lock_guard lock(s.mutex);
+    std::unique_lock lock(s.mutex);
+    reset_processes(s, lock);  // ends every process and joins its thread
     for (auto& [key, system] : s.registry) system->registered = false;
     s.registry.clear();
     s.faults.clear();
@@ -134,7 +135,7 @@ HCSIM_API HRESULT WINAPI HcsimGetLiveObjects(hcsim_live_objects* counts) try {
     counts->operations = static_cast<uint32_t>(s.operations.size());
     counts->system_handles = static_cast<uint32_t>(s.system_handles.size());
     counts->systems = static_cast<uint32_t>(s.registry.size());
-    counts->process_handles = 0;
+    counts->process_handles = static_cast<uint32_t>(s.process_handles.size());
     counts->pending_completions = static_cast<uint32_t>(s.queue.size()) + s.running_tasks;
     counts->strings = live_result_strings();
     return S_OK;

@@ -1,7 +1,10 @@
 // HCS_OPERATION: creation, single use, completion on workers, wait, cancel, close.
 #include <gsl/gsl>
 
+#include <utility>
+
 #include "json.h"
+#include "program_io.h"
 #include "state.h"
 #include "result_strings.h"
 
@@ -14,9 +17,21 @@ bool has_option(HCS_EVENT_OPTIONS options, HCS_EVENT_OPTIONS flag) {
     return (static_cast<unsigned>(options) & static_cast<unsigned>(flag)) != 0;
 }
 
-// The result of a completed operation, copied out for the caller (lock held).
-HRESULT completed_result_locked(const Operation& op, PWSTR* document) {
+// The result of a completed operation, copied out for the caller (lock held). A successful
+// process operation also fills *process_information: the pid and, the first time only, the
+// caller's ends of the pipes (ownership passes to the caller).
+HRESULT completed_result_locked(Operation& op, PWSTR* document,
+                                HCS_PROCESS_INFORMATION* process_information = nullptr) {
     if (!store_result_string(document, op.document)) return HCS_E_OPERATION_RESULT_ALLOCATION_FAILED;
+    if (process_information != nullptr && SUCCEEDED(op.result) && op.process_id) {
+        process_information->ProcessId = *op.process_id;
+        if (op.process_ends) {
+            process_information->StdInput = std::exchange(op.process_ends->in, nullptr);
+            process_information->StdOutput = std::exchange(op.process_ends->out, nullptr);
+            process_information->StdError = std::exchange(op.process_ends->err, nullptr);
+            op.process_ends.reset();
+        }
+    }
     return op.result;
 }
 
@@ -37,7 +52,7 @@ HRESULT wait_result(HCS_OPERATION operation, DWORD timeout_ms, PWSTR* document,
     } else if (!s.changed.wait_for(lock, std::chrono::milliseconds(timeout_ms), done)) {
         return HCS_E_OPERATION_TIMEOUT;
     }
-    return completed_result_locked(*op, document);
+    return completed_result_locked(*op, document, process_information);
 }
 
 }  // namespace
@@ -100,11 +115,21 @@ void run_task(State& s, std::unique_lock<std::mutex>& lock, const std::shared_pt
             } catch (const std::exception& e) {
                 outcome = failure(E_OUTOFMEMORY, e.what(), op->function);
             }
+            for (auto& event : outcome.events) events.push_back(std::move(event));
+            if (outcome.defer) {
+                // Completes later: whoever the work registered it with schedules it again,
+                // and then it succeeds.
+                op->work = [](State&) { return Outcome{}; };
+                outcome.defer(op);
+                for (const auto& event : events) deliver_event(s, lock, event);
+                return;
+            }
             op->work = nullptr;
             op->phase = Operation::Phase::Completed;
             op->result = outcome.result;
             op->document = std::move(outcome.document);
-            for (auto& event : outcome.events) events.push_back(std::move(event));
+            op->process_id = outcome.process_id;
+            op->process_ends = std::move(outcome.process_ends);
             if (op->notify) {
                 PendingEvent notice;
                 notice.handle = std::move(op->notify);
@@ -163,6 +188,7 @@ void WINAPI HcsCloseOperation(HCS_OPERATION operation) try {
     if (!op) return;
     s.operations.erase(op->value);
     op->closed = true;
+    op->process_ends.reset();  // pipe ends never handed out are closed
     // Closing an operation in progress cancels it (its state change does not happen).
     abort_operation_locked(s, op, HCSIM_E_CANCELLED, "The operation was closed before it completed.");
     // No callback after close returns: wait for one running on another thread (not for one
@@ -213,9 +239,11 @@ HCS_SYSTEM WINAPI HcsGetComputeSystemFromOperation(HCS_OPERATION operation) try 
 HCS_PROCESS WINAPI HcsGetProcessFromOperation(HCS_OPERATION operation) try {
     State& s = state();
     std::lock_guard lock(s.mutex);
-    (void)find_operation(s, operation);
-    (void)take_fault_locked(s, "HcsGetProcessFromOperation");
-    return nullptr;  // hcsim has no process operations yet
+    const auto op = find_operation(s, operation);
+    if (!op || op->process == 0 || take_fault_locked(s, "HcsGetProcessFromOperation")) return nullptr;
+    // Only a handle that is still open (never a stale value).
+    return s.process_handles.count(op->process) != 0 ? reinterpret_cast<HCS_PROCESS>(op->process)
+                                                     : nullptr;
 } catch (...) {
     return nullptr;  // out of memory (or another exception): never past the C boundary
 }
@@ -276,7 +304,7 @@ HRESULT WINAPI HcsGetOperationResultAndProcessInfo(HCS_OPERATION operation,
     case Operation::Phase::Pending: return HCS_E_OPERATION_PENDING;
     case Operation::Phase::Completed: break;
     }
-    return completed_result_locked(*op, resultDocument);
+    return completed_result_locked(*op, resultDocument, processInformation);
 } catch (...) {
     return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }

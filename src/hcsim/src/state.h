@@ -37,7 +37,7 @@ using wall = std::chrono::system_clock;
 enum class SystemState { Creating, Created, Running, Paused, Stopped, SavedAsTemplate };
 const char* state_name(SystemState state) noexcept;
 
-struct Process;     // a process created by HcsCreateProcess (process.h)
+struct Process;     // a process created by HcsCreateProcess (sim_process.h)
 struct CallerEnds;  // the caller's ends of a process's pipes, until handed out (program_io.h)
 
 struct SimProcess {
@@ -103,6 +103,7 @@ struct SystemHandle : EventTarget {
 
 struct ProcessHandle : EventTarget {
     std::shared_ptr<Process> process;
+    bool exit_event_posted = false;  // HcsEventProcessExited went (or goes) to its callback
 };
 
 /** An event to deliver to one handle's callback, outside the lock. */
@@ -182,7 +183,7 @@ struct State {
     std::unordered_map<uintptr_t, std::shared_ptr<SystemHandle>> system_handles;
     std::map<std::string, std::shared_ptr<System>> registry;
     std::unordered_map<uintptr_t, std::shared_ptr<ProcessHandle>> process_handles;
-    // Processes whose program thread has not been joined yet (process.h).
+    // Processes whose program thread has not been joined yet (sim_process.h).
     std::vector<std::shared_ptr<Process>> programs;
 
     // worker pool

@@ -251,6 +251,7 @@ void stop_system_locked(State& s, System& system, const char* exit_type, HRESULT
     system.exit_type = exit_type;
     system.exit_status = status;
     system.processes.clear();
+    end_processes_locked(s, system);
     const u16string data = exit_status_document(system);
     for (auto& handle : handles_of_locked(s, system)) {
         if (!handle->callback_set) continue;

@@ -40,8 +40,10 @@ typedef struct hcsim_live_objects {
     uint32_t strings;             /**< result strings handed out and not yet freed */
 } hcsim_live_objects;
 
-/** Forgets every system, fault, latency and the disconnected state. Open handles stay
- *  valid objects (their system is gone: calls on them fail with HCS_E_SYSTEM_NOT_FOUND). */
+/** Ends every process (exit code 1; waits for and joins their threads) and forgets every
+ *  process, system, fault, latency and the disconnected state. Open handles stay valid
+ *  objects (a system handle's system is gone: calls on it fail with HCS_E_SYSTEM_NOT_FOUND;
+ *  a process handle reports its process as exited). */
 HCSIM_API HRESULT WINAPI HcsimReset(void);
 
 /** The next `count` calls of the entry point named `function` (e.g. "HcsStartComputeSystem")

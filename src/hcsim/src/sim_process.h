@@ -21,6 +21,7 @@ struct Process {
     uint32_t exit_code = 0;
     bool ignores_signals = false;
     bool stopping = false;               // a stop was requested (terminate, signal, system stop)
+    std::weak_ptr<Operation> create_op;  // while Creating: the create operation
     std::optional<u16string> parameters;  // the ProcessParameters document, as HcsGetProcessInfo's result
 
     // The program thread and its pipes. `io` is set before the thread starts and destroyed

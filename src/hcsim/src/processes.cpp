@@ -1,0 +1,695 @@
+// Processes in compute systems: HcsCreateProcess and the HCS_PROCESS entry points, the
+// program threads, exit events and waits.
+#include <gsl/gsl>
+
+#include <algorithm>
+#include <string_view>
+
+#include "json.h"
+#include "sim_process.h"
+#include "result_strings.h"
+#include "system_call.h"
+
+#if !defined(_WIN32)
+#include <pthread.h>
+#include <csignal>
+#endif
+
+namespace hcsim {
+namespace {
+
+constexpr HRESULT hr_not_found = HCSIM_HR(0x80070490u);       // HRESULT_FROM_WIN32(ERROR_NOT_FOUND)
+constexpr HRESULT hr_file_not_found = HCSIM_HR(0x80070002u);  // HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND)
+constexpr uint16_t default_console_width = 80;
+constexpr uint16_t default_console_height = 25;
+
+bool has_option(HCS_EVENT_OPTIONS options, HCS_EVENT_OPTIONS flag) {
+    return (static_cast<unsigned>(options) & static_cast<unsigned>(flag)) != 0;
+}
+
+std::shared_ptr<ProcessHandle> find_process_handle(State& s, HCS_PROCESS handle) {
+    const auto it = s.process_handles.find(reinterpret_cast<uintptr_t>(handle));
+    return it == s.process_handles.end() ? nullptr : it->second;
+}
+
+// A create that failed, was cancelled or closed leaves its process Creating: it has failed
+// once the create operation is no longer pending (lock held).
+Process::Phase effective_phase(const Process& process) {
+    if (process.phase != Process::Phase::Creating) return process.phase;
+    const auto op = process.create_op.lock();
+    if (!op || op->phase == Operation::Phase::Completed) return Process::Phase::Failed;
+    return Process::Phase::Creating;
+}
+
+u16string status_document(const Process& process) {
+    rapidjson::Document doc(rapidjson::kObjectType);
+    auto& a = doc.GetAllocator();
+    const bool exited = process.phase == Process::Phase::Exited;
+    doc.AddMember("ProcessId", rapidjson::Value(process.pid), a);
+    doc.AddMember("Exited", rapidjson::Value(exited), a);
+    if (exited) doc.AddMember("ExitCode", rapidjson::Value(process.exit_code), a);
+    doc.AddMember("LastWaitResult", rapidjson::Value(0), a);
+    return to_json(doc);
+}
+
+// Forgets an exited process nobody holds a handle to (lock held).
+void forget_if_done_locked(Process& process) {
+    if (process.phase != Process::Phase::Exited || process.open_handles != 0) return;
+    if (const auto system = process.system.lock()) {
+        const auto it = system->user_processes.find(process.pid);
+        if (it != system->user_processes.end() && it->second.get() == &process) {
+            system->user_processes.erase(it);
+        }
+    }
+}
+
+// Joins the program threads that have finished (lock held: a finished thread only returns).
+void reap_programs_locked(State& s) {
+    auto& programs = s.programs;
+    for (auto it = programs.begin(); it != programs.end();) {
+        if ((*it)->thread_finished) {
+            if ((*it)->thread.joinable()) (*it)->thread.join();
+            (*it)->io.reset();
+            it = programs.erase(it);
+        } else {
+            ++it;
+        }
+    }
+}
+
+void request_stop_locked(Process& process, uint32_t exit_code) {
+    if (process.phase != Process::Phase::Running || process.stopping || !process.io) return;
+    process.stopping = true;
+    process.io->request_stop(exit_code);
+}
+
+// The program has ended (lock held): record the exit, raise the events, complete the
+// terminate operations waiting for it.
+void finish_process_locked(State& s, const std::shared_ptr<Process>& process, uint32_t exit_code) {
+    process->phase = Process::Phase::Exited;
+    process->exit_code = exit_code;
+    process->thread_finished = true;
+    const u16string data = status_document(*process);
+    std::vector<PendingEvent> events;
+    for (auto& [value, handle] : s.process_handles) {
+        if (handle->process != process || !handle->callback_set) continue;
+        handle->exit_event_posted = true;
+        PendingEvent event;
+        event.handle = handle;
+        event.type = HcsEventProcessExited;
+        event.data = data;
+        events.push_back(std::move(event));
+    }
+    post_events_locked(s, std::move(events));
+    for (auto& op : process->exit_waiters) {
+        if (op->phase != Operation::Phase::Pending || op->task) continue;
+        auto task = std::make_shared<Task>();
+        task->op = op;
+        op->task = task;
+        schedule_locked(s, task, steady::now());
+    }
+    process->exit_waiters.clear();
+    forget_if_done_locked(*process);
+    s.changed.notify_all();
+}
+
+void program_main(std::shared_ptr<Process> process, ProgramIo* io, Program program) {
+#if !defined(_WIN32)
+    // A write to a pipe whose reader is gone must fail with EPIPE, not kill the caller.
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGPIPE);
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+#endif
+    uint32_t exit_code = terminated_exit_code;
+    try {
+        exit_code = run_program(*io, program);
+    } catch (...) {
+        exit_code = terminated_exit_code;  // out of memory inside a program
+    }
+    io->close_program_ends();  // readers see end of stream after everything written
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    finish_process_locked(s, process, exit_code);
+}
+
+// --- documents parsed on the caller's thread ------------------------------------------
+
+struct CreateRequest {
+    HRESULT result = S_OK;  // HCS_E_INVALID_JSON / E_INVALIDARG / file not found, reported by the operation
+    std::string error;
+    std::optional<Program> program;
+    bool in = false;
+    bool out = false;
+    bool err = false;
+    bool emulate_console = false;
+    uint16_t width = default_console_width;
+    uint16_t height = default_console_height;
+    u16string parameters;
+};
+
+bool optional_bool(const rapidjson::Value& doc, const char* name, bool& out) {
+    const auto it = doc.FindMember(name);
+    if (it == doc.MemberEnd()) return true;
+    if (!it->value.IsBool()) return false;
+    out = it->value.GetBool();
+    return true;
+}
+
+CreateRequest parse_create(PCWSTR text) {
+    CreateRequest request;
+    ParsedJson parsed = parse_json(text);
+    const auto invalid = [&request](std::string why) {
+        request.result = HCS_E_INVALID_JSON;
+        request.error = std::move(why);
+        return std::move(request);
+    };
+    if (FAILED(parsed.result)) return invalid(parsed.error);
+    const auto& doc = *parsed.document;
+    if (!doc.IsObject()) return invalid("the process parameters must be a JSON object");
+    if (!optional_bool(doc, "CreateStdInPipe", request.in) ||
+        !optional_bool(doc, "CreateStdOutPipe", request.out) ||
+        !optional_bool(doc, "CreateStdErrPipe", request.err) ||
+        !optional_bool(doc, "EmulateConsole", request.emulate_console)) {
+        return invalid("CreateStdInPipe, CreateStdOutPipe, CreateStdErrPipe and EmulateConsole must be booleans");
+    }
+    for (const char* name : {"ApplicationName", "User", "WorkingDirectory"}) {
+        const auto it = doc.FindMember(name);
+        if (it != doc.MemberEnd() && !it->value.IsString()) return invalid(std::string(name) + " must be a string");
+    }
+    std::vector<std::string> tokens;
+    const auto command_line = doc.FindMember("CommandLine");
+    const auto command_args = doc.FindMember("CommandArgs");
+    if (command_line != doc.MemberEnd()) {
+        if (!command_line->value.IsString()) return invalid("CommandLine must be a string");
+        tokens = split_command_line(
+            std::string_view(command_line->value.GetString(), command_line->value.GetStringLength()));
+    } else if (command_args != doc.MemberEnd()) {
+        if (!command_args->value.IsArray()) return invalid("CommandArgs must be an array of strings");
+        for (const auto& arg : command_args->value.GetArray()) {
+            if (!arg.IsString()) return invalid("CommandArgs must be an array of strings");
+            tokens.emplace_back(arg.GetString(), arg.GetStringLength());
+        }
+    }
+    std::vector<std::pair<std::string, std::string>> environment;
+    const auto env = doc.FindMember("Environment");
+    if (env != doc.MemberEnd()) {
+        if (!env->value.IsObject()) return invalid("Environment must be an object of strings");
+        for (auto member = env->value.MemberBegin(); member != env->value.MemberEnd(); ++member) {
+            if (!member->value.IsString()) return invalid("Environment must be an object of strings");
+            environment.emplace_back(std::string(member->name.GetString(), member->name.GetStringLength()),
+                                     std::string(member->value.GetString(), member->value.GetStringLength()));
+        }
+        std::sort(environment.begin(), environment.end());
+    }
+    const auto console = doc.FindMember("ConsoleSize");
+    if (console != doc.MemberEnd()) {
+        const auto& v = console->value;
+        if (!v.IsArray() || v.Size() != 2 || !v[0].IsUint() || !v[1].IsUint() || v[0].GetUint() > 0xFFFF ||
+            v[1].GetUint() > 0xFFFF) {
+            return invalid("ConsoleSize must be [height, width] (uint16)");
+        }
+        request.height = static_cast<uint16_t>(v[0].GetUint());
+        request.width = static_cast<uint16_t>(v[1].GetUint());
+    }
+    request.parameters = to_json(doc);
+    if (tokens.empty()) {
+        request.result = E_INVALIDARG;
+        request.error = "CommandLine is empty";
+        return request;
+    }
+    std::string name;
+    request.program = find_program(tokens, name);
+    if (!request.program) {
+        request.result = hr_file_not_found;
+        request.error = "The system cannot find the file specified: " + name;
+        return request;
+    }
+    request.program->environment = std::move(environment);
+    const auto cwd = doc.FindMember("WorkingDirectory");
+    if (cwd != doc.MemberEnd()) {
+        request.program->working_directory.assign(cwd->value.GetString(), cwd->value.GetStringLength());
+    }
+    return request;
+}
+
+struct SignalRequest {
+    HRESULT result = S_OK;
+    std::string error;
+};
+
+SignalRequest parse_signal(PCWSTR text) {
+    SignalRequest request;
+    if (is_blank(text)) return request;  // no options: CtrlC
+    ParsedJson parsed = parse_json(text);
+    if (FAILED(parsed.result)) return {parsed.result, parsed.error};
+    const auto& doc = *parsed.document;
+    if (!doc.IsObject()) return {HCS_E_INVALID_JSON, "the signal options must be a JSON object"};
+    const auto signal = doc.FindMember("Signal");
+    if (signal == doc.MemberEnd()) return request;
+    if (!signal->value.IsString()) return {HCS_E_INVALID_JSON, "Signal must be a string"};
+    const std::string_view name(signal->value.GetString(), signal->value.GetStringLength());
+    for (const char* known : {"CtrlC", "CtrlBreak", "CtrlClose", "CtrlLogOff", "CtrlShutdown"}) {
+        if (name == known) return request;
+    }
+    return {E_INVALIDARG, "Unknown signal: " + std::string(name)};
+}
+
+struct ModifyRequest {
+    HRESULT result = S_OK;
+    std::string error;
+    bool console = false;
+    uint16_t width = 0;
+    uint16_t height = 0;
+    bool close_in = false;
+    bool close_out = false;
+    bool close_err = false;
+};
+
+ModifyRequest parse_modify(PCWSTR text) {
+    ModifyRequest request;
+    const auto invalid = [&request](std::string why) {
+        request.result = HCS_E_INVALID_JSON;
+        request.error = std::move(why);
+        return request;
+    };
+    ParsedJson parsed = parse_json(text);
+    if (FAILED(parsed.result)) return invalid(parsed.error);
+    const auto& doc = *parsed.document;
+    if (!doc.IsObject()) return invalid("the request must be a JSON object");
+    const auto operation = doc.FindMember("Operation");
+    if (operation == doc.MemberEnd() || !operation->value.IsString()) {
+        return invalid("Operation (ConsoleSize or CloseHandle) is required");
+    }
+    const std::string_view kind(operation->value.GetString(), operation->value.GetStringLength());
+    if (kind == "ConsoleSize") {
+        const auto size = doc.FindMember("ConsoleSize");
+        if (size == doc.MemberEnd() || !size->value.IsObject()) return invalid("ConsoleSize is required");
+        const auto height = size->value.FindMember("Height");
+        const auto width = size->value.FindMember("Width");
+        if (height == size->value.MemberEnd() || width == size->value.MemberEnd() || !height->value.IsUint() ||
+            !width->value.IsUint() || height->value.GetUint() > 0xFFFF || width->value.GetUint() > 0xFFFF) {
+            return invalid("ConsoleSize needs Height and Width (uint16)");
+        }
+        request.console = true;
+        request.height = static_cast<uint16_t>(height->value.GetUint());
+        request.width = static_cast<uint16_t>(width->value.GetUint());
+        return request;
+    }
+    if (kind == "CloseHandle") {
+        const auto close = doc.FindMember("CloseHandle");
+        if (close == doc.MemberEnd() || !close->value.IsObject()) return invalid("CloseHandle is required");
+        const auto handle = close->value.FindMember("Handle");
+        if (handle == close->value.MemberEnd() || !handle->value.IsString()) {
+            return invalid("CloseHandle needs Handle (StdIn, StdOut, StdErr or All)");
+        }
+        const std::string_view which(handle->value.GetString(), handle->value.GetStringLength());
+        request.close_in = which == "StdIn" || which == "All";
+        request.close_out = which == "StdOut" || which == "All";
+        request.close_err = which == "StdErr" || which == "All";
+        if (!request.close_in && !request.close_out && !request.close_err) {
+            return invalid("Handle must be StdIn, StdOut, StdErr or All");
+        }
+        return request;
+    }
+    return invalid("Operation must be ConsoleSize or CloseHandle");
+}
+
+// An optional options/query document: absent, or a JSON object.
+std::pair<HRESULT, std::string> check_optional_object(PCWSTR text) {
+    if (is_blank(text)) return {S_OK, {}};
+    ParsedJson parsed = parse_json(text);
+    if (FAILED(parsed.result)) return {parsed.result, parsed.error};
+    if (!parsed.document->IsObject()) return {HCS_E_INVALID_JSON, "the document must be a JSON object"};
+    return {S_OK, {}};
+}
+
+// --- the front half of the process entry points ----------------------------------------
+
+struct ProcessCall {
+    std::shared_ptr<ProcessHandle> handle;
+    std::shared_ptr<Operation> op;
+    std::optional<Fault> async_fault;
+};
+
+HRESULT begin_process_call_locked(State& s, const char* function, HCS_PROCESS process,
+                                  HCS_OPERATION operation, ProcessCall& call) {
+    if (process == nullptr || operation == nullptr) return E_INVALIDARG;
+    call.handle = find_process_handle(s, process);
+    if (!call.handle) return E_HANDLE;
+    call.op = find_operation(s, operation);
+    if (!call.op) return E_HANDLE;
+    if (call.op->phase != Operation::Phase::NotStarted) return HCS_E_OPERATION_ALREADY_STARTED;
+    if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;
+    if (call.handle->callback_set &&
+        has_option(call.handle->options, HcsEventOptionEnableOperationCallbacks) &&
+        call.op->callback != nullptr) {
+        return HCS_E_OPERATION_SYSTEM_CALLBACK_ALREADY_SET;
+    }
+    if (auto fault = take_fault_locked(s, function)) {
+        if (fault->mode == HCSIM_FAULT_IMMEDIATE) return fault->failure;
+        call.async_fault = fault;
+    }
+    return S_OK;
+}
+
+void launch_process_locked(State& s, const char* function, ProcessCall& call, HCS_OPERATION_TYPE type,
+                           Work work) {
+    if (call.async_fault) {
+        work = [hr = call.async_fault->failure, function](State&) {
+            return failure(hr, "(injected failure)", function);
+        };
+    }
+    if (call.handle->callback_set && has_option(call.handle->options, HcsEventOptionEnableOperationCallbacks)) {
+        call.op->notify = call.handle;
+    }
+    start_operation_locked(s, call.op, function, type, 0, std::move(work));
+    call.op->process = call.handle->value;
+}
+
+// The process of a call, checked at completion: it must exist (else ERROR_NOT_FOUND) and, if
+// `running`, not have exited (HCS_E_PROCESS_ALREADY_STOPPED).
+std::optional<Outcome> check_process_locked(const Process& process, bool running, const char* function) {
+    switch (effective_phase(process)) {
+    case Process::Phase::Creating:
+    case Process::Phase::Failed:
+        return failure(hr_not_found, "The process does not exist.", function);
+    case Process::Phase::Exited:
+        if (running) return failure(HCS_E_PROCESS_ALREADY_STOPPED, "The process has exited.", function);
+        break;
+    case Process::Phase::Running: break;
+    }
+    return std::nullopt;
+}
+
+template <typename Body>
+HRESULT process_call(const char* function, HCS_PROCESS process, HCS_OPERATION operation,
+                     HCS_OPERATION_TYPE type, Body body) {
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    ProcessCall call;
+    const HRESULT hr = begin_process_call_locked(s, function, process, operation, call);
+    if (FAILED(hr)) return hr;
+    launch_process_locked(s, function, call, type,
+                          [target = call.handle->process, body = std::move(body)](State& st) {
+                              return body(st, target);
+                          });
+    return S_OK;
+}
+
+}  // namespace
+
+void end_processes_locked(State& s, System& system) {
+    (void)s;
+    for (auto& [pid, process] : system.user_processes) request_stop_locked(*process, terminated_exit_code);
+}
+
+void reset_processes(State& s, std::unique_lock<std::mutex>& lock) {
+    for (auto& process : s.programs) request_stop_locked(*process, terminated_exit_code);
+    s.changed.wait(lock, [&s] {
+        return std::all_of(s.programs.begin(), s.programs.end(),
+                           [](const std::shared_ptr<Process>& p) { return p->thread_finished; });
+    });
+    reap_programs_locked(s);
+    for (auto& [key, system] : s.registry) system->user_processes.clear();
+    for (auto& [value, handle] : s.system_handles) handle->system->user_processes.clear();
+}
+
+}  // namespace hcsim
+
+using namespace hcsim;
+
+extern "C" {
+
+HRESULT WINAPI HcsCreateProcess(HCS_SYSTEM computeSystem, PCWSTR processParameters,
+                                HCS_OPERATION operation,
+                                const SECURITY_DESCRIPTOR* securityDescriptor,
+                                HCS_PROCESS* process) try {
+    (void)securityDescriptor;  // access control is not simulated
+    constexpr const char* function = "HcsCreateProcess";
+    if (process != nullptr) *process = nullptr;
+    if (computeSystem == nullptr || operation == nullptr || processParameters == nullptr) return E_INVALIDARG;
+    if (process == nullptr) return E_POINTER;
+    CreateRequest request = parse_create(processParameters);
+
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    SystemCall call;
+    const HRESULT hr = begin_system_call_locked(s, function, computeSystem, operation, call);
+    if (FAILED(hr)) return hr;
+
+    auto created = std::make_shared<Process>();
+    created->ignores_signals = request.program && request.program->kind == ProgramKind::IgnoreSignals;
+    created->parameters = request.parameters;
+    auto handle = std::make_shared<ProcessHandle>();
+    handle->value = s.new_handle_value();
+    handle->process = created;
+    created->open_handles = 1;
+    s.process_handles.emplace(handle->value, handle);
+
+    launch_locked(s, function, call, HcsOperationTypeCreateProcess,
+                  [system_handle = call.handle, created, request = std::move(request)](State& st) -> Outcome {
+                      System& system = *system_handle->system;
+                      if (!system.registered) return failure(HCS_E_SYSTEM_NOT_FOUND, "", function);
+                      if (request.result == HCS_E_INVALID_JSON) return failure(request.result, request.error, function);
+                      if (system.state == SystemState::Stopped) {
+                          return failure(HCS_E_SYSTEM_ALREADY_STOPPED, "The compute system has stopped.", function);
+                      }
+                      if (system.state != SystemState::Running) {
+                          return failure(HCS_E_INVALID_STATE,
+                                         std::string("The compute system is ") + state_name(system.state) + ".",
+                                         function);
+                      }
+                      if (FAILED(request.result)) return failure(request.result, request.error, function);
+                      reap_programs_locked(st);
+                      auto ends = std::make_shared<CallerEnds>();
+                      HRESULT error = E_OUTOFMEMORY;
+                      auto io = ProgramIo::create(request.in, request.out, request.err, request.emulate_console,
+                                                  request.width, request.height, *ends, &error);
+                      if (!io) return failure(error, "The process's pipes could not be created.", function);
+                      ProgramIo* const program_io = io.get();
+                      created->io = std::move(io);
+                      created->pid = system.next_process_pid;
+                      created->system = system_handle->system;
+                      try {
+                          created->thread = std::thread(program_main, created, program_io, *request.program);
+                      } catch (const std::system_error&) {
+                          created->io.reset();
+                          return failure(E_OUTOFMEMORY, "The process's thread could not be started.", function);
+                      }
+                      system.next_process_pid += 4;
+                      created->phase = Process::Phase::Running;
+                      system.user_processes[created->pid] = created;
+                      st.programs.push_back(created);
+                      Outcome outcome;
+                      outcome.process_id = created->pid;
+                      outcome.process_ends = std::move(ends);
+                      return outcome;
+                  });
+    call.op->process = handle->value;
+    created->create_op = call.op;
+    *process = reinterpret_cast<HCS_PROCESS>(handle->value);
+    return S_OK;
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+}
+
+HRESULT WINAPI HcsOpenProcess(HCS_SYSTEM computeSystem, DWORD processId, DWORD requestedAccess,
+                              HCS_PROCESS* process) try {
+    (void)requestedAccess;  // access control is not simulated
+    if (process != nullptr) *process = nullptr;
+    if (computeSystem == nullptr) return E_INVALIDARG;
+    if (process == nullptr) return E_POINTER;
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    const auto system_handle = find_system_handle(s, computeSystem);
+    if (!system_handle) return E_HANDLE;
+    if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;
+    if (const auto fault = take_fault_locked(s, "HcsOpenProcess")) return fault->failure;
+    System& system = *system_handle->system;
+    if (!system.registered && system.state != SystemState::Stopped) return HCS_E_SYSTEM_NOT_FOUND;
+    const auto it = system.user_processes.find(processId);
+    if (it == system.user_processes.end()) return hr_not_found;
+    auto handle = std::make_shared<ProcessHandle>();
+    handle->value = s.new_handle_value();
+    handle->process = it->second;
+    ++it->second->open_handles;
+    s.process_handles.emplace(handle->value, handle);
+    *process = reinterpret_cast<HCS_PROCESS>(handle->value);
+    return S_OK;
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+}
+
+void WINAPI HcsCloseProcess(HCS_PROCESS process) try {
+    State& s = state();
+    std::unique_lock lock(s.mutex);
+    const auto handle = find_process_handle(s, process);
+    if (!handle) return;
+    s.process_handles.erase(handle->value);
+    handle->closed = true;
+    Process& target = *handle->process;
+    Expects(target.open_handles > 0);
+    --target.open_handles;
+    forget_if_done_locked(target);  // never ends the process
+    s.changed.notify_all();         // HcsWaitForProcessExit on this handle returns E_HANDLE
+    // No event callback after close returns (unless close is called from inside one).
+    const auto self = std::this_thread::get_id();
+    s.changed.wait(lock, [&] { return !handle->gate.busy_elsewhere(self); });
+} catch (...) {
+    return;  // out of memory (or another exception): never past the C boundary
+}
+
+HRESULT WINAPI HcsTerminateProcess(HCS_PROCESS process, HCS_OPERATION operation, PCWSTR options) try {
+    constexpr const char* function = "HcsTerminateProcess";
+    const auto checked = check_optional_object(options);
+    return process_call(function, process, operation, HcsOperationTypeSignalProcess,
+                        [checked](State&, const std::shared_ptr<Process>& target) -> Outcome {
+                            if (FAILED(checked.first)) return failure(checked.first, checked.second, function);
+                            if (auto problem = check_process_locked(*target, true, function)) return *problem;
+                            request_stop_locked(*target, terminated_exit_code);
+                            // Completes once the process has exited.
+                            Outcome outcome;
+                            outcome.defer = [target](const std::shared_ptr<Operation>& op) {
+                                target->exit_waiters.push_back(op);
+                            };
+                            return outcome;
+                        });
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+}
+
+HRESULT WINAPI HcsSignalProcess(HCS_PROCESS process, HCS_OPERATION operation, PCWSTR options) try {
+    constexpr const char* function = "HcsSignalProcess";
+    SignalRequest request = parse_signal(options);
+    return process_call(function, process, operation, HcsOperationTypeSignalProcess,
+                        [request](State&, const std::shared_ptr<Process>& target) -> Outcome {
+                            if (request.result == HCS_E_INVALID_JSON) {
+                                return failure(request.result, request.error, function);
+                            }
+                            if (auto problem = check_process_locked(*target, true, function)) return *problem;
+                            if (FAILED(request.result)) return failure(request.result, request.error, function);
+                            if (!target->ignores_signals) request_stop_locked(*target, signalled_exit_code);
+                            return Outcome{};
+                        });
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+}
+
+HRESULT WINAPI HcsGetProcessInfo(HCS_PROCESS process, HCS_OPERATION operation) try {
+    constexpr const char* function = "HcsGetProcessInfo";
+    return process_call(function, process, operation, HcsOperationTypeGetProcessInfo,
+                        [](State&, const std::shared_ptr<Process>& target) -> Outcome {
+                            if (auto problem = check_process_locked(*target, false, function)) return *problem;
+                            Outcome outcome;
+                            outcome.process_id = target->pid;
+                            outcome.document = target->parameters;
+                            return outcome;
+                        });
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+}
+
+HRESULT WINAPI HcsGetProcessProperties(HCS_PROCESS process, HCS_OPERATION operation,
+                                       PCWSTR propertyQuery) try {
+    constexpr const char* function = "HcsGetProcessProperties";
+    const auto checked = check_optional_object(propertyQuery);
+    return process_call(function, process, operation, HcsOperationTypeGetProcessProperties,
+                        [checked](State&, const std::shared_ptr<Process>& target) -> Outcome {
+                            if (FAILED(checked.first)) return failure(checked.first, checked.second, function);
+                            if (auto problem = check_process_locked(*target, false, function)) return *problem;
+                            Outcome outcome;
+                            outcome.document = status_document(*target);
+                            return outcome;
+                        });
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+}
+
+HRESULT WINAPI HcsModifyProcess(HCS_PROCESS process, HCS_OPERATION operation, PCWSTR settings) try {
+    constexpr const char* function = "HcsModifyProcess";
+    if (settings == nullptr) return E_INVALIDARG;
+    ModifyRequest request = parse_modify(settings);
+    return process_call(function, process, operation, HcsOperationTypeModifyProcess,
+                        [request](State&, const std::shared_ptr<Process>& target) -> Outcome {
+                            if (FAILED(request.result)) return failure(request.result, request.error, function);
+                            if (auto problem = check_process_locked(*target, true, function)) return *problem;
+                            if (!target->io) return Outcome{};
+                            if (request.console) target->io->set_console(request.width, request.height);
+                            if (request.close_in || request.close_out || request.close_err) {
+                                target->io->request_close(request.close_in, request.close_out, request.close_err);
+                            }
+                            return Outcome{};
+                        });
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+}
+
+HRESULT WINAPI HcsSetProcessCallback(HCS_PROCESS process, HCS_EVENT_OPTIONS callbackOptions,
+                                     void* context, HCS_EVENT_CALLBACK callback) try {
+    if (process == nullptr || callback == nullptr) return E_INVALIDARG;
+    if ((static_cast<unsigned>(callbackOptions) &
+         ~static_cast<unsigned>(HcsEventOptionEnableOperationCallbacks)) != 0) {
+        return E_INVALIDARG;
+    }
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    const auto handle = find_process_handle(s, process);
+    if (!handle) return E_HANDLE;
+    if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;
+    if (const auto fault = take_fault_locked(s, "HcsSetProcessCallback")) return fault->failure;
+    if (handle->callback_set) return HCS_E_OPERATION_SYSTEM_CALLBACK_ALREADY_SET;
+    handle->callback_set = true;
+    handle->options = callbackOptions;
+    handle->context = context;
+    handle->callback = callback;
+    if (handle->process->phase == Process::Phase::Exited && !handle->exit_event_posted) {
+        // Registered after the exit (which may come before the caller gets here): the
+        // callback still receives the exit event, once.
+        handle->exit_event_posted = true;
+        PendingEvent event;
+        event.handle = handle;
+        event.type = HcsEventProcessExited;
+        event.data = status_document(*handle->process);
+        std::vector<PendingEvent> events;
+        events.push_back(std::move(event));
+        post_events_locked(s, std::move(events));
+    }
+    return S_OK;
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+}
+
+HRESULT WINAPI HcsWaitForProcessExit(HCS_PROCESS process, DWORD timeoutMs, PWSTR* result) try {
+    if (result != nullptr) *result = nullptr;
+    if (process == nullptr) return E_INVALIDARG;
+    State& s = state();
+    std::unique_lock lock(s.mutex);
+    const auto handle = find_process_handle(s, process);
+    if (!handle) return E_HANDLE;
+    if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;
+    if (const auto fault = take_fault_locked(s, "HcsWaitForProcessExit")) return fault->failure;
+    const auto target = handle->process;
+    const auto done = [&] {
+        const auto phase = effective_phase(*target);
+        return phase == Process::Phase::Exited || phase == Process::Phase::Failed || s.disconnected ||
+               handle->closed;
+    };
+    if (timeoutMs == INFINITE) {
+        s.changed.wait(lock, done);
+    } else if (!s.changed.wait_for(lock, std::chrono::milliseconds(timeoutMs), done)) {
+        return HCS_E_OPERATION_TIMEOUT;
+    }
+    if (handle->closed) return E_HANDLE;  // HcsCloseProcess on another thread ended the wait
+    switch (effective_phase(*target)) {
+    case Process::Phase::Exited:
+        if (!store_result_string(result, status_document(*target))) return HCS_E_OPERATION_RESULT_ALLOCATION_FAILED;
+        return S_OK;
+    case Process::Phase::Failed: return hr_not_found;
+    default: return HCS_E_SERVICE_DISCONNECT;
+    }
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+}
+
+}  // extern "C"

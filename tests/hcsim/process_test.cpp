@@ -1,0 +1,774 @@
+// Processes: HcsCreateProcess with real pipes, the built-in programs, exit codes, events,
+// waits, signals, terminate, modify, open, errors, and that nothing leaks.
+#include <cstring>
+#include <numeric>
+
+#include "hcsim_test_support.h"
+
+#if defined(_WIN32)
+#include <windows.h>
+#else
+#include <dirent.h>
+#include <pthread.h>
+#include <unistd.h>
+
+#include <csignal>
+#endif
+
+namespace hcsim_test {
+namespace {
+
+constexpr HRESULT hr_not_found = HCSIM_HR(0x80070490u);
+constexpr HRESULT hr_file_not_found = HCSIM_HR(0x80070002u);
+constexpr uint32_t control_c_exit = 0xC000013Au;
+constexpr uint32_t access_violation = 0xC0000005u;
+
+// --- the caller's ends of the pipes ----------------------------------------------------
+
+void close_end(HANDLE h) {
+    if (h == nullptr) return;
+#if defined(_WIN32)
+    EXPECT_TRUE(::CloseHandle(h));
+#else
+    EXPECT_EQ(0, ::close(static_cast<int>(reinterpret_cast<intptr_t>(h))));
+#endif
+}
+
+/** Reads what is available (blocking for at least one byte); 0 at end of stream. */
+std::size_t read_some(HANDLE h, char* buffer, std::size_t size) {
+#if defined(_WIN32)
+    DWORD got = 0;
+    if (!::ReadFile(h, buffer, static_cast<DWORD>(size), &got, nullptr)) {
+        EXPECT_EQ(static_cast<DWORD>(ERROR_BROKEN_PIPE), ::GetLastError());
+        return 0;
+    }
+    return got;
+#else
+    for (;;) {
+        const ssize_t n = ::read(static_cast<int>(reinterpret_cast<intptr_t>(h)), buffer, size);
+        if (n >= 0) return static_cast<std::size_t>(n);
+        if (errno != EINTR) {
+            ADD_FAILURE() << "read failed: " << errno;
+            return 0;
+        }
+    }
+#endif
+}
+
+bool write_all(HANDLE h, const char* data, std::size_t size) {
+    while (size > 0) {
+#if defined(_WIN32)
+        DWORD done = 0;
+        if (!::WriteFile(h, data, static_cast<DWORD>(std::min<std::size_t>(size, 1 << 16)), &done, nullptr)) return false;
+#else
+        const ssize_t done = ::write(static_cast<int>(reinterpret_cast<intptr_t>(h)), data, size);
+        if (done < 0) {
+            if (errno == EINTR) continue;
+            return false;
+        }
+#endif
+        data += done;
+        size -= static_cast<std::size_t>(done);
+    }
+    return true;
+}
+
+std::string read_all(HANDLE h) {
+    std::string out;
+    std::vector<char> buffer(64 * 1024);
+    for (;;) {
+        const std::size_t n = read_some(h, buffer.data(), buffer.size());
+        if (n == 0) return out;
+        out.append(buffer.data(), n);
+    }
+}
+
+/** Reads exactly one line ending in "\r\n" (byte by byte). */
+std::string read_line(HANDLE h) {
+    std::string line;
+    char c = 0;
+    while (read_some(h, &c, 1) == 1) {
+        line.push_back(c);
+        if (line.size() >= 2 && line.compare(line.size() - 2, 2, "\r\n") == 0) break;
+    }
+    return line;
+}
+
+/** An owned pipe end. */
+class End {
+public:
+    End() = default;
+    explicit End(HANDLE h) : h_(h) {}
+    ~End() { reset(); }
+    End(const End&) = delete;
+    End& operator=(const End&) = delete;
+    End(End&& other) noexcept : h_(std::exchange(other.h_, nullptr)) {}
+    End& operator=(End&& other) noexcept {
+        reset();
+        h_ = std::exchange(other.h_, nullptr);
+        return *this;
+    }
+    HANDLE get() const { return h_; }
+    void reset() {
+        close_end(h_);
+        h_ = nullptr;
+    }
+
+private:
+    HANDLE h_ = nullptr;
+};
+
+#if !defined(_WIN32)
+std::size_t open_descriptors() {
+    std::size_t count = 0;
+    if (DIR* dir = ::opendir("/proc/self/fd")) {
+        while (::readdir(dir) != nullptr) ++count;
+        ::closedir(dir);
+    }
+    return count;
+}
+#endif
+
+// --- processes ---------------------------------------------------------------------------
+
+class Proc {
+public:
+    Proc() = default;
+    ~Proc() { close(); }
+    Proc(const Proc&) = delete;
+    Proc& operator=(const Proc&) = delete;
+    HCS_PROCESS get() const { return h_; }
+    HCS_PROCESS* out() { return &h_; }
+    operator HCS_PROCESS() const { return h_; }
+    void close() {
+        if (h_ != nullptr) HcsCloseProcess(h_);
+        h_ = nullptr;
+    }
+
+private:
+    HCS_PROCESS h_ = nullptr;
+};
+
+struct Started {
+    HRESULT hr = E_FAIL;
+    std::string document;
+    DWORD pid = 0;
+    End in;
+    End out;
+    End err;
+};
+
+std::string params(const std::string& command_line, const std::string& extra = "") {
+    std::string escaped;
+    for (const char c : command_line) {
+        if (c == '\\' || c == '"') escaped.push_back('\\');
+        escaped.push_back(c);
+    }
+    return R"({"CommandLine":")" + escaped + "\"" + extra + "}";
+}
+
+constexpr const char* all_pipes = R"(,"CreateStdInPipe":true,"CreateStdOutPipe":true,"CreateStdErrPipe":true)";
+constexpr const char* out_pipe = R"(,"CreateStdOutPipe":true)";
+
+/** Creates a process; if `log` is given its callback is set before the create completes. */
+Started start(HCS_SYSTEM system, const std::string& parameters, Proc& process, EventLog* log = nullptr) {
+    Started started;
+    Op op;
+    const u16string wparams = W(parameters);
+    started.hr = HcsCreateProcess(system, wparams.c_str(), op, nullptr, process.out());
+    if (FAILED(started.hr)) return started;
+    EXPECT_NE(nullptr, process.get());
+    if (log != nullptr) {
+        EXPECT_EQ(S_OK, HcsSetProcessCallback(process, HcsEventOptionNone, log, EventLog::callback));
+    }
+    HCS_PROCESS_INFORMATION info{};
+    PWSTR doc = nullptr;
+    started.hr = HcsWaitForOperationResultAndProcessInfo(op, INFINITE, &info, &doc);
+    started.document = take(doc);
+    started.pid = info.ProcessId;
+    started.in = End(info.StdInput);
+    started.out = End(info.StdOutput);
+    started.err = End(info.StdError);
+    return started;
+}
+
+Result process_op(HRESULT(WINAPI* entry)(HCS_PROCESS, HCS_OPERATION, PCWSTR), HCS_PROCESS process,
+                  const char* document = nullptr) {
+    Op op;
+    Result result;
+    const u16string wdoc = document ? W(document) : u16string();
+    result.hr = entry(process, op, document ? wdoc.c_str() : nullptr);
+    if (FAILED(result.hr)) return result;
+    result.hr = op.wait(&result.document);
+    return result;
+}
+
+Result process_properties(HCS_PROCESS process) {
+    return process_op(HcsGetProcessProperties, process);
+}
+
+Result wait_exit(HCS_PROCESS process, DWORD timeout = INFINITE) {
+    Result result;
+    PWSTR doc = nullptr;
+    result.hr = HcsWaitForProcessExit(process, timeout, &doc);
+    result.document = take(doc);
+    return result;
+}
+
+uint32_t exit_code_of(HCS_PROCESS process) {
+    const Result r = wait_exit(process);
+    EXPECT_EQ(S_OK, r.hr);
+    if (FAILED(r.hr)) return 0xFFFFFFFFu;
+    const auto doc = parse(r.document);
+    EXPECT_TRUE(doc["Exited"].GetBool());
+    return doc["ExitCode"].GetUint();
+}
+
+std::string pattern(std::size_t size) {
+    std::string out(size, '\0');
+    for (std::size_t i = 0; i < size; ++i) out[i] = static_cast<char>(i % 251);
+    return out;
+}
+
+class Processes : public HcsimTest {
+protected:
+    void SetUp() override {
+        HcsimTest::SetUp();
+#if !defined(_WIN32)
+        descriptors_ = open_descriptors();
+#endif
+        ASSERT_EQ(S_OK, create_system("processes", container_config(), system_).hr);
+        ASSERT_EQ(S_OK, run(HcsStartComputeSystem, system_).hr);
+    }
+    void TearDown() override {
+        system_.close();
+        wait_idle();
+        EXPECT_EQ(0u, live().process_handles) << "process handles left open";
+        HcsimTest::TearDown();  // resets: every program thread is joined
+#if !defined(_WIN32)
+        EXPECT_EQ(descriptors_, open_descriptors()) << "pipe descriptors leaked";
+#endif
+    }
+    Sys system_;
+#if !defined(_WIN32)
+    std::size_t descriptors_ = 0;
+#endif
+};
+
+TEST_F(Processes, EchoWritesItsArgumentsToStdout) {
+    Proc process;
+    Started s = start(system_, params("echo hello   \"big world\"", out_pipe), process);
+    ASSERT_EQ(S_OK, s.hr);
+    EXPECT_EQ("", s.document);
+    EXPECT_GE(s.pid, 1000u);
+    EXPECT_EQ(nullptr, s.in.get());
+    EXPECT_NE(nullptr, s.out.get());
+    EXPECT_EQ(nullptr, s.err.get());
+    EXPECT_EQ("hello big world\r\n", read_all(s.out.get()));
+    EXPECT_EQ(0u, exit_code_of(process));
+
+    Proc via_cmd;
+    Started c = start(system_, params("C:\\Windows\\System32\\CMD.EXE /C Echo.exe one two", out_pipe), via_cmd);
+    ASSERT_EQ(S_OK, c.hr);
+    EXPECT_EQ("one two\r\n", read_all(c.out.get()));
+    EXPECT_EQ(s.pid + 4, c.pid);  // deterministic pids
+    EXPECT_EQ(0u, exit_code_of(via_cmd));
+}
+
+TEST_F(Processes, ExitCodesRoundTripThroughStatusAndEvent) {
+    const std::pair<const char*, uint32_t> cases[] = {
+        {"exit 0", 0}, {"exit 1", 1}, {"exit 255", 255}, {"exit 0xC0000005", access_violation},
+        {"crash", access_violation}, {"cmd /c exit 7", 7}};
+    for (const auto& [command, code] : cases) {
+        SCOPED_TRACE(command);
+        EventLog log;
+        Proc process;
+        Started s = start(system_, params(command), process, &log);
+        ASSERT_EQ(S_OK, s.hr);
+        EXPECT_EQ(nullptr, s.out.get());
+        EXPECT_EQ(code, exit_code_of(process));
+        const auto events = log.wait_for(1);
+        ASSERT_EQ(1u, events.size());
+        EXPECT_EQ(HcsEventProcessExited, events[0].type);
+        const auto data = parse(events[0].data);
+        EXPECT_EQ(s.pid, data["ProcessId"].GetUint());
+        EXPECT_TRUE(data["Exited"].GetBool());
+        EXPECT_EQ(code, data["ExitCode"].GetUint());
+        EXPECT_EQ(0, data["LastWaitResult"].GetInt());
+        const auto props = parse(process_properties(process).document);
+        EXPECT_EQ(code, props["ExitCode"].GetUint());
+        EXPECT_TRUE(props["Exited"].GetBool());
+        process.close();
+        wait_idle();
+        EXPECT_EQ(1u, log.snapshot().size());  // exactly once
+    }
+}
+
+TEST_F(Processes, CatCopiesEightMiBByteExact) {
+    Proc process;
+    Started s = start(system_, params("cat", all_pipes), process);
+    ASSERT_EQ(S_OK, s.hr);
+    const std::string data = pattern(8u * 1024u * 1024u + 17u);
+    std::thread writer([&] {
+        EXPECT_TRUE(write_all(s.in.get(), data.data(), data.size()));
+        s.in.reset();  // end of stdin
+    });
+    const std::string copied = read_all(s.out.get());
+    writer.join();
+    EXPECT_EQ(data.size(), copied.size());
+    EXPECT_TRUE(copied == data) << "cat's output differs from its input";
+    EXPECT_EQ("", read_all(s.err.get()));
+    EXPECT_EQ(0u, exit_code_of(process));
+}
+
+TEST_F(Processes, WriteToBothStreamsConcurrently) {
+    Proc process;
+    Started s = start(system_, params("write 1000000 both", all_pipes), process);
+    ASSERT_EQ(S_OK, s.hr);
+    std::string err;
+    std::thread reader([&] { err = read_all(s.err.get()); });
+    const std::string out = read_all(s.out.get());
+    reader.join();
+    const std::string expected = pattern(1000000);
+    EXPECT_TRUE(out == expected);
+    EXPECT_TRUE(err == expected);
+    EXPECT_EQ(0u, exit_code_of(process));
+
+    Proc only_err;
+    Started e = start(system_, params("write 300 stderr", all_pipes), only_err);
+    ASSERT_EQ(S_OK, e.hr);
+    EXPECT_EQ(pattern(300), read_all(e.err.get()));
+    EXPECT_EQ("", read_all(e.out.get()));
+    EXPECT_EQ(0u, exit_code_of(only_err));
+}
+
+TEST_F(Processes, EmulateConsoleSendsStderrToStdout) {
+    Proc process;
+    Started s = start(system_, params("write 10 stderr", R"(,"EmulateConsole":true,"CreateStdOutPipe":true,"CreateStdErrPipe":true)"),
+                      process);
+    ASSERT_EQ(S_OK, s.hr);
+    EXPECT_EQ(nullptr, s.err.get());
+    EXPECT_EQ(pattern(10), read_all(s.out.get()));
+    EXPECT_EQ(0u, exit_code_of(process));
+}
+
+TEST_F(Processes, OutputToAClosedReaderIsDiscarded) {
+    Proc process;
+    Started s = start(system_, params("write 5000000", out_pipe), process);
+    ASSERT_EQ(S_OK, s.hr);
+    s.out.reset();
+    EXPECT_EQ(0u, exit_code_of(process));
+}
+
+TEST_F(Processes, EnvironmentAndWorkingDirectory) {
+    Proc env;
+    Started e = start(system_, params("env", R"(,"CreateStdOutPipe":true,"Environment":{"PATH":"C:\\bin","A":"1","Z":"last"})"),
+                      env);
+    ASSERT_EQ(S_OK, e.hr);
+    EXPECT_EQ("A=1\r\nPATH=C:\\bin\r\nZ=last\r\n", read_all(e.out.get()));
+    EXPECT_EQ(0u, exit_code_of(env));
+
+    Proc cwd;
+    Started c = start(system_, params("cwd", R"(,"CreateStdOutPipe":true,"WorkingDirectory":"C:\\work")"), cwd);
+    ASSERT_EQ(S_OK, c.hr);
+    EXPECT_EQ("C:\\work\r\n", read_all(c.out.get()));
+    Proc default_cwd;
+    Started d = start(system_, params("cwd", out_pipe), default_cwd);
+    ASSERT_EQ(S_OK, d.hr);
+    EXPECT_EQ("C:\\\r\n", read_all(d.out.get()));
+    EXPECT_EQ(0u, exit_code_of(default_cwd));
+}
+
+TEST_F(Processes, SignalsEndSleep) {
+    for (const char* signal : {"CtrlC", "CtrlBreak", "CtrlClose", "CtrlLogOff", "CtrlShutdown"}) {
+        SCOPED_TRACE(signal);
+        EventLog log;
+        Proc process;
+        Started s = start(system_, params("sleep 600000", out_pipe), process, &log);
+        ASSERT_EQ(S_OK, s.hr);
+        EXPECT_HR(HCS_E_OPERATION_TIMEOUT, wait_exit(process, 10).hr);
+        EXPECT_FALSE(parse(process_properties(process).document)["Exited"].GetBool());
+        const std::string options = std::string(R"({"Signal":")") + signal + "\"}";
+        EXPECT_EQ(S_OK, process_op(HcsSignalProcess, process, options.c_str()).hr);
+        EXPECT_EQ(control_c_exit, exit_code_of(process));
+        EXPECT_EQ("", read_all(s.out.get()));  // its pipe was closed
+        ASSERT_EQ(1u, log.wait_for(1).size());
+        EXPECT_EQ(control_c_exit, parse(log.snapshot()[0].data)["ExitCode"].GetUint());
+        // Exited: signal, terminate and modify fail.
+        EXPECT_HR(HCS_E_PROCESS_ALREADY_STOPPED, process_op(HcsSignalProcess, process, options.c_str()).hr);
+        EXPECT_HR(HCS_E_PROCESS_ALREADY_STOPPED, process_op(HcsTerminateProcess, process).hr);
+        EXPECT_HR(HCS_E_PROCESS_ALREADY_STOPPED,
+                  process_op(HcsModifyProcess, process, R"({"Operation":"CloseHandle","CloseHandle":{"Handle":"All"}})").hr);
+    }
+}
+
+TEST_F(Processes, SignalsEndCatBlockedOnStdin) {
+    Proc process;
+    Started s = start(system_, params("cat", all_pipes), process);
+    ASSERT_EQ(S_OK, s.hr);
+    EXPECT_EQ(S_OK, process_op(HcsSignalProcess, process).hr);  // no options: CtrlC
+    EXPECT_EQ(control_c_exit, exit_code_of(process));
+}
+
+TEST_F(Processes, IgnoreSignalsRunsUntilTerminated) {
+    EventLog log;
+    Proc process;
+    Started s = start(system_, params("ignore-signals 600000", all_pipes), process, &log);
+    ASSERT_EQ(S_OK, s.hr);
+    EXPECT_EQ(S_OK, process_op(HcsSignalProcess, process, R"({"Signal":"CtrlC"})").hr);
+    EXPECT_EQ(S_OK, process_op(HcsSignalProcess, process, R"({"Signal":"CtrlShutdown"})").hr);
+    EXPECT_HR(HCS_E_OPERATION_TIMEOUT, wait_exit(process, 50).hr);
+    EXPECT_FALSE(parse(process_properties(process).document)["Exited"].GetBool());
+    EXPECT_EQ(S_OK, process_op(HcsTerminateProcess, process).hr);
+    // The terminate operation completes once the process has exited.
+    const auto props = parse(process_properties(process).document);
+    EXPECT_TRUE(props["Exited"].GetBool());
+    EXPECT_EQ(1u, props["ExitCode"].GetUint());
+    EXPECT_EQ(1u, exit_code_of(process));
+    EXPECT_EQ(1u, log.wait_for(1).size());
+}
+
+TEST_F(Processes, TerminateEndsCatBlockedOnAFullStdout) {
+    Proc process;
+    Started s = start(system_, params("cat", all_pipes), process);
+    ASSERT_EQ(S_OK, s.hr);
+    // Fill stdout (nobody reads it) so the program blocks writing.
+    std::thread writer([&] {
+#if !defined(_WIN32)
+        // Writing to a pipe whose reader is gone raises SIGPIPE: take EPIPE instead.
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGPIPE);
+        pthread_sigmask(SIG_BLOCK, &set, nullptr);
+#endif
+        const std::string chunk(64 * 1024, 'x');
+        for (int i = 0; i < 64; ++i) {
+            if (!write_all(s.in.get(), chunk.data(), chunk.size())) break;  // broken once it ended
+        }
+    });
+    EXPECT_EQ(S_OK, process_op(HcsTerminateProcess, process).hr);
+    EXPECT_EQ(1u, exit_code_of(process));
+    writer.join();
+}
+
+TEST_F(Processes, CloseHandleStdInDeliversWrittenDataThenEndOfStream) {
+    Proc process;
+    Started s = start(system_, params("cat", all_pipes), process);
+    ASSERT_EQ(S_OK, s.hr);
+    ASSERT_TRUE(write_all(s.in.get(), "abc", 3));
+    ASSERT_EQ(S_OK, process_op(HcsModifyProcess, process, R"({"Operation":"CloseHandle","CloseHandle":{"Handle":"StdIn"}})").hr);
+    EXPECT_EQ("abc", read_all(s.out.get()));  // our stdin end is still open
+    EXPECT_EQ(0u, exit_code_of(process));
+}
+
+TEST_F(Processes, ConsoleSizeFollowsModify) {
+    Proc process;
+    Started s = start(system_, params("console-size", R"(,"CreateStdInPipe":true,"CreateStdOutPipe":true,"ConsoleSize":[25,80])"),
+                      process);
+    ASSERT_EQ(S_OK, s.hr);
+    EXPECT_EQ("80x25\r\n", read_line(s.out.get()));
+    ASSERT_EQ(S_OK, process_op(HcsModifyProcess, process,
+                               R"({"Operation":"ConsoleSize","ConsoleSize":{"Height":50,"Width":132}})").hr);
+    EXPECT_EQ("132x50\r\n", read_line(s.out.get()));
+    s.in.reset();
+    EXPECT_EQ("", read_all(s.out.get()));
+    EXPECT_EQ(0u, exit_code_of(process));
+
+    Proc default_size;
+    Started d = start(system_, params("console-size", out_pipe), default_size);
+    ASSERT_EQ(S_OK, d.hr);
+    EXPECT_EQ("80x25\r\n", read_all(d.out.get()));  // no stdin: end of stdin at once
+}
+
+TEST_F(Processes, ModifyAndSignalDocumentErrors) {
+    Proc process;
+    Started s = start(system_, params("sleep 600000"), process);
+    ASSERT_EQ(S_OK, s.hr);
+    for (const char* bad : {"{", "[]", R"({"Operation":"Resize"})", R"({"Operation":"ConsoleSize"})",
+                            R"({"Operation":"ConsoleSize","ConsoleSize":{"Height":70000,"Width":1}})",
+                            R"({"Operation":"CloseHandle","CloseHandle":{"Handle":"StdFoo"}})"}) {
+        SCOPED_TRACE(bad);
+        const Result r = process_op(HcsModifyProcess, process, bad);
+        EXPECT_HR(HCS_E_INVALID_JSON, r.hr);
+        EXPECT_EQ(static_cast<int32_t>(HCS_E_INVALID_JSON), parse(r.document)["Error"].GetInt());
+    }
+    {
+        Op op;
+        EXPECT_HR(E_INVALIDARG, HcsModifyProcess(process, op, nullptr));
+    }
+    EXPECT_HR(E_INVALIDARG, process_op(HcsSignalProcess, process, R"({"Signal":"CtrlZ"})").hr);
+    EXPECT_HR(HCS_E_INVALID_JSON, process_op(HcsSignalProcess, process, R"({"Signal":3})").hr);
+    EXPECT_HR(HCS_E_INVALID_JSON, process_op(HcsSignalProcess, process, "nope").hr);
+    EXPECT_HR(HCS_E_INVALID_JSON, process_op(HcsGetProcessProperties, process, "[").hr);
+    EXPECT_FALSE(parse(process_properties(process).document)["Exited"].GetBool());  // still running
+    EXPECT_EQ(S_OK, process_op(HcsTerminateProcess, process).hr);
+}
+
+TEST_F(Processes, CreateErrors) {
+    Proc process;
+    Op op;
+    EXPECT_HR(E_INVALIDARG, HcsCreateProcess(system_, nullptr, op, nullptr, process.out()));
+    EXPECT_HR(E_POINTER, HcsCreateProcess(system_, W("{}").c_str(), op, nullptr, nullptr));
+    EXPECT_HR(E_INVALIDARG, HcsCreateProcess(nullptr, W("{}").c_str(), op, nullptr, process.out()));
+
+    Started unknown = start(system_, params("C:\\bin\\frobnicate.exe --now"), process);
+    EXPECT_HR(hr_file_not_found, unknown.hr);
+    const auto error = parse(unknown.document);
+    EXPECT_EQ(static_cast<int32_t>(hr_file_not_found), error["Error"].GetInt());
+    EXPECT_STREQ("HcsCreateProcess", error["ErrorEvents"][0]["Source"].GetString());
+    EXPECT_EQ(0u, unknown.pid);
+    // The failed create's handle refers to no process.
+    EXPECT_HR(hr_not_found, process_properties(process).hr);
+    EXPECT_HR(hr_not_found, wait_exit(process).hr);
+    EXPECT_HR(hr_not_found, process_op(HcsTerminateProcess, process).hr);
+    process.close();
+
+    EXPECT_HR(HCS_E_INVALID_JSON, start(system_, "{not json", process).hr);
+    process.close();
+    EXPECT_HR(HCS_E_INVALID_JSON, start(system_, R"({"CommandLine":7})", process).hr);
+    process.close();
+    EXPECT_HR(HCS_E_INVALID_JSON, start(system_, params("echo", R"(,"Environment":{"A":1})"), process).hr);
+    process.close();
+    EXPECT_HR(E_INVALIDARG, start(system_, R"({"CommandLine":"   "})", process).hr);
+    process.close();
+
+    Sys created;
+    ASSERT_EQ(S_OK, create_system("not-started", container_config(), created).hr);
+    EXPECT_HR(HCS_E_INVALID_STATE, start(created, params("echo"), process).hr);
+    process.close();
+    ASSERT_EQ(S_OK, run(HcsTerminateComputeSystem, created).hr);
+    EXPECT_HR(HCS_E_SYSTEM_ALREADY_STOPPED, start(created, params("echo"), process).hr);
+}
+
+TEST_F(Processes, OperationTypeProcessHandleAndHandOverOnce) {
+    Proc process;
+    Op op;
+    ASSERT_EQ(S_OK, HcsCreateProcess(system_, W(params("echo hi", out_pipe)).c_str(), op, nullptr, process.out()));
+    EXPECT_EQ(process.get(), HcsGetProcessFromOperation(op));
+    EXPECT_EQ(system_.get(), HcsGetComputeSystemFromOperation(op));
+    EXPECT_EQ(HcsOperationTypeCreateProcess, HcsGetOperationType(op));
+    ASSERT_EQ(S_OK, op.wait());  // the plain wait hands nothing out
+    HCS_PROCESS_INFORMATION first{};
+    ASSERT_EQ(S_OK, HcsGetOperationResultAndProcessInfo(op, &first, nullptr));
+    EXPECT_NE(nullptr, first.StdOutput);
+    End out(first.StdOutput);
+    HCS_PROCESS_INFORMATION second{};
+    ASSERT_EQ(S_OK, HcsWaitForOperationResultAndProcessInfo(op, 0, &second, nullptr));
+    EXPECT_EQ(first.ProcessId, second.ProcessId);
+    EXPECT_EQ(nullptr, second.StdOutput);  // handed out once: the caller owns them
+    EXPECT_EQ("hi\r\n", read_all(out.get()));
+    EXPECT_EQ(0u, exit_code_of(process));
+    process.close();
+    EXPECT_EQ(nullptr, HcsGetProcessFromOperation(op));
+}
+
+TEST_F(Processes, UnclaimedPipeEndsAreClosedWithTheOperation) {
+    Proc process;
+    {
+        Op op;
+        ASSERT_EQ(S_OK, HcsCreateProcess(system_, W(params("cat", all_pipes)).c_str(), op, nullptr, process.out()));
+        ASSERT_EQ(S_OK, op.wait());
+    }  // closing the operation closes our stdin end: cat sees end of stdin
+    EXPECT_EQ(0u, exit_code_of(process));
+}
+
+TEST_F(Processes, OpenProcessAndGetProcessInfo) {
+    Proc process;
+    const std::string parameters = params("sleep 600000", all_pipes);
+    Started s = start(system_, parameters, process);
+    ASSERT_EQ(S_OK, s.hr);
+    Proc opened;
+    ASSERT_EQ(S_OK, HcsOpenProcess(system_, s.pid, GENERIC_ALL, opened.out()));
+    EXPECT_NE(process.get(), opened.get());
+    Proc missing;
+    EXPECT_HR(hr_not_found, HcsOpenProcess(system_, s.pid + 1, GENERIC_ALL, missing.out()));
+    EXPECT_EQ(nullptr, missing.get());
+    EXPECT_HR(E_POINTER, HcsOpenProcess(system_, s.pid, GENERIC_ALL, nullptr));
+
+    Op op;
+    ASSERT_EQ(S_OK, HcsGetProcessInfo(opened, op));
+    HCS_PROCESS_INFORMATION info{};
+    PWSTR doc = nullptr;
+    ASSERT_EQ(S_OK, HcsWaitForOperationResultAndProcessInfo(op, INFINITE, &info, &doc));
+    EXPECT_EQ(HcsOperationTypeGetProcessInfo, HcsGetOperationType(op));
+    EXPECT_EQ(s.pid, info.ProcessId);
+    EXPECT_EQ(nullptr, info.StdInput);
+    EXPECT_EQ(nullptr, info.StdOutput);
+    EXPECT_EQ(nullptr, info.StdError);
+    EXPECT_STREQ("sleep 600000", parse(take(doc))["CommandLine"].GetString());
+
+    // Closing handles never ends the process; the opened handle terminates it.
+    process.close();
+    EXPECT_FALSE(parse(process_properties(opened).document)["Exited"].GetBool());
+    EXPECT_EQ(S_OK, process_op(HcsTerminateProcess, opened).hr);
+    // Still known while a handle is open, even exited.
+    Proc again;
+    ASSERT_EQ(S_OK, HcsOpenProcess(system_, s.pid, GENERIC_ALL, again.out()));
+    EXPECT_EQ(1u, exit_code_of(again));
+    opened.close();
+    again.close();
+    EXPECT_HR(hr_not_found, HcsOpenProcess(system_, s.pid, GENERIC_ALL, missing.out()));
+}
+
+TEST_F(Processes, SystemStopEndsItsProcesses) {
+    EventLog log_a;
+    EventLog log_b;
+    Proc a;
+    Proc b;
+    Started sa = start(system_, params("sleep 600000", all_pipes), a, &log_a);
+    Started sb = start(system_, params("cat", all_pipes), b, &log_b);
+    ASSERT_EQ(S_OK, sa.hr);
+    ASSERT_EQ(S_OK, sb.hr);
+    ASSERT_EQ(S_OK, run(HcsTerminateComputeSystem, system_).hr);
+    EXPECT_EQ(1u, exit_code_of(a));
+    EXPECT_EQ(1u, exit_code_of(b));
+    EXPECT_EQ("", read_all(sa.out.get()));
+    EXPECT_EQ("", read_all(sb.out.get()));
+    ASSERT_EQ(1u, log_a.wait_for(1).size());
+    ASSERT_EQ(1u, log_b.wait_for(1).size());
+    EXPECT_EQ(1u, parse(log_b.snapshot()[0].data)["ExitCode"].GetUint());
+    // The handles keep working after the system stopped.
+    const auto props = parse(process_properties(a).document);
+    EXPECT_TRUE(props["Exited"].GetBool());
+    EXPECT_EQ(sa.pid, props["ProcessId"].GetUint());
+    EXPECT_HR(HCS_E_PROCESS_ALREADY_STOPPED, process_op(HcsSignalProcess, a).hr);
+}
+
+TEST_F(Processes, ShutdownAndCrashEndProcessesToo) {
+    for (auto entry : {HcsShutDownComputeSystem, HcsCrashComputeSystem}) {
+        Sys system;
+        ASSERT_EQ(S_OK, create_system("", container_config(), system).hr);
+        ASSERT_EQ(S_OK, run(HcsStartComputeSystem, system).hr);
+        Proc process;
+        ASSERT_EQ(S_OK, start(system, params("ignore-signals 600000"), process).hr);
+        ASSERT_EQ(S_OK, run(entry, system).hr);
+        EXPECT_EQ(1u, exit_code_of(process));
+    }
+}
+
+TEST_F(Processes, CallbackRulesAndWaitTimeouts) {
+    EventLog log;  // outlives the handles whose callback it is
+    EventLog log2;
+    Proc process;
+    Started s = start(system_, params("sleep 600000"), process, &log);
+    ASSERT_EQ(S_OK, s.hr);
+    EXPECT_HR(HCS_E_OPERATION_SYSTEM_CALLBACK_ALREADY_SET,
+              HcsSetProcessCallback(process, HcsEventOptionNone, &log, EventLog::callback));
+    EXPECT_HR(E_INVALIDARG, HcsSetProcessCallback(process, HcsEventOptionNone, &log, nullptr));
+    EXPECT_HR(E_INVALIDARG, HcsSetProcessCallback(nullptr, HcsEventOptionNone, &log, EventLog::callback));
+    EXPECT_HR(E_HANDLE, HcsSetProcessCallback(reinterpret_cast<HCS_PROCESS>(0x7777), HcsEventOptionNone, &log,
+                                              EventLog::callback));
+    EXPECT_HR(HCS_E_OPERATION_TIMEOUT, wait_exit(process, 0).hr);
+    EXPECT_HR(HCS_E_OPERATION_TIMEOUT, wait_exit(process, 20).hr);
+    EXPECT_HR(E_INVALIDARG, HcsWaitForProcessExit(nullptr, 0, nullptr));
+
+    // A second handle with its own callback: each gets the event once.
+    Proc opened;
+    ASSERT_EQ(S_OK, HcsOpenProcess(system_, s.pid, GENERIC_ALL, opened.out()));
+    ASSERT_EQ(S_OK, HcsSetProcessCallback(opened, HcsEventOptionNone, &log2, EventLog::callback));
+    EXPECT_EQ(S_OK, process_op(HcsTerminateProcess, process).hr);
+    EXPECT_EQ(1u, log.wait_for(1).size());
+    EXPECT_EQ(1u, log2.wait_for(1).size());
+    wait_idle();
+    EXPECT_EQ(1u, log.snapshot().size());
+    EXPECT_EQ(1u, log2.snapshot().size());
+}
+
+TEST_F(Processes, ClosingTheHandleEndsAWaitOnIt) {
+    Proc process;
+    Started s = start(system_, params("sleep 600000"), process);
+    ASSERT_EQ(S_OK, s.hr);
+    Proc keeper;
+    ASSERT_EQ(S_OK, HcsOpenProcess(system_, s.pid, GENERIC_ALL, keeper.out()));
+    HRESULT waited = S_OK;
+    std::thread waiter([&] { waited = HcsWaitForProcessExit(process.get(), INFINITE, nullptr); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a chance to block (not required)
+    process.close();
+    waiter.join();
+    EXPECT_HR(E_HANDLE, waited);
+    EXPECT_FALSE(parse(process_properties(keeper).document)["Exited"].GetBool());  // close never kills
+    EXPECT_EQ(S_OK, process_op(HcsTerminateProcess, keeper).hr);
+}
+
+TEST_F(Processes, OperationCallbacksOnTheProcessHandle) {
+    EventLog log;
+    Proc process;
+    Started s = start(system_, params("sleep 600000"), process);
+    ASSERT_EQ(S_OK, s.hr);
+    ASSERT_EQ(S_OK, HcsSetProcessCallback(process, HcsEventOptionEnableOperationCallbacks, &log, EventLog::callback));
+    Op op;
+    ASSERT_EQ(S_OK, HcsGetProcessProperties(process, op, nullptr));
+    ASSERT_EQ(S_OK, op.wait());
+    const auto events = log.wait_for(1);
+    ASSERT_GE(events.size(), 1u);
+    EXPECT_EQ(HcsEventOperationCallback, events[0].type);
+    EXPECT_EQ(op.get(), events[0].operation);
+    Op with_callback([](HCS_OPERATION, void*) {}, nullptr);
+    EXPECT_HR(HCS_E_OPERATION_SYSTEM_CALLBACK_ALREADY_SET, HcsGetProcessProperties(process, with_callback, nullptr));
+    EXPECT_EQ(S_OK, process_op(HcsTerminateProcess, process).hr);
+}
+
+TEST_F(Processes, FaultsAndLatencyApply) {
+    Proc failed;
+    ASSERT_EQ(S_OK, HcsimFailNextCalls("HcsCreateProcess", 1, E_FAIL, HCSIM_FAULT_ASYNC));
+    EXPECT_HR(E_FAIL, start(system_, params("echo"), failed).hr);
+    EXPECT_HR(hr_not_found, wait_exit(failed).hr);
+
+    Proc process;
+    ASSERT_EQ(S_OK, HcsimSetLatency("HcsCreateProcess", 20));
+    Started s = start(system_, params("sleep 600000"), process);
+    ASSERT_EQ(S_OK, s.hr);
+    ASSERT_EQ(S_OK, HcsimFailNextCalls("HcsSignalProcess", 1, HCS_E_ACCESS_DENIED, HCSIM_FAULT_IMMEDIATE));
+    Op op;
+    EXPECT_HR(HCS_E_ACCESS_DENIED, HcsSignalProcess(process, op, nullptr));
+    ASSERT_EQ(S_OK, HcsimFailNextCalls("HcsWaitForProcessExit", 1, HCS_E_ACCESS_DENIED, HCSIM_FAULT_IMMEDIATE));
+    EXPECT_HR(HCS_E_ACCESS_DENIED, wait_exit(process, 0).hr);
+    ASSERT_EQ(S_OK, HcsimFailNextCalls("HcsOpenProcess", 1, HCS_E_ACCESS_DENIED, HCSIM_FAULT_IMMEDIATE));
+    Proc opened;
+    EXPECT_HR(HCS_E_ACCESS_DENIED, HcsOpenProcess(system_, s.pid, GENERIC_ALL, opened.out()));
+    EXPECT_HR(E_INVALIDARG, HcsimFailNextCalls("HcsCloseProcess", 1, E_FAIL, HCSIM_FAULT_IMMEDIATE));
+    ASSERT_EQ(S_OK, HcsimFailNextCalls("HcsTerminateProcess", 1, HCS_E_ACCESS_DENIED, HCSIM_FAULT_ASYNC));
+    EXPECT_HR(HCS_E_ACCESS_DENIED, process_op(HcsTerminateProcess, process).hr);
+    EXPECT_FALSE(parse(process_properties(process).document)["Exited"].GetBool());
+    EXPECT_EQ(S_OK, process_op(HcsTerminateProcess, process).hr);
+}
+
+TEST_F(Processes, ResetEndsAndForgetsProcesses) {
+    Proc process;
+    Started s = start(system_, params("cat", all_pipes), process);
+    ASSERT_EQ(S_OK, s.hr);
+    EXPECT_EQ(1u, live().process_handles);
+    ASSERT_EQ(S_OK, HcsimReset());
+    EXPECT_EQ(1u, exit_code_of(process));  // the handle stays valid
+    EXPECT_EQ("", read_all(s.out.get()));
+    Proc opened;
+    EXPECT_HR(HCS_E_SYSTEM_NOT_FOUND, HcsOpenProcess(system_, s.pid, GENERIC_ALL, opened.out()));
+}
+
+#if defined(_WIN32)
+TEST_F(Processes, CallerEndsWorkWithPeekNamedPipe) {
+    Proc process;
+    Started s = start(system_, params("echo peek", all_pipes), process);
+    ASSERT_EQ(S_OK, s.hr);
+    EXPECT_EQ(0u, exit_code_of(process));
+    DWORD available = 0;
+    ASSERT_TRUE(::PeekNamedPipe(s.out.get(), nullptr, 0, nullptr, &available, nullptr));
+    EXPECT_EQ(6u, available);  // the data outlives the writer
+    EXPECT_EQ("peek\r\n", read_all(s.out.get()));
+    EXPECT_FALSE(::PeekNamedPipe(s.out.get(), nullptr, 0, nullptr, &available, nullptr));
+    EXPECT_EQ(static_cast<DWORD>(ERROR_BROKEN_PIPE), ::GetLastError());
+    DWORD written = 0;
+    EXPECT_FALSE(::WriteFile(s.in.get(), "x", 1, &written, nullptr));  // the reader is gone
+}
+#endif
+
+TEST_F(Processes, BadProgramArgumentsExitWith87) {
+    Proc process;
+    Started s = start(system_, params("sleep soon", R"(,"CreateStdErrPipe":true)"), process);
+    ASSERT_EQ(S_OK, s.hr);
+    EXPECT_EQ("hcsim: sleep: usage: sleep <milliseconds>\r\n", read_all(s.err.get()));
+    EXPECT_EQ(87u, exit_code_of(process));
+}
+
+}  // namespace
+}  // namespace hcsim_test
