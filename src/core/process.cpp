@@ -112,7 +112,7 @@ zlhcs_hresult process_object::wait_exit(std::uint32_t timeout_ms, zlhcs_hresult 
                                         std::uint32_t* out_exit_code) {
     if (const zlhcs_hresult hr = settle_status(); hr < 0) return hr;
     std::unique_lock lock(mutex_);
-    auto done = [this] { return exited_; };
+    auto done = [this] { return exited_ || abandoned_; };
     if (timeout_ms == ZLHCS_INFINITE) {
         changed_.wait(lock, done);
     } else if (!changed_.wait_for(lock, std::chrono::milliseconds(timeout_ms), done)) {
@@ -121,12 +121,18 @@ zlhcs_hresult process_object::wait_exit(std::uint32_t timeout_ms, zlhcs_hresult 
                                       : "the process did not exit within " +
                                             std::to_string(timeout_ms) + " ms");
     }
+    if (!exited_) return fail(ZLHCS_E_INVALID_HANDLE, "the process handle was closed during the wait");
     if (out_exit_code != nullptr) *out_exit_code = exit_code_;
     return ZLHCS_S_OK;
 }
 
 void process_object::abandon() noexcept {
     for (auto& pipe : pipes_) pipe.abandon();
+    {
+        std::lock_guard lock(mutex_);
+        abandoned_ = true;
+    }
+    changed_.notify_all();
 }
 
 }  // namespace zlhcs::core

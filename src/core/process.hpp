@@ -69,6 +69,7 @@ private:
     std::optional<std::uint32_t> process_id_;
     bool exited_ = false;
     bool settled_ = false;
+    bool abandoned_ = false;  // the handle was closed: waits give up
     std::uint32_t exit_code_ = 0;
 };
 

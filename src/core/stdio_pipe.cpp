@@ -70,10 +70,14 @@ void stdio_pipe::adopt(native_handle handle) {
     std::lock_guard lock(io_mutex_);
     handle_ = handle;
     has_handle_ = true;
-#ifndef _WIN32
-    // Non-blocking, so writes can wait in slices too; undone on detach().
+    // Non-blocking, so a write into a full pipe waits in slices and notices a close; undone
+    // on detach(). (Reads never block anyway: they wait for readiness first.)
+#ifdef _WIN32
+    DWORD mode = PIPE_READMODE_BYTE | PIPE_NOWAIT;
+    nonblocking_ = SetNamedPipeHandleState(handle, &mode, nullptr, nullptr) != FALSE;
+#else
     const int flags = fcntl(handle, F_GETFL);
-    if (flags >= 0) fcntl(handle, F_SETFL, flags | O_NONBLOCK);
+    nonblocking_ = flags >= 0 && fcntl(handle, F_SETFL, flags | O_NONBLOCK) == 0;
 #endif
 }
 
@@ -156,6 +160,8 @@ zlhcs_hresult stdio_pipe::write_all(const void* data, std::size_t size) {
         }
         bytes += written;
         size -= written;
+        // A non-blocking pipe takes nothing while full: wait a moment for the reader.
+        if (written == 0 && nonblocking_) Sleep(1);
     }
 #else
     sigpipe_guard guard;
@@ -202,10 +208,15 @@ bool stdio_pipe::detach(native_handle& out) {
     closing_.fetch_sub(1);
     if (!has_handle_) return false;
     const native_handle handle = handle_;
-#ifndef _WIN32
-    const int flags = fcntl(handle, F_GETFL);
-    if (flags >= 0) fcntl(handle, F_SETFL, flags & ~O_NONBLOCK);
+    if (nonblocking_) {  // the new owner gets the handle as HCS gave it: blocking
+#ifdef _WIN32
+        DWORD mode = PIPE_READMODE_BYTE | PIPE_WAIT;
+        SetNamedPipeHandleState(handle, &mode, nullptr, nullptr);
+#else
+        const int flags = fcntl(handle, F_GETFL);
+        if (flags >= 0) fcntl(handle, F_SETFL, flags & ~O_NONBLOCK);
 #endif
+    }
     handle_ = no_handle;
     has_handle_ = false;
     out = handle;

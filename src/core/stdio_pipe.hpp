@@ -59,6 +59,7 @@ private:
     std::mutex io_mutex_;
     native_handle handle_ = no_handle;
     bool has_handle_ = false;
+    bool nonblocking_ = false;
     std::atomic<int> closing_{0};
     std::atomic<bool> abandoned_{false};
 };

@@ -1326,6 +1326,89 @@ TEST_F(processes, shutting_the_system_down_ends_its_processes) {
     EXPECT_EQ(output_of(sleeper), "");
 }
 
+TEST_F(processes, closing_the_last_handle_of_a_self_terminating_system_ends_its_processes) {
+    const std::string id = unique_id("last-handle");
+    const std::string config =
+        R"({"SchemaVersion":{"Major":2,"Minor":1},"Owner":"zlhcs-core-tests","ShouldTerminateOnLastHandleClosed":true,"Container":{}})";
+    zlhcs_system doomed = running_system(id, config.c_str());
+    ASSERT_NE(doomed, 0u);
+    process_guard p(start_in(doomed, long_sleep, out_pipe));
+    ASSERT_NE(p.handle, 0u);
+    ASSERT_EQ(zlhcs_system_close(doomed), ZLHCS_S_OK);
+    EXPECT_EQ(exit_code_of(p), terminated_exit);
+    EXPECT_EQ(output_of(p), "");
+}
+
+TEST_F(processes, emulate_console_sends_stderr_to_stdout) {
+    process_guard p(start("write 5000 stderr", out_pipe | err_pipe, R"(,"EmulateConsole":true)"));
+    ASSERT_NE(p.handle, 0u);
+    char buffer[4];
+    size_t got = 0;
+    EXPECT_EQ(zlhcs_process_read(p, ZLHCS_STDERR, buffer, sizeof buffer, 0, &got), ZLHCS_E_INVALID_STATE)
+        << "no stderr pipe with EmulateConsole (docs/hcsim.md)";
+    expect_write_pattern(output_of(p), 5000, "stdout");
+    EXPECT_EQ(exit_code_of(p), 0u);
+}
+
+// ------------------------------------------------------------------------------------------
+// Failures of the HCS calls behind a create
+// ------------------------------------------------------------------------------------------
+
+TEST_F(processes, a_create_hcs_refuses_returns_no_handle) {
+    constexpr zlhcs_hresult e_fail = ZLHCS_HR(0x80004005u);
+    ASSERT_EQ(sim().fail_next_calls("HcsCreateProcess", 1, e_fail, fault_immediate), 0);
+    zlhcs_process p = 0xABCD;
+    EXPECT_EQ(zlhcs_process_create(system_, parameters("echo x").c_str(), hang_bound_ms, &p), e_fail);
+    EXPECT_EQ(p, 0u);
+    EXPECT_EQ(last_error().function, "HcsCreateProcess");
+
+    ASSERT_EQ(sim().fail_next_calls("HcsCreateProcess", 1, e_fail, fault_async), 0);
+    p = 0xABCD;
+    EXPECT_EQ(zlhcs_process_create(system_, parameters("echo x", out_pipe).c_str(), hang_bound_ms, &p), e_fail);
+    EXPECT_EQ(p, 0u);
+
+    ASSERT_EQ(sim().fail_next_calls("HcsCreateProcess", 1, e_fail, fault_async), 0);
+    callback_probe probe;
+    operation_guard op;
+    process_guard async;
+    ASSERT_EQ(zlhcs_process_create_async(system_, parameters("echo x").c_str(), &callback_probe::callback, &probe,
+                                         &async.handle, &op.handle),
+              ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_operation_wait(op, hang_bound_ms, nullptr), e_fail);
+    ASSERT_TRUE(probe.wait_called());
+    EXPECT_EQ(probe.result.load(), e_fail);
+
+    // The next create works.
+    process_guard ok(start("echo fine", out_pipe));
+    ASSERT_NE(ok.handle, 0u);
+    EXPECT_EQ(output_of(ok), "fine\r\n");
+}
+
+TEST_F(processes, a_create_whose_exit_event_cannot_be_watched_is_refused_without_leaks) {
+    // zlhcs refuses a process whose exit it could not learn (HcsSetProcessCallback failing).
+    constexpr zlhcs_hresult e_fail = ZLHCS_HR(0x80004005u);
+    ASSERT_EQ(sim().fail_next_calls("HcsSetProcessCallback", 1, e_fail, fault_immediate), 0);
+    zlhcs_process p = 0xABCD;
+    EXPECT_EQ(zlhcs_process_create(system_, parameters("cat", in_pipe | out_pipe).c_str(), hang_bound_ms, &p),
+              e_fail);
+    EXPECT_EQ(p, 0u);
+    ASSERT_EQ(sim().fail_next_calls("HcsSetProcessCallback", 1, e_fail, fault_immediate), 0);
+    zlhcs_operation op = 0xABCD;
+    p = 0xABCD;
+    EXPECT_EQ(zlhcs_process_create_async(system_, parameters("cat", in_pipe | out_pipe).c_str(), nullptr, nullptr,
+                                         &p, &op),
+              e_fail);
+    EXPECT_EQ(p, 0u);
+    EXPECT_EQ(op, 0u);
+    // Opening a process is refused the same way.
+    process_guard running(start(long_sleep));
+    ASSERT_NE(running.handle, 0u);
+    ASSERT_EQ(sim().fail_next_calls("HcsSetProcessCallback", 1, e_fail, fault_immediate), 0);
+    p = 0xABCD;
+    EXPECT_EQ(zlhcs_process_open(system_, pid_of(running), &p), e_fail);
+    EXPECT_EQ(p, 0u);
+}
+
 // ------------------------------------------------------------------------------------------
 // Races with close
 // ------------------------------------------------------------------------------------------
