@@ -150,7 +150,10 @@ zlhcs_hresult stdio_pipe::write_all(const void* data, std::size_t size) {
     while (size > 0) {
         if (abandoned_.load()) return fail(ZLHCS_E_INVALID_HANDLE, "the process handle was closed during the write");
         DWORD written = 0;
-        const DWORD chunk = static_cast<DWORD>(std::min<std::size_t>(size, 1u << 20));
+        // Non-blocking writes stay below any pipe buffer's size, so a full buffer takes part
+        // of a chunk rather than possibly none of an oversized one.
+        const std::size_t limit = nonblocking_ ? (16u << 10) : (1u << 20);
+        const DWORD chunk = static_cast<DWORD>(std::min(size, limit));
         if (!WriteFile(handle_, bytes, chunk, &written, nullptr)) {
             const DWORD error = GetLastError();
             if (error == ERROR_BROKEN_PIPE || error == ERROR_NO_DATA) {

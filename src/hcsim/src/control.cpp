@@ -53,7 +53,7 @@ extern "C" {
 HCSIM_API HRESULT WINAPI HcsimReset(void) try {
     State& s = state();
     std::unique_lock lock(s.mutex);
-    reset_processes(s, lock);  // ends every process and joins its thread
+    reset_processes(s, lock);  // ends every process and waits for its thread to finish
     for (auto& [key, system] : s.registry) system->registered = false;
     s.registry.clear();
     s.faults.clear();

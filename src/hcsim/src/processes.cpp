@@ -63,12 +63,11 @@ void forget_if_done_locked(Process& process) {
     }
 }
 
-// Joins the program threads that have finished (lock held: a finished thread only returns).
+// Forgets the programs whose thread has finished (lock held: a finished thread only returns).
 void reap_programs_locked(State& s) {
     auto& programs = s.programs;
     for (auto it = programs.begin(); it != programs.end();) {
         if ((*it)->thread_finished) {
-            if ((*it)->thread.joinable()) (*it)->thread.join();
             (*it)->io.reset();
             it = programs.erase(it);
         } else {
@@ -472,7 +471,11 @@ HRESULT WINAPI HcsCreateProcess(HCS_SYSTEM computeSystem, PCWSTR processParamete
                       created->pid = system.next_process_pid;
                       created->system = system_handle->system;
                       try {
-                          created->thread = std::thread(program_main, created, program_io, *request.program);
+                          // Detached: a program thread is done with everything shared once it
+                          // has set thread_finished (under the lock), and HcsimReset waits for
+                          // that flag; a finished thread left unjoined at process exit would be
+                          // a leak to ThreadSanitizer.
+                          std::thread(program_main, created, program_io, *request.program).detach();
                       } catch (const std::system_error&) {
                           created->io.reset();
                           return failure(E_OUTOFMEMORY, "The process's thread could not be started.", function);

@@ -8,7 +8,7 @@
 //
 // Threading: the program's ends are used by the program thread only. The request_* / set_*
 // members are called by other threads (with the state lock held) and only touch atomics and
-// the wake-up object, which lives until the ProgramIo is destroyed (after the thread joined).
+// the wake-up object, which lives until the ProgramIo is destroyed (after the thread has finished with it).
 #pragma once
 
 #include <atomic>

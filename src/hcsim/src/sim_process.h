@@ -24,10 +24,9 @@ struct Process {
     std::weak_ptr<Operation> create_op;  // while Creating: the create operation
     std::optional<u16string> parameters;  // the ProcessParameters document, as HcsGetProcessInfo's result
 
-    // The program thread and its pipes. `io` is set before the thread starts and destroyed
-    // after it was joined. `thread_finished` is set (lock held) as the thread's last act.
+    // The program's pipes, used by its (detached) thread. `io` is set before the thread starts
+    // and destroyed once `thread_finished` is set (lock held), the thread's last use of it.
     std::unique_ptr<ProgramIo> io;
-    std::thread thread;
     bool thread_finished = false;
 
     // HcsTerminateProcess operations completing when the process has exited.

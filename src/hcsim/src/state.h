@@ -183,7 +183,7 @@ struct State {
     std::unordered_map<uintptr_t, std::shared_ptr<SystemHandle>> system_handles;
     std::map<std::string, std::shared_ptr<System>> registry;
     std::unordered_map<uintptr_t, std::shared_ptr<ProcessHandle>> process_handles;
-    // Processes whose program thread has not been joined yet (sim_process.h).
+    // Processes whose program thread has not finished yet, or finished but not yet forgotten.
     std::vector<std::shared_ptr<Process>> programs;
 
     // worker pool
@@ -251,7 +251,7 @@ u16string exit_status_document(const System& system);
 /** Ends every running process of a stopping system (exit code 1), lock held. They exit
  *  promptly on their own threads. */
 void end_processes_locked(State& s, System& system);
-/** HcsimReset: ends every process, waits for and joins every program thread, forgets every
+/** HcsimReset: ends every process, waits for every program thread to finish, forgets every
  *  process (lock held through `lock`, released while waiting). */
 void reset_processes(State& s, std::unique_lock<std::mutex>& lock);
 
