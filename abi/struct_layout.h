@@ -35,7 +35,7 @@
     CHECK(error_message, offsetof(zlhcs_error, message) == 16) \
     CHECK(error_function, offsetof(zlhcs_error, function) == 24) \
     CHECK(error_result_document, offsetof(zlhcs_error, result_document) == 32) \
-    CHECK(api_v1_size, sizeof(zlhcs_api_v1) == 480) \
+    CHECK(api_v1_size, sizeof(zlhcs_api_v1) == 496) \
     CHECK(api_v1_struct_size, offsetof(zlhcs_api_v1, struct_size) == 0) \
     CHECK(api_v1_abi_version, offsetof(zlhcs_api_v1, abi_version) == 4) \
     CHECK(handle_size, sizeof(zlhcs_handle) == 8) \
@@ -44,7 +44,7 @@
 
 /* The members of zlhcs_api_v1 after its two header fields, in order:
  * X(member, exported function it points to, offset). 0.1.0 had 39; 0.2.0 appended
- * the 20 process functions; later versions append. */
+ * the 22 process functions; later versions append. */
 #define ZLHCS_API_V1_MEMBERS(X) \
     X(version, zlhcs_version, 8) \
     X(init, zlhcs_init, 16) \
@@ -104,6 +104,8 @@
     X(process_write_stdin, zlhcs_process_write_stdin, 448) \
     X(process_close_stdin, zlhcs_process_close_stdin, 456) \
     X(process_read, zlhcs_process_read, 464) \
-    X(process_detach_stdio, zlhcs_process_detach_stdio, 472)
+    X(process_detach_stdio, zlhcs_process_detach_stdio, 472) \
+    X(process_info_async, zlhcs_process_info_async, 480) \
+    X(process_info, zlhcs_process_info, 488)
 
 #endif /* ZLHCS_ABI_STRUCT_LAYOUT_H */

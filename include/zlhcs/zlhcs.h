@@ -496,6 +496,15 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_terminate(zlhcs_process process
                                                            const char *options,
                                                            uint32_t timeout_ms);
 
+/** The process's startup information (HcsGetProcessInfo): the operation's result document
+ * (hcsim: the ProcessParameters it was created with). */
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_info_async(zlhcs_process process,
+                                                            zlhcs_operation_callback callback,
+                                                            void *context,
+                                                            zlhcs_operation *out_operation);
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_info(zlhcs_process process, uint32_t timeout_ms,
+                                                      char **out_info);
+
 /** Process properties: the ProcessStatus JSON {ProcessId, Exited, ExitCode, LastWaitResult}. */
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_properties_async(
     zlhcs_process process, const char *query, zlhcs_operation_callback callback, void *context,
@@ -657,6 +666,9 @@ typedef struct zlhcs_api_v1 {
     zlhcs_hresult(ZLHCS_CALL *process_read)(zlhcs_process, int32_t, void *, size_t, uint32_t,
                                             size_t *);
     zlhcs_hresult(ZLHCS_CALL *process_detach_stdio)(zlhcs_process, int32_t, uint64_t *);
+    zlhcs_hresult(ZLHCS_CALL *process_info_async)(zlhcs_process, zlhcs_operation_callback,
+                                                  void *, zlhcs_operation *);
+    zlhcs_hresult(ZLHCS_CALL *process_info)(zlhcs_process, uint32_t, char **);
 } zlhcs_api_v1;
 
 /** Returns the function table of ABI version `version` (only 1 exists) in *out_api; the

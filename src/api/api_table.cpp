@@ -65,6 +65,8 @@ constexpr zlhcs_api_v1 api_v1 = {
     &zlhcs_process_close_stdin,
     &zlhcs_process_read,
     &zlhcs_process_detach_stdio,
+    &zlhcs_process_info_async,
+    &zlhcs_process_info,
 };
 
 }  // namespace

@@ -70,6 +70,20 @@ std::shared_ptr<system_object> find_owner(zlhcs_system handle) {
     return system;
 }
 
+// HcsGetProcessInfo takes no document.
+zlhcs_hresult info(zlhcs_process handle, const completion_mode& mode) {
+    mode.clear_outputs();
+    auto process = find_process(handle);
+    if (process == nullptr) return invalid_process(handle);
+    const table* backend = zlhcs::backend::get();
+    if (backend == nullptr) return ZLHCS_E_BACKEND_UNAVAILABLE;
+    if (const zlhcs_hresult hr = require(backend->HcsGetProcessInfo, "HcsGetProcessInfo"); hr < 0) return hr;
+    HCS_PROCESS hcs_process = process->hcs_process();
+    return run(*backend, "HcsGetProcessInfo", nullptr, mode, [&](HCS_OPERATION operation) {
+        return backend->HcsGetProcessInfo(hcs_process, operation);
+    });
+}
+
 zlhcs_hresult create(zlhcs_system system_handle, const char* parameters, bool async,
                      zlhcs_operation_callback callback, void* context, std::uint32_t timeout_ms,
                      zlhcs_process* out_process, zlhcs_operation* out_operation) {
@@ -226,6 +240,23 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_properties(zlhcs_process proces
     return zlhcs::api::guarded("zlhcs_process_properties", [&]() -> zlhcs_hresult {
         if (out_status == nullptr) return fail(ZLHCS_E_INVALID_ARGUMENT, "out_status must not be NULL");
         return run_verb(properties_verb, process, query, completion_mode::synchronous(timeout_ms, out_status));
+    });
+}
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_info_async(zlhcs_process process,
+                                                            zlhcs_operation_callback callback, void* context,
+                                                            zlhcs_operation* out_operation) {
+    return zlhcs::api::guarded("zlhcs_process_info_async", [&]() -> zlhcs_hresult {
+        if (out_operation == nullptr) return fail(ZLHCS_E_INVALID_ARGUMENT, "out_operation must not be NULL");
+        return info(process, completion_mode::asynchronous(callback, context, out_operation));
+    });
+}
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_info(zlhcs_process process, uint32_t timeout_ms,
+                                                      char** out_info) {
+    return zlhcs::api::guarded("zlhcs_process_info", [&]() -> zlhcs_hresult {
+        if (out_info == nullptr) return fail(ZLHCS_E_INVALID_ARGUMENT, "out_info must not be NULL");
+        return info(process, completion_mode::synchronous(timeout_ms, out_info));
     });
 }
 

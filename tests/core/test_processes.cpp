@@ -1132,6 +1132,27 @@ std::vector<process_call> process_functions() {
     f.push_back({"zlhcs_process_terminate", [](zlhcs_process h, callback_probe&) {
                      return zlhcs_process_terminate(h, nullptr, 1000);
                  }});
+    f.push_back({"zlhcs_process_info_async", [](zlhcs_process h, callback_probe& probe) {
+                     zlhcs_operation op = 0xABCD;
+                     const zlhcs_hresult hr = zlhcs_process_info_async(h, &callback_probe::callback, &probe, &op);
+                     if (hr >= 0 && op != 0) {
+                         (void)zlhcs_operation_wait(op, hang_bound_ms, nullptr);
+                         zlhcs_operation_close(op);
+                     } else {
+                         EXPECT_EQ(op, 0u) << "out_operation written on failure";
+                     }
+                     return hr;
+                 }});
+    f.push_back({"zlhcs_process_info", [](zlhcs_process h, callback_probe&) {
+                     char* out = out_sentinel();
+                     const zlhcs_hresult hr = zlhcs_process_info(h, 1000, &out);
+                     if (hr >= 0) {
+                         zlhcs_free(out);
+                     } else {
+                         EXPECT_TRUE(out == nullptr || out == out_sentinel());
+                     }
+                     return hr;
+                 }});
     f.push_back(async_verb("zlhcs_process_properties_async", zlhcs_process_properties_async, nullptr));
     f.push_back({"zlhcs_process_properties", [](zlhcs_process h, callback_probe&) {
                      char* out = out_sentinel();
@@ -1637,4 +1658,32 @@ TEST_F(processes, the_function_table_has_the_process_entries) {
 }
 
 }  // namespace
+// HcsGetProcessInfo: the startup information, sync and async; hcsim answers with the
+// ProcessParameters the process was created with.
+TEST_F(processes, info_returns_the_startup_parameters) {
+    process_guard p(start("sleep 600000", no_pipes, R"(,"WorkingDirectory":"C:\\work")"));
+    char* raw = out_sentinel();
+    ASSERT_EQ(zlhcs_process_info(p, hang_bound_ms, &raw), ZLHCS_S_OK) << last_error().message;
+    const rapidjson::Document info = parse(take(raw));
+    ASSERT_TRUE(info.IsObject());
+    ASSERT_TRUE(info.HasMember("CommandLine"));
+    EXPECT_STREQ(info["CommandLine"].GetString(), "sleep 600000");
+    ASSERT_TRUE(info.HasMember("WorkingDirectory"));
+    EXPECT_STREQ(info["WorkingDirectory"].GetString(), "C:\\work");
+
+    callback_probe probe;
+    zlhcs_operation op = 0;
+    ASSERT_EQ(zlhcs_process_info_async(p, &callback_probe::callback, &probe, &op), ZLHCS_S_OK);
+    char* document = nullptr;
+    EXPECT_EQ(zlhcs_operation_wait(op, hang_bound_ms, &document), ZLHCS_S_OK);
+    ASSERT_NE(document, nullptr);
+    EXPECT_NE(std::string(document).find("sleep 600000"), std::string::npos);
+    zlhcs_free(document);
+    EXPECT_TRUE(eventually([&] { return probe.calls.load() == 1; }));
+    EXPECT_EQ(probe.operation.load(), op);
+    EXPECT_EQ(zlhcs_operation_close(op), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_process_info(p, hang_bound_ms, nullptr), ZLHCS_E_INVALID_ARGUMENT);
+    EXPECT_EQ(zlhcs_process_info_async(p, nullptr, nullptr, nullptr), ZLHCS_E_INVALID_ARGUMENT);
+}
+
 }  // namespace zlhcs_core_test

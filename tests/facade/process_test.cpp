@@ -183,6 +183,19 @@ TEST_F(FacadeProcess, TerminateExitsWithOne) {
     EXPECT_EQ(other.wait_for_exit(kTimeout), kTerminatedExit);
 }
 
+TEST_F(FacadeProcess, KillIsTerminate) {
+    const zlhcs::process child = run("ignore-signals 60000");
+    child.kill(kTimeout);
+    EXPECT_EQ(child.wait_for_exit(kTimeout), kTerminatedExit);
+    expect_error([&] { child.kill(kTimeout); }, zlhcs::errc::already_stopped);
+}
+
+TEST_F(FacadeProcess, InfoIsTheStartupParameters) {
+    const zlhcs::process child = run("sleep 60000");
+    EXPECT_NE(child.info(kTimeout).find("\"CommandLine\":\"sleep 60000\""), std::string::npos);
+    child.kill(kTimeout);
+}
+
 TEST_F(FacadeProcess, WaitTimesOut) {
     const zlhcs::process child = run("sleep 60000");
     EXPECT_EQ(child.try_wait_for_exit(std::chrono::milliseconds(50)), std::nullopt);

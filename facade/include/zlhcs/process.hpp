@@ -410,8 +410,18 @@ public:
         run(&zlhcs_process_terminate, "zlhcs_process_terminate", options, timeout);
     }
     void terminate(std::chrono::milliseconds timeout) const { terminate({}, timeout); }
+    /// Same as terminate(), for those who think of it as kill.
+    void kill(std::chrono::milliseconds timeout = infinite) const { terminate({}, timeout); }
     [[nodiscard]] async_result terminate_async(const string_arg& options = {}) const {
         return run_async(&zlhcs_process_terminate_async, "zlhcs_process_terminate_async", options);
+    }
+
+    /// The startup information document (HcsGetProcessInfo; hcsim: the ProcessParameters).
+    [[nodiscard]] std::string info(std::chrono::milliseconds timeout = infinite) const {
+        out_string document;
+        check(zlhcs_process_info(handle_.get(), detail::to_timeout_ms(timeout), document.put()),
+              "zlhcs_process_info");
+        return document.str();
     }
 
     /// The ProcessStatus JSON document {ProcessId, Exited, ExitCode, LastWaitResult}.
