@@ -13,10 +13,6 @@ namespace {
 
 HCS_OPERATION as_handle(uintptr_t value) { return reinterpret_cast<HCS_OPERATION>(value); }
 
-bool has_option(HCS_EVENT_OPTIONS options, HCS_EVENT_OPTIONS flag) {
-    return (static_cast<unsigned>(options) & static_cast<unsigned>(flag)) != 0;
-}
-
 // The result of a completed operation, copied out for the caller (lock held). A successful
 // process operation also fills *process_information: the pid and, the first time only, the
 // caller's ends of the pipes (ownership passes to the caller).

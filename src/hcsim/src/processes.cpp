@@ -23,10 +23,6 @@ constexpr HRESULT hr_file_not_found = HCSIM_HR(0x80070002u);  // HRESULT_FROM_WI
 constexpr uint16_t default_console_width = 80;
 constexpr uint16_t default_console_height = 25;
 
-bool has_option(HCS_EVENT_OPTIONS options, HCS_EVENT_OPTIONS flag) {
-    return (static_cast<unsigned>(options) & static_cast<unsigned>(flag)) != 0;
-}
-
 std::shared_ptr<ProcessHandle> find_process_handle(State& s, HCS_PROCESS handle) {
     const auto it = s.process_handles.find(reinterpret_cast<uintptr_t>(handle));
     return it == s.process_handles.end() ? nullptr : it->second;
@@ -325,31 +321,12 @@ std::pair<HRESULT, std::string> check_optional_object(PCWSTR text) {
 
 // --- the front half of the process entry points ----------------------------------------
 
-struct ProcessCall {
-    std::shared_ptr<ProcessHandle> handle;
-    std::shared_ptr<Operation> op;
-    std::optional<Fault> async_fault;
-};
+using ProcessCall = HandleCall<ProcessHandle>;
 
 HRESULT begin_process_call_locked(State& s, const char* function, HCS_PROCESS process,
                                   HCS_OPERATION operation, ProcessCall& call) {
     if (process == nullptr || operation == nullptr) return E_INVALIDARG;
-    call.handle = find_process_handle(s, process);
-    if (!call.handle) return E_HANDLE;
-    call.op = find_operation(s, operation);
-    if (!call.op) return E_HANDLE;
-    if (call.op->phase != Operation::Phase::NotStarted) return HCS_E_OPERATION_ALREADY_STARTED;
-    if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;
-    if (call.handle->callback_set &&
-        has_option(call.handle->options, HcsEventOptionEnableOperationCallbacks) &&
-        call.op->callback != nullptr) {
-        return HCS_E_OPERATION_SYSTEM_CALLBACK_ALREADY_SET;
-    }
-    if (auto fault = take_fault_locked(s, function)) {
-        if (fault->mode == HCSIM_FAULT_IMMEDIATE) return fault->failure;
-        call.async_fault = fault;
-    }
-    return S_OK;
+    return begin_handle_call_locked(s, function, find_process_handle(s, process), operation, call);
 }
 
 void launch_process_locked(State& s, const char* function, ProcessCall& call, HCS_OPERATION_TYPE type,

@@ -210,6 +210,11 @@ State& state();
 
 // --- lookups (lock held) ---------------------------------------------------------------
 std::shared_ptr<Operation> find_operation(State& s, HCS_OPERATION handle);
+
+/** True if `flag` is set in an HCS_EVENT_OPTIONS value. */
+inline bool has_option(HCS_EVENT_OPTIONS options, HCS_EVENT_OPTIONS flag) {
+    return (static_cast<unsigned>(options) & static_cast<unsigned>(flag)) != 0;
+}
 std::shared_ptr<SystemHandle> find_system_handle(State& s, HCS_SYSTEM handle);
 
 // --- worker pool (worker.cpp) ---------------------------------------------------------

@@ -7,11 +7,37 @@
 
 namespace hcsim {
 
-struct SystemCall {
-    std::shared_ptr<SystemHandle> handle;
+/** The checked handles of an operation-taking call on a system or a process handle. */
+template <typename Handle>
+struct HandleCall {
+    std::shared_ptr<Handle> handle;
     std::shared_ptr<Operation> op;
     std::optional<Fault> async_fault;  // an injected HCSIM_FAULT_ASYNC failure to report
 };
+using SystemCall = HandleCall<SystemHandle>;
+
+/** The checks every operation-taking call makes once its target handle was looked up
+ *  (`handle`: nullptr if unknown), in HCS's order (lock held; see begin_system_call_locked). */
+template <typename Handle>
+HRESULT begin_handle_call_locked(State& s, const char* function, std::shared_ptr<Handle> handle,
+                                 HCS_OPERATION operation, HandleCall<Handle>& call) {
+    call.handle = std::move(handle);
+    if (!call.handle) return E_HANDLE;
+    call.op = find_operation(s, operation);
+    if (!call.op) return E_HANDLE;
+    if (call.op->phase != Operation::Phase::NotStarted) return HCS_E_OPERATION_ALREADY_STARTED;
+    if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;
+    if (call.handle->callback_set &&
+        has_option(call.handle->options, HcsEventOptionEnableOperationCallbacks) &&
+        call.op->callback != nullptr) {
+        return HCS_E_OPERATION_SYSTEM_CALLBACK_ALREADY_SET;
+    }
+    if (auto fault = take_fault_locked(s, function)) {
+        if (fault->mode == HCSIM_FAULT_IMMEDIATE) return fault->failure;
+        call.async_fault = fault;
+    }
+    return S_OK;
+}
 
 /** Validates the handles of a system call and consumes an injected fault (lock held).
  *  Returns S_OK, or the HRESULT the entry point must return at once:

@@ -11,10 +11,6 @@ namespace {
 
 enum class Transition { Start, Shutdown, Terminate, Crash, Pause, Resume, Save };
 
-bool has_option(HCS_EVENT_OPTIONS options, HCS_EVENT_OPTIONS flag) {
-    return (static_cast<unsigned>(options) & static_cast<unsigned>(flag)) != 0;
-}
-
 // Options of a state-changing call, parsed by the caller's thread.
 struct Options {
     bool present = false;
@@ -193,22 +189,7 @@ HRESULT begin_operation_locked(State& s, const char* function, HCS_OPERATION ope
 HRESULT begin_system_call_locked(State& s, const char* function, HCS_SYSTEM system,
                                  HCS_OPERATION operation, SystemCall& call) {
     if (system == nullptr || operation == nullptr) return E_INVALIDARG;
-    call.handle = find_system_handle(s, system);
-    if (!call.handle) return E_HANDLE;
-    call.op = find_operation(s, operation);
-    if (!call.op) return E_HANDLE;
-    if (call.op->phase != Operation::Phase::NotStarted) return HCS_E_OPERATION_ALREADY_STARTED;
-    if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;
-    if (call.handle->callback_set &&
-        has_option(call.handle->options, HcsEventOptionEnableOperationCallbacks) &&
-        call.op->callback != nullptr) {
-        return HCS_E_OPERATION_SYSTEM_CALLBACK_ALREADY_SET;
-    }
-    if (auto fault = take_fault_locked(s, function)) {
-        if (fault->mode == HCSIM_FAULT_IMMEDIATE) return fault->failure;
-        call.async_fault = fault;
-    }
-    return S_OK;
+    return begin_handle_call_locked(s, function, find_system_handle(s, system), operation, call);
 }
 
 void launch_locked(State& s, const char* function, SystemCall& call, HCS_OPERATION_TYPE type,
