@@ -5,6 +5,7 @@
 
 #include <zlhcs/zlhcs.h>
 
+#include <cstdint>
 #include <exception>
 #include <new>
 #include <string>
@@ -26,6 +27,14 @@ zlhcs_hresult guarded(const char* function, Body&& body) noexcept {
     } catch (...) {
         return core::fail(ZLHCS_E_INTERNAL, std::string(function) + ": unknown exception");
     }
+}
+
+/// The failure for a handle that does not resolve; `kind` names what was expected
+/// ("operation", "compute system", "process").
+inline zlhcs_hresult invalid_handle(const char* kind, std::uint64_t handle) {
+    return core::fail(ZLHCS_E_INVALID_HANDLE, std::string(kind) + " handle " + std::to_string(handle) +
+                                                  " is not a live " + kind +
+                                                  " (closed, stale, or of another kind)");
 }
 
 }  // namespace zlhcs::api

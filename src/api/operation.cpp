@@ -12,9 +12,7 @@ std::shared_ptr<zlhcs::core::operation_object> find_operation(zlhcs_operation ha
 }
 
 zlhcs_hresult invalid_operation(zlhcs_operation handle) {
-    return fail(ZLHCS_E_INVALID_HANDLE,
-                "operation handle " + std::to_string(handle) +
-                    " is not a live operation (closed, stale, or not an operation)");
+    return zlhcs::api::invalid_handle("operation", handle);
 }
 
 }  // namespace

@@ -16,9 +16,7 @@ std::shared_ptr<process_object> find_process(zlhcs_process handle) {
 }
 
 zlhcs_hresult invalid_process(zlhcs_process handle) {
-    return fail(ZLHCS_E_INVALID_HANDLE,
-                "process handle " + std::to_string(handle) +
-                    " is not a live process (closed, stale, or not a process)");
+    return zlhcs::api::invalid_handle("process", handle);
 }
 
 zlhcs_hresult invalid_stream(std::int32_t stream) {
@@ -63,10 +61,7 @@ zlhcs_hresult run_verb(const process_verb& verb, zlhcs_process handle, const cha
 
 std::shared_ptr<system_object> find_owner(zlhcs_system handle) {
     auto system = systems().find(handle);
-    if (system == nullptr) {
-        (void)fail(ZLHCS_E_INVALID_HANDLE, "system handle " + std::to_string(handle) +
-                                               " is not a live compute system (closed, stale, or not a system)");
-    }
+    if (system == nullptr) (void)zlhcs::api::invalid_handle("compute system", handle);
     return system;
 }
 

@@ -16,9 +16,7 @@ std::shared_ptr<system_object> find_system(zlhcs_system handle) {
 }
 
 zlhcs_hresult invalid_system(zlhcs_system handle) {
-    return fail(ZLHCS_E_INVALID_HANDLE,
-                "system handle " + std::to_string(handle) +
-                    " is not a live compute system (closed, stale, or not a system)");
+    return zlhcs::api::invalid_handle("compute system", handle);
 }
 
 // The shape shared by start/shutdown/terminate/crash/pause/resume/save/properties/modify:
