@@ -18,7 +18,10 @@ namespace zlhcs::backend {
 namespace {
 
 std::mutex load_mutex;
-std::unique_ptr<table> loaded;  // written once under load_mutex, never freed (see zlhcs_init)
+// Written once under load_mutex and deliberately never freed, not even at exit: HCS (and
+// hcsim's worker threads) may still be completing operations through it while static
+// destructors run, and a process-lifetime backend is what zlhcs_init promises anyway.
+const table* loaded = nullptr;
 std::atomic<const table*> published{nullptr};
 
 #ifdef _WIN32
@@ -182,8 +185,8 @@ zlhcs_hresult initialize(const zlhcs_init_options* options) noexcept {
         fresh->module_path = module_file_name(module, reinterpret_cast<void*>(fresh->HcsCreateOperation));
         if (fresh->module_path.empty()) fresh->module_path = request.backend_path != nullptr ? request.backend_path : "";
 #endif
-        loaded = std::move(fresh);
-        published.store(loaded.get(), std::memory_order_release);
+        loaded = fresh.release();
+        published.store(loaded, std::memory_order_release);
         return ZLHCS_S_OK;
     } catch (const std::bad_alloc&) {
         return core::fail(ZLHCS_E_OUT_OF_MEMORY, "out of memory while loading the backend");

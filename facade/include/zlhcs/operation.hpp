@@ -120,6 +120,25 @@ namespace detail {
 /// is valid whenever zlhcs calls it; the handle is closed when the last owner lets go (which
 /// may be inside the callback: zlhcs allows closing an operation from its own callback).
 class async_state {
+    /// How the operation failed, if it did. Each consumer (future, co_await, wait) is thrown
+    /// its own copy of the error rather than one shared exception object: a shared exception
+    /// is freed by whichever thread drops the last exception_ptr, and that reference count
+    /// lives in the C++ runtime, invisible to ThreadSanitizer (and to a reader who wonders who
+    /// frees what). Copies of zlhcs::error share their details through a std::shared_ptr.
+    struct outcome {
+        std::optional<zlhcs::error> error;
+        std::exception_ptr other;  // anything else thrown while collecting the result (bad_alloc)
+
+        [[nodiscard]] bool failed() const noexcept { return error.has_value() || other != nullptr; }
+        [[nodiscard]] std::exception_ptr make_exception_ptr() const {
+            return error ? std::make_exception_ptr(*error) : other;
+        }
+        void rethrow() const {
+            if (error) throw zlhcs::error(*error);
+            if (other) std::rethrow_exception(other);
+        }
+    };
+
 public:
     explicit async_state(const char* call) noexcept : call_(call) {}
     async_state(const async_state&) = delete;
@@ -129,25 +148,23 @@ public:
     static void ZLHCS_CALL on_complete(zlhcs_operation handle, zlhcs_hresult result, void* context) noexcept {
         auto* state = static_cast<async_state*>(context);
         std::string document;
-        std::exception_ptr failure;
+        outcome failure;
         try {
             // The operation is complete: this does not block. It also records this thread's
-            // last error (message, HCS function), which the exception captures.
+            // last error (message, HCS function), which the error captures.
             out_string text;
             zlhcs_hresult final_result = zlhcs_operation_result(handle, text.put());
             if (final_result == ZLHCS_HCS_E_OPERATION_PENDING) final_result = result;  // defensive
             document = text.str();
-            if (final_result < 0)
-                failure = std::make_exception_ptr(
-                    error::from_last_error(final_result, state->call_, document));
+            if (final_result < 0) failure.error.emplace(error::from_last_error(final_result, state->call_, document));
         } catch (...) {
-            failure = std::current_exception();
+            failure.other = std::current_exception();
         }
         state->complete(std::move(document), std::move(failure));
     }
 
     /// Records the outcome, fulfils the promise and resumes the awaiting coroutine (if any).
-    void complete(std::string document, std::exception_ptr failure) noexcept {
+    void complete(std::string document, outcome failure) noexcept {
         std::shared_ptr<async_state> keep_alive;
         std::optional<std::promise<std::string>> promise;
 #if ZLHCS_HAS_COROUTINES
@@ -204,7 +221,7 @@ public:
     /// The outcome; only after completion (the caller synchronised with it).
     std::string take_result() const {
         const std::lock_guard<std::mutex> lock(mutex_);
-        if (failure_) std::rethrow_exception(failure_);
+        failure_.rethrow();
         return document_;
     }
 
@@ -215,8 +232,8 @@ public:
 private:
     void fulfil(std::promise<std::string>& promise) noexcept {
         try {
-            if (failure_)
-                promise.set_exception(failure_);
+            if (failure_.failed())
+                promise.set_exception(failure_.make_exception_ptr());
             else
                 promise.set_value(document_);
         } catch (...) {
@@ -231,7 +248,7 @@ private:
     bool completed_ = false;
     bool future_retrieved_ = false;
     std::string document_;
-    std::exception_ptr failure_;
+    outcome failure_;
     std::optional<std::promise<std::string>> promise_;
 #if ZLHCS_HAS_COROUTINES
     std::coroutine_handle<> continuation_;
