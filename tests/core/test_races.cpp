@@ -7,6 +7,7 @@
 #include "fixture.hpp"
 
 #include <array>
+#include <cstdlib>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -350,6 +351,35 @@ TEST_F(races, callbacks_racing_closes_of_their_systems_and_cancels) {
     }
     for (auto& thread : threads) thread.join();
     EXPECT_EQ(bad.load(), 0);
+}
+
+void ZLHCS_CALL ignore_completion(zlhcs_operation, zlhcs_hresult, void*) {}
+
+TEST_F(races, process_exit_with_calls_and_completions_in_flight) {
+    // An agent may exit while HCS still completes its operations and other threads still call
+    // zlhcs: those run during (or after) static destruction. zlhcs must not free anything they
+    // use (the backend table, the handle tables). The child exits while a thread floods zlhcs
+    // with calls whose completions arrive on hcsim's workers; under ASan/TSan a use-after-free
+    // turns its clean exit into a report and a non-zero status.
+    GTEST_FLAG_SET(death_test_style, "threadsafe");
+    EXPECT_EXIT(
+        {
+            const std::string id = unique_id("exit");
+            const zlhcs_system system = running_system(id);
+            for (int t = 0; t < 4; ++t) {
+                std::thread([system] {
+                    for (;;) {
+                        zlhcs_operation op = 0;
+                        if (zlhcs_system_properties_async(system, nullptr, &ignore_completion, nullptr, &op) ==
+                            ZLHCS_S_OK)
+                            (void)zlhcs_operation_close(op);
+                    }
+                }).detach();
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            std::exit(0);
+        },
+        ::testing::ExitedWithCode(0), "");
 }
 
 }  // namespace
