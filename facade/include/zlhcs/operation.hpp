@@ -121,21 +121,28 @@ namespace detail {
 /// may be inside the callback: zlhcs allows closing an operation from its own callback).
 class async_state {
     /// How the operation failed, if it did. Each consumer (future, co_await, wait) is thrown
-    /// its own copy of the error rather than one shared exception object: a shared exception
-    /// is freed by whichever thread drops the last exception_ptr, and that reference count
-    /// lives in the C++ runtime, invisible to ThreadSanitizer (and to a reader who wonders who
-    /// frees what). Copies of zlhcs::error share their details through a std::shared_ptr.
+    /// an error of its own, sharing no memory with this record or with other consumers: an
+    /// exception that crossed threads is freed by whichever thread drops the last
+    /// exception_ptr, ordered only by the C++ runtime's reference count, which
+    /// ThreadSanitizer cannot see (and a reader should not have to reason about).
     struct outcome {
         std::optional<zlhcs::error> error;
         std::exception_ptr other;  // anything else thrown while collecting the result (bad_alloc)
 
         [[nodiscard]] bool failed() const noexcept { return error.has_value() || other != nullptr; }
         [[nodiscard]] std::exception_ptr make_exception_ptr() const {
-            return error ? std::make_exception_ptr(*error) : other;
+            return error ? std::make_exception_ptr(independent_copy()) : other;
         }
         void rethrow() const {
-            if (error) throw zlhcs::error(*error);
+            if (error) throw independent_copy();
             if (other) std::rethrow_exception(other);
+        }
+
+    private:
+        // A plain copy of zlhcs::error would share its details (std::shared_ptr).
+        [[nodiscard]] zlhcs::error independent_copy() const {
+            return zlhcs::error(error->hresult(), error->call(), error->message(), error->function(),
+                                error->result_document());
         }
     };
 
