@@ -1,10 +1,10 @@
 // The entry point of zlhcs.dll and hcsim.dll (Windows only; linked with --entry).
 //
 // When a process exits, Windows (and Wine) first kills every other thread, then sends
-// DLL_PROCESS_DETACH with a non-NULL lpReserved. A killed thread may have held the CRT heap
-// lock or another lock, so the C++ runtime's cleanup at that point (static and thread_local
-// destructors of this DLL, all of which free memory) can wait forever for it. DllMain's
-// documentation says exactly this: when the process is terminating, do not clean up; let the
+// DLL_PROCESS_DETACH with a non-NULL lpReserved. A killed thread may have held a lock the C++
+// runtime needs (the CRT heap's, say), so the runtime's cleanup at that point (this DLL's
+// static and thread_local destructors, which free memory) can wait for it forever. DllMain's
+// documentation says as much: when the process is terminating, do not clean up; let the
 // system reclaim everything. We skip the CRT's detach work in that one case and forward every
 // other notification (including FreeLibrary's detach, lpReserved == NULL) unchanged.
 //
