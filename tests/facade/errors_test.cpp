@@ -14,20 +14,6 @@ static_assert(std::is_base_of_v<std::system_error, zlhcs::error>);
 static_assert(std::is_error_condition_enum<zlhcs::errc>::value);
 static_assert(std::is_nothrow_copy_constructible_v<zlhcs::error>);
 
-// Runs `action`, expects a zlhcs::error with `condition`, returns it.
-template <typename Action>
-zlhcs::error expect_error(Action&& action, zlhcs::errc condition) {
-    try {
-        action();
-    } catch (const zlhcs::error& e) {
-        EXPECT_EQ(e.code(), condition) << e.what();
-        EXPECT_EQ(e.condition(), condition) << e.what();
-        return e;
-    }
-    ADD_FAILURE() << "no zlhcs::error thrown";
-    return zlhcs::error(ZLHCS_E_INTERNAL, "", "", "", "");
-}
-
 TEST(FacadeErrorCategory, ClassifiesHcsCodesInBothSeverityForms) {
     const std::error_code plain = zlhcs::make_error_code(ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
     const std::error_code severe = zlhcs::make_error_code(ZLHCS_HR(0xC037010Eu));

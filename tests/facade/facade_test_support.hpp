@@ -93,4 +93,19 @@ inline zlhcs::compute_system make_container(std::string* id_out = nullptr) {
     return zlhcs::compute_system::create(id, container_document(), kTimeout);
 }
 
+/// Runs `action`, expects it to throw a zlhcs::error whose code and condition() are
+/// `condition`; returns the error for further checks.
+template <typename Action>
+zlhcs::error expect_error(Action&& action, zlhcs::errc condition) {
+    try {
+        action();
+    } catch (const zlhcs::error& e) {
+        EXPECT_EQ(e.code(), condition) << e.what();
+        EXPECT_EQ(e.condition(), condition) << e.what();
+        return e;
+    }
+    ADD_FAILURE() << "no zlhcs::error thrown";
+    return zlhcs::error(ZLHCS_E_INTERNAL, "", "", "", "");
+}
+
 }  // namespace facade_test

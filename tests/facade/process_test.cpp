@@ -49,19 +49,6 @@ std::string parameters(const std::string& command_line, unsigned stdio = none) {
            R"(,"CreateStdOutPipe":)" + flag(out) + R"(,"CreateStdErrPipe":)" + flag(err) + "}";
 }
 
-// Runs `action`, expects a zlhcs::error with `condition`, returns it.
-template <typename Action>
-zlhcs::error expect_error(Action&& action, zlhcs::errc condition) {
-    try {
-        action();
-    } catch (const zlhcs::error& e) {
-        EXPECT_EQ(e.code(), condition) << e.what();
-        return e;
-    }
-    ADD_FAILURE() << "no zlhcs::error thrown";
-    return zlhcs::error(ZLHCS_E_INTERNAL, "", "", "", "");
-}
-
 // hcsim's `write` program: byte i of each stream is i % 251.
 bool is_write_pattern(const std::string& data) {
     for (std::size_t i = 0; i < data.size(); ++i) {
