@@ -7,8 +7,10 @@
 
 #include <zlhcs/zlhcs.h>
 
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #ifdef _WIN32
 #include <windows.h>
@@ -22,22 +24,77 @@ namespace zlhcs_test {
 
 class hcsim_client {
 public:
-    using reset_fn = HRESULT(WINAPI*)();
-    using fail_next_fn = HRESULT(WINAPI*)(const char*, uint32_t, HRESULT, uint32_t);
-    using set_latency_fn = HRESULT(WINAPI*)(const char*, uint32_t);
-    using set_disconnected_fn = HRESULT(WINAPI*)(uint32_t);
-    using live_objects_fn = HRESULT(WINAPI*)(hcsim_live_objects*);
+    using reset_fn = hcsim_hresult(WINAPI*)();
+    using fail_next_fn = hcsim_hresult(WINAPI*)(const char*, uint32_t, hcsim_hresult, uint32_t);
+    using set_latency_fn = hcsim_hresult(WINAPI*)(const char*, uint32_t);
+    using set_disconnected_fn = hcsim_hresult(WINAPI*)(uint32_t);
+    using live_objects_fn = hcsim_hresult(WINAPI*)(hcsim_live_objects*);
+    using set_behavior_fn = hcsim_hresult(WINAPI*)(uint32_t);
+    using get_behavior_fn = uint32_t(WINAPI*)();
+    using get_violations_fn = hcsim_hresult(WINAPI*)(uint32_t*, char*, size_t);
+    using clear_violations_fn = hcsim_hresult(WINAPI*)();
 
     reset_fn reset = nullptr;
     fail_next_fn fail_next_calls = nullptr;
     set_latency_fn set_latency = nullptr;
     set_disconnected_fn set_service_disconnected = nullptr;
     live_objects_fn get_live_objects = nullptr;
+    set_behavior_fn set_behavior = nullptr;
+    get_behavior_fn get_behavior = nullptr;
+    get_violations_fn get_violations = nullptr;
+    clear_violations_fn clear_violations = nullptr;
 
     /// The client of the backend zlhcs has loaded (initialising the default one if needed).
+    /// The first call puts hcsim in this run's behaviour (run_behavior()).
     static const hcsim_client& instance() {
         static const hcsim_client client;
         return client;
+    }
+
+    /// The hcsim behaviour every zlhcs test runs under: strict handles always (a use of a
+    /// closed HCS handle, which can crash real computecore.dll, is a violation), plus the
+    /// variants named in ZLHCS_TEST_HCSIM_BEHAVIOR (comma-separated: inline,
+    /// spurious-process-result, no-error-documents, cancel), which the extra ctest entries of
+    /// the conformance and facade suites set.
+    static uint32_t run_behavior() {
+        uint32_t flags = HCSIM_BEHAVIOR_STRICT_HANDLES;
+        const char* value = std::getenv("ZLHCS_TEST_HCSIM_BEHAVIOR");
+        std::string_view rest = value != nullptr ? value : "";
+        while (!rest.empty()) {
+            const auto comma = rest.find(',');
+            const std::string_view token = rest.substr(0, comma);
+            rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+            if (token == "inline") {
+                flags |= HCSIM_BEHAVIOR_INLINE_COMPLETION;
+            } else if (token == "spurious-process-result") {
+                flags |= HCSIM_BEHAVIOR_INLINE_COMPLETION | HCSIM_BEHAVIOR_SPURIOUS_PROCESS_RESULT;
+            } else if (token == "no-error-documents") {
+                flags |= HCSIM_BEHAVIOR_OMIT_ERROR_DOCUMENTS;
+            } else if (token == "cancel") {
+                flags |= HCSIM_BEHAVIOR_CANCEL_IMPLEMENTED;
+            } else if (!token.empty()) {
+                throw std::runtime_error("unknown ZLHCS_TEST_HCSIM_BEHAVIOR token: " + std::string(token));
+            }
+        }
+        return flags;
+    }
+
+    /// True if this run's hcsim has the switch on.
+    static bool run_has(uint32_t flag) { return (run_behavior() & flag) != 0; }
+
+    /// Puts hcsim back in this run's behaviour (after a test changed it).
+    void restore_run_behavior() const {
+        if (set_behavior(run_behavior()) != 0) throw std::runtime_error("HcsimSetBehavior failed");
+    }
+
+    /// The strict-handle violations recorded so far ("" if none), and forgets them.
+    std::string take_violations() const {
+        uint32_t count = 0;
+        char text[4096] = {};
+        if (get_violations(&count, text, sizeof text) != 0) throw std::runtime_error("HcsimGetViolations failed");
+        (void)clear_violations();
+        if (count == 0) return {};
+        return std::to_string(count) + " use(s) of a closed or unknown HCS handle:\n" + text;
     }
 
     hcsim_live_objects live_objects() const {
@@ -72,6 +129,11 @@ private:
         resolve(set_latency, lookup, "HcsimSetLatency");
         resolve(set_service_disconnected, lookup, "HcsimSetServiceDisconnected");
         resolve(get_live_objects, lookup, "HcsimGetLiveObjects");
+        resolve(set_behavior, lookup, "HcsimSetBehavior");
+        resolve(get_behavior, lookup, "HcsimGetBehavior");
+        resolve(get_violations, lookup, "HcsimGetViolations");
+        resolve(clear_violations, lookup, "HcsimClearViolations");
+        restore_run_behavior();
     }
 
     template <typename Fn, typename Lookup>

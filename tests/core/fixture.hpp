@@ -200,12 +200,16 @@ protected:
     void SetUp() override {
         ASSERT_EQ(sim().reset(), 0);
         ASSERT_TRUE(settled()) << "hcsim did not settle before the test";
+        (void)sim().take_violations();  // a previous test's are reported by that test
         baseline_ = sim().live_objects();
         zlhcs_clear_error();
     }
 
     void TearDown() override {
         if (check_leaks_) expect_no_leaks();
+        const std::string violations = sim().take_violations();
+        EXPECT_TRUE(violations.empty()) << violations;
+        sim().restore_run_behavior();
         (void)sim().reset();
     }
 

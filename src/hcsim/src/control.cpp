@@ -2,6 +2,7 @@
 // live object counts, reset.
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <cstring>
 #include <string_view>
 
@@ -35,6 +36,23 @@ std::optional<Fault> take_fault_locked(State& s, const char* function) {
     Fault fault = it->second;
     if (--it->second.count == 0) s.faults.erase(it);
     return fault;
+}
+
+void record_bad_handle_locked(State& s, const char* function, const char* kind, uintptr_t value) {
+    if (!behaves(s, HCSIM_BEHAVIOR_STRICT_HANDLES)) return;
+    constexpr std::size_t kept_text = 4096;  // the first violations say enough
+    if (s.violation_count != UINT32_MAX) ++s.violation_count;
+    if (s.violations.size() >= kept_text) return;
+    char line[160];
+    std::snprintf(line, sizeof line, "%s: %s %s0x%llx\n", function, kind, value == 0 ? "NULL " : "",
+                  static_cast<unsigned long long>(value));
+    s.violations += line;
+}
+
+void record_null_handle(const char* function, const char* kind) {
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    record_bad_handle_locked(s, function, kind, 0);
 }
 
 uint32_t latency_locked(const State& s, const char* function) {
@@ -126,6 +144,49 @@ HCSIM_API HRESULT WINAPI HcsimSetServiceDisconnected(uint32_t disconnected) try 
     return S_OK;
 } catch (...) {
     return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+}
+
+HCSIM_API HRESULT WINAPI HcsimSetBehavior(uint32_t flags) try {
+    if ((flags & ~HCSIM_BEHAVIOR_ALL) != 0) return E_INVALIDARG;
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    s.behavior = flags;
+    return S_OK;
+} catch (...) {
+    return E_OUTOFMEMORY;  // never past the C boundary
+}
+
+HCSIM_API uint32_t WINAPI HcsimGetBehavior(void) try {
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    return s.behavior;
+} catch (...) {
+    return 0;  // never past the C boundary
+}
+
+HCSIM_API HRESULT WINAPI HcsimGetViolations(uint32_t* count, char* text, size_t capacity) try {
+    if (count == nullptr) return E_INVALIDARG;
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    *count = s.violation_count;
+    if (text != nullptr && capacity > 0) {
+        const std::size_t length = std::min(capacity - 1, s.violations.size());
+        std::memcpy(text, s.violations.data(), length);
+        text[length] = '\0';
+    }
+    return S_OK;
+} catch (...) {
+    return E_OUTOFMEMORY;  // never past the C boundary
+}
+
+HCSIM_API HRESULT WINAPI HcsimClearViolations(void) try {
+    State& s = state();
+    std::lock_guard lock(s.mutex);
+    s.violation_count = 0;
+    s.violations.clear();
+    return S_OK;
+} catch (...) {
+    return E_OUTOFMEMORY;  // never past the C boundary
 }
 
 HCSIM_API HRESULT WINAPI HcsimGetLiveObjects(hcsim_live_objects* counts) try {

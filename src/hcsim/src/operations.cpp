@@ -35,10 +35,13 @@ HRESULT wait_result(HCS_OPERATION operation, DWORD timeout_ms, PWSTR* document,
                     HCS_PROCESS_INFORMATION* process_information, const char* function) {
     if (document != nullptr) *document = nullptr;
     if (process_information != nullptr) *process_information = HCS_PROCESS_INFORMATION{};
-    if (operation == nullptr) return E_INVALIDARG;
+    if (operation == nullptr) {
+        record_null_handle(function, "HCS_OPERATION");
+        return E_INVALIDARG;
+    }
     State& s = state();
     std::unique_lock lock(s.mutex);
-    const auto op = find_operation(s, operation);
+    const auto op = find_operation(s, operation, function);
     if (!op) return E_HANDLE;
     if (const auto fault = take_fault_locked(s, function)) return fault->failure;
     if (op->phase == Operation::Phase::NotStarted) return HCS_E_OPERATION_NOT_STARTED;
@@ -180,7 +183,7 @@ HCS_OPERATION WINAPI HcsCreateOperation(const void* context, HCS_OPERATION_COMPL
 void WINAPI HcsCloseOperation(HCS_OPERATION operation) try {
     State& s = state();
     std::unique_lock lock(s.mutex);
-    const auto op = find_operation(s, operation);
+    const auto op = find_operation(s, operation, "HcsCloseOperation");
     if (!op) return;
     s.operations.erase(op->value);
     op->closed = true;
@@ -198,7 +201,7 @@ void WINAPI HcsCloseOperation(HCS_OPERATION operation) try {
 void* WINAPI HcsGetOperationContext(HCS_OPERATION operation) try {
     State& s = state();
     std::lock_guard lock(s.mutex);
-    const auto op = find_operation(s, operation);
+    const auto op = find_operation(s, operation, "HcsGetOperationContext");
     if (!op || take_fault_locked(s, "HcsGetOperationContext")) return nullptr;
     return const_cast<void*>(op->context);
 } catch (...) {
@@ -206,10 +209,13 @@ void* WINAPI HcsGetOperationContext(HCS_OPERATION operation) try {
 }
 
 HRESULT WINAPI HcsSetOperationContext(HCS_OPERATION operation, const void* context) try {
-    if (operation == nullptr) return E_INVALIDARG;
+    if (operation == nullptr) {
+        record_null_handle("HcsSetOperationContext", "HCS_OPERATION");
+        return E_INVALIDARG;
+    }
     State& s = state();
     std::lock_guard lock(s.mutex);
-    const auto op = find_operation(s, operation);
+    const auto op = find_operation(s, operation, "HcsSetOperationContext");
     if (!op) return E_HANDLE;
     if (const auto fault = take_fault_locked(s, "HcsSetOperationContext")) return fault->failure;
     op->context = context;
@@ -221,7 +227,7 @@ HRESULT WINAPI HcsSetOperationContext(HCS_OPERATION operation, const void* conte
 HCS_SYSTEM WINAPI HcsGetComputeSystemFromOperation(HCS_OPERATION operation) try {
     State& s = state();
     std::lock_guard lock(s.mutex);
-    const auto op = find_operation(s, operation);
+    const auto op = find_operation(s, operation, "HcsGetComputeSystemFromOperation");
     if (!op || op->system == 0 || take_fault_locked(s, "HcsGetComputeSystemFromOperation")) {
         return nullptr;
     }
@@ -235,7 +241,7 @@ HCS_SYSTEM WINAPI HcsGetComputeSystemFromOperation(HCS_OPERATION operation) try 
 HCS_PROCESS WINAPI HcsGetProcessFromOperation(HCS_OPERATION operation) try {
     State& s = state();
     std::lock_guard lock(s.mutex);
-    const auto op = find_operation(s, operation);
+    const auto op = find_operation(s, operation, "HcsGetProcessFromOperation");
     if (!op || op->process == 0 || take_fault_locked(s, "HcsGetProcessFromOperation")) return nullptr;
     // Only a handle that is still open (never a stale value).
     return s.process_handles.count(op->process) != 0 ? reinterpret_cast<HCS_PROCESS>(op->process)
@@ -247,7 +253,7 @@ HCS_PROCESS WINAPI HcsGetProcessFromOperation(HCS_OPERATION operation) try {
 HCS_OPERATION_TYPE WINAPI HcsGetOperationType(HCS_OPERATION operation) try {
     State& s = state();
     std::lock_guard lock(s.mutex);
-    const auto op = find_operation(s, operation);
+    const auto op = find_operation(s, operation, "HcsGetOperationType");
     if (!op || take_fault_locked(s, "HcsGetOperationType")) return HcsOperationTypeNone;
     return op->type;
 } catch (...) {
@@ -257,7 +263,7 @@ HCS_OPERATION_TYPE WINAPI HcsGetOperationType(HCS_OPERATION operation) try {
 UINT64 WINAPI HcsGetOperationId(HCS_OPERATION operation) try {
     State& s = state();
     std::lock_guard lock(s.mutex);
-    const auto op = find_operation(s, operation);
+    const auto op = find_operation(s, operation, "HcsGetOperationId");
     if (!op || take_fault_locked(s, "HcsGetOperationId")) return HCS_INVALID_OPERATION_ID;
     return op->id;
 } catch (...) {
@@ -266,10 +272,13 @@ UINT64 WINAPI HcsGetOperationId(HCS_OPERATION operation) try {
 
 HRESULT WINAPI HcsGetOperationResult(HCS_OPERATION operation, PWSTR* resultDocument) try {
     if (resultDocument != nullptr) *resultDocument = nullptr;
-    if (operation == nullptr) return E_INVALIDARG;
+    if (operation == nullptr) {
+        record_null_handle("HcsGetOperationResult", "HCS_OPERATION");
+        return E_INVALIDARG;
+    }
     State& s = state();
     std::lock_guard lock(s.mutex);
-    const auto op = find_operation(s, operation);
+    const auto op = find_operation(s, operation, "HcsGetOperationResult");
     if (!op) return E_HANDLE;
     if (const auto fault = take_fault_locked(s, "HcsGetOperationResult")) return fault->failure;
     switch (op->phase) {
@@ -287,10 +296,13 @@ HRESULT WINAPI HcsGetOperationResultAndProcessInfo(HCS_OPERATION operation,
                                                    PWSTR* resultDocument) try {
     if (processInformation != nullptr) *processInformation = HCS_PROCESS_INFORMATION{};
     if (resultDocument != nullptr) *resultDocument = nullptr;
-    if (operation == nullptr) return E_INVALIDARG;
+    if (operation == nullptr) {
+        record_null_handle("HcsGetOperationResultAndProcessInfo", "HCS_OPERATION");
+        return E_INVALIDARG;
+    }
     State& s = state();
     std::lock_guard lock(s.mutex);
-    const auto op = find_operation(s, operation);
+    const auto op = find_operation(s, operation, "HcsGetOperationResultAndProcessInfo");
     if (!op) return E_HANDLE;
     if (const auto fault = take_fault_locked(s, "HcsGetOperationResultAndProcessInfo")) {
         return fault->failure;
@@ -326,7 +338,7 @@ HRESULT WINAPI HcsSetOperationCallback(HCS_OPERATION operation, const void* cont
     if (operation == nullptr || callback == nullptr) return E_INVALIDARG;
     State& s = state();
     std::lock_guard lock(s.mutex);
-    const auto op = find_operation(s, operation);
+    const auto op = find_operation(s, operation, "HcsSetOperationCallback");
     if (!op) return E_HANDLE;
     if (const auto fault = take_fault_locked(s, "HcsSetOperationCallback")) return fault->failure;
     if (op->phase != Operation::Phase::NotStarted) return HCS_E_OPERATION_ALREADY_STARTED;
@@ -338,10 +350,13 @@ HRESULT WINAPI HcsSetOperationCallback(HCS_OPERATION operation, const void* cont
 }
 
 HRESULT WINAPI HcsCancelOperation(HCS_OPERATION operation) try {
-    if (operation == nullptr) return E_INVALIDARG;
+    if (operation == nullptr) {
+        record_null_handle("HcsCancelOperation", "HCS_OPERATION");
+        return E_INVALIDARG;
+    }
     State& s = state();
     std::lock_guard lock(s.mutex);
-    const auto op = find_operation(s, operation);
+    const auto op = find_operation(s, operation, "HcsCancelOperation");
     if (!op) return E_HANDLE;
     if (const auto fault = take_fault_locked(s, "HcsCancelOperation")) return fault->failure;
     if (op->phase == Operation::Phase::NotStarted) return HCS_E_OPERATION_NOT_STARTED;

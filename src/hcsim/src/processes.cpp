@@ -23,11 +23,6 @@ constexpr HRESULT hr_file_not_found = HCSIM_HR(0x80070002u);  // HRESULT_FROM_WI
 constexpr uint16_t default_console_width = 80;
 constexpr uint16_t default_console_height = 25;
 
-std::shared_ptr<ProcessHandle> find_process_handle(State& s, HCS_PROCESS handle) {
-    const auto it = s.process_handles.find(reinterpret_cast<uintptr_t>(handle));
-    return it == s.process_handles.end() ? nullptr : it->second;
-}
-
 // A create that failed, was cancelled or closed leaves its process Creating: it has failed
 // once the create operation is no longer pending (lock held).
 Process::Phase effective_phase(const Process& process) {
@@ -326,7 +321,7 @@ using ProcessCall = HandleCall<ProcessHandle>;
 HRESULT begin_process_call_locked(State& s, const char* function, HCS_PROCESS process,
                                   HCS_OPERATION operation, ProcessCall& call) {
     if (process == nullptr || operation == nullptr) return E_INVALIDARG;
-    return begin_handle_call_locked(s, function, find_process_handle(s, process), operation, call);
+    return begin_handle_call_locked(s, function, find_process_handle(s, process, function), operation, call);
 }
 
 void launch_process_locked(State& s, const char* function, ProcessCall& call, HCS_OPERATION_TYPE type,
@@ -478,11 +473,14 @@ HRESULT WINAPI HcsOpenProcess(HCS_SYSTEM computeSystem, DWORD processId, DWORD r
                               HCS_PROCESS* process) try {
     (void)requestedAccess;  // access control is not simulated
     if (process != nullptr) *process = nullptr;
-    if (computeSystem == nullptr) return E_INVALIDARG;
+    if (computeSystem == nullptr) {
+        record_null_handle("HcsOpenProcess", "HCS_SYSTEM");
+        return E_INVALIDARG;
+    }
     if (process == nullptr) return E_POINTER;
     State& s = state();
     std::lock_guard lock(s.mutex);
-    const auto system_handle = find_system_handle(s, computeSystem);
+    const auto system_handle = find_system_handle(s, computeSystem, "HcsOpenProcess");
     if (!system_handle) return E_HANDLE;
     if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;
     if (const auto fault = take_fault_locked(s, "HcsOpenProcess")) return fault->failure;
@@ -504,7 +502,7 @@ HRESULT WINAPI HcsOpenProcess(HCS_SYSTEM computeSystem, DWORD processId, DWORD r
 void WINAPI HcsCloseProcess(HCS_PROCESS process) try {
     State& s = state();
     std::unique_lock lock(s.mutex);
-    const auto handle = find_process_handle(s, process);
+    const auto handle = find_process_handle(s, process, "HcsCloseProcess");
     if (!handle) return;
     s.process_handles.erase(handle->value);
     handle->closed = true;
@@ -614,7 +612,7 @@ HRESULT WINAPI HcsSetProcessCallback(HCS_PROCESS process, HCS_EVENT_OPTIONS call
     }
     State& s = state();
     std::lock_guard lock(s.mutex);
-    const auto handle = find_process_handle(s, process);
+    const auto handle = find_process_handle(s, process, "HcsSetProcessCallback");
     if (!handle) return E_HANDLE;
     if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;
     if (const auto fault = take_fault_locked(s, "HcsSetProcessCallback")) return fault->failure;
@@ -642,10 +640,13 @@ HRESULT WINAPI HcsSetProcessCallback(HCS_PROCESS process, HCS_EVENT_OPTIONS call
 
 HRESULT WINAPI HcsWaitForProcessExit(HCS_PROCESS process, DWORD timeoutMs, PWSTR* result) try {
     if (result != nullptr) *result = nullptr;
-    if (process == nullptr) return E_INVALIDARG;
+    if (process == nullptr) {
+        record_null_handle("HcsWaitForProcessExit", "HCS_PROCESS");
+        return E_INVALIDARG;
+    }
     State& s = state();
     std::unique_lock lock(s.mutex);
-    const auto handle = find_process_handle(s, process);
+    const auto handle = find_process_handle(s, process, "HcsWaitForProcessExit");
     if (!handle) return E_HANDLE;
     if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;
     if (const auto fault = take_fault_locked(s, "HcsWaitForProcessExit")) return fault->failure;

@@ -34,14 +34,29 @@ void CallbackGate::leave(std::thread::id self) {
     if (it != threads.end()) threads.erase(it);
 }
 
-std::shared_ptr<Operation> find_operation(State& s, HCS_OPERATION handle) {
-    const auto it = s.operations.find(reinterpret_cast<uintptr_t>(handle));
-    return it == s.operations.end() ? nullptr : it->second;
+namespace {
+
+template <typename Map>
+typename Map::mapped_type find_handle(State& s, Map& map, uintptr_t value, const char* function,
+                                      const char* kind) {
+    const auto it = map.find(value);
+    if (it != map.end()) return it->second;
+    record_bad_handle_locked(s, function, kind, value);
+    return nullptr;
 }
 
-std::shared_ptr<SystemHandle> find_system_handle(State& s, HCS_SYSTEM handle) {
-    const auto it = s.system_handles.find(reinterpret_cast<uintptr_t>(handle));
-    return it == s.system_handles.end() ? nullptr : it->second;
+}  // namespace
+
+std::shared_ptr<Operation> find_operation(State& s, HCS_OPERATION handle, const char* function) {
+    return find_handle(s, s.operations, reinterpret_cast<uintptr_t>(handle), function, "HCS_OPERATION");
+}
+
+std::shared_ptr<SystemHandle> find_system_handle(State& s, HCS_SYSTEM handle, const char* function) {
+    return find_handle(s, s.system_handles, reinterpret_cast<uintptr_t>(handle), function, "HCS_SYSTEM");
+}
+
+std::shared_ptr<ProcessHandle> find_process_handle(State& s, HCS_PROCESS handle, const char* function) {
+    return find_handle(s, s.process_handles, reinterpret_cast<uintptr_t>(handle), function, "HCS_PROCESS");
 }
 
 std::string new_guid() {

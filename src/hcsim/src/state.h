@@ -197,6 +197,9 @@ struct State {
     std::map<std::string, uint32_t, std::less<>> latencies;
     uint32_t global_latency_ms = 0;
     bool disconnected = false;
+    uint32_t behavior = HCSIM_BEHAVIOR_DEFAULT;  // HCSIM_BEHAVIOR_* switches
+    uint32_t violation_count = 0;                // strict-handle violations
+    std::string violations;                      // the first ones, one per line
 
     uintptr_t new_handle_value() {
         next_handle += 0x10;
@@ -209,13 +212,24 @@ struct State {
 State& state();
 
 // --- lookups (lock held) ---------------------------------------------------------------
-std::shared_ptr<Operation> find_operation(State& s, HCS_OPERATION handle);
+// `function` is the entry point asking: in strict-handle mode a miss (closed, unknown or NULL
+// handle) is recorded as a violation of that function.
+std::shared_ptr<Operation> find_operation(State& s, HCS_OPERATION handle, const char* function);
 
 /** True if `flag` is set in an HCS_EVENT_OPTIONS value. */
 inline bool has_option(HCS_EVENT_OPTIONS options, HCS_EVENT_OPTIONS flag) {
     return (static_cast<unsigned>(options) & static_cast<unsigned>(flag)) != 0;
 }
-std::shared_ptr<SystemHandle> find_system_handle(State& s, HCS_SYSTEM handle);
+std::shared_ptr<SystemHandle> find_system_handle(State& s, HCS_SYSTEM handle, const char* function);
+std::shared_ptr<ProcessHandle> find_process_handle(State& s, HCS_PROCESS handle, const char* function);
+
+// --- behaviour switches and strict handles (control.cpp) -----------------------------
+/** True if the HCSIM_BEHAVIOR_* switch is on (lock held). */
+inline bool behaves(const State& s, uint32_t flag) { return (s.behavior & flag) != 0; }
+/** Strict-handle mode: records that `function` was given a bad `kind` handle (lock held). */
+void record_bad_handle_locked(State& s, const char* function, const char* kind, uintptr_t value);
+/** The same for a NULL handle rejected before the lock is taken (takes the lock). */
+void record_null_handle(const char* function, const char* kind);
 
 // --- worker pool (worker.cpp) ---------------------------------------------------------
 /** Queues a task due at `due` (lock held). */

@@ -23,7 +23,7 @@ HRESULT begin_handle_call_locked(State& s, const char* function, std::shared_ptr
                                  HCS_OPERATION operation, HandleCall<Handle>& call) {
     call.handle = std::move(handle);
     if (!call.handle) return E_HANDLE;
-    call.op = find_operation(s, operation);
+    call.op = find_operation(s, operation, function);
     if (!call.op) return E_HANDLE;
     if (call.op->phase != Operation::Phase::NotStarted) return HCS_E_OPERATION_ALREADY_STARTED;
     if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;

@@ -174,8 +174,11 @@ std::string check_configuration(const rapidjson::Document& doc) {
 
 HRESULT begin_operation_locked(State& s, const char* function, HCS_OPERATION operation,
                                SystemCall& call) {
-    if (operation == nullptr) return E_INVALIDARG;
-    call.op = find_operation(s, operation);
+    if (operation == nullptr) {
+        record_bad_handle_locked(s, function, "HCS_OPERATION", 0);
+        return E_INVALIDARG;
+    }
+    call.op = find_operation(s, operation, function);
     if (!call.op) return E_HANDLE;
     if (call.op->phase != Operation::Phase::NotStarted) return HCS_E_OPERATION_ALREADY_STARTED;
     if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;
@@ -189,7 +192,7 @@ HRESULT begin_operation_locked(State& s, const char* function, HCS_OPERATION ope
 HRESULT begin_system_call_locked(State& s, const char* function, HCS_SYSTEM system,
                                  HCS_OPERATION operation, SystemCall& call) {
     if (system == nullptr || operation == nullptr) return E_INVALIDARG;
-    return begin_handle_call_locked(s, function, find_system_handle(s, system), operation, call);
+    return begin_handle_call_locked(s, function, find_system_handle(s, system, function), operation, call);
 }
 
 void launch_locked(State& s, const char* function, SystemCall& call, HCS_OPERATION_TYPE type,
@@ -361,7 +364,7 @@ HRESULT WINAPI HcsOpenComputeSystem(PCWSTR id, DWORD requestedAccess, HCS_SYSTEM
 void WINAPI HcsCloseComputeSystem(HCS_SYSTEM computeSystem) try {
     State& s = state();
     std::unique_lock lock(s.mutex);
-    const auto handle = find_system_handle(s, computeSystem);
+    const auto handle = find_system_handle(s, computeSystem, "HcsCloseComputeSystem");
     if (!handle) return;
     s.system_handles.erase(handle->value);
     handle->closed = true;
@@ -441,10 +444,13 @@ HRESULT WINAPI HcsSaveComputeSystem(HCS_SYSTEM computeSystem, HCS_OPERATION oper
 HRESULT WINAPI HcsWaitForComputeSystemExit(HCS_SYSTEM computeSystem, DWORD timeoutMs,
                                            PWSTR* result) try {
     if (result != nullptr) *result = nullptr;
-    if (computeSystem == nullptr) return E_INVALIDARG;
+    if (computeSystem == nullptr) {
+        record_null_handle("HcsWaitForComputeSystemExit", "HCS_SYSTEM");
+        return E_INVALIDARG;
+    }
     State& s = state();
     std::unique_lock lock(s.mutex);
-    const auto handle = find_system_handle(s, computeSystem);
+    const auto handle = find_system_handle(s, computeSystem, "HcsWaitForComputeSystemExit");
     if (!handle) return E_HANDLE;
     if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;
     if (const auto fault = take_fault_locked(s, "HcsWaitForComputeSystemExit")) return fault->failure;
@@ -479,7 +485,7 @@ HRESULT WINAPI HcsSetComputeSystemCallback(HCS_SYSTEM computeSystem,
     }
     State& s = state();
     std::lock_guard lock(s.mutex);
-    const auto handle = find_system_handle(s, computeSystem);
+    const auto handle = find_system_handle(s, computeSystem, "HcsSetComputeSystemCallback");
     if (!handle) return E_HANDLE;
     if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;
     if (const auto fault = take_fault_locked(s, "HcsSetComputeSystemCallback")) return fault->failure;

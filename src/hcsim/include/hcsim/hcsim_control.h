@@ -3,19 +3,38 @@
 // (see tests/common/hcsim_client.h), so they drive the very instance zlhcs loaded, also under
 // Wine where that instance is C:\windows\system32\computecore.dll.
 //
-// All functions are thread-safe. Names are stable; the library's own HCS semantics do not
+// All functions are thread-safe. Names are stable; hcsim's default HCS semantics do not
 // depend on any of them being called.
+//
+// Self-contained: it needs only <stdint.h>/<stddef.h> (and <windows.h> on Windows), so code
+// outside this source tree (a user's own runtime tests) can include it on its own.
 #pragma once
+#include <stddef.h>
 #include <stdint.h>
 
-#include "../../../backend/hcs_types.h"
+#if defined(_WIN32)
+#include <windows.h>
+typedef HRESULT hcsim_hresult;
+#ifndef WINAPI
+#define WINAPI __stdcall
+#endif
+#else
+typedef int32_t hcsim_hresult; /* HRESULT: 0 success, negative failure */
+#ifndef WINAPI
+#define WINAPI
+#endif
+#endif
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 #if defined(_WIN32)
+#if defined(HCSIM_BUILDING)
 #define HCSIM_API __declspec(dllexport)
+#else
+#define HCSIM_API __declspec(dllimport)
+#endif
 #else
 #define HCSIM_API __attribute__((visibility("default")))
 #endif
@@ -40,29 +59,68 @@ typedef struct hcsim_live_objects {
     uint32_t strings;             /**< result strings handed out and not yet freed */
 } hcsim_live_objects;
 
+/** Behaviour switches (HcsimSetBehavior). The default (0) is what the HCS reference and
+ *  hcsshim's observations say Windows does; each switch turns on a documented variant that
+ *  real hosts show sometimes, or an assumption. See docs/hcsim.md, "Behaviour switches". */
+#define HCSIM_BEHAVIOR_DEFAULT 0x00000000u
+/** HcsCancelOperation cancels a pending operation (completes it with ERROR_CANCELLED, its
+ *  state change not made). Assumption about a future build: today's HCS returns E_NOTIMPL. */
+#define HCSIM_BEHAVIOR_CANCEL_IMPLEMENTED 0x00000001u
+/** An operation whose latency is 0 completes inside the call that starts it: its completion
+ *  callback (and its events) run on the caller's thread before that call returns. */
+#define HCSIM_BEHAVIOR_INLINE_COMPLETION 0x00000002u
+/** With INLINE_COMPLETION: a successful HcsCreateProcess that completed inline leaves its
+ *  operation broken: HcsGetOperationResult[AndProcessInfo] and HcsWaitForOperationResult
+ *  [AndProcessInfo] fail with E_INVALIDARG, although the process runs and its HCS_PROCESS is
+ *  valid (HcsGetProcessInfo recovers pid and pipes). As seen on Windows Server 2022. */
+#define HCSIM_BEHAVIOR_SPURIOUS_PROCESS_RESULT 0x00000004u
+/** Failed operations and calls carry no error document (the reference says one is "not
+ *  guaranteed"). */
+#define HCSIM_BEHAVIOR_OMIT_ERROR_DOCUMENTS 0x00000008u
+/** Any use of a closed, unknown or NULL HCS handle (where real computecore.dll may crash) is
+ *  recorded as a violation (HcsimGetViolations), besides being answered as usual. */
+#define HCSIM_BEHAVIOR_STRICT_HANDLES 0x00000010u
+#define HCSIM_BEHAVIOR_ALL 0x0000001Fu
+
+/** Sets the behaviour switches (the whole set, HCSIM_BEHAVIOR_* or-ed). E_INVALIDARG for an
+ *  unknown bit. Kept across HcsimReset. */
+HCSIM_API hcsim_hresult WINAPI HcsimSetBehavior(uint32_t flags);
+
+/** The behaviour switches in force. */
+HCSIM_API uint32_t WINAPI HcsimGetBehavior(void);
+
+/** Strict-handle violations recorded since the last HcsimClearViolations (HcsimReset keeps
+ *  them): *count gets their number (saturating), and `text` (if not NULL) a NUL-terminated,
+ *  possibly truncated, list of the first ones, one per line: "<function>: <handle kind>
+ *  <value>". E_INVALIDARG if count is NULL. */
+HCSIM_API hcsim_hresult WINAPI HcsimGetViolations(uint32_t *count, char *text, size_t capacity);
+
+/** Forgets the recorded violations. */
+HCSIM_API hcsim_hresult WINAPI HcsimClearViolations(void);
+
 /** Ends every process (exit code 1; waits for and joins their threads) and forgets every
  *  process, system, fault, latency and the disconnected state. Open handles stay valid
  *  objects (a system handle's system is gone: calls on it fail with HCS_E_SYSTEM_NOT_FOUND;
  *  a process handle reports its process as exited). */
-HCSIM_API HRESULT WINAPI HcsimReset(void);
+HCSIM_API hcsim_hresult WINAPI HcsimReset(void);
 
 /** The next `count` calls of the entry point named `function` (e.g. "HcsStartComputeSystem")
  *  fail with `failure`, shown as `mode` says. count 0 clears the fault.
  *  E_INVALIDARG for an unknown name or a non-failure HRESULT. */
-HCSIM_API HRESULT WINAPI HcsimFailNextCalls(const char *function, uint32_t count,
-                                            HRESULT failure, uint32_t mode);
+HCSIM_API hcsim_hresult WINAPI HcsimFailNextCalls(const char *function, uint32_t count,
+                                            hcsim_hresult failure, uint32_t mode);
 
 /** Every operation started through `function` (NULL: every entry point) completes no sooner
  *  than `milliseconds` after it starts. 0 removes the latency. */
-HCSIM_API HRESULT WINAPI HcsimSetLatency(const char *function, uint32_t milliseconds);
+HCSIM_API hcsim_hresult WINAPI HcsimSetLatency(const char *function, uint32_t milliseconds);
 
 /** Simulates the service going away (disconnected != 0) or coming back. While disconnected,
  *  every entry point fails with HCS_E_SERVICE_DISCONNECT, pending operations complete with
  *  it, and registered system callbacks receive HcsEventServiceDisconnect once. */
-HCSIM_API HRESULT WINAPI HcsimSetServiceDisconnected(uint32_t disconnected);
+HCSIM_API hcsim_hresult WINAPI HcsimSetServiceDisconnected(uint32_t disconnected);
 
 /** Fills *counts. E_INVALIDARG if counts is NULL or struct_size is too small. */
-HCSIM_API HRESULT WINAPI HcsimGetLiveObjects(hcsim_live_objects *counts);
+HCSIM_API hcsim_hresult WINAPI HcsimGetLiveObjects(hcsim_live_objects *counts);
 
 #ifdef __cplusplus
 }
