@@ -185,6 +185,8 @@ std::vector<EventLog::Entry> EventLog::snapshot() {
 void HcsimTest::SetUp() {
     wait_idle();
     ASSERT_EQ(S_OK, HcsimReset());
+    ASSERT_EQ(S_OK, HcsimSetBehavior(HCSIM_BEHAVIOR_DEFAULT));  // kept across resets
+    ASSERT_EQ(S_OK, HcsimClearViolations());
 }
 
 void HcsimTest::TearDown() {
@@ -196,6 +198,7 @@ void HcsimTest::TearDown() {
     EXPECT_EQ(0u, counts.pending_completions);
     EXPECT_EQ(0u, counts.strings) << "result strings not freed";
     HcsimReset();
+    HcsimSetBehavior(HCSIM_BEHAVIOR_DEFAULT);
 }
 
 }  // namespace hcsim_test

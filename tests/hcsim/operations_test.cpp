@@ -1,4 +1,5 @@
-// HCS_OPERATION semantics: single use, results, wait/timeout, cancel, callbacks, close.
+// HCS_OPERATION semantics: reuse, results, wait/timeout, cancel, callbacks, close, inline
+// completion and the other behaviour switches.
 #include "hcsim_test_support.h"
 
 namespace hcsim_test {
@@ -104,16 +105,36 @@ TEST_F(Operations, NotStartedBeforeUse) {
     EXPECT_HR(HCS_E_OPERATION_NOT_STARTED, HcsGetOperationResult(op, &doc));
     EXPECT_EQ(nullptr, doc);
     EXPECT_HR(HCS_E_OPERATION_NOT_STARTED, HcsWaitForOperationResult(op, 10, &doc));
+    ASSERT_EQ(S_OK, HcsimSetBehavior(HCSIM_BEHAVIOR_CANCEL_IMPLEMENTED));
     EXPECT_HR(HCS_E_OPERATION_NOT_STARTED, HcsCancelOperation(op));
 }
 
-TEST_F(Operations, SingleUse) {
+// Tutorial.md tracks create, start, properties and terminate with one operation in turn.
+TEST_F(Operations, ReusableOnceCompletedNeverWhilePending) {
+    ASSERT_EQ(S_OK, HcsimSetLatency("HcsEnumerateComputeSystems", 50));
     Op op;
     ASSERT_EQ(S_OK, HcsEnumerateComputeSystems(nullptr, op));
     EXPECT_HR(HCS_E_OPERATION_ALREADY_STARTED, HcsEnumerateComputeSystems(nullptr, op));
     std::string doc;
     EXPECT_EQ(S_OK, op.wait(&doc));
-    EXPECT_HR(HCS_E_OPERATION_ALREADY_STARTED, HcsEnumerateComputeSystems(nullptr, op));
+    ASSERT_EQ(S_OK, HcsimSetLatency("HcsEnumerateComputeSystems", 0));
+    Sys system;
+    const u16string id = W("reused-op");
+    const u16string config = W(container_config());
+    ASSERT_EQ(S_OK, HcsCreateComputeSystem(id.c_str(), config.c_str(), op, nullptr, system.out()));
+    EXPECT_EQ(HcsOperationTypeCreate, HcsGetOperationType(op));
+    EXPECT_EQ(S_OK, op.wait());
+    ASSERT_EQ(S_OK, HcsStartComputeSystem(system, op, nullptr));
+    EXPECT_EQ(HcsOperationTypeStart, HcsGetOperationType(op));
+    EXPECT_EQ(S_OK, op.wait());
+    EXPECT_EQ("Running", state_of(system));
+    ASSERT_EQ(S_OK, HcsGetComputeSystemProperties(system, op, nullptr));
+    EXPECT_EQ(S_OK, op.wait(&doc));
+    EXPECT_NE(std::string::npos, doc.find("reused-op"));
+    ASSERT_EQ(S_OK, HcsTerminateComputeSystem(system, op, nullptr));
+    EXPECT_EQ(S_OK, op.wait());
+    ASSERT_EQ(S_OK, HcsEnumerateComputeSystems(nullptr, op));
+    EXPECT_EQ(S_OK, op.wait(&doc));
     EXPECT_EQ(HcsOperationTypeEnumerate, HcsGetOperationType(op));
     // The result can be read again, each time a fresh string.
     PWSTR first = nullptr;
@@ -125,36 +146,46 @@ TEST_F(Operations, SingleUse) {
     EXPECT_EQ(S_OK, HcsGetOperationResult(op, nullptr));
 }
 
-TEST_F(Operations, WaitTimesOutWhilePendingThenCancelCompletesIt) {
-    ASSERT_EQ(S_OK, HcsimSetLatency("HcsEnumerateComputeSystems", 60000));
+// "not currently implemented and will always return an E_NOTIMPL" (HcsCancelOperation.md);
+// hcsshim calls it after a wait timeout, ignores the result and keeps waiting
+// (internal/computecore/computecore.go).
+TEST_F(Operations, CancelIsNotImplementedAndTheWorkStillCompletes) {
+    Sys system;
+    ASSERT_EQ(S_OK, create_system("cancel-notimpl", container_config(), system).hr);
+    ASSERT_EQ(S_OK, HcsimSetLatency("HcsStartComputeSystem", 100));
     Op op;
-    ASSERT_EQ(S_OK, HcsEnumerateComputeSystems(nullptr, op));
+    ASSERT_EQ(S_OK, HcsStartComputeSystem(system, op, nullptr));
     PWSTR doc = nullptr;
     EXPECT_HR(HCS_E_OPERATION_TIMEOUT, HcsWaitForOperationResult(op, 0, &doc));
     EXPECT_EQ(nullptr, doc);
-    EXPECT_HR(HCS_E_OPERATION_TIMEOUT, HcsWaitForOperationResult(op, 20, &doc));
     EXPECT_HR(HCS_E_OPERATION_PENDING, HcsGetOperationResult(op, &doc));
-    EXPECT_EQ(nullptr, doc);
-    EXPECT_EQ(S_OK, HcsCancelOperation(op));
-    std::string error;
-    EXPECT_HR(HCSIM_E_CANCELLED, op.wait(&error));
-    const auto parsed = parse(error);
-    EXPECT_EQ(static_cast<int32_t>(HCSIM_E_CANCELLED), parsed["Error"].GetInt());
-    EXPECT_TRUE(parsed["ErrorEvents"].IsArray());
-    // Cancelling a completed operation changes nothing.
-    EXPECT_EQ(S_OK, HcsCancelOperation(op));
-    EXPECT_HR(HCSIM_E_CANCELLED, HcsGetOperationResult(op, nullptr));
+    EXPECT_HR(E_NOTIMPL, HcsCancelOperation(op));
+    EXPECT_EQ(S_OK, op.wait());
+    EXPECT_EQ("Running", state_of(system));
+    EXPECT_HR(E_NOTIMPL, HcsCancelOperation(op));
 }
 
-TEST_F(Operations, CancelPreventsTheStateChange) {
+// Assumption about a future build (newer SDKs define HCS_E_OPERATION_ALREADY_CANCELLED):
+// behind HCSIM_BEHAVIOR_CANCEL_IMPLEMENTED, cancel completes a pending operation with
+// ERROR_CANCELLED and its state change does not happen.
+TEST_F(Operations, CancelSwitchCancelsAPendingOperation) {
+    ASSERT_EQ(S_OK, HcsimSetBehavior(HCSIM_BEHAVIOR_CANCEL_IMPLEMENTED));
     Sys system;
     ASSERT_EQ(S_OK, create_system("cancel-start", container_config(), system).hr);
     ASSERT_EQ(S_OK, HcsimSetLatency("HcsStartComputeSystem", 60000));
     Op op;
     ASSERT_EQ(S_OK, HcsStartComputeSystem(system, op, nullptr));
+    EXPECT_HR(HCS_E_OPERATION_TIMEOUT, HcsWaitForOperationResult(op, 20, nullptr));
     ASSERT_EQ(S_OK, HcsCancelOperation(op));
-    EXPECT_HR(HCSIM_E_CANCELLED, op.wait());
+    std::string error;
+    EXPECT_HR(HCSIM_E_CANCELLED, op.wait(&error));
+    const auto parsed = parse(error);
+    EXPECT_EQ(static_cast<int32_t>(HCSIM_E_CANCELLED), parsed["Error"].GetInt());
+    EXPECT_TRUE(parsed["ErrorEvents"].IsArray());
     EXPECT_EQ("Created", state_of(system));
+    // Cancelling a completed operation changes nothing.
+    EXPECT_EQ(S_OK, HcsCancelOperation(op));
+    EXPECT_HR(HCSIM_E_CANCELLED, HcsGetOperationResult(op, nullptr));
 }
 
 TEST_F(Operations, CallbackRunsExactlyOnceOnAWorkerThread) {
@@ -184,28 +215,36 @@ TEST_F(Operations, CallbackMayCloseItsOperation) {
     EXPECT_HR(E_HANDLE, HcsGetOperationResult(op, nullptr));  // it is closed now
 }
 
-TEST_F(Operations, SetCallbackOnlyBeforeStart) {
+TEST_F(Operations, SetCallbackNeverWhilePending) {
     CallbackRecord record;
     Op op;
     EXPECT_HR(E_INVALIDARG, HcsSetOperationCallback(op, &record, nullptr));
     ASSERT_EQ(S_OK, HcsSetOperationCallback(op, &record, record_completion));
+    ASSERT_EQ(S_OK, HcsimSetLatency("HcsEnumerateComputeSystems", 50));
     ASSERT_EQ(S_OK, HcsEnumerateComputeSystems(nullptr, op));
     EXPECT_HR(HCS_E_OPERATION_ALREADY_STARTED, HcsSetOperationCallback(op, &record, record_completion));
     record.wait_calls(1);
     EXPECT_EQ(1, record.calls);
+    wait_idle();
+    EXPECT_EQ(S_OK, HcsSetOperationCallback(op, &record, record_completion));  // completed: reusable
 }
 
-TEST_F(Operations, ClosingAPendingOperationCancelsItAndSuppressesTheCallback) {
+// Closing a pending operation does not stop its work: HCS completes the request and drops the
+// result (hcsshim internal/hcs/v2/operation.go; its fire-and-forget terminate in
+// internal/hcs/v2/system.go relies on it). The callback is not called.
+TEST_F(Operations, ClosingAPendingOperationDoesNotStopItsWork) {
     Sys system;
     ASSERT_EQ(S_OK, create_system("close-pending", container_config(), system).hr);
-    ASSERT_EQ(S_OK, HcsimSetLatency("HcsStartComputeSystem", 60000));
+    ASSERT_EQ(S_OK, run(HcsStartComputeSystem, system).hr);
+    ASSERT_EQ(S_OK, HcsimSetLatency("HcsTerminateComputeSystem", 50));
     CallbackRecord record;
     HCS_OPERATION op = HcsCreateOperation(&record, record_completion);
-    ASSERT_EQ(S_OK, HcsStartComputeSystem(system, op, nullptr));
+    ASSERT_EQ(S_OK, HcsTerminateComputeSystem(system, op, nullptr));
     HcsCloseOperation(op);
+    EXPECT_HR(S_OK, HcsWaitForComputeSystemExit(system, 20000, nullptr));
     wait_idle();
     EXPECT_EQ(0, record.calls);
-    EXPECT_EQ("Created", state_of(system));
+    EXPECT_EQ(0u, live().operations);
 }
 
 TEST_F(Operations, TypeAndSystemOfAStartedOperation) {

@@ -132,13 +132,17 @@ HCSIM_API HRESULT WINAPI HcsimSetServiceDisconnected(uint32_t disconnected) try 
         abort_operation_locked(s, op, HCS_E_SERVICE_DISCONNECT, "The compute service disconnected.");
     }
     std::vector<PendingEvent> events;
-    for (auto& [value, handle] : s.system_handles) {
-        if (!handle->callback_set) continue;
+    // Every event callback hears it, process callbacks too (EventCallbackSample.md handles
+    // HcsEventServiceDisconnect in a process callback).
+    const auto notify = [&events](const std::shared_ptr<EventTarget>& handle) {
+        if (!handle->callback_set) return;
         PendingEvent event;
         event.handle = handle;
         event.type = HcsEventServiceDisconnect;
         events.push_back(std::move(event));
-    }
+    };
+    for (auto& [value, handle] : s.system_handles) notify(handle);
+    for (auto& [value, handle] : s.process_handles) notify(handle);
     post_events_locked(s, std::move(events));
     s.changed.notify_all();
     return S_OK;

@@ -82,7 +82,7 @@ HRESULT WINAPI HcsEnumerateComputeSystems(PCWSTR query, HCS_OPERATION operation)
     static constexpr const char* function = "HcsEnumerateComputeSystems";
     QueryDocument parsed = parse_system_query(query);
     State& s = state();
-    std::lock_guard lock(s.mutex);
+    OperationCallLock lock(s);
     SystemCall call;
     const HRESULT hr = begin_operation_locked(s, function, operation, call);
     if (FAILED(hr)) return hr;

@@ -186,7 +186,7 @@ HRESULT WINAPI HcsModifyComputeSystem(HCS_SYSTEM computeSystem, HCS_OPERATION op
     if (configuration == nullptr) return E_INVALIDARG;
     Request request = parse_request(configuration);
     State& s = state();
-    std::lock_guard lock(s.mutex);
+    OperationCallLock lock(s);
     SystemCall call;
     const HRESULT hr = begin_system_call_locked(s, function_name, computeSystem, operation, call);
     if (FAILED(hr)) return hr;

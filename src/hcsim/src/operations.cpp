@@ -18,6 +18,7 @@ HCS_OPERATION as_handle(uintptr_t value) { return reinterpret_cast<HCS_OPERATION
 // caller's ends of the pipes (ownership passes to the caller).
 HRESULT completed_result_locked(Operation& op, PWSTR* document,
                                 HCS_PROCESS_INFORMATION* process_information = nullptr) {
+    if (op.broken_result) return E_INVALIDARG;  // HCSIM_BEHAVIOR_SPURIOUS_PROCESS_RESULT
     if (!store_result_string(document, op.document)) return HCS_E_OPERATION_RESULT_ALLOCATION_FAILED;
     if (process_information != nullptr && SUCCEEDED(op.result) && op.process_id) {
         process_information->ProcessId = *op.process_id;
@@ -29,6 +30,28 @@ HRESULT completed_result_locked(Operation& op, PWSTR* document,
         }
     }
     return op.result;
+}
+
+// The HcsEventOperationCallback for a completed operation, if the handle it was started on
+// has an event callback that takes operation completions (lock held).
+std::optional<PendingEvent> operation_notice_locked(State& s, const Operation& op) {
+    std::shared_ptr<EventTarget> target;
+    if (op.process != 0) {
+        const auto it = s.process_handles.find(op.process);
+        if (it != s.process_handles.end()) target = it->second;
+    } else if (op.system != 0) {
+        const auto it = s.system_handles.find(op.system);
+        if (it != s.system_handles.end()) target = it->second;
+    }
+    if (!target || !target->callback_set ||
+        !has_option(target->options, HcsEventOptionEnableOperationCallbacks)) {
+        return std::nullopt;
+    }
+    PendingEvent notice;
+    notice.handle = std::move(target);
+    notice.type = HcsEventOperationCallback;
+    notice.operation = op.value;
+    return notice;
 }
 
 HRESULT wait_result(HCS_OPERATION operation, DWORD timeout_ms, PWSTR* document,
@@ -58,17 +81,57 @@ HRESULT wait_result(HCS_OPERATION operation, DWORD timeout_ms, PWSTR* document,
 
 void start_operation_locked(State& s, const std::shared_ptr<Operation>& op, const char* function,
                             HCS_OPERATION_TYPE type, uintptr_t system, Work work) {
-    Expects(op->phase == Operation::Phase::NotStarted);
+    // A completed operation may be used again (Tutorial.md tracks create, start, properties
+    // and terminate with one operation): it starts afresh.
+    Expects(op->phase != Operation::Phase::Pending);
     op->phase = Operation::Phase::Pending;
     op->type = type;
     op->system = system;
+    op->process = 0;
     op->function = function;
+    op->result = S_OK;
+    op->document.reset();
+    op->process_id.reset();
+    op->process_ends.reset();
+    op->broken_result = false;
     op->work = std::move(work);
     auto task = std::make_shared<Task>();
     task->op = op;
     op->task = task;
-    schedule_locked(s, task, steady::now() + std::chrono::milliseconds(latency_locked(s, function)));
+    const uint32_t latency = latency_locked(s, function);
+    OperationCallLock* const caller = OperationCallLock::current();
+    if (latency == 0 && caller != nullptr && behaves(s, HCSIM_BEHAVIOR_INLINE_COMPLETION)) {
+        task->inline_run = true;
+        caller->defer_inline(std::move(task));
+        return;
+    }
+    schedule_locked(s, task, steady::now() + std::chrono::milliseconds(latency));
 }
+
+namespace {
+thread_local OperationCallLock* innermost_call_lock = nullptr;
+}  // namespace
+
+OperationCallLock::OperationCallLock(State& s)
+    : state_(s), lock_(s.mutex), outer_(innermost_call_lock) {
+    innermost_call_lock = this;
+}
+
+OperationCallLock::~OperationCallLock() {
+    innermost_call_lock = outer_;
+    // Operations started under this lock that complete inline: run them now, still inside
+    // the entry point, with the mutex released around every user callback. An operation an
+    // inline callback starts completes inside that nested call in turn.
+    for (auto& task : inline_tasks_) {
+        if (task->op && task->op->task != task) continue;  // aborted and rescheduled meanwhile
+        ++state_.running_tasks;
+        run_task(state_, lock_, task);
+        --state_.running_tasks;
+        state_.changed.notify_all();
+    }
+}
+
+OperationCallLock* OperationCallLock::current() noexcept { return innermost_call_lock; }
 
 void abort_operation_locked(State& s, const std::shared_ptr<Operation>& op, HRESULT hr,
                             const char* why) {
@@ -76,6 +139,7 @@ void abort_operation_locked(State& s, const std::shared_ptr<Operation>& op, HRES
     op->work = [hr, message = std::string(why), source = op->function](State&) {
         return failure(hr, message, source);
     };
+    op->task->inline_run = false;  // an aborted inline task goes to the workers
     reschedule_locked(s, op->task, steady::now());
 }
 
@@ -129,13 +193,18 @@ void run_task(State& s, std::unique_lock<std::mutex>& lock, const std::shared_pt
             op->document = std::move(outcome.document);
             op->process_id = outcome.process_id;
             op->process_ends = std::move(outcome.process_ends);
-            if (op->notify) {
-                PendingEvent notice;
-                notice.handle = std::move(op->notify);
-                notice.type = HcsEventOperationCallback;
-                notice.operation = op->value;
-                events.push_back(std::move(notice));
-                op->notify.reset();
+            if (FAILED(op->result) && behaves(s, HCSIM_BEHAVIOR_OMIT_ERROR_DOCUMENTS)) {
+                op->document.reset();  // "not guaranteed" (HcsGetOperationResult.md)
+            }
+            if (task->inline_run && SUCCEEDED(op->result) && op->type == HcsOperationTypeCreateProcess &&
+                behaves(s, HCSIM_BEHAVIOR_SPURIOUS_PROCESS_RESULT)) {
+                op->broken_result = true;  // hcsshim internal/hcs/v2/system.go, createProcess
+            }
+            // The handle's event callback takes the completion if, by now, it was registered
+            // with HcsEventOptionEnableOperationCallbacks -- also when that happened after the
+            // operation started (OperationCompletionSample.md registers after the create).
+            if (!op->closed) {
+                if (auto notice = operation_notice_locked(s, *op)) events.push_back(std::move(*notice));
             }
             completed_now = true;
             s.changed.notify_all();
@@ -187,9 +256,12 @@ void WINAPI HcsCloseOperation(HCS_OPERATION operation) try {
     if (!op) return;
     s.operations.erase(op->value);
     op->closed = true;
-    op->process_ends.reset();  // pipe ends never handed out are closed
-    // Closing an operation in progress cancels it (its state change does not happen).
-    abort_operation_locked(s, op, HCSIM_E_CANCELLED, "The operation was closed before it completed.");
+    // Closing a pending operation does not stop its work: HCS runs the request to completion
+    // and drops the result (hcsshim internal/hcs/v2/operation.go; its fire-and-forget
+    // shutdown/terminate in internal/hcs/v2/system.go rely on it). The queued task keeps the
+    // operation alive until then; its callback is not called. Pipe ends never handed out are
+    // closed with the operation (now, or when its late completion drops them).
+    op->process_ends.reset();
     // No callback after close returns: wait for one running on another thread (not for one
     // running on this thread: close may be called from inside the callback).
     const auto self = std::this_thread::get_id();
@@ -341,7 +413,7 @@ HRESULT WINAPI HcsSetOperationCallback(HCS_OPERATION operation, const void* cont
     const auto op = find_operation(s, operation, "HcsSetOperationCallback");
     if (!op) return E_HANDLE;
     if (const auto fault = take_fault_locked(s, "HcsSetOperationCallback")) return fault->failure;
-    if (op->phase != Operation::Phase::NotStarted) return HCS_E_OPERATION_ALREADY_STARTED;
+    if (op->phase == Operation::Phase::Pending) return HCS_E_OPERATION_ALREADY_STARTED;
     op->context = context;
     op->callback = callback;
     return S_OK;
@@ -359,8 +431,10 @@ HRESULT WINAPI HcsCancelOperation(HCS_OPERATION operation) try {
     const auto op = find_operation(s, operation, "HcsCancelOperation");
     if (!op) return E_HANDLE;
     if (const auto fault = take_fault_locked(s, "HcsCancelOperation")) return fault->failure;
+    // "not currently implemented and will always return E_NOTIMPL" (HcsCancelOperation.md).
+    if (!behaves(s, HCSIM_BEHAVIOR_CANCEL_IMPLEMENTED)) return E_NOTIMPL;
     if (op->phase == Operation::Phase::NotStarted) return HCS_E_OPERATION_NOT_STARTED;
-    abort_operation_locked(s, op, HCSIM_E_CANCELLED, "");
+    abort_operation_locked(s, op, HCSIM_E_CANCELLED, "The operation was cancelled.");
     return S_OK;
 } catch (...) {
     return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary

@@ -331,9 +331,6 @@ void launch_process_locked(State& s, const char* function, ProcessCall& call, HC
             return failure(hr, "(injected failure)", function);
         };
     }
-    if (call.handle->callback_set && has_option(call.handle->options, HcsEventOptionEnableOperationCallbacks)) {
-        call.op->notify = call.handle;
-    }
     start_operation_locked(s, call.op, function, type, 0, std::move(work));
     call.op->process = call.handle->value;
 }
@@ -357,7 +354,7 @@ template <typename Body>
 HRESULT process_call(const char* function, HCS_PROCESS process, HCS_OPERATION operation,
                      HCS_OPERATION_TYPE type, Body body) {
     State& s = state();
-    std::lock_guard lock(s.mutex);
+    OperationCallLock lock(s);
     ProcessCall call;
     const HRESULT hr = begin_process_call_locked(s, function, process, operation, call);
     if (FAILED(hr)) return hr;
@@ -404,7 +401,7 @@ HRESULT WINAPI HcsCreateProcess(HCS_SYSTEM computeSystem, PCWSTR processParamete
     CreateRequest request = parse_create(processParameters);
 
     State& s = state();
-    std::lock_guard lock(s.mutex);
+    OperationCallLock lock(s);
     SystemCall call;
     const HRESULT hr = begin_system_call_locked(s, function, computeSystem, operation, call);
     if (FAILED(hr)) return hr;

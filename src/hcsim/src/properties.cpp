@@ -239,7 +239,7 @@ HRESULT WINAPI HcsGetComputeSystemProperties(HCS_SYSTEM computeSystem, HCS_OPERA
     static constexpr const char* function = "HcsGetComputeSystemProperties";
     QueryDocument query = parse_query(propertyQuery);
     State& s = state();
-    std::lock_guard lock(s.mutex);
+    OperationCallLock lock(s);
     SystemCall call;
     const HRESULT hr = begin_system_call_locked(s, function, computeSystem, operation, call);
     if (FAILED(hr)) return hr;

@@ -152,7 +152,9 @@ struct Operation {
     bool closed = false;
     CallbackGate gate;
     Work work;  // cleared once run
-    std::shared_ptr<EventTarget> notify;  // handle with HcsEventOptionEnableOperationCallbacks
+    // HCSIM_BEHAVIOR_SPURIOUS_PROCESS_RESULT: the result queries of this completed operation
+    // fail with E_INVALIDARG although it succeeded.
+    bool broken_result = false;
     std::shared_ptr<Task> task;  // the queued completion while Pending
 };
 
@@ -161,6 +163,7 @@ struct Task {
     std::shared_ptr<Operation> op;
     std::vector<PendingEvent> events;
     bool queued = false;
+    bool inline_run = false;  // run inside the starting call (HCSIM_BEHAVIOR_INLINE_COMPLETION)
     std::multimap<steady::time_point, std::shared_ptr<Task>>::iterator where;
 };
 
@@ -216,6 +219,9 @@ State& state();
 // handle) is recorded as a violation of that function.
 std::shared_ptr<Operation> find_operation(State& s, HCS_OPERATION handle, const char* function);
 
+/** HcsEventOptionEnableLiveMigrationEvents (newer SDKs; hcsshim internal/computecore/types.go). */
+constexpr unsigned hcs_event_option_live_migration = 0x4;
+
 /** True if `flag` is set in an HCS_EVENT_OPTIONS value. */
 inline bool has_option(HCS_EVENT_OPTIONS options, HCS_EVENT_OPTIONS flag) {
     return (static_cast<unsigned>(options) & static_cast<unsigned>(flag)) != 0;
@@ -230,6 +236,29 @@ inline bool behaves(const State& s, uint32_t flag) { return (s.behavior & flag) 
 void record_bad_handle_locked(State& s, const char* function, const char* kind, uintptr_t value);
 /** The same for a NULL handle rejected before the lock is taken (takes the lock). */
 void record_null_handle(const char* function, const char* kind);
+
+/** The lock of an entry point that may start an operation. It is State::mutex, and more: with
+ *  HCSIM_BEHAVIOR_INLINE_COMPLETION an operation started under it with no latency does not go
+ *  to the workers but completes when this lock is released -- on the caller's thread, before
+ *  the entry point returns (its callback and events run with the mutex released). */
+class OperationCallLock {
+public:
+    explicit OperationCallLock(State& s);
+    ~OperationCallLock();
+    OperationCallLock(const OperationCallLock&) = delete;
+    OperationCallLock& operator=(const OperationCallLock&) = delete;
+
+    /** The innermost such lock held by this thread, or nullptr. */
+    static OperationCallLock* current() noexcept;
+    /** Runs `task` when the lock is released (lock held). */
+    void defer_inline(std::shared_ptr<Task> task) { inline_tasks_.push_back(std::move(task)); }
+
+private:
+    State& state_;
+    std::unique_lock<std::mutex> lock_;
+    OperationCallLock* outer_;
+    std::vector<std::shared_ptr<Task>> inline_tasks_;
+};
 
 // --- worker pool (worker.cpp) ---------------------------------------------------------
 /** Queues a task due at `due` (lock held). */

@@ -25,7 +25,8 @@ HRESULT begin_handle_call_locked(State& s, const char* function, std::shared_ptr
     if (!call.handle) return E_HANDLE;
     call.op = find_operation(s, operation, function);
     if (!call.op) return E_HANDLE;
-    if (call.op->phase != Operation::Phase::NotStarted) return HCS_E_OPERATION_ALREADY_STARTED;
+    // Reusable once completed (Tutorial.md); never while pending.
+    if (call.op->phase == Operation::Phase::Pending) return HCS_E_OPERATION_ALREADY_STARTED;
     if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;
     if (call.handle->callback_set &&
         has_option(call.handle->options, HcsEventOptionEnableOperationCallbacks) &&

@@ -129,7 +129,7 @@ HRESULT transition_call(const char* function, HCS_SYSTEM system, HCS_OPERATION o
                         PCWSTR options, HCS_OPERATION_TYPE type, Transition kind) {
     Options parsed = parse_options(options);
     State& s = state();
-    std::lock_guard lock(s.mutex);
+    OperationCallLock lock(s);
     SystemCall call;
     const HRESULT hr = begin_system_call_locked(s, function, system, operation, call);
     if (FAILED(hr)) return hr;
@@ -180,7 +180,7 @@ HRESULT begin_operation_locked(State& s, const char* function, HCS_OPERATION ope
     }
     call.op = find_operation(s, operation, function);
     if (!call.op) return E_HANDLE;
-    if (call.op->phase != Operation::Phase::NotStarted) return HCS_E_OPERATION_ALREADY_STARTED;
+    if (call.op->phase == Operation::Phase::Pending) return HCS_E_OPERATION_ALREADY_STARTED;
     if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;
     if (auto fault = take_fault_locked(s, function)) {
         if (fault->mode == HCSIM_FAULT_IMMEDIATE) return fault->failure;
@@ -201,10 +201,6 @@ void launch_locked(State& s, const char* function, SystemCall& call, HCS_OPERATI
         work = [hr = call.async_fault->failure, function](State&) {
             return failure(hr, "(injected failure)", function);
         };
-    }
-    if (call.handle && call.handle->callback_set &&
-        has_option(call.handle->options, HcsEventOptionEnableOperationCallbacks)) {
-        call.op->notify = call.handle;
     }
     start_operation_locked(s, call.op, function, type, call.handle ? call.handle->value : 0,
                            std::move(work));
@@ -284,7 +280,7 @@ HRESULT WINAPI HcsCreateComputeSystem(PCWSTR id, PCWSTR configuration, HCS_OPERA
     std::string problem = FAILED(parsed.result) ? parsed.error : check_configuration(*parsed.document);
 
     State& s = state();
-    std::lock_guard lock(s.mutex);
+    OperationCallLock lock(s);
     SystemCall call;
     const HRESULT hr = begin_operation_locked(s, "HcsCreateComputeSystem", operation, call);
     if (FAILED(hr)) return hr;
@@ -479,8 +475,10 @@ HRESULT WINAPI HcsSetComputeSystemCallback(HCS_SYSTEM computeSystem,
                                            HCS_EVENT_OPTIONS callbackOptions, const void* context,
                                            HCS_EVENT_CALLBACK callback) try {
     if (computeSystem == nullptr || callback == nullptr) return E_INVALIDARG;
+    // hcsshim registers systems with HcsEventOptionEnableLiveMigrationEvents (4)
+    // (internal/hcs/v2/system.go registerNotification; internal/computecore/types.go).
     if ((static_cast<unsigned>(callbackOptions) &
-         ~static_cast<unsigned>(HcsEventOptionEnableOperationCallbacks)) != 0) {
+         ~(static_cast<unsigned>(HcsEventOptionEnableOperationCallbacks) | hcs_event_option_live_migration)) != 0) {
         return E_INVALIDARG;
     }
     State& s = state();
