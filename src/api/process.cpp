@@ -53,8 +53,9 @@ zlhcs_hresult run_verb(const process_verb& verb, zlhcs_process handle, const cha
     auto entry = backend->*verb.entry_point;
     if (const zlhcs_hresult hr = require(entry, verb.name); hr < 0) return hr;
     HCS_PROCESS hcs_process = process->hcs_process();
-    // The process object stays alive while the call runs (the lambda's caller holds it).
-    return run(*backend, verb.name, nullptr, mode, [&](HCS_OPERATION operation) {
+    // The operation keeps the process object, and so its HCS handle, open until HCS is done
+    // with it, however early the caller closes the zlhcs handle.
+    return run(*backend, verb.name, process, mode, [&](HCS_OPERATION operation) {
         return entry(hcs_process, operation, wide_document.c_str());
     });
 }
@@ -74,7 +75,7 @@ zlhcs_hresult info(zlhcs_process handle, const completion_mode& mode) {
     if (backend == nullptr) return ZLHCS_E_BACKEND_UNAVAILABLE;
     if (const zlhcs_hresult hr = require(backend->HcsGetProcessInfo, "HcsGetProcessInfo"); hr < 0) return hr;
     HCS_PROCESS hcs_process = process->hcs_process();
-    return run(*backend, "HcsGetProcessInfo", nullptr, mode, [&](HCS_OPERATION operation) {
+    return run(*backend, "HcsGetProcessInfo", process, mode, [&](HCS_OPERATION operation) {
         return backend->HcsGetProcessInfo(hcs_process, operation);
     });
 }
@@ -99,6 +100,9 @@ zlhcs_hresult create(zlhcs_system system_handle, const char* parameters, bool as
     auto process = std::make_shared<process_object>(*backend);
     HCS_PROCESS hcs_process = nullptr;
     started_operation started;
+    // If the completion cannot read its result (a create that completed inside the call can
+    // leave it broken: hcsshim internal/hcs/v2/system.go), it recovers through
+    // HcsGetProcessInfo; if the create fails for good, whatever HCS started is terminated.
     const zlhcs_hresult hr = start_operation(
         *backend, "HcsCreateProcess", callback, context, system, async,
         [&](HCS_OPERATION operation) {
@@ -111,8 +115,9 @@ zlhcs_hresult create(zlhcs_system system_handle, const char* parameters, bool as
         return hr;
     }
     if (const zlhcs_hresult watched = process->adopt(hcs_process); watched < 0) {
-        // Without its exit event the process's exit code could be lost: refuse it.
-        (void)started.object->cancel();
+        // Without its exit event the process's exit code could be lost: refuse it, and end it
+        // (HCS cannot cancel the create, so it may already run).
+        process->doom();
         if (async) operations().remove(started.handle);
         started.object->close();
         return watched;
@@ -122,8 +127,11 @@ zlhcs_hresult create(zlhcs_system system_handle, const char* parameters, bool as
         *out_operation = started.handle;
         return ZLHCS_S_OK;
     }
-    const zlhcs_hresult result = finish_sync(*started.object, timeout_ms, nullptr);
-    if (result < 0) return result;  // `process` goes, and with it the HCS process handle
+    bool still_running = false;
+    const zlhcs_hresult result = finish_sync(*started.object, timeout_ms, nullptr, &still_running);
+    // Timed out: the process may still start, so the caller gets the handle (pid and stdio
+    // arrive when the create completes); a failed create's handle is closed.
+    if (result < 0 && !still_running) return result;
     *out_process = processes().insert(std::move(process));
     return result;
 }

@@ -142,8 +142,11 @@ zlhcs_hresult create(const char* id, const char* configuration,
         *out_operation = started.handle;
         return ZLHCS_S_OK;
     }
-    const zlhcs_hresult result = finish_sync(*started.object, timeout_ms, nullptr);
-    if (result < 0) return result;  // `system` goes: the half-created system's handle closes
+    bool still_running = false;
+    const zlhcs_hresult result = finish_sync(*started.object, timeout_ms, nullptr, &still_running);
+    // Timed out: the create may still complete, so the caller gets the handle (to wait for
+    // the system, inspect or terminate it) rather than an id taken by a system nobody holds.
+    if (result < 0 && !still_running) return result;  // the half-created system's handle closes
     *out_system = systems().insert(std::move(system));
     return result;
 }

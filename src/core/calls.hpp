@@ -31,12 +31,15 @@ struct started_operation {
 template <typename Start>
 zlhcs_hresult start_operation(const backend::table& backend, const char* function,
                               zlhcs_operation_callback callback, void* context,
-                              std::shared_ptr<system_object> system, bool publish,
+                              std::shared_ptr<void> keep_alive, bool publish,
                               Start&& start, started_operation& out,
                               std::shared_ptr<process_object> created_process = nullptr) {
     auto object = std::make_shared<operation_object>(backend, function, callback, context,
-                                                      std::move(system));
-    if (created_process != nullptr) object->deliver_process_info_to(std::move(created_process));
+                                                      std::move(keep_alive));
+    if (created_process != nullptr) {
+        object->deliver_process_info_to(std::move(created_process));
+        object->recover_process_info();
+    }
     if (const zlhcs_hresult hr = object->create_hcs_operation(); hr < 0) return hr;
     zlhcs_operation handle = 0;
     if (publish) {
@@ -55,15 +58,19 @@ zlhcs_hresult start_operation(const backend::table& backend, const char* functio
     return ZLHCS_S_OK;
 }
 
-/// Waits for an unpublished operation; on timeout cancels it and reports the timeout.
+/// Waits for an unpublished operation and reports its result. If it does not complete
+/// within timeout_ms, reports HCS_E_OPERATION_TIMEOUT saying that the work may still complete
+/// (HCS cannot cancel it), and sets *still_running (if given): whatever the call creates
+/// must then be handed to the caller, not dropped. A result that arrives as the timeout
+/// fires is reported, not discarded.
 zlhcs_hresult finish_sync(operation_object& operation, std::uint32_t timeout_ms,
-                          char** out_document);
+                          char** out_document, bool* still_running = nullptr);
 
 /// Async form: publishes the operation and returns its handle.
 template <typename Start>
 zlhcs_hresult run_async(const backend::table& backend, const char* function,
                         zlhcs_operation_callback callback, void* context,
-                        std::shared_ptr<system_object> system, zlhcs_operation* out_operation,
+                        std::shared_ptr<void> keep_alive, zlhcs_operation* out_operation,
                         Start&& start) {
     if (out_operation == nullptr) {
         return fail(ZLHCS_E_INVALID_ARGUMENT, "out_operation must not be NULL");
@@ -71,7 +78,7 @@ zlhcs_hresult run_async(const backend::table& backend, const char* function,
     *out_operation = 0;
     started_operation started;
     const zlhcs_hresult hr = start_operation(backend, function, callback, context,
-                                             std::move(system), true,
+                                             std::move(keep_alive), true,
                                              std::forward<Start>(start), started);
     if (hr < 0) return hr;
     *out_operation = started.handle;
@@ -81,12 +88,12 @@ zlhcs_hresult run_async(const backend::table& backend, const char* function,
 /// Synchronous form: runs and waits up to timeout_ms.
 template <typename Start>
 zlhcs_hresult run_sync(const backend::table& backend, const char* function,
-                       std::shared_ptr<system_object> system, std::uint32_t timeout_ms,
+                       std::shared_ptr<void> keep_alive, std::uint32_t timeout_ms,
                        char** out_document, Start&& start) {
     if (out_document != nullptr) *out_document = nullptr;
     started_operation started;
     const zlhcs_hresult hr = start_operation(backend, function, nullptr, nullptr,
-                                             std::move(system), false,
+                                             std::move(keep_alive), false,
                                              std::forward<Start>(start), started);
     if (hr < 0) return hr;
     return finish_sync(*started.object, timeout_ms, out_document);
@@ -120,13 +127,13 @@ struct completion_mode {
 /// run_async() or run_sync(), as `mode` says.
 template <typename Start>
 zlhcs_hresult run(const backend::table& backend, const char* function,
-                  std::shared_ptr<system_object> system, const completion_mode& mode,
+                  std::shared_ptr<void> keep_alive, const completion_mode& mode,
                   Start&& start) {
     if (mode.async) {
-        return run_async(backend, function, mode.callback, mode.context, std::move(system),
+        return run_async(backend, function, mode.callback, mode.context, std::move(keep_alive),
                          mode.out_operation, std::forward<Start>(start));
     }
-    return run_sync(backend, function, std::move(system), mode.timeout_ms, mode.out_document,
+    return run_sync(backend, function, std::move(keep_alive), mode.timeout_ms, mode.out_document,
                     std::forward<Start>(start));
 }
 

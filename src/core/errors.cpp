@@ -164,6 +164,24 @@ zlhcs_hresult fail_hcs(zlhcs_hresult code, std::string_view function,
     }
 }
 
+last_error_scope::last_error_scope() {
+    const thread_error& error = this_thread_error();
+    set_ = error.set;
+    code_ = error.code;
+    message_ = error.message;
+    function_ = error.function;
+    document_ = error.document;
+}
+
+last_error_scope::~last_error_scope() {
+    thread_error& error = this_thread_error();
+    error.set = set_;
+    error.code = code_;
+    error.message = std::move(message_);
+    error.function = std::move(function_);
+    error.document = std::move(document_);
+}
+
 zlhcs_hresult last_error(zlhcs_error* out) noexcept {
     if (out == nullptr || out->struct_size < sizeof(zlhcs_error)) {
         return ZLHCS_E_INVALID_ARGUMENT;  // deliberately does not overwrite the last error

@@ -26,6 +26,23 @@ zlhcs_hresult fail(zlhcs_hresult code, std::string message, std::string function
 zlhcs_hresult fail_hcs(zlhcs_hresult code, std::string_view function,
                        std::string document) noexcept;
 
+/// Puts this thread's last error back when it goes out of scope: internal clean-up that may
+/// fail on its own must not replace the failure the caller is being told about.
+class last_error_scope {
+public:
+    last_error_scope();
+    ~last_error_scope();
+    last_error_scope(const last_error_scope&) = delete;
+    last_error_scope& operator=(const last_error_scope&) = delete;
+
+private:
+    bool set_ = false;
+    zlhcs_hresult code_ = 0;
+    std::string message_;
+    std::string function_;
+    std::string document_;
+};
+
 /// Fills the caller's struct from this thread's last error.
 zlhcs_hresult last_error(zlhcs_error* out) noexcept;
 void clear_last_error() noexcept;

@@ -5,13 +5,14 @@
 #include "strings.hpp"
 
 #include <chrono>
+#include <memory>
 #include <utility>
 
 namespace zlhcs::core {
 
 operation_object::operation_object(const backend::table& backend, const char* function,
                                    zlhcs_operation_callback callback, void* context,
-                                   std::shared_ptr<system_object> keep_alive)
+                                   std::shared_ptr<void> keep_alive)
     : backend_(backend),
       function_(function),
       callback_(callback),
@@ -61,7 +62,17 @@ void CALLBACK operation_object::on_complete(HCS_OPERATION operation, void* conte
     if (self->process_sink_ != nullptr && self->backend_.HcsGetOperationResultAndProcessInfo != nullptr) {
         HCS_PROCESS_INFORMATION info{};
         result = self->backend_.HcsGetOperationResultAndProcessInfo(operation, &info, &raw_document);
-        if (result >= 0) self->process_sink_->started(info);  // takes ownership of the pipes
+        if (result >= 0) {
+            self->process_sink_->started(info);  // takes ownership of the pipes
+        } else if (self->recover_process_info_) {
+            const HRESULT recovered = self->recover_process(operation, result);
+            if (recovered >= 0) {
+                result = recovered;
+                self->backend_.free_string(std::exchange(raw_document, nullptr));
+            }
+        }
+        // A create that failed leaves nothing running, whatever HCS made of it.
+        if (result < 0 && self->recover_process_info_) self->process_sink_->creation_failed();
         self->process_sink_.reset();
     } else {
         result = self->backend_.HcsGetOperationResult(operation, &raw_document);
@@ -79,13 +90,40 @@ void CALLBACK operation_object::on_complete(HCS_OPERATION operation, void* conte
     // its own completion callback, which HCS allows.
 }
 
+HRESULT operation_object::recover_process(HCS_OPERATION operation, HRESULT failure) noexcept {
+    try {
+        HCS_PROCESS process = process_sink_->hcs_process();
+        // Completed inside HcsCreateProcess: the HCS_PROCESS is not in our hands yet, but the
+        // operation knows it (and keeps it open: the create call has not returned).
+        if (process == nullptr && backend_.HcsGetProcessFromOperation != nullptr) {
+            process = backend_.HcsGetProcessFromOperation(operation);
+        }
+        if (process == nullptr || backend_.HcsGetProcessInfo == nullptr) return failure;
+        // Waits inside HCS's completion callback: hcsim grows its worker pool for that, and the
+        // recovery runs only on this rare failure path.
+        auto info = std::make_shared<operation_object>(backend_, "HcsGetProcessInfo", nullptr, nullptr, nullptr);
+        info->deliver_process_info_to(process_sink_);
+        if (info->create_hcs_operation() < 0) return failure;
+        const HRESULT started = backend_.HcsGetProcessInfo(process, info->hcs_operation());
+        if (started < 0) {
+            info->abandon();
+            return failure;
+        }
+        std::unique_lock lock(info->mutex_);
+        info->changed_.wait(lock, [&] { return info->completed_; });
+        return info->result_ >= 0 ? info->result_ : failure;
+    } catch (...) {
+        return failure;  // out of memory: the original failure stands
+    }
+}
+
 void operation_object::complete(zlhcs_hresult result, std::string document,
                                 bool has_document) noexcept {
     // The system stays open while work runs on it; once done, the operation no longer holds it,
     // so a system with ShouldTerminateOnLastHandleClosed ends when its handles are closed even
     // if completed operations are still open. Released before waking waiters: a caller whose
     // wait returns and who then closes the system handle must find the HCS handle closed.
-    std::shared_ptr<system_object> system;
+    std::shared_ptr<void> system;
     {
         std::lock_guard lock(mutex_);
         system = std::move(keep_alive_);
@@ -157,8 +195,18 @@ zlhcs_hresult operation_object::cancel() {
     }
     const HRESULT hr = backend_.HcsCancelOperation(hcs_operation_);
     if (hr < 0) {
-        std::lock_guard lock(mutex_);
-        if (completed_) return ZLHCS_S_FALSE;  // it completed while we asked
+        {
+            std::lock_guard lock(mutex_);
+            if (completed_) return ZLHCS_S_FALSE;  // it completed while we asked
+        }
+        if (hr == E_NOTIMPL) {
+            // Today's HCS: "not currently implemented" (HcsCancelOperation.md).
+            return fail(ZLHCS_E_NOT_SUPPORTED,
+                        std::string("HCS does not implement cancellation (HcsCancelOperation returned "
+                                    "E_NOTIMPL): ") +
+                            function_ + " goes on and completes as HCS decides",
+                        "HcsCancelOperation");
+        }
         return fail_hcs(hr, "HcsCancelOperation", {});
     }
     return ZLHCS_S_OK;

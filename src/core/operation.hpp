@@ -28,10 +28,11 @@ class process_object;
 class operation_object : public std::enable_shared_from_this<operation_object> {
 public:
     /// `function` names the HCS entry point the operation will be passed to (for errors).
-    /// `keep_alive` is kept until the operation is gone (the system the work runs on).
+    /// `keep_alive` is kept until the operation completes (the system or process the work
+    /// runs on: its HCS handle must stay open while HCS uses it).
     operation_object(const backend::table& backend, const char* function,
                      zlhcs_operation_callback callback, void* context,
-                     std::shared_ptr<system_object> keep_alive);
+                     std::shared_ptr<void> keep_alive);
     ~operation_object();
     operation_object(const operation_object&) = delete;
     operation_object& operator=(const operation_object&) = delete;
@@ -46,6 +47,11 @@ public:
         process_sink_ = std::move(process);
     }
 
+    /// This operation creates its process sink: if its result cannot be read although the
+    /// process may exist (HCS can break the result of a create that completed synchronously:
+    /// hcsshim internal/hcs/v2/system.go), recover pid and pipes through HcsGetProcessInfo.
+    void recover_process_info() noexcept { recover_process_info_ = true; }
+
     /// The zlhcs handle, set once the object is in the handle table.
     void set_handle(zlhcs_operation handle) noexcept { handle_ = handle; }
 
@@ -56,7 +62,8 @@ public:
     /// HCS_E_OPERATION_TIMEOUT (pending_code when timeout_ms is 0 and it is running).
     zlhcs_hresult wait(std::uint32_t timeout_ms, zlhcs_hresult pending_code, char** out_document);
 
-    /// ZLHCS_S_OK if cancellation was requested, ZLHCS_S_FALSE if already complete.
+    /// ZLHCS_S_OK if HCS accepted the cancellation request, ZLHCS_S_FALSE if already
+    /// complete, ZLHCS_E_NOT_SUPPORTED if HCS does not implement cancellation (E_NOTIMPL).
     zlhcs_hresult cancel();
 
     /// No callback after this returns (unless called from inside the callback itself).
@@ -70,6 +77,8 @@ public:
 
 private:
     static void CALLBACK on_complete(HCS_OPERATION operation, void* context);
+    // The create operation's result query failed: a second chance through HcsGetProcessInfo.
+    HRESULT recover_process(HCS_OPERATION operation, HRESULT failure) noexcept;
     void complete(zlhcs_hresult result, std::string document, bool has_document) noexcept;
     zlhcs_hresult report(char** out_document);
 
@@ -77,8 +86,9 @@ private:
     const char* function_;
     const zlhcs_operation_callback callback_;
     void* const context_;
-    std::shared_ptr<system_object> keep_alive_;
+    std::shared_ptr<void> keep_alive_;
     std::shared_ptr<process_object> process_sink_;
+    bool recover_process_info_ = false;
     HCS_OPERATION hcs_operation_ = nullptr;
     std::shared_ptr<operation_object>* pending_holder_ = nullptr;  // HCS's context until completion
     zlhcs_operation handle_ = 0;

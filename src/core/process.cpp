@@ -30,7 +30,11 @@ process_object::~process_object() {
 }
 
 zlhcs_hresult process_object::adopt(HCS_PROCESS process) {
-    process_ = process;
+    {
+        std::lock_guard lock(mutex_);
+        process_ = process;
+    }
+    terminate_if_doomed();  // a creation that already failed
     if (const zlhcs_hresult hr = require(backend_.HcsSetProcessCallback, "HcsSetProcessCallback"); hr < 0) {
         return hr;
     }
@@ -78,8 +82,53 @@ void process_object::started(const HCS_PROCESS_INFORMATION& info) {
     {
         std::lock_guard lock(mutex_);
         process_id_ = info.ProcessId;
+        creation_ = creation::succeeded;
     }
     changed_.notify_all();
+    terminate_if_doomed();
+}
+
+void process_object::creation_failed() {
+    {
+        std::lock_guard lock(mutex_);
+        if (creation_ == creation::succeeded) return;  // recovered meanwhile
+        creation_ = creation::failed;
+        doomed_ = true;  // if HCS did start something, it must not run on unseen
+    }
+    terminate_if_doomed();
+}
+
+void process_object::doom() {
+    {
+        std::lock_guard lock(mutex_);
+        doomed_ = true;
+    }
+    terminate_if_doomed();
+}
+
+void process_object::terminate_if_doomed() {
+    HCS_PROCESS process = nullptr;
+    {
+        std::lock_guard lock(mutex_);
+        if (!doomed_ || termination_started_ || process_ == nullptr || creation_ == creation::pending) return;
+        termination_started_ = true;
+        process = process_;
+    }
+    if (backend_.HcsTerminateProcess == nullptr) return;
+    const last_error_scope keep;  // the caller is told why the create failed, not this
+    try {
+        // Fire and forget, like hcsshim's Kill: the operation keeps this object (and the HCS
+        // handle) alive until it completes; its result (already stopped, not found...) is moot.
+        started_operation started;
+        (void)start_operation(backend_, "HcsTerminateProcess", nullptr, nullptr, shared_from_this(), false,
+                              [&](HCS_OPERATION operation) {
+                                  return backend_.HcsTerminateProcess(process, operation, nullptr);
+                              },
+                              started);
+        if (started.object != nullptr) started.object->close();
+    } catch (...) {
+        // Out of memory (or no shared owner yet): nothing more can be done here.
+    }
 }
 
 void process_object::opened(std::uint32_t process_id) {

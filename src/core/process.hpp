@@ -12,6 +12,7 @@
 #include <zlhcs/zlhcs.h>
 
 #include <array>
+#include <memory>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -19,14 +20,18 @@
 
 namespace zlhcs::core {
 
-class process_object {
+class process_object : public std::enable_shared_from_this<process_object> {
 public:
     explicit process_object(const backend::table& backend) : backend_(backend) {}
     ~process_object();
     process_object(const process_object&) = delete;
     process_object& operator=(const process_object&) = delete;
 
-    [[nodiscard]] HCS_PROCESS hcs_process() const noexcept { return process_; }
+    /// The HCS handle, or NULL before adopt() (a create may complete before HCS returns it).
+    [[nodiscard]] HCS_PROCESS hcs_process() const {
+        std::lock_guard lock(mutex_);
+        return process_;
+    }
 
     /// Takes the HCS handle (closed with this object) and subscribes to its exit event.
     /// Failure: recorded, returned (the handle is still taken).
@@ -34,6 +39,12 @@ public:
 
     /// Creation completed: pid and the host ends of the pipes (ownership passes here).
     void started(const HCS_PROCESS_INFORMATION& info);
+    /// Creation failed (or its result was lost): nothing may be left running.
+    void creation_failed();
+    /// A step of zlhcs's own creation failed after HCS started the process: terminate it as
+    /// soon as it has started and its handle is ours. The termination keeps this object
+    /// (and so the HCS handle) alive until HCS has completed it.
+    void doom();
     /// An opened process: only its pid is known.
     void opened(std::uint32_t process_id);
 
@@ -56,6 +67,8 @@ public:
 
 private:
     static void CALLBACK on_event(HCS_EVENT* event, void* context);
+    // Starts the termination of a doomed process once it can (lock not held).
+    void terminate_if_doomed();
     // A process can exit before zlhcs subscribed to its exit event (a fast one, or one that
     // was opened): once subscribed, one status query settles it; later exits arrive as events.
     zlhcs_hresult settle_status();
@@ -70,6 +83,10 @@ private:
     bool exited_ = false;
     bool settled_ = false;
     bool abandoned_ = false;  // the handle was closed: waits give up
+    enum class creation { pending, succeeded, failed };
+    creation creation_ = creation::pending;
+    bool doomed_ = false;
+    bool termination_started_ = false;
     std::uint32_t exit_code_ = 0;
 };
 

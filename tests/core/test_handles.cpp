@@ -253,14 +253,13 @@ TEST_F(handles, the_leak_check_sees_open_hcs_objects) {
     EXPECT_EQ(sim().live_objects().system_handles, before.system_handles + 1);
     ASSERT_TRUE(settled());  // the synchronous create's completion has finished
     const hcsim_live_objects quiet = sim().live_objects();
-    ASSERT_EQ(sim().set_latency("HcsGetComputeSystemProperties", 2000), 0);
+    ASSERT_EQ(sim().set_latency("HcsGetComputeSystemProperties", 300), 0);
     operation_guard op;
     ASSERT_EQ(zlhcs_system_properties_async(extra, nullptr, nullptr, nullptr, &op.handle), ZLHCS_S_OK);
     const hcsim_live_objects during = sim().live_objects();
     EXPECT_EQ(during.operations, quiet.operations + 1);
     EXPECT_EQ(during.pending_completions, quiet.pending_completions + 1);
-    EXPECT_EQ(zlhcs_operation_cancel(op), ZLHCS_S_OK);
-    EXPECT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_E_CANCELLED);
+    EXPECT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
 }
 
 TEST_F(handles, double_close_fails_the_second_time) {
