@@ -36,54 +36,127 @@ TEST_F(Modify, ContainerMemory) {
     EXPECT_EQ(768u, assigned_memory(system));
 }
 
-TEST_F(Modify, AddAndRemoveResources) {
-    Sys system;
-    ASSERT_EQ(S_OK, create_system("modify-devices", vm_config(), system).hr);
-    const std::string add = R"({"ResourcePath":"VirtualMachine/Devices/Scsi/0","RequestType":"Add",
-                                "Settings":{"Attachments":{}}})";
-    EXPECT_EQ(S_OK, modify(system, add).hr);
-    EXPECT_HR(HCSIM_HR(0x800700B7u), modify(system, add).hr);  // already exists
-    EXPECT_EQ(S_OK, modify(system, R"({"ResourcePath":"VirtualMachine/Devices/Scsi/0/Attachments/1",
-                                       "RequestType":"Add","Settings":{"Type":"VirtualDisk","Path":"C:\\a.vhdx"}})").hr);
-    EXPECT_EQ(S_OK, modify(system, R"({"ResourcePath":"VirtualMachine/Devices/Scsi/0/Attachments/1",
-                                       "RequestType":"Remove"})").hr);
-    EXPECT_HR(HCSIM_HR(0x80070490u), modify(system, R"({"ResourcePath":"VirtualMachine/Devices/Scsi/0/Attachments/1",
-                                                         "RequestType":"Remove"})").hr);
-    // Arrays: Add appends, indexes address elements.
-    EXPECT_EQ(S_OK, modify(system, R"({"ResourcePath":"VirtualMachine/Devices/Plan9/Shares","RequestType":"Update",
-                                       "Settings":[]})").hr);
-    EXPECT_EQ(S_OK, modify(system, R"({"ResourcePath":"VirtualMachine/Devices/Plan9/Shares","RequestType":"Add",
-                                       "Settings":{"Name":"a"}})").hr);
-    EXPECT_EQ(S_OK, modify(system, R"({"ResourcePath":"VirtualMachine/Devices/Plan9/Shares/0","RequestType":"Update",
-                                       "Settings":{"Name":"b"}})").hr);
-    EXPECT_EQ(S_OK, modify(system, R"({"ResourcePath":"VirtualMachine/Devices/Plan9/Shares/0","RequestType":"Remove"})").hr);
-    EXPECT_HR(HCSIM_HR(0x80070490u), modify(system, R"({"ResourcePath":"VirtualMachine/Devices/Plan9/Shares/0",
-                                                         "RequestType":"Remove"})").hr);
-    // A guest request alone is accepted.
-    EXPECT_EQ(S_OK, modify(system, R"({"GuestRequest":{"RequestType":"Add"}})").hr);
+constexpr HRESULT not_supported = HCSIM_HR(0x80070032u);  // HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED)
+constexpr HRESULT not_found = HCSIM_HR(0x80070490u);      // HRESULT_FROM_WIN32(ERROR_NOT_FOUND)
+constexpr HRESULT already_exists = HCSIM_HR(0x800700B7u); // HRESULT_FROM_WIN32(ERROR_ALREADY_EXISTS)
+
+std::string request(const std::string& path, const char* type, const std::string& settings = "") {
+    std::string out = R"({"ResourcePath":")" + path + R"(","RequestType":")" + type + '"';
+    if (!settings.empty()) out += R"(,"Settings":)" + settings;
+    return out + "}";
 }
 
-TEST_F(Modify, BadRequestsFail) {
+// Reference/HcsModifyComputeSystem.md, row "Scsi/<Identifier>/Attachments/<UnsignedInt>": any
+// request type, Settings an Attachment, ignored on Remove. The controller must exist
+// (assumption), the LUN is an unsigned integer.
+TEST_F(Modify, ScsiAttachments) {
     Sys system;
-    ASSERT_EQ(S_OK, create_system("modify-bad", container_config(), system).hr);
-    for (const char* request :
-         {"{", "[]", "{}", R"({"ResourcePath":5,"RequestType":"Add","Settings":1})",
-          R"({"ResourcePath":"Container/Memory/SizeInMB","Settings":1})",
-          R"({"ResourcePath":"Container/Memory/SizeInMB","RequestType":"Replace","Settings":1})",
-          R"({"ResourcePath":"Container/Memory/SizeInMB","RequestType":"Update"})",
-          R"({"ResourcePath":"/","RequestType":"Update","Settings":1})"}) {
-        const Result r = modify(system, request);
-        EXPECT_HR(HCS_E_INVALID_JSON, r.hr) << request;
-        EXPECT_EQ(static_cast<int32_t>(HCS_E_INVALID_JSON), parse(r.document)["Error"].GetInt()) << request;
+    ASSERT_EQ(S_OK, create_system("modify-scsi", vm_config(), system).hr);  // Devices/Scsi is {}
+    const std::string attachment = R"({"Type":"VirtualDisk","Path":"C:\\a.vhdx"})";
+    EXPECT_HR(not_found, modify(system, request("VirtualMachine/Devices/Scsi/0/Attachments/1", "Add", attachment)).hr);
+    // The controller itself is not a modifiable resource.
+    EXPECT_HR(not_supported, modify(system, request("VirtualMachine/Devices/Scsi/0", "Add", "{}")).hr);
+    // Create the controller the way a configuration does, then attach.
+    Sys with_controller;
+    ASSERT_EQ(S_OK, create_system("modify-scsi2",
+                                  R"({"SchemaVersion":{"Major":2,"Minor":1},"VirtualMachine":{"Devices":{"Scsi":{"0":{"Attachments":{}}}}}})",
+                                  with_controller).hr);
+    const std::string path = "VirtualMachine/Devices/Scsi/0/Attachments/1";
+    EXPECT_EQ(S_OK, modify(with_controller, request(path, "Add", attachment)).hr);
+    EXPECT_HR(already_exists, modify(with_controller, request(path, "Add", attachment)).hr);
+    EXPECT_EQ(S_OK, modify(with_controller, request(path, "Update", R"({"Type":"VirtualDisk","Path":"C:\\b.vhdx"})")).hr);
+    EXPECT_EQ(S_OK, modify(with_controller, request(path, "Remove")).hr);  // no Settings needed
+    EXPECT_HR(not_found, modify(with_controller, request(path, "Remove", attachment)).hr);
+    EXPECT_HR(not_found, modify(with_controller, request(path, "Update", attachment)).hr);
+    EXPECT_HR(not_supported, modify(with_controller, request("VirtualMachine/Devices/Scsi/0/Attachments/lun", "Add", attachment)).hr);
+    EXPECT_HR(HCS_E_INVALID_JSON, modify(with_controller, request(path, "Add", "5")).hr);  // not an Attachment
+}
+
+// The "Only Add", "Only Update", "Add or Remove" rows: any other request type is refused
+// (ERROR_NOT_SUPPORTED: hcsshim IsNotSupported, "if Platform doesn't recognize or support the
+// request sent").
+TEST_F(Modify, RequestTypesFollowThePathTable) {
+    Sys system;
+    ASSERT_EQ(S_OK, create_system("modify-types", vm_config(), system).hr);
+    ASSERT_EQ(S_OK, run(HcsStartComputeSystem, system).hr);
+    const std::string gpu = "VirtualMachine/ComputeTopology/Gpu";
+    EXPECT_EQ(S_OK, modify(system, request(gpu, "Update", R"({"AssignmentMode":"Mirror"})")).hr);
+    EXPECT_HR(not_supported, modify(system, request(gpu, "Add", R"({"AssignmentMode":"Mirror"})")).hr);
+    EXPECT_HR(not_supported, modify(system, request(gpu, "Remove")).hr);
+    const std::string idled = "VirtualMachine/ComputeTopology/Processor/IdledProcessors";
+    EXPECT_EQ(S_OK, modify(system, request(idled, "Update", R"({"IdleProcessorCount":1})")).hr);
+    EXPECT_HR(not_supported, modify(system, request(idled, "Add", R"({"IdleProcessorCount":1})")).hr);
+    const std::string iov = "VirtualMachine/Devices/FlexibleIov/nic1";
+    EXPECT_EQ(S_OK, modify(system, request(iov, "Add", R"({"EmulatorId":"x"})")).hr);
+    EXPECT_HR(not_supported, modify(system, request(iov, "Update", R"({"EmulatorId":"y"})")).hr);
+    EXPECT_HR(not_supported, modify(system, request(iov, "Remove")).hr);
+    const std::string pci = "VirtualMachine/Devices/VirtualPci/gpu0";
+    EXPECT_EQ(S_OK, modify(system, request(pci, "Add", R"({"Functions":[]})")).hr);
+    EXPECT_HR(not_supported, modify(system, request(pci, "Update", R"({"Functions":[]})")).hr);
+    EXPECT_EQ(S_OK, modify(system, request(pci, "Remove")).hr);
+    const std::string pmem = "VirtualMachine/Devices/VirtualPMem/Devices/0";
+    EXPECT_HR(not_found, modify(system, request(pmem + "/Mappings/0", "Add", R"({"HostPath":"C:\\m.vhd"})")).hr);
+    EXPECT_EQ(S_OK, modify(system, request(pmem, "Add", R"({"HostPath":"C:\\p.vhd","ReadOnly":true})")).hr);
+    EXPECT_EQ(S_OK, modify(system, request(pmem + "/Mappings/0", "Add", R"({"HostPath":"C:\\m.vhd"})")).hr);
+    EXPECT_HR(not_supported, modify(system, request(pmem + "/Mappings/0", "Update", R"({"HostPath":"C:\\m.vhd"})")).hr);
+    EXPECT_EQ(S_OK, modify(system, request(pmem + "/Mappings/0", "Remove")).hr);
+    // MappedPipes: "Settings should be empty", Add or Remove.
+    const std::string pipe = "VirtualMachine/Devices/MappedPipes/mypipe";
+    EXPECT_EQ(S_OK, modify(system, request(pipe, "Add")).hr);
+    EXPECT_HR(HCS_E_INVALID_JSON, modify(system, request("VirtualMachine/Devices/MappedPipes/other", "Add", R"({"x":1})")).hr);
+    EXPECT_HR(not_supported, modify(system, request(pipe, "Update", "{}")).hr);
+    EXPECT_EQ(S_OK, modify(system, request(pipe, "Remove")).hr);
+    // ComPorts: the serial id is at most 1.
+    EXPECT_EQ(S_OK, modify(system, request("VirtualMachine/Devices/ComPorts/1", "Add", R"({"NamedPipe":"\\\\.\\pipe\\c"})")).hr);
+    EXPECT_HR(not_supported, modify(system, request("VirtualMachine/Devices/ComPorts/2", "Add", R"({"NamedPipe":"\\\\.\\pipe\\c"})")).hr);
+    // Scalar settings.
+    EXPECT_EQ(S_OK, modify(system, request("VirtualMachine/ComputeTopology/Processor/CpuFrequencyPowerCap", "Update", "2000")).hr);
+    EXPECT_HR(HCS_E_INVALID_JSON,
+              modify(system, request("VirtualMachine/ComputeTopology/Memory/SizeInMB", "Update", R"("4096")")).hr);
+}
+
+// Collections (Plan9/Shares, VirtualSmb/Shares, SharedMemory/Regions, Container/MappedDirectories):
+// Add appends an entry, Update and Remove address the entry by its name in Settings.
+TEST_F(Modify, CollectionsAreAddressedByTheEntryName) {
+    Sys system;
+    ASSERT_EQ(S_OK, create_system("modify-shares", vm_config(), system).hr);
+    const std::string shares = "VirtualMachine/Devices/Plan9/Shares";
+    EXPECT_EQ(S_OK, modify(system, request(shares, "Add", R"({"Name":"a","Path":"C:\\a"})")).hr);
+    EXPECT_EQ(S_OK, modify(system, request(shares, "Add", R"({"Name":"b","Path":"C:\\b"})")).hr);
+    EXPECT_HR(already_exists, modify(system, request(shares, "Add", R"({"Name":"a","Path":"C:\\x"})")).hr);
+    EXPECT_EQ(S_OK, modify(system, request(shares, "Update", R"({"Name":"a","Path":"C:\\a2"})")).hr);
+    EXPECT_EQ(S_OK, modify(system, request(shares, "Remove", R"({"Name":"a"})")).hr);
+    EXPECT_HR(not_found, modify(system, request(shares, "Remove", R"({"Name":"a"})")).hr);
+    EXPECT_HR(HCS_E_INVALID_JSON, modify(system, request(shares, "Remove")).hr);  // which entry?
+    EXPECT_HR(not_found, modify(system, request("VirtualMachine/Devices/VirtualSmb/Shares", "Remove", R"({"Name":"z"})")).hr);
+    EXPECT_EQ(S_OK, modify(system, request("VirtualMachine/Devices/SharedMemory/Regions", "Add",
+                                           R"({"SectionName":"s","StartOffset":0,"Length":4096})")).hr);
+
+    Sys container;
+    ASSERT_EQ(S_OK, create_system("modify-mounts", container_config(), container).hr);
+    const std::string dirs = "Container/MappedDirectories";
+    EXPECT_EQ(S_OK, modify(container, request(dirs, "Add", R"({"HostPath":"C:\\h","ContainerPath":"C:\\c"})")).hr);
+    EXPECT_EQ(S_OK, modify(container, request(dirs, "Remove", R"({"ContainerPath":"C:\\c"})")).hr);
+}
+
+// Paths outside the table (including the other kind of system's paths, and the old free-form
+// editing of the document) are not supported.
+TEST_F(Modify, UnknownPathsAreNotSupported) {
+    Sys vm;
+    ASSERT_EQ(S_OK, create_system("modify-unknown", vm_config(), vm).hr);
+    Sys container;
+    ASSERT_EQ(S_OK, create_system("modify-unknown-c", container_config(), container).hr);
+    for (const char* path : {"VirtualMachine/Devices/Keyboard", "VirtualMachine/ComputeTopology/Memory",
+                             "VirtualMachine/ComputeTopology/Memory/SizeInMB/Deeper", "VirtualMachine",
+                             "Container/Memory/SizeInMB", "VirtualMachine/Devices/Plan9/Shares/0"}) {
+        const Result r = modify(vm, request(path, "Update", "{}"));
+        EXPECT_HR(not_supported, r.hr) << path;
+        EXPECT_EQ(static_cast<int32_t>(not_supported), parse(r.document)["Error"].GetInt()) << path;
     }
-    // The path must stay inside this system's kind of document.
-    EXPECT_HR(E_INVALIDARG, modify(system, R"({"ResourcePath":"VirtualMachine/ComputeTopology",
-                                               "RequestType":"Update","Settings":{}})").hr);
-    EXPECT_HR(E_INVALIDARG, modify(system, R"({"ResourcePath":"Container/Memory/SizeInMB/Deeper",
-                                               "RequestType":"Update","Settings":1})").hr);
-    ASSERT_EQ(S_OK, run(HcsTerminateComputeSystem, system).hr);
-    EXPECT_HR(HCS_E_INVALID_STATE, modify(system, R"({"ResourcePath":"Container/Memory/SizeInMB",
-                                                      "RequestType":"Update","Settings":1})").hr);
+    EXPECT_HR(not_supported, modify(container, request("VirtualMachine/ComputeTopology/Memory/SizeInMB", "Update", "1")).hr);
+    EXPECT_HR(not_supported, modify(container, request("Container/Storage", "Update", "{}")).hr);
+    // A guest request alone is accepted.
+    EXPECT_EQ(S_OK, modify(vm, R"({"GuestRequest":{"RequestType":"Add"}})").hr);
 }
 
 std::set<std::string> ids_of(const Result& r) {
@@ -99,6 +172,15 @@ std::set<std::string> ids_of(const Result& r) {
         EXPECT_TRUE(entry.HasMember("RuntimeId"));
         ids.insert(entry["Id"].GetString());
     }
+    return ids;
+}
+
+std::set<std::string> ids_of_any(const Result& r) {
+    EXPECT_EQ(S_OK, r.hr);
+    std::set<std::string> ids;
+    const auto doc = parse(r.document);
+    if (!doc.IsArray()) return ids;
+    for (const auto& entry : doc.GetArray()) ids.insert(entry["Id"].GetString());
     return ids;
 }
 
@@ -123,6 +205,31 @@ TEST_F(Enumerate, ListsAndFiltersSystems) {
     ASSERT_EQ(S_OK, run(HcsStartComputeSystem, v1).hr);
     const auto doc = parse(enumerate(R"({"Ids":["v1"]})").document);
     EXPECT_STREQ("Running", doc[0]["State"].GetString());
+}
+
+// Entries follow the schema's ComputeSystemProperties (Id, Name, SystemType, State, Owner,
+// RuntimeId, RuntimeOsType). A stopped system is cleaned up at once (Overview.md): not listed,
+// even while a handle to it is open.
+TEST_F(Enumerate, EntriesAndStoppedSystems) {
+    Sys owned;
+    Sys unowned;
+    ASSERT_EQ(S_OK, create_system("owned", container_config(), owned).hr);
+    ASSERT_EQ(S_OK, create_system("unowned", R"({"SchemaVersion":{"Major":2,"Minor":1},"Container":{}})", unowned).hr);
+    const auto doc = parse(enumerate().document);
+    ASSERT_EQ(2u, doc.Size());
+    EXPECT_STREQ("owned", doc[0]["Id"].GetString());
+    EXPECT_STREQ("owned", doc[0]["Name"].GetString());
+    EXPECT_STREQ("Container", doc[0]["SystemType"].GetString());
+    EXPECT_STREQ("Created", doc[0]["State"].GetString());
+    EXPECT_STREQ("hcsim-test", doc[0]["Owner"].GetString());
+    EXPECT_EQ(36u, doc[0]["RuntimeId"].GetStringLength());
+    EXPECT_STREQ("Windows", doc[0]["RuntimeOsType"].GetString());
+    EXPECT_FALSE(doc[1].HasMember("Owner"));  // none configured
+    ASSERT_EQ(S_OK, run(HcsTerminateComputeSystem, owned).hr);
+    using S = std::set<std::string>;
+    EXPECT_EQ((S{"unowned"}), ids_of_any(enumerate()));
+    EXPECT_EQ(S{}, ids_of_any(enumerate(R"({"Ids":["owned"]})")));
+    EXPECT_EQ((S{"unowned"}), ids_of_any(enumerate(R"({"Ids":["UNOWNED","unowned","nope"]})")));
 }
 
 TEST_F(Enumerate, MalformedQueryFails) {

@@ -537,7 +537,7 @@ TEST_F(Processes, CreateErrors) {
     EXPECT_HR(HCS_E_INVALID_STATE, start(created, params("echo"), process).hr);
     process.close();
     ASSERT_EQ(S_OK, run(HcsTerminateComputeSystem, created).hr);
-    EXPECT_HR(HCS_E_SYSTEM_ALREADY_STOPPED, start(created, params("echo"), process).hr);
+    EXPECT_HR(HCS_E_SYSTEM_NOT_FOUND, start(created, params("echo"), process).hr);  // stopped = cleaned up
 }
 
 TEST_F(Processes, OperationTypeProcessHandleAndHandOverOnce) {
@@ -637,7 +637,7 @@ TEST_F(Processes, SystemStopEndsItsProcesses) {
 TEST_F(Processes, ShutdownAndCrashEndProcessesToo) {
     for (auto entry : {HcsShutDownComputeSystem, HcsCrashComputeSystem}) {
         Sys system;
-        ASSERT_EQ(S_OK, create_system("", container_config(), system).hr);
+        ASSERT_EQ(S_OK, create_system("", vm_config(), system).hr);  // crash is VM-only
         ASSERT_EQ(S_OK, run(HcsStartComputeSystem, system).hr);
         Proc process;
         ASSERT_EQ(S_OK, start(system, params("ignore-signals 600000"), process).hr);

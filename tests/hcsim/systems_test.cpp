@@ -7,9 +7,19 @@ namespace {
 
 class Systems : public HcsimTest {};
 
+constexpr HRESULT not_supported = HCSIM_HR(0x80070032u);  // HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED)
+
+// The exit status document through HcsWaitForComputeSystemExit (the one query left on a
+// stopped system).
+std::string exit_status(HCS_SYSTEM system) {
+    PWSTR result = nullptr;
+    EXPECT_EQ(S_OK, HcsWaitForComputeSystemExit(system, 0, &result));
+    return take(result);
+}
+
 TEST_F(Systems, LifecycleFollowsTheStateMachine) {
     Sys system;
-    ASSERT_EQ(S_OK, create_system("lifecycle", container_config(), system).hr);
+    ASSERT_EQ(S_OK, create_system("lifecycle", vm_config(), system).hr);
     EXPECT_EQ("Created", state_of(system));
     EXPECT_HR(HCS_E_INVALID_STATE, run(HcsPauseComputeSystem, system).hr);
     EXPECT_HR(HCS_E_INVALID_STATE, run(HcsResumeComputeSystem, system).hr);
@@ -26,27 +36,31 @@ TEST_F(Systems, LifecycleFollowsTheStateMachine) {
     ASSERT_EQ(S_OK, run(HcsResumeComputeSystem, system).hr);
     EXPECT_EQ("Running", state_of(system));
     ASSERT_EQ(S_OK, run(HcsShutDownComputeSystem, system).hr);
-    EXPECT_EQ("Stopped", state_of(system));
-    EXPECT_HR(HCS_E_SYSTEM_ALREADY_STOPPED, run(HcsShutDownComputeSystem, system).hr);
-    EXPECT_HR(HCS_E_SYSTEM_ALREADY_STOPPED, run(HcsTerminateComputeSystem, system).hr);
-    EXPECT_HR(HCS_E_SYSTEM_ALREADY_STOPPED, run(HcsCrashComputeSystem, system).hr);
-    EXPECT_HR(HCS_E_INVALID_STATE, run(HcsStartComputeSystem, system).hr);
-    const auto props = parse(properties(system).document);
-    EXPECT_TRUE(props["Stopped"].GetBool());
-    EXPECT_STREQ("GracefulExit", props["ExitType"].GetString());
+    // Stopped = cleaned up (Overview.md): every call on the handle finds no system; hcsshim
+    // (internal/hcs/v2/system.go Shutdown/Terminate) takes ErrComputeSystemDoesNotExist as
+    // "already gone". Only the exit status stays.
+    for (auto* entry : {HcsShutDownComputeSystem, HcsTerminateComputeSystem, HcsCrashComputeSystem,
+                        HcsStartComputeSystem, HcsPauseComputeSystem, HcsResumeComputeSystem,
+                        HcsSaveComputeSystem}) {
+        const Result r = run(entry, system);
+        EXPECT_HR(HCS_E_SYSTEM_NOT_FOUND, r.hr);
+        EXPECT_EQ(static_cast<int32_t>(HCS_E_SYSTEM_NOT_FOUND), parse(r.document)["Error"].GetInt());
+    }
+    EXPECT_HR(HCS_E_SYSTEM_NOT_FOUND, properties(system).hr);
+    EXPECT_STREQ("GracefulExit", parse(exit_status(system))["ExitType"].GetString());
 }
 
 TEST_F(Systems, TerminateFromCreatedAndPaused) {
     Sys a;
     ASSERT_EQ(S_OK, create_system("terminate-created", container_config(), a).hr);
     EXPECT_EQ(S_OK, run(HcsTerminateComputeSystem, a).hr);
-    EXPECT_EQ("Stopped", state_of(a));
+    EXPECT_STREQ("ForcedExit", parse(exit_status(a))["ExitType"].GetString());
     Sys b;
     ASSERT_EQ(S_OK, create_system("terminate-paused", vm_config(), b).hr);
     ASSERT_EQ(S_OK, run(HcsStartComputeSystem, b).hr);
     ASSERT_EQ(S_OK, run(HcsPauseComputeSystem, b).hr);
     EXPECT_EQ(S_OK, run(HcsTerminateComputeSystem, b).hr);
-    EXPECT_STREQ("ForcedExit", parse(properties(b).document)["ExitType"].GetString());
+    EXPECT_STREQ("ForcedExit", parse(exit_status(b))["ExitType"].GetString());
 }
 
 TEST_F(Systems, SaveNeedsAPausedSystem) {
@@ -62,6 +76,89 @@ TEST_F(Systems, SaveNeedsAPausedSystem) {
     EXPECT_EQ("SavedAsTemplate", state_of(system));
     EXPECT_HR(HCS_E_INVALID_STATE, run(HcsStartComputeSystem, system).hr);
     EXPECT_EQ(S_OK, run(HcsTerminateComputeSystem, system).hr);
+}
+
+// Pause, resume and save are VM operations (Overview.md); a process-isolated container refuses
+// them (docker: pause on Windows needs Hyper-V isolation) with ERROR_NOT_SUPPORTED, the code
+// hcsshim reads as "HCS doesn't support the request" (internal/hcs/errors.go ErrNotSupported,
+// IsNotSupported). Crash sends an NMI to a guest (HcsCrashComputeSystem.md): a container has
+// none (assumption: refused alike). Refused in any state, and nothing changes.
+TEST_F(Systems, ContainersRefuseVmOnlyOperations) {
+    Sys system;
+    ASSERT_EQ(S_OK, create_system("no-pause", container_config(), system).hr);
+    EventLog log;
+    ASSERT_EQ(S_OK, HcsSetComputeSystemCallback(system, HcsEventOptionNone, &log, EventLog::callback));
+    for (bool running : {false, true}) {
+        if (running) {
+            ASSERT_EQ(S_OK, run(HcsStartComputeSystem, system).hr);
+        }
+        for (auto* entry : {HcsPauseComputeSystem, HcsResumeComputeSystem, HcsSaveComputeSystem,
+                            HcsCrashComputeSystem}) {
+            const Result r = run(entry, system);
+            EXPECT_HR(not_supported, r.hr);
+            EXPECT_EQ(static_cast<int32_t>(not_supported), parse(r.document)["Error"].GetInt());
+        }
+        EXPECT_EQ(running ? "Running" : "Created", state_of(system));
+    }
+    wait_idle();
+    EXPECT_TRUE(log.snapshot().empty());
+    EXPECT_EQ(S_OK, run(HcsTerminateComputeSystem, system).hr);
+}
+
+// Overview.md: a stopped compute system is cleaned up; handles still open can only query its
+// exit status. So: not openable by id (HCS_E_SYSTEM_NOT_FOUND), not enumerated, its id free
+// for a new system, and every other call on the old handle finds no system.
+TEST_F(Systems, AStoppedSystemIsCleanedUpAtOnce) {
+    Sys first;
+    ASSERT_EQ(S_OK, create_system("cleaned", container_config(), first).hr);
+    ASSERT_EQ(S_OK, run(HcsStartComputeSystem, first).hr);
+    Sys second;
+    ASSERT_EQ(S_OK, HcsOpenComputeSystem(W("cleaned").c_str(), GENERIC_ALL, second.out()));
+    ASSERT_EQ(S_OK, run(HcsTerminateComputeSystem, first).hr);
+    EXPECT_EQ(0u, live().systems);  // although two handles are open
+    Sys reopened;
+    EXPECT_HR(HCS_E_SYSTEM_NOT_FOUND, HcsOpenComputeSystem(W("cleaned").c_str(), GENERIC_ALL, reopened.out()));
+    EXPECT_EQ("[]", enumerate().document);
+    for (HCS_SYSTEM handle : {first.get(), second.get()}) {
+        const auto status = parse(exit_status(handle));
+        EXPECT_STREQ("ForcedExit", status["ExitType"].GetString());
+        EXPECT_EQ(0, status["Status"].GetInt());
+        EXPECT_HR(HCS_E_SYSTEM_NOT_FOUND, properties(handle).hr);
+        EXPECT_HR(HCS_E_SYSTEM_NOT_FOUND, modify(handle, R"({"ResourcePath":"Container/Memory/SizeInMB",
+                                                            "RequestType":"Update","Settings":1})").hr);
+    }
+    EventLog log;
+    EXPECT_HR(HCS_E_SYSTEM_NOT_FOUND,
+              HcsSetComputeSystemCallback(second, HcsEventOptionNone, &log, EventLog::callback));
+    {
+        Op op;
+        HCS_PROCESS process = nullptr;
+        ASSERT_EQ(S_OK, HcsCreateProcess(first, W(R"({"CommandLine":"echo hi"})").c_str(), op, nullptr, &process));
+        EXPECT_HR(HCS_E_SYSTEM_NOT_FOUND, op.wait());
+        HcsCloseProcess(process);
+    }
+    // The id is free: a new system with it is a different system.
+    Sys replacement;
+    ASSERT_EQ(S_OK, create_system("cleaned", container_config(), replacement).hr);
+    EXPECT_EQ("Created", state_of(replacement));
+    EXPECT_HR(HCS_E_SYSTEM_NOT_FOUND, properties(first).hr);  // the old handle stays with the old one
+    EXPECT_HR(HCS_E_OPERATION_TIMEOUT, HcsWaitForComputeSystemExit(replacement, 0, nullptr));
+    EXPECT_EQ(1u, live().systems);
+    EXPECT_EQ(S_OK, run(HcsTerminateComputeSystem, replacement).hr);
+}
+
+// hcsshim's Shutdown/Terminate treat ErrComputeSystemDoesNotExist like "already stopped": two
+// terminates racing on one system give S_OK to one and HCS_E_SYSTEM_NOT_FOUND to the other.
+TEST_F(Systems, SecondTerminateFindsNoSystem) {
+    Sys system;
+    ASSERT_EQ(S_OK, create_system("twice-terminated", vm_config(), system).hr);
+    ASSERT_EQ(S_OK, run(HcsStartComputeSystem, system).hr);
+    Op a;
+    Op b;
+    ASSERT_EQ(S_OK, HcsTerminateComputeSystem(system, a, nullptr));
+    ASSERT_EQ(S_OK, HcsTerminateComputeSystem(system, b, nullptr));
+    EXPECT_EQ(S_OK, a.wait());
+    EXPECT_HR(HCS_E_SYSTEM_NOT_FOUND, b.wait());
 }
 
 TEST_F(Systems, DuplicateIdFailsTheOperation) {
@@ -90,7 +187,6 @@ TEST_F(Systems, NullIdGeneratesAGuid) {
     EXPECT_EQ('-', id[8]);
     EXPECT_EQ('4', id[14]);
     EXPECT_STREQ("Container", props["SystemType"].GetString());
-    EXPECT_STREQ("hcsim-test", props["Owner"].GetString());
 }
 
 TEST_F(Systems, OpenFindsSystemsByIdIgnoringCase) {
@@ -212,22 +308,57 @@ TEST_F(Systems, EventsReachEveryRegisteredHandleOnWorkerThreads) {
     EXPECT_EQ(1u, log1.snapshot().size());
 }
 
-TEST_F(Systems, CrashSendsCrashInitiatedThenExited) {
+// HCS_EVENT.md: HcsEventSystemCrashInitiated and HcsEventSystemCrashReport carry a CrashReport
+// (SchemaReference.md: SystemId, ActivityId, CrashParameters; Status from 2.4; WindowsCrashInfo
+// only in the report and only with a GuestCrashReporting device). Then the system exits
+// unexpectedly (SystemExitStatus, NotificationType UnexpectedExit).
+TEST_F(Systems, CrashSendsCrashReportsThenExited) {
     Sys system;
     ASSERT_EQ(S_OK, create_system("crash", vm_config(), system).hr);
     EventLog log;
     ASSERT_EQ(S_OK, HcsSetComputeSystemCallback(system, HcsEventOptionNone, &log, EventLog::callback));
     EXPECT_HR(HCS_E_INVALID_STATE, run(HcsCrashComputeSystem, system).hr);  // not running yet
     ASSERT_EQ(S_OK, run(HcsStartComputeSystem, system).hr);
+    EXPECT_HR(HCS_E_INVALID_JSON, run(HcsCrashComputeSystem, system, R"({"Type":"CrashHost"})").hr);
     ASSERT_EQ(S_OK, run(HcsCrashComputeSystem, system, R"({"Type":"CrashGuest"})").hr);
-    const auto events = log.wait_for(2);
-    ASSERT_EQ(2u, events.size());
+    const auto events = log.wait_for(3);
+    ASSERT_EQ(3u, events.size());
     EXPECT_EQ(HcsEventSystemCrashInitiated, events[0].type);
-    EXPECT_STREQ("CrashGuest", parse(events[0].data)["Type"].GetString());
-    EXPECT_EQ(HcsEventSystemExited, events[1].type);
-    const auto data = parse(events[1].data);
+    EXPECT_EQ(HcsEventSystemCrashReport, events[1].type);
+    const auto initiated = parse(events[0].data);
+    const auto report = parse(events[1].data);
+    for (const auto* doc : {&initiated, &report}) {
+        EXPECT_STREQ("crash", (*doc)["SystemId"].GetString());
+        EXPECT_EQ(36u, (*doc)["ActivityId"].GetStringLength());
+        ASSERT_TRUE((*doc)["CrashParameters"].IsArray());
+        EXPECT_EQ(5u, (*doc)["CrashParameters"].Size());  // bug check code + 4 parameters
+        EXPECT_FALSE(doc->HasMember("WindowsCrashInfo"));  // no GuestCrashReporting device
+    }
+    EXPECT_STREQ(initiated["ActivityId"].GetString(), report["ActivityId"].GetString());
+    EXPECT_EQ(0, report["Status"].GetInt());
+    EXPECT_EQ(HcsEventSystemExited, events[2].type);
+    const auto data = parse(events[2].data);
     EXPECT_STREQ("UnexpectedExit", data["ExitType"].GetString());
     EXPECT_EQ(static_cast<int32_t>(HCS_E_UNEXPECTED_EXIT), data["Status"].GetInt());
+}
+
+TEST_F(Systems, CrashReportCarriesWindowsCrashInfoWithAGuestCrashReportingDevice) {
+    const std::string config =
+        R"({"SchemaVersion":{"Major":2,"Minor":1},"VirtualMachine":{"Devices":{"GuestCrashReporting":)"
+        R"({"WindowsCrashSettings":{"DumpFileName":"C:\\dumps\\vm.dmp","MaxDumpSize":1048576}}}}})";
+    Sys system;
+    ASSERT_EQ(S_OK, create_system("crash-dump", config, system).hr);
+    EventLog log;
+    ASSERT_EQ(S_OK, HcsSetComputeSystemCallback(system, HcsEventOptionNone, &log, EventLog::callback));
+    ASSERT_EQ(S_OK, run(HcsStartComputeSystem, system).hr);
+    ASSERT_EQ(S_OK, run(HcsCrashComputeSystem, system).hr);
+    const auto events = log.wait_for(3);
+    ASSERT_EQ(3u, events.size());
+    EXPECT_FALSE(parse(events[0].data).HasMember("WindowsCrashInfo"));
+    const auto report = parse(events[1].data);
+    ASSERT_TRUE(report.HasMember("WindowsCrashInfo"));
+    EXPECT_STREQ("C:\\dumps\\vm.dmp", report["WindowsCrashInfo"]["DumpFile"].GetString());
+    EXPECT_STREQ("Complete", report["WindowsCrashInfo"]["FinalPhase"].GetString());
 }
 
 TEST_F(Systems, WaitForExit) {
@@ -279,12 +410,38 @@ TEST_F(Systems, WithoutTheFlagASystemOutlivesItsHandles) {
     Sys again;
     ASSERT_EQ(S_OK, HcsOpenComputeSystem(W("outlives").c_str(), GENERIC_ALL, again.out()));
     EXPECT_EQ("Running", state_of(again));
-    // A stopped system leaves the registry with its last handle.
+    // A stopped system leaves the registry at once, with its handle still open (Overview.md).
     ASSERT_EQ(S_OK, run(HcsTerminateComputeSystem, again).hr);
-    EXPECT_EQ(1u, live().systems);
+    EXPECT_EQ(0u, live().systems);
+    EXPECT_HR(HCS_E_SYSTEM_NOT_FOUND, HcsOpenComputeSystem(W("outlives").c_str(), GENERIC_ALL, first.out()));
     again.close();
     EXPECT_EQ(0u, live().systems);
-    EXPECT_HR(HCS_E_SYSTEM_NOT_FOUND, HcsOpenComputeSystem(W("outlives").c_str(), GENERIC_ALL, again.out()));
+}
+
+// Events go to the handles of the system that changed, only (each system keeps its own
+// handles: the cost of a state change does not depend on other systems' handles).
+TEST_F(Systems, EventsReachOnlyTheHandlesOfTheirSystem) {
+    Sys a;
+    Sys b;
+    ASSERT_EQ(S_OK, create_system("events-a", container_config(), a).hr);
+    ASSERT_EQ(S_OK, create_system("events-b", container_config(), b).hr);
+    std::vector<Sys> more_a(3);
+    std::vector<EventLog> logs_a(3);
+    for (std::size_t i = 0; i < more_a.size(); ++i) {
+        ASSERT_EQ(S_OK, HcsOpenComputeSystem(W("events-a").c_str(), GENERIC_ALL, more_a[i].out()));
+        ASSERT_EQ(S_OK, HcsSetComputeSystemCallback(more_a[i], HcsEventOptionNone, &logs_a[i], EventLog::callback));
+    }
+    more_a[1].close();  // a closed handle receives nothing
+    EventLog log_b;
+    ASSERT_EQ(S_OK, HcsSetComputeSystemCallback(b, HcsEventOptionNone, &log_b, EventLog::callback));
+    ASSERT_EQ(S_OK, run(HcsTerminateComputeSystem, a).hr);
+    EXPECT_EQ(1u, logs_a[0].wait_for(1).size());
+    EXPECT_EQ(1u, logs_a[2].wait_for(1).size());
+    wait_idle();
+    EXPECT_TRUE(logs_a[1].snapshot().empty());
+    EXPECT_TRUE(log_b.snapshot().empty());
+    EXPECT_EQ(S_OK, run(HcsTerminateComputeSystem, b).hr);
+    EXPECT_EQ(1u, log_b.wait_for(1).size());
 }
 
 TEST_F(Systems, OperationCompletionsAsEvents) {

@@ -29,9 +29,39 @@ bool matches(const rapidjson::Document& query, const char* name, const std::stri
     return false;
 }
 
+// One entry of the enumeration: the schema's ComputeSystemProperties (Id, Name, SystemType,
+// State, Owner, RuntimeId, RuntimeOsType; SchemaReference.md), the fields hcsshim reads back
+// from it (schema1.ContainerProperties: Id, Name, SystemType, Owner, RuntimeId). Name is the
+// id and Owner is left out when the configuration gave none (assumptions).
+void add_entry(const System& system, rapidjson::Value& list, rapidjson::Document::AllocatorType& a) {
+    rapidjson::Value entry(rapidjson::kObjectType);
+    entry.AddMember("Id", rapidjson::Value(system.id.c_str(), a), a);
+    entry.AddMember("Name", rapidjson::Value(system.id.c_str(), a), a);
+    entry.AddMember("SystemType", rapidjson::StringRef(system.is_vm ? "VirtualMachine" : "Container"), a);
+    entry.AddMember("State", rapidjson::Value(state_name(system.state), a), a);
+    if (!system.owner.empty()) entry.AddMember("Owner", rapidjson::Value(system.owner.c_str(), a), a);
+    entry.AddMember("RuntimeId", rapidjson::Value(system.runtime_id.c_str(), a), a);
+    entry.AddMember("RuntimeOsType", rapidjson::Value(system.runtime_os_type.c_str(), a), a);
+    list.PushBack(entry, a);
+}
+
 Outcome enumerate_systems_locked(State& s, const rapidjson::Document* query) {
+    // The registry holds only systems that exist (a stopped one is removed at once).
     std::vector<const System*> systems;
-    for (const auto& [key, system] : s.registry) systems.push_back(system.get());
+    const auto ids = query != nullptr ? query->FindMember("Ids") : rapidjson::Document::ConstMemberIterator{};
+    if (query != nullptr && ids != query->MemberEnd()) {
+        // Looked up by id: the cost follows the query, not the number of systems.
+        for (const auto& id : ids->value.GetArray()) {
+            const auto it = s.registry.find(lower_ascii(std::string_view(id.GetString(), id.GetStringLength())));
+            if (it != s.registry.end() &&
+                std::find(systems.begin(), systems.end(), it->second.get()) == systems.end()) {
+                systems.push_back(it->second.get());
+            }
+        }
+    } else {
+        systems.reserve(s.registry.size());
+        for (const auto& [key, system] : s.registry) systems.push_back(system.get());
+    }
     std::sort(systems.begin(), systems.end(),
               [](const System* l, const System* r) { return l->sequence < r->sequence; });
     rapidjson::Document doc(rapidjson::kArrayType);
@@ -44,9 +74,7 @@ Outcome enumerate_systems_locked(State& s, const rapidjson::Document* query) {
                 continue;
             }
         }
-        rapidjson::Value entry(rapidjson::kObjectType);
-        basic_properties(*system, entry, a);
-        doc.PushBack(entry, a);
+        add_entry(*system, doc, a);
     }
     Outcome outcome;
     outcome.document = to_json(doc);

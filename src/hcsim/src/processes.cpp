@@ -451,6 +451,7 @@ HRESULT WINAPI HcsCreateProcess(HCS_SYSTEM computeSystem, PCWSTR processParamete
                       }
                       system.next_process_pid += 4;
                       created->phase = Process::Phase::Running;
+                      created->created_wall = wall::now();  // ProcessList CreateTimestamp
                       system.user_processes[created->pid] = created;
                       st.programs.push_back(created);
                       Outcome outcome;

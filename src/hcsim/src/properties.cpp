@@ -3,7 +3,8 @@
 #include <string_view>
 
 #include "json.h"
-#include "state.h"
+#include "programs.h"
+#include "sim_process.h"
 #include "system_call.h"
 
 namespace hcsim {
@@ -125,18 +126,56 @@ rapidjson::Value memory_information(const System& system, const Usage& u, Alloca
     return out;
 }
 
-rapidjson::Value process_list(const System& system, const Usage& u, Allocator& a) {
+// ProcessDetails.ImageName of a process: the file name (no directory) of its ApplicationName,
+// else of the first token of its CommandLine (or CommandArgs), as Windows names an image:
+// ".exe" appended when the name has no extension (CreateProcess's rule) in a Windows system.
+std::string image_name(const Process& process, bool windows) {
+    if (!process.parameters) return {};
+    ParsedJson parsed = parse_json(process.parameters->c_str());
+    if (FAILED(parsed.result) || !parsed.document->IsObject()) return {};
+    const auto& doc = *parsed.document;
+    std::string first;
+    const auto application = doc.FindMember("ApplicationName");
+    const auto command_line = doc.FindMember("CommandLine");
+    const auto command_args = doc.FindMember("CommandArgs");
+    if (application != doc.MemberEnd() && application->value.IsString() && application->value.GetStringLength() > 0) {
+        first.assign(application->value.GetString(), application->value.GetStringLength());
+    } else if (command_line != doc.MemberEnd() && command_line->value.IsString()) {
+        const auto tokens = split_command_line(
+            std::string_view(command_line->value.GetString(), command_line->value.GetStringLength()));
+        if (!tokens.empty()) first = tokens.front();
+    } else if (command_args != doc.MemberEnd() && command_args->value.IsArray() && !command_args->value.Empty() &&
+               command_args->value[0].IsString()) {
+        first.assign(command_args->value[0].GetString(), command_args->value[0].GetStringLength());
+    }
+    const auto slash = first.find_last_of(windows ? "\\/" : "/");
+    if (slash != std::string::npos) first.erase(0, slash + 1);
+    if (windows && !first.empty() && first.find('.') == std::string::npos) first += ".exe";
+    return first;
+}
+
+// One ProcessDetails per process created by HcsCreateProcess that is running now (schema:
+// "Information about a process running in a container"). The simulated load of a process:
+// a quarter of one processor since it started (3/4 user), 4 MiB committed, half of it
+// private working set, 1 MiB shared.
+rapidjson::Value process_list(const System& system, Allocator& a) {
     rapidjson::Value list(rapidjson::kArrayType);
-    for (const auto& process : system.processes) {
+    const auto now = wall::now();
+    const bool windows = system.runtime_os_type != "Linux";
+    for (const auto& [pid, process] : system.user_processes) {
+        if (process->phase != Process::Phase::Running) continue;
+        const auto lived = std::max(now - process->created_wall, wall::duration::zero());
+        const uint64_t busy =
+            static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(lived).count() / 100) / 4;
         rapidjson::Value entry(rapidjson::kObjectType);
-        entry.AddMember("ProcessId", rapidjson::Value(process.pid), a);
-        add_string(entry, "ImageName", process.image, a);
-        add_string(entry, "CreateTimestamp", iso8601(process.created), a);
-        entry.AddMember("UserTime100ns", rapidjson::Value(u.cpu_user), a);
-        entry.AddMember("KernelTime100ns", rapidjson::Value(u.cpu_kernel), a);
-        entry.AddMember("MemoryCommitBytes", rapidjson::Value(u.commit), a);
-        entry.AddMember("MemoryWorkingSetPrivateBytes", rapidjson::Value(u.private_ws), a);
-        entry.AddMember("MemoryWorkingSetSharedBytes", rapidjson::Value(u.private_ws / 4), a);
+        entry.AddMember("ProcessId", rapidjson::Value(process->pid), a);
+        add_string(entry, "ImageName", image_name(*process, windows), a);
+        add_string(entry, "CreateTimestamp", iso8601(process->created_wall), a);
+        entry.AddMember("UserTime100ns", rapidjson::Value(busy / 4 * 3), a);
+        entry.AddMember("KernelTime100ns", rapidjson::Value(busy - busy / 4 * 3), a);
+        entry.AddMember("MemoryCommitBytes", rapidjson::Value(4 * mib), a);
+        entry.AddMember("MemoryWorkingSetPrivateBytes", rapidjson::Value(2 * mib), a);
+        entry.AddMember("MemoryWorkingSetSharedBytes", rapidjson::Value(1 * mib), a);
         list.PushBack(entry, a);
     }
     return list;
@@ -167,11 +206,15 @@ uint64_t memory_size_mb(const System& system) {
     return std::clamp<uint64_t>(size, 1, 1ull << 40);
 }
 
+// The fields every Properties document carries (SchemaReference.md Properties), as a real
+// one shows them (hcsshim container.go, 2017: Id, SystemType, RuntimeOsType, RuntimeId,
+// State; no Name, no Owner). Owner comes back with Statistics only (hcsshim
+// internal/hcs/v2/system.go PropertiesV2). Stopped/ExitType never appear: a stopped system's
+// properties cannot be queried (it is cleaned up, Overview.md).
 void basic_properties(const System& system, rapidjson::Value& out, Allocator& a) {
     add_string(out, "Id", system.id, a);
     add_string(out, "SystemType", system.is_vm ? "VirtualMachine" : "Container", a);
-    add_string(out, "Name", system.id, a);
-    add_string(out, "Owner", system.owner, a);
+    add_string(out, "RuntimeOsType", system.runtime_os_type, a);
     add_string(out, "RuntimeId", system.runtime_id, a);
     add_string(out, "State", state_name(system.state), a);
 }
@@ -179,12 +222,15 @@ void basic_properties(const System& system, rapidjson::Value& out, Allocator& a)
 Outcome query_properties_locked(State& s, System& system, const rapidjson::Document* query,
                                 const char* function) {
     (void)s;
-    if (!system.registered) return failure(HCS_E_SYSTEM_NOT_FOUND, "", function);
+    // A stopped system is cleaned up (Overview.md): only its exit status stays available
+    // (HcsWaitForComputeSystemExit, the exit event); hcsshim's stats path takes
+    // HCS_E_SYSTEM_NOT_FOUND as "no statistics" (cmd/containerd-shim-runhcs-v1/task.go).
+    if (!system.registered) {
+        return failure(HCS_E_SYSTEM_NOT_FOUND, "The compute system does not exist.", function);
+    }
     rapidjson::Document doc(rapidjson::kObjectType);
     auto& a = doc.GetAllocator();
     basic_properties(system, doc, a);
-    doc.AddMember("Stopped", rapidjson::Value(system.state == SystemState::Stopped), a);
-    if (system.state == SystemState::Stopped) add_string(doc, "ExitType", system.exit_type, a);
 
     const Usage u = usage_of(system, steady::now());
     if (query != nullptr) {
@@ -193,11 +239,14 @@ Outcome query_properties_locked(State& s, System& system, const rapidjson::Docum
             for (const auto& type : types->value.GetArray()) {
                 const std::string_view name(type.GetString(), type.GetStringLength());
                 if (name == "Statistics") {
-                    if (!doc.HasMember("Statistics")) doc.AddMember("Statistics", statistics(system, u, a), a);
+                    if (!doc.HasMember("Statistics")) {
+                        doc.AddMember("Statistics", statistics(system, u, a), a);
+                        if (!system.owner.empty()) add_string(doc, "Owner", system.owner, a);
+                    }
                 } else if (name == "Memory") {
                     if (!doc.HasMember("Memory")) doc.AddMember("Memory", memory_information(system, u, a), a);
                 } else if (name == "ProcessList") {
-                    if (!doc.HasMember("ProcessList")) doc.AddMember("ProcessList", process_list(system, u, a), a);
+                    if (!doc.HasMember("ProcessList")) doc.AddMember("ProcessList", process_list(system, a), a);
                 } else if (name == "TerminateOnLastHandleClosed") {
                     if (!doc.HasMember("TerminateOnLastHandleClosed")) {
                         doc.AddMember("TerminateOnLastHandleClosed",
@@ -246,7 +295,7 @@ HRESULT WINAPI HcsGetComputeSystemProperties(HCS_SYSTEM computeSystem, HCS_OPERA
     launch_locked(s, function, call, HcsOperationTypeGetProperties,
                   [handle = call.handle, query = std::move(query)](State& st) -> Outcome {
                       if (!handle->system->registered) {
-                          return failure(HCS_E_SYSTEM_NOT_FOUND, "", function);
+                          return failure(HCS_E_SYSTEM_NOT_FOUND, "The compute system does not exist.", function);
                       }
                       if (!query.error.empty()) return failure(HCS_E_INVALID_JSON, query.error, function);
                       return query_properties_locked(st, *handle->system, query.document.get(), function);

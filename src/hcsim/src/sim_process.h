@@ -31,6 +31,10 @@ struct Process {
 
     // HcsTerminateProcess operations completing when the process has exited.
     std::vector<std::shared_ptr<Operation>> exit_waiters;
+
+    // When the process started running (set by its create operation): ProcessList's
+    // CreateTimestamp.
+    wall::time_point created_wall{};
 };
 
 }  // namespace hcsim

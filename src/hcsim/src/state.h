@@ -38,6 +38,7 @@ enum class SystemState { Creating, Created, Running, Paused, Stopped, SavedAsTem
 const char* state_name(SystemState state) noexcept;
 
 struct Process;     // a process created by HcsCreateProcess (sim_process.h)
+struct SystemHandle;  // an open HCS_SYSTEM (below)
 struct CallerEnds;  // the caller's ends of a process's pipes, until handed out (program_io.h)
 
 struct SimProcess {
@@ -77,6 +78,11 @@ struct System {
     // handle open), by pid.
     std::map<uint32_t, std::shared_ptr<Process>> user_processes;
     uint32_t next_process_pid = 1000;
+    // The open handles to this system, by handle value (= opening order): every per-system
+    // walk (events, stop) visits only these, so its cost does not grow with the number of
+    // other systems and handles. Entries are removed when the handle is closed.
+    std::map<uintptr_t, std::weak_ptr<SystemHandle>> handles;
+    std::string runtime_os_type;  // Properties' RuntimeOsType ("Windows" / "Linux")
 };
 
 /** Threads currently inside a user callback of some object (operation or system handle). */
@@ -290,8 +296,10 @@ uint32_t latency_locked(const State& s, const char* function);
 /** Stops a system (lock held): state, clocks, exit info, events to its handles, waiters. */
 void stop_system_locked(State& s, System& system, const char* exit_type, HRESULT status,
                         std::vector<PendingEvent>& events);
-/** Removes a stopped system without open handles from the registry (lock held). */
+/** Removes a stopped system from the registry (lock held): HCS cleans a stopped system up,
+ *  whatever handles are still open (they keep only its exit status). */
 void maybe_unregister_locked(State& s, System& system);
+/** The open handles of `system` (lock held); walks only that system's own handles. */
 std::vector<std::shared_ptr<SystemHandle>> handles_of_locked(State& s, const System& system);
 u16string exit_status_document(const System& system);
 

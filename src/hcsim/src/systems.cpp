@@ -37,18 +37,94 @@ void start_running(System& system) {
         system.ever_started = true;
         system.started_wall = wall::now();
     }
-    SimProcess init;
-    init.pid = system.next_pid;
-    system.next_pid += 4;
-    init.image = system.is_vm ? "init" : "hcsim-init.exe";
-    init.created = wall::now();
-    system.processes.clear();
-    system.processes.push_back(std::move(init));
+}
+
+constexpr HRESULT hr_not_supported = HCSIM_HR(0x80070032u);  // HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED)
+
+const char* transition_name(Transition kind) {
+    switch (kind) {
+    case Transition::Start: return "start";
+    case Transition::Shutdown: return "shutdown";
+    case Transition::Terminate: return "terminate";
+    case Transition::Crash: return "crash";
+    case Transition::Pause: return "pause";
+    case Transition::Resume: return "resume";
+    case Transition::Save: return "save";
+    }
+    return "?";
+}
+
+// Pause, resume and save are VM operations (Overview.md: "For VMs, additional operations such
+// pause, resume, save and restore are supported"); crash sends an NMI to the guest
+// (HcsCrashComputeSystem.md), which a container does not have (assumption: refused alike).
+bool vm_only(Transition kind) {
+    return kind == Transition::Pause || kind == Transition::Resume || kind == Transition::Save ||
+           kind == Transition::Crash;
+}
+
+// The CrashReport document of HcsEventSystemCrashInitiated / HcsEventSystemCrashReport
+// (HCS_EVENT.md, SchemaReference.md CrashReport). The simulated guest is Windows and the
+// crash an injected NMI: bug check NMI_HARDWARE_FAILURE (0x80) and four zero parameters.
+u16string crash_report(const System& system, const std::string& activity, bool final_report) {
+    rapidjson::Document doc(rapidjson::kObjectType);
+    auto& a = doc.GetAllocator();
+    doc.AddMember("SystemId", rapidjson::Value(system.id.c_str(), a), a);
+    doc.AddMember("ActivityId", rapidjson::Value(activity.c_str(), a), a);
+    rapidjson::Value parameters(rapidjson::kArrayType);
+    parameters.PushBack(rapidjson::Value(uint64_t{0x80}), a);
+    for (int i = 0; i < 4; ++i) parameters.PushBack(rapidjson::Value(uint64_t{0}), a);
+    doc.AddMember("CrashParameters", parameters, a);
+    if (final_report) {
+        doc.AddMember("Status", rapidjson::Value(0), a);
+        // WindowsCrashInfo "is only present in HcsEventSystemCrashReport and only if the
+        // GuestCrashReporting device has been configured" (CrashReport).
+        const auto devices = system.config["VirtualMachine"].FindMember("Devices");
+        if (devices != system.config["VirtualMachine"].MemberEnd() && devices->value.IsObject()) {
+            const auto reporting = devices->value.FindMember("GuestCrashReporting");
+            if (reporting != devices->value.MemberEnd() && reporting->value.IsObject()) {
+                rapidjson::Value info(rapidjson::kObjectType);
+                const auto settings = reporting->value.FindMember("WindowsCrashSettings");
+                std::string dump;
+                if (settings != reporting->value.MemberEnd() && settings->value.IsObject()) {
+                    const auto name = settings->value.FindMember("DumpFileName");
+                    if (name != settings->value.MemberEnd() && name->value.IsString()) {
+                        dump.assign(name->value.GetString(), name->value.GetStringLength());
+                    }
+                }
+                info.AddMember("DumpFile", rapidjson::Value(dump.c_str(), a), a);
+                info.AddMember("Status", rapidjson::Value(0), a);
+                info.AddMember("FinalPhase", rapidjson::StringRef("Complete"), a);
+                doc.AddMember("WindowsCrashInfo", info, a);
+            }
+        }
+    }
+    return to_json(doc);
+}
+
+void add_to_every_callback(State& s, const System& system, HCS_EVENT_TYPE type, const u16string& data,
+                           std::vector<PendingEvent>& events) {
+    for (auto& handle : handles_of_locked(s, system)) {
+        if (!handle->callback_set) continue;
+        PendingEvent event;
+        event.handle = handle;
+        event.type = type;
+        event.data = data;
+        events.push_back(std::move(event));
+    }
 }
 
 Outcome transition_locked(State& s, System& system, Transition kind, const Options& options,
                           const char* function) {
-    if (!system.registered) return failure(HCS_E_SYSTEM_NOT_FOUND, "", function);
+    // A stopped system is cleaned up (Overview.md): every call on a handle still open to it
+    // fails as for a system that does not exist (hcsshim's Shutdown/Terminate take
+    // ErrComputeSystemDoesNotExist as "already gone").
+    if (!system.registered) {
+        return failure(HCS_E_SYSTEM_NOT_FOUND, "The compute system does not exist.", function);
+    }
+    if (!system.is_vm && vm_only(kind)) {
+        return failure(hr_not_supported,
+                       std::string("A container does not support ") + transition_name(kind) + ".", function);
+    }
     if (options.present && FAILED(options.parsed.result)) {
         return failure(options.parsed.result, options.parsed.error, function);
     }
@@ -97,26 +173,28 @@ Outcome transition_locked(State& s, System& system, Transition kind, const Optio
         break;
     }
     case Transition::Shutdown:
-        if (now_state == SystemState::Stopped) return failure(HCS_E_SYSTEM_ALREADY_STOPPED, "", function);
         if (now_state != SystemState::Running && now_state != SystemState::Paused) return invalid();
         stop_system_locked(s, system, "GracefulExit", S_OK, outcome.events);
         break;
     case Transition::Terminate:
-        if (now_state == SystemState::Stopped) return failure(HCS_E_SYSTEM_ALREADY_STOPPED, "", function);
         stop_system_locked(s, system, "ForcedExit", S_OK, outcome.events);
         break;
     case Transition::Crash: {
-        if (now_state == SystemState::Stopped) return failure(HCS_E_SYSTEM_ALREADY_STOPPED, "", function);
         if (now_state != SystemState::Running && now_state != SystemState::Paused) return invalid();
-        const u16string crash_data = options.present ? to_json(*options.parsed.document) : u16string{u'{', u'}'};
-        for (auto& handle : handles_of_locked(s, system)) {
-            if (!handle->callback_set) continue;
-            PendingEvent event;
-            event.handle = handle;
-            event.type = HcsEventSystemCrashInitiated;
-            event.data = crash_data;
-            outcome.events.push_back(std::move(event));
+        if (options.present) {
+            // CrashOptions: Type is a CrashType, whose only value is CrashGuest.
+            const auto& doc = *options.parsed.document;
+            const auto type = doc.FindMember("Type");
+            if (type != doc.MemberEnd() &&
+                (!type->value.IsString() || std::string_view(type->value.GetString()) != "CrashGuest")) {
+                return failure(HCS_E_INVALID_JSON, "Type must be \"CrashGuest\".", function);
+            }
         }
+        const std::string activity = new_guid();
+        add_to_every_callback(s, system, HcsEventSystemCrashInitiated, crash_report(system, activity, false),
+                              outcome.events);
+        add_to_every_callback(s, system, HcsEventSystemCrashReport, crash_report(system, activity, true),
+                              outcome.events);
         stop_system_locked(s, system, "UnexpectedExit", HCS_E_UNEXPECTED_EXIT, outcome.events);
         break;
     }
@@ -170,6 +248,21 @@ std::string check_configuration(const rapidjson::Document& doc) {
     return {};
 }
 
+// Properties' RuntimeOsType. A (process-isolated) container runs on the Windows host's kernel
+// (hcsshim getCachedProperties: containers without RuntimeOsType are Windows); a VM booted
+// with Chipset/LinuxKernelDirect runs Linux, any other VM is taken to run Windows
+// (assumption: the simulated guest never reports its OS).
+std::string runtime_os_type(const rapidjson::Document& doc) {
+    const auto vm = doc.FindMember("VirtualMachine");
+    if (vm == doc.MemberEnd()) return "Windows";
+    const auto chipset = vm->value.FindMember("Chipset");
+    if (chipset != vm->value.MemberEnd() && chipset->value.IsObject() &&
+        chipset->value.HasMember("LinuxKernelDirect")) {
+        return "Linux";
+    }
+    return "Windows";
+}
+
 }  // namespace
 
 HRESULT begin_operation_locked(State& s, const char* function, HCS_OPERATION operation,
@@ -207,9 +300,11 @@ void launch_locked(State& s, const char* function, SystemCall& call, HCS_OPERATI
 }
 
 std::vector<std::shared_ptr<SystemHandle>> handles_of_locked(State& s, const System& system) {
+    (void)s;
     std::vector<std::shared_ptr<SystemHandle>> handles;
-    for (auto& [value, handle] : s.system_handles) {
-        if (handle->system.get() == &system) handles.push_back(handle);
+    handles.reserve(system.handles.size());
+    for (const auto& [value, weak] : system.handles) {
+        if (auto handle = weak.lock()) handles.push_back(std::move(handle));
     }
     return handles;
 }
@@ -232,23 +327,15 @@ void stop_system_locked(State& s, System& system, const char* exit_type, HRESULT
     system.exit_status = status;
     system.processes.clear();
     end_processes_locked(s, system);
-    const u16string data = exit_status_document(system);
-    for (auto& handle : handles_of_locked(s, system)) {
-        if (!handle->callback_set) continue;
-        PendingEvent event;
-        event.handle = handle;
-        event.type = HcsEventSystemExited;
-        event.data = data;
-        events.push_back(std::move(event));
-    }
+    add_to_every_callback(s, system, HcsEventSystemExited, exit_status_document(system), events);
     s.changed.notify_all();
+    // Cleaned up at once (Overview.md): no longer openable by id nor enumerated, and its id
+    // is free for a new system; open handles keep only the exit status.
     maybe_unregister_locked(s, system);
 }
 
 void maybe_unregister_locked(State& s, System& system) {
-    if (!system.registered || system.state != SystemState::Stopped || system.open_handles != 0) {
-        return;
-    }
+    if (!system.registered || system.state != SystemState::Stopped) return;
     const auto it = s.registry.find(system.key);
     if (it != s.registry.end() && it->second.get() == &system) s.registry.erase(it);
     system.registered = false;
@@ -297,6 +384,7 @@ HRESULT WINAPI HcsCreateComputeSystem(PCWSTR id, PCWSTR configuration, HCS_OPERA
         if (owner != doc.MemberEnd()) system->owner = owner->value.GetString();
         const auto terminate = doc.FindMember("ShouldTerminateOnLastHandleClosed");
         system->terminate_on_last_close = terminate != doc.MemberEnd() && terminate->value.GetBool();
+        system->runtime_os_type = runtime_os_type(doc);
         system->config.Swap(*parsed.document);
     }
     auto handle = std::make_shared<SystemHandle>();
@@ -304,6 +392,7 @@ HRESULT WINAPI HcsCreateComputeSystem(PCWSTR id, PCWSTR configuration, HCS_OPERA
     handle->system = system;
     system->open_handles = 1;
     s.system_handles.emplace(handle->value, handle);
+    system->handles.emplace(handle->value, handle);
     call.handle = handle;
     *computeSystem = reinterpret_cast<HCS_SYSTEM>(handle->value);
 
@@ -351,6 +440,7 @@ HRESULT WINAPI HcsOpenComputeSystem(PCWSTR id, DWORD requestedAccess, HCS_SYSTEM
     handle->system = it->second;
     ++it->second->open_handles;
     s.system_handles.emplace(handle->value, handle);
+    it->second->handles.emplace(handle->value, handle);
     *computeSystem = reinterpret_cast<HCS_SYSTEM>(handle->value);
     return S_OK;
 } catch (...) {
@@ -367,6 +457,7 @@ void WINAPI HcsCloseComputeSystem(HCS_SYSTEM computeSystem) try {
     System& system = *handle->system;
     Expects(system.open_handles > 0);
     --system.open_handles;
+    system.handles.erase(handle->value);
     if (system.registered && system.open_handles == 0) {
         if (system.terminate_on_last_close && system.state != SystemState::Stopped) {
             std::vector<PendingEvent> events;  // no handle is left to receive them
