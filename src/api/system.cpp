@@ -27,16 +27,26 @@ struct system_verb {
     system_call entry_point;
     const char* name;
     const char* parameter;
+    // Stopping a system that is gone already (stopped and cleaned up, or never created) is
+    // done: the synchronous form returns ZLHCS_S_FALSE, as hcsshim treats these codes from
+    // shutdown/terminate (internal/hcs/v2/system.go).
+    bool gone_is_done = false;
 };
 
 constexpr system_verb start_verb{&table::HcsStartComputeSystem, "HcsStartComputeSystem", "options"};
-constexpr system_verb shutdown_verb{&table::HcsShutDownComputeSystem, "HcsShutDownComputeSystem", "options"};
-constexpr system_verb terminate_verb{&table::HcsTerminateComputeSystem, "HcsTerminateComputeSystem", "options"};
+constexpr system_verb shutdown_verb{&table::HcsShutDownComputeSystem, "HcsShutDownComputeSystem", "options", true};
+constexpr system_verb terminate_verb{&table::HcsTerminateComputeSystem, "HcsTerminateComputeSystem", "options", true};
 constexpr system_verb crash_verb{&table::HcsCrashComputeSystem, "HcsCrashComputeSystem", "options"};
 constexpr system_verb pause_verb{&table::HcsPauseComputeSystem, "HcsPauseComputeSystem", "options"};
 constexpr system_verb resume_verb{&table::HcsResumeComputeSystem, "HcsResumeComputeSystem", "options"};
 constexpr system_verb save_verb{&table::HcsSaveComputeSystem, "HcsSaveComputeSystem", "options"};
 constexpr system_verb properties_verb{&table::HcsGetComputeSystemProperties, "HcsGetComputeSystemProperties", "query"};
+
+bool is_system_gone(zlhcs_hresult hr) {
+    const auto code = static_cast<std::uint32_t>(hr) & 0x7FFFFFFFu;  // both severity forms
+    return code == (static_cast<std::uint32_t>(ZLHCS_HCS_E_SYSTEM_NOT_FOUND) & 0x7FFFFFFFu) ||
+           code == (static_cast<std::uint32_t>(ZLHCS_HCS_E_SYSTEM_ALREADY_STOPPED) & 0x7FFFFFFFu);
+}
 
 // Checks everything a system call needs before anything starts.
 struct prepared_call {
@@ -70,9 +80,14 @@ zlhcs_hresult run_verb(const system_verb& verb, zlhcs_system handle, const char*
     }
     auto entry = call.backend->*verb.entry_point;
     HCS_SYSTEM hcs_system = call.system->hcs_system();
-    return run(*call.backend, verb.name, call.system, mode, [&](HCS_OPERATION operation) {
+    const zlhcs_hresult hr = run(*call.backend, verb.name, call.system, mode, [&](HCS_OPERATION operation) {
         return entry(hcs_system, operation, call.document.c_str());
     });
+    if (verb.gone_is_done && !mode.async && is_system_gone(hr)) {
+        clear_last_error();
+        return ZLHCS_S_FALSE;
+    }
+    return hr;
 }
 
 // HcsModifyComputeSystem takes one more argument (an identity token) than the verbs, and its

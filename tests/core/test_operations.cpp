@@ -246,7 +246,7 @@ TEST_F(operations, injected_immediate_failure_gives_no_operation_and_no_callback
 }
 
 TEST_F(operations, injected_immediate_failure_in_the_sync_form) {
-    system_guard system(create_system(unique_id()));
+    system_guard system(create_system(unique_id(), vm_config));  // pause is for VMs
     ASSERT_EQ(sim().fail_next_calls("HcsPauseComputeSystem", 2, ZLHCS_HCS_E_SERVICE_NOT_AVAILABLE,
                                     fault_immediate),
               0);

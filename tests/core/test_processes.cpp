@@ -833,14 +833,15 @@ TEST_F(processes, creation_needs_a_running_system) {
     ASSERT_NE(stopped.handle, 0u);
     ASSERT_EQ(zlhcs_system_terminate(stopped, nullptr, hang_bound_ms), ZLHCS_S_OK);
     p = 0xABCD;
+    // A stopped system is cleaned up (Overview.md): HCS no longer finds it.
     EXPECT_EQ(zlhcs_process_create(stopped, parameters("echo x", out_pipe).c_str(), hang_bound_ms, &p),
-              ZLHCS_HCS_E_SYSTEM_ALREADY_STOPPED);
+              ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
     EXPECT_EQ(p, 0u);
     e = last_error();
-    EXPECT_EQ(e.code, ZLHCS_HCS_E_SYSTEM_ALREADY_STOPPED);
-    EXPECT_EQ(e.category, ZLHCS_CATEGORY_ALREADY_STOPPED);
+    EXPECT_EQ(e.code, ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
+    EXPECT_EQ(e.category, ZLHCS_CATEGORY_NOT_FOUND);
 
-    system_guard paused(running_system(unique_id("paused")));
+    system_guard paused(running_system(unique_id("paused"), vm_config));  // pause is for VMs
     ASSERT_NE(paused.handle, 0u);
     ASSERT_EQ(zlhcs_system_pause(paused, nullptr, hang_bound_ms), ZLHCS_S_OK);
     p = 0xABCD;
@@ -1326,10 +1327,10 @@ TEST_F(processes, terminating_the_system_ends_its_processes) {
     EXPECT_EQ(output_of(sleeper, ZLHCS_STDERR), "");
     EXPECT_EQ(zlhcs_process_write_stdin(sleeper, "x", 1), ZLHCS_E_BROKEN_PIPE);
     EXPECT_EQ(zlhcs_process_signal(sleeper, nullptr, hang_bound_ms), ZLHCS_HCS_E_PROCESS_ALREADY_STOPPED);
-    // A stopped system takes no new processes.
+    // A stopped system takes no new processes: it is cleaned up (Overview.md).
     zlhcs_process late = 0xABCD;
     EXPECT_EQ(zlhcs_process_create(system_, parameters("echo").c_str(), hang_bound_ms, &late),
-              ZLHCS_HCS_E_SYSTEM_ALREADY_STOPPED);
+              ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
     EXPECT_EQ(late, 0u);
 }
 
