@@ -88,3 +88,14 @@ function(zlhcs_add_gtest target)
   set_tests_properties(${target} PROPERTIES TIMEOUT 600)
   zlhcs_wine_test(${target})
 endfunction()
+
+# zlhcs_add_gtest_variant(<target> <suffix> <behaviour>)
+# One more ctest entry, <target>_<suffix>, running the suite against hcsim in the variant of
+# real HCS behaviour named by ZLHCS_TEST_HCSIM_BEHAVIOR=<behaviour> (tests/common/
+# hcsim_client.h reads it; docs/hcsim.md, "Behaviour switches"). Under Wine too.
+function(zlhcs_add_gtest_variant target suffix behaviour)
+  add_test(NAME ${target}_${suffix} COMMAND ${target} --gtest_brief=1)
+  set_tests_properties(${target}_${suffix} PROPERTIES
+    TIMEOUT 600 ENVIRONMENT "ZLHCS_TEST_HCSIM_BEHAVIOR=${behaviour}")
+  zlhcs_wine_test(${target}_${suffix})
+endfunction()

@@ -147,6 +147,20 @@ inline std::string state_of(zlhcs_system system) {
     return d["State"].GetString();
 }
 
+/// True when this run's hcsim omits error documents, as real HCS may ("not guaranteed",
+/// HcsGetOperationResult.md).
+inline bool error_documents_omitted() { return hcsim_client::run_has(HCSIM_BEHAVIOR_OMIT_ERROR_DOCUMENTS); }
+
+/// Without an error document a failure still explains itself: no document in the last error,
+/// and a message naming the code's meaning and the HCS function.
+inline void expect_explained_without_document(const char* function) {
+    const error_copy e = last_error();
+    EXPECT_TRUE(e.document.empty() || e.document == "<NULL>") << e.document;
+    EXPECT_EQ(e.function, function);
+    EXPECT_NE(e.message.find(function), std::string::npos) << e.message;
+    EXPECT_GT(e.message.size(), std::string(function).size() + 20) << e.message;
+}
+
 /// Polls `done` up to `limit` (a bound against hanging, never asserted as a duration).
 template <typename Predicate>
 bool eventually(Predicate done, std::chrono::milliseconds limit = std::chrono::seconds(10)) {

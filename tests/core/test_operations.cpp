@@ -270,6 +270,11 @@ TEST_F(operations, injected_async_failure_completes_the_operation_with_the_docum
     char* document = nullptr;
     EXPECT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, &document), ZLHCS_HCS_E_INVALID_JSON);
     const std::string doc = take(document);
+    if (error_documents_omitted()) {
+        EXPECT_TRUE(doc.empty());
+        expect_explained_without_document("HcsStartComputeSystem");
+        return;
+    }
     ASSERT_FALSE(doc.empty()) << "the error document is handed out on failure";
     const rapidjson::Document d = parse(doc);
     ASSERT_TRUE(d.IsObject());
@@ -303,6 +308,7 @@ TEST_F(operations, injected_async_failure_in_the_sync_form_reaches_last_error) {
     const error_copy e = last_error();
     EXPECT_EQ(e.code, ZLHCS_HCS_E_GUEST_CRITICAL_ERROR);
     EXPECT_EQ(e.function, "HcsStartComputeSystem");
+    if (error_documents_omitted()) return expect_explained_without_document("HcsStartComputeSystem");
     const rapidjson::Document d = parse(e.document);
     ASSERT_TRUE(d.IsObject()) << e.document;
     EXPECT_TRUE(d.HasMember("ErrorMessage"));
@@ -393,7 +399,8 @@ TEST_F(operations, create_with_injected_async_failure) {
     EXPECT_NE(system, 0u);
     char* document = nullptr;
     EXPECT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, &document), ZLHCS_HCS_E_HYPERV_NOT_INSTALLED);
-    EXPECT_NE(take(document).find("ErrorMessage"), std::string::npos);
+    const std::string failure_document = take(document);
+    EXPECT_EQ(failure_document.find("ErrorMessage") != std::string::npos, !error_documents_omitted());
     EXPECT_EQ(last_error().category, ZLHCS_CATEGORY_NOT_SUPPORTED);
     ASSERT_TRUE(probe.wait_called());
     EXPECT_EQ(probe.result.load(), ZLHCS_HCS_E_HYPERV_NOT_INSTALLED);
@@ -404,7 +411,11 @@ TEST_F(operations, create_with_injected_async_failure) {
     EXPECT_EQ(zlhcs_system_create(id.c_str(), container_config, ZLHCS_INFINITE, &sync_system),
               ZLHCS_HCS_E_HYPERV_NOT_INSTALLED);
     EXPECT_EQ(sync_system, 0u);
-    EXPECT_NE(last_error().document.find("ErrorMessage"), std::string::npos);
+    if (error_documents_omitted()) {
+        expect_explained_without_document("HcsCreateComputeSystem");
+    } else {
+        EXPECT_NE(last_error().document.find("ErrorMessage"), std::string::npos);
+    }
     zlhcs_system opened = 0;
     EXPECT_EQ(zlhcs_system_open(id.c_str(), &opened), ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
 }

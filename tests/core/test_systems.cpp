@@ -143,11 +143,15 @@ TEST_F(systems, create_with_a_config_hcs_rejects_carries_the_error_document) {
     EXPECT_EQ(e.code, ZLHCS_HCS_E_INVALID_JSON);
     EXPECT_EQ(e.category, ZLHCS_CATEGORY_INVALID_JSON);
     EXPECT_EQ(e.function, "HcsCreateComputeSystem");
-    const rapidjson::Document d = parse(e.document);
-    ASSERT_TRUE(d.IsObject()) << "the HCS error document reaches last error: " << e.document;
-    ASSERT_TRUE(d.HasMember("ErrorMessage"));
-    EXPECT_TRUE(d["ErrorMessage"].IsString());
-    EXPECT_EQ(d["Error"].GetInt(), ZLHCS_HCS_E_INVALID_JSON);
+    if (error_documents_omitted()) {
+        expect_explained_without_document("HcsCreateComputeSystem");
+    } else {
+        const rapidjson::Document d = parse(e.document);
+        ASSERT_TRUE(d.IsObject()) << "the HCS error document reaches last error: " << e.document;
+        ASSERT_TRUE(d.HasMember("ErrorMessage"));
+        EXPECT_TRUE(d["ErrorMessage"].IsString());
+        EXPECT_EQ(d["Error"].GetInt(), ZLHCS_HCS_E_INVALID_JSON);
+    }
     // Not an object at all.
     EXPECT_EQ(zlhcs_system_create(unique_id().c_str(), "[1,2,3]", ZLHCS_INFINITE, &system),
               ZLHCS_HCS_E_INVALID_JSON);
@@ -348,6 +352,7 @@ TEST_F(systems, unknown_property_type_fails_with_a_document_naming_it) {
     const error_copy e = last_error();
     EXPECT_EQ(e.category, ZLHCS_CATEGORY_INVALID_ARGUMENT);
     EXPECT_EQ(e.function, "HcsGetComputeSystemProperties");
+    if (error_documents_omitted()) return expect_explained_without_document("HcsGetComputeSystemProperties");
     EXPECT_NE(e.document.find("NoSuchType"), std::string::npos) << e.document;
 }
 
