@@ -33,12 +33,30 @@
  *   zlhcs_system_start_async(system, options, callback, context, &operation)
  *       starts the work and returns an operation handle. If it fails, no operation exists
  *       and the callback is never called. If it succeeds, the operation completes exactly
- *       once; the callback (optional) is then called exactly once, on a thread that is not
- *       the caller's, unless the operation was closed before it completed, in which case it
- *       is never called. Close the operation with zlhcs_operation_close().
+ *       once; the callback (optional) is then called exactly once, unless the operation was
+ *       closed before it completed, in which case it is never called. It usually runs on an
+ *       HCS thread, but HCS may complete an operation inside the call that starts it (seen
+ *       for HcsCreateProcess on Windows Server 2022): the callback then runs on the calling
+ *       thread, before the *_async function returns and before *out_operation (and, for
+ *       creates, *out_system / *out_process) are written; it receives the operation handle
+ *       as its argument. Close the operation with zlhcs_operation_close().
  *   zlhcs_system_start(system, options, timeout_ms)
- *       the same, waiting up to timeout_ms. On timeout it cancels the work and returns
- *       HCS_E_OPERATION_TIMEOUT. It returns the operation's own result otherwise.
+ *       the same, waiting up to timeout_ms, and returns the operation's own result. If it
+ *       does not complete in time it returns HCS_E_OPERATION_TIMEOUT, and the work GOES ON:
+ *       HCS cannot cancel it (HcsCancelOperation is not implemented) and may still complete
+ *       it. A result that arrives as the timeout fires is reported, not discarded. The
+ *       creating calls (zlhcs_system_create, zlhcs_process_create) hand out the new handle
+ *       with HCS_E_OPERATION_TIMEOUT, so that what HCS makes is never left unheld.
+ *
+ * HCS itself cannot stop work once started: closing an operation does not stop it (HCS
+ * completes it and drops the result), and cancelling is not implemented by today's HCS
+ * (zlhcs_operation_cancel then fails with ZLHCS_E_NOT_SUPPORTED). Undo work instead (e.g.
+ * terminate what a start started).
+ *
+ * Error documents: a failed HCS call may or may not come with HCS's error document
+ * (ResultError: Error, ErrorMessage, ErrorEvents); HCS does not guarantee one. When there is
+ * none, the last error's result_document is "" and its message still names the code's
+ * meaning and the HCS function.
  *
  * Callbacks: a callback must not block for long (it runs on HCS's thread pool). Inside a
  * callback every zlhcs function may be called, including zlhcs_operation_close() on the
@@ -88,7 +106,7 @@ extern "C" {
  * within a major version); new functions are appended without changing it. */
 #define ZLHCS_ABI_VERSION 1u
 #define ZLHCS_VERSION_MAJOR 0u
-#define ZLHCS_VERSION_MINOR 2u
+#define ZLHCS_VERSION_MINOR 3u
 #define ZLHCS_VERSION_PATCH 0u
 
 /* ---------------------------------------------------------------------------------------
@@ -287,9 +305,11 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_wait(zlhcs_operation operatio
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_result(zlhcs_operation operation,
                                                           char **out_document);
 
-/** Asks HCS to cancel the operation. Returns ZLHCS_S_OK if the request was made (the
- * operation still completes, usually with ZLHCS_E_CANCELLED; wait for it), ZLHCS_S_FALSE if
- * it had already completed. */
+/** Asks HCS to cancel the operation. Today's HCS does not implement cancellation
+ * (HcsCancelOperation returns E_NOTIMPL): then this fails with ZLHCS_E_NOT_SUPPORTED naming
+ * HcsCancelOperation, and the operation goes on and completes as HCS decides. If HCS accepts
+ * the request (a build that implements it), ZLHCS_S_OK: the operation still completes, usually
+ * with ZLHCS_E_CANCELLED; wait for it. ZLHCS_S_FALSE if it had already completed. */
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_cancel(zlhcs_operation operation);
 
 /** Closes the handle. Safe while the operation is in flight: the HCS work goes on, its
@@ -310,7 +330,11 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_close(zlhcs_operation operati
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_create_async(
     const char *id, const char *configuration, zlhcs_operation_callback callback,
     void *context, zlhcs_system *out_system, zlhcs_operation *out_operation);
-/** Synchronous form. On failure no system handle is returned (a half-created one is closed). */
+/** Synchronous form. On failure no system handle is returned (a half-created one is closed),
+ * except on HCS_E_OPERATION_TIMEOUT: the create may still complete, so *out_system is the
+ * handle (close it as usual; the system is usable once HCS has created it, e.g. when its
+ * properties report State "Created", and a create that finally fails leaves a handle on which
+ * calls fail with HCS_E_SYSTEM_NOT_FOUND). */
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_create(const char *id,
                                                        const char *configuration,
                                                        uint32_t timeout_ms,
@@ -327,7 +351,10 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_close(zlhcs_system system);
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_id(zlhcs_system system, char **out_id);
 
 /* State changes. options is an optional JSON document as HCS defines for each call.
- * A change the current state forbids fails with HCS_E_INVALID_STATE (in the operation). */
+ * A change the current state forbids fails with HCS_E_INVALID_STATE (in the operation).
+ * A system that has stopped is cleaned up by HCS: calls on a handle still open to it fail with
+ * HCS_E_SYSTEM_NOT_FOUND, except zlhcs_system_wait_exit(), which still returns its exit
+ * status; opening it by id fails, and enumerate no longer lists it. */
 /** Start: Created -> Running. */
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_start_async(zlhcs_system system,
                                                          const char *options,
@@ -337,7 +364,10 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_start_async(zlhcs_system system,
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_start(zlhcs_system system, const char *options,
                                                    uint32_t timeout_ms);
 
-/** Graceful shutdown of a running system (options: ShutdownOptions JSON). Running/Paused -> Stopped. */
+/** Graceful shutdown of a running system (options: ShutdownOptions JSON). Running/Paused -> Stopped.
+ * The synchronous form returns ZLHCS_S_FALSE (success, nothing done) if the system is gone
+ * already (HCS says HCS_E_SYSTEM_NOT_FOUND or HCS_E_SYSTEM_ALREADY_STOPPED); the operation of
+ * the _async form reports HCS's code as it is. */
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_shutdown_async(zlhcs_system system,
                                                          const char *options,
                                                          zlhcs_operation_callback callback,
@@ -346,7 +376,9 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_shutdown_async(zlhcs_system syst
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_shutdown(zlhcs_system system, const char *options,
                                                    uint32_t timeout_ms);
 
-/** Forceful termination. HCS_E_SYSTEM_ALREADY_STOPPED if it has already stopped. */
+/** Forceful termination. Like shutdown, the synchronous form returns ZLHCS_S_FALSE if the
+ * system is gone already (stopped and cleaned up, or never created); the _async form's
+ * operation reports HCS_E_SYSTEM_NOT_FOUND / HCS_E_SYSTEM_ALREADY_STOPPED as HCS says. */
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_terminate_async(zlhcs_system system,
                                                          const char *options,
                                                          zlhcs_operation_callback callback,
@@ -355,7 +387,9 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_terminate_async(zlhcs_system sys
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_terminate(zlhcs_system system, const char *options,
                                                    uint32_t timeout_ms);
 
-/** Crashes the system on purpose (for crash-dump testing); it stops. */
+/** Crashes a virtual machine on purpose (for crash-dump testing); it stops with an
+ * UnexpectedExit. Pause, resume, save and crash are virtual-machine operations: a
+ * process-isolated container refuses them (HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED)). */
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_crash_async(zlhcs_system system,
                                                          const char *options,
                                                          zlhcs_operation_callback callback,
@@ -457,7 +491,10 @@ typedef enum zlhcs_stdio_stream {
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_create_async(
     zlhcs_system system, const char *parameters, zlhcs_operation_callback callback,
     void *context, zlhcs_process *out_process, zlhcs_operation *out_operation);
-/** Synchronous form. On failure no process handle is returned. */
+/** Synchronous form. On failure no process handle is returned, and nothing HCS may have
+ * started is left running (zlhcs terminates it). On HCS_E_OPERATION_TIMEOUT the create may
+ * still complete, so *out_process is the handle: zlhcs_process_id() gives
+ * HCS_E_OPERATION_PENDING until it has, then the pid, and stdio works from then on. */
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_create(zlhcs_system system,
                                                         const char *parameters,
                                                         uint32_t timeout_ms,

@@ -7,8 +7,8 @@
 
 namespace {
 // "major.minor.patch" from the header's numbers (which carry a 'u' suffix, so spelled here).
-constexpr const char* version_string = "0.2.0";
-static_assert(ZLHCS_VERSION_MAJOR == 0 && ZLHCS_VERSION_MINOR == 2 && ZLHCS_VERSION_PATCH == 0,
+constexpr const char* version_string = "0.3.0";
+static_assert(ZLHCS_VERSION_MAJOR == 0 && ZLHCS_VERSION_MINOR == 3 && ZLHCS_VERSION_PATCH == 0,
               "update version_string with the header's version");
 }
 
