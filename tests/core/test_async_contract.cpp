@@ -60,8 +60,8 @@ TEST_F(async_contract, cancel_completes_with_cancelled_when_hcs_implements_it) {
     EXPECT_EQ(state_of(system), "Created");
 }
 
-// A timed-out sync call says the work may still complete, and it does (hcsshim keeps
-// waiting after its watchdog: internal/computecore/computecore.go).
+// A timed-out sync call says the work may still complete, and it does (hcsshim's execute
+// never abandons a call in flight: internal/computecore/computecore.go).
 TEST_F(async_contract, sync_timeout_says_the_work_goes_on_and_it_does) {
     system_guard system(create_system(unique_id()));
     ASSERT_EQ(sim().set_latency("HcsStartComputeSystem", 300), 0);

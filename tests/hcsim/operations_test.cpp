@@ -147,8 +147,8 @@ TEST_F(Operations, ReusableOnceCompletedNeverWhilePending) {
 }
 
 // "not currently implemented and will always return an E_NOTIMPL" (HcsCancelOperation.md);
-// hcsshim calls it after a wait timeout, ignores the result and keeps waiting
-// (internal/computecore/computecore.go).
+// hcsshim's runOperation calls it after a wait timeout and ignores its result
+// (internal/hcs/v2/operation.go).
 TEST_F(Operations, CancelIsNotImplementedAndTheWorkStillCompletes) {
     Sys system;
     ASSERT_EQ(S_OK, create_system("cancel-notimpl", container_config(), system).hr);

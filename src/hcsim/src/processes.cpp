@@ -320,7 +320,10 @@ using ProcessCall = HandleCall<ProcessHandle>;
 
 HRESULT begin_process_call_locked(State& s, const char* function, HCS_PROCESS process,
                                   HCS_OPERATION operation, ProcessCall& call) {
-    if (process == nullptr || operation == nullptr) return E_INVALIDARG;
+    if (process == nullptr || operation == nullptr) {
+        record_bad_handle_locked(s, function, process == nullptr ? "HCS_PROCESS" : "HCS_OPERATION", 0);
+        return E_INVALIDARG;
+    }
     return begin_handle_call_locked(s, function, find_process_handle(s, process, function), operation, call);
 }
 
@@ -396,7 +399,11 @@ HRESULT WINAPI HcsCreateProcess(HCS_SYSTEM computeSystem, PCWSTR processParamete
     (void)securityDescriptor;  // access control is not simulated
     constexpr const char* function = "HcsCreateProcess";
     if (process != nullptr) *process = nullptr;
-    if (computeSystem == nullptr || operation == nullptr || processParameters == nullptr) return E_INVALIDARG;
+    if (computeSystem == nullptr || operation == nullptr || processParameters == nullptr) {
+        if (computeSystem == nullptr) record_null_handle("HcsCreateProcess", "HCS_SYSTEM");
+        if (operation == nullptr) record_null_handle("HcsCreateProcess", "HCS_OPERATION");
+        return E_INVALIDARG;
+    }
     if (process == nullptr) return E_POINTER;
     CreateRequest request = parse_create(processParameters);
 
@@ -603,7 +610,10 @@ HRESULT WINAPI HcsModifyProcess(HCS_PROCESS process, HCS_OPERATION operation, PC
 
 HRESULT WINAPI HcsSetProcessCallback(HCS_PROCESS process, HCS_EVENT_OPTIONS callbackOptions,
                                      void* context, HCS_EVENT_CALLBACK callback) try {
-    if (process == nullptr || callback == nullptr) return E_INVALIDARG;
+    if (process == nullptr || callback == nullptr) {
+        if (process == nullptr) record_null_handle("HcsSetProcessCallback", "HCS_PROCESS");
+        return E_INVALIDARG;
+    }
     if ((static_cast<unsigned>(callbackOptions) &
          ~static_cast<unsigned>(HcsEventOptionEnableOperationCallbacks)) != 0) {
         return E_INVALIDARG;

@@ -284,7 +284,10 @@ HRESULT begin_operation_locked(State& s, const char* function, HCS_OPERATION ope
 
 HRESULT begin_system_call_locked(State& s, const char* function, HCS_SYSTEM system,
                                  HCS_OPERATION operation, SystemCall& call) {
-    if (system == nullptr || operation == nullptr) return E_INVALIDARG;
+    if (system == nullptr || operation == nullptr) {
+        record_bad_handle_locked(s, function, system == nullptr ? "HCS_SYSTEM" : "HCS_OPERATION", 0);
+        return E_INVALIDARG;
+    }
     return begin_handle_call_locked(s, function, find_system_handle(s, system, function), operation, call);
 }
 
@@ -353,7 +356,10 @@ HRESULT WINAPI HcsCreateComputeSystem(PCWSTR id, PCWSTR configuration, HCS_OPERA
                                       HCS_SYSTEM* computeSystem) try {
     (void)securityDescriptor;  // access control is not simulated
     if (computeSystem != nullptr) *computeSystem = nullptr;
-    if (operation == nullptr || configuration == nullptr) return E_INVALIDARG;
+    if (operation == nullptr || configuration == nullptr) {
+        if (operation == nullptr) record_null_handle("HcsCreateComputeSystem", "HCS_OPERATION");
+        return E_INVALIDARG;
+    }
     if (computeSystem == nullptr) return E_POINTER;
     std::string system_id;
     if (id != nullptr) {
@@ -565,7 +571,10 @@ HRESULT WINAPI HcsWaitForComputeSystemExit(HCS_SYSTEM computeSystem, DWORD timeo
 HRESULT WINAPI HcsSetComputeSystemCallback(HCS_SYSTEM computeSystem,
                                            HCS_EVENT_OPTIONS callbackOptions, const void* context,
                                            HCS_EVENT_CALLBACK callback) try {
-    if (computeSystem == nullptr || callback == nullptr) return E_INVALIDARG;
+    if (computeSystem == nullptr || callback == nullptr) {
+        if (computeSystem == nullptr) record_null_handle("HcsSetComputeSystemCallback", "HCS_SYSTEM");
+        return E_INVALIDARG;
+    }
     // hcsshim registers systems with HcsEventOptionEnableLiveMigrationEvents (4)
     // (internal/hcs/v2/system.go registerNotification; internal/computecore/types.go).
     if ((static_cast<unsigned>(callbackOptions) &
