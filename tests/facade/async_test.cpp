@@ -7,6 +7,9 @@
 #include <thread>
 #include <vector>
 
+#include <optional>
+#include <stdexcept>
+
 #if ZLHCS_HAS_COROUTINES
 #include <coroutine>
 #include <exception>
@@ -53,7 +56,7 @@ TEST(FacadeAsync, FutureCompletesFromTheCallback) {
 }
 
 TEST(FacadeAsync, FutureCarriesTheError) {
-    const zlhcs::compute_system system = make_container();
+    const zlhcs::compute_system system = make_vm();
     std::future<std::string> paused = system.pause_async().get_future();  // Created: not allowed
     ASSERT_EQ(paused.wait_for(kTimeout), std::future_status::ready);
     try {
@@ -61,8 +64,8 @@ TEST(FacadeAsync, FutureCarriesTheError) {
         ADD_FAILURE() << "pause of a created system succeeded";
     } catch (const zlhcs::error& e) {
         EXPECT_EQ(e.code(), zlhcs::errc::invalid_state) << e.what();
-        EXPECT_FALSE(e.result_document().empty()) << e.what();
-        EXPECT_NE(e.result_document().find("ErrorMessage"), std::string::npos) << e.result_document();
+        EXPECT_EQ(e.call(), "zlhcs_system_pause_async");
+        expect_diagnostics(e);
     }
 }
 
@@ -92,7 +95,43 @@ TEST(FacadeAsync, TryResultWhileRunning) {
     EXPECT_FALSE(result.wait(kTimeout).empty());
 }
 
-TEST(FacadeAsync, CancelCompletesWithCancelled) {
+// HCS does not implement HcsCancelOperation (E_NOTIMPL): cancel() says so, and the work
+// completes as if nobody had asked.
+TEST(FacadeAsync, CancelIsNotSupportedAndTheWorkCompletes) {
+    const latency_guard latency("HcsStartComputeSystem", kLatencyMs);
+    const zlhcs::compute_system system = make_container();
+    zlhcs::async_result result = system.start_async();
+    std::future<std::string> future = result.get_future();
+    const zlhcs::error e = expect_error([&] { (void)result.cancel(); }, zlhcs::errc::not_supported);
+    EXPECT_EQ(e.code(), std::errc::not_supported);
+    EXPECT_EQ(e.hresult(), ZLHCS_E_NOT_SUPPORTED) << e.what();
+    EXPECT_EQ(e.call(), "zlhcs_operation_cancel");
+    EXPECT_NE(std::string(e.what()).find("HcsCancelOperation"), std::string::npos) << e.what();
+
+    EXPECT_NO_THROW((void)result.wait(kTimeout));  // the start goes on and succeeds
+    ASSERT_EQ(future.wait_for(kTimeout), std::future_status::ready);
+    EXPECT_NO_THROW((void)future.get());
+    EXPECT_FALSE(result.cancel());  // already complete: nothing to cancel
+    EXPECT_EQ(state_of(system), "Running");
+
+    // The same through a plain operation.
+    zlhcs_operation handle = 0;
+    {
+        const latency_guard properties_latency("HcsGetComputeSystemProperties", kLatencyMs);
+        ASSERT_EQ(zlhcs_system_properties_async(system.native_handle(), nullptr, nullptr, nullptr, &handle),
+                  ZLHCS_S_OK);
+    }
+    const zlhcs::operation operation(handle);
+    (void)expect_error([&] { (void)operation.cancel(); }, zlhcs::errc::not_supported);
+    EXPECT_EQ(string_member(parse(operation.wait(kTimeout)), "State"), "Running");
+    EXPECT_FALSE(operation.cancel());
+    system.terminate(kTimeout);
+}
+
+// On a host whose HCS would implement cancellation (hcsim's switch; an assumption about a
+// future build), cancel() asks for it and the operation completes with errc::cancelled.
+TEST(FacadeAsync, CancelCompletesWithCancelledWhereHcsImplementsIt) {
+    const behavior_guard cancel_implemented(HCSIM_BEHAVIOR_CANCEL_IMPLEMENTED);
     const latency_guard latency("HcsStartComputeSystem", 5000);
     const zlhcs::compute_system system = make_container();
     zlhcs::async_result result = system.start_async();
@@ -111,15 +150,74 @@ TEST(FacadeAsync, CancelCompletesWithCancelled) {
     EXPECT_EQ(state_of(system), "Created");
 }
 
-TEST(FacadeAsync, SynchronousTimeoutThrowsTimeout) {
-    const latency_guard latency("HcsStartComputeSystem", 5000);
+// A synchronous call that times out does not cancel: the work goes on and completes.
+TEST(FacadeAsync, SynchronousTimeoutThrowsTimeoutAndTheWorkGoesOn) {
     const zlhcs::compute_system system = make_container();
-    try {
-        system.start(50ms);
-        ADD_FAILURE() << "start did not time out";
-    } catch (const zlhcs::error& e) {
-        EXPECT_EQ(e.code(), zlhcs::errc::timeout) << e.what();
+    {
+        const latency_guard latency("HcsStartComputeSystem", kLatencyMs);
+        const zlhcs::error e = expect_error([&] { system.start(50ms); }, zlhcs::errc::timeout);
+        EXPECT_EQ(e.hresult(), ZLHCS_HCS_E_OPERATION_TIMEOUT) << e.what();
+        EXPECT_EQ(e.code(), std::errc::timed_out);
+        EXPECT_EQ(e.call(), "zlhcs_system_start");
+        EXPECT_NE(std::string(e.what()).find("may still complete"), std::string::npos) << e.what();
     }
+    EXPECT_TRUE(eventually([&] { return state_of(system) == "Running"; }));
+    // To undo it, stop it.
+    EXPECT_TRUE(system.terminate(kTimeout));
+}
+
+// A create that times out: the system HCS goes on creating is handed over with the error.
+TEST(FacadeAsync, CreateThatTimesOutHandsOverTheSystem) {
+    const std::string id = unique_id();
+    zlhcs::compute_system late;
+    {
+        const latency_guard latency("HcsCreateComputeSystem", kLatencyMs);
+        try {
+            (void)zlhcs::compute_system::create(id, container_document(), 50ms);
+            ADD_FAILURE() << "create did not time out";
+        } catch (const zlhcs::system_create_timeout& e) {
+            EXPECT_EQ(e.code(), zlhcs::errc::timeout) << e.what();
+            EXPECT_EQ(e.hresult(), ZLHCS_HCS_E_OPERATION_TIMEOUT) << e.what();
+            EXPECT_EQ(e.call(), "zlhcs_system_create");
+            const zlhcs::system_create_timeout copy = e;  // copies share the one handle
+            late = copy.take_system();
+            EXPECT_FALSE(e.take_system());  // taken once only
+        }
+    }
+    ASSERT_TRUE(late);
+    EXPECT_EQ(late.id(), id);
+    // The creation completes on its own; the handle is the new system's.
+    EXPECT_TRUE(eventually([&] {
+        try {
+            return state_of(late) == "Created";
+        } catch (const zlhcs::error&) {
+            return false;  // not created yet
+        }
+    }));
+    EXPECT_EQ(zlhcs::compute_system::open(id).id(), id);
+    late.start(kTimeout);
+    EXPECT_EQ(state_of(late), "Running");
+    EXPECT_TRUE(late.terminate(kTimeout));
+}
+
+// Nobody takes the handle: the exception closes it, which (ShouldTerminateOnLastHandleClosed)
+// ends the system once created; nothing leaks.
+TEST(FacadeAsync, CreateTimeoutNobodyTakesClosesTheHandle) {
+    const std::string id = unique_id();
+    const hcsim_live_objects before = sim().live_objects();
+    {
+        const latency_guard latency("HcsCreateComputeSystem", kLatencyMs);
+        const zlhcs::error e = expect_error(
+            [&] { (void)zlhcs::compute_system::create(id, container_document(), 50ms); }, zlhcs::errc::timeout);
+        EXPECT_EQ(e.call(), "zlhcs_system_create");
+    }  // the caught copy and the exception are gone
+    EXPECT_TRUE(eventually([&] {
+        const hcsim_live_objects now = sim().live_objects();
+        return now.system_handles <= before.system_handles && now.systems <= before.systems &&
+               now.pending_completions == 0;
+    })) << sim().live_objects().system_handles << " system handles, " << sim().live_objects().systems
+        << " systems";
+    (void)expect_error([&] { (void)zlhcs::compute_system::open(id); }, zlhcs::errc::not_found);
 }
 
 // A C callback counting its calls, to check the close guarantee of a raw operation.
@@ -203,6 +301,50 @@ TEST(FacadeAsync, CreateAsync) {
     }
 }
 
+// HCS may complete an operation inside the call that starts it (real HCS does for
+// HcsCreateProcess on Windows Server 2022; hcsim's inline mode, on here whatever the run's
+// mode): the completion callback runs before the *_async call returns, and the async_result
+// must come back complete and sound.
+TEST(FacadeAsync, CompletionInsideTheStartingCall) {
+    const std::uint32_t baseline = live_operations();
+    {
+        const behavior_guard inline_completion(HCSIM_BEHAVIOR_INLINE_COMPLETION);
+        const zlhcs::compute_system system = make_container();
+
+        zlhcs::async_result properties = system.properties_async();
+        EXPECT_TRUE(properties.ready());  // no wait: it completed inside the call
+        ASSERT_TRUE(properties.try_result().has_value());
+        EXPECT_EQ(string_member(parse(*properties.try_result()), "State"), "Created");
+        std::future<std::string> future = properties.get_future();
+        ASSERT_EQ(future.wait_for(0s), std::future_status::ready);
+        EXPECT_EQ(string_member(parse(future.get()), "State"), "Created");
+
+        // Dropped at once, after its completion already ran.
+        (void)system.start_async();
+        EXPECT_EQ(state_of(system), "Running");
+
+        // A failure inside the call: the future carries it, wait() throws it.
+        zlhcs::async_result paused = system.pause_async();  // a container: not supported
+        EXPECT_TRUE(paused.ready());
+        std::future<std::string> failed = paused.get_future();
+        ASSERT_EQ(failed.wait_for(0s), std::future_status::ready);
+        const zlhcs::error e = expect_error([&] { (void)failed.get(); }, zlhcs::errc::not_supported);
+        EXPECT_EQ(e.call(), "zlhcs_system_pause_async");
+        (void)expect_error([&] { (void)paused.wait(0ms); }, zlhcs::errc::not_supported);
+        EXPECT_FALSE(paused.cancel());  // complete
+
+        zlhcs::creation created = zlhcs::compute_system::create_async(unique_id(), container_document());
+        EXPECT_TRUE(created.system);
+        EXPECT_TRUE(created.result.ready());
+        EXPECT_NO_THROW((void)created.result.wait(0ms));
+        EXPECT_EQ(state_of(created.system), "Created");
+
+        (void)system.terminate(kTimeout);
+    }
+    EXPECT_TRUE(eventually([&] { return live_operations() <= baseline; }))
+        << live_operations() << " operations live, " << baseline << " before";
+}
+
 TEST(FacadeAsync, AsyncResultIsMoveOnly) {
     static_assert(!std::is_copy_constructible_v<zlhcs::async_result>);
     static_assert(std::is_nothrow_move_constructible_v<zlhcs::async_result>);
@@ -235,8 +377,7 @@ struct coroutine_report {
     std::string created_state;
     std::string running_state;
     std::string paused_state;
-    zlhcs::errc second_start = zlhcs::errc{};
-    std::string error_document;
+    std::optional<zlhcs::error> second_start;
     std::thread::id resumed_on;
 };
 
@@ -251,8 +392,7 @@ detached_task lifecycle_coroutine(const zlhcs::compute_system& system, std::prom
         try {
             co_await system.start_async();  // Running: not allowed
         } catch (const zlhcs::error& e) {
-            report.second_start = e.condition();
-            report.error_document = e.result_document();
+            report.second_start = e;
         }
         zlhcs::async_result pausing = system.pause_async();
         co_await pausing;
@@ -263,9 +403,12 @@ detached_task lifecycle_coroutine(const zlhcs::compute_system& system, std::prom
     }
 }
 
+// The awaits of properties suspend (latency: never completed inside the starting call, in
+// any mode), so the coroutine resumes on the completion thread; start and pause may complete
+// inside their call (inline mode), then their co_await does not suspend.
 TEST(FacadeCoroutine, CoAwaitCompletesOnTheCompletionThread) {
-    const latency_guard latency("HcsGetComputeSystemProperties", 50);  // make every await suspend
-    const zlhcs::compute_system system = make_container();
+    const latency_guard latency("HcsGetComputeSystemProperties", 50);
+    const zlhcs::compute_system system = make_vm();  // pause is VM-only
     std::promise<coroutine_report> promise;
     std::future<coroutine_report> future = promise.get_future();
     lifecycle_coroutine(system, std::move(promise));
@@ -274,8 +417,9 @@ TEST(FacadeCoroutine, CoAwaitCompletesOnTheCompletionThread) {
     EXPECT_EQ(report.created_state, "Created");
     EXPECT_EQ(report.running_state, "Running");
     EXPECT_EQ(report.paused_state, "Paused");
-    EXPECT_EQ(report.second_start, zlhcs::errc::invalid_state);
-    EXPECT_NE(report.error_document.find("ErrorMessage"), std::string::npos) << report.error_document;
+    ASSERT_TRUE(report.second_start.has_value());
+    EXPECT_EQ(report.second_start->code(), zlhcs::errc::invalid_state) << report.second_start->what();
+    expect_diagnostics(*report.second_start);
     EXPECT_NE(report.resumed_on, std::this_thread::get_id());
     EXPECT_EQ(state_of(system), "Paused");
     system.terminate(kTimeout);
@@ -296,6 +440,31 @@ TEST(FacadeCoroutine, CoAwaitOfACompletedResultDoesNotSuspend) {
     await_completed(result, std::move(promise));
     ASSERT_EQ(future.wait_for(0s), std::future_status::ready);  // ran inline
     EXPECT_EQ(future.get(), std::this_thread::get_id());
+}
+
+// Every await completes inside the starting call (inline mode): the coroutine never suspends
+// and runs to its end on the caller's thread, before the caller's call returns.
+detached_task inline_coroutine(const zlhcs::compute_system& system, std::promise<std::thread::id> done) {
+    try {
+        (void)co_await system.properties_async();
+        co_await system.start_async();
+        const std::string state = string_member(parse(co_await system.properties_async()), "State");
+        if (state != "Running") throw std::runtime_error("state " + state);
+        done.set_value(std::this_thread::get_id());
+    } catch (...) {
+        done.set_exception(std::current_exception());
+    }
+}
+
+TEST(FacadeCoroutine, CoAwaitOfAResultCompletedInsideTheCallDoesNotSuspend) {
+    const behavior_guard inline_completion(HCSIM_BEHAVIOR_INLINE_COMPLETION);
+    const zlhcs::compute_system system = make_container();
+    std::promise<std::thread::id> promise;
+    std::future<std::thread::id> future = promise.get_future();
+    inline_coroutine(system, std::move(promise));
+    ASSERT_EQ(future.wait_for(0s), std::future_status::ready);  // done before the call returned
+    EXPECT_EQ(future.get(), std::this_thread::get_id());
+    EXPECT_TRUE(system.terminate(kTimeout));
 }
 
 detached_task create_coroutine(std::string id, std::promise<zlhcs::compute_system> done) {

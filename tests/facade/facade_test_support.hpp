@@ -1,4 +1,8 @@
 // Helpers shared by the facade tests.
+//
+// The suite runs against hcsim in this run's behaviour (tests/common/hcsim_client.h:
+// ZLHCS_TEST_HCSIM_BEHAVIOR; CI also runs the "inline,spurious-process-result" and
+// "no-error-documents" variants), applied before the first test by the environment below.
 #pragma once
 
 #include <zlhcs/zlhcs.hpp>
@@ -18,6 +22,34 @@
 namespace facade_test {
 
 using namespace std::chrono_literals;
+
+/// The simulator behind zlhcs (its first use puts it in this run's behaviour).
+inline const zlhcs_test::hcsim_client& sim() { return zlhcs_test::hcsim_client::instance(); }
+
+/// True if this run's hcsim has the behaviour switch on (HCSIM_BEHAVIOR_*).
+inline bool run_has(std::uint32_t flag) { return zlhcs_test::hcsim_client::run_has(flag); }
+
+/// Puts hcsim in this run's behaviour before the first test, so that every test (not only
+/// those that happen to touch the simulator first) runs in it. The facade suite has no death
+/// tests, so choosing zlhcs's default backend that early is harmless.
+class run_behavior_environment : public ::testing::Environment {
+public:
+    void SetUp() override { sim().restore_run_behavior(); }
+};
+
+inline ::testing::Environment* const run_behavior_registered =
+    ::testing::AddGlobalTestEnvironment(new run_behavior_environment);  // gtest owns it
+
+/// Switches hcsim's behaviour for a scope (adding `flags`), restoring this run's at its end.
+class behavior_guard {
+public:
+    explicit behavior_guard(std::uint32_t flags) {
+        EXPECT_EQ(sim().set_behavior(zlhcs_test::hcsim_client::run_behavior() | flags), 0);
+    }
+    behavior_guard(const behavior_guard&) = delete;
+    behavior_guard& operator=(const behavior_guard&) = delete;
+    ~behavior_guard() { sim().restore_run_behavior(); }
+};
 
 /// Generous: the tests also run under Wine.
 inline constexpr std::chrono::milliseconds kTimeout = 30s;
@@ -72,15 +104,16 @@ inline bool eventually(const std::function<bool()>& condition, std::chrono::mill
     return true;
 }
 
-/// Adds latency to one hcsim entry point for the scope of the object.
+/// Adds latency to one hcsim entry point for the scope of the object. (An operation with
+/// latency never completes inside the call that starts it, even in inline mode.)
 class latency_guard {
 public:
     latency_guard(const char* function, std::uint32_t milliseconds) : function_(function) {
-        EXPECT_EQ(zlhcs_test::hcsim_client::instance().set_latency(function_, milliseconds), 0);
+        EXPECT_EQ(sim().set_latency(function_, milliseconds), 0);
     }
     latency_guard(const latency_guard&) = delete;
     latency_guard& operator=(const latency_guard&) = delete;
-    ~latency_guard() { zlhcs_test::hcsim_client::instance().set_latency(function_, 0); }
+    ~latency_guard() { sim().set_latency(function_, 0); }
 
 private:
     const char* function_;
@@ -91,6 +124,13 @@ inline zlhcs::compute_system make_container(std::string* id_out = nullptr) {
     const std::string id = unique_id();
     if (id_out != nullptr) *id_out = id;
     return zlhcs::compute_system::create(id, container_document(), kTimeout);
+}
+
+/// A created (not started) VM with a unique id: pause, resume, save and crash are VM-only.
+inline zlhcs::compute_system make_vm(std::string* id_out = nullptr) {
+    const std::string id = unique_id("-vm");
+    if (id_out != nullptr) *id_out = id;
+    return zlhcs::compute_system::create(id, vm_document(), kTimeout);
 }
 
 /// Runs `action`, expects it to throw a zlhcs::error whose code and condition() are
@@ -106,6 +146,32 @@ zlhcs::error expect_error(Action&& action, zlhcs::errc condition) {
     }
     ADD_FAILURE() << "no zlhcs::error thrown";
     return zlhcs::error(ZLHCS_E_INTERNAL, "", "", "", "");
+}
+
+/// Checks what a failure says about itself. HCS's error document is optional
+/// (HcsGetOperationResult.md: "not guaranteed"): it must be there, a JSON object with Error
+/// and ErrorMessage, unless this run's hcsim omits error documents; in that mode it may be
+/// absent, but the code and message must still explain the failure. `mentions`, if given,
+/// must appear in the document (when there is one).
+inline void expect_diagnostics(const zlhcs::error& e, const std::string& mentions = {}) {
+    EXPECT_LT(e.hresult(), 0) << e.what();
+    EXPECT_FALSE(e.message().empty()) << e.what();
+    EXPECT_NE(std::string(e.what()).find(e.message()), std::string::npos) << e.what();
+    const std::string& document = e.result_document();
+    if (document.empty()) {
+        EXPECT_TRUE(run_has(HCSIM_BEHAVIOR_OMIT_ERROR_DOCUMENTS)) << "no error document: " << e.what();
+        return;
+    }
+    const rapidjson::Document parsed = parse(document);
+    ASSERT_TRUE(parsed.IsObject()) << document;
+    EXPECT_TRUE(parsed.HasMember("Error")) << document;
+    EXPECT_TRUE(parsed.HasMember("ErrorMessage")) << document;
+    if (parsed.HasMember("Error") && parsed["Error"].IsInt()) {
+        EXPECT_EQ(parsed["Error"].GetInt(), e.hresult()) << document;
+    }
+    if (!mentions.empty()) {
+        EXPECT_NE(document.find(mentions), std::string::npos) << document;
+    }
 }
 
 }  // namespace facade_test

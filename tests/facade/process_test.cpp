@@ -203,11 +203,72 @@ TEST_F(FacadeProcess, CreateNeedsARunningSystem) {
     expect_error([&] { (void)zlhcs::process::create(created, parameters("exit 0"), kTimeout); },
                  zlhcs::errc::invalid_state);
 
-    system_.terminate(kTimeout);
-    const zlhcs::error e =
-        expect_error([&] { (void)run("exit 0"); }, zlhcs::errc::already_stopped);
-    EXPECT_EQ(e.hresult(), ZLHCS_HCS_E_SYSTEM_ALREADY_STOPPED) << e.what();
+    // A stopped system is cleaned up: creating a process in it finds no system.
+    EXPECT_TRUE(system_.terminate(kTimeout));
+    const zlhcs::error e = expect_error([&] { (void)run("exit 0"); }, zlhcs::errc::not_found);
+    EXPECT_EQ(e.hresult(), ZLHCS_HCS_E_SYSTEM_NOT_FOUND) << e.what();
     EXPECT_EQ(e.call(), "zlhcs_process_create");
+    expect_diagnostics(e);
+}
+
+// A create that times out: HCS goes on creating the process, whose handle comes with the
+// error; its id, stdio and exit code arrive when the create completes.
+TEST_F(FacadeProcess, CreateThatTimesOutHandsOverTheProcess) {
+    zlhcs::process late;
+    {
+        const latency_guard latency("HcsCreateProcess", 300);
+        try {
+            (void)zlhcs::process::create(system_, parameters("echo late", out), std::chrono::milliseconds(50));
+            ADD_FAILURE() << "create did not time out";
+        } catch (const zlhcs::process_create_timeout& e) {
+            EXPECT_EQ(e.code(), zlhcs::errc::timeout) << e.what();
+            EXPECT_EQ(e.hresult(), ZLHCS_HCS_E_OPERATION_TIMEOUT) << e.what();
+            EXPECT_EQ(e.call(), "zlhcs_process_create");
+            EXPECT_NE(std::string(e.what()).find("may still complete"), std::string::npos) << e.what();
+            late = e.take_process();
+            EXPECT_FALSE(e.take_process());  // taken once only
+        }
+    }
+    ASSERT_TRUE(late);
+    // Until the create completes the process has no id (errc::pending) and no stdio yet.
+    std::uint32_t pid = 0;
+    ASSERT_TRUE(eventually([&] {
+        try {
+            pid = late.id();
+            return true;
+        } catch (const zlhcs::error& e) {
+            EXPECT_EQ(e.code(), zlhcs::errc::pending) << e.what();
+            return false;
+        }
+    }));
+    EXPECT_NE(pid, 0u);
+    EXPECT_EQ(late.read_all(zlhcs::stdio_stream::out), "late\r\n");
+    EXPECT_EQ(late.wait_for_exit(kTimeout), 0u);
+}
+
+// Nobody takes it: the exception closes the handle, which does not stop the process.
+TEST_F(FacadeProcess, CreateTimeoutNobodyTakesLeavesTheProcessRunning) {
+    {
+        const latency_guard latency("HcsCreateProcess", 300);
+        const zlhcs::error e = expect_error(
+            [&] { (void)zlhcs::process::create(system_, parameters("sleep 60000"), std::chrono::milliseconds(50)); },
+            zlhcs::errc::timeout);
+        EXPECT_EQ(e.call(), "zlhcs_process_create");
+    }
+    std::uint32_t pid = 0;
+    ASSERT_TRUE(eventually([&] {
+        const rapidjson::Document listed =
+            parse(system_.properties(R"({"PropertyTypes":["ProcessList"]})", kTimeout));
+        if (!listed.IsObject() || !listed.HasMember("ProcessList") || !listed["ProcessList"].IsArray() ||
+            listed["ProcessList"].Empty())
+            return false;
+        pid = listed["ProcessList"][0]["ProcessId"].GetUint();
+        return true;
+    }));
+    const zlhcs::process opened = zlhcs::process::open(system_, pid);
+    EXPECT_EQ(opened.exit_code(), std::nullopt);
+    opened.terminate(kTimeout);
+    EXPECT_EQ(opened.wait_for_exit(kTimeout), kTerminatedExit);
 }
 
 TEST_F(FacadeProcess, UnknownProgramIsNotFound) {

@@ -100,7 +100,13 @@ TEST(FacadeService, EnumerateFiltersByOwnerAndId) {
         zlhcs::enumerate_systems_async(R"({"Owners":[")" + owner + R"("]})").get_future();
     ASSERT_EQ(future.wait_for(kTimeout), std::future_status::ready);
     EXPECT_EQ(ids_in(future.get()), (std::set<std::string>{first_id, second_id}));
-    first.terminate(kTimeout);
+
+    // A stopped system is cleaned up at once: no longer listed.
+    EXPECT_TRUE(first.terminate(kTimeout));
+    EXPECT_EQ(ids_in(zlhcs::enumerate_systems(R"({"Owners":[")" + owner + R"("]})", kTimeout)),
+              (std::set<std::string>{second_id}));
+    EXPECT_EQ(ids_in(zlhcs::enumerate_systems(R"({"Ids":[")" + first_id + R"("]})", kTimeout)),
+              std::set<std::string>{});
 }
 
 TEST(FacadeService, EnumerateWithMalformedQueryIsInvalidJson) {

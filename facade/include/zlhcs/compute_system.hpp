@@ -8,9 +8,23 @@
 // compute_system owns a zlhcs_system handle (move-only; closes it on destruction, which
 // terminates the system if its document sets ShouldTerminateOnLastHandleClosed). Every
 // method is a thin call of the C ABI: synchronous forms block up to their timeout (default
-// zlhcs::infinite; on timeout the work is cancelled and errc::timeout is thrown), *_async
-// forms return a zlhcs::async_result. Failures throw zlhcs::error; asynchronous failures to
-// *start* the work (bad handle, bad argument) throw from the *_async call itself.
+// zlhcs::infinite) and throw errc::timeout if the work has not completed by then. HCS cannot
+// cancel work once started (HcsCancelOperation is not implemented), so a timeout does not
+// stop it: the work goes on and may still complete; to undo it, call its opposite
+// (terminate() a system whose start timed out). *_async forms return a zlhcs::async_result.
+// Failures throw zlhcs::error; asynchronous failures to *start* the work (bad handle, bad
+// argument) throw from the *_async call itself.
+//
+// As in HCS, a compute system that has stopped (shutdown, terminate, crash, or on its own) is
+// cleaned up at once: open() by its id throws errc::not_found, enumerate_systems() no longer
+// lists it, and every call on a handle still open to it throws errc::not_found
+// (HCS_E_SYSTEM_NOT_FOUND) - except wait_for_exit(), which still returns its exit status,
+// and terminate()/shutdown(), which return false ("already stopped").
+//
+// Containers (a "Container" configuration, process isolation) support create, start,
+// shutdown, terminate, properties, modify and processes; pause, resume, save and crash are
+// VM operations: on a container they throw errc::not_supported
+// (HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED), 0x80070032) and change nothing.
 //
 // JSON arguments (options, query, settings, configuration) are UTF-8 documents as HCS
 // defines them; optional ones may be omitted (nullptr or "" reach HCS as NULL). Results are
@@ -28,13 +42,78 @@
 #include <zlhcs/string_arg.hpp>
 #include <zlhcs/timeout.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <memory>
 #include <string>
 #include <utility>
 
 namespace zlhcs {
 
 struct creation;
+class compute_system;
+
+namespace detail {
+
+/// A handle that a synchronous create handed out alongside a timeout, shared by the copies
+/// of the exception that carries it: the first take() gets it, and if nobody takes it, it is
+/// closed with the last copy.
+template <typename Traits>
+class handed_over_handle {
+public:
+    using handle_type = typename Traits::handle_type;
+
+    explicit handed_over_handle(handle_type handle) noexcept : handle_(handle) {}
+    handed_over_handle(const handed_over_handle&) = delete;
+    handed_over_handle& operator=(const handed_over_handle&) = delete;
+    ~handed_over_handle() {
+        const handle_type handle = take();
+        if (handle != Traits::invalid()) Traits::close(handle);
+    }
+
+    /// The handle the first time, Traits::invalid() afterwards.
+    [[nodiscard]] handle_type take() noexcept { return handle_.exchange(Traits::invalid()); }
+
+private:
+    std::atomic<handle_type> handle_;
+};
+
+}  // namespace detail
+
+/// What compute_system::create throws when `timeout` passes before HCS has finished creating
+/// the system: a zlhcs::error with errc::timeout (HCS_E_OPERATION_TIMEOUT). HCS cannot cancel
+/// the creation, so the system may still come to exist; the exception therefore carries the
+/// new system's handle, and take_system() hands it to the caller - to wait for the creation
+/// (poll properties(), which throws until the system exists; a creation that failed leaves
+/// a handle whose calls throw errc::not_found), to use the system, or to terminate() it.
+///
+///     try {
+///         auto system = zlhcs::compute_system::create(id, config, 10s);
+///     } catch (const zlhcs::system_create_timeout& e) {
+///         zlhcs::compute_system late = e.take_system();   // still being created
+///         ...
+///     }
+///
+/// If nobody takes it, the handle is closed when the last copy of the exception is
+/// destroyed, as destroying a compute_system would: HCS then terminates the system if its
+/// configuration sets ShouldTerminateOnLastHandleClosed; otherwise it lives on without a
+/// holder (open() it by id once created). Copies share the one handle.
+class system_create_timeout : public error {
+public:
+    /// Takes ownership of `handle` (if this throws std::bad_alloc, `handle` keeps it).
+    system_create_timeout(const error& failure, unique_system_handle&& handle)
+        : error(failure),
+          handle_(std::make_shared<detail::handed_over_handle<system_handle_traits>>(handle.get())) {
+        (void)handle.release();
+    }
+
+    /// The system's handle, the first time it is called (on any copy of the exception);
+    /// an empty compute_system afterwards. Never throws.
+    [[nodiscard]] compute_system take_system() const noexcept;
+
+private:
+    std::shared_ptr<detail::handed_over_handle<system_handle_traits>> handle_;
+};
 
 class compute_system {
 public:
@@ -46,13 +125,20 @@ public:
 
     /// Creates a compute system from a ComputeSystem JSON document and waits for creation.
     /// An empty id lets HCS choose a GUID (see id()). Throws errc::already_exists,
-    /// errc::invalid_json, ...
+    /// errc::invalid_json, ...; if the creation has not completed within `timeout`, throws
+    /// zlhcs::system_create_timeout (errc::timeout), which carries the handle of the system
+    /// HCS goes on creating.
     [[nodiscard]] static compute_system create(const string_arg& id, const string_arg& configuration,
                                                std::chrono::milliseconds timeout = infinite) {
         unique_system_handle handle;
-        check(zlhcs_system_create(id.c_str_or_null(), configuration.c_str(), detail::to_timeout_ms(timeout),
-                                  handle.put()),
-              "zlhcs_system_create");
+        const zlhcs_hresult result = zlhcs_system_create(id.c_str_or_null(), configuration.c_str(),
+                                                         detail::to_timeout_ms(timeout), handle.put());
+        // A create that timed out hands out the handle: the system may still come to exist.
+        if (result < 0 && handle && condition_of(result) == errc::timeout) {
+            const error failure = error::from_last_error(result, "zlhcs_system_create");
+            throw system_create_timeout(failure, std::move(handle));
+        }
+        check(result, "zlhcs_system_create");
         return compute_system(handle.release());
     }
 
@@ -69,8 +155,10 @@ public:
 
     // ---- state changes ------------------------------------------------------------------
     // options: the JSON document HCS defines for each call, optional. A change the current
-    // state forbids throws errc::invalid_state (errc::already_stopped for shutdown,
-    // terminate and crash of a stopped system).
+    // state forbids throws errc::invalid_state; a call on a system that has stopped throws
+    // errc::not_found (it is cleaned up; see the top of this file), except terminate() and
+    // shutdown(), which report it by returning false. Pause, resume, save and crash throw
+    // errc::not_supported on a container (VMs only).
 
     /// Created -> Running.
     void start(const string_arg& options = {}, std::chrono::milliseconds timeout = infinite) const {
@@ -81,25 +169,35 @@ public:
         return run_async(&zlhcs_system_start_async, "zlhcs_system_start_async", options);
     }
 
-    /// Graceful shutdown (options: ShutdownOptions). Running/Paused -> Stopped.
-    void shutdown(const string_arg& options = {}, std::chrono::milliseconds timeout = infinite) const {
-        run(&zlhcs_system_shutdown, "zlhcs_system_shutdown", options, timeout);
+    /// Graceful shutdown (options: ShutdownOptions). Running/Paused -> Stopped. true if this
+    /// call stopped the system, false if it had stopped already (ZLHCS_S_FALSE: HCS reported
+    /// it gone, HCS_E_SYSTEM_NOT_FOUND or HCS_E_SYSTEM_ALREADY_STOPPED). Throws
+    /// errc::invalid_state for a system that was never started.
+    bool shutdown(const string_arg& options = {}, std::chrono::milliseconds timeout = infinite) const {
+        return run(&zlhcs_system_shutdown, "zlhcs_system_shutdown", options, timeout) == ZLHCS_S_OK;
     }
-    void shutdown(std::chrono::milliseconds timeout) const { shutdown({}, timeout); }
+    bool shutdown(std::chrono::milliseconds timeout) const { return shutdown({}, timeout); }
+    /// Unlike shutdown(), the operation of a system that has stopped already fails
+    /// (errc::not_found).
     [[nodiscard]] async_result shutdown_async(const string_arg& options = {}) const {
         return run_async(&zlhcs_system_shutdown_async, "zlhcs_system_shutdown_async", options);
     }
 
-    /// Forceful termination. -> Stopped.
-    void terminate(const string_arg& options = {}, std::chrono::milliseconds timeout = infinite) const {
-        run(&zlhcs_system_terminate, "zlhcs_system_terminate", options, timeout);
+    /// Forceful termination. -> Stopped. true if this call stopped the system, false if it had
+    /// stopped already (ZLHCS_S_FALSE, as for shutdown()); so of two racing terminations one
+    /// returns true and the other false.
+    bool terminate(const string_arg& options = {}, std::chrono::milliseconds timeout = infinite) const {
+        return run(&zlhcs_system_terminate, "zlhcs_system_terminate", options, timeout) == ZLHCS_S_OK;
     }
-    void terminate(std::chrono::milliseconds timeout) const { terminate({}, timeout); }
+    bool terminate(std::chrono::milliseconds timeout) const { return terminate({}, timeout); }
+    /// Unlike terminate(), the operation of a system that has stopped already fails
+    /// (errc::not_found).
     [[nodiscard]] async_result terminate_async(const string_arg& options = {}) const {
         return run_async(&zlhcs_system_terminate_async, "zlhcs_system_terminate_async", options);
     }
 
-    /// Crashes the system on purpose (crash-dump testing). -> Stopped.
+    /// Crashes a VM on purpose (an NMI to the guest, for crash-dump testing): Running/Paused
+    /// -> Stopped, exit type UnexpectedExit. errc::not_supported on a container.
     void crash(const string_arg& options = {}, std::chrono::milliseconds timeout = infinite) const {
         run(&zlhcs_system_crash, "zlhcs_system_crash", options, timeout);
     }
@@ -108,7 +206,7 @@ public:
         return run_async(&zlhcs_system_crash_async, "zlhcs_system_crash_async", options);
     }
 
-    /// Running -> Paused (options: PauseOptions).
+    /// Running -> Paused (options: PauseOptions). VMs only.
     void pause(const string_arg& options = {}, std::chrono::milliseconds timeout = infinite) const {
         run(&zlhcs_system_pause, "zlhcs_system_pause", options, timeout);
     }
@@ -117,7 +215,7 @@ public:
         return run_async(&zlhcs_system_pause_async, "zlhcs_system_pause_async", options);
     }
 
-    /// Paused -> Running.
+    /// Paused -> Running. VMs only.
     void resume(const string_arg& options = {}, std::chrono::milliseconds timeout = infinite) const {
         run(&zlhcs_system_resume, "zlhcs_system_resume", options, timeout);
     }
@@ -126,7 +224,8 @@ public:
         return run_async(&zlhcs_system_resume_async, "zlhcs_system_resume_async", options);
     }
 
-    /// Saves the state of a paused system (options: SaveOptions).
+    /// Saves the state of a paused VM (options: SaveOptions); it stays Paused (SaveType
+    /// AsTemplate: SavedAsTemplate). VMs only.
     void save(const string_arg& options = {}, std::chrono::milliseconds timeout = infinite) const {
         run(&zlhcs_system_save, "zlhcs_system_save", options, timeout);
     }
@@ -139,7 +238,9 @@ public:
 
     /// The Properties JSON document. query: a System_PropertyQuery such as
     /// {"PropertyTypes":["Statistics","Memory","ProcessList"]}, or none for the basic ones
-    /// (Id, SystemType, Owner, State, ...).
+    /// (Id, SystemType, RuntimeOsType, RuntimeId, State; HCS returns the Owner with
+    /// Statistics only). ProcessList lists the processes that process::create started in
+    /// the system and that still run. Throws errc::not_found once the system has stopped.
     [[nodiscard]] std::string properties(const string_arg& query = {},
                                          std::chrono::milliseconds timeout = infinite) const {
         out_string document;
@@ -169,9 +270,11 @@ public:
                                    });
     }
 
-    /// Blocks until the system exits; returns HCS's exit document ({"ExitType":...}).
-    /// Throws errc::timeout if it is still running after `timeout`, errc::not_supported on
-    /// hosts without HcsWaitForComputeSystemExit.
+    /// Blocks until the system exits; returns HCS's exit document ({"Status":...,
+    /// "ExitType":"GracefulExit"|"ForcedExit"|"UnexpectedExit"}), also long after it stopped
+    /// (the one call a stopped system still answers). Throws errc::timeout if it is still
+    /// running after `timeout`, errc::not_supported on hosts without
+    /// HcsWaitForComputeSystemExit.
     std::string wait_for_exit(std::chrono::milliseconds timeout = infinite) const {
         out_string document;
         check(zlhcs_system_wait_exit(handle_.get(), detail::to_timeout_ms(timeout), document.put()),
@@ -201,9 +304,9 @@ private:
     using async_call = zlhcs_hresult(ZLHCS_CALL*)(zlhcs_system, const char*, zlhcs_operation_callback,
                                                   void*, zlhcs_operation*);
 
-    void run(sync_call function, const char* name, const string_arg& options,
-             std::chrono::milliseconds timeout) const {
-        check(function(handle_.get(), options.c_str_or_null(), detail::to_timeout_ms(timeout)), name);
+    zlhcs_hresult run(sync_call function, const char* name, const string_arg& options,
+                      std::chrono::milliseconds timeout) const {
+        return check(function(handle_.get(), options.c_str_or_null(), detail::to_timeout_ms(timeout)), name);
     }
 
     async_result run_async(async_call function, const char* name, const string_arg& options) const {
@@ -226,6 +329,10 @@ struct creation {
     compute_system system;
     async_result result;
 };
+
+inline compute_system system_create_timeout::take_system() const noexcept {
+    return compute_system(handle_->take());
+}
 
 inline creation compute_system::create_async(const string_arg& id, const string_arg& configuration) {
     const char* id_text = id.c_str_or_null();

@@ -228,7 +228,8 @@ public:
     [[nodiscard]] const std::string& message() const noexcept { return details_->message; }
     /// The HCS entry point involved (e.g. "HcsStartComputeSystem"), or "".
     [[nodiscard]] const std::string& function() const noexcept { return details_->function; }
-    /// HCS's JSON result document (Error, ErrorMessage, ErrorEvents), or "".
+    /// HCS's JSON result document (Error, ErrorMessage, ErrorEvents), or "": HCS does not
+    /// guarantee one (HcsGetOperationResult.md), so code and message() must suffice.
     [[nodiscard]] const std::string& result_document() const noexcept { return details_->document; }
 
 private:

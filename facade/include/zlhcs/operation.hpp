@@ -6,6 +6,12 @@
 //   HCS work goes on, its result is discarded, and a C callback registered on it is never
 //   called once the close returns.
 //
+// HCS does not stop work once it has started: HcsCancelOperation is not implemented (it
+// returns E_NOTIMPL, Reference/HcsCancelOperation.md), a wait that times out leaves the work
+// running, and so does closing the operation. cancel() therefore throws errc::not_supported
+// while the work runs (it completes as HCS decides); to undo work, call its opposite once it
+// has completed (terminate() a system whose start you no longer want).
+//
 // async_result
 //   What every *_async facade method returns: an operation started with a completion
 //   callback of the facade's own, consumable in three ways:
@@ -13,20 +19,25 @@
 //       std::future<std::string> f = r.get_future();      // std::future
 //       std::string doc = co_await r;                      // C++20 coroutine
 //   A failed operation surfaces as zlhcs::error (thrown by wait(), stored in the future,
-//   thrown by co_await) carrying the operation's result document.
+//   thrown by co_await) carrying the operation's result document, if HCS gave one.
 //
 //   Lifetime: the operation stays open until it completes, even if the async_result is
 //   destroyed first: destroying it detaches (the work and the future/coroutine still
-//   complete), it does not abandon. To stop the work, cancel() it. Never close
+//   complete), it does not abandon. Nothing stops the work (see above). Never close
 //   native_handle() yourself.
 //
-//   Threads: completion runs on a zlhcs/HCS thread-pool thread, never on the thread that
-//   started the work. The future is fulfilled there, and a coroutine awaiting the result is
+//   Threads: completion usually runs on a zlhcs/HCS thread-pool thread, but HCS may also
+//   complete an operation INSIDE the call that starts it (real HCS does so for
+//   HcsCreateProcess on Windows Server 2022): then the completion runs on the calling thread
+//   before the *_async call returns, and the async_result it returns is already ready(). The
+//   future is fulfilled on the completion thread, and a coroutine awaiting the result is
 //   RESUMED ON THAT THREAD: the code after `co_await` runs on the HCS completion thread until
 //   it next suspends. Do not block there for long (no synchronous zlhcs calls, no waiting on
 //   other operations): co_await further *_async calls, or hop to your own executor first.
-//   If the result is already complete, co_await does not suspend and continues on the
-//   awaiting thread.
+//   If the result is already complete (as after a completion inside the starting call),
+//   co_await does not suspend and continues on the awaiting thread. Code must therefore not
+//   rely on either thread: a *_async call may return with the work done, and its
+//   continuation may run on the caller's thread or on another one.
 //
 //   One async_result is not to be used concurrently from several threads, except wait(),
 //   ready() and cancel(), which may be. get_future() may be called once; one coroutine at a
@@ -74,8 +85,12 @@ public:
     /// runs; throws zlhcs::error if it failed. Never blocks.
     [[nodiscard]] std::optional<std::string> try_result() const { return try_result("zlhcs_operation_result"); }
 
-    /// Asks HCS to cancel the work. true if the request was made (the operation still
-    /// completes, usually with errc::cancelled), false if it had already completed.
+    /// Asks HCS to cancel the work. false if the operation had already completed (nothing to
+    /// cancel). While it runs: HCS does not implement cancellation (HcsCancelOperation returns
+    /// E_NOTIMPL), so this throws zlhcs::error with errc::not_supported (ZLHCS_E_NOT_SUPPORTED,
+    /// naming HcsCancelOperation) and the work goes on and completes as HCS decides. Only on a
+    /// host whose HCS implements cancellation does it return true (the request was made; the
+    /// operation still completes, usually with errc::cancelled: wait for it).
     bool cancel() const { return check(zlhcs_operation_cancel(handle_.get()), "zlhcs_operation_cancel") == ZLHCS_S_OK; }
 
     [[nodiscard]] zlhcs_operation native_handle() const noexcept { return handle_.get(); }
@@ -151,7 +166,9 @@ public:
     async_state(const async_state&) = delete;
     async_state& operator=(const async_state&) = delete;
 
-    /// zlhcs_operation_callback: runs once, on a zlhcs/HCS thread.
+    /// zlhcs_operation_callback: runs once, on a zlhcs/HCS thread or, if the operation
+    /// completes inside the call that starts it, on the calling thread before start() returns
+    /// (before op_ is set: it uses `handle` only).
     static void ZLHCS_CALL on_complete(zlhcs_operation handle, zlhcs_hresult result, void* context) noexcept {
         auto* state = static_cast<async_state*>(context);
         std::string document;
@@ -233,7 +250,7 @@ public:
     }
 
     const char* const call_;                // the *_async call, for errors (a literal)
-    operation op_;                          // written once, before the state is shared
+    operation op_;                          // written once, by start_async (never read by the callback)
     std::shared_ptr<async_state> self_;     // the callback's reference; guarded by mutex_
 
 private:
@@ -294,7 +311,8 @@ public:
         return s.op_.try_result(s.call_);
     }
 
-    /// A future fulfilled on the completion thread with the result document, or with the
+    /// A future fulfilled on the completion thread (see the top of this file: possibly the
+    /// thread of the *_async call, before it returns) with the result document, or with the
     /// zlhcs::error. May be called once (std::future_error otherwise), before or after
     /// completion. The future stays valid after this async_result is destroyed.
     [[nodiscard]] std::future<std::string> get_future() { return state().get_future(); }
@@ -302,7 +320,8 @@ public:
     /// true once the completion callback has run (the future/coroutine are then ready).
     [[nodiscard]] bool ready() const { return state().ready(); }
 
-    /// Asks HCS to cancel (see operation::cancel).
+    /// Asks HCS to cancel: today throws errc::not_supported while the work runs, false once it
+    /// has completed (see operation::cancel).
     bool cancel() const { return state().op_.cancel(); }
 
     /// The operation handle, for diagnostics and zlhcs_operation_* calls. Do not close it.
@@ -315,8 +334,9 @@ public:
 
 #if ZLHCS_HAS_COROUTINES
     // Awaitable: `std::string doc = co_await result;` (also on a temporary:
-    // `co_await system.start_async()`). Resumes on the completion thread; see the top of
-    // this file.
+    // `co_await system.start_async()`). Resumes on the completion thread, or does not
+    // suspend if the result is ready (also when HCS completed it inside the starting call);
+    // see the top of this file.
     [[nodiscard]] bool await_ready() const { return state().ready(); }
     bool await_suspend(std::coroutine_handle<> continuation) { return state().suspend(continuation); }
     std::string await_resume() const { return state().take_result(); }
@@ -341,14 +361,18 @@ namespace detail {
 template <typename Start>
 async_result start_async(const char* call, Start&& start) {
     auto state = std::make_shared<async_state>(call);
-    state->self_ = state;  // released by the callback, which is not running before start()
+    // Released by the callback, which may run on another thread as soon as start() has
+    // handed HCS the operation, or on this thread inside start(): either way it drops only
+    // this reference, while `state` keeps the object alive until the async_result owns it.
+    state->self_ = state;
     zlhcs_operation handle = 0;
     const zlhcs_hresult result = start(&async_state::on_complete, static_cast<void*>(state.get()), &handle);
     if (result < 0) {
         state->self_.reset();  // no operation, no callback
         throw_error(result, call);
     }
-    // The callback may already be running; it touches neither op_ nor our reference.
+    // The callback may be running, or have run already (completion inside start()); it
+    // touches neither op_ nor our reference.
     state->op_ = operation(handle);
     return async_result(std::move(state));
 }

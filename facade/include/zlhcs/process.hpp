@@ -12,14 +12,18 @@
 // report the exit code even if the process ended before anyone asked.
 //
 // Calls mirror compute_system's: synchronous forms block up to their timeout (default
-// zlhcs::infinite; on timeout the work is cancelled and errc::timeout is thrown), *_async
-// forms return a zlhcs::async_result, failures throw zlhcs::error. Typical conditions:
-//   errc::already_stopped  signal/terminate/modify of a process that has exited; create in a
-//                          stopped system; writing stdin of a process that no longer reads
-//                          it (ZLHCS_E_BROKEN_PIPE, 0x8007006D)
-//   errc::invalid_state    create in a system that is not running; stdio that the
-//                          parameters did not ask for, was closed or was detached
-//   errc::not_found        create of an unknown program (0x80070002), open of an unknown id
+// zlhcs::infinite) and throw errc::timeout if the work has not completed by then - it goes
+// on, HCS cannot cancel it (see operation.hpp) -, *_async forms return a zlhcs::async_result,
+// failures throw zlhcs::error. Typical conditions:
+//   errc::already_stopped  signal/terminate/modify of a process that has exited; writing
+//                          stdin of a process that no longer reads it (ZLHCS_E_BROKEN_PIPE,
+//                          0x8007006D)
+//   errc::invalid_state    create in a system that is not running (never started);
+//                          stdio that the parameters did not ask for, was closed or was
+//                          detached
+//   errc::not_found        create of an unknown program (0x80070002), open of an unknown id;
+//                          create in a system that has stopped (HCS_E_SYSTEM_NOT_FOUND: a
+//                          stopped system is cleaned up)
 //
 // Standard streams
 //   The pipes exist only if the ProcessParameters asked for them (CreateStdInPipe,
@@ -346,6 +350,31 @@ private:
 
 struct process_creation;
 
+/// What process::create throws when `timeout` passes before HCS has finished creating the
+/// process: a zlhcs::error with errc::timeout (HCS_E_OPERATION_TIMEOUT). HCS cannot cancel
+/// the creation, so the process may still start; the exception therefore carries its handle,
+/// and take_process() hands it to the caller. Its id() and stdio become available when the
+/// creation completes (id() throws errc::pending until then); wait_for_exit() and
+/// terminate() work as usual. If nobody takes it, the handle (and the host ends of the
+/// pipes) is closed when the last copy of the exception is destroyed, as destroying a process
+/// would; that does not stop the process. Copies share the one handle.
+class process_create_timeout : public error {
+public:
+    /// Takes ownership of `handle` (if this throws std::bad_alloc, `handle` keeps it).
+    process_create_timeout(const error& failure, unique_process_handle&& handle)
+        : error(failure),
+          handle_(std::make_shared<detail::handed_over_handle<process_handle_traits>>(handle.get())) {
+        (void)handle.release();
+    }
+
+    /// The process's handle, the first time it is called (on any copy of the exception); an
+    /// empty process afterwards. Never throws.
+    [[nodiscard]] zlhcs::process take_process() const noexcept;
+
+private:
+    std::shared_ptr<detail::handed_over_handle<process_handle_traits>> handle_;
+};
+
 class process {
 public:
     process() noexcept = default;
@@ -357,14 +386,21 @@ public:
     /// Starts a process in a running system from a ProcessParameters JSON document
     /// (CommandLine, WorkingDirectory, Environment, EmulateConsole, ConsoleSize,
     /// CreateStdInPipe, CreateStdOutPipe, CreateStdErrPipe, ...) and waits until it runs.
-    /// Throws errc::invalid_state / errc::already_stopped (system not running),
-    /// errc::not_found (no such program), errc::invalid_json, ...
+    /// Throws errc::invalid_state (system not started), errc::not_found (no such program, or
+    /// the system has stopped), errc::invalid_json, ...; if the creation has not completed
+    /// within `timeout`, throws zlhcs::process_create_timeout (errc::timeout), which carries
+    /// the handle of the process HCS goes on creating.
     [[nodiscard]] static process create(const compute_system& system, const string_arg& parameters,
                                         std::chrono::milliseconds timeout = infinite) {
         unique_process_handle handle;
-        check(zlhcs_process_create(system.native_handle(), parameters.c_str(), detail::to_timeout_ms(timeout),
-                                   handle.put()),
-              "zlhcs_process_create");
+        const zlhcs_hresult result = zlhcs_process_create(system.native_handle(), parameters.c_str(),
+                                                          detail::to_timeout_ms(timeout), handle.put());
+        // A create that timed out hands out the handle: the process may still start.
+        if (result < 0 && handle && condition_of(result) == errc::timeout) {
+            const error failure = error::from_last_error(result, "zlhcs_process_create");
+            throw process_create_timeout(failure, std::move(handle));
+        }
+        check(result, "zlhcs_process_create");
         return process(handle.release());
     }
 
@@ -640,6 +676,8 @@ inline process_creation process::create_async(const compute_system& system, cons
         });
     return process_creation{process(handle.release()), std::move(result)};
 }
+
+inline process process_create_timeout::take_process() const noexcept { return process(handle_->take()); }
 
 inline process_istream::process_istream(const process& owner, stdio_stream stream, std::size_t buffer_size)
     : process_istream(owner.native_handle(), stream, buffer_size) {}

@@ -14,7 +14,9 @@
 namespace zlhcs {
 
 /// The compute systems of the host, as a JSON array of {Id, SystemType, Name, Owner,
-/// RuntimeId, State}. query: an optional SystemQuery, e.g. {"Owners":["me"]}.
+/// RuntimeId, RuntimeOsType, State} (Owner only for systems whose configuration has one).
+/// Stopped systems are not listed (HCS cleans them up at once). query: an optional
+/// SystemQuery, e.g. {"Owners":["me"]}.
 [[nodiscard]] inline std::string enumerate_systems(const string_arg& query = {},
                                                    std::chrono::milliseconds timeout = infinite) {
     out_string systems;

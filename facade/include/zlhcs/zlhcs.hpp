@@ -7,9 +7,11 @@
 //   timeout.hpp         zlhcs::infinite; timeouts are std::chrono::milliseconds
 //   string_arg.hpp      zlhcs::string_arg: const char* / std::string / std::string_view arguments
 //   operation.hpp       zlhcs::operation, zlhcs::async_result (wait / std::future / co_await)
-//   compute_system.hpp  zlhcs::compute_system (create/open/start/.../properties/modify)
+//   compute_system.hpp  zlhcs::compute_system (create/open/start/.../properties/modify),
+//                       system_create_timeout (a create that timed out hands the system over)
 //   process.hpp         zlhcs::process (create/open/signal/terminate/wait_for_exit/stdio),
-//                       process_istream / process_ostream over its stdio pipes
+//                       process_istream / process_ostream over its stdio pipes,
+//                       process_create_timeout
 //   service.hpp         enumerate_systems(), service_properties()
 //   library.hpp         library_version(), initialize(), backend_path()
 //
