@@ -61,19 +61,6 @@ void forget_if_done_locked(Process& process) {
     }
 }
 
-// Forgets the programs whose thread has finished (lock held: a finished thread only returns).
-void reap_programs_locked(State& s) {
-    auto& programs = s.programs;
-    for (auto it = programs.begin(); it != programs.end();) {
-        if ((*it)->thread_finished) {
-            (*it)->io.reset();
-            it = programs.erase(it);
-        } else {
-            ++it;
-        }
-    }
-}
-
 void request_stop_locked(Process& process, uint32_t exit_code) {
     if (process.phase != Process::Phase::Running || process.stopping || !process.io) return;
     process.stopping = true;
@@ -86,6 +73,15 @@ void finish_process_locked(State& s, const std::shared_ptr<Process>& process, ui
     process->phase = Process::Phase::Exited;
     process->exit_code = exit_code;
     process->thread_finished = true;
+    // The thread's last use of its io was before it took the lock: destroy it now, and leave
+    // the list of running programs in O(1) (swap with the last one).
+    process->io.reset();
+    auto& programs = s.programs;
+    if (process->program_slot < programs.size() && programs[process->program_slot] == process) {
+        programs[process->program_slot] = std::move(programs.back());
+        programs[process->program_slot]->program_slot = process->program_slot;
+        programs.pop_back();
+    }
     process->kept.reset();  // the caller's (and HcsGetProcessInfo's) handles stay the caller's
     const u16string data = status_document(*process);
     std::vector<PendingEvent> events;
@@ -397,11 +393,8 @@ void end_processes_locked(State& s, System& system) {
 
 void reset_processes(State& s, std::unique_lock<std::mutex>& lock) {
     for (auto& process : s.programs) request_stop_locked(*process, terminated_exit_code);
-    s.changed.wait(lock, [&s] {
-        return std::all_of(s.programs.begin(), s.programs.end(),
-                           [](const std::shared_ptr<Process>& p) { return p->thread_finished; });
-    });
-    reap_programs_locked(s);
+    // A program leaves the list when its thread has finished with everything shared.
+    s.changed.wait(lock, [&s] { return s.programs.empty(); });
     for (auto& [key, system] : s.registry) system->user_processes.clear();
     for (auto& [value, handle] : s.system_handles) handle->system->user_processes.clear();
 }
@@ -454,7 +447,6 @@ HRESULT WINAPI HcsCreateProcess(HCS_SYSTEM computeSystem, PCWSTR processParamete
                                          function);
                       }
                       if (FAILED(request.result)) return failure(request.result, request.error, function);
-                      reap_programs_locked(st);
                       auto ends = std::make_shared<CallerEnds>();
                       HRESULT error = E_OUTOFMEMORY;
                       auto io = ProgramIo::create(request.in, request.out, request.err, request.emulate_console,
@@ -485,6 +477,7 @@ HRESULT WINAPI HcsCreateProcess(HCS_SYSTEM computeSystem, PCWSTR processParamete
                       system.next_process_pid += 4;
                       created->phase = Process::Phase::Running;
                       system.user_processes[created->pid] = created;
+                      created->program_slot = st.programs.size();
                       st.programs.push_back(created);
                       Outcome outcome;
                       outcome.process_id = created->pid;

@@ -1,6 +1,7 @@
 // A process created by HcsCreateProcess: its state (lock held) and its program thread.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <thread>
@@ -27,9 +28,10 @@ struct Process {
     std::optional<u16string> parameters;  // the ProcessParameters document, as HcsGetProcessInfo's result
 
     // The program's pipes, used by its (detached) thread. `io` is set before the thread starts
-    // and destroyed once `thread_finished` is set (lock held), the thread's last use of it.
+    // and destroyed when `thread_finished` is set (lock held), after the thread's last use of it.
     std::unique_ptr<ProgramIo> io;
     bool thread_finished = false;
+    std::size_t program_slot = 0;  // its index in State::programs while its thread runs
 
     // hcsim's own handles to the caller's pipe ends while the process runs (HCS keeps its
     // pipes: HcsGetProcessInfo hands out new handles to them on every call). They keep the
