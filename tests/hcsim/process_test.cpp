@@ -22,6 +22,10 @@ constexpr HRESULT hr_not_found = HCSIM_HR(0x80070490u);
 constexpr HRESULT hr_file_not_found = HCSIM_HR(0x80070002u);
 constexpr uint32_t control_c_exit = 0xC000013Au;
 constexpr uint32_t access_violation = 0xC0000005u;
+constexpr HRESULT hr_access_denied = HCSIM_HR(0x80070005u);
+constexpr HRESULT hr_gone_invalid_state = HCSIM_HR(0xC0370105u);
+constexpr HRESULT hr_gone_system_not_found = HCSIM_HR(0xC037010Eu);
+constexpr const char* close_stdin = R"({"Operation":"CloseHandle","CloseHandle":{"Handle":"StdIn"}})";
 
 // --- the caller's ends of the pipes ----------------------------------------------------
 
@@ -207,6 +211,29 @@ Result process_properties(HCS_PROCESS process) {
     return process_op(HcsGetProcessProperties, process);
 }
 
+/** HcsGetProcessInfo, taking what the operation hands out. */
+struct Info {
+    HRESULT hr = E_FAIL;
+    DWORD pid = 0;
+    End in;
+    End out;
+    End err;
+};
+
+Info process_info(HCS_PROCESS process) {
+    Info result;
+    Op op;
+    result.hr = HcsGetProcessInfo(process, op);
+    if (FAILED(result.hr)) return result;
+    HCS_PROCESS_INFORMATION info{};
+    result.hr = HcsWaitForOperationResultAndProcessInfo(op, INFINITE, &info, nullptr);
+    result.pid = info.ProcessId;
+    result.in = End(info.StdInput);
+    result.out = End(info.StdOutput);
+    result.err = End(info.StdError);
+    return result;
+}
+
 Result wait_exit(HCS_PROCESS process, DWORD timeout = INFINITE) {
     Result result;
     PWSTR doc = nullptr;
@@ -311,7 +338,9 @@ TEST_F(Processes, CatCopiesEightMiBByteExact) {
     const std::string data = pattern(8u * 1024u * 1024u + 17u);
     std::thread writer([&] {
         EXPECT_TRUE(write_all(s.in.get(), data.data(), data.size()));
-        s.in.reset();  // end of stdin
+        s.in.reset();
+        // hcsim, like HCS, keeps its own handle to stdin: end of stdin takes CloseHandle.
+        EXPECT_EQ(S_OK, process_op(HcsModifyProcess, process, close_stdin).hr);
     });
     const std::string copied = read_all(s.out.get());
     writer.join();
@@ -352,11 +381,33 @@ TEST_F(Processes, EmulateConsoleSendsStderrToStdout) {
     EXPECT_EQ(0u, exit_code_of(process));
 }
 
-TEST_F(Processes, OutputToAClosedReaderIsDiscarded) {
+// hcsshim interface.go (Stdio): closing the caller's pipes "does not close the underlying
+// pipes": HCS keeps its own handles, so a reader closing its end does not break the pipe and
+// the writer blocks once it is full; CloseHandle StdOut (HcsModifyProcess) releases it and
+// later output is discarded.
+TEST_F(Processes, AReaderClosingItsEndDoesNotBreakThePipe) {
     Proc process;
     Started s = start(system_, params("write 5000000", out_pipe), process);
     ASSERT_EQ(S_OK, s.hr);
     s.out.reset();
+    EXPECT_HR(HCS_E_OPERATION_TIMEOUT, wait_exit(process, 100).hr);  // blocked on the full pipe
+    ASSERT_EQ(S_OK, process_op(HcsModifyProcess, process, R"({"Operation":"CloseHandle","CloseHandle":{"Handle":"StdOut"}})").hr);
+    EXPECT_EQ(0u, exit_code_of(process));
+}
+
+// The same for stdin (hcsshim process.go CloseStdin: HcsModifyProcess CloseHandle StdIn "so
+// that the process is notified on the read side"): closing the caller's end is not enough.
+TEST_F(Processes, ClosingTheCallersStdinEndIsNotEndOfStdin) {
+    Proc process;
+    Started s = start(system_, params("cat", all_pipes), process);
+    ASSERT_EQ(S_OK, s.hr);
+    ASSERT_TRUE(write_all(s.in.get(), "abc", 3));
+    s.in.reset();
+    char buffer[3] = {};
+    ASSERT_EQ(3u, read_some(s.out.get(), buffer, 3));  // still copying
+    EXPECT_HR(HCS_E_OPERATION_TIMEOUT, wait_exit(process, 100).hr);
+    ASSERT_EQ(S_OK, process_op(HcsModifyProcess, process, close_stdin).hr);
+    EXPECT_EQ("", read_all(s.out.get()));
     EXPECT_EQ(0u, exit_code_of(process));
 }
 
@@ -394,9 +445,9 @@ TEST_F(Processes, SignalsEndSleep) {
         EXPECT_EQ("", read_all(s.out.get()));  // its pipe was closed
         ASSERT_EQ(1u, log.wait_for(1).size());
         EXPECT_EQ(control_c_exit, parse(log.snapshot()[0].data)["ExitCode"].GetUint());
-        // Exited: signal, terminate and modify fail.
-        EXPECT_HR(HCS_E_PROCESS_ALREADY_STOPPED, process_op(HcsSignalProcess, process, options.c_str()).hr);
-        EXPECT_HR(HCS_E_PROCESS_ALREADY_STOPPED, process_op(HcsTerminateProcess, process).hr);
+        // Exited: signal, terminate and modify fail (see GoneProcessCodes).
+        EXPECT_HR(hr_gone_invalid_state, process_op(HcsSignalProcess, process, options.c_str()).hr);
+        EXPECT_HR(hr_access_denied, process_op(HcsTerminateProcess, process).hr);
         EXPECT_HR(HCS_E_PROCESS_ALREADY_STOPPED,
                   process_op(HcsModifyProcess, process, R"({"Operation":"CloseHandle","CloseHandle":{"Handle":"All"}})").hr);
     }
@@ -420,11 +471,8 @@ TEST_F(Processes, IgnoreSignalsRunsUntilTerminated) {
     EXPECT_HR(HCS_E_OPERATION_TIMEOUT, wait_exit(process, 50).hr);
     EXPECT_FALSE(parse(process_properties(process).document)["Exited"].GetBool());
     EXPECT_EQ(S_OK, process_op(HcsTerminateProcess, process).hr);
-    // The terminate operation completes once the process has exited.
-    const auto props = parse(process_properties(process).document);
-    EXPECT_TRUE(props["Exited"].GetBool());
-    EXPECT_EQ(1u, props["ExitCode"].GetUint());
     EXPECT_EQ(1u, exit_code_of(process));
+    EXPECT_EQ(1u, parse(process_properties(process).document)["ExitCode"].GetUint());
     EXPECT_EQ(1u, log.wait_for(1).size());
 }
 
@@ -470,7 +518,7 @@ TEST_F(Processes, ConsoleSizeFollowsModify) {
     ASSERT_EQ(S_OK, process_op(HcsModifyProcess, process,
                                R"({"Operation":"ConsoleSize","ConsoleSize":{"Height":50,"Width":132}})").hr);
     EXPECT_EQ("132x50\r\n", read_line(s.out.get()));
-    s.in.reset();
+    ASSERT_EQ(S_OK, process_op(HcsModifyProcess, process, close_stdin).hr);
     EXPECT_EQ("", read_all(s.out.get()));
     EXPECT_EQ(0u, exit_code_of(process));
 
@@ -562,13 +610,26 @@ TEST_F(Processes, OperationTypeProcessHandleAndHandOverOnce) {
     EXPECT_EQ(nullptr, HcsGetProcessFromOperation(op));
 }
 
-TEST_F(Processes, UnclaimedPipeEndsAreClosedWithTheOperation) {
+// hcsshim internal/hcs/v2/system.go (createProcess): a client whose create operation's result
+// is spuriously broken recovers the pid and the pipes with HcsGetProcessInfo. The create
+// operation's unclaimed ends are closed with it (the descriptor count of TearDown checks).
+TEST_F(Processes, GetProcessInfoRecoversThePipesOfAnUnclaimedCreate) {
     Proc process;
     {
         Op op;
         ASSERT_EQ(S_OK, HcsCreateProcess(system_, W(params("cat", all_pipes)).c_str(), op, nullptr, process.out()));
-        ASSERT_EQ(S_OK, op.wait());
-    }  // closing the operation closes our stdin end: cat sees end of stdin
+        ASSERT_EQ(S_OK, op.wait());  // the plain wait hands nothing out
+    }
+    Info info = process_info(process);
+    ASSERT_EQ(S_OK, info.hr);
+    EXPECT_GE(info.pid, 1000u);
+    ASSERT_NE(nullptr, info.in.get());
+    ASSERT_NE(nullptr, info.out.get());
+    ASSERT_NE(nullptr, info.err.get());
+    ASSERT_TRUE(write_all(info.in.get(), "xyz", 3));
+    ASSERT_EQ(S_OK, process_op(HcsModifyProcess, process, close_stdin).hr);
+    EXPECT_EQ("xyz", read_all(info.out.get()));
+    EXPECT_EQ("", read_all(info.err.get()));
     EXPECT_EQ(0u, exit_code_of(process));
 }
 
@@ -592,9 +653,13 @@ TEST_F(Processes, OpenProcessAndGetProcessInfo) {
     ASSERT_EQ(S_OK, HcsWaitForOperationResultAndProcessInfo(op, INFINITE, &info, &doc));
     EXPECT_EQ(HcsOperationTypeGetProcessInfo, HcsGetOperationType(op));
     EXPECT_EQ(s.pid, info.ProcessId);
-    EXPECT_EQ(nullptr, info.StdInput);
-    EXPECT_EQ(nullptr, info.StdOutput);
-    EXPECT_EQ(nullptr, info.StdError);
+    // New handles to the pipes, for any handle of the process (see GetProcessInfo* tests).
+    End in(info.StdInput);
+    End out(info.StdOutput);
+    End err(info.StdError);
+    EXPECT_NE(nullptr, in.get());
+    EXPECT_NE(nullptr, out.get());
+    EXPECT_NE(nullptr, err.get());
     EXPECT_STREQ("sleep 600000", parse(take(doc))["CommandLine"].GetString());
 
     // Closing handles never ends the process; the opened handle terminates it.
@@ -631,7 +696,7 @@ TEST_F(Processes, SystemStopEndsItsProcesses) {
     const auto props = parse(process_properties(a).document);
     EXPECT_TRUE(props["Exited"].GetBool());
     EXPECT_EQ(sa.pid, props["ProcessId"].GetUint());
-    EXPECT_HR(HCS_E_PROCESS_ALREADY_STOPPED, process_op(HcsSignalProcess, a).hr);
+    EXPECT_HR(hr_gone_system_not_found, process_op(HcsSignalProcess, a).hr);
 }
 
 TEST_F(Processes, ShutdownAndCrashEndProcessesToo) {
@@ -761,6 +826,239 @@ TEST_F(Processes, CallerEndsWorkWithPeekNamedPipe) {
     EXPECT_FALSE(::WriteFile(s.in.get(), "x", 1, &written, nullptr));  // the reader is gone
 }
 #endif
+
+// Point 15. Reference/HcsCreateProcess.md (Remarks: the std handles can "still" be got
+// through HcsGetProcessInfo), HcsGetProcessInfo.md (the result is an HCS_PROCESS_INFORMATION),
+// hcsshim process.go StdioLegacy (the handles are "the responsibility of the caller to
+// close") and interface.go Stdio ("it should be possible to call this multiple times to get
+// multiple interfaces"): every HcsGetProcessInfo hands out NEW handles to the same pipes,
+// owned by the caller, handed out once per operation; an operation closed unclaimed closes them.
+TEST_F(Processes, GetProcessInfoHandsOutNewHandlesToTheSamePipesEachCall) {
+    Proc process;
+    Started s = start(system_, params("cat", all_pipes), process);
+    ASSERT_EQ(S_OK, s.hr);
+    Info first = process_info(process);
+    Info second = process_info(process);
+    ASSERT_EQ(S_OK, first.hr);
+    ASSERT_EQ(S_OK, second.hr);
+    EXPECT_EQ(s.pid, first.pid);
+    EXPECT_EQ(s.pid, second.pid);
+    for (HANDLE h : {first.in.get(), first.out.get(), first.err.get(), second.in.get()}) {
+        EXPECT_NE(nullptr, h);
+        EXPECT_NE(s.in.get(), h);
+        EXPECT_NE(s.out.get(), h);
+    }
+    EXPECT_NE(first.in.get(), second.in.get());
+    // Same pipes: what goes in through any stdin handle comes out of any stdout handle.
+    ASSERT_TRUE(write_all(first.in.get(), "one", 3));
+    char buffer[3] = {};
+    ASSERT_EQ(3u, read_some(s.out.get(), buffer, 3));
+    EXPECT_EQ("one", std::string(buffer, 3));
+    ASSERT_TRUE(write_all(second.in.get(), "two", 3));
+    ASSERT_EQ(3u, read_some(second.out.get(), buffer, 3));
+    EXPECT_EQ("two", std::string(buffer, 3));
+    {
+        // Handed out once per operation; a later call on it reports the pid only.
+        Op op;
+        ASSERT_EQ(S_OK, HcsGetProcessInfo(process, op));
+        HCS_PROCESS_INFORMATION taken{};
+        ASSERT_EQ(S_OK, HcsWaitForOperationResultAndProcessInfo(op, INFINITE, &taken, nullptr));
+        End taken_in(taken.StdInput), taken_out(taken.StdOutput), taken_err(taken.StdError);
+        HCS_PROCESS_INFORMATION again{};
+        ASSERT_EQ(S_OK, HcsGetOperationResultAndProcessInfo(op, &again, nullptr));
+        EXPECT_EQ(s.pid, again.ProcessId);
+        EXPECT_EQ(nullptr, again.StdInput);
+        EXPECT_EQ(nullptr, again.StdOutput);
+        EXPECT_EQ(nullptr, again.StdError);
+        Op unclaimed;
+        ASSERT_EQ(S_OK, HcsGetProcessInfo(process, unclaimed));
+        ASSERT_EQ(S_OK, unclaimed.wait());
+    }  // closing `unclaimed` closes its handles (TearDown counts descriptors)
+    // The caller closing every stdin handle it holds is not end of stdin: HCS holds one too.
+    s.in.reset();
+    first.in.reset();
+    second.in.reset();
+    EXPECT_HR(HCS_E_OPERATION_TIMEOUT, wait_exit(process, 50).hr);
+    ASSERT_EQ(S_OK, process_op(HcsModifyProcess, process, close_stdin).hr);
+    EXPECT_EQ(0u, exit_code_of(process));
+    EXPECT_EQ("", read_all(first.out.get()));  // every stdout handle sees the end
+    EXPECT_EQ("", read_all(s.out.get()));
+}
+
+// Point 15. A pipe closed with CloseHandle is no longer handed out; a process without pipes
+// gets none.
+TEST_F(Processes, GetProcessInfoHandsOutOnlyThePipesStillOpen) {
+    Proc process;
+    Started s = start(system_, params("sleep 600000", all_pipes), process);
+    ASSERT_EQ(S_OK, s.hr);
+    ASSERT_EQ(S_OK, process_op(HcsModifyProcess, process, R"({"Operation":"CloseHandle","CloseHandle":{"Handle":"StdErr"}})").hr);
+    Info info = process_info(process);
+    ASSERT_EQ(S_OK, info.hr);
+    EXPECT_NE(nullptr, info.in.get());
+    EXPECT_NE(nullptr, info.out.get());
+    EXPECT_EQ(nullptr, info.err.get());
+    Proc bare;
+    ASSERT_EQ(S_OK, start(system_, params("sleep 600000"), bare).hr);
+    Info none = process_info(bare);
+    ASSERT_EQ(S_OK, none.hr);
+    EXPECT_NE(0u, none.pid);
+    EXPECT_EQ(nullptr, none.in.get());
+    EXPECT_EQ(nullptr, none.out.get());
+    EXPECT_EQ(nullptr, none.err.get());
+    EXPECT_EQ(S_OK, process_op(HcsTerminateProcess, process).hr);
+    EXPECT_EQ(S_OK, process_op(HcsTerminateProcess, bare).hr);
+    EXPECT_EQ(1u, exit_code_of(bare));
+}
+
+// Point 15. hcsshim internal/hcs/v2/system.go (createProcess's comment): HcsGetProcessInfo
+// after the exit "surfaces as HCS_E_PROCESS_ALREADY_STOPPED"; also once its system stopped.
+TEST_F(Processes, GetProcessInfoFailsAfterTheExit) {
+    Proc process;
+    Started s = start(system_, params("echo bye", out_pipe), process);
+    ASSERT_EQ(S_OK, s.hr);
+    EXPECT_EQ(0u, exit_code_of(process));
+    Info info = process_info(process);
+    EXPECT_HR(HCS_E_PROCESS_ALREADY_STOPPED, info.hr);
+    EXPECT_EQ(nullptr, info.out.get());
+    EXPECT_EQ("bye\r\n", read_all(s.out.get()));  // the create's handles stay the caller's
+
+    Proc running;
+    ASSERT_EQ(S_OK, start(system_, params("sleep 600000", all_pipes), running).hr);
+    ASSERT_EQ(S_OK, run(HcsTerminateComputeSystem, system_).hr);
+    EXPECT_HR(HCS_E_PROCESS_ALREADY_STOPPED, process_info(running).hr);
+    EXPECT_EQ(1u, exit_code_of(running));
+    EXPECT_HR(HCS_E_PROCESS_ALREADY_STOPPED, process_info(running).hr);
+}
+
+// Point 16. hcsshim internal/hcs/v2/process.go: Kill "signals the process to terminate but
+// does not wait for it to finish terminating": the operation succeeds once the termination is
+// requested; the exit comes later, by event and HcsWaitForProcessExit. A repeat before the
+// exit gives HCS_E_PROCESS_ALREADY_STOPPED ("if for any reason HcsTerminateProcess is called
+// twice in a very short amount of time"), after the exit ERROR_ACCESS_DENIED ("After a process
+// has terminated, call to TerminateProcess ... fails with ERROR_ACCESS_DENIED").
+TEST_F(Processes, TerminateDoesNotWaitForTheExit) {
+    for (int i = 0; i < 20; ++i) {
+        EventLog log;
+        Proc process;
+        Started s = start(system_, params("sleep 600000"), process, &log);
+        ASSERT_EQ(S_OK, s.hr);
+        EXPECT_EQ(S_OK, process_op(HcsTerminateProcess, process).hr);
+        // Before or after the exit, depending on timing: the two codes hcsshim tolerates.
+        const HRESULT repeat = process_op(HcsTerminateProcess, process).hr;
+        EXPECT_TRUE(repeat == HCS_E_PROCESS_ALREADY_STOPPED || repeat == hr_access_denied)
+            << std::hex << static_cast<uint32_t>(repeat);
+        // Signalling it meanwhile: the process is gone (hcsshim processSignalResult).
+        EXPECT_HR(hr_gone_invalid_state, process_op(HcsSignalProcess, process).hr);
+        EXPECT_EQ(1u, exit_code_of(process));
+        ASSERT_EQ(1u, log.wait_for(1).size());
+        EXPECT_HR(hr_access_denied, process_op(HcsTerminateProcess, process).hr);
+    }
+}
+
+// Point 16. The codes for calls on a gone process (hcsshim process.go Kill/Signal and
+// errors.go), each the one of those hcsshim tolerates that is hardest on a client:
+// - signal of an exited process: ErrVmcomputeOperationInvalidState, 0xC0370105 (the
+//   severity-bit form of HCS_E_INVALID_STATE, which a client must classify like 0x80370105);
+// - terminate of an exited process: E_ACCESSDENIED (TerminateProcess's rule);
+// - modify of an exited process: HCS_E_PROCESS_ALREADY_STOPPED (process.go CloseStdin: "will
+//   fail if the process has already exited");
+// - signal, terminate or modify once its system stopped: ErrComputeSystemDoesNotExist,
+//   0xC037010E; properties and the exit wait keep working.
+TEST_F(Processes, GoneProcessCodes) {
+    Proc exited;
+    ASSERT_EQ(S_OK, start(system_, params("exit 3"), exited).hr);
+    EXPECT_EQ(3u, exit_code_of(exited));
+    EXPECT_HR(hr_gone_invalid_state, process_op(HcsSignalProcess, exited, R"({"Signal":"CtrlBreak"})").hr);
+    EXPECT_HR(hr_access_denied, process_op(HcsTerminateProcess, exited).hr);
+    EXPECT_HR(HCS_E_PROCESS_ALREADY_STOPPED,
+              process_op(HcsModifyProcess, exited, R"({"Operation":"ConsoleSize","ConsoleSize":{"Height":1,"Width":1}})").hr);
+    const Result r = process_op(HcsTerminateProcess, exited);
+    EXPECT_EQ(static_cast<int32_t>(hr_access_denied), parse(r.document)["Error"].GetInt());
+
+    Proc running;
+    ASSERT_EQ(S_OK, start(system_, params("ignore-signals 600000", all_pipes), running).hr);
+    ASSERT_EQ(S_OK, run(HcsShutDownComputeSystem, system_).hr);
+    EXPECT_HR(hr_gone_system_not_found, process_op(HcsSignalProcess, running).hr);
+    EXPECT_HR(hr_gone_system_not_found, process_op(HcsTerminateProcess, running).hr);
+    EXPECT_HR(hr_gone_system_not_found, process_op(HcsModifyProcess, running, close_stdin).hr);
+    EXPECT_EQ(1u, exit_code_of(running));
+    EXPECT_HR(hr_gone_system_not_found, process_op(HcsTerminateProcess, running).hr);
+    EXPECT_TRUE(parse(process_properties(running).document)["Exited"].GetBool());
+}
+
+// Reference/HcsTerminateProcess.md: options "Reserved for future use. Must be NULL." hcsshim
+// (process.go Kill) passes "", so the empty string is accepted; anything else fails the
+// operation with E_INVALIDARG (assumption: the hardest reading of "must be NULL").
+TEST_F(Processes, TerminateOptionsMustBeNull) {
+    Proc process;
+    ASSERT_EQ(S_OK, start(system_, params("sleep 600000"), process).hr);
+    EXPECT_HR(E_INVALIDARG, process_op(HcsTerminateProcess, process, "{}").hr);
+    EXPECT_HR(E_INVALIDARG, process_op(HcsTerminateProcess, process, " ").hr);
+    EXPECT_FALSE(parse(process_properties(process).document)["Exited"].GetBool());
+    EXPECT_EQ(S_OK, process_op(HcsTerminateProcess, process, "").hr);
+    EXPECT_EQ(1u, exit_code_of(process));
+}
+
+// Reference/HcsCreateProcess.md: securityDescriptor "Reserved for future use, must be NULL"
+// (E_INVALIDARG at once: assumption, the hardest reading). SchemaReference.md ProcessParameters:
+// RestrictedToken, UseExistingLogin, UseLegacyConsole are bools.
+TEST_F(Processes, CreateRejectsASecurityDescriptorAndMistypedFlags) {
+    Proc process;
+    Op op;
+    alignas(8) unsigned char descriptor[64] = {1};
+    EXPECT_HR(E_INVALIDARG, HcsCreateProcess(system_, W(params("echo")).c_str(), op,
+                                             reinterpret_cast<const SECURITY_DESCRIPTOR*>(descriptor), process.out()));
+    EXPECT_EQ(nullptr, process.get());
+    for (const char* flag : {"RestrictedToken", "UseExistingLogin", "UseLegacyConsole"}) {
+        SCOPED_TRACE(flag);
+        Proc bad;
+        EXPECT_HR(HCS_E_INVALID_JSON, start(system_, params("echo", std::string(",\"") + flag + "\":1"), bad).hr);
+        Proc good;
+        ASSERT_EQ(S_OK, start(system_, params("echo", std::string(",\"") + flag + "\":true"), good).hr);
+        EXPECT_EQ(0u, exit_code_of(good));
+    }
+}
+
+// Each process keeps its own list of handles (no walk over every process handle per exit):
+// with many other processes and handles around, each exit reaches exactly its own handles.
+TEST_F(Processes, ExitEventsReachOnlyTheProcesssOwnHandles) {
+    constexpr int count = 8;
+    std::vector<std::unique_ptr<EventLog>> logs;
+    std::vector<std::unique_ptr<Proc>> processes;
+    std::vector<std::unique_ptr<Proc>> opened;
+    std::vector<DWORD> pids;
+    for (int i = 0; i < count; ++i) {
+        logs.push_back(std::make_unique<EventLog>());
+        processes.push_back(std::make_unique<Proc>());
+        Started s = start(system_, params("sleep 600000"), *processes.back(), logs.back().get());
+        ASSERT_EQ(S_OK, s.hr);
+        pids.push_back(s.pid);
+        opened.push_back(std::make_unique<Proc>());
+        ASSERT_EQ(S_OK, HcsOpenProcess(system_, s.pid, GENERIC_ALL, opened.back()->out()));
+    }
+    EventLog opened_log;  // on the opened handle of process 3
+    ASSERT_EQ(S_OK, HcsSetProcessCallback(*opened[3], HcsEventOptionNone, &opened_log, EventLog::callback));
+    ASSERT_EQ(S_OK, process_op(HcsTerminateProcess, *processes[3]).hr);
+    EXPECT_EQ(1u, exit_code_of(*opened[3]));
+    ASSERT_EQ(1u, logs[3]->wait_for(1).size());
+    ASSERT_EQ(1u, opened_log.wait_for(1).size());
+    EXPECT_EQ(pids[3], parse(opened_log.snapshot()[0].data)["ProcessId"].GetUint());
+    wait_idle();
+    for (int i = 0; i < count; ++i) {
+        if (i != 3) {
+            EXPECT_EQ(0u, logs[i]->snapshot().size()) << i;
+        }
+    }
+    for (int i = 0; i < count; ++i) {
+        if (i != 3) {
+            ASSERT_EQ(S_OK, process_op(HcsTerminateProcess, *processes[i]).hr);
+        }
+    }
+    for (int i = 0; i < count; ++i) EXPECT_EQ(1u, exit_code_of(*processes[i]));
+    for (int i = 0; i < count; ++i) EXPECT_EQ(1u, logs[i]->wait_for(1).size());
+    processes.clear();
+    opened.clear();
+}
 
 TEST_F(Processes, BadProgramArgumentsExitWith87) {
     Proc process;

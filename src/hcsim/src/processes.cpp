@@ -20,6 +20,13 @@ namespace {
 
 constexpr HRESULT hr_not_found = HCSIM_HR(0x80070490u);       // HRESULT_FROM_WIN32(ERROR_NOT_FOUND)
 constexpr HRESULT hr_file_not_found = HCSIM_HR(0x80070002u);  // HRESULT_FROM_WIN32(ERROR_FILE_NOT_FOUND)
+constexpr HRESULT hr_access_denied = HCSIM_HR(0x80070005u);    // E_ACCESSDENIED (ERROR_ACCESS_DENIED)
+// The severity-bit forms hcsshim's internal/hcs/v2/errors.go names for calls on a process that
+// is gone (ErrVmcomputeOperationInvalidState, ErrComputeSystemDoesNotExist), the codes its
+// Process.Signal/Kill (process.go, processSignalResult) expect from HcsSignalProcess and
+// HcsTerminateProcess then.
+constexpr HRESULT hr_gone_invalid_state = HCSIM_HR(0xC0370105u);     // HCS_E_INVALID_STATE
+constexpr HRESULT hr_gone_system_not_found = HCSIM_HR(0xC037010Eu);  // HCS_E_SYSTEM_NOT_FOUND
 constexpr uint16_t default_console_width = 80;
 constexpr uint16_t default_console_height = 25;
 
@@ -54,35 +61,33 @@ void forget_if_done_locked(Process& process) {
     }
 }
 
-// Forgets the programs whose thread has finished (lock held: a finished thread only returns).
-void reap_programs_locked(State& s) {
-    auto& programs = s.programs;
-    for (auto it = programs.begin(); it != programs.end();) {
-        if ((*it)->thread_finished) {
-            (*it)->io.reset();
-            it = programs.erase(it);
-        } else {
-            ++it;
-        }
-    }
-}
-
 void request_stop_locked(Process& process, uint32_t exit_code) {
     if (process.phase != Process::Phase::Running || process.stopping || !process.io) return;
     process.stopping = true;
     process.io->request_stop(exit_code);
 }
 
-// The program has ended (lock held): record the exit, raise the events, complete the
-// terminate operations waiting for it.
+// The program has ended (lock held): record the exit, release hcsim's handles to the pipes,
+// raise the events. Touches only this process's own handles.
 void finish_process_locked(State& s, const std::shared_ptr<Process>& process, uint32_t exit_code) {
     process->phase = Process::Phase::Exited;
     process->exit_code = exit_code;
     process->thread_finished = true;
+    // The thread's last use of its io was before it took the lock: destroy it now, and leave
+    // the list of running programs in O(1) (swap with the last one).
+    process->io.reset();
+    auto& programs = s.programs;
+    if (process->program_slot < programs.size() && programs[process->program_slot] == process) {
+        programs[process->program_slot] = std::move(programs.back());
+        programs[process->program_slot]->program_slot = process->program_slot;
+        programs.pop_back();
+    }
+    process->kept.reset();  // the caller's (and HcsGetProcessInfo's) handles stay the caller's
     const u16string data = status_document(*process);
     std::vector<PendingEvent> events;
-    for (auto& [value, handle] : s.process_handles) {
-        if (handle->process != process || !handle->callback_set) continue;
+    for (auto& [value, weak] : process->handles) {
+        const auto handle = weak.lock();
+        if (!handle || !handle->callback_set) continue;
         handle->exit_event_posted = true;
         PendingEvent event;
         event.handle = handle;
@@ -91,14 +96,6 @@ void finish_process_locked(State& s, const std::shared_ptr<Process>& process, ui
         events.push_back(std::move(event));
     }
     post_events_locked(s, std::move(events));
-    for (auto& op : process->exit_waiters) {
-        if (op->phase != Operation::Phase::Pending || op->task) continue;
-        auto task = std::make_shared<Task>();
-        task->op = op;
-        op->task = task;
-        schedule_locked(s, task, steady::now());
-    }
-    process->exit_waiters.clear();
     forget_if_done_locked(*process);
     s.changed.notify_all();
 }
@@ -162,6 +159,10 @@ CreateRequest parse_create(PCWSTR text) {
         !optional_bool(doc, "CreateStdErrPipe", request.err) ||
         !optional_bool(doc, "EmulateConsole", request.emulate_console)) {
         return invalid("CreateStdInPipe, CreateStdOutPipe, CreateStdErrPipe and EmulateConsole must be booleans");
+    }
+    for (const char* name : {"RestrictedToken", "UseExistingLogin", "UseLegacyConsole"}) {
+        bool ignored = false;  // not simulated, but typed by the schema (ProcessParameters)
+        if (!optional_bool(doc, name, ignored)) return invalid(std::string(name) + " must be a boolean");
     }
     for (const char* name : {"ApplicationName", "User", "WorkingDirectory"}) {
         const auto it = doc.FindMember(name);
@@ -353,6 +354,21 @@ std::optional<Outcome> check_process_locked(const Process& process, bool running
     return std::nullopt;
 }
 
+// The process's compute system has stopped (or is gone): its processes are being ended.
+bool system_gone_locked(const Process& process) {
+    const auto system = process.system.lock();
+    return !system || !system->registered || system->state == SystemState::Stopped;
+}
+
+// A handle to no process (failed, cancelled or closed create): ERROR_NOT_FOUND.
+std::optional<Outcome> check_exists_locked(const Process& process, const char* function) {
+    const auto phase = effective_phase(process);
+    if (phase == Process::Phase::Creating || phase == Process::Phase::Failed) {
+        return failure(hr_not_found, "The process does not exist.", function);
+    }
+    return std::nullopt;
+}
+
 template <typename Body>
 HRESULT process_call(const char* function, HCS_PROCESS process, HCS_OPERATION operation,
                      HCS_OPERATION_TYPE type, Body body) {
@@ -377,11 +393,8 @@ void end_processes_locked(State& s, System& system) {
 
 void reset_processes(State& s, std::unique_lock<std::mutex>& lock) {
     for (auto& process : s.programs) request_stop_locked(*process, terminated_exit_code);
-    s.changed.wait(lock, [&s] {
-        return std::all_of(s.programs.begin(), s.programs.end(),
-                           [](const std::shared_ptr<Process>& p) { return p->thread_finished; });
-    });
-    reap_programs_locked(s);
+    // A program leaves the list when its thread has finished with everything shared.
+    s.changed.wait(lock, [&s] { return s.programs.empty(); });
     for (auto& [key, system] : s.registry) system->user_processes.clear();
     for (auto& [value, handle] : s.system_handles) handle->system->user_processes.clear();
 }
@@ -396,7 +409,6 @@ HRESULT WINAPI HcsCreateProcess(HCS_SYSTEM computeSystem, PCWSTR processParamete
                                 HCS_OPERATION operation,
                                 const SECURITY_DESCRIPTOR* securityDescriptor,
                                 HCS_PROCESS* process) try {
-    (void)securityDescriptor;  // access control is not simulated
     constexpr const char* function = "HcsCreateProcess";
     if (process != nullptr) *process = nullptr;
     if (computeSystem == nullptr || operation == nullptr || processParameters == nullptr) {
@@ -404,6 +416,8 @@ HRESULT WINAPI HcsCreateProcess(HCS_SYSTEM computeSystem, PCWSTR processParamete
         if (operation == nullptr) record_null_handle("HcsCreateProcess", "HCS_OPERATION");
         return E_INVALIDARG;
     }
+    // Reference/HcsCreateProcess.md: "Reserved for future use, must be NULL".
+    if (securityDescriptor != nullptr) return E_INVALIDARG;
     if (process == nullptr) return E_POINTER;
     CreateRequest request = parse_create(processParameters);
 
@@ -420,6 +434,7 @@ HRESULT WINAPI HcsCreateProcess(HCS_SYSTEM computeSystem, PCWSTR processParamete
     handle->value = s.new_handle_value();
     handle->process = created;
     created->open_handles = 1;
+    created->handles.emplace(handle->value, handle);
     s.process_handles.emplace(handle->value, handle);
 
     launch_locked(s, function, call, HcsOperationTypeCreateProcess,
@@ -436,14 +451,20 @@ HRESULT WINAPI HcsCreateProcess(HCS_SYSTEM computeSystem, PCWSTR processParamete
                                          function);
                       }
                       if (FAILED(request.result)) return failure(request.result, request.error, function);
-                      reap_programs_locked(st);
                       auto ends = std::make_shared<CallerEnds>();
                       HRESULT error = E_OUTOFMEMORY;
                       auto io = ProgramIo::create(request.in, request.out, request.err, request.emulate_console,
                                                   request.width, request.height, *ends, &error);
                       if (!io) return failure(error, "The process's pipes could not be created.", function);
+                      // hcsim keeps handles to the caller's ends while the process runs, to
+                      // hand out new ones from HcsGetProcessInfo.
+                      auto kept = std::make_unique<CallerEnds>();
+                      if (!ends->duplicate_into(*kept, &error)) {
+                          return failure(error, "The process's pipes could not be duplicated.", function);
+                      }
                       ProgramIo* const program_io = io.get();
                       created->io = std::move(io);
+                      created->kept = std::move(kept);
                       created->pid = system.next_process_pid;
                       created->system = system_handle->system;
                       try {
@@ -454,12 +475,14 @@ HRESULT WINAPI HcsCreateProcess(HCS_SYSTEM computeSystem, PCWSTR processParamete
                           std::thread(program_main, created, program_io, *request.program).detach();
                       } catch (const std::system_error&) {
                           created->io.reset();
+                          created->kept.reset();
                           return failure(E_OUTOFMEMORY, "The process's thread could not be started.", function);
                       }
                       system.next_process_pid += 4;
                       created->phase = Process::Phase::Running;
                       created->created_wall = wall::now();  // ProcessList CreateTimestamp
                       system.user_processes[created->pid] = created;
+                      created->program_slot = st.programs.size();
                       st.programs.push_back(created);
                       Outcome outcome;
                       outcome.process_id = created->pid;
@@ -497,6 +520,7 @@ HRESULT WINAPI HcsOpenProcess(HCS_SYSTEM computeSystem, DWORD processId, DWORD r
     handle->value = s.new_handle_value();
     handle->process = it->second;
     ++it->second->open_handles;
+    it->second->handles.emplace(handle->value, handle);
     s.process_handles.emplace(handle->value, handle);
     *process = reinterpret_cast<HCS_PROCESS>(handle->value);
     return S_OK;
@@ -514,6 +538,7 @@ void WINAPI HcsCloseProcess(HCS_PROCESS process) try {
     Process& target = *handle->process;
     Expects(target.open_handles > 0);
     --target.open_handles;
+    target.handles.erase(handle->value);
     forget_if_done_locked(target);  // never ends the process
     s.changed.notify_all();         // HcsWaitForProcessExit on this handle returns E_HANDLE
     // No event callback after close returns (unless close is called from inside one).
@@ -525,18 +550,34 @@ void WINAPI HcsCloseProcess(HCS_PROCESS process) try {
 
 HRESULT WINAPI HcsTerminateProcess(HCS_PROCESS process, HCS_OPERATION operation, PCWSTR options) try {
     constexpr const char* function = "HcsTerminateProcess";
-    const auto checked = check_optional_object(options);
+    // Reference/HcsTerminateProcess.md: options "Reserved for future use. Must be NULL."
+    // hcsshim (internal/hcs/v2/process.go, Kill) passes "", so an empty string is accepted too.
+    const bool options_given = options != nullptr && options[0] != 0;
     return process_call(function, process, operation, HcsOperationTypeSignalProcess,
-                        [checked](State&, const std::shared_ptr<Process>& target) -> Outcome {
-                            if (FAILED(checked.first)) return failure(checked.first, checked.second, function);
-                            if (auto problem = check_process_locked(*target, true, function)) return *problem;
+                        [options_given](State&, const std::shared_ptr<Process>& target) -> Outcome {
+                            if (options_given) {
+                                return failure(E_INVALIDARG, "The terminate options must be NULL.", function);
+                            }
+                            if (auto problem = check_exists_locked(*target, function)) return *problem;
+                            if (system_gone_locked(*target)) {
+                                return failure(hr_gone_system_not_found, "The compute system has stopped.", function);
+                            }
+                            if (target->phase == Process::Phase::Exited) {
+                                // TerminateProcess on an ended process: ERROR_ACCESS_DENIED
+                                // (hcsshim process.go, Kill's comment).
+                                return failure(hr_access_denied, "Access is denied: the process has exited.",
+                                               function);
+                            }
+                            if (target->terminate_requested) {
+                                // A repeat before the exit (hcsshim process.go, Kill's comment).
+                                return failure(HCS_E_PROCESS_ALREADY_STOPPED, "The process is being terminated.",
+                                               function);
+                            }
+                            // Completes once the termination is requested; the exit comes later
+                            // (hcsshim process.go: Kill "does not wait for it to finish").
+                            target->terminate_requested = true;
                             request_stop_locked(*target, terminated_exit_code);
-                            // Completes once the process has exited.
-                            Outcome outcome;
-                            outcome.defer = [target](const std::shared_ptr<Operation>& op) {
-                                target->exit_waiters.push_back(op);
-                            };
-                            return outcome;
+                            return Outcome{};
                         });
 } catch (...) {
     return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
@@ -550,7 +591,16 @@ HRESULT WINAPI HcsSignalProcess(HCS_PROCESS process, HCS_OPERATION operation, PC
                             if (request.result == HCS_E_INVALID_JSON) {
                                 return failure(request.result, request.error, function);
                             }
-                            if (auto problem = check_process_locked(*target, true, function)) return *problem;
+                            if (auto problem = check_exists_locked(*target, function)) return *problem;
+                            // A gone process (hcsshim process.go, processSignalResult: "The
+                            // process should be gone, but we have not received the notification").
+                            if (system_gone_locked(*target)) {
+                                return failure(hr_gone_system_not_found, "The compute system has stopped.", function);
+                            }
+                            if (target->phase == Process::Phase::Exited || target->terminate_requested) {
+                                return failure(hr_gone_invalid_state, "The process has exited or is being terminated.",
+                                               function);
+                            }
                             if (FAILED(request.result)) return failure(request.result, request.error, function);
                             if (!target->ignores_signals) request_stop_locked(*target, signalled_exit_code);
                             return Outcome{};
@@ -563,8 +613,25 @@ HRESULT WINAPI HcsGetProcessInfo(HCS_PROCESS process, HCS_OPERATION operation) t
     constexpr const char* function = "HcsGetProcessInfo";
     return process_call(function, process, operation, HcsOperationTypeGetProcessInfo,
                         [](State&, const std::shared_ptr<Process>& target) -> Outcome {
-                            if (auto problem = check_process_locked(*target, false, function)) return *problem;
+                            if (auto problem = check_exists_locked(*target, function)) return *problem;
+                            // hcsshim internal/hcs/v2/system.go (createProcess's comment): after
+                            // the exit HcsGetProcessInfo fails with HCS_E_PROCESS_ALREADY_STOPPED.
+                            if (target->phase == Process::Phase::Exited || system_gone_locked(*target)) {
+                                return failure(HCS_E_PROCESS_ALREADY_STOPPED, "The process has exited.", function);
+                            }
+                            // New handles to the pipes on every call, owned by whoever takes them
+                            // from the operation (hcsshim process.go StdioLegacy: "the
+                            // responsibility of the caller to close"; interface.go Stdio: "it
+                            // should be possible to call this multiple times").
                             Outcome outcome;
+                            if (target->kept) {
+                                auto copy = std::make_shared<CallerEnds>();
+                                HRESULT error = E_OUTOFMEMORY;
+                                if (!target->kept->duplicate_into(*copy, &error)) {
+                                    return failure(error, "The process's pipes could not be duplicated.", function);
+                                }
+                                outcome.process_ends = std::move(copy);
+                            }
                             outcome.process_id = target->pid;
                             outcome.document = target->parameters;
                             return outcome;
@@ -596,10 +663,16 @@ HRESULT WINAPI HcsModifyProcess(HCS_PROCESS process, HCS_OPERATION operation, PC
     return process_call(function, process, operation, HcsOperationTypeModifyProcess,
                         [request](State&, const std::shared_ptr<Process>& target) -> Outcome {
                             if (FAILED(request.result)) return failure(request.result, request.error, function);
+                            if (auto problem = check_exists_locked(*target, function)) return *problem;
+                            if (system_gone_locked(*target)) {
+                                return failure(hr_gone_system_not_found, "The compute system has stopped.", function);
+                            }
                             if (auto problem = check_process_locked(*target, true, function)) return *problem;
                             if (!target->io) return Outcome{};
                             if (request.console) target->io->set_console(request.width, request.height);
                             if (request.close_in || request.close_out || request.close_err) {
+                                // hcsim's own handles go too, so the pipe can reach its end.
+                                if (target->kept) target->kept->close(request.close_in, request.close_out, request.close_err);
                                 target->io->request_close(request.close_in, request.close_out, request.close_err);
                             }
                             return Outcome{};

@@ -83,10 +83,25 @@ bool make_pipe(bool program_reads, HANDLE& server, HANDLE& client) {
 
 }  // namespace
 
-CallerEnds::~CallerEnds() {
-    close_handle(in);
-    close_handle(out);
-    close_handle(err);
+CallerEnds::~CallerEnds() { close(true, true, true); }
+
+void CallerEnds::close(bool close_in, bool close_out, bool close_err) {
+    if (close_in) close_handle(in);
+    if (close_out) close_handle(out);
+    if (close_err) close_handle(err);
+}
+
+bool CallerEnds::duplicate_into(CallerEnds& copy, HRESULT* error) const {
+    const HANDLE self = ::GetCurrentProcess();
+    const auto duplicate = [self](HANDLE from, HANDLE& to) {
+        if (from == nullptr) return true;
+        return ::DuplicateHandle(self, from, self, &to, 0, FALSE, DUPLICATE_SAME_ACCESS) != FALSE;
+    };
+    if (duplicate(in, copy.in) && duplicate(out, copy.out) && duplicate(err, copy.err)) return true;
+    const DWORD code = ::GetLastError();
+    *error = code != 0 ? HRESULT_FROM_WIN32(code) : E_OUTOFMEMORY;
+    copy.close(true, true, true);
+    return false;
 }
 
 std::unique_ptr<ProgramIo> ProgramIo::create(bool in, bool out, bool err, bool merge_err,
@@ -282,10 +297,29 @@ void close_caller(HANDLE& handle) {
 
 }  // namespace
 
-CallerEnds::~CallerEnds() {
-    close_caller(in);
-    close_caller(out);
-    close_caller(err);
+CallerEnds::~CallerEnds() { close(true, true, true); }
+
+void CallerEnds::close(bool close_in, bool close_out, bool close_err) {
+    if (close_in) close_caller(in);
+    if (close_out) close_caller(out);
+    if (close_err) close_caller(err);
+}
+
+bool CallerEnds::duplicate_into(CallerEnds& copy, HRESULT* error) const {
+    // >= 3 like every caller end: NULL (0) means "no pipe".
+    const auto duplicate = [](HANDLE from, HANDLE& to) {
+        if (from == nullptr) return true;
+        const int fd = ::fcntl(static_cast<int>(reinterpret_cast<intptr_t>(from)), F_DUPFD_CLOEXEC, 3);
+        if (fd < 0) return false;
+        to = as_handle(fd);
+        return true;
+    };
+    if (duplicate(in, copy.in) && duplicate(out, copy.out) && duplicate(err, copy.err)) return true;
+    const int code = errno;
+    *error = code == EMFILE || code == ENFILE ? HCSIM_HR(0x80070004u)  // ERROR_TOO_MANY_OPEN_FILES
+                                              : E_OUTOFMEMORY;
+    copy.close(true, true, true);
+    return false;
 }
 
 std::unique_ptr<ProgramIo> ProgramIo::create(bool in, bool out, bool err, bool merge_err,

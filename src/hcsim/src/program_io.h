@@ -23,7 +23,8 @@ namespace hcsim {
 
 /** The caller's ends of a process's pipes, until HcsGetOperationResultAndProcessInfo (or the
  *  Wait variant) hands them out. Whatever is still here when the operation is closed (or the
- *  object is destroyed) is closed. A NULL handle: no such pipe. */
+ *  object is destroyed) is closed. A NULL handle: no such pipe. Also what hcsim keeps of
+ *  them while the process runs (Process::kept), to duplicate for HcsGetProcessInfo. */
 struct CallerEnds {
     HANDLE in = nullptr;
     HANDLE out = nullptr;
@@ -32,6 +33,12 @@ struct CallerEnds {
     CallerEnds(const CallerEnds&) = delete;
     CallerEnds& operator=(const CallerEnds&) = delete;
     ~CallerEnds();
+    /** New handles to the same pipe ends (natively: descriptors >= 3, O_CLOEXEC; on Windows:
+     *  same access, not inheritable) into `copy` (empty). On failure `copy` is left empty,
+     *  `*error` says why. */
+    bool duplicate_into(CallerEnds& copy, HRESULT* error) const;
+    /** Closes the chosen ends (those still open). */
+    void close(bool close_in, bool close_out, bool close_err);
 };
 
 enum class Stream { Out, Err };
