@@ -515,7 +515,10 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_id(zlhcs_process process,
                                                     uint32_t *out_process_id);
 
 /** Sends a signal (options: SignalProcessOptions JSON, e.g. {"Signal":"CtrlC"}).
- * Errors: HCS_E_PROCESS_ALREADY_STOPPED. */
+ * HCS reports a process that is gone with one of several codes (HCS_E_PROCESS_ALREADY_STOPPED,
+ * HCS_E_INVALID_STATE, HCS_E_SYSTEM_NOT_FOUND in either severity form, E_ACCESSDENIED,
+ * 0x80070490): the synchronous form turns each into ZLHCS_S_FALSE (nothing to signal) once
+ * the process is known to be gone; the _async form's operation reports HCS's code. */
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_signal_async(zlhcs_process process,
                                                               const char *options,
                                                               zlhcs_operation_callback callback,
@@ -525,7 +528,10 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_signal(zlhcs_process process,
                                                         const char *options,
                                                         uint32_t timeout_ms);
 
-/** Terminates the process. Errors: HCS_E_PROCESS_ALREADY_STOPPED. */
+/** Asks HCS to terminate the process (options must be NULL: "reserved for future use").
+ * HCS does not wait for the exit: wait for it with zlhcs_process_wait_exit(). Terminating a
+ * process that is gone or already being terminated is ZLHCS_S_FALSE in the synchronous form
+ * (see zlhcs_process_signal for HCS's codes); the _async form's operation reports HCS's code. */
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_terminate_async(
     zlhcs_process process, const char *options, zlhcs_operation_callback callback,
     void *context, zlhcs_operation *out_operation);
@@ -584,8 +590,12 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_exit_code(zlhcs_process process
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_write_stdin(zlhcs_process process,
                                                              const void *data, size_t size);
 
-/** Closes the host end of stdin: the process reads end-of-stream after the bytes written so
- * far. Returns ZLHCS_S_FALSE if it was already closed. */
+/** Ends the process's stdin: closes zlhcs's host end of the pipe (if zlhcs still has it) and
+ * tells HCS, which keeps handles of its own to the pipe, that stdin is closed
+ * (HcsModifyProcess CloseHandle StdIn, as hcsshim does); the process reads end-of-stream after
+ * the bytes written so far. After zlhcs_process_detach_stdio(ZLHCS_STDIN) too: closing the
+ * detached OS handle alone does not end the process's stdin. Blocks until HCS has taken the
+ * request. Returns ZLHCS_S_FALSE if both were done already (or the process has exited). */
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_close_stdin(zlhcs_process process);
 
 /** Reads what is available from stdout or stderr (stream), waiting up to timeout_ms for at

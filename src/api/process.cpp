@@ -32,12 +32,36 @@ struct process_verb {
     const char* name;
     const char* parameter;
     bool document_required;
+    // Signalling or terminating a process that is gone is done: the synchronous form returns
+    // ZLHCS_S_FALSE, whichever of HCS's gone-process codes came (see process_is_gone()).
+    bool gone_is_done = false;
 };
 
-constexpr process_verb signal_verb{&table::HcsSignalProcess, "HcsSignalProcess", "options", false};
-constexpr process_verb terminate_verb{&table::HcsTerminateProcess, "HcsTerminateProcess", "options", false};
+constexpr process_verb signal_verb{&table::HcsSignalProcess, "HcsSignalProcess", "options", false, true};
+constexpr process_verb terminate_verb{&table::HcsTerminateProcess, "HcsTerminateProcess", "options", false, true};
 constexpr process_verb properties_verb{&table::HcsGetProcessProperties, "HcsGetProcessProperties", "query", false};
 constexpr process_verb modify_verb{&table::HcsModifyProcess, "HcsModifyProcess", "settings", true};
+
+// HCS reports a gone process with several codes (hcsshim internal/hcs/v2/process.go Kill and
+// processSignalResult): HCS_E_PROCESS_ALREADY_STOPPED (a terminate is already under way),
+// HCS_E_SYSTEM_NOT_FOUND (its system is gone), ERROR_NOT_FOUND (it never started) say so
+// alone; E_ACCESSDENIED and HCS_E_INVALID_STATE can mean other things, so they count only once
+// the process is known to have exited (its status is asked if the exit event has not come).
+bool process_is_gone(process_object& process, zlhcs_hresult hr) {
+    if (!is_gone_process_code(hr)) return false;
+    switch (normalize_hcs_code(hr)) {
+    case ZLHCS_HCS_E_PROCESS_ALREADY_STOPPED:
+    case ZLHCS_HCS_E_SYSTEM_NOT_FOUND:
+    case ZLHCS_HR(0x80070490u):
+        return true;
+    default:
+        break;
+    }
+    if (process.has_exited()) return true;
+    const last_error_scope keep;
+    std::uint32_t ignored = 0;
+    return process.wait_exit(0, ZLHCS_HCS_E_OPERATION_PENDING, &ignored) == ZLHCS_S_OK;
+}
 
 zlhcs_hresult run_verb(const process_verb& verb, zlhcs_process handle, const char* document,
                        const completion_mode& mode) {
@@ -55,9 +79,14 @@ zlhcs_hresult run_verb(const process_verb& verb, zlhcs_process handle, const cha
     HCS_PROCESS hcs_process = process->hcs_process();
     // The operation keeps the process object, and so its HCS handle, open until HCS is done
     // with it, however early the caller closes the zlhcs handle.
-    return run(*backend, verb.name, process, mode, [&](HCS_OPERATION operation) {
+    const zlhcs_hresult hr = run(*backend, verb.name, process, mode, [&](HCS_OPERATION operation) {
         return entry(hcs_process, operation, wide_document.c_str());
     });
+    if (verb.gone_is_done && !mode.async && hr < 0 && process_is_gone(*process, hr)) {
+        clear_last_error();
+        return ZLHCS_S_FALSE;
+    }
+    return hr;
 }
 
 std::shared_ptr<system_object> find_owner(zlhcs_system handle) {
@@ -313,7 +342,7 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_close_stdin(zlhcs_process proce
     return zlhcs::api::guarded("zlhcs_process_close_stdin", [&]() -> zlhcs_hresult {
         auto object = find_process(process);
         if (object == nullptr) return invalid_process(process);
-        return object->pipe(ZLHCS_STDIN).close() ? ZLHCS_S_OK : ZLHCS_S_FALSE;
+        return object->close_stdin();
     });
 }
 

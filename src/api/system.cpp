@@ -43,9 +43,8 @@ constexpr system_verb save_verb{&table::HcsSaveComputeSystem, "HcsSaveComputeSys
 constexpr system_verb properties_verb{&table::HcsGetComputeSystemProperties, "HcsGetComputeSystemProperties", "query"};
 
 bool is_system_gone(zlhcs_hresult hr) {
-    const auto code = static_cast<std::uint32_t>(hr) & 0x7FFFFFFFu;  // both severity forms
-    return code == (static_cast<std::uint32_t>(ZLHCS_HCS_E_SYSTEM_NOT_FOUND) & 0x7FFFFFFFu) ||
-           code == (static_cast<std::uint32_t>(ZLHCS_HCS_E_SYSTEM_ALREADY_STOPPED) & 0x7FFFFFFFu);
+    const zlhcs_hresult code = normalize_hcs_code(hr);  // both severity forms
+    return code == ZLHCS_HCS_E_SYSTEM_NOT_FOUND || code == ZLHCS_HCS_E_SYSTEM_ALREADY_STOPPED;
 }
 
 // Checks everything a system call needs before anything starts.

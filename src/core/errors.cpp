@@ -79,12 +79,8 @@ constexpr std::uint32_t hcs_facility_mask = 0x0FFF0000u;
 constexpr std::uint32_t hcs_facility = 0x00370000u;
 constexpr std::uint32_t severity_bit_n = 0x40000000u;
 
-// vmcompute reports some HCS codes with the NT severity bit set (0xC037xxxx); they are the
-// same condition as 0x8037xxxx.
 std::uint32_t normalize(zlhcs_hresult code) noexcept {
-    auto value = static_cast<std::uint32_t>(code);
-    if ((value & hcs_facility_mask) == hcs_facility) value &= ~severity_bit_n;
-    return value;
+    return static_cast<std::uint32_t>(normalize_hcs_code(code));
 }
 
 const code_info* find(zlhcs_hresult code) noexcept {
@@ -126,6 +122,12 @@ std::string error_message_of(const std::string& document) {
 }
 
 }  // namespace
+
+zlhcs_hresult normalize_hcs_code(zlhcs_hresult code) noexcept {
+    auto value = static_cast<std::uint32_t>(code);
+    if ((value & hcs_facility_mask) == hcs_facility) value &= ~severity_bit_n;
+    return static_cast<zlhcs_hresult>(value);
+}
 
 zlhcs_error_category classify(zlhcs_hresult code) noexcept {
     if (code >= 0) return ZLHCS_CATEGORY_NONE;

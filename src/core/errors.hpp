@@ -9,6 +9,10 @@
 
 namespace zlhcs::core {
 
+/// vmcompute reports some HCS codes with the NT severity bit set (0xC037xxxx): they are the
+/// same condition as 0x8037xxxx. Maps the former to the latter; other codes pass unchanged.
+[[nodiscard]] zlhcs_hresult normalize_hcs_code(zlhcs_hresult code) noexcept;
+
 /// The category of any HRESULT (HCS's in both severity forms, zlhcs's, common Win32 ones).
 [[nodiscard]] zlhcs_error_category classify(zlhcs_hresult code) noexcept;
 

@@ -23,6 +23,19 @@ stdio_pipe::native_handle to_native(HANDLE handle) {
 
 }  // namespace
 
+bool is_gone_process_code(zlhcs_hresult code) noexcept {
+    switch (normalize_hcs_code(code)) {
+    case ZLHCS_HCS_E_PROCESS_ALREADY_STOPPED:
+    case ZLHCS_HCS_E_INVALID_STATE:
+    case ZLHCS_HCS_E_SYSTEM_NOT_FOUND:
+    case ZLHCS_HR(0x80070005u):  // E_ACCESSDENIED (TerminateProcess after the exit)
+    case ZLHCS_HR(0x80070490u):  // HRESULT_FROM_WIN32(ERROR_NOT_FOUND)
+        return true;
+    default:
+        return false;
+    }
+}
+
 process_object::~process_object() {
     abandon();
     // After HcsCloseProcess returns, HCS calls on_event no more.
@@ -173,6 +186,34 @@ zlhcs_hresult process_object::wait_exit(std::uint32_t timeout_ms, zlhcs_hresult 
     if (!exited_) return fail(ZLHCS_E_INVALID_HANDLE, "the process handle was closed during the wait");
     if (out_exit_code != nullptr) *out_exit_code = exit_code_;
     return ZLHCS_S_OK;
+}
+
+zlhcs_hresult process_object::close_stdin() {
+    const bool closed_ours = pipes_[ZLHCS_STDIN].close();
+    {
+        std::lock_guard lock(mutex_);
+        if (stdin_close_sent_) return closed_ours ? ZLHCS_S_OK : ZLHCS_S_FALSE;
+        stdin_close_sent_ = true;
+        if (exited_ || process_ == nullptr) return closed_ours ? ZLHCS_S_OK : ZLHCS_S_FALSE;
+    }
+    if (const zlhcs_hresult hr = require(backend_.HcsModifyProcess, "HcsModifyProcess"); hr < 0) return hr;
+    wide_argument request;
+    if (const zlhcs_hresult hr = to_wide(R"({"Operation":"CloseHandle","CloseHandle":{"Handle":"StdIn"}})",
+                                         "request", true, request);
+        hr < 0) {
+        return hr;
+    }
+    const zlhcs_hresult hr = run_sync(backend_, "HcsModifyProcess", shared_from_this(), ZLHCS_INFINITE, nullptr,
+                                      [&](HCS_OPERATION operation) {
+                                          return backend_.HcsModifyProcess(process_, operation, request.c_str());
+                                      });
+    if (hr < 0 && (has_exited() || is_gone_process_code(hr))) {
+        // It exited meanwhile: its stdin is closed with it ("will fail if the process has
+        // already exited", hcsshim CloseStdin).
+        clear_last_error();
+        return ZLHCS_S_OK;
+    }
+    return hr < 0 ? hr : ZLHCS_S_OK;
 }
 
 void process_object::abandon() noexcept {

@@ -20,6 +20,12 @@
 
 namespace zlhcs::core {
 
+/// The codes HCS gives for a call on a process that is gone or going (hcsshim
+/// internal/hcs/v2/process.go Kill and processSignalResult, errors.go), in either severity
+/// form: HCS_E_PROCESS_ALREADY_STOPPED, HCS_E_INVALID_STATE, HCS_E_SYSTEM_NOT_FOUND,
+/// E_ACCESSDENIED, HRESULT_FROM_WIN32(ERROR_NOT_FOUND).
+[[nodiscard]] bool is_gone_process_code(zlhcs_hresult code) noexcept;
+
 class process_object : public std::enable_shared_from_this<process_object> {
 public:
     explicit process_object(const backend::table& backend) : backend_(backend) {}
@@ -58,6 +64,18 @@ public:
     zlhcs_hresult wait_exit(std::uint32_t timeout_ms, zlhcs_hresult pending_code,
                             std::uint32_t* out_exit_code);
 
+    /// Ends the process's stdin: closes zlhcs's end (if it still has it) and tells HCS, which
+    /// keeps its own handles to the pipe (hcsshim internal/hcs/v2/process.go CloseStdin sends
+    /// HcsModifyProcess CloseHandle StdIn "so that the process is notified on the read side").
+    /// ZLHCS_S_FALSE if both were done already.
+    zlhcs_hresult close_stdin();
+
+    /// True once the exit is known (event or status query).
+    [[nodiscard]] bool has_exited() const {
+        std::lock_guard lock(mutex_);
+        return exited_;
+    }
+
     [[nodiscard]] stdio_pipe& pipe(zlhcs_stdio_stream stream) noexcept {
         return pipes_[static_cast<std::size_t>(stream)];
     }
@@ -86,6 +104,7 @@ private:
     enum class creation { pending, succeeded, failed };
     creation creation_ = creation::pending;
     bool doomed_ = false;
+    bool stdin_close_sent_ = false;
     bool termination_started_ = false;
     std::uint32_t exit_code_ = 0;
 };
