@@ -425,13 +425,14 @@ public:
         return value;
     }
 
-    /// Sends a console control signal. Throws errc::already_stopped if the process exited.
-    void signal(process_signal which, std::chrono::milliseconds timeout = infinite) const {
-        signal(detail::signal_options(which), timeout);
+    /// Sends a console control signal. true if it was delivered, false if the process is gone
+    /// (ZLHCS_S_FALSE: HCS gave one of its gone-process codes; see zlhcs_process_signal).
+    bool signal(process_signal which, std::chrono::milliseconds timeout = infinite) const {
+        return signal(detail::signal_options(which), timeout);
     }
     /// Sends a signal described by a SignalProcessOptions document ({"Signal":"CtrlC"}).
-    void signal(const string_arg& options, std::chrono::milliseconds timeout = infinite) const {
-        run(&zlhcs_process_signal, "zlhcs_process_signal", options, timeout);
+    bool signal(const string_arg& options, std::chrono::milliseconds timeout = infinite) const {
+        return run(&zlhcs_process_signal, "zlhcs_process_signal", options, timeout) == ZLHCS_S_OK;
     }
     [[nodiscard]] async_result signal_async(process_signal which) const {
         return signal_async(detail::signal_options(which));
@@ -440,14 +441,16 @@ public:
         return run_async(&zlhcs_process_signal_async, "zlhcs_process_signal_async", options);
     }
 
-    /// Terminates the process (it exits with code 1 in hcsim). Throws errc::already_stopped
-    /// if it exited.
-    void terminate(const string_arg& options = {}, std::chrono::milliseconds timeout = infinite) const {
-        run(&zlhcs_process_terminate, "zlhcs_process_terminate", options, timeout);
+    /// Asks HCS to terminate the process (it exits with code 1 in hcsim); HCS does not wait
+    /// for the exit (wait_for_exit() does). true if this call requested it, false if the
+    /// process is gone or already being terminated (ZLHCS_S_FALSE). options must be empty:
+    /// HCS reserves them.
+    bool terminate(const string_arg& options = {}, std::chrono::milliseconds timeout = infinite) const {
+        return run(&zlhcs_process_terminate, "zlhcs_process_terminate", options, timeout) == ZLHCS_S_OK;
     }
-    void terminate(std::chrono::milliseconds timeout) const { terminate({}, timeout); }
+    bool terminate(std::chrono::milliseconds timeout) const { return terminate({}, timeout); }
     /// Same as terminate(), for those who think of it as kill.
-    void kill(std::chrono::milliseconds timeout = infinite) const { terminate({}, timeout); }
+    bool kill(std::chrono::milliseconds timeout = infinite) const { return terminate({}, timeout); }
     [[nodiscard]] async_result terminate_async(const string_arg& options = {}) const {
         return run_async(&zlhcs_process_terminate_async, "zlhcs_process_terminate_async", options);
     }
@@ -630,9 +633,9 @@ private:
     using async_call = zlhcs_hresult(ZLHCS_CALL*)(zlhcs_process, const char*, zlhcs_operation_callback, void*,
                                                   zlhcs_operation*);
 
-    void run(sync_call function, const char* name, const string_arg& options,
-             std::chrono::milliseconds timeout) const {
-        check(function(handle_.get(), options.c_str_or_null(), detail::to_timeout_ms(timeout)), name);
+    zlhcs_hresult run(sync_call function, const char* name, const string_arg& options,
+                      std::chrono::milliseconds timeout) const {
+        return check(function(handle_.get(), options.c_str_or_null(), detail::to_timeout_ms(timeout)), name);
     }
 
     async_result run_async(async_call function, const char* name, const string_arg& options) const {
