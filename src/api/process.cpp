@@ -165,6 +165,14 @@ zlhcs_hresult create(zlhcs_system system_handle, const char* parameters, bool as
     return result;
 }
 
+// HCS broke the create's result and the process exited before zlhcs could recover its pipes.
+zlhcs_hresult stdio_lost() {
+    return fail(ZLHCS_E_INVALID_STATE,
+                "HCS lost this process's stdio: its create completed with an unreadable result and the process "
+                "exited before HcsGetProcessInfo could hand out its pipes (its exit status is kept)",
+                "HcsGetProcessInfo");
+}
+
 zlhcs_hresult stream_of(std::int32_t stream, zlhcs_stdio_stream& out) {
     if (stream < 0 || stream >= static_cast<std::int32_t>(stdio_count)) return invalid_stream(stream);
     out = static_cast<zlhcs_stdio_stream>(stream);
@@ -334,6 +342,7 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_write_stdin(zlhcs_process proce
         if (data == nullptr && size > 0) return fail(ZLHCS_E_INVALID_ARGUMENT, "data must not be NULL");
         auto object = find_process(process);
         if (object == nullptr) return invalid_process(process);
+        if (object->stdio_lost()) return stdio_lost();
         return object->pipe(ZLHCS_STDIN).write_all(data, size);
     });
 }
@@ -359,6 +368,7 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_read(zlhcs_process process, int
         if (which == ZLHCS_STDIN) return fail(ZLHCS_E_INVALID_ARGUMENT, "stdin cannot be read");
         auto object = find_process(process);
         if (object == nullptr) return invalid_process(process);
+        if (object->stdio_lost()) return stdio_lost();
         return object->pipe(which).read(buffer, capacity, timeout_ms, out_read);
     });
 }

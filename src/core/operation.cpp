@@ -1,10 +1,12 @@
 #include "operation.hpp"
 
+#include "calls.hpp"
 #include "errors.hpp"
 #include "process.hpp"
 #include "strings.hpp"
 
 #include <chrono>
+#include <cstdlib>
 #include <memory>
 #include <utility>
 
@@ -109,9 +111,29 @@ HRESULT operation_object::recover_process(HCS_OPERATION operation, HRESULT failu
             info->abandon();
             return failure;
         }
-        std::unique_lock lock(info->mutex_);
-        info->changed_.wait(lock, [&] { return info->completed_; });
-        return info->result_ >= 0 ? info->result_ : failure;
+        zlhcs_hresult recovered = failure;
+        {
+            std::unique_lock lock(info->mutex_);
+            info->changed_.wait(lock, [&] { return info->completed_; });
+            recovered = info->result_;
+        }
+        if (recovered >= 0) return recovered;
+        // HcsGetProcessInfo fails once the process has exited (hcsshim system.go: re-fetching
+        // "races a short-lived process exit"): it did run. Its pipes are gone for good, its
+        // exit status is not: the create succeeded, without stdio.
+        if (normalize_hcs_code(recovered) != ZLHCS_HCS_E_PROCESS_ALREADY_STOPPED ||
+            backend_.HcsGetProcessProperties == nullptr) {
+            return failure;
+        }
+        char* status = nullptr;
+        const zlhcs_hresult queried =
+            run_sync(backend_, "HcsGetProcessProperties", nullptr, ZLHCS_INFINITE, &status,
+                     [&](HCS_OPERATION query) { return backend_.HcsGetProcessProperties(process, query, nullptr); });
+        const std::string text = status != nullptr ? status : "";
+        std::free(status);
+        if (queried < 0) return failure;
+        process_sink_->started_after_exit(text);
+        return ZLHCS_S_OK;
     } catch (...) {
         return failure;  // out of memory: the original failure stands
     }

@@ -101,6 +101,24 @@ void process_object::started(const HCS_PROCESS_INFORMATION& info) {
     terminate_if_doomed();
 }
 
+void process_object::started_after_exit(const std::string& status_json) {
+    std::uint32_t pid = 0;
+    rapidjson::Document status;
+    status.Parse<rapidjson::kParseIterativeFlag>(status_json.c_str(), status_json.size());
+    if (!status.HasParseError() && status.IsObject()) {
+        const auto id = status.FindMember("ProcessId");
+        if (id != status.MemberEnd() && id->value.IsUint()) pid = id->value.GetUint();
+    }
+    {
+        std::lock_guard lock(mutex_);
+        process_id_ = pid;
+        creation_ = creation::succeeded;
+        stdio_lost_ = true;
+    }
+    exited_from_status(status_json);
+    changed_.notify_all();
+}
+
 void process_object::creation_failed() {
     {
         std::lock_guard lock(mutex_);

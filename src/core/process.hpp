@@ -45,6 +45,15 @@ public:
 
     /// Creation completed: pid and the host ends of the pipes (ownership passes here).
     void started(const HCS_PROCESS_INFORMATION& info);
+    /// Creation completed but its result was lost and the process exited before its pid and
+    /// pipes could be recovered: pid and exit status come from `status_json` (a
+    /// ProcessStatus), and its stdio is gone (stdio_lost()).
+    void started_after_exit(const std::string& status_json);
+    /// True if HCS lost this process's pipes (see started_after_exit()).
+    [[nodiscard]] bool stdio_lost() const {
+        std::lock_guard lock(mutex_);
+        return stdio_lost_;
+    }
     /// Creation failed (or its result was lost): nothing may be left running.
     void creation_failed();
     /// A step of zlhcs's own creation failed after HCS started the process: terminate it as
@@ -105,6 +114,7 @@ private:
     creation creation_ = creation::pending;
     bool doomed_ = false;
     bool stdin_close_sent_ = false;
+    bool stdio_lost_ = false;
     bool termination_started_ = false;
     std::uint32_t exit_code_ = 0;
 };

@@ -227,5 +227,95 @@ TEST_F(async_contract, async_process_create_whose_callback_registration_fails_le
     EXPECT_TRUE(eventually([&] { return process_count(system) == 0; })) << process_count(system);
 }
 
+// hcsshim internal/hcs/v2/system.go (createProcess): on Windows Server 2022 HcsCreateProcess
+// may complete synchronously with a result whose wait fails (E_INVALIDARG) although the
+// process runs; HcsGetProcessInfo recovers pid and pipes.
+class spurious_create_result : public core_test {
+protected:
+    void SetUp() override {
+        core_test::SetUp();
+        ASSERT_EQ(sim().set_behavior(hcsim_client::run_behavior() | HCSIM_BEHAVIOR_INLINE_COMPLETION |
+                                     HCSIM_BEHAVIOR_SPURIOUS_PROCESS_RESULT),
+                  0);
+        system_ = running_system(unique_id("spurious"));
+        ASSERT_NE(system_, 0u);
+    }
+    void TearDown() override {
+        if (system_ != 0) (void)zlhcs_system_close(system_);
+        core_test::TearDown();  // restores the run's behaviour
+    }
+    zlhcs_system system_ = 0;
+};
+
+TEST_F(spurious_create_result, a_running_process_gets_its_pid_and_pipes_back) {
+    zlhcs_process process = 0;
+    ASSERT_EQ(zlhcs_process_create(system_, R"({"CommandLine":"cat","CreateStdInPipe":true,"CreateStdOutPipe":true})",
+                                   ZLHCS_INFINITE, &process),
+              ZLHCS_S_OK)
+        << last_error().message;
+    uint32_t pid = 0;
+    EXPECT_EQ(zlhcs_process_id(process, &pid), ZLHCS_S_OK);
+    EXPECT_NE(pid, 0u);
+    EXPECT_EQ(zlhcs_process_write_stdin(process, "recovered", 9), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_process_close_stdin(process), ZLHCS_S_OK);
+    std::string out;
+    char buffer[32];
+    for (;;) {
+        size_t got = 0;
+        if (zlhcs_process_read(process, ZLHCS_STDOUT, buffer, sizeof buffer, 10000, &got) != ZLHCS_S_OK) break;
+        out.append(buffer, got);
+    }
+    EXPECT_EQ(out, "recovered");
+    uint32_t code = 1;
+    EXPECT_EQ(zlhcs_process_wait_exit(process, ZLHCS_INFINITE, &code), ZLHCS_S_OK);
+    EXPECT_EQ(code, 0u);
+    EXPECT_EQ(zlhcs_process_close(process), ZLHCS_S_OK);
+}
+
+TEST_F(spurious_create_result, the_async_form_reports_success_to_its_callback) {
+    callback_probe probe;
+    zlhcs_process process = 0;
+    zlhcs_operation op = 0;
+    ASSERT_EQ(zlhcs_process_create_async(system_, sleeper, &callback_probe::callback, &probe, &process, &op),
+              ZLHCS_S_OK);
+    operation_guard op_guard(op);
+    ASSERT_TRUE(probe.wait_called());
+    EXPECT_EQ(probe.result.load(), ZLHCS_S_OK);
+    EXPECT_TRUE(probe.on_caller_thread.load()) << "inline: the callback ran inside the call";
+    EXPECT_EQ(zlhcs_operation_wait(op, 0, nullptr), ZLHCS_S_OK);
+    uint32_t pid = 0;
+    EXPECT_EQ(zlhcs_process_id(process, &pid), ZLHCS_S_OK);
+    EXPECT_EQ(process_count(system_), 1);
+    EXPECT_EQ(zlhcs_process_terminate(process, nullptr, ZLHCS_INFINITE), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_process_wait_exit(process, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_process_close(process), ZLHCS_S_OK);
+}
+
+// A process that exits at once: HcsGetProcessInfo then fails (HCS_E_PROCESS_ALREADY_STOPPED)
+// and its pipes are lost for good, but it did run: the create succeeds, the exit code is kept,
+// and stdio says what happened. (hcsim decides by a race which way each run goes: both end
+// states are checked.)
+TEST_F(spurious_create_result, a_process_that_exits_at_once_keeps_its_exit_code) {
+    for (int i = 0; i < 20; ++i) {
+        zlhcs_process process = 0;
+        ASSERT_EQ(zlhcs_process_create(system_, R"({"CommandLine":"exit 7","CreateStdOutPipe":true})", ZLHCS_INFINITE,
+                                       &process),
+                  ZLHCS_S_OK)
+            << last_error().message;
+        uint32_t code = 0;
+        EXPECT_EQ(zlhcs_process_wait_exit(process, ZLHCS_INFINITE, &code), ZLHCS_S_OK);
+        EXPECT_EQ(code, 7u);
+        char buffer[8];
+        size_t got = 0;
+        const zlhcs_hresult read = zlhcs_process_read(process, ZLHCS_STDOUT, buffer, sizeof buffer, 10000, &got);
+        if (read == ZLHCS_E_INVALID_STATE) {
+            EXPECT_NE(last_error().message.find("lost"), std::string::npos) << last_error().message;
+        } else {
+            EXPECT_EQ(read, ZLHCS_S_FALSE) << "recovered pipes: end of stream";
+        }
+        EXPECT_EQ(zlhcs_process_close(process), ZLHCS_S_OK);
+    }
+}
+
 }  // namespace
 }  // namespace zlhcs_core_test
