@@ -6,6 +6,10 @@
 // situation of an older Windows host that lacks newer entry points.
 #include "backend/hcs_types.h"
 
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
 #include <thread>
 
 #ifdef _WIN32
@@ -22,6 +26,38 @@ struct stub_operation {
 struct stub_system {
     int unused;
 };
+
+// One completion thread for the whole process, as HCS completes on a pool of long-lived
+// threads. (A thread started per completion made Wine lose a thread start now and then: one
+// created while the previous one was exiting never ran.)
+void complete_later(std::function<void()> work) {
+    struct queue {
+        std::mutex mutex;
+        std::condition_variable ready;
+        std::deque<std::function<void()>> items;
+    };
+    static queue* const shared = [] {
+        auto* q = new queue;  // never destroyed: the thread outlives static destruction
+        std::thread([q] {
+            for (;;) {
+                std::function<void()> next;
+                {
+                    std::unique_lock lock(q->mutex);
+                    q->ready.wait(lock, [q] { return !q->items.empty(); });
+                    next = std::move(q->items.front());
+                    q->items.pop_front();
+                }
+                next();
+            }
+        }).detach();
+        return q;
+    }();
+    {
+        std::lock_guard lock(shared->mutex);
+        shared->items.push_back(std::move(work));
+    }
+    shared->ready.notify_one();
+}
 }  // namespace
 
 STUB_EXPORT HCS_OPERATION WINAPI HcsCreateOperation(const void* context,
@@ -47,9 +83,7 @@ STUB_EXPORT HRESULT WINAPI HcsCreateComputeSystem(PCWSTR, PCWSTR, HCS_OPERATION 
     const HCS_OPERATION_COMPLETION callback = op->callback;
     void* context = const_cast<void*>(op->context);
     // Completes on another thread, as HCS does; nothing of `op` is touched after the callback.
-    std::thread([operation, callback, context] {
-        if (callback != nullptr) callback(operation, context);
-    }).detach();
+    if (callback != nullptr) complete_later([operation, callback, context] { callback(operation, context); });
     return S_OK;
 }
 
