@@ -24,6 +24,29 @@ int process_count(zlhcs_system system) {
     return static_cast<int>(d["ProcessList"].Size());
 }
 
+/// Everything the process writes to stdout, up to end of stream (bounded waits).
+std::string stdout_of(zlhcs_process process) {
+    std::string out;
+    char buffer[64];
+    for (;;) {
+        size_t got = 0;
+        const zlhcs_hresult hr = zlhcs_process_read(process, ZLHCS_STDOUT, buffer, sizeof buffer, 10000, &got);
+        if (hr != ZLHCS_S_OK) {
+            EXPECT_EQ(hr, ZLHCS_S_FALSE) << last_error().message;
+            return out;
+        }
+        out.append(buffer, got);
+    }
+}
+
+/// The process exits with 0; then its handle is closed.
+void expect_clean_exit_and_close(zlhcs_process process) {
+    uint32_t code = 1;
+    EXPECT_EQ(zlhcs_process_wait_exit(process, ZLHCS_INFINITE, &code), ZLHCS_S_OK);
+    EXPECT_EQ(code, 0u);
+    EXPECT_EQ(zlhcs_process_close(process), ZLHCS_S_OK);
+}
+
 constexpr const char* sleeper = R"({"CommandLine":"sleep 60000","CreateStdOutPipe":true})";
 
 // HcsCancelOperation.md: "not currently implemented and will always return E_NOTIMPL".
@@ -99,22 +122,8 @@ TEST_F(async_contract, timed_out_sync_process_create_returns_a_handle_that_gets_
     uint32_t pid = 0;
     EXPECT_TRUE(eventually([&] { return zlhcs_process_id(process, &pid) == ZLHCS_S_OK; }));
     EXPECT_NE(pid, 0u);
-    std::string out;
-    char buffer[64];
-    for (;;) {
-        size_t got = 0;
-        const zlhcs_hresult hr = zlhcs_process_read(process, ZLHCS_STDOUT, buffer, sizeof buffer, 10000, &got);
-        if (hr != ZLHCS_S_OK) {
-            EXPECT_EQ(hr, ZLHCS_S_FALSE);
-            break;
-        }
-        out.append(buffer, got);
-    }
-    EXPECT_EQ(out, "late\r\n");
-    uint32_t code = 1;
-    EXPECT_EQ(zlhcs_process_wait_exit(process, ZLHCS_INFINITE, &code), ZLHCS_S_OK);
-    EXPECT_EQ(code, 0u);
-    EXPECT_EQ(zlhcs_process_close(process), ZLHCS_S_OK);
+    EXPECT_EQ(stdout_of(process), "late\r\n");
+    expect_clean_exit_and_close(process);
 }
 
 // Point 18 of the issue: with latency and timeout both at 1-2 ms, every call either reports the
@@ -258,18 +267,8 @@ TEST_F(spurious_create_result, a_running_process_gets_its_pid_and_pipes_back) {
     EXPECT_NE(pid, 0u);
     EXPECT_EQ(zlhcs_process_write_stdin(process, "recovered", 9), ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_process_close_stdin(process), ZLHCS_S_OK);
-    std::string out;
-    char buffer[32];
-    for (;;) {
-        size_t got = 0;
-        if (zlhcs_process_read(process, ZLHCS_STDOUT, buffer, sizeof buffer, 10000, &got) != ZLHCS_S_OK) break;
-        out.append(buffer, got);
-    }
-    EXPECT_EQ(out, "recovered");
-    uint32_t code = 1;
-    EXPECT_EQ(zlhcs_process_wait_exit(process, ZLHCS_INFINITE, &code), ZLHCS_S_OK);
-    EXPECT_EQ(code, 0u);
-    EXPECT_EQ(zlhcs_process_close(process), ZLHCS_S_OK);
+    EXPECT_EQ(stdout_of(process), "recovered");
+    expect_clean_exit_and_close(process);
 }
 
 TEST_F(spurious_create_result, the_async_form_reports_success_to_its_callback) {
