@@ -96,7 +96,8 @@ typedef struct HCS_EVENT {
 
 typedef enum HCS_EVENT_OPTIONS {
     HcsEventOptionNone = 0x00000000,
-    HcsEventOptionEnableOperationCallbacks = 0x00000001
+    HcsEventOptionEnableOperationCallbacks = 0x00000001,
+    HcsEventOptionEnableLiveMigrationEvents = 0x00000004 /* newer SDKs (hcsshim types.go) */
 } HCS_EVENT_OPTIONS;
 
 typedef void(CALLBACK *HCS_EVENT_CALLBACK)(HCS_EVENT *event, void *context);

@@ -1,5 +1,7 @@
 #include "calls.hpp"
 
+#include <cstdlib>
+
 namespace zlhcs::core {
 
 zlhcs_hresult finish_sync(operation_object& operation, std::uint32_t timeout_ms,
@@ -20,6 +22,12 @@ zlhcs_hresult finish_sync(operation_object& operation, std::uint32_t timeout_ms,
                   operation.function());
     }
     operation.close();
+    if (hr < 0 && out_document != nullptr) {
+        // Out-parameters are written only on success: HCS's error document is in the last
+        // error, not in the caller's result.
+        std::free(*out_document);
+        *out_document = nullptr;
+    }
     return hr;
 }
 

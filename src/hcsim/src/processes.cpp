@@ -687,8 +687,7 @@ HRESULT WINAPI HcsSetProcessCallback(HCS_PROCESS process, HCS_EVENT_OPTIONS call
         if (process == nullptr) record_null_handle("HcsSetProcessCallback", "HCS_PROCESS");
         return E_INVALIDARG;
     }
-    if ((static_cast<unsigned>(callbackOptions) &
-         ~static_cast<unsigned>(HcsEventOptionEnableOperationCallbacks)) != 0) {
+    if ((option_bits(callbackOptions) & ~static_cast<unsigned>(HcsEventOptionEnableOperationCallbacks)) != 0) {
         return E_INVALIDARG;
     }
     State& s = state();

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstring>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -227,6 +228,15 @@ std::shared_ptr<Operation> find_operation(State& s, HCS_OPERATION handle, const 
 
 /** HcsEventOptionEnableLiveMigrationEvents (newer SDKs; hcsshim internal/computecore/types.go). */
 constexpr unsigned hcs_event_option_live_migration = 0x4;
+
+/** The bits of a caller's HCS_EVENT_OPTIONS, read as bytes: a caller may pass bits the
+ *  enum does not name (a newer SDK's), which must be refused, not loaded as an enum. */
+inline unsigned option_bits(const HCS_EVENT_OPTIONS& options) {
+    unsigned bits = 0;
+    static_assert(sizeof bits == sizeof options);
+    std::memcpy(&bits, &options, sizeof bits);
+    return bits;
+}
 
 /** True if `flag` is set in an HCS_EVENT_OPTIONS value. */
 inline bool has_option(HCS_EVENT_OPTIONS options, HCS_EVENT_OPTIONS flag) {

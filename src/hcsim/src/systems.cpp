@@ -577,7 +577,7 @@ HRESULT WINAPI HcsSetComputeSystemCallback(HCS_SYSTEM computeSystem,
     }
     // hcsshim registers systems with HcsEventOptionEnableLiveMigrationEvents (4)
     // (internal/hcs/v2/system.go registerNotification; internal/computecore/types.go).
-    if ((static_cast<unsigned>(callbackOptions) &
+    if ((option_bits(callbackOptions) &
          ~(static_cast<unsigned>(HcsEventOptionEnableOperationCallbacks) | hcs_event_option_live_migration)) != 0) {
         return E_INVALIDARG;
     }
