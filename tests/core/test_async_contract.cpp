@@ -224,6 +224,38 @@ INSTANTIATE_TEST_SUITE_P(
                (param_info.param.mode == fault_async ? "_async" : "");
     });
 
+// Every internal step of a system create under fault injection: success with a handle, or
+// failure with no system left behind (nothing registered, no HCS handle open).
+class system_create_steps : public core_test, public ::testing::WithParamInterface<create_step> {};
+
+TEST_P(system_create_steps, succeed_with_a_handle_or_fail_leaving_nothing) {
+    const create_step step = GetParam();
+    const hcsim_live_objects before = sim().live_objects();
+    ASSERT_EQ(sim().fail_next_calls(step.function, step.count, ZLHCS_HCS_E_ACCESS_DENIED, step.mode), 0);
+    const std::string id = unique_id("system-steps");
+    zlhcs_system system = 0;
+    const zlhcs_hresult hr = zlhcs_system_create(id.c_str(), container_config, ZLHCS_INFINITE, &system);
+    ASSERT_EQ(sim().fail_next_calls(step.function, 0, 0, fault_immediate), 0);
+    EXPECT_LT(hr, 0) << step.function;
+    EXPECT_EQ(system, 0u);
+    EXPECT_EQ(last_error().function, step.function) << "the failure names the step";
+    EXPECT_TRUE(settled());
+    const hcsim_live_objects after = sim().live_objects();
+    EXPECT_EQ(after.systems, before.systems) << "a system is registered with nobody holding it";
+    EXPECT_EQ(after.system_handles, before.system_handles);
+    zlhcs_system opened = 0;
+    EXPECT_EQ(zlhcs_system_open(id.c_str(), &opened), ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
+}
+
+INSTANTIATE_TEST_SUITE_P(every_step, system_create_steps,
+                         ::testing::Values(create_step{"HcsCreateOperation", 1, fault_immediate, false},
+                                           create_step{"HcsCreateComputeSystem", 1, fault_immediate, false},
+                                           create_step{"HcsCreateComputeSystem", 1, fault_async, false}),
+                         [](const ::testing::TestParamInfo<create_step>& param_info) {
+                             return std::string(param_info.param.function) +
+                                    (param_info.param.mode == fault_async ? "_async" : "");
+                         });
+
 // The same for the async form: a failed setup step fails the call, and what HCS started ends.
 TEST_F(async_contract, async_process_create_whose_callback_registration_fails_leaves_nothing_running) {
     system_guard system(running_system(unique_id()));
