@@ -84,9 +84,9 @@ TEST_F(Systems, SaveNeedsAPausedSystem) {
 // IsNotSupported). Crash sends an NMI to a guest (HcsCrashComputeSystem.md): a container has
 // none (assumption: refused alike). Refused in any state, and nothing changes.
 TEST_F(Systems, ContainersRefuseVmOnlyOperations) {
+    EventLog log;  // outlives the handle: the terminate's exit event may still be on its way
     Sys system;
     ASSERT_EQ(S_OK, create_system("no-pause", container_config(), system).hr);
-    EventLog log;
     ASSERT_EQ(S_OK, HcsSetComputeSystemCallback(system, HcsEventOptionNone, &log, EventLog::callback));
     for (bool running : {false, true}) {
         if (running) {
