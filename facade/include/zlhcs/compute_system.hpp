@@ -78,6 +78,35 @@ private:
     std::atomic<handle_type> handle_;
 };
 
+/// The shared part of system_create_timeout and process_create_timeout: a zlhcs::error that
+/// owns the handle the timed-out create handed out (copies share it).
+template <typename Traits>
+class create_timeout : public error {
+public:
+    /// Takes ownership of `handle` (if this throws std::bad_alloc, `handle` keeps it).
+    create_timeout(const error& failure, unique_handle<Traits>&& handle)
+        : error(failure), handle_(std::make_shared<handed_over_handle<Traits>>(handle.get())) {
+        (void)handle.release();
+    }
+
+protected:
+    /// The handle the first time (on any copy), Traits::invalid() afterwards.
+    [[nodiscard]] typename Traits::handle_type take_handle() const noexcept { return handle_->take(); }
+
+private:
+    std::shared_ptr<handed_over_handle<Traits>> handle_;
+};
+
+/// Checks the result of a synchronous create: a timeout that came with a handle throws
+/// `Timeout` carrying it (HCS goes on creating); anything else as check().
+template <typename Timeout, typename Traits>
+void check_create(zlhcs_hresult result, unique_handle<Traits>& handle, const char* call) {
+    if (result < 0 && handle && condition_of(result) == errc::timeout) {
+        throw Timeout(error::from_last_error(result, call), std::move(handle));
+    }
+    check(result, call);
+}
+
 }  // namespace detail
 
 /// What compute_system::create throws when `timeout` passes before HCS has finished creating
@@ -98,21 +127,13 @@ private:
 /// destroyed, as destroying a compute_system would: HCS then terminates the system if its
 /// configuration sets ShouldTerminateOnLastHandleClosed; otherwise it lives on without a
 /// holder (open() it by id once created). Copies share the one handle.
-class system_create_timeout : public error {
+class system_create_timeout : public detail::create_timeout<system_handle_traits> {
 public:
-    /// Takes ownership of `handle` (if this throws std::bad_alloc, `handle` keeps it).
-    system_create_timeout(const error& failure, unique_system_handle&& handle)
-        : error(failure),
-          handle_(std::make_shared<detail::handed_over_handle<system_handle_traits>>(handle.get())) {
-        (void)handle.release();
-    }
+    using create_timeout::create_timeout;
 
     /// The system's handle, the first time it is called (on any copy of the exception);
     /// an empty compute_system afterwards. Never throws.
     [[nodiscard]] compute_system take_system() const noexcept;
-
-private:
-    std::shared_ptr<detail::handed_over_handle<system_handle_traits>> handle_;
 };
 
 class compute_system {
@@ -134,11 +155,7 @@ public:
         const zlhcs_hresult result = zlhcs_system_create(id.c_str_or_null(), configuration.c_str(),
                                                          detail::to_timeout_ms(timeout), handle.put());
         // A create that timed out hands out the handle: the system may still come to exist.
-        if (result < 0 && handle && condition_of(result) == errc::timeout) {
-            const error failure = error::from_last_error(result, "zlhcs_system_create");
-            throw system_create_timeout(failure, std::move(handle));
-        }
-        check(result, "zlhcs_system_create");
+        detail::check_create<system_create_timeout>(result, handle, "zlhcs_system_create");
         return compute_system(handle.release());
     }
 
@@ -331,7 +348,7 @@ struct creation {
 };
 
 inline compute_system system_create_timeout::take_system() const noexcept {
-    return compute_system(handle_->take());
+    return compute_system(take_handle());
 }
 
 inline creation compute_system::create_async(const string_arg& id, const string_arg& configuration) {

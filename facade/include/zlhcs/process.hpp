@@ -358,21 +358,13 @@ struct process_creation;
 /// terminate() work as usual. If nobody takes it, the handle (and the host ends of the
 /// pipes) is closed when the last copy of the exception is destroyed, as destroying a process
 /// would; that does not stop the process. Copies share the one handle.
-class process_create_timeout : public error {
+class process_create_timeout : public detail::create_timeout<process_handle_traits> {
 public:
-    /// Takes ownership of `handle` (if this throws std::bad_alloc, `handle` keeps it).
-    process_create_timeout(const error& failure, unique_process_handle&& handle)
-        : error(failure),
-          handle_(std::make_shared<detail::handed_over_handle<process_handle_traits>>(handle.get())) {
-        (void)handle.release();
-    }
+    using create_timeout::create_timeout;
 
     /// The process's handle, the first time it is called (on any copy of the exception); an
     /// empty process afterwards. Never throws.
     [[nodiscard]] zlhcs::process take_process() const noexcept;
-
-private:
-    std::shared_ptr<detail::handed_over_handle<process_handle_traits>> handle_;
 };
 
 class process {
@@ -396,11 +388,7 @@ public:
         const zlhcs_hresult result = zlhcs_process_create(system.native_handle(), parameters.c_str(),
                                                           detail::to_timeout_ms(timeout), handle.put());
         // A create that timed out hands out the handle: the process may still start.
-        if (result < 0 && handle && condition_of(result) == errc::timeout) {
-            const error failure = error::from_last_error(result, "zlhcs_process_create");
-            throw process_create_timeout(failure, std::move(handle));
-        }
-        check(result, "zlhcs_process_create");
+        detail::check_create<process_create_timeout>(result, handle, "zlhcs_process_create");
         return process(handle.release());
     }
 
@@ -680,7 +668,7 @@ inline process_creation process::create_async(const compute_system& system, cons
     return process_creation{process(handle.release()), std::move(result)};
 }
 
-inline process process_create_timeout::take_process() const noexcept { return process(handle_->take()); }
+inline process process_create_timeout::take_process() const noexcept { return process(take_handle()); }
 
 inline process_istream::process_istream(const process& owner, stdio_stream stream, std::size_t buffer_size)
     : process_istream(owner.native_handle(), stream, buffer_size) {}
