@@ -138,7 +138,7 @@ zlhcs_hresult create(zlhcs_system system_handle, const char* parameters, bool as
             return backend->HcsCreateProcess(system->hcs_system(), wide_parameters.c_str(), operation,
                                              nullptr, &hcs_process);
         },
-        started, process);
+        started, process, true);
     if (hr < 0) {
         if (hcs_process != nullptr) backend->HcsCloseProcess(hcs_process);
         return hr;

@@ -27,19 +27,19 @@ struct started_operation {
 
 /// Creates an operation, publishes it as a handle when `publish` (so its callback can name
 /// it), and runs `start(HCS_OPERATION) -> HRESULT`. If HCS refuses to start, everything is
-/// undone and the callback will never run.
+/// undone and the callback will never run. A process operation delivers pid and pipes to
+/// `process_sink`; the one that `creates_process` also recovers them if its result is broken.
 template <typename Start>
 zlhcs_hresult start_operation(const backend::table& backend, const char* function,
                               zlhcs_operation_callback callback, void* context,
                               std::shared_ptr<void> keep_alive, bool publish,
                               Start&& start, started_operation& out,
-                              std::shared_ptr<process_object> created_process = nullptr) {
+                              std::shared_ptr<process_object> process_sink = nullptr,
+                              bool creates_process = false) {
     auto object = std::make_shared<operation_object>(backend, function, callback, context,
                                                       std::move(keep_alive));
-    if (created_process != nullptr) {
-        object->deliver_process_info_to(std::move(created_process));
-        object->recover_process_info();
-    }
+    if (process_sink != nullptr) object->deliver_process_info_to(std::move(process_sink));
+    if (creates_process) object->recover_process_info();
     if (const zlhcs_hresult hr = object->create_hcs_operation(); hr < 0) return hr;
     zlhcs_operation handle = 0;
     if (publish) {

@@ -102,21 +102,17 @@ HRESULT operation_object::recover_process(HCS_OPERATION operation, HRESULT failu
         }
         if (process == nullptr || backend_.HcsGetProcessInfo == nullptr) return failure;
         // Waits inside HCS's completion callback: hcsim grows its worker pool for that, and the
-        // recovery runs only on this rare failure path.
-        auto info = std::make_shared<operation_object>(backend_, "HcsGetProcessInfo", nullptr, nullptr, nullptr);
-        info->deliver_process_info_to(process_sink_);
-        if (info->create_hcs_operation() < 0) return failure;
-        const HRESULT started = backend_.HcsGetProcessInfo(process, info->hcs_operation());
-        if (started < 0) {
-            info->abandon();
+        // recovery runs only on this rare failure path. The get-info operation delivers to the
+        // same process, but does not recover its own result in turn.
+        const last_error_scope keep;  // whoever is told of the create hears of it, not of this
+        started_operation info;
+        if (start_operation(
+                backend_, "HcsGetProcessInfo", nullptr, nullptr, nullptr, false,
+                [&](HCS_OPERATION query) { return backend_.HcsGetProcessInfo(process, query); }, info,
+                process_sink_) < 0) {
             return failure;
         }
-        zlhcs_hresult recovered = failure;
-        {
-            std::unique_lock lock(info->mutex_);
-            info->changed_.wait(lock, [&] { return info->completed_; });
-            recovered = info->result_;
-        }
+        const zlhcs_hresult recovered = finish_sync(*info.object, ZLHCS_INFINITE, nullptr);
         if (recovered >= 0) return recovered;
         // HcsGetProcessInfo fails once the process has exited (hcsshim system.go: re-fetching
         // "races a short-lived process exit"): it did run. Its pipes are gone for good, its
