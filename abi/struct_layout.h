@@ -1,7 +1,7 @@
 /*
  * struct_layout.h - the layout baseline of zlhcs's public structs on x86_64.
  *
- * These numbers are the ABI: every field of the public structs is a fixed-width integer or a
+ * These numbers are the ABI (its final v1 shape since 0.4.0): every field of the public structs is a fixed-width integer or a
  * pointer, so the layout is the same on x86_64 Linux (LP64) and x86_64 Windows (LLP64). A
  * change to any number below breaks every compiled caller; a struct may only grow at its end
  * (struct_size tells old from new), and zlhcs_api_v1 only by appending members.
@@ -18,94 +18,111 @@
 /* CHECK(name, expression): expression is a constant that must be true. */
 #define ZLHCS_STRUCT_LAYOUT_CHECKS(CHECK) \
     CHECK(version_info_size, sizeof(zlhcs_version_info) == 32) \
+    CHECK(version_info_size_v1, ZLHCS_VERSION_INFO_SIZE_V1 == 32) \
     CHECK(version_info_struct_size, offsetof(zlhcs_version_info, struct_size) == 0) \
     CHECK(version_info_abi_version, offsetof(zlhcs_version_info, abi_version) == 4) \
     CHECK(version_info_major, offsetof(zlhcs_version_info, major) == 8) \
     CHECK(version_info_minor, offsetof(zlhcs_version_info, minor) == 12) \
     CHECK(version_info_patch, offsetof(zlhcs_version_info, patch) == 16) \
+    CHECK(version_info_api_revision, offsetof(zlhcs_version_info, api_revision) == 20) \
     CHECK(version_info_version_string, offsetof(zlhcs_version_info, version_string) == 24) \
     CHECK(init_options_size, sizeof(zlhcs_init_options) == 16) \
+    CHECK(init_options_size_v1, ZLHCS_INIT_OPTIONS_SIZE_V1 == 16) \
     CHECK(init_options_struct_size, offsetof(zlhcs_init_options, struct_size) == 0) \
     CHECK(init_options_backend, offsetof(zlhcs_init_options, backend) == 4) \
     CHECK(init_options_backend_path, offsetof(zlhcs_init_options, backend_path) == 8) \
     CHECK(error_size, sizeof(zlhcs_error) == 40) \
+    CHECK(error_size_v1, ZLHCS_ERROR_SIZE_V1 == 40) \
     CHECK(error_struct_size, offsetof(zlhcs_error, struct_size) == 0) \
     CHECK(error_code, offsetof(zlhcs_error, code) == 4) \
     CHECK(error_category, offsetof(zlhcs_error, category) == 8) \
+    CHECK(error_reserved, offsetof(zlhcs_error, reserved) == 12) \
     CHECK(error_message, offsetof(zlhcs_error, message) == 16) \
     CHECK(error_function, offsetof(zlhcs_error, function) == 24) \
     CHECK(error_result_document, offsetof(zlhcs_error, result_document) == 32) \
-    CHECK(api_v1_size, sizeof(zlhcs_api_v1) == 496) \
+    CHECK(call_options_size, sizeof(zlhcs_call_options) == 32) \
+    CHECK(call_options_size_v1, ZLHCS_CALL_OPTIONS_SIZE_V1 == 32) \
+    CHECK(call_options_struct_size, offsetof(zlhcs_call_options, struct_size) == 0) \
+    CHECK(call_options_requested_access, offsetof(zlhcs_call_options, requested_access) == 4) \
+    CHECK(call_options_namespace_id, offsetof(zlhcs_call_options, namespace_id) == 8) \
+    CHECK(call_options_security_descriptor, offsetof(zlhcs_call_options, security_descriptor) == 16) \
+    CHECK(call_options_identity_token, offsetof(zlhcs_call_options, identity_token) == 24) \
+    CHECK(api_v1_size, sizeof(zlhcs_api_v1) == 520) \
     CHECK(api_v1_struct_size, offsetof(zlhcs_api_v1, struct_size) == 0) \
-    CHECK(api_v1_abi_version, offsetof(zlhcs_api_v1, abi_version) == 4) \
+    CHECK(api_v1_revision, offsetof(zlhcs_api_v1, revision) == 4) \
     CHECK(handle_size, sizeof(zlhcs_handle) == 8) \
     CHECK(hresult_size, sizeof(zlhcs_hresult) == 4) \
-    CHECK(enum_size, sizeof(zlhcs_error_category) == 4)
+    CHECK(category_enum_size, sizeof(zlhcs_error_category) == 4) \
+    CHECK(backend_enum_size, sizeof(zlhcs_backend_kind) == 4) \
+    CHECK(stdio_enum_size, sizeof(zlhcs_stdio_stream) == 4)
 
 /* The members of zlhcs_api_v1 after its two header fields, in order:
- * X(member, exported function it points to, offset). 0.1.0 had 39; 0.2.0 appended
- * the 22 process functions; later versions append. */
+ * X(member, exported function it points to, offset). Revision 1 (0.4.0) has 64; later
+ * revisions append. */
 #define ZLHCS_API_V1_MEMBERS(X) \
     X(version, zlhcs_version, 8) \
-    X(init, zlhcs_init, 16) \
-    X(backend_path, zlhcs_backend_path, 24) \
-    X(free_memory, zlhcs_free, 32) \
-    X(last_error, zlhcs_last_error, 40) \
-    X(clear_error, zlhcs_clear_error, 48) \
-    X(error_category_of, zlhcs_error_category_of, 56) \
-    X(error_describe, zlhcs_error_describe, 64) \
-    X(operation_wait, zlhcs_operation_wait, 72) \
-    X(operation_result, zlhcs_operation_result, 80) \
-    X(operation_cancel, zlhcs_operation_cancel, 88) \
-    X(operation_close, zlhcs_operation_close, 96) \
-    X(system_create_async, zlhcs_system_create_async, 104) \
-    X(system_create, zlhcs_system_create, 112) \
-    X(system_open, zlhcs_system_open, 120) \
-    X(system_close, zlhcs_system_close, 128) \
-    X(system_id, zlhcs_system_id, 136) \
-    X(system_start_async, zlhcs_system_start_async, 144) \
-    X(system_start, zlhcs_system_start, 152) \
-    X(system_shutdown_async, zlhcs_system_shutdown_async, 160) \
-    X(system_shutdown, zlhcs_system_shutdown, 168) \
-    X(system_terminate_async, zlhcs_system_terminate_async, 176) \
-    X(system_terminate, zlhcs_system_terminate, 184) \
-    X(system_crash_async, zlhcs_system_crash_async, 192) \
-    X(system_crash, zlhcs_system_crash, 200) \
-    X(system_pause_async, zlhcs_system_pause_async, 208) \
-    X(system_pause, zlhcs_system_pause, 216) \
-    X(system_resume_async, zlhcs_system_resume_async, 224) \
-    X(system_resume, zlhcs_system_resume, 232) \
-    X(system_save_async, zlhcs_system_save_async, 240) \
-    X(system_save, zlhcs_system_save, 248) \
-    X(system_properties_async, zlhcs_system_properties_async, 256) \
-    X(system_properties, zlhcs_system_properties, 264) \
-    X(system_modify_async, zlhcs_system_modify_async, 272) \
-    X(system_modify, zlhcs_system_modify, 280) \
-    X(system_wait_exit, zlhcs_system_wait_exit, 288) \
-    X(enumerate_async, zlhcs_enumerate_async, 296) \
-    X(enumerate, zlhcs_enumerate, 304) \
-    X(service_properties, zlhcs_service_properties, 312) \
-    X(process_create_async, zlhcs_process_create_async, 320) \
-    X(process_create, zlhcs_process_create, 328) \
-    X(process_open, zlhcs_process_open, 336) \
-    X(process_close, zlhcs_process_close, 344) \
-    X(process_id, zlhcs_process_id, 352) \
-    X(process_signal_async, zlhcs_process_signal_async, 360) \
-    X(process_signal, zlhcs_process_signal, 368) \
-    X(process_terminate_async, zlhcs_process_terminate_async, 376) \
-    X(process_terminate, zlhcs_process_terminate, 384) \
-    X(process_properties_async, zlhcs_process_properties_async, 392) \
-    X(process_properties, zlhcs_process_properties, 400) \
-    X(process_modify_async, zlhcs_process_modify_async, 408) \
-    X(process_modify, zlhcs_process_modify, 416) \
-    X(process_resize_console, zlhcs_process_resize_console, 424) \
-    X(process_wait_exit, zlhcs_process_wait_exit, 432) \
-    X(process_exit_code, zlhcs_process_exit_code, 440) \
-    X(process_write_stdin, zlhcs_process_write_stdin, 448) \
-    X(process_close_stdin, zlhcs_process_close_stdin, 456) \
-    X(process_read, zlhcs_process_read, 464) \
-    X(process_detach_stdio, zlhcs_process_detach_stdio, 472) \
-    X(process_info_async, zlhcs_process_info_async, 480) \
-    X(process_info, zlhcs_process_info, 488)
+    X(get_api, zlhcs_get_api, 16) \
+    X(init, zlhcs_init, 24) \
+    X(backend_path, zlhcs_backend_path, 32) \
+    X(free_memory, zlhcs_free, 40) \
+    X(last_error, zlhcs_last_error, 48) \
+    X(clear_error, zlhcs_clear_error, 56) \
+    X(error_category_of, zlhcs_error_category_of, 64) \
+    X(error_matches, zlhcs_error_matches, 72) \
+    X(error_describe, zlhcs_error_describe, 80) \
+    X(operation_wait, zlhcs_operation_wait, 88) \
+    X(operation_result, zlhcs_operation_result, 96) \
+    X(operation_error, zlhcs_operation_error, 104) \
+    X(operation_cancel, zlhcs_operation_cancel, 112) \
+    X(operation_close, zlhcs_operation_close, 120) \
+    X(system_create_async, zlhcs_system_create_async, 128) \
+    X(system_create, zlhcs_system_create, 136) \
+    X(system_open, zlhcs_system_open, 144) \
+    X(system_close, zlhcs_system_close, 152) \
+    X(system_id, zlhcs_system_id, 160) \
+    X(system_start_async, zlhcs_system_start_async, 168) \
+    X(system_start, zlhcs_system_start, 176) \
+    X(system_shutdown_async, zlhcs_system_shutdown_async, 184) \
+    X(system_shutdown, zlhcs_system_shutdown, 192) \
+    X(system_terminate_async, zlhcs_system_terminate_async, 200) \
+    X(system_terminate, zlhcs_system_terminate, 208) \
+    X(system_crash_async, zlhcs_system_crash_async, 216) \
+    X(system_crash, zlhcs_system_crash, 224) \
+    X(system_pause_async, zlhcs_system_pause_async, 232) \
+    X(system_pause, zlhcs_system_pause, 240) \
+    X(system_resume_async, zlhcs_system_resume_async, 248) \
+    X(system_resume, zlhcs_system_resume, 256) \
+    X(system_save_async, zlhcs_system_save_async, 264) \
+    X(system_save, zlhcs_system_save, 272) \
+    X(system_properties_async, zlhcs_system_properties_async, 280) \
+    X(system_properties, zlhcs_system_properties, 288) \
+    X(system_modify_async, zlhcs_system_modify_async, 296) \
+    X(system_modify, zlhcs_system_modify, 304) \
+    X(system_wait_exit, zlhcs_system_wait_exit, 312) \
+    X(system_enumerate_async, zlhcs_system_enumerate_async, 320) \
+    X(system_enumerate, zlhcs_system_enumerate, 328) \
+    X(service_properties, zlhcs_service_properties, 336) \
+    X(process_create_async, zlhcs_process_create_async, 344) \
+    X(process_create, zlhcs_process_create, 352) \
+    X(process_open, zlhcs_process_open, 360) \
+    X(process_close, zlhcs_process_close, 368) \
+    X(process_id, zlhcs_process_id, 376) \
+    X(process_info_async, zlhcs_process_info_async, 384) \
+    X(process_info, zlhcs_process_info, 392) \
+    X(process_signal_async, zlhcs_process_signal_async, 400) \
+    X(process_signal, zlhcs_process_signal, 408) \
+    X(process_terminate_async, zlhcs_process_terminate_async, 416) \
+    X(process_terminate, zlhcs_process_terminate, 424) \
+    X(process_properties_async, zlhcs_process_properties_async, 432) \
+    X(process_properties, zlhcs_process_properties, 440) \
+    X(process_modify_async, zlhcs_process_modify_async, 448) \
+    X(process_modify, zlhcs_process_modify, 456) \
+    X(process_resize_console, zlhcs_process_resize_console, 464) \
+    X(process_wait_exit, zlhcs_process_wait_exit, 472) \
+    X(process_exit_code, zlhcs_process_exit_code, 480) \
+    X(process_stdio_write, zlhcs_process_stdio_write, 488) \
+    X(process_stdio_read, zlhcs_process_stdio_read, 496) \
+    X(process_stdio_close, zlhcs_process_stdio_close, 504) \
+    X(process_stdio_detach, zlhcs_process_stdio_detach, 512)
 
 #endif /* ZLHCS_ABI_STRUCT_LAYOUT_H */

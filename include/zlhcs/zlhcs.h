@@ -1,31 +1,71 @@
 /*
  * zlhcs.h - the flat C ABI of zlhcs, a binding of the Windows Host Compute Service (HCS).
  *
- * ABI version 1. This header compiles as C89/C99/C11 and as C++.
+ * ABI version 1 (its final shape since 0.4.0). This header compiles as C89/C99/C11 and as
+ * C++. 64-bit targets only (x86_64 and ARM64; HCS exists on no other): the layout baseline in
+ * abi/struct_layout.h is the LP64/LLP64 one, and a 32-bit build fails to compile.
  *
  * Conventions (they hold for every function below unless its comment says otherwise)
  * -------------------------------------------------------------------------------
- * - Every function returns a zlhcs_hresult: >= 0 is success (ZLHCS_S_OK, sometimes
- *   ZLHCS_S_FALSE), < 0 is failure. HCS's own HRESULTs (HCS_E_*, 0x8037xxxx) pass through
- *   unchanged; zlhcs's own failures are ZLHCS_E_* in the range 0xA07A0000-0xA07AFFFF.
- * - On failure the calling thread's last error is set: zlhcs_last_error() returns the code,
- *   a category, a UTF-8 message, the name of the failing HCS function if any, and the HCS
- *   result document (the JSON with Error/ErrorMessage/ErrorEvents) when HCS supplied one.
- *   Successful calls leave the last error untouched.
- * - Handles are 64-bit opaque values, validated on every call: a closed, stale, forged or
- *   wrong-type handle yields ZLHCS_E_INVALID_HANDLE and never crashes. 0 is never a handle.
- * - Parameter order: handle first, inputs, then out-parameters last. Out-parameters are
- *   written only on success (out handles are set to 0 on failure).
- * - Strings are UTF-8, NUL-terminated. Invalid UTF-8 fails with ZLHCS_E_INVALID_UTF8.
- *   JSON inputs are checked before they reach HCS: malformed JSON fails with
- *   HCS_E_INVALID_JSON and a message giving the offset of the error.
- * - Memory zlhcs allocates for the caller (every char** out-parameter) is released with
- *   zlhcs_free(). Nothing else is freed across the boundary.
- * - Structs passed in begin with struct_size, set by the caller to sizeof(struct); this lets
- *   a struct grow in a later version without breaking old callers.
- * - Every function is thread-safe and may be called from any thread. No exception ever
- *   crosses this boundary.
- * - Timeouts are in milliseconds; ZLHCS_INFINITE waits forever.
+ * Status. Every function but zlhcs_free() returns a zlhcs_hresult: >= 0 is success
+ *   (ZLHCS_S_OK, sometimes ZLHCS_S_FALSE), < 0 is failure. Three families of failure codes
+ *   exist, each under its own prefix: ZLHCS_E_* are zlhcs's own (0xA07A0001-0xA07A00FF and
+ *   nothing else); ZLHCS_HCS_E_* are HCS's own HRESULTs (0x8037xxxx, passed through as HCS
+ *   gave them); ZLHCS_WIN32_E_* are HRESULT_FROM_WIN32 codes (0x8007xxxx) that HCS and zlhcs
+ *   return. Other HRESULTs HCS returns pass through unchanged. zlhcs_error_category_of()
+ *   classifies any code.
+ *
+ * Errors. On failure zlhcs records the error (code, category, UTF-8 message, failing HCS
+ *   function, HCS's error document) in two places:
+ *   - the out_document parameter, when the function has one (see "Documents" below), and, for
+ *     an operation, the operation itself (zlhcs_operation_error()). Both are valid on any
+ *     thread: use them from Go (goroutines migrate between OS threads) and from .NET/Rust
+ *     async code (which resumes on other threads).
+ *   - the calling OS thread's last error (zlhcs_last_error()), a convenience: it is valid
+ *     only on the same OS thread, and only until that thread's next zlhcs call fails (calls
+ *     that succeed leave it untouched). From Go, read it inside the same cgo call, or within
+ *     runtime.LockOSThread().
+ *
+ * Handles are 64-bit opaque values in [1, 2^63) (positive as a signed int64 too), validated on
+ *   every call: a closed, stale, forged or wrong-type handle yields ZLHCS_E_INVALID_HANDLE and
+ *   never crashes. 0 is never a handle. A closed handle's value never resolves again.
+ *
+ * Parameters. Handle first, inputs next, out-parameters last. Enum values travel as uint32_t,
+ *   in parameters and struct members alike (the comment names the enum): an FFI may pass any
+ *   value, and an unknown one is refused with ZLHCS_E_INVALID_ARGUMENT rather than being an
+ *   out-of-range enum in C++. Every enum also has a *_FORCE_32BIT sentinel, so it is 32 bits.
+ *
+ * Out-parameters, one rule:
+ *   - Documents (char **out_document): written on success AND on failure: HCS's result
+ *     document, or on failure HCS's error document (ResultError JSON: Error, ErrorMessage,
+ *     ErrorEvents), or NULL when there is none (HCS does not always send one). Every
+ *     out_document is optional (NULL: not wanted). A non-NULL *out_document is freed with
+ *     zlhcs_free(), on success and on failure alike.
+ *   - Everything else (handles, ids, counts, codes, strings): written only on success and set
+ *     to 0/NULL on failure, unless the function's comment names an exception (the creating
+ *     calls hand out their handle with HCS_E_OPERATION_TIMEOUT; stdio writes report the count
+ *     written on failure).
+ *
+ * Strings are UTF-8, NUL-terminated; invalid UTF-8 fails with ZLHCS_E_INVALID_UTF8. A string or
+ *   JSON input is at most ZLHCS_MAX_INPUT_BYTES long (else ZLHCS_E_TOO_LARGE). JSON inputs are
+ *   checked before they reach HCS: malformed JSON fails with ZLHCS_HCS_E_INVALID_JSON and a
+ *   message giving the offset of the error. Memory zlhcs allocates for the caller (every
+ *   char ** out-parameter) is released with zlhcs_free(); nothing else is freed across the
+ *   boundary.
+ *
+ * Structs begin with struct_size, set by the caller to sizeof the struct it was compiled
+ *   with. zlhcs accepts any size from the struct's v1 size (ZLHCS_*_SIZE_V1) on: it reads and
+ *   writes only the members the size covers, and a size larger than the DLL knows is accepted
+ *   when the unknown tail is all zero (otherwise ZLHCS_E_NOT_SUPPORTED: the caller asks for
+ *   something this DLL cannot do). Structs zlhcs fills get struct_size set to the size
+ *   actually filled. reserved members must be 0.
+ *
+ * Threads. Every function is thread-safe and may be called from any thread. No exception
+ *   ever crosses this boundary. Timeouts are in milliseconds; ZLHCS_INFINITE waits forever.
+ *
+ * Closing releases waiters: closing an operation, system or process handle wakes every thread
+ *   blocked on it (zlhcs_operation_wait, zlhcs_system_wait_exit, zlhcs_process_wait_exit, stdio
+ *   reads and writes) at once with ZLHCS_E_INVALID_HANDLE.
  *
  * Asynchrony
  * ----------
@@ -34,54 +74,44 @@
  *       starts the work and returns an operation handle. If it fails, no operation exists
  *       and the callback is never called. If it succeeds, the operation completes exactly
  *       once; the callback (optional) is then called exactly once, unless the operation was
- *       closed before it completed, in which case it is never called. It usually runs on an
- *       HCS thread, but HCS may complete an operation inside the call that starts it (seen
- *       for HcsCreateProcess on Windows Server 2022): the callback then runs on the calling
- *       thread, before the *_async function returns and before *out_operation (and, for
- *       creates, *out_system / *out_process) are written; it receives the operation handle
- *       as its argument. Close the operation with zlhcs_operation_close().
- *   zlhcs_system_start(system, options, timeout_ms)
+ *       closed before it completed, in which case it is never called (see
+ *       zlhcs_operation_close() for how a caller knows which happened). The callback usually
+ *       runs on an HCS thread, but HCS may complete an operation inside the call that starts
+ *       it (seen for HcsCreateProcess on Windows Server 2022): the callback then runs on the
+ *       calling thread, BEFORE the *_async function returns and before *out_operation (and,
+ *       for creates, *out_system / *out_process) are written; it receives the operation
+ *       handle as its argument.
+ *   zlhcs_system_start(system, options, timeout_ms, &document)
  *       the same, waiting up to timeout_ms, and returns the operation's own result. If it
- *       does not complete in time it returns HCS_E_OPERATION_TIMEOUT, and the work GOES ON:
- *       HCS cannot cancel it (HcsCancelOperation is not implemented) and may still complete
- *       it. A result that arrives as the timeout fires is reported, not discarded. The
- *       creating calls (zlhcs_system_create, zlhcs_process_create) hand out the new handle
- *       with HCS_E_OPERATION_TIMEOUT, so that what HCS makes is never left unheld.
+ *       does not complete in time it returns ZLHCS_HCS_E_OPERATION_TIMEOUT, and the work GOES
+ *       ON: HCS cannot cancel it (HcsCancelOperation is not implemented) and may still
+ *       complete it. A result that arrives as the timeout fires is reported, not discarded.
+ *       The creating calls (zlhcs_system_create, zlhcs_process_create) hand out the new
+ *       handle with ZLHCS_HCS_E_OPERATION_TIMEOUT, so that what HCS makes is never unheld.
  *
  * HCS itself cannot stop work once started: closing an operation does not stop it (HCS
  * completes it and drops the result), and cancelling is not implemented by today's HCS
  * (zlhcs_operation_cancel then fails with ZLHCS_E_NOT_SUPPORTED). Undo work instead (e.g.
  * terminate what a start started).
  *
- * Error documents: a failed HCS call may or may not come with HCS's error document
- * (ResultError: Error, ErrorMessage, ErrorEvents); HCS does not guarantee one. When there is
- * none, the last error's result_document is "" and its message still names the code's
- * meaning and the HCS function.
- *
- * Callbacks: a callback must not block for long (it runs on HCS's thread pool). Inside a
- * callback every zlhcs function may be called, including zlhcs_operation_close() on the
- * operation being completed; waiting on that operation returns at once (it is complete).
- * When zlhcs_operation_close() returns, the operation's callback is not running and will
- * never run (a close from inside the callback itself returns without waiting for it).
+ * Callbacks run on HCS's thread pool (or the caller's thread, above) and must not block for
+ * long. Inside a callback every zlhcs function may be called, including closing any
+ * operation (its own or another's) and the synchronous forms (they then wait on that thread).
+ * Closes never deadlock: a close called inside a zlhcs callback does not wait for another
+ * operation's running callback (see zlhcs_operation_close()).
  */
 #ifndef ZLHCS_ZLHCS_H
 #define ZLHCS_ZLHCS_H
 
 #include <stddef.h>
-#if defined(_MSC_VER) && _MSC_VER < 1600
-typedef signed __int32 int32_t;
-typedef unsigned __int32 uint32_t;
-typedef unsigned __int64 uint64_t;
-#else
 #include <stdint.h>
-#endif
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 /* ---------------------------------------------------------------------------------------
- * Linkage and calling convention
+ * Linkage, calling convention, attributes
  * ------------------------------------------------------------------------------------- */
 #if defined(_WIN32)
 #define ZLHCS_CALL __stdcall
@@ -99,24 +129,39 @@ extern "C" {
 #endif
 #endif
 
+/** Marks every function whose status must be checked (all but zlhcs_free). */
+#if defined(__cplusplus) && __cplusplus >= 201703L
+#define ZLHCS_NODISCARD [[nodiscard]]
+#elif defined(__GNUC__) || defined(__clang__)
+#define ZLHCS_NODISCARD __attribute__((warn_unused_result))
+#else
+#define ZLHCS_NODISCARD
+#endif
+
+/* 64-bit targets only: the ABI's layout baseline is the LP64/LLP64 one. */
+typedef char zlhcs_requires_a_64_bit_target[sizeof(void *) == 8 ? 1 : -1];
+
 /* ---------------------------------------------------------------------------------------
  * Versions
  * ------------------------------------------------------------------------------------- */
 /** The ABI version this header describes. It changes only when the ABI breaks (never
  * within a major version); new functions are appended without changing it. */
 #define ZLHCS_ABI_VERSION 1u
+/** The revision of the function table (zlhcs_api_v1) this header describes. It grows by one
+ * with every release that appends functions; see zlhcs_get_api(). */
+#define ZLHCS_API_REVISION 1u
 #define ZLHCS_VERSION_MAJOR 0u
-#define ZLHCS_VERSION_MINOR 3u
+#define ZLHCS_VERSION_MINOR 4u
 #define ZLHCS_VERSION_PATCH 0u
 
 /* ---------------------------------------------------------------------------------------
- * Basic types
+ * Basic types and limits
  * ------------------------------------------------------------------------------------- */
 /** HRESULT-compatible status: 0 success, < 0 failure. */
 typedef int32_t zlhcs_hresult;
 
-/** Opaque, validated handles. 0 is "no handle". The handle encodes its type: passing a
- * handle of one kind where another is expected fails with ZLHCS_E_INVALID_HANDLE. */
+/** Opaque, validated handles in [1, 2^63). 0 is "no handle". The handle encodes its type:
+ * passing a handle of one kind where another is expected fails with ZLHCS_E_INVALID_HANDLE. */
 typedef uint64_t zlhcs_handle;
 typedef zlhcs_handle zlhcs_system;    /**< a compute system (container or VM) */
 typedef zlhcs_handle zlhcs_operation; /**< an asynchronous HCS call in flight or complete */
@@ -125,32 +170,44 @@ typedef zlhcs_handle zlhcs_process;   /**< a process running (or run) in a compu
 /** Wait forever. */
 #define ZLHCS_INFINITE 0xFFFFFFFFu
 
+/** The largest string or JSON document zlhcs accepts as input: 64 MiB (HCS documents are
+ * kilobytes). Longer inputs fail with ZLHCS_E_TOO_LARGE. */
+#define ZLHCS_MAX_INPUT_BYTES (64u * 1024u * 1024u)
+
 /* ---------------------------------------------------------------------------------------
  * Status codes
  * ------------------------------------------------------------------------------------- */
 #define ZLHCS_HR(x) ((zlhcs_hresult)(x))
 
 #define ZLHCS_S_OK ZLHCS_HR(0)
-/** Success, but nothing was done (e.g. cancel of a completed operation). */
+/** Success, but nothing was done (e.g. terminating what is gone already). */
 #define ZLHCS_S_FALSE ZLHCS_HR(1)
 
-/* zlhcs's own failures: 0xA07A0001 - 0xA07A00FF (severity + customer bit, facility 0x07A). */
+/* zlhcs's own failures: 0xA07A0001-0xA07A00FF (severity + customer bit, facility 0x07A). */
 #define ZLHCS_E_INVALID_ARGUMENT ZLHCS_HR(0xA07A0001u) /**< NULL or out-of-range argument */
 #define ZLHCS_E_INVALID_HANDLE ZLHCS_HR(0xA07A0002u)   /**< closed, stale, forged, wrong type */
 #define ZLHCS_E_INVALID_UTF8 ZLHCS_HR(0xA07A0003u)     /**< a string is not valid UTF-8 */
 #define ZLHCS_E_NOT_SUPPORTED ZLHCS_HR(0xA07A0004u)    /**< the backend lacks the function */
 #define ZLHCS_E_OUT_OF_MEMORY ZLHCS_HR(0xA07A0005u)
-#define ZLHCS_E_INVALID_STATE ZLHCS_HR(0xA07A0006u)    /**< library state forbids the call */
-#define ZLHCS_E_BACKEND_UNAVAILABLE ZLHCS_HR(0xA07A0007u) /**< backend could not be loaded */
+#define ZLHCS_E_INVALID_STATE ZLHCS_HR(0xA07A0006u)    /**< the object's state forbids the call */
+#define ZLHCS_E_BACKEND_UNAVAILABLE ZLHCS_HR(0xA07A0007u) /**< no usable HCS backend */
 #define ZLHCS_E_INTERNAL ZLHCS_HR(0xA07A0008u)         /**< a bug in zlhcs; message says more */
 #define ZLHCS_E_TOO_LARGE ZLHCS_HR(0xA07A0009u)        /**< an input exceeds a documented limit */
-/** HRESULT_FROM_WIN32(ERROR_BROKEN_PIPE): the other end of a stdio pipe is gone. */
-#define ZLHCS_E_BROKEN_PIPE ZLHCS_HR(0x8007006Du)
 
-/* The HCS codes (HCSHResult.md). They arrive from HCS as is; zlhcs also returns
- * HCS_E_OPERATION_TIMEOUT from its waits and HCS_E_OPERATION_PENDING from result queries.
- * The same condition may arrive with the severity bit 0x40000000 set (0xC037xxxx);
- * zlhcs_error_category() classifies both forms alike. */
+/* Win32 codes as HRESULTs (HRESULT_FROM_WIN32), which HCS and zlhcs return. */
+/** ERROR_NOT_SUPPORTED: e.g. a VM-only operation on a container. */
+#define ZLHCS_WIN32_E_NOT_SUPPORTED ZLHCS_HR(0x80070032u)
+/** ERROR_BROKEN_PIPE: the other end of a stdio pipe is gone. */
+#define ZLHCS_WIN32_E_BROKEN_PIPE ZLHCS_HR(0x8007006Du)
+/** ERROR_NOT_FOUND: e.g. no such process; also a process that has exited. */
+#define ZLHCS_WIN32_E_NOT_FOUND ZLHCS_HR(0x80070490u)
+/** ERROR_CANCELLED: how a cancelled operation completes. */
+#define ZLHCS_WIN32_E_CANCELLED ZLHCS_HR(0x800704C7u)
+
+/* HCS's own codes (HCSHResult.md). They arrive from HCS as is; zlhcs also returns
+ * ZLHCS_HCS_E_OPERATION_TIMEOUT from its waits and ZLHCS_HCS_E_OPERATION_PENDING from result
+ * queries. The same condition may arrive with the severity bit 0x40000000 set (0xC037xxxx);
+ * zlhcs_error_category_of() classifies both forms alike. */
 #define ZLHCS_HCS_E_TERMINATED_DURING_START ZLHCS_HR(0x80370100u)
 #define ZLHCS_HCS_E_IMAGE_MISMATCH ZLHCS_HR(0x80370101u)
 #define ZLHCS_HCS_E_HYPERV_NOT_INSTALLED ZLHCS_HR(0x80370102u)
@@ -182,26 +239,30 @@ typedef zlhcs_handle zlhcs_process;   /**< a process running (or run) in a compu
 #define ZLHCS_HCS_E_SERVICE_DISCONNECT ZLHCS_HR(0x8037011Eu)
 #define ZLHCS_HCS_E_PROCESS_ALREADY_STOPPED ZLHCS_HR(0x8037011Fu)
 
-/** HRESULT_FROM_WIN32(ERROR_CANCELLED): how a cancelled operation completes. */
-#define ZLHCS_E_CANCELLED ZLHCS_HR(0x800704C7u)
-
-/** What kind of failure a code is; one value per condition a caller acts on. */
+/** What kind of failure a code is: one value per condition a caller acts on. Every code has
+ * one primary category (zlhcs_error_category_of); some codes also belong to others
+ * (zlhcs_error_matches). New categories may be appended: treat unknown ones as OTHER. The
+ * category of a code listed in this header never changes after 1.0 (abi/POLICY.md). */
 typedef enum zlhcs_error_category {
     ZLHCS_CATEGORY_NONE = 0,            /**< success */
-    ZLHCS_CATEGORY_NOT_FOUND = 1,
+    ZLHCS_CATEGORY_NOT_FOUND = 1,       /**< no such system/process (hcsshim IsNotExist) */
     ZLHCS_CATEGORY_ACCESS_DENIED = 2,
     ZLHCS_CATEGORY_INVALID_JSON = 3,    /**< malformed JSON, or JSON the schema rejects */
     ZLHCS_CATEGORY_INVALID_STATE = 4,
     ZLHCS_CATEGORY_ALREADY_EXISTS = 5,
-    ZLHCS_CATEGORY_ALREADY_STOPPED = 6,
+    ZLHCS_CATEGORY_ALREADY_STOPPED = 6, /**< it is not running any more (IsAlreadyStopped) */
     ZLHCS_CATEGORY_TIMEOUT = 7,
     ZLHCS_CATEGORY_PENDING = 8,
     ZLHCS_CATEGORY_CANCELLED = 9,
     ZLHCS_CATEGORY_SERVICE_UNAVAILABLE = 10, /**< HCS unavailable or disconnected */
-    ZLHCS_CATEGORY_NOT_SUPPORTED = 11,
+    ZLHCS_CATEGORY_NOT_SUPPORTED = 11,  /**< the host cannot do it (IsNotSupported) */
     ZLHCS_CATEGORY_INVALID_ARGUMENT = 12,
     ZLHCS_CATEGORY_INVALID_HANDLE = 13,
-    ZLHCS_CATEGORY_OTHER = 14
+    ZLHCS_CATEGORY_OTHER = 14,
+    /** The system or its guest died: terminated during start, exited unexpectedly, was
+     * terminated, or reported a critical error. */
+    ZLHCS_CATEGORY_TERMINATED = 15,
+    ZLHCS_CATEGORY_FORCE_32BIT = 0x7FFFFFFF
 } zlhcs_error_category;
 
 /* ---------------------------------------------------------------------------------------
@@ -209,17 +270,35 @@ typedef enum zlhcs_error_category {
  * ------------------------------------------------------------------------------------- */
 /** Version information, filled by zlhcs_version(). */
 typedef struct zlhcs_version_info {
-    uint32_t struct_size;   /**< in: sizeof(zlhcs_version_info) */
+    uint32_t struct_size;   /**< in: sizeof(zlhcs_version_info); out: the size filled */
     uint32_t abi_version;   /**< out: the ABI version the DLL implements (ZLHCS_ABI_VERSION) */
     uint32_t major;         /**< out: library version */
     uint32_t minor;
     uint32_t patch;
-    const char *version_string; /**< out: static string, e.g. "0.1.0"; never freed */
+    uint32_t api_revision;  /**< out: the DLL's function-table revision (ZLHCS_API_REVISION) */
+    const char *version_string; /**< out: static string, e.g. "0.4.0"; never freed */
 } zlhcs_version_info;
+#define ZLHCS_VERSION_INFO_SIZE_V1 32u
 
 /** Fills *info with the version of the loaded library.
- * Errors: ZLHCS_E_INVALID_ARGUMENT if info is NULL or info->struct_size is too small. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_version(zlhcs_version_info *info);
+ * Errors: ZLHCS_E_INVALID_ARGUMENT if info is NULL or info->struct_size is below
+ * ZLHCS_VERSION_INFO_SIZE_V1. */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_version(zlhcs_version_info *info);
+
+/** The function table: one pointer per export, in the order of def/zlhcs.def (defined in
+ * zlhcs_api.h, included below). */
+typedef struct zlhcs_api_v1 zlhcs_api_v1;
+
+/** Hands out the DLL's function table, for loaders that resolve one symbol. `revision` is the
+ * table revision the caller was compiled against (pass ZLHCS_API_REVISION): a DLL older than
+ * that refuses with ZLHCS_E_NOT_SUPPORTED (and *out_api = NULL) instead of handing out a table
+ * shorter than the caller expects, so every member the caller knows is present. A newer DLL
+ * hands out its longer table (its struct_size says how long; ZLHCS_API_HAS tells whether a
+ * member is there). The table is static and never freed.
+ * Errors: ZLHCS_E_NOT_SUPPORTED (revision 0 or newer than the DLL's), ZLHCS_E_INVALID_ARGUMENT
+ * (out_api NULL). */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_get_api(uint32_t revision,
+                                                                const zlhcs_api_v1 **out_api);
 
 /** Which HCS implementation zlhcs drives. */
 typedef enum zlhcs_backend_kind {
@@ -228,7 +307,8 @@ typedef enum zlhcs_backend_kind {
     ZLHCS_BACKEND_DEFAULT = 0,
     /** The library at backend_path, an absolute path (a DLL/.so exporting the computecore
      *  entry points, e.g. hcsim). Relative paths are refused. */
-    ZLHCS_BACKEND_PATH = 1
+    ZLHCS_BACKEND_PATH = 1,
+    ZLHCS_BACKEND_FORCE_32BIT = 0x7FFFFFFF
 } zlhcs_backend_kind;
 
 typedef struct zlhcs_init_options {
@@ -236,236 +316,309 @@ typedef struct zlhcs_init_options {
     uint32_t backend;          /**< a zlhcs_backend_kind */
     const char *backend_path;  /**< UTF-8 absolute path; only with ZLHCS_BACKEND_PATH */
 } zlhcs_init_options;
+#define ZLHCS_INIT_OPTIONS_SIZE_V1 16u
 
 /** Chooses and loads the backend. Optional: the first call of any other function
  * initialises with the default backend. Calling it again with the same options succeeds
  * (ZLHCS_S_FALSE); with different options after initialisation it fails with
  * ZLHCS_E_INVALID_STATE (the backend of a process is chosen once, and never unloaded).
- * options may be NULL for the default backend.
+ * options may be NULL for the default backend. A library that lacks HCS's core entry points
+ * is refused (ZLHCS_E_BACKEND_UNAVAILABLE naming the missing ones) and unloaded, and the
+ * library stays uninitialised: a later call may choose another backend.
+ * Once a backend is loaded, zlhcs pins itself in memory (HCS callbacks point into it):
+ * unloading zlhcs.dll / libzlhcs.so does not unmap it.
  * Errors: ZLHCS_E_INVALID_ARGUMENT (bad struct_size, unknown kind, relative or missing
- * path), ZLHCS_E_INVALID_UTF8, ZLHCS_E_BACKEND_UNAVAILABLE (the library did not load),
- * ZLHCS_E_INVALID_STATE. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_init(const zlhcs_init_options *options);
+ * path), ZLHCS_E_INVALID_UTF8, ZLHCS_E_BACKEND_UNAVAILABLE (the library did not load, or is
+ * not an HCS), ZLHCS_E_INVALID_STATE. */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_init(const zlhcs_init_options *options);
 
 /** The absolute path of the loaded backend library, UTF-8, for diagnostics.
  * *out_path is freed with zlhcs_free(). Initialises the default backend if needed. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_backend_path(char **out_path);
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_backend_path(char **out_path);
 
-/** Frees memory zlhcs returned through an out-parameter. NULL is allowed. Always succeeds. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_free(void *memory);
+/** Frees memory zlhcs returned through an out-parameter. NULL is allowed. */
+ZLHCS_API void ZLHCS_CALL zlhcs_free(void *memory);
 
 /* ---------------------------------------------------------------------------------------
  * Errors
  * ------------------------------------------------------------------------------------- */
-/** The calling thread's last failure. The strings are owned by zlhcs and stay valid until
- * the next zlhcs call on the same thread fails, or the thread ends. Copy them to keep them. */
+/** A failure: filled by zlhcs_last_error() (strings owned by the thread's last error) or
+ * zlhcs_operation_error() (strings owned by the operation); see each for how long the strings
+ * live. Copy them to keep them. */
 typedef struct zlhcs_error {
-    uint32_t struct_size;        /**< in: sizeof(zlhcs_error) */
+    uint32_t struct_size;        /**< in: sizeof(zlhcs_error); out: the size filled */
     zlhcs_hresult code;          /**< out: the failure code */
-    int32_t category;            /**< out: a zlhcs_error_category */
+    uint32_t category;           /**< out: a zlhcs_error_category */
+    uint32_t reserved;           /**< out: 0 */
     const char *message;         /**< out: what failed and why; never NULL */
     const char *function;        /**< out: the HCS entry point involved, or "" */
-    const char *result_document; /**< out: HCS's JSON result/error document, or "" */
+    const char *result_document; /**< out: HCS's JSON error document, or "" if none came */
 } zlhcs_error;
+#define ZLHCS_ERROR_SIZE_V1 40u
 
-/** Fills *error with this thread's last failure. Returns ZLHCS_S_FALSE (and code 0, empty
- * strings) if no zlhcs call on this thread has failed yet. This call never changes it. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_last_error(zlhcs_error *error);
+/** Fills *error with this OS thread's last failure: valid on this OS thread only, until its
+ * next failing zlhcs call (see "Errors" at the top). Returns ZLHCS_S_FALSE (code 0, empty
+ * strings) if no zlhcs call on this thread has failed since it began or since
+ * zlhcs_clear_error(). This call never changes it. Errors: ZLHCS_E_INVALID_ARGUMENT (NULL or
+ * struct_size too small; the last error is then left as it was). */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_last_error(zlhcs_error *error);
 
-/** Forgets this thread's last failure. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_clear_error(void);
+/** Forgets this thread's last failure. Always succeeds. */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_clear_error(void);
 
-/** Classifies any HRESULT (HCS's in both severity forms, zlhcs's, common Win32 ones).
- * Errors: ZLHCS_E_INVALID_ARGUMENT if out_category is NULL. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_error_category_of(zlhcs_hresult code,
-                                                           int32_t *out_category);
+/** The primary category of any HRESULT (HCS's in both severity forms, zlhcs's, common Win32
+ * ones) as a zlhcs_error_category. Errors: ZLHCS_E_INVALID_ARGUMENT if out_category is NULL. */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_error_category_of(zlhcs_hresult code,
+                                                                          uint32_t *out_category);
+
+/** Whether `code` belongs to `category` (a zlhcs_error_category): ZLHCS_S_OK if it does,
+ * ZLHCS_S_FALSE if not. A code may belong to several, as hcsshim's predicates treat them:
+ * ZLHCS_WIN32_E_NOT_FOUND is NOT_FOUND and ALREADY_STOPPED; ZLHCS_HCS_E_INVALID_JSON,
+ * 0x8007000D (ERROR_INVALID_DATA), ZLHCS_WIN32_E_NOT_SUPPORTED and
+ * ZLHCS_HCS_E_UNKNOWN_MESSAGE are NOT_SUPPORTED (what a host answers to a request it does not
+ * know), besides their primary category. Unknown categories: ZLHCS_S_FALSE. */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_error_matches(zlhcs_hresult code,
+                                                                      uint32_t category);
 
 /** A short English description of a code, UTF-8, freed with zlhcs_free(). Unknown codes get
  * a generic text naming the value. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_error_describe(zlhcs_hresult code, char **out_text);
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_error_describe(zlhcs_hresult code,
+                                                                       char **out_text);
 
 /* ---------------------------------------------------------------------------------------
  * Operations
  * ------------------------------------------------------------------------------------- */
 /** Called once when an operation completes: see "Asynchrony" above for the thread and the
- * reentrancy rules. result is the operation's final HRESULT. */
+ * reentrancy rules, and zlhcs_operation_close() for when it is suppressed. result is the
+ * operation's final HRESULT; the operation handle stays valid until closed. */
 typedef void(ZLHCS_CALL *zlhcs_operation_callback)(zlhcs_operation operation,
                                                    zlhcs_hresult result, void *context);
 
-/** Waits up to timeout_ms for the operation to complete.
- * Returns the operation's HRESULT once complete, HCS_E_OPERATION_TIMEOUT if it did not
- * complete in time (the operation goes on). out_document (optional) receives the result
- * document (on failure, HCS's error document), or NULL if there is none; free it. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_wait(zlhcs_operation operation,
-                                                        uint32_t timeout_ms,
-                                                        char **out_document);
+/** Waits up to timeout_ms for the operation to complete. Returns the operation's HRESULT
+ * once complete, ZLHCS_HCS_E_OPERATION_TIMEOUT if it did not complete in time (the operation
+ * goes on). out_document: its result document or error document (see "Out-parameters").
+ * Closing the operation on another thread releases the wait with ZLHCS_E_INVALID_HANDLE. */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_wait(zlhcs_operation operation,
+                                                                       uint32_t timeout_ms,
+                                                                       char **out_document);
 
 /** Like zlhcs_operation_wait() with a zero timeout, except that a running operation yields
- * HCS_E_OPERATION_PENDING. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_result(zlhcs_operation operation,
-                                                          char **out_document);
+ * ZLHCS_HCS_E_OPERATION_PENDING. */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_result(zlhcs_operation operation,
+                                                                         char **out_document);
+
+/** The failure of a completed operation, readable from any thread: code, category, message,
+ * HCS function and error document, with strings owned by the operation (valid until it is
+ * closed). Returns ZLHCS_S_OK with *error filled if the operation failed; ZLHCS_S_FALSE with
+ * code 0 and empty strings if it succeeded; ZLHCS_HCS_E_OPERATION_PENDING (and *error
+ * zeroed) while it runs. Errors: ZLHCS_E_INVALID_HANDLE, ZLHCS_E_INVALID_ARGUMENT (NULL or
+ * struct_size too small). */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_error(zlhcs_operation operation,
+                                                                        zlhcs_error *error);
 
 /** Asks HCS to cancel the operation. Today's HCS does not implement cancellation
  * (HcsCancelOperation returns E_NOTIMPL): then this fails with ZLHCS_E_NOT_SUPPORTED naming
  * HcsCancelOperation, and the operation goes on and completes as HCS decides. If HCS accepts
  * the request (a build that implements it), ZLHCS_S_OK: the operation still completes, usually
- * with ZLHCS_E_CANCELLED; wait for it. ZLHCS_S_FALSE if it had already completed. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_cancel(zlhcs_operation operation);
+ * with ZLHCS_WIN32_E_CANCELLED; wait for it. ZLHCS_S_FALSE if it had already completed. */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_cancel(zlhcs_operation operation);
 
-/** Closes the handle. Safe while the operation is in flight: the HCS work goes on, its
- * result is discarded, and the callback will not be called once this returns. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_close(zlhcs_operation operation);
+/** Closes the handle. Safe while the operation is in flight: the HCS work goes on and its
+ * result is discarded. Threads waiting on it return ZLHCS_E_INVALID_HANDLE at once.
+ * The return value says who owns the callback's context from now on:
+ *   ZLHCS_S_FALSE: the callback never ran and never will (it was suppressed, or there was
+ *                  none): the caller may release the context now.
+ *   ZLHCS_S_OK:    the callback has run. Called outside any zlhcs callback, the callback has
+ *                  returned when this returns. Called inside a zlhcs callback (this one's or
+ *                  another operation's), this never waits, to avoid deadlocks between
+ *                  callbacks closing each other's operations: the callback may then still be
+ *                  finishing on another thread; it will not be called again.
+ * A binding that releases the context in its callback therefore releases it here exactly when
+ * this returns ZLHCS_S_FALSE. Errors: ZLHCS_E_INVALID_HANDLE. */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_close(zlhcs_operation operation);
+
+/* ---------------------------------------------------------------------------------------
+ * Call options: what HCS takes besides the document
+ * ------------------------------------------------------------------------------------- */
+/** Optional parameters of the calls that take them (create, open, modify, enumerate,
+ * process create), passed as a nullable pointer (NULL: all defaults). Each member applies to
+ * the calls its comment names; a non-default member given to a call that does not take it
+ * fails with ZLHCS_E_INVALID_ARGUMENT (nothing is silently ignored). */
+typedef struct zlhcs_call_options {
+    uint32_t struct_size;            /**< sizeof(zlhcs_call_options) */
+    /** zlhcs_system_open: the access mask for HcsOpenComputeSystem; 0 means GENERIC_ALL. */
+    uint32_t requested_access;
+    /** zlhcs_system_create/open/enumerate: the HCS namespace (UTF-8 id) to work in, through
+     * the *InNamespace entry points; NULL for the default namespace. A backend without them
+     * fails with ZLHCS_E_NOT_SUPPORTED naming the missing function. */
+    const char *namespace_id;
+    /** zlhcs_system_create, zlhcs_process_create: a SECURITY_DESCRIPTOR for the new object,
+     * passed to HCS as is (not copied beyond the call); NULL for HCS's default. */
+    const void *security_descriptor;
+    /** zlhcs_system_modify: an impersonation token HANDLE passed to HcsModifyComputeSystem as
+     * its identity (e.g. to share a file the caller may access); 0 for none. */
+    uint64_t identity_token;
+} zlhcs_call_options;
+#define ZLHCS_CALL_OPTIONS_SIZE_V1 32u
 
 /* ---------------------------------------------------------------------------------------
  * Compute systems
  *
  * Every *_async function takes an optional callback (may be NULL) and its context, and
- * returns the new operation in *out_operation. Every synchronous form takes timeout_ms.
- * JSON parameters named options/query/settings may be NULL where HCS allows it.
+ * returns the new operation in *out_operation. Every synchronous form takes timeout_ms and an
+ * optional out_document. JSON parameters named options/query/settings may be NULL where HCS
+ * allows it.
  * ------------------------------------------------------------------------------------- */
 /** Creates a compute system from a ComputeSystem JSON document (schema 2.x).
- * id: UTF-8, may be NULL to let HCS choose a GUID. *out_system is valid at once (HCS hands the
- * handle out before creation completes); creation succeeded only if the operation did.
- * Errors: HCS_E_SYSTEM_ALREADY_EXISTS, HCS_E_INVALID_JSON, ... */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_create_async(
-    const char *id, const char *configuration, zlhcs_operation_callback callback,
-    void *context, zlhcs_system *out_system, zlhcs_operation *out_operation);
+ * id: UTF-8, may be NULL to let HCS choose a GUID. call_options: namespace_id,
+ * security_descriptor. *out_system is valid at once (HCS hands the handle out before
+ * creation completes); creation succeeded only if the operation did.
+ * Errors: ZLHCS_HCS_E_SYSTEM_ALREADY_EXISTS, ZLHCS_HCS_E_INVALID_JSON, ... */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_create_async(
+    const char *id, const char *configuration, const zlhcs_call_options *call_options,
+    zlhcs_operation_callback callback, void *context, zlhcs_system *out_system,
+    zlhcs_operation *out_operation);
 /** Synchronous form. On failure no system handle is returned (a half-created one is closed),
- * except on HCS_E_OPERATION_TIMEOUT: the create may still complete, so *out_system is the
- * handle (close it as usual; the system is usable once HCS has created it, e.g. when its
+ * except on ZLHCS_HCS_E_OPERATION_TIMEOUT: the create may still complete, so *out_system is
+ * the handle (close it as usual; the system is usable once HCS has created it, e.g. when its
  * properties report State "Created", and a create that finally fails leaves a handle on which
- * calls fail with HCS_E_SYSTEM_NOT_FOUND). */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_create(const char *id,
-                                                       const char *configuration,
-                                                       uint32_t timeout_ms,
-                                                       zlhcs_system *out_system);
+ * calls fail with ZLHCS_HCS_E_SYSTEM_NOT_FOUND). */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_create(
+    const char *id, const char *configuration, const zlhcs_call_options *call_options,
+    uint32_t timeout_ms, zlhcs_system *out_system, char **out_document);
 
-/** Opens an existing compute system by id. Errors: HCS_E_SYSTEM_NOT_FOUND. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_open(const char *id, zlhcs_system *out_system);
+/** Opens an existing compute system by id. call_options: namespace_id, requested_access.
+ * Errors: ZLHCS_HCS_E_SYSTEM_NOT_FOUND. */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_open(
+    const char *id, const zlhcs_call_options *call_options, zlhcs_system *out_system);
 
 /** Closes the handle (not the system, unless HCS terminates it on last close as its
- * ShouldTerminateOnLastHandleClosed setting asks). Operations on it stay valid. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_close(zlhcs_system system);
+ * ShouldTerminateOnLastHandleClosed setting asks). Operations on it stay valid; threads in
+ * zlhcs_system_wait_exit() on it return ZLHCS_E_INVALID_HANDLE. */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_close(zlhcs_system system);
 
 /** The id of the system, UTF-8, freed with zlhcs_free(). */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_id(zlhcs_system system, char **out_id);
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_id(zlhcs_system system,
+                                                                  char **out_id);
 
 /* State changes. options is an optional JSON document as HCS defines for each call.
- * A change the current state forbids fails with HCS_E_INVALID_STATE (in the operation).
+ * A change the current state forbids fails with ZLHCS_HCS_E_INVALID_STATE (in the operation).
  * A system that has stopped is cleaned up by HCS: calls on a handle still open to it fail with
- * HCS_E_SYSTEM_NOT_FOUND, except zlhcs_system_wait_exit(), which still returns its exit
+ * ZLHCS_HCS_E_SYSTEM_NOT_FOUND, except zlhcs_system_wait_exit(), which still returns its exit
  * status; opening it by id fails, and enumerate no longer lists it. */
 /** Start: Created -> Running. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_start_async(zlhcs_system system,
-                                                         const char *options,
-                                                         zlhcs_operation_callback callback,
-                                                         void *context,
-                                                         zlhcs_operation *out_operation);
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_start(zlhcs_system system, const char *options,
-                                                   uint32_t timeout_ms);
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_start_async(
+    zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context,
+    zlhcs_operation *out_operation);
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_start(zlhcs_system system,
+                                                                     const char *options,
+                                                                     uint32_t timeout_ms,
+                                                                     char **out_document);
 
-/** Graceful shutdown of a running system (options: ShutdownOptions JSON). Running/Paused -> Stopped.
+/** Graceful shutdown (options: ShutdownOptions JSON). Running/Paused -> Stopped.
  * The synchronous form returns ZLHCS_S_FALSE (success, nothing done) if the system is gone
- * already (HCS says HCS_E_SYSTEM_NOT_FOUND or HCS_E_SYSTEM_ALREADY_STOPPED); the operation of
- * the _async form reports HCS's code as it is. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_shutdown_async(zlhcs_system system,
-                                                         const char *options,
-                                                         zlhcs_operation_callback callback,
-                                                         void *context,
-                                                         zlhcs_operation *out_operation);
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_shutdown(zlhcs_system system, const char *options,
-                                                   uint32_t timeout_ms);
+ * already (HCS says ZLHCS_HCS_E_SYSTEM_NOT_FOUND or ZLHCS_HCS_E_SYSTEM_ALREADY_STOPPED); the
+ * operation of the _async form reports HCS's code as it is. */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_shutdown_async(
+    zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context,
+    zlhcs_operation *out_operation);
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_shutdown(zlhcs_system system,
+                                                                        const char *options,
+                                                                        uint32_t timeout_ms,
+                                                                        char **out_document);
 
 /** Forceful termination. Like shutdown, the synchronous form returns ZLHCS_S_FALSE if the
  * system is gone already (stopped and cleaned up, or never created); the _async form's
- * operation reports HCS_E_SYSTEM_NOT_FOUND / HCS_E_SYSTEM_ALREADY_STOPPED as HCS says. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_terminate_async(zlhcs_system system,
-                                                         const char *options,
-                                                         zlhcs_operation_callback callback,
-                                                         void *context,
-                                                         zlhcs_operation *out_operation);
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_terminate(zlhcs_system system, const char *options,
-                                                   uint32_t timeout_ms);
+ * operation reports HCS's code. */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_terminate_async(
+    zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context,
+    zlhcs_operation *out_operation);
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_terminate(zlhcs_system system,
+                                                                         const char *options,
+                                                                         uint32_t timeout_ms,
+                                                                         char **out_document);
 
 /** Crashes a virtual machine on purpose (for crash-dump testing); it stops with an
  * UnexpectedExit. Pause, resume, save and crash are virtual-machine operations: a
- * process-isolated container refuses them (HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED)). */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_crash_async(zlhcs_system system,
-                                                         const char *options,
-                                                         zlhcs_operation_callback callback,
-                                                         void *context,
-                                                         zlhcs_operation *out_operation);
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_crash(zlhcs_system system, const char *options,
-                                                   uint32_t timeout_ms);
+ * process-isolated container refuses them (ZLHCS_WIN32_E_NOT_SUPPORTED). */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_crash_async(
+    zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context,
+    zlhcs_operation *out_operation);
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_crash(zlhcs_system system,
+                                                                     const char *options,
+                                                                     uint32_t timeout_ms,
+                                                                     char **out_document);
 
 /** Running -> Paused (options: PauseOptions JSON). */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_pause_async(zlhcs_system system,
-                                                         const char *options,
-                                                         zlhcs_operation_callback callback,
-                                                         void *context,
-                                                         zlhcs_operation *out_operation);
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_pause(zlhcs_system system, const char *options,
-                                                   uint32_t timeout_ms);
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_pause_async(
+    zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context,
+    zlhcs_operation *out_operation);
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_pause(zlhcs_system system,
+                                                                     const char *options,
+                                                                     uint32_t timeout_ms,
+                                                                     char **out_document);
 
 /** Paused -> Running. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_resume_async(zlhcs_system system,
-                                                         const char *options,
-                                                         zlhcs_operation_callback callback,
-                                                         void *context,
-                                                         zlhcs_operation *out_operation);
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_resume(zlhcs_system system, const char *options,
-                                                   uint32_t timeout_ms);
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_resume_async(
+    zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context,
+    zlhcs_operation *out_operation);
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_resume(zlhcs_system system,
+                                                                      const char *options,
+                                                                      uint32_t timeout_ms,
+                                                                      char **out_document);
 
 /** Saves the state of a paused system (options: SaveOptions JSON). */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_save_async(zlhcs_system system,
-                                                         const char *options,
-                                                         zlhcs_operation_callback callback,
-                                                         void *context,
-                                                         zlhcs_operation *out_operation);
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_save(zlhcs_system system, const char *options,
-                                                   uint32_t timeout_ms);
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_save_async(
+    zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context,
+    zlhcs_operation *out_operation);
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_save(zlhcs_system system,
+                                                                    const char *options,
+                                                                    uint32_t timeout_ms,
+                                                                    char **out_document);
 
 /** Queries properties (query: System_PropertyQuery JSON, or NULL for the basic ones).
- * The operation's result document is the Properties JSON. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_properties_async(
+ * The result document is the Properties JSON. */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_properties_async(
     zlhcs_system system, const char *query, zlhcs_operation_callback callback, void *context,
     zlhcs_operation *out_operation);
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_properties(zlhcs_system system,
-                                                           const char *query,
-                                                           uint32_t timeout_ms,
-                                                           char **out_properties);
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_properties(zlhcs_system system,
+                                                                          const char *query,
+                                                                          uint32_t timeout_ms,
+                                                                          char **out_document);
 
-/** Applies a ModifySettingRequest JSON document to the system. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_modify_async(
-    zlhcs_system system, const char *settings, zlhcs_operation_callback callback,
-    void *context, zlhcs_operation *out_operation);
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_modify(zlhcs_system system,
-                                                       const char *settings,
-                                                       uint32_t timeout_ms);
+/** Applies a ModifySettingRequest JSON document to the system. call_options: identity_token. */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_modify_async(
+    zlhcs_system system, const char *settings, const zlhcs_call_options *call_options,
+    zlhcs_operation_callback callback, void *context, zlhcs_operation *out_operation);
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_modify(
+    zlhcs_system system, const char *settings, const zlhcs_call_options *call_options,
+    uint32_t timeout_ms, char **out_document);
 
-/** Blocks until the system exits or timeout_ms passes (HCS_E_OPERATION_TIMEOUT).
- * out_result (optional) receives HCS's exit document (SystemExitStatus JSON).
+/** Blocks until the system exits or timeout_ms passes (ZLHCS_HCS_E_OPERATION_TIMEOUT).
+ * out_document receives HCS's exit document (SystemExitStatus JSON). Closing the system
+ * handle on another thread releases the wait with ZLHCS_E_INVALID_HANDLE.
  * Errors: ZLHCS_E_NOT_SUPPORTED on hosts without HcsWaitForComputeSystemExit. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_wait_exit(zlhcs_system system,
-                                                          uint32_t timeout_ms,
-                                                          char **out_result);
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_wait_exit(zlhcs_system system,
+                                                                         uint32_t timeout_ms,
+                                                                         char **out_document);
+
+/** Enumerates compute systems; query is an optional SystemQuery JSON (Ids, Names, Types,
+ * Owners); call_options: namespace_id. The result document is a JSON array of system
+ * descriptions. */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_enumerate_async(
+    const char *query, const zlhcs_call_options *call_options, zlhcs_operation_callback callback,
+    void *context, zlhcs_operation *out_operation);
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_enumerate(
+    const char *query, const zlhcs_call_options *call_options, uint32_t timeout_ms,
+    char **out_document);
 
 /* ---------------------------------------------------------------------------------------
- * Host-wide queries
+ * The service
  * ------------------------------------------------------------------------------------- */
-/** Enumerates compute systems; query is an optional SystemQuery JSON (Ids, Names, Types,
- * Owners). The result document is a JSON array of system descriptions. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_enumerate_async(const char *query,
-                                                         zlhcs_operation_callback callback,
-                                                         void *context,
-                                                         zlhcs_operation *out_operation);
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_enumerate(const char *query, uint32_t timeout_ms,
-                                                   char **out_systems);
-
 /** Service properties (query: ServicePropertyQuery JSON, or NULL for the basic ones, such
  * as the supported schema versions). Synchronous in HCS itself. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_service_properties(const char *query,
-                                                            char **out_properties);
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_service_properties(const char *query,
+                                                                           char **out_document);
 
 /* ---------------------------------------------------------------------------------------
  * Processes in compute systems
@@ -475,256 +628,179 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_service_properties(const char *query,
  * exit through HCS's process-exited event, so the exit code is never lost, even if it ends
  * before anyone waits.
  * ------------------------------------------------------------------------------------- */
-/** The standard streams of a process. */
-typedef enum zlhcs_stdio_stream {
-    ZLHCS_STDIN = 0,
-    ZLHCS_STDOUT = 1,
-    ZLHCS_STDERR = 2
-} zlhcs_stdio_stream;
-
 /** Starts a process in a running system from a ProcessParameters JSON document (CommandLine,
  * WorkingDirectory, Environment, EmulateConsole, CreateStdInPipe/StdOutPipe/StdErrPipe,
- * ConsoleSize, User, ...). *out_process is valid at once; the process runs only if the
- * operation succeeds (its stdio and pid become available then).
- * Errors (in the operation): HCS_E_INVALID_STATE or HCS_E_SYSTEM_ALREADY_STOPPED when the
- * system is not running, HCS_E_INVALID_JSON, 0x80070002 (program not found), ... */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_create_async(
-    zlhcs_system system, const char *parameters, zlhcs_operation_callback callback,
-    void *context, zlhcs_process *out_process, zlhcs_operation *out_operation);
+ * ConsoleSize, User, ...). call_options: security_descriptor. *out_process is valid at once;
+ * the process runs only if the operation succeeds (its stdio and pid become available then).
+ * Errors (in the operation): ZLHCS_HCS_E_INVALID_STATE or ZLHCS_HCS_E_SYSTEM_ALREADY_STOPPED
+ * when the system is not running, ZLHCS_HCS_E_INVALID_JSON, 0x80070002 (program not found). */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_create_async(
+    zlhcs_system system, const char *parameters, const zlhcs_call_options *call_options,
+    zlhcs_operation_callback callback, void *context, zlhcs_process *out_process,
+    zlhcs_operation *out_operation);
 /** Synchronous form. On failure no process handle is returned, and nothing HCS may have
- * started is left running (zlhcs terminates it). On HCS_E_OPERATION_TIMEOUT the create may
- * still complete, so *out_process is the handle: zlhcs_process_id() gives
- * HCS_E_OPERATION_PENDING until it has, then the pid, and stdio works from then on. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_create(zlhcs_system system,
-                                                        const char *parameters,
-                                                        uint32_t timeout_ms,
-                                                        zlhcs_process *out_process);
+ * started is left running (zlhcs terminates it). On ZLHCS_HCS_E_OPERATION_TIMEOUT the create
+ * may still complete, so *out_process is the handle: zlhcs_process_id() gives
+ * ZLHCS_HCS_E_OPERATION_PENDING until it has, then the pid, and stdio works from then on. */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_create(
+    zlhcs_system system, const char *parameters, const zlhcs_call_options *call_options,
+    uint32_t timeout_ms, zlhcs_process *out_process, char **out_document);
 
 /** Opens an existing process of the system by its id. An opened process has no stdio.
- * Errors: 0x80070490 (no such process). */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_open(zlhcs_system system, uint32_t process_id,
-                                                      zlhcs_process *out_process);
+ * Errors: ZLHCS_WIN32_E_NOT_FOUND (no such process). */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_open(zlhcs_system system,
+                                                                     uint32_t process_id,
+                                                                     zlhcs_process *out_process);
 
-/** Closes the handle and the host ends of its pipes (never kills the process). Safe with
- * reads, writes or waits in flight on other threads: they return ZLHCS_E_INVALID_HANDLE or
- * finish first. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_close(zlhcs_process process);
+/** Closes the handle and the host ends of its pipes (never kills the process). Threads
+ * blocked on it (wait_exit, stdio reads and writes) return ZLHCS_E_INVALID_HANDLE at once. */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_close(zlhcs_process process);
 
-/** The process id. Errors: HCS_E_OPERATION_PENDING while its creation has not completed. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_id(zlhcs_process process,
-                                                    uint32_t *out_process_id);
+/** The process id. Errors: ZLHCS_HCS_E_OPERATION_PENDING while its creation has not
+ * completed. */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_id(zlhcs_process process,
+                                                                   uint32_t *out_process_id);
+
+/** The process's startup information (HcsGetProcessInfo): the result document (hcsim: the
+ * ProcessParameters it was created with). HCS fails it once the process has exited. */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_info_async(
+    zlhcs_process process, zlhcs_operation_callback callback, void *context,
+    zlhcs_operation *out_operation);
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_info(zlhcs_process process,
+                                                                     uint32_t timeout_ms,
+                                                                     char **out_document);
 
 /** Sends a signal (options: SignalProcessOptions JSON, e.g. {"Signal":"CtrlC"}).
- * HCS reports a process that is gone with one of several codes (HCS_E_PROCESS_ALREADY_STOPPED,
- * HCS_E_INVALID_STATE, HCS_E_SYSTEM_NOT_FOUND in either severity form, E_ACCESSDENIED,
- * 0x80070490): the synchronous form turns each into ZLHCS_S_FALSE (nothing to signal) once
- * the process is known to be gone; the _async form's operation reports HCS's code. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_signal_async(zlhcs_process process,
-                                                              const char *options,
-                                                              zlhcs_operation_callback callback,
-                                                              void *context,
-                                                              zlhcs_operation *out_operation);
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_signal(zlhcs_process process,
-                                                        const char *options,
-                                                        uint32_t timeout_ms);
+ * HCS reports a process that is gone with one of several codes
+ * (ZLHCS_HCS_E_PROCESS_ALREADY_STOPPED, ZLHCS_HCS_E_INVALID_STATE, ZLHCS_HCS_E_SYSTEM_NOT_FOUND
+ * in either severity form, E_ACCESSDENIED, ZLHCS_WIN32_E_NOT_FOUND): the synchronous form
+ * turns each into ZLHCS_S_FALSE (nothing to signal) once the process is known to be gone; the
+ * _async form's operation reports HCS's code. */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_signal_async(
+    zlhcs_process process, const char *options, zlhcs_operation_callback callback, void *context,
+    zlhcs_operation *out_operation);
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_signal(zlhcs_process process,
+                                                                       const char *options,
+                                                                       uint32_t timeout_ms,
+                                                                       char **out_document);
 
 /** Asks HCS to terminate the process (options must be NULL: "reserved for future use").
  * HCS does not wait for the exit: wait for it with zlhcs_process_wait_exit(). Terminating a
  * process that is gone or already being terminated is ZLHCS_S_FALSE in the synchronous form
- * (see zlhcs_process_signal for HCS's codes); the _async form's operation reports HCS's code. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_terminate_async(
-    zlhcs_process process, const char *options, zlhcs_operation_callback callback,
-    void *context, zlhcs_operation *out_operation);
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_terminate(zlhcs_process process,
-                                                           const char *options,
-                                                           uint32_t timeout_ms);
-
-/** The process's startup information (HcsGetProcessInfo): the operation's result document
- * (hcsim: the ProcessParameters it was created with). */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_info_async(zlhcs_process process,
-                                                            zlhcs_operation_callback callback,
-                                                            void *context,
-                                                            zlhcs_operation *out_operation);
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_info(zlhcs_process process, uint32_t timeout_ms,
-                                                      char **out_info);
+ * (as for zlhcs_process_signal); the _async form's operation reports HCS's code. */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_terminate_async(
+    zlhcs_process process, const char *options, zlhcs_operation_callback callback, void *context,
+    zlhcs_operation *out_operation);
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_terminate(zlhcs_process process,
+                                                                          const char *options,
+                                                                          uint32_t timeout_ms,
+                                                                          char **out_document);
 
 /** Process properties: the ProcessStatus JSON {ProcessId, Exited, ExitCode, LastWaitResult}. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_properties_async(
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_properties_async(
     zlhcs_process process, const char *query, zlhcs_operation_callback callback, void *context,
     zlhcs_operation *out_operation);
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_properties(zlhcs_process process,
-                                                            const char *query,
-                                                            uint32_t timeout_ms,
-                                                            char **out_status);
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_properties(
+    zlhcs_process process, const char *query, uint32_t timeout_ms, char **out_document);
 
 /** Applies a ProcessModifyRequest JSON (ConsoleSize, CloseHandle).
- * Errors: HCS_E_PROCESS_ALREADY_STOPPED, HCS_E_INVALID_JSON. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_modify_async(
+ * Errors: ZLHCS_HCS_E_PROCESS_ALREADY_STOPPED, ZLHCS_HCS_E_INVALID_JSON. */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_modify_async(
     zlhcs_process process, const char *settings, zlhcs_operation_callback callback,
     void *context, zlhcs_operation *out_operation);
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_modify(zlhcs_process process,
-                                                        const char *settings,
-                                                        uint32_t timeout_ms);
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_modify(zlhcs_process process,
+                                                                       const char *settings,
+                                                                       uint32_t timeout_ms,
+                                                                       char **out_document);
 
 /** Resizes the process's console (a ProcessModifyRequest with ConsoleSize). */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_resize_console(zlhcs_process process,
-                                                                uint16_t width,
-                                                                uint16_t height,
-                                                                uint32_t timeout_ms);
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_resize_console(
+    zlhcs_process process, uint16_t width, uint16_t height, uint32_t timeout_ms,
+    char **out_document);
 
 /** Waits up to timeout_ms for the process to exit; *out_exit_code (optional) receives its
- * exit code. Errors: HCS_E_OPERATION_TIMEOUT. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_wait_exit(zlhcs_process process,
-                                                           uint32_t timeout_ms,
-                                                           uint32_t *out_exit_code);
+ * exit code. Errors: ZLHCS_HCS_E_OPERATION_TIMEOUT, ZLHCS_E_INVALID_HANDLE (also when the
+ * handle is closed during the wait). */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_wait_exit(zlhcs_process process,
+                                                                          uint32_t timeout_ms,
+                                                                          uint32_t *out_exit_code);
 
-/** The exit code of an exited process, at once. Errors: HCS_E_OPERATION_PENDING while it runs. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_exit_code(zlhcs_process process,
-                                                           uint32_t *out_exit_code);
+/** The exit code of an exited process, at once.
+ * Errors: ZLHCS_HCS_E_OPERATION_PENDING while it runs. */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_exit_code(zlhcs_process process,
+                                                                          uint32_t *out_exit_code);
 
-/** Writes all `size` bytes to the process's stdin, blocking until the pipe has taken them
- * (the process must be reading, or the pipe buffer must have room). Bytes are never lost or
- * reordered; concurrent writers on one process are serialised.
- * Errors: ZLHCS_E_INVALID_STATE (no stdin pipe, or stdin closed/handed out),
- * 0x8007006D (the process no longer reads: broken pipe), ZLHCS_E_INVALID_ARGUMENT. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_write_stdin(zlhcs_process process,
-                                                             const void *data, size_t size);
+/* Standard streams.
+ * A stream is in one of four states, and every stdio function answers alike for it:
+ *   open      - the process asked for the pipe and zlhcs holds its host end;
+ *   closed    - zlhcs_process_stdio_close() closed it;
+ *   detached  - zlhcs_process_stdio_detach() handed its OS handle to the caller;
+ *   none      - the process never had the pipe (not requested in ProcessParameters, or the
+ *               process was opened rather than created, or its pipes were lost).
+ * A stream that is "none" fails every stdio call with ZLHCS_E_INVALID_STATE. Reads, writes
+ * and detach need an open stream: on a closed or detached one they fail with
+ * ZLHCS_E_INVALID_STATE too (the message names the state). Close is idempotent: on a closed or
+ * detached stream it has nothing of zlhcs's left to close and returns ZLHCS_S_FALSE, except
+ * that the first close of a detached stdin still tells HCS (see zlhcs_process_stdio_close).
+ */
+/** The standard streams of a process (the `stream` parameters below). */
+typedef enum zlhcs_stdio_stream {
+    ZLHCS_STDIN = 0,
+    ZLHCS_STDOUT = 1,
+    ZLHCS_STDERR = 2,
+    ZLHCS_STDIO_FORCE_32BIT = 0x7FFFFFFF
+} zlhcs_stdio_stream;
 
-/** Ends the process's stdin: closes zlhcs's host end of the pipe (if zlhcs still has it) and
- * tells HCS, which keeps handles of its own to the pipe, that stdin is closed
- * (HcsModifyProcess CloseHandle StdIn, as hcsshim does); the process reads end-of-stream after
- * the bytes written so far. After zlhcs_process_detach_stdio(ZLHCS_STDIN) too: closing the
- * detached OS handle alone does not end the process's stdin. Blocks until HCS has taken the
- * request. Returns ZLHCS_S_FALSE if both were done already (or the process has exited). */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_close_stdin(zlhcs_process process);
+/** Writes `size` bytes to the process's stdin, waiting up to timeout_ms for the pipe to take
+ * them (the process must be reading, or the pipe buffer must have room). *out_written (may be
+ * NULL) always receives the number of bytes the pipe took, on failure too: ZLHCS_S_OK when all
+ * were written; ZLHCS_HCS_E_OPERATION_TIMEOUT with a partial count if the pipe stayed full;
+ * ZLHCS_WIN32_E_BROKEN_PIPE if the process no longer reads. Bytes are never lost or
+ * reordered; concurrent writers on one process are serialised. A writer blocked on a full
+ * pipe is released within one poll slice (about 50 ms) by zlhcs_process_stdio_close(STDIN),
+ * zlhcs_process_stdio_detach(STDIN) (ZLHCS_E_INVALID_STATE) or zlhcs_process_close()
+ * (ZLHCS_E_INVALID_HANDLE). Errors: ZLHCS_E_INVALID_STATE (stdin not open),
+ * ZLHCS_E_INVALID_ARGUMENT (data NULL with size > 0). */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_write(
+    zlhcs_process process, const void *data, size_t size, uint32_t timeout_ms,
+    size_t *out_written);
 
 /** Reads what is available from stdout or stderr (stream), waiting up to timeout_ms for at
  * least one byte; timeout_ms 0 never blocks. Returns ZLHCS_S_OK with *out_read > 0,
  * ZLHCS_S_FALSE with *out_read == 0 at end of stream (the process closed it: everything it
- * wrote has been read), HCS_E_OPERATION_TIMEOUT if nothing arrived in time. stdout and stderr
- * may be read concurrently from different threads; one stream from several threads at once is
- * serialised. Errors: ZLHCS_E_INVALID_STATE (no such pipe, or handed out). */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_read(zlhcs_process process, int32_t stream,
-                                                      void *buffer, size_t capacity,
-                                                      uint32_t timeout_ms, size_t *out_read);
+ * wrote has been read), ZLHCS_HCS_E_OPERATION_TIMEOUT if nothing arrived in time. stdout and
+ * stderr may be read concurrently from different threads; one stream from several threads at
+ * once is serialised. A blocked reader is released within one poll slice by closing,
+ * detaching the stream or closing the process. Errors: ZLHCS_E_INVALID_STATE (stream not
+ * open), ZLHCS_E_INVALID_ARGUMENT (stream is ZLHCS_STDIN or unknown, buffer NULL). */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_read(
+    zlhcs_process process, uint32_t stream, void *buffer, size_t capacity,
+    uint32_t timeout_ms, size_t *out_read);
 
-/** Hands the OS handle of one stdio pipe to the caller, who owns it from then on: a HANDLE
+/** Closes zlhcs's host end of one stream and tells HCS, which keeps handles of its own to the
+ * pipes, to close its end too (HcsModifyProcess with a CloseHandle ProcessModifyRequest for
+ * StdIn/StdOut/StdErr, as hcsshim does): for stdin the process then reads end-of-stream after
+ * the bytes written so far; for stdout/stderr the process's writes stop reaching the host.
+ * Closing stdin after zlhcs_process_stdio_detach(ZLHCS_STDIN) still tells HCS (closing the
+ * detached OS handle alone does not end the process's stdin). Blocks until HCS has taken the
+ * request. Returns ZLHCS_S_OK if it closed something, ZLHCS_S_FALSE if there was nothing left
+ * to close (a closed or detached stream, see above; also once the process has exited).
+ * Errors: ZLHCS_E_INVALID_STATE (a "none" stream), ZLHCS_E_INVALID_ARGUMENT (unknown stream). */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_close(
+    zlhcs_process process, uint32_t stream);
+
+/** Hands the OS handle of one open stream to the caller, who owns it from then on: a HANDLE
  * on Windows (close with CloseHandle), a file descriptor elsewhere (close with close()).
- * zlhcs no longer reads, writes or closes that stream: zlhcs_process_read/write_stdin on it
- * fail with ZLHCS_E_INVALID_STATE afterwards.
- * Errors: ZLHCS_E_INVALID_STATE (no such pipe, already handed out, or closed). */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_detach_stdio(zlhcs_process process,
-                                                              int32_t stream,
-                                                              uint64_t *out_os_handle);
-
-/* ---------------------------------------------------------------------------------------
- * Versioned function table, for loaders that resolve a single symbol.
- * ------------------------------------------------------------------------------------- */
-typedef struct zlhcs_api_v1 {
-    uint32_t struct_size; /**< sizeof(zlhcs_api_v1) of the DLL; later versions only append */
-    uint32_t abi_version; /**< 1 */
-    zlhcs_hresult(ZLHCS_CALL *version)(zlhcs_version_info *);
-    zlhcs_hresult(ZLHCS_CALL *init)(const zlhcs_init_options *);
-    zlhcs_hresult(ZLHCS_CALL *backend_path)(char **);
-    zlhcs_hresult(ZLHCS_CALL *free_memory)(void *);
-    zlhcs_hresult(ZLHCS_CALL *last_error)(zlhcs_error *);
-    zlhcs_hresult(ZLHCS_CALL *clear_error)(void);
-    zlhcs_hresult(ZLHCS_CALL *error_category_of)(zlhcs_hresult, int32_t *);
-    zlhcs_hresult(ZLHCS_CALL *error_describe)(zlhcs_hresult, char **);
-    zlhcs_hresult(ZLHCS_CALL *operation_wait)(zlhcs_operation, uint32_t, char **);
-    zlhcs_hresult(ZLHCS_CALL *operation_result)(zlhcs_operation, char **);
-    zlhcs_hresult(ZLHCS_CALL *operation_cancel)(zlhcs_operation);
-    zlhcs_hresult(ZLHCS_CALL *operation_close)(zlhcs_operation);
-    zlhcs_hresult(ZLHCS_CALL *system_create_async)(const char *, const char *,
-                                                   zlhcs_operation_callback, void *,
-                                                   zlhcs_system *, zlhcs_operation *);
-    zlhcs_hresult(ZLHCS_CALL *system_create)(const char *, const char *, uint32_t,
-                                             zlhcs_system *);
-    zlhcs_hresult(ZLHCS_CALL *system_open)(const char *, zlhcs_system *);
-    zlhcs_hresult(ZLHCS_CALL *system_close)(zlhcs_system);
-    zlhcs_hresult(ZLHCS_CALL *system_id)(zlhcs_system, char **);
-    zlhcs_hresult(ZLHCS_CALL *system_start_async)(zlhcs_system, const char *,
-                                              zlhcs_operation_callback, void *, zlhcs_operation *);
-    zlhcs_hresult(ZLHCS_CALL *system_start)(zlhcs_system, const char *, uint32_t);
-    zlhcs_hresult(ZLHCS_CALL *system_shutdown_async)(zlhcs_system, const char *,
-                                              zlhcs_operation_callback, void *, zlhcs_operation *);
-    zlhcs_hresult(ZLHCS_CALL *system_shutdown)(zlhcs_system, const char *, uint32_t);
-    zlhcs_hresult(ZLHCS_CALL *system_terminate_async)(zlhcs_system, const char *,
-                                              zlhcs_operation_callback, void *, zlhcs_operation *);
-    zlhcs_hresult(ZLHCS_CALL *system_terminate)(zlhcs_system, const char *, uint32_t);
-    zlhcs_hresult(ZLHCS_CALL *system_crash_async)(zlhcs_system, const char *,
-                                              zlhcs_operation_callback, void *, zlhcs_operation *);
-    zlhcs_hresult(ZLHCS_CALL *system_crash)(zlhcs_system, const char *, uint32_t);
-    zlhcs_hresult(ZLHCS_CALL *system_pause_async)(zlhcs_system, const char *,
-                                              zlhcs_operation_callback, void *, zlhcs_operation *);
-    zlhcs_hresult(ZLHCS_CALL *system_pause)(zlhcs_system, const char *, uint32_t);
-    zlhcs_hresult(ZLHCS_CALL *system_resume_async)(zlhcs_system, const char *,
-                                              zlhcs_operation_callback, void *, zlhcs_operation *);
-    zlhcs_hresult(ZLHCS_CALL *system_resume)(zlhcs_system, const char *, uint32_t);
-    zlhcs_hresult(ZLHCS_CALL *system_save_async)(zlhcs_system, const char *,
-                                              zlhcs_operation_callback, void *, zlhcs_operation *);
-    zlhcs_hresult(ZLHCS_CALL *system_save)(zlhcs_system, const char *, uint32_t);
-    zlhcs_hresult(ZLHCS_CALL *system_properties_async)(zlhcs_system, const char *,
-                                                       zlhcs_operation_callback, void *,
-                                                       zlhcs_operation *);
-    zlhcs_hresult(ZLHCS_CALL *system_properties)(zlhcs_system, const char *, uint32_t,
-                                                 char **);
-    zlhcs_hresult(ZLHCS_CALL *system_modify_async)(zlhcs_system, const char *,
-                                                   zlhcs_operation_callback, void *,
-                                                   zlhcs_operation *);
-    zlhcs_hresult(ZLHCS_CALL *system_modify)(zlhcs_system, const char *, uint32_t);
-    zlhcs_hresult(ZLHCS_CALL *system_wait_exit)(zlhcs_system, uint32_t, char **);
-    zlhcs_hresult(ZLHCS_CALL *enumerate_async)(const char *, zlhcs_operation_callback, void *,
-                                               zlhcs_operation *);
-    zlhcs_hresult(ZLHCS_CALL *enumerate)(const char *, uint32_t, char **);
-    zlhcs_hresult(ZLHCS_CALL *service_properties)(const char *, char **);
-    /* Appended in 0.2.0: processes. */
-    zlhcs_hresult(ZLHCS_CALL *process_create_async)(zlhcs_system, const char *,
-                                                    zlhcs_operation_callback, void *,
-                                                    zlhcs_process *, zlhcs_operation *);
-    zlhcs_hresult(ZLHCS_CALL *process_create)(zlhcs_system, const char *, uint32_t,
-                                              zlhcs_process *);
-    zlhcs_hresult(ZLHCS_CALL *process_open)(zlhcs_system, uint32_t, zlhcs_process *);
-    zlhcs_hresult(ZLHCS_CALL *process_close)(zlhcs_process);
-    zlhcs_hresult(ZLHCS_CALL *process_id)(zlhcs_process, uint32_t *);
-    zlhcs_hresult(ZLHCS_CALL *process_signal_async)(zlhcs_process, const char *,
-                                                    zlhcs_operation_callback, void *,
-                                                    zlhcs_operation *);
-    zlhcs_hresult(ZLHCS_CALL *process_signal)(zlhcs_process, const char *, uint32_t);
-    zlhcs_hresult(ZLHCS_CALL *process_terminate_async)(zlhcs_process, const char *,
-                                                       zlhcs_operation_callback, void *,
-                                                       zlhcs_operation *);
-    zlhcs_hresult(ZLHCS_CALL *process_terminate)(zlhcs_process, const char *, uint32_t);
-    zlhcs_hresult(ZLHCS_CALL *process_properties_async)(zlhcs_process, const char *,
-                                                        zlhcs_operation_callback, void *,
-                                                        zlhcs_operation *);
-    zlhcs_hresult(ZLHCS_CALL *process_properties)(zlhcs_process, const char *, uint32_t,
-                                                  char **);
-    zlhcs_hresult(ZLHCS_CALL *process_modify_async)(zlhcs_process, const char *,
-                                                    zlhcs_operation_callback, void *,
-                                                    zlhcs_operation *);
-    zlhcs_hresult(ZLHCS_CALL *process_modify)(zlhcs_process, const char *, uint32_t);
-    zlhcs_hresult(ZLHCS_CALL *process_resize_console)(zlhcs_process, uint16_t, uint16_t,
-                                                      uint32_t);
-    zlhcs_hresult(ZLHCS_CALL *process_wait_exit)(zlhcs_process, uint32_t, uint32_t *);
-    zlhcs_hresult(ZLHCS_CALL *process_exit_code)(zlhcs_process, uint32_t *);
-    zlhcs_hresult(ZLHCS_CALL *process_write_stdin)(zlhcs_process, const void *, size_t);
-    zlhcs_hresult(ZLHCS_CALL *process_close_stdin)(zlhcs_process);
-    zlhcs_hresult(ZLHCS_CALL *process_read)(zlhcs_process, int32_t, void *, size_t, uint32_t,
-                                            size_t *);
-    zlhcs_hresult(ZLHCS_CALL *process_detach_stdio)(zlhcs_process, int32_t, uint64_t *);
-    zlhcs_hresult(ZLHCS_CALL *process_info_async)(zlhcs_process, zlhcs_operation_callback,
-                                                  void *, zlhcs_operation *);
-    zlhcs_hresult(ZLHCS_CALL *process_info)(zlhcs_process, uint32_t, char **);
-} zlhcs_api_v1;
-
-/** Returns the function table of ABI version `version` (only 1 exists) in *out_api; the
- * table is static and never freed. Errors: ZLHCS_E_NOT_SUPPORTED for an unknown version,
- * ZLHCS_E_INVALID_ARGUMENT for a NULL out_api. */
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_get_api(uint32_t version, const void **out_api);
+ * zlhcs no longer reads, writes or closes it: the stream is "detached" (see above).
+ * Errors: ZLHCS_E_INVALID_STATE (stream not open). */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_detach(
+    zlhcs_process process, uint32_t stream, uint64_t *out_os_handle);
 
 #ifdef __cplusplus
 } /* extern "C" */
 #endif
+
+/* The function table and a function-pointer type for every export (generated). */
+#include <zlhcs/zlhcs_api.h>
 
 #endif /* ZLHCS_ZLHCS_H */

@@ -17,7 +17,7 @@ zlhcs_hresult guarded(const char* function, Body&& body) noexcept {
     try {
         return body();
     } catch (const std::bad_alloc&) {
-        return core::fail(ZLHCS_E_OUT_OF_MEMORY, std::string(function) + ": out of memory");
+        return core::fail_out_of_memory(function);  // allocating here could throw again
     } catch (const std::exception& e) {
         try {
             return core::fail(ZLHCS_E_INTERNAL, std::string(function) + ": " + e.what());
@@ -25,7 +25,11 @@ zlhcs_hresult guarded(const char* function, Body&& body) noexcept {
             return ZLHCS_E_INTERNAL;
         }
     } catch (...) {
-        return core::fail(ZLHCS_E_INTERNAL, std::string(function) + ": unknown exception");
+        try {
+            return core::fail(ZLHCS_E_INTERNAL, std::string(function) + ": unknown exception");
+        } catch (...) {
+            return ZLHCS_E_INTERNAL;
+        }
     }
 }
 

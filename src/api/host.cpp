@@ -1,6 +1,7 @@
 // Exports: host-wide queries (enumerate, service properties).
 #include "guard.hpp"
 
+#include "../core/call_options.hpp"
 #include "../core/calls.hpp"
 #include "../core/strings.hpp"
 
@@ -8,12 +9,23 @@ namespace {
 
 using namespace zlhcs::core;
 
-zlhcs_hresult enumerate(const char* query, const completion_mode& mode) {
+zlhcs_hresult enumerate(const char* query, const zlhcs_call_options* call_options,
+                        const completion_mode& mode) {
     mode.clear_outputs();
+    parsed_call_options options;
+    if (const zlhcs_hresult hr = read_call_options(call_options, option_namespace,
+                                                   "zlhcs_system_enumerate", options);
+        hr < 0) {
+        return hr;
+    }
     wide_argument wide_query;
     if (const zlhcs_hresult hr = json_to_wide(query, "query", false, wide_query); hr < 0) return hr;
     const auto* backend = zlhcs::backend::get();
     if (backend == nullptr) return ZLHCS_E_BACKEND_UNAVAILABLE;
+    if (options.namespace_id) {
+        return fail(ZLHCS_E_NOT_SUPPORTED, "namespaces need HcsEnumerateComputeSystemsInNamespace",
+                    "HcsEnumerateComputeSystemsInNamespace");
+    }
     if (const zlhcs_hresult hr = require(backend->HcsEnumerateComputeSystems, "HcsEnumerateComputeSystems"); hr < 0) {
         return hr;
     }
@@ -27,37 +39,31 @@ zlhcs_hresult enumerate(const char* query, const completion_mode& mode) {
 
 extern "C" {
 
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_enumerate_async(const char* query,
-                                                         zlhcs_operation_callback callback,
-                                                         void* context,
-                                                         zlhcs_operation* out_operation) {
-    return zlhcs::api::guarded("zlhcs_enumerate_async", [&]() -> zlhcs_hresult {
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_enumerate_async(
+    const char* query, const zlhcs_call_options* call_options, zlhcs_operation_callback callback,
+    void* context, zlhcs_operation* out_operation) {
+    return zlhcs::api::guarded("zlhcs_system_enumerate_async", [&]() -> zlhcs_hresult {
         if (out_operation == nullptr) {
             return fail(ZLHCS_E_INVALID_ARGUMENT, "out_operation must not be NULL");
         }
-        *out_operation = 0;
-        return enumerate(query, completion_mode::asynchronous(callback, context, out_operation));
+        return enumerate(query, call_options,
+                         completion_mode::asynchronous(callback, context, out_operation));
     });
 }
 
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_enumerate(const char* query, uint32_t timeout_ms,
-                                                   char** out_systems) {
-    return zlhcs::api::guarded("zlhcs_enumerate", [&]() -> zlhcs_hresult {
-        if (out_systems == nullptr) {
-            return fail(ZLHCS_E_INVALID_ARGUMENT, "out_systems must not be NULL");
-        }
-        *out_systems = nullptr;
-        return enumerate(query, completion_mode::synchronous(timeout_ms, out_systems));
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_enumerate(const char* query,
+                                                          const zlhcs_call_options* call_options,
+                                                          uint32_t timeout_ms,
+                                                          char** out_document) {
+    return zlhcs::api::guarded("zlhcs_system_enumerate", [&] {
+        return enumerate(query, call_options, completion_mode::synchronous(timeout_ms, out_document));
     });
 }
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_service_properties(const char* query,
-                                                            char** out_properties) {
+                                                            char** out_document) {
     return zlhcs::api::guarded("zlhcs_service_properties", [&]() -> zlhcs_hresult {
-        if (out_properties == nullptr) {
-            return fail(ZLHCS_E_INVALID_ARGUMENT, "out_properties must not be NULL");
-        }
-        *out_properties = nullptr;
+        if (out_document != nullptr) *out_document = nullptr;
         wide_argument wide_query;
         if (const zlhcs_hresult hr = json_to_wide(query, "query", false, wide_query); hr < 0) return hr;
         const auto* backend = zlhcs::backend::get();
@@ -67,10 +73,11 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_service_properties(const char* query,
         }
         PWSTR raw = nullptr;
         const HRESULT hr = backend->HcsGetServiceProperties(wide_query.c_str(), &raw);
+        const bool has_document = raw != nullptr;
         std::string document = from_wide(raw);
         backend->free_string(raw);
+        if (out_document != nullptr && has_document) *out_document = duplicate_for_caller(document);
         if (hr < 0) return fail_hcs(hr, "HcsGetServiceProperties", std::move(document));
-        *out_properties = duplicate_for_caller(document);
         return hr;
     });
 }

@@ -2,13 +2,14 @@
 #include "guard.hpp"
 
 #include "../backend/backend.hpp"
+#include "../core/caller_struct.hpp"
 #include "../core/errors.hpp"
 #include "../core/strings.hpp"
 
 namespace {
 // "major.minor.patch" from the header's numbers (which carry a 'u' suffix, so spelled here).
-constexpr const char* version_string = "0.3.0";
-static_assert(ZLHCS_VERSION_MAJOR == 0 && ZLHCS_VERSION_MINOR == 3 && ZLHCS_VERSION_PATCH == 0,
+constexpr const char* version_string = "0.4.0";
+static_assert(ZLHCS_VERSION_MAJOR == 0 && ZLHCS_VERSION_MINOR == 4 && ZLHCS_VERSION_PATCH == 0,
               "update version_string with the header's version");
 }
 
@@ -16,15 +17,17 @@ extern "C" {
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_version(zlhcs_version_info* info) {
     return zlhcs::api::guarded("zlhcs_version", [&]() -> zlhcs_hresult {
-        if (info == nullptr || info->struct_size < sizeof(zlhcs_version_info)) {
-            return zlhcs::core::fail(ZLHCS_E_INVALID_ARGUMENT,
-                                     "info must not be NULL and info->struct_size must be set");
-        }
-        info->abi_version = ZLHCS_ABI_VERSION;
-        info->major = ZLHCS_VERSION_MAJOR;
-        info->minor = ZLHCS_VERSION_MINOR;
-        info->patch = ZLHCS_VERSION_PATCH;
-        info->version_string = version_string;
+        if (info == nullptr) return zlhcs::core::fail(ZLHCS_E_INVALID_ARGUMENT, "info must not be NULL");
+        const std::uint32_t size = zlhcs::core::writable_size(*info, ZLHCS_VERSION_INFO_SIZE_V1, "info");
+        if (size == 0) return ZLHCS_E_INVALID_ARGUMENT;
+        zlhcs_version_info filled{};
+        filled.abi_version = ZLHCS_ABI_VERSION;
+        filled.major = ZLHCS_VERSION_MAJOR;
+        filled.minor = ZLHCS_VERSION_MINOR;
+        filled.patch = ZLHCS_VERSION_PATCH;
+        filled.api_revision = ZLHCS_API_REVISION;
+        filled.version_string = version_string;
+        zlhcs::core::write_caller_struct(*info, filled, size);
         return ZLHCS_S_OK;
     });
 }
@@ -47,10 +50,7 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_backend_path(char** out_path) {
     });
 }
 
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_free(void* memory) {
-    std::free(memory);
-    return ZLHCS_S_OK;
-}
+ZLHCS_API void ZLHCS_CALL zlhcs_free(void* memory) { std::free(memory); }
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_last_error(zlhcs_error* error) {
     return zlhcs::core::last_error(error);
@@ -62,12 +62,16 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_clear_error(void) {
 }
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_error_category_of(zlhcs_hresult code,
-                                                           int32_t* out_category) {
+                                                           uint32_t* out_category) {
     if (out_category == nullptr) {
         return zlhcs::core::fail(ZLHCS_E_INVALID_ARGUMENT, "out_category must not be NULL");
     }
-    *out_category = zlhcs::core::classify(code);
+    *out_category = static_cast<uint32_t>(zlhcs::core::classify(code));
     return ZLHCS_S_OK;
+}
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_error_matches(zlhcs_hresult code, uint32_t category) {
+    return zlhcs::core::matches(code, category) ? ZLHCS_S_OK : ZLHCS_S_FALSE;
 }
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_error_describe(zlhcs_hresult code, char** out_text) {

@@ -1,6 +1,7 @@
 // Exports: operations.
 #include "guard.hpp"
 
+#include "../core/caller_struct.hpp"
 #include "../core/registry.hpp"
 
 namespace {
@@ -37,6 +38,18 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_result(zlhcs_operation operat
         auto object = find_operation(operation);
         if (object == nullptr) return invalid_operation(operation);
         return object->wait(0, ZLHCS_HCS_E_OPERATION_PENDING, out_document);
+    });
+}
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_error(zlhcs_operation operation,
+                                                         zlhcs_error* error) {
+    return zlhcs::api::guarded("zlhcs_operation_error", [&]() -> zlhcs_hresult {
+        if (error == nullptr) return fail(ZLHCS_E_INVALID_ARGUMENT, "error must not be NULL");
+        const std::uint32_t size = zlhcs::core::writable_size(*error, ZLHCS_ERROR_SIZE_V1, "error");
+        if (size == 0) return ZLHCS_E_INVALID_ARGUMENT;
+        auto object = find_operation(operation);
+        if (object == nullptr) return invalid_operation(operation);
+        return object->error(*error, size);
     });
 }
 

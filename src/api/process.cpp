@@ -1,6 +1,7 @@
 // Exports: processes in compute systems and their stdio.
 #include "guard.hpp"
 
+#include "../core/call_options.hpp"
 #include "../core/calls.hpp"
 #include "../core/strings.hpp"
 
@@ -19,7 +20,7 @@ zlhcs_hresult invalid_process(zlhcs_process handle) {
     return zlhcs::api::invalid_handle("process", handle);
 }
 
-zlhcs_hresult invalid_stream(std::int32_t stream) {
+zlhcs_hresult invalid_stream(std::uint32_t stream) {
     return fail(ZLHCS_E_INVALID_ARGUMENT,
                 "stream " + std::to_string(stream) + " is not ZLHCS_STDIN, ZLHCS_STDOUT or ZLHCS_STDERR");
 }
@@ -109,13 +110,23 @@ zlhcs_hresult info(zlhcs_process handle, const completion_mode& mode) {
     });
 }
 
-zlhcs_hresult create(zlhcs_system system_handle, const char* parameters, bool async,
-                     zlhcs_operation_callback callback, void* context, std::uint32_t timeout_ms,
-                     zlhcs_process* out_process, zlhcs_operation* out_operation) {
+zlhcs_hresult create(zlhcs_system system_handle, const char* parameters,
+                     const zlhcs_call_options* call_options, const completion_mode& mode,
+                     zlhcs_process* out_process) {
+    const bool async = mode.async;
+    mode.clear_outputs();
+    if (out_process != nullptr) *out_process = 0;
     if (out_process == nullptr) return fail(ZLHCS_E_INVALID_ARGUMENT, "out_process must not be NULL");
-    *out_process = 0;
-    if (async && out_operation == nullptr) return fail(ZLHCS_E_INVALID_ARGUMENT, "out_operation must not be NULL");
-    if (out_operation != nullptr) *out_operation = 0;
+    if (async && mode.out_operation == nullptr) {
+        return fail(ZLHCS_E_INVALID_ARGUMENT, "out_operation must not be NULL");
+    }
+    parsed_call_options options;
+    if (const zlhcs_hresult hr = read_call_options(call_options, option_security_descriptor,
+                                                   "zlhcs_process_create", options);
+        hr < 0) {
+        return hr;
+    }
+    const auto* security = static_cast<const SECURITY_DESCRIPTOR*>(options.security_descriptor);
     auto system = find_owner(system_handle);
     if (system == nullptr) return ZLHCS_E_INVALID_HANDLE;
     wide_argument wide_parameters;
@@ -133,10 +144,10 @@ zlhcs_hresult create(zlhcs_system system_handle, const char* parameters, bool as
     // leave it broken: hcsshim internal/hcs/v2/system.go), it recovers through
     // HcsGetProcessInfo; if the create fails for good, whatever HCS started is terminated.
     const zlhcs_hresult hr = start_operation(
-        *backend, "HcsCreateProcess", callback, context, system, async,
+        *backend, "HcsCreateProcess", mode.callback, mode.context, system, async,
         [&](HCS_OPERATION operation) {
             return backend->HcsCreateProcess(system->hcs_system(), wide_parameters.c_str(), operation,
-                                             nullptr, &hcs_process);
+                                             security, &hcs_process);
         },
         started, process, true);
     if (hr < 0) {
@@ -153,11 +164,12 @@ zlhcs_hresult create(zlhcs_system system_handle, const char* parameters, bool as
     }
     if (async) {
         *out_process = processes().insert(std::move(process));
-        *out_operation = started.handle;
+        *mode.out_operation = started.handle;
         return ZLHCS_S_OK;
     }
     bool still_running = false;
-    const zlhcs_hresult result = finish_sync(*started.object, timeout_ms, nullptr, &still_running);
+    const zlhcs_hresult result =
+        finish_sync(*started.object, mode.timeout_ms, mode.out_document, &still_running);
     // Timed out: the process may still start, so the caller gets the handle (pid and stdio
     // arrive when the create completes); a failed create's handle is closed.
     if (result < 0 && !still_running) return result;
@@ -173,15 +185,21 @@ zlhcs_hresult stdio_lost() {
                 "HcsGetProcessInfo");
 }
 
-zlhcs_hresult stream_of(std::int32_t stream, zlhcs_stdio_stream& out) {
-    if (stream < 0 || stream >= static_cast<std::int32_t>(stdio_count)) return invalid_stream(stream);
-    out = static_cast<zlhcs_stdio_stream>(stream);
+zlhcs_hresult check_stream(std::uint32_t stream) {
+    if (stream >= stdio_count) return invalid_stream(stream);
     return ZLHCS_S_OK;
 }
 
 }  // namespace
 
 #define ZLHCS_DEFINE_PROCESS_VERB(verb)                                                        \
+    ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_##verb(                                   \
+        zlhcs_process process, const char* document, uint32_t timeout_ms, char** out_document) { \
+        return zlhcs::api::guarded("zlhcs_process_" #verb, [&] {                               \
+            return run_verb(verb##_verb, process, document,                                    \
+                            completion_mode::synchronous(timeout_ms, out_document));           \
+        });                                                                                    \
+    }                                                                                          \
     ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_##verb##_async(                           \
         zlhcs_process process, const char* document, zlhcs_operation_callback callback,        \
         void* context, zlhcs_operation* out_operation) {                                       \
@@ -197,19 +215,22 @@ zlhcs_hresult stream_of(std::int32_t stream, zlhcs_stdio_stream& out) {
 extern "C" {
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_create_async(
-    zlhcs_system system, const char* parameters, zlhcs_operation_callback callback, void* context,
-    zlhcs_process* out_process, zlhcs_operation* out_operation) {
+    zlhcs_system system, const char* parameters, const zlhcs_call_options* call_options,
+    zlhcs_operation_callback callback, void* context, zlhcs_process* out_process,
+    zlhcs_operation* out_operation) {
     return zlhcs::api::guarded("zlhcs_process_create_async", [&] {
-        return create(system, parameters, true, callback, context, 0, out_process, out_operation);
+        return create(system, parameters, call_options,
+                      completion_mode::asynchronous(callback, context, out_operation), out_process);
     });
 }
 
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_create(zlhcs_system system,
-                                                        const char* parameters,
-                                                        uint32_t timeout_ms,
-                                                        zlhcs_process* out_process) {
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_create(zlhcs_system system, const char* parameters,
+                                                        const zlhcs_call_options* call_options,
+                                                        uint32_t timeout_ms, zlhcs_process* out_process,
+                                                        char** out_document) {
     return zlhcs::api::guarded("zlhcs_process_create", [&] {
-        return create(system, parameters, false, nullptr, nullptr, timeout_ms, out_process, nullptr);
+        return create(system, parameters, call_options,
+                      completion_mode::synchronous(timeout_ms, out_document), out_process);
     });
 }
 
@@ -261,28 +282,6 @@ ZLHCS_DEFINE_PROCESS_VERB(terminate)
 ZLHCS_DEFINE_PROCESS_VERB(properties)
 ZLHCS_DEFINE_PROCESS_VERB(modify)
 
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_signal(zlhcs_process process, const char* options,
-                                                        uint32_t timeout_ms) {
-    return zlhcs::api::guarded("zlhcs_process_signal", [&] {
-        return run_verb(signal_verb, process, options, completion_mode::synchronous(timeout_ms, nullptr));
-    });
-}
-
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_terminate(zlhcs_process process, const char* options,
-                                                           uint32_t timeout_ms) {
-    return zlhcs::api::guarded("zlhcs_process_terminate", [&] {
-        return run_verb(terminate_verb, process, options, completion_mode::synchronous(timeout_ms, nullptr));
-    });
-}
-
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_properties(zlhcs_process process, const char* query,
-                                                            uint32_t timeout_ms, char** out_status) {
-    return zlhcs::api::guarded("zlhcs_process_properties", [&]() -> zlhcs_hresult {
-        if (out_status == nullptr) return fail(ZLHCS_E_INVALID_ARGUMENT, "out_status must not be NULL");
-        return run_verb(properties_verb, process, query, completion_mode::synchronous(timeout_ms, out_status));
-    });
-}
-
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_info_async(zlhcs_process process,
                                                             zlhcs_operation_callback callback, void* context,
                                                             zlhcs_operation* out_operation) {
@@ -293,26 +292,20 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_info_async(zlhcs_process proces
 }
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_info(zlhcs_process process, uint32_t timeout_ms,
-                                                      char** out_info) {
-    return zlhcs::api::guarded("zlhcs_process_info", [&]() -> zlhcs_hresult {
-        if (out_info == nullptr) return fail(ZLHCS_E_INVALID_ARGUMENT, "out_info must not be NULL");
-        return info(process, completion_mode::synchronous(timeout_ms, out_info));
-    });
-}
-
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_modify(zlhcs_process process, const char* settings,
-                                                        uint32_t timeout_ms) {
-    return zlhcs::api::guarded("zlhcs_process_modify", [&] {
-        return run_verb(modify_verb, process, settings, completion_mode::synchronous(timeout_ms, nullptr));
+                                                      char** out_document) {
+    return zlhcs::api::guarded("zlhcs_process_info", [&] {
+        return info(process, completion_mode::synchronous(timeout_ms, out_document));
     });
 }
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_resize_console(zlhcs_process process, uint16_t width,
-                                                                uint16_t height, uint32_t timeout_ms) {
+                                                                uint16_t height, uint32_t timeout_ms,
+                                                                char** out_document) {
     return zlhcs::api::guarded("zlhcs_process_resize_console", [&] {
         const std::string request = R"({"Operation":"ConsoleSize","ConsoleSize":{"Height":)" +
                                     std::to_string(height) + R"(,"Width":)" + std::to_string(width) + "}}";
-        return run_verb(modify_verb, process, request.c_str(), completion_mode::synchronous(timeout_ms, nullptr));
+        return run_verb(modify_verb, process, request.c_str(),
+                        completion_mode::synchronous(timeout_ms, out_document));
     });
 }
 
@@ -336,54 +329,62 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_exit_code(zlhcs_process process
     });
 }
 
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_write_stdin(zlhcs_process process, const void* data,
-                                                             size_t size) {
-    return zlhcs::api::guarded("zlhcs_process_write_stdin", [&]() -> zlhcs_hresult {
+// TRANSITIONAL (issue 7 in progress): the timeout and the partial count are not wired yet.
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_write(zlhcs_process process, const void* data,
+                                                             size_t size, uint32_t timeout_ms,
+                                                             size_t* out_written) {
+    (void)timeout_ms;
+    return zlhcs::api::guarded("zlhcs_process_stdio_write", [&]() -> zlhcs_hresult {
+        if (out_written != nullptr) *out_written = 0;
         if (data == nullptr && size > 0) return fail(ZLHCS_E_INVALID_ARGUMENT, "data must not be NULL");
         auto object = find_process(process);
         if (object == nullptr) return invalid_process(process);
         if (object->stdio_lost()) return stdio_lost();
-        return object->pipe(ZLHCS_STDIN).write_all(data, size);
+        const zlhcs_hresult hr = object->pipe(ZLHCS_STDIN).write_all(data, size);
+        if (hr >= 0 && out_written != nullptr) *out_written = size;
+        return hr;
     });
 }
 
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_close_stdin(zlhcs_process process) {
-    return zlhcs::api::guarded("zlhcs_process_close_stdin", [&]() -> zlhcs_hresult {
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_close(zlhcs_process process,
+                                                             uint32_t stream) {
+    return zlhcs::api::guarded("zlhcs_process_stdio_close", [&]() -> zlhcs_hresult {
+        if (const zlhcs_hresult hr = check_stream(stream); hr < 0) return hr;
         auto object = find_process(process);
         if (object == nullptr) return invalid_process(process);
+        if (stream != ZLHCS_STDIN) return fail(ZLHCS_E_NOT_SUPPORTED, "TRANSITIONAL: stdout/stderr close");
         return object->close_stdin();
     });
 }
 
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_read(zlhcs_process process, int32_t stream, void* buffer,
-                                                      size_t capacity, uint32_t timeout_ms, size_t* out_read) {
-    return zlhcs::api::guarded("zlhcs_process_read", [&]() -> zlhcs_hresult {
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_read(zlhcs_process process, uint32_t stream,
+                                                            void* buffer, size_t capacity, uint32_t timeout_ms,
+                                                            size_t* out_read) {
+    return zlhcs::api::guarded("zlhcs_process_stdio_read", [&]() -> zlhcs_hresult {
         if (out_read == nullptr) return fail(ZLHCS_E_INVALID_ARGUMENT, "out_read must not be NULL");
         *out_read = 0;
         if (buffer == nullptr || capacity == 0) {
             return fail(ZLHCS_E_INVALID_ARGUMENT, "buffer must not be NULL and capacity must not be 0");
         }
-        zlhcs_stdio_stream which{};
-        if (const zlhcs_hresult hr = stream_of(stream, which); hr < 0) return hr;
-        if (which == ZLHCS_STDIN) return fail(ZLHCS_E_INVALID_ARGUMENT, "stdin cannot be read");
+        if (const zlhcs_hresult hr = check_stream(stream); hr < 0) return hr;
+        if (stream == ZLHCS_STDIN) return fail(ZLHCS_E_INVALID_ARGUMENT, "stdin cannot be read");
         auto object = find_process(process);
         if (object == nullptr) return invalid_process(process);
         if (object->stdio_lost()) return stdio_lost();
-        return object->pipe(which).read(buffer, capacity, timeout_ms, out_read);
+        return object->pipe(static_cast<zlhcs_stdio_stream>(stream)).read(buffer, capacity, timeout_ms, out_read);
     });
 }
 
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_detach_stdio(zlhcs_process process, int32_t stream,
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_detach(zlhcs_process process, uint32_t stream,
                                                               uint64_t* out_os_handle) {
-    return zlhcs::api::guarded("zlhcs_process_detach_stdio", [&]() -> zlhcs_hresult {
+    return zlhcs::api::guarded("zlhcs_process_stdio_detach", [&]() -> zlhcs_hresult {
         if (out_os_handle == nullptr) return fail(ZLHCS_E_INVALID_ARGUMENT, "out_os_handle must not be NULL");
         *out_os_handle = 0;
-        zlhcs_stdio_stream which{};
-        if (const zlhcs_hresult hr = stream_of(stream, which); hr < 0) return hr;
+        if (const zlhcs_hresult hr = check_stream(stream); hr < 0) return hr;
         auto object = find_process(process);
         if (object == nullptr) return invalid_process(process);
         stdio_pipe::native_handle handle{};
-        if (!object->pipe(which).detach(handle)) {
+        if (!object->pipe(static_cast<zlhcs_stdio_stream>(stream)).detach(handle)) {
             return fail(ZLHCS_E_INVALID_STATE, "the stream has no pipe (not requested, closed, or detached)");
         }
 #ifdef _WIN32

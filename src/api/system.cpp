@@ -1,10 +1,14 @@
 // Exports: compute systems.
 #include "guard.hpp"
 
+#include "../core/call_options.hpp"
 #include "../core/calls.hpp"
 #include "../core/strings.hpp"
 
 #include <rapidjson/document.h>
+
+#include <algorithm>
+#include <chrono>
 
 namespace {
 
@@ -91,8 +95,15 @@ zlhcs_hresult run_verb(const system_verb& verb, zlhcs_system handle, const char*
 
 // HcsModifyComputeSystem takes one more argument (an identity token) than the verbs, and its
 // settings document is required.
-zlhcs_hresult modify(zlhcs_system handle, const char* settings, const completion_mode& mode) {
+zlhcs_hresult modify(zlhcs_system handle, const char* settings,
+                     const zlhcs_call_options* call_options, const completion_mode& mode) {
     mode.clear_outputs();
+    parsed_call_options options;
+    if (const zlhcs_hresult hr = read_call_options(call_options, option_identity_token,
+                                                   "zlhcs_system_modify", options);
+        hr < 0) {
+        return hr;
+    }
     prepared_call call;
     if (const zlhcs_hresult hr = prepare(handle, settings, "settings", true,
                                          &table::HcsModifyComputeSystem,
@@ -103,8 +114,9 @@ zlhcs_hresult modify(zlhcs_system handle, const char* settings, const completion
     HCS_SYSTEM hcs_system = call.system->hcs_system();
     return run(*call.backend, "HcsModifyComputeSystem", call.system, mode,
                [&](HCS_OPERATION operation) {
-                   return call.backend->HcsModifyComputeSystem(hcs_system, operation,
-                                                               call.document.c_str(), nullptr);
+                   return call.backend->HcsModifyComputeSystem(
+                       hcs_system, operation, call.document.c_str(),
+                       reinterpret_cast<HANDLE>(static_cast<std::uintptr_t>(options.identity_token)));
                });
 }
 
@@ -117,15 +129,21 @@ std::string id_from_properties(const std::string& properties) {
 }
 
 zlhcs_hresult create(const char* id, const char* configuration,
-                     zlhcs_operation_callback callback, void* context, bool async,
-                     std::uint32_t timeout_ms, zlhcs_system* out_system,
-                     zlhcs_operation* out_operation) {
+                     const zlhcs_call_options* call_options, const completion_mode& mode,
+                     zlhcs_system* out_system) {
+    const bool async = mode.async;
+    mode.clear_outputs();
+    if (out_system != nullptr) *out_system = 0;
     if (out_system == nullptr) return fail(ZLHCS_E_INVALID_ARGUMENT, "out_system must not be NULL");
-    *out_system = 0;
-    if (async && out_operation == nullptr) {
+    if (async && mode.out_operation == nullptr) {
         return fail(ZLHCS_E_INVALID_ARGUMENT, "out_operation must not be NULL");
     }
-    if (out_operation != nullptr) *out_operation = 0;
+    parsed_call_options options;
+    if (const zlhcs_hresult hr = read_call_options(call_options, option_namespace | option_security_descriptor,
+                                                   "zlhcs_system_create", options);
+        hr < 0) {
+        return hr;
+    }
     wide_argument wide_id;
     wide_argument wide_configuration;
     if (const zlhcs_hresult hr = to_wide(id, "id", false, wide_id); hr < 0) return hr;
@@ -138,14 +156,19 @@ zlhcs_hresult create(const char* id, const char* configuration,
         return hr;
     }
 
+    if (options.namespace_id) {
+        return fail(ZLHCS_E_NOT_SUPPORTED, "namespaces need HcsCreateComputeSystemInNamespace",
+                    "HcsCreateComputeSystemInNamespace");
+    }
+    const auto* security = static_cast<const SECURITY_DESCRIPTOR*>(options.security_descriptor);
     HCS_SYSTEM hcs_system = nullptr;
     auto start = [&](HCS_OPERATION operation) {
         return backend->HcsCreateComputeSystem(wide_id.c_str(), wide_configuration.c_str(),
-                                               operation, nullptr, &hcs_system);
+                                               operation, security, &hcs_system);
     };
     started_operation started;
-    const zlhcs_hresult hr = start_operation(*backend, "HcsCreateComputeSystem", callback,
-                                             context, nullptr, async, start, started);
+    const zlhcs_hresult hr = start_operation(*backend, "HcsCreateComputeSystem", mode.callback,
+                                             mode.context, nullptr, async, start, started);
     if (hr < 0) {
         if (hcs_system != nullptr) backend->HcsCloseComputeSystem(hcs_system);
         return hr;
@@ -153,16 +176,48 @@ zlhcs_hresult create(const char* id, const char* configuration,
     auto system = std::make_shared<system_object>(*backend, hcs_system, id != nullptr ? id : "");
     if (async) {
         *out_system = systems().insert(std::move(system));
-        *out_operation = started.handle;
+        *mode.out_operation = started.handle;
         return ZLHCS_S_OK;
     }
     bool still_running = false;
-    const zlhcs_hresult result = finish_sync(*started.object, timeout_ms, nullptr, &still_running);
+    const zlhcs_hresult result =
+        finish_sync(*started.object, mode.timeout_ms, mode.out_document, &still_running);
     // Timed out: the create may still complete, so the caller gets the handle (to wait for
     // the system, inspect or terminate it) rather than an id taken by a system nobody holds.
     if (result < 0 && !still_running) return result;  // the half-created system's handle closes
     *out_system = systems().insert(std::move(system));
     return result;
+}
+
+// HcsWaitForComputeSystemExit blocks inside HCS, and nothing but its timeout ends the wait:
+// waiting in slices lets a close of the handle release the waiter within one slice (the
+// HCS_SYSTEM stays open meanwhile: the waiter holds the object).
+constexpr std::uint32_t exit_wait_slice_ms = 50;
+
+zlhcs_hresult wait_for_exit(const table& backend, zlhcs_system handle, system_object& system,
+                            std::uint32_t timeout_ms, char** out_document) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    for (;;) {
+        if (system.is_closed()) return invalid_system(handle);
+        std::uint32_t slice = exit_wait_slice_ms;
+        if (timeout_ms != ZLHCS_INFINITE) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                deadline - std::chrono::steady_clock::now());
+            slice = static_cast<std::uint32_t>(std::clamp<long long>(left.count(), 0, exit_wait_slice_ms));
+        }
+        PWSTR raw = nullptr;
+        const HRESULT hr = backend.HcsWaitForComputeSystemExit(system.hcs_system(), slice, &raw);
+        std::string document = from_wide(raw);
+        backend.free_string(raw);
+        const bool timed_out = normalize_hcs_code(hr) == ZLHCS_HCS_E_OPERATION_TIMEOUT;
+        if (timed_out && (timeout_ms == ZLHCS_INFINITE || std::chrono::steady_clock::now() < deadline)) {
+            continue;
+        }
+        if (hr < 0 && system.is_closed()) return invalid_system(handle);
+        if (out_document != nullptr && !document.empty()) *out_document = duplicate_for_caller(document);
+        if (hr < 0) return fail_hcs(hr, "HcsWaitForComputeSystemExit", std::move(document));
+        return hr;
+    }
 }
 
 }  // namespace
@@ -176,47 +231,63 @@ zlhcs_hresult create(const char* id, const char* configuration,
                             completion_mode::asynchronous(callback, context, out_operation));  \
         });                                                                                    \
     }                                                                                          \
-    ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_##verb(zlhcs_system system,                \
-                                                         const char* options,                  \
-                                                         uint32_t timeout_ms) {                \
+    ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_##verb(                                    \
+        zlhcs_system system, const char* options, uint32_t timeout_ms, char** out_document) {  \
         return zlhcs::api::guarded("zlhcs_system_" #verb, [&] {                                \
             return run_verb(verb##_verb, system, options,                                      \
-                            completion_mode::synchronous(timeout_ms, nullptr));                \
+                            completion_mode::synchronous(timeout_ms, out_document));           \
         });                                                                                    \
     }
 
 extern "C" {
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_create_async(
-    const char* id, const char* configuration, zlhcs_operation_callback callback,
-    void* context, zlhcs_system* out_system, zlhcs_operation* out_operation) {
+    const char* id, const char* configuration, const zlhcs_call_options* call_options,
+    zlhcs_operation_callback callback, void* context, zlhcs_system* out_system,
+    zlhcs_operation* out_operation) {
     return zlhcs::api::guarded("zlhcs_system_create_async", [&] {
-        return create(id, configuration, callback, context, true, 0, out_system, out_operation);
+        return create(id, configuration, call_options,
+                      completion_mode::asynchronous(callback, context, out_operation), out_system);
     });
 }
 
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_create(const char* id,
-                                                       const char* configuration,
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_create(const char* id, const char* configuration,
+                                                       const zlhcs_call_options* call_options,
                                                        uint32_t timeout_ms,
-                                                       zlhcs_system* out_system) {
+                                                       zlhcs_system* out_system,
+                                                       char** out_document) {
     return zlhcs::api::guarded("zlhcs_system_create", [&] {
-        return create(id, configuration, nullptr, nullptr, false, timeout_ms, out_system, nullptr);
+        return create(id, configuration, call_options,
+                      completion_mode::synchronous(timeout_ms, out_document), out_system);
     });
 }
 
-ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_open(const char* id, zlhcs_system* out_system) {
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_open(const char* id,
+                                                     const zlhcs_call_options* call_options,
+                                                     zlhcs_system* out_system) {
     return zlhcs::api::guarded("zlhcs_system_open", [&]() -> zlhcs_hresult {
         if (out_system == nullptr) return fail(ZLHCS_E_INVALID_ARGUMENT, "out_system must not be NULL");
         *out_system = 0;
+        parsed_call_options options;
+        if (const zlhcs_hresult hr = read_call_options(call_options, option_namespace | option_requested_access,
+                                                       "zlhcs_system_open", options);
+            hr < 0) {
+            return hr;
+        }
         wide_argument wide_id;
         if (const zlhcs_hresult hr = to_wide(id, "id", true, wide_id); hr < 0) return hr;
         const table* backend = zlhcs::backend::get();
         if (backend == nullptr) return ZLHCS_E_BACKEND_UNAVAILABLE;
+        if (options.namespace_id) {
+            return fail(ZLHCS_E_NOT_SUPPORTED, "namespaces need HcsOpenComputeSystemInNamespace",
+                        "HcsOpenComputeSystemInNamespace");
+        }
         if (const zlhcs_hresult hr = require(backend->HcsOpenComputeSystem, "HcsOpenComputeSystem"); hr < 0) {
             return hr;
         }
+        const DWORD access = options.requested_access != 0 ? options.requested_access : GENERIC_ALL;
         HCS_SYSTEM hcs_system = nullptr;
-        const HRESULT hr = backend->HcsOpenComputeSystem(wide_id.c_str(), GENERIC_ALL, &hcs_system);
+        const HRESULT hr = backend->HcsOpenComputeSystem(wide_id.c_str(), access, &hcs_system);
         if (hr < 0) return fail_hcs(hr, "HcsOpenComputeSystem", {});
         *out_system = systems().insert(std::make_shared<system_object>(*backend, hcs_system, id));
         return ZLHCS_S_OK;
@@ -225,7 +296,9 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_open(const char* id, zlhcs_syste
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_close(zlhcs_system system) {
     return zlhcs::api::guarded("zlhcs_system_close", [&]() -> zlhcs_hresult {
-        if (systems().remove(system) == nullptr) return invalid_system(system);
+        auto object = systems().remove(system);
+        if (object == nullptr) return invalid_system(system);
+        object->close();  // releases threads in zlhcs_system_wait_exit on it
         return ZLHCS_S_OK;
     });
 }
@@ -272,41 +345,40 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_properties_async(
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_properties(zlhcs_system system,
                                                            const char* query,
                                                            uint32_t timeout_ms,
-                                                           char** out_properties) {
-    return zlhcs::api::guarded("zlhcs_system_properties", [&]() -> zlhcs_hresult {
-        if (out_properties == nullptr) {
-            return fail(ZLHCS_E_INVALID_ARGUMENT, "out_properties must not be NULL");
-        }
+                                                           char** out_document) {
+    return zlhcs::api::guarded("zlhcs_system_properties", [&] {
         return run_verb(properties_verb, system, query,
-                        completion_mode::synchronous(timeout_ms, out_properties));
+                        completion_mode::synchronous(timeout_ms, out_document));
     });
 }
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_modify_async(
-    zlhcs_system system, const char* settings, zlhcs_operation_callback callback,
-    void* context, zlhcs_operation* out_operation) {
+    zlhcs_system system, const char* settings, const zlhcs_call_options* call_options,
+    zlhcs_operation_callback callback, void* context, zlhcs_operation* out_operation) {
     return zlhcs::api::guarded("zlhcs_system_modify_async", [&]() -> zlhcs_hresult {
         if (out_operation == nullptr) {
             return fail(ZLHCS_E_INVALID_ARGUMENT, "out_operation must not be NULL");
         }
-        return modify(system, settings,
+        return modify(system, settings, call_options,
                       completion_mode::asynchronous(callback, context, out_operation));
     });
 }
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_modify(zlhcs_system system,
                                                        const char* settings,
-                                                       uint32_t timeout_ms) {
+                                                       const zlhcs_call_options* call_options,
+                                                       uint32_t timeout_ms, char** out_document) {
     return zlhcs::api::guarded("zlhcs_system_modify", [&] {
-        return modify(system, settings, completion_mode::synchronous(timeout_ms, nullptr));
+        return modify(system, settings, call_options,
+                      completion_mode::synchronous(timeout_ms, out_document));
     });
 }
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_wait_exit(zlhcs_system system,
                                                           uint32_t timeout_ms,
-                                                          char** out_result) {
+                                                          char** out_document) {
     return zlhcs::api::guarded("zlhcs_system_wait_exit", [&]() -> zlhcs_hresult {
-        if (out_result != nullptr) *out_result = nullptr;
+        if (out_document != nullptr) *out_document = nullptr;
         auto object = find_system(system);
         if (object == nullptr) return invalid_system(system);
         const table* backend = zlhcs::backend::get();
@@ -316,13 +388,7 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_wait_exit(zlhcs_system system,
             hr < 0) {
             return hr;
         }
-        PWSTR raw = nullptr;
-        const HRESULT hr = backend->HcsWaitForComputeSystemExit(object->hcs_system(), timeout_ms, &raw);
-        std::string document = from_wide(raw);
-        backend->free_string(raw);
-        if (hr < 0) return fail_hcs(hr, "HcsWaitForComputeSystemExit", std::move(document));
-        hand_out(out_result, document);
-        return hr;
+        return wait_for_exit(*backend, system, *object, timeout_ms, out_document);
     });
 }
 

@@ -22,13 +22,7 @@ zlhcs_hresult finish_sync(operation_object& operation, std::uint32_t timeout_ms,
                   operation.function());
     }
     operation.close();
-    if (hr < 0 && out_document != nullptr) {
-        // Out-parameters are written only on success: HCS's error document is in the last
-        // error, not in the caller's result.
-        std::free(*out_document);
-        *out_document = nullptr;
-    }
-    return hr;
+    return hr;  // *out_document: the result or error document, whichever HCS gave
 }
 
 }  // namespace zlhcs::core

@@ -1,5 +1,7 @@
 #include "errors.hpp"
 
+#include "caller_struct.hpp"
+
 #include <rapidjson/document.h>
 
 #include <cstdio>
@@ -17,12 +19,12 @@ struct code_info {
 
 // HCSHResult.md, plus zlhcs's own codes and the Win32 codes HCS commonly returns.
 constexpr code_info known_codes[] = {
-    {0x80370100u, ZLHCS_CATEGORY_OTHER, "The virtual machine or container exited unexpectedly while starting"},
+    {0x80370100u, ZLHCS_CATEGORY_TERMINATED, "The virtual machine or container exited unexpectedly while starting"},
     {0x80370101u, ZLHCS_CATEGORY_NOT_SUPPORTED, "The container operating system does not match the host operating system"},
     {0x80370102u, ZLHCS_CATEGORY_NOT_SUPPORTED, "The virtual machine could not be started because a required feature is not installed"},
     {0x80370105u, ZLHCS_CATEGORY_INVALID_STATE, "The requested virtual machine or container operation is not valid in the current state"},
-    {0x80370106u, ZLHCS_CATEGORY_OTHER, "The virtual machine or container exited unexpectedly"},
-    {0x80370107u, ZLHCS_CATEGORY_OTHER, "The virtual machine or container was forcefully exited"},
+    {0x80370106u, ZLHCS_CATEGORY_TERMINATED, "The virtual machine or container exited unexpectedly"},
+    {0x80370107u, ZLHCS_CATEGORY_TERMINATED, "The virtual machine or container was forcefully exited"},
     {0x80370108u, ZLHCS_CATEGORY_SERVICE_UNAVAILABLE, "A connection could not be established with the container or virtual machine"},
     {0x80370109u, ZLHCS_CATEGORY_TIMEOUT, "The operation timed out because a response was not received from the virtual machine or container"},
     {0x8037010Au, ZLHCS_CATEGORY_SERVICE_UNAVAILABLE, "The connection with the virtual machine or container was closed"},
@@ -43,7 +45,7 @@ constexpr code_info known_codes[] = {
     {0x80370119u, ZLHCS_CATEGORY_ALREADY_EXISTS, "An event callback has already been registered on this handle"},
     {0x8037011Au, ZLHCS_CATEGORY_OTHER, "Not enough memory available to return the result of the operation"},
     {0x8037011Bu, ZLHCS_CATEGORY_ACCESS_DENIED, "Insufficient privileges: only administrators or members of the Hyper-V Administrators group may access virtual machines or containers"},
-    {0x8037011Cu, ZLHCS_CATEGORY_OTHER, "The virtual machine or container reported a critical error and was stopped or restarted"},
+    {0x8037011Cu, ZLHCS_CATEGORY_TERMINATED, "The virtual machine or container reported a critical error and was stopped or restarted"},
     {0x8037011Du, ZLHCS_CATEGORY_OTHER, "The process information is not available"},
     {0x8037011Eu, ZLHCS_CATEGORY_SERVICE_UNAVAILABLE, "The host compute system service has disconnected unexpectedly"},
     {0x8037011Fu, ZLHCS_CATEGORY_ALREADY_STOPPED, "The process has already exited"},
@@ -97,6 +99,9 @@ struct thread_error {
     std::string message;
     std::string function;
     std::string document;
+    // Out of memory is reported without allocating: static texts stand in for the strings.
+    const char* fixed_message = nullptr;
+    const char* fixed_function = nullptr;
 };
 
 thread_error& this_thread_error() noexcept {
@@ -135,6 +140,24 @@ zlhcs_error_category classify(zlhcs_hresult code) noexcept {
     return info != nullptr ? info->category : ZLHCS_CATEGORY_OTHER;
 }
 
+bool matches(zlhcs_hresult code, std::uint32_t category) noexcept {
+    if (code >= 0) return category == ZLHCS_CATEGORY_NONE;
+    if (static_cast<std::uint32_t>(classify(code)) == category) return true;
+    const std::uint32_t value = normalize(code);
+    // hcsshim's predicates (internal/hcs/errors.go): IsAlreadyStopped includes ERROR_NOT_FOUND
+    // ("can mean that a Process has either already exited, or does not exist"); IsNotSupported
+    // includes what a host answers to a request it does not know.
+    switch (category) {
+    case ZLHCS_CATEGORY_ALREADY_STOPPED:
+        return value == 0x80070490u;
+    case ZLHCS_CATEGORY_NOT_SUPPORTED:
+        return value == 0x8037010Du || value == 0x8007000Du || value == 0x80070032u ||
+               value == 0x8037010Bu;
+    default:
+        return false;
+    }
+}
+
 std::string describe(zlhcs_hresult code) {
     if (code == 0) return "Success";
     if (code == 1) return "Success (nothing to do)";
@@ -150,25 +173,47 @@ zlhcs_hresult fail(zlhcs_hresult code, std::string message, std::string function
     error.message = std::move(message);
     error.function = std::move(function);
     error.document = std::move(document);
+    error.fixed_message = nullptr;
+    error.fixed_function = nullptr;
     return code;
+}
+
+zlhcs_hresult fail_out_of_memory(const char* function) noexcept {
+    thread_error& error = this_thread_error();
+    error.set = true;
+    error.code = ZLHCS_E_OUT_OF_MEMORY;
+    error.message.clear();  // clear() keeps the capacity: no allocation, no release
+    error.function.clear();
+    error.document.clear();
+    error.fixed_message = "out of memory";
+    error.fixed_function = function;
+    return ZLHCS_E_OUT_OF_MEMORY;
+}
+
+std::string hcs_failure_message(zlhcs_hresult code, std::string_view function,
+                                const std::string& document) {
+    std::string message(function);
+    message += " failed with " + hex(code) + ": " + describe(code);
+    const std::string detail = error_message_of(document);
+    if (!detail.empty()) message += " (" + detail + ")";
+    return message;
 }
 
 zlhcs_hresult fail_hcs(zlhcs_hresult code, std::string_view function,
                        std::string document) noexcept {
     try {
-        std::string message(function);
-        message += " failed with " + hex(code) + ": " + describe(code);
-        const std::string detail = error_message_of(document);
-        if (!detail.empty()) message += " (" + detail + ")";
+        std::string message = hcs_failure_message(code, function, document);
         return fail(code, std::move(message), std::string(function), std::move(document));
     } catch (...) {
-        return fail(code, "HCS call failed (no memory for the detail)");
+        return fail_out_of_memory("HCS call failed (no memory for its detail)");
     }
 }
 
 last_error_scope::last_error_scope() {
     const thread_error& error = this_thread_error();
     set_ = error.set;
+    fixed_message_ = error.fixed_message;
+    fixed_function_ = error.fixed_function;
     code_ = error.code;
     message_ = error.message;
     function_ = error.function;
@@ -182,18 +227,31 @@ last_error_scope::~last_error_scope() {
     error.message = std::move(message_);
     error.function = std::move(function_);
     error.document = std::move(document_);
+    error.fixed_message = fixed_message_;
+    error.fixed_function = fixed_function_;
+}
+
+void fill_error(zlhcs_error& out, std::uint32_t size, zlhcs_hresult code, const char* message,
+                const char* function, const char* document) noexcept {
+    zlhcs_error filled{};
+    filled.code = code;
+    filled.category = static_cast<std::uint32_t>(classify(code));
+    filled.message = message;
+    filled.function = function;
+    filled.result_document = document;
+    write_caller_struct(out, filled, size);
 }
 
 zlhcs_hresult last_error(zlhcs_error* out) noexcept {
-    if (out == nullptr || out->struct_size < sizeof(zlhcs_error)) {
-        return ZLHCS_E_INVALID_ARGUMENT;  // deliberately does not overwrite the last error
-    }
+    // Deliberately records nothing on bad input: the last error is what the caller is after.
+    if (out == nullptr || out->struct_size < ZLHCS_ERROR_SIZE_V1) return ZLHCS_E_INVALID_ARGUMENT;
+    const std::uint32_t size =
+        out->struct_size < sizeof(zlhcs_error) ? out->struct_size : static_cast<std::uint32_t>(sizeof(zlhcs_error));
     const thread_error& error = this_thread_error();
-    out->code = error.set ? error.code : 0;
-    out->category = classify(out->code);
-    out->message = error.message.c_str();
-    out->function = error.function.c_str();
-    out->result_document = error.document.c_str();
+    fill_error(*out, size, error.set ? error.code : 0,
+               error.fixed_message != nullptr ? error.fixed_message : error.message.c_str(),
+               error.fixed_function != nullptr ? error.fixed_function : error.function.c_str(),
+               error.document.c_str());
     return error.set ? ZLHCS_S_OK : ZLHCS_S_FALSE;
 }
 
@@ -204,6 +262,8 @@ void clear_last_error() noexcept {
     error.message.clear();
     error.function.clear();
     error.document.clear();
+    error.fixed_message = nullptr;
+    error.fixed_function = nullptr;
 }
 
 }  // namespace zlhcs::core

@@ -4,6 +4,7 @@
 
 #include <zlhcs/zlhcs.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,10 @@ namespace zlhcs::core {
 /// The category of any HRESULT (HCS's in both severity forms, zlhcs's, common Win32 ones).
 [[nodiscard]] zlhcs_error_category classify(zlhcs_hresult code) noexcept;
 
+/// Whether `code` belongs to `category`: its primary one, or a secondary one as hcsshim's
+/// predicates count it (zlhcs_error_matches).
+[[nodiscard]] bool matches(zlhcs_hresult code, std::uint32_t category) noexcept;
+
 /// A short English description of a code ("The operation did not complete in time").
 [[nodiscard]] std::string describe(zlhcs_hresult code);
 
@@ -24,6 +29,14 @@ namespace zlhcs::core {
 /// empty); `document` is HCS's result document (or empty).
 zlhcs_hresult fail(zlhcs_hresult code, std::string message, std::string function = {},
                    std::string document = {}) noexcept;
+
+/// Records ZLHCS_E_OUT_OF_MEMORY without allocating (`function` must be a static string).
+zlhcs_hresult fail_out_of_memory(const char* function) noexcept;
+
+/// The message of a failed HCS call: the code's description and, when the result document
+/// has one, HCS's own ErrorMessage.
+[[nodiscard]] std::string hcs_failure_message(zlhcs_hresult code, std::string_view function,
+                                              const std::string& document);
 
 /// Records the failure of an HCS call, building the message from the code's description and,
 /// when the result document has one, HCS's own ErrorMessage.
@@ -45,7 +58,13 @@ private:
     std::string message_;
     std::string function_;
     std::string document_;
+    const char* fixed_message_ = nullptr;
+    const char* fixed_function_ = nullptr;
 };
+
+/// Fills the caller's zlhcs_error (`size` bytes of it, from writable_size()).
+void fill_error(zlhcs_error& out, std::uint32_t size, zlhcs_hresult code, const char* message,
+                const char* function, const char* document) noexcept;
 
 /// Fills the caller's struct from this thread's last error.
 zlhcs_hresult last_error(zlhcs_error* out) noexcept;

@@ -156,6 +156,13 @@ void operation_object::complete(zlhcs_hresult result, std::string document,
         result_ = result;
         document_ = std::move(document);
         has_document_ = has_document;
+        if (result < 0) {
+            try {
+                error_message_ = hcs_failure_message(result, function_, document_);
+            } catch (...) {
+                error_message_.clear();  // out of memory: the code and function still tell
+            }
+        }
         if (!closed_ && callback_ != nullptr) {
             call = true;
             callback_running_ = true;
@@ -200,6 +207,23 @@ zlhcs_hresult operation_object::wait(std::uint32_t timeout_ms, zlhcs_hresult pen
         }
     }
     return report(out_document);
+}
+
+zlhcs_hresult operation_object::error(zlhcs_error& out, std::uint32_t size) const {
+    std::lock_guard lock(mutex_);
+    if (!completed_) {
+        fill_error(out, size, 0, "", "", "");
+        return fail(ZLHCS_HCS_E_OPERATION_PENDING, std::string(function_) + ": the operation is still running",
+                    function_);
+    }
+    if (result_ >= 0) {
+        fill_error(out, size, 0, "", "", "");
+        return ZLHCS_S_FALSE;
+    }
+    // Members never change after completion: the pointers stay valid while the object lives.
+    fill_error(out, size, result_, error_message_.empty() ? "the operation failed" : error_message_.c_str(),
+               function_, document_.c_str());
+    return ZLHCS_S_OK;
 }
 
 zlhcs_hresult operation_object::cancel() {

@@ -62,6 +62,11 @@ public:
     /// HCS_E_OPERATION_TIMEOUT (pending_code when timeout_ms is 0 and it is running).
     zlhcs_hresult wait(std::uint32_t timeout_ms, zlhcs_hresult pending_code, char** out_document);
 
+    /// Fills *out with the failure of the completed operation (strings owned by this object,
+    /// valid while it lives): S_OK if it failed, S_FALSE if it succeeded, HCS_E_OPERATION_PENDING
+    /// while it runs (zlhcs_operation_error).
+    zlhcs_hresult error(zlhcs_error& out, std::uint32_t size) const;
+
     /// ZLHCS_S_OK if HCS accepted the cancellation request, ZLHCS_S_FALSE if already
     /// complete, ZLHCS_E_NOT_SUPPORTED if HCS does not implement cancellation (E_NOTIMPL).
     zlhcs_hresult cancel();
@@ -102,6 +107,7 @@ private:
     zlhcs_hresult result_ = ZLHCS_HCS_E_OPERATION_PENDING;
     std::string document_;
     bool has_document_ = false;
+    std::string error_message_;  // set once on a failed completion
 };
 
 }  // namespace zlhcs::core

@@ -157,7 +157,7 @@ zlhcs_hresult stdio_pipe::write_all(const void* data, std::size_t size) {
         if (!WriteFile(handle_, bytes, chunk, &written, nullptr)) {
             const DWORD error = GetLastError();
             if (error == ERROR_BROKEN_PIPE || error == ERROR_NO_DATA) {
-                return fail(ZLHCS_E_BROKEN_PIPE, "the process no longer reads its stdin (broken pipe)");
+                return fail(ZLHCS_WIN32_E_BROKEN_PIPE, "the process no longer reads its stdin (broken pipe)");
             }
             return fail(static_cast<zlhcs_hresult>(HRESULT_FROM_WIN32(error)), "WriteFile failed on stdin");
         }
@@ -178,7 +178,7 @@ zlhcs_hresult stdio_pipe::write_all(const void* data, std::size_t size) {
         }
         if (written < 0 && errno == EPIPE) {
             guard.raised();
-            return fail(ZLHCS_E_BROKEN_PIPE, "the process no longer reads its stdin (broken pipe)");
+            return fail(ZLHCS_WIN32_E_BROKEN_PIPE, "the process no longer reads its stdin (broken pipe)");
         }
         if (written < 0 && errno != EAGAIN && errno != EINTR) {
             return fail(ZLHCS_E_INTERNAL, "write failed on stdin: errno " + std::to_string(errno));

@@ -37,7 +37,7 @@ public:
     zlhcs_hresult read(void* buffer, std::size_t capacity, std::uint32_t timeout_ms,
                        std::size_t* out_read);
 
-    /// Writes everything. ZLHCS_E_BROKEN_PIPE when the reader is gone.
+    /// Writes everything. ZLHCS_WIN32_E_BROKEN_PIPE when the reader is gone.
     zlhcs_hresult write_all(const void* data, std::size_t size);
 
     /// Closes the host end. false if it was not open.

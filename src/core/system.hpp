@@ -4,6 +4,7 @@
 
 #include "../backend/backend.hpp"
 
+#include <atomic>
 #include <string>
 
 namespace zlhcs::core {
@@ -23,10 +24,16 @@ public:
     [[nodiscard]] HCS_SYSTEM hcs_system() const noexcept { return system_; }
     [[nodiscard]] const std::string& id() const noexcept { return id_; }
 
+    /// The zlhcs handle was closed: waits on the system give up (the HCS handle stays open
+    /// until the last reference goes).
+    void close() noexcept { closed_.store(true); }
+    [[nodiscard]] bool is_closed() const noexcept { return closed_.load(); }
+
 private:
     const backend::table& backend_;
     HCS_SYSTEM system_;
     std::string id_;
+    std::atomic<bool> closed_{false};
 };
 
 }  // namespace zlhcs::core

@@ -100,21 +100,22 @@ TEST(AbiLayout, MatchesTheBaseline) {
     ZLHCS_STRUCT_LAYOUT_CHECKS(ZLHCS_LAYOUT_RUNTIME_CHECK)
 }
 
-TEST(AbiFunctionTable, Version1PointsAtTheExportedFunctions) {
-    const void *raw = nullptr;
-    ASSERT_EQ(zlhcs_get_api(ZLHCS_ABI_VERSION, &raw), ZLHCS_S_OK) << last_error_message();
-    ASSERT_NE(raw, nullptr);
-    const auto *api = static_cast<const zlhcs_api_v1 *>(raw);
+TEST(AbiFunctionTable, Revision1PointsAtTheExportedFunctions) {
+    const zlhcs_api_v1 *api = nullptr;
+    ASSERT_EQ(zlhcs_get_api(1, &api), ZLHCS_S_OK) << last_error_message();
+    ASSERT_NE(api, nullptr);
     EXPECT_GE(api->struct_size, sizeof(zlhcs_api_v1));
-    EXPECT_EQ(api->abi_version, 1u);
+    EXPECT_EQ(api->revision, ZLHCS_API_REVISION);
 #define ZLHCS_MEMBER_RUNTIME_CHECK(member, fn, off) \
     EXPECT_TRUE(api->member == &fn) << "zlhcs_api_v1::" #member " is not " #fn;
     ZLHCS_API_V1_MEMBERS(ZLHCS_MEMBER_RUNTIME_CHECK)
 
-    EXPECT_EQ(zlhcs_get_api(ZLHCS_ABI_VERSION, nullptr), ZLHCS_E_INVALID_ARGUMENT);
-    raw = nullptr;
-    EXPECT_EQ(zlhcs_get_api(ZLHCS_ABI_VERSION + 1, &raw), ZLHCS_E_NOT_SUPPORTED);
-    EXPECT_EQ(zlhcs_get_api(0, &raw), ZLHCS_E_NOT_SUPPORTED);
+    EXPECT_EQ(zlhcs_get_api(1, nullptr), ZLHCS_E_INVALID_ARGUMENT);
+    // A caller compiled against a later revision is refused, not handed a shorter table.
+    const zlhcs_api_v1 *newer = api;
+    EXPECT_EQ(zlhcs_get_api(ZLHCS_API_REVISION + 1, &newer), ZLHCS_E_NOT_SUPPORTED);
+    EXPECT_EQ(newer, nullptr);
+    EXPECT_EQ(zlhcs_get_api(0, &newer), ZLHCS_E_NOT_SUPPORTED);
 }
 
 TEST(AbiVersion, ReportsTheHeaderVersion) {

@@ -34,8 +34,10 @@ int zlhcs_header_check_calls(void)
     zlhcs_error error;
     zlhcs_system system = 0;
     zlhcs_hresult hr;
-    int32_t category = ZLHCS_CATEGORY_NONE;
+    uint32_t category = ZLHCS_CATEGORY_NONE;
     char *properties = NULL;
+    PFN_zlhcs_system_create create = zlhcs_system_create; /* the typedefs fit the exports */
+    const zlhcs_api_v1 *api = NULL;
 
     info.struct_size = (uint32_t)sizeof info;
     hr = zlhcs_version(&info);
@@ -43,13 +45,17 @@ int zlhcs_header_check_calls(void)
     options.backend = ZLHCS_BACKEND_DEFAULT;
     options.backend_path = NULL;
     if (hr >= 0) hr = zlhcs_init(&options);
-    if (hr >= 0) hr = zlhcs_system_create("id", "{}", ZLHCS_INFINITE, &system);
+    if (hr >= 0) hr = zlhcs_get_api(ZLHCS_API_REVISION, &api);
+    if (hr >= 0 && ZLHCS_API_HAS(api, system_create)) create = api->system_create;
+    if (hr >= 0) hr = create("id", "{}", NULL, ZLHCS_INFINITE, &system, NULL);
     if (hr >= 0) hr = zlhcs_system_properties(system, NULL, 1000u, &properties);
     zlhcs_free(properties);
     if (hr < 0) {
         error.struct_size = (uint32_t)sizeof error;
-        zlhcs_last_error(&error);
-        zlhcs_error_category_of(error.code, &category);
+        if (zlhcs_last_error(&error) == ZLHCS_S_OK &&
+            zlhcs_error_category_of(error.code, &category) < 0) {
+            category = ZLHCS_CATEGORY_OTHER;
+        }
     }
     return hr == ZLHCS_E_INVALID_HANDLE || hr == ZLHCS_HCS_E_SYSTEM_NOT_FOUND ||
            category == ZLHCS_CATEGORY_NOT_FOUND;

@@ -23,8 +23,8 @@ struct running_system {
     HCS_SYSTEM raw = nullptr;
 
     explicit running_system(const char* id) {
-        if (zlhcs_system_create(id, configuration, ZLHCS_INFINITE, &handle) < 0 ||
-            zlhcs_system_start(handle, nullptr, ZLHCS_INFINITE) < 0) {
+        if (zlhcs_system_create(id, configuration, nullptr, ZLHCS_INFINITE, &handle, nullptr) < 0 ||
+            zlhcs_system_start(handle, nullptr, ZLHCS_INFINITE, nullptr) < 0) {
             throw std::runtime_error("cannot start the benchmark system");
         }
         const std::u16string wide_id(id, id + std::char_traits<char>::length(id));
@@ -34,7 +34,7 @@ struct running_system {
     }
     ~running_system() {
         HcsCloseComputeSystem(raw);
-        zlhcs_system_close(handle);
+        (void)zlhcs_system_close(handle);
     }
 };
 

@@ -122,8 +122,8 @@ inline std::string hex(zlhcs_hresult code) {
     return buffer;
 }
 
-inline int32_t category_of(zlhcs_hresult code) {
-    int32_t category = -1;
+inline uint32_t category_of(zlhcs_hresult code) {
+    uint32_t category = 0xFFFFFFFFu;
     EXPECT_EQ(zlhcs_error_category_of(code, &category), ZLHCS_S_OK);
     return category;
 }
@@ -195,7 +195,7 @@ struct callback_probe {
 /// Creates a system synchronously and returns its handle (0 and a test failure otherwise).
 inline zlhcs_system create_system(const std::string& id, const char* config = container_config) {
     zlhcs_system system = 0;
-    const zlhcs_hresult hr = zlhcs_system_create(id.c_str(), config, ZLHCS_INFINITE, &system);
+    const zlhcs_hresult hr = zlhcs_system_create(id.c_str(), config, nullptr, ZLHCS_INFINITE, &system, nullptr);
     EXPECT_EQ(hr, ZLHCS_S_OK) << "create " << id << ": " << hex(hr) << " " << last_error().message;
     return system;
 }
@@ -204,7 +204,7 @@ inline zlhcs_system create_system(const std::string& id, const char* config = co
 inline zlhcs_system running_system(const std::string& id, const char* config = container_config) {
     const zlhcs_system system = create_system(id, config);
     if (system == 0) return 0;
-    const zlhcs_hresult hr = zlhcs_system_start(system, nullptr, ZLHCS_INFINITE);
+    const zlhcs_hresult hr = zlhcs_system_start(system, nullptr, ZLHCS_INFINITE, nullptr);
     EXPECT_EQ(hr, ZLHCS_S_OK) << "start " << id << ": " << hex(hr) << " " << last_error().message;
     return system;
 }
@@ -216,7 +216,7 @@ protected:
         ASSERT_TRUE(settled()) << "hcsim did not settle before the test";
         (void)sim().take_violations();  // a previous test's are reported by that test
         baseline_ = sim().live_objects();
-        zlhcs_clear_error();
+        (void)zlhcs_clear_error();
     }
 
     void TearDown() override {

@@ -30,7 +30,7 @@ std::string stdout_of(zlhcs_process process) {
     char buffer[64];
     for (;;) {
         size_t got = 0;
-        const zlhcs_hresult hr = zlhcs_process_read(process, ZLHCS_STDOUT, buffer, sizeof buffer, 10000, &got);
+        const zlhcs_hresult hr = zlhcs_process_stdio_read(process, ZLHCS_STDOUT, buffer, sizeof buffer, 10000, &got);
         if (hr != ZLHCS_S_OK) {
             EXPECT_EQ(hr, ZLHCS_S_FALSE) << last_error().message;
             return out;
@@ -77,7 +77,7 @@ TEST_F(async_contract, cancel_completes_with_cancelled_when_hcs_implements_it) {
     operation_guard op;
     ASSERT_EQ(zlhcs_system_start_async(system, nullptr, nullptr, nullptr, &op.handle), ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_operation_cancel(op), ZLHCS_S_OK);
-    EXPECT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_E_CANCELLED);
+    EXPECT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_WIN32_E_CANCELLED);
     EXPECT_EQ(last_error().category, ZLHCS_CATEGORY_CANCELLED);
     ASSERT_EQ(sim().set_latency("HcsStartComputeSystem", 0), 0);
     EXPECT_EQ(state_of(system), "Created");
@@ -88,7 +88,7 @@ TEST_F(async_contract, cancel_completes_with_cancelled_when_hcs_implements_it) {
 TEST_F(async_contract, sync_timeout_says_the_work_goes_on_and_it_does) {
     system_guard system(create_system(unique_id()));
     ASSERT_EQ(sim().set_latency("HcsStartComputeSystem", 300), 0);
-    EXPECT_EQ(zlhcs_system_start(system, nullptr, 20), ZLHCS_HCS_E_OPERATION_TIMEOUT);
+    EXPECT_EQ(zlhcs_system_start(system, nullptr, 20, nullptr), ZLHCS_HCS_E_OPERATION_TIMEOUT);
     const error_copy e = last_error();
     EXPECT_EQ(e.category, ZLHCS_CATEGORY_TIMEOUT);
     EXPECT_EQ(e.function, "HcsStartComputeSystem");
@@ -101,22 +101,22 @@ TEST_F(async_contract, timed_out_sync_create_returns_a_usable_handle_and_the_sys
     ASSERT_EQ(sim().set_latency("HcsCreateComputeSystem", 300), 0);
     const std::string id = unique_id("slow-create");
     zlhcs_system raw = 0;
-    EXPECT_EQ(zlhcs_system_create(id.c_str(), container_config, 10, &raw), ZLHCS_HCS_E_OPERATION_TIMEOUT);
+    EXPECT_EQ(zlhcs_system_create(id.c_str(), container_config, nullptr, 10, &raw, nullptr), ZLHCS_HCS_E_OPERATION_TIMEOUT);
     system_guard system(raw);
     ASSERT_NE(raw, 0u) << "a timed-out create must hand out its handle";
     EXPECT_TRUE(eventually([&] { return state_of(system) == "Created"; }));
     zlhcs_system opened = 0;
-    EXPECT_EQ(zlhcs_system_open(id.c_str(), &opened), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_system_open(id.c_str(), nullptr, &opened), ZLHCS_S_OK);
     system_guard opened_guard(opened);
-    EXPECT_EQ(zlhcs_system_start(system, nullptr, ZLHCS_INFINITE), ZLHCS_S_OK);
-    EXPECT_EQ(zlhcs_system_terminate(system, nullptr, ZLHCS_INFINITE), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_system_start(system, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_system_terminate(system, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
 }
 
 TEST_F(async_contract, timed_out_sync_process_create_returns_a_handle_that_gets_its_pid_and_stdio) {
     system_guard system(running_system(unique_id()));
     ASSERT_EQ(sim().set_latency("HcsCreateProcess", 300), 0);
     zlhcs_process process = 0;
-    EXPECT_EQ(zlhcs_process_create(system, R"({"CommandLine":"echo late","CreateStdOutPipe":true})", 10, &process),
+    EXPECT_EQ(zlhcs_process_create(system, R"({"CommandLine":"echo late","CreateStdOutPipe":true})", nullptr, 10, &process, nullptr),
               ZLHCS_HCS_E_OPERATION_TIMEOUT);
     ASSERT_NE(process, 0u) << "a timed-out process create must hand out its handle";
     uint32_t pid = 0;
@@ -138,24 +138,24 @@ TEST_F(async_contract, timeouts_racing_completions_never_orphan_systems_or_proce
     for (int i = 0; i < 150; ++i) {
         const std::string id = unique_id("racing");
         zlhcs_system raw = 0;
-        const zlhcs_hresult hr = zlhcs_system_create(id.c_str(), container_config, 1 + i % 2, &raw);
+        const zlhcs_hresult hr = zlhcs_system_create(id.c_str(), container_config, nullptr, 1 + i % 2, &raw, nullptr);
         if (hr == ZLHCS_HCS_E_OPERATION_TIMEOUT) ++timed_out;
         if (hr == ZLHCS_S_OK) ++succeeded;
         ASSERT_TRUE(hr == ZLHCS_S_OK || hr == ZLHCS_HCS_E_OPERATION_TIMEOUT) << hex(hr);
         ASSERT_NE(raw, 0u) << "create " << hex(hr) << " without a handle";
         system_guard system(raw);
         // Terminate queues behind the create (same latency, started later): it ends it.
-        (void)zlhcs_system_terminate(system, nullptr, ZLHCS_INFINITE);
+        (void)zlhcs_system_terminate(system, nullptr, ZLHCS_INFINITE, nullptr);
 
         zlhcs_process process = 0;
-        const zlhcs_hresult created = zlhcs_process_create(host, sleeper, 1 + i % 2, &process);
+        const zlhcs_hresult created = zlhcs_process_create(host, sleeper, nullptr, 1 + i % 2, &process, nullptr);
         ASSERT_TRUE(created == ZLHCS_S_OK || created == ZLHCS_HCS_E_OPERATION_TIMEOUT) << hex(created);
         ASSERT_NE(process, 0u) << "process create " << hex(created) << " without a handle";
         EXPECT_TRUE(eventually([&] {
             uint32_t pid = 0;
             return zlhcs_process_id(process, &pid) == ZLHCS_S_OK;
         }));
-        EXPECT_EQ(zlhcs_process_terminate(process, nullptr, ZLHCS_INFINITE), ZLHCS_S_OK);
+        EXPECT_EQ(zlhcs_process_terminate(process, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
         EXPECT_EQ(zlhcs_process_wait_exit(process, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
         EXPECT_EQ(zlhcs_process_close(process), ZLHCS_S_OK);
     }
@@ -186,17 +186,17 @@ TEST_P(process_create_steps, succeed_with_a_handle_or_fail_leaving_nothing_runni
     ASSERT_EQ(sim().fail_next_calls(step.function, step.count, ZLHCS_HCS_E_ACCESS_DENIED, step.mode), 0);
     zlhcs_process process = 0;
     const zlhcs_hresult hr =
-        zlhcs_process_create(system, R"({"CommandLine":"cat","CreateStdInPipe":true,"CreateStdOutPipe":true})",
-                             ZLHCS_INFINITE, &process);
+        zlhcs_process_create(system, R"({"CommandLine":"cat","CreateStdInPipe":true,"CreateStdOutPipe":true})", nullptr,
+                             ZLHCS_INFINITE, &process, nullptr);
     ASSERT_EQ(sim().fail_next_calls(step.function, 0, 0, fault_immediate), 0);
     if (step.create_succeeds) {
         ASSERT_EQ(hr, ZLHCS_S_OK) << step.function << ": " << last_error().message;
         ASSERT_NE(process, 0u);
-        EXPECT_EQ(zlhcs_process_write_stdin(process, "ping", 4), ZLHCS_S_OK);
-        EXPECT_EQ(zlhcs_process_close_stdin(process), ZLHCS_S_OK);
+        EXPECT_EQ(zlhcs_process_stdio_write(process, "ping", 4, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
+        EXPECT_EQ(zlhcs_process_stdio_close(process, ZLHCS_STDIN), ZLHCS_S_OK);
         char buffer[16];
         size_t got = 0;
-        EXPECT_EQ(zlhcs_process_read(process, ZLHCS_STDOUT, buffer, sizeof buffer, 10000, &got), ZLHCS_S_OK);
+        EXPECT_EQ(zlhcs_process_stdio_read(process, ZLHCS_STDOUT, buffer, sizeof buffer, 10000, &got), ZLHCS_S_OK);
         EXPECT_EQ(std::string(buffer, got), "ping");
         EXPECT_EQ(zlhcs_process_wait_exit(process, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
         EXPECT_EQ(zlhcs_process_close(process), ZLHCS_S_OK);
@@ -234,7 +234,7 @@ TEST_P(system_create_steps, succeed_with_a_handle_or_fail_leaving_nothing) {
     ASSERT_EQ(sim().fail_next_calls(step.function, step.count, ZLHCS_HCS_E_ACCESS_DENIED, step.mode), 0);
     const std::string id = unique_id("system-steps");
     zlhcs_system system = 0;
-    const zlhcs_hresult hr = zlhcs_system_create(id.c_str(), container_config, ZLHCS_INFINITE, &system);
+    const zlhcs_hresult hr = zlhcs_system_create(id.c_str(), container_config, nullptr, ZLHCS_INFINITE, &system, nullptr);
     ASSERT_EQ(sim().fail_next_calls(step.function, 0, 0, fault_immediate), 0);
     EXPECT_LT(hr, 0) << step.function;
     EXPECT_EQ(system, 0u);
@@ -244,7 +244,7 @@ TEST_P(system_create_steps, succeed_with_a_handle_or_fail_leaving_nothing) {
     EXPECT_EQ(after.systems, before.systems) << "a system is registered with nobody holding it";
     EXPECT_EQ(after.system_handles, before.system_handles);
     zlhcs_system opened = 0;
-    EXPECT_EQ(zlhcs_system_open(id.c_str(), &opened), ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
+    EXPECT_EQ(zlhcs_system_open(id.c_str(), nullptr, &opened), ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
 }
 
 INSTANTIATE_TEST_SUITE_P(every_step, system_create_steps,
@@ -262,7 +262,7 @@ TEST_F(async_contract, async_process_create_whose_callback_registration_fails_le
     ASSERT_EQ(sim().fail_next_calls("HcsSetProcessCallback", 1, ZLHCS_HCS_E_ACCESS_DENIED, fault_immediate), 0);
     zlhcs_process process = 0;
     zlhcs_operation op = 0;
-    EXPECT_LT(zlhcs_process_create_async(system, sleeper, nullptr, nullptr, &process, &op), 0);
+    EXPECT_LT(zlhcs_process_create_async(system, sleeper, nullptr, nullptr, nullptr, &process, &op), 0);
     EXPECT_EQ(process, 0u);
     EXPECT_EQ(op, 0u);
     EXPECT_TRUE(eventually([&] { return process_count(system) == 0; })) << process_count(system);
@@ -290,15 +290,15 @@ protected:
 
 TEST_F(spurious_create_result, a_running_process_gets_its_pid_and_pipes_back) {
     zlhcs_process process = 0;
-    ASSERT_EQ(zlhcs_process_create(system_, R"({"CommandLine":"cat","CreateStdInPipe":true,"CreateStdOutPipe":true})",
-                                   ZLHCS_INFINITE, &process),
+    ASSERT_EQ(zlhcs_process_create(system_, R"({"CommandLine":"cat","CreateStdInPipe":true,"CreateStdOutPipe":true})", nullptr,
+                                   ZLHCS_INFINITE, &process, nullptr),
               ZLHCS_S_OK)
         << last_error().message;
     uint32_t pid = 0;
     EXPECT_EQ(zlhcs_process_id(process, &pid), ZLHCS_S_OK);
     EXPECT_NE(pid, 0u);
-    EXPECT_EQ(zlhcs_process_write_stdin(process, "recovered", 9), ZLHCS_S_OK);
-    EXPECT_EQ(zlhcs_process_close_stdin(process), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_process_stdio_write(process, "recovered", 9, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_process_stdio_close(process, ZLHCS_STDIN), ZLHCS_S_OK);
     EXPECT_EQ(stdout_of(process), "recovered");
     expect_clean_exit_and_close(process);
 }
@@ -307,7 +307,7 @@ TEST_F(spurious_create_result, the_async_form_reports_success_to_its_callback) {
     callback_probe probe;
     zlhcs_process process = 0;
     zlhcs_operation op = 0;
-    ASSERT_EQ(zlhcs_process_create_async(system_, sleeper, &callback_probe::callback, &probe, &process, &op),
+    ASSERT_EQ(zlhcs_process_create_async(system_, sleeper, nullptr, &callback_probe::callback, &probe, &process, &op),
               ZLHCS_S_OK);
     operation_guard op_guard(op);
     ASSERT_TRUE(probe.wait_called());
@@ -317,7 +317,7 @@ TEST_F(spurious_create_result, the_async_form_reports_success_to_its_callback) {
     uint32_t pid = 0;
     EXPECT_EQ(zlhcs_process_id(process, &pid), ZLHCS_S_OK);
     EXPECT_EQ(process_count(system_), 1);
-    EXPECT_EQ(zlhcs_process_terminate(process, nullptr, ZLHCS_INFINITE), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_process_terminate(process, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_process_wait_exit(process, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_process_close(process), ZLHCS_S_OK);
 }
@@ -329,8 +329,8 @@ TEST_F(spurious_create_result, the_async_form_reports_success_to_its_callback) {
 TEST_F(spurious_create_result, a_process_that_exits_at_once_keeps_its_exit_code) {
     for (int i = 0; i < 20; ++i) {
         zlhcs_process process = 0;
-        ASSERT_EQ(zlhcs_process_create(system_, R"({"CommandLine":"exit 7","CreateStdOutPipe":true})", ZLHCS_INFINITE,
-                                       &process),
+        ASSERT_EQ(zlhcs_process_create(system_, R"({"CommandLine":"exit 7","CreateStdOutPipe":true})", nullptr, ZLHCS_INFINITE,
+                                       &process, nullptr),
                   ZLHCS_S_OK)
             << last_error().message;
         uint32_t code = 0;
@@ -338,7 +338,7 @@ TEST_F(spurious_create_result, a_process_that_exits_at_once_keeps_its_exit_code)
         EXPECT_EQ(code, 7u);
         char buffer[8];
         size_t got = 0;
-        const zlhcs_hresult read = zlhcs_process_read(process, ZLHCS_STDOUT, buffer, sizeof buffer, 10000, &got);
+        const zlhcs_hresult read = zlhcs_process_stdio_read(process, ZLHCS_STDOUT, buffer, sizeof buffer, 10000, &got);
         if (read == ZLHCS_E_INVALID_STATE) {
             EXPECT_NE(last_error().message.find("lost"), std::string::npos) << last_error().message;
         } else {

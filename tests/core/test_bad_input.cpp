@@ -40,11 +40,11 @@ protected:
                          zlhcs_operation op = 0xBAD;
                          const zlhcs_hresult hr = async_fn(s, t, &callback_probe::callback, &p, &op);
                          EXPECT_EQ(op, 0u) << "operation handle on failure";
-                         if (hr >= 0 && op != 0 && op != 0xBAD) zlhcs_operation_close(op);
+                         if (hr >= 0 && op != 0 && op != 0xBAD) (void)zlhcs_operation_close(op);
                          return hr;
                      }});
         v.push_back({sync_name, true, [s, sync_fn](const char* t, callback_probe&) {
-                         return sync_fn(s, t, ZLHCS_INFINITE);
+                         return sync_fn(s, t, ZLHCS_INFINITE, nullptr);
                      }});
     }
 
@@ -53,23 +53,23 @@ protected:
         std::vector<string_input> v;
         v.push_back({"zlhcs_system_create(id)", false, [](const char* t, callback_probe&) {
                          zlhcs_system s = 0xBAD;
-                         const zlhcs_hresult hr = zlhcs_system_create(t, container_config, ZLHCS_INFINITE, &s);
+                         const zlhcs_hresult hr = zlhcs_system_create(t, container_config, nullptr, ZLHCS_INFINITE, &s, nullptr);
                          EXPECT_EQ(s, 0u);
-                         if (hr >= 0) zlhcs_system_close(s);
+                         if (hr >= 0) (void)zlhcs_system_close(s);
                          return hr;
                      }});
         v.push_back({"zlhcs_system_create(configuration)", true, [](const char* t, callback_probe&) {
                          zlhcs_system s = 0xBAD;
-                         const zlhcs_hresult hr = zlhcs_system_create(unique_id().c_str(), t, ZLHCS_INFINITE, &s);
+                         const zlhcs_hresult hr = zlhcs_system_create(unique_id().c_str(), t, nullptr, ZLHCS_INFINITE, &s, nullptr);
                          EXPECT_EQ(s, 0u);
-                         if (hr >= 0) zlhcs_system_close(s);
+                         if (hr >= 0) (void)zlhcs_system_close(s);
                          return hr;
                      }});
         v.push_back({"zlhcs_system_create_async(id)", false, [](const char* t, callback_probe& p) {
                          zlhcs_system s = 0xBAD;
                          zlhcs_operation op = 0xBAD;
                          const zlhcs_hresult hr = zlhcs_system_create_async(
-                             t, container_config, &callback_probe::callback, &p, &s, &op);
+                             t, container_config, nullptr, &callback_probe::callback, &p, &s, &op);
                          EXPECT_EQ(s, 0u);
                          EXPECT_EQ(op, 0u);
                          return hr;
@@ -79,16 +79,16 @@ protected:
                          zlhcs_system s = 0xBAD;
                          zlhcs_operation op = 0xBAD;
                          const zlhcs_hresult hr = zlhcs_system_create_async(
-                             unique_id().c_str(), t, &callback_probe::callback, &p, &s, &op);
+                             unique_id().c_str(), t, nullptr, &callback_probe::callback, &p, &s, &op);
                          EXPECT_EQ(s, 0u);
                          EXPECT_EQ(op, 0u);
                          return hr;
                      }});
         v.push_back({"zlhcs_system_open(id)", false, [](const char* t, callback_probe&) {
                          zlhcs_system s = 0xBAD;
-                         const zlhcs_hresult hr = zlhcs_system_open(t, &s);
+                         const zlhcs_hresult hr = zlhcs_system_open(t, nullptr, &s);
                          EXPECT_EQ(s, 0u);
-                         if (hr >= 0) zlhcs_system_close(s);
+                         if (hr >= 0) (void)zlhcs_system_close(s);
                          return hr;
                      }});
         add_verb(v, "zlhcs_system_start_async", zlhcs_system_start_async, "zlhcs_system_start", zlhcs_system_start);
@@ -98,7 +98,14 @@ protected:
         add_verb(v, "zlhcs_system_pause_async", zlhcs_system_pause_async, "zlhcs_system_pause", zlhcs_system_pause);
         add_verb(v, "zlhcs_system_resume_async", zlhcs_system_resume_async, "zlhcs_system_resume", zlhcs_system_resume);
         add_verb(v, "zlhcs_system_save_async", zlhcs_system_save_async, "zlhcs_system_save", zlhcs_system_save);
-        add_verb(v, "zlhcs_system_modify_async", zlhcs_system_modify_async, "zlhcs_system_modify", zlhcs_system_modify);
+        add_verb(
+            v, "zlhcs_system_modify_async",
+            [](zlhcs_system sys, const char* t, zlhcs_operation_callback cb, void* c, zlhcs_operation* o) {
+                return zlhcs_system_modify_async(sys, t, nullptr, cb, c, o);
+            },
+            "zlhcs_system_modify", [](zlhcs_system sys, const char* t, uint32_t ms, char** d) {
+                return zlhcs_system_modify(sys, t, nullptr, ms, d);
+            });
         const zlhcs_system s = system_.handle;
         v.push_back({"zlhcs_system_properties_async", true, [s](const char* t, callback_probe& p) {
                          zlhcs_operation op = 0xBAD;
@@ -115,13 +122,13 @@ protected:
                      }});
         v.push_back({"zlhcs_enumerate_async", true, [](const char* t, callback_probe& p) {
                          zlhcs_operation op = 0xBAD;
-                         const zlhcs_hresult hr = zlhcs_enumerate_async(t, &callback_probe::callback, &p, &op);
+                         const zlhcs_hresult hr = zlhcs_system_enumerate_async(t, nullptr, &callback_probe::callback, &p, &op);
                          EXPECT_EQ(op, 0u);
                          return hr;
                      }});
         v.push_back({"zlhcs_enumerate", true, [](const char* t, callback_probe&) {
                          char* out = out_sentinel();
-                         const zlhcs_hresult hr = zlhcs_enumerate(t, ZLHCS_INFINITE, &out);
+                         const zlhcs_hresult hr = zlhcs_system_enumerate(t, nullptr, ZLHCS_INFINITE, &out);
                          EXPECT_TRUE(out == nullptr || out == out_sentinel());
                          return hr;
                      }});
@@ -141,7 +148,7 @@ protected:
             if (json_only && !input.json) continue;
             SCOPED_TRACE(input.name);
             callback_probe probe;
-            zlhcs_clear_error();
+            (void)zlhcs_clear_error();
             const zlhcs_hresult hr = input.call(text.c_str(), probe);
             EXPECT_EQ(hr, expected) << hex(hr);
             const error_copy e = last_error();
@@ -195,25 +202,25 @@ TEST_F(bad_input, malformed_json_fails_with_invalid_json_and_the_offset) {
 TEST_F(bad_input, null_where_a_document_is_optional_or_required) {
     // Required: configuration of create, settings of modify.
     zlhcs_system s = 0xBAD;
-    EXPECT_EQ(zlhcs_system_create(unique_id().c_str(), nullptr, ZLHCS_INFINITE, &s), ZLHCS_E_INVALID_ARGUMENT);
+    EXPECT_EQ(zlhcs_system_create(unique_id().c_str(), nullptr, nullptr, ZLHCS_INFINITE, &s, nullptr), ZLHCS_E_INVALID_ARGUMENT);
     EXPECT_EQ(s, 0u);
     EXPECT_EQ(last_error().category, ZLHCS_CATEGORY_INVALID_ARGUMENT);
     zlhcs_operation op = 0xBAD;
-    EXPECT_EQ(zlhcs_system_create_async(unique_id().c_str(), nullptr, nullptr, nullptr, &s, &op),
+    EXPECT_EQ(zlhcs_system_create_async(unique_id().c_str(), nullptr, nullptr, nullptr, nullptr, &s, &op),
               ZLHCS_E_INVALID_ARGUMENT);
     EXPECT_EQ(op, 0u);
-    EXPECT_EQ(zlhcs_system_modify(system_, nullptr, ZLHCS_INFINITE), ZLHCS_E_INVALID_ARGUMENT);
-    EXPECT_EQ(zlhcs_system_modify_async(system_, nullptr, nullptr, nullptr, &op), ZLHCS_E_INVALID_ARGUMENT);
+    EXPECT_EQ(zlhcs_system_modify(system_, nullptr, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_E_INVALID_ARGUMENT);
+    EXPECT_EQ(zlhcs_system_modify_async(system_, nullptr, nullptr, nullptr, nullptr, &op), ZLHCS_E_INVALID_ARGUMENT);
     EXPECT_EQ(op, 0u);
     // Required: the id of open.
-    EXPECT_EQ(zlhcs_system_open(nullptr, &s), ZLHCS_E_INVALID_ARGUMENT);
+    EXPECT_EQ(zlhcs_system_open(nullptr, nullptr, &s), ZLHCS_E_INVALID_ARGUMENT);
     // Optional: options/query NULL are fine.
     char* out = nullptr;
     EXPECT_EQ(zlhcs_system_properties(system_, nullptr, ZLHCS_INFINITE, &out), ZLHCS_S_OK);
     zlhcs_free(out);
-    EXPECT_EQ(zlhcs_enumerate(nullptr, ZLHCS_INFINITE, &out), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_system_enumerate(nullptr, nullptr, ZLHCS_INFINITE, &out), ZLHCS_S_OK);
     zlhcs_free(out);
-    EXPECT_EQ(zlhcs_system_start(system_, nullptr, ZLHCS_INFINITE), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_system_start(system_, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
 }
 
 TEST_F(bad_input, null_out_parameters_are_rejected) {
@@ -224,16 +231,16 @@ TEST_F(bad_input, null_out_parameters_are_rejected) {
         EXPECT_EQ(hr, ZLHCS_E_INVALID_ARGUMENT) << hex(hr);
         EXPECT_EQ(last_error().code, ZLHCS_E_INVALID_ARGUMENT);
         EXPECT_FALSE(last_error().message.empty());
-        zlhcs_clear_error();
+        (void)zlhcs_clear_error();
     };
     const std::string new_id = unique_id("never");
     zlhcs_system s = 0;
     zlhcs_operation op = 0;
-    expect_arg("create out_system", zlhcs_system_create(new_id.c_str(), container_config, ZLHCS_INFINITE, nullptr));
-    expect_arg("create_async out_system", zlhcs_system_create_async(new_id.c_str(), container_config, cb, &probe, nullptr, &op));
-    expect_arg("create_async out_operation", zlhcs_system_create_async(new_id.c_str(), container_config, cb, &probe, &s, nullptr));
+    expect_arg("create out_system", zlhcs_system_create(new_id.c_str(), container_config, nullptr, ZLHCS_INFINITE, nullptr, nullptr));
+    expect_arg("create_async out_system", zlhcs_system_create_async(new_id.c_str(), container_config, nullptr, cb, &probe, nullptr, &op));
+    expect_arg("create_async out_operation", zlhcs_system_create_async(new_id.c_str(), container_config, nullptr, cb, &probe, &s, nullptr));
     EXPECT_EQ(s, 0u);
-    expect_arg("open out_system", zlhcs_system_open(id_.c_str(), nullptr));
+    expect_arg("open out_system", zlhcs_system_open(id_.c_str(), nullptr, nullptr));
     expect_arg("id out_id", zlhcs_system_id(system_, nullptr));
     expect_arg("start_async", zlhcs_system_start_async(system_, nullptr, cb, &probe, nullptr));
     expect_arg("shutdown_async", zlhcs_system_shutdown_async(system_, nullptr, cb, &probe, nullptr));
@@ -243,11 +250,8 @@ TEST_F(bad_input, null_out_parameters_are_rejected) {
     expect_arg("resume_async", zlhcs_system_resume_async(system_, nullptr, cb, &probe, nullptr));
     expect_arg("save_async", zlhcs_system_save_async(system_, nullptr, cb, &probe, nullptr));
     expect_arg("properties_async", zlhcs_system_properties_async(system_, nullptr, cb, &probe, nullptr));
-    expect_arg("properties out", zlhcs_system_properties(system_, nullptr, ZLHCS_INFINITE, nullptr));
-    expect_arg("modify_async", zlhcs_system_modify_async(system_, R"({"ResourcePath":"a","RequestType":"Update"})", cb, &probe, nullptr));
-    expect_arg("enumerate_async", zlhcs_enumerate_async(nullptr, cb, &probe, nullptr));
-    expect_arg("enumerate out", zlhcs_enumerate(nullptr, ZLHCS_INFINITE, nullptr));
-    expect_arg("service_properties out", zlhcs_service_properties(nullptr, nullptr));
+    expect_arg("modify_async", zlhcs_system_modify_async(system_, R"({"ResourcePath":"a","RequestType":"Update"})", nullptr, cb, &probe, nullptr));
+    expect_arg("enumerate_async", zlhcs_system_enumerate_async(nullptr, nullptr, cb, &probe, nullptr));
     expect_arg("version", zlhcs_version(nullptr));
     expect_arg("backend_path", zlhcs_backend_path(nullptr));
     expect_arg("get_api", zlhcs_get_api(1, nullptr));
@@ -259,8 +263,16 @@ TEST_F(bad_input, null_out_parameters_are_rejected) {
     ASSERT_TRUE(settled());
     EXPECT_EQ(probe.calls.load(), 0);
     zlhcs_system never = 0;
-    EXPECT_EQ(zlhcs_system_open(new_id.c_str(), &never), ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
+    EXPECT_EQ(zlhcs_system_open(new_id.c_str(), nullptr, &never), ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
     EXPECT_EQ(state_of(system_), "Created");
+}
+
+TEST_F(bad_input, every_out_document_is_optional) {
+    // One rule for documents: optional everywhere (the result is the HRESULT).
+    EXPECT_EQ(zlhcs_system_properties(system_, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_system_enumerate(nullptr, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_service_properties(nullptr, nullptr), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_system_properties(system_, "{", ZLHCS_INFINITE, nullptr), ZLHCS_HCS_E_INVALID_JSON);
 }
 
 TEST_F(bad_input, optional_out_parameters_may_be_null) {
@@ -269,7 +281,7 @@ TEST_F(bad_input, optional_out_parameters_may_be_null) {
     EXPECT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_operation_result(op, nullptr), ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_operation_close(op), ZLHCS_S_OK);
-    ASSERT_EQ(zlhcs_system_terminate(system_, nullptr, ZLHCS_INFINITE), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_terminate(system_, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_system_wait_exit(system_, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
 }
 
@@ -290,20 +302,20 @@ TEST_F(bad_input, deeply_nested_json_does_not_crash) {
 
     // Well-formed but absurd: reaches HCS (hcsim); must come back, never crash.
     zlhcs_system s = 0;
-    EXPECT_EQ(zlhcs_system_create(unique_id().c_str(), balanced.c_str(), ZLHCS_INFINITE, &s),
+    EXPECT_EQ(zlhcs_system_create(unique_id().c_str(), balanced.c_str(), nullptr, ZLHCS_INFINITE, &s, nullptr),
               ZLHCS_HCS_E_INVALID_JSON) << "a configuration that is not an object";
     EXPECT_EQ(s, 0u);
-    EXPECT_EQ(zlhcs_system_create(unique_id().c_str(), objects.c_str(), ZLHCS_INFINITE, &s),
+    EXPECT_EQ(zlhcs_system_create(unique_id().c_str(), objects.c_str(), nullptr, ZLHCS_INFINITE, &s, nullptr),
               ZLHCS_HCS_E_INVALID_JSON) << "an object without SchemaVersion";
     EXPECT_EQ(s, 0u);
     char* out = nullptr;
     const zlhcs_hresult properties = zlhcs_system_properties(system_, objects.c_str(), ZLHCS_INFINITE, &out);
     zlhcs_free(out);
     EXPECT_NE(properties, ZLHCS_E_INTERNAL) << last_error().message;
-    const zlhcs_hresult enumerated = zlhcs_enumerate(balanced.c_str(), ZLHCS_INFINITE, &out);
+    const zlhcs_hresult enumerated = zlhcs_system_enumerate(balanced.c_str(), nullptr, ZLHCS_INFINITE, &out);
     zlhcs_free(out);
     EXPECT_NE(enumerated, ZLHCS_E_INTERNAL) << last_error().message;
-    const zlhcs_hresult modified = zlhcs_system_modify(system_, objects.c_str(), ZLHCS_INFINITE);
+    const zlhcs_hresult modified = zlhcs_system_modify(system_, objects.c_str(), nullptr, ZLHCS_INFINITE, nullptr);
     EXPECT_EQ(modified, ZLHCS_HCS_E_INVALID_JSON) << "not a ModifySettingRequest";
     EXPECT_EQ(state_of(system_), "Created");
 }
@@ -344,7 +356,7 @@ TEST_F(bad_input, large_documents_round_trip) {
     std::string query = R"({"Ids":[)";
     for (int i = 0; i < 50000; ++i) query += (i ? ",\"" : "\"") + std::string("no-such-id-") + std::to_string(i) + "\"";
     query += "]}";
-    ASSERT_EQ(zlhcs_enumerate(query.c_str(), ZLHCS_INFINITE, &raw), ZLHCS_S_OK) << last_error().message;
+    ASSERT_EQ(zlhcs_system_enumerate(query.c_str(), nullptr, ZLHCS_INFINITE, &raw), ZLHCS_S_OK) << last_error().message;
     const rapidjson::Document list = parse(take(raw));
     ASSERT_TRUE(list.IsArray());
     EXPECT_EQ(list.Size(), 0u);

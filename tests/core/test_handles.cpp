@@ -31,7 +31,7 @@ handle_function system_async(const char* name, Fn fn) {
     return {name, [fn](zlhcs_handle h, callback_probe& probe) {
                 zlhcs_operation op = 0xABCD;
                 const zlhcs_hresult hr = fn(h, nullptr, &callback_probe::callback, &probe, &op);
-                if (hr >= 0 && op != 0) zlhcs_operation_close(op);
+                if (hr >= 0 && op != 0) (void)zlhcs_operation_close(op);
                 return call_outcome{hr, op == 0};
             }};
 }
@@ -39,7 +39,7 @@ handle_function system_async(const char* name, Fn fn) {
 template <typename Fn>
 handle_function system_sync(const char* name, Fn fn) {
     return {name, [fn](zlhcs_handle h, callback_probe&) {
-                return call_outcome{fn(h, nullptr, 1000), true};
+                return call_outcome{fn(h, nullptr, 1000, nullptr), true};
             }};
 }
 
@@ -80,15 +80,15 @@ std::vector<handle_function> system_functions() {
     f.push_back({"zlhcs_system_modify_async", [](zlhcs_handle h, callback_probe& probe) {
                      zlhcs_operation op = 0xABCD;
                      const zlhcs_hresult hr = zlhcs_system_modify_async(
-                         h, R"({"ResourcePath":"x","RequestType":"Update","Settings":{}})",
+                         h, R"({"ResourcePath":"x","RequestType":"Update","Settings":{}})", nullptr,
                          &callback_probe::callback, &probe, &op);
-                     if (hr >= 0 && op != 0) zlhcs_operation_close(op);
+                     if (hr >= 0 && op != 0) (void)zlhcs_operation_close(op);
                      return call_outcome{hr, op == 0};
                  }});
     f.push_back({"zlhcs_system_modify", [](zlhcs_handle h, callback_probe&) {
                      return call_outcome{
                          zlhcs_system_modify(
-                             h, R"({"ResourcePath":"x","RequestType":"Update","Settings":{}})", 1000),
+                             h, R"({"ResourcePath":"x","RequestType":"Update","Settings":{}})", nullptr, 1000, nullptr),
                          true};
                  }});
     f.push_back({"zlhcs_system_wait_exit", [](zlhcs_handle h, callback_probe&) {
@@ -141,14 +141,14 @@ protected:
         // A live system, a live (completed) operation, and closed ones of each kind.
         live_system_.handle = create_system(unique_id("live"));
         ASSERT_NE(live_system_.handle, 0u);
-        ASSERT_EQ(zlhcs_enumerate_async(nullptr, nullptr, nullptr, &live_operation_.handle), ZLHCS_S_OK);
+        ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, &live_operation_.handle), ZLHCS_S_OK);
         ASSERT_NE(live_operation_.handle, 0u);
         ASSERT_EQ(zlhcs_operation_wait(live_operation_, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
 
         closed_system_ = create_system(unique_id("closed"));
         ASSERT_NE(closed_system_, 0u);
         ASSERT_EQ(zlhcs_system_close(closed_system_), ZLHCS_S_OK);
-        ASSERT_EQ(zlhcs_enumerate_async(nullptr, nullptr, nullptr, &closed_operation_), ZLHCS_S_OK);
+        ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, &closed_operation_), ZLHCS_S_OK);
         ASSERT_EQ(zlhcs_operation_close(closed_operation_), ZLHCS_S_OK);
     }
     void TearDown() override {
@@ -180,7 +180,7 @@ protected:
             for (const auto& h : bad) {
                 SCOPED_TRACE(std::string(fn.name) + " with " + h.what);
                 callback_probe probe;
-                zlhcs_clear_error();
+                (void)zlhcs_clear_error();
                 const call_outcome out = fn.call(h.value, probe);
                 EXPECT_EQ(out.hr, ZLHCS_E_INVALID_HANDLE) << hex(out.hr);
                 EXPECT_TRUE(out.output_clean) << "output written on failure";
@@ -267,7 +267,7 @@ TEST_F(handles, double_close_fails_the_second_time) {
     ASSERT_EQ(zlhcs_system_close(s), ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_system_close(s), ZLHCS_E_INVALID_HANDLE);
     zlhcs_operation op = 0;
-    ASSERT_EQ(zlhcs_enumerate_async(nullptr, nullptr, nullptr, &op), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, &op), ZLHCS_S_OK);
     ASSERT_EQ(zlhcs_operation_close(op), ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_operation_close(op), ZLHCS_E_INVALID_HANDLE);
 }
@@ -279,7 +279,7 @@ TEST_F(handles, a_stale_handle_never_resolves_to_a_new_object_in_its_slot) {
     system_guard keeper(create_system(id));
     for (int i = 0; i < 50; ++i) {
         zlhcs_system s = 0;
-        ASSERT_EQ(zlhcs_system_open(id.c_str(), &s), ZLHCS_S_OK);
+        ASSERT_EQ(zlhcs_system_open(id.c_str(), nullptr, &s), ZLHCS_S_OK);
         for (zlhcs_system stale : old) ASSERT_NE(stale, s);
         old.push_back(s);
         ASSERT_EQ(zlhcs_system_close(s), ZLHCS_S_OK);

@@ -44,72 +44,42 @@ TEST_F(library, version_rejects_null_and_short_struct) {
     EXPECT_EQ(zlhcs_version(&info), ZLHCS_E_INVALID_ARGUMENT);
 }
 
-TEST_F(library, get_api_v1_table_matches_the_exports) {
-    const void* raw = nullptr;
-    ASSERT_EQ(zlhcs_get_api(1, &raw), ZLHCS_S_OK);
-    ASSERT_NE(raw, nullptr);
-    const auto* api = static_cast<const zlhcs_api_v1*>(raw);
+TEST_F(library, get_api_table_matches_the_exports) {
+    const zlhcs_api_v1* api = nullptr;
+    ASSERT_EQ(zlhcs_get_api(ZLHCS_API_REVISION, &api), ZLHCS_S_OK);
+    ASSERT_NE(api, nullptr);
     EXPECT_EQ(api->struct_size, sizeof(zlhcs_api_v1));
-    EXPECT_EQ(api->abi_version, 1u);
+    EXPECT_EQ(api->revision, ZLHCS_API_REVISION);
+    // Every member (tests/abi checks the complete list against the layout baseline).
     EXPECT_EQ(api->version, &zlhcs_version);
-    EXPECT_EQ(api->init, &zlhcs_init);
-    EXPECT_EQ(api->backend_path, &zlhcs_backend_path);
+    EXPECT_EQ(api->get_api, &zlhcs_get_api);
     EXPECT_EQ(api->free_memory, &zlhcs_free);
-    EXPECT_EQ(api->last_error, &zlhcs_last_error);
-    EXPECT_EQ(api->clear_error, &zlhcs_clear_error);
-    EXPECT_EQ(api->error_category_of, &zlhcs_error_category_of);
-    EXPECT_EQ(api->error_describe, &zlhcs_error_describe);
-    EXPECT_EQ(api->operation_wait, &zlhcs_operation_wait);
-    EXPECT_EQ(api->operation_result, &zlhcs_operation_result);
-    EXPECT_EQ(api->operation_cancel, &zlhcs_operation_cancel);
-    EXPECT_EQ(api->operation_close, &zlhcs_operation_close);
-    EXPECT_EQ(api->system_create_async, &zlhcs_system_create_async);
-    EXPECT_EQ(api->system_create, &zlhcs_system_create);
-    EXPECT_EQ(api->system_open, &zlhcs_system_open);
-    EXPECT_EQ(api->system_close, &zlhcs_system_close);
-    EXPECT_EQ(api->system_id, &zlhcs_system_id);
-    EXPECT_EQ(api->system_start_async, &zlhcs_system_start_async);
-    EXPECT_EQ(api->system_start, &zlhcs_system_start);
-    EXPECT_EQ(api->system_shutdown_async, &zlhcs_system_shutdown_async);
-    EXPECT_EQ(api->system_shutdown, &zlhcs_system_shutdown);
-    EXPECT_EQ(api->system_terminate_async, &zlhcs_system_terminate_async);
-    EXPECT_EQ(api->system_terminate, &zlhcs_system_terminate);
-    EXPECT_EQ(api->system_crash_async, &zlhcs_system_crash_async);
-    EXPECT_EQ(api->system_crash, &zlhcs_system_crash);
-    EXPECT_EQ(api->system_pause_async, &zlhcs_system_pause_async);
-    EXPECT_EQ(api->system_pause, &zlhcs_system_pause);
-    EXPECT_EQ(api->system_resume_async, &zlhcs_system_resume_async);
-    EXPECT_EQ(api->system_resume, &zlhcs_system_resume);
-    EXPECT_EQ(api->system_save_async, &zlhcs_system_save_async);
-    EXPECT_EQ(api->system_save, &zlhcs_system_save);
-    EXPECT_EQ(api->system_properties_async, &zlhcs_system_properties_async);
-    EXPECT_EQ(api->system_properties, &zlhcs_system_properties);
-    EXPECT_EQ(api->system_modify_async, &zlhcs_system_modify_async);
-    EXPECT_EQ(api->system_modify, &zlhcs_system_modify);
-    EXPECT_EQ(api->system_wait_exit, &zlhcs_system_wait_exit);
-    EXPECT_EQ(api->enumerate_async, &zlhcs_enumerate_async);
-    EXPECT_EQ(api->enumerate, &zlhcs_enumerate);
-    EXPECT_EQ(api->service_properties, &zlhcs_service_properties);
+    EXPECT_EQ(api->error_matches, &zlhcs_error_matches);
+    EXPECT_EQ(api->operation_error, &zlhcs_operation_error);
+    EXPECT_EQ(api->system_enumerate, &zlhcs_system_enumerate);
+    EXPECT_EQ(api->process_stdio_detach, &zlhcs_process_stdio_detach);
+    EXPECT_TRUE(ZLHCS_API_HAS(api, process_stdio_detach));
 
-    // Calls through the table work.
+    // Calls through the table work, and the table is static.
     zlhcs_version_info info{};
     info.struct_size = sizeof info;
     EXPECT_EQ(api->version(&info), ZLHCS_S_OK);
     EXPECT_EQ(info.abi_version, 1u);
-    const void* again = nullptr;
+    EXPECT_EQ(info.api_revision, ZLHCS_API_REVISION);
+    const zlhcs_api_v1* again = nullptr;
     ASSERT_EQ(zlhcs_get_api(1, &again), ZLHCS_S_OK);
-    EXPECT_EQ(again, raw) << "the table is static";
+    EXPECT_EQ(again, api);
 }
 
-TEST_F(library, get_api_unknown_version_and_null_out) {
-    for (uint32_t version : {0u, 2u, 0xFFFFFFFFu}) {
-        const void* raw = &version;
-        EXPECT_EQ(zlhcs_get_api(version, &raw), ZLHCS_E_NOT_SUPPORTED) << version;
-        EXPECT_EQ(raw, nullptr);
+TEST_F(library, get_api_refuses_a_revision_newer_than_the_dll_and_zero) {
+    for (uint32_t revision : {0u, ZLHCS_API_REVISION + 1, 0xFFFFFFFFu}) {
+        const zlhcs_api_v1* api = reinterpret_cast<const zlhcs_api_v1*>(&revision);
+        EXPECT_EQ(zlhcs_get_api(revision, &api), ZLHCS_E_NOT_SUPPORTED) << revision;
+        EXPECT_EQ(api, nullptr) << "no shorter table than the caller expects";
         const error_copy e = last_error();
         EXPECT_EQ(e.code, ZLHCS_E_NOT_SUPPORTED);
         EXPECT_EQ(e.category, ZLHCS_CATEGORY_NOT_SUPPORTED);
-        EXPECT_FALSE(e.message.empty());
+        EXPECT_NE(e.message.find("revision"), std::string::npos) << e.message;
     }
     EXPECT_EQ(zlhcs_get_api(1, nullptr), ZLHCS_E_INVALID_ARGUMENT);
     EXPECT_EQ(last_error().code, ZLHCS_E_INVALID_ARGUMENT);
@@ -130,7 +100,12 @@ TEST_F(library, backend_path_is_absolute_and_freed_with_zlhcs_free) {
     EXPECT_EQ(last_error().code, ZLHCS_E_INVALID_ARGUMENT);
 }
 
-TEST_F(library, free_accepts_null) { EXPECT_EQ(zlhcs_free(nullptr), ZLHCS_S_OK); }
+TEST_F(library, free_accepts_null) {
+    zlhcs_free(nullptr);
+    char* text = nullptr;
+    ASSERT_EQ(zlhcs_error_describe(ZLHCS_E_INTERNAL, &text), ZLHCS_S_OK);
+    zlhcs_free(text);  // LeakSanitizer: freed
+}
 
 TEST_F(library, init_after_initialisation) {
     // The fixture's hcsim_client already initialised the default backend.
@@ -226,7 +201,7 @@ TEST_F(library, last_error_reports_code_category_message_and_survives_success) {
     char* text = nullptr;
     ASSERT_EQ(zlhcs_error_describe(ZLHCS_E_INVALID_HANDLE, &text), ZLHCS_S_OK);
     zlhcs_free(text);
-    int32_t category = 0;
+    uint32_t category = 0;
     ASSERT_EQ(zlhcs_error_category_of(ZLHCS_HCS_E_INVALID_JSON, &category), ZLHCS_S_OK);
     EXPECT_EQ(last_error().code, ZLHCS_E_INVALID_HANDLE);
 
@@ -260,7 +235,7 @@ TEST_F(library, last_error_is_thread_local) {
     EXPECT_EQ(mine.code, ZLHCS_E_INVALID_ARGUMENT) << "another thread's failure changed ours";
 
     // And a clear on another thread does not clear ours.
-    std::thread([] { zlhcs_clear_error(); }).join();
+    std::thread([] { (void)zlhcs_clear_error(); }).join();
     EXPECT_EQ(last_error().code, ZLHCS_E_INVALID_ARGUMENT);
 }
 

@@ -48,7 +48,7 @@ void check(bool ok, const char* what, zlhcs_hresult hr) {
     ++failures;
     zlhcs_error e{};
     e.struct_size = sizeof e;
-    zlhcs_last_error(&e);
+    (void)zlhcs_last_error(&e);
     std::fprintf(stderr, "FAILED: %s (returned 0x%08X; last error 0x%08X \"%s\" function \"%s\")\n",
                  what, static_cast<unsigned>(hr), static_cast<unsigned>(e.code),
                  e.message != nullptr ? e.message : "", e.function != nullptr ? e.function : "");
@@ -60,7 +60,7 @@ void expect_not_supported(zlhcs_hresult hr, const char* call, const char* entry_
     check(hr == ZLHCS_E_NOT_SUPPORTED, what.c_str(), hr);
     zlhcs_error e{};
     e.struct_size = sizeof e;
-    zlhcs_last_error(&e);
+    (void)zlhcs_last_error(&e);
     check(e.code == ZLHCS_E_NOT_SUPPORTED, (what + ": last error code").c_str(), hr);
     check(e.category == ZLHCS_CATEGORY_NOT_SUPPORTED, (what + ": category").c_str(), hr);
     check(e.function != nullptr && std::string(e.function) == entry_point,
@@ -99,20 +99,20 @@ void expect_not_supported(zlhcs_hresult hr, const char* call, const char* entry_
     expect_not_supported(zlhcs_service_properties(nullptr, &text), "zlhcs_service_properties",
                          "HcsGetServiceProperties");
     check(text == nullptr, "no output from a failed service_properties", 0);
-    expect_not_supported(zlhcs_enumerate(nullptr, ZLHCS_INFINITE, &text), "zlhcs_enumerate",
+    expect_not_supported(zlhcs_system_enumerate(nullptr, nullptr, ZLHCS_INFINITE, &text), "zlhcs_enumerate",
                          "HcsEnumerateComputeSystems");
     zlhcs_operation op = 0xBAD;
-    expect_not_supported(zlhcs_enumerate_async(nullptr, nullptr, nullptr, &op), "zlhcs_enumerate_async",
+    expect_not_supported(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, &op), "zlhcs_enumerate_async",
                          "HcsEnumerateComputeSystems");
     check(op == 0, "no operation from a failed enumerate_async", 0);
     zlhcs_system system = 0xBAD;
-    expect_not_supported(zlhcs_system_open("any", &system), "zlhcs_system_open", "HcsOpenComputeSystem");
+    expect_not_supported(zlhcs_system_open("any", nullptr, &system), "zlhcs_system_open", "HcsOpenComputeSystem");
     check(system == 0, "no handle from a failed open", 0);
 
     // What the stub has works: create a system.
     system = 0;
-    hr = zlhcs_system_create("stub-system", R"({"SchemaVersion":{"Major":2,"Minor":1},"Container":{}})",
-                             ZLHCS_INFINITE, &system);
+    hr = zlhcs_system_create("stub-system", R"({"SchemaVersion":{"Major":2,"Minor":1},"Container":{}})", nullptr,
+                             ZLHCS_INFINITE, &system, nullptr);
     check(hr == ZLHCS_S_OK && system != 0, "create through the stub backend", hr);
     if (system != 0) {
         text = nullptr;
@@ -121,28 +121,28 @@ void expect_not_supported(zlhcs_hresult hr, const char* call, const char* entry_
         zlhcs_free(text);
         expect_not_supported(zlhcs_system_wait_exit(system, 0, nullptr), "zlhcs_system_wait_exit",
                              "HcsWaitForComputeSystemExit");
-        expect_not_supported(zlhcs_system_start(system, nullptr, ZLHCS_INFINITE), "zlhcs_system_start",
+        expect_not_supported(zlhcs_system_start(system, nullptr, ZLHCS_INFINITE, nullptr), "zlhcs_system_start",
                              "HcsStartComputeSystem");
         op = 0xBAD;
         expect_not_supported(zlhcs_system_start_async(system, nullptr, nullptr, nullptr, &op),
                              "zlhcs_system_start_async", "HcsStartComputeSystem");
         check(op == 0, "no operation from a failed start_async", 0);
-        expect_not_supported(zlhcs_system_shutdown(system, nullptr, 1000), "zlhcs_system_shutdown",
+        expect_not_supported(zlhcs_system_shutdown(system, nullptr, 1000, nullptr), "zlhcs_system_shutdown",
                              "HcsShutDownComputeSystem");
-        expect_not_supported(zlhcs_system_terminate(system, nullptr, 1000), "zlhcs_system_terminate",
+        expect_not_supported(zlhcs_system_terminate(system, nullptr, 1000, nullptr), "zlhcs_system_terminate",
                              "HcsTerminateComputeSystem");
-        expect_not_supported(zlhcs_system_crash(system, nullptr, 1000), "zlhcs_system_crash",
+        expect_not_supported(zlhcs_system_crash(system, nullptr, 1000, nullptr), "zlhcs_system_crash",
                              "HcsCrashComputeSystem");
-        expect_not_supported(zlhcs_system_pause(system, nullptr, 1000), "zlhcs_system_pause",
+        expect_not_supported(zlhcs_system_pause(system, nullptr, 1000, nullptr), "zlhcs_system_pause",
                              "HcsPauseComputeSystem");
-        expect_not_supported(zlhcs_system_resume(system, nullptr, 1000), "zlhcs_system_resume",
+        expect_not_supported(zlhcs_system_resume(system, nullptr, 1000, nullptr), "zlhcs_system_resume",
                              "HcsResumeComputeSystem");
-        expect_not_supported(zlhcs_system_save(system, nullptr, 1000), "zlhcs_system_save",
+        expect_not_supported(zlhcs_system_save(system, nullptr, 1000, nullptr), "zlhcs_system_save",
                              "HcsSaveComputeSystem");
         text = nullptr;
         expect_not_supported(zlhcs_system_properties(system, nullptr, 1000, &text),
                              "zlhcs_system_properties", "HcsGetComputeSystemProperties");
-        expect_not_supported(zlhcs_system_modify(system, R"({"ResourcePath":"a","RequestType":"Update"})", 1000),
+        expect_not_supported(zlhcs_system_modify(system, R"({"ResourcePath":"a","RequestType":"Update"})", nullptr, 1000, nullptr),
                              "zlhcs_system_modify", "HcsModifyComputeSystem");
         hr = zlhcs_system_close(system);
         check(hr == ZLHCS_S_OK, "close the stub system", hr);
@@ -152,16 +152,16 @@ void expect_not_supported(zlhcs_hresult hr, const char* call, const char* entry_
     system = 0;
     op = 0;
     hr = zlhcs_system_create_async("stub-async", R"({"SchemaVersion":{"Major":2,"Minor":1},"Container":{}})",
-                                   nullptr, nullptr, &system, &op);
+                                   nullptr, nullptr, nullptr, &system, &op);
     check(hr == ZLHCS_S_OK && system != 0 && op != 0, "create_async through the stub", hr);
     if (op != 0) {
         hr = zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr);
         check(hr == ZLHCS_S_OK, "wait for the stub's create", hr);
         hr = zlhcs_operation_cancel(op);
         check(hr == ZLHCS_S_FALSE, "cancel of a completed operation without HcsCancelOperation", hr);
-        zlhcs_operation_close(op);
+        (void)zlhcs_operation_close(op);
     }
-    if (system != 0) zlhcs_system_close(system);
+    if (system != 0) (void)zlhcs_system_close(system);
 
     if (failures == 0) std::fprintf(stderr, "stub checks passed\n");
     std::fflush(stderr);

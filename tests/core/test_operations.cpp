@@ -47,9 +47,9 @@ TEST_F(operations, wait_times_out_result_is_pending_then_infinite_wait_succeeds)
 
 TEST_F(operations, cancel_after_completion_is_s_false) {
     operation_guard op;
-    ASSERT_EQ(zlhcs_enumerate_async(nullptr, nullptr, nullptr, &op.handle), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, &op.handle), ZLHCS_S_OK);
     ASSERT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
-    zlhcs_clear_error();
+    (void)zlhcs_clear_error();
     EXPECT_EQ(zlhcs_operation_cancel(op), ZLHCS_S_FALSE);
     EXPECT_EQ(last_error().rc, ZLHCS_S_FALSE) << "S_FALSE is success: no last error";
     EXPECT_EQ(zlhcs_operation_wait(op, 0, nullptr), ZLHCS_S_OK) << "the result is unchanged";
@@ -89,7 +89,7 @@ TEST_F(operations, callback_receives_the_operation_handle_and_failure_result) {
 
 TEST_F(operations, null_callback_is_allowed) {
     operation_guard op;
-    ASSERT_EQ(zlhcs_enumerate_async(nullptr, nullptr, reinterpret_cast<void*>(0x1234), &op.handle),
+    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, reinterpret_cast<void*>(0x1234), &op.handle),
               ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
 }
@@ -250,11 +250,11 @@ TEST_F(operations, injected_immediate_failure_in_the_sync_form) {
     ASSERT_EQ(sim().fail_next_calls("HcsPauseComputeSystem", 2, ZLHCS_HCS_E_SERVICE_NOT_AVAILABLE,
                                     fault_immediate),
               0);
-    ASSERT_EQ(zlhcs_system_start(system, nullptr, ZLHCS_INFINITE), ZLHCS_S_OK);
-    EXPECT_EQ(zlhcs_system_pause(system, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_SERVICE_NOT_AVAILABLE);
-    EXPECT_EQ(zlhcs_system_pause(system, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_SERVICE_NOT_AVAILABLE);
+    ASSERT_EQ(zlhcs_system_start(system, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_system_pause(system, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_HCS_E_SERVICE_NOT_AVAILABLE);
+    EXPECT_EQ(zlhcs_system_pause(system, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_HCS_E_SERVICE_NOT_AVAILABLE);
     EXPECT_EQ(last_error().function, "HcsPauseComputeSystem");
-    EXPECT_EQ(zlhcs_system_pause(system, nullptr, ZLHCS_INFINITE), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_system_pause(system, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
     EXPECT_EQ(state_of(system), "Paused");
 }
 
@@ -304,7 +304,7 @@ TEST_F(operations, injected_async_failure_in_the_sync_form_reaches_last_error) {
     ASSERT_EQ(sim().fail_next_calls("HcsStartComputeSystem", 1, ZLHCS_HCS_E_GUEST_CRITICAL_ERROR,
                                     fault_async),
               0);
-    EXPECT_EQ(zlhcs_system_start(system, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_GUEST_CRITICAL_ERROR);
+    EXPECT_EQ(zlhcs_system_start(system, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_HCS_E_GUEST_CRITICAL_ERROR);
     const error_copy e = last_error();
     EXPECT_EQ(e.code, ZLHCS_HCS_E_GUEST_CRITICAL_ERROR);
     EXPECT_EQ(e.function, "HcsStartComputeSystem");
@@ -328,7 +328,7 @@ TEST_F(operations, callback_may_call_synchronous_functions) {
         c->sync_properties.store(zlhcs_system_properties(c->system, nullptr, 10000, &out));
         zlhcs_free(out);
         out = nullptr;
-        c->sync_enumerate.store(zlhcs_enumerate(nullptr, 10000, &out));
+        c->sync_enumerate.store(zlhcs_system_enumerate(nullptr, nullptr, 10000, &out));
         zlhcs_free(out);
         c->done.store(true);
     };
@@ -345,18 +345,18 @@ TEST_F(operations, hcs_codes_pass_through_unchanged_in_both_severity_forms) {
     system_guard system(create_system(unique_id()));
     const zlhcs_hresult nt_form = ZLHCS_HR(0xC037010Eu);
     ASSERT_EQ(sim().fail_next_calls("HcsStartComputeSystem", 1, nt_form, fault_immediate), 0);
-    EXPECT_EQ(zlhcs_system_start(system, nullptr, ZLHCS_INFINITE), nt_form);
+    EXPECT_EQ(zlhcs_system_start(system, nullptr, ZLHCS_INFINITE, nullptr), nt_form);
     error_copy e = last_error();
     EXPECT_EQ(e.code, nt_form);
     EXPECT_EQ(e.category, ZLHCS_CATEGORY_NOT_FOUND);
     ASSERT_EQ(sim().fail_next_calls("HcsStartComputeSystem", 1, nt_form, fault_async), 0);
-    EXPECT_EQ(zlhcs_system_start(system, nullptr, ZLHCS_INFINITE), nt_form);
+    EXPECT_EQ(zlhcs_system_start(system, nullptr, ZLHCS_INFINITE, nullptr), nt_form);
     e = last_error();
     EXPECT_EQ(e.code, nt_form);
     EXPECT_EQ(e.category, ZLHCS_CATEGORY_NOT_FOUND);
     // A Win32 HRESULT from HCS passes through as well.
     ASSERT_EQ(sim().fail_next_calls("HcsStartComputeSystem", 1, ZLHCS_HR(0x80070005u), fault_async), 0);
-    EXPECT_EQ(zlhcs_system_start(system, nullptr, ZLHCS_INFINITE), ZLHCS_HR(0x80070005u));
+    EXPECT_EQ(zlhcs_system_start(system, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_HR(0x80070005u));
     EXPECT_EQ(last_error().category, ZLHCS_CATEGORY_ACCESS_DENIED);
 }
 
@@ -367,20 +367,20 @@ TEST_F(operations, create_with_injected_immediate_failure_returns_no_handles) {
     zlhcs_system system = 0xBAD;
     zlhcs_operation op = 0xBAD;
     const std::string id = unique_id();
-    EXPECT_EQ(zlhcs_system_create_async(id.c_str(), container_config, &callback_probe::callback, &probe,
+    EXPECT_EQ(zlhcs_system_create_async(id.c_str(), container_config, nullptr, &callback_probe::callback, &probe,
                                         &system, &op),
               ZLHCS_HCS_E_ACCESS_DENIED);
     EXPECT_EQ(system, 0u);
     EXPECT_EQ(op, 0u);
     EXPECT_EQ(last_error().function, "HcsCreateComputeSystem");
     system = 0xBAD;
-    EXPECT_EQ(zlhcs_system_create(id.c_str(), container_config, ZLHCS_INFINITE, &system),
+    EXPECT_EQ(zlhcs_system_create(id.c_str(), container_config, nullptr, ZLHCS_INFINITE, &system, nullptr),
               ZLHCS_HCS_E_ACCESS_DENIED);
     EXPECT_EQ(system, 0u);
     ASSERT_TRUE(settled());
     EXPECT_EQ(probe.calls.load(), 0);
     zlhcs_system opened = 0;
-    EXPECT_EQ(zlhcs_system_open(id.c_str(), &opened), ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
+    EXPECT_EQ(zlhcs_system_open(id.c_str(), nullptr, &opened), ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
 }
 
 TEST_F(operations, create_with_injected_async_failure) {
@@ -391,7 +391,7 @@ TEST_F(operations, create_with_injected_async_failure) {
     callback_probe probe;
     zlhcs_system system = 0;
     zlhcs_operation op = 0;
-    ASSERT_EQ(zlhcs_system_create_async(id.c_str(), container_config, &callback_probe::callback, &probe,
+    ASSERT_EQ(zlhcs_system_create_async(id.c_str(), container_config, nullptr, &callback_probe::callback, &probe,
                                         &system, &op),
               ZLHCS_S_OK);
     system_guard system_g(system);
@@ -408,7 +408,7 @@ TEST_F(operations, create_with_injected_async_failure) {
     system_g.reset();
     // Sync: no handle, the half-created one is closed (the fixture's leak check sees it).
     zlhcs_system sync_system = 0xBAD;
-    EXPECT_EQ(zlhcs_system_create(id.c_str(), container_config, ZLHCS_INFINITE, &sync_system),
+    EXPECT_EQ(zlhcs_system_create(id.c_str(), container_config, nullptr, ZLHCS_INFINITE, &sync_system, nullptr),
               ZLHCS_HCS_E_HYPERV_NOT_INSTALLED);
     EXPECT_EQ(sync_system, 0u);
     if (error_documents_omitted()) {
@@ -417,7 +417,7 @@ TEST_F(operations, create_with_injected_async_failure) {
         EXPECT_NE(last_error().document.find("ErrorMessage"), std::string::npos);
     }
     zlhcs_system opened = 0;
-    EXPECT_EQ(zlhcs_system_open(id.c_str(), &opened), ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
+    EXPECT_EQ(zlhcs_system_open(id.c_str(), nullptr, &opened), ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
 }
 
 TEST_F(operations, closing_the_system_keeps_its_operations_valid) {

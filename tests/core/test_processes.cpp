@@ -91,7 +91,7 @@ zlhcs_hresult read_to_end(zlhcs_process process, int32_t stream, std::string& ou
     for (;;) {
         size_t got = 12345;
         const zlhcs_hresult hr =
-            zlhcs_process_read(process, stream, buffer.data(), buffer.size(), hang_bound_ms, &got);
+            zlhcs_process_stdio_read(process, stream, buffer.data(), buffer.size(), hang_bound_ms, &got);
         if (hr == ZLHCS_S_OK) {
             EXPECT_GT(got, 0u);
             EXPECT_LE(got, buffer.size());
@@ -110,7 +110,7 @@ zlhcs_hresult read_at_least(zlhcs_process process, int32_t stream, size_t size, 
     char buffer[4096];
     while (out.size() < size) {
         size_t got = 0;
-        const zlhcs_hresult hr = zlhcs_process_read(process, stream, buffer, sizeof buffer, hang_bound_ms, &got);
+        const zlhcs_hresult hr = zlhcs_process_stdio_read(process, stream, buffer, sizeof buffer, hang_bound_ms, &got);
         if (hr != ZLHCS_S_OK) return hr;
         out.append(buffer, got);
     }
@@ -148,7 +148,7 @@ protected:
     }
     void TearDown() override {
         // Ends every process still running (each test closes its own handles).
-        if (system_.handle != 0) (void)zlhcs_system_terminate(system_, nullptr, hang_bound_ms);
+        if (system_.handle != 0) (void)zlhcs_system_terminate(system_, nullptr, hang_bound_ms, nullptr);
         system_.reset();
         core_test::TearDown();
     }
@@ -161,7 +161,7 @@ protected:
                                   const std::string& extra = "") {
         zlhcs_process process = 0;
         const std::string doc = parameters(command, with, extra);
-        const zlhcs_hresult hr = zlhcs_process_create(system, doc.c_str(), hang_bound_ms, &process);
+        const zlhcs_hresult hr = zlhcs_process_create(system, doc.c_str(), nullptr, hang_bound_ms, &process, nullptr);
         EXPECT_EQ(hr, ZLHCS_S_OK) << doc << ": " << hex(hr) << " " << last_error().message;
         EXPECT_NE(process, 0u);
         return process;
@@ -213,10 +213,10 @@ TEST_F(processes, sixty_four_mib_through_cat_arrive_byte_exact) {
         for (size_t k = 0; offset < total && write_hr == ZLHCS_S_OK; ++k) {
             const size_t n = static_cast<size_t>(std::min<uint64_t>(sizes[k % std::size(sizes)], total - offset));
             for (size_t i = 0; i < n; ++i) chunk[i] = big_byte(offset + i);
-            write_hr = zlhcs_process_write_stdin(cat, chunk.data(), n);
+            write_hr = zlhcs_process_stdio_write(cat, chunk.data(), n, ZLHCS_INFINITE, nullptr);
             offset += n;
         }
-        const zlhcs_hresult close_hr = zlhcs_process_close_stdin(cat);
+        const zlhcs_hresult close_hr = zlhcs_process_stdio_close(cat, ZLHCS_STDIN);
         writer_result.set_value({write_hr, close_hr});
     });
 
@@ -227,7 +227,7 @@ TEST_F(processes, sixty_four_mib_through_cat_arrive_byte_exact) {
     size_t got = 0;
     for (;;) {
         got = 0;
-        hr = zlhcs_process_read(cat, ZLHCS_STDOUT, buffer.data(), buffer.size(), hang_bound_ms, &got);
+        hr = zlhcs_process_stdio_read(cat, ZLHCS_STDOUT, buffer.data(), buffer.size(), hang_bound_ms, &got);
         if (hr != ZLHCS_S_OK) break;
         if (first_mismatch == UINT64_MAX) {
             for (size_t i = 0; i < got; ++i) {
@@ -249,7 +249,7 @@ TEST_F(processes, sixty_four_mib_through_cat_arrive_byte_exact) {
     EXPECT_EQ(first_mismatch, UINT64_MAX) << "first wrong byte at offset " << first_mismatch;
     EXPECT_EQ(exit_code_of(cat), 0u);
     // End of stream stays end of stream.
-    EXPECT_EQ(zlhcs_process_read(cat, ZLHCS_STDOUT, buffer.data(), buffer.size(), 0, &got), ZLHCS_S_FALSE);
+    EXPECT_EQ(zlhcs_process_stdio_read(cat, ZLHCS_STDOUT, buffer.data(), buffer.size(), 0, &got), ZLHCS_S_FALSE);
     EXPECT_EQ(got, 0u);
 }
 
@@ -299,14 +299,14 @@ TEST_F(processes, concurrent_stdin_writers_are_serialised_whole_writes) {
         std::vector<unsigned char> data(block);
         for (int b = 0; b < blocks_per_writer; ++b) {
             for (size_t i = 0; i < block; ++i) data[i] = static_cast<unsigned char>(i % 2 == 0 ? tag : b);
-            EXPECT_EQ(zlhcs_process_write_stdin(cat, data.data(), data.size()), ZLHCS_S_OK);
+            EXPECT_EQ(zlhcs_process_stdio_write(cat, data.data(), data.size(), ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
         }
     };
     std::thread a(write_blocks, static_cast<unsigned char>('A'));
     std::thread b(write_blocks, static_cast<unsigned char>('B'));
     a.join();
     b.join();
-    EXPECT_EQ(zlhcs_process_close_stdin(cat), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_process_stdio_close(cat, ZLHCS_STDIN), ZLHCS_S_OK);
     reader.join();
     ASSERT_EQ(out.size(), block * blocks_per_writer * 2);
     int next[2] = {0, 0};
@@ -390,7 +390,7 @@ TEST_F(processes, a_running_process_reports_not_exited) {
 TEST_F(processes, ctrl_c_ends_a_sleeping_process_with_control_c_exit) {
     process_guard p(start(long_sleep));
     ASSERT_NE(p.handle, 0u);
-    EXPECT_EQ(zlhcs_process_signal(p, R"({"Signal":"CtrlC"})", hang_bound_ms), ZLHCS_S_OK) << last_error().message;
+    EXPECT_EQ(zlhcs_process_signal(p, R"({"Signal":"CtrlC"})", hang_bound_ms, nullptr), ZLHCS_S_OK) << last_error().message;
     EXPECT_EQ(exit_code_of(p), control_c_exit);
     uint32_t code = 0;
     EXPECT_EQ(zlhcs_process_exit_code(p, &code), ZLHCS_S_OK);
@@ -403,7 +403,7 @@ TEST_F(processes, signals_without_options_and_other_signals_end_it_too) {
         SCOPED_TRACE(o != nullptr ? o : "NULL");
         process_guard p(start(long_sleep));
         ASSERT_NE(p.handle, 0u);
-        EXPECT_EQ(zlhcs_process_signal(p, o, hang_bound_ms), ZLHCS_S_OK) << last_error().message;
+        EXPECT_EQ(zlhcs_process_signal(p, o, hang_bound_ms, nullptr), ZLHCS_S_OK) << last_error().message;
         EXPECT_EQ(exit_code_of(p), control_c_exit);
     }
 }
@@ -428,13 +428,13 @@ TEST_F(processes, signal_async_completes_once) {
 TEST_F(processes, ignore_signals_keeps_running_until_terminated) {
     process_guard p(start("ignore-signals 600000"));
     ASSERT_NE(p.handle, 0u);
-    EXPECT_EQ(zlhcs_process_signal(p, R"({"Signal":"CtrlC"})", hang_bound_ms), ZLHCS_S_OK) << last_error().message;
+    EXPECT_EQ(zlhcs_process_signal(p, R"({"Signal":"CtrlC"})", hang_bound_ms, nullptr), ZLHCS_S_OK) << last_error().message;
     uint32_t code = 0xDEADBEEF;
     EXPECT_EQ(zlhcs_process_wait_exit(p, 100, &code), ZLHCS_HCS_E_OPERATION_TIMEOUT);
     EXPECT_EQ(last_error().code, ZLHCS_HCS_E_OPERATION_TIMEOUT);
     EXPECT_EQ(zlhcs_process_exit_code(p, &code), ZLHCS_HCS_E_OPERATION_PENDING);
     EXPECT_FALSE(status_of(p)["Exited"].GetBool());
-    EXPECT_EQ(zlhcs_process_terminate(p, nullptr, hang_bound_ms), ZLHCS_S_OK) << last_error().message;
+    EXPECT_EQ(zlhcs_process_terminate(p, nullptr, hang_bound_ms, nullptr), ZLHCS_S_OK) << last_error().message;
     EXPECT_EQ(exit_code_of(p), terminated_exit);
 }
 
@@ -442,8 +442,8 @@ TEST_F(processes, terminate_ends_a_process_with_exit_code_one) {
     process_guard p(start(long_sleep, in_pipe | out_pipe | err_pipe));
     ASSERT_NE(p.handle, 0u);
     // HcsTerminateProcess.md: the options are "Reserved for future use. Must be NULL."
-    EXPECT_EQ(zlhcs_process_terminate(p, "{}", hang_bound_ms), ZLHCS_HR(0x80070057u));
-    ASSERT_EQ(zlhcs_process_terminate(p, nullptr, hang_bound_ms), ZLHCS_S_OK) << last_error().message;
+    EXPECT_EQ(zlhcs_process_terminate(p, "{}", hang_bound_ms, nullptr), ZLHCS_HR(0x80070057u));
+    ASSERT_EQ(zlhcs_process_terminate(p, nullptr, hang_bound_ms, nullptr), ZLHCS_S_OK) << last_error().message;
     EXPECT_EQ(exit_code_of(p), terminated_exit);
     EXPECT_EQ(output_of(p, ZLHCS_STDOUT), "");
     EXPECT_EQ(output_of(p, ZLHCS_STDERR), "");
@@ -469,7 +469,7 @@ TEST_F(processes, wait_exit_times_out_while_running_and_succeeds_after_the_end) 
         const zlhcs_hresult hr = zlhcs_process_wait_exit(p, ZLHCS_INFINITE, &c);
         waited.set_value({hr, c});
     });
-    EXPECT_EQ(zlhcs_process_signal(p, nullptr, hang_bound_ms), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_process_signal(p, nullptr, hang_bound_ms, nullptr), ZLHCS_S_OK);
     const bool returned = result.wait_for(std::chrono::milliseconds(hang_bound_ms)) == std::future_status::ready;
     if (!returned) ADD_FAILURE() << "wait_exit(INFINITE) did not return after the process ended";
     waiter.join();
@@ -506,13 +506,13 @@ TEST_F(processes, a_read_without_timeout_on_a_silent_process_times_out_at_once) 
     ASSERT_NE(p.handle, 0u);
     char buffer[64];
     size_t got = 777;
-    EXPECT_EQ(zlhcs_process_read(p, ZLHCS_STDOUT, buffer, sizeof buffer, 0, &got), ZLHCS_HCS_E_OPERATION_TIMEOUT);
+    EXPECT_EQ(zlhcs_process_stdio_read(p, ZLHCS_STDOUT, buffer, sizeof buffer, 0, &got), ZLHCS_HCS_E_OPERATION_TIMEOUT);
     EXPECT_EQ(got, 0u);
     const error_copy e = last_error();
     EXPECT_EQ(e.code, ZLHCS_HCS_E_OPERATION_TIMEOUT);
     EXPECT_EQ(e.category, ZLHCS_CATEGORY_TIMEOUT);
     got = 777;
-    EXPECT_EQ(zlhcs_process_read(p, ZLHCS_STDERR, buffer, sizeof buffer, 30, &got), ZLHCS_HCS_E_OPERATION_TIMEOUT);
+    EXPECT_EQ(zlhcs_process_stdio_read(p, ZLHCS_STDERR, buffer, sizeof buffer, 30, &got), ZLHCS_HCS_E_OPERATION_TIMEOUT);
     EXPECT_EQ(got, 0u);
 }
 
@@ -521,7 +521,7 @@ TEST_F(processes, a_read_with_a_timeout_returns_data_while_the_process_still_run
     process_guard cat(start("cat", in_pipe | out_pipe));
     ASSERT_NE(cat.handle, 0u);
     for (const std::string message : {"ping\n", "x", "pong pong\n"}) {
-        ASSERT_EQ(zlhcs_process_write_stdin(cat, message.data(), message.size()), ZLHCS_S_OK);
+        ASSERT_EQ(zlhcs_process_stdio_write(cat, message.data(), message.size(), ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
         std::string echoed;
         ASSERT_EQ(read_at_least(cat, ZLHCS_STDOUT, message.size(), echoed), ZLHCS_S_OK) << last_error().message;
         EXPECT_EQ(echoed, message);
@@ -531,8 +531,8 @@ TEST_F(processes, a_read_with_a_timeout_returns_data_while_the_process_still_run
     // Nothing more is pending.
     char buffer[16];
     size_t got = 0;
-    EXPECT_EQ(zlhcs_process_read(cat, ZLHCS_STDOUT, buffer, sizeof buffer, 0, &got), ZLHCS_HCS_E_OPERATION_TIMEOUT);
-    EXPECT_EQ(zlhcs_process_close_stdin(cat), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_process_stdio_read(cat, ZLHCS_STDOUT, buffer, sizeof buffer, 0, &got), ZLHCS_HCS_E_OPERATION_TIMEOUT);
+    EXPECT_EQ(zlhcs_process_stdio_close(cat, ZLHCS_STDIN), ZLHCS_S_OK);
     EXPECT_EQ(output_of(cat), "");
     EXPECT_EQ(exit_code_of(cat), 0u);
 }
@@ -553,7 +553,7 @@ TEST_F(processes, a_small_buffer_reads_the_output_piece_by_piece) {
     for (;;) {
         char c[3];
         size_t got = 0;
-        const zlhcs_hresult hr = zlhcs_process_read(p, ZLHCS_STDOUT, c, sizeof c, hang_bound_ms, &got);
+        const zlhcs_hresult hr = zlhcs_process_stdio_read(p, ZLHCS_STDOUT, c, sizeof c, hang_bound_ms, &got);
         if (hr != ZLHCS_S_OK) {
             EXPECT_EQ(hr, ZLHCS_S_FALSE);
             break;
@@ -573,9 +573,9 @@ TEST_F(processes, a_read_after_the_exit_drains_the_output_then_reports_end_of_st
     expect_write_pattern(out, 1000, "stdout");
     char buffer[8];
     size_t got = 5;
-    EXPECT_EQ(zlhcs_process_read(p, ZLHCS_STDOUT, buffer, sizeof buffer, 0, &got), ZLHCS_S_FALSE);
+    EXPECT_EQ(zlhcs_process_stdio_read(p, ZLHCS_STDOUT, buffer, sizeof buffer, 0, &got), ZLHCS_S_FALSE);
     EXPECT_EQ(got, 0u);
-    EXPECT_EQ(zlhcs_process_read(p, ZLHCS_STDOUT, buffer, sizeof buffer, hang_bound_ms, &got), ZLHCS_S_FALSE);
+    EXPECT_EQ(zlhcs_process_stdio_read(p, ZLHCS_STDOUT, buffer, sizeof buffer, hang_bound_ms, &got), ZLHCS_S_FALSE);
 }
 
 // ------------------------------------------------------------------------------------------
@@ -638,18 +638,18 @@ TEST_F(processes, console_size_prints_the_size_and_follows_resizes) {
     ASSERT_EQ(read_at_least(p, ZLHCS_STDOUT, 8, out), ZLHCS_S_OK) << last_error().message;
     EXPECT_EQ(out, "100x30\r\n");
     // The running program prints the new size after each resize.
-    EXPECT_EQ(zlhcs_process_resize_console(p, 132, 43, hang_bound_ms), ZLHCS_S_OK) << last_error().message;
+    EXPECT_EQ(zlhcs_process_resize_console(p, 132, 43, hang_bound_ms, nullptr), ZLHCS_S_OK) << last_error().message;
     out.clear();
     ASSERT_EQ(read_at_least(p, ZLHCS_STDOUT, 8, out), ZLHCS_S_OK) << last_error().message;
     EXPECT_EQ(out, "132x43\r\n");
     EXPECT_EQ(zlhcs_process_modify(p, R"({"Operation":"ConsoleSize","ConsoleSize":{"Height":1,"Width":65535}})",
-                                   hang_bound_ms),
+                                   hang_bound_ms, nullptr),
               ZLHCS_S_OK)
         << last_error().message;
     out.clear();
     ASSERT_EQ(read_at_least(p, ZLHCS_STDOUT, 9, out), ZLHCS_S_OK) << last_error().message;
     EXPECT_EQ(out, "65535x1\r\n");
-    EXPECT_EQ(zlhcs_process_close_stdin(p), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_process_stdio_close(p, ZLHCS_STDIN), ZLHCS_S_OK);
     EXPECT_EQ(output_of(p), "");
     EXPECT_EQ(exit_code_of(p), 0u);
 }
@@ -664,9 +664,9 @@ TEST_F(processes, console_size_defaults_to_eighty_by_twenty_five) {
 TEST_F(processes, modify_close_handle_stdin_ends_cat_after_what_was_written) {
     process_guard cat(start("cat", in_pipe | out_pipe));
     ASSERT_NE(cat.handle, 0u);
-    ASSERT_EQ(zlhcs_process_write_stdin(cat, "before", 6), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_process_stdio_write(cat, "before", 6, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_process_modify(cat, R"({"Operation":"CloseHandle","CloseHandle":{"Handle":"StdIn"}})",
-                                   hang_bound_ms),
+                                   hang_bound_ms, nullptr),
               ZLHCS_S_OK)
         << last_error().message;
     EXPECT_EQ(output_of(cat), "before");
@@ -706,18 +706,18 @@ TEST_F(processes, an_opened_process_shares_the_process_but_has_no_stdio) {
 
     char buffer[16];
     size_t got = 9;
-    EXPECT_EQ(zlhcs_process_read(opened, ZLHCS_STDOUT, buffer, sizeof buffer, 0, &got), ZLHCS_E_INVALID_STATE);
+    EXPECT_EQ(zlhcs_process_stdio_read(opened, ZLHCS_STDOUT, buffer, sizeof buffer, 0, &got), ZLHCS_E_INVALID_STATE);
     EXPECT_EQ(last_error().code, ZLHCS_E_INVALID_STATE);
     EXPECT_EQ(got, 0u);
-    EXPECT_EQ(zlhcs_process_read(opened, ZLHCS_STDERR, buffer, sizeof buffer, 0, &got), ZLHCS_E_INVALID_STATE);
-    EXPECT_EQ(zlhcs_process_write_stdin(opened, "x", 1), ZLHCS_E_INVALID_STATE);
+    EXPECT_EQ(zlhcs_process_stdio_read(opened, ZLHCS_STDERR, buffer, sizeof buffer, 0, &got), ZLHCS_E_INVALID_STATE);
+    EXPECT_EQ(zlhcs_process_stdio_write(opened, "x", 1, ZLHCS_INFINITE, nullptr), ZLHCS_E_INVALID_STATE);
     uint64_t os_handle = 0x1234;
-    EXPECT_EQ(zlhcs_process_detach_stdio(opened, ZLHCS_STDOUT, &os_handle), ZLHCS_E_INVALID_STATE);
+    EXPECT_EQ(zlhcs_process_stdio_detach(opened, ZLHCS_STDOUT, &os_handle), ZLHCS_E_INVALID_STATE);
     EXPECT_EQ(os_handle, 0u);
-    EXPECT_GE(zlhcs_process_close_stdin(opened), 0);  // nothing to close (ZLHCS_S_FALSE)
+    EXPECT_GE(zlhcs_process_stdio_close(opened, ZLHCS_STDIN), 0);  // nothing to close (ZLHCS_S_FALSE)
 
     // Signalled through the opened handle, seen through both.
-    EXPECT_EQ(zlhcs_process_signal(opened, R"({"Signal":"CtrlC"})", hang_bound_ms), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_process_signal(opened, R"({"Signal":"CtrlC"})", hang_bound_ms, nullptr), ZLHCS_S_OK);
     EXPECT_EQ(exit_code_of(opened), control_c_exit);
     EXPECT_EQ(exit_code_of(created), control_c_exit);
     // The creator's pipes are intact.
@@ -740,14 +740,14 @@ TEST_F(processes, detached_stdout_is_read_through_the_os_handle) {
     process_guard p(start("echo detached", out_pipe | err_pipe));
     ASSERT_NE(p.handle, 0u);
     uint64_t os_handle = 0;
-    ASSERT_EQ(zlhcs_process_detach_stdio(p, ZLHCS_STDOUT, &os_handle), ZLHCS_S_OK) << last_error().message;
+    ASSERT_EQ(zlhcs_process_stdio_detach(p, ZLHCS_STDOUT, &os_handle), ZLHCS_S_OK) << last_error().message;
     // zlhcs no longer reads it, nor hands it out twice.
     char buffer[64];
     size_t got = 3;
-    EXPECT_EQ(zlhcs_process_read(p, ZLHCS_STDOUT, buffer, sizeof buffer, 0, &got), ZLHCS_E_INVALID_STATE);
+    EXPECT_EQ(zlhcs_process_stdio_read(p, ZLHCS_STDOUT, buffer, sizeof buffer, 0, &got), ZLHCS_E_INVALID_STATE);
     EXPECT_EQ(got, 0u);
     uint64_t again = 0x77;
-    EXPECT_EQ(zlhcs_process_detach_stdio(p, ZLHCS_STDOUT, &again), ZLHCS_E_INVALID_STATE);
+    EXPECT_EQ(zlhcs_process_stdio_detach(p, ZLHCS_STDOUT, &again), ZLHCS_E_INVALID_STATE);
     EXPECT_EQ(again, 0u);
     // The other stream is still zlhcs's.
     EXPECT_EQ(output_of(p, ZLHCS_STDERR), "");
@@ -787,8 +787,8 @@ TEST_F(processes, detached_stdin_is_written_through_the_os_handle) {
     process_guard cat(start("cat", in_pipe | out_pipe));
     ASSERT_NE(cat.handle, 0u);
     uint64_t os_handle = 0;
-    ASSERT_EQ(zlhcs_process_detach_stdio(cat, ZLHCS_STDIN, &os_handle), ZLHCS_S_OK) << last_error().message;
-    EXPECT_EQ(zlhcs_process_write_stdin(cat, "x", 1), ZLHCS_E_INVALID_STATE);
+    ASSERT_EQ(zlhcs_process_stdio_detach(cat, ZLHCS_STDIN, &os_handle), ZLHCS_S_OK) << last_error().message;
+    EXPECT_EQ(zlhcs_process_stdio_write(cat, "x", 1, ZLHCS_INFINITE, nullptr), ZLHCS_E_INVALID_STATE);
     const std::string text = "through the OS handle";
 #ifdef _WIN32
     const HANDLE h = reinterpret_cast<HANDLE>(static_cast<uintptr_t>(os_handle));
@@ -803,8 +803,8 @@ TEST_F(processes, detached_stdin_is_written_through_the_os_handle) {
 #endif
     // HCS keeps handles of its own to the pipe (hcsshim interface.go Stdio): closing the
     // detached one is not end of stdin; zlhcs_process_close_stdin tells HCS.
-    EXPECT_EQ(zlhcs_process_close_stdin(cat), ZLHCS_S_OK) << last_error().message;
-    EXPECT_EQ(zlhcs_process_close_stdin(cat), ZLHCS_S_FALSE) << "done already";
+    EXPECT_EQ(zlhcs_process_stdio_close(cat, ZLHCS_STDIN), ZLHCS_S_OK) << last_error().message;
+    EXPECT_EQ(zlhcs_process_stdio_close(cat, ZLHCS_STDIN), ZLHCS_S_FALSE) << "done already";
     EXPECT_EQ(output_of(cat), text);
     EXPECT_EQ(exit_code_of(cat), 0u);
 }
@@ -814,7 +814,7 @@ TEST_F(processes, detaching_a_stream_without_a_pipe_fails) {
     ASSERT_NE(p.handle, 0u);
     for (int32_t stream : {ZLHCS_STDIN, ZLHCS_STDERR}) {
         uint64_t os_handle = 0x55;
-        EXPECT_EQ(zlhcs_process_detach_stdio(p, stream, &os_handle), ZLHCS_E_INVALID_STATE) << stream;
+        EXPECT_EQ(zlhcs_process_stdio_detach(p, stream, &os_handle), ZLHCS_E_INVALID_STATE) << stream;
         EXPECT_EQ(os_handle, 0u);
     }
 }
@@ -827,7 +827,7 @@ TEST_F(processes, creation_needs_a_running_system) {
     system_guard created(create_system(unique_id("created")));
     ASSERT_NE(created.handle, 0u);
     zlhcs_process p = 0xABCD;
-    EXPECT_EQ(zlhcs_process_create(created, parameters("echo x").c_str(), hang_bound_ms, &p),
+    EXPECT_EQ(zlhcs_process_create(created, parameters("echo x").c_str(), nullptr, hang_bound_ms, &p, nullptr),
               ZLHCS_HCS_E_INVALID_STATE);
     EXPECT_EQ(p, 0u);
     error_copy e = last_error();
@@ -836,10 +836,10 @@ TEST_F(processes, creation_needs_a_running_system) {
 
     system_guard stopped(running_system(unique_id("stopped")));
     ASSERT_NE(stopped.handle, 0u);
-    ASSERT_EQ(zlhcs_system_terminate(stopped, nullptr, hang_bound_ms), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_terminate(stopped, nullptr, hang_bound_ms, nullptr), ZLHCS_S_OK);
     p = 0xABCD;
     // A stopped system is cleaned up (Overview.md): HCS no longer finds it.
-    EXPECT_EQ(zlhcs_process_create(stopped, parameters("echo x", out_pipe).c_str(), hang_bound_ms, &p),
+    EXPECT_EQ(zlhcs_process_create(stopped, parameters("echo x", out_pipe).c_str(), nullptr, hang_bound_ms, &p, nullptr),
               ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
     EXPECT_EQ(p, 0u);
     e = last_error();
@@ -848,19 +848,19 @@ TEST_F(processes, creation_needs_a_running_system) {
 
     system_guard paused(running_system(unique_id("paused"), vm_config));  // pause is for VMs
     ASSERT_NE(paused.handle, 0u);
-    ASSERT_EQ(zlhcs_system_pause(paused, nullptr, hang_bound_ms), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_pause(paused, nullptr, hang_bound_ms, nullptr), ZLHCS_S_OK);
     p = 0xABCD;
-    EXPECT_EQ(zlhcs_process_create(paused, parameters("echo x").c_str(), hang_bound_ms, &p),
+    EXPECT_EQ(zlhcs_process_create(paused, parameters("echo x").c_str(), nullptr, hang_bound_ms, &p, nullptr),
               ZLHCS_HCS_E_INVALID_STATE);
     EXPECT_EQ(p, 0u);
-    (void)zlhcs_system_terminate(paused, nullptr, hang_bound_ms);
+    (void)zlhcs_system_terminate(paused, nullptr, hang_bound_ms, nullptr);
 }
 
 TEST_F(processes, an_unknown_program_is_file_not_found) {
     for (const char* command : {"no-such-program", "cmd /c no-such-program arg", "C:\\bin\\nope.exe"}) {
         SCOPED_TRACE(command);
         zlhcs_process p = 0xABCD;
-        EXPECT_EQ(zlhcs_process_create(system_, parameters(command, in_pipe | out_pipe).c_str(), hang_bound_ms, &p),
+        EXPECT_EQ(zlhcs_process_create(system_, parameters(command, in_pipe | out_pipe).c_str(), nullptr, hang_bound_ms, &p, nullptr),
                   hr_file_not_found);
         EXPECT_EQ(p, 0u);
         const error_copy e = last_error();
@@ -870,7 +870,7 @@ TEST_F(processes, an_unknown_program_is_file_not_found) {
     }
     // An empty command line fails too.
     zlhcs_process p = 0xABCD;
-    EXPECT_LT(zlhcs_process_create(system_, parameters("").c_str(), hang_bound_ms, &p), 0);
+    EXPECT_LT(zlhcs_process_create(system_, parameters("").c_str(), nullptr, hang_bound_ms, &p, nullptr), 0);
     EXPECT_EQ(p, 0u);
 }
 
@@ -890,27 +890,27 @@ TEST_F(processes, opening_an_unknown_pid_is_not_found) {
     zlhcs_process p = 0xABCD;
     EXPECT_EQ(zlhcs_process_open(other, pid_of(running), &p), hr_not_found);
     EXPECT_EQ(p, 0u);
-    (void)zlhcs_system_terminate(other, nullptr, hang_bound_ms);
+    (void)zlhcs_system_terminate(other, nullptr, hang_bound_ms, nullptr);
 }
 
 TEST_F(processes, stdin_closed_or_absent_refuses_writes) {
     process_guard cat(start("cat", in_pipe | out_pipe));
     ASSERT_NE(cat.handle, 0u);
-    ASSERT_EQ(zlhcs_process_write_stdin(cat, "abc", 3), ZLHCS_S_OK);
-    EXPECT_EQ(zlhcs_process_write_stdin(cat, nullptr, 0), ZLHCS_S_OK) << "an empty write is a no-op";
-    EXPECT_EQ(zlhcs_process_close_stdin(cat), ZLHCS_S_OK);
-    EXPECT_EQ(zlhcs_process_close_stdin(cat), ZLHCS_S_FALSE);
-    EXPECT_EQ(zlhcs_process_write_stdin(cat, "def", 3), ZLHCS_E_INVALID_STATE);
+    ASSERT_EQ(zlhcs_process_stdio_write(cat, "abc", 3, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_process_stdio_write(cat, nullptr, 0, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK) << "an empty write is a no-op";
+    EXPECT_EQ(zlhcs_process_stdio_close(cat, ZLHCS_STDIN), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_process_stdio_close(cat, ZLHCS_STDIN), ZLHCS_S_FALSE);
+    EXPECT_EQ(zlhcs_process_stdio_write(cat, "def", 3, ZLHCS_INFINITE, nullptr), ZLHCS_E_INVALID_STATE);
     EXPECT_EQ(last_error().code, ZLHCS_E_INVALID_STATE);
     EXPECT_EQ(output_of(cat), "abc");
     EXPECT_EQ(exit_code_of(cat), 0u);
 
     process_guard no_stdin(start(long_sleep, out_pipe));
     ASSERT_NE(no_stdin.handle, 0u);
-    EXPECT_EQ(zlhcs_process_write_stdin(no_stdin, "x", 1), ZLHCS_E_INVALID_STATE);
+    EXPECT_EQ(zlhcs_process_stdio_write(no_stdin, "x", 1, ZLHCS_INFINITE, nullptr), ZLHCS_E_INVALID_STATE);
     char buffer[4];
     size_t got = 0;
-    EXPECT_EQ(zlhcs_process_read(no_stdin, ZLHCS_STDERR, buffer, sizeof buffer, 0, &got), ZLHCS_E_INVALID_STATE);
+    EXPECT_EQ(zlhcs_process_stdio_read(no_stdin, ZLHCS_STDERR, buffer, sizeof buffer, 0, &got), ZLHCS_E_INVALID_STATE);
 }
 
 TEST_F(processes, writing_to_an_exited_process_is_a_broken_pipe_not_a_signal) {
@@ -919,14 +919,14 @@ TEST_F(processes, writing_to_an_exited_process_is_a_broken_pipe_not_a_signal) {
     process_guard p(start("exit 0", in_pipe | out_pipe));
     ASSERT_NE(p.handle, 0u);
     ASSERT_EQ(exit_code_of(p), 0u);
-    EXPECT_EQ(zlhcs_process_write_stdin(p, "x", 1), ZLHCS_E_BROKEN_PIPE);
-    EXPECT_EQ(last_error().code, ZLHCS_E_BROKEN_PIPE);
+    EXPECT_EQ(zlhcs_process_stdio_write(p, "x", 1, ZLHCS_INFINITE, nullptr), ZLHCS_WIN32_E_BROKEN_PIPE);
+    EXPECT_EQ(last_error().code, ZLHCS_WIN32_E_BROKEN_PIPE);
     std::vector<char> big(1 << 20, 'y');
-    EXPECT_EQ(zlhcs_process_write_stdin(p, big.data(), big.size()), ZLHCS_E_BROKEN_PIPE);
+    EXPECT_EQ(zlhcs_process_stdio_write(p, big.data(), big.size(), ZLHCS_INFINITE, nullptr), ZLHCS_WIN32_E_BROKEN_PIPE);
     // From another thread as well (the signal mask is per thread).
     zlhcs_hresult from_thread = 0;
-    std::thread([&] { from_thread = zlhcs_process_write_stdin(p, "z", 1); }).join();
-    EXPECT_EQ(from_thread, ZLHCS_E_BROKEN_PIPE);
+    std::thread([&] { from_thread = zlhcs_process_stdio_write(p, "z", 1, ZLHCS_INFINITE, nullptr); }).join();
+    EXPECT_EQ(from_thread, ZLHCS_WIN32_E_BROKEN_PIPE);
 #ifndef _WIN32
     sigset_t pending;
     sigemptyset(&pending);
@@ -945,11 +945,11 @@ TEST_F(processes, an_exited_process_refuses_signal_terminate_and_modify) {
     process_guard p(start("exit 3", in_pipe | out_pipe));
     ASSERT_NE(p.handle, 0u);
     ASSERT_EQ(exit_code_of(p), 3u);
-    zlhcs_clear_error();
-    EXPECT_EQ(zlhcs_process_signal(p, R"({"Signal":"CtrlC"})", hang_bound_ms), ZLHCS_S_FALSE);
-    EXPECT_EQ(zlhcs_process_signal(p, nullptr, hang_bound_ms), ZLHCS_S_FALSE);
-    EXPECT_EQ(zlhcs_process_terminate(p, nullptr, hang_bound_ms), ZLHCS_S_FALSE);
-    EXPECT_EQ(zlhcs_process_terminate(p, nullptr, hang_bound_ms), ZLHCS_S_FALSE) << "again";
+    (void)zlhcs_clear_error();
+    EXPECT_EQ(zlhcs_process_signal(p, R"({"Signal":"CtrlC"})", hang_bound_ms, nullptr), ZLHCS_S_FALSE);
+    EXPECT_EQ(zlhcs_process_signal(p, nullptr, hang_bound_ms, nullptr), ZLHCS_S_FALSE);
+    EXPECT_EQ(zlhcs_process_terminate(p, nullptr, hang_bound_ms, nullptr), ZLHCS_S_FALSE);
+    EXPECT_EQ(zlhcs_process_terminate(p, nullptr, hang_bound_ms, nullptr), ZLHCS_S_FALSE) << "again";
     EXPECT_EQ(last_error().rc, ZLHCS_S_FALSE) << "S_FALSE is success: no last error";
     struct verb {
         const char* name;
@@ -958,9 +958,9 @@ TEST_F(processes, an_exited_process_refuses_signal_terminate_and_modify) {
     const verb verbs[] = {
         {"modify", [&] {
              return zlhcs_process_modify(p, R"({"Operation":"CloseHandle","CloseHandle":{"Handle":"All"}})",
-                                         hang_bound_ms);
+                                         hang_bound_ms, nullptr);
          }},
-        {"resize_console", [&] { return zlhcs_process_resize_console(p, 100, 50, hang_bound_ms); }},
+        {"resize_console", [&] { return zlhcs_process_resize_console(p, 100, 50, hang_bound_ms, nullptr); }},
     };
     for (const auto& v : verbs) {
         SCOPED_TRACE(v.name);
@@ -1003,61 +1003,60 @@ TEST_F(processes, null_out_parameters_are_invalid_arguments) {
         const error_copy e = last_error();
         EXPECT_EQ(e.code, ZLHCS_E_INVALID_ARGUMENT) << what;
         EXPECT_EQ(e.category, ZLHCS_CATEGORY_INVALID_ARGUMENT) << what;
-        zlhcs_clear_error();
+        (void)zlhcs_clear_error();
     };
-    expect_invalid_argument(zlhcs_process_create(system_, doc.c_str(), hang_bound_ms, nullptr), "create");
+    expect_invalid_argument(zlhcs_process_create(system_, doc.c_str(), nullptr, hang_bound_ms, nullptr, nullptr), "create");
     zlhcs_process out_process = 0xABCD;
-    expect_invalid_argument(zlhcs_process_create_async(system_, doc.c_str(), nullptr, nullptr, &out_process, nullptr),
+    expect_invalid_argument(zlhcs_process_create_async(system_, doc.c_str(), nullptr, nullptr, nullptr, &out_process, nullptr),
                             "create_async without out_operation");
     EXPECT_EQ(out_process, 0u);
     zlhcs_operation out_operation = 0xABCD;
-    expect_invalid_argument(zlhcs_process_create_async(system_, doc.c_str(), nullptr, nullptr, nullptr, &out_operation),
+    expect_invalid_argument(zlhcs_process_create_async(system_, doc.c_str(), nullptr, nullptr, nullptr, nullptr, &out_operation),
                             "create_async without out_process");
-    expect_invalid_argument(zlhcs_process_create(system_, nullptr, hang_bound_ms, &out_process), "create(NULL doc)");
+    expect_invalid_argument(zlhcs_process_create(system_, nullptr, nullptr, hang_bound_ms, &out_process, nullptr), "create(NULL doc)");
     EXPECT_EQ(out_process, 0u);
     expect_invalid_argument(zlhcs_process_open(system_, pid_of(p), nullptr), "open");
     expect_invalid_argument(zlhcs_process_id(p, nullptr), "id");
-    expect_invalid_argument(zlhcs_process_properties(p, nullptr, hang_bound_ms, nullptr), "properties");
     expect_invalid_argument(zlhcs_process_exit_code(p, nullptr), "exit_code");
     expect_invalid_argument(zlhcs_process_signal_async(p, nullptr, nullptr, nullptr, nullptr), "signal_async");
     expect_invalid_argument(zlhcs_process_terminate_async(p, nullptr, nullptr, nullptr, nullptr), "terminate_async");
     expect_invalid_argument(zlhcs_process_properties_async(p, nullptr, nullptr, nullptr, nullptr), "properties_async");
     expect_invalid_argument(zlhcs_process_modify_async(p, "{}", nullptr, nullptr, nullptr), "modify_async");
-    expect_invalid_argument(zlhcs_process_modify(p, nullptr, hang_bound_ms), "modify(NULL settings)");
-    expect_invalid_argument(zlhcs_process_write_stdin(p, nullptr, 5), "write_stdin(NULL data)");
+    expect_invalid_argument(zlhcs_process_modify(p, nullptr, hang_bound_ms, nullptr), "modify(NULL settings)");
+    expect_invalid_argument(zlhcs_process_stdio_write(p, nullptr, 5, ZLHCS_INFINITE, nullptr), "write_stdin(NULL data)");
     char buffer[8];
     size_t got = 0;
-    expect_invalid_argument(zlhcs_process_read(p, ZLHCS_STDOUT, buffer, sizeof buffer, 0, nullptr), "read(NULL out)");
-    expect_invalid_argument(zlhcs_process_read(p, ZLHCS_STDOUT, nullptr, 8, 0, &got), "read(NULL buffer)");
-    expect_invalid_argument(zlhcs_process_read(p, ZLHCS_STDOUT, buffer, 0, 0, &got), "read(capacity 0)");
-    expect_invalid_argument(zlhcs_process_detach_stdio(p, ZLHCS_STDOUT, nullptr), "detach_stdio");
+    expect_invalid_argument(zlhcs_process_stdio_read(p, ZLHCS_STDOUT, buffer, sizeof buffer, 0, nullptr), "read(NULL out)");
+    expect_invalid_argument(zlhcs_process_stdio_read(p, ZLHCS_STDOUT, nullptr, 8, 0, &got), "read(NULL buffer)");
+    expect_invalid_argument(zlhcs_process_stdio_read(p, ZLHCS_STDOUT, buffer, 0, 0, &got), "read(capacity 0)");
+    expect_invalid_argument(zlhcs_process_stdio_detach(p, ZLHCS_STDOUT, nullptr), "detach_stdio");
     // None of that disturbed the process or its pipes.
     uint32_t code = 0;
     EXPECT_EQ(zlhcs_process_exit_code(p, &code), ZLHCS_HCS_E_OPERATION_PENDING);
-    EXPECT_EQ(zlhcs_process_read(p, ZLHCS_STDOUT, buffer, sizeof buffer, 0, &got), ZLHCS_HCS_E_OPERATION_TIMEOUT);
+    EXPECT_EQ(zlhcs_process_stdio_read(p, ZLHCS_STDOUT, buffer, sizeof buffer, 0, &got), ZLHCS_HCS_E_OPERATION_TIMEOUT);
 }
 
 TEST_F(processes, invalid_stream_numbers_are_invalid_arguments) {
     process_guard p(start(long_sleep, in_pipe | out_pipe | err_pipe));
     ASSERT_NE(p.handle, 0u);
     char buffer[8];
-    for (int32_t stream : {-1, 3, 4, 1000, INT32_MIN, INT32_MAX}) {
+    for (uint32_t stream : {0xFFFFFFFFu, 3u, 4u, 1000u, 0x80000000u, 0x7FFFFFFFu}) {
         SCOPED_TRACE(stream);
         size_t got = 5;
-        EXPECT_EQ(zlhcs_process_read(p, stream, buffer, sizeof buffer, 0, &got), ZLHCS_E_INVALID_ARGUMENT);
+        EXPECT_EQ(zlhcs_process_stdio_read(p, stream, buffer, sizeof buffer, 0, &got), ZLHCS_E_INVALID_ARGUMENT);
         EXPECT_EQ(got, 0u);
         EXPECT_EQ(last_error().code, ZLHCS_E_INVALID_ARGUMENT);
         uint64_t os_handle = 0x99;
-        EXPECT_EQ(zlhcs_process_detach_stdio(p, stream, &os_handle), ZLHCS_E_INVALID_ARGUMENT);
+        EXPECT_EQ(zlhcs_process_stdio_detach(p, stream, &os_handle), ZLHCS_E_INVALID_ARGUMENT);
         EXPECT_EQ(os_handle, 0u);
     }
     size_t got = 5;
-    EXPECT_EQ(zlhcs_process_read(p, ZLHCS_STDIN, buffer, sizeof buffer, 0, &got), ZLHCS_E_INVALID_ARGUMENT)
+    EXPECT_EQ(zlhcs_process_stdio_read(p, ZLHCS_STDIN, buffer, sizeof buffer, 0, &got), ZLHCS_E_INVALID_ARGUMENT)
         << "stdin cannot be read";
     // All three pipes are still there.
-    EXPECT_EQ(zlhcs_process_read(p, ZLHCS_STDOUT, buffer, sizeof buffer, 0, &got), ZLHCS_HCS_E_OPERATION_TIMEOUT);
-    EXPECT_EQ(zlhcs_process_read(p, ZLHCS_STDERR, buffer, sizeof buffer, 0, &got), ZLHCS_HCS_E_OPERATION_TIMEOUT);
-    EXPECT_EQ(zlhcs_process_write_stdin(p, "x", 1), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_process_stdio_read(p, ZLHCS_STDOUT, buffer, sizeof buffer, 0, &got), ZLHCS_HCS_E_OPERATION_TIMEOUT);
+    EXPECT_EQ(zlhcs_process_stdio_read(p, ZLHCS_STDERR, buffer, sizeof buffer, 0, &got), ZLHCS_HCS_E_OPERATION_TIMEOUT);
+    EXPECT_EQ(zlhcs_process_stdio_write(p, "x", 1, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
 }
 
 TEST_F(processes, invalid_utf8_and_json_documents_are_refused) {
@@ -1065,17 +1064,17 @@ TEST_F(processes, invalid_utf8_and_json_documents_are_refused) {
     ASSERT_NE(p.handle, 0u);
     const char* bad_utf8 = "{\"CommandLine\":\"echo \xC3\x28\"}";
     zlhcs_process out = 0xABCD;
-    EXPECT_EQ(zlhcs_process_create(system_, bad_utf8, hang_bound_ms, &out), ZLHCS_E_INVALID_UTF8);
+    EXPECT_EQ(zlhcs_process_create(system_, bad_utf8, nullptr, hang_bound_ms, &out, nullptr), ZLHCS_E_INVALID_UTF8);
     EXPECT_EQ(out, 0u);
     zlhcs_operation op = 0xABCD;
     out = 0xABCD;
-    EXPECT_EQ(zlhcs_process_create_async(system_, "\xFF", nullptr, nullptr, &out, &op), ZLHCS_E_INVALID_UTF8);
+    EXPECT_EQ(zlhcs_process_create_async(system_, "\xFF", nullptr, nullptr, nullptr, &out, &op), ZLHCS_E_INVALID_UTF8);
     EXPECT_EQ(out, 0u);
     EXPECT_EQ(op, 0u);
     for (const char* bad_json : {"{", "", "{\"CommandLine\":\"echo\",}", "[1,2"}) {
         SCOPED_TRACE(bad_json);
         out = 0xABCD;
-        EXPECT_EQ(zlhcs_process_create(system_, bad_json, hang_bound_ms, &out), ZLHCS_HCS_E_INVALID_JSON);
+        EXPECT_EQ(zlhcs_process_create(system_, bad_json, nullptr, hang_bound_ms, &out, nullptr), ZLHCS_HCS_E_INVALID_JSON);
         EXPECT_EQ(out, 0u);
         EXPECT_EQ(last_error().category, ZLHCS_CATEGORY_INVALID_JSON);
     }
@@ -1084,23 +1083,23 @@ TEST_F(processes, invalid_utf8_and_json_documents_are_refused) {
                               R"({"CommandLine":"echo","ConsoleSize":[1]})"}) {
         SCOPED_TRACE(wrong);
         out = 0xABCD;
-        EXPECT_EQ(zlhcs_process_create(system_, wrong, hang_bound_ms, &out), ZLHCS_HCS_E_INVALID_JSON);
+        EXPECT_EQ(zlhcs_process_create(system_, wrong, nullptr, hang_bound_ms, &out, nullptr), ZLHCS_HCS_E_INVALID_JSON);
         EXPECT_EQ(out, 0u);
     }
 
-    EXPECT_EQ(zlhcs_process_signal(p, "{\"Signal\":\"\xE0\x80\x80\"}", hang_bound_ms), ZLHCS_E_INVALID_UTF8);
-    EXPECT_EQ(zlhcs_process_signal(p, "{\"Signal\":", hang_bound_ms), ZLHCS_HCS_E_INVALID_JSON);
-    EXPECT_EQ(zlhcs_process_terminate(p, "\xC0\xAF", hang_bound_ms), ZLHCS_E_INVALID_UTF8);
-    EXPECT_EQ(zlhcs_process_terminate(p, "nope", hang_bound_ms), ZLHCS_HCS_E_INVALID_JSON);
+    EXPECT_EQ(zlhcs_process_signal(p, "{\"Signal\":\"\xE0\x80\x80\"}", hang_bound_ms, nullptr), ZLHCS_E_INVALID_UTF8);
+    EXPECT_EQ(zlhcs_process_signal(p, "{\"Signal\":", hang_bound_ms, nullptr), ZLHCS_HCS_E_INVALID_JSON);
+    EXPECT_EQ(zlhcs_process_terminate(p, "\xC0\xAF", hang_bound_ms, nullptr), ZLHCS_E_INVALID_UTF8);
+    EXPECT_EQ(zlhcs_process_terminate(p, "nope", hang_bound_ms, nullptr), ZLHCS_HCS_E_INVALID_JSON);
     char* status = out_sentinel();
     EXPECT_EQ(zlhcs_process_properties(p, "\xED\xA0\x80", hang_bound_ms, &status), ZLHCS_E_INVALID_UTF8);
     EXPECT_EQ(zlhcs_process_properties(p, "{]", hang_bound_ms, &status), ZLHCS_HCS_E_INVALID_JSON);
     EXPECT_TRUE(status == nullptr || status == out_sentinel());
-    EXPECT_EQ(zlhcs_process_modify(p, "\x80", hang_bound_ms), ZLHCS_E_INVALID_UTF8);
-    EXPECT_EQ(zlhcs_process_modify(p, "{\"Operation\"", hang_bound_ms), ZLHCS_HCS_E_INVALID_JSON);
-    EXPECT_EQ(zlhcs_process_modify(p, "{}", hang_bound_ms), ZLHCS_HCS_E_INVALID_JSON) << "no Operation";
+    EXPECT_EQ(zlhcs_process_modify(p, "\x80", hang_bound_ms, nullptr), ZLHCS_E_INVALID_UTF8);
+    EXPECT_EQ(zlhcs_process_modify(p, "{\"Operation\"", hang_bound_ms, nullptr), ZLHCS_HCS_E_INVALID_JSON);
+    EXPECT_EQ(zlhcs_process_modify(p, "{}", hang_bound_ms, nullptr), ZLHCS_HCS_E_INVALID_JSON) << "no Operation";
     EXPECT_EQ(zlhcs_process_modify(p, R"({"Operation":"ConsoleSize","ConsoleSize":{"Height":70000,"Width":1}})",
-                                   hang_bound_ms),
+                                   hang_bound_ms, nullptr),
               ZLHCS_HCS_E_INVALID_JSON);
     // The process was not touched by any of it.
     uint32_t code = 0;
@@ -1124,7 +1123,7 @@ std::vector<process_call> process_functions() {
                                 const zlhcs_hresult hr = fn(h, doc, &callback_probe::callback, &probe, &op);
                                 if (hr >= 0 && op != 0) {
                                     (void)zlhcs_operation_wait(op, hang_bound_ms, nullptr);
-                                    zlhcs_operation_close(op);
+                                    (void)zlhcs_operation_close(op);
                                 } else {
                                     EXPECT_EQ(op, 0u) << "out_operation written on failure";
                                 }
@@ -1141,11 +1140,11 @@ std::vector<process_call> process_functions() {
                  }});
     f.push_back(async_verb("zlhcs_process_signal_async", zlhcs_process_signal_async, "{}"));
     f.push_back({"zlhcs_process_signal", [](zlhcs_process h, callback_probe&) {
-                     return zlhcs_process_signal(h, R"({"Signal":"CtrlC"})", 1000);
+                     return zlhcs_process_signal(h, R"({"Signal":"CtrlC"})", 1000, nullptr);
                  }});
     f.push_back(async_verb("zlhcs_process_terminate_async", zlhcs_process_terminate_async, nullptr));
     f.push_back({"zlhcs_process_terminate", [](zlhcs_process h, callback_probe&) {
-                     return zlhcs_process_terminate(h, nullptr, 1000);
+                     return zlhcs_process_terminate(h, nullptr, 1000, nullptr);
                  }});
     // zlhcs_process_info_async takes no document: adapt it to the verbs' shape.
     f.push_back(async_verb(
@@ -1179,10 +1178,10 @@ std::vector<process_call> process_functions() {
                            R"({"Operation":"ConsoleSize","ConsoleSize":{"Height":25,"Width":80}})"));
     f.push_back({"zlhcs_process_modify", [](zlhcs_process h, callback_probe&) {
                      return zlhcs_process_modify(
-                         h, R"({"Operation":"ConsoleSize","ConsoleSize":{"Height":25,"Width":80}})", 1000);
+                         h, R"({"Operation":"ConsoleSize","ConsoleSize":{"Height":25,"Width":80}})", 1000, nullptr);
                  }});
     f.push_back({"zlhcs_process_resize_console", [](zlhcs_process h, callback_probe&) {
-                     return zlhcs_process_resize_console(h, 80, 25, 1000);
+                     return zlhcs_process_resize_console(h, 80, 25, 1000, nullptr);
                  }});
     f.push_back({"zlhcs_process_wait_exit", [](zlhcs_process h, callback_probe&) {
                      uint32_t code = 0x1234;
@@ -1196,17 +1195,17 @@ std::vector<process_call> process_functions() {
                      return zlhcs_process_exit_code(h, &code);
                  }});
     f.push_back({"zlhcs_process_write_stdin", [](zlhcs_process h, callback_probe&) {
-                     return zlhcs_process_write_stdin(h, "x", 1);
+                     return zlhcs_process_stdio_write(h, "x", 1, ZLHCS_INFINITE, nullptr);
                  }});
     f.push_back({"zlhcs_process_close_stdin", [](zlhcs_process h, callback_probe&) {
-                     return zlhcs_process_close_stdin(h);
+                     return zlhcs_process_stdio_close(h, ZLHCS_STDIN);
                  }});
     for (int32_t stream : {ZLHCS_STDOUT, ZLHCS_STDERR}) {
         f.push_back({stream == ZLHCS_STDOUT ? "zlhcs_process_read(stdout)" : "zlhcs_process_read(stderr)",
                      [stream](zlhcs_process h, callback_probe&) {
                          char buffer[8];
                          size_t got = 5;
-                         const zlhcs_hresult hr = zlhcs_process_read(h, stream, buffer, sizeof buffer, 0, &got);
+                         const zlhcs_hresult hr = zlhcs_process_stdio_read(h, stream, buffer, sizeof buffer, 0, &got);
                          EXPECT_TRUE(hr >= 0 || got == 0);
                          return hr;
                      }});
@@ -1214,7 +1213,7 @@ std::vector<process_call> process_functions() {
     for (int32_t stream : {ZLHCS_STDIN, ZLHCS_STDOUT, ZLHCS_STDERR}) {
         f.push_back({"zlhcs_process_detach_stdio", [stream](zlhcs_process h, callback_probe&) {
                          uint64_t os_handle = 0x77;
-                         const zlhcs_hresult hr = zlhcs_process_detach_stdio(h, stream, &os_handle);
+                         const zlhcs_hresult hr = zlhcs_process_stdio_detach(h, stream, &os_handle);
                          if (hr < 0) {
                              EXPECT_EQ(os_handle, 0u);
                          }
@@ -1238,7 +1237,7 @@ TEST_F(processes, every_process_function_rejects_closed_forged_and_foreign_handl
     (void)exit_code_of(closed_exited);
     ASSERT_EQ(zlhcs_process_close(closed_exited), ZLHCS_S_OK);
     operation_guard operation;
-    ASSERT_EQ(zlhcs_enumerate_async(nullptr, nullptr, nullptr, &operation.handle), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, &operation.handle), ZLHCS_S_OK);
     ASSERT_EQ(zlhcs_operation_wait(operation, hang_bound_ms, nullptr), ZLHCS_S_OK);
 
     const std::pair<const char*, zlhcs_handle> bad[] = {
@@ -1256,7 +1255,7 @@ TEST_F(processes, every_process_function_rejects_closed_forged_and_foreign_handl
         for (const auto& [what, value] : bad) {
             SCOPED_TRACE(std::string(fn.name) + " with " + what);
             callback_probe probe;
-            zlhcs_clear_error();
+            (void)zlhcs_clear_error();
             EXPECT_EQ(fn.call(value, probe), ZLHCS_E_INVALID_HANDLE);
             const error_copy e = last_error();
             EXPECT_EQ(e.code, ZLHCS_E_INVALID_HANDLE);
@@ -1272,7 +1271,7 @@ TEST_F(processes, every_process_function_rejects_closed_forged_and_foreign_handl
     EXPECT_EQ(zlhcs_operation_wait(live, 0, nullptr), ZLHCS_E_INVALID_HANDLE);
     EXPECT_EQ(zlhcs_operation_close(live), ZLHCS_E_INVALID_HANDLE);
     zlhcs_process out = 0xABCD;
-    EXPECT_EQ(zlhcs_process_create(live, parameters("echo").c_str(), 1000, &out), ZLHCS_E_INVALID_HANDLE);
+    EXPECT_EQ(zlhcs_process_create(live, parameters("echo").c_str(), nullptr, 1000, &out, nullptr), ZLHCS_E_INVALID_HANDLE);
     EXPECT_EQ(out, 0u);
     out = 0xABCD;
     EXPECT_EQ(zlhcs_process_open(live, 4, &out), ZLHCS_E_INVALID_HANDLE);
@@ -1295,12 +1294,12 @@ TEST_F(processes, a_closed_system_handle_does_not_end_its_processes) {
     process_guard p;
     {
         system_guard second;
-        ASSERT_EQ(zlhcs_system_open(system_id_.c_str(), &second.handle), ZLHCS_S_OK);
+        ASSERT_EQ(zlhcs_system_open(system_id_.c_str(), nullptr, &second.handle), ZLHCS_S_OK);
         p.handle = start_in(second, "cat", in_pipe | out_pipe);
         ASSERT_NE(p.handle, 0u);
     }  // the handle the process was created through is closed
-    ASSERT_EQ(zlhcs_process_write_stdin(p, "still here", 10), ZLHCS_S_OK);
-    EXPECT_EQ(zlhcs_process_close_stdin(p), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_process_stdio_write(p, "still here", 10, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_process_stdio_close(p, ZLHCS_STDIN), ZLHCS_S_OK);
     EXPECT_EQ(output_of(p), "still here");
     EXPECT_EQ(exit_code_of(p), 0u);
 }
@@ -1314,7 +1313,7 @@ TEST_F(processes, terminating_the_system_ends_its_processes) {
     process_guard stubborn(start("ignore-signals 600000", out_pipe));
     process_guard cat(start("cat", in_pipe | out_pipe));
     ASSERT_TRUE(sleeper.handle != 0 && stubborn.handle != 0 && cat.handle != 0);
-    ASSERT_EQ(zlhcs_process_write_stdin(cat, "partial", 7), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_process_stdio_write(cat, "partial", 7, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
     std::string cat_out;
     ASSERT_EQ(read_at_least(cat, ZLHCS_STDOUT, 7, cat_out), ZLHCS_S_OK);
 
@@ -1324,9 +1323,9 @@ TEST_F(processes, terminating_the_system_ends_its_processes) {
     std::thread reader([&] {
         char buffer[16];
         size_t got = 0;
-        blocked_read.set_value(zlhcs_process_read(sleeper, ZLHCS_STDOUT, buffer, sizeof buffer, ZLHCS_INFINITE, &got));
+        blocked_read.set_value(zlhcs_process_stdio_read(sleeper, ZLHCS_STDOUT, buffer, sizeof buffer, ZLHCS_INFINITE, &got));
     });
-    ASSERT_EQ(zlhcs_system_terminate(system_, nullptr, hang_bound_ms), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_terminate(system_, nullptr, hang_bound_ms, nullptr), ZLHCS_S_OK);
     const bool returned = read_result.wait_for(std::chrono::milliseconds(hang_bound_ms)) == std::future_status::ready;
     EXPECT_TRUE(returned) << "a blocked read did not end with the system";
     reader.join();
@@ -1339,11 +1338,11 @@ TEST_F(processes, terminating_the_system_ends_its_processes) {
     }
     EXPECT_EQ(cat_out, "partial");
     EXPECT_EQ(output_of(sleeper, ZLHCS_STDERR), "");
-    EXPECT_EQ(zlhcs_process_write_stdin(sleeper, "x", 1), ZLHCS_E_BROKEN_PIPE);
-    EXPECT_EQ(zlhcs_process_signal(sleeper, nullptr, hang_bound_ms), ZLHCS_S_FALSE) << "its system is gone";
+    EXPECT_EQ(zlhcs_process_stdio_write(sleeper, "x", 1, ZLHCS_INFINITE, nullptr), ZLHCS_WIN32_E_BROKEN_PIPE);
+    EXPECT_EQ(zlhcs_process_signal(sleeper, nullptr, hang_bound_ms, nullptr), ZLHCS_S_FALSE) << "its system is gone";
     // A stopped system takes no new processes: it is cleaned up (Overview.md).
     zlhcs_process late = 0xABCD;
-    EXPECT_EQ(zlhcs_process_create(system_, parameters("echo").c_str(), hang_bound_ms, &late),
+    EXPECT_EQ(zlhcs_process_create(system_, parameters("echo").c_str(), nullptr, hang_bound_ms, &late, nullptr),
               ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
     EXPECT_EQ(late, 0u);
 }
@@ -1352,7 +1351,7 @@ TEST_F(processes, shutting_the_system_down_ends_its_processes) {
     process_guard sleeper(start(long_sleep, out_pipe));
     process_guard stubborn(start("ignore-signals 600000"));
     ASSERT_TRUE(sleeper.handle != 0 && stubborn.handle != 0);
-    ASSERT_EQ(zlhcs_system_shutdown(system_, nullptr, hang_bound_ms), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_shutdown(system_, nullptr, hang_bound_ms, nullptr), ZLHCS_S_OK);
     EXPECT_EQ(exit_code_of(sleeper), terminated_exit);
     EXPECT_EQ(exit_code_of(stubborn), terminated_exit);
     EXPECT_EQ(output_of(sleeper), "");
@@ -1376,7 +1375,7 @@ TEST_F(processes, emulate_console_sends_stderr_to_stdout) {
     ASSERT_NE(p.handle, 0u);
     char buffer[4];
     size_t got = 0;
-    EXPECT_EQ(zlhcs_process_read(p, ZLHCS_STDERR, buffer, sizeof buffer, 0, &got), ZLHCS_E_INVALID_STATE)
+    EXPECT_EQ(zlhcs_process_stdio_read(p, ZLHCS_STDERR, buffer, sizeof buffer, 0, &got), ZLHCS_E_INVALID_STATE)
         << "no stderr pipe with EmulateConsole (docs/hcsim.md)";
     expect_write_pattern(output_of(p), 5000, "stdout");
     EXPECT_EQ(exit_code_of(p), 0u);
@@ -1390,20 +1389,20 @@ TEST_F(processes, a_create_hcs_refuses_returns_no_handle) {
     constexpr zlhcs_hresult e_fail = ZLHCS_HR(0x80004005u);
     ASSERT_EQ(sim().fail_next_calls("HcsCreateProcess", 1, e_fail, fault_immediate), 0);
     zlhcs_process p = 0xABCD;
-    EXPECT_EQ(zlhcs_process_create(system_, parameters("echo x").c_str(), hang_bound_ms, &p), e_fail);
+    EXPECT_EQ(zlhcs_process_create(system_, parameters("echo x").c_str(), nullptr, hang_bound_ms, &p, nullptr), e_fail);
     EXPECT_EQ(p, 0u);
     EXPECT_EQ(last_error().function, "HcsCreateProcess");
 
     ASSERT_EQ(sim().fail_next_calls("HcsCreateProcess", 1, e_fail, fault_async), 0);
     p = 0xABCD;
-    EXPECT_EQ(zlhcs_process_create(system_, parameters("echo x", out_pipe).c_str(), hang_bound_ms, &p), e_fail);
+    EXPECT_EQ(zlhcs_process_create(system_, parameters("echo x", out_pipe).c_str(), nullptr, hang_bound_ms, &p, nullptr), e_fail);
     EXPECT_EQ(p, 0u);
 
     ASSERT_EQ(sim().fail_next_calls("HcsCreateProcess", 1, e_fail, fault_async), 0);
     callback_probe probe;
     operation_guard op;
     process_guard async;
-    ASSERT_EQ(zlhcs_process_create_async(system_, parameters("echo x").c_str(), &callback_probe::callback, &probe,
+    ASSERT_EQ(zlhcs_process_create_async(system_, parameters("echo x").c_str(), nullptr, &callback_probe::callback, &probe,
                                          &async.handle, &op.handle),
               ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_operation_wait(op, hang_bound_ms, nullptr), e_fail);
@@ -1421,13 +1420,13 @@ TEST_F(processes, a_create_whose_exit_event_cannot_be_watched_is_refused_without
     constexpr zlhcs_hresult e_fail = ZLHCS_HR(0x80004005u);
     ASSERT_EQ(sim().fail_next_calls("HcsSetProcessCallback", 1, e_fail, fault_immediate), 0);
     zlhcs_process p = 0xABCD;
-    EXPECT_EQ(zlhcs_process_create(system_, parameters("cat", in_pipe | out_pipe).c_str(), hang_bound_ms, &p),
+    EXPECT_EQ(zlhcs_process_create(system_, parameters("cat", in_pipe | out_pipe).c_str(), nullptr, hang_bound_ms, &p, nullptr),
               e_fail);
     EXPECT_EQ(p, 0u);
     ASSERT_EQ(sim().fail_next_calls("HcsSetProcessCallback", 1, e_fail, fault_immediate), 0);
     zlhcs_operation op = 0xABCD;
     p = 0xABCD;
-    EXPECT_EQ(zlhcs_process_create_async(system_, parameters("cat", in_pipe | out_pipe).c_str(), nullptr, nullptr,
+    EXPECT_EQ(zlhcs_process_create_async(system_, parameters("cat", in_pipe | out_pipe).c_str(), nullptr, nullptr, nullptr,
                                          &p, &op),
               e_fail);
     EXPECT_EQ(p, 0u);
@@ -1481,9 +1480,9 @@ TEST_F(processes, closing_the_handle_releases_a_blocked_reader_and_writer) {
         background reader([p] {
             char buffer[64];
             size_t got = 0;
-            return zlhcs_process_read(p, ZLHCS_STDOUT, buffer, sizeof buffer, ZLHCS_INFINITE, &got);
+            return zlhcs_process_stdio_read(p, ZLHCS_STDOUT, buffer, sizeof buffer, ZLHCS_INFINITE, &got);
         });
-        background writer([p, &data] { return zlhcs_process_write_stdin(p, data.data(), data.size()); });
+        background writer([p, &data] { return zlhcs_process_stdio_write(p, data.data(), data.size(), ZLHCS_INFINITE, nullptr); });
         // Give both a chance to block (not required: a call that starts after the close
         // fails with INVALID_HANDLE all the same).
         std::this_thread::sleep_for(std::chrono::milliseconds(round * 50));
@@ -1494,7 +1493,7 @@ TEST_F(processes, closing_the_handle_releases_a_blocked_reader_and_writer) {
         EXPECT_TRUE(writer_back) << "zlhcs_process_write_stdin still blocked after zlhcs_process_close";
         if (!reader_back || !writer_back) {
             // Unblock them the hard way so that the suite can go on.
-            (void)zlhcs_process_terminate(keeper, nullptr, hang_bound_ms);
+            (void)zlhcs_process_terminate(keeper, nullptr, hang_bound_ms, nullptr);
         }
         const zlhcs_hresult read_hr = reader.result();
         const zlhcs_hresult write_hr = writer.result();
@@ -1507,7 +1506,7 @@ TEST_F(processes, closing_the_handle_releases_a_blocked_reader_and_writer) {
         if (reader_back && writer_back) {
             EXPECT_EQ(zlhcs_process_exit_code(keeper, &code), ZLHCS_HCS_E_OPERATION_PENDING);
         }
-        (void)zlhcs_process_terminate(keeper, nullptr, hang_bound_ms);
+        (void)zlhcs_process_terminate(keeper, nullptr, hang_bound_ms, nullptr);
     }
 }
 
@@ -1525,7 +1524,7 @@ TEST_F(processes, closing_the_handle_releases_a_blocked_exit_wait) {
     EXPECT_EQ(zlhcs_process_close(p), ZLHCS_S_OK);
     const bool back = waiter.returned(release_bound_ms);
     EXPECT_TRUE(back) << "zlhcs_process_wait_exit(INFINITE) still blocked after zlhcs_process_close";
-    if (!back) (void)zlhcs_process_terminate(keeper, nullptr, hang_bound_ms);
+    if (!back) (void)zlhcs_process_terminate(keeper, nullptr, hang_bound_ms, nullptr);
     const zlhcs_hresult hr = waiter.result();
     if (back) {
         EXPECT_EQ(hr, ZLHCS_E_INVALID_HANDLE) << hex(hr);
@@ -1543,7 +1542,7 @@ TEST_F(processes, closing_while_cat_streams_returns_every_call_in_flight) {
         background writer([cat, &stop] {
             std::vector<char> chunk(64 * 1024, 'c');
             for (;;) {
-                const zlhcs_hresult hr = zlhcs_process_write_stdin(cat, chunk.data(), chunk.size());
+                const zlhcs_hresult hr = zlhcs_process_stdio_write(cat, chunk.data(), chunk.size(), ZLHCS_INFINITE, nullptr);
                 if (hr < 0 || stop.load()) return hr;
             }
         });
@@ -1552,7 +1551,7 @@ TEST_F(processes, closing_while_cat_streams_returns_every_call_in_flight) {
             for (;;) {
                 size_t got = 0;
                 const zlhcs_hresult hr =
-                    zlhcs_process_read(cat, ZLHCS_STDOUT, buffer.data(), buffer.size(), ZLHCS_INFINITE, &got);
+                    zlhcs_process_stdio_read(cat, ZLHCS_STDOUT, buffer.data(), buffer.size(), ZLHCS_INFINITE, &got);
                 if (hr != ZLHCS_S_OK || stop.load()) return hr;
             }
         });
@@ -1563,7 +1562,7 @@ TEST_F(processes, closing_while_cat_streams_returns_every_call_in_flight) {
         EXPECT_TRUE(writer_back) << "write_stdin in flight did not return after the close";
         EXPECT_TRUE(reader_back) << "read in flight did not return after the close";
         stop.store(true);
-        if (!writer_back || !reader_back) (void)zlhcs_process_terminate(keeper, nullptr, hang_bound_ms);
+        if (!writer_back || !reader_back) (void)zlhcs_process_terminate(keeper, nullptr, hang_bound_ms, nullptr);
         EXPECT_EQ(writer.result(), ZLHCS_E_INVALID_HANDLE);
         EXPECT_EQ(reader.result(), ZLHCS_E_INVALID_HANDLE);
     }
@@ -1580,7 +1579,7 @@ TEST_F(processes, async_create_calls_back_once_and_then_has_pid_and_stdio) {
     process_guard p;
     operation_guard op;
     const std::string doc = parameters("echo async", out_pipe);
-    ASSERT_EQ(zlhcs_process_create_async(system_, doc.c_str(), &callback_probe::callback, &probe, &p.handle,
+    ASSERT_EQ(zlhcs_process_create_async(system_, doc.c_str(), nullptr, &callback_probe::callback, &probe, &p.handle,
                                          &op.handle),
               ZLHCS_S_OK)
         << last_error().message;
@@ -1617,7 +1616,7 @@ TEST_F(processes, a_failed_async_create_reports_through_its_operation) {
     callback_probe probe;
     process_guard p;
     operation_guard op;
-    ASSERT_EQ(zlhcs_process_create_async(system_, parameters("no-such-program").c_str(), &callback_probe::callback,
+    ASSERT_EQ(zlhcs_process_create_async(system_, parameters("no-such-program").c_str(), nullptr, &callback_probe::callback,
                                          &probe, &p.handle, &op.handle),
               ZLHCS_S_OK);
     ASSERT_NE(p.handle, 0u);
@@ -1629,7 +1628,7 @@ TEST_F(processes, a_failed_async_create_reports_through_its_operation) {
     EXPECT_EQ(pid, 0u);
     char buffer[4];
     size_t got = 0;
-    EXPECT_EQ(zlhcs_process_read(p, ZLHCS_STDOUT, buffer, sizeof buffer, 0, &got), ZLHCS_E_INVALID_STATE);
+    EXPECT_EQ(zlhcs_process_stdio_read(p, ZLHCS_STDOUT, buffer, sizeof buffer, 0, &got), ZLHCS_E_INVALID_STATE);
     op.reset();
     EXPECT_EQ(probe.calls.load(), 1);
 }
@@ -1640,7 +1639,7 @@ TEST_F(processes, closing_an_async_created_process_before_completion_leaks_nothi
         callback_probe probe;
         zlhcs_process p = 0;
         operation_guard op;
-        ASSERT_EQ(zlhcs_process_create_async(system_, parameters("write 1000000", out_pipe).c_str(),
+        ASSERT_EQ(zlhcs_process_create_async(system_, parameters("write 1000000", out_pipe).c_str(), nullptr,
                                              &callback_probe::callback, &probe, &p, &op.handle),
                   ZLHCS_S_OK);
         EXPECT_EQ(zlhcs_process_close(p), ZLHCS_S_OK);
@@ -1654,16 +1653,17 @@ TEST_F(processes, closing_an_async_created_process_before_completion_leaks_nothi
 }
 
 TEST_F(processes, the_function_table_has_the_process_entries) {
-    const void* raw = nullptr;
-    ASSERT_EQ(zlhcs_get_api(1, &raw), ZLHCS_S_OK);
-    const auto* api = static_cast<const zlhcs_api_v1*>(raw);
+    const zlhcs_api_v1* api = nullptr;
+    ASSERT_EQ(zlhcs_get_api(ZLHCS_API_REVISION, &api), ZLHCS_S_OK);
     ASSERT_GE(api->struct_size, sizeof(zlhcs_api_v1));
     EXPECT_EQ(api->process_create, &zlhcs_process_create);
-    EXPECT_EQ(api->process_read, &zlhcs_process_read);
-    EXPECT_EQ(api->process_detach_stdio, &zlhcs_process_detach_stdio);
+    EXPECT_EQ(api->process_stdio_read, &zlhcs_process_stdio_read);
+    EXPECT_EQ(api->process_stdio_detach, &zlhcs_process_stdio_detach);
     // And it works through the table.
     zlhcs_process p = 0;
-    ASSERT_EQ(api->process_create(system_, parameters("echo table", out_pipe).c_str(), hang_bound_ms, &p), ZLHCS_S_OK);
+    ASSERT_EQ(api->process_create(system_, parameters("echo table", out_pipe).c_str(), nullptr, hang_bound_ms, &p,
+                                  nullptr),
+              ZLHCS_S_OK);
     process_guard guard(p);
     EXPECT_EQ(output_of(p), "table\r\n");
 }
@@ -1693,7 +1693,7 @@ TEST_F(processes, info_returns_the_startup_parameters) {
     EXPECT_TRUE(eventually([&] { return probe.calls.load() == 1; }));
     EXPECT_EQ(probe.operation.load(), op);
     EXPECT_EQ(zlhcs_operation_close(op), ZLHCS_S_OK);
-    EXPECT_EQ(zlhcs_process_info(p, hang_bound_ms, nullptr), ZLHCS_E_INVALID_ARGUMENT);
+    EXPECT_EQ(zlhcs_process_info(p, hang_bound_ms, nullptr), ZLHCS_S_OK) << "documents are optional";
     EXPECT_EQ(zlhcs_process_info_async(p, nullptr, nullptr, nullptr), ZLHCS_E_INVALID_ARGUMENT);
 }
 

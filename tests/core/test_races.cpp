@@ -79,7 +79,7 @@ TEST_F(races, operations_closed_at_random_points) {
         threads.emplace_back([&, t] {
             std::mt19937 random(static_cast<unsigned>(1234 + t));
             zlhcs_system own = 0;
-            if (zlhcs_system_open(ids[static_cast<size_t>(t) % ids.size()].c_str(), &own) != ZLHCS_S_OK) {
+            if (zlhcs_system_open(ids[static_cast<size_t>(t) % ids.size()].c_str(), nullptr, &own) != ZLHCS_S_OK) {
                 note("open failed");
                 return;
             }
@@ -89,7 +89,7 @@ TEST_F(races, operations_closed_at_random_points) {
                 zlhcs_system target = own;
                 zlhcs_system extra = 0;
                 if (r->kind == plan::close_system_first) {
-                    if (zlhcs_system_open(ids[static_cast<size_t>(t) % ids.size()].c_str(), &extra) != ZLHCS_S_OK) {
+                    if (zlhcs_system_open(ids[static_cast<size_t>(t) % ids.size()].c_str(), nullptr, &extra) != ZLHCS_S_OK) {
                         note("open extra failed");
                         continue;
                     }
@@ -100,7 +100,7 @@ TEST_F(races, operations_closed_at_random_points) {
                     zlhcs_system_properties_async(target, nullptr, &on_complete, r.get(), &op);
                 if (started != ZLHCS_S_OK || op == 0) {
                     note("start failed: " + hex(started));
-                    if (extra != 0) zlhcs_system_close(extra);
+                    if (extra != 0) (void)zlhcs_system_close(extra);
                     continue;
                 }
                 r->handle = op;
@@ -134,7 +134,7 @@ TEST_F(races, operations_closed_at_random_points) {
                         note("cancel: " + hex(cancelled));
                     }
                     r->waited = zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr);
-                    if (r->waited != ZLHCS_S_OK && r->waited != ZLHCS_E_CANCELLED) {
+                    if (r->waited != ZLHCS_S_OK && r->waited != ZLHCS_WIN32_E_CANCELLED) {
                         note("wait after cancel: " + hex(r->waited));
                     }
                     if (cancelled == ZLHCS_S_FALSE && r->waited != ZLHCS_S_OK) {
@@ -212,7 +212,7 @@ TEST_F(races, concurrent_close_of_one_handle_succeeds_exactly_once) {
     system_guard keeper(create_system(id));
     for (int round = 0; round < 30; ++round) {
         zlhcs_system shared_system = 0;
-        ASSERT_EQ(zlhcs_system_open(id.c_str(), &shared_system), ZLHCS_S_OK);
+        ASSERT_EQ(zlhcs_system_open(id.c_str(), nullptr, &shared_system), ZLHCS_S_OK);
         zlhcs_operation shared_op = 0;
         ASSERT_EQ(zlhcs_system_properties_async(keeper, nullptr, nullptr, nullptr, &shared_op), ZLHCS_S_OK);
         std::atomic<int> system_ok{0};
@@ -261,7 +261,7 @@ TEST_F(races, handles_used_while_other_threads_close_them) {
     std::thread closer([&] {
         for (int i = 0; i < 150; ++i) {
             zlhcs_system s = 0;
-            if (zlhcs_system_open(id.c_str(), &s) != ZLHCS_S_OK) continue;
+            if (zlhcs_system_open(id.c_str(), nullptr, &s) != ZLHCS_S_OK) continue;
             zlhcs_operation op = 0;
             (void)zlhcs_system_properties_async(s, nullptr, nullptr, nullptr, &op);
             current_system.store(s);
@@ -269,8 +269,8 @@ TEST_F(races, handles_used_while_other_threads_close_them) {
             std::this_thread::sleep_for(std::chrono::microseconds(300));
             current_op.store(0);
             current_system.store(0);
-            zlhcs_operation_close(op);
-            zlhcs_system_close(s);
+            (void)zlhcs_operation_close(op);
+            (void)zlhcs_system_close(s);
         }
         stop.store(true);
     });
@@ -324,7 +324,7 @@ TEST_F(races, callbacks_racing_closes_of_their_systems_and_cancels) {
             std::mt19937 random(static_cast<unsigned>(99 + t));
             for (int i = 0; i < 25; ++i) {
                 zlhcs_system s = 0;
-                if (zlhcs_system_open(id.c_str(), &s) != ZLHCS_S_OK) {
+                if (zlhcs_system_open(id.c_str(), nullptr, &s) != ZLHCS_S_OK) {
                     bad.fetch_add(1);
                     continue;
                 }
@@ -336,13 +336,13 @@ TEST_F(races, callbacks_racing_closes_of_their_systems_and_cancels) {
                         bad.fetch_add(1);
                     }
                 }
-                zlhcs_system_close(s);  // operations stay valid
-                if (random() % 2 == 0) zlhcs_operation_cancel(ops[random() % ops.size()]);
+                (void)zlhcs_system_close(s);  // operations stay valid
+                if (random() % 2 == 0) (void)zlhcs_operation_cancel(ops[random() % ops.size()]);
                 for (size_t k = 0; k < rs.size(); ++k) {
                     if (ops[k] == 0) continue;
                     const zlhcs_hresult w = zlhcs_operation_wait(ops[k], ZLHCS_INFINITE, nullptr);
-                    if (w != ZLHCS_S_OK && w != ZLHCS_E_CANCELLED) bad.fetch_add(1);
-                    zlhcs_operation_close(ops[k]);
+                    if (w != ZLHCS_S_OK && w != ZLHCS_WIN32_E_CANCELLED) bad.fetch_add(1);
+                    (void)zlhcs_operation_close(ops[k]);
                     // Completed before close: exactly one callback, with the waited result.
                     if (rs[k].calls.load() != 1 || rs[k].seen_result.load() != w ||
                         rs[k].seen_operation.load() != ops[k]) {

@@ -37,20 +37,20 @@ std::string exit_type(zlhcs_system system) {
 TEST_F(systems, create_sync_open_id_close) {
     const std::string id = unique_id();
     zlhcs_system system = 0;
-    ASSERT_EQ(zlhcs_system_create(id.c_str(), container_config, ZLHCS_INFINITE, &system), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_create(id.c_str(), container_config, nullptr, ZLHCS_INFINITE, &system, nullptr), ZLHCS_S_OK);
     system_guard guard(system);
     ASSERT_NE(system, 0u);
     EXPECT_EQ(id_of(system), id);
     EXPECT_EQ(state_of(system), "Created");
 
     zlhcs_system opened = 0;
-    ASSERT_EQ(zlhcs_system_open(id.c_str(), &opened), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_open(id.c_str(), nullptr, &opened), ZLHCS_S_OK);
     system_guard opened_guard(opened);
     EXPECT_NE(opened, system) << "each open is its own handle";
     EXPECT_EQ(id_of(opened), id);
     EXPECT_EQ(state_of(opened), "Created");
     // Both handles see the same system.
-    ASSERT_EQ(zlhcs_system_start(opened, nullptr, ZLHCS_INFINITE), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_start(opened, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
     EXPECT_EQ(state_of(system), "Running");
     EXPECT_EQ(zlhcs_system_close(opened_guard.release()), ZLHCS_S_OK);
     EXPECT_EQ(state_of(system), "Running") << "closing a handle does not stop the system";
@@ -62,7 +62,7 @@ TEST_F(systems, create_async_hands_out_the_system_at_once) {
     callback_probe probe;
     zlhcs_system system = 0;
     zlhcs_operation op = 0;
-    ASSERT_EQ(zlhcs_system_create_async(id.c_str(), vm_config, &callback_probe::callback, &probe,
+    ASSERT_EQ(zlhcs_system_create_async(id.c_str(), vm_config, nullptr, &callback_probe::callback, &probe,
                                         &system, &op),
               ZLHCS_S_OK);
     system_guard guard(system);
@@ -83,19 +83,19 @@ TEST_F(systems, create_async_hands_out_the_system_at_once) {
 
 TEST_F(systems, create_with_null_id_gets_an_id_from_hcs) {
     zlhcs_system system = 0;
-    ASSERT_EQ(zlhcs_system_create(nullptr, container_config, ZLHCS_INFINITE, &system), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_create(nullptr, container_config, nullptr, ZLHCS_INFINITE, &system, nullptr), ZLHCS_S_OK);
     system_guard guard(system);
     const std::string id = id_of(system);
     EXPECT_EQ(id.size(), 36u) << "a GUID: " << id;
     zlhcs_system opened = 0;
-    ASSERT_EQ(zlhcs_system_open(id.c_str(), &opened), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_open(id.c_str(), nullptr, &opened), ZLHCS_S_OK);
     system_guard opened_guard(opened);
     EXPECT_EQ(id_of(opened), id);
 
     // The async form too; two NULL-id systems get different ids.
     zlhcs_system second = 0;
     operation_guard op;
-    ASSERT_EQ(zlhcs_system_create_async(nullptr, container_config, nullptr, nullptr, &second, &op.handle),
+    ASSERT_EQ(zlhcs_system_create_async(nullptr, container_config, nullptr, nullptr, nullptr, &second, &op.handle),
               ZLHCS_S_OK);
     system_guard second_guard(second);
     ASSERT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
@@ -108,7 +108,7 @@ TEST_F(systems, create_existing_id_fails_with_already_exists) {
     const std::string id = unique_id();
     system_guard first(create_system(id));
     zlhcs_system system = 0xBAD;
-    EXPECT_EQ(zlhcs_system_create(id.c_str(), container_config, ZLHCS_INFINITE, &system),
+    EXPECT_EQ(zlhcs_system_create(id.c_str(), container_config, nullptr, ZLHCS_INFINITE, &system, nullptr),
               ZLHCS_HCS_E_SYSTEM_ALREADY_EXISTS);
     EXPECT_EQ(system, 0u) << "no handle on failure";
     const error_copy e = last_error();
@@ -120,7 +120,7 @@ TEST_F(systems, create_existing_id_fails_with_already_exists) {
     callback_probe probe;
     zlhcs_system second = 0;
     zlhcs_operation op = 0;
-    ASSERT_EQ(zlhcs_system_create_async(id.c_str(), container_config, &callback_probe::callback,
+    ASSERT_EQ(zlhcs_system_create_async(id.c_str(), container_config, nullptr, &callback_probe::callback,
                                         &probe, &second, &op),
               ZLHCS_S_OK);
     system_guard second_guard(second);
@@ -135,8 +135,8 @@ TEST_F(systems, create_existing_id_fails_with_already_exists) {
 TEST_F(systems, create_with_a_config_hcs_rejects_carries_the_error_document) {
     // Well-formed JSON (passes zlhcs's check) that HCS rejects: neither Container nor VM.
     zlhcs_system system = 0;
-    EXPECT_EQ(zlhcs_system_create(unique_id().c_str(), R"({"SchemaVersion":{"Major":2,"Minor":1}})",
-                                  ZLHCS_INFINITE, &system),
+    EXPECT_EQ(zlhcs_system_create(unique_id().c_str(), R"({"SchemaVersion":{"Major":2,"Minor":1}})", nullptr,
+                                  ZLHCS_INFINITE, &system, nullptr),
               ZLHCS_HCS_E_INVALID_JSON);
     EXPECT_EQ(system, 0u);
     const error_copy e = last_error();
@@ -153,65 +153,65 @@ TEST_F(systems, create_with_a_config_hcs_rejects_carries_the_error_document) {
         EXPECT_EQ(d["Error"].GetInt(), ZLHCS_HCS_E_INVALID_JSON);
     }
     // Not an object at all.
-    EXPECT_EQ(zlhcs_system_create(unique_id().c_str(), "[1,2,3]", ZLHCS_INFINITE, &system),
+    EXPECT_EQ(zlhcs_system_create(unique_id().c_str(), "[1,2,3]", nullptr, ZLHCS_INFINITE, &system, nullptr),
               ZLHCS_HCS_E_INVALID_JSON);
-    EXPECT_EQ(zlhcs_system_create(unique_id().c_str(), "42", ZLHCS_INFINITE, &system),
+    EXPECT_EQ(zlhcs_system_create(unique_id().c_str(), "42", nullptr, ZLHCS_INFINITE, &system, nullptr),
               ZLHCS_HCS_E_INVALID_JSON);
 }
 
 TEST_F(systems, open_unknown_id_is_not_found) {
     zlhcs_system system = 0xBAD;
-    EXPECT_EQ(zlhcs_system_open("no-such-system", &system), ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
+    EXPECT_EQ(zlhcs_system_open("no-such-system", nullptr, &system), ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
     EXPECT_EQ(system, 0u);
     const error_copy e = last_error();
     EXPECT_EQ(e.code, ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
     EXPECT_EQ(e.category, ZLHCS_CATEGORY_NOT_FOUND);
     EXPECT_EQ(e.function, "HcsOpenComputeSystem");
     EXPECT_NE(e.message.find("HcsOpenComputeSystem"), std::string::npos) << e.message;
-    EXPECT_LT(zlhcs_system_open("", &system), 0) << "an empty id opens nothing";
+    EXPECT_LT(zlhcs_system_open("", nullptr, &system), 0) << "an empty id opens nothing";
     EXPECT_EQ(system, 0u);
 }
 
 TEST_F(systems, state_machine_sync) {
     system_guard s(create_system(unique_id(), vm_config));
-    EXPECT_EQ(zlhcs_system_pause(s, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_INVALID_STATE) << "pause Created";
+    EXPECT_EQ(zlhcs_system_pause(s, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_HCS_E_INVALID_STATE) << "pause Created";
     EXPECT_EQ(last_error().category, ZLHCS_CATEGORY_INVALID_STATE);
     EXPECT_EQ(last_error().function, "HcsPauseComputeSystem");
-    EXPECT_EQ(zlhcs_system_resume(s, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_INVALID_STATE) << "resume Created";
-    EXPECT_EQ(zlhcs_system_save(s, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_INVALID_STATE) << "save Created";
+    EXPECT_EQ(zlhcs_system_resume(s, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_HCS_E_INVALID_STATE) << "resume Created";
+    EXPECT_EQ(zlhcs_system_save(s, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_HCS_E_INVALID_STATE) << "save Created";
 
-    ASSERT_EQ(zlhcs_system_start(s, nullptr, ZLHCS_INFINITE), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_start(s, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
     EXPECT_EQ(state_of(s), "Running");
-    EXPECT_EQ(zlhcs_system_start(s, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_INVALID_STATE) << "start Running";
-    EXPECT_EQ(zlhcs_system_resume(s, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_INVALID_STATE) << "resume Running";
-    EXPECT_EQ(zlhcs_system_save(s, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_INVALID_STATE) << "save Running";
+    EXPECT_EQ(zlhcs_system_start(s, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_HCS_E_INVALID_STATE) << "start Running";
+    EXPECT_EQ(zlhcs_system_resume(s, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_HCS_E_INVALID_STATE) << "resume Running";
+    EXPECT_EQ(zlhcs_system_save(s, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_HCS_E_INVALID_STATE) << "save Running";
 
-    ASSERT_EQ(zlhcs_system_pause(s, R"({"SuspensionLevel":"Suspend"})", ZLHCS_INFINITE), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_pause(s, R"({"SuspensionLevel":"Suspend"})", ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
     EXPECT_EQ(state_of(s), "Paused");
-    EXPECT_EQ(zlhcs_system_start(s, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_INVALID_STATE) << "start Paused";
+    EXPECT_EQ(zlhcs_system_start(s, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_HCS_E_INVALID_STATE) << "start Paused";
     EXPECT_EQ(last_error().code, ZLHCS_HCS_E_INVALID_STATE);
     EXPECT_EQ(last_error().function, "HcsStartComputeSystem");
-    EXPECT_EQ(zlhcs_system_pause(s, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_INVALID_STATE) << "pause Paused";
+    EXPECT_EQ(zlhcs_system_pause(s, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_HCS_E_INVALID_STATE) << "pause Paused";
     ASSERT_EQ(zlhcs_system_save(s, R"({"SaveType":"ToFile","SaveStateFilePath":"C:\\save\\vm.vmrs"})",
-                                ZLHCS_INFINITE),
+                                ZLHCS_INFINITE, nullptr),
               ZLHCS_S_OK);
     EXPECT_EQ(state_of(s), "Paused") << "save keeps the system paused";
 
-    ASSERT_EQ(zlhcs_system_resume(s, nullptr, ZLHCS_INFINITE), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_resume(s, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
     EXPECT_EQ(state_of(s), "Running");
-    ASSERT_EQ(zlhcs_system_shutdown(s, nullptr, ZLHCS_INFINITE), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_shutdown(s, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
     EXPECT_EQ(exit_type(s), "GracefulExit");
 
     // A stopped system is cleaned up (Overview.md): only its exit status stays readable, and
     // stopping it again is done already (hcsshim treats NOT_FOUND from shutdown/terminate so).
-    zlhcs_clear_error();
-    EXPECT_EQ(zlhcs_system_shutdown(s, nullptr, ZLHCS_INFINITE), ZLHCS_S_FALSE) << "shutdown Stopped";
+    (void)zlhcs_clear_error();
+    EXPECT_EQ(zlhcs_system_shutdown(s, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_FALSE) << "shutdown Stopped";
     EXPECT_EQ(last_error().rc, ZLHCS_S_FALSE) << "S_FALSE is success: no last error";
-    EXPECT_EQ(zlhcs_system_terminate(s, nullptr, ZLHCS_INFINITE), ZLHCS_S_FALSE) << "terminate Stopped";
-    EXPECT_EQ(zlhcs_system_crash(s, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
+    EXPECT_EQ(zlhcs_system_terminate(s, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_FALSE) << "terminate Stopped";
+    EXPECT_EQ(zlhcs_system_crash(s, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
     EXPECT_EQ(last_error().category, ZLHCS_CATEGORY_NOT_FOUND);
-    EXPECT_EQ(zlhcs_system_start(s, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_SYSTEM_NOT_FOUND) << "start Stopped";
-    EXPECT_EQ(zlhcs_system_pause(s, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_SYSTEM_NOT_FOUND) << "pause Stopped";
+    EXPECT_EQ(zlhcs_system_start(s, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_HCS_E_SYSTEM_NOT_FOUND) << "start Stopped";
+    EXPECT_EQ(zlhcs_system_pause(s, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_HCS_E_SYSTEM_NOT_FOUND) << "pause Stopped";
     EXPECT_EQ(state_of(s), "") << "properties of a stopped system are gone";
     EXPECT_EQ(exit_type(s), "GracefulExit") << "the exit status stays readable";
 }
@@ -258,7 +258,7 @@ TEST_F(systems, state_machine_async) {
 
 TEST_F(systems, terminate_from_created_running_and_paused) {
     system_guard created(create_system(unique_id()));
-    EXPECT_EQ(zlhcs_system_terminate(created, nullptr, ZLHCS_INFINITE), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_system_terminate(created, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
     EXPECT_EQ(exit_type(created), "ForcedExit");
 
     system_guard running(running_system(unique_id()));
@@ -266,8 +266,8 @@ TEST_F(systems, terminate_from_created_running_and_paused) {
     EXPECT_EQ(exit_type(running), "ForcedExit");
 
     system_guard paused(running_system(unique_id(), vm_config));  // pause is for VMs
-    ASSERT_EQ(zlhcs_system_pause(paused, nullptr, ZLHCS_INFINITE), ZLHCS_S_OK);
-    EXPECT_EQ(zlhcs_system_shutdown(paused, nullptr, ZLHCS_INFINITE), ZLHCS_S_OK) << "shutdown Paused";
+    ASSERT_EQ(zlhcs_system_pause(paused, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_system_shutdown(paused, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK) << "shutdown Paused";
     EXPECT_EQ(exit_type(paused), "GracefulExit");
 }
 
@@ -276,18 +276,18 @@ TEST_F(systems, terminate_from_created_running_and_paused) {
 TEST_F(systems, containers_refuse_vm_only_operations) {
     system_guard s(running_system(unique_id()));
     constexpr zlhcs_hresult not_supported = ZLHCS_HR(0x80070032u);
-    EXPECT_EQ(zlhcs_system_pause(s, nullptr, ZLHCS_INFINITE), not_supported);
+    EXPECT_EQ(zlhcs_system_pause(s, nullptr, ZLHCS_INFINITE, nullptr), not_supported);
     EXPECT_EQ(last_error().function, "HcsPauseComputeSystem");
-    EXPECT_EQ(zlhcs_system_resume(s, nullptr, ZLHCS_INFINITE), not_supported);
-    EXPECT_EQ(zlhcs_system_save(s, nullptr, ZLHCS_INFINITE), not_supported);
-    EXPECT_EQ(zlhcs_system_crash(s, nullptr, ZLHCS_INFINITE), not_supported);
+    EXPECT_EQ(zlhcs_system_resume(s, nullptr, ZLHCS_INFINITE, nullptr), not_supported);
+    EXPECT_EQ(zlhcs_system_save(s, nullptr, ZLHCS_INFINITE, nullptr), not_supported);
+    EXPECT_EQ(zlhcs_system_crash(s, nullptr, ZLHCS_INFINITE, nullptr), not_supported);
     EXPECT_EQ(state_of(s), "Running");
 }
 
 TEST_F(systems, crash_of_a_created_system_is_invalid_state) {
     system_guard s(create_system(unique_id(), vm_config));
-    EXPECT_EQ(zlhcs_system_crash(s, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_INVALID_STATE);
-    EXPECT_EQ(zlhcs_system_shutdown(s, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_INVALID_STATE);
+    EXPECT_EQ(zlhcs_system_crash(s, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_HCS_E_INVALID_STATE);
+    EXPECT_EQ(zlhcs_system_shutdown(s, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_HCS_E_INVALID_STATE);
     EXPECT_EQ(state_of(s), "Created");
 }
 
@@ -334,7 +334,7 @@ TEST_F(systems, extended_properties_statistics_memory_processlist) {
     })) << "Uptime100ns did not advance: " << uptime1 << " -> " << uptime2;
 
     // While Paused, processor runtime is frozen.
-    ASSERT_EQ(zlhcs_system_pause(s, nullptr, ZLHCS_INFINITE), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_pause(s, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
     const rapidjson::Document p1 = parse(properties(s, R"({"PropertyTypes":["Statistics"]})"));
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     const rapidjson::Document p2 = parse(properties(s, R"({"PropertyTypes":["Statistics"]})"));
@@ -377,14 +377,14 @@ TEST_F(systems, modify_memory_size_shows_in_memory_properties) {
     ASSERT_GT(before, 0u);
     const char* update =
         R"({"ResourcePath":"VirtualMachine/ComputeTopology/Memory/SizeInMB","RequestType":"Update","Settings":2048})";
-    ASSERT_EQ(zlhcs_system_modify(s, update, ZLHCS_INFINITE), ZLHCS_S_OK) << last_error().message;
+    ASSERT_EQ(zlhcs_system_modify(s, update, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK) << last_error().message;
     EXPECT_EQ(assigned_memory(s), 2 * before) << "1024 MB -> 2048 MB doubles the assigned memory";
     // Async form, back to 1024.
     const char* back =
         R"({"ResourcePath":"VirtualMachine/ComputeTopology/Memory/SizeInMB","RequestType":"Update","Settings":1024})";
     callback_probe probe;
     operation_guard op;
-    ASSERT_EQ(zlhcs_system_modify_async(s, back, &callback_probe::callback, &probe, &op.handle), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_modify_async(s, back, nullptr, &callback_probe::callback, &probe, &op.handle), ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
     EXPECT_EQ(assigned_memory(s), before);
 }
@@ -392,12 +392,12 @@ TEST_F(systems, modify_memory_size_shows_in_memory_properties) {
 TEST_F(systems, modify_errors) {
     system_guard s(running_system(unique_id(), vm_config));
     // Well-formed JSON that is not a ModifySettingRequest.
-    EXPECT_EQ(zlhcs_system_modify(s, R"({"Nonsense":true})", ZLHCS_INFINITE), ZLHCS_HCS_E_INVALID_JSON);
+    EXPECT_EQ(zlhcs_system_modify(s, R"({"Nonsense":true})", nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_HCS_E_INVALID_JSON);
     EXPECT_EQ(last_error().function, "HcsModifyComputeSystem");
-    ASSERT_EQ(zlhcs_system_terminate(s, nullptr, ZLHCS_INFINITE), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_terminate(s, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
     const char* update =
         R"({"ResourcePath":"VirtualMachine/ComputeTopology/Memory/SizeInMB","RequestType":"Update","Settings":2048})";
-    EXPECT_EQ(zlhcs_system_modify(s, update, ZLHCS_INFINITE), ZLHCS_HCS_E_SYSTEM_NOT_FOUND) << "modify Stopped";
+    EXPECT_EQ(zlhcs_system_modify(s, update, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_HCS_E_SYSTEM_NOT_FOUND) << "modify Stopped";
 }
 
 TEST_F(systems, wait_exit_times_out_while_running_and_returns_after_terminate) {
@@ -417,7 +417,7 @@ TEST_F(systems, wait_exit_times_out_while_running_and_returns_after_terminate) {
         document = take(raw);
     });
     std::this_thread::sleep_for(std::chrono::milliseconds(30));
-    ASSERT_EQ(zlhcs_system_terminate(s, nullptr, ZLHCS_INFINITE), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_terminate(s, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
     waiter.join();
     EXPECT_EQ(waited.load(), ZLHCS_S_OK);
     const rapidjson::Document d = parse(document);
@@ -433,19 +433,19 @@ TEST_F(systems, terminate_on_last_handle_close) {
         R"({"SchemaVersion":{"Major":2,"Minor":1},"ShouldTerminateOnLastHandleClosed":true,"Container":{}})";
     zlhcs_system first = running_system(id, config);
     zlhcs_system second = 0;
-    ASSERT_EQ(zlhcs_system_open(id.c_str(), &second), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_open(id.c_str(), nullptr, &second), ZLHCS_S_OK);
     ASSERT_EQ(zlhcs_system_close(first), ZLHCS_S_OK);
     EXPECT_EQ(state_of(second), "Running") << "another handle is still open";
     ASSERT_EQ(zlhcs_system_close(second), ZLHCS_S_OK);
     // Terminated and, with no handle left, gone from the registry.
     zlhcs_system again = 0;
-    EXPECT_EQ(zlhcs_system_open(id.c_str(), &again), ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
-    if (again != 0) zlhcs_system_close(again);
+    EXPECT_EQ(zlhcs_system_open(id.c_str(), nullptr, &again), ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
+    if (again != 0) (void)zlhcs_system_close(again);
 
     // Without the setting, the system outlives its handles.
     const std::string keep = unique_id();
     ASSERT_EQ(zlhcs_system_close(running_system(keep)), ZLHCS_S_OK);
-    ASSERT_EQ(zlhcs_system_open(keep.c_str(), &again), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_open(keep.c_str(), nullptr, &again), ZLHCS_S_OK);
     system_guard guard(again);
     EXPECT_EQ(state_of(again), "Running");
 }
@@ -466,9 +466,9 @@ TEST_F(systems, closing_the_last_handle_right_after_a_sync_call_terminates_at_on
         ASSERT_EQ(zlhcs_system_close(s), ZLHCS_S_OK);
         if (sim().live_objects().system_handles != baseline_.system_handles) ++still_open;
         zlhcs_system again = 0;
-        if (zlhcs_system_open(id.c_str(), &again) == ZLHCS_S_OK) {
+        if (zlhcs_system_open(id.c_str(), nullptr, &again) == ZLHCS_S_OK) {
             ++still_found;
-            zlhcs_system_close(again);
+            (void)zlhcs_system_close(again);
         }
     }
     EXPECT_EQ(still_open, 0) << "zlhcs_system_close returned with the HCS handle still open";
@@ -478,7 +478,7 @@ TEST_F(systems, closing_the_last_handle_right_after_a_sync_call_terminates_at_on
 TEST_F(systems, operations_on_a_system_removed_by_reset_fail_cleanly) {
     system_guard s(create_system(unique_id()));
     ASSERT_EQ(sim().reset(), 0);
-    EXPECT_EQ(zlhcs_system_start(s, nullptr, ZLHCS_INFINITE), ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
+    EXPECT_EQ(zlhcs_system_start(s, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
     EXPECT_EQ(last_error().category, ZLHCS_CATEGORY_NOT_FOUND);
 }
 
@@ -490,8 +490,8 @@ TEST_F(systems, unicode_ids_round_trip) {
     ASSERT_TRUE(d.IsObject());
     EXPECT_STREQ(d["Id"].GetString(), id.c_str()) << "UTF-8 -> UTF-16 -> UTF-8 round trip";
     zlhcs_system opened = 0;
-    ASSERT_EQ(zlhcs_system_open(id.c_str(), &opened), ZLHCS_S_OK);
-    zlhcs_system_close(opened);
+    ASSERT_EQ(zlhcs_system_open(id.c_str(), nullptr, &opened), ZLHCS_S_OK);
+    (void)zlhcs_system_close(opened);
 }
 
 }  // namespace

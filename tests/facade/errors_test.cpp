@@ -40,7 +40,7 @@ TEST(FacadeErrorCategory, MapsEveryCondition) {
         {ZLHCS_HCS_E_SYSTEM_ALREADY_STOPPED, zlhcs::errc::already_stopped},
         {ZLHCS_HCS_E_OPERATION_TIMEOUT, zlhcs::errc::timeout},
         {ZLHCS_HCS_E_OPERATION_PENDING, zlhcs::errc::pending},
-        {ZLHCS_E_CANCELLED, zlhcs::errc::cancelled},
+        {ZLHCS_WIN32_E_CANCELLED, zlhcs::errc::cancelled},
         {ZLHCS_HCS_E_SERVICE_NOT_AVAILABLE, zlhcs::errc::service_unavailable},
         {ZLHCS_E_NOT_SUPPORTED, zlhcs::errc::not_supported},
         {ZLHCS_E_INVALID_ARGUMENT, zlhcs::errc::invalid_argument},
@@ -57,7 +57,7 @@ TEST(FacadeErrorCategory, MapsEveryCondition) {
 
 TEST(FacadeErrorCategory, MatchesStandardConditions) {
     EXPECT_EQ(zlhcs::make_error_code(ZLHCS_HCS_E_OPERATION_TIMEOUT), std::errc::timed_out);
-    EXPECT_EQ(zlhcs::make_error_code(ZLHCS_E_CANCELLED), std::errc::operation_canceled);
+    EXPECT_EQ(zlhcs::make_error_code(ZLHCS_WIN32_E_CANCELLED), std::errc::operation_canceled);
     EXPECT_EQ(zlhcs::make_error_code(ZLHCS_HCS_E_ACCESS_DENIED), std::errc::permission_denied);
     EXPECT_EQ(zlhcs::make_error_code(ZLHCS_E_INVALID_ARGUMENT), std::errc::invalid_argument);
     EXPECT_EQ(zlhcs::make_error_code(ZLHCS_E_NOT_SUPPORTED), std::errc::not_supported);
@@ -78,7 +78,7 @@ TEST(FacadeCheck, PassesSuccessCodesThrough) {
 TEST(FacadeCheck, ThrowsWithTheLastErrorOfTheFailingCall) {
     zlhcs_system handle = 0;
     const std::string id = unique_id();
-    const zlhcs_hresult result = zlhcs_system_open(id.c_str(), &handle);
+    const zlhcs_hresult result = zlhcs_system_open(id.c_str(), nullptr, &handle);
     ASSERT_LT(result, 0);
     const zlhcs::error e = expect_error([&] { zlhcs::check(result, "zlhcs_system_open"); }, zlhcs::errc::not_found);
     EXPECT_EQ(e.hresult(), result);

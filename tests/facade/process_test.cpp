@@ -357,7 +357,7 @@ TEST_F(FacadeProcess, WritingToAProcessThatExitedIsABrokenPipe) {
     zlhcs::process child = run("exit 0", in);
     ASSERT_EQ(child.wait_for_exit(kTimeout), 0u);
     const zlhcs::error e = expect_error([&] { child.write_stdin("late"); }, zlhcs::errc::already_stopped);
-    EXPECT_EQ(e.hresult(), ZLHCS_E_BROKEN_PIPE) << e.what();
+    EXPECT_EQ(e.hresult(), ZLHCS_WIN32_E_BROKEN_PIPE) << e.what();
     child.stdin_stream() << "late" << std::flush;
     EXPECT_TRUE(child.stdin_stream().bad());
 }

@@ -152,8 +152,8 @@ public:
     [[nodiscard]] static compute_system create(const string_arg& id, const string_arg& configuration,
                                                std::chrono::milliseconds timeout = infinite) {
         unique_system_handle handle;
-        const zlhcs_hresult result = zlhcs_system_create(id.c_str_or_null(), configuration.c_str(),
-                                                         detail::to_timeout_ms(timeout), handle.put());
+        const zlhcs_hresult result = zlhcs_system_create(id.c_str_or_null(), configuration.c_str(), nullptr,
+                                                         detail::to_timeout_ms(timeout), handle.put(), nullptr);
         // A create that timed out hands out the handle: the system may still come to exist.
         detail::check_create<system_create_timeout>(result, handle, "zlhcs_system_create");
         return compute_system(handle.release());
@@ -166,7 +166,7 @@ public:
     /// Opens an existing compute system by id. Throws errc::not_found.
     [[nodiscard]] static compute_system open(const string_arg& id) {
         unique_system_handle handle;
-        check(zlhcs_system_open(id.c_str(), handle.put()), "zlhcs_system_open");
+        check(zlhcs_system_open(id.c_str(), nullptr, handle.put()), "zlhcs_system_open");
         return compute_system(handle.release());
     }
 
@@ -274,7 +274,7 @@ public:
 
     /// Applies a ModifySettingRequest JSON document.
     void modify(const string_arg& settings, std::chrono::milliseconds timeout = infinite) const {
-        check(zlhcs_system_modify(handle_.get(), settings.c_str(), detail::to_timeout_ms(timeout)),
+        check(zlhcs_system_modify(handle_.get(), settings.c_str(), nullptr, detail::to_timeout_ms(timeout), nullptr),
               "zlhcs_system_modify");
     }
     [[nodiscard]] async_result modify_async(const string_arg& settings) const {
@@ -283,7 +283,7 @@ public:
         return detail::start_async("zlhcs_system_modify_async",
                                    [system, text](zlhcs_operation_callback callback, void* context,
                                                   zlhcs_operation* out) {
-                                       return zlhcs_system_modify_async(system, text, callback, context, out);
+                                       return zlhcs_system_modify_async(system, text, nullptr, callback, context, out);
                                    });
     }
 
@@ -317,13 +317,13 @@ public:
     explicit operator bool() const noexcept { return handle_.valid(); }
 
 private:
-    using sync_call = zlhcs_hresult(ZLHCS_CALL*)(zlhcs_system, const char*, std::uint32_t);
+    using sync_call = zlhcs_hresult(ZLHCS_CALL*)(zlhcs_system, const char*, std::uint32_t, char**);
     using async_call = zlhcs_hresult(ZLHCS_CALL*)(zlhcs_system, const char*, zlhcs_operation_callback,
                                                   void*, zlhcs_operation*);
 
     zlhcs_hresult run(sync_call function, const char* name, const string_arg& options,
                       std::chrono::milliseconds timeout) const {
-        return check(function(handle_.get(), options.c_str_or_null(), detail::to_timeout_ms(timeout)), name);
+        return check(function(handle_.get(), options.c_str_or_null(), detail::to_timeout_ms(timeout), nullptr), name);
     }
 
     async_result run_async(async_call function, const char* name, const string_arg& options) const {
@@ -360,7 +360,7 @@ inline creation compute_system::create_async(const string_arg& id, const string_
         "zlhcs_system_create_async",
         [id_text, configuration_text, out_system](zlhcs_operation_callback callback, void* context,
                                                   zlhcs_operation* out) {
-            return zlhcs_system_create_async(id_text, configuration_text, callback, context, out_system, out);
+            return zlhcs_system_create_async(id_text, configuration_text, nullptr, callback, context, out_system, out);
         });
     return creation{compute_system(handle.release()), std::move(result)};
 }

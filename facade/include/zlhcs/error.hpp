@@ -53,7 +53,7 @@ inline constexpr const char* condition_category_name = "zlhcs.condition";
 /// The DLL's classification of `code` (a zlhcs_error_category value).
 inline int classify(zlhcs_hresult code) noexcept {
     if (code >= 0) return ZLHCS_CATEGORY_NONE;
-    std::int32_t category = ZLHCS_CATEGORY_OTHER;
+    std::uint32_t category = ZLHCS_CATEGORY_OTHER;
     if (zlhcs_error_category_of(code, &category) < 0) return ZLHCS_CATEGORY_OTHER;
     return static_cast<int>(category);
 }

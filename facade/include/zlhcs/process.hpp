@@ -16,7 +16,7 @@
 // on, HCS cannot cancel it (see operation.hpp) -, *_async forms return a zlhcs::async_result,
 // failures throw zlhcs::error. Typical conditions:
 //   errc::already_stopped  signal/terminate/modify of a process that has exited; writing
-//                          stdin of a process that no longer reads it (ZLHCS_E_BROKEN_PIPE,
+//                          stdin of a process that no longer reads it (ZLHCS_WIN32_E_BROKEN_PIPE,
 //                          0x8007006D)
 //   errc::invalid_state    create in a system that is not running (never started);
 //                          stdio that the parameters did not ask for, was closed or was
@@ -146,14 +146,14 @@ inline std::optional<std::size_t> read_some(zlhcs_process process, stdio_stream 
                                             std::size_t capacity, std::uint32_t timeout_ms) {
     std::size_t got = 0;
     const zlhcs_hresult result =
-        zlhcs_process_read(process, static_cast<std::int32_t>(stream), buffer, capacity, timeout_ms, &got);
+        zlhcs_process_stdio_read(process, static_cast<std::uint32_t>(stream), buffer, capacity, timeout_ms, &got);
     if (result == ZLHCS_HCS_E_OPERATION_TIMEOUT) return std::nullopt;
     check(result, "zlhcs_process_read");
     return got;
 }
 
 inline void write_stdin(zlhcs_process process, const void* data, std::size_t size) {
-    check(zlhcs_process_write_stdin(process, data, size), "zlhcs_process_write_stdin");
+    check(zlhcs_process_stdio_write(process, data, size, ZLHCS_INFINITE, nullptr), "zlhcs_process_write_stdin");
 }
 
 }  // namespace detail
@@ -196,7 +196,7 @@ public:
             throw error(ZLHCS_E_INVALID_STATE, "zlhcs_process_close_stdin",
                         "only the stdin stream buffer can be closed", "", "");
         write_buffer();
-        return check(zlhcs_process_close_stdin(process_), "zlhcs_process_close_stdin") == ZLHCS_S_OK;
+        return check(zlhcs_process_stdio_close(process_, ZLHCS_STDIN), "zlhcs_process_close_stdin") == ZLHCS_S_OK;
     }
 
 protected:
@@ -385,8 +385,8 @@ public:
     [[nodiscard]] static process create(const compute_system& system, const string_arg& parameters,
                                         std::chrono::milliseconds timeout = infinite) {
         unique_process_handle handle;
-        const zlhcs_hresult result = zlhcs_process_create(system.native_handle(), parameters.c_str(),
-                                                          detail::to_timeout_ms(timeout), handle.put());
+        const zlhcs_hresult result = zlhcs_process_create(system.native_handle(), parameters.c_str(), nullptr,
+                                                          detail::to_timeout_ms(timeout), handle.put(), nullptr);
         // A create that timed out hands out the handle: the process may still start.
         detail::check_create<process_create_timeout>(result, handle, "zlhcs_process_create");
         return process(handle.release());
@@ -468,7 +468,7 @@ public:
 
     /// Applies a ProcessModifyRequest JSON document (ConsoleSize, CloseHandle).
     void modify(const string_arg& settings, std::chrono::milliseconds timeout = infinite) const {
-        check(zlhcs_process_modify(handle_.get(), settings.c_str(), detail::to_timeout_ms(timeout)),
+        check(zlhcs_process_modify(handle_.get(), settings.c_str(), detail::to_timeout_ms(timeout), nullptr),
               "zlhcs_process_modify");
     }
     [[nodiscard]] async_result modify_async(const string_arg& settings) const {
@@ -484,7 +484,7 @@ public:
     /// Resizes the process's console (columns, rows).
     void resize_console(std::uint16_t width, std::uint16_t height,
                         std::chrono::milliseconds timeout = infinite) const {
-        check(zlhcs_process_resize_console(handle_.get(), width, height, detail::to_timeout_ms(timeout)),
+        check(zlhcs_process_resize_console(handle_.get(), width, height, detail::to_timeout_ms(timeout), nullptr),
               "zlhcs_process_resize_console");
     }
 
@@ -522,7 +522,7 @@ public:
 
     /// Writes all bytes to stdin, blocking until the pipe has taken them. Throws
     /// errc::invalid_state (no stdin pipe, or closed or detached), errc::already_stopped with
-    /// ZLHCS_E_BROKEN_PIPE (the process no longer reads). Does not go through
+    /// ZLHCS_WIN32_E_BROKEN_PIPE (the process no longer reads). Does not go through
     /// stdin_stream()'s buffer: flush that first.
     void write_stdin(const void* data, std::size_t size) const { detail::write_stdin(handle_.get(), data, size); }
     void write_stdin(std::string_view text) const { write_stdin(text.data(), text.size()); }
@@ -535,7 +535,7 @@ public:
     /// false if it was closed already.
     bool close_stdin() const {
         if (stdin_) return stdin_->rdbuf()->close();
-        return check(zlhcs_process_close_stdin(handle_.get()), "zlhcs_process_close_stdin") == ZLHCS_S_OK;
+        return check(zlhcs_process_stdio_close(handle_.get(), ZLHCS_STDIN), "zlhcs_process_close_stdin") == ZLHCS_S_OK;
     }
 
     /// Reads what stdout or stderr has (at most `capacity` bytes), waiting up to `timeout`
@@ -580,7 +580,7 @@ public:
     /// pipe does not exist, was closed or was detached already.
     [[nodiscard]] native_stdio_handle detach_stdio(stdio_stream stream) const {
         std::uint64_t handle = 0;
-        check(zlhcs_process_detach_stdio(handle_.get(), static_cast<std::int32_t>(stream), &handle),
+        check(zlhcs_process_stdio_detach(handle_.get(), static_cast<std::uint32_t>(stream), &handle),
               "zlhcs_process_detach_stdio");
 #if defined(_WIN32)
         return reinterpret_cast<native_stdio_handle>(static_cast<std::uintptr_t>(handle));
@@ -617,13 +617,13 @@ public:
     explicit operator bool() const noexcept { return handle_.valid(); }
 
 private:
-    using sync_call = zlhcs_hresult(ZLHCS_CALL*)(zlhcs_process, const char*, std::uint32_t);
+    using sync_call = zlhcs_hresult(ZLHCS_CALL*)(zlhcs_process, const char*, std::uint32_t, char**);
     using async_call = zlhcs_hresult(ZLHCS_CALL*)(zlhcs_process, const char*, zlhcs_operation_callback, void*,
                                                   zlhcs_operation*);
 
     zlhcs_hresult run(sync_call function, const char* name, const string_arg& options,
                       std::chrono::milliseconds timeout) const {
-        return check(function(handle_.get(), options.c_str_or_null(), detail::to_timeout_ms(timeout)), name);
+        return check(function(handle_.get(), options.c_str_or_null(), detail::to_timeout_ms(timeout), nullptr), name);
     }
 
     async_result run_async(async_call function, const char* name, const string_arg& options) const {
@@ -663,7 +663,7 @@ inline process_creation process::create_async(const compute_system& system, cons
     async_result result = detail::start_async(
         "zlhcs_process_create_async",
         [system_handle, text, out_process](zlhcs_operation_callback callback, void* context, zlhcs_operation* out) {
-            return zlhcs_process_create_async(system_handle, text, callback, context, out_process, out);
+            return zlhcs_process_create_async(system_handle, text, nullptr, callback, context, out_process, out);
         });
     return process_creation{process(handle.release()), std::move(result)};
 }

@@ -20,7 +20,7 @@ namespace zlhcs {
 [[nodiscard]] inline std::string enumerate_systems(const string_arg& query = {},
                                                    std::chrono::milliseconds timeout = infinite) {
     out_string systems;
-    check(zlhcs_enumerate(query.c_str_or_null(), detail::to_timeout_ms(timeout), systems.put()), "zlhcs_enumerate");
+    check(zlhcs_system_enumerate(query.c_str_or_null(), nullptr, detail::to_timeout_ms(timeout), systems.put()), "zlhcs_enumerate");
     return systems.str();
 }
 
@@ -29,7 +29,7 @@ namespace zlhcs {
     const char* text = query.c_str_or_null();
     return detail::start_async("zlhcs_enumerate_async",
                                [text](zlhcs_operation_callback callback, void* context, zlhcs_operation* out) {
-                                   return zlhcs_enumerate_async(text, callback, context, out);
+                                   return zlhcs_system_enumerate_async(text, nullptr, callback, context, out);
                                });
 }
 
