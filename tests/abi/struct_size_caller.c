@@ -1,0 +1,128 @@
+/* zlhcs_abi_struct_sizes: a C caller that passes structs by their struct_size, as callers
+ * built against other releases do (abi/POLICY.md):
+ *   - "old": frozen copies of the v1 structs below, with struct_size = the published
+ *     ZLHCS_*_SIZE_V1, keep working whatever the header's structs grow into;
+ *   - "new": a struct larger than this DLL knows is accepted when its tail is zero (and the
+ *     DLL writes back the size it filled), refused with ZLHCS_E_NOT_SUPPORTED otherwise;
+ *   - below v1: refused with ZLHCS_E_INVALID_ARGUMENT.
+ * Plain C99; prints every failed check and exits non-zero. */
+#include <zlhcs/zlhcs.h>
+
+#include <stdio.h>
+#include <string.h>
+
+static int failures = 0;
+#define CHECK(expr)                                                        \
+    do {                                                                   \
+        if (!(expr)) {                                                     \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #expr); \
+            ++failures;                                                    \
+        }                                                                  \
+    } while (0)
+
+/* The v1 layouts, frozen here on purpose (never edit: they are what old callers compiled). */
+typedef struct frozen_version_info_v1 {
+    uint32_t struct_size, abi_version, major, minor, patch, api_revision;
+    const char *version_string;
+} frozen_version_info_v1;
+typedef struct frozen_error_v1 {
+    uint32_t struct_size;
+    int32_t code;
+    uint32_t category, reserved;
+    const char *message, *function, *result_document;
+} frozen_error_v1;
+typedef struct frozen_call_options_v1 {
+    uint32_t struct_size, requested_access;
+    const char *namespace_id;
+    const void *security_descriptor;
+    uint64_t identity_token;
+} frozen_call_options_v1;
+
+/* What a caller built against a later header might pass: v1 plus members this DLL lacks. */
+typedef struct future_error {
+    zlhcs_error v1;
+    uint64_t added_later;
+} future_error;
+typedef struct future_call_options {
+    zlhcs_call_options v1;
+    uint64_t added_later;
+} future_call_options;
+
+static void old_callers_work(void) {
+    frozen_version_info_v1 info;
+    frozen_error_v1 error;
+    frozen_call_options_v1 options;
+    zlhcs_system system = 0;
+
+    memset(&info, 0, sizeof info);
+    info.struct_size = ZLHCS_VERSION_INFO_SIZE_V1;
+    CHECK(zlhcs_version((zlhcs_version_info *)&info) == ZLHCS_S_OK);
+    CHECK(info.struct_size == ZLHCS_VERSION_INFO_SIZE_V1);
+    CHECK(info.abi_version == 1u && info.api_revision >= 1u && info.version_string != NULL);
+
+    /* A failure, then the v1-sized error struct. */
+    CHECK(zlhcs_system_close(12345) == ZLHCS_E_INVALID_HANDLE);
+    memset(&error, 0, sizeof error);
+    error.struct_size = ZLHCS_ERROR_SIZE_V1;
+    CHECK(zlhcs_last_error((zlhcs_error *)&error) == ZLHCS_S_OK);
+    CHECK(error.struct_size == ZLHCS_ERROR_SIZE_V1);
+    CHECK(error.code == ZLHCS_E_INVALID_HANDLE);
+    CHECK(error.category == ZLHCS_CATEGORY_INVALID_HANDLE);
+    CHECK(error.message != NULL && strlen(error.message) > 0);
+
+    /* v1 call options are read: requested_access is not taken by create -> refused. */
+    memset(&options, 0, sizeof options);
+    options.struct_size = ZLHCS_CALL_OPTIONS_SIZE_V1;
+    options.requested_access = 1;
+    CHECK(zlhcs_system_create(NULL, "{}", (const zlhcs_call_options *)&options, 0, &system, NULL) ==
+          ZLHCS_E_INVALID_ARGUMENT);
+    CHECK(system == 0);
+}
+
+static void newer_callers_work_when_the_tail_is_zero(void) {
+    future_error error;
+    future_call_options options;
+    zlhcs_system system = 0;
+
+    CHECK(zlhcs_system_close(54321) == ZLHCS_E_INVALID_HANDLE);
+    memset(&error, 0, sizeof error);
+    error.v1.struct_size = (uint32_t)sizeof error;
+    error.added_later = 0xA5A5A5A5A5A5A5A5ull;
+    CHECK(zlhcs_last_error(&error.v1) == ZLHCS_S_OK);
+    CHECK(error.v1.struct_size == sizeof(zlhcs_error)); /* the size actually filled */
+    CHECK(error.added_later == 0xA5A5A5A5A5A5A5A5ull);  /* beyond it: untouched */
+    CHECK(error.v1.code == ZLHCS_E_INVALID_HANDLE);
+
+    /* Zero tail: the DLL can do everything asked (here: a bad id, refused for that). */
+    memset(&options, 0, sizeof options);
+    options.v1.struct_size = (uint32_t)sizeof options;
+    CHECK(zlhcs_system_open("\xFF", &options.v1, &system) == ZLHCS_E_INVALID_UTF8);
+    /* Non-zero tail: a request this DLL cannot honour is refused, never dropped. */
+    options.added_later = 1;
+    CHECK(zlhcs_system_open("any", &options.v1, &system) == ZLHCS_E_NOT_SUPPORTED);
+    CHECK(system == 0);
+}
+
+static void below_v1_is_refused(void) {
+    zlhcs_version_info info;
+    zlhcs_error error;
+    zlhcs_call_options options;
+    zlhcs_system system = 0;
+    memset(&info, 0, sizeof info);
+    info.struct_size = ZLHCS_VERSION_INFO_SIZE_V1 - 8;
+    CHECK(zlhcs_version(&info) == ZLHCS_E_INVALID_ARGUMENT);
+    memset(&error, 0, sizeof error);
+    error.struct_size = 8;
+    CHECK(zlhcs_last_error(&error) == ZLHCS_E_INVALID_ARGUMENT);
+    memset(&options, 0, sizeof options);
+    options.struct_size = 4;
+    CHECK(zlhcs_system_open("any", &options, &system) == ZLHCS_E_INVALID_ARGUMENT);
+}
+
+int main(void) {
+    old_callers_work();
+    newer_callers_work_when_the_tail_is_zero();
+    below_v1_is_refused();
+    if (failures == 0) printf("struct_size checks passed\n");
+    return failures == 0 ? 0 : 1;
+}
