@@ -60,6 +60,14 @@ def exports(text):
     return result
 
 
+def unknown_names_in_comments(text):
+    """zlhcs_* names the header's comments mention that it does not declare (stale comments)."""
+    comments = " ".join(re.findall(r"/\*.*?\*/", text, re.S))
+    code = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    known = set(re.findall(r"\b(zlhcs_\w+)\b", code))
+    return sorted(set(re.findall(r"\b(zlhcs_[a-z0-9_]+)\b", comments)) - known)
+
+
 def member(name):
     short = name[len("zlhcs_"):]
     return MEMBER_RENAMES.get(short, short)
@@ -135,7 +143,11 @@ def render_table(entries):
 
 def main():
     check = "--check" in sys.argv[1:]
-    decls = declarations(HEADER.read_text())
+    header_text = HEADER.read_text()
+    stale = unknown_names_in_comments(header_text)
+    if stale:
+        sys.exit("include/zlhcs/zlhcs.h comments name what it does not declare: %s" % stale)
+    decls = declarations(header_text)
     entries = exports(DEF.read_text())
     exported = {name for name, _, _ in entries}
     missing = sorted(exported - decls.keys())

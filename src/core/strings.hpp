@@ -12,7 +12,7 @@
 namespace zlhcs::core {
 
 /// Upper bound for any JSON document or string passed in (HCS documents are kilobytes).
-inline constexpr std::size_t max_input_bytes = 64u * 1024u * 1024u;
+inline constexpr std::size_t max_input_bytes = ZLHCS_MAX_INPUT_BYTES;
 
 /// A UTF-8 argument converted for HCS. `null` is true when the caller passed NULL, so the
 /// call can pass NULL on (HCS treats NULL and "" differently for some parameters).
