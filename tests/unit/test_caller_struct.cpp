@@ -68,34 +68,27 @@ TEST(caller_struct, below_the_v1_size_is_refused) {
 }
 
 TEST(caller_struct, writing_covers_only_what_the_caller_has) {
-    // A DLL filling shape_v2 into an old caller's shape_v1, followed by the caller's own data.
-    struct {
-        shape_v1 old_struct;
-        uint64_t callers_next_variable;
-    } memory{};
-    memory.old_struct.struct_size = v1_size;
-    memory.callers_next_variable = 0x1122334455667788ull;
-    auto& as_new = *reinterpret_cast<shape_v2*>(&memory.old_struct);
-    const uint32_t size = zlhcs::core::writable_size(as_new, v1_size, "shape");
+    // A DLL that fills shape_v2 for an old caller whose struct_size says shape_v1: the bytes
+    // beyond it are the caller's (here: `added`, standing for whatever follows its struct).
+    shape_v2 caller{};
+    caller.struct_size = v1_size;
+    caller.added = 0x1122334455667788ull;
+    const uint32_t size = zlhcs::core::writable_size(caller, v1_size, "shape");
     ASSERT_EQ(size, v1_size);
-    zlhcs::core::write_caller_struct(as_new, shape_v2{0, 9, 10, 11}, size);
-    EXPECT_EQ(memory.old_struct.struct_size, v1_size);
-    EXPECT_EQ(memory.old_struct.flags, 9u);
-    EXPECT_EQ(memory.old_struct.value, 10u);
-    EXPECT_EQ(memory.callers_next_variable, 0x1122334455667788ull) << "wrote past the caller's struct";
+    zlhcs::core::write_caller_struct(caller, shape_v2{0, 9, 10, 11}, size);
+    EXPECT_EQ(caller.struct_size, v1_size);
+    EXPECT_EQ(caller.flags, 9u);
+    EXPECT_EQ(caller.value, 10u);
+    EXPECT_EQ(caller.added, 0x1122334455667788ull) << "wrote past the caller's struct";
 
-    // A newer caller's bigger struct: the DLL writes what it knows and says so.
-    struct {
-        shape_v2 known;
-        uint64_t later;
-    } bigger{};
-    bigger.known.struct_size = sizeof bigger;
-    bigger.later = 5;
-    const uint32_t filled = zlhcs::core::writable_size(bigger.known, v1_size, "shape");
+    // A newer caller's bigger struct: the DLL writes what it knows and says how much.
+    shape_v2 bigger{};
+    bigger.struct_size = sizeof(shape_v2) + 16;
+    const uint32_t filled = zlhcs::core::writable_size(bigger, v1_size, "shape");
     EXPECT_EQ(filled, sizeof(shape_v2));
-    zlhcs::core::write_caller_struct(bigger.known, shape_v2{0, 1, 2, 3}, filled);
-    EXPECT_EQ(bigger.known.struct_size, sizeof(shape_v2));
-    EXPECT_EQ(bigger.later, 5u);
+    zlhcs::core::write_caller_struct(bigger, shape_v2{0, 1, 2, 3}, filled);
+    EXPECT_EQ(bigger.struct_size, sizeof(shape_v2));
+    EXPECT_EQ(bigger.added, 3u);
 }
 
 }  // namespace
