@@ -68,6 +68,22 @@ zlhcs_hresult open_module(const zlhcs_init_options& options, module_handle& modu
 void* lookup(module_handle module, const char* name) {
     return reinterpret_cast<void*>(GetProcAddress(module, name));
 }
+
+void close_module(module_handle module) { FreeLibrary(module); }
+
+std::string display_path(const zlhcs_init_options& options, module_handle module) {
+    std::string path = module_file_name(module);
+    if (!path.empty()) return path;
+    return options.backend_path != nullptr ? options.backend_path : "computecore.dll";
+}
+
+// HCS now holds pointers into zlhcs.dll (completion and event callbacks): FreeLibrary must
+// never unload it from under them, whoever loaded it. Pinned for the process's lifetime.
+void pin_self() {
+    HMODULE self = nullptr;
+    GetModuleHandleExW(GET_MODULE_HANDLE_EX_FLAG_FROM_ADDRESS | GET_MODULE_HANDLE_EX_FLAG_PIN,
+                       reinterpret_cast<LPCWSTR>(&pin_self), &self);
+}
 #else
 using module_handle = void*;
 
@@ -99,6 +115,16 @@ zlhcs_hresult open_module(const zlhcs_init_options& options, module_handle& modu
 }
 
 void* lookup(module_handle module, const char* name) { return dlsym(module, name); }
+
+void close_module(module_handle module) { dlclose(module); }
+
+std::string display_path(const zlhcs_init_options& options, module_handle) {
+    return options.backend == ZLHCS_BACKEND_DEFAULT ? default_backend_path() : options.backend_path;
+}
+
+// libzlhcs.so is linked with -z nodelete (src/CMakeLists.txt): dlclose never unloads it, so
+// HCS's pointers to its callbacks stay valid. Nothing to do at run time.
+void pin_self() {}
 
 std::string module_file_name(module_handle module, void* any_symbol) {
     Dl_info info{};
@@ -145,6 +171,18 @@ zlhcs_hresult validate(const zlhcs_init_options* options, zlhcs_init_options& ou
 
 }  // namespace
 
+std::string missing_core_entry_points(const table& backend) {
+    std::string missing;
+#define ZLHCS_CHECK_CORE_ENTRY(name)          \
+    if (backend.name == nullptr) {            \
+        if (!missing.empty()) missing += ", "; \
+        missing += #name;                     \
+    }
+    ZLHCS_CORE_ENTRY_POINTS(ZLHCS_CHECK_CORE_ENTRY)
+#undef ZLHCS_CHECK_CORE_ENTRY
+    return missing;
+}
+
 void table::free_string(void* text) const noexcept {
     if (text == nullptr) return;
 #ifdef _WIN32
@@ -171,11 +209,26 @@ zlhcs_hresult initialize(const zlhcs_init_options* options) noexcept {
         if (const zlhcs_hresult hr = open_module(request, module, error); hr < 0) {
             return core::fail(hr, "cannot load the HCS backend: " + error);
         }
+        // Unloaded again on every way out but success (a refusal, or an exception).
+        struct module_guard {
+            module_handle held;
+            ~module_guard() {
+                if (held) close_module(held);
+            }
+        } guard{module};
         auto fresh = std::make_unique<table>();
 #define ZLHCS_BACKEND_RESOLVE(ret, name, params) \
     fresh->name = reinterpret_cast<ret(WINAPI*) params>(lookup(module, #name));
         HCS_ENTRY_POINTS(ZLHCS_BACKEND_RESOLVE)
 #undef ZLHCS_BACKEND_RESOLVE
+        // Not HCS at all (any library exports *something*): refuse it before it becomes the
+        // process's backend for good, and let it go.
+        if (const std::string missing = missing_core_entry_points(*fresh); !missing.empty()) {
+            return core::fail(ZLHCS_E_BACKEND_UNAVAILABLE,
+                              "cannot use " + display_path(request, module) +
+                                  " as the HCS backend: it lacks the core entry points " + missing +
+                                  " (it is not HCS); it was unloaded and zlhcs stays uninitialised");
+        }
         fresh->kind = static_cast<zlhcs_backend_kind>(request.backend);
         if (request.backend_path != nullptr) fresh->requested_path = request.backend_path;
 #ifdef _WIN32
@@ -185,6 +238,8 @@ zlhcs_hresult initialize(const zlhcs_init_options* options) noexcept {
         fresh->module_path = module_file_name(module, reinterpret_cast<void*>(fresh->HcsCreateOperation));
         if (fresh->module_path.empty()) fresh->module_path = request.backend_path != nullptr ? request.backend_path : "";
 #endif
+        pin_self();
+        guard.held = module_handle{};  // the process's backend from now on: never unloaded
         loaded = fresh.release();
         published.store(loaded, std::memory_order_release);
         return ZLHCS_S_OK;

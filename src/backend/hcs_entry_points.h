@@ -30,11 +30,18 @@
                HCS_OPERATION_COMPLETION callback))                                             \
     HCS_ENTRY(HRESULT, HcsCancelOperation, (HCS_OPERATION operation))                          \
     HCS_ENTRY(HRESULT, HcsEnumerateComputeSystems, (PCWSTR query, HCS_OPERATION operation))    \
+    HCS_ENTRY(HRESULT, HcsEnumerateComputeSystemsInNamespace,                                  \
+              (PCWSTR idNamespace, PCWSTR query, HCS_OPERATION operation))                     \
     HCS_ENTRY(HRESULT, HcsCreateComputeSystem,                                                 \
               (PCWSTR id, PCWSTR configuration, HCS_OPERATION operation,                       \
                const SECURITY_DESCRIPTOR *securityDescriptor, HCS_SYSTEM *computeSystem))      \
+    HCS_ENTRY(HRESULT, HcsCreateComputeSystemInNamespace,                                      \
+              (PCWSTR idNamespace, PCWSTR id, PCWSTR configuration, HCS_OPERATION operation,   \
+               const HCS_CREATE_OPTIONS *options, HCS_SYSTEM *computeSystem))                  \
     HCS_ENTRY(HRESULT, HcsOpenComputeSystem,                                                   \
               (PCWSTR id, DWORD requestedAccess, HCS_SYSTEM *computeSystem))                   \
+    HCS_ENTRY(HRESULT, HcsOpenComputeSystemInNamespace,                                        \
+              (PCWSTR idNamespace, PCWSTR id, DWORD requestedAccess, HCS_SYSTEM *computeSystem)) \
     HCS_ENTRY(void, HcsCloseComputeSystem, (HCS_SYSTEM computeSystem))                         \
     HCS_ENTRY(HRESULT, HcsStartComputeSystem,                                                  \
               (HCS_SYSTEM computeSystem, HCS_OPERATION operation, PCWSTR options))             \

@@ -109,6 +109,22 @@ typedef struct HCS_PROCESS_INFORMATION {
     HANDLE StdOutput;
     HANDLE StdError;
 } HCS_PROCESS_INFORMATION;
+
+/* The options of HcsCreateComputeSystemInNamespace (computedefs.h; the reference's
+ * HCS_CREATE_OPTIONS.md): the function takes a pointer to the version field, which is the
+ * first member of the versioned struct it names. */
+typedef enum HCS_CREATE_OPTIONS {
+    HcsCreateOptions_1 = 0x00010000
+} HCS_CREATE_OPTIONS;
+
+typedef struct {
+    HCS_CREATE_OPTIONS Version;
+    HANDLE UserToken;
+    SECURITY_DESCRIPTOR *SecurityDescriptor;
+    HCS_EVENT_OPTIONS CallbackOptions;
+    void *CallbackContext;
+    HCS_EVENT_CALLBACK Callback;
+} HCS_CREATE_OPTIONS_1;
 #endif /* !_WIN32 */
 
 /* The HCS_E_* codes (HCSHResult.md) under their SDK names, for both sides of the table. */

@@ -4,23 +4,46 @@
 // its kind matches the table, the slot exists, and the slot's current generation equals the
 // handle's: closed (generation moved on), stale, forged and wrong-kind handles all fail to
 // resolve, and resolving never dereferences anything the caller made up.
+//
+// Every handle value lies in [1, 2^63): kinds are below 0x80, so the top bit is clear and the
+// value is positive also as a signed 64-bit integer (.NET's long, Java's long); the low 32 bits
+// are never 0. A slot's generation runs 1, 2, ... max_generation and never wraps: when the
+// handle of generation max_generation is removed the slot is retired for good (it never goes
+// back on the free list), so a stale handle can never resolve to a later object. Insert, find
+// and remove are O(1) (amortised for insert).
 #pragma once
 
 #include <gsl/gsl>
 
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <vector>
 
 namespace zlhcs::core {
 
-enum class handle_kind : std::uint8_t { system = 0x5A, operation = 0x0B, process = 0x9C };
+/// The kind byte of a handle (bits 56..63). Distinct per kind, nonzero, below 0x80.
+enum class handle_kind : std::uint8_t { system = 0x5A, operation = 0x0B, process = 0x1C };
 
-template <typename T, handle_kind Kind>
+/// The largest generation a 24-bit generation field holds.
+inline constexpr std::uint32_t handle_generation_bits_max = 0xFFFFFFu;
+
+/// `MaxGeneration` is the last generation a slot reaches before it is retired. Production
+/// tables use the full 24 bits; tests instantiate a small limit to exercise retirement.
+template <typename T, handle_kind Kind, std::uint32_t MaxGeneration = handle_generation_bits_max>
 class handle_table {
+    static_assert(static_cast<std::uint8_t>(Kind) != 0 && static_cast<std::uint8_t>(Kind) < 0x80,
+                  "a handle kind is nonzero and below 0x80, so every handle is a positive int64");
+    static_assert(MaxGeneration >= 1 && MaxGeneration <= handle_generation_bits_max,
+                  "generations are 1..MaxGeneration and fit 24 bits");
+
 public:
-    /// Stores `object` and returns its new handle (never 0).
+    static constexpr std::uint32_t max_generation = MaxGeneration;
+
+    /// Stores `object` and returns its new handle (in [1, 2^63), never 0). Throws
+    /// std::bad_alloc when out of memory or when every slot index is in use or retired.
     std::uint64_t insert(std::shared_ptr<T> object) {
         Expects(object != nullptr);
         std::lock_guard lock(mutex_);
@@ -29,7 +52,9 @@ public:
             index = free_slots_.back();
             free_slots_.pop_back();
         } else {
-            index = gsl::narrow<std::uint32_t>(slots_.size());
+            // Slot index + 1 must fit the low 32 bits.
+            if (slots_.size() >= std::numeric_limits<std::uint32_t>::max()) throw std::bad_alloc();
+            index = static_cast<std::uint32_t>(slots_.size());
             slots_.emplace_back();
         }
         slot& s = slots_[index];
@@ -45,24 +70,41 @@ public:
     }
 
     /// Removes `handle` and returns its object (nullptr if it was not live). The slot's
-    /// generation moves on, so the handle value never resolves again.
+    /// generation moves on, so the handle value never resolves again; a slot whose generation
+    /// is used up is retired instead of reused.
     std::shared_ptr<T> remove(std::uint64_t handle) {
         std::lock_guard lock(mutex_);
         slot* s = const_cast<slot*>(resolve(handle));
         if (s == nullptr) return nullptr;
         std::shared_ptr<T> object = std::move(s->object);
-        s->generation = (s->generation + 1) & generation_mask;
-        free_slots_.push_back(index_of(handle));
+        if (s->generation == max_generation) {
+            // Never reused: a next generation would have to wrap to one an old handle holds.
+            s->generation = retired;
+            ++retired_slots_;
+        } else {
+            ++s->generation;
+            free_slots_.push_back(index_of(handle));
+        }
         return object;
     }
 
+    /// Live handles.
     [[nodiscard]] std::size_t size() const {
         std::lock_guard lock(mutex_);
-        return slots_.size() - free_slots_.size();
+        return slots_.size() - free_slots_.size() - retired_slots_;
+    }
+
+    /// Slots retired for good (their generations are used up).
+    [[nodiscard]] std::size_t retired_slots() const {
+        std::lock_guard lock(mutex_);
+        return retired_slots_;
     }
 
 private:
-    static constexpr std::uint32_t generation_mask = 0xFFFFFFu;
+    static constexpr std::uint32_t generation_mask = handle_generation_bits_max;
+    // A retired slot's generation: no handle carries it (a handle's generation is at most
+    // max_generation, and 0 is never issued), so nothing resolves to the slot again.
+    static constexpr std::uint32_t retired = 0;
 
     struct slot {
         std::shared_ptr<T> object;
@@ -83,13 +125,16 @@ private:
         if (low == 0 || low > slots_.size()) return nullptr;
         const slot& s = slots_[low - 1];
         const auto generation = static_cast<std::uint32_t>((handle >> 32) & generation_mask);
-        if (s.object == nullptr || s.generation != generation) return nullptr;
+        if (s.object == nullptr || s.generation == retired || s.generation != generation) {
+            return nullptr;
+        }
         return &s;
     }
 
     mutable std::mutex mutex_;
     std::vector<slot> slots_;
     std::vector<std::uint32_t> free_slots_;
+    std::size_t retired_slots_ = 0;
 };
 
 }  // namespace zlhcs::core

@@ -1,9 +1,10 @@
 // A deliberately incomplete HCS backend for zlhcs_core_tests (test_missing_entry_point.cpp).
 //
-// It exports only the operation basics and HcsCreateComputeSystem/HcsCloseComputeSystem, so
-// zlhcs can create a system through it, while every other computecore entry point (start,
-// open, properties, enumerate, wait-for-exit, service properties, cancel...) is missing: the
-// situation of an older Windows host that lacks newer entry points.
+// It exports only the core entry points zlhcs requires of any backend (src/backend/backend.hpp:
+// the operation basics and HcsCreateComputeSystem/HcsOpenComputeSystem/HcsCloseComputeSystem),
+// so zlhcs accepts it and can create a system through it, while every other computecore entry
+// point (start, properties, enumerate, wait-for-exit, service properties, cancel...) is
+// missing: the situation of an older Windows host that lacks newer entry points.
 #include "backend/hcs_types.h"
 
 #include <condition_variable>
@@ -85,6 +86,13 @@ STUB_EXPORT HRESULT WINAPI HcsCreateComputeSystem(PCWSTR, PCWSTR, HCS_OPERATION 
     // Completes on another thread, as HCS does; nothing of `op` is touched after the callback.
     if (callback != nullptr) complete_later([operation, callback, context] { callback(operation, context); });
     return S_OK;
+}
+
+// Knows no system by id (the stub keeps no registry).
+STUB_EXPORT HRESULT WINAPI HcsOpenComputeSystem(PCWSTR, DWORD, HCS_SYSTEM* compute_system) {
+    if (compute_system == nullptr) return E_POINTER;
+    *compute_system = nullptr;
+    return HCS_E_SYSTEM_NOT_FOUND;
 }
 
 STUB_EXPORT void WINAPI HcsCloseComputeSystem(HCS_SYSTEM compute_system) {

@@ -999,16 +999,9 @@ TEST_F(Processes, TerminateOptionsMustBeNull) {
     EXPECT_EQ(1u, exit_code_of(process));
 }
 
-// Reference/HcsCreateProcess.md: securityDescriptor "Reserved for future use, must be NULL"
-// (E_INVALIDARG at once: assumption, the hardest reading). SchemaReference.md ProcessParameters:
-// RestrictedToken, UseExistingLogin, UseLegacyConsole are bools.
-TEST_F(Processes, CreateRejectsASecurityDescriptorAndMistypedFlags) {
-    Proc process;
-    Op op;
-    alignas(8) unsigned char descriptor[64] = {1};
-    EXPECT_HR(E_INVALIDARG, HcsCreateProcess(system_, W(params("echo")).c_str(), op,
-                                             reinterpret_cast<const SECURITY_DESCRIPTOR*>(descriptor), process.out()));
-    EXPECT_EQ(nullptr, process.get());
+// SchemaReference.md ProcessParameters: RestrictedToken, UseExistingLogin, UseLegacyConsole
+// are bools. (The security descriptor: namespace_security_test.cpp.)
+TEST_F(Processes, CreateRejectsMistypedFlags) {
     for (const char* flag : {"RestrictedToken", "UseExistingLogin", "UseLegacyConsole"}) {
         SCOPED_TRACE(flag);
         Proc bad;

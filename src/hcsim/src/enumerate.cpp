@@ -45,22 +45,29 @@ void add_entry(const System& system, rapidjson::Value& list, rapidjson::Document
     list.PushBack(entry, a);
 }
 
-Outcome enumerate_systems_locked(State& s, const rapidjson::Document* query) {
+constexpr HRESULT hr_not_found = HCSIM_HR(0x80070490u);  // HRESULT_FROM_WIN32(ERROR_NOT_FOUND)
+
+// The systems of one namespace ("" = the default one), filtered by the query.
+Outcome enumerate_systems_locked(State& s, const std::string& id_namespace, const rapidjson::Document* query) {
     // The registry holds only systems that exist (a stopped one is removed at once).
     std::vector<const System*> systems;
     const auto ids = query != nullptr ? query->FindMember("Ids") : rapidjson::Document::ConstMemberIterator{};
     if (query != nullptr && ids != query->MemberEnd()) {
         // Looked up by id: the cost follows the query, not the number of systems.
         for (const auto& id : ids->value.GetArray()) {
-            const auto it = s.registry.find(lower_ascii(std::string_view(id.GetString(), id.GetStringLength())));
+            const auto it = s.registry.find(registry_key(id_namespace, std::string_view(id.GetString(), id.GetStringLength())));
             if (it != s.registry.end() &&
                 std::find(systems.begin(), systems.end(), it->second.get()) == systems.end()) {
                 systems.push_back(it->second.get());
             }
         }
     } else {
-        systems.reserve(s.registry.size());
-        for (const auto& [key, system] : s.registry) systems.push_back(system.get());
+        // The namespace's keys are contiguous: only its own systems are visited.
+        const std::string prefix = namespace_prefix(id_namespace);
+        for (auto it = s.registry.lower_bound(prefix);
+             it != s.registry.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+            systems.push_back(it->second.get());
+        }
     }
     std::sort(systems.begin(), systems.end(),
               [](const System* l, const System* r) { return l->sequence < r->sequence; });
@@ -117,7 +124,36 @@ HRESULT WINAPI HcsEnumerateComputeSystems(PCWSTR query, HCS_OPERATION operation)
     launch_locked(s, function, call, HcsOperationTypeEnumerate,
                   [parsed = std::move(parsed)](State& st) -> Outcome {
                       if (!parsed.error.empty()) return failure(HCS_E_INVALID_JSON, parsed.error, function);
-                      return enumerate_systems_locked(st, parsed.document.get());
+                      return enumerate_systems_locked(st, std::string(), parsed.document.get());
+                  });
+    return S_OK;
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+}
+
+HRESULT WINAPI HcsEnumerateComputeSystemsInNamespace(PCWSTR idNamespace, PCWSTR query,
+                                                     HCS_OPERATION operation) try {
+    static constexpr const char* function = "HcsEnumerateComputeSystemsInNamespace";
+    if (idNamespace == nullptr) return E_INVALIDARG;
+    auto id_namespace = input_namespace(idNamespace);
+    if (!id_namespace) return E_INVALIDARG;
+    QueryDocument parsed = parse_system_query(query);
+    State& s = state();
+    OperationCallLock lock(s);
+    SystemCall call;
+    const HRESULT hr = begin_operation_locked(s, function, operation, call);
+    if (FAILED(hr)) return hr;
+    launch_locked(s, function, call, HcsOperationTypeEnumerate,
+                  [parsed = std::move(parsed), id_namespace = std::move(*id_namespace)](State& st) -> Outcome {
+                      if (!parsed.error.empty()) return failure(HCS_E_INVALID_JSON, parsed.error, function);
+                      // A namespace comes into being with its first system and is gone with
+                      // its last (assumption: computecore has no call to create or delete
+                      // one); enumerating one that holds no system fails.
+                      if (!namespace_exists_locked(st, id_namespace)) {
+                          return failure(hr_not_found, "The namespace \"" + id_namespace + "\" does not exist.",
+                                         function);
+                      }
+                      return enumerate_systems_locked(st, id_namespace, parsed.document.get());
                   });
     return S_OK;
 } catch (...) {

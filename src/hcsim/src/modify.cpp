@@ -345,7 +345,6 @@ extern "C" {
 
 HRESULT WINAPI HcsModifyComputeSystem(HCS_SYSTEM computeSystem, HCS_OPERATION operation,
                                       PCWSTR configuration, HANDLE identity) try {
-    (void)identity;  // impersonation is not simulated
     if (configuration == nullptr) return E_INVALIDARG;
     Request request = parse_request(configuration);
     State& s = state();
@@ -353,6 +352,12 @@ HRESULT WINAPI HcsModifyComputeSystem(HCS_SYSTEM computeSystem, HCS_OPERATION op
     SystemCall call;
     const HRESULT hr = begin_system_call_locked(s, function_name, computeSystem, operation, call);
     if (FAILED(hr)) return hr;
+    // Impersonation is not simulated; the token is recorded (HcsimGetSystemSecurity) for
+    // every call that is accepted, whatever its operation then reports.
+    SystemSecurity& security = call.handle->system->security;
+    ++security.modify_calls;
+    security.identity_given = identity != nullptr;
+    security.last_identity = reinterpret_cast<uintptr_t>(identity);
     launch_locked(s, function_name, call, HcsOperationTypeModify,
                   [handle = call.handle, request = std::move(request)](State&) -> Outcome {
                       System& system = *handle->system;

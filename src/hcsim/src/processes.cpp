@@ -416,13 +416,15 @@ HRESULT WINAPI HcsCreateProcess(HCS_SYSTEM computeSystem, PCWSTR processParamete
         if (operation == nullptr) record_null_handle("HcsCreateProcess", "HCS_OPERATION");
         return E_INVALIDARG;
     }
-    // Reference/HcsCreateProcess.md: "Reserved for future use, must be NULL".
-    if (securityDescriptor != nullptr) return E_INVALIDARG;
     if (process == nullptr) return E_POINTER;
+    SecurityDescriptorCopy descriptor;
+    if (const HRESULT hr = capture_security_descriptor(securityDescriptor, descriptor); FAILED(hr)) return hr;
     CreateRequest request = parse_create(processParameters);
 
     State& s = state();
     OperationCallLock lock(s);
+    // Reference/HcsCreateProcess.md: "Reserved for future use, must be NULL", read strictly.
+    if (behaves(s, HCSIM_BEHAVIOR_SECURITY_RESERVED) && securityDescriptor != nullptr) return E_INVALIDARG;
     SystemCall call;
     const HRESULT hr = begin_system_call_locked(s, function, computeSystem, operation, call);
     if (FAILED(hr)) return hr;
@@ -430,6 +432,7 @@ HRESULT WINAPI HcsCreateProcess(HCS_SYSTEM computeSystem, PCWSTR processParamete
     auto created = std::make_shared<Process>();
     created->ignores_signals = request.program && request.program->kind == ProgramKind::IgnoreSignals;
     created->parameters = request.parameters;
+    created->security_descriptor = descriptor;
     auto handle = std::make_shared<ProcessHandle>();
     handle->value = s.new_handle_value();
     handle->process = created;

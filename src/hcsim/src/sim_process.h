@@ -26,6 +26,7 @@ struct Process {
     bool terminate_requested = false;    // HcsTerminateProcess succeeded (the exit may still be due)
     std::weak_ptr<Operation> create_op;  // while Creating: the create operation
     std::optional<u16string> parameters;  // the ProcessParameters document, as HcsGetProcessInfo's result
+    SecurityDescriptorCopy security_descriptor;  // HcsCreateProcess's (HcsimGetProcessSecurity)
 
     // The program's pipes, used by its (detached) thread. `io` is set before the thread starts
     // and destroyed when `thread_finished` is set (lock held), after the thread's last use of it.

@@ -10,6 +10,7 @@
 
 #include <rapidjson/document.h>
 
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
@@ -20,6 +21,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -42,6 +44,33 @@ struct Process;     // a process created by HcsCreateProcess (sim_process.h)
 struct SystemHandle;  // an open HCS_SYSTEM (below)
 struct CallerEnds;  // the caller's ends of a process's pipes, until handed out (program_io.h)
 
+/** A caller's SECURITY_DESCRIPTOR as hcsim records it: the pointer and its first bytes
+ *  (hcsim_control.h, HCSIM_SECURITY_DESCRIPTOR_PREFIX_BYTES). */
+struct SecurityDescriptorCopy {
+    bool given = false;
+    uintptr_t address = 0;
+    std::array<uint8_t, HCSIM_SECURITY_DESCRIPTOR_PREFIX_BYTES> prefix{};
+};
+
+/** The security inputs of a compute system (HcsimGetSystemSecurity). */
+struct SystemSecurity {
+    SecurityDescriptorCopy descriptor;
+    bool create_options_given = false;
+    uintptr_t user_token = 0;
+    uint32_t modify_calls = 0;
+    bool identity_given = false;
+    uintptr_t last_identity = 0;
+};
+
+/** Copies what a security record reports (lock held). */
+void fill_security_record(hcsim_security_record& out, const SecurityDescriptorCopy& descriptor,
+                          const SystemSecurity* system);
+
+/** Records a caller's security descriptor (NULL: none). E_INVALIDARG if its Revision byte
+ *  is not SECURITY_DESCRIPTOR_REVISION (1) (assumption: HCS validates what it applies).
+ *  Reads HCSIM_SECURITY_DESCRIPTOR_PREFIX_BYTES bytes from it. */
+HRESULT capture_security_descriptor(const SECURITY_DESCRIPTOR* descriptor, SecurityDescriptorCopy& out);
+
 struct SimProcess {
     uint32_t pid = 0;
     std::string image;
@@ -51,7 +80,8 @@ struct SimProcess {
 /** One compute system. Owned by the registry and by the handles that refer to it. */
 struct System {
     std::string id;   // as given (UTF-8)
-    std::string key;  // id lower-cased: the registry key
+    std::string id_namespace;  // as given (UTF-8); "" = the default namespace
+    std::string key;  // registry_key(id_namespace, id)
     uint64_t sequence = 0;
     bool is_vm = false;
     std::string owner;
@@ -84,6 +114,7 @@ struct System {
     // other systems and handles. Entries are removed when the handle is closed.
     std::map<uintptr_t, std::weak_ptr<SystemHandle>> handles;
     std::string runtime_os_type;  // Properties' RuntimeOsType ("Windows" / "Linux")
+    SystemSecurity security;      // what the create and modify calls were given
 };
 
 /** Threads currently inside a user callback of some object (operation or system handle). */
@@ -191,6 +222,8 @@ struct State {
 
     std::unordered_map<uintptr_t, std::shared_ptr<Operation>> operations;
     std::unordered_map<uintptr_t, std::shared_ptr<SystemHandle>> system_handles;
+    // The systems that exist, of every namespace, by registry_key(namespace, id): the keys of
+    // one namespace are contiguous (the default namespace's first).
     std::map<std::string, std::shared_ptr<System>> registry;
     std::unordered_map<uintptr_t, std::shared_ptr<ProcessHandle>> process_handles;
     // Processes whose program thread has not finished yet, or finished but not yet forgotten.
@@ -328,6 +361,18 @@ void basic_properties(const System& system, rapidjson::Value& out,
                       rapidjson::Document::AllocatorType& allocator);
 steady::duration uptime_of(const System& system, steady::time_point now);
 uint64_t memory_size_mb(const System& system);
+
+// --- id namespaces (systems.cpp) -------------------------------------------------------
+/** The registry key of system `id` in namespace `id_namespace` ("" = the default namespace):
+ *  both ASCII-lower-cased, joined by a NUL (which neither can contain). */
+std::string registry_key(std::string_view id_namespace, std::string_view id);
+/** The key prefix shared by every system of the namespace. */
+std::string namespace_prefix(std::string_view id_namespace);
+/** True if some system of the namespace exists (lock held). */
+bool namespace_exists_locked(const State& s, std::string_view id_namespace);
+/** A caller's id namespace, UTF-8: nullopt for NULL, empty or invalid UTF-16 (assumption:
+ *  any other string names a namespace). */
+std::optional<std::string> input_namespace(PCWSTR id_namespace);
 
 // --- misc helpers ---------------------------------------------------------------------
 std::string new_guid();

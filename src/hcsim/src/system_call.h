@@ -53,8 +53,11 @@ HRESULT begin_system_call_locked(State& s, const char* function, HCS_SYSTEM syst
 void launch_locked(State& s, const char* function, SystemCall& call, HCS_OPERATION_TYPE type,
                    Work work);
 
-/** Checks of the operation handle alone (for calls without a system handle). */
+/** Checks of the operation handle alone (for calls without a system handle). With
+ *  `handle_takes_operation_callbacks` (a create whose new handle gets an event callback
+ *  taking operation completions), an operation with its own callback is refused with
+ *  HCS_E_OPERATION_SYSTEM_CALLBACK_ALREADY_SET, as on an existing handle. */
 HRESULT begin_operation_locked(State& s, const char* function, HCS_OPERATION operation,
-                               SystemCall& call);
+                               SystemCall& call, bool handle_takes_operation_callbacks = false);
 
 }  // namespace hcsim

@@ -266,7 +266,7 @@ std::string runtime_os_type(const rapidjson::Document& doc) {
 }  // namespace
 
 HRESULT begin_operation_locked(State& s, const char* function, HCS_OPERATION operation,
-                               SystemCall& call) {
+                               SystemCall& call, bool handle_takes_operation_callbacks) {
     if (operation == nullptr) {
         record_bad_handle_locked(s, function, "HCS_OPERATION", 0);
         return E_INVALIDARG;
@@ -275,6 +275,9 @@ HRESULT begin_operation_locked(State& s, const char* function, HCS_OPERATION ope
     if (!call.op) return E_HANDLE;
     if (call.op->phase == Operation::Phase::Pending) return HCS_E_OPERATION_ALREADY_STARTED;
     if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;
+    if (handle_takes_operation_callbacks && call.op->callback != nullptr) {
+        return HCS_E_OPERATION_SYSTEM_CALLBACK_ALREADY_SET;
+    }
     if (auto fault = take_fault_locked(s, function)) {
         if (fault->mode == HCSIM_FAULT_IMMEDIATE) return fault->failure;
         call.async_fault = fault;
@@ -345,22 +348,87 @@ void maybe_unregister_locked(State& s, System& system) {
     s.changed.notify_all();
 }
 
-}  // namespace hcsim
+std::string registry_key(std::string_view id_namespace, std::string_view id) {
+    std::string key = lower_ascii(id_namespace);
+    key.push_back('\0');
+    key += lower_ascii(id);
+    return key;
+}
 
-using namespace hcsim;
+std::string namespace_prefix(std::string_view id_namespace) {
+    std::string prefix = lower_ascii(id_namespace);
+    prefix.push_back('\0');
+    return prefix;
+}
 
-extern "C" {
+bool namespace_exists_locked(const State& s, std::string_view id_namespace) {
+    const std::string prefix = namespace_prefix(id_namespace);
+    const auto it = s.registry.lower_bound(prefix);
+    return it != s.registry.end() && it->first.compare(0, prefix.size(), prefix) == 0;
+}
 
-HRESULT WINAPI HcsCreateComputeSystem(PCWSTR id, PCWSTR configuration, HCS_OPERATION operation,
-                                      const SECURITY_DESCRIPTOR* securityDescriptor,
-                                      HCS_SYSTEM* computeSystem) try {
-    (void)securityDescriptor;  // access control is not simulated
-    if (computeSystem != nullptr) *computeSystem = nullptr;
-    if (operation == nullptr || configuration == nullptr) {
-        if (operation == nullptr) record_null_handle("HcsCreateComputeSystem", "HCS_OPERATION");
-        return E_INVALIDARG;
+std::optional<std::string> input_namespace(PCWSTR id_namespace) {
+    if (id_namespace == nullptr) return std::nullopt;
+    auto utf8 = input_utf8(id_namespace);
+    if (!utf8 || utf8->empty()) return std::nullopt;
+    return utf8;
+}
+
+namespace {
+
+// What HcsCreateComputeSystemInNamespace's options (HCS_CREATE_OPTIONS_1) carry, read on the
+// caller's thread.
+struct CreateOptions {
+    bool given = false;
+    uintptr_t user_token = 0;
+    SecurityDescriptorCopy descriptor;
+    HCS_EVENT_CALLBACK callback = nullptr;
+    HCS_EVENT_OPTIONS callback_options = HcsEventOptionNone;
+    const void* callback_context = nullptr;
+};
+
+bool known_event_option_bits(HCS_EVENT_OPTIONS options) {
+    // hcsshim registers systems with HcsEventOptionEnableLiveMigrationEvents (4)
+    // (internal/hcs/v2/system.go registerNotification; internal/computecore/types.go).
+    return (option_bits(options) &
+            ~(static_cast<unsigned>(HcsEventOptionEnableOperationCallbacks) | hcs_event_option_live_migration)) == 0;
+}
+
+// HCS_CREATE_OPTIONS (computedefs.h; Reference/HCS_CREATE_OPTIONS.md, removed from the
+// reference in 2020): a pointer to a version, HcsCreateOptions_1 the only one, naming the
+// HCS_CREATE_OPTIONS_1 struct it begins. Another version is refused (assumption: HCS cannot
+// read a struct it does not know), as are callback options without a callback (assumption,
+// the strictest reading) and option bits HcsSetComputeSystemCallback refuses.
+HRESULT read_create_options(const HCS_CREATE_OPTIONS* options, CreateOptions& out) {
+    if (options == nullptr) return S_OK;
+    uint32_t version = 0;
+    static_assert(sizeof version == sizeof *options);
+    std::memcpy(&version, options, sizeof version);  // any bits: never loaded as the enum
+    if (version != static_cast<uint32_t>(HcsCreateOptions_1)) return E_INVALIDARG;
+    const auto* v1 = reinterpret_cast<const HCS_CREATE_OPTIONS_1*>(options);
+    out.given = true;
+    out.user_token = reinterpret_cast<uintptr_t>(v1->UserToken);
+    if (const HRESULT hr = capture_security_descriptor(v1->SecurityDescriptor, out.descriptor); FAILED(hr)) {
+        return hr;
     }
-    if (computeSystem == nullptr) return E_POINTER;
+    HCS_EVENT_OPTIONS callback_options{};
+    std::memcpy(&callback_options, &v1->CallbackOptions, sizeof callback_options);
+    if (v1->Callback == nullptr) {
+        return option_bits(callback_options) == 0 ? S_OK : E_INVALIDARG;
+    }
+    if (!known_event_option_bits(callback_options)) return E_INVALIDARG;
+    out.callback = v1->Callback;
+    out.callback_options = callback_options;
+    out.callback_context = v1->CallbackContext;
+    return S_OK;
+}
+
+// HcsCreateComputeSystem and HcsCreateComputeSystemInNamespace: `id_namespace` is "" for the
+// default namespace. `options` non-NULL only for the namespace call (its descriptor is
+// options' SecurityDescriptor).
+HRESULT create_system(const char* function, std::string id_namespace, PCWSTR id, PCWSTR configuration,
+                      HCS_OPERATION operation, const SECURITY_DESCRIPTOR* security_descriptor,
+                      const HCS_CREATE_OPTIONS* options, HCS_SYSTEM* computeSystem) {
     std::string system_id;
     if (id != nullptr) {
         auto utf8 = input_utf8(id);
@@ -369,20 +437,37 @@ HRESULT WINAPI HcsCreateComputeSystem(PCWSTR id, PCWSTR configuration, HCS_OPERA
     } else {
         system_id = new_guid();
     }
+    SecurityDescriptorCopy descriptor;
+    if (const HRESULT hr = capture_security_descriptor(security_descriptor, descriptor); FAILED(hr)) return hr;
+    CreateOptions create_options;
+    if (const HRESULT hr = read_create_options(options, create_options); FAILED(hr)) return hr;
+    if (create_options.given) descriptor = create_options.descriptor;
     ParsedJson parsed = parse_json(configuration);
     std::string problem = FAILED(parsed.result) ? parsed.error : check_configuration(*parsed.document);
 
     State& s = state();
     OperationCallLock lock(s);
+    // "Reserved for future use, must be NULL" (reference/HcsCreateComputeSystem.md; the
+    // removed HcsCreateComputeSystemInNamespace.md said it of the options), read strictly.
+    if (behaves(s, HCSIM_BEHAVIOR_SECURITY_RESERVED) && (security_descriptor != nullptr || options != nullptr)) {
+        return E_INVALIDARG;
+    }
     SystemCall call;
-    const HRESULT hr = begin_operation_locked(s, "HcsCreateComputeSystem", operation, call);
+    const bool takes_operation_callbacks =
+        create_options.callback != nullptr &&
+        has_option(create_options.callback_options, HcsEventOptionEnableOperationCallbacks);
+    const HRESULT hr = begin_operation_locked(s, function, operation, call, takes_operation_callbacks);
     if (FAILED(hr)) return hr;
 
     auto system = std::make_shared<System>();
     system->id = system_id;
-    system->key = lower_ascii(system_id);
+    system->id_namespace = std::move(id_namespace);
+    system->key = registry_key(system->id_namespace, system_id);
     system->runtime_id = new_guid();
     system->created_wall = wall::now();
+    system->security.descriptor = descriptor;
+    system->security.create_options_given = create_options.given;
+    system->security.user_token = create_options.user_token;
     if (problem.empty()) {
         const auto& doc = *parsed.document;
         system->is_vm = doc.HasMember("VirtualMachine");
@@ -396,20 +481,24 @@ HRESULT WINAPI HcsCreateComputeSystem(PCWSTR id, PCWSTR configuration, HCS_OPERA
     auto handle = std::make_shared<SystemHandle>();
     handle->value = s.new_handle_value();
     handle->system = system;
+    if (create_options.callback != nullptr) {
+        // As if HcsSetComputeSystemCallback had been called on the new handle at once.
+        handle->callback_set = true;
+        handle->options = create_options.callback_options;
+        handle->context = create_options.callback_context;
+        handle->callback = create_options.callback;
+    }
     system->open_handles = 1;
     s.system_handles.emplace(handle->value, handle);
     system->handles.emplace(handle->value, handle);
     call.handle = handle;
     *computeSystem = reinterpret_cast<HCS_SYSTEM>(handle->value);
 
-    launch_locked(s, "HcsCreateComputeSystem", call, HcsOperationTypeCreate,
-                  [system, problem = std::move(problem)](State& st) -> Outcome {
-                      if (!problem.empty()) {
-                          return failure(HCS_E_INVALID_JSON, problem, "HcsCreateComputeSystem");
-                      }
+    launch_locked(s, function, call, HcsOperationTypeCreate,
+                  [system, problem = std::move(problem), function](State& st) -> Outcome {
+                      if (!problem.empty()) return failure(HCS_E_INVALID_JSON, problem, function);
                       if (st.registry.count(system->key) != 0) {
-                          return failure(HCS_E_SYSTEM_ALREADY_EXISTS, "Id: " + system->id,
-                                         "HcsCreateComputeSystem");
+                          return failure(HCS_E_SYSTEM_ALREADY_EXISTS, "Id: " + system->id, function);
                       }
                       system->registered = true;
                       system->state = SystemState::Created;
@@ -424,22 +513,18 @@ HRESULT WINAPI HcsCreateComputeSystem(PCWSTR id, PCWSTR configuration, HCS_OPERA
                       return outcome;
                   });
     return S_OK;
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
-HRESULT WINAPI HcsOpenComputeSystem(PCWSTR id, DWORD requestedAccess, HCS_SYSTEM* computeSystem) try {
-    (void)requestedAccess;  // access control is not simulated
-    if (computeSystem != nullptr) *computeSystem = nullptr;
-    if (id == nullptr) return E_INVALIDARG;
-    if (computeSystem == nullptr) return E_POINTER;
+// HcsOpenComputeSystem and HcsOpenComputeSystemInNamespace ("" = the default namespace).
+HRESULT open_system(const char* function, const std::string& id_namespace, PCWSTR id,
+                    HCS_SYSTEM* computeSystem) {
     const auto utf8 = input_utf8(id);
     if (!utf8 || utf8->empty()) return E_INVALIDARG;
     State& s = state();
     std::lock_guard lock(s.mutex);
     if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;
-    if (const auto fault = take_fault_locked(s, "HcsOpenComputeSystem")) return fault->failure;
-    const auto it = s.registry.find(lower_ascii(*utf8));
+    if (const auto fault = take_fault_locked(s, function)) return fault->failure;
+    const auto it = s.registry.find(registry_key(id_namespace, *utf8));
     if (it == s.registry.end()) return HCS_E_SYSTEM_NOT_FOUND;
     auto handle = std::make_shared<SystemHandle>();
     handle->value = s.new_handle_value();
@@ -449,6 +534,67 @@ HRESULT WINAPI HcsOpenComputeSystem(PCWSTR id, DWORD requestedAccess, HCS_SYSTEM
     it->second->handles.emplace(handle->value, handle);
     *computeSystem = reinterpret_cast<HCS_SYSTEM>(handle->value);
     return S_OK;
+}
+
+}  // namespace
+}  // namespace hcsim
+
+using namespace hcsim;
+
+extern "C" {
+
+HRESULT WINAPI HcsCreateComputeSystem(PCWSTR id, PCWSTR configuration, HCS_OPERATION operation,
+                                      const SECURITY_DESCRIPTOR* securityDescriptor,
+                                      HCS_SYSTEM* computeSystem) try {
+    if (computeSystem != nullptr) *computeSystem = nullptr;
+    if (operation == nullptr || configuration == nullptr) {
+        if (operation == nullptr) record_null_handle("HcsCreateComputeSystem", "HCS_OPERATION");
+        return E_INVALIDARG;
+    }
+    if (computeSystem == nullptr) return E_POINTER;
+    return create_system("HcsCreateComputeSystem", std::string(), id, configuration, operation,
+                         securityDescriptor, nullptr, computeSystem);
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+}
+
+HRESULT WINAPI HcsCreateComputeSystemInNamespace(PCWSTR idNamespace, PCWSTR id, PCWSTR configuration,
+                                                 HCS_OPERATION operation, const HCS_CREATE_OPTIONS* options,
+                                                 HCS_SYSTEM* computeSystem) try {
+    constexpr const char* function = "HcsCreateComputeSystemInNamespace";
+    if (computeSystem != nullptr) *computeSystem = nullptr;
+    if (operation == nullptr || configuration == nullptr || idNamespace == nullptr) {
+        if (operation == nullptr) record_null_handle(function, "HCS_OPERATION");
+        return E_INVALIDARG;
+    }
+    if (computeSystem == nullptr) return E_POINTER;
+    auto id_namespace = input_namespace(idNamespace);
+    if (!id_namespace) return E_INVALIDARG;
+    return create_system(function, std::move(*id_namespace), id, configuration, operation, nullptr, options,
+                         computeSystem);
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+}
+
+HRESULT WINAPI HcsOpenComputeSystem(PCWSTR id, DWORD requestedAccess, HCS_SYSTEM* computeSystem) try {
+    (void)requestedAccess;  // access control is not simulated
+    if (computeSystem != nullptr) *computeSystem = nullptr;
+    if (id == nullptr) return E_INVALIDARG;
+    if (computeSystem == nullptr) return E_POINTER;
+    return open_system("HcsOpenComputeSystem", std::string(), id, computeSystem);
+} catch (...) {
+    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+}
+
+HRESULT WINAPI HcsOpenComputeSystemInNamespace(PCWSTR idNamespace, PCWSTR id, DWORD requestedAccess,
+                                               HCS_SYSTEM* computeSystem) try {
+    (void)requestedAccess;  // access control is not simulated
+    if (computeSystem != nullptr) *computeSystem = nullptr;
+    if (id == nullptr || idNamespace == nullptr) return E_INVALIDARG;
+    if (computeSystem == nullptr) return E_POINTER;
+    const auto id_namespace = input_namespace(idNamespace);
+    if (!id_namespace) return E_INVALIDARG;
+    return open_system("HcsOpenComputeSystemInNamespace", *id_namespace, id, computeSystem);
 } catch (...) {
     return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
@@ -575,12 +721,7 @@ HRESULT WINAPI HcsSetComputeSystemCallback(HCS_SYSTEM computeSystem,
         if (computeSystem == nullptr) record_null_handle("HcsSetComputeSystemCallback", "HCS_SYSTEM");
         return E_INVALIDARG;
     }
-    // hcsshim registers systems with HcsEventOptionEnableLiveMigrationEvents (4)
-    // (internal/hcs/v2/system.go registerNotification; internal/computecore/types.go).
-    if ((option_bits(callbackOptions) &
-         ~(static_cast<unsigned>(HcsEventOptionEnableOperationCallbacks) | hcs_event_option_live_migration)) != 0) {
-        return E_INVALIDARG;
-    }
+    if (!known_event_option_bits(callbackOptions)) return E_INVALIDARG;
     State& s = state();
     std::lock_guard lock(s.mutex);
     const auto handle = find_system_handle(s, computeSystem, "HcsSetComputeSystemCallback");

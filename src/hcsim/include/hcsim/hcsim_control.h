@@ -80,7 +80,12 @@ typedef struct hcsim_live_objects {
 /** Any use of a closed, unknown or NULL HCS handle (where real computecore.dll may crash) is
  *  recorded as a violation (HcsimGetViolations), besides being answered as usual. */
 #define HCSIM_BEHAVIOR_STRICT_HANDLES 0x00000010u
-#define HCSIM_BEHAVIOR_ALL 0x0000001Fu
+/** The security inputs the reference calls "Reserved for future use, must be NULL" are
+ *  refused with E_INVALIDARG when not NULL: the security descriptor of HcsCreateComputeSystem
+ *  and HcsCreateProcess, and the options of HcsCreateComputeSystemInNamespace. (By default
+ *  hcsim accepts and records them: see HcsimGetSystemSecurity.) */
+#define HCSIM_BEHAVIOR_SECURITY_RESERVED 0x00000020u
+#define HCSIM_BEHAVIOR_ALL 0x0000003Fu
 
 /** Sets the behaviour switches (the whole set, HCSIM_BEHAVIOR_* or-ed). E_INVALIDARG for an
  *  unknown bit. Kept across HcsimReset. */
@@ -121,6 +126,50 @@ HCSIM_API hcsim_hresult WINAPI HcsimSetServiceDisconnected(uint32_t disconnected
 
 /** Fills *counts. E_INVALIDARG if counts is NULL or struct_size is too small. */
 HCSIM_API hcsim_hresult WINAPI HcsimGetLiveObjects(hcsim_live_objects *counts);
+
+/** How many bytes of a caller's SECURITY_DESCRIPTOR hcsim copies: 20, the size of the
+ *  self-relative header (Revision, Sbz1, Control, then the Owner, Group, Sacl and Dacl
+ *  offsets), which every valid descriptor, absolute or self-relative, is at least as long
+ *  as. A SECURITY_DESCRIPTOR is opaque off Windows, so hcsim records these bytes and the
+ *  pointer's value rather than the whole descriptor. */
+#define HCSIM_SECURITY_DESCRIPTOR_PREFIX_BYTES 20u
+
+/** What hcsim recorded of the security inputs of one compute system (HcsimGetSystemSecurity)
+ *  or one process (HcsimGetProcessSecurity; the fields marked "system" are 0 there). */
+typedef struct hcsim_security_record {
+    uint32_t struct_size;                  /**< in: sizeof(hcsim_security_record) */
+    /** 1 if the create call was given a security descriptor (HcsCreateComputeSystem's
+     *  argument, HCS_CREATE_OPTIONS_1.SecurityDescriptor, HcsCreateProcess's argument). */
+    uint32_t security_descriptor_given;
+    uint64_t security_descriptor_address;  /**< the descriptor pointer's value, 0 if none */
+    /** The first HCSIM_SECURITY_DESCRIPTOR_PREFIX_BYTES bytes it pointed to at the call
+     *  (zero if none). */
+    uint8_t security_descriptor_prefix[HCSIM_SECURITY_DESCRIPTOR_PREFIX_BYTES];
+    /** system: 1 if created by HcsCreateComputeSystemInNamespace with non-NULL options. */
+    uint32_t create_options_given;
+    uint64_t user_token;                   /**< system: HCS_CREATE_OPTIONS_1.UserToken's value */
+    /** system: HcsModifyComputeSystem calls on its handles that returned S_OK. */
+    uint32_t modify_calls;
+    /** system: 1 if the last of those passed a non-NULL identity token. */
+    uint32_t identity_given;
+    uint64_t last_identity;                /**< system: that identity HANDLE's value, 0 if NULL */
+} hcsim_security_record;
+
+/** The security record of the compute system `id` (UTF-8, matched like HcsOpenComputeSystem:
+ *  ASCII case-insensitively) in the namespace `id_namespace` (UTF-8; NULL: the default
+ *  namespace of the calls without "InNamespace"), while the system exists (created, not yet
+ *  stopped). HCS_E_SYSTEM_NOT_FOUND (0x8037010E) if there is none; E_INVALIDARG if id or
+ *  record is NULL, id or id_namespace is empty, or record->struct_size is too small. */
+HCSIM_API hcsim_hresult WINAPI HcsimGetSystemSecurity(const char *id_namespace, const char *id,
+                                                      hcsim_security_record *record);
+
+/** The security record of the process `process_id` of that system, while the system exists
+ *  and the process is known to it (running, or exited with a handle open). Errors as
+ *  HcsimGetSystemSecurity, plus HRESULT_FROM_WIN32(ERROR_NOT_FOUND) (0x80070490) for an
+ *  unknown process. */
+HCSIM_API hcsim_hresult WINAPI HcsimGetProcessSecurity(const char *id_namespace, const char *id,
+                                                       uint32_t process_id,
+                                                       hcsim_security_record *record);
 
 #ifdef __cplusplus
 }
