@@ -23,8 +23,15 @@ zlhcs_hresult enumerate(const char* query, const zlhcs_call_options* call_option
     const auto* backend = zlhcs::backend::get();
     if (backend == nullptr) return ZLHCS_E_BACKEND_UNAVAILABLE;
     if (options.namespace_id) {
-        return fail(ZLHCS_E_NOT_SUPPORTED, "namespaces need HcsEnumerateComputeSystemsInNamespace",
-                    "HcsEnumerateComputeSystemsInNamespace");
+        if (const zlhcs_hresult hr = require(backend->HcsEnumerateComputeSystemsInNamespace,
+                                             "HcsEnumerateComputeSystemsInNamespace");
+            hr < 0) {
+            return hr;
+        }
+        return run(*backend, "HcsEnumerateComputeSystemsInNamespace", nullptr, mode, [&](HCS_OPERATION operation) {
+            return backend->HcsEnumerateComputeSystemsInNamespace(options.wide_namespace.c_str(), wide_query.c_str(),
+                                                                 operation);
+        });
     }
     if (const zlhcs_hresult hr = require(backend->HcsEnumerateComputeSystems, "HcsEnumerateComputeSystems"); hr < 0) {
         return hr;

@@ -156,18 +156,33 @@ zlhcs_hresult create(const char* id, const char* configuration,
         return hr;
     }
 
-    if (options.namespace_id) {
-        return fail(ZLHCS_E_NOT_SUPPORTED, "namespaces need HcsCreateComputeSystemInNamespace",
-                    "HcsCreateComputeSystemInNamespace");
-    }
     const auto* security = static_cast<const SECURITY_DESCRIPTOR*>(options.security_descriptor);
+    if (options.namespace_id) {
+        if (const zlhcs_hresult hr = require(backend->HcsCreateComputeSystemInNamespace,
+                                             "HcsCreateComputeSystemInNamespace");
+            hr < 0) {
+            return hr;
+        }
+    }
+    // The InNamespace form takes its descriptor in versioned options (computedefs.h); zlhcs
+    // registers no event callback through them (its operations carry their own callbacks).
+    HCS_CREATE_OPTIONS_1 create_options{};
+    create_options.Version = HcsCreateOptions_1;
+    create_options.SecurityDescriptor = const_cast<SECURITY_DESCRIPTOR*>(security);
+    const char* const function =
+        options.namespace_id ? "HcsCreateComputeSystemInNamespace" : "HcsCreateComputeSystem";
     HCS_SYSTEM hcs_system = nullptr;
     auto start = [&](HCS_OPERATION operation) {
+        if (options.namespace_id) {
+            return backend->HcsCreateComputeSystemInNamespace(
+                options.wide_namespace.c_str(), wide_id.c_str(), wide_configuration.c_str(), operation,
+                reinterpret_cast<const HCS_CREATE_OPTIONS*>(&create_options.Version), &hcs_system);
+        }
         return backend->HcsCreateComputeSystem(wide_id.c_str(), wide_configuration.c_str(),
                                                operation, security, &hcs_system);
     };
     started_operation started;
-    const zlhcs_hresult hr = start_operation(*backend, "HcsCreateComputeSystem", mode.callback,
+    const zlhcs_hresult hr = start_operation(*backend, function, mode.callback,
                                              mode.context, nullptr, async, start, started);
     if (hr < 0) {
         if (hcs_system != nullptr) backend->HcsCloseComputeSystem(hcs_system);
@@ -278,17 +293,23 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_open(const char* id,
         if (const zlhcs_hresult hr = to_wide(id, "id", true, wide_id); hr < 0) return hr;
         const table* backend = zlhcs::backend::get();
         if (backend == nullptr) return ZLHCS_E_BACKEND_UNAVAILABLE;
-        if (options.namespace_id) {
-            return fail(ZLHCS_E_NOT_SUPPORTED, "namespaces need HcsOpenComputeSystemInNamespace",
-                        "HcsOpenComputeSystemInNamespace");
-        }
-        if (const zlhcs_hresult hr = require(backend->HcsOpenComputeSystem, "HcsOpenComputeSystem"); hr < 0) {
-            return hr;
-        }
         const DWORD access = options.requested_access != 0 ? options.requested_access : GENERIC_ALL;
         HCS_SYSTEM hcs_system = nullptr;
-        const HRESULT hr = backend->HcsOpenComputeSystem(wide_id.c_str(), access, &hcs_system);
-        if (hr < 0) return fail_hcs(hr, "HcsOpenComputeSystem", {});
+        HRESULT hr;
+        const char* function;
+        if (options.namespace_id) {
+            function = "HcsOpenComputeSystemInNamespace";
+            if (const zlhcs_hresult missing = require(backend->HcsOpenComputeSystemInNamespace, function);
+                missing < 0) {
+                return missing;
+            }
+            hr = backend->HcsOpenComputeSystemInNamespace(options.wide_namespace.c_str(), wide_id.c_str(),
+                                                          access, &hcs_system);
+        } else {
+            function = "HcsOpenComputeSystem";
+            hr = backend->HcsOpenComputeSystem(wide_id.c_str(), access, &hcs_system);
+        }
+        if (hr < 0) return fail_hcs(hr, function, {});
         *out_system = systems().insert(std::make_shared<system_object>(*backend, hcs_system, id));
         return ZLHCS_S_OK;
     });

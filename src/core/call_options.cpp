@@ -29,8 +29,8 @@ zlhcs_hresult read_call_options(const zlhcs_call_options* in, unsigned accepted,
     }
     if (copy.namespace_id != nullptr) {
         if ((accepted & option_namespace) == 0) return not_taken("namespace_id", function);
-        wide_argument checked;  // validates UTF-8 and length; HCS gets the UTF-16 form later
-        if (const zlhcs_hresult hr = to_wide(copy.namespace_id, "call_options->namespace_id", true, checked);
+        if (const zlhcs_hresult hr =
+                to_wide(copy.namespace_id, "call_options->namespace_id", true, out.wide_namespace);
             hr < 0) {
             return hr;
         }

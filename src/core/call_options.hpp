@@ -1,6 +1,8 @@
 // zlhcs_call_options, read once per call: which members a call takes, and their values.
 #pragma once
 
+#include "strings.hpp"
+
 #include <zlhcs/zlhcs.h>
 
 #include <cstdint>
@@ -20,6 +22,7 @@ enum call_option : unsigned {
 struct parsed_call_options {
     std::uint32_t requested_access = 0;
     std::optional<std::string> namespace_id;  // UTF-8, validated
+    wide_argument wide_namespace;             // the same, as HCS takes it
     const void* security_descriptor = nullptr;
     std::uint64_t identity_token = 0;
 };

@@ -33,6 +33,9 @@ public:
     using get_behavior_fn = uint32_t(WINAPI*)();
     using get_violations_fn = hcsim_hresult(WINAPI*)(uint32_t*, char*, size_t);
     using clear_violations_fn = hcsim_hresult(WINAPI*)();
+    using get_system_security_fn = hcsim_hresult(WINAPI*)(const char*, const char*, hcsim_security_record*);
+    using get_process_security_fn = hcsim_hresult(WINAPI*)(const char*, const char*, uint32_t,
+                                                           hcsim_security_record*);
 
     reset_fn reset = nullptr;
     fail_next_fn fail_next_calls = nullptr;
@@ -43,6 +46,8 @@ public:
     get_behavior_fn get_behavior = nullptr;
     get_violations_fn get_violations = nullptr;
     clear_violations_fn clear_violations = nullptr;
+    get_system_security_fn get_system_security = nullptr;
+    get_process_security_fn get_process_security = nullptr;
 
     /// The client of the backend zlhcs has loaded (initialising the default one if needed).
     /// The first call puts hcsim in this run's behaviour (run_behavior()).
@@ -126,6 +131,8 @@ private:
 #endif
         resolve(reset, lookup, "HcsimReset");
         resolve(fail_next_calls, lookup, "HcsimFailNextCalls");
+        resolve(get_system_security, lookup, "HcsimGetSystemSecurity");
+        resolve(get_process_security, lookup, "HcsimGetProcessSecurity");
         resolve(set_latency, lookup, "HcsimSetLatency");
         resolve(set_service_disconnected, lookup, "HcsimSetServiceDisconnected");
         resolve(get_live_objects, lookup, "HcsimGetLiveObjects");

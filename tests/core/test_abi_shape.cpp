@@ -3,6 +3,7 @@
 // its waiters, and one rule for out-parameters on failure (run under LeakSanitizer).
 #include "fixture.hpp"
 
+#include <cstring>
 #include <future>
 #include <thread>
 
@@ -149,6 +150,121 @@ TEST_F(abi_shape, a_wait_exit_timeout_longer_than_a_slice_still_times_out) {
     EXPECT_EQ(zlhcs_system_wait_exit(system.handle, 120, &document), ZLHCS_HCS_E_OPERATION_TIMEOUT);
     EXPECT_NE(document, out_sentinel());
     zlhcs_free(document == out_sentinel() ? nullptr : document);
+}
+
+// A self-relative SECURITY_DESCRIPTOR's header (Revision 1, no owner/group/ACLs): opaque to
+// zlhcs, which passes the pointer on; hcsim records its address and first bytes.
+struct fake_security_descriptor {
+    unsigned char bytes[20] = {1, 0, 0x04, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+};
+
+hcsim_security_record system_security(const char* id_namespace, const std::string& id) {
+    hcsim_security_record record{};
+    record.struct_size = sizeof record;
+    EXPECT_EQ(sim().get_system_security(id_namespace, id.c_str(), &record), 0) << id;
+    return record;
+}
+
+TEST_F(abi_shape, a_security_descriptor_reaches_hcs_for_systems_and_processes) {
+    const fake_security_descriptor descriptor;
+    zlhcs_call_options options{};
+    options.struct_size = sizeof options;
+    options.security_descriptor = &descriptor;
+    const std::string id = unique_id("sd");
+    zlhcs_system s = 0;
+    ASSERT_EQ(zlhcs_system_create(id.c_str(), container_config, &options, ZLHCS_INFINITE, &s, nullptr), ZLHCS_S_OK)
+        << last_error().message;
+    system_guard system(s);
+    hcsim_security_record record = system_security(nullptr, id);
+    EXPECT_EQ(record.security_descriptor_given, 1u);
+    EXPECT_EQ(record.security_descriptor_address, reinterpret_cast<uintptr_t>(&descriptor));
+    EXPECT_EQ(std::memcmp(record.security_descriptor_prefix, descriptor.bytes, sizeof descriptor.bytes), 0);
+    // Without one, none reaches HCS.
+    system_guard plain(create_system(unique_id("nosd")));
+    char* raw = nullptr;
+    ASSERT_EQ(zlhcs_system_id(plain.handle, &raw), ZLHCS_S_OK);
+    EXPECT_EQ(system_security(nullptr, take(raw)).security_descriptor_given, 0u);
+
+    // A process created with one.
+    ASSERT_EQ(zlhcs_system_start(system.handle, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
+    zlhcs_process p = 0;
+    ASSERT_EQ(zlhcs_process_create(system.handle, R"({"CommandLine":"sleep 600000"})", &options, ZLHCS_INFINITE,
+                                   &p, nullptr),
+              ZLHCS_S_OK)
+        << last_error().message;
+    uint32_t pid = 0;
+    ASSERT_EQ(zlhcs_process_id(p, &pid), ZLHCS_S_OK);
+    hcsim_security_record process_record{};
+    process_record.struct_size = sizeof process_record;
+    ASSERT_EQ(sim().get_process_security(nullptr, id.c_str(), pid, &process_record), 0);
+    EXPECT_EQ(process_record.security_descriptor_given, 1u);
+    EXPECT_EQ(process_record.security_descriptor_address, reinterpret_cast<uintptr_t>(&descriptor));
+    EXPECT_GE(zlhcs_process_terminate(p, nullptr, ZLHCS_INFINITE, nullptr), 0);
+    EXPECT_EQ(zlhcs_process_close(p), ZLHCS_S_OK);
+}
+
+TEST_F(abi_shape, an_identity_token_reaches_modify) {
+    const std::string id = unique_id("token");
+    system_guard system(running_system(id, vm_config));
+    zlhcs_call_options options{};
+    options.struct_size = sizeof options;
+    options.identity_token = 0x1234;
+    const char* update =
+        R"({"ResourcePath":"VirtualMachine/ComputeTopology/Memory/SizeInMB","RequestType":"Update","Settings":2048})";
+    ASSERT_EQ(zlhcs_system_modify(system.handle, update, &options, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK)
+        << last_error().message;
+    hcsim_security_record record = system_security(nullptr, id);
+    EXPECT_EQ(record.modify_calls, 1u);
+    EXPECT_EQ(record.identity_given, 1u);
+    EXPECT_EQ(record.last_identity, 0x1234u);
+    // The async form and no token.
+    zlhcs_operation op = 0;
+    ASSERT_EQ(zlhcs_system_modify_async(system.handle, update, nullptr, nullptr, nullptr, &op), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
+    EXPECT_GE(zlhcs_operation_close(op), 0);
+    record = system_security(nullptr, id);
+    EXPECT_EQ(record.modify_calls, 2u);
+    EXPECT_EQ(record.identity_given, 0u);
+}
+
+TEST_F(abi_shape, a_namespace_scopes_create_open_and_enumerate) {
+    const std::string id = unique_id("ns");
+    const std::string ns = unique_id("namespace");
+    zlhcs_call_options in_namespace{};
+    in_namespace.struct_size = sizeof in_namespace;
+    in_namespace.namespace_id = ns.c_str();
+    zlhcs_system scoped = 0;
+    ASSERT_EQ(zlhcs_system_create(id.c_str(), container_config, &in_namespace, ZLHCS_INFINITE, &scoped, nullptr),
+              ZLHCS_S_OK)
+        << last_error().message;
+    system_guard scoped_guard(scoped);
+    // The same id in the default namespace is another system.
+    system_guard unscoped(create_system(id));
+    ASSERT_EQ(zlhcs_system_start(scoped, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
+    EXPECT_EQ(state_of(scoped), "Running");
+    EXPECT_EQ(state_of(unscoped.handle), "Created");
+
+    zlhcs_system opened = 0;
+    ASSERT_EQ(zlhcs_system_open(id.c_str(), &in_namespace, &opened), ZLHCS_S_OK) << last_error().message;
+    system_guard opened_guard(opened);
+    EXPECT_EQ(state_of(opened), "Running") << "open in the namespace finds the namespace's system";
+
+    char* listed = nullptr;
+    ASSERT_EQ(zlhcs_system_enumerate(nullptr, &in_namespace, ZLHCS_INFINITE, &listed), ZLHCS_S_OK)
+        << last_error().message;
+    const rapidjson::Document systems = parse(take(listed));
+    ASSERT_TRUE(systems.IsArray());
+    EXPECT_EQ(systems.Size(), 1u) << "only the namespace's system";
+
+    // An unknown namespace: HCS's answer, with the InNamespace function named.
+    zlhcs_call_options elsewhere = in_namespace;
+    const std::string other = unique_id("empty-namespace");
+    elsewhere.namespace_id = other.c_str();
+    zlhcs_system none = 0x1;
+    EXPECT_EQ(zlhcs_system_open(id.c_str(), &elsewhere, &none), ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
+    EXPECT_EQ(none, 0u);
+    EXPECT_EQ(last_error().function, "HcsOpenComputeSystemInNamespace");
+    EXPECT_EQ(zlhcs_system_terminate(scoped, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
 }
 
 // Point 11: every failure path of the system, host and operation exports, with what the rule

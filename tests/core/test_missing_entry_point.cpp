@@ -111,6 +111,18 @@ void expect_not_supported(zlhcs_hresult hr, const char* call, const char* entry_
     hr = zlhcs_system_open("any", nullptr, &system);
     check(hr == ZLHCS_HCS_E_SYSTEM_NOT_FOUND, "zlhcs_system_open passes the stub's HCS_E_SYSTEM_NOT_FOUND", hr);
     check(system == 0, "no handle from a failed open", 0);
+    // Namespaces need the InNamespace entry points, which the stub (like hosts before
+    // Windows 10 2004) lacks: each call names the one it needs.
+    zlhcs_call_options in_namespace{};
+    in_namespace.struct_size = sizeof in_namespace;
+    in_namespace.namespace_id = "ns";
+    expect_not_supported(zlhcs_system_create("n", "{}", &in_namespace, ZLHCS_INFINITE, &system, nullptr),
+                         "zlhcs_system_create in a namespace", "HcsCreateComputeSystemInNamespace");
+    check(system == 0, "no handle from a create without its entry point", 0);
+    expect_not_supported(zlhcs_system_open("n", &in_namespace, &system), "zlhcs_system_open in a namespace",
+                         "HcsOpenComputeSystemInNamespace");
+    expect_not_supported(zlhcs_system_enumerate(nullptr, &in_namespace, ZLHCS_INFINITE, &text),
+                         "zlhcs_system_enumerate in a namespace", "HcsEnumerateComputeSystemsInNamespace");
 
     // What the stub has works: create a system.
     system = 0;
