@@ -150,8 +150,8 @@ TEST_F(operation_close, releases_threads_waiting_on_the_operation) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     EXPECT_EQ(zlhcs_operation_close(op), ZLHCS_S_FALSE) << "the callback was suppressed";
 
-    bool all_done = true;
-    for (auto& w : waiters) all_done = await(w.done) && all_done;
+    const bool all_done = eventually(
+        [&] { return waiters[0].done.load() && waiters[1].done.load() && waiters[2].done.load(); }, watchdog);
     if (!all_done) finish_pending_operations();  // releases them the old way, so joins end
     for (auto& w : waiters) w.thread.join();
     ASSERT_TRUE(all_done) << "a waiter stayed blocked after the close";
