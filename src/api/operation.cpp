@@ -65,8 +65,8 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_close(zlhcs_operation operati
     return zlhcs::api::guarded("zlhcs_operation_close", [&]() -> zlhcs_hresult {
         auto object = zlhcs::core::operations().remove(operation);
         if (object == nullptr) return invalid_operation(operation);
-        object->close();
-        return ZLHCS_S_OK;
+        // S_FALSE: the callback never ran and never will; S_OK: it has run (see close()).
+        return object->close();
     });
 }
 

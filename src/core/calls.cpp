@@ -21,7 +21,7 @@ zlhcs_hresult finish_sync(operation_object& operation, std::uint32_t timeout_ms,
                       " ms; HCS goes on with it (it cannot be cancelled), so it may still complete",
                   operation.function());
     }
-    operation.close();
+    (void)operation.close();  // unpublished and without callback: nothing to wait for
     return hr;  // *out_document: the result or error document, whichever HCS gave
 }
 

@@ -49,7 +49,7 @@ zlhcs_hresult start_operation(const backend::table& backend, const char* functio
     const HRESULT hr = start(object->hcs_operation());
     if (hr < 0) {
         if (publish) operations().remove(handle);
-        object->close();
+        (void)object->close();  // HCS never completes it: no callback, no waiter
         object->abandon();
         return fail_hcs(hr, function, {});
     }

@@ -11,6 +11,23 @@
 #include <utility>
 
 namespace zlhcs::core {
+namespace {
+
+// How many zlhcs completion callbacks this thread is running (a callback may complete another
+// operation inline, e.g. a synchronous call whose HCS work completes inside its starting call).
+thread_local unsigned callback_depth = 0;
+
+class callback_scope {
+public:
+    callback_scope() noexcept { ++callback_depth; }
+    ~callback_scope() { --callback_depth; }
+    callback_scope(const callback_scope&) = delete;
+    callback_scope& operator=(const callback_scope&) = delete;
+};
+
+}  // namespace
+
+bool in_operation_callback() noexcept { return callback_depth != 0; }
 
 operation_object::operation_object(const backend::table& backend, const char* function,
                                    zlhcs_operation_callback callback, void* context,
@@ -19,7 +36,8 @@ operation_object::operation_object(const backend::table& backend, const char* fu
       function_(function),
       callback_(callback),
       context_(context),
-      keep_alive_(std::move(keep_alive)) {}
+      keep_alive_(std::move(keep_alive)),
+      callback_state_(callback != nullptr ? callback_state::pending : callback_state::none) {}
 
 operation_object::~operation_object() {
     if (hcs_operation_ != nullptr && backend_.HcsCloseOperation != nullptr) {
@@ -152,7 +170,9 @@ void operation_object::complete(zlhcs_hresult result, std::string document,
     {
         std::lock_guard lock(mutex_);
         if (completed_) return;
-        completed_ = true;
+        // Written once, before completed_: readers that see completed_ (under the lock, or
+        // after a wait that saw it) read them without the lock, and error() hands out pointers
+        // into them that stay valid while the object lives.
         result_ = result;
         document_ = std::move(document);
         has_document_ = has_document;
@@ -163,19 +183,25 @@ void operation_object::complete(zlhcs_hresult result, std::string document,
                 error_message_.clear();  // out of memory: the code and function still tell
             }
         }
-        if (!closed_ && callback_ != nullptr) {
+        completed_ = true;
+        // The decision close() races against: a close that took the lock first has made the
+        // state `suppressed`; from here on a close sees `running` and reports S_OK.
+        if (callback_state_ == callback_state::pending) {
+            callback_state_ = callback_state::running;
             call = true;
-            callback_running_ = true;
-            callback_thread_ = std::this_thread::get_id();
         }
     }
     changed_.notify_all();
     if (!call) return;
-    callback_(handle_, result, context_);
+    {
+        const callback_scope inside;
+        callback_(handle_, result, context_);
+    }
     {
         std::lock_guard lock(mutex_);
-        callback_running_ = false;
+        callback_state_ = callback_state::returned;
     }
+    // `this` is alive: on_complete holds a strong reference until complete() returns.
     changed_.notify_all();
 }
 
@@ -193,7 +219,8 @@ zlhcs_hresult operation_object::wait(std::uint32_t timeout_ms, zlhcs_hresult pen
                                      char** out_document) {
     {
         std::unique_lock lock(mutex_);
-        auto done = [this] { return completed_; };
+        // Closing releases waiters: a close wakes this wait as a completion does.
+        auto done = [this] { return completed_ || closed_; };
         if (timeout_ms == ZLHCS_INFINITE) {
             changed_.wait(lock, done);
         } else if (!changed_.wait_for(lock, std::chrono::milliseconds(timeout_ms), done)) {
@@ -203,6 +230,16 @@ zlhcs_hresult operation_object::wait(std::uint32_t timeout_ms, zlhcs_hresult pen
                                                       ? ": the operation is still running"
                                                       : ": the operation did not complete within " +
                                                             std::to_string(timeout_ms) + " ms"),
+                        function_);
+        }
+        if (!completed_) {
+            // Closed before it completed (a wait that finds it complete reports the result,
+            // which is the truth, even if a close follows at once).
+            if (out_document != nullptr) *out_document = nullptr;
+            return fail(ZLHCS_E_INVALID_HANDLE,
+                        "operation handle " + std::to_string(handle_) +
+                            " was closed while waiting for it (" + function_ +
+                            " goes on in HCS; its result is discarded)",
                         function_);
         }
     }
@@ -254,13 +291,22 @@ zlhcs_hresult operation_object::cancel() {
     return ZLHCS_S_OK;
 }
 
-void operation_object::close() noexcept {
+zlhcs_hresult operation_object::close() noexcept {
     std::unique_lock lock(mutex_);
     closed_ = true;
-    if (callback_running_ && callback_thread_ != std::this_thread::get_id()) {
-        changed_.wait(lock, [this] { return !callback_running_; });
+    // The completion has not decided to call the callback: it never will (it checks the state
+    // under this lock).
+    if (callback_state_ == callback_state::pending) callback_state_ = callback_state::suppressed;
+    changed_.notify_all();  // releases waiters
+    // A running callback: outside callbacks, it has returned when close returns. Inside any
+    // zlhcs callback, never wait: two callbacks closing each other's operations (or a callback
+    // closing its own) would wait for each other forever. The callback may then still be
+    // finishing on another thread; it is not called again.
+    if (callback_state_ == callback_state::running && !in_operation_callback()) {
+        changed_.wait(lock, [this] { return callback_state_ != callback_state::running; });
     }
+    const bool ran = callback_state_ == callback_state::running || callback_state_ == callback_state::returned;
+    return ran ? ZLHCS_S_OK : ZLHCS_S_FALSE;
 }
-
 
 }  // namespace zlhcs::core

@@ -6,6 +6,13 @@
 // HCS context holds a strong reference to the state until the completion has run, so a close
 // racing the completion never frees what the completion is using; the HCS_OPERATION is closed
 // when the last reference goes (possibly inside the completion, which HCS allows).
+//
+// The caller's callback and close() decide between them, under the operation's lock, whether
+// the callback runs: the completion marks it "running" only if the operation is not closed, and
+// close() marks the operation closed; whichever comes first wins. close() reports which won
+// (zlhcs_operation_close's S_FALSE / S_OK), and outside callbacks it waits for a running
+// callback to return. Inside any zlhcs callback (a thread-local depth says so) it never waits:
+// two callbacks closing each other's operations would otherwise wait for each other forever.
 #pragma once
 
 #include "../backend/backend.hpp"
@@ -18,7 +25,6 @@
 #include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 
 namespace zlhcs::core {
 
@@ -59,11 +65,14 @@ public:
     void abandon() noexcept;
 
     /// Waits (timeout_ms, or ZLHCS_INFINITE). Returns the operation's HRESULT, or
-    /// HCS_E_OPERATION_TIMEOUT (pending_code when timeout_ms is 0 and it is running).
+    /// HCS_E_OPERATION_TIMEOUT (pending_code when timeout_ms is 0 and it is running), or
+    /// ZLHCS_E_INVALID_HANDLE when close() is called before it completes (at once: closing
+    /// releases waiters).
     zlhcs_hresult wait(std::uint32_t timeout_ms, zlhcs_hresult pending_code, char** out_document);
 
     /// Fills *out with the failure of the completed operation (strings owned by this object,
-    /// valid while it lives): S_OK if it failed, S_FALSE if it succeeded, HCS_E_OPERATION_PENDING
+    /// written once before it is marked complete and never changed: valid while it lives, so
+    /// while its handle is open): S_OK if it failed, S_FALSE if it succeeded, HCS_E_OPERATION_PENDING
     /// while it runs (zlhcs_operation_error).
     zlhcs_hresult error(zlhcs_error& out, std::uint32_t size) const;
 
@@ -71,8 +80,12 @@ public:
     /// complete, ZLHCS_E_NOT_SUPPORTED if HCS does not implement cancellation (E_NOTIMPL).
     zlhcs_hresult cancel();
 
-    /// No callback after this returns (unless called from inside the callback itself).
-    void close() noexcept;
+    /// Closes the operation: waiters return ZLHCS_E_INVALID_HANDLE, a callback that has not
+    /// started never will. Returns ZLHCS_S_FALSE if the callback never ran and never will
+    /// (suppressed here, or none), ZLHCS_S_OK if it has run or is running. Outside any zlhcs
+    /// callback a running callback has returned when this returns; inside one (this
+    /// operation's or another's) this never waits. Idempotent: a second close reports the same.
+    zlhcs_hresult close() noexcept;
 
     [[nodiscard]] bool is_complete() const {
         std::lock_guard lock(mutex_);
@@ -98,16 +111,27 @@ private:
     std::shared_ptr<operation_object>* pending_holder_ = nullptr;  // HCS's context until completion
     zlhcs_operation handle_ = 0;
 
+    // Where the caller's callback stands; every change is made under mutex_.
+    enum class callback_state : unsigned char {
+        none,        // no callback was registered
+        pending,     // registered, not decided yet: the operation is neither complete nor closed
+        running,     // the completion decided to call it (the operation was not closed)
+        returned,    // it has run and returned
+        suppressed,  // close() came first: it never runs
+    };
+
     mutable std::mutex mutex_;
     std::condition_variable changed_;
     bool completed_ = false;
     bool closed_ = false;
-    bool callback_running_ = false;
-    std::thread::id callback_thread_;
+    callback_state callback_state_;
     zlhcs_hresult result_ = ZLHCS_HCS_E_OPERATION_PENDING;
     std::string document_;
     bool has_document_ = false;
     std::string error_message_;  // set once on a failed completion
 };
+
+/// True while this thread runs a zlhcs completion callback (at any nesting depth).
+[[nodiscard]] bool in_operation_callback() noexcept;
 
 }  // namespace zlhcs::core

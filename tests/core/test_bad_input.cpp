@@ -280,7 +280,7 @@ TEST_F(bad_input, optional_out_parameters_may_be_null) {
     ASSERT_EQ(zlhcs_system_properties_async(system_, nullptr, nullptr, nullptr, &op), ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_operation_result(op, nullptr), ZLHCS_S_OK);
-    EXPECT_EQ(zlhcs_operation_close(op), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_operation_close(op), ZLHCS_S_FALSE);  // no callback: S_FALSE
     ASSERT_EQ(zlhcs_system_terminate(system_, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_system_wait_exit(system_, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
 }

@@ -149,7 +149,7 @@ protected:
         ASSERT_NE(closed_system_, 0u);
         ASSERT_EQ(zlhcs_system_close(closed_system_), ZLHCS_S_OK);
         ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, &closed_operation_), ZLHCS_S_OK);
-        ASSERT_EQ(zlhcs_operation_close(closed_operation_), ZLHCS_S_OK);
+        ASSERT_EQ(zlhcs_operation_close(closed_operation_), ZLHCS_S_FALSE);  // no callback: S_FALSE
     }
     void TearDown() override {
         live_operation_.reset();
@@ -268,7 +268,7 @@ TEST_F(handles, double_close_fails_the_second_time) {
     EXPECT_EQ(zlhcs_system_close(s), ZLHCS_E_INVALID_HANDLE);
     zlhcs_operation op = 0;
     ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, &op), ZLHCS_S_OK);
-    ASSERT_EQ(zlhcs_operation_close(op), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_operation_close(op), ZLHCS_S_FALSE);  // no callback: S_FALSE
     EXPECT_EQ(zlhcs_operation_close(op), ZLHCS_E_INVALID_HANDLE);
 }
 
