@@ -146,6 +146,7 @@ TEST_F(enumerate_service, service_properties_errors) {
               0);
     EXPECT_EQ(zlhcs_service_properties(nullptr, &raw), ZLHCS_HCS_E_ACCESS_DENIED);
     EXPECT_EQ(last_error().category, ZLHCS_CATEGORY_ACCESS_DENIED);
+    EXPECT_EQ(take(raw), last_error().document) << "the error document is the caller's to free";
     ASSERT_EQ(zlhcs_service_properties(nullptr, &raw), ZLHCS_S_OK);
     zlhcs_free(raw);
 }

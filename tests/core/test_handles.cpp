@@ -52,7 +52,7 @@ std::vector<handle_function> system_functions() {
                      char* out = sentinel();
                      const zlhcs_hresult hr = zlhcs_system_id(h, &out);
                      const bool ok = clean(out);
-                     if (hr >= 0) zlhcs_free(out);
+                     if (out != sentinel()) zlhcs_free(out);  // documents come on failure too
                      return call_outcome{hr, ok};
                  }});
     f.push_back(system_async("zlhcs_system_start_async", zlhcs_system_start_async));
@@ -74,7 +74,7 @@ std::vector<handle_function> system_functions() {
                      char* out = sentinel();
                      const zlhcs_hresult hr = zlhcs_system_properties(h, nullptr, 1000, &out);
                      const bool ok = clean(out);
-                     if (hr >= 0) zlhcs_free(out);
+                     if (out != sentinel()) zlhcs_free(out);  // documents come on failure too
                      return call_outcome{hr, ok};
                  }});
     f.push_back({"zlhcs_system_modify_async", [](zlhcs_handle h, callback_probe& probe) {
@@ -95,7 +95,7 @@ std::vector<handle_function> system_functions() {
                      char* out = sentinel();
                      const zlhcs_hresult hr = zlhcs_system_wait_exit(h, 0, &out);
                      const bool ok = clean(out);
-                     if (hr >= 0) zlhcs_free(out);
+                     if (out != sentinel()) zlhcs_free(out);  // documents come on failure too
                      return call_outcome{hr, ok};
                  }});
     return f;
@@ -107,7 +107,7 @@ std::vector<handle_function> operation_functions() {
                      char* out = sentinel();
                      const zlhcs_hresult hr = zlhcs_operation_wait(h, 0, &out);
                      const bool ok = clean(out);
-                     if (hr >= 0) zlhcs_free(out);
+                     if (out != sentinel()) zlhcs_free(out);  // documents come on failure too
                      return call_outcome{hr, ok};
                  }});
     f.push_back({"zlhcs_operation_wait(no document)", [](zlhcs_handle h, callback_probe&) {
@@ -117,7 +117,7 @@ std::vector<handle_function> operation_functions() {
                      char* out = sentinel();
                      const zlhcs_hresult hr = zlhcs_operation_result(h, &out);
                      const bool ok = clean(out);
-                     if (hr >= 0) zlhcs_free(out);
+                     if (out != sentinel()) zlhcs_free(out);  // documents come on failure too
                      return call_outcome{hr, ok};
                  }});
     f.push_back({"zlhcs_operation_cancel", [](zlhcs_handle h, callback_probe&) {

@@ -387,7 +387,7 @@ struct CreateOptions {
     const void* callback_context = nullptr;
 };
 
-bool known_event_option_bits(HCS_EVENT_OPTIONS options) {
+bool known_event_option_bits(const HCS_EVENT_OPTIONS& options) {
     // hcsshim registers systems with HcsEventOptionEnableLiveMigrationEvents (4)
     // (internal/hcs/v2/system.go registerNotification; internal/computecore/types.go).
     return (option_bits(options) &
