@@ -55,17 +55,20 @@
  *
  * Structs begin with struct_size, set by the caller to sizeof the struct it was compiled
  *   with. zlhcs accepts any size from the struct's v1 size (ZLHCS_*_SIZE_V1) on: it reads and
- *   writes only the members the size covers, and a size larger than the DLL knows is accepted
- *   when the unknown tail is all zero (otherwise ZLHCS_E_NOT_SUPPORTED: the caller asks for
- *   something this DLL cannot do). Structs zlhcs fills get struct_size set to the size
- *   actually filled. reserved members must be 0.
+ *   writes only the members the size covers. A struct the caller passes IN that is larger than
+ *   the DLL knows is accepted when the unknown tail is all zero (otherwise
+ *   ZLHCS_E_NOT_SUPPORTED: the caller asks for something this DLL cannot do). A struct zlhcs
+ *   fills (zlhcs_version_info, zlhcs_error) may be any larger size: zlhcs fills what it knows,
+ *   leaves the rest untouched, and sets struct_size to the size it filled. reserved members
+ *   are 0.
  *
  * Threads. Every function is thread-safe and may be called from any thread. No exception
  *   ever crosses this boundary. Timeouts are in milliseconds; ZLHCS_INFINITE waits forever.
  *
  * Closing releases waiters: closing an operation, system or process handle wakes every thread
  *   blocked on it (zlhcs_operation_wait, zlhcs_system_wait_exit, zlhcs_process_wait_exit, stdio
- *   reads and writes) at once with ZLHCS_E_INVALID_HANDLE.
+ *   reads and writes) at once with ZLHCS_E_INVALID_HANDLE (a wait that had already seen its
+ *   object complete returns that result instead).
  *
  * Asynchrony
  * ----------
@@ -410,8 +413,8 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_result(zlhcs_
 /** The failure of a completed operation, readable from any thread: code, category, message,
  * HCS function and error document, with strings owned by the operation (valid until it is
  * closed). Returns ZLHCS_S_OK with *error filled if the operation failed; ZLHCS_S_FALSE with
- * code 0 and empty strings if it succeeded; ZLHCS_HCS_E_OPERATION_PENDING (and *error
- * zeroed) while it runs. Errors: ZLHCS_E_INVALID_HANDLE, ZLHCS_E_INVALID_ARGUMENT (NULL or
+ * code 0 and empty strings if it succeeded; ZLHCS_HCS_E_OPERATION_PENDING (code 0 and empty
+ * strings, as for S_FALSE; also this thread's last error) while it runs. Errors: ZLHCS_E_INVALID_HANDLE, ZLHCS_E_INVALID_ARGUMENT (NULL or
  * struct_size too small). */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_error(zlhcs_operation operation,
                                                                         zlhcs_error *error);
@@ -434,7 +437,8 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_cancel(zlhcs_
  *                  callbacks closing each other's operations: the callback may then still be
  *                  finishing on another thread; it will not be called again.
  * A binding that releases the context in its callback therefore releases it here exactly when
- * this returns ZLHCS_S_FALSE. Errors: ZLHCS_E_INVALID_HANDLE. */
+ * this returns ZLHCS_S_FALSE. Because a close outside callbacks waits for a running callback,
+ * do not close while holding a lock that the callback takes. Errors: ZLHCS_E_INVALID_HANDLE. */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_close(zlhcs_operation operation);
 
 /* ---------------------------------------------------------------------------------------
