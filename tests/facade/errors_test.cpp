@@ -184,7 +184,7 @@ TEST(FacadeErrors, StoppedSystemIsGoneExceptItsExitStatus) {
     (void)expect_error([&] { (void)system.shutdown_async().wait(kTimeout); }, zlhcs::errc::not_found);
     (void)expect_error([&] { (void)zlhcs::compute_system::open(id); }, zlhcs::errc::not_found);
 
-    EXPECT_EQ(string_member(parse(system.wait_for_exit(kTimeout)), "ExitType"), "ForcedExit");
+    EXPECT_EQ(string_member(parse(system.wait_exit(kTimeout)), "ExitType"), "ForcedExit");
     EXPECT_EQ(system.id(), id);  // zlhcs still knows the handle's id
 
     // The id is free again: a new, different system.
@@ -212,7 +212,7 @@ TEST(FacadeErrors, EmptyObjectsFailWithInvalidHandle) {
 TEST(FacadeErrors, WaitForExitTimesOut) {
     const zlhcs::compute_system system = make_container();
     system.start(kTimeout);
-    const zlhcs::error e = expect_error([&] { (void)system.wait_for_exit(20ms); }, zlhcs::errc::timeout);
+    const zlhcs::error e = expect_error([&] { (void)system.wait_exit(20ms); }, zlhcs::errc::timeout);
     EXPECT_EQ(e.code(), std::errc::timed_out);
     system.terminate(kTimeout);
 }
