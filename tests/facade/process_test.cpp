@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <chrono>
 #include <future>
 #include <ios>
 #include <istream>
@@ -326,6 +327,138 @@ TEST_F(FacadeProcess, StdioThatWasNotRequestedIsInvalidState) {
     EXPECT_TRUE(child.stdin_stream().bad());
 
     child.terminate(kTimeout);
+}
+
+// ---- interrupting a blocked read (interrupt_stdio) ------------------------------------------
+
+using clock_type = std::chrono::steady_clock;
+
+// A getline on stdout that nothing will ever satisfy (cat waits for stdin) is released by
+// interrupt_stdio() from another thread, promptly, with badbit; after clear_stdio_interrupt()
+// and clear() the same stream reads on.
+TEST_F(FacadeProcess, InterruptStdioReleasesABlockedGetline) {
+    zlhcs::process child = run("cat", in | out);
+    zlhcs::process_istream& output = child.stdout_stream();
+    std::string line;
+    std::future<bool> reader = std::async(std::launch::async, [&] { return static_cast<bool>(std::getline(output, line)); });
+    ASSERT_EQ(reader.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);  // blocked
+    EXPECT_FALSE(child.stdio_interrupted());
+    const clock_type::time_point interrupted_at = clock_type::now();
+    child.interrupt_stdio();
+    ASSERT_EQ(reader.wait_for(kTimeout), std::future_status::ready);
+    const auto took = clock_type::now() - interrupted_at;
+    EXPECT_FALSE(reader.get());
+    EXPECT_TRUE(output.bad());
+    EXPECT_FALSE(output.eof());  // not the end of the stream
+    EXPECT_LT(took, std::chrono::seconds(2)) << "released after "
+                                            << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
+    EXPECT_TRUE(child.stdio_interrupted());
+
+    // Sticky: a read that starts now fails at once, even with data on the way.
+    child.write_stdin("data\n");
+    output.clear();
+    EXPECT_FALSE(std::getline(output, line));
+    EXPECT_TRUE(output.bad());
+
+    child.clear_stdio_interrupt();
+    EXPECT_FALSE(child.stdio_interrupted());
+    output.clear();
+    ASSERT_TRUE(std::getline(output, line));
+    EXPECT_EQ(line, "data");
+    EXPECT_TRUE(child.close_stdin());
+    EXPECT_FALSE(std::getline(output, line));
+    EXPECT_TRUE(output.eof());
+    EXPECT_EQ(child.wait_exit(kTimeout), 0u);
+}
+
+// With exceptions(badbit) the stream throws the zlhcs::error: errc::cancelled.
+TEST_F(FacadeProcess, InterruptedStreamThrowsCancelled) {
+    zlhcs::process child = run("sleep 60000", out | err);
+    zlhcs::process_istream& errors = child.stderr_stream();
+    errors.exceptions(std::ios::badbit);
+    std::future<void> reader = std::async(std::launch::async, [&] {
+        std::string line;
+        std::getline(errors, line);
+    });
+    ASSERT_EQ(reader.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout);
+    child.interrupt_stdio();
+    ASSERT_EQ(reader.wait_for(kTimeout), std::future_status::ready);
+    const zlhcs::error e = expect_error([&] { reader.get(); }, zlhcs::errc::cancelled);
+    EXPECT_EQ(e.code(), std::errc::operation_canceled);
+    EXPECT_EQ(e.hresult(), ZLHCS_E_CANCELLED);
+    EXPECT_EQ(e.call(), "zlhcs_process_read");
+    EXPECT_TRUE(child.terminate(kTimeout));
+}
+
+// The raw calls: read() without a timeout and read_all() are released too, and so is a read
+// with a timeout (long before the timeout); a poll is not affected.
+TEST_F(FacadeProcess, InterruptStdioReleasesRawReads) {
+    const zlhcs::process child = run("sleep 60000", out | err);
+    std::future<zlhcs::errc> reader = std::async(std::launch::async, [&] {
+        char buffer[16];
+        try {
+            (void)child.read(zlhcs::stdio_stream::out, buffer, sizeof buffer);
+        } catch (const zlhcs::error& e) {
+            return e.condition();
+        }
+        return zlhcs::errc{};
+    });
+    std::future<zlhcs::errc> all = std::async(std::launch::async, [&] {
+        try {
+            (void)child.read_all(zlhcs::stdio_stream::err);
+        } catch (const zlhcs::error& e) {
+            return e.condition();
+        }
+        return zlhcs::errc{};
+    });
+    std::future<zlhcs::errc> timed = std::async(std::launch::async, [&] {
+        char buffer[16];
+        try {
+            (void)child.read(zlhcs::stdio_stream::out, buffer, sizeof buffer, std::chrono::minutes(10));
+        } catch (const zlhcs::error& e) {
+            return e.condition();
+        }
+        return zlhcs::errc{};
+    });
+    ASSERT_EQ(reader.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout);
+    child.interrupt_stdio();
+    ASSERT_EQ(reader.wait_for(kTimeout), std::future_status::ready);
+    ASSERT_EQ(all.wait_for(kTimeout), std::future_status::ready);
+    ASSERT_EQ(timed.wait_for(kTimeout), std::future_status::ready);
+    EXPECT_EQ(reader.get(), zlhcs::errc::cancelled);
+    EXPECT_EQ(all.get(), zlhcs::errc::cancelled);
+    EXPECT_EQ(timed.get(), zlhcs::errc::cancelled);
+    char buffer[16];
+    EXPECT_EQ(child.try_read(zlhcs::stdio_stream::out, buffer, sizeof buffer, std::chrono::milliseconds(0)),
+              std::nullopt);  // a poll still answers
+    child.clear_stdio_interrupt();
+    EXPECT_EQ(child.try_read(zlhcs::stdio_stream::out, buffer, sizeof buffer, std::chrono::milliseconds(20)),
+              std::nullopt);  // and reads time out as usual again
+    EXPECT_TRUE(child.terminate(kTimeout));
+}
+
+// A stream over a raw handle has its own flag (interrupt() on the stream); a stream made over a
+// process object shares the process's.
+TEST_F(FacadeProcess, StreamsOverRawHandlesInterruptThemselves) {
+    const zlhcs::process child = run("sleep 60000", out | err);
+    zlhcs::process_istream own(child.native_handle(), zlhcs::stdio_stream::out);
+    zlhcs::process_istream shared(child, zlhcs::stdio_stream::err);
+    std::string line;
+    std::future<bool> own_reader = std::async(std::launch::async, [&] { return static_cast<bool>(std::getline(own, line)); });
+    std::string other;
+    std::future<bool> shared_reader =
+        std::async(std::launch::async, [&] { return static_cast<bool>(std::getline(shared, other)); });
+    ASSERT_EQ(own_reader.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout);
+    child.interrupt_stdio();  // releases the stream over the process, not the raw one
+    ASSERT_EQ(shared_reader.wait_for(kTimeout), std::future_status::ready);
+    EXPECT_FALSE(shared_reader.get());
+    EXPECT_TRUE(shared.bad());
+    EXPECT_EQ(own_reader.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout);
+    own.interrupt();
+    ASSERT_EQ(own_reader.wait_for(kTimeout), std::future_status::ready);
+    EXPECT_FALSE(own_reader.get());
+    EXPECT_TRUE(own.bad());
+    EXPECT_TRUE(child.terminate(kTimeout));
 }
 
 TEST_F(FacadeProcess, ReadTimesOut) {
