@@ -25,7 +25,8 @@
 //   blocked job holds one pool thread. The pool starts threads on demand (up to
 //   default_executor_max_threads; further jobs queue) and a thread that has been idle for
 //   default_executor_idle_timeout exits. The threads are detached and keep the pool's state
-//   alive themselves, so nothing waits for them at exit. One pool per module (EXE or DLL) that
+//   alive themselves, so nothing waits for them at exit; the pool itself is never destroyed
+//   (a completion arriving during static destruction still finds it). One pool per module (EXE or DLL) that
 //   includes this header: it is a function-local static of a header-only library. A DLL that
 //   embeds the facade must not be unloaded (FreeLibrary) while jobs run or within
 //   default_executor_idle_timeout of the last (its threads run the DLL's code). A job that
@@ -51,6 +52,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <new>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
@@ -89,10 +91,12 @@ public:
     /// An empty executor.
     executor() noexcept = default;
 
-    /// Wraps `target`, anything with `void post(std::function<void()>)` (or a std::ref to one).
-    /// Throws std::bad_alloc.
+    /// Wraps `target`, anything with `void post(std::function<void()>)` (or a std::ref to one),
+    /// copied or moved in: pass std::ref(object) for an object that cannot be copied (a loop
+    /// with a mutex) or must not be. Throws std::bad_alloc.
     template <typename Target,
-              typename = std::enable_if_t<!std::is_same_v<std::decay_t<Target>, executor>>,
+              typename = std::enable_if_t<!std::is_same_v<std::decay_t<Target>, executor> &&
+                                          std::is_constructible_v<std::decay_t<Target>, Target&&>>,
               typename = decltype(detail::unwrap_executor(std::declval<std::decay_t<Target>&>())
                                       .post(std::declval<std::function<void()>>()))>
     executor(Target&& target)  // NOLINT: implicit by design (pass any executor where one is expected)
@@ -202,20 +206,39 @@ struct inline_runner {
     void post(std::function<void()> job) const { job(); }
 };
 
+/// A static object that is never destroyed (as absl::NoDestructor): a completion that HCS
+/// delivers while the program runs its static destructors still finds the executors.
+template <typename T>
+class never_destroyed {
+public:
+    template <typename... Args>
+    explicit never_destroyed(Args&&... args) {
+        ::new (static_cast<void*>(storage_)) T(std::forward<Args>(args)...);
+    }
+    never_destroyed(const never_destroyed&) = delete;
+    never_destroyed& operator=(const never_destroyed&) = delete;
+    ~never_destroyed() = default;  // on purpose: T's destructor never runs
+
+    [[nodiscard]] const T& get() const noexcept { return *std::launder(reinterpret_cast<const T*>(storage_)); }
+
+private:
+    alignas(T) unsigned char storage_[sizeof(T)];
+};
+
 }  // namespace detail
 
 /// The facade's default executor: a pool of facade-owned threads (see the top of this file).
 /// Thread-safe; the same pool for every call in this module.
 [[nodiscard]] inline executor default_executor() {
-    static const executor instance{detail::thread_pool{}};
-    return instance;
+    static const detail::never_destroyed<executor> instance{detail::thread_pool{}};
+    return instance.get();
 }
 
 /// An executor that runs each job at once on the posting thread; with co_await it resumes the
 /// coroutine inside HCS's completion callback (see the top of this file).
 [[nodiscard]] inline executor inline_executor() {
-    static const executor instance{detail::inline_runner{}};
-    return instance;
+    static const detail::never_destroyed<executor> instance{detail::inline_runner{}};
+    return instance.get();
 }
 
 }  // namespace zlhcs

@@ -27,6 +27,8 @@
 // closed its calls fail with errc::invalid_handle.
 #pragma once
 
+#define ZLHCS_PROCESS_STREAM_INCLUDED 1
+
 #include <zlhcs/config.hpp>
 #include <zlhcs/error.hpp>
 #include <zlhcs/process.hpp>

@@ -1,4 +1,9 @@
 // zlhcs C++ facade - host-wide queries: enumerate compute systems, service properties.
+//
+// Free functions over the C ABI; thread-safe (any thread, concurrently). They own nothing:
+// results are copied into std::string. Failures throw zlhcs::error (errc::invalid_json for a
+// malformed query, errc::service_unavailable when HCS is not reachable, errc::timeout when the
+// timeout - default zlhcs::default_timeout, 4 minutes - passes; the query goes on).
 #pragma once
 
 #include <zlhcs/config.hpp>
