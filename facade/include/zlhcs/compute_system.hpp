@@ -137,6 +137,8 @@ public:
     [[nodiscard]] compute_system take_system() const noexcept;
 };
 
+/// A compute system, container or VM (see the top of this file): move-only RAII over a
+/// zlhcs_system handle; its calls are thread-safe, failures throw zlhcs::error.
 class compute_system {
 public:
     compute_system() noexcept = default;
