@@ -6,7 +6,7 @@
 // resume_any_thread, C++/WinRT's resume_background):
 //
 //     co_await system.start_async();                       // default_executor(): a facade thread
-//     co_await system.start_async().resume_on(my_loop);    // my_loop.post(job) runs the rest
+//     co_await system.start_async().resume_on(std::ref(my_loop));  // my_loop.post(job) runs the rest
 //     co_await system.start_async().resume_inline();       // opt-in: inside the HCS callback
 //
 // executor
@@ -16,7 +16,9 @@
 //   see inline_executor()). Copies share the wrapped object; wrap a reference with std::ref if
 //   the executor object must not be copied (it must then outlive every job posted to it).
 //   Threads: post() is called from HCS's completion threads (and from close()); the wrapped
-//   object's post must be thread-safe.
+//   object's post must be thread-safe. If it throws (a loop that has shut down), the coroutine
+//   is resumed on default_executor() instead - and inside the callback only if that fails too
+//   (no thread can be started) - so an awaiting coroutine is never lost.
 //
 // default_executor()   (THE DEFAULT for co_await)
 //   A pool of facade-owned threads, separate from HCS's: the callback only queues the job and
@@ -26,9 +28,10 @@
 //   default_executor_max_threads; further jobs queue) and a thread that has been idle for
 //   default_executor_idle_timeout exits. The threads are detached and keep the pool's state
 //   alive themselves, so nothing waits for them at exit; the pool itself is never destroyed
-//   (a completion arriving during static destruction still finds it). One pool per module (EXE or DLL) that
-//   includes this header: it is a function-local static of a header-only library. A DLL that
-//   embeds the facade must not be unloaded (FreeLibrary) while jobs run or within
+//   (a completion arriving during static destruction still finds it). One pool per module
+//   (EXE or DLL) that includes this header: it is a function-local static of a header-only
+//   library. If no thread can be started and none runs, post() throws std::system_error. A
+//   DLL that embeds the facade must not be unloaded (FreeLibrary) while jobs run or within
 //   default_executor_idle_timeout of the last (its threads run the DLL's code). A job that
 //   throws terminates the program, as a std::thread function would.
 //

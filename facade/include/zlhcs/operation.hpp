@@ -44,9 +44,12 @@
 //   If the result is already complete when awaited (also after a completion inside the
 //   starting call), co_await does not suspend and continues on the awaiting thread.
 //   Destroying a coroutine suspended in co_await is safe: the awaiter deregisters itself, and
-//   the completion resumes only a coroutine still registered (as long as the destruction
-//   happens before the executor's job has begun resuming it: destroying a coroutine while it
-//   runs is undefined, as for any coroutine - to abandon from another thread, close() first).
+//   the completion resumes only a coroutine still registered - also when the completion has
+//   already handed the resumption to the executor and the job has not run yet. Once the job
+//   has begun resuming it the coroutine runs, and destroying a running coroutine is undefined,
+//   as for any coroutine: destroy it on the executor that resumes it (a single-threaded loop
+//   via resume_on()), or instead of destroying it close() the result and let it finish with
+//   errc::cancelled.
 //
 //   One async_result is not to be used concurrently from several threads, except wait(),
 //   try_result(), ready(), cancel() and close(), which may be. get_future() may be called once;
