@@ -94,19 +94,21 @@ TEST(FacadeExecutor, WrapsAnythingWithPost) {
 }
 
 TEST(FacadeExecutor, DefaultExecutorRunsJobsOnFacadeThreads) {
-    std::promise<std::thread::id> ran;
-    std::future<std::thread::id> ran_on = ran.get_future();
-    zlhcs::default_executor().post([&] { ran.set_value(std::this_thread::get_id()); });
+    // The promises are shared with the jobs: a job may still be inside set_value() when the
+    // test goes on.
+    auto ran = std::make_shared<std::promise<std::thread::id>>();
+    std::future<std::thread::id> ran_on = ran->get_future();
+    zlhcs::default_executor().post([ran] { ran->set_value(std::this_thread::get_id()); });
     ASSERT_EQ(ran_on.wait_for(kTimeout), std::future_status::ready);
     EXPECT_NE(ran_on.get(), std::this_thread::get_id());
 
     // A blocked job does not hold up the next one: the pool grows.
     std::promise<void> release;
     std::shared_future<void> released = release.get_future().share();
-    std::promise<void> second;
-    std::future<void> second_ran = second.get_future();
+    auto second = std::make_shared<std::promise<void>>();
+    std::future<void> second_ran = second->get_future();
     zlhcs::default_executor().post([released] { released.wait(); });
-    zlhcs::default_executor().post([&] { second.set_value(); });
+    zlhcs::default_executor().post([second] { second->set_value(); });
     EXPECT_EQ(second_ran.wait_for(kTimeout), std::future_status::ready);
     release.set_value();
 }
