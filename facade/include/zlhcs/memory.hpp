@@ -54,7 +54,7 @@ public:
         return owner;
     }
     void reset() noexcept {
-        (void)zlhcs_free(text_);
+        free_deleter{}(text_);
         text_ = nullptr;
     }
 
