@@ -77,7 +77,7 @@ int run() {
     std::string output;
     std::getline(child.stdout_stream(), output);
     if (!output.empty() && output.back() == '\r') output.pop_back();  // Windows line ends
-    const std::uint32_t exit_code = child.wait_for_exit(std::chrono::seconds(30));
+    const std::uint32_t exit_code = child.wait_exit(std::chrono::seconds(30));
     step("process", "pid " + std::to_string(child.id()) + " printed \"" + output + "\", exit code " +
                         std::to_string(exit_code));
 
@@ -104,7 +104,7 @@ int run() {
     step("resume", "state " + state_of(system));
 
     system.terminate(std::chrono::seconds(30));
-    const std::string exit_document = system.wait_for_exit(std::chrono::seconds(30));
+    const std::string exit_document = system.wait_exit(std::chrono::seconds(30));
     step("terminate", "state " + state_of(system) + ", exit " + string_member(parse(exit_document), "ExitType"));
 
     std::printf("done\n");

@@ -379,14 +379,16 @@ struct coroutine_report {
     std::string paused_state;
     std::optional<zlhcs::error> second_start;
     std::thread::id resumed_on;
+    bool resumed_in_callback = true;
 };
 
-// Only non-blocking work after each co_await: the coroutine runs on HCS's completion thread.
+// After each suspending co_await the coroutine runs on a facade thread (default_executor()).
 detached_task lifecycle_coroutine(const zlhcs::compute_system& system, std::promise<coroutine_report> done) {
     coroutine_report report;
     try {
         report.created_state = string_member(parse(co_await system.properties_async()), "State");
         report.resumed_on = std::this_thread::get_id();
+        report.resumed_in_callback = zlhcs::in_completion_callback();
         co_await system.start_async();
         report.running_state = string_member(parse(co_await system.properties_async()), "State");
         try {
@@ -404,9 +406,9 @@ detached_task lifecycle_coroutine(const zlhcs::compute_system& system, std::prom
 }
 
 // The awaits of properties suspend (latency: never completed inside the starting call, in
-// any mode), so the coroutine resumes on the completion thread; start and pause may complete
+// any mode), so the coroutine resumes on a facade thread; start and pause may complete
 // inside their call (inline mode), then their co_await does not suspend.
-TEST(FacadeCoroutine, CoAwaitCompletesOnTheCompletionThread) {
+TEST(FacadeCoroutine, CoAwaitResumesOnAFacadeThread) {
     const latency_guard latency("HcsGetComputeSystemProperties", 50);
     const zlhcs::compute_system system = make_vm();  // pause is VM-only
     std::promise<coroutine_report> promise;
@@ -421,6 +423,7 @@ TEST(FacadeCoroutine, CoAwaitCompletesOnTheCompletionThread) {
     EXPECT_EQ(report.second_start->code(), zlhcs::errc::invalid_state) << report.second_start->what();
     expect_diagnostics(*report.second_start);
     EXPECT_NE(report.resumed_on, std::this_thread::get_id());
+    EXPECT_FALSE(report.resumed_in_callback);  // not inside HCS's completion callback
     EXPECT_EQ(state_of(system), "Paused");
     system.terminate(kTimeout);
 }

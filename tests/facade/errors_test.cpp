@@ -1,6 +1,8 @@
 // zlhcs::error, zlhcs::errc, the error categories, check().
 #include "facade_test_support.hpp"
 
+#include <cerrno>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <thread>
@@ -68,6 +70,79 @@ TEST(FacadeErrorCategory, MessageNamesUnknownCodes) {
     const std::string text = zlhcs::category().message(static_cast<int>(0x80041234u));
     EXPECT_FALSE(text.empty());
     EXPECT_NE(text.find("80041234"), std::string::npos) << text;
+}
+
+// The std::system_error base is built from the composed what() text (no second describe): its
+// own what() - reached by a qualified call or through a sliced copy - says the same.
+TEST(FacadeErrorMessage, SystemErrorBaseIsBuiltFromTheReadyMessage) {
+    const zlhcs::error e(ZLHCS_HCS_E_INVALID_STATE, "zlhcs_system_start", "a message of our own", "", "");
+    EXPECT_STREQ(e.what(), "zlhcs_system_start: a message of our own (0x80370105)") << e.what();
+    const std::system_error& base = e;
+    EXPECT_STREQ(base.std::system_error::what(), e.what());
+    const std::system_error sliced = e;  // NOLINT(cppcoreguidelines-slicing): on purpose
+    EXPECT_STREQ(sliced.what(), e.what());
+    // Outside the construction the category describes the code as usual.
+    const std::string described = zlhcs::category().message(ZLHCS_HCS_E_INVALID_STATE);
+    EXPECT_NE(described, e.what());
+    EXPECT_NE(described.find("0x80370105"), std::string::npos) << described;
+    // The same for an error made from the last error of a failing call.
+    const zlhcs::error opened = expect_error([] { (void)zlhcs::compute_system::open(unique_id("-missing")); },
+                                             zlhcs::errc::not_found);
+    EXPECT_STREQ(static_cast<const std::system_error&>(opened).std::system_error::what(), opened.what());
+}
+
+// Another module's copy of the facade has its own category objects. A second instance in this
+// module stands in for it (tests/facade/error_module.cpp checks real modules).
+const zlhcs::detail::hresult_category_impl other_module_category;
+const zlhcs::detail::condition_category_impl other_module_conditions;
+
+// A category of someone else's that happens to be named like zlhcs's.
+class impostor_category final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "zlhcs"; }
+    std::string message(int) const override { return "not zlhcs"; }
+};
+const impostor_category impostor;
+
+// A generic category of another module (a DLL with a static C++ runtime has its own).
+class other_generic_category final : public std::error_category {
+public:
+    const char* name() const noexcept override { return "generic"; }
+    std::string message(int value) const override { return std::generic_category().message(value); }
+};
+const other_generic_category other_generic;
+
+TEST(FacadeErrorCategory, RecognisesAnotherInstanceOfItsCategoriesById) {
+    const std::error_code local = zlhcs::make_error_code(ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
+    const std::error_code foreign(ZLHCS_HCS_E_SYSTEM_NOT_FOUND, other_module_category);
+    ASSERT_NE(&foreign.category(), &local.category());
+    // error_code == condition: through equivalent(), by id.
+    EXPECT_EQ(foreign, zlhcs::errc::not_found);
+    EXPECT_NE(foreign, zlhcs::errc::invalid_state);
+    EXPECT_EQ(foreign, local.default_error_condition());
+    EXPECT_EQ(local, foreign.default_error_condition());
+    EXPECT_EQ(local, std::error_condition(static_cast<int>(zlhcs::errc::not_found), other_module_conditions));
+    EXPECT_EQ(zlhcs::make_error_code(ZLHCS_HCS_E_OPERATION_TIMEOUT),
+              std::error_condition(ETIMEDOUT, other_generic));  // another module's generic category
+    EXPECT_EQ(std::error_code(ZLHCS_HCS_E_OPERATION_TIMEOUT, other_module_category), std::errc::timed_out);
+    // The facade's helpers.
+    EXPECT_TRUE(zlhcs::is_hresult_category(foreign.category()));
+    EXPECT_TRUE(zlhcs::is_condition_category(other_module_conditions));
+    EXPECT_FALSE(zlhcs::is_hresult_category(other_module_conditions));
+    EXPECT_EQ(zlhcs::hresult_of(foreign), std::optional<zlhcs_hresult>(ZLHCS_HCS_E_SYSTEM_NOT_FOUND));
+    EXPECT_TRUE(zlhcs::same_error(foreign, local));
+    EXPECT_FALSE(zlhcs::same_error(foreign, zlhcs::make_error_code(ZLHCS_HCS_E_INVALID_STATE)));
+    // What std compares by address stays unequal (documented in error.hpp).
+    EXPECT_FALSE(foreign == local);
+    // A category merely named "zlhcs" is not zlhcs's.
+    const std::error_code fake(ZLHCS_HCS_E_SYSTEM_NOT_FOUND, impostor);
+#if ZLHCS_HAS_RTTI
+    EXPECT_FALSE(zlhcs::is_hresult_category(impostor));
+    EXPECT_NE(fake, zlhcs::errc::not_found);
+    EXPECT_EQ(zlhcs::hresult_of(fake), std::nullopt);
+    EXPECT_FALSE(zlhcs::same_error(fake, local));
+#endif
+    EXPECT_EQ(zlhcs::hresult_of(std::make_error_code(std::errc::timed_out)), std::nullopt);
 }
 
 TEST(FacadeCheck, PassesSuccessCodesThrough) {
@@ -184,7 +259,7 @@ TEST(FacadeErrors, StoppedSystemIsGoneExceptItsExitStatus) {
     (void)expect_error([&] { (void)system.shutdown_async().wait(kTimeout); }, zlhcs::errc::not_found);
     (void)expect_error([&] { (void)zlhcs::compute_system::open(id); }, zlhcs::errc::not_found);
 
-    EXPECT_EQ(string_member(parse(system.wait_for_exit(kTimeout)), "ExitType"), "ForcedExit");
+    EXPECT_EQ(string_member(parse(system.wait_exit(kTimeout)), "ExitType"), "ForcedExit");
     EXPECT_EQ(system.id(), id);  // zlhcs still knows the handle's id
 
     // The id is free again: a new, different system.
@@ -212,7 +287,7 @@ TEST(FacadeErrors, EmptyObjectsFailWithInvalidHandle) {
 TEST(FacadeErrors, WaitForExitTimesOut) {
     const zlhcs::compute_system system = make_container();
     system.start(kTimeout);
-    const zlhcs::error e = expect_error([&] { (void)system.wait_for_exit(20ms); }, zlhcs::errc::timeout);
+    const zlhcs::error e = expect_error([&] { (void)system.wait_exit(20ms); }, zlhcs::errc::timeout);
     EXPECT_EQ(e.code(), std::errc::timed_out);
     system.terminate(kTimeout);
 }

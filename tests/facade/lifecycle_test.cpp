@@ -63,9 +63,9 @@ TEST(FacadeLifecycle, CreateStartPropertiesTerminate) {
     EXPECT_TRUE(eventually([&] { return uptime_of(system) > first_uptime; })) << "uptime does not advance";
 
     EXPECT_TRUE(system.terminate(kTimeout));
-    const rapidjson::Document exit_status = parse(system.wait_for_exit(kTimeout));
+    const rapidjson::Document exit_status = parse(system.wait_exit(kTimeout));
     EXPECT_EQ(string_member(exit_status, "ExitType"), "ForcedExit");  // the schema's NotificationType
-    // Stopped means cleaned up: the handle now only answers wait_for_exit.
+    // Stopped means cleaned up: the handle now only answers wait_exit.
     (void)expect_error([&] { (void)system.properties(); }, zlhcs::errc::not_found);
 }
 
@@ -91,14 +91,14 @@ TEST(FacadeLifecycle, VirtualMachinePauseResume) {
     EXPECT_EQ(state_of(system), "Running");
 
     EXPECT_TRUE(system.terminate(kTimeout));
-    EXPECT_EQ(string_member(parse(system.wait_for_exit(kTimeout)), "ExitType"), "ForcedExit");
+    EXPECT_EQ(string_member(parse(system.wait_exit(kTimeout)), "ExitType"), "ForcedExit");
 }
 
 TEST(FacadeLifecycle, ShutdownIsGraceful) {
     const zlhcs::compute_system system = make_container();
     system.start();
     EXPECT_TRUE(system.shutdown(kTimeout));
-    EXPECT_EQ(string_member(parse(system.wait_for_exit(kTimeout)), "ExitType"), "GracefulExit");
+    EXPECT_EQ(string_member(parse(system.wait_exit(kTimeout)), "ExitType"), "GracefulExit");
     EXPECT_FALSE(system.shutdown(kTimeout));  // gone already
     (void)expect_error([&] { (void)system.properties(kTimeout); }, zlhcs::errc::not_found);
 }
@@ -108,7 +108,7 @@ TEST(FacadeLifecycle, CrashIsAnUnexpectedExit) {
     (void)expect_error([&] { system.crash(kTimeout); }, zlhcs::errc::invalid_state);  // not running
     system.start(kTimeout);
     system.crash(kTimeout);
-    EXPECT_EQ(string_member(parse(system.wait_for_exit(kTimeout)), "ExitType"), "UnexpectedExit");
+    EXPECT_EQ(string_member(parse(system.wait_exit(kTimeout)), "ExitType"), "UnexpectedExit");
     (void)expect_error([&] { system.crash(kTimeout); }, zlhcs::errc::not_found);  // cleaned up
     EXPECT_FALSE(system.terminate(kTimeout));
 }
@@ -134,7 +134,7 @@ TEST(FacadeLifecycle, OpenGivesASecondHandleOnTheSameSystem) {
     EXPECT_EQ(state_of(created), "Running");
     EXPECT_TRUE(created.terminate(kTimeout));
     // Both handles see the exit; neither can do more.
-    EXPECT_EQ(string_member(parse(opened.wait_for_exit(kTimeout)), "ExitType"), "ForcedExit");
+    EXPECT_EQ(string_member(parse(opened.wait_exit(kTimeout)), "ExitType"), "ForcedExit");
     (void)expect_error([&] { (void)opened.properties(kTimeout); }, zlhcs::errc::not_found);
     EXPECT_FALSE(opened.terminate(kTimeout));
 }
@@ -196,7 +196,7 @@ TEST(FacadeLifecycle, ProcessListOfARunningSystem) {
     std::sort(expected.begin(), expected.end());
     EXPECT_EQ(listed_pids(system), expected);  // in pid order
     first.terminate(kTimeout);
-    EXPECT_EQ(first.wait_for_exit(kTimeout), 1u);
+    EXPECT_EQ(first.wait_exit(kTimeout), 1u);
     EXPECT_EQ(listed_pids(system), std::vector<std::uint32_t>{second.id()});
     EXPECT_TRUE(system.terminate(kTimeout));
 }

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <chrono>
 #include <future>
 #include <ios>
 #include <istream>
@@ -21,6 +22,7 @@
 #if defined(_WIN32)
 #include <windows.h>
 #else
+#include <fcntl.h>
 #include <unistd.h>
 #endif
 
@@ -96,14 +98,14 @@ TEST_F(FacadeProcess, EchoLineThroughStdoutStream) {
     EXPECT_TRUE(child.stdout_stream().eof());
     EXPECT_FALSE(child.stdout_stream().bad());
 
-    EXPECT_EQ(child.wait_for_exit(kTimeout), 0u);
+    EXPECT_EQ(child.wait_exit(kTimeout), 0u);
     EXPECT_EQ(child.exit_code(), std::optional<std::uint32_t>(0u));
 }
 
 TEST_F(FacadeProcess, CmdSlashCRunsTheRest) {
     zlhcs::process child = run("cmd /c echo hello from a container", out);
     EXPECT_EQ(child.read_all(zlhcs::stdio_stream::out), "hello from a container\r\n");
-    EXPECT_EQ(child.wait_for_exit(kTimeout), 0u);
+    EXPECT_EQ(child.wait_exit(kTimeout), 0u);
 }
 
 TEST_F(FacadeProcess, ExitCodes) {
@@ -115,16 +117,16 @@ TEST_F(FacadeProcess, ExitCodes) {
     for (const auto& [command_line, code] : cases) {
         SCOPED_TRACE(command_line);
         const zlhcs::process child = run(command_line);
-        EXPECT_EQ(child.wait_for_exit(kTimeout), code);
+        EXPECT_EQ(child.wait_exit(kTimeout), code);
         EXPECT_EQ(child.exit_code(), std::optional<std::uint32_t>(code));
-        EXPECT_EQ(child.try_wait_for_exit(std::chrono::milliseconds(0)), std::optional<std::uint32_t>(code));
+        EXPECT_EQ(child.try_wait_exit(std::chrono::milliseconds(0)), std::optional<std::uint32_t>(code));
     }
 }
 
 TEST_F(FacadeProcess, PropertiesReportTheStatus) {
     const zlhcs::process child = run("exit 7");
     const std::uint32_t pid = child.id();
-    ASSERT_EQ(child.wait_for_exit(kTimeout), 7u);
+    ASSERT_EQ(child.wait_exit(kTimeout), 7u);
     const rapidjson::Document status = parse(child.properties(kTimeout));
     ASSERT_TRUE(status.IsObject());
     ASSERT_TRUE(status.HasMember("ProcessId") && status["ProcessId"].IsUint());
@@ -144,36 +146,36 @@ TEST_F(FacadeProcess, CtrlCEndsASleep) {
     const zlhcs::process child = run("sleep 60000");
     EXPECT_EQ(child.exit_code(), std::nullopt);
     child.signal(zlhcs::process_signal::ctrl_c, kTimeout);
-    EXPECT_EQ(child.wait_for_exit(kTimeout), kSignalledExit);
+    EXPECT_EQ(child.wait_exit(kTimeout), kSignalledExit);
 }
 
 TEST_F(FacadeProcess, SignalAsJsonAndAsynchronously) {
     const zlhcs::process first = run("sleep 60000");
     first.signal(R"({"Signal":"CtrlBreak"})", kTimeout);
-    EXPECT_EQ(first.wait_for_exit(kTimeout), kSignalledExit);
+    EXPECT_EQ(first.wait_exit(kTimeout), kSignalledExit);
 
     const zlhcs::process second = run("sleep 60000");
     zlhcs::async_result signalled = second.signal_async(zlhcs::process_signal::ctrl_shutdown);
     (void)signalled.get_future().get();
-    EXPECT_EQ(second.wait_for_exit(kTimeout), kSignalledExit);
+    EXPECT_EQ(second.wait_exit(kTimeout), kSignalledExit);
 }
 
 TEST_F(FacadeProcess, TerminateExitsWithOne) {
     const zlhcs::process child = run("ignore-signals 60000");
     child.signal(zlhcs::process_signal::ctrl_c, kTimeout);  // ignored
-    EXPECT_EQ(child.try_wait_for_exit(std::chrono::milliseconds(100)), std::nullopt);
+    EXPECT_EQ(child.try_wait_exit(std::chrono::milliseconds(100)), std::nullopt);
     child.terminate(kTimeout);
-    EXPECT_EQ(child.wait_for_exit(kTimeout), kTerminatedExit);
+    EXPECT_EQ(child.wait_exit(kTimeout), kTerminatedExit);
 
     const zlhcs::process other = run("sleep 60000");
     (void)other.terminate_async().wait(kTimeout);
-    EXPECT_EQ(other.wait_for_exit(kTimeout), kTerminatedExit);
+    EXPECT_EQ(other.wait_exit(kTimeout), kTerminatedExit);
 }
 
 TEST_F(FacadeProcess, KillIsTerminate) {
     const zlhcs::process child = run("ignore-signals 60000");
     EXPECT_TRUE(child.kill(kTimeout));
-    EXPECT_EQ(child.wait_for_exit(kTimeout), kTerminatedExit);
+    EXPECT_EQ(child.wait_exit(kTimeout), kTerminatedExit);
     EXPECT_FALSE(child.kill(kTimeout)) << "already gone";
 }
 
@@ -185,15 +187,15 @@ TEST_F(FacadeProcess, InfoIsTheStartupParameters) {
 
 TEST_F(FacadeProcess, WaitTimesOut) {
     const zlhcs::process child = run("sleep 60000");
-    EXPECT_EQ(child.try_wait_for_exit(std::chrono::milliseconds(50)), std::nullopt);
-    EXPECT_EQ(child.try_wait_for_exit(std::chrono::milliseconds(0)), std::nullopt);
+    EXPECT_EQ(child.try_wait_exit(std::chrono::milliseconds(50)), std::nullopt);
+    EXPECT_EQ(child.try_wait_exit(std::chrono::milliseconds(0)), std::nullopt);
     EXPECT_EQ(child.exit_code(), std::nullopt);
-    const zlhcs::error e = expect_error([&] { (void)child.wait_for_exit(std::chrono::milliseconds(50)); },
+    const zlhcs::error e = expect_error([&] { (void)child.wait_exit(std::chrono::milliseconds(50)); },
                                         zlhcs::errc::timeout);
     EXPECT_EQ(e.code(), std::errc::timed_out);
     EXPECT_EQ(e.call(), "zlhcs_process_wait_exit");
     child.terminate(kTimeout);
-    EXPECT_EQ(child.wait_for_exit(kTimeout), kTerminatedExit);
+    EXPECT_EQ(child.wait_exit(kTimeout), kTerminatedExit);
 }
 
 // ---- errors ---------------------------------------------------------------------------------
@@ -243,7 +245,7 @@ TEST_F(FacadeProcess, CreateThatTimesOutHandsOverTheProcess) {
     }));
     EXPECT_NE(pid, 0u);
     EXPECT_EQ(late.read_all(zlhcs::stdio_stream::out), "late\r\n");
-    EXPECT_EQ(late.wait_for_exit(kTimeout), 0u);
+    EXPECT_EQ(late.wait_exit(kTimeout), 0u);
 }
 
 // Nobody takes it: the exception closes the handle, which does not stop the process.
@@ -268,7 +270,7 @@ TEST_F(FacadeProcess, CreateTimeoutNobodyTakesLeavesTheProcessRunning) {
     const zlhcs::process opened = zlhcs::process::open(system_, pid);
     EXPECT_EQ(opened.exit_code(), std::nullopt);
     opened.terminate(kTimeout);
-    EXPECT_EQ(opened.wait_for_exit(kTimeout), kTerminatedExit);
+    EXPECT_EQ(opened.wait_exit(kTimeout), kTerminatedExit);
 }
 
 TEST_F(FacadeProcess, UnknownProgramIsNotFound) {
@@ -294,7 +296,7 @@ TEST_F(FacadeProcess, MalformedParametersAreInvalidJson) {
 
 TEST_F(FacadeProcess, VerbsAfterExitAreAlreadyStopped) {
     const zlhcs::process child = run("exit 3");
-    ASSERT_EQ(child.wait_for_exit(kTimeout), 3u);
+    ASSERT_EQ(child.wait_exit(kTimeout), 3u);
     // Signal and terminate of a gone process are "nothing to do" whichever code HCS gave.
     EXPECT_FALSE(child.signal(zlhcs::process_signal::ctrl_c, kTimeout));
     EXPECT_FALSE(child.terminate(kTimeout));
@@ -304,7 +306,7 @@ TEST_F(FacadeProcess, VerbsAfterExitAreAlreadyStopped) {
     // The async form reports HCS's own code: for a signal, HCS_E_INVALID_STATE (severity form).
     expect_error([&] { (void)child.signal_async(zlhcs::process_signal::ctrl_c).wait(kTimeout); },
                  zlhcs::errc::invalid_state);
-    EXPECT_EQ(child.wait_for_exit(kTimeout), 3u);  // still known
+    EXPECT_EQ(child.wait_exit(kTimeout), 3u);  // still known
 }
 
 TEST_F(FacadeProcess, StdioThatWasNotRequestedIsInvalidState) {
@@ -325,6 +327,138 @@ TEST_F(FacadeProcess, StdioThatWasNotRequestedIsInvalidState) {
     EXPECT_TRUE(child.stdin_stream().bad());
 
     child.terminate(kTimeout);
+}
+
+// ---- interrupting a blocked read (interrupt_stdio) ------------------------------------------
+
+using clock_type = std::chrono::steady_clock;
+
+// A getline on stdout that nothing will ever satisfy (cat waits for stdin) is released by
+// interrupt_stdio() from another thread, promptly, with badbit; after clear_stdio_interrupt()
+// and clear() the same stream reads on.
+TEST_F(FacadeProcess, InterruptStdioReleasesABlockedGetline) {
+    zlhcs::process child = run("cat", in | out);
+    zlhcs::process_istream& output = child.stdout_stream();
+    std::string line;
+    std::future<bool> reader = std::async(std::launch::async, [&] { return static_cast<bool>(std::getline(output, line)); });
+    ASSERT_EQ(reader.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);  // blocked
+    EXPECT_FALSE(child.stdio_interrupted());
+    const clock_type::time_point interrupted_at = clock_type::now();
+    child.interrupt_stdio();
+    ASSERT_EQ(reader.wait_for(kTimeout), std::future_status::ready);
+    const auto took = clock_type::now() - interrupted_at;
+    EXPECT_FALSE(reader.get());
+    EXPECT_TRUE(output.bad());
+    EXPECT_FALSE(output.eof());  // not the end of the stream
+    EXPECT_LT(took, std::chrono::seconds(2)) << "released after "
+                                            << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
+    EXPECT_TRUE(child.stdio_interrupted());
+
+    // Sticky: a read that starts now fails at once, even with data on the way.
+    child.write_stdin("data\n");
+    output.clear();
+    EXPECT_FALSE(std::getline(output, line));
+    EXPECT_TRUE(output.bad());
+
+    child.clear_stdio_interrupt();
+    EXPECT_FALSE(child.stdio_interrupted());
+    output.clear();
+    ASSERT_TRUE(std::getline(output, line));
+    EXPECT_EQ(line, "data");
+    EXPECT_TRUE(child.close_stdin());
+    EXPECT_FALSE(std::getline(output, line));
+    EXPECT_TRUE(output.eof());
+    EXPECT_EQ(child.wait_exit(kTimeout), 0u);
+}
+
+// With exceptions(badbit) the stream throws the zlhcs::error: errc::cancelled.
+TEST_F(FacadeProcess, InterruptedStreamThrowsCancelled) {
+    zlhcs::process child = run("sleep 60000", out | err);
+    zlhcs::process_istream& errors = child.stderr_stream();
+    errors.exceptions(std::ios::badbit);
+    std::future<void> reader = std::async(std::launch::async, [&] {
+        std::string line;
+        std::getline(errors, line);
+    });
+    ASSERT_EQ(reader.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout);
+    child.interrupt_stdio();
+    ASSERT_EQ(reader.wait_for(kTimeout), std::future_status::ready);
+    const zlhcs::error e = expect_error([&] { reader.get(); }, zlhcs::errc::cancelled);
+    EXPECT_EQ(e.code(), std::errc::operation_canceled);
+    EXPECT_EQ(e.hresult(), ZLHCS_WIN32_E_CANCELLED);
+    EXPECT_EQ(e.call(), "zlhcs_process_read");
+    EXPECT_TRUE(child.terminate(kTimeout));
+}
+
+// The raw calls: read() without a timeout and read_all() are released too, and so is a read
+// with a timeout (long before the timeout); a poll is not affected.
+TEST_F(FacadeProcess, InterruptStdioReleasesRawReads) {
+    const zlhcs::process child = run("sleep 60000", out | err);
+    std::future<zlhcs::errc> reader = std::async(std::launch::async, [&] {
+        char buffer[16];
+        try {
+            (void)child.read(zlhcs::stdio_stream::out, buffer, sizeof buffer);
+        } catch (const zlhcs::error& e) {
+            return e.condition();
+        }
+        return zlhcs::errc{};
+    });
+    std::future<zlhcs::errc> all = std::async(std::launch::async, [&] {
+        try {
+            (void)child.read_all(zlhcs::stdio_stream::err);
+        } catch (const zlhcs::error& e) {
+            return e.condition();
+        }
+        return zlhcs::errc{};
+    });
+    std::future<zlhcs::errc> timed = std::async(std::launch::async, [&] {
+        char buffer[16];
+        try {
+            (void)child.read(zlhcs::stdio_stream::out, buffer, sizeof buffer, std::chrono::minutes(10));
+        } catch (const zlhcs::error& e) {
+            return e.condition();
+        }
+        return zlhcs::errc{};
+    });
+    ASSERT_EQ(reader.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout);
+    child.interrupt_stdio();
+    ASSERT_EQ(reader.wait_for(kTimeout), std::future_status::ready);
+    ASSERT_EQ(all.wait_for(kTimeout), std::future_status::ready);
+    ASSERT_EQ(timed.wait_for(kTimeout), std::future_status::ready);
+    EXPECT_EQ(reader.get(), zlhcs::errc::cancelled);
+    EXPECT_EQ(all.get(), zlhcs::errc::cancelled);
+    EXPECT_EQ(timed.get(), zlhcs::errc::cancelled);
+    char buffer[16];
+    EXPECT_EQ(child.try_read(zlhcs::stdio_stream::out, buffer, sizeof buffer, std::chrono::milliseconds(0)),
+              std::nullopt);  // a poll still answers
+    child.clear_stdio_interrupt();
+    EXPECT_EQ(child.try_read(zlhcs::stdio_stream::out, buffer, sizeof buffer, std::chrono::milliseconds(20)),
+              std::nullopt);  // and reads time out as usual again
+    EXPECT_TRUE(child.terminate(kTimeout));
+}
+
+// A stream over a raw handle has its own flag (interrupt() on the stream); a stream made over a
+// process object shares the process's.
+TEST_F(FacadeProcess, StreamsOverRawHandlesInterruptThemselves) {
+    const zlhcs::process child = run("sleep 60000", out | err);
+    zlhcs::process_istream own(child.native_handle(), zlhcs::stdio_stream::out);
+    zlhcs::process_istream shared(child, zlhcs::stdio_stream::err);
+    std::string line;
+    std::future<bool> own_reader = std::async(std::launch::async, [&] { return static_cast<bool>(std::getline(own, line)); });
+    std::string other;
+    std::future<bool> shared_reader =
+        std::async(std::launch::async, [&] { return static_cast<bool>(std::getline(shared, other)); });
+    ASSERT_EQ(own_reader.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout);
+    child.interrupt_stdio();  // releases the stream over the process, not the raw one
+    ASSERT_EQ(shared_reader.wait_for(kTimeout), std::future_status::ready);
+    EXPECT_FALSE(shared_reader.get());
+    EXPECT_TRUE(shared.bad());
+    EXPECT_EQ(own_reader.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout);
+    own.interrupt();
+    ASSERT_EQ(own_reader.wait_for(kTimeout), std::future_status::ready);
+    EXPECT_FALSE(own_reader.get());
+    EXPECT_TRUE(own.bad());
+    EXPECT_TRUE(child.terminate(kTimeout));
 }
 
 TEST_F(FacadeProcess, ReadTimesOut) {
@@ -350,12 +484,12 @@ TEST_F(FacadeProcess, ClosedProcessIsAnInvalidHandle) {
     child.close();
     EXPECT_FALSE(child);
     expect_error([&] { (void)child.id(); }, zlhcs::errc::invalid_handle);
-    expect_error([&] { (void)child.wait_for_exit(kTimeout); }, zlhcs::errc::invalid_handle);
+    expect_error([&] { (void)child.wait_exit(kTimeout); }, zlhcs::errc::invalid_handle);
 }
 
 TEST_F(FacadeProcess, WritingToAProcessThatExitedIsABrokenPipe) {
     zlhcs::process child = run("exit 0", in);
-    ASSERT_EQ(child.wait_for_exit(kTimeout), 0u);
+    ASSERT_EQ(child.wait_exit(kTimeout), 0u);
     const zlhcs::error e = expect_error([&] { child.write_stdin("late"); }, zlhcs::errc::already_stopped);
     EXPECT_EQ(e.hresult(), ZLHCS_WIN32_E_BROKEN_PIPE) << e.what();
     child.stdin_stream() << "late" << std::flush;
@@ -416,7 +550,7 @@ TEST_F(FacadeProcess, CatRoundTripsMebibytesThroughStreams) {
     EXPECT_FALSE(from_child.bad());
     ASSERT_EQ(echoed.size(), data.size());
     EXPECT_TRUE(echoed == data) << "the bytes differ";
-    EXPECT_EQ(child.wait_for_exit(kTimeout), 0u);
+    EXPECT_EQ(child.wait_exit(kTimeout), 0u);
 }
 
 TEST_F(FacadeProcess, OstreamCloseEndsStdin) {
@@ -426,7 +560,7 @@ TEST_F(FacadeProcess, OstreamCloseEndsStdin) {
     to_child.close();                                // written, then end of stream
     EXPECT_FALSE(to_child.fail());
     EXPECT_EQ(slurp(child.stdout_stream()), "one 2 3.5\n");
-    EXPECT_EQ(child.wait_for_exit(kTimeout), 0u);
+    EXPECT_EQ(child.wait_exit(kTimeout), 0u);
     EXPECT_FALSE(child.close_stdin());  // already closed: no failure
     to_child.close();
     EXPECT_FALSE(to_child.fail());
@@ -452,7 +586,7 @@ TEST_F(FacadeProcess, RawWritesAndReads) {
     EXPECT_EQ(got, std::string("abcdefg\0\xFF", 9));
     EXPECT_TRUE(child.close_stdin());
     EXPECT_EQ(child.read_all(zlhcs::stdio_stream::out), "");
-    EXPECT_EQ(child.wait_for_exit(kTimeout), 0u);
+    EXPECT_EQ(child.wait_exit(kTimeout), 0u);
 }
 
 TEST_F(FacadeProcess, ReadsomeNeverBlocks) {
@@ -468,7 +602,7 @@ TEST_F(FacadeProcess, ReadsomeNeverBlocks) {
     }));
     EXPECT_EQ(got, "ping\n");
     EXPECT_TRUE(child.close_stdin());
-    EXPECT_EQ(child.wait_for_exit(kTimeout), 0u);
+    EXPECT_EQ(child.wait_exit(kTimeout), 0u);
 }
 
 TEST_F(FacadeProcess, StdoutAndStderrReadConcurrently) {
@@ -491,7 +625,7 @@ TEST_F(FacadeProcess, StdoutAndStderrReadConcurrently) {
     EXPECT_EQ(err_data.size(), size);
     EXPECT_TRUE(is_write_pattern(out_data));
     EXPECT_TRUE(is_write_pattern(err_data));
-    EXPECT_EQ(child.wait_for_exit(kTimeout), 0u);
+    EXPECT_EQ(child.wait_exit(kTimeout), 0u);
 }
 
 TEST_F(FacadeProcess, ReadAllOfStderr) {
@@ -500,7 +634,7 @@ TEST_F(FacadeProcess, ReadAllOfStderr) {
     EXPECT_EQ(text.size(), 100000u);
     EXPECT_TRUE(is_write_pattern(text));
     EXPECT_EQ(child.read_all(zlhcs::stdio_stream::out), "");
-    EXPECT_EQ(child.wait_for_exit(kTimeout), 0u);
+    EXPECT_EQ(child.wait_exit(kTimeout), 0u);
 }
 
 TEST_F(FacadeProcess, StandaloneStreamObjects) {
@@ -518,12 +652,26 @@ TEST_F(FacadeProcess, StandaloneStreamObjects) {
     EXPECT_TRUE(from_child.eof());
     EXPECT_EQ(to_child.rdbuf()->native_handle(), child.native_handle());
     EXPECT_EQ(from_child.rdbuf()->stream(), zlhcs::stdio_stream::out);
-    EXPECT_EQ(child.wait_for_exit(kTimeout), 0u);
+    EXPECT_EQ(child.wait_exit(kTimeout), 0u);
 }
 
+// A handle that is open in this process (as far as the OS can tell right now).
+bool os_handle_is_open(zlhcs::native_os_handle handle) {
+#if defined(_WIN32)
+    DWORD flags = 0;
+    return GetHandleInformation(handle, &flags) != 0;
+#else
+    return ::fcntl(handle, F_GETFD) != -1;
+#endif
+}
+
+// detach_stdio hands over an owning unique_os_handle: it reads the pipe, and closes it.
 TEST_F(FacadeProcess, DetachedStdoutIsTheCallers) {
+    static_assert(!std::is_copy_constructible_v<zlhcs::unique_os_handle>);
+    static_assert(std::is_nothrow_move_constructible_v<zlhcs::unique_os_handle>);
     const zlhcs::process child = run("echo detached", out);
-    const zlhcs::native_stdio_handle handle = child.detach_stdio(zlhcs::stdio_stream::out);
+    zlhcs::unique_os_handle handle = child.detach_stdio(zlhcs::stdio_stream::out);
+    ASSERT_TRUE(handle);
     char buffer[64];
     expect_error([&] { (void)child.read(zlhcs::stdio_stream::out, buffer, sizeof buffer, kTimeout); },
                  zlhcs::errc::invalid_state);
@@ -532,21 +680,36 @@ TEST_F(FacadeProcess, DetachedStdoutIsTheCallers) {
     for (;;) {
 #if defined(_WIN32)
         DWORD got = 0;
-        if (!ReadFile(handle, buffer, sizeof buffer, &got, nullptr) || got == 0) break;  // broken pipe: the end
+        if (!ReadFile(handle.get(), buffer, sizeof buffer, &got, nullptr) || got == 0) break;  // broken pipe: the end
 #else
-        const ssize_t got = ::read(handle, buffer, sizeof buffer);
+        const ssize_t got = ::read(handle.get(), buffer, sizeof buffer);
         ASSERT_GE(got, 0);
         if (got == 0) break;
 #endif
         text.append(buffer, static_cast<std::size_t>(got));
     }
-#if defined(_WIN32)
-    CloseHandle(handle);
-#else
-    ::close(handle);
-#endif
     EXPECT_EQ(text, "detached\r\n");
-    EXPECT_EQ(child.wait_for_exit(kTimeout), 0u);
+    const zlhcs::native_os_handle raw = handle.get();
+    EXPECT_TRUE(os_handle_is_open(raw));
+    handle.reset();  // CloseHandle / close()
+    EXPECT_FALSE(handle);
+    EXPECT_FALSE(os_handle_is_open(raw));
+    EXPECT_EQ(child.wait_exit(kTimeout), 0u);
+}
+
+// release() gives the OS handle up: it stays open, and the caller closes it.
+TEST_F(FacadeProcess, ReleasedDetachedHandleStaysOpen) {
+    const zlhcs::process child = run("echo released", out);
+    zlhcs::native_os_handle raw{};
+    {
+        zlhcs::unique_os_handle handle = child.detach_stdio(zlhcs::stdio_stream::out);
+        raw = handle.release();
+        EXPECT_FALSE(handle);
+    }
+    EXPECT_TRUE(os_handle_is_open(raw));
+    zlhcs::unique_os_handle owner(raw);  // adopt it again, to close it
+    EXPECT_EQ(owner.get(), raw);
+    EXPECT_EQ(child.wait_exit(kTimeout), 0u);
 }
 
 // ---- console and modify ---------------------------------------------------------------------
@@ -564,7 +727,7 @@ TEST_F(FacadeProcess, ResizeConsole) {
     ASSERT_TRUE(std::getline(child.stdout_stream(), line));
     EXPECT_EQ(line, "132x50\r");
     EXPECT_TRUE(child.close_stdin());
-    EXPECT_EQ(child.wait_for_exit(kTimeout), 0u);
+    EXPECT_EQ(child.wait_exit(kTimeout), 0u);
 }
 
 TEST_F(FacadeProcess, ModifyClosesStdin) {
@@ -576,7 +739,7 @@ TEST_F(FacadeProcess, ModifyClosesStdin) {
     child.modify(R"({"Operation":"CloseHandle","CloseHandle":{"Handle":"StdIn"}})", kTimeout);
     EXPECT_FALSE(std::getline(child.stdout_stream(), line));  // cat read end of stream and ended
     EXPECT_TRUE(child.stdout_stream().eof());
-    EXPECT_EQ(child.wait_for_exit(kTimeout), 0u);
+    EXPECT_EQ(child.wait_exit(kTimeout), 0u);
     expect_error([&] { (void)child.modify_async("{\"Operation\":").wait(kTimeout); }, zlhcs::errc::invalid_json);
 }
 
@@ -589,7 +752,7 @@ TEST_F(FacadeProcess, CreateAsync) {
     (void)result.wait(kTimeout);
     EXPECT_NE(child.id(), 0u);
     EXPECT_EQ(child.read_all(zlhcs::stdio_stream::out), "async\r\n");
-    EXPECT_EQ(child.wait_for_exit(kTimeout), 0u);
+    EXPECT_EQ(child.wait_exit(kTimeout), 0u);
 }
 
 TEST_F(FacadeProcess, MovedFromIsEmptyAndStreamsMoveAlong) {
@@ -611,7 +774,7 @@ TEST_F(FacadeProcess, MovedFromIsEmptyAndStreamsMoveAlong) {
     to_child << "moved\n";
     EXPECT_TRUE(third.close_stdin());  // flushes the stream that moved along
     EXPECT_EQ(slurp(from_child), "moved\n");
-    EXPECT_EQ(third.wait_for_exit(kTimeout), 0u);
+    EXPECT_EQ(third.wait_exit(kTimeout), 0u);
 }
 
 TEST_F(FacadeProcess, ClosingTheHandleDoesNotKillTheProcess) {
@@ -623,7 +786,7 @@ TEST_F(FacadeProcess, ClosingTheHandleDoesNotKillTheProcess) {
     EXPECT_EQ(opened.exit_code(), std::nullopt);
     expect_error([&] { opened.write_stdin("x"); }, zlhcs::errc::invalid_state);  // no stdio
     opened.terminate(kTimeout);
-    EXPECT_EQ(opened.wait_for_exit(kTimeout), kTerminatedExit);
+    EXPECT_EQ(opened.wait_exit(kTimeout), kTerminatedExit);
 }
 
 TEST_F(FacadeProcess, ReleaseGivesUpOwnership) {
@@ -631,7 +794,7 @@ TEST_F(FacadeProcess, ReleaseGivesUpOwnership) {
     const zlhcs_process handle = child.release();
     EXPECT_FALSE(child);
     const zlhcs::process adopted(handle);
-    EXPECT_EQ(adopted.wait_for_exit(kTimeout), 5u);
+    EXPECT_EQ(adopted.wait_exit(kTimeout), 5u);
 }
 
 }  // namespace

@@ -8,7 +8,8 @@
 // compute_system owns a zlhcs_system handle (move-only; closes it on destruction, which
 // terminates the system if its document sets ShouldTerminateOnLastHandleClosed). Every
 // method is a thin call of the C ABI: synchronous forms block up to their timeout (default
-// zlhcs::infinite) and throw errc::timeout if the work has not completed by then. HCS cannot
+// zlhcs::default_timeout, 4 minutes as in hcsshim; wait_exit() waits without limit on purpose:
+// see timeout.hpp) and throw errc::timeout if the work has not completed by then. HCS cannot
 // cancel work once started (HcsCancelOperation is not implemented), so a timeout does not
 // stop it: the work goes on and may still complete; to undo it, call its opposite
 // (terminate() a system whose start timed out). *_async forms return a zlhcs::async_result.
@@ -18,7 +19,7 @@
 // As in HCS, a compute system that has stopped (shutdown, terminate, crash, or on its own) is
 // cleaned up at once: open() by its id throws errc::not_found, enumerate_systems() no longer
 // lists it, and every call on a handle still open to it throws errc::not_found
-// (HCS_E_SYSTEM_NOT_FOUND) - except wait_for_exit(), which still returns its exit status,
+// (HCS_E_SYSTEM_NOT_FOUND) - except wait_exit(), which still returns its exit status,
 // and terminate()/shutdown(), which return false ("already stopped").
 //
 // Containers (a "Container" configuration, process isolation) support create, start,
@@ -136,6 +137,8 @@ public:
     [[nodiscard]] compute_system take_system() const noexcept;
 };
 
+/// A compute system, container or VM (see the top of this file): move-only RAII over a
+/// zlhcs_system handle; its calls are thread-safe, failures throw zlhcs::error.
 class compute_system {
 public:
     compute_system() noexcept = default;
@@ -144,13 +147,14 @@ public:
 
     // ---- construction -----------------------------------------------------------------
 
-    /// Creates a compute system from a ComputeSystem JSON document and waits for creation.
+    /// Creates a compute system from a ComputeSystem JSON document and waits for creation (up
+    /// to `timeout`, default zlhcs::default_timeout).
     /// An empty id lets HCS choose a GUID (see id()). Throws errc::already_exists,
     /// errc::invalid_json, ...; if the creation has not completed within `timeout`, throws
     /// zlhcs::system_create_timeout (errc::timeout), which carries the handle of the system
     /// HCS goes on creating.
     [[nodiscard]] static compute_system create(const string_arg& id, const string_arg& configuration,
-                                               std::chrono::milliseconds timeout = infinite) {
+                                               std::chrono::milliseconds timeout = default_timeout) {
         unique_system_handle handle;
         const zlhcs_hresult result = zlhcs_system_create(id.c_str_or_null(), configuration.c_str(), nullptr,
                                                          detail::to_timeout_ms(timeout), handle.put(), nullptr);
@@ -178,7 +182,7 @@ public:
     // errc::not_supported on a container (VMs only).
 
     /// Created -> Running.
-    void start(const string_arg& options = {}, std::chrono::milliseconds timeout = infinite) const {
+    void start(const string_arg& options = {}, std::chrono::milliseconds timeout = default_timeout) const {
         run(&zlhcs_system_start, "zlhcs_system_start", options, timeout);
     }
     void start(std::chrono::milliseconds timeout) const { start({}, timeout); }
@@ -190,7 +194,7 @@ public:
     /// call stopped the system, false if it had stopped already (ZLHCS_S_FALSE: HCS reported
     /// it gone, HCS_E_SYSTEM_NOT_FOUND or HCS_E_SYSTEM_ALREADY_STOPPED). Throws
     /// errc::invalid_state for a system that was never started.
-    bool shutdown(const string_arg& options = {}, std::chrono::milliseconds timeout = infinite) const {
+    bool shutdown(const string_arg& options = {}, std::chrono::milliseconds timeout = default_timeout) const {
         return run(&zlhcs_system_shutdown, "zlhcs_system_shutdown", options, timeout) == ZLHCS_S_OK;
     }
     bool shutdown(std::chrono::milliseconds timeout) const { return shutdown({}, timeout); }
@@ -203,7 +207,7 @@ public:
     /// Forceful termination. -> Stopped. true if this call stopped the system, false if it had
     /// stopped already (ZLHCS_S_FALSE, as for shutdown()); so of two racing terminations one
     /// returns true and the other false.
-    bool terminate(const string_arg& options = {}, std::chrono::milliseconds timeout = infinite) const {
+    bool terminate(const string_arg& options = {}, std::chrono::milliseconds timeout = default_timeout) const {
         return run(&zlhcs_system_terminate, "zlhcs_system_terminate", options, timeout) == ZLHCS_S_OK;
     }
     bool terminate(std::chrono::milliseconds timeout) const { return terminate({}, timeout); }
@@ -215,7 +219,7 @@ public:
 
     /// Crashes a VM on purpose (an NMI to the guest, for crash-dump testing): Running/Paused
     /// -> Stopped, exit type UnexpectedExit. errc::not_supported on a container.
-    void crash(const string_arg& options = {}, std::chrono::milliseconds timeout = infinite) const {
+    void crash(const string_arg& options = {}, std::chrono::milliseconds timeout = default_timeout) const {
         run(&zlhcs_system_crash, "zlhcs_system_crash", options, timeout);
     }
     void crash(std::chrono::milliseconds timeout) const { crash({}, timeout); }
@@ -224,7 +228,7 @@ public:
     }
 
     /// Running -> Paused (options: PauseOptions). VMs only.
-    void pause(const string_arg& options = {}, std::chrono::milliseconds timeout = infinite) const {
+    void pause(const string_arg& options = {}, std::chrono::milliseconds timeout = default_timeout) const {
         run(&zlhcs_system_pause, "zlhcs_system_pause", options, timeout);
     }
     void pause(std::chrono::milliseconds timeout) const { pause({}, timeout); }
@@ -233,7 +237,7 @@ public:
     }
 
     /// Paused -> Running. VMs only.
-    void resume(const string_arg& options = {}, std::chrono::milliseconds timeout = infinite) const {
+    void resume(const string_arg& options = {}, std::chrono::milliseconds timeout = default_timeout) const {
         run(&zlhcs_system_resume, "zlhcs_system_resume", options, timeout);
     }
     void resume(std::chrono::milliseconds timeout) const { resume({}, timeout); }
@@ -243,7 +247,7 @@ public:
 
     /// Saves the state of a paused VM (options: SaveOptions); it stays Paused (SaveType
     /// AsTemplate: SavedAsTemplate). VMs only.
-    void save(const string_arg& options = {}, std::chrono::milliseconds timeout = infinite) const {
+    void save(const string_arg& options = {}, std::chrono::milliseconds timeout = default_timeout) const {
         run(&zlhcs_system_save, "zlhcs_system_save", options, timeout);
     }
     void save(std::chrono::milliseconds timeout) const { save({}, timeout); }
@@ -259,7 +263,7 @@ public:
     /// Statistics only). ProcessList lists the processes that process::create started in
     /// the system and that still run. Throws errc::not_found once the system has stopped.
     [[nodiscard]] std::string properties(const string_arg& query = {},
-                                         std::chrono::milliseconds timeout = infinite) const {
+                                         std::chrono::milliseconds timeout = default_timeout) const {
         out_string document;
         check(zlhcs_system_properties(handle_.get(), query.c_str_or_null(), detail::to_timeout_ms(timeout),
                                       document.put()),
@@ -273,7 +277,7 @@ public:
     }
 
     /// Applies a ModifySettingRequest JSON document.
-    void modify(const string_arg& settings, std::chrono::milliseconds timeout = infinite) const {
+    void modify(const string_arg& settings, std::chrono::milliseconds timeout = default_timeout) const {
         check(zlhcs_system_modify(handle_.get(), settings.c_str(), nullptr, detail::to_timeout_ms(timeout), nullptr),
               "zlhcs_system_modify");
     }
@@ -289,10 +293,11 @@ public:
 
     /// Blocks until the system exits; returns HCS's exit document ({"Status":...,
     /// "ExitType":"GracefulExit"|"ForcedExit"|"UnexpectedExit"}), also long after it stopped
-    /// (the one call a stopped system still answers). Throws errc::timeout if it is still
-    /// running after `timeout`, errc::not_supported on hosts without
-    /// HcsWaitForComputeSystemExit.
-    std::string wait_for_exit(std::chrono::milliseconds timeout = infinite) const {
+    /// (the one call a stopped system still answers). The default timeout is
+    /// zlhcs::default_wait_exit_timeout: infinite, on purpose (a system runs until someone
+    /// stops it; timeout.hpp). Throws errc::timeout if it is still running after `timeout`,
+    /// errc::not_supported on hosts without HcsWaitForComputeSystemExit.
+    std::string wait_exit(std::chrono::milliseconds timeout = default_wait_exit_timeout) const {
         out_string document;
         check(zlhcs_system_wait_exit(handle_.get(), detail::to_timeout_ms(timeout), document.put()),
               "zlhcs_system_wait_exit");

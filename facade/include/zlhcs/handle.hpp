@@ -1,9 +1,14 @@
-// zlhcs C++ facade - move-only RAII for zlhcs handles (in the spirit of WIL's unique_any).
+// zlhcs C++ facade - move-only RAII for zlhcs handles and OS handles (in the spirit of WIL's
+// unique_any).
 //
 // unique_handle<Traits> owns one handle and closes it with Traits::close() when it dies or
 // is reset. Traits supplies: `handle_type`, `static constexpr handle_type invalid() noexcept`
 // and `static void close(handle_type) noexcept`. Closing never throws: zlhcs validates every
 // handle, so closing a stale one is harmless.
+//
+// unique_os_handle owns an OS handle that zlhcs handed over (process::detach_stdio()): a HANDLE
+// on Windows, closed with CloseHandle; a file descriptor elsewhere, closed with close().
+// release() gives it up. Closing an OS handle is not validated by zlhcs: own each one once.
 //
 // Thread safety: like std::unique_ptr, one object is not to be mutated concurrently; the
 // handle it holds may be used by zlhcs calls on any thread.
@@ -11,7 +16,18 @@
 
 #include <zlhcs/config.hpp>
 
+#include <cstdint>
 #include <utility>
+
+#if !defined(_WIN32)
+#include <unistd.h>
+#endif
+
+#if defined(_WIN32)
+// The one Win32 function the facade calls, declared as <windows.h> declares it (so both may be
+// included), without pulling <windows.h> into every user of the facade.
+extern "C" __declspec(dllimport) int __stdcall CloseHandle(void* handle);
+#endif
 
 namespace zlhcs {
 
@@ -73,7 +89,31 @@ struct operation_handle_traits {
     static void close(handle_type handle) noexcept { (void)zlhcs_operation_close(handle); }
 };
 
+/// An OS handle: a HANDLE on Windows, a file descriptor elsewhere.
+#if defined(_WIN32)
+using native_os_handle = void*;
+#else
+using native_os_handle = int;
+#endif
+
+/// Close policy of OS handles: CloseHandle on Windows (nullptr and INVALID_HANDLE_VALUE are
+/// no handle), close() elsewhere (-1 is no handle).
+struct os_handle_traits {
+    using handle_type = native_os_handle;
+#if defined(_WIN32)
+    static constexpr handle_type invalid() noexcept { return nullptr; }
+    static void close(handle_type handle) noexcept {
+        if (handle != reinterpret_cast<handle_type>(~static_cast<std::uintptr_t>(0))) (void)::CloseHandle(handle);
+    }
+#else
+    static constexpr handle_type invalid() noexcept { return -1; }
+    static void close(handle_type handle) noexcept { (void)::close(handle); }
+#endif
+};
+
 using unique_system_handle = unique_handle<system_handle_traits>;
 using unique_operation_handle = unique_handle<operation_handle_traits>;
+/// Owns an OS handle (see the top of this file). Move-only; get(), release(), reset().
+using unique_os_handle = unique_handle<os_handle_traits>;
 
 }  // namespace zlhcs

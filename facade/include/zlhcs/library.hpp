@@ -1,4 +1,7 @@
 // zlhcs C++ facade - the library: version, backend choice.
+//
+// Free functions and plain value types; thread-safe. initialize() chooses the backend once per
+// process (the first zlhcs call otherwise loads the default one). Failures throw zlhcs::error.
 #pragma once
 
 #include <zlhcs/config.hpp>

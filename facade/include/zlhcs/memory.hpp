@@ -3,6 +3,8 @@
 // Every char** out-parameter of the C ABI returns memory owned by the caller and released
 // with zlhcs_free(). unique_string owns such a pointer; out_string is the adapter to pass to
 // a C call's out-parameter; take_string() copies one into a std::string and frees it.
+// Ownership is unique (move-only, like std::unique_ptr); one object is not to be used from
+// several threads at once; nothing here throws except std::bad_alloc from copies.
 #pragma once
 
 #include <zlhcs/config.hpp>
@@ -52,7 +54,7 @@ public:
         return owner;
     }
     void reset() noexcept {
-        (void)zlhcs_free(text_);
+        free_deleter{}(text_);
         text_ = nullptr;
     }
 

@@ -17,40 +17,55 @@
 //   callback of the facade's own, consumable in three ways:
 //       std::string doc = r.wait(5s);                      // block (or throw)
 //       std::future<std::string> f = r.get_future();      // std::future
-//       std::string doc = co_await r;                      // C++20 coroutine
+//       std::string doc = co_await r;                      // C++20, <zlhcs/coroutine.hpp>
 //   A failed operation surfaces as zlhcs::error (thrown by wait(), stored in the future,
 //   thrown by co_await) carrying the operation's result document, if HCS gave one.
 //
 //   Lifetime: the operation stays open until it completes, even if the async_result is
-//   destroyed first: destroying it detaches (the work and the future/coroutine still
-//   complete), it does not abandon. Nothing stops the work (see above). Never close
+//   destroyed first: destroying it DETACHES (the work and the future/coroutine still
+//   complete), it does not abandon. close() ABANDONS: it closes the operation at once (HCS
+//   goes on with the work and drops its result); when close() returns the completion callback
+//   is not running and will never run, and every consumer still waiting - wait(), the future,
+//   an awaiting coroutine - fails with errc::cancelled (ZLHCS_WIN32_E_CANCELLED, which also matches
+//   std::errc::operation_canceled). Nothing stops the work itself (see above). Never close
 //   native_handle() yourself.
 //
-//   Threads: completion usually runs on a zlhcs/HCS thread-pool thread, but HCS may also
-//   complete an operation INSIDE the call that starts it (real HCS does so for
-//   HcsCreateProcess on Windows Server 2022): then the completion runs on the calling thread
-//   before the *_async call returns, and the async_result it returns is already ready(). The
-//   future is fulfilled on the completion thread, and a coroutine awaiting the result is
-//   RESUMED ON THAT THREAD: the code after `co_await` runs on the HCS completion thread until
-//   it next suspends. Do not block there for long (no synchronous zlhcs calls, no waiting on
-//   other operations): co_await further *_async calls, or hop to your own executor first.
-//   If the result is already complete (as after a completion inside the starting call),
-//   co_await does not suspend and continues on the awaiting thread. Code must therefore not
-//   rely on either thread: a *_async call may return with the work done, and its
-//   continuation may run on the caller's thread or on another one.
+//   Threads: HCS completes the work on its own thread, or INSIDE the call that starts it (real
+//   HCS does so for HcsCreateProcess on Windows Server 2022: the *_async call then returns an
+//   async_result that is already ready()). The facade's completion callback records the
+//   result, wakes wait(), fulfils the future (a future runs no user code) and hands an awaiting
+//   coroutine to its executor; it never runs user code itself unless asked to:
+//     - co_await r                   resumes on zlhcs::default_executor(), a pool of
+//                                    facade-owned threads: never inside HCS's callback, never
+//                                    on a thread blocked in it (executor.hpp);
+//     - co_await r.resume_on(e)      resumes through e.post() (your event loop, strand, pool);
+//     - co_await r.resume_inline()   opt-in: resumes inside the callback, on HCS's thread - for
+//                                    short non-blocking code only.
+//   If the result is already complete when awaited (also after a completion inside the
+//   starting call), co_await does not suspend and continues on the awaiting thread.
+//   Destroying a coroutine suspended in co_await is safe: the awaiter deregisters itself, and
+//   the completion resumes only a coroutine still registered - also when the completion has
+//   already handed the resumption to the executor and the job has not run yet. Once the job
+//   has begun resuming it the coroutine runs, and destroying a running coroutine is undefined,
+//   as for any coroutine: destroy it on the executor that resumes it (a single-threaded loop
+//   via resume_on()), or instead of destroying it close() the result and let it finish with
+//   errc::cancelled.
 //
 //   One async_result is not to be used concurrently from several threads, except wait(),
-//   ready() and cancel(), which may be. get_future() may be called once; one coroutine at a
-//   time may await it.
+//   try_result(), ready(), cancel() and close(), which may be. get_future() may be called once;
+//   one coroutine at a time may await it.
 #pragma once
 
 #include <zlhcs/config.hpp>
 #include <zlhcs/error.hpp>
+#include <zlhcs/executor.hpp>
 #include <zlhcs/handle.hpp>
 #include <zlhcs/memory.hpp>
 #include <zlhcs/timeout.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <exception>
 #include <future>
 #include <memory>
@@ -60,11 +75,42 @@
 #include <string>
 #include <utility>
 
-#if ZLHCS_HAS_COROUTINES
-#include <coroutine>
-#endif
-
 namespace zlhcs {
+
+namespace detail {
+
+// The zlhcs_operation_* calls of the facade, one place each.
+
+/// zlhcs_operation_wait: the operation's HRESULT (HCS_E_OPERATION_TIMEOUT if still running);
+/// `document` receives its result document.
+inline zlhcs_hresult wait_operation(zlhcs_operation handle, std::chrono::milliseconds timeout,
+                                    std::string& document) {
+    out_string text;
+    const zlhcs_hresult result = zlhcs_operation_wait(handle, to_timeout_ms(timeout), text.put());
+    document = text.str();
+    return result;
+}
+
+/// zlhcs_operation_result: the operation's HRESULT (HCS_E_OPERATION_PENDING while it runs).
+inline zlhcs_hresult operation_result(zlhcs_operation handle, std::string& document) {
+    out_string text;
+    const zlhcs_hresult result = zlhcs_operation_result(handle, text.put());
+    document = text.str();
+    return result;
+}
+
+/// zlhcs_operation_cancel.
+inline zlhcs_hresult cancel_operation(zlhcs_operation handle) noexcept { return zlhcs_operation_cancel(handle); }
+
+/// Depth of the facade's completion callbacks running on this thread (this module's).
+inline thread_local int completion_callback_depth = 0;
+
+}  // namespace detail
+
+/// true while this thread runs a completion callback of the facade (of this module): code
+/// resumed by resume_inline(), or an executor's post() called from there. Code resumed through
+/// default_executor() sees false. For assertions ("am I on HCS's thread?").
+[[nodiscard]] inline bool in_completion_callback() noexcept { return detail::completion_callback_depth > 0; }
 
 /// A zlhcs_operation handle and the calls on it. Move-only; closes the handle on
 /// destruction. Thread-safe for concurrent wait()/try_result()/cancel().
@@ -74,16 +120,26 @@ public:
     /// Takes ownership of `handle`.
     explicit operation(zlhcs_operation handle) noexcept : handle_(handle) {}
 
-    /// Blocks until the operation completes or `timeout` passes. Returns its result document
-    /// ("" if none). Throws zlhcs::error with the operation's HRESULT and error document if
-    /// it failed, or errc::timeout if it did not complete in time (it goes on).
-    std::string wait(std::chrono::milliseconds timeout = infinite) const {
-        return wait(timeout, "zlhcs_operation_wait");
+    /// Blocks until the operation completes or `timeout` (default: zlhcs::default_timeout, 4
+    /// minutes) passes. Returns its result document ("" if none). Throws zlhcs::error with the
+    /// operation's HRESULT and error document if it failed, or errc::timeout if it did not
+    /// complete in time (it goes on).
+    std::string wait(std::chrono::milliseconds timeout = default_timeout) const {
+        std::string document;
+        const zlhcs_hresult result = detail::wait_operation(handle_.get(), timeout, document);
+        if (result < 0) throw_error(result, "zlhcs_operation_wait", std::move(document));
+        return document;
     }
 
     /// The result document if the operation completed successfully, std::nullopt while it
     /// runs; throws zlhcs::error if it failed. Never blocks.
-    [[nodiscard]] std::optional<std::string> try_result() const { return try_result("zlhcs_operation_result"); }
+    [[nodiscard]] std::optional<std::string> try_result() const {
+        std::string document;
+        const zlhcs_hresult result = detail::operation_result(handle_.get(), document);
+        if (result == ZLHCS_HCS_E_OPERATION_PENDING) return std::nullopt;
+        if (result < 0) throw_error(result, "zlhcs_operation_result", std::move(document));
+        return document;
+    }
 
     /// Asks HCS to cancel the work. false if the operation had already completed (nothing to
     /// cancel). While it runs: HCS does not implement cancellation (HcsCancelOperation returns
@@ -91,7 +147,9 @@ public:
     /// naming HcsCancelOperation) and the work goes on and completes as HCS decides. Only on a
     /// host whose HCS implements cancellation does it return true (the request was made; the
     /// operation still completes, usually with errc::cancelled: wait for it).
-    bool cancel() const { return check(zlhcs_operation_cancel(handle_.get()), "zlhcs_operation_cancel") == ZLHCS_S_OK; }
+    bool cancel() const {
+        return check(detail::cancel_operation(handle_.get()), "zlhcs_operation_cancel") == ZLHCS_S_OK;
+    }
 
     [[nodiscard]] zlhcs_operation native_handle() const noexcept { return handle_.get(); }
     /// Gives up ownership of the handle (the caller closes it with zlhcs_operation_close).
@@ -102,39 +160,28 @@ public:
     explicit operator bool() const noexcept { return handle_.valid(); }
 
 private:
-    friend class async_result;
-
-    // `call` names the failing call in the error (e.g. the *_async call that started the work).
-    std::string wait(std::chrono::milliseconds timeout, const char* call) const {
-        out_string document;
-        const zlhcs_hresult result =
-            zlhcs_operation_wait(handle_.get(), detail::to_timeout_ms(timeout), document.put());
-        std::string text = document.str();
-        if (result < 0) throw_error(result, call, std::move(text));
-        return text;
-    }
-
-    std::optional<std::string> try_result(const char* call) const {
-        out_string document;
-        const zlhcs_hresult result = zlhcs_operation_result(handle_.get(), document.put());
-        if (result == ZLHCS_HCS_E_OPERATION_PENDING) return std::nullopt;
-        std::string text = document.str();
-        if (result < 0) throw_error(result, call, std::move(text));
-        return text;
-    }
-
     unique_operation_handle handle_;
 };
 
 class async_result;
+class awaitable_result;
 
 namespace detail {
 
-/// Shared by an async_result and the completion callback. It owns the operation handle and
-/// keeps itself alive (self_) until the callback has run, so the callback's context pointer
-/// is valid whenever zlhcs calls it; the handle is closed when the last owner lets go (which
-/// may be inside the callback: zlhcs allows closing an operation from its own callback).
-class async_state {
+struct async_access;         // <zlhcs/coroutine.hpp>: what co_await needs of an async_result
+struct async_state_layout;   // tests: the layout of async_state (one for every language mode)
+
+/// Shared by an async_result, its awaiters and the completion callback. It owns the operation
+/// handle and keeps itself alive (self_) until the callback has run or can no longer run, so
+/// the callback's context pointer is valid whenever zlhcs calls it; the handle is closed when
+/// the last owner lets go (which may be inside the callback: zlhcs allows closing an operation
+/// from its own callback).
+///
+/// Its layout is the same in every language mode (C++17 and C++20 translation units of one
+/// program share it): the awaiting coroutine is stored as a plain address and a resume
+/// function, which only C++20 code (coroutine.hpp) supplies; nothing here depends on
+/// <coroutine>.
+class async_state : public std::enable_shared_from_this<async_state> {
     /// How the operation failed, if it did. Each consumer (future, co_await, wait) is thrown
     /// an error of its own, sharing no memory with this record or with other consumers: an
     /// exception that crossed threads is freed by whichever thread drops the last
@@ -162,24 +209,27 @@ class async_state {
     };
 
 public:
+    /// Resumes the coroutine whose frame is at `address` (std::coroutine_handle<>::from_address).
+    using resume_function = void (*)(void* address);
+
     explicit async_state(const char* call) noexcept : call_(call) {}
     async_state(const async_state&) = delete;
     async_state& operator=(const async_state&) = delete;
+    ~async_state() = default;  // closes the operation handle, if still open
 
     /// zlhcs_operation_callback: runs once, on a zlhcs/HCS thread or, if the operation
-    /// completes inside the call that starts it, on the calling thread before start() returns
-    /// (before op_ is set: it uses `handle` only).
+    /// completes inside the call that starts it, on the calling thread before start returns
+    /// (before attach(): it uses `handle` only). Never runs once close() has returned.
     static void ZLHCS_CALL on_complete(zlhcs_operation handle, zlhcs_hresult result, void* context) noexcept {
+        const callback_scope scope;
         auto* state = static_cast<async_state*>(context);
         std::string document;
         outcome failure;
         try {
             // The operation is complete: this does not block. It also records this thread's
             // last error (message, HCS function), which the error captures.
-            out_string text;
-            zlhcs_hresult final_result = zlhcs_operation_result(handle, text.put());
+            zlhcs_hresult final_result = operation_result(handle, document);
             if (final_result == ZLHCS_HCS_E_OPERATION_PENDING) final_result = result;  // defensive
-            document = text.str();
             if (final_result < 0) failure.error.emplace(error::from_last_error(final_result, state->call_, document));
         } catch (...) {
             failure.other = std::current_exception();
@@ -187,30 +237,61 @@ public:
         state->complete(std::move(document), std::move(failure));
     }
 
-    /// Records the outcome, fulfils the promise and resumes the awaiting coroutine (if any).
+    /// Takes the operation handle start_async received (the callback may have run already).
+    void attach(zlhcs_operation handle) noexcept {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        op_.reset(handle);
+    }
+
+    /// Records the outcome (unless close() did first), wakes wait(), fulfils the promise and
+    /// hands an awaiting coroutine to its executor.
     void complete(std::string document, outcome failure) noexcept {
-        std::shared_ptr<async_state> keep_alive;
-        std::optional<std::promise<std::string>> promise;
-#if ZLHCS_HAS_COROUTINES
-        std::coroutine_handle<> continuation;
-#endif
+        std::shared_ptr<async_state> keep_alive;  // released last: may destroy *this
+        finishing done;
         {
             const std::lock_guard<std::mutex> lock(mutex_);
             keep_alive = std::move(self_);
+            if (completed_) return;
             document_ = std::move(document);
             failure_ = std::move(failure);
-            completed_ = true;
-            promise.swap(promise_);
-#if ZLHCS_HAS_COROUTINES
-            continuation = std::exchange(continuation_, nullptr);
-#endif
+            done = finish_locked();
         }
-        if (promise) fulfil(*promise);
-#if ZLHCS_HAS_COROUTINES
-        if (continuation) continuation.resume();
-#endif
+        announce(done);
         // keep_alive may release the last reference here, closing the operation from inside
         // its own callback (allowed by the ABI).
+    }
+
+    /// Abandons the operation (async_result::close(); see the top of this file).
+    void close() noexcept {
+        unique_operation_handle handle;
+        {
+            const std::lock_guard<std::mutex> lock(mutex_);
+            if (closed_) return;
+            closed_ = true;
+            handle.reset(op_.release());
+        }
+        // zlhcs_operation_close: when it returns, on_complete is not running and never will
+        // (called from inside the callback itself, it returns at once: complete() ran already).
+        handle.reset();
+        outcome cancelled;
+        try {
+            cancelled.error.emplace(ZLHCS_WIN32_E_CANCELLED, call_,
+                                    "the operation was abandoned by close() before it completed (HCS "
+                                    "goes on with the work and drops its result)",
+                                    "", "");
+        } catch (...) {
+            cancelled.other = std::current_exception();
+        }
+        std::shared_ptr<async_state> callback_reference;  // the callback can no longer drop it
+        finishing done;
+        {
+            const std::lock_guard<std::mutex> lock(mutex_);
+            callback_reference = std::move(self_);
+            if (completed_) return;
+            failure_ = std::move(cancelled);
+            done = finish_locked();
+        }
+        announce(done);
     }
 
     [[nodiscard]] std::future<std::string> get_future() {
@@ -231,29 +312,162 @@ public:
         return completed_;
     }
 
-#if ZLHCS_HAS_COROUTINES
-    /// false: already complete, do not suspend.
-    bool suspend(std::coroutine_handle<> continuation) {
-        const std::lock_guard<std::mutex> lock(mutex_);
-        if (completed_) return false;
-        if (continuation_) throw std::logic_error("zlhcs::async_result is already awaited");
-        continuation_ = continuation;
-        return true;
+    /// Blocks until complete (true) or `timeout` passes (false).
+    bool wait_for(std::chrono::milliseconds timeout) const {
+        std::unique_lock<std::mutex> lock(mutex_);
+        const auto done = [this] { return completed_; };
+        if (timeout >= infinite) {
+            completion_.wait(lock, done);
+            return true;
+        }
+        return completion_.wait_for(lock, std::max(timeout, std::chrono::milliseconds(0)), done);
     }
-#endif
 
-    /// The outcome; only after completion (the caller synchronised with it).
+    /// The outcome (throws the failure); only once complete.
     std::string take_result() const {
         const std::lock_guard<std::mutex> lock(mutex_);
         failure_.rethrow();
         return document_;
     }
 
-    const char* const call_;                // the *_async call, for errors (a literal)
-    operation op_;                          // written once, by start_async (never read by the callback)
-    std::shared_ptr<async_state> self_;     // the callback's reference; guarded by mutex_
+    /// The outcome if complete (throws the failure), std::nullopt while running.
+    std::optional<std::string> try_take_result() const {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        if (!completed_) return std::nullopt;
+        failure_.rethrow();
+        return document_;
+    }
+
+    /// The error wait() throws when `timeout` passes.
+    [[nodiscard]] zlhcs::error timeout_error(std::chrono::milliseconds timeout) const {
+        return zlhcs::error(ZLHCS_HCS_E_OPERATION_TIMEOUT, call_,
+                            "the operation did not complete within " + std::to_string(timeout.count()) +
+                                " ms; the work goes on and may still complete (HCS cannot cancel it)",
+                            "", "");
+    }
+
+    /// See async_result::cancel().
+    bool cancel() const {
+        zlhcs_operation handle = 0;
+        {
+            const std::lock_guard<std::mutex> lock(mutex_);
+            if (completed_ || closed_) return false;
+            handle = op_.get();
+        }
+        const zlhcs_hresult result = cancel_operation(handle);
+        if (result < 0) {
+            {
+                const std::lock_guard<std::mutex> lock(mutex_);
+                if (closed_) return false;  // closed meanwhile: nothing left to cancel
+            }
+            throw_error(result, "zlhcs_operation_cancel");
+        }
+        return result == ZLHCS_S_OK;
+    }
+
+    [[nodiscard]] zlhcs_operation native_handle() const noexcept {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        return op_.get();
+    }
+
+    /// Registers the coroutine at `address` to be resumed through `where` on completion.
+    /// false if already complete (do not suspend). Throws std::logic_error if another
+    /// coroutine awaits this result.
+    bool register_continuation(void* address, resume_function resume, executor where) {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        if (completed_) return false;
+        if (continuation_.address != nullptr) throw std::logic_error("zlhcs::async_result is already awaited");
+        continuation_.address = address;
+        continuation_.resume = resume;
+        continuation_.where = std::move(where);
+        return true;
+    }
+
+    /// Removes the registration of the coroutine at `address`, if it is still registered (its
+    /// frame is being destroyed while suspended): the completion will not resume it.
+    void deregister_continuation(void* address) noexcept {
+        continuation dropped;  // destroyed outside the lock
+        const std::lock_guard<std::mutex> lock(mutex_);
+        if (continuation_.address == address) dropped = std::exchange(continuation_, continuation{});
+    }
+
+    const char* const call_;  // the *_async call, for errors (a literal)
+    std::shared_ptr<async_state> self_;  // the callback's reference; guarded by mutex_
 
 private:
+    friend struct async_state_layout;
+
+    struct continuation {
+        void* address = nullptr;         // the awaiting coroutine's frame, or nullptr
+        resume_function resume = nullptr;
+        executor where;                  // where it resumes
+    };
+
+    /// RAII for detail::completion_callback_depth.
+    struct callback_scope {
+        callback_scope() noexcept { ++completion_callback_depth; }
+        callback_scope(const callback_scope&) = delete;
+        callback_scope& operator=(const callback_scope&) = delete;
+        ~callback_scope() { --completion_callback_depth; }
+    };
+
+    /// What finish_locked() hands to announce().
+    struct finishing {
+        std::optional<std::promise<std::string>> promise;
+        bool resume = false;
+        executor where;
+    };
+
+    // Marks the recorded outcome complete; the caller holds the lock and calls announce() once
+    // it has released it.
+    finishing finish_locked() noexcept {
+        finishing done;
+        completed_ = true;
+        done.promise.swap(promise_);
+        if (continuation_.address != nullptr) {
+            done.resume = true;
+            done.where = continuation_.where;
+        }
+        return done;
+    }
+
+    // Tells every consumer: wait(), the future, the awaiting coroutine.
+    void announce(finishing& done) noexcept {
+        completion_.notify_all();
+        if (done.promise) fulfil(*done.promise);
+        if (done.resume) dispatch(done.where);
+    }
+
+    // Hands the resumption to `where`. The job resumes only a coroutine still registered when
+    // it runs (see resume_continuation). If the executor refuses the job (its post throws), the
+    // default executor takes it; only if that fails too is the coroutine resumed here.
+    void dispatch(const executor& where) noexcept {
+        const std::shared_ptr<async_state> self = weak_from_this().lock();
+        if (!self) return;  // not owned by a shared_ptr: cannot happen
+        try {
+            where.post([self] { self->resume_continuation(); });
+            return;
+        } catch (...) {
+        }
+        try {
+            default_executor().post([self] { self->resume_continuation(); });
+            return;
+        } catch (...) {
+        }
+        resume_continuation();
+    }
+
+    // Resumes the registered coroutine, if any is still registered (one whose frame was
+    // destroyed while suspended has deregistered itself). Takes it first: resumed once.
+    void resume_continuation() noexcept {
+        continuation taken;
+        {
+            const std::lock_guard<std::mutex> lock(mutex_);
+            taken = std::exchange(continuation_, continuation{});
+        }
+        if (taken.address != nullptr) taken.resume(taken.address);
+    }
+
     void fulfil(std::promise<std::string>& promise) noexcept {
         try {
             if (failure_.failed())
@@ -269,14 +483,15 @@ private:
     }
 
     mutable std::mutex mutex_;
+    mutable std::condition_variable completion_;
     bool completed_ = false;
+    bool closed_ = false;
     bool future_retrieved_ = false;
     std::string document_;
     outcome failure_;
     std::optional<std::promise<std::string>> promise_;
-#if ZLHCS_HAS_COROUTINES
-    std::coroutine_handle<> continuation_;
-#endif
+    continuation continuation_;
+    unique_operation_handle op_;
 };
 
 /// Starts asynchronous work: `start(callback, context, &operation)` is the C *_async call
@@ -287,8 +502,35 @@ async_result start_async(const char* call, Start&& start);
 
 }  // namespace detail
 
+/// What async_result::resume_on() and resume_inline() return: the pending result together with
+/// the executor an awaiting coroutine resumes on. `co_await` it (C++20, <zlhcs/coroutine.hpp>);
+/// it shares the result's state, so it stays valid after the async_result is destroyed.
+/// Move-only, like the result it stands for.
+class awaitable_result {
+public:
+    awaitable_result(awaitable_result&&) noexcept = default;
+    awaitable_result& operator=(awaitable_result&&) noexcept = default;
+    awaitable_result(const awaitable_result&) = delete;
+    awaitable_result& operator=(const awaitable_result&) = delete;
+    ~awaitable_result() = default;
+
+    /// The executor the awaiting coroutine resumes on.
+    [[nodiscard]] const executor& where() const noexcept { return where_; }
+
+private:
+    friend class async_result;
+    friend struct detail::async_access;
+
+    awaitable_result(std::shared_ptr<detail::async_state> state, executor where) noexcept
+        : state_(std::move(state)), where_(std::move(where)) {}
+
+    std::shared_ptr<detail::async_state> state_;
+    executor where_;
+};
+
 /// The pending result of an asynchronous call (see the top of this file). Move-only; a
-/// moved-from or default-constructed async_result is empty (valid() == false).
+/// moved-from or default-constructed async_result is empty (valid() == false), and its calls
+/// throw std::future_error (no_state).
 class async_result {
 public:
     async_result() noexcept = default;
@@ -296,55 +538,70 @@ public:
     async_result& operator=(async_result&&) noexcept = default;
     async_result(const async_result&) = delete;
     async_result& operator=(const async_result&) = delete;
+    /// Detaches: the work, the future and an awaiting coroutine still complete.
     ~async_result() = default;
 
-    /// Blocks until complete or `timeout` passes; returns the result document, or throws
-    /// zlhcs::error (the operation's failure, or errc::timeout - the work then goes on).
-    std::string wait(std::chrono::milliseconds timeout = infinite) const {
+    /// Blocks until complete or `timeout` (default: zlhcs::default_timeout, 4 minutes) passes;
+    /// returns the result document, or throws zlhcs::error: the operation's failure,
+    /// errc::cancelled after close(), or errc::timeout (the work then goes on).
+    std::string wait(std::chrono::milliseconds timeout = default_timeout) const {
         const detail::async_state& s = state();
-        return s.op_.wait(timeout, s.call_);
+        if (!s.wait_for(timeout)) throw s.timeout_error(timeout);
+        return s.take_result();
     }
 
-    /// The result document if complete, std::nullopt while running; throws if it failed.
-    [[nodiscard]] std::optional<std::string> try_result() const {
-        const detail::async_state& s = state();
-        return s.op_.try_result(s.call_);
-    }
+    /// The result document if complete, std::nullopt while running; throws if it failed (or
+    /// was closed: errc::cancelled). Never blocks.
+    [[nodiscard]] std::optional<std::string> try_result() const { return state().try_take_result(); }
 
-    /// A future fulfilled on the completion thread (see the top of this file: possibly the
-    /// thread of the *_async call, before it returns) with the result document, or with the
-    /// zlhcs::error. May be called once (std::future_error otherwise), before or after
+    /// A future fulfilled on the completion thread (possibly the thread of the *_async call,
+    /// before it returns) with the result document, or with the zlhcs::error (errc::cancelled
+    /// after close()). May be called once (std::future_error otherwise), before or after
     /// completion. The future stays valid after this async_result is destroyed.
     [[nodiscard]] std::future<std::string> get_future() { return state().get_future(); }
 
-    /// true once the completion callback has run (the future/coroutine are then ready).
+    /// true once the outcome is known: the completion callback has run, or close() was called.
     [[nodiscard]] bool ready() const { return state().ready(); }
 
-    /// Asks HCS to cancel: today throws errc::not_supported while the work runs, false once it
-    /// has completed (see operation::cancel).
-    bool cancel() const { return state().op_.cancel(); }
+    /// Asks HCS to cancel: today throws errc::not_supported while the work runs; false once it
+    /// has completed or was closed (see operation::cancel).
+    bool cancel() const { return state().cancel(); }
 
-    /// The operation handle, for diagnostics and zlhcs_operation_* calls. Do not close it.
+    /// Abandons the work (see the top of this file): closes the operation now; once this
+    /// returns the completion callback is not running and never runs, and wait(), the future and
+    /// an awaiting coroutine fail with errc::cancelled - unless the operation had completed
+    /// already (its outcome stays). HCS goes on with the work. Idempotent; no effect on an
+    /// empty async_result. Waits for a completion callback running on another thread, so with
+    /// resume_inline() do not call it while holding a lock the inline-resumed code takes.
+    void close() noexcept {
+        if (state_) state_->close();
+    }
+
+    /// For `co_await r.resume_on(e)`: the awaiting coroutine resumes through e.post() (e: a
+    /// zlhcs::executor or anything with post(std::function<void()>)). Throws std::future_error
+    /// (no_state) if empty.
+    [[nodiscard]] awaitable_result resume_on(executor where) const {
+        (void)state();
+        return awaitable_result(state_, std::move(where));
+    }
+
+    /// For `co_await r.resume_inline()`: the awaiting coroutine resumes inside HCS's completion
+    /// callback (inline_executor(); see executor.hpp). Opt-in, for short non-blocking code.
+    [[nodiscard]] awaitable_result resume_inline() const { return resume_on(inline_executor()); }
+
+    /// The operation handle (0 after close()), for diagnostics and zlhcs_operation_* calls.
+    /// Do not close it.
     [[nodiscard]] zlhcs_operation native_handle() const noexcept {
-        return state_ ? state_->op_.native_handle() : zlhcs_operation{0};
+        return state_ ? state_->native_handle() : zlhcs_operation{0};
     }
 
     [[nodiscard]] bool valid() const noexcept { return state_ != nullptr; }
     explicit operator bool() const noexcept { return valid(); }
 
-#if ZLHCS_HAS_COROUTINES
-    // Awaitable: `std::string doc = co_await result;` (also on a temporary:
-    // `co_await system.start_async()`). Resumes on the completion thread, or does not
-    // suspend if the result is ready (also when HCS completed it inside the starting call);
-    // see the top of this file.
-    [[nodiscard]] bool await_ready() const { return state().ready(); }
-    bool await_suspend(std::coroutine_handle<> continuation) { return state().suspend(continuation); }
-    std::string await_resume() const { return state().take_result(); }
-#endif
-
 private:
     template <typename Start>
     friend async_result detail::start_async(const char* call, Start&& start);
+    friend struct detail::async_access;
 
     explicit async_result(std::shared_ptr<detail::async_state> state) noexcept : state_(std::move(state)) {}
 
@@ -371,9 +628,8 @@ async_result start_async(const char* call, Start&& start) {
         state->self_.reset();  // no operation, no callback
         throw_error(result, call);
     }
-    // The callback may be running, or have run already (completion inside start()); it
-    // touches neither op_ nor our reference.
-    state->op_ = operation(handle);
+    // The callback may be running, or have run already (completion inside start()).
+    state->attach(handle);
     return async_result(std::move(state));
 }
 

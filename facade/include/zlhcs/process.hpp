@@ -1,20 +1,25 @@
-// zlhcs C++ facade - processes in compute systems, and their standard streams.
+// zlhcs C++ facade - processes in compute systems.
 //
 //     auto child = zlhcs::process::create(system, R"({"CommandLine":"cmd /c echo hi",)"
 //                                                 R"("CreateStdOutPipe":true})");
-//     std::string line;
-//     std::getline(child.stdout_stream(), line);          // "hi\r"
-//     std::uint32_t code = child.wait_for_exit(30s);      // 0
+//     std::string out = child.read_all(zlhcs::stdio_stream::out);   // "hi\r\n"
+//     std::uint32_t code = child.wait_exit(30s);                      // 0
+//
+// This header is part of the light <zlhcs/core.hpp>: it has no iostreams. The C++ streams over
+// a process's stdio (stdin_stream(), stdout_stream(), stderr_stream(), process_istream,
+// process_ostream) are in <zlhcs/process_stream.hpp> (included by <zlhcs/zlhcs.hpp>); include it
+// to call the stream accessors.
 //
 // process owns a zlhcs_process handle (move-only). Destroying or close()-ing it closes the
 // handle and the host ends of its stdio pipes; it never kills the process (call terminate()
-// first for that). zlhcs tracks the process's exit itself, so wait_for_exit()/exit_code()
-// report the exit code even if the process ended before anyone asked.
+// first for that). zlhcs tracks the process's exit itself, so wait_exit()/exit_code() report
+// the exit code even if the process ended before anyone asked.
 //
 // Calls mirror compute_system's: synchronous forms block up to their timeout (default
-// zlhcs::infinite) and throw errc::timeout if the work has not completed by then - it goes
-// on, HCS cannot cancel it (see operation.hpp) -, *_async forms return a zlhcs::async_result,
-// failures throw zlhcs::error. Typical conditions:
+// zlhcs::default_timeout, 4 minutes; wait_exit() and stdio reads wait without limit on purpose:
+// timeout.hpp) and throw errc::timeout if the work has not completed by then - it goes on, HCS
+// cannot cancel it (see operation.hpp) -, *_async forms return a zlhcs::async_result, failures
+// throw zlhcs::error. Typical conditions:
 //   errc::already_stopped  signal/terminate/modify of a process that has exited; writing
 //                          stdin of a process that no longer reads it (ZLHCS_WIN32_E_BROKEN_PIPE,
 //                          0x8007006D)
@@ -24,32 +29,38 @@
 //   errc::not_found        create of an unknown program (0x80070002), open of an unknown id;
 //                          create in a system that has stopped (HCS_E_SYSTEM_NOT_FOUND: a
 //                          stopped system is cleaned up)
+//   errc::cancelled        a stdio read released by interrupt_stdio()
 //
 // Standard streams
 //   The pipes exist only if the ProcessParameters asked for them (CreateStdInPipe,
 //   CreateStdOutPipe, CreateStdErrPipe). Use them either through the raw calls
-//   (write_stdin, close_stdin, read, read_all) or as C++ streams (stdin_stream(),
-//   stdout_stream(), stderr_stream(), or process_ostream / process_istream objects of your
-//   own); for one pipe, pick one of the two, since a stream buffers what it reads.
+//   (write_stdin, close_stdin, read, read_all) or as C++ streams (process_stream.hpp); for one
+//   pipe, pick one of the two, since a stream buffers what it reads.
 //   - Reads block until data arrives or the stream ends (the process closed it: everything it
-//     wrote has been read); istream::readsome() never blocks.
-//   - Writes to stdin block until the pipe has taken the bytes (the process must read them).
-//     process_ostream buffers: flush() (std::flush, std::endl) or close() writes everything;
-//     close() - and process::close_stdin() - then ends the process's stdin. Bytes still
-//     buffered when the stream or the process is destroyed are discarded (destructors never
-//     block on a process that does not read).
+//     wrote has been read), or until interrupt_stdio() releases them; read() with a timeout,
+//     try_read() with 0 polls.
+//   - Writes to stdin block until the pipe has taken the bytes (the process must read them);
+//     they cannot be interrupted (terminate() the process, or close it, to end them).
 //   - A process writing much to both stdout and stderr blocks once the pipe nobody reads is
 //     full: read them concurrently (one thread each), as read_all() reads only one.
-//   - A failed stream operation sets badbit (a failed close() sets failbit); call
-//     exceptions(std::ios::badbit) on the stream to receive the zlhcs::error instead.
+//
+// Interrupting a blocked read
+//   interrupt_stdio() (any thread, any time) makes every read of this process's stdout and
+//   stderr through the facade - read(), try_read(), read_all(), the C++ streams of this process
+//   - that blocks or would block fail with errc::cancelled (ZLHCS_WIN32_E_CANCELLED) within
+//   zlhcs::stdio_poll_slice (50 ms): such reads poll the pipe in slices of that length and check
+//   the flag between them. A stream then sets badbit (or throws the zlhcs::error, if its
+//   exceptions() ask for badbit). The interrupt is sticky (a read that starts later fails too,
+//   so an interrupt racing a reader that has not blocked yet is never lost) until
+//   clear_stdio_interrupt(); data already buffered by a stream can still be read. Polls
+//   (try_read() with a zero timeout, istream::readsome()) are not affected.
 //
 // Thread safety
 //   The calls on one process may run concurrently (zlhcs is thread-safe), except moving,
-//   assigning, close() and release(). Each stdio pipe is to be used by one thread at a time:
-//   stdout and stderr may be read concurrently from two threads while a third writes stdin.
-//   A stream accessor (stdin_stream() ...) and the stream it returns belong to the thread that
-//   uses that pipe; close_stdin() flushes stdin_stream(), so call it from the thread writing
-//   stdin (or once it is done).
+//   assigning, close() and release() (interrupt the readers and let them return first).
+//   Each stdio pipe is to be used by one thread at a time: stdout and stderr may be read
+//   concurrently from two threads while a third writes stdin. interrupt_stdio() and
+//   clear_stdio_interrupt() may be called from any thread.
 #pragma once
 
 #include <zlhcs/compute_system.hpp>
@@ -62,34 +73,16 @@
 #include <zlhcs/timeout.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
-#include <climits>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
-#include <ios>
-#include <istream>
 #include <memory>
 #include <optional>
-#include <ostream>
-#include <streambuf>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
-#include <vector>
-
-#if defined(__has_include)
-#if __has_include(<version>)
-#include <version>
-#endif
-#endif
-#if defined(__cpp_lib_span) && !defined(ZLHCS_HAS_SPAN)
-#define ZLHCS_HAS_SPAN 1
-#include <span>
-#endif
-#ifndef ZLHCS_HAS_SPAN
-#define ZLHCS_HAS_SPAN 0
-#endif
 
 namespace zlhcs {
 
@@ -109,13 +102,9 @@ enum class process_signal {
     ctrl_shutdown,  ///< "CtrlShutdown"
 };
 
-/// The OS handle of a stdio pipe handed out by process::detach_stdio(): a HANDLE on Windows
-/// (close it with CloseHandle), a file descriptor elsewhere (close it with close()).
-#if defined(_WIN32)
-using native_stdio_handle = void*;
-#else
-using native_stdio_handle = int;
-#endif
+/// The OS handle of a stdio pipe (process::detach_stdio() hands one out, owned, as a
+/// unique_os_handle): a HANDLE on Windows, a file descriptor elsewhere.
+using native_stdio_handle = native_os_handle;
 
 /// Close policy of zlhcs_process handles.
 struct process_handle_traits {
@@ -125,6 +114,11 @@ struct process_handle_traits {
 };
 
 using unique_process_handle = unique_handle<process_handle_traits>;
+
+class process;
+class process_istream;
+class process_ostream;
+class process_streambuf;
 
 namespace detail {
 
@@ -139,6 +133,8 @@ constexpr const char* signal_options(process_signal signal) noexcept {
     }
     return R"({"Signal":"CtrlC"})";
 }
+
+// The zlhcs_process stdio calls of the facade, one place each.
 
 /// Reads what is available (up to `capacity` bytes) within the timeout: the byte count (0 at
 /// end of stream), or std::nullopt if nothing arrived in time. Throws zlhcs::error otherwise.
@@ -156,197 +152,85 @@ inline void write_stdin(zlhcs_process process, const void* data, std::size_t siz
     check(zlhcs_process_stdio_write(process, data, size, ZLHCS_INFINITE, nullptr), "zlhcs_process_write_stdin");
 }
 
+/// true if this call closed stdin, false if it was closed already.
+inline bool close_stdin(zlhcs_process process) {
+    return check(zlhcs_process_stdio_close(process, ZLHCS_STDIN), "zlhcs_process_close_stdin") == ZLHCS_S_OK;
+}
+
+/// The interrupt flag shared by a process and the streams over its stdio (see the top of this
+/// file).
+struct stdio_interrupt {
+    std::atomic<bool> interrupted{false};
+};
+
+/// What an interrupted read throws.
+inline error interrupted_read() {
+    return error(ZLHCS_WIN32_E_CANCELLED, "zlhcs_process_read",
+                 "the read was interrupted (interrupt_stdio()) before data arrived", "", "");
+}
+
+/// A read that waits up to `timeout` (>= zlhcs::infinite: without limit) and, if `interrupt`
+/// is given, polls in slices of stdio_poll_slice and throws interrupted_read() once it is set.
+/// Returns as read_some().
+inline std::optional<std::size_t> read_blocking(zlhcs_process process, stdio_stream stream, void* buffer,
+                                                std::size_t capacity, std::chrono::milliseconds timeout,
+                                                const stdio_interrupt* interrupt) {
+    using clock = std::chrono::steady_clock;
+    if (timeout <= std::chrono::milliseconds(0)) return read_some(process, stream, buffer, capacity, 0);
+    if (interrupt == nullptr) return read_some(process, stream, buffer, capacity, to_timeout_ms(timeout));
+    const bool forever = timeout >= infinite;
+    const clock::time_point deadline = forever ? clock::time_point::max() : clock::now() + timeout;
+    for (;;) {
+        if (interrupt->interrupted.load(std::memory_order_acquire)) throw interrupted_read();
+        std::chrono::milliseconds slice = stdio_poll_slice;
+        if (!forever) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
+            if (left <= std::chrono::milliseconds(0)) return read_some(process, stream, buffer, capacity, 0);
+            slice = std::min(slice, left);
+        }
+        const std::optional<std::size_t> got = read_some(process, stream, buffer, capacity, to_timeout_ms(slice));
+        if (got) return got;
+    }
+}
+
+/// The C++ streams of a process, made by its stream accessors (defined in process_stream.hpp,
+/// so that this header needs no iostreams): destroyed and flushed through function pointers.
+struct process_streams;
+struct process_streams_ops {
+    void (*destroy)(process_streams* streams) noexcept;
+    void (*flush_stdin)(process_streams& streams);  // writes what stdin_stream() buffers
+};
+struct process_streams_deleter {
+    const process_streams_ops* ops = nullptr;
+    void operator()(process_streams* streams) const noexcept {
+        if (ops != nullptr) ops->destroy(streams);
+    }
+};
+
+template <typename T>
+using element_of = std::remove_cv_t<std::remove_reference_t<decltype(*std::declval<T&>().data())>>;
+
+template <typename T>
+inline constexpr bool is_byte_like = sizeof(T) == 1 && (std::is_integral_v<T> || std::is_enum_v<T>);
+
+/// A contiguous range of bytes (member data() and size(), one-byte elements) that is not a
+/// string (strings go to the std::string_view overloads): std::span<std::byte>,
+/// std::vector<char>, std::array<unsigned char, N>, ...
+template <typename T, typename = void>
+struct is_byte_range : std::false_type {};
+template <typename T>
+struct is_byte_range<T, std::void_t<decltype(std::declval<T&>().data()), decltype(std::declval<T&>().size())>>
+    : std::bool_constant<is_byte_like<element_of<T>> && !std::is_convertible_v<const T&, std::string_view>> {};
+
+template <typename T>
+struct has_mutable_elements
+    : std::bool_constant<!std::is_const_v<std::remove_reference_t<decltype(*std::declval<T&>().data())>>> {};
+
+/// A byte range (above) whose elements can be written.
+template <typename T>
+struct is_mutable_byte_range : std::conjunction<is_byte_range<T>, has_mutable_elements<T>> {};
+
 }  // namespace detail
-
-class process;
-
-/// A std::streambuf over one stdio pipe of a process: stdin is written (put area; nothing
-/// can be read), stdout or stderr is read (get area; nothing can be written). It refers to
-/// the process's handle, which it does not own: once that is closed its calls fail with
-/// errc::invalid_handle. Blocking and buffering: see the top of this file. Its virtual
-/// functions throw zlhcs::error on failure (a std::istream/ostream over it turns that into
-/// badbit, or rethrows it if its exceptions() ask for badbit). One thread at a time.
-class process_streambuf : public std::streambuf {
-public:
-    static constexpr std::size_t default_buffer_size = 64 * 1024;
-
-    /// buffer_size: the bytes buffered before a write reaches the pipe, or read at most at once.
-    process_streambuf(zlhcs_process process, stdio_stream stream, std::size_t buffer_size = default_buffer_size)
-        : process_(process),
-          stream_(stream),
-          buffer_(std::clamp<std::size_t>(buffer_size, 1, static_cast<std::size_t>(INT_MAX))) {
-        char* begin = buffer_.data();
-        if (writes())
-            setp(begin, begin + buffer_.size());
-        else
-            setg(begin, begin, begin);
-    }
-    process_streambuf(const process_streambuf&) = delete;
-    process_streambuf& operator=(const process_streambuf&) = delete;
-    ~process_streambuf() override = default;  // discards unwritten bytes (never blocks)
-
-    [[nodiscard]] zlhcs_process native_handle() const noexcept { return process_; }
-    [[nodiscard]] stdio_stream stream() const noexcept { return stream_; }
-
-    /// stdin: writes the buffered bytes, then closes the process's stdin (it reads end of
-    /// stream). true if this call closed it, false if it was closed already. Throws
-    /// zlhcs::error (errc::invalid_state for a stream other than stdin).
-    bool close() {
-        if (!writes())
-            throw error(ZLHCS_E_INVALID_STATE, "zlhcs_process_close_stdin",
-                        "only the stdin stream buffer can be closed", "", "");
-        write_buffer();
-        return check(zlhcs_process_stdio_close(process_, ZLHCS_STDIN), "zlhcs_process_close_stdin") == ZLHCS_S_OK;
-    }
-
-protected:
-    // ---- reading (stdout, stderr) ----------------------------------------------------------
-
-    int_type underflow() override {
-        if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
-        if (writes()) return traits_type::eof();
-        const std::size_t got = *detail::read_some(process_, stream_, buffer_.data(), buffer_.size(), ZLHCS_INFINITE);
-        if (got == 0) return traits_type::eof();
-        setg(buffer_.data(), buffer_.data(), buffer_.data() + got);
-        return traits_type::to_int_type(*gptr());
-    }
-
-    // Large reads go to the caller's memory directly; like any sgetn, it returns fewer than
-    // `count` bytes only at end of stream.
-    std::streamsize xsgetn(char* destination, std::streamsize count) override {
-        if (writes() || count <= 0) return 0;
-        std::streamsize done = 0;
-        while (done < count) {
-            const std::streamsize buffered = egptr() - gptr();
-            if (buffered > 0) {
-                const std::streamsize n = std::min(buffered, count - done);
-                std::memcpy(destination + done, gptr(), static_cast<std::size_t>(n));
-                gbump(static_cast<int>(n));
-                done += n;
-                continue;
-            }
-            const auto wanted = static_cast<std::size_t>(count - done);
-            if (wanted >= buffer_.size()) {
-                const std::size_t got = *detail::read_some(process_, stream_, destination + done, wanted, ZLHCS_INFINITE);
-                if (got == 0) break;
-                done += static_cast<std::streamsize>(got);
-            } else if (traits_type::eq_int_type(underflow(), traits_type::eof())) {
-                break;
-            }
-        }
-        return done;
-    }
-
-    // What can be read without blocking (what istream::readsome() and in_avail() report):
-    // polls the pipe when nothing is buffered; -1 at end of stream.
-    std::streamsize showmanyc() override {
-        if (writes()) return -1;
-        const std::optional<std::size_t> got = detail::read_some(process_, stream_, buffer_.data(), buffer_.size(), 0);
-        if (!got) return 0;
-        if (*got == 0) return -1;
-        setg(buffer_.data(), buffer_.data(), buffer_.data() + *got);
-        return static_cast<std::streamsize>(*got);
-    }
-
-    // ---- writing (stdin) -------------------------------------------------------------------
-
-    int_type overflow(int_type ch) override {
-        if (!writes()) return traits_type::eof();
-        write_buffer();
-        if (!traits_type::eq_int_type(ch, traits_type::eof())) {
-            *pptr() = traits_type::to_char_type(ch);
-            pbump(1);
-        }
-        return traits_type::not_eof(ch);
-    }
-
-    std::streamsize xsputn(const char* data, std::streamsize count) override {
-        if (!writes() || count <= 0) return 0;
-        if (count > epptr() - pptr()) {
-            write_buffer();
-            if (static_cast<std::size_t>(count) >= buffer_.size()) {  // too big to buffer
-                detail::write_stdin(process_, data, static_cast<std::size_t>(count));
-                return count;
-            }
-        }
-        std::memcpy(pptr(), data, static_cast<std::size_t>(count));
-        pbump(static_cast<int>(count));
-        return count;
-    }
-
-    int sync() override {
-        if (writes()) write_buffer();
-        return 0;
-    }
-
-private:
-    [[nodiscard]] bool writes() const noexcept { return stream_ == stdio_stream::in; }
-
-    // Writes the put area. The bytes leave the buffer first: after a failure they are gone.
-    void write_buffer() {
-        const auto pending = static_cast<std::size_t>(pptr() - pbase());
-        setp(buffer_.data(), buffer_.data() + buffer_.size());
-        if (pending > 0) detail::write_stdin(process_, buffer_.data(), pending);
-    }
-
-    zlhcs_process process_;
-    stdio_stream stream_;
-    std::vector<char> buffer_;
-};
-
-/// A std::istream over the stdout or stderr of a process; owns its process_streambuf and
-/// refers to the process's handle (see process_streambuf). Reads block until data arrives or
-/// the stream ends. Not copyable or movable; one thread at a time.
-class process_istream : public std::istream {
-public:
-    explicit process_istream(zlhcs_process process, stdio_stream stream = stdio_stream::out,
-                             std::size_t buffer_size = process_streambuf::default_buffer_size)
-        : std::istream(nullptr), buffer_(process, stream, buffer_size) {
-        std::istream::rdbuf(&buffer_);
-    }
-    /// Over a stream of `owner` (which must outlive this object, or the reads fail).
-    explicit process_istream(const process& owner, stdio_stream stream = stdio_stream::out,
-                             std::size_t buffer_size = process_streambuf::default_buffer_size);
-    process_istream(const process_istream&) = delete;
-    process_istream& operator=(const process_istream&) = delete;
-
-    [[nodiscard]] process_streambuf* rdbuf() const noexcept { return const_cast<process_streambuf*>(&buffer_); }
-
-private:
-    process_streambuf buffer_;
-};
-
-/// A std::ostream over the stdin of a process; owns its process_streambuf and refers to the
-/// process's handle (see process_streambuf). flush() writes what is buffered, close() also
-/// ends the process's stdin; destruction discards unflushed bytes. Not copyable or movable;
-/// one thread at a time.
-class process_ostream : public std::ostream {
-public:
-    explicit process_ostream(zlhcs_process process, std::size_t buffer_size = process_streambuf::default_buffer_size)
-        : std::ostream(nullptr), buffer_(process, stdio_stream::in, buffer_size) {
-        std::ostream::rdbuf(&buffer_);
-    }
-    /// Over the stdin of `owner` (which must outlive this object, or the writes fail).
-    explicit process_ostream(const process& owner, std::size_t buffer_size = process_streambuf::default_buffer_size);
-    process_ostream(const process_ostream&) = delete;
-    process_ostream& operator=(const process_ostream&) = delete;
-
-    /// Writes what is buffered and closes the process's stdin (it reads end of stream). Sets
-    /// failbit if that fails, as std::ofstream::close() does (rdbuf()->close() throws the
-    /// zlhcs::error instead). Closing a closed stdin is no failure.
-    void close() {
-        try {
-            (void)buffer_.close();
-        } catch (...) {
-            setstate(std::ios_base::failbit);
-        }
-    }
-
-    [[nodiscard]] process_streambuf* rdbuf() const noexcept { return const_cast<process_streambuf*>(&buffer_); }
-
-private:
-    process_streambuf buffer_;
-};
 
 struct process_creation;
 
@@ -354,36 +238,46 @@ struct process_creation;
 /// process: a zlhcs::error with errc::timeout (HCS_E_OPERATION_TIMEOUT). HCS cannot cancel
 /// the creation, so the process may still start; the exception therefore carries its handle,
 /// and take_process() hands it to the caller. Its id() and stdio become available when the
-/// creation completes (id() throws errc::pending until then); wait_for_exit() and
-/// terminate() work as usual. If nobody takes it, the handle (and the host ends of the
-/// pipes) is closed when the last copy of the exception is destroyed, as destroying a process
-/// would; that does not stop the process. Copies share the one handle.
+/// creation completes (id() throws errc::pending until then); wait_exit() and terminate()
+/// work as usual. If nobody takes it, the handle (and the host ends of the pipes) is closed
+/// when the last copy of the exception is destroyed, as destroying a process would; that does
+/// not stop the process. Copies share the one handle.
 class process_create_timeout : public detail::create_timeout<process_handle_traits> {
 public:
     using create_timeout::create_timeout;
 
     /// The process's handle, the first time it is called (on any copy of the exception); an
-    /// empty process afterwards. Never throws.
-    [[nodiscard]] zlhcs::process take_process() const noexcept;
+    /// empty process afterwards. Throws only std::bad_alloc (then the handle is closed).
+    [[nodiscard]] zlhcs::process take_process() const;
 };
 
+/// A process in a compute system (see the top of this file). Move-only RAII over a
+/// zlhcs_process handle.
 class process {
 public:
     process() noexcept = default;
-    /// Takes ownership of `handle`.
-    explicit process(zlhcs_process handle) noexcept : handle_(handle) {}
+    /// Takes ownership of `handle`. Throws only std::bad_alloc (the handle is then closed).
+    explicit process(zlhcs_process handle) : handle_(handle), interrupt_(std::make_shared<detail::stdio_interrupt>()) {}
+    process(process&&) noexcept = default;
+    process& operator=(process&&) noexcept = default;
+    process(const process&) = delete;
+    process& operator=(const process&) = delete;
+    /// Closes the handle and the host ends of the pipes (the process goes on running);
+    /// discards what stdin_stream() buffers.
+    ~process() = default;
 
     // ---- construction -----------------------------------------------------------------
 
     /// Starts a process in a running system from a ProcessParameters JSON document
     /// (CommandLine, WorkingDirectory, Environment, EmulateConsole, ConsoleSize,
-    /// CreateStdInPipe, CreateStdOutPipe, CreateStdErrPipe, ...) and waits until it runs.
+    /// CreateStdInPipe, CreateStdOutPipe, CreateStdErrPipe, ...) and waits until it runs, up to
+    /// `timeout` (default: zlhcs::default_timeout, 4 minutes).
     /// Throws errc::invalid_state (system not started), errc::not_found (no such program, or
     /// the system has stopped), errc::invalid_json, ...; if the creation has not completed
     /// within `timeout`, throws zlhcs::process_create_timeout (errc::timeout), which carries
     /// the handle of the process HCS goes on creating.
     [[nodiscard]] static process create(const compute_system& system, const string_arg& parameters,
-                                        std::chrono::milliseconds timeout = infinite) {
+                                        std::chrono::milliseconds timeout = default_timeout) {
         unique_process_handle handle;
         const zlhcs_hresult result = zlhcs_process_create(system.native_handle(), parameters.c_str(), nullptr,
                                                           detail::to_timeout_ms(timeout), handle.put(), nullptr);
@@ -415,11 +309,11 @@ public:
 
     /// Sends a console control signal. true if it was delivered, false if the process is gone
     /// (ZLHCS_S_FALSE: HCS gave one of its gone-process codes; see zlhcs_process_signal).
-    bool signal(process_signal which, std::chrono::milliseconds timeout = infinite) const {
+    bool signal(process_signal which, std::chrono::milliseconds timeout = default_timeout) const {
         return signal(detail::signal_options(which), timeout);
     }
     /// Sends a signal described by a SignalProcessOptions document ({"Signal":"CtrlC"}).
-    bool signal(const string_arg& options, std::chrono::milliseconds timeout = infinite) const {
+    bool signal(const string_arg& options, std::chrono::milliseconds timeout = default_timeout) const {
         return run(&zlhcs_process_signal, "zlhcs_process_signal", options, timeout) == ZLHCS_S_OK;
     }
     [[nodiscard]] async_result signal_async(process_signal which) const {
@@ -430,21 +324,21 @@ public:
     }
 
     /// Asks HCS to terminate the process (it exits with code 1 in hcsim); HCS does not wait
-    /// for the exit (wait_for_exit() does). true if this call requested it, false if the
+    /// for the exit (wait_exit() does). true if this call requested it, false if the
     /// process is gone or already being terminated (ZLHCS_S_FALSE). options must be empty:
     /// HCS reserves them.
-    bool terminate(const string_arg& options = {}, std::chrono::milliseconds timeout = infinite) const {
+    bool terminate(const string_arg& options = {}, std::chrono::milliseconds timeout = default_timeout) const {
         return run(&zlhcs_process_terminate, "zlhcs_process_terminate", options, timeout) == ZLHCS_S_OK;
     }
     bool terminate(std::chrono::milliseconds timeout) const { return terminate({}, timeout); }
     /// Same as terminate(), for those who think of it as kill.
-    bool kill(std::chrono::milliseconds timeout = infinite) const { return terminate({}, timeout); }
+    bool kill(std::chrono::milliseconds timeout = default_timeout) const { return terminate({}, timeout); }
     [[nodiscard]] async_result terminate_async(const string_arg& options = {}) const {
         return run_async(&zlhcs_process_terminate_async, "zlhcs_process_terminate_async", options);
     }
 
     /// The startup information document (HcsGetProcessInfo; hcsim: the ProcessParameters).
-    [[nodiscard]] std::string info(std::chrono::milliseconds timeout = infinite) const {
+    [[nodiscard]] std::string info(std::chrono::milliseconds timeout = default_timeout) const {
         out_string document;
         check(zlhcs_process_info(handle_.get(), detail::to_timeout_ms(timeout), document.put()),
               "zlhcs_process_info");
@@ -453,7 +347,7 @@ public:
 
     /// The ProcessStatus JSON document {ProcessId, Exited, ExitCode, LastWaitResult}.
     [[nodiscard]] std::string properties(const string_arg& query = {},
-                                         std::chrono::milliseconds timeout = infinite) const {
+                                         std::chrono::milliseconds timeout = default_timeout) const {
         out_string document;
         check(zlhcs_process_properties(handle_.get(), query.c_str_or_null(), detail::to_timeout_ms(timeout),
                                        document.put()),
@@ -467,7 +361,7 @@ public:
     }
 
     /// Applies a ProcessModifyRequest JSON document (ConsoleSize, CloseHandle).
-    void modify(const string_arg& settings, std::chrono::milliseconds timeout = infinite) const {
+    void modify(const string_arg& settings, std::chrono::milliseconds timeout = default_timeout) const {
         check(zlhcs_process_modify(handle_.get(), settings.c_str(), detail::to_timeout_ms(timeout), nullptr),
               "zlhcs_process_modify");
     }
@@ -483,25 +377,26 @@ public:
 
     /// Resizes the process's console (columns, rows).
     void resize_console(std::uint16_t width, std::uint16_t height,
-                        std::chrono::milliseconds timeout = infinite) const {
+                        std::chrono::milliseconds timeout = default_timeout) const {
         check(zlhcs_process_resize_console(handle_.get(), width, height, detail::to_timeout_ms(timeout), nullptr),
               "zlhcs_process_resize_console");
     }
 
     // ---- exit -----------------------------------------------------------------------------
 
-    /// Blocks until the process exits; returns its exit code. Throws errc::timeout if it is
-    /// still running after `timeout` (it goes on running).
-    std::uint32_t wait_for_exit(std::chrono::milliseconds timeout = infinite) const {
-        std::uint32_t code = 0;
-        check(zlhcs_process_wait_exit(handle_.get(), detail::to_timeout_ms(timeout), &code),
-              "zlhcs_process_wait_exit");
-        return code;
+    /// Blocks until the process exits; returns its exit code. The default timeout is
+    /// zlhcs::default_wait_exit_timeout: infinite, on purpose (an exit is an event, not HCS
+    /// work; timeout.hpp). Throws errc::timeout if it is still running after `timeout` (it goes
+    /// on running).
+    std::uint32_t wait_exit(std::chrono::milliseconds timeout = default_wait_exit_timeout) const {
+        const std::optional<std::uint32_t> code = try_wait_exit(timeout);
+        if (!code) throw_error(ZLHCS_HCS_E_OPERATION_TIMEOUT, "zlhcs_process_wait_exit");
+        return *code;
     }
 
-    /// Like wait_for_exit(), but std::nullopt if the process still runs after `timeout`
-    /// (other failures still throw).
-    [[nodiscard]] std::optional<std::uint32_t> try_wait_for_exit(std::chrono::milliseconds timeout) const {
+    /// Like wait_exit(), but std::nullopt if the process still runs after `timeout` (other
+    /// failures still throw; 0 polls).
+    [[nodiscard]] std::optional<std::uint32_t> try_wait_exit(std::chrono::milliseconds timeout) const {
         std::uint32_t code = 0;
         const zlhcs_hresult result = zlhcs_process_wait_exit(handle_.get(), detail::to_timeout_ms(timeout), &code);
         if (result == ZLHCS_HCS_E_OPERATION_TIMEOUT) return std::nullopt;
@@ -520,30 +415,34 @@ public:
 
     // ---- stdio: raw calls -----------------------------------------------------------------
 
-    /// Writes all bytes to stdin, blocking until the pipe has taken them. Throws
-    /// errc::invalid_state (no stdin pipe, or closed or detached), errc::already_stopped with
-    /// ZLHCS_WIN32_E_BROKEN_PIPE (the process no longer reads). Does not go through
+    /// Writes all bytes to stdin, blocking until the pipe has taken them (not interruptible).
+    /// Throws errc::invalid_state (no stdin pipe, or closed or detached), errc::already_stopped
+    /// with ZLHCS_WIN32_E_BROKEN_PIPE (the process no longer reads). Does not go through
     /// stdin_stream()'s buffer: flush that first.
     void write_stdin(const void* data, std::size_t size) const { detail::write_stdin(handle_.get(), data, size); }
     void write_stdin(std::string_view text) const { write_stdin(text.data(), text.size()); }
-#if ZLHCS_HAS_SPAN
-    void write_stdin(std::span<const std::byte> bytes) const { write_stdin(bytes.data(), bytes.size()); }
-#endif
+    /// Writes a contiguous range of one-byte elements: std::span<const std::byte>,
+    /// std::vector<char>, std::array<unsigned char, N>, ...
+    template <typename Bytes, typename = std::enable_if_t<detail::is_byte_range<const Bytes>::value>>
+    void write_stdin(const Bytes& bytes) const {
+        write_stdin(static_cast<const void*>(bytes.data()), static_cast<std::size_t>(bytes.size()));
+    }
 
     /// Writes what stdin_stream() buffers (if it was used), then closes stdin: the process
     /// reads end of stream after everything written so far. true if this call closed it,
     /// false if it was closed already.
     bool close_stdin() const {
-        if (stdin_) return stdin_->rdbuf()->close();
-        return check(zlhcs_process_stdio_close(handle_.get(), ZLHCS_STDIN), "zlhcs_process_close_stdin") == ZLHCS_S_OK;
+        if (streams_) streams_.get_deleter().ops->flush_stdin(*streams_);
+        return detail::close_stdin(handle_.get());
     }
 
     /// Reads what stdout or stderr has (at most `capacity` bytes), waiting up to `timeout`
-    /// for at least one byte. Returns the byte count, 0 at end of stream. Throws
-    /// errc::timeout if nothing arrived in time, errc::invalid_state if there is no such pipe
-    /// (or it was detached).
+    /// (default: zlhcs::default_read_timeout, infinite on purpose) for at least one byte.
+    /// Returns the byte count, 0 at end of stream. Throws errc::timeout if nothing arrived in
+    /// time, errc::cancelled if interrupt_stdio() released it, errc::invalid_state if there is
+    /// no such pipe (or it was detached).
     std::size_t read(stdio_stream stream, void* buffer, std::size_t capacity,
-                     std::chrono::milliseconds timeout = infinite) const {
+                     std::chrono::milliseconds timeout = default_read_timeout) const {
         const std::optional<std::size_t> got = try_read(stream, buffer, capacity, timeout);
         if (!got) throw_error(ZLHCS_HCS_E_OPERATION_TIMEOUT, "zlhcs_process_read");
         return *got;
@@ -551,17 +450,18 @@ public:
     /// Like read(), but std::nullopt if nothing arrived in time (0 never blocks: a poll).
     [[nodiscard]] std::optional<std::size_t> try_read(stdio_stream stream, void* buffer, std::size_t capacity,
                                                       std::chrono::milliseconds timeout) const {
-        return detail::read_some(handle_.get(), stream, buffer, capacity, detail::to_timeout_ms(timeout));
+        return detail::read_blocking(handle_.get(), stream, buffer, capacity, timeout, interrupt_.get());
     }
-#if ZLHCS_HAS_SPAN
-    std::size_t read(stdio_stream stream, std::span<std::byte> buffer,
-                     std::chrono::milliseconds timeout = infinite) const {
-        return read(stream, buffer.data(), buffer.size(), timeout);
+    /// read() into a contiguous range of one-byte elements (std::span<std::byte>,
+    /// std::vector<char>, ...).
+    template <typename Buffer, typename = std::enable_if_t<detail::is_mutable_byte_range<Buffer>::value>>
+    std::size_t read(stdio_stream stream, Buffer&& buffer, std::chrono::milliseconds timeout = default_read_timeout) const {
+        return read(stream, static_cast<void*>(buffer.data()), static_cast<std::size_t>(buffer.size()), timeout);
     }
-#endif
 
     /// Reads stdout or stderr to its end (the process closed it, usually by exiting). Blocks
-    /// as long as the process keeps it open; see the top of this file about reading both.
+    /// as long as the process keeps it open (without limit, on purpose; interrupt_stdio()
+    /// releases it with errc::cancelled); see the top of this file about reading both.
     [[nodiscard]] std::string read_all(stdio_stream stream) const {
         constexpr std::size_t chunk = 64 * 1024;
         std::string text;
@@ -574,36 +474,52 @@ public:
         }
     }
 
-    /// Hands the OS handle of one stdio pipe to the caller, who owns (and closes) it from then
-    /// on; zlhcs no longer uses that stream (read/write on it throw errc::invalid_state, and
-    /// so does its C++ stream once its buffer is used up). Throws errc::invalid_state if the
-    /// pipe does not exist, was closed or was detached already.
-    [[nodiscard]] native_stdio_handle detach_stdio(stdio_stream stream) const {
+    /// Releases every read of this process's stdout/stderr that blocks, now or later, with
+    /// errc::cancelled (see the top of this file). Any thread; never blocks, never throws.
+    void interrupt_stdio() const noexcept {
+        if (interrupt_) interrupt_->interrupted.store(true, std::memory_order_release);
+    }
+    /// Lets reads block again after interrupt_stdio() (a stream also needs clear()).
+    void clear_stdio_interrupt() const noexcept {
+        if (interrupt_) interrupt_->interrupted.store(false, std::memory_order_release);
+    }
+    /// true between interrupt_stdio() and clear_stdio_interrupt().
+    [[nodiscard]] bool stdio_interrupted() const noexcept {
+        return interrupt_ && interrupt_->interrupted.load(std::memory_order_acquire);
+    }
+
+    /// Hands the OS handle of one stdio pipe to the caller as an owning unique_os_handle (it
+    /// closes the handle - CloseHandle / close() - unless release()d); zlhcs no longer uses
+    /// that stream (read/write on it throw errc::invalid_state, and so does its C++ stream once
+    /// its buffer is used up). Throws errc::invalid_state if the pipe does not exist, was closed
+    /// or was detached already. Closing the detached stdin does not end the process's stdin
+    /// for HCS: call close_stdin() for that.
+    [[nodiscard]] unique_os_handle detach_stdio(stdio_stream stream) const {
         std::uint64_t handle = 0;
         check(zlhcs_process_stdio_detach(handle_.get(), static_cast<std::uint32_t>(stream), &handle),
               "zlhcs_process_detach_stdio");
 #if defined(_WIN32)
-        return reinterpret_cast<native_stdio_handle>(static_cast<std::uintptr_t>(handle));
+        return unique_os_handle(reinterpret_cast<native_os_handle>(static_cast<std::uintptr_t>(handle)));
 #else
-        return static_cast<native_stdio_handle>(handle);
+        return unique_os_handle(static_cast<native_os_handle>(handle));
 #endif
     }
 
-    // ---- stdio: C++ streams ---------------------------------------------------------------
+    // ---- stdio: C++ streams (defined in <zlhcs/process_stream.hpp>) -----------------------
     // Made on first use, owned by this object: references stay valid when the process object
     // is moved (they move with it), until it is destroyed or assigned to. After close() they
-    // fail (badbit). Threads: see the top of this file.
+    // fail (badbit). They share this process's interrupt flag. A stream accessor and the
+    // stream it returns belong to the thread that uses that pipe; close_stdin() flushes
+    // stdin_stream(), so call it from the thread writing stdin (or once it is done).
 
     /// stdin as a buffered std::ostream: flush() or close() writes everything, close() (or
     /// close_stdin()) also ends the process's stdin.
-    [[nodiscard]] process_ostream& stdin_stream() {
-        if (!stdin_) stdin_ = std::make_unique<process_ostream>(handle_.get());
-        return *stdin_;
-    }
-    /// stdout as a std::istream; reads block until data arrives or the stream ends.
-    [[nodiscard]] process_istream& stdout_stream() { return input_stream(stdout_, stdio_stream::out); }
-    /// stderr as a std::istream; reads block until data arrives or the stream ends.
-    [[nodiscard]] process_istream& stderr_stream() { return input_stream(stderr_, stdio_stream::err); }
+    [[nodiscard]] inline process_ostream& stdin_stream();
+    /// stdout as a std::istream; reads block until data arrives, the stream ends or
+    /// interrupt_stdio() releases them.
+    [[nodiscard]] inline process_istream& stdout_stream();
+    /// stderr as a std::istream; like stdout_stream().
+    [[nodiscard]] inline process_istream& stderr_stream();
 
     // ---- the handle -----------------------------------------------------------------------
 
@@ -617,6 +533,8 @@ public:
     explicit operator bool() const noexcept { return handle_.valid(); }
 
 private:
+    friend class process_istream;
+
     using sync_call = zlhcs_hresult(ZLHCS_CALL*)(zlhcs_process, const char*, std::uint32_t, char**);
     using async_call = zlhcs_hresult(ZLHCS_CALL*)(zlhcs_process, const char*, zlhcs_operation_callback, void*,
                                                   zlhcs_operation*);
@@ -635,15 +553,9 @@ private:
         });
     }
 
-    process_istream& input_stream(std::unique_ptr<process_istream>& slot, stdio_stream stream) {
-        if (!slot) slot = std::make_unique<process_istream>(handle_.get(), stream);
-        return *slot;
-    }
-
     unique_process_handle handle_;
-    std::unique_ptr<process_ostream> stdin_;
-    std::unique_ptr<process_istream> stdout_;
-    std::unique_ptr<process_istream> stderr_;
+    std::shared_ptr<detail::stdio_interrupt> interrupt_;  // null only without a handle
+    std::unique_ptr<detail::process_streams, detail::process_streams_deleter> streams_;
 };
 
 /// What process::create_async returns: the new process's handle (valid at once) and the
@@ -668,12 +580,10 @@ inline process_creation process::create_async(const compute_system& system, cons
     return process_creation{process(handle.release()), std::move(result)};
 }
 
-inline process process_create_timeout::take_process() const noexcept { return process(take_handle()); }
-
-inline process_istream::process_istream(const process& owner, stdio_stream stream, std::size_t buffer_size)
-    : process_istream(owner.native_handle(), stream, buffer_size) {}
-
-inline process_ostream::process_ostream(const process& owner, std::size_t buffer_size)
-    : process_ostream(owner.native_handle(), buffer_size) {}
+inline process process_create_timeout::take_process() const {
+    const zlhcs_process handle = take_handle();
+    if (handle == 0) return process();
+    return process(handle);
+}
 
 }  // namespace zlhcs

@@ -1,4 +1,9 @@
 // zlhcs C++ facade - host-wide queries: enumerate compute systems, service properties.
+//
+// Free functions over the C ABI; thread-safe (any thread, concurrently). They own nothing:
+// results are copied into std::string. Failures throw zlhcs::error (errc::invalid_json for a
+// malformed query, errc::service_unavailable when HCS is not reachable, errc::timeout when the
+// timeout - default zlhcs::default_timeout, 4 minutes - passes; the query goes on).
 #pragma once
 
 #include <zlhcs/config.hpp>
@@ -16,9 +21,9 @@ namespace zlhcs {
 /// The compute systems of the host, as a JSON array of {Id, SystemType, Name, Owner,
 /// RuntimeId, RuntimeOsType, State} (Owner only for systems whose configuration has one).
 /// Stopped systems are not listed (HCS cleans them up at once). query: an optional
-/// SystemQuery, e.g. {"Owners":["me"]}.
+/// SystemQuery, e.g. {"Owners":["me"]}. timeout: default zlhcs::default_timeout (4 minutes).
 [[nodiscard]] inline std::string enumerate_systems(const string_arg& query = {},
-                                                   std::chrono::milliseconds timeout = infinite) {
+                                                   std::chrono::milliseconds timeout = default_timeout) {
     out_string systems;
     check(zlhcs_system_enumerate(query.c_str_or_null(), nullptr, detail::to_timeout_ms(timeout), systems.put()), "zlhcs_enumerate");
     return systems.str();

@@ -1,4 +1,7 @@
 // zlhcs C++ facade - string arguments crossing the C boundary.
+//
+// string_arg is a by-value parameter type only (it may point into the caller's string for the
+// duration of the call); it never throws except std::bad_alloc when it copies a string_view.
 #pragma once
 
 #include <zlhcs/config.hpp>
