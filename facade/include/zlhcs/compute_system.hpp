@@ -35,6 +35,7 @@
 // thread-safe), except moving, assigning, close() and release().
 #pragma once
 
+#include <zlhcs/call_options.hpp>
 #include <zlhcs/config.hpp>
 #include <zlhcs/error.hpp>
 #include <zlhcs/handle.hpp>
@@ -155,8 +156,15 @@ public:
     /// HCS goes on creating.
     [[nodiscard]] static compute_system create(const string_arg& id, const string_arg& configuration,
                                                std::chrono::milliseconds timeout = default_timeout) {
+        return create(id, configuration, call_options{}, timeout);
+    }
+    /// The same with call options (security_descriptor, namespace_id).
+    [[nodiscard]] static compute_system create(const string_arg& id, const string_arg& configuration,
+                                               const call_options& options,
+                                               std::chrono::milliseconds timeout = default_timeout) {
         unique_system_handle handle;
-        const zlhcs_hresult result = zlhcs_system_create(id.c_str_or_null(), configuration.c_str(), nullptr,
+        const zlhcs_call_options native = options.native();
+        const zlhcs_hresult result = zlhcs_system_create(id.c_str_or_null(), configuration.c_str(), &native,
                                                          detail::to_timeout_ms(timeout), handle.put(), nullptr);
         // A create that timed out hands out the handle: the system may still come to exist.
         detail::check_create<system_create_timeout>(result, handle, "zlhcs_system_create");
@@ -165,12 +173,15 @@ public:
 
     /// Starts creating a compute system. The system handle is valid at once; creation
     /// succeeded only if the returned operation does.
-    [[nodiscard]] static creation create_async(const string_arg& id, const string_arg& configuration);
+    [[nodiscard]] static creation create_async(const string_arg& id, const string_arg& configuration,
+                                               const call_options& options = {});
 
-    /// Opens an existing compute system by id. Throws errc::not_found.
-    [[nodiscard]] static compute_system open(const string_arg& id) {
+    /// Opens an existing compute system by id (options: namespace_id, requested_access).
+    /// Throws errc::not_found.
+    [[nodiscard]] static compute_system open(const string_arg& id, const call_options& options = {}) {
         unique_system_handle handle;
-        check(zlhcs_system_open(id.c_str(), nullptr, handle.put()), "zlhcs_system_open");
+        const zlhcs_call_options native = options.native();
+        check(zlhcs_system_open(id.c_str(), &native, handle.put()), "zlhcs_system_open");
         return compute_system(handle.release());
     }
 
@@ -278,16 +289,23 @@ public:
 
     /// Applies a ModifySettingRequest JSON document.
     void modify(const string_arg& settings, std::chrono::milliseconds timeout = default_timeout) const {
-        check(zlhcs_system_modify(handle_.get(), settings.c_str(), nullptr, detail::to_timeout_ms(timeout), nullptr),
+        modify(settings, call_options{}, timeout);
+    }
+    /// The same with call options (identity_token).
+    void modify(const string_arg& settings, const call_options& options,
+                std::chrono::milliseconds timeout = default_timeout) const {
+        const zlhcs_call_options native = options.native();
+        check(zlhcs_system_modify(handle_.get(), settings.c_str(), &native, detail::to_timeout_ms(timeout), nullptr),
               "zlhcs_system_modify");
     }
-    [[nodiscard]] async_result modify_async(const string_arg& settings) const {
+    [[nodiscard]] async_result modify_async(const string_arg& settings, const call_options& options = {}) const {
         const zlhcs_system system = handle_.get();
         const char* text = settings.c_str();
+        const zlhcs_call_options native = options.native();
         return detail::start_async("zlhcs_system_modify_async",
-                                   [system, text](zlhcs_operation_callback callback, void* context,
-                                                  zlhcs_operation* out) {
-                                       return zlhcs_system_modify_async(system, text, nullptr, callback, context, out);
+                                   [system, text, native](zlhcs_operation_callback callback, void* context,
+                                                          zlhcs_operation* out) {
+                                       return zlhcs_system_modify_async(system, text, &native, callback, context, out);
                                    });
     }
 
@@ -356,16 +374,19 @@ inline compute_system system_create_timeout::take_system() const noexcept {
     return compute_system(take_handle());
 }
 
-inline creation compute_system::create_async(const string_arg& id, const string_arg& configuration) {
+inline creation compute_system::create_async(const string_arg& id, const string_arg& configuration,
+                                             const call_options& options) {
     const char* id_text = id.c_str_or_null();
     const char* configuration_text = configuration.c_str();
+    const zlhcs_call_options native = options.native();
     unique_system_handle handle;
     zlhcs_system* out_system = handle.put();
     async_result result = detail::start_async(
         "zlhcs_system_create_async",
-        [id_text, configuration_text, out_system](zlhcs_operation_callback callback, void* context,
-                                                  zlhcs_operation* out) {
-            return zlhcs_system_create_async(id_text, configuration_text, nullptr, callback, context, out_system, out);
+        [id_text, configuration_text, native, out_system](zlhcs_operation_callback callback, void* context,
+                                                          zlhcs_operation* out) {
+            return zlhcs_system_create_async(id_text, configuration_text, &native, callback, context, out_system,
+                                             out);
         });
     return creation{compute_system(handle.release()), std::move(result)};
 }

@@ -9,6 +9,7 @@
 // core.hpp with ones that include zlhcs.hpp in one program is fine: the classes are the same.
 #pragma once
 
+#include <zlhcs/call_options.hpp>
 #include <zlhcs/config.hpp>
 #include <zlhcs/error.hpp>
 #include <zlhcs/memory.hpp>

@@ -278,8 +278,15 @@ public:
     /// the handle of the process HCS goes on creating.
     [[nodiscard]] static process create(const compute_system& system, const string_arg& parameters,
                                         std::chrono::milliseconds timeout = default_timeout) {
+        return create(system, parameters, call_options{}, timeout);
+    }
+    /// The same with call options (security_descriptor).
+    [[nodiscard]] static process create(const compute_system& system, const string_arg& parameters,
+                                        const call_options& options,
+                                        std::chrono::milliseconds timeout = default_timeout) {
         unique_process_handle handle;
-        const zlhcs_hresult result = zlhcs_process_create(system.native_handle(), parameters.c_str(), nullptr,
+        const zlhcs_call_options native = options.native();
+        const zlhcs_hresult result = zlhcs_process_create(system.native_handle(), parameters.c_str(), &native,
                                                           detail::to_timeout_ms(timeout), handle.put(), nullptr);
         // A create that timed out hands out the handle: the process may still start.
         detail::check_create<process_create_timeout>(result, handle, "zlhcs_process_create");
@@ -288,7 +295,8 @@ public:
 
     /// Starts creating a process. The process handle is valid at once; the process runs (and
     /// its id and stdio become available) only if the returned operation succeeds.
-    [[nodiscard]] static process_creation create_async(const compute_system& system, const string_arg& parameters);
+    [[nodiscard]] static process_creation create_async(const compute_system& system, const string_arg& parameters,
+                                                       const call_options& options = {});
 
     /// Opens a process of the system by id; an opened process has no stdio.
     /// Throws errc::not_found (0x80070490) for an unknown id.
@@ -567,15 +575,18 @@ struct process_creation {
     async_result result;
 };
 
-inline process_creation process::create_async(const compute_system& system, const string_arg& parameters) {
+inline process_creation process::create_async(const compute_system& system, const string_arg& parameters,
+                                              const call_options& options) {
     const zlhcs_system system_handle = system.native_handle();
     const char* text = parameters.c_str();
+    const zlhcs_call_options native = options.native();
     unique_process_handle handle;
     zlhcs_process* out_process = handle.put();
     async_result result = detail::start_async(
         "zlhcs_process_create_async",
-        [system_handle, text, out_process](zlhcs_operation_callback callback, void* context, zlhcs_operation* out) {
-            return zlhcs_process_create_async(system_handle, text, nullptr, callback, context, out_process, out);
+        [system_handle, text, native, out_process](zlhcs_operation_callback callback, void* context,
+                                                   zlhcs_operation* out) {
+            return zlhcs_process_create_async(system_handle, text, &native, callback, context, out_process, out);
         });
     return process_creation{process(handle.release()), std::move(result)};
 }
