@@ -714,7 +714,9 @@ TEST_F(processes, an_opened_process_shares_the_process_but_has_no_stdio) {
     uint64_t os_handle = 0x1234;
     EXPECT_EQ(zlhcs_process_stdio_detach(opened, ZLHCS_STDOUT, &os_handle), ZLHCS_E_INVALID_STATE);
     EXPECT_EQ(os_handle, 0u);
-    EXPECT_GE(zlhcs_process_stdio_close(opened, ZLHCS_STDIN), 0);  // nothing to close (ZLHCS_S_FALSE)
+    // Its streams are "none" (zlhcs.h, Standard streams): close refuses them too.
+    EXPECT_EQ(zlhcs_process_stdio_close(opened, ZLHCS_STDIN), ZLHCS_E_INVALID_STATE);
+    EXPECT_NE(last_error().message.find("opened"), std::string::npos) << last_error().message;
 
     // Signalled through the opened handle, seen through both.
     EXPECT_EQ(zlhcs_process_signal(opened, R"({"Signal":"CtrlC"})", hang_bound_ms, nullptr), ZLHCS_S_OK);
