@@ -122,13 +122,24 @@ void expect_prefix_of(const std::string& out, const std::vector<unsigned char>& 
     }
 }
 
-/// Runs `fn` on a thread; returned() waits (bounded) for it.
+/// Ends a process through another handle (a keeper): what unblocks a call stuck on it.
+std::function<void()> ending(zlhcs_process keeper) {
+    return [keeper] { (void)zlhcs_process_terminate(keeper, nullptr, hang_bound_ms, nullptr); };
+}
+
+/// Runs `fn` on a thread; returned() waits (bounded) for it. If the thread has not returned
+/// when this goes (an assertion ended the test early, or zlhcs failed to release it), `unblock`
+/// (typically ending the process) is called first, so that the test fails instead of hanging.
 class background {
 public:
-    explicit background(std::function<zlhcs_hresult()> fn)
-        : future_(promise_.get_future()), thread_([this, fn = std::move(fn)] { promise_.set_value(fn()); }) {}
+    explicit background(std::function<zlhcs_hresult()> fn, std::function<void()> unblock = {})
+        : unblock_(std::move(unblock)),
+          future_(promise_.get_future()),
+          thread_([this, fn = std::move(fn)] { promise_.set_value(fn()); }) {}
     ~background() {
-        if (thread_.joinable()) thread_.join();
+        if (!thread_.joinable()) return;
+        if (future_.wait_for(std::chrono::milliseconds(0)) != std::future_status::ready && unblock_) unblock_();
+        thread_.join();
     }
     background(const background&) = delete;
     background& operator=(const background&) = delete;
@@ -141,6 +152,7 @@ public:
     }
 
 private:
+    std::function<void()> unblock_;
     std::promise<zlhcs_hresult> promise_;
     std::future<zlhcs_hresult> future_;
     std::thread thread_;
@@ -153,15 +165,34 @@ struct background_write {
     std::atomic<size_t> written{0xDEAD};
     error_copy error;
     background call;
-    background_write(zlhcs_process process, std::vector<unsigned char> bytes, uint32_t timeout_ms = ZLHCS_INFINITE)
-        : data(std::move(bytes)), call([this, process, timeout_ms] {
-              size_t n = 0xBEEF;
-              const zlhcs_hresult hr = zlhcs_process_stdio_write(process, data.data(), data.size(), timeout_ms, &n);
-              written.store(n);
-              error = last_error();
-              return hr;
-          }) {}
+    background_write(zlhcs_process process, std::vector<unsigned char> bytes, uint32_t timeout_ms,
+                     std::function<void()> unblock)
+        : data(std::move(bytes)),
+          call(
+              [this, process, timeout_ms] {
+                  size_t n = 0xBEEF;
+                  const zlhcs_hresult hr = zlhcs_process_stdio_write(process, data.data(), data.size(), timeout_ms, &n);
+                  written.store(n);
+                  error = last_error();
+                  return hr;
+              },
+              std::move(unblock)) {}
 };
+
+/// A write expected to return within its timeout, watched from another thread: if it does not
+/// (a write that ignores its timeout), the test fails and the process is ended to free it.
+zlhcs_hresult watched_write(zlhcs_process process, zlhcs_process keeper, const void* data, size_t size,
+                            uint32_t timeout_ms, size_t* out_written, error_copy* error = nullptr) {
+    const auto* bytes = static_cast<const unsigned char*>(data);
+    background_write write(process, std::vector<unsigned char>(bytes, bytes + size), timeout_ms, ending(keeper));
+    const bool back = write.call.returned(timeout_ms + release_bound_ms);
+    EXPECT_TRUE(back) << "a write with a " << timeout_ms << " ms timeout is still blocked";
+    if (!back) ending(keeper)();
+    const zlhcs_hresult hr = write.call.result();
+    *out_written = write.written.load();
+    if (error != nullptr) *error = write.error;
+    return hr;
+}
 
 class stdio_contract : public core_test {
 protected:
@@ -497,14 +528,14 @@ TEST_F(stdio_contract, a_blocked_reader_is_released_by_close_or_detach_of_its_st
                     return hr;
                 };
             };
-            background reader(blocked_read(stream));
-            background bystander(blocked_read(other));
+            background reader(blocked_read(stream), ending(keeper));
+            background bystander(blocked_read(other), ending(keeper));
             std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a chance to block (not required)
             uint64_t os_handle = 0;
             if (detach) {
-                ASSERT_EQ(zlhcs_process_stdio_detach(p, stream, &os_handle), ZLHCS_S_OK);
+                EXPECT_EQ(zlhcs_process_stdio_detach(p, stream, &os_handle), ZLHCS_S_OK);
             } else {
-                ASSERT_EQ(zlhcs_process_stdio_close(p, stream), ZLHCS_S_OK);
+                EXPECT_EQ(zlhcs_process_stdio_close(p, stream), ZLHCS_S_OK);
             }
             const bool back = reader.returned();
             EXPECT_TRUE(back) << "the reader is still blocked";
@@ -528,18 +559,19 @@ TEST_F(stdio_contract, a_blocked_reader_is_released_by_close_or_detach_of_its_st
 TEST_F(stdio_contract, a_write_into_a_full_pipe_times_out_with_the_count_it_took) {
     process_guard p(start(long_sleep, in_pipe));  // never reads stdin
     ASSERT_NE(p.handle, 0u);
+    process_guard keeper(keeper_of(p));
     const std::vector<unsigned char> data = pattern(8u << 20);  // far more than a pipe buffer
     size_t written = 0xABCD;
-    EXPECT_EQ(zlhcs_process_stdio_write(p, data.data(), data.size(), 200, &written), ZLHCS_HCS_E_OPERATION_TIMEOUT);
+    error_copy e;
+    EXPECT_EQ(watched_write(p, keeper, data.data(), data.size(), 200, &written, &e), ZLHCS_HCS_E_OPERATION_TIMEOUT);
     EXPECT_GT(written, 0u) << "the empty pipe took nothing";
     EXPECT_LT(written, data.size());
-    const error_copy e = last_error();
     EXPECT_EQ(e.code, ZLHCS_HCS_E_OPERATION_TIMEOUT);
     EXPECT_EQ(e.category, ZLHCS_CATEGORY_TIMEOUT);
     EXPECT_NE(e.message.find(std::to_string(written)), std::string::npos) << e.message;
     // Full now: a write that may not wait takes nothing, and says so.
     written = 0xABCD;
-    EXPECT_EQ(zlhcs_process_stdio_write(p, data.data(), 1, 0, &written), ZLHCS_HCS_E_OPERATION_TIMEOUT);
+    EXPECT_EQ(watched_write(p, keeper, data.data(), 1, 0, &written), ZLHCS_HCS_E_OPERATION_TIMEOUT);
     EXPECT_EQ(written, 0u);
     // An empty write never waits.
     written = 0xABCD;
@@ -552,14 +584,15 @@ TEST_F(stdio_contract, a_write_into_a_full_pipe_times_out_with_the_count_it_took
 TEST_F(stdio_contract, a_timed_out_write_loses_and_duplicates_nothing) {
     process_guard cat(start("cat", in_pipe | out_pipe));
     ASSERT_NE(cat.handle, 0u);
+    process_guard keeper(keeper_of(cat));
     const std::vector<unsigned char> data = pattern(8u << 20);
     size_t first = 0;
     // Nobody reads cat's stdout yet: its pipes fill and the write times out part-way.
-    ASSERT_EQ(zlhcs_process_stdio_write(cat, data.data(), data.size(), 100, &first), ZLHCS_HCS_E_OPERATION_TIMEOUT);
+    ASSERT_EQ(watched_write(cat, keeper, data.data(), data.size(), 100, &first), ZLHCS_HCS_E_OPERATION_TIMEOUT);
     ASSERT_GT(first, 0u);
     ASSERT_LT(first, data.size());
     std::string out;
-    background reader([&] { return read_to_end(cat, ZLHCS_STDOUT, out); });
+    background reader([&] { return read_to_end(cat, ZLHCS_STDOUT, out); }, ending(keeper));
     size_t rest = 0;
     EXPECT_EQ(zlhcs_process_stdio_write(cat, data.data() + first, data.size() - first, hang_bound_ms, &rest), ZLHCS_S_OK)
         << last_error().message;
@@ -575,7 +608,7 @@ TEST_F(stdio_contract, a_timed_out_write_loses_and_duplicates_nothing) {
 TEST_F(stdio_contract, a_write_reports_the_bytes_taken_before_a_broken_pipe) {
     process_guard cat(start("cat", in_pipe | out_pipe));
     ASSERT_NE(cat.handle, 0u);
-    background_write writer(cat, pattern(8u << 20));
+    background_write writer(cat, pattern(8u << 20), ZLHCS_INFINITE, ending(cat));
     std::string out;
     ASSERT_EQ(read_at_least(cat, ZLHCS_STDOUT, 1, out), ZLHCS_S_OK);  // the write is under way
     ASSERT_EQ(zlhcs_process_terminate(cat, nullptr, hang_bound_ms, nullptr), ZLHCS_S_OK);
@@ -608,16 +641,27 @@ TEST_F(stdio_contract, a_blocked_writer_is_released_by_close_detach_and_process_
         process_guard cat(start("cat", in_pipe | out_pipe));
         ASSERT_NE(cat.handle, 0u);
         process_guard keeper(keeper_of(cat));
-        background_write writer(cat, pattern(8u << 20));
+        background_write writer(cat, pattern(8u << 20), ZLHCS_INFINITE, ending(keeper));
         std::string out;
         // Some of the write has reached cat; nobody reads on, so the write blocks.
         ASSERT_EQ(read_at_least(cat, ZLHCS_STDOUT, 1, out), ZLHCS_S_OK);
         uint64_t os_handle = 0;
-        switch (how) {
-        case release::close_stdin: ASSERT_EQ(zlhcs_process_stdio_close(cat, ZLHCS_STDIN), ZLHCS_S_OK); break;
-        case release::detach_stdin: ASSERT_EQ(zlhcs_process_stdio_detach(cat, ZLHCS_STDIN, &os_handle), ZLHCS_S_OK); break;
-        case release::close_process: ASSERT_EQ(zlhcs_process_close(cat.release()), ZLHCS_S_OK); break;
-        }
+        // The release itself must not wait for the writer (beyond one poll slice): watched too.
+        const zlhcs_process handle = how == release::close_process ? cat.release() : cat.handle;
+        background releaser(
+            [how, handle, &os_handle]() -> zlhcs_hresult {
+                switch (how) {
+                case release::close_stdin: return zlhcs_process_stdio_close(handle, ZLHCS_STDIN);
+                case release::detach_stdin: return zlhcs_process_stdio_detach(handle, ZLHCS_STDIN, &os_handle);
+                case release::close_process: break;
+                }
+                return zlhcs_process_close(handle);
+            },
+            ending(keeper));
+        const bool released = releaser.returned();
+        EXPECT_TRUE(released) << name << " waits for the blocked writer";
+        if (!released) ending(keeper)();
+        EXPECT_EQ(releaser.result(), ZLHCS_S_OK);
         const bool back = writer.call.returned();
         EXPECT_TRUE(back) << "the writer is still blocked";
         if (!back) (void)zlhcs_process_terminate(keeper, nullptr, hang_bound_ms, nullptr);
@@ -650,24 +694,29 @@ TEST_F(stdio_contract, a_call_queued_behind_another_gives_up_within_its_own_time
     process_guard keeper(keeper_of(p));
     const std::vector<unsigned char> data = pattern(8u << 20);
     size_t filled = 0;
-    ASSERT_EQ(zlhcs_process_stdio_write(p, data.data(), data.size(), 100, &filled), ZLHCS_HCS_E_OPERATION_TIMEOUT);
-    background_write stuck(p, data);  // blocked on the full pipe, holding stdin
-    background stuck_reader([process = p.handle] {
-        char buffer[8];
-        size_t got = 0;
-        return zlhcs_process_stdio_read(process, ZLHCS_STDOUT, buffer, sizeof buffer, ZLHCS_INFINITE, &got);
-    });
+    ASSERT_EQ(watched_write(p, keeper, data.data(), data.size(), 100, &filled), ZLHCS_HCS_E_OPERATION_TIMEOUT);
+    background_write stuck(p, data, ZLHCS_INFINITE, ending(keeper));  // blocked on the full pipe, holding stdin
+    background stuck_reader(
+        [process = p.handle] {
+            char buffer[8];
+            size_t got = 0;
+            return zlhcs_process_stdio_read(process, ZLHCS_STDOUT, buffer, sizeof buffer, ZLHCS_INFINITE, &got);
+        },
+        ending(keeper));
     std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a chance to get there first (not required)
     for (uint32_t timeout : {0u, 100u}) {
         SCOPED_TRACE("timeout " + std::to_string(timeout));
-        background_write queued(p, std::vector<unsigned char>(16, 'q'), timeout);
-        background queued_reader([process = p.handle, timeout] {
-            char buffer[8];
-            size_t got = 0xABCD;
-            const zlhcs_hresult hr = zlhcs_process_stdio_read(process, ZLHCS_STDOUT, buffer, sizeof buffer, timeout, &got);
-            EXPECT_EQ(got, 0u);
-            return hr;
-        });
+        background_write queued(p, std::vector<unsigned char>(16, 'q'), timeout, ending(keeper));
+        background queued_reader(
+            [process = p.handle, timeout] {
+                char buffer[8];
+                size_t got = 0xABCD;
+                const zlhcs_hresult hr =
+                    zlhcs_process_stdio_read(process, ZLHCS_STDOUT, buffer, sizeof buffer, timeout, &got);
+                EXPECT_EQ(got, 0u);
+                return hr;
+            },
+            ending(keeper));
         ASSERT_TRUE(queued.call.returned()) << "a queued writer waited past its timeout";
         ASSERT_TRUE(queued_reader.returned()) << "a queued reader waited past its timeout";
         EXPECT_EQ(queued.call.result(), ZLHCS_HCS_E_OPERATION_TIMEOUT);
@@ -703,17 +752,22 @@ TEST_F(stdio_contract, closing_the_process_releases_every_waiter_with_invalid_ha
             };
         };
         std::vector<std::unique_ptr<background>> waiters;
-        waiters.push_back(std::make_unique<background>([p] { return zlhcs_process_wait_exit(p, ZLHCS_INFINITE, nullptr); }));
-        waiters.push_back(std::make_unique<background>([p] {
-            uint32_t code = 0;
-            return zlhcs_process_wait_exit(p, ZLHCS_INFINITE, &code);
-        }));
+        waiters.push_back(std::make_unique<background>(
+            [p] { return zlhcs_process_wait_exit(p, ZLHCS_INFINITE, nullptr); }, ending(keeper)));
+        waiters.push_back(std::make_unique<background>(
+            [p] {
+                uint32_t code = 0;
+                return zlhcs_process_wait_exit(p, ZLHCS_INFINITE, &code);
+            },
+            ending(keeper)));
         for (int i = 0; i < 2; ++i) {
-            waiters.push_back(std::make_unique<background>(reader(ZLHCS_STDOUT)));
-            waiters.push_back(std::make_unique<background>(reader(ZLHCS_STDERR)));
+            waiters.push_back(std::make_unique<background>(reader(ZLHCS_STDOUT), ending(keeper)));
+            waiters.push_back(std::make_unique<background>(reader(ZLHCS_STDERR), ending(keeper)));
         }
         std::vector<std::unique_ptr<background_write>> writers;
-        for (int i = 0; i < 2; ++i) writers.push_back(std::make_unique<background_write>(p, pattern(8u << 20)));
+        for (int i = 0; i < 2; ++i) {
+            writers.push_back(std::make_unique<background_write>(p, pattern(8u << 20), ZLHCS_INFINITE, ending(keeper)));
+        }
         std::this_thread::sleep_for(std::chrono::milliseconds(round * 30));  // a chance to block (not required)
         ASSERT_EQ(zlhcs_process_close(p), ZLHCS_S_OK);
         bool all_back = true;
@@ -739,7 +793,8 @@ TEST_F(stdio_contract, closing_the_process_releases_a_wait_whose_status_query_is
     process_guard keeper(keeper_of(p));
     ASSERT_EQ(sim().set_latency("HcsGetProcessProperties", 3000), 0);
     const uint32_t pending_before = sim().live_objects().pending_completions;
-    background waiter([process = p.handle] { return zlhcs_process_wait_exit(process, ZLHCS_INFINITE, nullptr); });
+    background waiter([process = p.handle] { return zlhcs_process_wait_exit(process, ZLHCS_INFINITE, nullptr); },
+                      ending(keeper));
     ASSERT_TRUE(eventually([&] { return sim().live_objects().pending_completions > pending_before; }))
         << "the wait asked HCS nothing";
     ASSERT_EQ(zlhcs_process_close(p.release()), ZLHCS_S_OK);
