@@ -792,6 +792,7 @@ TEST_F(stdio_contract, closing_the_process_releases_a_wait_whose_status_query_is
     ASSERT_NE(p.handle, 0u);
     process_guard keeper(keeper_of(p));
     ASSERT_EQ(sim().set_latency("HcsGetProcessProperties", 3000), 0);
+    ASSERT_TRUE(settled()) << "hcsim still completes the create";  // (its completion may still be running)
     const uint32_t pending_before = sim().live_objects().pending_completions;
     background waiter([process = p.handle] { return zlhcs_process_wait_exit(process, ZLHCS_INFINITE, nullptr); },
                       ending(keeper));
