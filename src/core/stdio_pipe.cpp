@@ -137,7 +137,7 @@ zlhcs_hresult stdio_pipe::interrupted(const char* doing) const {
     return ZLHCS_S_OK;
 }
 
-bool stdio_pipe::acquire(std::unique_lock<std::timed_mutex>& lock, std::uint32_t timeout_ms,
+bool stdio_pipe::acquire(std::unique_lock<stream_lock>& lock, std::uint32_t timeout_ms,
                          std::chrono::steady_clock::time_point start) {
     if (timeout_ms == ZLHCS_INFINITE) {
         lock.lock();

@@ -17,6 +17,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
@@ -86,8 +87,46 @@ public:
 private:
     using clock = std::chrono::steady_clock;
 
+    // A timed mutex (TimedLockable) made of a mutex and a condition variable. Not
+    // std::timed_mutex: libstdc++ implements its timed wait with pthread_mutex_clocklock, which
+    // ThreadSanitizer (clang 14) does not intercept, so every timed lock looked like an unlock
+    // of an unlocked mutex to it.
+    class stream_lock {
+    public:
+        void lock() {
+            std::unique_lock guard(mutex_);
+            free_.wait(guard, [this] { return !held_; });
+            held_ = true;
+        }
+        bool try_lock() {
+            std::lock_guard guard(mutex_);
+            if (held_) return false;
+            held_ = true;
+            return true;
+        }
+        template <typename Rep, typename Period>
+        bool try_lock_for(const std::chrono::duration<Rep, Period>& timeout) {
+            std::unique_lock guard(mutex_);
+            if (!free_.wait_for(guard, timeout, [this] { return !held_; })) return false;
+            held_ = true;
+            return true;
+        }
+        void unlock() {
+            {
+                std::lock_guard guard(mutex_);
+                held_ = false;
+            }
+            free_.notify_one();
+        }
+
+    private:
+        std::mutex mutex_;
+        std::condition_variable free_;
+        bool held_ = false;
+    };
+
     // Takes io_mutex_ within what is left of timeout_ms (measured from `start`).
-    bool acquire(std::unique_lock<std::timed_mutex>& lock, std::uint32_t timeout_ms,
+    bool acquire(std::unique_lock<stream_lock>& lock, std::uint32_t timeout_ms,
                  clock::time_point start);
     // Why an I/O in flight must stop (recorded), or S_OK to go on. `doing`: "read"/"write".
     zlhcs_hresult interrupted(const char* doing) const;
@@ -105,7 +144,7 @@ private:
     // One reader or writer at a time, held across the I/O; close, detach and abandon take it
     // too, so the handle never goes away under an I/O. I/O polls in slices and gives up early
     // when `closing_`, `detaching_` or `abandoned_` is set, so they wait at most one slice.
-    std::timed_mutex io_mutex_;
+    stream_lock io_mutex_;
     native_handle handle_ = no_handle;
     std::atomic<state> state_{state::none};  // written with io_mutex_ held
     bool nonblocking_ = false;
