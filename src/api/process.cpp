@@ -177,14 +177,6 @@ zlhcs_hresult create(zlhcs_system system_handle, const char* parameters,
     return result;
 }
 
-// HCS broke the create's result and the process exited before zlhcs could recover its pipes.
-zlhcs_hresult stdio_lost() {
-    return fail(ZLHCS_E_INVALID_STATE,
-                "HCS lost this process's stdio: its create completed with an unreadable result and the process "
-                "exited before HcsGetProcessInfo could hand out its pipes (its exit status is kept)",
-                "HcsGetProcessInfo");
-}
-
 zlhcs_hresult check_stream(std::uint32_t stream) {
     if (stream >= stdio_count) return invalid_stream(stream);
     return ZLHCS_S_OK;
@@ -259,7 +251,9 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_close(zlhcs_process process) {
     return zlhcs::api::guarded("zlhcs_process_close", [&]() -> zlhcs_hresult {
         auto object = processes().remove(process);
         if (object == nullptr) return invalid_process(process);
-        object->abandon();  // reads and writes in flight give up; the last of them closes
+        // Waits in flight (wait_exit, stdio reads and writes) give up with INVALID_HANDLE; the
+        // host ends of the pipes close now, or as the I/O holding one leaves.
+        object->abandon();
         return ZLHCS_S_OK;
     });
 }
@@ -329,31 +323,31 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_exit_code(zlhcs_process process
     });
 }
 
-// TRANSITIONAL (issue 7 in progress): the timeout and the partial count are not wired yet.
+// Bounded: waits at most timeout_ms for the pipe to take the bytes, and reports how many it
+// took whatever the outcome (stdio_pipe::write). A writer in flight is released within one poll
+// slice by zlhcs_process_stdio_close(STDIN) or _detach(STDIN) (ZLHCS_E_INVALID_STATE, the
+// stream's state) and by zlhcs_process_close (ZLHCS_E_INVALID_HANDLE); the bytes taken before
+// reach the process.
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_write(zlhcs_process process, const void* data,
                                                              size_t size, uint32_t timeout_ms,
                                                              size_t* out_written) {
-    (void)timeout_ms;
+    if (out_written != nullptr) *out_written = 0;
     return zlhcs::api::guarded("zlhcs_process_stdio_write", [&]() -> zlhcs_hresult {
-        if (out_written != nullptr) *out_written = 0;
         if (data == nullptr && size > 0) return fail(ZLHCS_E_INVALID_ARGUMENT, "data must not be NULL");
         auto object = find_process(process);
         if (object == nullptr) return invalid_process(process);
-        if (object->stdio_lost()) return stdio_lost();
-        const zlhcs_hresult hr = object->pipe(ZLHCS_STDIN).write_all(data, size);
-        if (hr >= 0 && out_written != nullptr) *out_written = size;
-        return hr;
+        return object->pipe(ZLHCS_STDIN).write(data, size, timeout_ms, out_written);
     });
 }
 
+// zlhcs's end and HCS's (process_object::close_stream).
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_close(zlhcs_process process,
                                                              uint32_t stream) {
     return zlhcs::api::guarded("zlhcs_process_stdio_close", [&]() -> zlhcs_hresult {
         if (const zlhcs_hresult hr = check_stream(stream); hr < 0) return hr;
         auto object = find_process(process);
         if (object == nullptr) return invalid_process(process);
-        if (stream != ZLHCS_STDIN) return fail(ZLHCS_E_NOT_SUPPORTED, "TRANSITIONAL: stdout/stderr close");
-        return object->close_stdin();
+        return object->close_stream(static_cast<zlhcs_stdio_stream>(stream));
     });
 }
 
@@ -370,7 +364,6 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_read(zlhcs_process proces
         if (stream == ZLHCS_STDIN) return fail(ZLHCS_E_INVALID_ARGUMENT, "stdin cannot be read");
         auto object = find_process(process);
         if (object == nullptr) return invalid_process(process);
-        if (object->stdio_lost()) return stdio_lost();
         return object->pipe(static_cast<zlhcs_stdio_stream>(stream)).read(buffer, capacity, timeout_ms, out_read);
     });
 }
@@ -384,8 +377,8 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_detach(zlhcs_process proc
         auto object = find_process(process);
         if (object == nullptr) return invalid_process(process);
         stdio_pipe::native_handle handle{};
-        if (!object->pipe(static_cast<zlhcs_stdio_stream>(stream)).detach(handle)) {
-            return fail(ZLHCS_E_INVALID_STATE, "the stream has no pipe (not requested, closed, or detached)");
+        if (const zlhcs_hresult hr = object->pipe(static_cast<zlhcs_stdio_stream>(stream)).detach(handle); hr < 0) {
+            return hr;
         }
 #ifdef _WIN32
         *out_os_handle = reinterpret_cast<std::uintptr_t>(handle);

@@ -21,6 +21,23 @@ stdio_pipe::native_handle to_native(HANDLE handle) {
 #endif
 }
 
+constexpr const char* stream_names[] = {"stdin", "stdout", "stderr"};
+// ProcessModifyRequest CloseHandle.Handle (SchemaReference.md: StdHandle StdIn/StdOut/StdErr).
+constexpr const char* close_requests[] = {
+    R"({"Operation":"CloseHandle","CloseHandle":{"Handle":"StdIn"}})",
+    R"({"Operation":"CloseHandle","CloseHandle":{"Handle":"StdOut"}})",
+    R"({"Operation":"CloseHandle","CloseHandle":{"Handle":"StdErr"}})",
+};
+// Why a created process's stream is "none".
+constexpr const char* not_requested[] = {
+    "ProcessParameters did not set CreateStdInPipe",
+    "ProcessParameters did not set CreateStdOutPipe",
+    "ProcessParameters did not set CreateStdErrPipe, or set EmulateConsole, which sends stderr to stdout",
+};
+constexpr const char* lost_reason =
+    "HCS lost this process's stdio: its create completed with an unreadable result and the process exited "
+    "before HcsGetProcessInfo could hand out its pipes; its exit status is kept";
+
 }  // namespace
 
 bool is_gone_process_code(zlhcs_hresult code) noexcept {
@@ -34,6 +51,10 @@ bool is_gone_process_code(zlhcs_hresult code) noexcept {
     default:
         return false;
     }
+}
+
+process_object::process_object(const backend::table& backend) : backend_(backend) {
+    for (std::size_t i = 0; i < pipes_.size(); ++i) pipes_[i].set_name(stream_names[i]);
 }
 
 process_object::~process_object() {
@@ -64,11 +85,33 @@ zlhcs_hresult process_object::settle_status() {
     if (const zlhcs_hresult hr = require(backend_.HcsGetProcessProperties, "HcsGetProcessProperties"); hr < 0) {
         return hr;
     }
+    // Not run_sync: its wait could not be ended by a close of the handle. The operation's
+    // completion callback (on_settled) wakes this wait instead; the operation keeps this
+    // object alive until HCS has completed it.
+    started_operation started;
+    if (const zlhcs_hresult hr = start_operation(
+            backend_, "HcsGetProcessProperties", &process_object::on_settled, this, shared_from_this(), false,
+            [this](HCS_OPERATION operation) { return backend_.HcsGetProcessProperties(process_, operation, nullptr); },
+            started);
+        hr < 0) {
+        return hr;
+    }
+    bool abandoned = false;
+    bool complete = false;
+    {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return abandoned_ || exited_ || started.object->is_complete(); });
+        abandoned = abandoned_;
+        complete = started.object->is_complete();
+    }
+    if (abandoned || !complete) {
+        started.object->close();  // HCS completes it later and the result is dropped
+        if (abandoned) return fail(ZLHCS_E_INVALID_HANDLE, "the process handle was closed during the wait");
+        return ZLHCS_S_OK;  // the exit event came first
+    }
     char* status = nullptr;
-    const zlhcs_hresult hr = run_sync(backend_, "HcsGetProcessProperties", nullptr, ZLHCS_INFINITE, &status,
-                                      [this](HCS_OPERATION operation) {
-                                          return backend_.HcsGetProcessProperties(process_, operation, nullptr);
-                                      });
+    const zlhcs_hresult hr = started.object->wait(0, ZLHCS_HCS_E_OPERATION_PENDING, &status);
+    started.object->close();
     const std::string text = status != nullptr ? status : "";
     std::free(status);
     if (hr < 0) return hr;
@@ -76,6 +119,14 @@ zlhcs_hresult process_object::settle_status() {
     std::lock_guard lock(mutex_);
     settled_ = true;
     return ZLHCS_S_OK;
+}
+
+void ZLHCS_CALL process_object::on_settled(zlhcs_operation, zlhcs_hresult, void* context) {
+    auto* self = static_cast<process_object*>(context);
+    {
+        std::lock_guard lock(self->mutex_);  // the waiter is either before its check or waiting
+    }
+    self->changed_.notify_all();
 }
 
 void CALLBACK process_object::on_event(HCS_EVENT* event, void* context) {
@@ -90,7 +141,11 @@ void CALLBACK process_object::on_event(HCS_EVENT* event, void* context) {
 void process_object::started(const HCS_PROCESS_INFORMATION& info) {
     const HANDLE handles[] = {info.StdInput, info.StdOutput, info.StdError};
     for (std::size_t i = 0; i < 3; ++i) {
-        if (handles[i] != nullptr) pipes_[i].adopt(to_native(handles[i]));
+        if (handles[i] != nullptr) {
+            pipes_[i].adopt(to_native(handles[i]));
+        } else {
+            pipes_[i].set_none_reason(not_requested[i]);
+        }
     }
     {
         std::lock_guard lock(mutex_);
@@ -109,6 +164,7 @@ void process_object::started_after_exit(const std::string& status_json) {
         const auto id = status.FindMember("ProcessId");
         if (id != status.MemberEnd() && id->value.IsUint()) pid = id->value.GetUint();
     }
+    for (auto& pipe : pipes_) pipe.set_none_reason(lost_reason);
     {
         std::lock_guard lock(mutex_);
         process_id_ = pid;
@@ -124,6 +180,7 @@ void process_object::creation_failed() {
         std::lock_guard lock(mutex_);
         if (creation_ == creation::succeeded) return;  // recovered meanwhile
         creation_ = creation::failed;
+        for (auto& pipe : pipes_) pipe.set_none_reason("the process's creation failed: it never ran");
         doomed_ = true;  // if HCS did start something, it must not run on unseen
     }
     terminate_if_doomed();
@@ -163,6 +220,9 @@ void process_object::terminate_if_doomed() {
 }
 
 void process_object::opened(std::uint32_t process_id) {
+    for (auto& pipe : pipes_) {
+        pipe.set_none_reason("an opened process has no stdio: only the creator of a process gets its pipes");
+    }
     std::lock_guard lock(mutex_);
     process_id_ = process_id;
 }
@@ -206,32 +266,57 @@ zlhcs_hresult process_object::wait_exit(std::uint32_t timeout_ms, zlhcs_hresult 
     return ZLHCS_S_OK;
 }
 
-zlhcs_hresult process_object::close_stdin() {
-    const bool closed_ours = pipes_[ZLHCS_STDIN].close();
+zlhcs_hresult process_object::close_stream(zlhcs_stdio_stream stream) {
+    const auto index = static_cast<std::size_t>(stream);
+    stdio_pipe& pipe = pipes_[index];
+    const std::lock_guard serial(close_mutex_);
+    const stdio_pipe::state before = pipe.close();
+    bool tell = false;
+    switch (before) {
+    case stdio_pipe::state::none:
+        return pipe.not_open(before);
+    case stdio_pipe::state::open:
+        tell = true;
+        break;
+    case stdio_pipe::state::closed:
+        tell = true;  // asks again only if HCS refused the first time (below)
+        break;
+    case stdio_pipe::state::detached:
+        // The caller owns the OS handle. For stdin, closing it alone would not end the
+        // process's stdin (HCS keeps handles of its own), so HCS is still told; a detached
+        // stdout/stderr is the caller's to read, and HCS's end of it stays open.
+        tell = stream == ZLHCS_STDIN;
+        break;
+    }
+    const zlhcs_hresult done = before == stdio_pipe::state::open ? ZLHCS_S_OK : ZLHCS_S_FALSE;
+    if (!tell || hcs_told_closed_[index]) return done;
+    HCS_PROCESS process = nullptr;
     {
         std::lock_guard lock(mutex_);
-        if (stdin_close_sent_) return closed_ours ? ZLHCS_S_OK : ZLHCS_S_FALSE;
-        stdin_close_sent_ = true;
-        if (exited_ || process_ == nullptr) return closed_ours ? ZLHCS_S_OK : ZLHCS_S_FALSE;
+        process = process_;
+        // HCS closed the pipes with the process ("HcsModifyProcess request to close stdin will
+        // fail if the process has already exited", hcsshim CloseStdin): nothing to tell.
+        if (exited_ || process == nullptr) {
+            hcs_told_closed_[index] = true;
+            return done;
+        }
     }
     if (const zlhcs_hresult hr = require(backend_.HcsModifyProcess, "HcsModifyProcess"); hr < 0) return hr;
     wide_argument request;
-    if (const zlhcs_hresult hr = to_wide(R"({"Operation":"CloseHandle","CloseHandle":{"Handle":"StdIn"}})",
-                                         "request", true, request);
-        hr < 0) {
-        return hr;
-    }
+    if (const zlhcs_hresult hr = to_wide(close_requests[index], "request", true, request); hr < 0) return hr;
     const zlhcs_hresult hr = run_sync(backend_, "HcsModifyProcess", shared_from_this(), ZLHCS_INFINITE, nullptr,
                                       [&](HCS_OPERATION operation) {
-                                          return backend_.HcsModifyProcess(process_, operation, request.c_str());
+                                          return backend_.HcsModifyProcess(process, operation, request.c_str());
                                       });
     if (hr < 0 && (has_exited() || is_gone_process_code(hr))) {
-        // It exited meanwhile: its stdin is closed with it ("will fail if the process has
-        // already exited", hcsshim CloseStdin).
+        // It exited meanwhile: its pipes closed with it.
         clear_last_error();
-        return ZLHCS_S_OK;
+        hcs_told_closed_[index] = true;
+        return done;
     }
-    return hr < 0 ? hr : ZLHCS_S_OK;
+    if (hr < 0) return hr;  // zlhcs's end is closed; a later close asks HCS again
+    hcs_told_closed_[index] = true;
+    return ZLHCS_S_OK;
 }
 
 void process_object::abandon() noexcept {

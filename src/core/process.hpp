@@ -28,7 +28,7 @@ namespace zlhcs::core {
 
 class process_object : public std::enable_shared_from_this<process_object> {
 public:
-    explicit process_object(const backend::table& backend) : backend_(backend) {}
+    explicit process_object(const backend::table& backend);
     ~process_object();
     process_object(const process_object&) = delete;
     process_object& operator=(const process_object&) = delete;
@@ -73,11 +73,16 @@ public:
     zlhcs_hresult wait_exit(std::uint32_t timeout_ms, zlhcs_hresult pending_code,
                             std::uint32_t* out_exit_code);
 
-    /// Ends the process's stdin: closes zlhcs's end (if it still has it) and tells HCS, which
-    /// keeps its own handles to the pipe (hcsshim internal/hcs/v2/process.go CloseStdin sends
-    /// HcsModifyProcess CloseHandle StdIn "so that the process is notified on the read side").
-    /// ZLHCS_S_FALSE if both were done already.
-    zlhcs_hresult close_stdin();
+    /// zlhcs_process_stdio_close: closes zlhcs's host end of `stream` (if open) and tells
+    /// HCS, which keeps handles of its own to the pipes, to close its end too (HcsModifyProcess
+    /// CloseHandle StdIn/StdOut/StdErr: SchemaReference.md ProcessModifyRequest/CloseHandle;
+    /// hcsshim internal/hcs/process.go CloseStdin sends it for stdin "so that the process is
+    /// notified on the read side"). HCS is told once per stream, and for a detached stream
+    /// only if it is stdin (zlhcs.h). ZLHCS_S_OK if it closed something (zlhcs's end or HCS's),
+    /// ZLHCS_S_FALSE if nothing was left; ZLHCS_E_INVALID_STATE for a "none" stream; HCS's
+    /// failure if it refused (the stream is closed on zlhcs's side all the same, and a later
+    /// close asks HCS again). Closes of one process are serialised.
+    zlhcs_hresult close_stream(zlhcs_stdio_stream stream);
 
     /// True once the exit is known (event or status query).
     [[nodiscard]] bool has_exited() const {
@@ -98,7 +103,9 @@ private:
     void terminate_if_doomed();
     // A process can exit before zlhcs subscribed to its exit event (a fast one, or one that
     // was opened): once subscribed, one status query settles it; later exits arrive as events.
+    // The query's wait ends at once (ZLHCS_E_INVALID_HANDLE) when the handle is closed.
     zlhcs_hresult settle_status();
+    static void ZLHCS_CALL on_settled(zlhcs_operation operation, zlhcs_hresult result, void* context);
 
     const backend::table& backend_;
     HCS_PROCESS process_ = nullptr;
@@ -113,7 +120,8 @@ private:
     enum class creation { pending, succeeded, failed };
     creation creation_ = creation::pending;
     bool doomed_ = false;
-    bool stdin_close_sent_ = false;
+    std::mutex close_mutex_;                  // serialises close_stream()
+    std::array<bool, 3> hcs_told_closed_{};   // HCS took CloseHandle for the stream (close_mutex_)
     bool stdio_lost_ = false;
     bool termination_started_ = false;
     std::uint32_t exit_code_ = 0;

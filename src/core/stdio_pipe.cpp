@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <string>
 #include <thread>
 
 #ifdef _WIN32
@@ -31,6 +32,15 @@ std::uint32_t remaining(std::uint32_t timeout_ms, clock::time_point start) {
     return spent >= timeout_ms ? 0u : static_cast<std::uint32_t>(timeout_ms - spent);
 }
 
+#ifdef _WIN32
+// Anonymous pipes have no waitable readiness: poll, briefly at first, never past the timeout.
+void pause(std::uint32_t left, clock::time_point start) {
+    const auto spent = clock::now() - start;
+    const std::uint32_t step = spent < std::chrono::milliseconds(20) ? 1u : 10u;
+    Sleep(std::min(std::min(left, slice_ms), step));
+}
+#endif
+
 #ifndef _WIN32
 // Writing to a pipe whose reader is gone raises SIGPIPE, which would kill the caller's
 // process. Block it on this thread for the write and swallow one that the write raised.
@@ -52,6 +62,8 @@ public:
         }
         pthread_sigmask(SIG_SETMASK, &old_mask_, nullptr);
     }
+    sigpipe_guard(const sigpipe_guard&) = delete;
+    sigpipe_guard& operator=(const sigpipe_guard&) = delete;
     void raised() noexcept { raised_ = true; }
 
 private:
@@ -62,16 +74,27 @@ private:
 };
 #endif
 
+void close_native(stdio_pipe::native_handle handle) noexcept {
+#ifdef _WIN32
+    CloseHandle(handle);
+#else
+    ::close(handle);
+#endif
+}
+
 }  // namespace
 
-stdio_pipe::~stdio_pipe() { close(); }
+stdio_pipe::~stdio_pipe() {
+    if (state_.load() == state::open) close_native(handle_);
+}
+
+void stdio_pipe::set_none_reason(const char* reason) noexcept { none_reason_.store(reason); }
 
 void stdio_pipe::adopt(native_handle handle) {
     std::lock_guard lock(io_mutex_);
     handle_ = handle;
-    has_handle_ = true;
-    // Non-blocking, so a write into a full pipe waits in slices and notices a close; undone
-    // on detach(). (Reads never block anyway: they wait for readiness first.)
+    // Non-blocking, so that reads and writes wait in slices (and notice a close or a
+    // timeout) instead of inside the OS; undone on detach().
 #ifdef _WIN32
     DWORD mode = PIPE_READMODE_BYTE | PIPE_NOWAIT;
     nonblocking_ = SetNamedPipeHandleState(handle, &mode, nullptr, nullptr) != FALSE;
@@ -79,50 +102,133 @@ void stdio_pipe::adopt(native_handle handle) {
     const int flags = fcntl(handle, F_GETFL);
     nonblocking_ = flags >= 0 && fcntl(handle, F_SETFL, flags | O_NONBLOCK) == 0;
 #endif
+    state_.store(state::open);
+}
+
+zlhcs_hresult stdio_pipe::not_open(state s) const {
+    const std::string name = name_;
+    switch (s) {
+    case state::closed:
+        return fail(ZLHCS_E_INVALID_STATE, name + " is closed: zlhcs_process_stdio_close closed it");
+    case state::detached:
+        return fail(ZLHCS_E_INVALID_STATE,
+                    name + " is detached: zlhcs_process_stdio_detach handed its OS handle to the caller");
+    case state::none:
+        return fail(ZLHCS_E_INVALID_STATE, name + " is none: the process has no " + name + " pipe (" +
+                                               none_reason_.load() + ")");
+    case state::open:
+        break;
+    }
+    return fail(ZLHCS_E_INTERNAL, name + " is open, yet was reported as not open");
+}
+
+zlhcs_hresult stdio_pipe::interrupted(const char* doing) const {
+    if (abandoned_.load()) {
+        return fail(ZLHCS_E_INVALID_HANDLE, std::string("the process handle was closed during the ") + doing);
+    }
+    if (closing_.load() != 0) {
+        return fail(ZLHCS_E_INVALID_STATE,
+                    std::string(name_) + " was closed during the " + doing + " (zlhcs_process_stdio_close)");
+    }
+    if (detaching_.load() != 0) {
+        return fail(ZLHCS_E_INVALID_STATE,
+                    std::string(name_) + " was detached during the " + doing + " (zlhcs_process_stdio_detach)");
+    }
+    return ZLHCS_S_OK;
+}
+
+bool stdio_pipe::acquire(std::unique_lock<stream_lock>& lock, std::uint32_t timeout_ms,
+                         std::chrono::steady_clock::time_point start) {
+    if (timeout_ms == ZLHCS_INFINITE) {
+        lock.lock();
+        return true;
+    }
+    // Whoever holds the stream gives it up within one slice when it is closed, detached or
+    // abandoned, so a waiter that is then still waiting has really run out of time.
+    const std::uint32_t left = remaining(timeout_ms, start);
+    if (left == 0) return lock.try_lock();
+    return lock.try_lock_for(std::chrono::milliseconds(left));
+}
+
+zlhcs_hresult stdio_pipe::check_open_locked() const {
+    if (abandoned_.load()) return fail(ZLHCS_E_INVALID_HANDLE, "the process handle was closed");
+    const state s = state_.load();
+    return s == state::open ? ZLHCS_S_OK : not_open(s);
+}
+
+void stdio_pipe::release_locked(state next) noexcept {
+    if (state_.load() == state::open) close_native(handle_);
+    handle_ = no_handle;
+    state_.store(next);
+}
+
+void stdio_pipe::release_if_abandoned() noexcept {
+    if (!abandoned_.load()) return;
+    std::unique_lock lock(io_mutex_, std::try_to_lock);
+    if (lock.owns_lock() && state_.load() == state::open) release_locked(state::closed);
+}
+
+void stdio_pipe::abandon() noexcept {
+    abandoned_.store(true);
+    // If an I/O holds the stream, it gives up within one slice and closes the end as it
+    // leaves (release_if_abandoned); the destructor closes what is still open.
+    release_if_abandoned();
 }
 
 zlhcs_hresult stdio_pipe::read(void* buffer, std::size_t capacity, std::uint32_t timeout_ms,
                                std::size_t* out_read) {
-    std::lock_guard lock(io_mutex_);
-    if (!has_handle_) return fail(ZLHCS_E_INVALID_STATE, "the stream has no pipe (not requested, closed, or detached)");
-    return read_some(buffer, capacity, timeout_ms, out_read);
+    *out_read = 0;
+    const auto start = clock::now();
+    zlhcs_hresult hr = ZLHCS_S_OK;
+    {
+        std::unique_lock lock(io_mutex_, std::defer_lock);
+        if (!acquire(lock, timeout_ms, start)) {
+            hr = interrupted("read");
+            if (hr >= 0) {
+                hr = fail(ZLHCS_HCS_E_OPERATION_TIMEOUT,
+                          "no output arrived on " + std::string(name_) + " within " + std::to_string(timeout_ms) +
+                              " ms (another reader held the stream)");
+            }
+        } else if (hr = check_open_locked(); hr >= 0) {
+            hr = read_some(buffer, capacity, timeout_ms, start, out_read);
+        }
+    }
+    release_if_abandoned();
+    return hr;
 }
 
-zlhcs_hresult stdio_pipe::read_some(void* buffer, std::size_t capacity,
-                                    std::uint32_t timeout_ms, std::size_t* out_read) {
-    const auto start = clock::now();
+zlhcs_hresult stdio_pipe::read_some(void* buffer, std::size_t capacity, std::uint32_t timeout_ms,
+                                    clock::time_point start, std::size_t* out_read) {
     const auto chunk = static_cast<std::uint32_t>(std::min<std::size_t>(capacity, 1u << 30));
     for (;;) {
-        if (abandoned_.load()) return fail(ZLHCS_E_INVALID_HANDLE, "the process handle was closed during the read");
-        if (closing_.load() != 0) return fail(ZLHCS_E_INVALID_STATE, "the stream was closed during the read");
+        if (const zlhcs_hresult hr = interrupted("read"); hr < 0) return hr;
         const std::uint32_t left = remaining(timeout_ms, start);
-        const std::uint32_t wait = std::min(left, slice_ms);
 #ifdef _WIN32
         DWORD available = 0;
         if (!PeekNamedPipe(handle_, nullptr, 0, nullptr, &available, nullptr)) {
             const DWORD error = GetLastError();
             if (error == ERROR_BROKEN_PIPE) return ZLHCS_S_FALSE;  // drained and closed
-            return fail(static_cast<zlhcs_hresult>(HRESULT_FROM_WIN32(error)), "PeekNamedPipe failed on the stream");
+            return fail(static_cast<zlhcs_hresult>(HRESULT_FROM_WIN32(error)),
+                        "PeekNamedPipe failed on " + std::string(name_));
         }
         if (available > 0) {
             DWORD got = 0;
             if (!ReadFile(handle_, buffer, std::min<DWORD>(available, chunk), &got, nullptr)) {
                 const DWORD error = GetLastError();
                 if (error == ERROR_BROKEN_PIPE) return ZLHCS_S_FALSE;
-                return fail(static_cast<zlhcs_hresult>(HRESULT_FROM_WIN32(error)), "ReadFile failed on the stream");
+                return fail(static_cast<zlhcs_hresult>(HRESULT_FROM_WIN32(error)),
+                            "ReadFile failed on " + std::string(name_));
             }
             *out_read = got;
             return got > 0 ? ZLHCS_S_OK : ZLHCS_S_FALSE;
         }
         if (left == 0) break;
-        // Anonymous pipes have no waitable readiness: poll, briefly at first.
-        const auto spent = clock::now() - start;
-        Sleep(std::min<DWORD>(wait, spent < std::chrono::milliseconds(20) ? 1 : 10));
+        pause(left, start);
 #else
         pollfd descriptor{handle_, POLLIN, 0};
-        const int ready = poll(&descriptor, 1, static_cast<int>(wait));
+        const int ready = poll(&descriptor, 1, static_cast<int>(std::min(left, slice_ms)));
         if (ready < 0 && errno != EINTR) {
-            return fail(ZLHCS_E_INTERNAL, "poll failed on the stream: errno " + std::to_string(errno));
+            return fail(ZLHCS_E_INTERNAL, "poll failed on " + std::string(name_) + ": errno " + std::to_string(errno));
         }
         if (ready > 0) {
             const ssize_t got = ::read(handle_, buffer, chunk);
@@ -131,85 +237,120 @@ zlhcs_hresult stdio_pipe::read_some(void* buffer, std::size_t capacity,
                 return ZLHCS_S_OK;
             }
             if (got == 0) return ZLHCS_S_FALSE;  // every writer closed: end of stream
-            if (errno != EAGAIN && errno != EINTR) {
-                return fail(ZLHCS_E_INTERNAL, "read failed on the stream: errno " + std::to_string(errno));
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+                return fail(ZLHCS_E_INTERNAL, "read failed on " + std::string(name_) + ": errno " + std::to_string(errno));
             }
         }
         if (left == 0) break;
 #endif
     }
     return fail(ZLHCS_HCS_E_OPERATION_TIMEOUT,
-                "no output arrived within " + std::to_string(timeout_ms) + " ms");
+                "no output arrived on " + std::string(name_) + " within " + std::to_string(timeout_ms) + " ms");
 }
 
-zlhcs_hresult stdio_pipe::write_all(const void* data, std::size_t size) {
-    std::lock_guard lock(io_mutex_);
-    if (!has_handle_) return fail(ZLHCS_E_INVALID_STATE, "stdin has no pipe (not requested, closed, or detached)");
-    const auto* bytes = static_cast<const unsigned char*>(data);
+zlhcs_hresult stdio_pipe::write(const void* data, std::size_t size, std::uint32_t timeout_ms,
+                                std::size_t* out_written) {
+    std::size_t done = 0;
+    if (out_written != nullptr) *out_written = 0;
+    const auto start = clock::now();
+    zlhcs_hresult hr = ZLHCS_S_OK;
+    {
+        std::unique_lock lock(io_mutex_, std::defer_lock);
+        if (!acquire(lock, timeout_ms, start)) {
+            hr = interrupted("write");
+            if (hr >= 0) {
+                hr = fail(ZLHCS_HCS_E_OPERATION_TIMEOUT,
+                          std::string(name_) + " took 0 of " + std::to_string(size) + " bytes within " +
+                              std::to_string(timeout_ms) + " ms (another writer held the stream)");
+            }
+        } else if (hr = check_open_locked(); hr >= 0) {
+            hr = write_some(static_cast<const unsigned char*>(data), size, timeout_ms, start, done);
+        }
+    }
+    release_if_abandoned();
+    if (out_written != nullptr) *out_written = done;
+    return hr;
+}
+
+zlhcs_hresult stdio_pipe::write_some(const unsigned char* bytes, std::size_t size, std::uint32_t timeout_ms,
+                                     clock::time_point start, std::size_t& done) {
+    const auto timed_out = [&] {
+        return fail(ZLHCS_HCS_E_OPERATION_TIMEOUT,
+                    std::string(name_) + " took " + std::to_string(done) + " of " + std::to_string(size) +
+                        " bytes within " + std::to_string(timeout_ms) +
+                        " ms (the pipe stayed full: the process is not reading)");
+    };
+    const auto broken = [&] {
+        return fail(ZLHCS_WIN32_E_BROKEN_PIPE, "the process no longer reads its " + std::string(name_) +
+                                                   " (broken pipe) after " + std::to_string(done) + " of " +
+                                                   std::to_string(size) + " bytes");
+    };
 #ifdef _WIN32
-    while (size > 0) {
-        if (abandoned_.load()) return fail(ZLHCS_E_INVALID_HANDLE, "the process handle was closed during the write");
-        DWORD written = 0;
+    while (done < size) {
+        if (const zlhcs_hresult hr = interrupted("write"); hr < 0) return hr;
         // Non-blocking writes stay below any pipe buffer's size, so a full buffer takes part
         // of a chunk rather than possibly none of an oversized one.
         const std::size_t limit = nonblocking_ ? (16u << 10) : (1u << 20);
-        const DWORD chunk = static_cast<DWORD>(std::min(size, limit));
-        if (!WriteFile(handle_, bytes, chunk, &written, nullptr)) {
+        const DWORD chunk = static_cast<DWORD>(std::min(size - done, limit));
+        DWORD written = 0;
+        if (!WriteFile(handle_, bytes + done, chunk, &written, nullptr)) {
             const DWORD error = GetLastError();
-            if (error == ERROR_BROKEN_PIPE || error == ERROR_NO_DATA) {
-                return fail(ZLHCS_WIN32_E_BROKEN_PIPE, "the process no longer reads its stdin (broken pipe)");
-            }
-            return fail(static_cast<zlhcs_hresult>(HRESULT_FROM_WIN32(error)), "WriteFile failed on stdin");
+            if (error == ERROR_BROKEN_PIPE || error == ERROR_NO_DATA) return broken();
+            return fail(static_cast<zlhcs_hresult>(HRESULT_FROM_WIN32(error)),
+                        "WriteFile failed on " + std::string(name_) + " after " + std::to_string(done) + " of " +
+                            std::to_string(size) + " bytes");
         }
-        bytes += written;
-        size -= written;
+        done += written;
+        if (written > 0) continue;
         // A non-blocking pipe takes nothing while full: wait a moment for the reader.
-        if (written == 0 && nonblocking_) Sleep(1);
+        const std::uint32_t left = remaining(timeout_ms, start);
+        if (left == 0) return timed_out();
+        pause(left, start);
     }
 #else
     sigpipe_guard guard;
-    while (size > 0) {
-        if (abandoned_.load()) return fail(ZLHCS_E_INVALID_HANDLE, "the process handle was closed during the write");
-        const ssize_t written = ::write(handle_, bytes, size);
+    while (done < size) {
+        if (const zlhcs_hresult hr = interrupted("write"); hr < 0) return hr;
+        const std::size_t chunk = std::min<std::size_t>(size - done, std::size_t{1} << 30);
+        const ssize_t written = ::write(handle_, bytes + done, chunk);
         if (written > 0) {
-            bytes += written;
-            size -= static_cast<std::size_t>(written);
+            done += static_cast<std::size_t>(written);
             continue;
         }
+        if (written < 0 && errno == EINTR) continue;
         if (written < 0 && errno == EPIPE) {
             guard.raised();
-            return fail(ZLHCS_WIN32_E_BROKEN_PIPE, "the process no longer reads its stdin (broken pipe)");
+            return broken();
         }
-        if (written < 0 && errno != EAGAIN && errno != EINTR) {
-            return fail(ZLHCS_E_INTERNAL, "write failed on stdin: errno " + std::to_string(errno));
+        if (written < 0 && errno != EAGAIN && errno != EWOULDBLOCK) {
+            return fail(ZLHCS_E_INTERNAL, "write failed on " + std::string(name_) + ": errno " + std::to_string(errno));
         }
+        // Full: wait for room, in slices, never past the timeout.
+        const std::uint32_t left = remaining(timeout_ms, start);
+        if (left == 0) return timed_out();
         pollfd descriptor{handle_, POLLOUT, 0};
-        (void)poll(&descriptor, 1, static_cast<int>(slice_ms));
+        (void)poll(&descriptor, 1, static_cast<int>(std::min(left, slice_ms)));
     }
 #endif
     return ZLHCS_S_OK;
 }
 
-bool stdio_pipe::close() {
+stdio_pipe::state stdio_pipe::close() {
     closing_.fetch_add(1);
-    std::lock_guard lock(io_mutex_);
+    std::unique_lock lock(io_mutex_);
     closing_.fetch_sub(1);
-    if (!has_handle_) return false;
-#ifdef _WIN32
-    CloseHandle(handle_);
-#else
-    ::close(handle_);
-#endif
-    handle_ = no_handle;
-    has_handle_ = false;
-    return true;
+    const state before = state_.load();
+    if (before == state::open) release_locked(state::closed);
+    return before;
 }
 
-bool stdio_pipe::detach(native_handle& out) {
-    closing_.fetch_add(1);
-    std::lock_guard lock(io_mutex_);
-    closing_.fetch_sub(1);
-    if (!has_handle_) return false;
+zlhcs_hresult stdio_pipe::detach(native_handle& out) {
+    out = no_handle;
+    detaching_.fetch_add(1);
+    std::unique_lock lock(io_mutex_);
+    detaching_.fetch_sub(1);
+    const state before = state_.load();
+    if (before != state::open) return not_open(before);
     const native_handle handle = handle_;
     if (nonblocking_) {  // the new owner gets the handle as HCS gave it: blocking
 #ifdef _WIN32
@@ -221,9 +362,9 @@ bool stdio_pipe::detach(native_handle& out) {
 #endif
     }
     handle_ = no_handle;
-    has_handle_ = false;
+    state_.store(state::detached);
     out = handle;
-    return true;
+    return ZLHCS_S_OK;
 }
 
 }  // namespace zlhcs::core

@@ -1,13 +1,23 @@
-// The host end of one standard-stream pipe of a process: reads with a timeout (or none),
-// writes that never lose or reorder bytes, close, and hand-over of the OS handle.
+// The host end of one standard-stream pipe of a process: reads and writes with a timeout (or
+// none), close, and hand-over of the OS handle, in the four states of zlhcs.h ("Standard
+// streams"): open, closed, detached, none.
 //
-// Reads poll in short slices, so a read never blocks past its timeout and notices a close
-// within one slice; stdout and stderr are separate objects and never wait on each other.
+// I/O is non-blocking and waits in short poll slices, so a read or write never blocks past its
+// timeout and notices a close, a detach or the process handle's close within one slice. The
+// three streams of a process are separate objects and never wait on each other.
+//
+// What a call in flight gets when something ends it (the same code as a call that starts after
+// it, so callers need one rule): zlhcs_process_stdio_close or _detach of this stream ->
+// ZLHCS_E_INVALID_STATE (the message says "closed"/"detached during the read/write"); the
+// process handle's close -> ZLHCS_E_INVALID_HANDLE. A write reports the bytes the pipe took
+// before, whatever ends it: they reach the process, nothing is lost or reordered.
 #pragma once
 
 #include <zlhcs/zlhcs.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
@@ -23,44 +33,125 @@ public:
 #endif
     static constexpr native_handle no_handle = native_handle{};
 
+    /// zlhcs.h "Standard streams". `none` until adopt().
+    enum class state : int { none, open, closed, detached };
+
     stdio_pipe() = default;
     ~stdio_pipe();
     stdio_pipe(const stdio_pipe&) = delete;
     stdio_pipe& operator=(const stdio_pipe&) = delete;
 
-    /// Takes ownership of `handle` (the value HCS put in HCS_PROCESS_INFORMATION).
+    /// The stream's name in messages ("stdin", "stdout", "stderr"); a static string.
+    void set_name(const char* name) noexcept { name_ = name; }
+    /// Why the stream is "none", for messages (a static string): the creation has not
+    /// completed, the process did not ask for the pipe, it was opened, its pipes were lost.
+    void set_none_reason(const char* reason) noexcept;
+
+    /// Takes ownership of `handle` (the value HCS put in HCS_PROCESS_INFORMATION): open.
     void adopt(native_handle handle);
 
-    /// S_OK with *out_read > 0; S_FALSE at end of stream; HCS_E_OPERATION_TIMEOUT;
-    /// ZLHCS_E_INVALID_STATE if there is no pipe (never was, closed, detached);
-    /// ZLHCS_E_INVALID_HANDLE if the process handle was closed meanwhile.
+    [[nodiscard]] state current() const noexcept { return state_.load(); }
+
+    /// S_OK with *out_read > 0; S_FALSE at end of stream; HCS_E_OPERATION_TIMEOUT (nothing
+    /// within timeout_ms, including time spent behind another reader of this stream);
+    /// ZLHCS_E_INVALID_STATE if the stream is not open (or stops being open meanwhile);
+    /// ZLHCS_E_INVALID_HANDLE if the process handle is closed meanwhile. *out_read is 0 unless
+    /// S_OK.
     zlhcs_hresult read(void* buffer, std::size_t capacity, std::uint32_t timeout_ms,
                        std::size_t* out_read);
 
-    /// Writes everything. ZLHCS_WIN32_E_BROKEN_PIPE when the reader is gone.
-    zlhcs_hresult write_all(const void* data, std::size_t size);
+    /// Writes all `size` bytes within timeout_ms: S_OK; HCS_E_OPERATION_TIMEOUT (the pipe
+    /// stayed full, or another writer held the stream); ZLHCS_WIN32_E_BROKEN_PIPE (no reader);
+    /// ZLHCS_E_INVALID_STATE / ZLHCS_E_INVALID_HANDLE as for read(). *out_written (optional)
+    /// is the number of bytes the pipe took, on success and on every failure.
+    zlhcs_hresult write(const void* data, std::size_t size, std::uint32_t timeout_ms,
+                        std::size_t* out_written);
 
-    /// Closes the host end. false if it was not open.
-    bool close();
+    /// Closes the host end if open (a read or write in flight gives up within one slice;
+    /// this waits for it). Returns the state before: only `open` closed something.
+    state close();
 
-    /// Gives the OS handle away and forgets it. false if there is none.
-    bool detach(native_handle& out);
+    /// Hands the OS handle over (blocking mode restored) if open: S_OK and `out`. Otherwise
+    /// ZLHCS_E_INVALID_STATE naming the state (recorded), `out` no_handle.
+    zlhcs_hresult detach(native_handle& out);
 
-    /// Makes in-flight and later reads and writes give up (the process handle is closing).
-    void abandon() noexcept { abandoned_.store(true); }
+    /// The process handle is being closed: I/O in flight gives up with ZLHCS_E_INVALID_HANDLE
+    /// within one slice, and the host end is closed at once if no I/O holds it (otherwise by
+    /// the I/O as it leaves). Never blocks.
+    void abandon() noexcept;
+
+    /// The ZLHCS_E_INVALID_STATE failure of a call on a stream in state `s` (not open), its
+    /// message naming the state. Recorded, returned.
+    zlhcs_hresult not_open(state s) const;
 
 private:
-    zlhcs_hresult read_some(void* buffer, std::size_t capacity, std::uint32_t timeout_ms,
-                            std::size_t* out_read);
+    using clock = std::chrono::steady_clock;
 
-    // One reader or writer at a time, held across the I/O; close and detach take it too, so
-    // the handle never goes away under an I/O. Readers poll in slices and give up early when
-    // `closing_` or `abandoned_` is set, so a close waits at most one slice for a reader.
-    std::mutex io_mutex_;
+    // A timed mutex (TimedLockable) made of a mutex and a condition variable. Not
+    // std::timed_mutex: libstdc++ implements its timed wait with pthread_mutex_clocklock, which
+    // ThreadSanitizer (clang 14) does not intercept, so every timed lock looked like an unlock
+    // of an unlocked mutex to it.
+    class stream_lock {
+    public:
+        void lock() {
+            std::unique_lock guard(mutex_);
+            free_.wait(guard, [this] { return !held_; });
+            held_ = true;
+        }
+        bool try_lock() {
+            std::lock_guard guard(mutex_);
+            if (held_) return false;
+            held_ = true;
+            return true;
+        }
+        template <typename Rep, typename Period>
+        bool try_lock_for(const std::chrono::duration<Rep, Period>& timeout) {
+            std::unique_lock guard(mutex_);
+            if (!free_.wait_for(guard, timeout, [this] { return !held_; })) return false;
+            held_ = true;
+            return true;
+        }
+        void unlock() {
+            {
+                std::lock_guard guard(mutex_);
+                held_ = false;
+            }
+            free_.notify_one();
+        }
+
+    private:
+        std::mutex mutex_;
+        std::condition_variable free_;
+        bool held_ = false;
+    };
+
+    // Takes io_mutex_ within what is left of timeout_ms (measured from `start`).
+    bool acquire(std::unique_lock<stream_lock>& lock, std::uint32_t timeout_ms,
+                 clock::time_point start);
+    // Why an I/O in flight must stop (recorded), or S_OK to go on. `doing`: "read"/"write".
+    zlhcs_hresult interrupted(const char* doing) const;
+    // The start of every read/write once io_mutex_ is held: abandoned, or not open.
+    zlhcs_hresult check_open_locked() const;
+    zlhcs_hresult read_some(void* buffer, std::size_t capacity, std::uint32_t timeout_ms,
+                            clock::time_point start, std::size_t* out_read);
+    zlhcs_hresult write_some(const unsigned char* bytes, std::size_t size, std::uint32_t timeout_ms,
+                             clock::time_point start, std::size_t& done);
+    // Closes the OS handle if open (io_mutex_ held) and moves to `next`.
+    void release_locked(state next) noexcept;
+    // Once abandoned: closes the host end if no I/O holds the stream (never blocks).
+    void release_if_abandoned() noexcept;
+
+    // One reader or writer at a time, held across the I/O; close, detach and abandon take it
+    // too, so the handle never goes away under an I/O. I/O polls in slices and gives up early
+    // when `closing_`, `detaching_` or `abandoned_` is set, so they wait at most one slice.
+    stream_lock io_mutex_;
     native_handle handle_ = no_handle;
-    bool has_handle_ = false;
+    std::atomic<state> state_{state::none};  // written with io_mutex_ held
     bool nonblocking_ = false;
+    const char* name_ = "stream";
+    std::atomic<const char*> none_reason_{"the process's creation has not completed"};
     std::atomic<int> closing_{0};
+    std::atomic<int> detaching_{0};
     std::atomic<bool> abandoned_{false};
 };
 
