@@ -739,8 +739,9 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_exit_code(zlhcs
  *   open      - the process asked for the pipe and zlhcs holds its host end;
  *   closed    - zlhcs_process_stdio_close() closed it;
  *   detached  - zlhcs_process_stdio_detach() handed its OS handle to the caller;
- *   none      - the process never had the pipe (not requested in ProcessParameters, or the
- *               process was opened rather than created, or its pipes were lost).
+ *   none      - the process has no such pipe: not requested in ProcessParameters, the process
+ *               was opened rather than created, its pipes were lost, or its create has not
+ *               completed yet (or failed).
  * A stream that is "none" fails every stdio call with ZLHCS_E_INVALID_STATE. Reads, writes
  * and detach need an open stream: on a closed or detached one they fail with
  * ZLHCS_E_INVALID_STATE too (the message names the state). Close is idempotent: on a closed or
@@ -760,11 +761,13 @@ typedef enum zlhcs_stdio_stream {
  * NULL) always receives the number of bytes the pipe took, on failure too: ZLHCS_S_OK when all
  * were written; ZLHCS_HCS_E_OPERATION_TIMEOUT with a partial count if the pipe stayed full;
  * ZLHCS_WIN32_E_BROKEN_PIPE if the process no longer reads. Bytes are never lost or
- * reordered; concurrent writers on one process are serialised. A writer blocked on a full
- * pipe is released within one poll slice (about 50 ms) by zlhcs_process_stdio_close(STDIN),
- * zlhcs_process_stdio_detach(STDIN) (ZLHCS_E_INVALID_STATE) or zlhcs_process_close()
- * (ZLHCS_E_INVALID_HANDLE). Errors: ZLHCS_E_INVALID_STATE (stdin not open),
- * ZLHCS_E_INVALID_ARGUMENT (data NULL with size > 0). */
+ * reordered; concurrent writers on one process are serialised, and time spent waiting behind
+ * another writer counts against timeout_ms. A writer blocked on a full pipe is released within
+ * one poll slice (about 50 ms): by zlhcs_process_stdio_close(STDIN) or
+ * zlhcs_process_stdio_detach(STDIN) with ZLHCS_E_INVALID_STATE, by zlhcs_process_close() with
+ * ZLHCS_E_INVALID_HANDLE; in each case *out_written counts the bytes already delivered.
+ * Errors: ZLHCS_E_INVALID_STATE (stdin not open), ZLHCS_E_INVALID_ARGUMENT (data NULL with
+ * size > 0). */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_write(
     zlhcs_process process, const void *data, size_t size, uint32_t timeout_ms,
     size_t *out_written);
@@ -774,7 +777,8 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_write(
  * ZLHCS_S_FALSE with *out_read == 0 at end of stream (the process closed it: everything it
  * wrote has been read), ZLHCS_HCS_E_OPERATION_TIMEOUT if nothing arrived in time. stdout and
  * stderr may be read concurrently from different threads; one stream from several threads at
- * once is serialised. A blocked reader is released within one poll slice by closing,
+ * once is serialised (time spent waiting behind another reader counts against timeout_ms).
+ * A blocked reader is released within one poll slice by closing,
  * detaching the stream or closing the process. Errors: ZLHCS_E_INVALID_STATE (stream not
  * open), ZLHCS_E_INVALID_ARGUMENT (stream is ZLHCS_STDIN or unknown, buffer NULL). */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_read(
@@ -783,13 +787,16 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_read(
 
 /** Closes zlhcs's host end of one stream and tells HCS, which keeps handles of its own to the
  * pipes, to close its end too (HcsModifyProcess with a CloseHandle ProcessModifyRequest for
- * StdIn/StdOut/StdErr, as hcsshim does): for stdin the process then reads end-of-stream after
- * the bytes written so far; for stdout/stderr the process's writes stop reaching the host.
- * Closing stdin after zlhcs_process_stdio_detach(ZLHCS_STDIN) still tells HCS (closing the
- * detached OS handle alone does not end the process's stdin). Blocks until HCS has taken the
- * request. Returns ZLHCS_S_OK if it closed something, ZLHCS_S_FALSE if there was nothing left
- * to close (a closed or detached stream, see above; also once the process has exited).
- * Errors: ZLHCS_E_INVALID_STATE (a "none" stream), ZLHCS_E_INVALID_ARGUMENT (unknown stream). */
+ * StdIn/StdOut/StdErr, SchemaReference.md; hcsshim sends it for stdin): for stdin the process
+ * then reads end-of-stream after the bytes written so far; for stdout/stderr the process's
+ * writes stop reaching the host. Closing stdin after zlhcs_process_stdio_detach(ZLHCS_STDIN)
+ * still tells HCS once (closing the detached OS handle alone does not end the process's
+ * stdin). Blocks until HCS has taken the request. Returns ZLHCS_S_OK if it closed something
+ * (also after the process has exited, for a stream still open), ZLHCS_S_FALSE if nothing of
+ * zlhcs's was left to close (a closed or detached stream, see above). If HCS refuses the
+ * CloseHandle, its error is returned; zlhcs's end is closed anyway, and a later close asks HCS
+ * again. Errors: ZLHCS_E_INVALID_STATE (a "none" stream), ZLHCS_E_INVALID_ARGUMENT (unknown
+ * stream), HCS's refusal. */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_close(
     zlhcs_process process, uint32_t stream);
 
