@@ -6,7 +6,7 @@
 //
 // No test asserts a duration: timeouts that should expire are short (the process under test
 // runs for minutes), and those that should not are long bounds against hanging.
-#include "fixture.hpp"
+#include "process_support.hpp"
 
 #include <array>
 #include <functional>
@@ -26,13 +26,6 @@
 namespace zlhcs_core_test {
 namespace {
 
-/// A bound against hanging, never an expectation about speed.
-constexpr uint32_t hang_bound_ms = 60000;
-/// How long a call in flight may take to notice that its handle was closed (a bound against
-/// hanging, shorter than hang_bound_ms so that a failure does not stall the suite).
-constexpr uint32_t release_bound_ms = 10000;
-/// A process that outlives every test (it is terminated when the test's system is).
-constexpr const char* long_sleep = "sleep 600000";
 
 constexpr zlhcs_hresult hr_file_not_found = ZLHCS_HR(0x80070002u);
 constexpr zlhcs_hresult hr_not_found = ZLHCS_HR(0x80070490u);
@@ -41,41 +34,6 @@ constexpr uint32_t access_violation = 0xC0000005u;
 constexpr uint32_t terminated_exit = 1;
 
 /// Closes a process handle at scope exit (unless released).
-struct process_guard {
-    zlhcs_process handle = 0;
-    process_guard() = default;
-    explicit process_guard(zlhcs_process h) : handle(h) {}
-    process_guard(const process_guard&) = delete;
-    process_guard& operator=(const process_guard&) = delete;
-    ~process_guard() { reset(); }
-    void reset() {
-        if (handle != 0) (void)zlhcs_process_close(handle);
-        handle = 0;
-    }
-    zlhcs_process release() { return std::exchange(handle, 0); }
-    operator zlhcs_process() const { return handle; }  // NOLINT(google-explicit-constructor)
-};
-
-std::string json_quote(std::string_view text) {
-    std::string out = "\"";
-    for (const char c : text) {
-        if (c == '"' || c == '\\') out.push_back('\\');
-        out.push_back(c);
-    }
-    out.push_back('"');
-    return out;
-}
-
-enum pipes : unsigned { no_pipes = 0, in_pipe = 1, out_pipe = 2, err_pipe = 4 };
-
-/// A ProcessParameters document; `extra` is appended inside the object (",\"Key\":...").
-std::string parameters(std::string_view command, unsigned with = no_pipes, const std::string& extra = "") {
-    std::string doc = "{\"CommandLine\":" + json_quote(command);
-    if ((with & in_pipe) != 0) doc += ",\"CreateStdInPipe\":true";
-    if ((with & out_pipe) != 0) doc += ",\"CreateStdOutPipe\":true";
-    if ((with & err_pipe) != 0) doc += ",\"CreateStdErrPipe\":true";
-    return doc + extra + "}";
-}
 
 /// Byte i of the 64 MiB stream: not periodic in any chunk size used below.
 inline unsigned char big_byte(uint64_t i) {
@@ -85,38 +43,7 @@ inline unsigned char big_byte(uint64_t i) {
 /// Byte i of what `write <n>` prints (docs/hcsim.md).
 inline unsigned char write_byte(uint64_t i) { return static_cast<unsigned char>(i % 251); }
 
-/// Reads `stream` to its end. Returns the final result (ZLHCS_S_FALSE at end of stream, else
-/// the failure); each read waits at most hang_bound_ms.
-zlhcs_hresult read_to_end(zlhcs_process process, int32_t stream, std::string& out) {
-    std::vector<char> buffer(64 * 1024);
-    for (;;) {
-        size_t got = 12345;
-        const zlhcs_hresult hr =
-            zlhcs_process_stdio_read(process, stream, buffer.data(), buffer.size(), hang_bound_ms, &got);
-        if (hr == ZLHCS_S_OK) {
-            EXPECT_GT(got, 0u);
-            EXPECT_LE(got, buffer.size());
-            out.append(buffer.data(), got);
-            continue;
-        }
-        if (hr == ZLHCS_S_FALSE) {
-            EXPECT_EQ(got, 0u) << "end of stream reports no bytes";
-        }
-        return hr;
-    }
-}
 
-/// Reads until `out` holds at least `size` bytes (or the stream ends / fails).
-zlhcs_hresult read_at_least(zlhcs_process process, int32_t stream, size_t size, std::string& out) {
-    char buffer[4096];
-    while (out.size() < size) {
-        size_t got = 0;
-        const zlhcs_hresult hr = zlhcs_process_stdio_read(process, stream, buffer, sizeof buffer, hang_bound_ms, &got);
-        if (hr != ZLHCS_S_OK) return hr;
-        out.append(buffer, got);
-    }
-    return ZLHCS_S_OK;
-}
 
 /// Checks a `write <n>` stream: size and every byte.
 void expect_write_pattern(const std::string& data, size_t expected_size, const char* what) {

@@ -11,7 +11,7 @@
 //
 // No test asserts a duration. A call expected to return because of a close is watched with a
 // bound against hanging (release_bound_ms), and what it returns is the assertion.
-#include "fixture.hpp"
+#include "process_support.hpp"
 
 #include <array>
 #include <functional>
@@ -34,30 +34,6 @@ constexpr uint32_t release_bound_ms = 10000;
 constexpr const char* long_sleep = "sleep 600000";
 constexpr zlhcs_hresult e_fail = ZLHCS_HR(0x80004005u);
 
-struct process_guard {
-    zlhcs_process handle = 0;
-    process_guard() = default;
-    explicit process_guard(zlhcs_process h) : handle(h) {}
-    process_guard(const process_guard&) = delete;
-    process_guard& operator=(const process_guard&) = delete;
-    ~process_guard() { reset(); }
-    void reset() {
-        if (handle != 0) (void)zlhcs_process_close(handle);
-        handle = 0;
-    }
-    zlhcs_process release() { return std::exchange(handle, 0); }
-    operator zlhcs_process() const { return handle; }  // NOLINT(google-explicit-constructor)
-};
-
-enum pipes : unsigned { no_pipes = 0, in_pipe = 1, out_pipe = 2, err_pipe = 4, all_pipes = 7 };
-
-std::string parameters(std::string_view command, unsigned with, const std::string& extra = "") {
-    std::string doc = "{\"CommandLine\":\"" + std::string(command) + "\"";
-    if ((with & in_pipe) != 0) doc += ",\"CreateStdInPipe\":true";
-    if ((with & out_pipe) != 0) doc += ",\"CreateStdOutPipe\":true";
-    if ((with & err_pipe) != 0) doc += ",\"CreateStdErrPipe\":true";
-    return doc + extra + "}";
-}
 
 const char* stream_name(uint32_t stream) {
     switch (stream) {
@@ -87,29 +63,7 @@ std::vector<unsigned char> pattern(size_t size) {
     return data;
 }
 
-/// Reads `stream` to its end (each read bounded); returns the last result.
-zlhcs_hresult read_to_end(zlhcs_process process, uint32_t stream, std::string& out) {
-    std::vector<char> buffer(64 * 1024);
-    for (;;) {
-        size_t got = 0;
-        const zlhcs_hresult hr =
-            zlhcs_process_stdio_read(process, stream, buffer.data(), buffer.size(), hang_bound_ms, &got);
-        if (hr != ZLHCS_S_OK) return hr;
-        out.append(buffer.data(), got);
-    }
-}
 
-/// Reads until at least `size` bytes are in `out`.
-zlhcs_hresult read_at_least(zlhcs_process process, uint32_t stream, size_t size, std::string& out) {
-    char buffer[4096];
-    while (out.size() < size) {
-        size_t got = 0;
-        const zlhcs_hresult hr = zlhcs_process_stdio_read(process, stream, buffer, sizeof buffer, hang_bound_ms, &got);
-        if (hr != ZLHCS_S_OK) return hr;
-        out.append(buffer, got);
-    }
-    return ZLHCS_S_OK;
-}
 
 /// `out` is the first out.size() bytes of `data`.
 void expect_prefix_of(const std::string& out, const std::vector<unsigned char>& data, const char* what) {
