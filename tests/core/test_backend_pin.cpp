@@ -6,6 +6,7 @@
 //
 // This program does not link zlhcs: it loads it with LoadLibraryW / dlopen by path, like a
 // .NET or Python host does, so that freeing it could really unload it.
+#include "../common/executable_dir.h"
 #include <zlhcs/zlhcs.h>
 
 #include <gtest/gtest.h>
@@ -36,20 +37,7 @@ using enumerate_fn = PFN_zlhcs_system_enumerate;
 using free_fn = PFN_zlhcs_free;
 constexpr std::uint32_t infinite = 0xFFFFFFFFu;
 
-std::string executable_dir() {
-#ifdef _WIN32
-    char buffer[4096];
-    const DWORD length = GetModuleFileNameA(nullptr, buffer, sizeof buffer);
-    const std::string path(buffer, length);
-    return path.substr(0, path.find_last_of("\\/") + 1);
-#else
-    char buffer[PATH_MAX];
-    const ssize_t length = readlink("/proc/self/exe", buffer, sizeof buffer - 1);
-    if (length <= 0) return "/";
-    const std::string path(buffer, static_cast<size_t>(length));
-    return path.substr(0, path.rfind('/') + 1);
-#endif
-}
+using zlhcs_test::executable_dir;
 
 #ifdef _WIN32
 using library = HMODULE;

@@ -8,6 +8,7 @@
 // zlhcs chooses its backend once per process and this suite's process uses hcsim, so every
 // check runs in a child process of its own, as in test_missing_entry_point.cpp (a gtest death
 // test, "threadsafe" style: the child re-executes this binary and runs only that test).
+#include "../common/executable_dir.h"
 #include <zlhcs/zlhcs.h>
 
 #include <gtest/gtest.h>
@@ -31,24 +32,7 @@ const std::vector<std::string> core_entry_points = {
     "HcsCreateOperation",     "HcsCloseOperation",    "HcsGetOperationResult",
     "HcsCreateComputeSystem", "HcsOpenComputeSystem", "HcsCloseComputeSystem"};
 
-std::string executable_dir() {
-#ifdef _WIN32
-    wchar_t buffer[4096];
-    const DWORD length = GetModuleFileNameW(nullptr, buffer, 4096);
-    const int bytes = WideCharToMultiByte(CP_UTF8, 0, buffer, static_cast<int>(length), nullptr, 0,
-                                          nullptr, nullptr);
-    std::string path(static_cast<size_t>(bytes), '\0');
-    WideCharToMultiByte(CP_UTF8, 0, buffer, static_cast<int>(length), path.data(), bytes, nullptr,
-                        nullptr);
-    return path.substr(0, path.find_last_of("\\/") + 1);
-#else
-    char buffer[PATH_MAX];
-    const ssize_t length = readlink("/proc/self/exe", buffer, sizeof buffer - 1);
-    if (length <= 0) return "/";
-    const std::string path(buffer, static_cast<size_t>(length));
-    return path.substr(0, path.rfind('/') + 1);
-#endif
-}
+using zlhcs_test::executable_dir;
 
 // A system library that exports no HCS entry point at all, by absolute path.
 std::string system_library_without_hcs() {

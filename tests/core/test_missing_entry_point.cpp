@@ -5,6 +5,7 @@
 // checks run in a child process (a gtest death test, "threadsafe" style: the child re-executes
 // this binary and runs only this test) that initialises zlhcs with the incomplete stub backend
 // (stub_backend.cpp) built beside the test.
+#include "../common/executable_dir.h"
 #include <zlhcs/zlhcs.h>
 
 #include <gtest/gtest.h>
@@ -22,24 +23,7 @@
 
 namespace {
 
-std::string executable_dir() {
-#ifdef _WIN32
-    wchar_t buffer[4096];
-    const DWORD length = GetModuleFileNameW(nullptr, buffer, 4096);
-    const int bytes = WideCharToMultiByte(CP_UTF8, 0, buffer, static_cast<int>(length), nullptr, 0,
-                                          nullptr, nullptr);
-    std::string path(static_cast<size_t>(bytes), '\0');
-    WideCharToMultiByte(CP_UTF8, 0, buffer, static_cast<int>(length), path.data(), bytes, nullptr,
-                        nullptr);
-    return path.substr(0, path.find_last_of("\\/") + 1);
-#else
-    char buffer[PATH_MAX];
-    const ssize_t length = readlink("/proc/self/exe", buffer, sizeof buffer - 1);
-    if (length <= 0) return "/";
-    const std::string path(buffer, static_cast<size_t>(length));
-    return path.substr(0, path.rfind('/') + 1);
-#endif
-}
+using zlhcs_test::executable_dir;
 
 int failures = 0;
 

@@ -1,5 +1,6 @@
 // HcsEnumerateComputeSystems (SystemQuery) and HcsGetServiceProperties (ServiceProperties).
 #include <algorithm>
+#include <optional>
 #include <string_view>
 
 #include "json.h"
@@ -111,10 +112,12 @@ HRESULT fail_with_document(PWSTR* result, HRESULT hr, const std::string& message
 
 using namespace hcsim;
 
-extern "C" {
+namespace {
 
-HRESULT WINAPI HcsEnumerateComputeSystems(PCWSTR query, HCS_OPERATION operation) try {
-    static constexpr const char* function = "HcsEnumerateComputeSystems";
+// Both enumerate entry points: the plain one lists the default namespace (""), the InNamespace
+// one a named namespace, which must exist.
+HRESULT start_enumerate(const char* function, std::optional<std::string> id_namespace, PCWSTR query,
+                        HCS_OPERATION operation) {
     QueryDocument parsed = parse_system_query(query);
     State& s = state();
     OperationCallLock lock(s);
@@ -122,40 +125,37 @@ HRESULT WINAPI HcsEnumerateComputeSystems(PCWSTR query, HCS_OPERATION operation)
     const HRESULT hr = begin_operation_locked(s, function, operation, call);
     if (FAILED(hr)) return hr;
     launch_locked(s, function, call, HcsOperationTypeEnumerate,
-                  [parsed = std::move(parsed)](State& st) -> Outcome {
+                  [function, parsed = std::move(parsed), id_namespace = std::move(id_namespace)](State& st) -> Outcome {
                       if (!parsed.error.empty()) return failure(HCS_E_INVALID_JSON, parsed.error, function);
-                      return enumerate_systems_locked(st, std::string(), parsed.document.get());
+                      if (!id_namespace) return enumerate_systems_locked(st, std::string(), parsed.document.get());
+                      // A namespace comes into being with its first system and is gone with
+                      // its last (assumption: computecore has no call to create or delete
+                      // one); enumerating one that holds no system fails.
+                      if (!namespace_exists_locked(st, *id_namespace)) {
+                          return failure(hr_not_found, "The namespace \"" + *id_namespace + "\" does not exist.",
+                                         function);
+                      }
+                      return enumerate_systems_locked(st, *id_namespace, parsed.document.get());
                   });
     return S_OK;
+}
+
+}  // namespace
+
+extern "C" {
+
+HRESULT WINAPI HcsEnumerateComputeSystems(PCWSTR query, HCS_OPERATION operation) try {
+    return start_enumerate("HcsEnumerateComputeSystems", std::nullopt, query, operation);
 } catch (...) {
     return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
 HRESULT WINAPI HcsEnumerateComputeSystemsInNamespace(PCWSTR idNamespace, PCWSTR query,
                                                      HCS_OPERATION operation) try {
-    static constexpr const char* function = "HcsEnumerateComputeSystemsInNamespace";
     if (idNamespace == nullptr) return E_INVALIDARG;
     auto id_namespace = input_namespace(idNamespace);
     if (!id_namespace) return E_INVALIDARG;
-    QueryDocument parsed = parse_system_query(query);
-    State& s = state();
-    OperationCallLock lock(s);
-    SystemCall call;
-    const HRESULT hr = begin_operation_locked(s, function, operation, call);
-    if (FAILED(hr)) return hr;
-    launch_locked(s, function, call, HcsOperationTypeEnumerate,
-                  [parsed = std::move(parsed), id_namespace = std::move(*id_namespace)](State& st) -> Outcome {
-                      if (!parsed.error.empty()) return failure(HCS_E_INVALID_JSON, parsed.error, function);
-                      // A namespace comes into being with its first system and is gone with
-                      // its last (assumption: computecore has no call to create or delete
-                      // one); enumerating one that holds no system fails.
-                      if (!namespace_exists_locked(st, id_namespace)) {
-                          return failure(hr_not_found, "The namespace \"" + id_namespace + "\" does not exist.",
-                                         function);
-                      }
-                      return enumerate_systems_locked(st, id_namespace, parsed.document.get());
-                  });
-    return S_OK;
+    return start_enumerate("HcsEnumerateComputeSystemsInNamespace", std::move(*id_namespace), query, operation);
 } catch (...) {
     return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
