@@ -47,7 +47,28 @@
     CHECK(call_options_namespace_id, offsetof(zlhcs_call_options, namespace_id) == 8) \
     CHECK(call_options_security_descriptor, offsetof(zlhcs_call_options, security_descriptor) == 16) \
     CHECK(call_options_identity_token, offsetof(zlhcs_call_options, identity_token) == 24) \
-    CHECK(api_v1_size, sizeof(zlhcs_api_v1) == 520) \
+    CHECK(operation_info_size, sizeof(zlhcs_operation_info) == 56) \
+    CHECK(operation_info_size_v1, ZLHCS_OPERATION_INFO_SIZE_V1 == 56) \
+    CHECK(operation_info_hcs_type, offsetof(zlhcs_operation_info, hcs_type) == 4) \
+    CHECK(operation_info_hcs_id, offsetof(zlhcs_operation_info, hcs_id) == 8) \
+    CHECK(operation_info_function, offsetof(zlhcs_operation_info, function) == 16) \
+    CHECK(operation_info_system, offsetof(zlhcs_operation_info, system) == 24) \
+    CHECK(operation_info_process, offsetof(zlhcs_operation_info, process) == 32) \
+    CHECK(operation_info_system_id, offsetof(zlhcs_operation_info, system_id) == 40) \
+    CHECK(operation_info_kind, offsetof(zlhcs_operation_info, kind) == 48) \
+    CHECK(event_size, sizeof(zlhcs_event) == 64) \
+    CHECK(event_size_v1, ZLHCS_EVENT_SIZE_V1 == 64) \
+    CHECK(event_kind, offsetof(zlhcs_event, kind) == 4) \
+    CHECK(event_hcs_type, offsetof(zlhcs_event, hcs_type) == 8) \
+    CHECK(event_process_id, offsetof(zlhcs_event, process_id) == 12) \
+    CHECK(event_sequence, offsetof(zlhcs_event, sequence) == 16) \
+    CHECK(event_lost_count, offsetof(zlhcs_event, lost_count) == 24) \
+    CHECK(event_subscription, offsetof(zlhcs_event, subscription) == 32) \
+    CHECK(event_source, offsetof(zlhcs_event, source) == 40) \
+    CHECK(event_system_id, offsetof(zlhcs_event, system_id) == 48) \
+    CHECK(event_data, offsetof(zlhcs_event, data) == 56) \
+    CHECK(operation_kind_enum_size, sizeof(zlhcs_operation_kind) == 4) \
+    CHECK(api_v1_size, sizeof(zlhcs_api_v1) == 584) \
     CHECK(api_v1_struct_size, offsetof(zlhcs_api_v1, struct_size) == 0) \
     CHECK(api_v1_revision, offsetof(zlhcs_api_v1, revision) == 4) \
     CHECK(handle_size, sizeof(zlhcs_handle) == 8) \
@@ -57,8 +78,8 @@
     CHECK(stdio_enum_size, sizeof(zlhcs_stdio_stream) == 4)
 
 /* The members of zlhcs_api_v1 after its two header fields, in order:
- * X(member, exported function it points to, offset). Revision 1 (0.4.0) has 64; later
- * revisions append. */
+ * X(member, exported function it points to, offset). Revision 1 (0.4.0) has 64, revision 2
+ * (0.5.0) 72; later revisions append. */
 #define ZLHCS_API_V1_MEMBERS(X) \
     X(version, zlhcs_version, 8) \
     X(get_api, zlhcs_get_api, 16) \
@@ -123,6 +144,14 @@
     X(process_stdio_write, zlhcs_process_stdio_write, 488) \
     X(process_stdio_read, zlhcs_process_stdio_read, 496) \
     X(process_stdio_close, zlhcs_process_stdio_close, 504) \
-    X(process_stdio_detach, zlhcs_process_stdio_detach, 512)
+    X(process_stdio_detach, zlhcs_process_stdio_detach, 512) \
+    X(operation_inspect, zlhcs_operation_inspect, 520) \
+    X(system_subscribe, zlhcs_system_subscribe, 528) \
+    X(process_subscribe, zlhcs_process_subscribe, 536) \
+    X(subscription_next, zlhcs_subscription_next, 544) \
+    X(subscription_wait_handle, zlhcs_subscription_wait_handle, 552) \
+    X(subscription_close, zlhcs_subscription_close, 560) \
+    X(system_wait_exit_async, zlhcs_system_wait_exit_async, 568) \
+    X(process_wait_exit_async, zlhcs_process_wait_exit_async, 576)
 
 #endif /* ZLHCS_ABI_STRUCT_LAYOUT_H */

@@ -152,9 +152,9 @@ typedef char zlhcs_requires_a_64_bit_target[sizeof(void *) == 8 ? 1 : -1];
 #define ZLHCS_ABI_VERSION 1u
 /** The revision of the function table (zlhcs_api_v1) this header describes. It grows by one
  * with every release that appends functions; see zlhcs_get_api(). */
-#define ZLHCS_API_REVISION 1u
+#define ZLHCS_API_REVISION 2u
 #define ZLHCS_VERSION_MAJOR 0u
-#define ZLHCS_VERSION_MINOR 4u
+#define ZLHCS_VERSION_MINOR 5u
 #define ZLHCS_VERSION_PATCH 0u
 
 /* ---------------------------------------------------------------------------------------
@@ -169,6 +169,7 @@ typedef uint64_t zlhcs_handle;
 typedef zlhcs_handle zlhcs_system;    /**< a compute system (container or VM) */
 typedef zlhcs_handle zlhcs_operation; /**< an asynchronous HCS call in flight or complete */
 typedef zlhcs_handle zlhcs_process;   /**< a process running (or run) in a compute system */
+typedef zlhcs_handle zlhcs_subscription; /**< one subscriber to a system's or process's events */
 
 /** Wait forever. */
 #define ZLHCS_INFINITE 0xFFFFFFFFu
@@ -441,6 +442,49 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_cancel(zlhcs_
  * do not close while holding a lock that the callback takes. Errors: ZLHCS_E_INVALID_HANDLE. */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_close(zlhcs_operation operation);
 
+/** What an operation is (zlhcs_operation_info.kind). */
+typedef enum zlhcs_operation_kind {
+    /** An HCS call: an HCS_OPERATION of HCS's runs it. */
+    ZLHCS_OPERATION_KIND_HCS = 0,
+    /** An exit watch (zlhcs_system_wait_exit_async, zlhcs_process_wait_exit_async): zlhcs
+     *  completes it from HCS's exit event; no HCS_OPERATION exists. */
+    ZLHCS_OPERATION_KIND_EXIT_WATCH = 1,
+    ZLHCS_OPERATION_KIND_FORCE_32BIT = 0x7FFFFFFF
+} zlhcs_operation_kind;
+
+/** What an operation is and what it concerns, filled by zlhcs_operation_inspect(). */
+typedef struct zlhcs_operation_info {
+    uint32_t struct_size;   /**< in: sizeof(zlhcs_operation_info); out: the size filled */
+    /** out: HCS's HCS_OPERATION_TYPE (HcsGetOperationType: 0 enumerate, 1 create, 2 start, ...
+     * 15 crash), as HCS reports it; 0xFFFFFFFF (HcsOperationTypeNone) for an exit watch or a
+     * backend without HcsGetOperationType. */
+    uint32_t hcs_type;
+    /** out: HCS's id of the operation (HcsGetOperationId); UINT64_MAX
+     * (HCS_INVALID_OPERATION_ID) when there is none. */
+    uint64_t hcs_id;
+    /** out: the HCS entry point the operation was started with (e.g.
+     * "HcsStartComputeSystem"); for an exit watch the one it listens through
+     * ("HcsSetComputeSystemCallback" or "HcsSetProcessCallback"). Static; never NULL. */
+    const char *function;
+    /** out: the system handle the operation was started on (for a process operation, the
+     * process's system), 0 if none (enumerate). A handle value: it may have been closed since. */
+    zlhcs_system system;
+    /** out: the process handle it was started on, 0 if none. */
+    zlhcs_process process;
+    /** out: the id of that system, owned by the operation (valid until it is closed); "" if
+     * none or unknown. */
+    const char *system_id;
+    uint32_t kind;          /**< out: a zlhcs_operation_kind */
+    uint32_t reserved;      /**< out: 0 */
+} zlhcs_operation_info;
+#define ZLHCS_OPERATION_INFO_SIZE_V1 56u
+
+/** Fills *info with what the operation is (its HCS type and id, entry point) and what it
+ * concerns (system, process), from any thread, at any time until it is closed.
+ * Errors: ZLHCS_E_INVALID_HANDLE, ZLHCS_E_INVALID_ARGUMENT (NULL or struct_size too small). */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_inspect(
+    zlhcs_operation operation, zlhcs_operation_info *info);
+
 /* ---------------------------------------------------------------------------------------
  * Call options: what HCS takes besides the document
  * ------------------------------------------------------------------------------------- */
@@ -601,7 +645,9 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_modify(
 /** Blocks until the system exits or timeout_ms passes (ZLHCS_HCS_E_OPERATION_TIMEOUT).
  * out_document receives HCS's exit document (SystemExitStatus JSON). Closing the system
  * handle on another thread releases the wait with ZLHCS_E_INVALID_HANDLE.
- * Errors: ZLHCS_E_NOT_SUPPORTED on hosts without HcsWaitForComputeSystemExit. */
+ * On hosts without HcsWaitForComputeSystemExit (Windows Server 2019) it waits for HCS's
+ * SystemExited event instead (as zlhcs_system_wait_exit_async() does). Errors:
+ * ZLHCS_HCS_E_SERVICE_DISCONNECT when the service disconnects during the wait. */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_wait_exit(zlhcs_system system,
                                                                          uint32_t timeout_ms,
                                                                          char **out_document);
@@ -724,7 +770,8 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_resize_console(
 
 /** Waits up to timeout_ms for the process to exit; *out_exit_code (optional) receives its
  * exit code. Errors: ZLHCS_HCS_E_OPERATION_TIMEOUT, ZLHCS_E_INVALID_HANDLE (also when the
- * handle is closed during the wait). */
+ * handle is closed during the wait), ZLHCS_HCS_E_SERVICE_DISCONNECT (the service disconnected
+ * before the exit was known). */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_wait_exit(zlhcs_process process,
                                                                           uint32_t timeout_ms,
                                                                           uint32_t *out_exit_code);
@@ -806,6 +853,167 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_close(
  * Errors: ZLHCS_E_INVALID_STATE (stream not open). */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_detach(
     zlhcs_process process, uint32_t stream, uint64_t *out_os_handle);
+
+/* ---------------------------------------------------------------------------------------
+ * Events
+ *
+ * HCS takes one event callback per HCS handle; zlhcs registers it itself on every system and
+ * process handle it makes and fans each event out to any number of subscriptions, so a caller
+ * never meets HCS_E_OPERATION_SYSTEM_CALLBACK_ALREADY_SET.
+ *
+ * A subscription receives the events of one zlhcs_system or zlhcs_process that its event_mask
+ * selects, from the moment zlhcs_system_subscribe() / zlhcs_process_subscribe() returns (an
+ * exit that happened before is not replayed: zlhcs_*_wait_exit_async() keeps exits). It
+ * delivers them either to a callback or into a queue the caller drains with
+ * zlhcs_subscription_next().
+ *
+ * Guarantees:
+ *   1. After zlhcs_subscription_close() returns, or the system/process handle's close
+ *      returns, the subscription's callback is never called again. Called outside any zlhcs
+ *      callback, the close also waits for a call in progress to return; called inside a zlhcs
+ *      callback (the subscription's own included) it never waits, so it never deadlocks: a
+ *      call in progress on another thread may then still be finishing.
+ *   2. Every operation completes exactly once (see "Asynchrony"), also when its handle is
+ *      closed, its system exits or the service disconnects meanwhile.
+ *   3. When HCS reports a service disconnect on any handle, zlhcs completes every pending
+ *      operation with ZLHCS_HCS_E_SERVICE_DISCONNECT (HCS's own result, should it come later,
+ *      is discarded), releases every blocked wait (operation, system and process waits return
+ *      ZLHCS_HCS_E_SERVICE_DISCONNECT), and every subscription of every system and process
+ *      handle alive then that selects ZLHCS_EVENT_SERVICE_DISCONNECT receives that event once.
+ *   4. Event types zlhcs does not know are delivered, not dropped: kind ZLHCS_EVENT_UNKNOWN,
+ *      with HCS's type value and data.
+ *   5. One handle's events reach each subscription in the order HCS delivered them to zlhcs,
+ *      numbered 1, 2, 3... per subscription. A subscription never delays another, and never
+ *      blocks HCS's thread: callbacks run on zlhcs's own delivery threads, one call at a time
+ *      per subscription; a callback that blocks holds up only its own subscription, whose
+ *      queue then fills (zlhcs adds a delivery thread when all are blocked, so the others go
+ *      on). A full queue drops the newest events and says so: the subscriber receives one
+ *      ZLHCS_EVENT_EVENTS_LOST record, in place, with how many were lost (their sequence
+ *      numbers are skipped), before anything newer.
+ *   6. zlhcs uses the one HCS callback per handle itself (HcsSetComputeSystemCallback,
+ *      HcsSetProcessCallback) and fans out.
+ *
+ * Threads: callbacks run on zlhcs's delivery threads (never on HCS's, never inside a zlhcs
+ * call of the caller's). Inside one every zlhcs function may be called, including closing
+ * this or any subscription or handle.
+ * ------------------------------------------------------------------------------------- */
+/* Event kinds: one bit each, for a subscription's event_mask and zlhcs_event.kind. */
+/** HcsEventSystemExited; data: SystemExitStatus (Status, ExitType: GracefulExit,
+ *  ForcedExit, UnexpectedExit...). */
+#define ZLHCS_EVENT_SYSTEM_EXITED 0x00000001u
+/** HcsEventSystemCrashInitiated; data: CrashReport. */
+#define ZLHCS_EVENT_SYSTEM_CRASH_INITIATED 0x00000002u
+/** HcsEventSystemCrashReport; data: CrashReport. */
+#define ZLHCS_EVENT_SYSTEM_CRASH_REPORT 0x00000004u
+/** HcsEventSystemRdpEnhancedModeStateChanged. */
+#define ZLHCS_EVENT_SYSTEM_RDP_ENHANCED_MODE_STATE_CHANGED 0x00000008u
+/** HcsEventSystemSiloJobCreated. */
+#define ZLHCS_EVENT_SYSTEM_SILO_JOB_CREATED 0x00000010u
+/** HcsEventSystemGuestConnectionClosed. */
+#define ZLHCS_EVENT_SYSTEM_GUEST_CONNECTION_CLOSED 0x00000020u
+/** HcsEventProcessExited; data: ProcessStatus (ProcessId, Exited, ExitCode...). */
+#define ZLHCS_EVENT_PROCESS_EXITED 0x00000040u
+/** HcsEventServiceDisconnect (guarantee 3). */
+#define ZLHCS_EVENT_SERVICE_DISCONNECT 0x00000080u
+/** Any HCS event type this zlhcs has no bit for (guarantee 4); hcs_type says which. */
+#define ZLHCS_EVENT_UNKNOWN 0x80000000u
+/** Every kind, including kinds later versions define (bits 0x100-0x40000000 are reserved for
+ *  them: a mask may name them, and receives them once a version knows them). */
+#define ZLHCS_EVENT_ALL 0xFFFFFFFFu
+/** Not a mask bit: the kind of the record saying that events were lost (always delivered). */
+#define ZLHCS_EVENT_EVENTS_LOST 0x00000000u
+
+/** The queue capacity zlhcs uses when a subscribe call passes 0. */
+#define ZLHCS_EVENT_QUEUE_DEFAULT 1024u
+/** The largest queue capacity a subscription may ask for. */
+#define ZLHCS_EVENT_QUEUE_MAX (1024u * 1024u)
+
+/** One event, as a subscription receives it. */
+typedef struct zlhcs_event {
+    uint32_t struct_size;   /**< the size zlhcs filled (ZLHCS_EVENT_SIZE_V1 for this version) */
+    uint32_t kind;          /**< one ZLHCS_EVENT_* bit, or ZLHCS_EVENT_EVENTS_LOST */
+    uint32_t hcs_type;      /**< HCS's HCS_EVENT_TYPE value as it came; 0 for EVENTS_LOST */
+    uint32_t process_id;    /**< a process subscription's pid (0 if unknown); 0 for a system */
+    /** This subscription's number for the event: 1, 2, 3... A EVENTS_LOST record has the
+     *  number of the first lost event; the next event's is that plus lost_count. */
+    uint64_t sequence;
+    uint64_t lost_count;    /**< EVENTS_LOST: how many events were dropped; 0 otherwise */
+    zlhcs_subscription subscription; /**< the subscription delivering it */
+    zlhcs_handle source;    /**< the zlhcs_system or zlhcs_process subscribed to */
+    const char *system_id;  /**< UTF-8 id of the system (of the process's system); never NULL */
+    const char *data;       /**< the event's JSON document (UTF-8), or NULL if HCS gave none */
+} zlhcs_event;
+#define ZLHCS_EVENT_SIZE_V1 64u
+
+/** Receives one event of a callback subscription. `event` and its strings are valid during
+ * the call only. Runs on a zlhcs delivery thread (see "Events" above). */
+typedef void(ZLHCS_CALL *zlhcs_event_callback)(const zlhcs_event *event, void *context);
+
+/** Subscribes to the events of a compute system that event_mask selects (ZLHCS_EVENT_* bits,
+ * or ZLHCS_EVENT_ALL). With a callback, events are delivered to it (context passed through);
+ * with callback NULL, they are queued for zlhcs_subscription_next(). queue_capacity bounds the
+ * events waiting for delivery (0: ZLHCS_EVENT_QUEUE_DEFAULT); a full queue loses the newest
+ * events and records how many (ZLHCS_EVENT_EVENTS_LOST). Any number of subscriptions may
+ * exist per handle. The subscription ends when it is closed or when the system handle is
+ * closed (after which a queue subscription still hands out what it holds, then reports the
+ * end); its handle is closed with zlhcs_subscription_close() in every case.
+ * Errors: ZLHCS_E_INVALID_HANDLE, ZLHCS_E_INVALID_ARGUMENT (mask 0, capacity above
+ * ZLHCS_EVENT_QUEUE_MAX, out_subscription NULL). */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_subscribe(
+    zlhcs_system system, uint32_t event_mask, uint32_t queue_capacity,
+    zlhcs_event_callback callback, void *context, zlhcs_subscription *out_subscription);
+
+/** The same for a process's events (ZLHCS_EVENT_PROCESS_EXITED, ZLHCS_EVENT_SERVICE_DISCONNECT,
+ * unknown ones). */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_subscribe(
+    zlhcs_process process, uint32_t event_mask, uint32_t queue_capacity,
+    zlhcs_event_callback callback, void *context, zlhcs_subscription *out_subscription);
+
+/** Takes the next event of a queue subscription, waiting up to timeout_ms (0: never
+ * blocks). ZLHCS_S_OK with *out_event set (free it with zlhcs_free(); its strings live in the
+ * same block); ZLHCS_HCS_E_OPERATION_TIMEOUT if none came in time; ZLHCS_S_FALSE with
+ * *out_event NULL once the subscription has ended (its system or process handle was closed)
+ * and everything it held was taken. Several threads may call it at once: each event goes to
+ * one of them, in order. Closing the subscription releases a waiting call with
+ * ZLHCS_E_INVALID_HANDLE. Errors: ZLHCS_E_INVALID_HANDLE, ZLHCS_E_INVALID_STATE (a callback
+ * subscription), ZLHCS_E_INVALID_ARGUMENT (out_event NULL). */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_subscription_next(
+    zlhcs_subscription subscription, uint32_t timeout_ms, zlhcs_event **out_event);
+
+/** An OS object that is signalled while a queue subscription has something to take (an
+ * event, or its end), for callers with their own event loop: on Windows a manual-reset event
+ * HANDLE (WaitForMultipleObjects), elsewhere a file descriptor that polls readable (poll,
+ * epoll). Level-triggered: it stays signalled until zlhcs_subscription_next() has taken
+ * everything. Owned by the subscription: do not close it, wait on it, read it or reset it
+ * yourself; it is valid until zlhcs_subscription_close(). Errors: ZLHCS_E_INVALID_HANDLE,
+ * ZLHCS_E_INVALID_STATE (a callback subscription), ZLHCS_E_INVALID_ARGUMENT. */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_subscription_wait_handle(
+    zlhcs_subscription subscription, uint64_t *out_os_handle);
+
+/** Unsubscribes and closes the handle: the callback is not called again (guarantee 1), queued
+ * events are dropped, a thread in zlhcs_subscription_next() returns ZLHCS_E_INVALID_HANDLE.
+ * Errors: ZLHCS_E_INVALID_HANDLE. */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_subscription_close(
+    zlhcs_subscription subscription);
+
+/** Exit watches: operations that complete when the system or process exits, built on HCS's
+ * exit events, so they work on every host (zlhcs_system_wait_exit() needs
+ * HcsWaitForComputeSystemExit, which Windows Server 2019 lacks) and need no thread while they
+ * wait. The exit is recorded when it happens, so a watch started after the exit completes at
+ * once: it is never lost. The operation completes with ZLHCS_S_OK and the exit document
+ * (SystemExitStatus / ProcessStatus JSON) as its result document; with
+ * ZLHCS_HCS_E_SERVICE_DISCONNECT if the service disconnects first; with
+ * ZLHCS_E_INVALID_HANDLE if the system or process handle is closed first; with
+ * ZLHCS_WIN32_E_CANCELLED if zlhcs_operation_cancel() is called (exit watches can be
+ * cancelled). Everything else is as for any operation (callback on a zlhcs thread, wait,
+ * close; zlhcs_operation_inspect() says ZLHCS_OPERATION_KIND_EXIT_WATCH).
+ * Errors: ZLHCS_E_INVALID_HANDLE, ZLHCS_E_INVALID_ARGUMENT (out_operation NULL). */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_wait_exit_async(
+    zlhcs_system system, zlhcs_operation_callback callback, void *context,
+    zlhcs_operation *out_operation);
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_wait_exit_async(
+    zlhcs_process process, zlhcs_operation_callback callback, void *context,
+    zlhcs_operation *out_operation);
 
 #ifdef __cplusplus
 } /* extern "C" */

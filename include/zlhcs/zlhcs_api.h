@@ -80,6 +80,14 @@ typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_stdio_write)(zlhcs_process p
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_stdio_read)(zlhcs_process process, uint32_t stream, void *buffer, size_t capacity, uint32_t timeout_ms, size_t *out_read);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_stdio_close)(zlhcs_process process, uint32_t stream);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_stdio_detach)(zlhcs_process process, uint32_t stream, uint64_t *out_os_handle);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_operation_inspect)(zlhcs_operation operation, zlhcs_operation_info *info);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_subscribe)(zlhcs_system system, uint32_t event_mask, uint32_t queue_capacity, zlhcs_event_callback callback, void *context, zlhcs_subscription *out_subscription);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_subscribe)(zlhcs_process process, uint32_t event_mask, uint32_t queue_capacity, zlhcs_event_callback callback, void *context, zlhcs_subscription *out_subscription);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_subscription_next)(zlhcs_subscription subscription, uint32_t timeout_ms, zlhcs_event **out_event);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_subscription_wait_handle)(zlhcs_subscription subscription, uint64_t *out_os_handle);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_subscription_close)(zlhcs_subscription subscription);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_wait_exit_async)(zlhcs_system system, zlhcs_operation_callback callback, void *context, zlhcs_operation *out_operation);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_wait_exit_async)(zlhcs_process process, zlhcs_operation_callback callback, void *context, zlhcs_operation *out_operation);
 
 /** The function table: every export, in ordinal order (def/zlhcs.def). A release that
  * adds functions appends their members and raises ZLHCS_API_REVISION; members are never
@@ -152,6 +160,15 @@ struct zlhcs_api_v1 {
     PFN_zlhcs_process_stdio_read process_stdio_read; /**< @62 */
     PFN_zlhcs_process_stdio_close process_stdio_close; /**< @63 */
     PFN_zlhcs_process_stdio_detach process_stdio_detach; /**< @64 */
+    /* revision 2 */
+    PFN_zlhcs_operation_inspect operation_inspect; /**< @65 */
+    PFN_zlhcs_system_subscribe system_subscribe; /**< @66 */
+    PFN_zlhcs_process_subscribe process_subscribe; /**< @67 */
+    PFN_zlhcs_subscription_next subscription_next; /**< @68 */
+    PFN_zlhcs_subscription_wait_handle subscription_wait_handle; /**< @69 */
+    PFN_zlhcs_subscription_close subscription_close; /**< @70 */
+    PFN_zlhcs_system_wait_exit_async system_wait_exit_async; /**< @71 */
+    PFN_zlhcs_process_wait_exit_async process_wait_exit_async; /**< @72 */
 };
 
 /** Whether the table `api` (a const zlhcs_api_v1 *) has `member`: true for every member of
@@ -160,7 +177,7 @@ struct zlhcs_api_v1 {
     ((api)->struct_size >= offsetof(zlhcs_api_v1, member) + sizeof((api)->member))
 
 /* The table revision this file was generated for; zlhcs.h's ZLHCS_API_REVISION. */
-#define ZLHCS_API_GENERATED_REVISION 1u
+#define ZLHCS_API_GENERATED_REVISION 2u
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -53,6 +53,18 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_error(zlhcs_operation operati
     });
 }
 
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_inspect(zlhcs_operation operation,
+                                                           zlhcs_operation_info* info) {
+    return zlhcs::api::guarded("zlhcs_operation_inspect", [&]() -> zlhcs_hresult {
+        if (info == nullptr) return fail(ZLHCS_E_INVALID_ARGUMENT, "info must not be NULL");
+        const std::uint32_t size = zlhcs::core::writable_size(*info, ZLHCS_OPERATION_INFO_SIZE_V1, "info");
+        if (size == 0) return ZLHCS_E_INVALID_ARGUMENT;
+        auto object = find_operation(operation);
+        if (object == nullptr) return invalid_operation(operation);
+        return object->inspect(*info, size);
+    });
+}
+
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_cancel(zlhcs_operation operation) {
     return zlhcs::api::guarded("zlhcs_operation_cancel", [&]() -> zlhcs_hresult {
         auto object = find_operation(operation);

@@ -78,9 +78,12 @@ zlhcs_hresult run_verb(const process_verb& verb, zlhcs_process handle, const cha
     auto entry = backend->*verb.entry_point;
     if (const zlhcs_hresult hr = require(entry, verb.name); hr < 0) return hr;
     HCS_PROCESS hcs_process = process->hcs_process();
+    const operation_subject subject{process->owner(), handle, process->owner_id()};
+    completion_mode with_subject = mode;
+    with_subject.subject = &subject;
     // The operation keeps the process object, and so its HCS handle, open until HCS is done
     // with it, however early the caller closes the zlhcs handle.
-    const zlhcs_hresult hr = run(*backend, verb.name, process, mode, [&](HCS_OPERATION operation) {
+    const zlhcs_hresult hr = run(*backend, verb.name, process, with_subject, [&](HCS_OPERATION operation) {
         return entry(hcs_process, operation, wide_document.c_str());
     });
     if (verb.gone_is_done && !mode.async && hr < 0 && process_is_gone(*process, hr)) {
@@ -105,7 +108,10 @@ zlhcs_hresult info(zlhcs_process handle, const completion_mode& mode) {
     if (backend == nullptr) return ZLHCS_E_BACKEND_UNAVAILABLE;
     if (const zlhcs_hresult hr = require(backend->HcsGetProcessInfo, "HcsGetProcessInfo"); hr < 0) return hr;
     HCS_PROCESS hcs_process = process->hcs_process();
-    return run(*backend, "HcsGetProcessInfo", process, mode, [&](HCS_OPERATION operation) {
+    const operation_subject subject{process->owner(), handle, process->owner_id()};
+    completion_mode with_subject = mode;
+    with_subject.subject = &subject;
+    return run(*backend, "HcsGetProcessInfo", process, with_subject, [&](HCS_OPERATION operation) {
         return backend->HcsGetProcessInfo(hcs_process, operation);
     });
 }
@@ -138,6 +144,7 @@ zlhcs_hresult create(zlhcs_system system_handle, const char* parameters,
     // The process object receives pid and pipes when the operation completes, which can be
     // before HcsCreateProcess has even returned the HCS_PROCESS: it must exist first.
     auto process = std::make_shared<process_object>(*backend);
+    process->set_owner(system_handle, system->id());
     HCS_PROCESS hcs_process = nullptr;
     started_operation started;
     // If the completion cannot read its result (a create that completed inside the call can
@@ -162,8 +169,14 @@ zlhcs_hresult create(zlhcs_system system_handle, const char* parameters,
         started.object->close();
         return watched;
     }
+    const auto publish = [&] {
+        const zlhcs_process handle = processes().insert(process);
+        process->set_handle(handle);
+        started.object->set_subject(operation_subject{system_handle, handle, system->id()});
+        return handle;
+    };
     if (async) {
-        *out_process = processes().insert(std::move(process));
+        *out_process = publish();
         *mode.out_operation = started.handle;
         return ZLHCS_S_OK;
     }
@@ -173,7 +186,7 @@ zlhcs_hresult create(zlhcs_system system_handle, const char* parameters,
     // Timed out: the process may still start, so the caller gets the handle (pid and stdio
     // arrive when the create completes); a failed create's handle is closed.
     if (result < 0 && !still_running) return result;
-    *out_process = processes().insert(std::move(process));
+    *out_process = publish();
     return result;
 }
 
@@ -240,9 +253,11 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_open(zlhcs_system system, uint3
         const HRESULT hr = backend->HcsOpenProcess(owner->hcs_system(), process_id, GENERIC_ALL, &hcs_process);
         if (hr < 0) return fail_hcs(hr, "HcsOpenProcess", {});
         auto process = std::make_shared<process_object>(*backend);
+        process->set_owner(system, owner->id());
         if (const zlhcs_hresult watched = process->adopt(hcs_process); watched < 0) return watched;
         process->opened(process_id);
-        *out_process = processes().insert(std::move(process));
+        *out_process = processes().insert(process);
+        process->set_handle(*out_process);
         return ZLHCS_S_OK;
     });
 }

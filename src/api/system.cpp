@@ -83,7 +83,10 @@ zlhcs_hresult run_verb(const system_verb& verb, zlhcs_system handle, const char*
     }
     auto entry = call.backend->*verb.entry_point;
     HCS_SYSTEM hcs_system = call.system->hcs_system();
-    const zlhcs_hresult hr = run(*call.backend, verb.name, call.system, mode, [&](HCS_OPERATION operation) {
+    const operation_subject subject{handle, 0, call.system->id()};
+    completion_mode with_subject = mode;
+    with_subject.subject = &subject;
+    const zlhcs_hresult hr = run(*call.backend, verb.name, call.system, with_subject, [&](HCS_OPERATION operation) {
         return entry(hcs_system, operation, call.document.c_str());
     });
     if (verb.gone_is_done && !mode.async && is_system_gone(hr)) {
@@ -112,7 +115,10 @@ zlhcs_hresult modify(zlhcs_system handle, const char* settings,
         return hr;
     }
     HCS_SYSTEM hcs_system = call.system->hcs_system();
-    return run(*call.backend, "HcsModifyComputeSystem", call.system, mode,
+    const operation_subject subject{handle, 0, call.system->id()};
+    completion_mode with_subject = mode;
+    with_subject.subject = &subject;
+    return run(*call.backend, "HcsModifyComputeSystem", call.system, with_subject,
                [&](HCS_OPERATION operation) {
                    return call.backend->HcsModifyComputeSystem(
                        hcs_system, operation, call.document.c_str(),
@@ -188,9 +194,16 @@ zlhcs_hresult create(const char* id, const char* configuration,
         if (hcs_system != nullptr) backend->HcsCloseComputeSystem(hcs_system);
         return hr;
     }
-    auto system = std::make_shared<system_object>(*backend, hcs_system, id != nullptr ? id : "");
+    auto system = std::make_shared<system_object>(*backend, hcs_system, id != nullptr ? id : "", false);
+    system->watch_events();
+    const auto publish = [&] {
+        const zlhcs_system handle = systems().insert(system);
+        system->set_handle(handle);
+        started.object->set_subject(operation_subject{handle, 0, system->id()});
+        return handle;
+    };
     if (async) {
-        *out_system = systems().insert(std::move(system));
+        *out_system = publish();
         *mode.out_operation = started.handle;
         return ZLHCS_S_OK;
     }
@@ -200,8 +213,30 @@ zlhcs_hresult create(const char* id, const char* configuration,
     // Timed out: the create may still complete, so the caller gets the handle (to wait for
     // the system, inspect or terminate it) rather than an id taken by a system nobody holds.
     if (result < 0 && !still_running) return result;  // the half-created system's handle closes
-    *out_system = systems().insert(std::move(system));
+    *out_system = publish();
     return result;
+}
+
+zlhcs_hresult disconnected_wait() {
+    return fail(ZLHCS_HCS_E_SERVICE_DISCONNECT,
+                "the compute service disconnected while waiting for the system's exit", "HcsWaitForComputeSystemExit");
+}
+
+// Hosts without HcsWaitForComputeSystemExit (Windows Server 2019): the wait is an exit watch,
+// built on the SystemExited event.
+zlhcs_hresult wait_for_exit_event(const table& backend, system_object& system, std::uint32_t timeout_ms,
+                                  char** out_document) {
+    std::shared_ptr<operation_object> watch;
+    if (const zlhcs_hresult hr = system.events().watch_exit(backend, nullptr, nullptr, nullptr, &watch); hr < 0) {
+        if (hr != ZLHCS_E_NOT_SUPPORTED) return hr;
+        return fail(ZLHCS_E_NOT_SUPPORTED,
+                    "the HCS backend provides neither HcsWaitForComputeSystemExit nor a working "
+                    "HcsSetComputeSystemCallback (for the SystemExited event): a system's exit cannot be waited for",
+                    "HcsWaitForComputeSystemExit");
+    }
+    const zlhcs_hresult hr = watch->wait(timeout_ms, ZLHCS_HCS_E_OPERATION_TIMEOUT, out_document);
+    (void)watch->close();
+    return hr;
 }
 
 // HcsWaitForComputeSystemExit blocks inside HCS, and nothing but its timeout ends the wait:
@@ -214,6 +249,7 @@ zlhcs_hresult wait_for_exit(const table& backend, zlhcs_system handle, system_ob
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
     for (;;) {
         if (system.is_closed()) return invalid_system(handle);
+        if (system.events().disconnected()) return disconnected_wait();
         std::uint32_t slice = exit_wait_slice_ms;
         if (timeout_ms != ZLHCS_INFINITE) {
             const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -229,6 +265,7 @@ zlhcs_hresult wait_for_exit(const table& backend, zlhcs_system handle, system_ob
             continue;
         }
         if (hr < 0 && system.is_closed()) return invalid_system(handle);
+        if (hr < 0 && system.events().disconnected()) return disconnected_wait();
         if (out_document != nullptr && !document.empty()) *out_document = duplicate_for_caller(document);
         if (hr < 0) return fail_hcs(hr, "HcsWaitForComputeSystemExit", std::move(document));
         return hr;
@@ -310,7 +347,10 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_open(const char* id,
             hr = backend->HcsOpenComputeSystem(wide_id.c_str(), access, &hcs_system);
         }
         if (hr < 0) return fail_hcs(hr, function, {});
-        *out_system = systems().insert(std::make_shared<system_object>(*backend, hcs_system, id));
+        auto object = std::make_shared<system_object>(*backend, hcs_system, id, true);
+        object->watch_events();
+        *out_system = systems().insert(object);
+        object->set_handle(*out_system);
         return ZLHCS_S_OK;
     });
 }
@@ -404,10 +444,8 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_wait_exit(zlhcs_system system,
         if (object == nullptr) return invalid_system(system);
         const table* backend = zlhcs::backend::get();
         if (backend == nullptr) return ZLHCS_E_BACKEND_UNAVAILABLE;
-        if (const zlhcs_hresult hr = require(backend->HcsWaitForComputeSystemExit,
-                                             "HcsWaitForComputeSystemExit");
-            hr < 0) {
-            return hr;
+        if (backend->HcsWaitForComputeSystemExit == nullptr) {
+            return wait_for_exit_event(*backend, *object, timeout_ms, out_document);
         }
         return wait_for_exit(*backend, system, *object, timeout_ms, out_document);
     });

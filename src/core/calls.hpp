@@ -29,15 +29,18 @@ struct started_operation {
 /// it), and runs `start(HCS_OPERATION) -> HRESULT`. If HCS refuses to start, everything is
 /// undone and the callback will never run. A process operation delivers pid and pipes to
 /// `process_sink`; the one that `creates_process` also recovers them if its result is broken.
+/// `on_complete` (zlhcs's own use of an operation) runs once with its result and document.
 template <typename Start>
 zlhcs_hresult start_operation(const backend::table& backend, const char* function,
                               zlhcs_operation_callback callback, void* context,
                               std::shared_ptr<void> keep_alive, bool publish,
                               Start&& start, started_operation& out,
                               std::shared_ptr<process_object> process_sink = nullptr,
-                              bool creates_process = false) {
+                              bool creates_process = false,
+                              operation_object::completion_hook on_complete = nullptr) {
     auto object = std::make_shared<operation_object>(backend, function, callback, context,
                                                       std::move(keep_alive));
+    if (on_complete != nullptr) object->on_complete_internally(std::move(on_complete));
     if (process_sink != nullptr) object->deliver_process_info_to(std::move(process_sink));
     if (creates_process) object->recover_process_info();
     if (const zlhcs_hresult hr = object->create_hcs_operation(); hr < 0) return hr;
@@ -71,7 +74,7 @@ template <typename Start>
 zlhcs_hresult run_async(const backend::table& backend, const char* function,
                         zlhcs_operation_callback callback, void* context,
                         std::shared_ptr<void> keep_alive, zlhcs_operation* out_operation,
-                        Start&& start) {
+                        const operation_subject* subject, Start&& start) {
     if (out_operation == nullptr) {
         return fail(ZLHCS_E_INVALID_ARGUMENT, "out_operation must not be NULL");
     }
@@ -81,6 +84,7 @@ zlhcs_hresult run_async(const backend::table& backend, const char* function,
                                              std::move(keep_alive), true,
                                              std::forward<Start>(start), started);
     if (hr < 0) return hr;
+    if (subject != nullptr) started.object->set_subject(*subject);
     *out_operation = started.handle;
     return ZLHCS_S_OK;
 }
@@ -108,13 +112,14 @@ struct completion_mode {
     zlhcs_operation* out_operation = nullptr;
     std::uint32_t timeout_ms = 0;
     char** out_document = nullptr;
+    const operation_subject* subject = nullptr;  // what an async operation concerns (inspect)
 
     static completion_mode asynchronous(zlhcs_operation_callback callback, void* context,
                                         zlhcs_operation* out_operation) noexcept {
-        return {true, callback, context, out_operation, 0, nullptr};
+        return {true, callback, context, out_operation, 0, nullptr, nullptr};
     }
     static completion_mode synchronous(std::uint32_t timeout_ms, char** out_document) noexcept {
-        return {false, nullptr, nullptr, nullptr, timeout_ms, out_document};
+        return {false, nullptr, nullptr, nullptr, timeout_ms, out_document, nullptr};
     }
 
     /// Out-parameters hold "nothing" until a call succeeds, whatever fails first.
@@ -131,7 +136,7 @@ zlhcs_hresult run(const backend::table& backend, const char* function,
                   Start&& start) {
     if (mode.async) {
         return run_async(backend, function, mode.callback, mode.context, std::move(keep_alive),
-                         mode.out_operation, std::forward<Start>(start));
+                         mode.out_operation, mode.subject, std::forward<Start>(start));
     }
     return run_sync(backend, function, std::move(keep_alive), mode.timeout_ms, mode.out_document,
                     std::forward<Start>(start));

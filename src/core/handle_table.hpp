@@ -25,7 +25,7 @@
 namespace zlhcs::core {
 
 /// The kind byte of a handle (bits 56..63). Distinct per kind, nonzero, below 0x80.
-enum class handle_kind : std::uint8_t { system = 0x5A, operation = 0x0B, process = 0x1C };
+enum class handle_kind : std::uint8_t { system = 0x5A, operation = 0x0B, process = 0x1C, subscription = 0x2D };
 
 /// The largest generation a 24-bit generation field holds.
 inline constexpr std::uint32_t handle_generation_bits_max = 0xFFFFFFu;

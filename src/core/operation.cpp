@@ -1,6 +1,9 @@
 #include "operation.hpp"
 
+#include "callback_scope.hpp"
 #include "calls.hpp"
+#include "caller_struct.hpp"
+#include "dispatcher.hpp"
 #include "errors.hpp"
 #include "process.hpp"
 #include "strings.hpp"
@@ -8,38 +11,76 @@
 #include <chrono>
 #include <cstdlib>
 #include <memory>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 namespace zlhcs::core {
 namespace {
 
-// How many zlhcs completion callbacks this thread is running (a callback may complete another
-// operation inline, e.g. a synchronous call whose HCS work completes inside its starting call).
+// How many zlhcs callbacks this thread is running (a callback may complete another operation
+// inline, e.g. a synchronous call whose HCS work completes inside its starting call).
 thread_local unsigned callback_depth = 0;
 
-class callback_scope {
-public:
-    callback_scope() noexcept { ++callback_depth; }
-    ~callback_scope() { --callback_depth; }
-    callback_scope(const callback_scope&) = delete;
-    callback_scope& operator=(const callback_scope&) = delete;
+// The operations that have not completed, for the service-disconnect sweep (zlhcs.h, events
+// guarantee 3). Weak: the registry never keeps an operation alive. Immortal, like the handle
+// tables: HCS threads may complete operations while the process exits.
+struct pending_registry {
+    std::mutex mutex;
+    std::unordered_map<const operation_object*, std::weak_ptr<operation_object>> operations;
 };
+
+pending_registry& pending() noexcept {
+    static auto* registry = new pending_registry();
+    return *registry;
+}
 
 }  // namespace
 
-bool in_operation_callback() noexcept { return callback_depth != 0; }
+callback_scope::callback_scope() noexcept { ++callback_depth; }
+callback_scope::~callback_scope() { --callback_depth; }
+bool in_zlhcs_callback() noexcept { return callback_depth != 0; }
+
+std::vector<std::shared_ptr<operation_object>> pending_operations() noexcept {
+    std::vector<std::shared_ptr<operation_object>> live;
+    try {
+        std::lock_guard lock(pending().mutex);
+        live.reserve(pending().operations.size());
+        for (const auto& [key, weak] : pending().operations) {
+            if (auto operation = weak.lock()) live.push_back(std::move(operation));
+        }
+    } catch (...) {
+        live.clear();  // out of memory: HCS's own completions still come
+    }
+    return live;
+}
+
+void operation_object::track_pending() {
+    std::lock_guard lock(pending().mutex);
+    pending().operations.emplace(this, weak_from_this());
+    tracked_ = true;
+}
+
+void operation_object::untrack_pending() noexcept {
+    std::lock_guard lock(pending().mutex);
+    if (!tracked_) return;
+    pending().operations.erase(this);
+    tracked_ = false;
+}
 
 operation_object::operation_object(const backend::table& backend, const char* function,
                                    zlhcs_operation_callback callback, void* context,
-                                   std::shared_ptr<void> keep_alive)
+                                   std::shared_ptr<void> keep_alive, zlhcs_operation_kind kind)
     : backend_(backend),
       function_(function),
       callback_(callback),
       context_(context),
       keep_alive_(std::move(keep_alive)),
+      kind_(kind),
       callback_state_(callback != nullptr ? callback_state::pending : callback_state::none) {}
 
 operation_object::~operation_object() {
+    untrack_pending();
     if (hcs_operation_ != nullptr && backend_.HcsCloseOperation != nullptr) {
         backend_.HcsCloseOperation(hcs_operation_);
     }
@@ -59,6 +100,7 @@ zlhcs_hresult operation_object::create_hcs_operation() {
                     "HcsCreateOperation");
     }
     pending_holder_ = holder.release();  // owned by HCS's context slot from now on
+    track_pending();
     return ZLHCS_S_OK;
 }
 
@@ -153,8 +195,8 @@ HRESULT operation_object::recover_process(HCS_OPERATION operation, HRESULT failu
     }
 }
 
-void operation_object::complete(zlhcs_hresult result, std::string document,
-                                bool has_document) noexcept {
+void operation_object::complete(zlhcs_hresult result, std::string document, bool has_document,
+                                const char* reason) noexcept {
     // The system stays open while work runs on it; once done, the operation no longer holds it,
     // so a system with ShouldTerminateOnLastHandleClosed ends when its handles are closed even
     // if completed operations are still open. Released before waking waiters: a caller whose
@@ -162,9 +204,11 @@ void operation_object::complete(zlhcs_hresult result, std::string document,
     std::shared_ptr<void> system;
     {
         std::lock_guard lock(mutex_);
+        if (completed_) return;
         system = std::move(keep_alive_);
     }
     system.reset();
+    untrack_pending();
 
     bool call = false;
     {
@@ -178,7 +222,8 @@ void operation_object::complete(zlhcs_hresult result, std::string document,
         has_document_ = has_document;
         if (result < 0) {
             try {
-                error_message_ = hcs_failure_message(result, function_, document_);
+                error_message_ = reason != nullptr ? std::string(function_) + ": " + reason
+                                                   : hcs_failure_message(result, function_, document_);
             } catch (...) {
                 error_message_.clear();  // out of memory: the code and function still tell
             }
@@ -192,6 +237,13 @@ void operation_object::complete(zlhcs_hresult result, std::string document,
         }
     }
     changed_.notify_all();
+    if (hook_ != nullptr) {
+        try {
+            hook_(result_, document_);
+        } catch (...) {
+            // zlhcs's own follow-up failed (out of memory): the operation itself is complete.
+        }
+    }
     if (!call) return;
     {
         const callback_scope inside;
@@ -268,6 +320,12 @@ zlhcs_hresult operation_object::cancel() {
         std::lock_guard lock(mutex_);
         if (completed_) return ZLHCS_S_FALSE;
     }
+    if (kind_ == ZLHCS_OPERATION_KIND_EXIT_WATCH) {
+        // zlhcs's own operation: it can be cancelled. The completion runs on a delivery thread,
+        // as an exit's would.
+        complete_later(ZLHCS_WIN32_E_CANCELLED, "the exit watch was cancelled");
+        return ZLHCS_S_OK;
+    }
     if (backend_.HcsCancelOperation == nullptr) {
         return fail(ZLHCS_E_NOT_SUPPORTED, "the HCS backend lacks HcsCancelOperation",
                     "HcsCancelOperation");
@@ -291,6 +349,53 @@ zlhcs_hresult operation_object::cancel() {
     return ZLHCS_S_OK;
 }
 
+void operation_object::complete_externally(zlhcs_hresult result, const char* reason) noexcept {
+    complete(result, std::string(), false, reason);
+}
+
+void operation_object::complete_with_document(std::string document) noexcept {
+    complete(ZLHCS_S_OK, std::move(document), true);
+}
+
+void operation_object::complete_later(zlhcs_hresult result, const char* reason) noexcept {
+    try {
+        auto self = shared_from_this();
+        dispatcher::instance().post([self, result, reason] { self->complete_externally(result, reason); });
+    } catch (...) {
+        complete_externally(result, reason);  // no delivery thread: complete here
+    }
+}
+
+void operation_object::set_subject(operation_subject subject) {
+    std::lock_guard lock(mutex_);
+    subject_ = std::move(subject);
+}
+
+zlhcs_hresult operation_object::inspect(zlhcs_operation_info& out, std::uint32_t size) const {
+    zlhcs_operation_info info{};
+    info.hcs_type = 0xFFFFFFFFu;
+    info.hcs_id = UINT64_MAX;
+    info.function = function_;
+    info.kind = static_cast<std::uint32_t>(kind_);
+    HCS_OPERATION operation = nullptr;
+    {
+        std::lock_guard lock(mutex_);
+        info.system = subject_.system;
+        info.process = subject_.process;
+        info.system_id = subject_.system_id.c_str();  // set before publication, then constant
+        operation = hcs_operation_;
+    }
+    if (operation != nullptr) {
+        if (backend_.HcsGetOperationType != nullptr) {
+            info.hcs_type = static_cast<std::uint32_t>(static_cast<std::int32_t>(backend_.HcsGetOperationType(operation)));
+        }
+        if (backend_.HcsGetOperationId != nullptr) info.hcs_id = backend_.HcsGetOperationId(operation);
+    }
+    info.struct_size = size;
+    write_caller_struct(out, info, size);
+    return ZLHCS_S_OK;
+}
+
 zlhcs_hresult operation_object::close() noexcept {
     std::unique_lock lock(mutex_);
     closed_ = true;
@@ -302,7 +407,7 @@ zlhcs_hresult operation_object::close() noexcept {
     // zlhcs callback, never wait: two callbacks closing each other's operations (or a callback
     // closing its own) would wait for each other forever. The callback may then still be
     // finishing on another thread; it is not called again.
-    if (callback_state_ == callback_state::running && !in_operation_callback()) {
+    if (callback_state_ == callback_state::running && !in_zlhcs_callback()) {
         changed_.wait(lock, [this] { return callback_state_ != callback_state::running; });
     }
     const bool ran = callback_state_ == callback_state::running || callback_state_ == callback_state::returned;

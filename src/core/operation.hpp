@@ -20,16 +20,25 @@
 #include <zlhcs/zlhcs.h>
 
 #include <condition_variable>
+#include <functional>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace zlhcs::core {
 
 class system_object;
 class process_object;
+
+/// What an operation concerns (zlhcs_operation_inspect).
+struct operation_subject {
+    zlhcs_system system = 0;
+    zlhcs_process process = 0;
+    std::string system_id;
+};
 
 class operation_object : public std::enable_shared_from_this<operation_object> {
 public:
@@ -38,7 +47,8 @@ public:
     /// runs on: its HCS handle must stay open while HCS uses it).
     operation_object(const backend::table& backend, const char* function,
                      zlhcs_operation_callback callback, void* context,
-                     std::shared_ptr<void> keep_alive);
+                     std::shared_ptr<void> keep_alive,
+                     zlhcs_operation_kind kind = ZLHCS_OPERATION_KIND_HCS);
     ~operation_object();
     operation_object(const operation_object&) = delete;
     operation_object& operator=(const operation_object&) = delete;
@@ -87,6 +97,27 @@ public:
     /// operation's or another's) this never waits. Idempotent: a second close reports the same.
     zlhcs_hresult close() noexcept;
 
+    /// Completes the operation from outside HCS (first completion wins; later ones, HCS's own
+    /// included, are ignored), calling its callback on this thread: the service-disconnect
+    /// sweep, and exit watches. `reason` (static) explains a failure.
+    void complete_externally(zlhcs_hresult result, const char* reason) noexcept;
+    /// An exit watch's success: ZLHCS_S_OK with the exit document.
+    void complete_with_document(std::string document) noexcept;
+    /// complete_externally() on a delivery thread (never on the caller's).
+    void complete_later(zlhcs_hresult result, const char* reason) noexcept;
+    /// Only exit watches (which have no HCS operation) track themselves explicitly.
+    void track_pending();
+
+    /// zlhcs's own use of an operation: called once, on the completing thread, with the
+    /// result and the result document ("" if none). Set before the HCS call.
+    using completion_hook = std::function<void(zlhcs_hresult, const std::string&)>;
+    void on_complete_internally(completion_hook hook) { hook_ = std::move(hook); }
+
+    /// Records what the operation concerns; set before its handle is handed out.
+    void set_subject(operation_subject subject);
+    /// Fills *out (zlhcs_operation_inspect).
+    zlhcs_hresult inspect(zlhcs_operation_info& out, std::uint32_t size) const;
+
     [[nodiscard]] bool is_complete() const {
         std::lock_guard lock(mutex_);
         return completed_;
@@ -97,7 +128,9 @@ private:
     static void CALLBACK on_complete(HCS_OPERATION operation, void* context);
     // The create operation's result query failed: a second chance through HcsGetProcessInfo.
     HRESULT recover_process(HCS_OPERATION operation, HRESULT failure) noexcept;
-    void complete(zlhcs_hresult result, std::string document, bool has_document) noexcept;
+    void complete(zlhcs_hresult result, std::string document, bool has_document,
+                  const char* reason = nullptr) noexcept;
+    void untrack_pending() noexcept;
     zlhcs_hresult report(char** out_document);
 
     const backend::table& backend_;
@@ -110,6 +143,10 @@ private:
     HCS_OPERATION hcs_operation_ = nullptr;
     std::shared_ptr<operation_object>* pending_holder_ = nullptr;  // HCS's context until completion
     zlhcs_operation handle_ = 0;
+    const zlhcs_operation_kind kind_;
+    completion_hook hook_;
+    bool tracked_ = false;       // in the pending registry (guarded by the registry's lock)
+    operation_subject subject_;  // mutex_
 
     // Where the caller's callback stands; every change is made under mutex_.
     enum class callback_state : unsigned char {
@@ -131,7 +168,8 @@ private:
     std::string error_message_;  // set once on a failed completion
 };
 
-/// True while this thread runs a zlhcs completion callback (at any nesting depth).
-[[nodiscard]] bool in_operation_callback() noexcept;
+/// The operations that have not completed now (for guarantee 3 of zlhcs.h's events: when the
+/// service disconnects, they are completed; operations started later are not touched).
+[[nodiscard]] std::vector<std::shared_ptr<operation_object>> pending_operations() noexcept;
 
 }  // namespace zlhcs::core

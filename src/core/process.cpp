@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 
 namespace zlhcs::core {
 namespace {
@@ -72,9 +73,55 @@ zlhcs_hresult process_object::adopt(HCS_PROCESS process) {
     if (const zlhcs_hresult hr = require(backend_.HcsSetProcessCallback, "HcsSetProcessCallback"); hr < 0) {
         return hr;
     }
+    events_.on_disconnect([this] { service_disconnected(); });  // the hub dies with this object
+    events_.on_first_watch([weak = weak_from_this()] {
+        if (auto self = weak.lock()) self->settle_async();
+    });
     const HRESULT hr = backend_.HcsSetProcessCallback(process_, HcsEventOptionNone, this, &process_object::on_event);
     if (hr < 0) return fail_hcs(hr, "HcsSetProcessCallback", {});
     return ZLHCS_S_OK;
+}
+
+void process_object::set_owner(zlhcs_system system, std::string system_id) {
+    owner_ = system;
+    owner_id_ = std::move(system_id);
+}
+
+void process_object::set_handle(zlhcs_process handle) {
+    events_.set_source(handle, owner_, owner_id_);
+    if (const auto pid = process_id()) events_.set_process_id(*pid);
+}
+
+void process_object::service_disconnected() noexcept {
+    {
+        std::lock_guard lock(mutex_);
+        disconnected_ = true;
+    }
+    changed_.notify_all();
+}
+
+void process_object::settle_async() {
+    {
+        std::lock_guard lock(mutex_);
+        if (settled_ || exited_) return;
+    }
+    if (backend_.HcsGetProcessProperties == nullptr) return;
+    const last_error_scope keep;
+    try {
+        started_operation started;
+        (void)start_operation(
+            backend_, "HcsGetProcessProperties", nullptr, nullptr, shared_from_this(), false,
+            [this](HCS_OPERATION operation) { return backend_.HcsGetProcessProperties(process_, operation, nullptr); },
+            started, nullptr, false,
+            [weak = weak_from_this()](zlhcs_hresult result, const std::string& status) {
+                auto self = weak.lock();
+                if (self == nullptr || result < 0) return;  // a failed query: the event still comes
+                self->exited_from_status(status);
+            });
+        if (started.object != nullptr) (void)started.object->close();
+    } catch (...) {
+        // Out of memory: the watch waits for the exit event.
+    }
 }
 
 zlhcs_hresult process_object::settle_status() {
@@ -100,8 +147,13 @@ zlhcs_hresult process_object::settle_status() {
     bool complete = false;
     {
         std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] { return abandoned_ || exited_ || started.object->is_complete(); });
+        changed_.wait(lock, [&] { return abandoned_ || disconnected_ || exited_ || started.object->is_complete(); });
         abandoned = abandoned_;
+        if (disconnected_ && !exited_ && !abandoned) {
+            lock.unlock();
+            started.object->close();
+            return fail(ZLHCS_HCS_E_SERVICE_DISCONNECT, "the compute service disconnected during the wait");
+        }
         complete = started.object->is_complete();
     }
     if (abandoned || !complete) {
@@ -130,12 +182,18 @@ void ZLHCS_CALL process_object::on_settled(zlhcs_operation, zlhcs_hresult, void*
 }
 
 void CALLBACK process_object::on_event(HCS_EVENT* event, void* context) {
-    if (event == nullptr || context == nullptr || event->Type != HcsEventProcessExited) return;
-    try {
-        static_cast<process_object*>(context)->exited_from_status(from_wide(event->EventData));
-    } catch (...) {
-        // Out of memory while reading the event: the status is learnt on the next query.
+    if (event == nullptr || context == nullptr) return;
+    auto* self = static_cast<process_object*>(context);
+    std::uint32_t type = 0;
+    std::memcpy(&type, &event->Type, sizeof type);  // any value HCS sends, not only the enum's
+    if (type == static_cast<std::uint32_t>(HcsEventProcessExited)) {
+        try {
+            self->exited_from_status(from_wide(event->EventData));
+        } catch (...) {
+            // Out of memory while reading the event: the status is learnt on the next query.
+        }
     }
+    self->events_.on_hcs_event(type, event->EventData);
 }
 
 void process_object::started(const HCS_PROCESS_INFORMATION& info) {
@@ -152,6 +210,7 @@ void process_object::started(const HCS_PROCESS_INFORMATION& info) {
         process_id_ = info.ProcessId;
         creation_ = creation::succeeded;
     }
+    events_.set_process_id(info.ProcessId);
     changed_.notify_all();
     terminate_if_doomed();
 }
@@ -171,6 +230,7 @@ void process_object::started_after_exit(const std::string& status_json) {
         creation_ = creation::succeeded;
         stdio_lost_ = true;
     }
+    events_.set_process_id(pid);
     exited_from_status(status_json);
     changed_.notify_all();
 }
@@ -223,8 +283,11 @@ void process_object::opened(std::uint32_t process_id) {
     for (auto& pipe : pipes_) {
         pipe.set_none_reason("an opened process has no stdio: only the creator of a process gets its pipes");
     }
-    std::lock_guard lock(mutex_);
-    process_id_ = process_id;
+    {
+        std::lock_guard lock(mutex_);
+        process_id_ = process_id;
+    }
+    events_.set_process_id(process_id);
 }
 
 std::optional<std::uint32_t> process_object::process_id() const {
@@ -246,13 +309,14 @@ void process_object::exited_from_status(const std::string& status_json) {
         exit_code_ = code != status.MemberEnd() && code->value.IsUint() ? code->value.GetUint() : 0;
     }
     changed_.notify_all();
+    events_.record_exit(status_json);
 }
 
 zlhcs_hresult process_object::wait_exit(std::uint32_t timeout_ms, zlhcs_hresult pending_code,
                                         std::uint32_t* out_exit_code) {
     if (const zlhcs_hresult hr = settle_status(); hr < 0) return hr;
     std::unique_lock lock(mutex_);
-    auto done = [this] { return exited_ || abandoned_; };
+    auto done = [this] { return exited_ || abandoned_ || disconnected_; };
     if (timeout_ms == ZLHCS_INFINITE) {
         changed_.wait(lock, done);
     } else if (!changed_.wait_for(lock, std::chrono::milliseconds(timeout_ms), done)) {
@@ -261,7 +325,10 @@ zlhcs_hresult process_object::wait_exit(std::uint32_t timeout_ms, zlhcs_hresult 
                                       : "the process did not exit within " +
                                             std::to_string(timeout_ms) + " ms");
     }
-    if (!exited_) return fail(ZLHCS_E_INVALID_HANDLE, "the process handle was closed during the wait");
+    if (!exited_ && abandoned_) return fail(ZLHCS_E_INVALID_HANDLE, "the process handle was closed during the wait");
+    if (!exited_) {
+        return fail(ZLHCS_HCS_E_SERVICE_DISCONNECT, "the compute service disconnected before the process's exit was known");
+    }
     if (out_exit_code != nullptr) *out_exit_code = exit_code_;
     return ZLHCS_S_OK;
 }
@@ -326,6 +393,7 @@ void process_object::abandon() noexcept {
         abandoned_ = true;
     }
     changed_.notify_all();
+    events_.close();
 }
 
 }  // namespace zlhcs::core

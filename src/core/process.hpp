@@ -7,6 +7,7 @@
 #pragma once
 
 #include "../backend/backend.hpp"
+#include "event_hub.hpp"
 #include "stdio_pipe.hpp"
 
 #include <zlhcs/zlhcs.h>
@@ -94,8 +95,17 @@ public:
         return pipes_[static_cast<std::size_t>(stream)];
     }
 
-    /// The handle is being closed: I/O in flight gives up.
+    /// The handle is being closed: I/O in flight gives up, subscriptions end, exit watches
+    /// complete.
     void abandon() noexcept;
+
+    /// The system it runs in (for events and inspection); set before the handle exists.
+    void set_owner(zlhcs_system system, std::string system_id);
+    /// The zlhcs handle, once the object is in the handle table.
+    void set_handle(zlhcs_process handle);
+    [[nodiscard]] zlhcs_system owner() const noexcept { return owner_; }
+    [[nodiscard]] const std::string& owner_id() const noexcept { return owner_id_; }
+    [[nodiscard]] event_hub& events() noexcept { return events_; }
 
 private:
     static void CALLBACK on_event(HCS_EVENT* event, void* context);
@@ -106,6 +116,9 @@ private:
     // The query's wait ends at once (ZLHCS_E_INVALID_HANDLE) when the handle is closed.
     zlhcs_hresult settle_status();
     static void ZLHCS_CALL on_settled(zlhcs_operation operation, zlhcs_hresult result, void* context);
+    // settle_status() without a waiting thread, for the first exit watch.
+    void settle_async();
+    void service_disconnected() noexcept;
 
     const backend::table& backend_;
     HCS_PROCESS process_ = nullptr;
@@ -117,6 +130,7 @@ private:
     bool exited_ = false;
     bool settled_ = false;
     bool abandoned_ = false;  // the handle was closed: waits give up
+    bool disconnected_ = false;  // the service disconnected: waits give up
     enum class creation { pending, succeeded, failed };
     creation creation_ = creation::pending;
     bool doomed_ = false;
@@ -125,6 +139,9 @@ private:
     bool stdio_lost_ = false;
     bool termination_started_ = false;
     std::uint32_t exit_code_ = 0;
+    zlhcs_system owner_ = 0;
+    std::string owner_id_;
+    event_hub events_{event_hub::source_kind::process};
 };
 
 }  // namespace zlhcs::core

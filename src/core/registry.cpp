@@ -19,4 +19,9 @@ process_table& processes() noexcept {
     return *table;
 }
 
+subscription_table& subscriptions() noexcept {
+    static auto* table = new subscription_table();
+    return *table;
+}
+
 }  // namespace zlhcs::core

@@ -1,39 +1,59 @@
 // A compute system handle: owns one HCS_SYSTEM, closed when the last reference goes (the
-// zlhcs handle, or an operation still running on the system).
+// zlhcs handle, or an operation still running on the system), and the events of that handle.
+//
+// zlhcs registers the handle's one HCS event callback itself (watch_events) and hands every
+// event to its event_hub, which fans out to subscriptions and records the exit. HcsCloseComputeSystem,
+// in the destructor, guarantees the callback is done with this object before its members go.
 #pragma once
 
 #include "../backend/backend.hpp"
+#include "event_hub.hpp"
 
 #include <atomic>
+#include <memory>
 #include <string>
 
 namespace zlhcs::core {
 
-class system_object {
+class system_object : public std::enable_shared_from_this<system_object> {
 public:
-    system_object(const backend::table& backend, HCS_SYSTEM system, std::string id)
-        : backend_(backend), system_(system), id_(std::move(id)) {}
-    ~system_object() {
-        if (system_ != nullptr && backend_.HcsCloseComputeSystem != nullptr) {
-            backend_.HcsCloseComputeSystem(system_);
-        }
-    }
+    /// `opened`: the system existed before this handle (zlhcs_system_open), so it may have
+    /// exited before zlhcs was listening; an exit watch then asks HCS once.
+    system_object(const backend::table& backend, HCS_SYSTEM system, std::string id, bool opened);
+    ~system_object();
     system_object(const system_object&) = delete;
     system_object& operator=(const system_object&) = delete;
 
+    /// Registers zlhcs's HCS event callback. If HCS refuses, the handle still works, but its
+    /// subscriptions and exit watches are refused with HCS's error (recorded in events()).
+    void watch_events();
+    /// The zlhcs handle, once the object is in the handle table.
+    void set_handle(zlhcs_system handle);
+
     [[nodiscard]] HCS_SYSTEM hcs_system() const noexcept { return system_; }
     [[nodiscard]] const std::string& id() const noexcept { return id_; }
+    [[nodiscard]] zlhcs_system handle() const noexcept { return handle_.load(); }
+    [[nodiscard]] event_hub& events() noexcept { return events_; }
 
-    /// The zlhcs handle was closed: waits on the system give up (the HCS handle stays open
-    /// until the last reference goes).
-    void close() noexcept { closed_.store(true); }
+    /// The zlhcs handle was closed: waits on the system give up, subscriptions end, exit
+    /// watches complete (the HCS handle stays open until the last reference goes).
+    void close() noexcept;
     [[nodiscard]] bool is_closed() const noexcept { return closed_.load(); }
 
 private:
+    static void CALLBACK on_event(HCS_EVENT* event, void* context);
+    // An opened system may have stopped before the callback was set: one properties query
+    // settles it (a stopped system is gone: HCS answers SYSTEM_NOT_FOUND / ALREADY_STOPPED).
+    void settle();
+    void exited_before_watch();
+
     const backend::table& backend_;
     HCS_SYSTEM system_;
     std::string id_;
+    const bool opened_;
+    std::atomic<zlhcs_system> handle_{0};
     std::atomic<bool> closed_{false};
+    event_hub events_{event_hub::source_kind::system};
 };
 
 }  // namespace zlhcs::core
