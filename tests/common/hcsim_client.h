@@ -36,6 +36,8 @@ public:
     using get_system_security_fn = hcsim_hresult(WINAPI*)(const char*, const char*, hcsim_security_record*);
     using get_process_security_fn = hcsim_hresult(WINAPI*)(const char*, const char*, uint32_t,
                                                            hcsim_security_record*);
+    using emit_event_fn = hcsim_hresult(WINAPI*)(const char*, const char*, uint32_t, uint32_t, const char*,
+                                                 uint32_t*);
 
     reset_fn reset = nullptr;
     fail_next_fn fail_next_calls = nullptr;
@@ -48,6 +50,7 @@ public:
     clear_violations_fn clear_violations = nullptr;
     get_system_security_fn get_system_security = nullptr;
     get_process_security_fn get_process_security = nullptr;
+    emit_event_fn emit_event = nullptr;  // HcsimEmitEvent
 
     /// The client of the backend zlhcs has loaded (initialising the default one if needed).
     /// The first call puts hcsim in this run's behaviour (run_behavior()).
@@ -140,6 +143,7 @@ private:
         resolve(get_behavior, lookup, "HcsimGetBehavior");
         resolve(get_violations, lookup, "HcsimGetViolations");
         resolve(clear_violations, lookup, "HcsimClearViolations");
+        resolve(emit_event, lookup, "HcsimEmitEvent");
         restore_run_behavior();
     }
 

@@ -132,8 +132,10 @@ HCSIM_API HRESULT WINAPI HcsimSetServiceDisconnected(uint32_t disconnected) try 
         abort_operation_locked(s, op, HCS_E_SERVICE_DISCONNECT, "The compute service disconnected.");
     }
     std::vector<PendingEvent> events;
-    // Every event callback hears it, process callbacks too (EventCallbackSample.md handles
-    // HcsEventServiceDisconnect in a process callback).
+    // Every event callback hears it: system callbacks (EventCallbackSample.md handles
+    // HcsEventServiceDisconnect in a system callback) and process callbacks (hcsshim listens
+    // for it on process handles: internal/hcs/callback.go newProcessChannels,
+    // internal/hcs/v2/notification.go notificationHandler).
     const auto notify = [&events](const std::shared_ptr<EventTarget>& handle) {
         if (!handle->callback_set) return;
         PendingEvent event;

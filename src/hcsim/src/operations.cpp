@@ -143,30 +143,10 @@ void abort_operation_locked(State& s, const std::shared_ptr<Operation>& op, HRES
     reschedule_locked(s, op->task, steady::now());
 }
 
-void deliver_event(State& s, std::unique_lock<std::mutex>& lock, const PendingEvent& event) {
-    auto& handle = *event.handle;
-    if (handle.closed || !handle.callback_set || handle.callback == nullptr) return;
-    if (event.type == HcsEventOperationCallback &&
-        !has_option(handle.options, HcsEventOptionEnableOperationCallbacks)) {
-        return;
-    }
-    const auto callback = handle.callback;
-    void* const context = const_cast<void*>(handle.context);
-    const auto self = std::this_thread::get_id();
-    handle.gate.threads.push_back(self);
-    lock.unlock();
-    HCS_EVENT data{};
-    data.Type = event.type;
-    data.EventData = event.data ? event.data->c_str() : nullptr;
-    data.Operation = as_handle(event.operation);
-    callback(&data, context);
-    lock.lock();
-    handle.gate.leave(self);
-    s.changed.notify_all();
-}
-
 void run_task(State& s, std::unique_lock<std::mutex>& lock, const std::shared_ptr<Task>& task) {
-    std::vector<PendingEvent> events = std::move(task->events);
+    // Handles a post_events_locked queued events for: this task is no longer queued for them.
+    std::vector<std::shared_ptr<EventTarget>> drain = std::move(task->drain);
+    for (const auto& handle : drain) handle->drain_queued = false;
     const std::shared_ptr<Operation> op = task->op;
     bool completed_now = false;
     if (op) {
@@ -178,13 +158,15 @@ void run_task(State& s, std::unique_lock<std::mutex>& lock, const std::shared_pt
             } catch (const std::exception& e) {
                 outcome = failure(E_OUTOFMEMORY, e.what(), op->function);
             }
-            for (auto& event : outcome.events) events.push_back(std::move(event));
+            // Queued now, with the state change (lock held): behind every event raised before,
+            // ahead of every one raised after.
+            for (auto& event : outcome.events) queue_event_locked(std::move(event), drain);
             if (outcome.defer) {
                 // Completes later: whoever the work registered it with schedules it again,
                 // and then it succeeds.
                 op->work = [](State&) { return Outcome{}; };
                 outcome.defer(op);
-                for (const auto& event : events) deliver_event(s, lock, event);
+                for (const auto& handle : drain) drain_events_locked(s, lock, handle);
                 return;
             }
             op->work = nullptr;
@@ -204,13 +186,16 @@ void run_task(State& s, std::unique_lock<std::mutex>& lock, const std::shared_pt
             // with HcsEventOptionEnableOperationCallbacks -- also when that happened after the
             // operation started (OperationCompletionSample.md registers after the create).
             if (!op->closed) {
-                if (auto notice = operation_notice_locked(s, *op)) events.push_back(std::move(*notice));
+                if (auto notice = operation_notice_locked(s, *op)) queue_event_locked(std::move(*notice), drain);
             }
             completed_now = true;
             s.changed.notify_all();
         }
     }
-    for (const auto& event : events) deliver_event(s, lock, event);
+    // The events of a handle no other thread is delivering to are delivered here, before the
+    // operation's completion callback; those of a handle whose callback is running elsewhere
+    // follow the ones queued before them, on that thread.
+    for (const auto& handle : drain) drain_events_locked(s, lock, handle);
     if (completed_now && !op->closed && op->callback != nullptr) {
         const auto callback = op->callback;
         void* const context = const_cast<void*>(op->context);

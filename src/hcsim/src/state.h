@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <cstring>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -113,6 +114,12 @@ struct System {
     // walk (events, stop) visits only these, so its cost does not grow with the number of
     // other systems and handles. Entries are removed when the handle is closed.
     std::map<uintptr_t, std::weak_ptr<SystemHandle>> handles;
+    // A VM whose configuration has VirtualMachine.GuestConnection: HCS holds a connection to
+    // its guest while `guest_connected` (from the start until a pause without
+    // UseConnectedSuspend, or the stop); its end raises HcsEventSystemGuestConnectionClosed.
+    bool guest_connection_configured = false;
+    bool use_connected_suspend = false;  // GuestConnection.UseConnectedSuspend
+    bool guest_connected = false;
     std::string runtime_os_type;  // Properties' RuntimeOsType ("Windows" / "Linux")
     SystemSecurity security;      // what the create and modify calls were given
 };
@@ -124,7 +131,19 @@ struct CallbackGate {
     void leave(std::thread::id self);
 };
 
-/** What event callbacks are registered on: a system handle or a process handle. */
+/** An event waiting in one handle's delivery queue. `type` is any HCS_EVENT_TYPE value,
+ *  also one no header names (HcsimEmitEvent), so it is kept as its 32 bits, never as the enum. */
+struct QueuedEvent {
+    uint32_t type = 0;
+    std::optional<u16string> data;
+    uintptr_t operation = 0;
+};
+
+/** What event callbacks are registered on: a system handle or a process handle.
+ *
+ *  Its events are delivered in the order they were queued (with the lock held), one at a
+ *  time: at most one thread drains `pending_events` at a time (`draining`), so the callback
+ *  of one handle never runs on two threads at once (events.cpp). */
 struct EventTarget {
     uintptr_t value = 0;
     bool closed = false;
@@ -133,6 +152,9 @@ struct EventTarget {
     const void* context = nullptr;
     HCS_EVENT_CALLBACK callback = nullptr;
     CallbackGate gate;
+    std::deque<QueuedEvent> pending_events;  // queued, not yet delivered
+    bool draining = false;      // a thread is delivering pending_events
+    bool drain_queued = false;  // a worker task that will drain this handle is queued
 };
 
 struct SystemHandle : EventTarget {
@@ -144,10 +166,10 @@ struct ProcessHandle : EventTarget {
     bool exit_event_posted = false;  // HcsEventProcessExited went (or goes) to its callback
 };
 
-/** An event to deliver to one handle's callback, outside the lock. */
+/** An event to deliver to one handle's callback, outside the lock. `type`: see QueuedEvent. */
 struct PendingEvent {
     std::shared_ptr<EventTarget> handle;
-    HCS_EVENT_TYPE type = HcsEventInvalid;
+    uint32_t type = HcsEventInvalid;
     std::optional<u16string> data;
     uintptr_t operation = 0;
 };
@@ -196,10 +218,11 @@ struct Operation {
     std::shared_ptr<Task> task;  // the queued completion while Pending
 };
 
-/** A queued unit of worker work: an operation completion and/or events to deliver. */
+/** A queued unit of worker work: an operation completion and/or handles whose queued events
+ *  to deliver. */
 struct Task {
     std::shared_ptr<Operation> op;
-    std::vector<PendingEvent> events;
+    std::vector<std::shared_ptr<EventTarget>> drain;
     bool queued = false;
     bool inline_run = false;  // run inside the starting call (HCSIM_BEHAVIOR_INLINE_COMPLETION)
     std::multimap<steady::time_point, std::shared_ptr<Task>>::iterator where;
@@ -314,8 +337,10 @@ private:
 void schedule_locked(State& s, const std::shared_ptr<Task>& task, steady::time_point due);
 /** Moves an already queued task to `due` (lock held). */
 void reschedule_locked(State& s, const std::shared_ptr<Task>& task, steady::time_point due);
-/** Queues events for delivery on a worker thread, now (lock held). */
-void post_events_locked(State& s, std::vector<PendingEvent> events);
+/** Queues events for delivery on a worker thread, now (lock held): each goes to the end of
+ *  its handle's queue (dropped if the handle is closed or has no callback), and a worker task
+ *  is scheduled for the handles no thread is draining yet. Returns how many were queued. */
+std::size_t post_events_locked(State& s, std::vector<PendingEvent> events);
 
 // --- operations (operations.cpp) ------------------------------------------------------
 /** Starts `op` (lock held, op NotStarted): queues its work after the entry point's latency. */
@@ -327,8 +352,14 @@ void abort_operation_locked(State& s, const std::shared_ptr<Operation>& op, HRES
 /** Delivers events, then runs the operation's completion for a dequeued task. Called by a
  *  worker with `lock` held; releases it around user callbacks and returns with it held. */
 void run_task(State& s, std::unique_lock<std::mutex>& lock, const std::shared_ptr<Task>& task);
-/** Calls one event callback (lock held on entry and exit, released around the call). */
-void deliver_event(State& s, std::unique_lock<std::mutex>& lock, const PendingEvent& event);
+// --- event delivery (events.cpp) -------------------------------------------------------
+/** Puts `event` at the end of its handle's queue and adds the handle to `drain` if not there
+ *  yet (lock held). False (nothing queued) if the handle is closed, has no callback, or the
+ *  event is an operation completion the callback did not ask for. */
+bool queue_event_locked(PendingEvent event, std::vector<std::shared_ptr<EventTarget>>& drain);
+/** Delivers the queued events of `handle` in order, unless another thread is already doing so
+ *  (lock held on entry and exit, released around each callback). */
+void drain_events_locked(State& s, std::unique_lock<std::mutex>& lock, const std::shared_ptr<EventTarget>& handle);
 
 // --- control (control.cpp) ------------------------------------------------------------
 /** True (and the fault's HRESULT/mode) if the next call of `function` must fail (lock held). */

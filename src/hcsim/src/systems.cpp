@@ -101,8 +101,8 @@ u16string crash_report(const System& system, const std::string& activity, bool f
     return to_json(doc);
 }
 
-void add_to_every_callback(State& s, const System& system, HCS_EVENT_TYPE type, const u16string& data,
-                           std::vector<PendingEvent>& events) {
+void add_to_every_callback(State& s, const System& system, HCS_EVENT_TYPE type,
+                           const std::optional<u16string>& data, std::vector<PendingEvent>& events) {
     for (auto& handle : handles_of_locked(s, system)) {
         if (!handle->callback_set) continue;
         PendingEvent event;
@@ -140,16 +140,29 @@ Outcome transition_locked(State& s, System& system, Transition kind, const Optio
         if (now_state != SystemState::Created) return invalid();
         system.state = SystemState::Running;
         start_running(system);
+        // "If specified, the virtual machine start will wait until a guest connection is
+        // established" (SchemaReference.md, VirtualMachine.GuestConnection).
+        system.guest_connected = system.guest_connection_configured;
         break;
     case Transition::Pause:
         if (now_state != SystemState::Running) return invalid();
         system.run_accumulated += steady::now() - system.running_since;
         system.state = SystemState::Paused;
+        // UseConnectedSuspend: "When true, don't disconnect the guest connection when pausing
+        // the virtual machine" (SchemaReference.md, GuestConnection): without it a pause
+        // closes the connection, and the event "is called regardless of the disconnection
+        // being expected or not" (EventCallbackSample.md).
+        if (system.guest_connected && !system.use_connected_suspend) {
+            system.guest_connected = false;
+            add_to_every_callback(s, system, HcsEventSystemGuestConnectionClosed, std::nullopt, outcome.events);
+        }
         break;
     case Transition::Resume:
         if (now_state != SystemState::Paused) return invalid();
         system.running_since = steady::now();
         system.state = SystemState::Running;
+        // The guest connection is established again (assumption: as at the start).
+        system.guest_connected = system.guest_connection_configured;
         break;
     case Transition::Save: {
         if (now_state != SystemState::Paused) return invalid();
@@ -263,6 +276,19 @@ std::string runtime_os_type(const rapidjson::Document& doc) {
     return "Windows";
 }
 
+// VirtualMachine.GuestConnection (SchemaReference.md): an object makes HCS connect to the
+// guest; its UseConnectedSuspend keeps the connection across a pause.
+void read_guest_connection(const rapidjson::Document& doc, System& system) {
+    const auto vm = doc.FindMember("VirtualMachine");
+    if (vm == doc.MemberEnd() || !vm->value.IsObject()) return;
+    const auto connection = vm->value.FindMember("GuestConnection");
+    if (connection == vm->value.MemberEnd() || !connection->value.IsObject()) return;
+    system.guest_connection_configured = true;
+    const auto suspend = connection->value.FindMember("UseConnectedSuspend");
+    system.use_connected_suspend = suspend != connection->value.MemberEnd() && suspend->value.IsBool() &&
+                                   suspend->value.GetBool();
+}
+
 }  // namespace
 
 HRESULT begin_operation_locked(State& s, const char* function, HCS_OPERATION operation,
@@ -333,6 +359,15 @@ void stop_system_locked(State& s, System& system, const char* exit_type, HRESULT
     system.exit_status = status;
     system.processes.clear();
     end_processes_locked(s, system);
+    // The guest connection of a VM ends with it: HcsEventSystemGuestConnectionClosed, no
+    // EventData (EventCallbackSample.md: "The compute system's guest connection has been
+    // closed. This notification is called regardless of the disconnection being expected or
+    // not"; no document for it in HCS_EVENT.md), before the exit (assumption: the connection
+    // closes as the guest goes down, before HCS reports the system gone).
+    if (system.guest_connected) {
+        system.guest_connected = false;
+        add_to_every_callback(s, system, HcsEventSystemGuestConnectionClosed, std::nullopt, events);
+    }
     add_to_every_callback(s, system, HcsEventSystemExited, exit_status_document(system), events);
     s.changed.notify_all();
     // Cleaned up at once (Overview.md): no longer openable by id nor enumerated, and its id
@@ -476,6 +511,7 @@ HRESULT create_system(const char* function, std::string id_namespace, PCWSTR id,
         const auto terminate = doc.FindMember("ShouldTerminateOnLastHandleClosed");
         system->terminate_on_last_close = terminate != doc.MemberEnd() && terminate->value.GetBool();
         system->runtime_os_type = runtime_os_type(doc);
+        read_guest_connection(doc, *system);
         system->config.Swap(*parsed.document);
     }
     auto handle = std::make_shared<SystemHandle>();

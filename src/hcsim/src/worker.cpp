@@ -91,11 +91,4 @@ void reschedule_locked(State& s, const std::shared_ptr<Task>& task, steady::time
     schedule_locked(s, task, due);
 }
 
-void post_events_locked(State& s, std::vector<PendingEvent> events) {
-    if (events.empty()) return;
-    auto task = std::make_shared<Task>();
-    task->events = std::move(events);
-    schedule_locked(s, task, steady::now());
-}
-
 }  // namespace hcsim

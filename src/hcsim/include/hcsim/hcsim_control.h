@@ -171,6 +171,31 @@ HCSIM_API hcsim_hresult WINAPI HcsimGetProcessSecurity(const char *id_namespace,
                                                        uint32_t process_id,
                                                        hcsim_security_record *record);
 
+/** Raises an event of any type on a compute system's or a process's handles, as if HCS had
+ *  sent it: `event_type` is any 32-bit HCS_EVENT_TYPE value, also one no header names (7,
+ *  0x00020000, ...), except HcsEventOperationCallback (0x01000000), which needs an operation.
+ *  `event_data` (UTF-8, or NULL) becomes the event's EventData (UTF-16; NULL stays NULL);
+ *  Operation is NULL.
+ *
+ *  The event goes to every open handle with an event callback of the compute system `id`
+ *  (UTF-8, matched like HcsimGetSystemSecurity: ASCII case-insensitively, in the namespace
+ *  `id_namespace`, NULL = the default namespace) when process_id is 0, else to every open
+ *  handle with a callback of that system's process `process_id` (running, or exited with a
+ *  handle open). Delivery is like hcsim's own events: later, on a worker thread, never on the
+ *  caller's and never with hcsim's lock held; one handle's events (emitted or hcsim's) reach
+ *  its callback one at a time, in the order they were raised; after HcsCloseComputeSystem /
+ *  HcsCloseProcess returns, that handle's callback receives nothing more.
+ *
+ *  *out_targets (if not NULL; 0 on failure) receives the number of callbacks the event was
+ *  queued for. E_INVALIDARG if id is NULL or empty, id_namespace is empty, event_data is not
+ *  valid UTF-8 or event_type is HcsEventOperationCallback; HCS_E_SYSTEM_NOT_FOUND
+ *  (0x8037010E) if there is no such system (created, not yet stopped);
+ *  HRESULT_FROM_WIN32(ERROR_NOT_FOUND) (0x80070490) for an unknown process. Cheap: its cost
+ *  does not grow with the number of other systems or handles. */
+HCSIM_API hcsim_hresult WINAPI HcsimEmitEvent(const char *id_namespace, const char *id,
+                                              uint32_t process_id, uint32_t event_type,
+                                              const char *event_data, uint32_t *out_targets);
+
 #ifdef __cplusplus
 }
 #endif
