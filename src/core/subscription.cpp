@@ -75,7 +75,11 @@ void subscription_object::offer(std::uint32_t kind, std::uint32_t hcs_type, std:
         }
     }
     update_signal();
-    if (!is_queue()) schedule();
+    if (is_queue()) {
+        changed_.notify_all();
+    } else {
+        schedule();
+    }
 }
 
 void subscription_object::offer_lost() noexcept {
@@ -85,7 +89,11 @@ void subscription_object::offer_lost() noexcept {
     ++next_sequence_;
     ++lost_;
     update_signal();
-    if (!is_queue()) schedule();
+    if (is_queue()) {
+        changed_.notify_all();
+    } else {
+        schedule();
+    }
 }
 
 void subscription_object::flush_lost() {
