@@ -71,7 +71,7 @@ void event_hub::on_hcs_event(std::uint32_t hcs_type, const common::utf16_char* d
     if (kind == 0) return;
     if (hcs_type == hcs_service_disconnect) {
         // Delivered here and to every other hub once, whichever handle HCS told first.
-        if (deliver_disconnect()) broadcast_service_disconnect();
+        if (!disconnected()) broadcast_service_disconnect();
         return;
     }
     std::shared_ptr<const std::string> document;
@@ -243,26 +243,37 @@ void event_hub::close() noexcept {
     }
 }
 
-bool event_hub::deliver_disconnect() noexcept {
+bool event_hub::mark_disconnected() noexcept {
+    std::lock_guard lock(mutex_);
+    if (disconnected_) return false;
+    disconnected_ = true;
+    try {
+        if (!closed_) told_of_disconnect_ = subscriptions_;
+    } catch (...) {
+        // Out of memory: each subscription is told it lost an event instead (below).
+        for (const auto& subscription : subscriptions_) {
+            if (subscription->wants(ZLHCS_EVENT_SERVICE_DISCONNECT)) subscription->offer_lost();
+        }
+    }
+    return true;
+}
+
+void event_hub::finish_disconnect() noexcept {
     std::vector<std::shared_ptr<operation_object>> watches;
     {
         std::lock_guard lock(mutex_);
-        if (disconnected_) return false;
-        disconnected_ = true;
-        if (!closed_) {
-            for (const auto& subscription : subscriptions_) {
-                if (subscription->wants(ZLHCS_EVENT_SERVICE_DISCONNECT)) {
-                    subscription->offer(ZLHCS_EVENT_SERVICE_DISCONNECT, hcs_service_disconnect, process_id_, nullptr);
-                }
+        for (const auto& subscription : told_of_disconnect_) {
+            if (subscription->wants(ZLHCS_EVENT_SERVICE_DISCONNECT)) {
+                subscription->offer(ZLHCS_EVENT_SERVICE_DISCONNECT, hcs_service_disconnect, process_id_, nullptr);
             }
         }
+        told_of_disconnect_.clear();
         watches.swap(watches_);
     }
     for (const auto& watch : watches) {
         watch->complete_later(ZLHCS_HCS_E_SERVICE_DISCONNECT, "the compute service disconnected");
     }
     if (disconnect_hook_ != nullptr) disconnect_hook_();
-    return true;
 }
 
 bool event_hub::disconnected() const {
@@ -279,11 +290,29 @@ void broadcast_service_disconnect() noexcept {
     } catch (...) {
         pending.reset();  // out of memory: HCS's own completions still come
     }
+    // Two passes: every hub is marked before any subscriber hears of it, so whoever reacts to
+    // the event (say, subscribes anew once the service is back) finds every hub marked, and a
+    // subscription made after the marking is never told of this disconnect.
+    bool first = false;
     {
         std::lock_guard lock(hubs().mutex);
-        for (event_hub* hub : hubs().hubs) (void)hub->deliver_disconnect();
+        std::vector<event_hub*> marked;
+        try {
+            marked.reserve(hubs().hubs.size());
+        } catch (...) {
+        }
+        for (event_hub* hub : hubs().hubs) {
+            if (!hub->mark_disconnected()) continue;
+            try {
+                marked.push_back(hub);
+            } catch (...) {
+                hub->finish_disconnect();  // out of memory: this one at once
+            }
+        }
+        for (event_hub* hub : marked) hub->finish_disconnect();
+        first = !marked.empty();
     }
-    if (pending == nullptr) return;
+    if (pending == nullptr || !first) return;  // another handle's copy of the same disconnect
     const auto sweep = [pending] {
         for (const auto& operation : *pending) {
             operation->complete_externally(ZLHCS_HCS_E_SERVICE_DISCONNECT, "the compute service disconnected");

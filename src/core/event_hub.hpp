@@ -68,8 +68,11 @@ public:
     /// returns), pending exit watches complete with ZLHCS_E_INVALID_HANDLE.
     void close() noexcept;
 
-    /// Delivers the disconnect here (once per hub); true if this call did.
-    bool deliver_disconnect() noexcept;
+    /// The service disconnected, in two steps (broadcast_service_disconnect): marks the hub
+    /// (false if it already was) and takes note of the subscriptions to tell; then tells them,
+    /// completes the exit watches and calls the owner's hook. Once per hub.
+    bool mark_disconnected() noexcept;
+    void finish_disconnect() noexcept;
     [[nodiscard]] bool disconnected() const;
 
 private:
@@ -84,6 +87,7 @@ private:
     std::uint32_t process_id_ = 0;
     std::vector<std::shared_ptr<subscription_object>> subscriptions_;
     std::vector<std::shared_ptr<operation_object>> watches_;
+    std::vector<std::shared_ptr<subscription_object>> told_of_disconnect_;
     bool exited_ = false;
     std::optional<std::string> exit_document_;
     bool closed_ = false;

@@ -194,7 +194,10 @@ TEST_F(events, closing_the_system_handle_ends_its_subscriptions) {
               ZLHCS_S_OK);
     subscription_guard cs(callback_subscription);
     subscription_guard queue(subscribe(system, ZLHCS_EVENT_ALL, nullptr));
+    recorder all_arrived;
+    subscription_guard counting(subscribe(system, ZLHCS_EVENT_ALL, &all_arrived));
     for (int i = 0; i < 10; ++i) emit(id, hcs_unknown_type, nullptr);
+    ASSERT_TRUE(all_arrived.wait_for(10));  // zlhcs has fanned all ten out (the queue holds them)
     ASSERT_TRUE(eventually([&] { return subscriber.in_call.load(); }));
     // Another handle keeps the system (hcsim delivers to it) while this one closes.
     zlhcs_system other = 0;
