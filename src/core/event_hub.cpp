@@ -114,15 +114,16 @@ zlhcs_hresult event_hub::subscribe(std::uint32_t mask, std::uint32_t capacity, z
     subscriptions_.erase(std::remove_if(subscriptions_.begin(), subscriptions_.end(),
                                         [](const auto& s) { return s->is_closed(); }),
                          subscriptions_.end());
-    subscriptions_.push_back(subscription);
+    // The handle first: events name it, and they may come as soon as the hub lists it.
+    const zlhcs_subscription handle = subscriptions().insert(subscription);
+    subscription->set_handle(handle);
     try {
-        const zlhcs_subscription handle = subscriptions().insert(subscription);
-        subscription->set_handle(handle);
-        *out_subscription = handle;
+        subscriptions_.push_back(subscription);
     } catch (...) {
-        subscriptions_.pop_back();
+        (void)subscriptions().remove(handle);
         throw;
     }
+    *out_subscription = handle;
     return ZLHCS_S_OK;
 }
 
