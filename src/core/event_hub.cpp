@@ -83,9 +83,7 @@ void event_hub::on_hcs_event(std::uint32_t hcs_type, const common::utf16_char* d
     }
     std::lock_guard lock(mutex_);
     if (closed_) return;
-    subscriptions_.erase(std::remove_if(subscriptions_.begin(), subscriptions_.end(),
-                                        [](const auto& s) { return s->is_closed(); }),
-                         subscriptions_.end());
+    prune_closed();
     for (const auto& subscription : subscriptions_) {
         if (!subscription->wants(kind)) continue;
         if (lost) {
@@ -111,9 +109,7 @@ zlhcs_hresult event_hub::subscribe(std::uint32_t mask, std::uint32_t capacity, z
     if (closed_) return fail(ZLHCS_E_INVALID_HANDLE, std::string("the ") + source_name(kind_) + " handle was closed");
     auto subscription = std::make_shared<subscription_object>(
         mask, capacity, callback, context, subscription_object::source{handle_, system_id_});
-    subscriptions_.erase(std::remove_if(subscriptions_.begin(), subscriptions_.end(),
-                                        [](const auto& s) { return s->is_closed(); }),
-                         subscriptions_.end());
+    prune_closed();
     // The handle first: events name it, and they may come as soon as the hub lists it.
     const zlhcs_subscription handle = subscriptions().insert(subscription);
     subscription->set_handle(handle);
@@ -144,23 +140,25 @@ bool event_hub::exited() const {
     return exited_;
 }
 
+void event_hub::prune_closed() {
+    subscriptions_.erase(std::remove_if(subscriptions_.begin(), subscriptions_.end(),
+                                        [](const auto& s) { return s->is_closed(); }),
+                         subscriptions_.end());
+}
+
 void event_hub::complete_watch_later(const std::shared_ptr<operation_object>& watch,
                                      std::optional<std::string> document) noexcept {
-    try {
-        dispatcher::instance().post([watch, document = std::move(document)]() mutable {
-            if (document) {
-                watch->complete_with_document(std::move(*document));
-            } else {
-                watch->complete_externally(ZLHCS_S_OK, nullptr);
-            }
-        });
-    } catch (...) {
-        // No delivery thread: complete here (the callback then runs on this thread).
-        if (document) {
-            watch->complete_with_document(std::move(*document));
+    const auto complete = [watch](std::optional<std::string>& exit) {
+        if (exit) {
+            watch->complete_with_document(std::move(*exit));
         } else {
             watch->complete_externally(ZLHCS_S_OK, nullptr);
         }
+    };
+    try {
+        dispatcher::instance().post([complete, document]() mutable { complete(document); });
+    } catch (...) {
+        complete(document);  // no delivery thread: complete here (the callback runs on this thread)
     }
 }
 

@@ -76,6 +76,7 @@ public:
     [[nodiscard]] bool disconnected() const;
 
 private:
+    void prune_closed();  // lock held: drops unsubscribed subscriptions
     void complete_watch_later(const std::shared_ptr<operation_object>& watch,
                               std::optional<std::string> document) noexcept;
 

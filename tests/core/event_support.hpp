@@ -114,6 +114,15 @@ inline std::optional<event_copy> next_event(zlhcs_subscription s, uint32_t timeo
     return copy;
 }
 
+/// Creates a process synchronously (0 and a test failure if that fails).
+inline zlhcs_process create_process(zlhcs_system system, std::string_view command) {
+    zlhcs_process process = 0;
+    const std::string doc = parameters(command);
+    const zlhcs_hresult hr = zlhcs_process_create(system, doc.c_str(), nullptr, hang_bound_ms, &process, nullptr);
+    EXPECT_EQ(hr, ZLHCS_S_OK) << doc << ": " << hex(hr) << " " << last_error().message;
+    return process;
+}
+
 /// Threads of this process now.
 inline std::size_t thread_count() {
 #ifdef _WIN32

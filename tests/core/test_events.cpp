@@ -378,10 +378,8 @@ TEST_F(events, any_number_of_subscriptions_and_handles_never_meet_callback_alrea
 TEST_F(events, a_service_disconnect_completes_pending_work_releases_waits_and_reaches_every_subscriber) {
     const std::string id = unique_id("disconnect");
     system_guard system(running_system(id));
-    zlhcs_process p = 0;
-    const std::string doc = parameters(long_sleep);
-    ASSERT_EQ(zlhcs_process_create(system, doc.c_str(), nullptr, hang_bound_ms, &p, nullptr), ZLHCS_S_OK);
-    process_guard process(p);
+    process_guard process(create_process(system, long_sleep));
+    ASSERT_NE(process.handle, 0u);
     recorder on_system;
     recorder on_process;
     subscription_guard s1(subscribe(system, ZLHCS_EVENT_SERVICE_DISCONNECT, &on_system));
@@ -478,10 +476,8 @@ TEST_F(events, an_exit_is_never_lost_a_watch_after_it_completes_at_once) {
 
 TEST_F(events, a_process_exit_watch_gets_the_process_status_before_or_after_the_exit) {
     system_guard system(running_system(unique_id("process-watch")));
-    zlhcs_process p = 0;
-    const std::string doc = parameters("exit 7");
-    ASSERT_EQ(zlhcs_process_create(system, doc.c_str(), nullptr, hang_bound_ms, &p, nullptr), ZLHCS_S_OK);
-    process_guard process(p);
+    process_guard process(create_process(system, "exit 7"));
+    ASSERT_NE(process.handle, 0u);
     zlhcs_operation watch = 0;
     ASSERT_EQ(zlhcs_process_wait_exit_async(process, nullptr, nullptr, &watch), ZLHCS_S_OK);
     operation_guard guard(watch);
@@ -504,10 +500,8 @@ TEST_F(events, a_process_exit_watch_gets_the_process_status_before_or_after_the_
 
 TEST_F(events, an_opened_process_that_exited_before_anyone_listened_still_reports_its_exit) {
     system_guard system(running_system(unique_id("opened-exit")));
-    zlhcs_process p = 0;
-    const std::string doc = parameters("exit 3");
-    ASSERT_EQ(zlhcs_process_create(system, doc.c_str(), nullptr, hang_bound_ms, &p, nullptr), ZLHCS_S_OK);
-    process_guard creator(p);
+    process_guard creator(create_process(system, "exit 3"));
+    ASSERT_NE(creator.handle, 0u);
     uint32_t pid = 0;
     ASSERT_EQ(zlhcs_process_id(creator, &pid), ZLHCS_S_OK);
     ASSERT_EQ(zlhcs_process_wait_exit(creator, hang_bound_ms, nullptr), ZLHCS_S_OK);
