@@ -57,7 +57,7 @@ std::atomic<uint64_t> disconnect_epoch{0};
 // Checks every event a subscription receives, callback or queue alike.
 struct event_checker {
     uint64_t expected_sequence = 1;
-    int disconnects = 0;
+    std::atomic<int> disconnects{0};  // also read by the final check while calls may still come
     int last_n[threads];
     event_checker() {
         for (int& n : last_n) n = -1;
@@ -65,7 +65,9 @@ struct event_checker {
     void check(const zlhcs_event& e) {
         if (e.sequence != expected_sequence) found.g5_sequence_gap.fetch_add(1);
         expected_sequence = e.sequence + (e.kind == ZLHCS_EVENT_EVENTS_LOST ? e.lost_count : 1);
-        if (e.kind == ZLHCS_EVENT_SERVICE_DISCONNECT && ++disconnects > 1) found.g3_disconnect_twice.fetch_add(1);
+        if (e.kind == ZLHCS_EVENT_SERVICE_DISCONNECT && disconnects.fetch_add(1) >= 1) {
+            found.g3_disconnect_twice.fetch_add(1);
+        }
         if (e.hcs_type != hcs_unknown_type) return;
         rapidjson::Document d;
         if (e.kind != ZLHCS_EVENT_UNKNOWN || e.data == nullptr || d.Parse(e.data).HasParseError() || !d.IsObject() ||
