@@ -13,10 +13,10 @@ public:
     void post(std::function<void()> task) {
         std::unique_lock lock(mutex_);
         tasks_.push_back(std::move(task));
-        if (idle_ > 0) {
-            work_.notify_one();
-            return;
-        }
+        if (idle_ > 0) work_.notify_one();
+        // idle_ still counts threads woken for earlier tasks that have not taken them yet: only
+        // as many queued tasks as idle threads are sure to be served.
+        if (tasks_.size() <= idle_) return;
         if (threads_ < base_threads) {
             start_worker(lock);
             return;
