@@ -381,7 +381,7 @@ public:
             return std::nullopt;
         }
         // close() on another thread released the wait (or closed the handle before it began).
-        if (result == ZLHCS_E_INVALID_HANDLE && handle != 0 && ended_.load(std::memory_order_acquire))
+        if (result == ZLHCS_E_INVALID_HANDLE && ended_.load(std::memory_order_acquire))
             return std::nullopt;
         check(result, "zlhcs_subscription_next");
         if (native == nullptr) throw_error(ZLHCS_E_INTERNAL, "zlhcs_subscription_next");
