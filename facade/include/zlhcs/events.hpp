@@ -33,6 +33,9 @@
 //     a zlhcs call of yours - one call at a time per subscription, in order. It may block (that
 //     holds up only this subscription, whose queue then fills; guarantee 5) and may call any
 //     zlhcs function, including destroying or closing this or any other subscription or handle.
+//     It may run before subscribe() has returned (on another thread): a handler that touches
+//     the subscription object itself must wait until that object has been published (e.g. an
+//     atomic flag set after the assignment), as with any callback handed to another thread.
 //   - The facade owns the handler (a std::function, moved in). Once close() or the destructor
 //     returns on a thread that is not inside a zlhcs callback, the handler is not running and
 //     is never called again, and it has been destroyed (its captures are released on the
