@@ -31,6 +31,10 @@
 // defines them; optional ones may be omitted (nullptr or "" reach HCS as NULL). Results are
 // the JSON documents HCS returns, as std::string.
 //
+// Events (events.hpp): subscribe() delivers the system's events to a handler or into a queue;
+// exited() is the exit alone, as an async_result. A subscription ends when this handle is
+// closed; an exited() still running then fails with errc::invalid_handle.
+//
 // Thread safety: the methods may be called concurrently on one object (zlhcs is
 // thread-safe), except moving, assigning, close() and release().
 #pragma once
@@ -38,6 +42,7 @@
 #include <zlhcs/call_options.hpp>
 #include <zlhcs/config.hpp>
 #include <zlhcs/error.hpp>
+#include <zlhcs/events.hpp>
 #include <zlhcs/handle.hpp>
 #include <zlhcs/memory.hpp>
 #include <zlhcs/operation.hpp>
@@ -46,6 +51,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -320,6 +327,42 @@ public:
         check(zlhcs_system_wait_exit(handle_.get(), detail::to_timeout_ms(timeout), document.put()),
               "zlhcs_system_wait_exit");
         return document.str();
+    }
+
+    // ---- events (events.hpp) ---------------------------------------------------------------
+
+    /// Completes when the system exits, with HCS's exit document (SystemExitStatus:
+    /// {"Status":...,"ExitType":"GracefulExit"|"ForcedExit"|"UnexpectedExit"}); at once if it
+    /// has exited already (zlhcs records the exit: it is never missed). Built on HCS's exit
+    /// event (zlhcs_system_wait_exit_async), so it works on every host and holds no thread
+    /// while it waits. Fails with errc::service_unavailable (HCS_E_SERVICE_DISCONNECT) if the
+    /// service disconnects first, errc::invalid_handle if this handle is closed first,
+    /// errc::cancelled after cancel() (exit watches can be cancelled). wait(), get_future(),
+    /// co_await and the executor rules are those of every async_result (operation.hpp); its
+    /// info().kind is operation_kind::exit_watch.
+    [[nodiscard]] async_result exited() const {
+        const zlhcs_system system = handle_.get();
+        return detail::start_async("zlhcs_system_wait_exit_async",
+                                   [system](zlhcs_operation_callback callback, void* context, zlhcs_operation* out) {
+                                       return zlhcs_system_wait_exit_async(system, callback, context, out);
+                                   });
+    }
+
+    /// Callback form: calls `handler` with each event `mask` selects, on a zlhcs delivery thread,
+    /// one call at a time, until the subscription is closed or this handle is (see events.hpp
+    /// for the handler's lifetime and exceptions). queue_capacity bounds the events waiting for
+    /// the handler (0: ZLHCS_EVENT_QUEUE_DEFAULT).
+    [[nodiscard]] subscription subscribe(event_mask mask, std::function<void(const event&)> handler,
+                                         std::uint32_t queue_capacity = 0) const {
+        return detail::subscription_access::subscribe(&zlhcs_system_subscribe, "zlhcs_system_subscribe",
+                                                      handle_.get(), mask, std::move(handler), queue_capacity);
+    }
+
+    /// Pull form: queues each event `mask` selects for subscription::next() (up to
+    /// queue_capacity; 0: ZLHCS_EVENT_QUEUE_DEFAULT).
+    [[nodiscard]] subscription subscribe(event_mask mask, std::uint32_t queue_capacity = 0) const {
+        return detail::subscription_access::subscribe(&zlhcs_system_subscribe, "zlhcs_system_subscribe",
+                                                      handle_.get(), mask, queue_capacity);
     }
 
     /// The system's id (the one given to create/open, or the GUID HCS chose).

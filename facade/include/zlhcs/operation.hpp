@@ -52,7 +52,14 @@
 //   errc::cancelled.
 //
 //   One async_result is not to be used concurrently from several threads, except wait(),
-//   try_result(), ready(), cancel() and close(), which may be. get_future() may be called once;
+//   try_result(), ready(), cancel(), info() and close(), which may be.
+//
+// info()
+//   operation::info() and async_result::info() say what an operation is and concerns
+//   (zlhcs_operation_inspect): its kind (an HCS call, or an exit watch of exited()), HCS's
+//   operation type and id, the HCS entry point, the system and process handles it was started
+//   on and the system's id. Any thread, any time until the operation is closed (after
+//   async_result::close() it throws errc::invalid_handle). get_future() may be called once;
 //   one coroutine at a time may await it.
 #pragma once
 
@@ -66,6 +73,7 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <exception>
 #include <future>
 #include <memory>
@@ -101,6 +109,52 @@ inline zlhcs_hresult operation_result(zlhcs_operation handle, std::string& docum
 
 /// zlhcs_operation_cancel.
 inline zlhcs_hresult cancel_operation(zlhcs_operation handle) noexcept { return zlhcs_operation_cancel(handle); }
+
+}  // namespace detail
+
+/// What an operation is (values equal zlhcs_operation_kind's).
+enum class operation_kind : std::uint32_t {
+    hcs = ZLHCS_OPERATION_KIND_HCS,                ///< an HCS call (an HCS_OPERATION runs it)
+    exit_watch = ZLHCS_OPERATION_KIND_EXIT_WATCH,  ///< exited(): zlhcs completes it from HCS's exit event
+};
+
+/// What an operation is and what it concerns (zlhcs_operation_inspect; see the top of this file).
+struct operation_info {
+    /// HCS's HCS_OPERATION_TYPE (0 enumerate, 1 create, 2 start, ...); 0xFFFFFFFF
+    /// (HcsOperationTypeNone) for an exit watch or a backend without HcsGetOperationType.
+    std::uint32_t hcs_type = 0xFFFFFFFFu;
+    /// HCS's id of the operation; UINT64_MAX (HCS_INVALID_OPERATION_ID) when there is none.
+    std::uint64_t hcs_id = ~std::uint64_t{0};
+    /// The HCS entry point ("HcsStartComputeSystem"; for an exit watch the callback it listens
+    /// through: "HcsSetComputeSystemCallback" / "HcsSetProcessCallback").
+    std::string function;
+    /// The system handle value it was started on (a process operation: the process's system),
+    /// 0 if none. It may have been closed since.
+    zlhcs_system system = 0;
+    /// The process handle value it was started on, 0 if none.
+    zlhcs_process process = 0;
+    /// The id of that system ("" if none or unknown).
+    std::string system_id;
+    operation_kind kind = operation_kind::hcs;
+};
+
+namespace detail {
+
+/// zlhcs_operation_inspect, copied. The caller keeps `handle` open during the call.
+inline operation_info inspect_operation(zlhcs_operation handle) {
+    zlhcs_operation_info native{};
+    native.struct_size = sizeof native;
+    check(zlhcs_operation_inspect(handle, &native), "zlhcs_operation_inspect");
+    operation_info info;
+    info.hcs_type = native.hcs_type;
+    info.hcs_id = native.hcs_id;
+    if (native.function != nullptr) info.function = native.function;
+    info.system = native.system;
+    info.process = native.process;
+    if (native.system_id != nullptr) info.system_id = native.system_id;
+    info.kind = static_cast<operation_kind>(native.kind);
+    return info;
+}
 
 /// Depth of the facade's completion callbacks running on this thread (this module's).
 inline thread_local int completion_callback_depth = 0;
@@ -150,6 +204,10 @@ public:
     bool cancel() const {
         return check(detail::cancel_operation(handle_.get()), "zlhcs_operation_cancel") == ZLHCS_S_OK;
     }
+
+    /// What the operation is and concerns (see the top of this file). Throws errc::invalid_handle
+    /// for an empty operation.
+    [[nodiscard]] operation_info info() const { return detail::inspect_operation(handle_.get()); }
 
     [[nodiscard]] zlhcs_operation native_handle() const noexcept { return handle_.get(); }
     /// Gives up ownership of the handle (the caller closes it with zlhcs_operation_close).
@@ -370,6 +428,13 @@ public:
         return op_.get();
     }
 
+    /// See async_result::info(). Under the lock: close() cannot close the handle while the
+    /// strings it owns are copied.
+    [[nodiscard]] operation_info info() const {
+        const std::lock_guard<std::mutex> lock(mutex_);
+        return inspect_operation(op_.get());
+    }
+
     /// Registers the coroutine at `address` to be resumed through `where` on completion.
     /// false if already complete (do not suspend). Throws std::logic_error if another
     /// coroutine awaits this result.
@@ -588,6 +653,10 @@ public:
     /// For `co_await r.resume_inline()`: the awaiting coroutine resumes inside HCS's completion
     /// callback (inline_executor(); see executor.hpp). Opt-in, for short non-blocking code.
     [[nodiscard]] awaitable_result resume_inline() const { return resume_on(inline_executor()); }
+
+    /// What the operation is and concerns (see the top of this file); any thread. Throws
+    /// errc::invalid_handle after close(), std::future_error (no_state) if empty.
+    [[nodiscard]] operation_info info() const { return state().info(); }
 
     /// The operation handle (0 after close()), for diagnostics and zlhcs_operation_* calls.
     /// Do not close it.

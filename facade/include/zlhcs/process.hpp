@@ -66,6 +66,7 @@
 #include <zlhcs/compute_system.hpp>
 #include <zlhcs/config.hpp>
 #include <zlhcs/error.hpp>
+#include <zlhcs/events.hpp>
 #include <zlhcs/handle.hpp>
 #include <zlhcs/memory.hpp>
 #include <zlhcs/operation.hpp>
@@ -77,6 +78,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -412,6 +414,20 @@ public:
         return code;
     }
 
+    /// Completes when the process exits, with its ProcessStatus document ({"ProcessId",
+    /// "Exited":true,"ExitCode",...}); at once if it has exited already (never missed). Built
+    /// on HCS's exit event (zlhcs_process_wait_exit_async); holds no thread while it waits.
+    /// Fails with errc::service_unavailable if the service disconnects first,
+    /// errc::invalid_handle if this handle is closed first, errc::cancelled after cancel().
+    /// An async_result like every other (operation.hpp: wait, get_future, co_await, executors).
+    [[nodiscard]] async_result exited() const {
+        const zlhcs_process native = handle_.get();
+        return detail::start_async("zlhcs_process_wait_exit_async",
+                                   [native](zlhcs_operation_callback callback, void* context, zlhcs_operation* out) {
+                                       return zlhcs_process_wait_exit_async(native, callback, context, out);
+                                   });
+    }
+
     /// The exit code if the process has exited, std::nullopt while it runs. Never blocks.
     [[nodiscard]] std::optional<std::uint32_t> exit_code() const {
         std::uint32_t code = 0;
@@ -419,6 +435,23 @@ public:
         if (result == ZLHCS_HCS_E_OPERATION_PENDING) return std::nullopt;
         check(result, "zlhcs_process_exit_code");
         return code;
+    }
+
+    // ---- events (events.hpp) ---------------------------------------------------------------
+    // A process's events: event_kind::process_exited (data: ProcessStatus; also delivered to a
+    // subscription made after the exit), service_disconnect, and kinds zlhcs does not know.
+
+    /// Callback form; see compute_system::subscribe() and events.hpp.
+    [[nodiscard]] subscription subscribe(event_mask mask, std::function<void(const event&)> handler,
+                                         std::uint32_t queue_capacity = 0) const {
+        return detail::subscription_access::subscribe(&zlhcs_process_subscribe, "zlhcs_process_subscribe",
+                                                      handle_.get(), mask, std::move(handler), queue_capacity);
+    }
+
+    /// Pull form; see compute_system::subscribe() and events.hpp.
+    [[nodiscard]] subscription subscribe(event_mask mask, std::uint32_t queue_capacity = 0) const {
+        return detail::subscription_access::subscribe(&zlhcs_process_subscribe, "zlhcs_process_subscribe",
+                                                      handle_.get(), mask, queue_capacity);
     }
 
     // ---- stdio: raw calls -----------------------------------------------------------------

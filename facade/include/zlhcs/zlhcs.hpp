@@ -12,7 +12,10 @@
 //                       zlhcs::infinite; timeouts are std::chrono::milliseconds
 //   string_arg.hpp      zlhcs::string_arg: const char* / std::string / std::string_view arguments
 //   executor.hpp        zlhcs::executor, default_executor() (facade threads), inline_executor()
-//   operation.hpp       zlhcs::operation, zlhcs::async_result (wait / std::future / close)
+//   operation.hpp       zlhcs::operation, zlhcs::async_result (wait / std::future / close),
+//                       info() (zlhcs::operation_info: what an operation is and concerns)
+//   events.hpp          zlhcs::subscription (callback or pull form), zlhcs::event, event_kind,
+//                       event_mask; compute_system/process::subscribe() and exited()
 //   coroutine.hpp       co_await async_result, .resume_on(executor), .resume_inline() (C++20)
 //   compute_system.hpp  zlhcs::compute_system (create/open/start/.../properties/modify/wait_exit),
 //                       system_create_timeout (a create that timed out hands the system over)
