@@ -78,6 +78,8 @@ private:
             std::function<void()> task = std::move(tasks_.front());
             tasks_.pop_front();
             last_progress_ = clock::now();
+            // Tasks left and no thread free: the monitor watches whether this one blocks.
+            if (!tasks_.empty() && idle_ == 0 && monitor_started_) stalled_.notify_one();
             lock.unlock();
             try {
                 task();

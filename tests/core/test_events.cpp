@@ -314,6 +314,61 @@ TEST_F(events, a_blocked_subscriber_never_delays_another) {
     EXPECT_TRUE(lost_seen) << "8 slots cannot hold 50 events for a blocked subscriber";
 }
 
+// Guarantee 5 with every delivery thread but one blocked: one event for a blocking and a
+// recording subscription must still reach the recording one (a dispatcher that counted a woken
+// thread as idle twice left the second task queued behind the blocked one).
+TEST_F(events, one_event_for_two_subscriptions_reaches_both_while_another_thread_is_blocked) {
+    struct gate {
+        std::mutex mutex;
+        std::condition_variable open_cv;
+        bool open = false;
+        std::atomic<int> entered{0};
+        static void ZLHCS_CALL callback(const zlhcs_event*, void* context) {
+            auto* self = static_cast<gate*>(context);
+            self->entered.fetch_add(1);
+            std::unique_lock lock(self->mutex);
+            self->open_cv.wait_for(lock, std::chrono::seconds(30), [&] { return self->open; });
+        }
+        void release() {
+            {
+                std::lock_guard lock(mutex);
+                open = true;
+            }
+            open_cv.notify_all();
+        }
+    } first_blocker, second_blocker;
+    const std::string id = unique_id("blocked-threads");
+    system_guard system(running_system(id));
+    const std::string other_id = unique_id("blocked-threads-other");
+    system_guard other(running_system(other_id));
+    const std::string warm_id = unique_id("blocked-threads-warm");
+    system_guard warm(running_system(warm_id));
+    {
+        // Two delivery threads, both idle again (in a fresh process: ctest runs this test alone).
+        recorder w1;
+        recorder w2;
+        subscription_guard s1(subscribe(warm, ZLHCS_EVENT_ALL, &w1));
+        subscription_guard s2(subscribe(warm, ZLHCS_EVENT_ALL, &w2));
+        emit(warm_id, hcs_unknown_type, nullptr);
+        ASSERT_TRUE(w1.wait_for(1) && w2.wait_for(1));
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    zlhcs_subscription b1 = 0;
+    ASSERT_EQ(zlhcs_system_subscribe(other, ZLHCS_EVENT_ALL, 0, &gate::callback, &first_blocker, &b1), ZLHCS_S_OK);
+    subscription_guard blocker_guard(b1);
+    emit(other_id, hcs_unknown_type, nullptr);
+    ASSERT_TRUE(eventually([&] { return first_blocker.entered.load() == 1; }));
+    zlhcs_subscription b2 = 0;
+    ASSERT_EQ(zlhcs_system_subscribe(system, ZLHCS_EVENT_ALL, 0, &gate::callback, &second_blocker, &b2), ZLHCS_S_OK);
+    subscription_guard second_guard(b2);
+    recorder r;
+    subscription_guard rs(subscribe(system, ZLHCS_EVENT_ALL, &r));
+    emit(id, hcs_unknown_type, nullptr);
+    EXPECT_TRUE(r.wait_for(1)) << "the recording subscription waited behind a blocked one";
+    first_blocker.release();
+    second_blocker.release();
+}
+
 // Guarantee 5: one handle's events reach each subscription in HCS's order.
 TEST_F(events, each_subscription_sees_the_events_in_order) {
     const std::string id = unique_id("order");
