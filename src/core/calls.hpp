@@ -56,6 +56,7 @@ zlhcs_hresult start_operation(const backend::table& backend, const char* functio
         object->abandon();
         return fail_hcs(hr, function, {});
     }
+    object->track_pending();
     out.object = std::move(object);
     out.handle = handle;
     return ZLHCS_S_OK;

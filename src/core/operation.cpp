@@ -55,10 +55,14 @@ std::vector<std::shared_ptr<operation_object>> pending_operations() noexcept {
     return live;
 }
 
-void operation_object::track_pending() {
-    std::lock_guard lock(pending().mutex);
-    pending().operations.emplace(this, weak_from_this());
-    tracked_ = true;
+void operation_object::track_pending() noexcept {
+    try {
+        std::lock_guard lock(pending().mutex);
+        pending().operations.emplace(this, weak_from_this());
+        tracked_ = true;
+    } catch (...) {
+        // Out of memory: this operation is left out of a disconnect sweep; HCS completes it.
+    }
 }
 
 void operation_object::untrack_pending() noexcept {
@@ -100,7 +104,6 @@ zlhcs_hresult operation_object::create_hcs_operation() {
                     "HcsCreateOperation");
     }
     pending_holder_ = holder.release();  // owned by HCS's context slot from now on
-    track_pending();
     return ZLHCS_S_OK;
 }
 

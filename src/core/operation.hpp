@@ -105,8 +105,9 @@ public:
     void complete_with_document(std::string document) noexcept;
     /// complete_externally() on a delivery thread (never on the caller's).
     void complete_later(zlhcs_hresult result, const char* reason) noexcept;
-    /// Only exit watches (which have no HCS operation) track themselves explicitly.
-    void track_pending();
+    /// Lists the operation for the disconnect sweep: once its HCS call has started (a sweep
+    /// must never complete an operation whose start then fails), or an exit watch at once.
+    void track_pending() noexcept;
 
     /// zlhcs's own use of an operation: called once, on the completing thread, with the
     /// result and the result document ("" if none). Set before the HCS call.
