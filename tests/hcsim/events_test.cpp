@@ -30,6 +30,17 @@ struct Recorder {
     std::atomic<int> inside{0};
     std::atomic<bool> overlapped{false};
     std::chrono::microseconds delay{0};
+    // The callback that records entry number `hold_at` blocks until release() (0: never).
+    std::size_t hold_at = 0;
+    bool released = false;
+
+    void release() {
+        {
+            std::lock_guard lock(mutex);
+            released = true;
+        }
+        cv.notify_all();
+    }
 
     static void CALLBACK callback(HCS_EVENT* event, void* context) {
         auto* self = static_cast<Recorder*>(context);
@@ -43,10 +54,11 @@ struct Recorder {
         entry.thread = std::this_thread::get_id();
         if (self->delay.count() != 0) std::this_thread::sleep_for(self->delay);
         {
-            std::lock_guard lock(self->mutex);
+            std::unique_lock lock(self->mutex);
             self->entries.push_back(std::move(entry));
+            self->cv.notify_all();
+            if (self->entries.size() == self->hold_at) self->cv.wait(lock, [&] { return self->released; });
         }
-        self->cv.notify_all();
         self->inside.fetch_sub(1);
     }
 
@@ -379,10 +391,11 @@ TEST_F(Events, EventsEmittedInsideTheCallbackFollowIt) {
 }
 
 // After HcsCloseComputeSystem returns, the handle's callback runs no more, although events
-// were still queued for it; a later emission does not count it.
+// were still queued for it; a later emission does not count it. The fifth callback is held
+// until close is under way (close waits for it), so the queued rest is known to be pending.
 TEST_F(Events, AClosedHandleReceivesNothingAfterCloseReturns) {
     Recorder recorder;
-    recorder.delay = std::chrono::microseconds(200);
+    recorder.hold_at = 5;
     Sys owner;
     ASSERT_EQ(S_OK, create_system("emit-close", container_config(), owner).hr);
     Sys system;
@@ -391,8 +404,20 @@ TEST_F(Events, AClosedHandleReceivesNothingAfterCloseReturns) {
     for (int i = 0; i < 2000; ++i) {
         ASSERT_EQ(S_OK, HcsimEmitEvent(nullptr, "emit-close", 0, 7, nullptr, nullptr));
     }
-    recorder.wait_for(5);  // delivery is under way
-    system.close();
+    recorder.wait_for(5);  // the fifth callback is now held
+    std::atomic<bool> closing{false};
+    std::atomic<bool> closed{false};
+    std::thread closer([&] {
+        closing = true;
+        system.close();
+        closed = true;
+    });
+    while (!closing.load()) std::this_thread::yield();
+    // Give close time to reach its wait for the held callback; it cannot return before release.
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_FALSE(closed.load());
+    recorder.release();
+    closer.join();
     const std::size_t at_close = recorder.snapshot().size();
     EXPECT_LT(at_close, 2000u);
     uint32_t targets = 9;
