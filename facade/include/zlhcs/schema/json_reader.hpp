@@ -1,0 +1,500 @@
+// zlhcs C++ facade - reads HCS JSON documents into the generated schema types with
+// RapidJSON's SAX reader: no DOM, one pass, fields this schema does not know (and known fields
+// sent as null) kept in each object's unknown_fields, enum values it does not know kept in the
+// open_enum. Used through zlhcs::schema::from_json (<zlhcs/schema.hpp>).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include <zlhcs/schema/rapidjson.hpp>
+#include <zlhcs/schema/value_types.hpp>
+
+namespace zlhcs::schema::detail {
+
+class reader;
+
+/// What a value slot does with each SAX event. `expected` names the schema type for messages.
+struct value_ops {
+    bool (*on_null)(reader&, void*);
+    bool (*on_bool)(reader&, void*, bool);
+    bool (*on_int)(reader&, void*, std::int64_t);
+    bool (*on_uint)(reader&, void*, std::uint64_t);
+    bool (*on_double)(reader&, void*, double);
+    bool (*on_string)(reader&, void*, const char*, std::size_t);
+    bool (*on_start_object)(reader&, void*);
+    bool (*on_start_array)(reader&, void*);
+    const char* expected;
+};
+
+enum class frame_kind : std::uint8_t { structure, array, map };
+
+struct frame;
+
+/// What an open object or array does with keys and elements.
+struct container_ops {
+    frame_kind kind;
+    bool (*on_key)(reader&, frame&, const char*, std::size_t);  // structure, map
+    void (*next_element)(reader&, frame&);                      // array
+    std::string_view (*field_name)(std::size_t index);          // structure
+    unknown_fields* (*unknown)(void* object);                   // structure
+};
+
+struct frame {
+    void* object = nullptr;
+    const container_ops* ops = nullptr;
+    std::size_t index = 0;  // structure: the field being read; array: elements begun
+    std::string key;        // map: the key being read
+};
+
+template <class T, class = void>
+struct codec;
+
+template <class T>
+inline constexpr value_ops value_ops_for = {
+    [](reader& r, void* p) { return codec<T>::on_null(r, *static_cast<T*>(p)); },
+    [](reader& r, void* p, bool v) { return codec<T>::on_bool(r, *static_cast<T*>(p), v); },
+    [](reader& r, void* p, std::int64_t v) { return codec<T>::on_int(r, *static_cast<T*>(p), v); },
+    [](reader& r, void* p, std::uint64_t v) { return codec<T>::on_uint(r, *static_cast<T*>(p), v); },
+    [](reader& r, void* p, double v) { return codec<T>::on_double(r, *static_cast<T*>(p), v); },
+    [](reader& r, void* p, const char* s, std::size_t n) { return codec<T>::on_string(r, *static_cast<T*>(p), s, n); },
+    [](reader& r, void* p) { return codec<T>::on_start_object(r, *static_cast<T*>(p)); },
+    [](reader& r, void* p) { return codec<T>::on_start_array(r, *static_cast<T*>(p)); },
+    codec<T>::expected,
+};
+
+/// The SAX handler. One per parse; not thread-safe.
+class reader {
+public:
+    template <class T>
+    explicit reader(T& root) : pending_target_(&root), pending_ops_(&value_ops_for<T>) {
+        frames_.reserve(8);
+    }
+
+    // RapidJSON's handler concept.
+    bool Null() {
+        if (capturing_) return capture_scalar([](auto& w) { return w.Null(); });
+        return take() && current_->on_null(*this, target_);
+    }
+    bool Bool(bool v) {
+        if (capturing_) return capture_scalar([v](auto& w) { return w.Bool(v); });
+        return take() && current_->on_bool(*this, target_, v);
+    }
+    bool Int(int v) { return Int64(v); }
+    bool Uint(unsigned v) { return Uint64(v); }
+    bool Int64(std::int64_t v) {
+        if (capturing_) return capture_scalar([v](auto& w) { return w.Int64(v); });
+        return take() && current_->on_int(*this, target_, v);
+    }
+    bool Uint64(std::uint64_t v) {
+        if (capturing_) return capture_scalar([v](auto& w) { return w.Uint64(v); });
+        return take() && current_->on_uint(*this, target_, v);
+    }
+    bool Double(double v) {
+        if (capturing_) return capture_scalar([v](auto& w) { return w.Double(v); });
+        return take() && current_->on_double(*this, target_, v);
+    }
+    bool RawNumber(const char*, rapidjson::SizeType, bool) { return false; }  // not requested
+    bool String(const char* s, rapidjson::SizeType n, bool) {
+        if (capturing_) return capture_scalar([s, n](auto& w) { return w.String(s, n); });
+        return take() && current_->on_string(*this, target_, s, n);
+    }
+    bool StartObject() {
+        if (capturing_) return capture_open([](auto& w) { return w.StartObject(); });
+        return take() && current_->on_start_object(*this, target_);
+    }
+    bool Key(const char* s, rapidjson::SizeType n, bool) {
+        if (capturing_) return writer_.Key(s, n);
+        frame& top = frames_.back();
+        return top.ops->on_key(*this, top, s, n);
+    }
+    bool EndObject(rapidjson::SizeType) {
+        if (capturing_) return capture_close([](auto& w) { return w.EndObject(); });
+        frames_.pop_back();
+        return true;
+    }
+    bool StartArray() {
+        if (capturing_) return capture_open([](auto& w) { return w.StartArray(); });
+        return take() && current_->on_start_array(*this, target_);
+    }
+    bool EndArray(rapidjson::SizeType) {
+        if (capturing_) return capture_close([](auto& w) { return w.EndArray(); });
+        frames_.pop_back();
+        return true;
+    }
+
+    // For the codecs.
+    template <class T>
+    void expect(T& target) {
+        pending_target_ = &target;
+        pending_ops_ = &value_ops_for<T>;
+    }
+    void push(void* object, const container_ops* ops) {
+        frame& f = frames_.emplace_back();
+        f.object = object;
+        f.ops = ops;
+    }
+    /// The next value is kept as JSON text in *target (an Any value or an unknown field).
+    void expect_any(any& target);
+    /// A known field sent as null: kept as an unknown field of that name, so it is written back.
+    bool keep_null() {
+        if (frames_.empty() || frames_.back().ops->kind != frame_kind::structure) return mismatch("null");
+        const frame& top = frames_.back();
+        unknown_fields* extra = top.ops->unknown(top.object);
+        unknown_field& field = extra->emplace_back();
+        field.name = std::string(top.ops->field_name(top.index));
+        return true;  // any's default is null
+    }
+    bool mismatch(const char* found) {
+        return fail(std::string("expected ") + current_expected_ + ", found " + found);
+    }
+    bool fail(std::string message) {
+        if (error_.empty()) error_ = path() + ": " + message;
+        return false;
+    }
+    /// Capturing an Any: the value's events go to a JSON writer until it is complete.
+    bool begin_capture(any& target) {
+        capture_target_ = &target;
+        buffer_.Clear();
+        writer_.Reset(buffer_);
+        return true;
+    }
+    template <class Write>
+    bool capture_scalar_into(any& target, Write&& write) {
+        begin_capture(target);
+        write(writer_);
+        finish_capture();
+        return true;
+    }
+    template <class Write>
+    bool capture_open_into(any& target, Write&& write) {
+        begin_capture(target);
+        capturing_ = true;
+        capture_depth_ = 1;
+        return write(writer_);
+    }
+
+    [[nodiscard]] const std::string& error() const noexcept { return error_; }
+    /// Where the reader is, as a JSON pointer.
+    [[nodiscard]] std::string path() const {
+        std::string out;
+        for (const frame& f : frames_) {
+            out += '/';
+            switch (f.ops->kind) {
+            case frame_kind::structure: append_pointer_token(out, f.ops->field_name(f.index)); break;
+            case frame_kind::array: out += std::to_string(f.index == 0 ? 0 : f.index - 1); break;
+            case frame_kind::map: append_pointer_token(out, f.key); break;
+            }
+        }
+        return out;
+    }
+
+private:
+    static void append_pointer_token(std::string& out, std::string_view token) {
+        for (const char c : token) {
+            if (c == '~') {
+                out += "~0";
+            } else if (c == '/') {
+                out += "~1";
+            } else {
+                out += c;
+            }
+        }
+    }
+
+    bool take() {
+        if (pending_ops_ == nullptr) {
+            // Only an array frame asks for values without a key.
+            frame& top = frames_.back();
+            top.ops->next_element(*this, top);
+        }
+        target_ = pending_target_;
+        current_ = pending_ops_;
+        current_expected_ = current_->expected;
+        pending_ops_ = nullptr;
+        return true;
+    }
+    template <class Write>
+    bool capture_scalar(Write&& write) {
+        if (!write(writer_)) return false;
+        if (capture_depth_ == 0) finish_capture();
+        return true;
+    }
+    template <class Write>
+    bool capture_open(Write&& write) {
+        ++capture_depth_;
+        return write(writer_);
+    }
+    template <class Write>
+    bool capture_close(Write&& write) {
+        if (!write(writer_)) return false;
+        if (--capture_depth_ == 0) finish_capture();
+        return true;
+    }
+    void finish_capture() {
+        *capture_target_ = any::from_compact_json(std::string(buffer_.GetString(), buffer_.GetSize()));
+        capturing_ = false;
+        capture_target_ = nullptr;
+    }
+
+    std::vector<frame> frames_;
+    void* pending_target_ = nullptr;
+    const value_ops* pending_ops_ = nullptr;
+    void* target_ = nullptr;
+    const value_ops* current_ = nullptr;
+    const char* current_expected_ = "";
+    bool capturing_ = false;
+    int capture_depth_ = 0;
+    any* capture_target_ = nullptr;
+    rapidjson::StringBuffer buffer_;
+    rapidjson::Writer<rapidjson::StringBuffer> writer_{buffer_};
+    std::string error_;
+};
+
+// ---- codecs --------------------------------------------------------------------------------
+
+/// Every event a type does not take is a type mismatch.
+template <class T>
+struct codec_defaults {
+    static bool on_null(reader& r, T&) { return r.mismatch("null"); }
+    static bool on_bool(reader& r, T&, bool) { return r.mismatch("a boolean"); }
+    static bool on_int(reader& r, T&, std::int64_t) { return r.mismatch("a number"); }
+    static bool on_uint(reader& r, T&, std::uint64_t) { return r.mismatch("a number"); }
+    static bool on_double(reader& r, T&, double) { return r.mismatch("a non-integer number"); }
+    static bool on_string(reader& r, T&, const char*, std::size_t) { return r.mismatch("a string"); }
+    static bool on_start_object(reader& r, T&) { return r.mismatch("an object"); }
+    static bool on_start_array(reader& r, T&) { return r.mismatch("an array"); }
+};
+
+template <>
+struct codec<bool> : codec_defaults<bool> {
+    static constexpr const char* expected = "bool";
+    static bool on_bool(reader&, bool& out, bool v) {
+        out = v;
+        return true;
+    }
+};
+
+template <class T>
+constexpr const char* integer_name() {
+    if constexpr (std::is_same_v<T, std::int32_t>) return "int32";
+    if constexpr (std::is_same_v<T, std::int64_t>) return "int64";
+    if constexpr (std::is_same_v<T, std::uint8_t>) return "uint8";
+    if constexpr (std::is_same_v<T, std::uint16_t>) return "uint16";
+    if constexpr (std::is_same_v<T, std::uint32_t>) return "uint32";
+    return "uint64";
+}
+
+template <class T>
+struct codec<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>>> : codec_defaults<T> {
+    static constexpr const char* expected = integer_name<T>();
+    static bool on_int(reader& r, T& out, std::int64_t v) {
+        if constexpr (std::is_signed_v<T>) {
+            if (v >= std::numeric_limits<T>::min() && v <= std::numeric_limits<T>::max()) {
+                out = static_cast<T>(v);
+                return true;
+            }
+        } else {
+            if (v >= 0) return on_uint(r, out, static_cast<std::uint64_t>(v));
+        }
+        return r.fail(std::string(expected) + " out of range: " + std::to_string(v));
+    }
+    static bool on_uint(reader& r, T& out, std::uint64_t v) {
+        if (v <= static_cast<std::uint64_t>(std::numeric_limits<T>::max())) {
+            out = static_cast<T>(v);
+            return true;
+        }
+        return r.fail(std::string(expected) + " out of range: " + std::to_string(v));
+    }
+};
+
+template <>
+struct codec<std::string> : codec_defaults<std::string> {
+    static constexpr const char* expected = "string";
+    static bool on_string(reader&, std::string& out, const char* s, std::size_t n) {
+        out.assign(s, n);
+        return true;
+    }
+};
+
+template <>
+struct codec<any> {
+    static constexpr const char* expected = "any JSON value";
+    static bool on_null(reader& r, any& out) {
+        return r.capture_scalar_into(out, [](auto& w) { return w.Null(); });
+    }
+    static bool on_bool(reader& r, any& out, bool v) {
+        return r.capture_scalar_into(out, [v](auto& w) { return w.Bool(v); });
+    }
+    static bool on_int(reader& r, any& out, std::int64_t v) {
+        return r.capture_scalar_into(out, [v](auto& w) { return w.Int64(v); });
+    }
+    static bool on_uint(reader& r, any& out, std::uint64_t v) {
+        return r.capture_scalar_into(out, [v](auto& w) { return w.Uint64(v); });
+    }
+    static bool on_double(reader& r, any& out, double v) {
+        return r.capture_scalar_into(out, [v](auto& w) { return w.Double(v); });
+    }
+    static bool on_string(reader& r, any& out, const char* s, std::size_t n) {
+        return r.capture_scalar_into(
+            out, [s, n](auto& w) { return w.String(s, static_cast<rapidjson::SizeType>(n)); });
+    }
+    static bool on_start_object(reader& r, any& out) {
+        return r.capture_open_into(out, [](auto& w) { return w.StartObject(); });
+    }
+    static bool on_start_array(reader& r, any& out) {
+        return r.capture_open_into(out, [](auto& w) { return w.StartArray(); });
+    }
+};
+
+inline void reader::expect_any(any& target) { expect(target); }
+
+template <class E>
+struct codec<open_enum<E>> : codec_defaults<open_enum<E>> {
+    static constexpr const char* expected = enum_traits<E>::type_name.data();
+    static bool on_string(reader&, open_enum<E>& out, const char* s, std::size_t n) {
+        out = open_enum<E>::from_string(std::string_view(s, n));
+        return true;
+    }
+};
+
+template <class T>
+struct codec<std::optional<T>> {
+    static constexpr const char* expected = codec<T>::expected;
+    static bool on_null(reader& r, std::optional<T>& out) {
+        out.reset();
+        return r.keep_null();
+    }
+    static bool on_bool(reader& r, std::optional<T>& out, bool v) { return codec<T>::on_bool(r, out.emplace(), v); }
+    static bool on_int(reader& r, std::optional<T>& out, std::int64_t v) {
+        return codec<T>::on_int(r, out.emplace(), v);
+    }
+    static bool on_uint(reader& r, std::optional<T>& out, std::uint64_t v) {
+        return codec<T>::on_uint(r, out.emplace(), v);
+    }
+    static bool on_double(reader& r, std::optional<T>& out, double v) {
+        return codec<T>::on_double(r, out.emplace(), v);
+    }
+    static bool on_string(reader& r, std::optional<T>& out, const char* s, std::size_t n) {
+        return codec<T>::on_string(r, out.emplace(), s, n);
+    }
+    static bool on_start_object(reader& r, std::optional<T>& out) {
+        return codec<T>::on_start_object(r, out.emplace());
+    }
+    static bool on_start_array(reader& r, std::optional<T>& out) {
+        return codec<T>::on_start_array(r, out.emplace());
+    }
+};
+
+template <class T>
+struct codec<std::vector<T>> : codec_defaults<std::vector<T>> {
+    static constexpr const char* expected = "array";
+    static constexpr container_ops ops = {
+        frame_kind::array,
+        nullptr,
+        [](reader& r, frame& f) {
+            auto& items = *static_cast<std::vector<T>*>(f.object);
+            ++f.index;
+            r.expect(items.emplace_back());
+        },
+        nullptr,
+        nullptr,
+    };
+    static bool on_start_array(reader& r, std::vector<T>& out) {
+        out.clear();
+        r.push(&out, &ops);
+        return true;
+    }
+};
+
+/// Map keys: strings as they are; integers only in canonical decimal (so they write back the same).
+template <class K>
+bool parse_key(const char* s, std::size_t n, K& out) {
+    if constexpr (std::is_same_v<K, std::string>) {
+        out.assign(s, n);
+        return true;
+    } else {
+        if (n == 0 || n > 20 || (n > 1 && s[0] == '0')) return false;
+        std::uint64_t value = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            if (s[i] < '0' || s[i] > '9') return false;
+            const auto digit = static_cast<std::uint64_t>(s[i] - '0');
+            if (value > (std::numeric_limits<std::uint64_t>::max() - digit) / 10) return false;
+            value = value * 10 + digit;
+        }
+        if (value > static_cast<std::uint64_t>(std::numeric_limits<K>::max())) return false;
+        out = static_cast<K>(value);
+        return true;
+    }
+}
+
+template <class K, class V>
+struct codec<std::map<K, V>> : codec_defaults<std::map<K, V>> {
+    static constexpr const char* expected = "object";
+    static constexpr container_ops ops = {
+        frame_kind::map,
+        [](reader& r, frame& f, const char* s, std::size_t n) {
+            f.key.assign(s, n);
+            K key{};
+            if (!parse_key(s, n, key)) {
+                return r.fail(std::string("map key is not a ") + (std::is_same_v<K, std::string> ? "string" : integer_name<K>()));
+            }
+            auto& entries = *static_cast<std::map<K, V>*>(f.object);
+            r.expect(entries[key]);
+            return true;
+        },
+        nullptr,
+        nullptr,
+        nullptr,
+    };
+    static bool on_start_object(reader& r, std::map<K, V>& out) {
+        out.clear();
+        r.push(&out, &ops);
+        return true;
+    }
+};
+
+template <class T, class = void>
+inline constexpr bool is_schema_struct = false;
+template <class T>
+inline constexpr bool is_schema_struct<T, std::void_t<decltype(struct_info<T>::fields)>> = true;
+
+template <class T>
+struct codec<T, std::enable_if_t<is_schema_struct<T>>> : codec_defaults<T> {
+    static constexpr const char* expected = struct_info<T>::type_name.data();
+    static constexpr container_ops ops = {
+        frame_kind::structure,
+        [](reader& r, frame& f, const char* s, std::size_t n) {
+            T& object = *static_cast<T*>(f.object);
+            const int index = struct_info<T>::find(s, n);
+            if (index < 0) {
+                unknown_field& extra = object.unknown_fields.emplace_back();
+                extra.name.assign(s, n);
+                r.expect_any(extra.value);
+                // Paths inside an unknown field are never reported (nothing there can fail).
+                return true;
+            }
+            f.index = static_cast<std::size_t>(index);
+            struct_info<T>::visit(object, f.index, [&r](auto& member) { r.expect(member); });
+            return true;
+        },
+        nullptr,
+        [](std::size_t index) {
+            return index < struct_info<T>::fields.size() ? struct_info<T>::fields[index].name : std::string_view{};
+        },
+        [](void* object) { return &static_cast<T*>(object)->unknown_fields; },
+    };
+    static bool on_start_object(reader& r, T& out) {
+        r.push(&out, &ops);
+        return true;
+    }
+};
+
+}  // namespace zlhcs::schema::detail
