@@ -15,8 +15,8 @@ namespace zlhcs_schema_test {
 inline ::testing::AssertionResult same_json(std::string_view expected, std::string_view actual) {
     rapidjson::Document a;
     rapidjson::Document b;
-    a.Parse(expected.data(), expected.size());
-    b.Parse(actual.data(), actual.size());
+    a.Parse<rapidjson::kParseIterativeFlag>(expected.data(), expected.size());
+    b.Parse<rapidjson::kParseIterativeFlag>(actual.data(), actual.size());
     if (a.HasParseError()) return ::testing::AssertionFailure() << "expected is not JSON: " << expected;
     if (b.HasParseError()) return ::testing::AssertionFailure() << "actual is not JSON: " << actual;
     if (a == b) return ::testing::AssertionSuccess();
