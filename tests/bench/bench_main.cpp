@@ -15,7 +15,10 @@ public:
     void ReportRuns(const std::vector<Run>& runs) override {
         ConsoleReporter::ReportRuns(runs);
         for (const auto& run : runs) {
-            std::string name = run.benchmark_name();
+            // With --benchmark_repetitions the median of the repetitions stands for the name.
+            const bool aggregate = run.run_type == Run::RT_Aggregate;
+            if (aggregate && run.aggregate_name != "median") continue;
+            std::string name = run.run_name.str();
             const std::string suffix = "/real_time";
             if (name.size() > suffix.size() &&
                 name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
@@ -23,7 +26,8 @@ public:
             }
             const auto slash = name.rfind('/');
             if (slash == std::string::npos) continue;
-            times_[name.substr(0, slash)][name.substr(slash + 1)] = run.GetAdjustedRealTime();
+            auto& entry = times_[name.substr(0, slash)][name.substr(slash + 1)];
+            if (aggregate || !entry.from_median) entry = {run.GetAdjustedRealTime(), aggregate};
         }
     }
 
@@ -33,15 +37,19 @@ public:
         for (const auto& [name, variants] : times_) {
             const auto baseline = variants.find("baseline");
             const auto measured = variants.find("zlhcs");
-            if (baseline == variants.end() || measured == variants.end() || baseline->second <= 0) {
+            if (baseline == variants.end() || measured == variants.end() || baseline->second.time <= 0) {
                 continue;
             }
-            std::printf("  %-32s %6.2f\n", name.c_str(), measured->second / baseline->second);
+            std::printf("  %-32s %6.2f\n", name.c_str(), measured->second.time / baseline->second.time);
         }
     }
 
 private:
-    std::map<std::string, std::map<std::string, double>> times_;
+    struct measurement {
+        double time = 0;
+        bool from_median = false;
+    };
+    std::map<std::string, std::map<std::string, measurement>> times_;
 };
 
 }  // namespace

@@ -74,9 +74,9 @@ inline constexpr value_ops value_ops_for = {
 class reader {
 public:
     template <class T>
-    explicit reader(T& root) : pending_target_(&root), pending_ops_(&value_ops_for<T>) {
-        frames_.reserve(8);
-    }
+    explicit reader(T& root) : pending_target_(&root), pending_ops_(&value_ops_for<T>) {}
+    reader(const reader&) = delete;
+    reader& operator=(const reader&) = delete;
 
     // RapidJSON's handler concept.
     bool Null() {
@@ -112,12 +112,12 @@ public:
     }
     bool Key(const char* s, rapidjson::SizeType n, bool) {
         if (capturing_) return writer_.Key(s, n);
-        frame& top = frames_.back();
-        return top.ops->on_key(*this, top, s, n);
+        frame& current = top();
+        return current.ops->on_key(*this, current, s, n);
     }
     bool EndObject(rapidjson::SizeType) {
         if (capturing_) return capture_close([](auto& w) { return w.EndObject(); });
-        frames_.pop_back();
+        pop();
         return true;
     }
     bool StartArray() {
@@ -126,7 +126,7 @@ public:
     }
     bool EndArray(rapidjson::SizeType) {
         if (capturing_) return capture_close([](auto& w) { return w.EndArray(); });
-        frames_.pop_back();
+        pop();
         return true;
     }
 
@@ -137,19 +137,21 @@ public:
         pending_ops_ = &value_ops_for<T>;
     }
     void push(void* object, const container_ops* ops) {
-        frame& f = frames_.emplace_back();
+        frame& f = depth_ < inline_depth ? inline_frames_[depth_] : deep_frames_.emplace_back();
+        ++depth_;
         f.object = object;
         f.ops = ops;
+        f.index = 0;
     }
     /// The next value is kept as JSON text in *target (an Any value or an unknown field).
     void expect_any(any& target);
     /// A known field sent as null: kept as an unknown field of that name, so it is written back.
     bool keep_null() {
-        if (frames_.empty() || frames_.back().ops->kind != frame_kind::structure) return mismatch("null");
-        const frame& top = frames_.back();
-        unknown_fields* extra = top.ops->unknown(top.object);
+        if (depth_ == 0 || top().ops->kind != frame_kind::structure) return mismatch("null");
+        const frame& current = top();
+        unknown_fields* extra = current.ops->unknown(current.object);
         unknown_field& field = extra->emplace_back();
-        field.name = std::string(top.ops->field_name(top.index));
+        field.name = std::string(current.ops->field_name(current.index));
         return true;  // any's default is null
     }
     bool mismatch(const char* found) {
@@ -185,7 +187,8 @@ public:
     /// Where the reader is, as a JSON pointer.
     [[nodiscard]] std::string path() const {
         std::string out;
-        for (const frame& f : frames_) {
+        for (std::size_t level = 0; level < depth_; ++level) {
+            const frame& f = level < inline_depth ? inline_frames_[level] : deep_frames_[level - inline_depth];
             out += '/';
             switch (f.ops->kind) {
             case frame_kind::structure: append_pointer_token(out, f.ops->field_name(f.index)); break;
@@ -197,6 +200,16 @@ public:
     }
 
 private:
+    // Schema documents nest a few levels: frames live in the reader up to inline_depth.
+    static constexpr std::size_t inline_depth = 12;
+
+    frame& top() { return depth_ <= inline_depth ? inline_frames_[depth_ - 1] : deep_frames_.back(); }
+    const frame& top() const { return depth_ <= inline_depth ? inline_frames_[depth_ - 1] : deep_frames_.back(); }
+    void pop() {
+        if (depth_ > inline_depth) deep_frames_.pop_back();
+        --depth_;
+    }
+
     static void append_pointer_token(std::string& out, std::string_view token) {
         for (const char c : token) {
             if (c == '~') {
@@ -212,8 +225,8 @@ private:
     bool take() {
         if (pending_ops_ == nullptr) {
             // Only an array frame asks for values without a key.
-            frame& top = frames_.back();
-            top.ops->next_element(*this, top);
+            frame& current = top();
+            current.ops->next_element(*this, current);
         }
         target_ = pending_target_;
         current_ = pending_ops_;
@@ -244,7 +257,9 @@ private:
         capture_target_ = nullptr;
     }
 
-    std::vector<frame> frames_;
+    frame inline_frames_[inline_depth];
+    std::vector<frame> deep_frames_;
+    std::size_t depth_ = 0;
     void* pending_target_ = nullptr;
     const value_ops* pending_ops_ = nullptr;
     void* target_ = nullptr;
