@@ -476,6 +476,15 @@ struct codec<std::map<K, V>> : codec_defaults<std::map<K, V>> {
     }
 };
 
+template <class T>
+inline constexpr bool is_vector = false;
+template <class T>
+inline constexpr bool is_vector<std::vector<T>> = true;
+template <class T>
+inline constexpr bool is_map = false;
+template <class K, class V>
+inline constexpr bool is_map<std::map<K, V>> = true;
+
 template <class T, class = void>
 inline constexpr bool is_schema_struct = false;
 template <class T>
