@@ -31,6 +31,15 @@
 // defines them; optional ones may be omitted (nullptr or "" reach HCS as NULL). Results are
 // the JSON documents HCS returns, as std::string.
 //
+// Typed documents: create(), properties<T>(), properties_async<T>(), modify() and
+// modify_async() also take and give the typed HCS schema of <zlhcs/schema.hpp>
+// (schema::ComputeSystem, schema::System_PropertyQuery, schema::ModifySettingRequest, any
+// schema type as the properties result). They are declared here and defined in
+// <zlhcs/typed.hpp> (included by <zlhcs/zlhcs.hpp>, not by <zlhcs/core.hpp>), so that code using
+// only the JSON-text forms does not compile RapidJSON and the generated schema: include
+// <zlhcs/typed.hpp> to call them (without it, a call compiles but does not link, and g++ warns
+// "used but never defined").
+//
 // Events (events.hpp): subscribe() delivers the system's events to a handler or into a queue;
 // exited() is the exit alone, as an async_result. A subscription ends when this handle is
 // closed; an exited() still running then fails with errc::invalid_handle.
@@ -59,8 +68,17 @@
 
 namespace zlhcs {
 
+namespace schema {
+// The typed documents of the typed overloads (<zlhcs/schema.hpp>; see the top of this file).
+struct ComputeSystem;
+struct ModifySettingRequest;
+struct System_PropertyQuery;
+}  // namespace schema
+
 struct creation;
 class compute_system;
+template <class T>
+class typed_result;
 
 namespace detail {
 
@@ -183,6 +201,17 @@ public:
     [[nodiscard]] static creation create_async(const string_arg& id, const string_arg& configuration,
                                                const call_options& options = {});
 
+    /// create() from a typed ComputeSystem document (<zlhcs/typed.hpp>): the same as the JSON
+    /// form with schema::to_json(configuration); the same options, timeout and errors.
+    [[nodiscard]] static inline compute_system create(const string_arg& id, const schema::ComputeSystem& configuration,
+                                                      std::chrono::milliseconds timeout = default_timeout);
+    [[nodiscard]] static inline compute_system create(const string_arg& id, const schema::ComputeSystem& configuration,
+                                                      const call_options& options,
+                                                      std::chrono::milliseconds timeout = default_timeout);
+    /// create_async() from a typed ComputeSystem document (<zlhcs/typed.hpp>).
+    [[nodiscard]] static inline creation create_async(const string_arg& id, const schema::ComputeSystem& configuration,
+                                                      const call_options& options = {});
+
     /// Opens an existing compute system by id (options: namespace_id, requested_access).
     /// Throws errc::not_found.
     [[nodiscard]] static compute_system open(const string_arg& id, const call_options& options = {}) {
@@ -294,6 +323,24 @@ public:
         return run_async(&zlhcs_system_properties_async, "zlhcs_system_properties_async", query);
     }
 
+    /// properties() parsed as T, normally schema::Properties (<zlhcs/typed.hpp>):
+    ///     auto props = system.properties<zlhcs::schema::Properties>(zlhcs::property_query::memory());
+    /// query: a System_PropertyQuery, typed or as JSON text (none: the basic properties). The
+    /// same timeout and errors as properties(); throws zlhcs::error (errc::invalid_argument,
+    /// naming the JSON pointer) if HCS's answer does not read as T.
+    template <class T>
+    [[nodiscard]] T properties(const string_arg& query = {}, std::chrono::milliseconds timeout = default_timeout) const;
+    template <class T>
+    [[nodiscard]] T properties(const schema::System_PropertyQuery& query,
+                               std::chrono::milliseconds timeout = default_timeout) const;
+    template <class T>
+    [[nodiscard]] T properties(std::chrono::milliseconds timeout) const;
+    /// properties_async() whose result reads as T (zlhcs::typed_result<T>, <zlhcs/typed.hpp>).
+    template <class T>
+    [[nodiscard]] typed_result<T> properties_async(const string_arg& query = {}) const;
+    template <class T>
+    [[nodiscard]] typed_result<T> properties_async(const schema::System_PropertyQuery& query) const;
+
     /// Applies a ModifySettingRequest JSON document.
     void modify(const string_arg& settings, std::chrono::milliseconds timeout = default_timeout) const {
         modify(settings, call_options{}, timeout);
@@ -315,6 +362,15 @@ public:
                                        return zlhcs_system_modify_async(system, text, &native, callback, context, out);
                                    });
     }
+
+    /// modify() and modify_async() with a typed ModifySettingRequest (<zlhcs/typed.hpp>): the
+    /// same as the JSON forms with schema::to_json(settings).
+    inline void modify(const schema::ModifySettingRequest& settings,
+                       std::chrono::milliseconds timeout = default_timeout) const;
+    inline void modify(const schema::ModifySettingRequest& settings, const call_options& options,
+                       std::chrono::milliseconds timeout = default_timeout) const;
+    [[nodiscard]] inline async_result modify_async(const schema::ModifySettingRequest& settings,
+                                                   const call_options& options = {}) const;
 
     /// Blocks until the system exits; returns HCS's exit document ({"Status":...,
     /// "ExitType":"GracefulExit"|"ForcedExit"|"UnexpectedExit"}), also long after it stopped

@@ -44,6 +44,13 @@
 //   - A process writing much to both stdout and stderr blocks once the pipe nobody reads is
 //     full: read them concurrently (one thread each), as read_all() reads only one.
 //
+// Typed documents
+//   create(), create_async(), properties<T>(), properties_async<T>(), modify() and
+//   modify_async() also take and give the typed schema of <zlhcs/schema.hpp>
+//   (schema::ProcessParameters, schema::ProcessModifyRequest, T normally
+//   schema::ProcessStatus); declared here, defined in <zlhcs/typed.hpp> (see
+//   compute_system.hpp: included by <zlhcs/zlhcs.hpp>, not by <zlhcs/core.hpp>).
+//
 // Interrupting a blocked read
 //   interrupt_stdio() (any thread, any time) makes every read of this process's stdout and
 //   stderr through the facade - read(), try_read(), read_all(), the C++ streams of this process
@@ -87,6 +94,12 @@
 #include <utility>
 
 namespace zlhcs {
+
+namespace schema {
+// The typed documents of the typed overloads (<zlhcs/schema.hpp>; see the top of this file).
+struct ProcessModifyRequest;
+struct ProcessParameters;
+}  // namespace schema
 
 /// The standard streams of a process (values equal zlhcs_stdio_stream's).
 enum class stdio_stream : std::int32_t {
@@ -300,6 +313,17 @@ public:
     [[nodiscard]] static process_creation create_async(const compute_system& system, const string_arg& parameters,
                                                        const call_options& options = {});
 
+    /// create() and create_async() from typed ProcessParameters (<zlhcs/typed.hpp>): the same as
+    /// the JSON forms with schema::to_json(parameters); the same options, timeout and errors.
+    [[nodiscard]] static inline process create(const compute_system& system, const schema::ProcessParameters& parameters,
+                                               std::chrono::milliseconds timeout = default_timeout);
+    [[nodiscard]] static inline process create(const compute_system& system, const schema::ProcessParameters& parameters,
+                                               const call_options& options,
+                                               std::chrono::milliseconds timeout = default_timeout);
+    [[nodiscard]] static inline process_creation create_async(const compute_system& system,
+                                                              const schema::ProcessParameters& parameters,
+                                                              const call_options& options = {});
+
     /// Opens a process of the system by id; an opened process has no stdio.
     /// Throws errc::not_found (0x80070490) for an unknown id.
     [[nodiscard]] static process open(const compute_system& system, std::uint32_t process_id) {
@@ -370,6 +394,16 @@ public:
         return run_async(&zlhcs_process_properties_async, "zlhcs_process_properties_async", query);
     }
 
+    /// properties() parsed as T, normally schema::ProcessStatus (<zlhcs/typed.hpp>); the same
+    /// timeout and errors, and errc::invalid_argument if HCS's answer does not read as T.
+    template <class T>
+    [[nodiscard]] T properties(const string_arg& query = {}, std::chrono::milliseconds timeout = default_timeout) const;
+    template <class T>
+    [[nodiscard]] T properties(std::chrono::milliseconds timeout) const;
+    /// properties_async() whose result reads as T (zlhcs::typed_result<T>, <zlhcs/typed.hpp>).
+    template <class T>
+    [[nodiscard]] typed_result<T> properties_async(const string_arg& query = {}) const;
+
     /// Applies a ProcessModifyRequest JSON document (ConsoleSize, CloseHandle).
     void modify(const string_arg& settings, std::chrono::milliseconds timeout = default_timeout) const {
         check(zlhcs_process_modify(handle_.get(), settings.c_str(), detail::to_timeout_ms(timeout), nullptr),
@@ -384,6 +418,11 @@ public:
                                        return zlhcs_process_modify_async(native, text, callback, context, out);
                                    });
     }
+
+    /// modify() and modify_async() with a typed ProcessModifyRequest (<zlhcs/typed.hpp>).
+    inline void modify(const schema::ProcessModifyRequest& settings,
+                       std::chrono::milliseconds timeout = default_timeout) const;
+    [[nodiscard]] inline async_result modify_async(const schema::ProcessModifyRequest& settings) const;
 
     /// Resizes the process's console (columns, rows).
     void resize_console(std::uint16_t width, std::uint16_t height,

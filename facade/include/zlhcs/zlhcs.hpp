@@ -26,9 +26,30 @@
 //   service.hpp         enumerate_systems(), service_properties()
 //   library.hpp         library_version(), initialize(), backend_path()
 //
-// Link the `zlhcs_cpp` CMake target (it brings the zlhcs library).
+// The typed HCS schema (these need RapidJSON; zlhcs.hpp includes them, core.hpp does not):
+//   schema.hpp          every HCS schema type as C++ (zlhcs::schema::ComputeSystem, Statistics,
+//                       ...), schema::from_json<T>(), to_json(), parse_any()
+//   typed.hpp           the typed members of compute_system and process (create(id,
+//                       schema::ComputeSystem), properties<T>(), properties_async<T>() ->
+//                       typed_result<T>, modify(schema::ModifySettingRequest), process::create(
+//                       system, schema::ProcessParameters), ...); result_error() and
+//                       error_events(): HCS's error document of a zlhcs::error, typed;
+//                       list_systems() with a system_filter (owner, type, state, ...)
+//   builders.hpp        container_builder (process- or Hyper-V isolated), utility_vm_builder,
+//                       property_query::statistics()/memory()/process_list()/of(...),
+//                       process_parameters_builder, windows_command_line(),
+//                       minimum_schema_version()
+//   statistics.hpp      statistics(system), cpu_usage(earlier, later, processors),
+//                       processor_count(configuration), memory_of(), storage_of(),
+//                       storage_rates_between(), parse_hcs_timestamp(); cadence advice
+//
+// Link the `zlhcs_cpp` CMake target (it brings the zlhcs library and RapidJSON's include path).
 #pragma once
 
 #include <zlhcs/core.hpp>
 #include <zlhcs/process_stream.hpp>
 #include <zlhcs/coroutine.hpp>
+#include <zlhcs/schema.hpp>
+#include <zlhcs/typed.hpp>
+#include <zlhcs/builders.hpp>
+#include <zlhcs/statistics.hpp>
