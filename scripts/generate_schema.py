@@ -167,7 +167,7 @@ def gen_types(model):
            "// schema struct, one enum class per schema enum; wire names exactly as the schema spells\n"
            "// them (a C++ keyword gets a trailing underscore). Every field is optional; fields this\n"
            "// schema does not know are kept in `unknown_fields`, enum values it does not know in the\n"
-           "// open_enum. See <zlhcs/schema.hpp> for parsing, writing and validation.\n" % model.latest_minor,
+           "// open_enum. Include <zlhcs/schema.hpp> to compare (==), read and write them.\n" % model.latest_minor,
            "#pragma once\n\n#include <cstdint>\n#include <map>\n#include <optional>\n#include <string>\n"
            "#include <vector>\n\n#include <zlhcs/schema/value_types.hpp>\n\nnamespace zlhcs::schema {\n\n"]
     for name in sorted(model.enums):
@@ -190,12 +190,7 @@ def gen_types(model):
                        % (cpp_type(model, field["type"]), member_name(field["name"]), describe(field["type"]),
                           field["since"], extra))
         out.append("    ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know\n")
-        out.append("};\n")
-        terms = ["a.%s == b.%s" % (member_name(f["name"]), member_name(f["name"])) for f in fields]
-        terms.append("a.unknown_fields == b.unknown_fields")
-        out.append("inline bool operator==(const %s& a, const %s& b) {\n    return %s;\n}\n"
-                   % (name, name, "\n        && ".join(terms)))
-        out.append("inline bool operator!=(const %s& a, const %s& b) { return !(a == b); }\n\n" % (name, name))
+        out.append("};\n\n")
     out.append("}  // namespace zlhcs::schema\n")
     return "".join(out)
 
@@ -223,7 +218,7 @@ def gen_find(names, indent):
 def gen_reflection(model):
     out = [HEADER, "// What the codec and the tests know of each generated type: names, versions, key lookup,\n"
            "// field visitors. Included by <zlhcs/schema.hpp>.\n",
-           "#pragma once\n\n#include <array>\n#include <cstddef>\n#include <cstring>\n#include <string_view>\n\n"
+           "#pragma once\n\n#include <array>\n#include <cstddef>\n#include <cstring>\n#include <string_view>\n#include <type_traits>\n\n"
            "#include <zlhcs/schema/generated/types.hpp>\n\nnamespace zlhcs::schema {\n\n"]
     out.append("/// The newest schema version these types describe.\n")
     out.append("inline constexpr schema_version latest_schema_version{2, %d};\n\n" % model.latest_minor)
@@ -254,6 +249,11 @@ def gen_reflection(model):
         for i, field in enumerate(fields):
             out.append("        f(std::size_t{%d}, object.%s);\n" % (i, member_name(field["name"])))
         out.append("    }\n")
+        out.append("    /// Every field and the unknown fields equal (a template: instantiated when used).\n")
+        out.append("    template <class Self>\n    static bool equal(const Self& a, const Self& b) {\n")
+        terms = ["a.%s == b.%s" % (member_name(f["name"]), member_name(f["name"])) for f in fields]
+        terms.append("a.unknown_fields == b.unknown_fields")
+        out.append("        return %s;\n    }\n" % "\n            && ".join(terms))
         out.append("    /// Calls f(member) for the field at index.\n")
         out.append("    template <class F>\n    static void visit(%s& object, std::size_t index, F&& f) {\n" % name)
         if not fields:
@@ -264,6 +264,11 @@ def gen_reflection(model):
                 out.append("        case %d: f(object.%s); break;\n" % (i, member_name(field["name"])))
             out.append("        default: break;\n        }\n")
         out.append("    }\n};\n\n")
+    out.append("/// Every schema struct is comparable: all fields and the unknown fields equal.\n")
+    out.append("template <class T, std::enable_if_t<is_struct_v<T>, int> = 0>\n")
+    out.append("bool operator==(const T& a, const T& b) {\n    return struct_info<T>::equal(a, b);\n}\n")
+    out.append("template <class T, std::enable_if_t<is_struct_v<T>, int> = 0>\n")
+    out.append("bool operator!=(const T& a, const T& b) {\n    return !struct_info<T>::equal(a, b);\n}\n\n")
     out.append("}  // namespace zlhcs::schema\n")
     return "".join(out)
 

@@ -1,6 +1,8 @@
 // <zlhcs/builders.hpp>: each builder's document as exact JSON, its round trip, its validity
 // against the official HCS schema (the 21H2 OpenAPI definitions, tests/facade/data) and the
 // schema versions it uses; documents from the builders created and run in hcsim.
+#include <zlhcs/zlhcs.hpp>
+
 #include "facade_test_support.hpp"
 
 #include <rapidjson/schema.h>

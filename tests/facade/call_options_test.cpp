@@ -2,7 +2,7 @@
 // it), and a member a call does not take is an error, not silently dropped.
 #include "facade_test_support.hpp"
 
-#include <zlhcs/zlhcs.hpp>
+#include <zlhcs/core.hpp>
 
 #include <gtest/gtest.h>
 

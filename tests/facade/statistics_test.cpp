@@ -1,6 +1,8 @@
 // <zlhcs/statistics.hpp>: HCS timestamps, the usage arithmetic on samples made by hand, and
 // hcsim's simulated load (docs/hcsim.md, Properties: each processor 25% busy while Running,
 // uptime frozen while Paused) read through statistics() and cpu_usage().
+#include <zlhcs/zlhcs.hpp>
+
 #include "facade_test_support.hpp"
 
 #include <chrono>

@@ -1,5 +1,7 @@
 // <zlhcs/typed.hpp>: the typed members of compute_system and process, typed_result<T>, the typed
 // views of HCS's error documents, list_systems() and system_filter.
+#include <zlhcs/zlhcs.hpp>
+
 #include "facade_test_support.hpp"
 
 #include <algorithm>

@@ -98,7 +98,7 @@ inline void raise_version(schema::schema_version& needed, schema::schema_version
 
 template <class T>
 void walk_versions(const T& value, schema::schema_version& needed) {
-    if constexpr (schema::detail::is_schema_struct<T>) {
+    if constexpr (schema::is_struct_v<T>) {
         using info = schema::struct_info<T>;
         info::for_each(value, [&needed](std::size_t index, const auto& member) {
             if (!member) return;

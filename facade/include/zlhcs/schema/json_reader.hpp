@@ -485,10 +485,8 @@ inline constexpr bool is_map = false;
 template <class K, class V>
 inline constexpr bool is_map<std::map<K, V>> = true;
 
-template <class T, class = void>
-inline constexpr bool is_schema_struct = false;
 template <class T>
-inline constexpr bool is_schema_struct<T, std::void_t<decltype(struct_info<T>::fields)>> = true;
+inline constexpr bool is_schema_struct = is_struct_v<T>;
 
 template <class T>
 struct codec<T, std::enable_if_t<is_schema_struct<T>>> : codec_defaults<T> {

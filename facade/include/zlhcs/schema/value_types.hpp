@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -42,6 +43,12 @@ struct enum_traits;
 /// find(key, length) -> index or -1, for_each(object, f(index, member)), visit(object, index, f).
 template <class T>
 struct struct_info;
+
+/// True for the generated schema structs (once <zlhcs/schema.hpp> is included).
+template <class T, class = void>
+inline constexpr bool is_struct_v = false;
+template <class T>
+inline constexpr bool is_struct_v<T, std::void_t<decltype(struct_info<T>::fields)>> = true;
 
 /// The wire name of a known enumerator.
 template <class E>

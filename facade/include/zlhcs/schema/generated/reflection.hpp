@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstring>
 #include <string_view>
+#include <type_traits>
 
 #include <zlhcs/schema/generated/types.hpp>
 
@@ -1919,6 +1920,18 @@ struct struct_info<Attachment> {
         f(std::size_t{5}, object.AlwaysAllowSparseFiles);
         f(std::size_t{6}, object.SupportEncryptedFiles);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Type == b.Type
+            && a.Path == b.Path
+            && a.CachingMode == b.CachingMode
+            && a.ReadOnly == b.ReadOnly
+            && a.SupportCompressedVolumes == b.SupportCompressedVolumes
+            && a.AlwaysAllowSparseFiles == b.AlwaysAllowSparseFiles
+            && a.SupportEncryptedFiles == b.SupportEncryptedFiles
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(Attachment& object, std::size_t index, F&& f) {
@@ -1973,6 +1986,18 @@ struct struct_info<AttributionRecord> {
         f(std::size_t{5}, object.SystemExit);
         f(std::size_t{6}, object.VirtualDeviceFailure);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.WorkerExit == b.WorkerExit
+            && a.GuestCrash == b.GuestCrash
+            && a.TripleFault == b.TripleFault
+            && a.InjectNonMaskableInterrupt == b.InjectNonMaskableInterrupt
+            && a.OperationFailure == b.OperationFailure
+            && a.SystemExit == b.SystemExit
+            && a.VirtualDeviceFailure == b.VirtualDeviceFailure
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(AttributionRecord& object, std::size_t index, F&& f) {
@@ -2007,6 +2032,12 @@ struct struct_info<BasicInformation> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.SupportedSchemaVersions);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.SupportedSchemaVersions == b.SupportedSchemaVersions
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(BasicInformation& object, std::size_t index, F&& f) {
@@ -2031,6 +2062,11 @@ struct struct_info<Battery> {
     static void for_each(Self& object, F&& f) {
         static_cast<void>(object);
         static_cast<void>(f);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -2083,6 +2119,19 @@ struct struct_info<Chipset> {
         f(std::size_t{6}, object.UseUtc);
         f(std::size_t{7}, object.LinuxKernelDirect);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Uefi == b.Uefi
+            && a.IsNumLockDisabled == b.IsNumLockDisabled
+            && a.BaseBoardSerialNumber == b.BaseBoardSerialNumber
+            && a.ChassisSerialNumber == b.ChassisSerialNumber
+            && a.ChassisAssetTag == b.ChassisAssetTag
+            && a.EnableHibernation == b.EnableHibernation
+            && a.UseUtc == b.UseUtc
+            && a.LinuxKernelDirect == b.LinuxKernelDirect
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(Chipset& object, std::size_t index, F&& f) {
@@ -2128,6 +2177,15 @@ struct struct_info<CimMount> {
         f(std::size_t{2}, object.VolumeGuid);
         f(std::size_t{3}, object.MountFlags);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.ImagePath == b.ImagePath
+            && a.FileSystemName == b.FileSystemName
+            && a.VolumeGuid == b.VolumeGuid
+            && a.MountFlags == b.MountFlags
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(CimMount& object, std::size_t index, F&& f) {
@@ -2158,6 +2216,12 @@ struct struct_info<CloseHandle> {
     template <class Self, class F>
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.Handle);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Handle == b.Handle
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -2190,6 +2254,13 @@ struct struct_info<ComPort> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.NamedPipe);
         f(std::size_t{1}, object.OptimizeForDebugger);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.NamedPipe == b.NamedPipe
+            && a.OptimizeForDebugger == b.OptimizeForDebugger
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -2227,6 +2298,14 @@ struct struct_info<CombinedLayers> {
         f(std::size_t{0}, object.Layers);
         f(std::size_t{1}, object.ScratchPath);
         f(std::size_t{2}, object.ContainerRootPath);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Layers == b.Layers
+            && a.ScratchPath == b.ScratchPath
+            && a.ContainerRootPath == b.ContainerRootPath
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -2281,6 +2360,18 @@ struct struct_info<ComputeSystem> {
         f(std::size_t{4}, object.Container);
         f(std::size_t{5}, object.VirtualMachine);
         f(std::size_t{6}, object.ShouldTerminateOnLastHandleClosed);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Owner == b.Owner
+            && a.SchemaVersion == b.SchemaVersion
+            && a.HostingSystemId == b.HostingSystemId
+            && a.HostedSystem == b.HostedSystem
+            && a.Container == b.Container
+            && a.VirtualMachine == b.VirtualMachine
+            && a.ShouldTerminateOnLastHandleClosed == b.ShouldTerminateOnLastHandleClosed
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -2354,6 +2445,22 @@ struct struct_info<ComputeSystemProperties> {
         f(std::size_t{9}, object.ObRoot);
         f(std::size_t{10}, object.RuntimeTemplateId);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Id == b.Id
+            && a.Name == b.Name
+            && a.SystemType == b.SystemType
+            && a.State == b.State
+            && a.Owner == b.Owner
+            && a.RuntimeId == b.RuntimeId
+            && a.RuntimeOsType == b.RuntimeOsType
+            && a.HostingSystemId == b.HostingSystemId
+            && a.IsDummy == b.IsDummy
+            && a.ObRoot == b.ObRoot
+            && a.RuntimeTemplateId == b.RuntimeTemplateId
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(ComputeSystemProperties& object, std::size_t index, F&& f) {
@@ -2392,6 +2499,12 @@ struct struct_info<ConsoleImage> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.Image);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Image == b.Image
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(ConsoleImage& object, std::size_t index, F&& f) {
@@ -2426,6 +2539,14 @@ struct struct_info<ConsoleImageQuery> {
         f(std::size_t{1}, object.Height);
         f(std::size_t{2}, object.Flags);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Width == b.Width
+            && a.Height == b.Height
+            && a.Flags == b.Flags
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(ConsoleImageQuery& object, std::size_t index, F&& f) {
@@ -2459,6 +2580,13 @@ struct struct_info<ConsoleSize> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.Height);
         f(std::size_t{1}, object.Width);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Height == b.Height
+            && a.Width == b.Width
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -2529,6 +2657,23 @@ struct struct_info<Container> {
         f(std::size_t{10}, object.AssignedDevices);
         f(std::size_t{11}, object.AdditionalDeviceNamespace);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.GuestOs == b.GuestOs
+            && a.Storage == b.Storage
+            && a.MappedDirectories == b.MappedDirectories
+            && a.MappedPipes == b.MappedPipes
+            && a.Memory == b.Memory
+            && a.Processor == b.Processor
+            && a.Networking == b.Networking
+            && a.HvSocket == b.HvSocket
+            && a.ContainerCredentialGuard == b.ContainerCredentialGuard
+            && a.RegistryChanges == b.RegistryChanges
+            && a.AssignedDevices == b.AssignedDevices
+            && a.AdditionalDeviceNamespace == b.AdditionalDeviceNamespace
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(Container& object, std::size_t index, F&& f) {
@@ -2576,6 +2721,14 @@ struct struct_info<ContainerCredentialGuardAddInstanceRequest> {
         f(std::size_t{1}, object.CredentialSpec);
         f(std::size_t{2}, object.Transport);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Id == b.Id
+            && a.CredentialSpec == b.CredentialSpec
+            && a.Transport == b.Transport
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(ContainerCredentialGuardAddInstanceRequest& object, std::size_t index, F&& f) {
@@ -2609,6 +2762,13 @@ struct struct_info<ContainerCredentialGuardHvSocketServiceConfig> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.ServiceId);
         f(std::size_t{1}, object.ServiceConfig);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.ServiceId == b.ServiceId
+            && a.ServiceConfig == b.ServiceConfig
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -2647,6 +2807,14 @@ struct struct_info<ContainerCredentialGuardInstance> {
         f(std::size_t{1}, object.CredentialGuard);
         f(std::size_t{2}, object.HvSocketConfig);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Id == b.Id
+            && a.CredentialGuard == b.CredentialGuard
+            && a.HvSocketConfig == b.HvSocketConfig
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(ContainerCredentialGuardInstance& object, std::size_t index, F&& f) {
@@ -2681,6 +2849,13 @@ struct struct_info<ContainerCredentialGuardOperationRequest> {
         f(std::size_t{0}, object.Operation);
         f(std::size_t{1}, object.OperationDetails);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Operation == b.Operation
+            && a.OperationDetails == b.OperationDetails
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(ContainerCredentialGuardOperationRequest& object, std::size_t index, F&& f) {
@@ -2709,6 +2884,12 @@ struct struct_info<ContainerCredentialGuardRemoveInstanceRequest> {
     template <class Self, class F>
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.Id);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Id == b.Id
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -2750,6 +2931,15 @@ struct struct_info<ContainerCredentialGuardState> {
         f(std::size_t{2}, object.Transport);
         f(std::size_t{3}, object.CredentialSpec);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Cookie == b.Cookie
+            && a.RpcEndpoint == b.RpcEndpoint
+            && a.Transport == b.Transport
+            && a.CredentialSpec == b.CredentialSpec
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(ContainerCredentialGuardState& object, std::size_t index, F&& f) {
@@ -2780,6 +2970,12 @@ struct struct_info<ContainerCredentialGuardSystemInfo> {
     template <class Self, class F>
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.Instances);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Instances == b.Instances
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -2813,6 +3009,13 @@ struct struct_info<Container_HvSocket> {
         f(std::size_t{0}, object.Config);
         f(std::size_t{1}, object.EnablePowerShellDirect);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Config == b.Config
+            && a.EnablePowerShellDirect == b.EnablePowerShellDirect
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(Container_HvSocket& object, std::size_t index, F&& f) {
@@ -2841,6 +3044,12 @@ struct struct_info<Container_Memory> {
     template <class Self, class F>
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.SizeInMB);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.SizeInMB == b.SizeInMB
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -2878,6 +3087,14 @@ struct struct_info<Container_Processor> {
         f(std::size_t{1}, object.Weight);
         f(std::size_t{2}, object.Maximum);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Count == b.Count
+            && a.Weight == b.Weight
+            && a.Maximum == b.Maximum
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(Container_Processor& object, std::size_t index, F&& f) {
@@ -2912,6 +3129,13 @@ struct struct_info<ContainersDef_BatchedBinding> {
         f(std::size_t{0}, object.filepath);
         f(std::size_t{1}, object.bindingroots);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.filepath == b.filepath
+            && a.bindingroots == b.bindingroots
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(ContainersDef_BatchedBinding& object, std::size_t index, F&& f) {
@@ -2941,6 +3165,12 @@ struct struct_info<ContainersDef_Container> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.namespace_);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.namespace_ == b.namespace_
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(ContainersDef_Container& object, std::size_t index, F&& f) {
@@ -2969,6 +3199,12 @@ struct struct_info<ContainersDef_Device> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.device_extension);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.device_extension == b.device_extension
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(ContainersDef_Device& object, std::size_t index, F&& f) {
@@ -2996,6 +3232,12 @@ struct struct_info<CpuGroup> {
     template <class Self, class F>
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.Id);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Id == b.Id
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -3028,6 +3270,13 @@ struct struct_info<CpuGroupAffinity> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.LogicalProcessorCount);
         f(std::size_t{1}, object.LogicalProcessors);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.LogicalProcessorCount == b.LogicalProcessorCount
+            && a.LogicalProcessors == b.LogicalProcessors
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -3070,6 +3319,15 @@ struct struct_info<CpuGroupConfig> {
         f(std::size_t{2}, object.GroupProperties);
         f(std::size_t{3}, object.HypervisorGroupId);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.GroupId == b.GroupId
+            && a.Affinity == b.Affinity
+            && a.GroupProperties == b.GroupProperties
+            && a.HypervisorGroupId == b.HypervisorGroupId
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(CpuGroupConfig& object, std::size_t index, F&& f) {
@@ -3100,6 +3358,12 @@ struct struct_info<CpuGroupConfigurations> {
     template <class Self, class F>
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.CpuGroups);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.CpuGroups == b.CpuGroups
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -3133,6 +3397,13 @@ struct struct_info<CpuGroupProperty> {
         f(std::size_t{0}, object.PropertyCode);
         f(std::size_t{1}, object.PropertyValue);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.PropertyCode == b.PropertyCode
+            && a.PropertyValue == b.PropertyValue
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(CpuGroupProperty& object, std::size_t index, F&& f) {
@@ -3161,6 +3432,12 @@ struct struct_info<CrashOptions> {
     template <class Self, class F>
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.Type);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Type == b.Type
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -3216,6 +3493,19 @@ struct struct_info<CrashReport> {
         f(std::size_t{6}, object.PreOSId);
         f(std::size_t{7}, object.CrashStackUnavailable);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.SystemId == b.SystemId
+            && a.ActivityId == b.ActivityId
+            && a.WindowsCrashInfo == b.WindowsCrashInfo
+            && a.CrashParameters == b.CrashParameters
+            && a.CrashLog == b.CrashLog
+            && a.Status == b.Status
+            && a.PreOSId == b.PreOSId
+            && a.CrashStackUnavailable == b.CrashStackUnavailable
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(CrashReport& object, std::size_t index, F&& f) {
@@ -3259,6 +3549,14 @@ struct struct_info<CreateGroupOperation> {
         f(std::size_t{1}, object.LogicalProcessorCount);
         f(std::size_t{2}, object.LogicalProcessors);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.GroupId == b.GroupId
+            && a.LogicalProcessorCount == b.LogicalProcessorCount
+            && a.LogicalProcessors == b.LogicalProcessors
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(CreateGroupOperation& object, std::size_t index, F&& f) {
@@ -3288,6 +3586,12 @@ struct struct_info<DeleteGroupOperation> {
     template <class Self, class F>
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.GroupId);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.GroupId == b.GroupId
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -3325,6 +3629,14 @@ struct struct_info<Device> {
         f(std::size_t{1}, object.InterfaceClassGuid);
         f(std::size_t{2}, object.LocationPath);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Type == b.Type
+            && a.InterfaceClassGuid == b.InterfaceClassGuid
+            && a.LocationPath == b.LocationPath
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(Device& object, std::size_t index, F&& f) {
@@ -3359,6 +3671,13 @@ struct struct_info<DeviceCategory> {
         f(std::size_t{0}, object.name);
         f(std::size_t{1}, object.interface_class);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.name == b.name
+            && a.interface_class == b.interface_class
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(DeviceCategory& object, std::size_t index, F&& f) {
@@ -3391,6 +3710,13 @@ struct struct_info<DeviceExtension> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.device_category);
         f(std::size_t{1}, object.namespace_);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.device_category == b.device_category
+            && a.namespace_ == b.namespace_
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -3433,6 +3759,15 @@ struct struct_info<DeviceInstance> {
         f(std::size_t{2}, object.port_name);
         f(std::size_t{3}, object.interface_class);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.id == b.id
+            && a.location_path == b.location_path
+            && a.port_name == b.port_name
+            && a.interface_class == b.interface_class
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(DeviceInstance& object, std::size_t index, F&& f) {
@@ -3469,6 +3804,14 @@ struct struct_info<DeviceNamespace> {
         f(std::size_t{0}, object.requires_driverstore);
         f(std::size_t{1}, object.device_category);
         f(std::size_t{2}, object.device_instance);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.requires_driverstore == b.requires_driverstore
+            && a.device_category == b.device_category
+            && a.device_instance == b.device_instance
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -3550,6 +3893,28 @@ struct struct_info<Devices> {
         f(std::size_t{15}, object.SharedMemory);
         f(std::size_t{16}, object.VirtualPci);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.ComPorts == b.ComPorts
+            && a.VirtioSerial == b.VirtioSerial
+            && a.Scsi == b.Scsi
+            && a.VirtualPMem == b.VirtualPMem
+            && a.NetworkAdapters == b.NetworkAdapters
+            && a.VideoMonitor == b.VideoMonitor
+            && a.Keyboard == b.Keyboard
+            && a.Mouse == b.Mouse
+            && a.HvSocket == b.HvSocket
+            && a.EnhancedModeVideo == b.EnhancedModeVideo
+            && a.GuestCrashReporting == b.GuestCrashReporting
+            && a.VirtualSmb == b.VirtualSmb
+            && a.Plan9 == b.Plan9
+            && a.Battery == b.Battery
+            && a.FlexibleIov == b.FlexibleIov
+            && a.SharedMemory == b.SharedMemory
+            && a.VirtualPci == b.VirtualPci
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(Devices& object, std::size_t index, F&& f) {
@@ -3593,6 +3958,12 @@ struct struct_info<EnhancedModeVideo> {
     template <class Self, class F>
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.ConnectionOptions);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.ConnectionOptions == b.ConnectionOptions
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -3644,6 +4015,18 @@ struct struct_info<ErrorEvent> {
         f(std::size_t{5}, object.Source);
         f(std::size_t{6}, object.Data);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Message == b.Message
+            && a.StackTrace == b.StackTrace
+            && a.Provider == b.Provider
+            && a.EventId == b.EventId
+            && a.Flags == b.Flags
+            && a.Source == b.Source
+            && a.Data == b.Data
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(ErrorEvent& object, std::size_t index, F&& f) {
@@ -3682,6 +4065,13 @@ struct struct_info<EventData> {
         f(std::size_t{0}, object.Type);
         f(std::size_t{1}, object.Value);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Type == b.Type
+            && a.Value == b.Value
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(EventData& object, std::size_t index, F&& f) {
@@ -3710,6 +4100,12 @@ struct struct_info<ExportLayerOptions> {
     template <class Self, class F>
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.IsWritableLayer);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.IsWritableLayer == b.IsWritableLayer
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -3742,6 +4138,13 @@ struct struct_info<FilesystemLayer> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.identifier);
         f(std::size_t{1}, object.path);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.identifier == b.identifier
+            && a.path == b.path
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -3788,6 +4191,16 @@ struct struct_info<FilesystemNamespace> {
         f(std::size_t{3}, object.layer);
         f(std::size_t{4}, object.bindings);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.path == b.path
+            && a.isolation == b.isolation
+            && a.nesting == b.nesting
+            && a.layer == b.layer
+            && a.bindings == b.bindings
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(FilesystemNamespace& object, std::size_t index, F&& f) {
@@ -3828,6 +4241,14 @@ struct struct_info<FlexibleIoDevice> {
         f(std::size_t{1}, object.HostingModel);
         f(std::size_t{2}, object.Configuration);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.EmulatorId == b.EmulatorId
+            && a.HostingModel == b.HostingModel
+            && a.Configuration == b.Configuration
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(FlexibleIoDevice& object, std::size_t index, F&& f) {
@@ -3865,6 +4286,14 @@ struct struct_info<GpuConfiguration> {
         f(std::size_t{0}, object.AssignmentMode);
         f(std::size_t{1}, object.AssignmentRequest);
         f(std::size_t{2}, object.AllowVendorExtension);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.AssignmentMode == b.AssignmentMode
+            && a.AssignmentRequest == b.AssignmentRequest
+            && a.AllowVendorExtension == b.AllowVendorExtension
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -3904,6 +4333,14 @@ struct struct_info<GuestConnection> {
         f(std::size_t{1}, object.UseConnectedSuspend);
         f(std::size_t{2}, object.UseHostTimeZone);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.UseVsock == b.UseVsock
+            && a.UseConnectedSuspend == b.UseConnectedSuspend
+            && a.UseHostTimeZone == b.UseHostTimeZone
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(GuestConnection& object, std::size_t index, F&& f) {
@@ -3942,6 +4379,14 @@ struct struct_info<GuestConnectionInfo> {
         f(std::size_t{1}, object.ProtocolVersion);
         f(std::size_t{2}, object.GuestDefinedCapabilities);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.SupportedSchemaVersions == b.SupportedSchemaVersions
+            && a.ProtocolVersion == b.ProtocolVersion
+            && a.GuestDefinedCapabilities == b.GuestDefinedCapabilities
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(GuestConnectionInfo& object, std::size_t index, F&& f) {
@@ -3972,6 +4417,12 @@ struct struct_info<GuestCrash> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.CrashParameters);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.CrashParameters == b.CrashParameters
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(GuestCrash& object, std::size_t index, F&& f) {
@@ -3999,6 +4450,12 @@ struct struct_info<GuestCrashReporting> {
     template <class Self, class F>
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.WindowsCrashSettings);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.WindowsCrashSettings == b.WindowsCrashSettings
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -4036,6 +4493,14 @@ struct struct_info<GuestModifySettingRequest> {
         f(std::size_t{1}, object.RequestType);
         f(std::size_t{2}, object.Settings);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.ResourceType == b.ResourceType
+            && a.RequestType == b.RequestType
+            && a.Settings == b.Settings
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(GuestModifySettingRequest& object, std::size_t index, F&& f) {
@@ -4065,6 +4530,12 @@ struct struct_info<GuestOs> {
     template <class Self, class F>
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.HostName);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.HostName == b.HostName
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -4102,6 +4573,14 @@ struct struct_info<GuestState> {
         f(std::size_t{1}, object.RuntimeStateFilePath);
         f(std::size_t{2}, object.ForceTransientState);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.GuestStateFilePath == b.GuestStateFilePath
+            && a.RuntimeStateFilePath == b.RuntimeStateFilePath
+            && a.ForceTransientState == b.ForceTransientState
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(GuestState& object, std::size_t index, F&& f) {
@@ -4128,6 +4607,11 @@ struct struct_info<Heartbeat> {
     static void for_each(Self& object, F&& f) {
         static_cast<void>(object);
         static_cast<void>(f);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -4164,6 +4648,14 @@ struct struct_info<HostFiles> {
         f(std::size_t{1}, object.sandbox_path);
         f(std::size_t{2}, object.file);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.base_image_path == b.base_image_path
+            && a.sandbox_path == b.sandbox_path
+            && a.file == b.file
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(HostFiles& object, std::size_t index, F&& f) {
@@ -4198,6 +4690,13 @@ struct struct_info<HostProcessorModificationRequest> {
         f(std::size_t{0}, object.Operation);
         f(std::size_t{1}, object.OperationDetails);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Operation == b.Operation
+            && a.OperationDetails == b.OperationDetails
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(HostProcessorModificationRequest& object, std::size_t index, F&& f) {
@@ -4231,6 +4730,13 @@ struct struct_info<HostedSystem> {
         f(std::size_t{0}, object.SchemaVersion);
         f(std::size_t{1}, object.Container);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.SchemaVersion == b.SchemaVersion
+            && a.Container == b.Container
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(HostedSystem& object, std::size_t index, F&& f) {
@@ -4263,6 +4769,13 @@ struct struct_info<HvSocketAddress> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.LocalAddress);
         f(std::size_t{1}, object.ParentAddress);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.LocalAddress == b.LocalAddress
+            && a.ParentAddress == b.ParentAddress
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -4300,6 +4813,14 @@ struct struct_info<HvSocketServiceConfig> {
         f(std::size_t{0}, object.BindSecurityDescriptor);
         f(std::size_t{1}, object.ConnectSecurityDescriptor);
         f(std::size_t{2}, object.AllowWildcardBinds);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.BindSecurityDescriptor == b.BindSecurityDescriptor
+            && a.ConnectSecurityDescriptor == b.ConnectSecurityDescriptor
+            && a.AllowWildcardBinds == b.AllowWildcardBinds
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -4339,6 +4860,14 @@ struct struct_info<HvSocketSystemConfig> {
         f(std::size_t{1}, object.DefaultConnectSecurityDescriptor);
         f(std::size_t{2}, object.ServiceTable);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.DefaultBindSecurityDescriptor == b.DefaultBindSecurityDescriptor
+            && a.DefaultConnectSecurityDescriptor == b.DefaultConnectSecurityDescriptor
+            && a.ServiceTable == b.ServiceTable
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(HvSocketSystemConfig& object, std::size_t index, F&& f) {
@@ -4369,6 +4898,12 @@ struct struct_info<IdleProcessorsRequest> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.IdleProcessorCount);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.IdleProcessorCount == b.IdleProcessorCount
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(IdleProcessorsRequest& object, std::size_t index, F&& f) {
@@ -4393,6 +4928,11 @@ struct struct_info<InjectNonMaskableInterrupt> {
     static void for_each(Self& object, F&& f) {
         static_cast<void>(object);
         static_cast<void>(f);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -4428,6 +4968,14 @@ struct struct_info<IntegrationComponentStatus> {
         f(std::size_t{0}, object.IsEnabled);
         f(std::size_t{1}, object.State);
         f(std::size_t{2}, object.Reason);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.IsEnabled == b.IsEnabled
+            && a.State == b.State
+            && a.Reason == b.Reason
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -4467,6 +5015,14 @@ struct struct_info<InterfaceClass> {
         f(std::size_t{1}, object.identifier);
         f(std::size_t{2}, object.recurse);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.type == b.type
+            && a.identifier == b.identifier
+            && a.recurse == b.recurse
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(InterfaceClass& object, std::size_t index, F&& f) {
@@ -4503,6 +5059,14 @@ struct struct_info<IovSettings> {
         f(std::size_t{1}, object.QueuePairsRequested);
         f(std::size_t{2}, object.InterruptModeration);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.OffloadWeight == b.OffloadWeight
+            && a.QueuePairsRequested == b.QueuePairsRequested
+            && a.InterruptModeration == b.InterruptModeration
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(IovSettings& object, std::size_t index, F&& f) {
@@ -4537,6 +5101,13 @@ struct struct_info<JobCpu> {
         f(std::size_t{0}, object.rate);
         f(std::size_t{1}, object.weight);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.rate == b.rate
+            && a.weight == b.weight
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(JobCpu& object, std::size_t index, F&& f) {
@@ -4565,6 +5136,12 @@ struct struct_info<JobMemory> {
     template <class Self, class F>
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.limit);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.limit == b.limit
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -4610,6 +5187,16 @@ struct struct_info<JobNamespace> {
         f(std::size_t{3}, object.terminationpolicy);
         f(std::size_t{4}, object.threadimpersonation);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.cpu == b.cpu
+            && a.memory == b.memory
+            && a.systemroot == b.systemroot
+            && a.terminationpolicy == b.terminationpolicy
+            && a.threadimpersonation == b.threadimpersonation
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(JobNamespace& object, std::size_t index, F&& f) {
@@ -4642,6 +5229,12 @@ struct struct_info<JobSystemRoot> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.path);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.path == b.path
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(JobSystemRoot& object, std::size_t index, F&& f) {
@@ -4666,6 +5259,11 @@ struct struct_info<Keyboard> {
     static void for_each(Self& object, F&& f) {
         static_cast<void>(object);
         static_cast<void>(f);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -4702,6 +5300,14 @@ struct struct_info<KvpExchange> {
         f(std::size_t{1}, object.EntriesToBeAdded);
         f(std::size_t{2}, object.EntriesToBeRemoved);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.EnableHostOSInfoKvpItems == b.EnableHostOSInfoKvpItems
+            && a.EntriesToBeAdded == b.EntriesToBeAdded
+            && a.EntriesToBeRemoved == b.EntriesToBeRemoved
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(KvpExchange& object, std::size_t index, F&& f) {
@@ -4735,6 +5341,13 @@ struct struct_info<KvpQuery> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.Source);
         f(std::size_t{1}, object.Keys);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Source == b.Source
+            && a.Keys == b.Keys
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -4777,6 +5390,15 @@ struct struct_info<Layer> {
         f(std::size_t{2}, object.PathType);
         f(std::size_t{3}, object.Cache);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Id == b.Id
+            && a.Path == b.Path
+            && a.PathType == b.PathType
+            && a.Cache == b.Cache
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(Layer& object, std::size_t index, F&& f) {
@@ -4811,6 +5433,13 @@ struct struct_info<LayerData> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.SchemaVersion);
         f(std::size_t{1}, object.Layers);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.SchemaVersion == b.SchemaVersion
+            && a.Layers == b.Layers
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -4848,6 +5477,14 @@ struct struct_info<LinuxKernelDirect> {
         f(std::size_t{0}, object.KernelFilePath);
         f(std::size_t{1}, object.InitRdPath);
         f(std::size_t{2}, object.KernelCmdLine);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.KernelFilePath == b.KernelFilePath
+            && a.InitRdPath == b.InitRdPath
+            && a.KernelCmdLine == b.KernelCmdLine
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -4899,6 +5536,17 @@ struct struct_info<LogicalProcessor> {
         f(std::size_t{4}, object.RootVpIndex);
         f(std::size_t{5}, object.Subnodes);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.LpIndex == b.LpIndex
+            && a.NodeNumber == b.NodeNumber
+            && a.PackageId == b.PackageId
+            && a.CoreId == b.CoreId
+            && a.RootVpIndex == b.RootVpIndex
+            && a.Subnodes == b.Subnodes
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(LogicalProcessor& object, std::size_t index, F&& f) {
@@ -4946,6 +5594,16 @@ struct struct_info<MappedDirectory> {
         f(std::size_t{3}, object.ReadOnly);
         f(std::size_t{4}, object.SupportCloudFiles);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.HostPath == b.HostPath
+            && a.HostPathType == b.HostPathType
+            && a.ContainerPath == b.ContainerPath
+            && a.ReadOnly == b.ReadOnly
+            && a.SupportCloudFiles == b.SupportCloudFiles
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(MappedDirectory& object, std::size_t index, F&& f) {
@@ -4986,6 +5644,14 @@ struct struct_info<MappedPipe> {
         f(std::size_t{1}, object.HostPath);
         f(std::size_t{2}, object.HostPathType);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.ContainerPipeName == b.ContainerPipeName
+            && a.HostPath == b.HostPath
+            && a.HostPathType == b.HostPathType
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(MappedPipe& object, std::size_t index, F&& f) {
@@ -5019,6 +5685,13 @@ struct struct_info<MappedVirtualDisk> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.ContainerPath);
         f(std::size_t{1}, object.Lun);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.ContainerPath == b.ContainerPath
+            && a.Lun == b.Lun
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -5056,6 +5729,14 @@ struct struct_info<MemoryInformationForVm> {
         f(std::size_t{0}, object.VirtualNodeCount);
         f(std::size_t{1}, object.VirtualMachineMemory);
         f(std::size_t{2}, object.VirtualNodes);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.VirtualNodeCount == b.VirtualNodeCount
+            && a.VirtualMachineMemory == b.VirtualMachineMemory
+            && a.VirtualNodes == b.VirtualNodes
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -5095,6 +5776,14 @@ struct struct_info<MemoryStats> {
         f(std::size_t{1}, object.MemoryUsageCommitPeakBytes);
         f(std::size_t{2}, object.MemoryUsagePrivateWorkingSetBytes);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.MemoryUsageCommitBytes == b.MemoryUsageCommitBytes
+            && a.MemoryUsageCommitPeakBytes == b.MemoryUsageCommitPeakBytes
+            && a.MemoryUsagePrivateWorkingSetBytes == b.MemoryUsagePrivateWorkingSetBytes
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(MemoryStats& object, std::size_t index, F&& f) {
@@ -5128,6 +5817,13 @@ struct struct_info<ModificationRequest> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.PropertyType);
         f(std::size_t{1}, object.Settings);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.PropertyType == b.PropertyType
+            && a.Settings == b.Settings
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -5168,6 +5864,15 @@ struct struct_info<ModifySettingRequest> {
         f(std::size_t{2}, object.Settings);
         f(std::size_t{3}, object.GuestRequest);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.ResourcePath == b.ResourcePath
+            && a.RequestType == b.RequestType
+            && a.Settings == b.Settings
+            && a.GuestRequest == b.GuestRequest
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(ModifySettingRequest& object, std::size_t index, F&& f) {
@@ -5201,6 +5906,13 @@ struct struct_info<MountManagerMountPoint> {
         f(std::size_t{0}, object.name);
         f(std::size_t{1}, object.path);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.name == b.name
+            && a.path == b.path
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(MountManagerMountPoint& object, std::size_t index, F&& f) {
@@ -5230,6 +5942,12 @@ struct struct_info<MountManagerNamespace> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.mount_point);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.mount_point == b.mount_point
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(MountManagerNamespace& object, std::size_t index, F&& f) {
@@ -5254,6 +5972,11 @@ struct struct_info<Mouse> {
     static void for_each(Self& object, F&& f) {
         static_cast<void>(object);
         static_cast<void>(f);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -5281,6 +6004,12 @@ struct struct_info<NamedPipeNamespace> {
     template <class Self, class F>
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.symlink);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.symlink == b.symlink
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -5311,6 +6040,13 @@ struct struct_info<NamedPipeSymlink> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.name);
         f(std::size_t{1}, object.path);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.name == b.name
+            && a.path == b.path
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -5369,6 +6105,20 @@ struct struct_info<Namespace> {
         f(std::size_t{7}, object.device);
         f(std::size_t{8}, object.hostfiles);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.job == b.job
+            && a.filesystem == b.filesystem
+            && a.mountmgr == b.mountmgr
+            && a.namedpipe == b.namedpipe
+            && a.ob == b.ob
+            && a.registry == b.registry
+            && a.network == b.network
+            && a.device == b.device
+            && a.hostfiles == b.hostfiles
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(Namespace& object, std::size_t index, F&& f) {
@@ -5421,6 +6171,17 @@ struct struct_info<NetworkAdapter> {
         f(std::size_t{4}, object.IovSettings);
         f(std::size_t{5}, object.ConnectionState);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.EndpointId == b.EndpointId
+            && a.MacAddress == b.MacAddress
+            && a.InstanceId == b.InstanceId
+            && a.DisableInterruptBatching == b.DisableInterruptBatching
+            && a.IovSettings == b.IovSettings
+            && a.ConnectionState == b.ConnectionState
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(NetworkAdapter& object, std::size_t index, F&& f) {
@@ -5453,6 +6214,12 @@ struct struct_info<NetworkNamespace> {
     template <class Self, class F>
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.compartment);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.compartment == b.compartment
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -5498,6 +6265,16 @@ struct struct_info<Networking> {
         f(std::size_t{3}, object.Namespace);
         f(std::size_t{4}, object.NetworkAdapters);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.AllowUnqualifiedDnsQuery == b.AllowUnqualifiedDnsQuery
+            && a.DnsSearchList == b.DnsSearchList
+            && a.NetworkSharedContainerName == b.NetworkSharedContainerName
+            && a.Namespace == b.Namespace
+            && a.NetworkAdapters == b.NetworkAdapters
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(Networking& object, std::size_t index, F&& f) {
@@ -5542,6 +6319,16 @@ struct struct_info<ObjectDirectory> {
         f(std::size_t{3}, object.symlink);
         f(std::size_t{4}, object.objdir);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.name == b.name
+            && a.clonesd == b.clonesd
+            && a.shadow == b.shadow
+            && a.symlink == b.symlink
+            && a.objdir == b.objdir
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(ObjectDirectory& object, std::size_t index, F&& f) {
@@ -5579,6 +6366,14 @@ struct struct_info<ObjectNamespace> {
         f(std::size_t{0}, object.shadow);
         f(std::size_t{1}, object.symlink);
         f(std::size_t{2}, object.objdir);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.shadow == b.shadow
+            && a.symlink == b.symlink
+            && a.objdir == b.objdir
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -5622,6 +6417,16 @@ struct struct_info<ObjectSymlink> {
         f(std::size_t{3}, object.pathtoclone);
         f(std::size_t{4}, object.access_mask);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.name == b.name
+            && a.path == b.path
+            && a.scope == b.scope
+            && a.pathtoclone == b.pathtoclone
+            && a.access_mask == b.access_mask
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(ObjectSymlink& object, std::size_t index, F&& f) {
@@ -5654,6 +6459,12 @@ struct struct_info<OperationFailure> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.Detail);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Detail == b.Detail
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(OperationFailure& object, std::size_t index, F&& f) {
@@ -5681,6 +6492,12 @@ struct struct_info<OperationFailureInfo> {
     template <class Self, class F>
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.Result);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Result == b.Result
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -5722,6 +6539,15 @@ struct struct_info<OperationInfo> {
         f(std::size_t{2}, object.EndTimestamp);
         f(std::size_t{3}, object.FailureInfo);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Operation == b.Operation
+            && a.StartTimestamp == b.StartTimestamp
+            && a.EndTimestamp == b.EndTimestamp
+            && a.FailureInfo == b.FailureInfo
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(OperationInfo& object, std::size_t index, F&& f) {
@@ -5750,6 +6576,11 @@ struct struct_info<OperationNotificationInfo> {
         static_cast<void>(object);
         static_cast<void>(f);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(OperationNotificationInfo& object, std::size_t index, F&& f) {
@@ -5773,6 +6604,11 @@ struct struct_info<OperationProgress> {
     static void for_each(Self& object, F&& f) {
         static_cast<void>(object);
         static_cast<void>(f);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -5809,6 +6645,14 @@ struct struct_info<OsLayerOptions> {
         f(std::size_t{1}, object.DisableCiCacheOptimization);
         f(std::size_t{2}, object.SkipUpdateBcdForBoot);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Type == b.Type
+            && a.DisableCiCacheOptimization == b.DisableCiCacheOptimization
+            && a.SkipUpdateBcdForBoot == b.SkipUpdateBcdForBoot
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(OsLayerOptions& object, std::size_t index, F&& f) {
@@ -5838,6 +6682,12 @@ struct struct_info<PauseNotification> {
     template <class Self, class F>
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.Reason);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Reason == b.Reason
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -5871,6 +6721,13 @@ struct struct_info<PauseOptions> {
         f(std::size_t{0}, object.SuspensionLevel);
         f(std::size_t{1}, object.HostedNotification);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.SuspensionLevel == b.SuspensionLevel
+            && a.HostedNotification == b.HostedNotification
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(PauseOptions& object, std::size_t index, F&& f) {
@@ -5899,6 +6756,12 @@ struct struct_info<Plan9> {
     template <class Self, class F>
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.Shares);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Shares == b.Shares
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -5939,6 +6802,16 @@ struct struct_info<Plan9Share> {
         f(std::size_t{2}, object.Path);
         f(std::size_t{3}, object.Port);
         f(std::size_t{4}, object.AllowedFiles);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Name == b.Name
+            && a.AccessName == b.AccessName
+            && a.Path == b.Path
+            && a.Port == b.Port
+            && a.AllowedFiles == b.AllowedFiles
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -5996,6 +6869,19 @@ struct struct_info<ProcessDetails> {
         f(std::size_t{6}, object.MemoryWorkingSetPrivateBytes);
         f(std::size_t{7}, object.MemoryWorkingSetSharedBytes);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.ProcessId == b.ProcessId
+            && a.ImageName == b.ImageName
+            && a.CreateTimestamp == b.CreateTimestamp
+            && a.UserTime100ns == b.UserTime100ns
+            && a.KernelTime100ns == b.KernelTime100ns
+            && a.MemoryCommitBytes == b.MemoryCommitBytes
+            && a.MemoryWorkingSetPrivateBytes == b.MemoryWorkingSetPrivateBytes
+            && a.MemoryWorkingSetSharedBytes == b.MemoryWorkingSetSharedBytes
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(ProcessDetails& object, std::size_t index, F&& f) {
@@ -6036,6 +6922,14 @@ struct struct_info<ProcessModifyRequest> {
         f(std::size_t{0}, object.Operation);
         f(std::size_t{1}, object.ConsoleSize);
         f(std::size_t{2}, object.CloseHandle);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Operation == b.Operation
+            && a.ConsoleSize == b.ConsoleSize
+            && a.CloseHandle == b.CloseHandle
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -6101,6 +6995,25 @@ struct struct_info<ProcessParameters> {
         f(std::size_t{12}, object.UseExistingLogin);
         f(std::size_t{13}, object.UseLegacyConsole);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.ApplicationName == b.ApplicationName
+            && a.CommandLine == b.CommandLine
+            && a.CommandArgs == b.CommandArgs
+            && a.User == b.User
+            && a.WorkingDirectory == b.WorkingDirectory
+            && a.Environment == b.Environment
+            && a.RestrictedToken == b.RestrictedToken
+            && a.EmulateConsole == b.EmulateConsole
+            && a.CreateStdInPipe == b.CreateStdInPipe
+            && a.CreateStdOutPipe == b.CreateStdOutPipe
+            && a.CreateStdErrPipe == b.CreateStdErrPipe
+            && a.ConsoleSize == b.ConsoleSize
+            && a.UseExistingLogin == b.UseExistingLogin
+            && a.UseLegacyConsole == b.UseLegacyConsole
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(ProcessParameters& object, std::size_t index, F&& f) {
@@ -6154,6 +7067,15 @@ struct struct_info<ProcessStatus> {
         f(std::size_t{2}, object.ExitCode);
         f(std::size_t{3}, object.LastWaitResult);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.ProcessId == b.ProcessId
+            && a.Exited == b.Exited
+            && a.ExitCode == b.ExitCode
+            && a.LastWaitResult == b.LastWaitResult
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(ProcessStatus& object, std::size_t index, F&& f) {
@@ -6201,6 +7123,16 @@ struct struct_info<ProcessorCapabilitiesInfo> {
         f(std::size_t{3}, object.ImplementedPhysicalAddressBits);
         f(std::size_t{4}, object.NonArchitecturalCoreSharing);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.ProcessorFeatures == b.ProcessorFeatures
+            && a.XsaveProcessorFeatures == b.XsaveProcessorFeatures
+            && a.CacheLineFlushSize == b.CacheLineFlushSize
+            && a.ImplementedPhysicalAddressBits == b.ImplementedPhysicalAddressBits
+            && a.NonArchitecturalCoreSharing == b.NonArchitecturalCoreSharing
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(ProcessorCapabilitiesInfo& object, std::size_t index, F&& f) {
@@ -6240,6 +7172,14 @@ struct struct_info<ProcessorFeatureSet> {
         f(std::size_t{0}, object.ProcessorFeatures);
         f(std::size_t{1}, object.XsaveProcessorFeatures);
         f(std::size_t{2}, object.ProcessorFeatureSetMode);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.ProcessorFeatures == b.ProcessorFeatures
+            && a.XsaveProcessorFeatures == b.XsaveProcessorFeatures
+            && a.ProcessorFeatureSetMode == b.ProcessorFeatureSetMode
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -6283,6 +7223,15 @@ struct struct_info<ProcessorLimits> {
         f(std::size_t{2}, object.Reservation);
         f(std::size_t{3}, object.MaximumFrequencyMHz);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Limit == b.Limit
+            && a.Weight == b.Weight
+            && a.Reservation == b.Reservation
+            && a.MaximumFrequencyMHz == b.MaximumFrequencyMHz
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(ProcessorLimits& object, std::size_t index, F&& f) {
@@ -6322,6 +7271,14 @@ struct struct_info<ProcessorStats> {
         f(std::size_t{1}, object.RuntimeUser100ns);
         f(std::size_t{2}, object.RuntimeKernel100ns);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.TotalRuntime100ns == b.TotalRuntime100ns
+            && a.RuntimeUser100ns == b.RuntimeUser100ns
+            && a.RuntimeKernel100ns == b.RuntimeKernel100ns
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(ProcessorStats& object, std::size_t index, F&& f) {
@@ -6355,6 +7312,13 @@ struct struct_info<ProcessorTopology> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.LogicalProcessorCount);
         f(std::size_t{1}, object.LogicalProcessors);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.LogicalProcessorCount == b.LogicalProcessorCount
+            && a.LogicalProcessors == b.LogicalProcessors
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -6447,6 +7411,29 @@ struct struct_info<Properties> {
         f(std::size_t{16}, object.GuestConnectionInfo);
         f(std::size_t{17}, object.PropertyResponses);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Id == b.Id
+            && a.SystemType == b.SystemType
+            && a.RuntimeOsType == b.RuntimeOsType
+            && a.Name == b.Name
+            && a.Owner == b.Owner
+            && a.RuntimeId == b.RuntimeId
+            && a.RuntimeTemplateId == b.RuntimeTemplateId
+            && a.State == b.State
+            && a.Stopped == b.Stopped
+            && a.ExitType == b.ExitType
+            && a.Memory == b.Memory
+            && a.Statistics == b.Statistics
+            && a.ProcessList == b.ProcessList
+            && a.TerminateOnLastHandleClosed == b.TerminateOnLastHandleClosed
+            && a.HostingSystemId == b.HostingSystemId
+            && a.SharedMemoryRegionInfo == b.SharedMemoryRegionInfo
+            && a.GuestConnectionInfo == b.GuestConnectionInfo
+            && a.PropertyResponses == b.PropertyResponses
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(Properties& object, std::size_t index, F&& f) {
@@ -6496,6 +7483,13 @@ struct struct_info<PropertyResponse> {
         f(std::size_t{0}, object.Error);
         f(std::size_t{1}, object.Response);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Error == b.Error
+            && a.Response == b.Response
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(PropertyResponse& object, std::size_t index, F&& f) {
@@ -6524,6 +7518,12 @@ struct struct_info<QoSCapabilities> {
     template <class Self, class F>
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.ProcessorQoSSupported);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.ProcessorQoSSupported == b.ProcessorQoSSupported
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -6556,6 +7556,13 @@ struct struct_info<RdpConnectionOptions> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.AccessSids);
         f(std::size_t{1}, object.NamedPipe);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.AccessSids == b.AccessSids
+            && a.NamedPipe == b.NamedPipe
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -6590,6 +7597,13 @@ struct struct_info<RegistryChanges> {
         f(std::size_t{0}, object.AddValues);
         f(std::size_t{1}, object.DeleteKeys);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.AddValues == b.AddValues
+            && a.DeleteKeys == b.DeleteKeys
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(RegistryChanges& object, std::size_t index, F&& f) {
@@ -6619,6 +7633,12 @@ struct struct_info<RegistryDeleteKey> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.name);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.name == b.name
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(RegistryDeleteKey& object, std::size_t index, F&& f) {
@@ -6646,6 +7666,12 @@ struct struct_info<RegistryFlushState> {
     template <class Self, class F>
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.Enabled);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Enabled == b.Enabled
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -6685,6 +7711,15 @@ struct struct_info<RegistryHiveStack> {
         f(std::size_t{2}, object.mkkey);
         f(std::size_t{3}, object.delkey);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.hive == b.hive
+            && a.layer == b.layer
+            && a.mkkey == b.mkkey
+            && a.delkey == b.delkey
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(RegistryHiveStack& object, std::size_t index, F&& f) {
@@ -6721,6 +7756,14 @@ struct struct_info<RegistryKey> {
         f(std::size_t{0}, object.Hive);
         f(std::size_t{1}, object.Name);
         f(std::size_t{2}, object.Volatile);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Hive == b.Hive
+            && a.Name == b.Name
+            && a.Volatile == b.Volatile
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -6780,6 +7823,20 @@ struct struct_info<RegistryLayer> {
         f(std::size_t{7}, object.writethrough);
         f(std::size_t{8}, object.fileaccesstoken);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.hosthive == b.hosthive
+            && a.filepath == b.filepath
+            && a.identifier == b.identifier
+            && a.readonly == b.readonly
+            && a.immutable == b.immutable
+            && a.inherittrustclass == b.inherittrustclass
+            && a.trustedhive == b.trustedhive
+            && a.writethrough == b.writethrough
+            && a.fileaccesstoken == b.fileaccesstoken
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(RegistryLayer& object, std::size_t index, F&& f) {
@@ -6830,6 +7887,16 @@ struct struct_info<RegistryMakeKey> {
         f(std::size_t{3}, object.mkvalue);
         f(std::size_t{4}, object.volatile_);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.name == b.name
+            && a.clonesd == b.clonesd
+            && a.mkkey == b.mkkey
+            && a.mkvalue == b.mkvalue
+            && a.volatile_ == b.volatile_
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(RegistryMakeKey& object, std::size_t index, F&& f) {
@@ -6876,6 +7943,16 @@ struct struct_info<RegistryMakeValue> {
         f(std::size_t{3}, object.data_string);
         f(std::size_t{4}, object.data_binary);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.name == b.name
+            && a.data_multistring == b.data_multistring
+            && a.data_dword == b.data_dword
+            && a.data_string == b.data_string
+            && a.data_binary == b.data_binary
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(RegistryMakeValue& object, std::size_t index, F&& f) {
@@ -6915,6 +7992,14 @@ struct struct_info<RegistryNamespace> {
         f(std::size_t{0}, object.symlink);
         f(std::size_t{1}, object.redirectionnode);
         f(std::size_t{2}, object.hivestack);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.symlink == b.symlink
+            && a.redirectionnode == b.redirectionnode
+            && a.hivestack == b.hivestack
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -6962,6 +8047,17 @@ struct struct_info<RegistryRedirectionNode> {
         f(std::size_t{4}, object.trustedhive);
         f(std::size_t{5}, object.exitnode);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.containerpath == b.containerpath
+            && a.hostpath == b.hostpath
+            && a.hivestack == b.hivestack
+            && a.access_mask == b.access_mask
+            && a.trustedhive == b.trustedhive
+            && a.exitnode == b.exitnode
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(RegistryRedirectionNode& object, std::size_t index, F&& f) {
@@ -6998,6 +8094,13 @@ struct struct_info<RegistrySymlink> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.key);
         f(std::size_t{1}, object.target);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.key == b.key
+            && a.target == b.target
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -7048,6 +8151,19 @@ struct struct_info<RegistryValue> {
         f(std::size_t{6}, object.QWordValue);
         f(std::size_t{7}, object.CustomType);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Key == b.Key
+            && a.Name == b.Name
+            && a.Type == b.Type
+            && a.StringValue == b.StringValue
+            && a.BinaryValue == b.BinaryValue
+            && a.DWordValue == b.DWordValue
+            && a.QWordValue == b.QWordValue
+            && a.CustomType == b.CustomType
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(RegistryValue& object, std::size_t index, F&& f) {
@@ -7086,6 +8202,13 @@ struct struct_info<RestoreState> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.SaveStateFilePath);
         f(std::size_t{1}, object.TemplateSystemId);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.SaveStateFilePath == b.SaveStateFilePath
+            && a.TemplateSystemId == b.TemplateSystemId
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -7126,6 +8249,15 @@ struct struct_info<ResultError> {
         f(std::size_t{2}, object.ErrorEvents);
         f(std::size_t{3}, object.Attribution);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Error == b.Error
+            && a.ErrorMessage == b.ErrorMessage
+            && a.ErrorEvents == b.ErrorEvents
+            && a.Attribution == b.Attribution
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(ResultError& object, std::size_t index, F&& f) {
@@ -7161,6 +8293,13 @@ struct struct_info<SaveOptions> {
         f(std::size_t{0}, object.SaveType);
         f(std::size_t{1}, object.SaveStateFilePath);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.SaveType == b.SaveType
+            && a.SaveStateFilePath == b.SaveStateFilePath
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(SaveOptions& object, std::size_t index, F&& f) {
@@ -7193,6 +8332,13 @@ struct struct_info<Scsi> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.Attachments);
         f(std::size_t{1}, object.DisableInterruptBatching);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Attachments == b.Attachments
+            && a.DisableInterruptBatching == b.DisableInterruptBatching
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -7227,6 +8373,13 @@ struct struct_info<ServiceProperties> {
         f(std::size_t{0}, object.Properties);
         f(std::size_t{1}, object.PropertyResponses);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Properties == b.Properties
+            && a.PropertyResponses == b.PropertyResponses
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(ServiceProperties& object, std::size_t index, F&& f) {
@@ -7259,6 +8412,13 @@ struct struct_info<Service_PropertyQuery> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.PropertyTypes);
         f(std::size_t{1}, object.PropertyQueries);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.PropertyTypes == b.PropertyTypes
+            && a.PropertyQueries == b.PropertyQueries
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -7299,6 +8459,15 @@ struct struct_info<Services> {
         f(std::size_t{2}, object.Timesync);
         f(std::size_t{3}, object.KvpExchange);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Heartbeat == b.Heartbeat
+            && a.Shutdown == b.Shutdown
+            && a.Timesync == b.Timesync
+            && a.KvpExchange == b.KvpExchange
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(Services& object, std::size_t index, F&& f) {
@@ -7338,6 +8507,14 @@ struct struct_info<SetPropertyOperation> {
         f(std::size_t{1}, object.PropertyCode);
         f(std::size_t{2}, object.PropertyValue);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.GroupId == b.GroupId
+            && a.PropertyCode == b.PropertyCode
+            && a.PropertyValue == b.PropertyValue
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(SetPropertyOperation& object, std::size_t index, F&& f) {
@@ -7367,6 +8544,12 @@ struct struct_info<SharedMemoryConfiguration> {
     template <class Self, class F>
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.Regions);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Regions == b.Regions
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -7408,6 +8591,16 @@ struct struct_info<SharedMemoryRegion> {
         f(std::size_t{3}, object.AllowGuestWrite);
         f(std::size_t{4}, object.HiddenFromGuest);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.SectionName == b.SectionName
+            && a.StartOffset == b.StartOffset
+            && a.Length == b.Length
+            && a.AllowGuestWrite == b.AllowGuestWrite
+            && a.HiddenFromGuest == b.HiddenFromGuest
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(SharedMemoryRegion& object, std::size_t index, F&& f) {
@@ -7444,6 +8637,13 @@ struct struct_info<SharedMemoryRegionInfo> {
         f(std::size_t{0}, object.SectionName);
         f(std::size_t{1}, object.GuestPhysicalAddress);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.SectionName == b.SectionName
+            && a.GuestPhysicalAddress == b.GuestPhysicalAddress
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(SharedMemoryRegionInfo& object, std::size_t index, F&& f) {
@@ -7469,6 +8669,11 @@ struct struct_info<Shutdown> {
     static void for_each(Self& object, F&& f) {
         static_cast<void>(object);
         static_cast<void>(f);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -7509,6 +8714,15 @@ struct struct_info<ShutdownOptions> {
         f(std::size_t{2}, object.Force);
         f(std::size_t{3}, object.Reason);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Mechanism == b.Mechanism
+            && a.Type == b.Type
+            && a.Force == b.Force
+            && a.Reason == b.Reason
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(ShutdownOptions& object, std::size_t index, F&& f) {
@@ -7539,6 +8753,12 @@ struct struct_info<SignalProcessOptions> {
     template <class Self, class F>
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.Signal);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Signal == b.Signal
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -7586,6 +8806,17 @@ struct struct_info<Statistics> {
         f(std::size_t{4}, object.Memory);
         f(std::size_t{5}, object.Storage);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Timestamp == b.Timestamp
+            && a.ContainerStartTime == b.ContainerStartTime
+            && a.Uptime100ns == b.Uptime100ns
+            && a.Processor == b.Processor
+            && a.Memory == b.Memory
+            && a.Storage == b.Storage
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(Statistics& object, std::size_t index, F&& f) {
@@ -7627,6 +8858,14 @@ struct struct_info<Storage> {
         f(std::size_t{1}, object.Path);
         f(std::size_t{2}, object.QoS);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Layers == b.Layers
+            && a.Path == b.Path
+            && a.QoS == b.QoS
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(Storage& object, std::size_t index, F&& f) {
@@ -7660,6 +8899,13 @@ struct struct_info<StorageQoS> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.IopsMaximum);
         f(std::size_t{1}, object.BandwidthMaximum);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.IopsMaximum == b.IopsMaximum
+            && a.BandwidthMaximum == b.BandwidthMaximum
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -7702,6 +8948,15 @@ struct struct_info<StorageStats> {
         f(std::size_t{2}, object.WriteCountNormalized);
         f(std::size_t{3}, object.WriteSizeBytes);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.ReadCountNormalized == b.ReadCountNormalized
+            && a.ReadSizeBytes == b.ReadSizeBytes
+            && a.WriteCountNormalized == b.WriteCountNormalized
+            && a.WriteSizeBytes == b.WriteSizeBytes
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(StorageStats& object, std::size_t index, F&& f) {
@@ -7737,6 +8992,13 @@ struct struct_info<Subnode> {
         f(std::size_t{0}, object.Type);
         f(std::size_t{1}, object.Id);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Type == b.Type
+            && a.Id == b.Id
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(Subnode& object, std::size_t index, F&& f) {
@@ -7769,6 +9031,13 @@ struct struct_info<SystemExit> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.Detail);
         f(std::size_t{1}, object.Initiator);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Detail == b.Detail
+            && a.Initiator == b.Initiator
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -7807,6 +9076,14 @@ struct struct_info<SystemExitStatus> {
         f(std::size_t{1}, object.ExitType);
         f(std::size_t{2}, object.Attribution);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Status == b.Status
+            && a.ExitType == b.ExitType
+            && a.Attribution == b.Attribution
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(SystemExitStatus& object, std::size_t index, F&& f) {
@@ -7836,6 +9113,12 @@ struct struct_info<SystemProcessorModificationRequest> {
     template <class Self, class F>
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.GroupId);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.GroupId == b.GroupId
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -7874,6 +9157,15 @@ struct struct_info<SystemQuery> {
         f(std::size_t{1}, object.Names);
         f(std::size_t{2}, object.Types);
         f(std::size_t{3}, object.Owners);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Ids == b.Ids
+            && a.Names == b.Names
+            && a.Types == b.Types
+            && a.Owners == b.Owners
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -7930,6 +9222,19 @@ struct struct_info<SystemTime> {
         f(std::size_t{6}, object.Second);
         f(std::size_t{7}, object.Milliseconds);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Year == b.Year
+            && a.Month == b.Month
+            && a.DayOfWeek == b.DayOfWeek
+            && a.Day == b.Day
+            && a.Hour == b.Hour
+            && a.Minute == b.Minute
+            && a.Second == b.Second
+            && a.Milliseconds == b.Milliseconds
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(SystemTime& object, std::size_t index, F&& f) {
@@ -7968,6 +9273,13 @@ struct struct_info<System_PropertyQuery> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.PropertyTypes);
         f(std::size_t{1}, object.Queries);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.PropertyTypes == b.PropertyTypes
+            && a.Queries == b.Queries
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -8012,6 +9324,18 @@ struct struct_info<TimeZoneInformation> {
         f(std::size_t{5}, object.DaylightDate);
         f(std::size_t{6}, object.DaylightBias);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Bias == b.Bias
+            && a.StandardName == b.StandardName
+            && a.StandardDate == b.StandardDate
+            && a.StandardBias == b.StandardBias
+            && a.DaylightName == b.DaylightName
+            && a.DaylightDate == b.DaylightDate
+            && a.DaylightBias == b.DaylightBias
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(TimeZoneInformation& object, std::size_t index, F&& f) {
@@ -8042,6 +9366,11 @@ struct struct_info<Timesync> {
     static void for_each(Self& object, F&& f) {
         static_cast<void>(object);
         static_cast<void>(f);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -8074,6 +9403,13 @@ struct struct_info<Topology> {
         f(std::size_t{0}, object.Memory);
         f(std::size_t{1}, object.Processor);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Memory == b.Memory
+            && a.Processor == b.Processor
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(Topology& object, std::size_t index, F&& f) {
@@ -8102,6 +9438,12 @@ struct struct_info<TripleFault> {
     template <class Self, class F>
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.ErrorType);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.ErrorType == b.ErrorType
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -8151,6 +9493,17 @@ struct struct_info<Uefi> {
         f(std::size_t{4}, object.Console);
         f(std::size_t{5}, object.StopOnBootFailure);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.EnableDebugger == b.EnableDebugger
+            && a.SecureBootTemplateId == b.SecureBootTemplateId
+            && a.ApplySecureBootTemplate == b.ApplySecureBootTemplate
+            && a.BootThis == b.BootThis
+            && a.Console == b.Console
+            && a.StopOnBootFailure == b.StopOnBootFailure
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(Uefi& object, std::size_t index, F&& f) {
@@ -8196,6 +9549,16 @@ struct struct_info<UefiBootEntry> {
         f(std::size_t{3}, object.OptionalData);
         f(std::size_t{4}, object.VmbFsRootPath);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.DeviceType == b.DeviceType
+            && a.DevicePath == b.DevicePath
+            && a.DiskNumber == b.DiskNumber
+            && a.OptionalData == b.OptionalData
+            && a.VmbFsRootPath == b.VmbFsRootPath
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(UefiBootEntry& object, std::size_t index, F&& f) {
@@ -8229,6 +9592,13 @@ struct struct_info<Version> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.Major);
         f(std::size_t{1}, object.Minor);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Major == b.Major
+            && a.Minor == b.Minor
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -8267,6 +9637,14 @@ struct struct_info<VideoMonitor> {
         f(std::size_t{1}, object.VerticalResolution);
         f(std::size_t{2}, object.ConnectionOptions);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.HorizontalResolution == b.HorizontalResolution
+            && a.VerticalResolution == b.VerticalResolution
+            && a.ConnectionOptions == b.ConnectionOptions
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(VideoMonitor& object, std::size_t index, F&& f) {
@@ -8296,6 +9674,12 @@ struct struct_info<VirtioSerial> {
     template <class Self, class F>
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.Ports);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Ports == b.Ports
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -8328,6 +9712,13 @@ struct struct_info<VirtioSerialPort> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.NamedPipe);
         f(std::size_t{1}, object.Name);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.NamedPipe == b.NamedPipe
+            && a.Name == b.Name
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -8369,6 +9760,15 @@ struct struct_info<VirtualDeviceFailure> {
         f(std::size_t{1}, object.Name);
         f(std::size_t{2}, object.DeviceId);
         f(std::size_t{3}, object.InstanceId);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Detail == b.Detail
+            && a.Name == b.Name
+            && a.DeviceId == b.DeviceId
+            && a.InstanceId == b.InstanceId
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -8431,6 +9831,22 @@ struct struct_info<VirtualMachine> {
         f(std::size_t{9}, object.StorageQoS);
         f(std::size_t{10}, object.GuestConnection);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Version == b.Version
+            && a.StopOnReset == b.StopOnReset
+            && a.Chipset == b.Chipset
+            && a.ComputeTopology == b.ComputeTopology
+            && a.Devices == b.Devices
+            && a.Services == b.Services
+            && a.GuestState == b.GuestState
+            && a.RestoreState == b.RestoreState
+            && a.RegistryChanges == b.RegistryChanges
+            && a.StorageQoS == b.StorageQoS
+            && a.GuestConnection == b.GuestConnection
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(VirtualMachine& object, std::size_t index, F&& f) {
@@ -8468,6 +9884,12 @@ struct struct_info<VirtualMachine_HvSocket> {
     template <class Self, class F>
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.HvSocketConfig);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.HvSocketConfig == b.HvSocketConfig
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -8538,6 +9960,25 @@ struct struct_info<VirtualMachine_Memory> {
         f(std::size_t{11}, object.LowMmioGapInMB);
         f(std::size_t{12}, object.HighMmioBaseInMB);
         f(std::size_t{13}, object.HighMmioGapInMB);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.SizeInMB == b.SizeInMB
+            && a.AllowOvercommit == b.AllowOvercommit
+            && a.BackingPageSize == b.BackingPageSize
+            && a.FaultClusterSizeShift == b.FaultClusterSizeShift
+            && a.DirectMapFaultClusterSizeShift == b.DirectMapFaultClusterSizeShift
+            && a.PinBackingPages == b.PinBackingPages
+            && a.ForbidSmallBackingPages == b.ForbidSmallBackingPages
+            && a.EnableHotHint == b.EnableHotHint
+            && a.EnableColdHint == b.EnableColdHint
+            && a.EnableColdDiscardHint == b.EnableColdDiscardHint
+            && a.EnableDeferredCommit == b.EnableDeferredCommit
+            && a.LowMmioGapInMB == b.LowMmioGapInMB
+            && a.HighMmioBaseInMB == b.HighMmioBaseInMB
+            && a.HighMmioGapInMB == b.HighMmioGapInMB
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -8626,6 +10067,26 @@ struct struct_info<VirtualMachine_Processor> {
         f(std::size_t{13}, object.ProcessorFeatureSet);
         f(std::size_t{14}, object.CpuGroup);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Count == b.Count
+            && a.Limit == b.Limit
+            && a.Weight == b.Weight
+            && a.Reservation == b.Reservation
+            && a.MaximumFrequencyMHz == b.MaximumFrequencyMHz
+            && a.ExposeVirtualizationExtensions == b.ExposeVirtualizationExtensions
+            && a.EnablePerfmonPmu == b.EnablePerfmonPmu
+            && a.EnablePerfmonArchPmu == b.EnablePerfmonArchPmu
+            && a.EnablePerfmonPebs == b.EnablePerfmonPebs
+            && a.EnablePerfmonLbr == b.EnablePerfmonLbr
+            && a.EnablePerfmonIpt == b.EnablePerfmonIpt
+            && a.EnablePageShattering == b.EnablePageShattering
+            && a.DisableSpeculationControls == b.DisableSpeculationControls
+            && a.ProcessorFeatureSet == b.ProcessorFeatureSet
+            && a.CpuGroup == b.CpuGroup
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(VirtualMachine_Processor& object, std::size_t index, F&& f) {
@@ -8678,6 +10139,15 @@ struct struct_info<VirtualNodeInfo> {
         f(std::size_t{2}, object.VirtualProcessorCount);
         f(std::size_t{3}, object.MemoryUsageInPages);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.VirtualNodeIndex == b.VirtualNodeIndex
+            && a.PhysicalNodeNumber == b.PhysicalNodeNumber
+            && a.VirtualProcessorCount == b.VirtualProcessorCount
+            && a.MemoryUsageInPages == b.MemoryUsageInPages
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(VirtualNodeInfo& object, std::size_t index, F&& f) {
@@ -8718,6 +10188,15 @@ struct struct_info<VirtualPMemController> {
         f(std::size_t{1}, object.MaximumCount);
         f(std::size_t{2}, object.MaximumSizeBytes);
         f(std::size_t{3}, object.Backing);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Devices == b.Devices
+            && a.MaximumCount == b.MaximumCount
+            && a.MaximumSizeBytes == b.MaximumSizeBytes
+            && a.Backing == b.Backing
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -8762,6 +10241,16 @@ struct struct_info<VirtualPMemDevice> {
         f(std::size_t{3}, object.SizeBytes);
         f(std::size_t{4}, object.Mappings);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.HostPath == b.HostPath
+            && a.ReadOnly == b.ReadOnly
+            && a.ImageFormat == b.ImageFormat
+            && a.SizeBytes == b.SizeBytes
+            && a.Mappings == b.Mappings
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(VirtualPMemDevice& object, std::size_t index, F&& f) {
@@ -8798,6 +10287,13 @@ struct struct_info<VirtualPMemMapping> {
         f(std::size_t{0}, object.HostPath);
         f(std::size_t{1}, object.ImageFormat);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.HostPath == b.HostPath
+            && a.ImageFormat == b.ImageFormat
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(VirtualPMemMapping& object, std::size_t index, F&& f) {
@@ -8826,6 +10322,12 @@ struct struct_info<VirtualPciDevice> {
     template <class Self, class F>
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.Functions);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Functions == b.Functions
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -8863,6 +10365,14 @@ struct struct_info<VirtualPciFunction> {
         f(std::size_t{1}, object.VirtualFunction);
         f(std::size_t{2}, object.AllowDirectTranslatedP2P);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.DeviceInstancePath == b.DeviceInstancePath
+            && a.VirtualFunction == b.VirtualFunction
+            && a.AllowDirectTranslatedP2P == b.AllowDirectTranslatedP2P
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(VirtualPciFunction& object, std::size_t index, F&& f) {
@@ -8896,6 +10406,13 @@ struct struct_info<VirtualSmb> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.Shares);
         f(std::size_t{1}, object.DirectFileMappingInMB);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Shares == b.Shares
+            && a.DirectFileMappingInMB == b.DirectFileMappingInMB
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -8935,6 +10452,15 @@ struct struct_info<VirtualSmbShare> {
         f(std::size_t{1}, object.Path);
         f(std::size_t{2}, object.AllowedFiles);
         f(std::size_t{3}, object.Options);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.Name == b.Name
+            && a.Path == b.Path
+            && a.AllowedFiles == b.AllowedFiles
+            && a.Options == b.Options
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -9029,6 +10555,30 @@ struct struct_info<VirtualSmbShareOptions> {
         f(std::size_t{17}, object.SupportCloudFiles);
         f(std::size_t{18}, object.FilterEncryptionAttributes);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.ReadOnly == b.ReadOnly
+            && a.ShareRead == b.ShareRead
+            && a.CacheIo == b.CacheIo
+            && a.NoOplocks == b.NoOplocks
+            && a.TakeBackupPrivilege == b.TakeBackupPrivilege
+            && a.UseShareRootIdentity == b.UseShareRootIdentity
+            && a.NoDirectmap == b.NoDirectmap
+            && a.NoLocks == b.NoLocks
+            && a.NoDirnotify == b.NoDirnotify
+            && a.VmSharedMemory == b.VmSharedMemory
+            && a.RestrictFileAccess == b.RestrictFileAccess
+            && a.ForceLevelIIOplocks == b.ForceLevelIIOplocks
+            && a.ReparseBaseLayer == b.ReparseBaseLayer
+            && a.PseudoOplocks == b.PseudoOplocks
+            && a.NonCacheIo == b.NonCacheIo
+            && a.PseudoDirnotify == b.PseudoDirnotify
+            && a.SingleFileMapping == b.SingleFileMapping
+            && a.SupportCloudFiles == b.SupportCloudFiles
+            && a.FilterEncryptionAttributes == b.FilterEncryptionAttributes
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(VirtualSmbShareOptions& object, std::size_t index, F&& f) {
@@ -9095,6 +10645,18 @@ struct struct_info<VmMemory> {
         f(std::size_t{5}, object.BalancingEnabled);
         f(std::size_t{6}, object.DmOperationInProgress);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.AvailableMemory == b.AvailableMemory
+            && a.AvailableMemoryBuffer == b.AvailableMemoryBuffer
+            && a.ReservedMemory == b.ReservedMemory
+            && a.AssignedMemory == b.AssignedMemory
+            && a.SlpActive == b.SlpActive
+            && a.BalancingEnabled == b.BalancingEnabled
+            && a.DmOperationInProgress == b.DmOperationInProgress
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(VmMemory& object, std::size_t index, F&& f) {
@@ -9144,6 +10706,16 @@ struct struct_info<VmProcessorRequirements> {
         f(std::size_t{2}, object.CacheLineFlushSize);
         f(std::size_t{3}, object.ImplementedPhysicalAddressBits);
         f(std::size_t{4}, object.NonArchitecturalCoreSharing);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.ProcessorFeatures == b.ProcessorFeatures
+            && a.XsaveProcessorFeatures == b.XsaveProcessorFeatures
+            && a.CacheLineFlushSize == b.CacheLineFlushSize
+            && a.ImplementedPhysicalAddressBits == b.ImplementedPhysicalAddressBits
+            && a.NonArchitecturalCoreSharing == b.NonArchitecturalCoreSharing
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -9207,6 +10779,21 @@ struct struct_info<WindowsCrashReport> {
         f(std::size_t{8}, object.Status);
         f(std::size_t{9}, object.FinalPhase);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.DumpFile == b.DumpFile
+            && a.OsMajorVersion == b.OsMajorVersion
+            && a.OsMinorVersion == b.OsMinorVersion
+            && a.OsBuildNumber == b.OsBuildNumber
+            && a.OsServicePackMajorVersion == b.OsServicePackMajorVersion
+            && a.OsServicePackMinorVersion == b.OsServicePackMinorVersion
+            && a.OsSuiteMask == b.OsSuiteMask
+            && a.OsProductType == b.OsProductType
+            && a.Status == b.Status
+            && a.FinalPhase == b.FinalPhase
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(WindowsCrashReport& object, std::size_t index, F&& f) {
@@ -9247,6 +10834,13 @@ struct struct_info<WindowsCrashReporting> {
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.DumpFileName);
         f(std::size_t{1}, object.MaxDumpSize);
+    }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.DumpFileName == b.DumpFileName
+            && a.MaxDumpSize == b.MaxDumpSize
+            && a.unknown_fields == b.unknown_fields;
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -9289,6 +10883,15 @@ struct struct_info<WorkerExit> {
         f(std::size_t{2}, object.Detail);
         f(std::size_t{3}, object.Initiator);
     }
+    /// Every field and the unknown fields equal (a template: instantiated when used).
+    template <class Self>
+    static bool equal(const Self& a, const Self& b) {
+        return a.ExitCode == b.ExitCode
+            && a.Type == b.Type
+            && a.Detail == b.Detail
+            && a.Initiator == b.Initiator
+            && a.unknown_fields == b.unknown_fields;
+    }
     /// Calls f(member) for the field at index.
     template <class F>
     static void visit(WorkerExit& object, std::size_t index, F&& f) {
@@ -9301,5 +10904,15 @@ struct struct_info<WorkerExit> {
         }
     }
 };
+
+/// Every schema struct is comparable: all fields and the unknown fields equal.
+template <class T, std::enable_if_t<is_struct_v<T>, int> = 0>
+bool operator==(const T& a, const T& b) {
+    return struct_info<T>::equal(a, b);
+}
+template <class T, std::enable_if_t<is_struct_v<T>, int> = 0>
+bool operator!=(const T& a, const T& b) {
+    return !struct_info<T>::equal(a, b);
+}
 
 }  // namespace zlhcs::schema

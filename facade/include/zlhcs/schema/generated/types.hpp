@@ -3,7 +3,7 @@
 // schema struct, one enum class per schema enum; wire names exactly as the schema spells
 // them (a C++ keyword gets a trailing underscore). Every field is optional; fields this
 // schema does not know are kept in `unknown_fields`, enum values it does not know in the
-// open_enum. See <zlhcs/schema.hpp> for parsing, writing and validation.
+// open_enum. Include <zlhcs/schema.hpp> to compare (==), read and write them.
 #pragma once
 
 #include <cstdint>
@@ -957,48 +957,23 @@ struct Attachment {
     std::optional<bool> SupportEncryptedFiles;  ///< bool, since 2.6
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const Attachment& a, const Attachment& b) {
-    return a.Type == b.Type
-        && a.Path == b.Path
-        && a.CachingMode == b.CachingMode
-        && a.ReadOnly == b.ReadOnly
-        && a.SupportCompressedVolumes == b.SupportCompressedVolumes
-        && a.AlwaysAllowSparseFiles == b.AlwaysAllowSparseFiles
-        && a.SupportEncryptedFiles == b.SupportEncryptedFiles
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const Attachment& a, const Attachment& b) { return !(a == b); }
 
 /// Schema struct GuestCrash.
 struct GuestCrash {
     std::optional<std::vector<std::uint64_t>> CrashParameters;  ///< array of uint64, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const GuestCrash& a, const GuestCrash& b) {
-    return a.CrashParameters == b.CrashParameters
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const GuestCrash& a, const GuestCrash& b) { return !(a == b); }
 
 /// Schema struct InjectNonMaskableInterrupt.
 struct InjectNonMaskableInterrupt {
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const InjectNonMaskableInterrupt& a, const InjectNonMaskableInterrupt& b) {
-    return a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const InjectNonMaskableInterrupt& a, const InjectNonMaskableInterrupt& b) { return !(a == b); }
 
 /// Schema struct OperationFailure.
 struct OperationFailure {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::OperationFailureDetail>> Detail;  ///< OperationFailureDetail, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const OperationFailure& a, const OperationFailure& b) {
-    return a.Detail == b.Detail
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const OperationFailure& a, const OperationFailure& b) { return !(a == b); }
 
 /// Schema struct SystemExit.
 struct SystemExit {
@@ -1006,23 +981,12 @@ struct SystemExit {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::ExitInitiator>> Initiator;  ///< ExitInitiator, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const SystemExit& a, const SystemExit& b) {
-    return a.Detail == b.Detail
-        && a.Initiator == b.Initiator
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const SystemExit& a, const SystemExit& b) { return !(a == b); }
 
 /// Schema struct TripleFault.
 struct TripleFault {
     std::optional<std::uint64_t> ErrorType;  ///< uint64, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const TripleFault& a, const TripleFault& b) {
-    return a.ErrorType == b.ErrorType
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const TripleFault& a, const TripleFault& b) { return !(a == b); }
 
 /// Schema struct VirtualDeviceFailure.
 struct VirtualDeviceFailure {
@@ -1032,14 +996,6 @@ struct VirtualDeviceFailure {
     std::optional<std::string> InstanceId;  ///< Guid, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const VirtualDeviceFailure& a, const VirtualDeviceFailure& b) {
-    return a.Detail == b.Detail
-        && a.Name == b.Name
-        && a.DeviceId == b.DeviceId
-        && a.InstanceId == b.InstanceId
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const VirtualDeviceFailure& a, const VirtualDeviceFailure& b) { return !(a == b); }
 
 /// Schema struct WorkerExit.
 struct WorkerExit {
@@ -1049,14 +1005,6 @@ struct WorkerExit {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::ExitInitiator>> Initiator;  ///< ExitInitiator, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const WorkerExit& a, const WorkerExit& b) {
-    return a.ExitCode == b.ExitCode
-        && a.Type == b.Type
-        && a.Detail == b.Detail
-        && a.Initiator == b.Initiator
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const WorkerExit& a, const WorkerExit& b) { return !(a == b); }
 
 /// Schema struct AttributionRecord.
 struct AttributionRecord {
@@ -1069,17 +1017,6 @@ struct AttributionRecord {
     std::optional<::zlhcs::schema::VirtualDeviceFailure> VirtualDeviceFailure;  ///< VirtualDeviceFailure, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const AttributionRecord& a, const AttributionRecord& b) {
-    return a.WorkerExit == b.WorkerExit
-        && a.GuestCrash == b.GuestCrash
-        && a.TripleFault == b.TripleFault
-        && a.InjectNonMaskableInterrupt == b.InjectNonMaskableInterrupt
-        && a.OperationFailure == b.OperationFailure
-        && a.SystemExit == b.SystemExit
-        && a.VirtualDeviceFailure == b.VirtualDeviceFailure
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const AttributionRecord& a, const AttributionRecord& b) { return !(a == b); }
 
 /// Schema struct Version.
 struct Version {
@@ -1087,32 +1024,17 @@ struct Version {
     std::optional<std::uint32_t> Minor;  ///< uint32, since 2.0, required by zlhcs
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const Version& a, const Version& b) {
-    return a.Major == b.Major
-        && a.Minor == b.Minor
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const Version& a, const Version& b) { return !(a == b); }
 
 /// Schema struct BasicInformation.
 struct BasicInformation {
     std::optional<std::vector<::zlhcs::schema::Version>> SupportedSchemaVersions;  ///< array of Version, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const BasicInformation& a, const BasicInformation& b) {
-    return a.SupportedSchemaVersions == b.SupportedSchemaVersions
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const BasicInformation& a, const BasicInformation& b) { return !(a == b); }
 
 /// Schema struct Battery.
 struct Battery {
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const Battery& a, const Battery& b) {
-    return a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const Battery& a, const Battery& b) { return !(a == b); }
 
 /// Schema struct LinuxKernelDirect.
 struct LinuxKernelDirect {
@@ -1121,13 +1043,6 @@ struct LinuxKernelDirect {
     std::optional<std::string> KernelCmdLine;  ///< string, since 2.2
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const LinuxKernelDirect& a, const LinuxKernelDirect& b) {
-    return a.KernelFilePath == b.KernelFilePath
-        && a.InitRdPath == b.InitRdPath
-        && a.KernelCmdLine == b.KernelCmdLine
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const LinuxKernelDirect& a, const LinuxKernelDirect& b) { return !(a == b); }
 
 /// Schema struct UefiBootEntry.
 struct UefiBootEntry {
@@ -1138,15 +1053,6 @@ struct UefiBootEntry {
     std::optional<std::string> VmbFsRootPath;  ///< string, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const UefiBootEntry& a, const UefiBootEntry& b) {
-    return a.DeviceType == b.DeviceType
-        && a.DevicePath == b.DevicePath
-        && a.DiskNumber == b.DiskNumber
-        && a.OptionalData == b.OptionalData
-        && a.VmbFsRootPath == b.VmbFsRootPath
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const UefiBootEntry& a, const UefiBootEntry& b) { return !(a == b); }
 
 /// Schema struct Uefi.
 struct Uefi {
@@ -1158,16 +1064,6 @@ struct Uefi {
     std::optional<bool> StopOnBootFailure;  ///< bool, since 2.2
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const Uefi& a, const Uefi& b) {
-    return a.EnableDebugger == b.EnableDebugger
-        && a.SecureBootTemplateId == b.SecureBootTemplateId
-        && a.ApplySecureBootTemplate == b.ApplySecureBootTemplate
-        && a.BootThis == b.BootThis
-        && a.Console == b.Console
-        && a.StopOnBootFailure == b.StopOnBootFailure
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const Uefi& a, const Uefi& b) { return !(a == b); }
 
 /// Schema struct Chipset.
 struct Chipset {
@@ -1181,18 +1077,6 @@ struct Chipset {
     std::optional<::zlhcs::schema::LinuxKernelDirect> LinuxKernelDirect;  ///< LinuxKernelDirect, since 2.2
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const Chipset& a, const Chipset& b) {
-    return a.Uefi == b.Uefi
-        && a.IsNumLockDisabled == b.IsNumLockDisabled
-        && a.BaseBoardSerialNumber == b.BaseBoardSerialNumber
-        && a.ChassisSerialNumber == b.ChassisSerialNumber
-        && a.ChassisAssetTag == b.ChassisAssetTag
-        && a.EnableHibernation == b.EnableHibernation
-        && a.UseUtc == b.UseUtc
-        && a.LinuxKernelDirect == b.LinuxKernelDirect
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const Chipset& a, const Chipset& b) { return !(a == b); }
 
 /// Schema struct CimMount.
 struct CimMount {
@@ -1202,25 +1086,12 @@ struct CimMount {
     std::optional<std::uint32_t> MountFlags;  ///< uint32, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const CimMount& a, const CimMount& b) {
-    return a.ImagePath == b.ImagePath
-        && a.FileSystemName == b.FileSystemName
-        && a.VolumeGuid == b.VolumeGuid
-        && a.MountFlags == b.MountFlags
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const CimMount& a, const CimMount& b) { return !(a == b); }
 
 /// Schema struct CloseHandle.
 struct CloseHandle {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::StdHandle>> Handle;  ///< StdHandle, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const CloseHandle& a, const CloseHandle& b) {
-    return a.Handle == b.Handle
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const CloseHandle& a, const CloseHandle& b) { return !(a == b); }
 
 /// Schema struct ComPort.
 struct ComPort {
@@ -1228,12 +1099,6 @@ struct ComPort {
     std::optional<bool> OptimizeForDebugger;  ///< bool, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ComPort& a, const ComPort& b) {
-    return a.NamedPipe == b.NamedPipe
-        && a.OptimizeForDebugger == b.OptimizeForDebugger
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ComPort& a, const ComPort& b) { return !(a == b); }
 
 /// Schema struct Layer.
 struct Layer {
@@ -1243,14 +1108,6 @@ struct Layer {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::CacheMode>> Cache;  ///< CacheMode, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const Layer& a, const Layer& b) {
-    return a.Id == b.Id
-        && a.Path == b.Path
-        && a.PathType == b.PathType
-        && a.Cache == b.Cache
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const Layer& a, const Layer& b) { return !(a == b); }
 
 /// Schema struct CombinedLayers.
 struct CombinedLayers {
@@ -1259,13 +1116,6 @@ struct CombinedLayers {
     std::optional<std::string> ContainerRootPath;  ///< string, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const CombinedLayers& a, const CombinedLayers& b) {
-    return a.Layers == b.Layers
-        && a.ScratchPath == b.ScratchPath
-        && a.ContainerRootPath == b.ContainerRootPath
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const CombinedLayers& a, const CombinedLayers& b) { return !(a == b); }
 
 /// Schema struct ContainerCredentialGuardState.
 struct ContainerCredentialGuardState {
@@ -1275,14 +1125,6 @@ struct ContainerCredentialGuardState {
     std::optional<std::string> CredentialSpec;  ///< string, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ContainerCredentialGuardState& a, const ContainerCredentialGuardState& b) {
-    return a.Cookie == b.Cookie
-        && a.RpcEndpoint == b.RpcEndpoint
-        && a.Transport == b.Transport
-        && a.CredentialSpec == b.CredentialSpec
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ContainerCredentialGuardState& a, const ContainerCredentialGuardState& b) { return !(a == b); }
 
 /// Schema struct HvSocketServiceConfig.
 struct HvSocketServiceConfig {
@@ -1291,13 +1133,6 @@ struct HvSocketServiceConfig {
     std::optional<bool> AllowWildcardBinds;  ///< bool, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const HvSocketServiceConfig& a, const HvSocketServiceConfig& b) {
-    return a.BindSecurityDescriptor == b.BindSecurityDescriptor
-        && a.ConnectSecurityDescriptor == b.ConnectSecurityDescriptor
-        && a.AllowWildcardBinds == b.AllowWildcardBinds
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const HvSocketServiceConfig& a, const HvSocketServiceConfig& b) { return !(a == b); }
 
 /// Schema struct HvSocketSystemConfig.
 struct HvSocketSystemConfig {
@@ -1306,13 +1141,6 @@ struct HvSocketSystemConfig {
     std::optional<std::map<std::string, ::zlhcs::schema::HvSocketServiceConfig>> ServiceTable;  ///< map Guid -> HvSocketServiceConfig, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const HvSocketSystemConfig& a, const HvSocketSystemConfig& b) {
-    return a.DefaultBindSecurityDescriptor == b.DefaultBindSecurityDescriptor
-        && a.DefaultConnectSecurityDescriptor == b.DefaultConnectSecurityDescriptor
-        && a.ServiceTable == b.ServiceTable
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const HvSocketSystemConfig& a, const HvSocketSystemConfig& b) { return !(a == b); }
 
 /// Schema struct Container_HvSocket.
 struct Container_HvSocket {
@@ -1320,23 +1148,12 @@ struct Container_HvSocket {
     std::optional<bool> EnablePowerShellDirect;  ///< bool, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const Container_HvSocket& a, const Container_HvSocket& b) {
-    return a.Config == b.Config
-        && a.EnablePowerShellDirect == b.EnablePowerShellDirect
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const Container_HvSocket& a, const Container_HvSocket& b) { return !(a == b); }
 
 /// Schema struct Container_Memory.
 struct Container_Memory {
     std::optional<std::uint64_t> SizeInMB;  ///< uint64, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const Container_Memory& a, const Container_Memory& b) {
-    return a.SizeInMB == b.SizeInMB
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const Container_Memory& a, const Container_Memory& b) { return !(a == b); }
 
 /// Schema struct Container_Processor.
 struct Container_Processor {
@@ -1345,13 +1162,6 @@ struct Container_Processor {
     std::optional<std::int64_t> Maximum;  ///< int64, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const Container_Processor& a, const Container_Processor& b) {
-    return a.Count == b.Count
-        && a.Weight == b.Weight
-        && a.Maximum == b.Maximum
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const Container_Processor& a, const Container_Processor& b) { return !(a == b); }
 
 /// Schema struct InterfaceClass.
 struct InterfaceClass {
@@ -1360,13 +1170,6 @@ struct InterfaceClass {
     std::optional<bool> recurse;  ///< bool, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const InterfaceClass& a, const InterfaceClass& b) {
-    return a.type == b.type
-        && a.identifier == b.identifier
-        && a.recurse == b.recurse
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const InterfaceClass& a, const InterfaceClass& b) { return !(a == b); }
 
 /// Schema struct DeviceCategory.
 struct DeviceCategory {
@@ -1374,12 +1177,6 @@ struct DeviceCategory {
     std::optional<std::vector<::zlhcs::schema::InterfaceClass>> interface_class;  ///< array of InterfaceClass, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const DeviceCategory& a, const DeviceCategory& b) {
-    return a.name == b.name
-        && a.interface_class == b.interface_class
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const DeviceCategory& a, const DeviceCategory& b) { return !(a == b); }
 
 /// Schema struct DeviceInstance.
 struct DeviceInstance {
@@ -1389,14 +1186,6 @@ struct DeviceInstance {
     std::optional<std::vector<::zlhcs::schema::InterfaceClass>> interface_class;  ///< array of InterfaceClass, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const DeviceInstance& a, const DeviceInstance& b) {
-    return a.id == b.id
-        && a.location_path == b.location_path
-        && a.port_name == b.port_name
-        && a.interface_class == b.interface_class
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const DeviceInstance& a, const DeviceInstance& b) { return !(a == b); }
 
 /// Schema struct DeviceNamespace.
 struct DeviceNamespace {
@@ -1405,13 +1194,6 @@ struct DeviceNamespace {
     std::optional<std::vector<::zlhcs::schema::DeviceInstance>> device_instance;  ///< array of DeviceInstance, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const DeviceNamespace& a, const DeviceNamespace& b) {
-    return a.requires_driverstore == b.requires_driverstore
-        && a.device_category == b.device_category
-        && a.device_instance == b.device_instance
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const DeviceNamespace& a, const DeviceNamespace& b) { return !(a == b); }
 
 /// Schema struct ContainersDef_BatchedBinding.
 struct ContainersDef_BatchedBinding {
@@ -1419,12 +1201,6 @@ struct ContainersDef_BatchedBinding {
     std::optional<std::vector<std::string>> bindingroots;  ///< array of string, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ContainersDef_BatchedBinding& a, const ContainersDef_BatchedBinding& b) {
-    return a.filepath == b.filepath
-        && a.bindingroots == b.bindingroots
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ContainersDef_BatchedBinding& a, const ContainersDef_BatchedBinding& b) { return !(a == b); }
 
 /// Schema struct FilesystemLayer.
 struct FilesystemLayer {
@@ -1432,12 +1208,6 @@ struct FilesystemLayer {
     std::optional<std::string> path;  ///< string, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const FilesystemLayer& a, const FilesystemLayer& b) {
-    return a.identifier == b.identifier
-        && a.path == b.path
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const FilesystemLayer& a, const FilesystemLayer& b) { return !(a == b); }
 
 /// Schema struct FilesystemNamespace.
 struct FilesystemNamespace {
@@ -1448,15 +1218,6 @@ struct FilesystemNamespace {
     std::optional<std::vector<::zlhcs::schema::ContainersDef_BatchedBinding>> bindings;  ///< array of ContainersDef_BatchedBinding, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const FilesystemNamespace& a, const FilesystemNamespace& b) {
-    return a.path == b.path
-        && a.isolation == b.isolation
-        && a.nesting == b.nesting
-        && a.layer == b.layer
-        && a.bindings == b.bindings
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const FilesystemNamespace& a, const FilesystemNamespace& b) { return !(a == b); }
 
 /// Schema struct HostFiles.
 struct HostFiles {
@@ -1465,13 +1226,6 @@ struct HostFiles {
     std::optional<std::vector<std::string>> file;  ///< array of string, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const HostFiles& a, const HostFiles& b) {
-    return a.base_image_path == b.base_image_path
-        && a.sandbox_path == b.sandbox_path
-        && a.file == b.file
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const HostFiles& a, const HostFiles& b) { return !(a == b); }
 
 /// Schema struct JobCpu.
 struct JobCpu {
@@ -1479,34 +1233,18 @@ struct JobCpu {
     std::optional<std::uint32_t> weight;  ///< uint32, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const JobCpu& a, const JobCpu& b) {
-    return a.rate == b.rate
-        && a.weight == b.weight
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const JobCpu& a, const JobCpu& b) { return !(a == b); }
 
 /// Schema struct JobMemory.
 struct JobMemory {
     std::optional<std::uint64_t> limit;  ///< uint64, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const JobMemory& a, const JobMemory& b) {
-    return a.limit == b.limit
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const JobMemory& a, const JobMemory& b) { return !(a == b); }
 
 /// Schema struct JobSystemRoot.
 struct JobSystemRoot {
     std::optional<std::string> path;  ///< string, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const JobSystemRoot& a, const JobSystemRoot& b) {
-    return a.path == b.path
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const JobSystemRoot& a, const JobSystemRoot& b) { return !(a == b); }
 
 /// Schema struct JobNamespace.
 struct JobNamespace {
@@ -1517,15 +1255,6 @@ struct JobNamespace {
     std::optional<bool> threadimpersonation;  ///< bool, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const JobNamespace& a, const JobNamespace& b) {
-    return a.cpu == b.cpu
-        && a.memory == b.memory
-        && a.systemroot == b.systemroot
-        && a.terminationpolicy == b.terminationpolicy
-        && a.threadimpersonation == b.threadimpersonation
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const JobNamespace& a, const JobNamespace& b) { return !(a == b); }
 
 /// Schema struct MountManagerMountPoint.
 struct MountManagerMountPoint {
@@ -1533,23 +1262,12 @@ struct MountManagerMountPoint {
     std::optional<std::string> path;  ///< string, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const MountManagerMountPoint& a, const MountManagerMountPoint& b) {
-    return a.name == b.name
-        && a.path == b.path
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const MountManagerMountPoint& a, const MountManagerMountPoint& b) { return !(a == b); }
 
 /// Schema struct MountManagerNamespace.
 struct MountManagerNamespace {
     std::optional<std::vector<::zlhcs::schema::MountManagerMountPoint>> mount_point;  ///< array of MountManagerMountPoint, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const MountManagerNamespace& a, const MountManagerNamespace& b) {
-    return a.mount_point == b.mount_point
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const MountManagerNamespace& a, const MountManagerNamespace& b) { return !(a == b); }
 
 /// Schema struct NamedPipeSymlink.
 struct NamedPipeSymlink {
@@ -1557,34 +1275,18 @@ struct NamedPipeSymlink {
     std::optional<std::string> path;  ///< string, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const NamedPipeSymlink& a, const NamedPipeSymlink& b) {
-    return a.name == b.name
-        && a.path == b.path
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const NamedPipeSymlink& a, const NamedPipeSymlink& b) { return !(a == b); }
 
 /// Schema struct NamedPipeNamespace.
 struct NamedPipeNamespace {
     std::optional<std::vector<::zlhcs::schema::NamedPipeSymlink>> symlink;  ///< array of NamedPipeSymlink, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const NamedPipeNamespace& a, const NamedPipeNamespace& b) {
-    return a.symlink == b.symlink
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const NamedPipeNamespace& a, const NamedPipeNamespace& b) { return !(a == b); }
 
 /// Schema struct NetworkNamespace.
 struct NetworkNamespace {
     std::optional<std::string> compartment;  ///< string, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const NetworkNamespace& a, const NetworkNamespace& b) {
-    return a.compartment == b.compartment
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const NetworkNamespace& a, const NetworkNamespace& b) { return !(a == b); }
 
 /// Schema struct ObjectSymlink.
 struct ObjectSymlink {
@@ -1595,15 +1297,6 @@ struct ObjectSymlink {
     std::optional<std::uint32_t> access_mask;  ///< uint32, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ObjectSymlink& a, const ObjectSymlink& b) {
-    return a.name == b.name
-        && a.path == b.path
-        && a.scope == b.scope
-        && a.pathtoclone == b.pathtoclone
-        && a.access_mask == b.access_mask
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ObjectSymlink& a, const ObjectSymlink& b) { return !(a == b); }
 
 /// Schema struct ObjectDirectory.
 struct ObjectDirectory {
@@ -1614,15 +1307,6 @@ struct ObjectDirectory {
     std::optional<std::vector<::zlhcs::schema::ObjectDirectory>> objdir;  ///< array of ObjectDirectory, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ObjectDirectory& a, const ObjectDirectory& b) {
-    return a.name == b.name
-        && a.clonesd == b.clonesd
-        && a.shadow == b.shadow
-        && a.symlink == b.symlink
-        && a.objdir == b.objdir
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ObjectDirectory& a, const ObjectDirectory& b) { return !(a == b); }
 
 /// Schema struct ObjectNamespace.
 struct ObjectNamespace {
@@ -1631,24 +1315,12 @@ struct ObjectNamespace {
     std::optional<std::vector<::zlhcs::schema::ObjectDirectory>> objdir;  ///< array of ObjectDirectory, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ObjectNamespace& a, const ObjectNamespace& b) {
-    return a.shadow == b.shadow
-        && a.symlink == b.symlink
-        && a.objdir == b.objdir
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ObjectNamespace& a, const ObjectNamespace& b) { return !(a == b); }
 
 /// Schema struct RegistryDeleteKey.
 struct RegistryDeleteKey {
     std::optional<std::string> name;  ///< string, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const RegistryDeleteKey& a, const RegistryDeleteKey& b) {
-    return a.name == b.name
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const RegistryDeleteKey& a, const RegistryDeleteKey& b) { return !(a == b); }
 
 /// Schema struct RegistryLayer.
 struct RegistryLayer {
@@ -1663,19 +1335,6 @@ struct RegistryLayer {
     std::optional<std::uint64_t> fileaccesstoken;  ///< uint64, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const RegistryLayer& a, const RegistryLayer& b) {
-    return a.hosthive == b.hosthive
-        && a.filepath == b.filepath
-        && a.identifier == b.identifier
-        && a.readonly == b.readonly
-        && a.immutable == b.immutable
-        && a.inherittrustclass == b.inherittrustclass
-        && a.trustedhive == b.trustedhive
-        && a.writethrough == b.writethrough
-        && a.fileaccesstoken == b.fileaccesstoken
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const RegistryLayer& a, const RegistryLayer& b) { return !(a == b); }
 
 /// Schema struct RegistryMakeValue.
 struct RegistryMakeValue {
@@ -1686,15 +1345,6 @@ struct RegistryMakeValue {
     std::optional<std::string> data_binary;  ///< NullableByteArray, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const RegistryMakeValue& a, const RegistryMakeValue& b) {
-    return a.name == b.name
-        && a.data_multistring == b.data_multistring
-        && a.data_dword == b.data_dword
-        && a.data_string == b.data_string
-        && a.data_binary == b.data_binary
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const RegistryMakeValue& a, const RegistryMakeValue& b) { return !(a == b); }
 
 /// Schema struct RegistryMakeKey.
 struct RegistryMakeKey {
@@ -1705,15 +1355,6 @@ struct RegistryMakeKey {
     std::optional<bool> volatile_;  ///< bool, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const RegistryMakeKey& a, const RegistryMakeKey& b) {
-    return a.name == b.name
-        && a.clonesd == b.clonesd
-        && a.mkkey == b.mkkey
-        && a.mkvalue == b.mkvalue
-        && a.volatile_ == b.volatile_
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const RegistryMakeKey& a, const RegistryMakeKey& b) { return !(a == b); }
 
 /// Schema struct RegistryHiveStack.
 struct RegistryHiveStack {
@@ -1723,14 +1364,6 @@ struct RegistryHiveStack {
     std::optional<std::vector<::zlhcs::schema::RegistryDeleteKey>> delkey;  ///< array of RegistryDeleteKey, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const RegistryHiveStack& a, const RegistryHiveStack& b) {
-    return a.hive == b.hive
-        && a.layer == b.layer
-        && a.mkkey == b.mkkey
-        && a.delkey == b.delkey
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const RegistryHiveStack& a, const RegistryHiveStack& b) { return !(a == b); }
 
 /// Schema struct RegistryRedirectionNode.
 struct RegistryRedirectionNode {
@@ -1742,16 +1375,6 @@ struct RegistryRedirectionNode {
     std::optional<bool> exitnode;  ///< bool, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const RegistryRedirectionNode& a, const RegistryRedirectionNode& b) {
-    return a.containerpath == b.containerpath
-        && a.hostpath == b.hostpath
-        && a.hivestack == b.hivestack
-        && a.access_mask == b.access_mask
-        && a.trustedhive == b.trustedhive
-        && a.exitnode == b.exitnode
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const RegistryRedirectionNode& a, const RegistryRedirectionNode& b) { return !(a == b); }
 
 /// Schema struct RegistrySymlink.
 struct RegistrySymlink {
@@ -1759,12 +1382,6 @@ struct RegistrySymlink {
     std::optional<std::string> target;  ///< string, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const RegistrySymlink& a, const RegistrySymlink& b) {
-    return a.key == b.key
-        && a.target == b.target
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const RegistrySymlink& a, const RegistrySymlink& b) { return !(a == b); }
 
 /// Schema struct RegistryNamespace.
 struct RegistryNamespace {
@@ -1773,13 +1390,6 @@ struct RegistryNamespace {
     std::optional<std::vector<::zlhcs::schema::RegistryHiveStack>> hivestack;  ///< array of RegistryHiveStack, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const RegistryNamespace& a, const RegistryNamespace& b) {
-    return a.symlink == b.symlink
-        && a.redirectionnode == b.redirectionnode
-        && a.hivestack == b.hivestack
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const RegistryNamespace& a, const RegistryNamespace& b) { return !(a == b); }
 
 /// Schema struct Namespace.
 struct Namespace {
@@ -1794,19 +1404,6 @@ struct Namespace {
     std::optional<::zlhcs::schema::HostFiles> hostfiles;  ///< HostFiles, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const Namespace& a, const Namespace& b) {
-    return a.job == b.job
-        && a.filesystem == b.filesystem
-        && a.mountmgr == b.mountmgr
-        && a.namedpipe == b.namedpipe
-        && a.ob == b.ob
-        && a.registry == b.registry
-        && a.network == b.network
-        && a.device == b.device
-        && a.hostfiles == b.hostfiles
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const Namespace& a, const Namespace& b) { return !(a == b); }
 
 /// Schema struct DeviceExtension.
 struct DeviceExtension {
@@ -1814,23 +1411,12 @@ struct DeviceExtension {
     std::optional<::zlhcs::schema::Namespace> namespace_;  ///< Namespace, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const DeviceExtension& a, const DeviceExtension& b) {
-    return a.device_category == b.device_category
-        && a.namespace_ == b.namespace_
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const DeviceExtension& a, const DeviceExtension& b) { return !(a == b); }
 
 /// Schema struct ContainersDef_Device.
 struct ContainersDef_Device {
     std::optional<std::vector<::zlhcs::schema::DeviceExtension>> device_extension;  ///< array of DeviceExtension, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ContainersDef_Device& a, const ContainersDef_Device& b) {
-    return a.device_extension == b.device_extension
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ContainersDef_Device& a, const ContainersDef_Device& b) { return !(a == b); }
 
 /// Schema struct Device.
 struct Device {
@@ -1839,24 +1425,12 @@ struct Device {
     std::optional<std::string> LocationPath;  ///< string, since 2.2
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const Device& a, const Device& b) {
-    return a.Type == b.Type
-        && a.InterfaceClassGuid == b.InterfaceClassGuid
-        && a.LocationPath == b.LocationPath
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const Device& a, const Device& b) { return !(a == b); }
 
 /// Schema struct GuestOs.
 struct GuestOs {
     std::optional<std::string> HostName;  ///< string, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const GuestOs& a, const GuestOs& b) {
-    return a.HostName == b.HostName
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const GuestOs& a, const GuestOs& b) { return !(a == b); }
 
 /// Schema struct MappedDirectory.
 struct MappedDirectory {
@@ -1867,15 +1441,6 @@ struct MappedDirectory {
     std::optional<bool> SupportCloudFiles;  ///< bool, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const MappedDirectory& a, const MappedDirectory& b) {
-    return a.HostPath == b.HostPath
-        && a.HostPathType == b.HostPathType
-        && a.ContainerPath == b.ContainerPath
-        && a.ReadOnly == b.ReadOnly
-        && a.SupportCloudFiles == b.SupportCloudFiles
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const MappedDirectory& a, const MappedDirectory& b) { return !(a == b); }
 
 /// Schema struct MappedPipe.
 struct MappedPipe {
@@ -1884,13 +1449,6 @@ struct MappedPipe {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::MappedPipePathType>> HostPathType;  ///< MappedPipePathType, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const MappedPipe& a, const MappedPipe& b) {
-    return a.ContainerPipeName == b.ContainerPipeName
-        && a.HostPath == b.HostPath
-        && a.HostPathType == b.HostPathType
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const MappedPipe& a, const MappedPipe& b) { return !(a == b); }
 
 /// Schema struct Networking.
 struct Networking {
@@ -1901,15 +1459,6 @@ struct Networking {
     std::optional<std::vector<std::string>> NetworkAdapters;  ///< array of Guid, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const Networking& a, const Networking& b) {
-    return a.AllowUnqualifiedDnsQuery == b.AllowUnqualifiedDnsQuery
-        && a.DnsSearchList == b.DnsSearchList
-        && a.NetworkSharedContainerName == b.NetworkSharedContainerName
-        && a.Namespace == b.Namespace
-        && a.NetworkAdapters == b.NetworkAdapters
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const Networking& a, const Networking& b) { return !(a == b); }
 
 /// Schema struct RegistryKey.
 struct RegistryKey {
@@ -1918,13 +1467,6 @@ struct RegistryKey {
     std::optional<bool> Volatile;  ///< bool, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const RegistryKey& a, const RegistryKey& b) {
-    return a.Hive == b.Hive
-        && a.Name == b.Name
-        && a.Volatile == b.Volatile
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const RegistryKey& a, const RegistryKey& b) { return !(a == b); }
 
 /// Schema struct RegistryValue.
 struct RegistryValue {
@@ -1938,18 +1480,6 @@ struct RegistryValue {
     std::optional<std::uint32_t> CustomType;  ///< uint32, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const RegistryValue& a, const RegistryValue& b) {
-    return a.Key == b.Key
-        && a.Name == b.Name
-        && a.Type == b.Type
-        && a.StringValue == b.StringValue
-        && a.BinaryValue == b.BinaryValue
-        && a.DWordValue == b.DWordValue
-        && a.QWordValue == b.QWordValue
-        && a.CustomType == b.CustomType
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const RegistryValue& a, const RegistryValue& b) { return !(a == b); }
 
 /// Schema struct RegistryChanges.
 struct RegistryChanges {
@@ -1957,12 +1487,6 @@ struct RegistryChanges {
     std::optional<std::vector<::zlhcs::schema::RegistryKey>> DeleteKeys;  ///< array of RegistryKey, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const RegistryChanges& a, const RegistryChanges& b) {
-    return a.AddValues == b.AddValues
-        && a.DeleteKeys == b.DeleteKeys
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const RegistryChanges& a, const RegistryChanges& b) { return !(a == b); }
 
 /// Schema struct StorageQoS.
 struct StorageQoS {
@@ -1970,12 +1494,6 @@ struct StorageQoS {
     std::optional<std::uint64_t> BandwidthMaximum;  ///< uint64, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const StorageQoS& a, const StorageQoS& b) {
-    return a.IopsMaximum == b.IopsMaximum
-        && a.BandwidthMaximum == b.BandwidthMaximum
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const StorageQoS& a, const StorageQoS& b) { return !(a == b); }
 
 /// Schema struct Storage.
 struct Storage {
@@ -1984,13 +1502,6 @@ struct Storage {
     std::optional<::zlhcs::schema::StorageQoS> QoS;  ///< StorageQoS, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const Storage& a, const Storage& b) {
-    return a.Layers == b.Layers
-        && a.Path == b.Path
-        && a.QoS == b.QoS
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const Storage& a, const Storage& b) { return !(a == b); }
 
 /// Schema struct Container.
 struct Container {
@@ -2008,22 +1519,6 @@ struct Container {
     std::optional<::zlhcs::schema::ContainersDef_Device> AdditionalDeviceNamespace;  ///< ContainersDef_Device, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const Container& a, const Container& b) {
-    return a.GuestOs == b.GuestOs
-        && a.Storage == b.Storage
-        && a.MappedDirectories == b.MappedDirectories
-        && a.MappedPipes == b.MappedPipes
-        && a.Memory == b.Memory
-        && a.Processor == b.Processor
-        && a.Networking == b.Networking
-        && a.HvSocket == b.HvSocket
-        && a.ContainerCredentialGuard == b.ContainerCredentialGuard
-        && a.RegistryChanges == b.RegistryChanges
-        && a.AssignedDevices == b.AssignedDevices
-        && a.AdditionalDeviceNamespace == b.AdditionalDeviceNamespace
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const Container& a, const Container& b) { return !(a == b); }
 
 /// Schema struct RdpConnectionOptions.
 struct RdpConnectionOptions {
@@ -2031,23 +1526,12 @@ struct RdpConnectionOptions {
     std::optional<std::string> NamedPipe;  ///< string, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const RdpConnectionOptions& a, const RdpConnectionOptions& b) {
-    return a.AccessSids == b.AccessSids
-        && a.NamedPipe == b.NamedPipe
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const RdpConnectionOptions& a, const RdpConnectionOptions& b) { return !(a == b); }
 
 /// Schema struct EnhancedModeVideo.
 struct EnhancedModeVideo {
     std::optional<::zlhcs::schema::RdpConnectionOptions> ConnectionOptions;  ///< RdpConnectionOptions, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const EnhancedModeVideo& a, const EnhancedModeVideo& b) {
-    return a.ConnectionOptions == b.ConnectionOptions
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const EnhancedModeVideo& a, const EnhancedModeVideo& b) { return !(a == b); }
 
 /// Schema struct FlexibleIoDevice.
 struct FlexibleIoDevice {
@@ -2056,13 +1540,6 @@ struct FlexibleIoDevice {
     std::optional<std::vector<std::string>> Configuration;  ///< array of string, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const FlexibleIoDevice& a, const FlexibleIoDevice& b) {
-    return a.EmulatorId == b.EmulatorId
-        && a.HostingModel == b.HostingModel
-        && a.Configuration == b.Configuration
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const FlexibleIoDevice& a, const FlexibleIoDevice& b) { return !(a == b); }
 
 /// Schema struct WindowsCrashReporting.
 struct WindowsCrashReporting {
@@ -2070,41 +1547,22 @@ struct WindowsCrashReporting {
     std::optional<std::int64_t> MaxDumpSize;  ///< int64, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const WindowsCrashReporting& a, const WindowsCrashReporting& b) {
-    return a.DumpFileName == b.DumpFileName
-        && a.MaxDumpSize == b.MaxDumpSize
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const WindowsCrashReporting& a, const WindowsCrashReporting& b) { return !(a == b); }
 
 /// Schema struct GuestCrashReporting.
 struct GuestCrashReporting {
     std::optional<::zlhcs::schema::WindowsCrashReporting> WindowsCrashSettings;  ///< WindowsCrashReporting, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const GuestCrashReporting& a, const GuestCrashReporting& b) {
-    return a.WindowsCrashSettings == b.WindowsCrashSettings
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const GuestCrashReporting& a, const GuestCrashReporting& b) { return !(a == b); }
 
 /// Schema struct Keyboard.
 struct Keyboard {
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const Keyboard& a, const Keyboard& b) {
-    return a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const Keyboard& a, const Keyboard& b) { return !(a == b); }
 
 /// Schema struct Mouse.
 struct Mouse {
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const Mouse& a, const Mouse& b) {
-    return a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const Mouse& a, const Mouse& b) { return !(a == b); }
 
 /// Schema struct IovSettings.
 struct IovSettings {
@@ -2113,13 +1571,6 @@ struct IovSettings {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::InterruptModerationMode>> InterruptModeration;  ///< InterruptModerationMode, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const IovSettings& a, const IovSettings& b) {
-    return a.OffloadWeight == b.OffloadWeight
-        && a.QueuePairsRequested == b.QueuePairsRequested
-        && a.InterruptModeration == b.InterruptModeration
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const IovSettings& a, const IovSettings& b) { return !(a == b); }
 
 /// Schema struct NetworkAdapter.
 struct NetworkAdapter {
@@ -2131,16 +1582,6 @@ struct NetworkAdapter {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::StateOverride>> ConnectionState;  ///< StateOverride, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const NetworkAdapter& a, const NetworkAdapter& b) {
-    return a.EndpointId == b.EndpointId
-        && a.MacAddress == b.MacAddress
-        && a.InstanceId == b.InstanceId
-        && a.DisableInterruptBatching == b.DisableInterruptBatching
-        && a.IovSettings == b.IovSettings
-        && a.ConnectionState == b.ConnectionState
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const NetworkAdapter& a, const NetworkAdapter& b) { return !(a == b); }
 
 /// Schema struct Plan9Share.
 struct Plan9Share {
@@ -2151,26 +1592,12 @@ struct Plan9Share {
     std::optional<std::vector<std::string>> AllowedFiles;  ///< array of string, since 2.2
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const Plan9Share& a, const Plan9Share& b) {
-    return a.Name == b.Name
-        && a.AccessName == b.AccessName
-        && a.Path == b.Path
-        && a.Port == b.Port
-        && a.AllowedFiles == b.AllowedFiles
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const Plan9Share& a, const Plan9Share& b) { return !(a == b); }
 
 /// Schema struct Plan9.
 struct Plan9 {
     std::optional<std::vector<::zlhcs::schema::Plan9Share>> Shares;  ///< array of Plan9Share, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const Plan9& a, const Plan9& b) {
-    return a.Shares == b.Shares
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const Plan9& a, const Plan9& b) { return !(a == b); }
 
 /// Schema struct Scsi.
 struct Scsi {
@@ -2178,12 +1605,6 @@ struct Scsi {
     std::optional<bool> DisableInterruptBatching;  ///< bool, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const Scsi& a, const Scsi& b) {
-    return a.Attachments == b.Attachments
-        && a.DisableInterruptBatching == b.DisableInterruptBatching
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const Scsi& a, const Scsi& b) { return !(a == b); }
 
 /// Schema struct SharedMemoryRegion.
 struct SharedMemoryRegion {
@@ -2194,26 +1615,12 @@ struct SharedMemoryRegion {
     std::optional<bool> HiddenFromGuest;  ///< bool, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const SharedMemoryRegion& a, const SharedMemoryRegion& b) {
-    return a.SectionName == b.SectionName
-        && a.StartOffset == b.StartOffset
-        && a.Length == b.Length
-        && a.AllowGuestWrite == b.AllowGuestWrite
-        && a.HiddenFromGuest == b.HiddenFromGuest
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const SharedMemoryRegion& a, const SharedMemoryRegion& b) { return !(a == b); }
 
 /// Schema struct SharedMemoryConfiguration.
 struct SharedMemoryConfiguration {
     std::optional<std::vector<::zlhcs::schema::SharedMemoryRegion>> Regions;  ///< array of SharedMemoryRegion, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const SharedMemoryConfiguration& a, const SharedMemoryConfiguration& b) {
-    return a.Regions == b.Regions
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const SharedMemoryConfiguration& a, const SharedMemoryConfiguration& b) { return !(a == b); }
 
 /// Schema struct VideoMonitor.
 struct VideoMonitor {
@@ -2222,13 +1629,6 @@ struct VideoMonitor {
     std::optional<::zlhcs::schema::RdpConnectionOptions> ConnectionOptions;  ///< RdpConnectionOptions, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const VideoMonitor& a, const VideoMonitor& b) {
-    return a.HorizontalResolution == b.HorizontalResolution
-        && a.VerticalResolution == b.VerticalResolution
-        && a.ConnectionOptions == b.ConnectionOptions
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const VideoMonitor& a, const VideoMonitor& b) { return !(a == b); }
 
 /// Schema struct VirtioSerialPort.
 struct VirtioSerialPort {
@@ -2236,34 +1636,18 @@ struct VirtioSerialPort {
     std::optional<std::string> Name;  ///< string, since 2.2
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const VirtioSerialPort& a, const VirtioSerialPort& b) {
-    return a.NamedPipe == b.NamedPipe
-        && a.Name == b.Name
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const VirtioSerialPort& a, const VirtioSerialPort& b) { return !(a == b); }
 
 /// Schema struct VirtioSerial.
 struct VirtioSerial {
     std::optional<std::map<std::uint32_t, ::zlhcs::schema::VirtioSerialPort>> Ports;  ///< map uint32 -> VirtioSerialPort, since 2.2
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const VirtioSerial& a, const VirtioSerial& b) {
-    return a.Ports == b.Ports
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const VirtioSerial& a, const VirtioSerial& b) { return !(a == b); }
 
 /// Schema struct VirtualMachine_HvSocket.
 struct VirtualMachine_HvSocket {
     std::optional<::zlhcs::schema::HvSocketSystemConfig> HvSocketConfig;  ///< HvSocketSystemConfig, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const VirtualMachine_HvSocket& a, const VirtualMachine_HvSocket& b) {
-    return a.HvSocketConfig == b.HvSocketConfig
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const VirtualMachine_HvSocket& a, const VirtualMachine_HvSocket& b) { return !(a == b); }
 
 /// Schema struct VirtualPMemMapping.
 struct VirtualPMemMapping {
@@ -2271,12 +1655,6 @@ struct VirtualPMemMapping {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::VirtualPMemImageFormat>> ImageFormat;  ///< VirtualPMemImageFormat, since 2.2
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const VirtualPMemMapping& a, const VirtualPMemMapping& b) {
-    return a.HostPath == b.HostPath
-        && a.ImageFormat == b.ImageFormat
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const VirtualPMemMapping& a, const VirtualPMemMapping& b) { return !(a == b); }
 
 /// Schema struct VirtualPMemDevice.
 struct VirtualPMemDevice {
@@ -2287,15 +1665,6 @@ struct VirtualPMemDevice {
     std::optional<std::map<std::uint64_t, ::zlhcs::schema::VirtualPMemMapping>> Mappings;  ///< map uint64 -> VirtualPMemMapping, since 2.2
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const VirtualPMemDevice& a, const VirtualPMemDevice& b) {
-    return a.HostPath == b.HostPath
-        && a.ReadOnly == b.ReadOnly
-        && a.ImageFormat == b.ImageFormat
-        && a.SizeBytes == b.SizeBytes
-        && a.Mappings == b.Mappings
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const VirtualPMemDevice& a, const VirtualPMemDevice& b) { return !(a == b); }
 
 /// Schema struct VirtualPMemController.
 struct VirtualPMemController {
@@ -2305,14 +1674,6 @@ struct VirtualPMemController {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::VirtualPMemBackingType>> Backing;  ///< VirtualPMemBackingType, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const VirtualPMemController& a, const VirtualPMemController& b) {
-    return a.Devices == b.Devices
-        && a.MaximumCount == b.MaximumCount
-        && a.MaximumSizeBytes == b.MaximumSizeBytes
-        && a.Backing == b.Backing
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const VirtualPMemController& a, const VirtualPMemController& b) { return !(a == b); }
 
 /// Schema struct VirtualPciFunction.
 struct VirtualPciFunction {
@@ -2321,24 +1682,12 @@ struct VirtualPciFunction {
     std::optional<bool> AllowDirectTranslatedP2P;  ///< bool, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const VirtualPciFunction& a, const VirtualPciFunction& b) {
-    return a.DeviceInstancePath == b.DeviceInstancePath
-        && a.VirtualFunction == b.VirtualFunction
-        && a.AllowDirectTranslatedP2P == b.AllowDirectTranslatedP2P
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const VirtualPciFunction& a, const VirtualPciFunction& b) { return !(a == b); }
 
 /// Schema struct VirtualPciDevice.
 struct VirtualPciDevice {
     std::optional<std::vector<::zlhcs::schema::VirtualPciFunction>> Functions;  ///< array of VirtualPciFunction, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const VirtualPciDevice& a, const VirtualPciDevice& b) {
-    return a.Functions == b.Functions
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const VirtualPciDevice& a, const VirtualPciDevice& b) { return !(a == b); }
 
 /// Schema struct VirtualSmbShareOptions.
 struct VirtualSmbShareOptions {
@@ -2363,29 +1712,6 @@ struct VirtualSmbShareOptions {
     std::optional<bool> FilterEncryptionAttributes;  ///< bool, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const VirtualSmbShareOptions& a, const VirtualSmbShareOptions& b) {
-    return a.ReadOnly == b.ReadOnly
-        && a.ShareRead == b.ShareRead
-        && a.CacheIo == b.CacheIo
-        && a.NoOplocks == b.NoOplocks
-        && a.TakeBackupPrivilege == b.TakeBackupPrivilege
-        && a.UseShareRootIdentity == b.UseShareRootIdentity
-        && a.NoDirectmap == b.NoDirectmap
-        && a.NoLocks == b.NoLocks
-        && a.NoDirnotify == b.NoDirnotify
-        && a.VmSharedMemory == b.VmSharedMemory
-        && a.RestrictFileAccess == b.RestrictFileAccess
-        && a.ForceLevelIIOplocks == b.ForceLevelIIOplocks
-        && a.ReparseBaseLayer == b.ReparseBaseLayer
-        && a.PseudoOplocks == b.PseudoOplocks
-        && a.NonCacheIo == b.NonCacheIo
-        && a.PseudoDirnotify == b.PseudoDirnotify
-        && a.SingleFileMapping == b.SingleFileMapping
-        && a.SupportCloudFiles == b.SupportCloudFiles
-        && a.FilterEncryptionAttributes == b.FilterEncryptionAttributes
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const VirtualSmbShareOptions& a, const VirtualSmbShareOptions& b) { return !(a == b); }
 
 /// Schema struct VirtualSmbShare.
 struct VirtualSmbShare {
@@ -2395,14 +1721,6 @@ struct VirtualSmbShare {
     std::optional<::zlhcs::schema::VirtualSmbShareOptions> Options;  ///< VirtualSmbShareOptions, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const VirtualSmbShare& a, const VirtualSmbShare& b) {
-    return a.Name == b.Name
-        && a.Path == b.Path
-        && a.AllowedFiles == b.AllowedFiles
-        && a.Options == b.Options
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const VirtualSmbShare& a, const VirtualSmbShare& b) { return !(a == b); }
 
 /// Schema struct VirtualSmb.
 struct VirtualSmb {
@@ -2410,12 +1728,6 @@ struct VirtualSmb {
     std::optional<std::int64_t> DirectFileMappingInMB;  ///< int64, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const VirtualSmb& a, const VirtualSmb& b) {
-    return a.Shares == b.Shares
-        && a.DirectFileMappingInMB == b.DirectFileMappingInMB
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const VirtualSmb& a, const VirtualSmb& b) { return !(a == b); }
 
 /// Schema struct Devices.
 struct Devices {
@@ -2438,27 +1750,6 @@ struct Devices {
     std::optional<std::map<std::string, ::zlhcs::schema::VirtualPciDevice>> VirtualPci;  ///< map string -> VirtualPciDevice, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const Devices& a, const Devices& b) {
-    return a.ComPorts == b.ComPorts
-        && a.VirtioSerial == b.VirtioSerial
-        && a.Scsi == b.Scsi
-        && a.VirtualPMem == b.VirtualPMem
-        && a.NetworkAdapters == b.NetworkAdapters
-        && a.VideoMonitor == b.VideoMonitor
-        && a.Keyboard == b.Keyboard
-        && a.Mouse == b.Mouse
-        && a.HvSocket == b.HvSocket
-        && a.EnhancedModeVideo == b.EnhancedModeVideo
-        && a.GuestCrashReporting == b.GuestCrashReporting
-        && a.VirtualSmb == b.VirtualSmb
-        && a.Plan9 == b.Plan9
-        && a.Battery == b.Battery
-        && a.FlexibleIov == b.FlexibleIov
-        && a.SharedMemory == b.SharedMemory
-        && a.VirtualPci == b.VirtualPci
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const Devices& a, const Devices& b) { return !(a == b); }
 
 /// Schema struct GuestConnection.
 struct GuestConnection {
@@ -2467,13 +1758,6 @@ struct GuestConnection {
     std::optional<bool> UseHostTimeZone;  ///< bool, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const GuestConnection& a, const GuestConnection& b) {
-    return a.UseVsock == b.UseVsock
-        && a.UseConnectedSuspend == b.UseConnectedSuspend
-        && a.UseHostTimeZone == b.UseHostTimeZone
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const GuestConnection& a, const GuestConnection& b) { return !(a == b); }
 
 /// Schema struct GuestState.
 struct GuestState {
@@ -2482,13 +1766,6 @@ struct GuestState {
     std::optional<bool> ForceTransientState;  ///< bool, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const GuestState& a, const GuestState& b) {
-    return a.GuestStateFilePath == b.GuestStateFilePath
-        && a.RuntimeStateFilePath == b.RuntimeStateFilePath
-        && a.ForceTransientState == b.ForceTransientState
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const GuestState& a, const GuestState& b) { return !(a == b); }
 
 /// Schema struct RestoreState.
 struct RestoreState {
@@ -2496,21 +1773,11 @@ struct RestoreState {
     std::optional<std::string> TemplateSystemId;  ///< string, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const RestoreState& a, const RestoreState& b) {
-    return a.SaveStateFilePath == b.SaveStateFilePath
-        && a.TemplateSystemId == b.TemplateSystemId
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const RestoreState& a, const RestoreState& b) { return !(a == b); }
 
 /// Schema struct Heartbeat.
 struct Heartbeat {
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const Heartbeat& a, const Heartbeat& b) {
-    return a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const Heartbeat& a, const Heartbeat& b) { return !(a == b); }
 
 /// Schema struct KvpExchange.
 struct KvpExchange {
@@ -2519,31 +1786,16 @@ struct KvpExchange {
     std::optional<std::vector<std::string>> EntriesToBeRemoved;  ///< array of string, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const KvpExchange& a, const KvpExchange& b) {
-    return a.EnableHostOSInfoKvpItems == b.EnableHostOSInfoKvpItems
-        && a.EntriesToBeAdded == b.EntriesToBeAdded
-        && a.EntriesToBeRemoved == b.EntriesToBeRemoved
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const KvpExchange& a, const KvpExchange& b) { return !(a == b); }
 
 /// Schema struct Shutdown.
 struct Shutdown {
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const Shutdown& a, const Shutdown& b) {
-    return a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const Shutdown& a, const Shutdown& b) { return !(a == b); }
 
 /// Schema struct Timesync.
 struct Timesync {
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const Timesync& a, const Timesync& b) {
-    return a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const Timesync& a, const Timesync& b) { return !(a == b); }
 
 /// Schema struct Services.
 struct Services {
@@ -2553,14 +1805,6 @@ struct Services {
     std::optional<::zlhcs::schema::KvpExchange> KvpExchange;  ///< KvpExchange, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const Services& a, const Services& b) {
-    return a.Heartbeat == b.Heartbeat
-        && a.Shutdown == b.Shutdown
-        && a.Timesync == b.Timesync
-        && a.KvpExchange == b.KvpExchange
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const Services& a, const Services& b) { return !(a == b); }
 
 /// Schema struct VirtualMachine_Memory.
 struct VirtualMachine_Memory {
@@ -2580,35 +1824,12 @@ struct VirtualMachine_Memory {
     std::optional<std::uint64_t> HighMmioGapInMB;  ///< uint64, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const VirtualMachine_Memory& a, const VirtualMachine_Memory& b) {
-    return a.SizeInMB == b.SizeInMB
-        && a.AllowOvercommit == b.AllowOvercommit
-        && a.BackingPageSize == b.BackingPageSize
-        && a.FaultClusterSizeShift == b.FaultClusterSizeShift
-        && a.DirectMapFaultClusterSizeShift == b.DirectMapFaultClusterSizeShift
-        && a.PinBackingPages == b.PinBackingPages
-        && a.ForbidSmallBackingPages == b.ForbidSmallBackingPages
-        && a.EnableHotHint == b.EnableHotHint
-        && a.EnableColdHint == b.EnableColdHint
-        && a.EnableColdDiscardHint == b.EnableColdDiscardHint
-        && a.EnableDeferredCommit == b.EnableDeferredCommit
-        && a.LowMmioGapInMB == b.LowMmioGapInMB
-        && a.HighMmioBaseInMB == b.HighMmioBaseInMB
-        && a.HighMmioGapInMB == b.HighMmioGapInMB
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const VirtualMachine_Memory& a, const VirtualMachine_Memory& b) { return !(a == b); }
 
 /// Schema struct CpuGroup.
 struct CpuGroup {
     std::optional<std::string> Id;  ///< Guid, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const CpuGroup& a, const CpuGroup& b) {
-    return a.Id == b.Id
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const CpuGroup& a, const CpuGroup& b) { return !(a == b); }
 
 /// Schema struct ProcessorFeatureSet.
 struct ProcessorFeatureSet {
@@ -2617,13 +1838,6 @@ struct ProcessorFeatureSet {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::ProcessorFeatureSetMode>> ProcessorFeatureSetMode;  ///< ProcessorFeatureSetMode, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ProcessorFeatureSet& a, const ProcessorFeatureSet& b) {
-    return a.ProcessorFeatures == b.ProcessorFeatures
-        && a.XsaveProcessorFeatures == b.XsaveProcessorFeatures
-        && a.ProcessorFeatureSetMode == b.ProcessorFeatureSetMode
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ProcessorFeatureSet& a, const ProcessorFeatureSet& b) { return !(a == b); }
 
 /// Schema struct VirtualMachine_Processor.
 struct VirtualMachine_Processor {
@@ -2644,25 +1858,6 @@ struct VirtualMachine_Processor {
     std::optional<::zlhcs::schema::CpuGroup> CpuGroup;  ///< CpuGroup, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const VirtualMachine_Processor& a, const VirtualMachine_Processor& b) {
-    return a.Count == b.Count
-        && a.Limit == b.Limit
-        && a.Weight == b.Weight
-        && a.Reservation == b.Reservation
-        && a.MaximumFrequencyMHz == b.MaximumFrequencyMHz
-        && a.ExposeVirtualizationExtensions == b.ExposeVirtualizationExtensions
-        && a.EnablePerfmonPmu == b.EnablePerfmonPmu
-        && a.EnablePerfmonArchPmu == b.EnablePerfmonArchPmu
-        && a.EnablePerfmonPebs == b.EnablePerfmonPebs
-        && a.EnablePerfmonLbr == b.EnablePerfmonLbr
-        && a.EnablePerfmonIpt == b.EnablePerfmonIpt
-        && a.EnablePageShattering == b.EnablePageShattering
-        && a.DisableSpeculationControls == b.DisableSpeculationControls
-        && a.ProcessorFeatureSet == b.ProcessorFeatureSet
-        && a.CpuGroup == b.CpuGroup
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const VirtualMachine_Processor& a, const VirtualMachine_Processor& b) { return !(a == b); }
 
 /// Schema struct Topology.
 struct Topology {
@@ -2670,12 +1865,6 @@ struct Topology {
     std::optional<::zlhcs::schema::VirtualMachine_Processor> Processor;  ///< VirtualMachine_Processor, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const Topology& a, const Topology& b) {
-    return a.Memory == b.Memory
-        && a.Processor == b.Processor
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const Topology& a, const Topology& b) { return !(a == b); }
 
 /// Schema struct VirtualMachine.
 struct VirtualMachine {
@@ -2692,21 +1881,6 @@ struct VirtualMachine {
     std::optional<::zlhcs::schema::GuestConnection> GuestConnection;  ///< GuestConnection, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const VirtualMachine& a, const VirtualMachine& b) {
-    return a.Version == b.Version
-        && a.StopOnReset == b.StopOnReset
-        && a.Chipset == b.Chipset
-        && a.ComputeTopology == b.ComputeTopology
-        && a.Devices == b.Devices
-        && a.Services == b.Services
-        && a.GuestState == b.GuestState
-        && a.RestoreState == b.RestoreState
-        && a.RegistryChanges == b.RegistryChanges
-        && a.StorageQoS == b.StorageQoS
-        && a.GuestConnection == b.GuestConnection
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const VirtualMachine& a, const VirtualMachine& b) { return !(a == b); }
 
 /// Schema struct ComputeSystem.
 struct ComputeSystem {
@@ -2719,17 +1893,6 @@ struct ComputeSystem {
     std::optional<bool> ShouldTerminateOnLastHandleClosed;  ///< bool, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ComputeSystem& a, const ComputeSystem& b) {
-    return a.Owner == b.Owner
-        && a.SchemaVersion == b.SchemaVersion
-        && a.HostingSystemId == b.HostingSystemId
-        && a.HostedSystem == b.HostedSystem
-        && a.Container == b.Container
-        && a.VirtualMachine == b.VirtualMachine
-        && a.ShouldTerminateOnLastHandleClosed == b.ShouldTerminateOnLastHandleClosed
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ComputeSystem& a, const ComputeSystem& b) { return !(a == b); }
 
 /// Schema struct ComputeSystemProperties.
 struct ComputeSystemProperties {
@@ -2746,32 +1909,12 @@ struct ComputeSystemProperties {
     std::optional<std::string> RuntimeTemplateId;  ///< string, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ComputeSystemProperties& a, const ComputeSystemProperties& b) {
-    return a.Id == b.Id
-        && a.Name == b.Name
-        && a.SystemType == b.SystemType
-        && a.State == b.State
-        && a.Owner == b.Owner
-        && a.RuntimeId == b.RuntimeId
-        && a.RuntimeOsType == b.RuntimeOsType
-        && a.HostingSystemId == b.HostingSystemId
-        && a.IsDummy == b.IsDummy
-        && a.ObRoot == b.ObRoot
-        && a.RuntimeTemplateId == b.RuntimeTemplateId
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ComputeSystemProperties& a, const ComputeSystemProperties& b) { return !(a == b); }
 
 /// Schema struct ConsoleImage.
 struct ConsoleImage {
     std::optional<std::string> Image;  ///< ByteArray, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ConsoleImage& a, const ConsoleImage& b) {
-    return a.Image == b.Image
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ConsoleImage& a, const ConsoleImage& b) { return !(a == b); }
 
 /// Schema struct ConsoleImageQuery.
 struct ConsoleImageQuery {
@@ -2780,13 +1923,6 @@ struct ConsoleImageQuery {
     std::optional<std::uint32_t> Flags;  ///< uint32, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ConsoleImageQuery& a, const ConsoleImageQuery& b) {
-    return a.Width == b.Width
-        && a.Height == b.Height
-        && a.Flags == b.Flags
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ConsoleImageQuery& a, const ConsoleImageQuery& b) { return !(a == b); }
 
 /// Schema struct ConsoleSize.
 struct ConsoleSize {
@@ -2794,12 +1930,6 @@ struct ConsoleSize {
     std::optional<std::uint16_t> Width;  ///< uint16, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ConsoleSize& a, const ConsoleSize& b) {
-    return a.Height == b.Height
-        && a.Width == b.Width
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ConsoleSize& a, const ConsoleSize& b) { return !(a == b); }
 
 /// Schema struct ContainerCredentialGuardAddInstanceRequest.
 struct ContainerCredentialGuardAddInstanceRequest {
@@ -2808,13 +1938,6 @@ struct ContainerCredentialGuardAddInstanceRequest {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::ContainerCredentialGuardTransport>> Transport;  ///< ContainerCredentialGuardTransport, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ContainerCredentialGuardAddInstanceRequest& a, const ContainerCredentialGuardAddInstanceRequest& b) {
-    return a.Id == b.Id
-        && a.CredentialSpec == b.CredentialSpec
-        && a.Transport == b.Transport
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ContainerCredentialGuardAddInstanceRequest& a, const ContainerCredentialGuardAddInstanceRequest& b) { return !(a == b); }
 
 /// Schema struct ContainerCredentialGuardHvSocketServiceConfig.
 struct ContainerCredentialGuardHvSocketServiceConfig {
@@ -2822,12 +1945,6 @@ struct ContainerCredentialGuardHvSocketServiceConfig {
     std::optional<::zlhcs::schema::HvSocketServiceConfig> ServiceConfig;  ///< HvSocketServiceConfig, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ContainerCredentialGuardHvSocketServiceConfig& a, const ContainerCredentialGuardHvSocketServiceConfig& b) {
-    return a.ServiceId == b.ServiceId
-        && a.ServiceConfig == b.ServiceConfig
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ContainerCredentialGuardHvSocketServiceConfig& a, const ContainerCredentialGuardHvSocketServiceConfig& b) { return !(a == b); }
 
 /// Schema struct ContainerCredentialGuardInstance.
 struct ContainerCredentialGuardInstance {
@@ -2836,13 +1953,6 @@ struct ContainerCredentialGuardInstance {
     std::optional<::zlhcs::schema::ContainerCredentialGuardHvSocketServiceConfig> HvSocketConfig;  ///< ContainerCredentialGuardHvSocketServiceConfig, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ContainerCredentialGuardInstance& a, const ContainerCredentialGuardInstance& b) {
-    return a.Id == b.Id
-        && a.CredentialGuard == b.CredentialGuard
-        && a.HvSocketConfig == b.HvSocketConfig
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ContainerCredentialGuardInstance& a, const ContainerCredentialGuardInstance& b) { return !(a == b); }
 
 /// Schema struct ContainerCredentialGuardOperationRequest.
 struct ContainerCredentialGuardOperationRequest {
@@ -2850,45 +1960,24 @@ struct ContainerCredentialGuardOperationRequest {
     std::optional<::zlhcs::schema::any> OperationDetails;  ///< Any, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ContainerCredentialGuardOperationRequest& a, const ContainerCredentialGuardOperationRequest& b) {
-    return a.Operation == b.Operation
-        && a.OperationDetails == b.OperationDetails
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ContainerCredentialGuardOperationRequest& a, const ContainerCredentialGuardOperationRequest& b) { return !(a == b); }
 
 /// Schema struct ContainerCredentialGuardRemoveInstanceRequest.
 struct ContainerCredentialGuardRemoveInstanceRequest {
     std::optional<std::string> Id;  ///< string, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ContainerCredentialGuardRemoveInstanceRequest& a, const ContainerCredentialGuardRemoveInstanceRequest& b) {
-    return a.Id == b.Id
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ContainerCredentialGuardRemoveInstanceRequest& a, const ContainerCredentialGuardRemoveInstanceRequest& b) { return !(a == b); }
 
 /// Schema struct ContainerCredentialGuardSystemInfo.
 struct ContainerCredentialGuardSystemInfo {
     std::optional<std::vector<::zlhcs::schema::ContainerCredentialGuardInstance>> Instances;  ///< array of ContainerCredentialGuardInstance, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ContainerCredentialGuardSystemInfo& a, const ContainerCredentialGuardSystemInfo& b) {
-    return a.Instances == b.Instances
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ContainerCredentialGuardSystemInfo& a, const ContainerCredentialGuardSystemInfo& b) { return !(a == b); }
 
 /// Schema struct ContainersDef_Container.
 struct ContainersDef_Container {
     std::optional<::zlhcs::schema::Namespace> namespace_;  ///< Namespace, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ContainersDef_Container& a, const ContainersDef_Container& b) {
-    return a.namespace_ == b.namespace_
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ContainersDef_Container& a, const ContainersDef_Container& b) { return !(a == b); }
 
 /// Schema struct CpuGroupAffinity.
 struct CpuGroupAffinity {
@@ -2896,12 +1985,6 @@ struct CpuGroupAffinity {
     std::optional<std::vector<std::uint32_t>> LogicalProcessors;  ///< array of uint32, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const CpuGroupAffinity& a, const CpuGroupAffinity& b) {
-    return a.LogicalProcessorCount == b.LogicalProcessorCount
-        && a.LogicalProcessors == b.LogicalProcessors
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const CpuGroupAffinity& a, const CpuGroupAffinity& b) { return !(a == b); }
 
 /// Schema struct CpuGroupProperty.
 struct CpuGroupProperty {
@@ -2909,12 +1992,6 @@ struct CpuGroupProperty {
     std::optional<std::uint64_t> PropertyValue;  ///< uint64, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const CpuGroupProperty& a, const CpuGroupProperty& b) {
-    return a.PropertyCode == b.PropertyCode
-        && a.PropertyValue == b.PropertyValue
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const CpuGroupProperty& a, const CpuGroupProperty& b) { return !(a == b); }
 
 /// Schema struct CpuGroupConfig.
 struct CpuGroupConfig {
@@ -2924,36 +2001,18 @@ struct CpuGroupConfig {
     std::optional<std::uint64_t> HypervisorGroupId;  ///< uint64, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const CpuGroupConfig& a, const CpuGroupConfig& b) {
-    return a.GroupId == b.GroupId
-        && a.Affinity == b.Affinity
-        && a.GroupProperties == b.GroupProperties
-        && a.HypervisorGroupId == b.HypervisorGroupId
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const CpuGroupConfig& a, const CpuGroupConfig& b) { return !(a == b); }
 
 /// Schema struct CpuGroupConfigurations.
 struct CpuGroupConfigurations {
     std::optional<std::vector<::zlhcs::schema::CpuGroupConfig>> CpuGroups;  ///< array of CpuGroupConfig, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const CpuGroupConfigurations& a, const CpuGroupConfigurations& b) {
-    return a.CpuGroups == b.CpuGroups
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const CpuGroupConfigurations& a, const CpuGroupConfigurations& b) { return !(a == b); }
 
 /// Schema struct CrashOptions.
 struct CrashOptions {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::CrashType>> Type;  ///< CrashType, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const CrashOptions& a, const CrashOptions& b) {
-    return a.Type == b.Type
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const CrashOptions& a, const CrashOptions& b) { return !(a == b); }
 
 /// Schema struct WindowsCrashReport.
 struct WindowsCrashReport {
@@ -2969,20 +2028,6 @@ struct WindowsCrashReport {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::WindowsCrashPhase>> FinalPhase;  ///< WindowsCrashPhase, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const WindowsCrashReport& a, const WindowsCrashReport& b) {
-    return a.DumpFile == b.DumpFile
-        && a.OsMajorVersion == b.OsMajorVersion
-        && a.OsMinorVersion == b.OsMinorVersion
-        && a.OsBuildNumber == b.OsBuildNumber
-        && a.OsServicePackMajorVersion == b.OsServicePackMajorVersion
-        && a.OsServicePackMinorVersion == b.OsServicePackMinorVersion
-        && a.OsSuiteMask == b.OsSuiteMask
-        && a.OsProductType == b.OsProductType
-        && a.Status == b.Status
-        && a.FinalPhase == b.FinalPhase
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const WindowsCrashReport& a, const WindowsCrashReport& b) { return !(a == b); }
 
 /// Schema struct CrashReport.
 struct CrashReport {
@@ -2996,18 +2041,6 @@ struct CrashReport {
     std::optional<bool> CrashStackUnavailable;  ///< bool, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const CrashReport& a, const CrashReport& b) {
-    return a.SystemId == b.SystemId
-        && a.ActivityId == b.ActivityId
-        && a.WindowsCrashInfo == b.WindowsCrashInfo
-        && a.CrashParameters == b.CrashParameters
-        && a.CrashLog == b.CrashLog
-        && a.Status == b.Status
-        && a.PreOSId == b.PreOSId
-        && a.CrashStackUnavailable == b.CrashStackUnavailable
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const CrashReport& a, const CrashReport& b) { return !(a == b); }
 
 /// Schema struct CreateGroupOperation.
 struct CreateGroupOperation {
@@ -3016,24 +2049,12 @@ struct CreateGroupOperation {
     std::optional<std::vector<std::uint32_t>> LogicalProcessors;  ///< array of uint32, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const CreateGroupOperation& a, const CreateGroupOperation& b) {
-    return a.GroupId == b.GroupId
-        && a.LogicalProcessorCount == b.LogicalProcessorCount
-        && a.LogicalProcessors == b.LogicalProcessors
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const CreateGroupOperation& a, const CreateGroupOperation& b) { return !(a == b); }
 
 /// Schema struct DeleteGroupOperation.
 struct DeleteGroupOperation {
     std::optional<std::string> GroupId;  ///< Guid, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const DeleteGroupOperation& a, const DeleteGroupOperation& b) {
-    return a.GroupId == b.GroupId
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const DeleteGroupOperation& a, const DeleteGroupOperation& b) { return !(a == b); }
 
 /// Schema struct EventData.
 struct EventData {
@@ -3041,12 +2062,6 @@ struct EventData {
     std::optional<std::string> Value;  ///< string, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const EventData& a, const EventData& b) {
-    return a.Type == b.Type
-        && a.Value == b.Value
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const EventData& a, const EventData& b) { return !(a == b); }
 
 /// Schema struct ErrorEvent.
 struct ErrorEvent {
@@ -3059,28 +2074,12 @@ struct ErrorEvent {
     std::optional<std::vector<::zlhcs::schema::EventData>> Data;  ///< array of EventData, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ErrorEvent& a, const ErrorEvent& b) {
-    return a.Message == b.Message
-        && a.StackTrace == b.StackTrace
-        && a.Provider == b.Provider
-        && a.EventId == b.EventId
-        && a.Flags == b.Flags
-        && a.Source == b.Source
-        && a.Data == b.Data
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ErrorEvent& a, const ErrorEvent& b) { return !(a == b); }
 
 /// Schema struct ExportLayerOptions.
 struct ExportLayerOptions {
     std::optional<bool> IsWritableLayer;  ///< bool, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ExportLayerOptions& a, const ExportLayerOptions& b) {
-    return a.IsWritableLayer == b.IsWritableLayer
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ExportLayerOptions& a, const ExportLayerOptions& b) { return !(a == b); }
 
 /// Schema struct GpuConfiguration.
 struct GpuConfiguration {
@@ -3089,13 +2088,6 @@ struct GpuConfiguration {
     std::optional<bool> AllowVendorExtension;  ///< bool, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const GpuConfiguration& a, const GpuConfiguration& b) {
-    return a.AssignmentMode == b.AssignmentMode
-        && a.AssignmentRequest == b.AssignmentRequest
-        && a.AllowVendorExtension == b.AllowVendorExtension
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const GpuConfiguration& a, const GpuConfiguration& b) { return !(a == b); }
 
 /// Schema struct GuestConnectionInfo.
 struct GuestConnectionInfo {
@@ -3104,13 +2096,6 @@ struct GuestConnectionInfo {
     std::optional<::zlhcs::schema::any> GuestDefinedCapabilities;  ///< Any, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const GuestConnectionInfo& a, const GuestConnectionInfo& b) {
-    return a.SupportedSchemaVersions == b.SupportedSchemaVersions
-        && a.ProtocolVersion == b.ProtocolVersion
-        && a.GuestDefinedCapabilities == b.GuestDefinedCapabilities
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const GuestConnectionInfo& a, const GuestConnectionInfo& b) { return !(a == b); }
 
 /// Schema struct GuestModifySettingRequest.
 struct GuestModifySettingRequest {
@@ -3119,13 +2104,6 @@ struct GuestModifySettingRequest {
     std::optional<::zlhcs::schema::any> Settings;  ///< Any, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const GuestModifySettingRequest& a, const GuestModifySettingRequest& b) {
-    return a.ResourceType == b.ResourceType
-        && a.RequestType == b.RequestType
-        && a.Settings == b.Settings
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const GuestModifySettingRequest& a, const GuestModifySettingRequest& b) { return !(a == b); }
 
 /// Schema struct HostProcessorModificationRequest.
 struct HostProcessorModificationRequest {
@@ -3133,12 +2111,6 @@ struct HostProcessorModificationRequest {
     std::optional<::zlhcs::schema::any> OperationDetails;  ///< Any, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const HostProcessorModificationRequest& a, const HostProcessorModificationRequest& b) {
-    return a.Operation == b.Operation
-        && a.OperationDetails == b.OperationDetails
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const HostProcessorModificationRequest& a, const HostProcessorModificationRequest& b) { return !(a == b); }
 
 /// Schema struct HostedSystem.
 struct HostedSystem {
@@ -3146,12 +2118,6 @@ struct HostedSystem {
     std::optional<::zlhcs::schema::Container> Container;  ///< Container, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const HostedSystem& a, const HostedSystem& b) {
-    return a.SchemaVersion == b.SchemaVersion
-        && a.Container == b.Container
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const HostedSystem& a, const HostedSystem& b) { return !(a == b); }
 
 /// Schema struct HvSocketAddress.
 struct HvSocketAddress {
@@ -3159,23 +2125,12 @@ struct HvSocketAddress {
     std::optional<std::string> ParentAddress;  ///< Guid, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const HvSocketAddress& a, const HvSocketAddress& b) {
-    return a.LocalAddress == b.LocalAddress
-        && a.ParentAddress == b.ParentAddress
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const HvSocketAddress& a, const HvSocketAddress& b) { return !(a == b); }
 
 /// Schema struct IdleProcessorsRequest.
 struct IdleProcessorsRequest {
     std::optional<std::uint32_t> IdleProcessorCount;  ///< uint32, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const IdleProcessorsRequest& a, const IdleProcessorsRequest& b) {
-    return a.IdleProcessorCount == b.IdleProcessorCount
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const IdleProcessorsRequest& a, const IdleProcessorsRequest& b) { return !(a == b); }
 
 /// Schema struct IntegrationComponentStatus.
 struct IntegrationComponentStatus {
@@ -3184,13 +2139,6 @@ struct IntegrationComponentStatus {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::IntegrationComponentOperatingStateReason>> Reason;  ///< IntegrationComponentOperatingStateReason, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const IntegrationComponentStatus& a, const IntegrationComponentStatus& b) {
-    return a.IsEnabled == b.IsEnabled
-        && a.State == b.State
-        && a.Reason == b.Reason
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const IntegrationComponentStatus& a, const IntegrationComponentStatus& b) { return !(a == b); }
 
 /// Schema struct KvpQuery.
 struct KvpQuery {
@@ -3198,12 +2146,6 @@ struct KvpQuery {
     std::optional<std::vector<std::string>> Keys;  ///< array of string, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const KvpQuery& a, const KvpQuery& b) {
-    return a.Source == b.Source
-        && a.Keys == b.Keys
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const KvpQuery& a, const KvpQuery& b) { return !(a == b); }
 
 /// Schema struct LayerData.
 struct LayerData {
@@ -3211,12 +2153,6 @@ struct LayerData {
     std::optional<std::vector<::zlhcs::schema::Layer>> Layers;  ///< array of Layer, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const LayerData& a, const LayerData& b) {
-    return a.SchemaVersion == b.SchemaVersion
-        && a.Layers == b.Layers
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const LayerData& a, const LayerData& b) { return !(a == b); }
 
 /// Schema struct Subnode.
 struct Subnode {
@@ -3224,12 +2160,6 @@ struct Subnode {
     std::optional<std::uint64_t> Id;  ///< uint64, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const Subnode& a, const Subnode& b) {
-    return a.Type == b.Type
-        && a.Id == b.Id
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const Subnode& a, const Subnode& b) { return !(a == b); }
 
 /// Schema struct LogicalProcessor.
 struct LogicalProcessor {
@@ -3241,16 +2171,6 @@ struct LogicalProcessor {
     std::optional<std::vector<::zlhcs::schema::Subnode>> Subnodes;  ///< array of Subnode, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const LogicalProcessor& a, const LogicalProcessor& b) {
-    return a.LpIndex == b.LpIndex
-        && a.NodeNumber == b.NodeNumber
-        && a.PackageId == b.PackageId
-        && a.CoreId == b.CoreId
-        && a.RootVpIndex == b.RootVpIndex
-        && a.Subnodes == b.Subnodes
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const LogicalProcessor& a, const LogicalProcessor& b) { return !(a == b); }
 
 /// Schema struct MappedVirtualDisk.
 struct MappedVirtualDisk {
@@ -3258,12 +2178,6 @@ struct MappedVirtualDisk {
     std::optional<std::uint8_t> Lun;  ///< uint8, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const MappedVirtualDisk& a, const MappedVirtualDisk& b) {
-    return a.ContainerPath == b.ContainerPath
-        && a.Lun == b.Lun
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const MappedVirtualDisk& a, const MappedVirtualDisk& b) { return !(a == b); }
 
 /// Schema struct VirtualNodeInfo.
 struct VirtualNodeInfo {
@@ -3273,14 +2187,6 @@ struct VirtualNodeInfo {
     std::optional<std::uint64_t> MemoryUsageInPages;  ///< uint64, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const VirtualNodeInfo& a, const VirtualNodeInfo& b) {
-    return a.VirtualNodeIndex == b.VirtualNodeIndex
-        && a.PhysicalNodeNumber == b.PhysicalNodeNumber
-        && a.VirtualProcessorCount == b.VirtualProcessorCount
-        && a.MemoryUsageInPages == b.MemoryUsageInPages
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const VirtualNodeInfo& a, const VirtualNodeInfo& b) { return !(a == b); }
 
 /// Schema struct VmMemory.
 struct VmMemory {
@@ -3293,17 +2199,6 @@ struct VmMemory {
     std::optional<bool> DmOperationInProgress;  ///< bool, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const VmMemory& a, const VmMemory& b) {
-    return a.AvailableMemory == b.AvailableMemory
-        && a.AvailableMemoryBuffer == b.AvailableMemoryBuffer
-        && a.ReservedMemory == b.ReservedMemory
-        && a.AssignedMemory == b.AssignedMemory
-        && a.SlpActive == b.SlpActive
-        && a.BalancingEnabled == b.BalancingEnabled
-        && a.DmOperationInProgress == b.DmOperationInProgress
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const VmMemory& a, const VmMemory& b) { return !(a == b); }
 
 /// Schema struct MemoryInformationForVm.
 struct MemoryInformationForVm {
@@ -3312,13 +2207,6 @@ struct MemoryInformationForVm {
     std::optional<std::vector<::zlhcs::schema::VirtualNodeInfo>> VirtualNodes;  ///< array of VirtualNodeInfo, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const MemoryInformationForVm& a, const MemoryInformationForVm& b) {
-    return a.VirtualNodeCount == b.VirtualNodeCount
-        && a.VirtualMachineMemory == b.VirtualMachineMemory
-        && a.VirtualNodes == b.VirtualNodes
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const MemoryInformationForVm& a, const MemoryInformationForVm& b) { return !(a == b); }
 
 /// Schema struct MemoryStats.
 struct MemoryStats {
@@ -3327,13 +2215,6 @@ struct MemoryStats {
     std::optional<std::uint64_t> MemoryUsagePrivateWorkingSetBytes;  ///< uint64, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const MemoryStats& a, const MemoryStats& b) {
-    return a.MemoryUsageCommitBytes == b.MemoryUsageCommitBytes
-        && a.MemoryUsageCommitPeakBytes == b.MemoryUsageCommitPeakBytes
-        && a.MemoryUsagePrivateWorkingSetBytes == b.MemoryUsagePrivateWorkingSetBytes
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const MemoryStats& a, const MemoryStats& b) { return !(a == b); }
 
 /// Schema struct ModificationRequest.
 struct ModificationRequest {
@@ -3341,12 +2222,6 @@ struct ModificationRequest {
     std::optional<::zlhcs::schema::any> Settings;  ///< Any, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ModificationRequest& a, const ModificationRequest& b) {
-    return a.PropertyType == b.PropertyType
-        && a.Settings == b.Settings
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ModificationRequest& a, const ModificationRequest& b) { return !(a == b); }
 
 /// Schema struct ModifySettingRequest.
 struct ModifySettingRequest {
@@ -3356,25 +2231,12 @@ struct ModifySettingRequest {
     std::optional<::zlhcs::schema::any> GuestRequest;  ///< Any, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ModifySettingRequest& a, const ModifySettingRequest& b) {
-    return a.ResourcePath == b.ResourcePath
-        && a.RequestType == b.RequestType
-        && a.Settings == b.Settings
-        && a.GuestRequest == b.GuestRequest
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ModifySettingRequest& a, const ModifySettingRequest& b) { return !(a == b); }
 
 /// Schema struct OperationFailureInfo.
 struct OperationFailureInfo {
     std::optional<std::int32_t> Result;  ///< int32, since 2.6
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const OperationFailureInfo& a, const OperationFailureInfo& b) {
-    return a.Result == b.Result
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const OperationFailureInfo& a, const OperationFailureInfo& b) { return !(a == b); }
 
 /// Schema struct OperationInfo.
 struct OperationInfo {
@@ -3384,32 +2246,16 @@ struct OperationInfo {
     std::optional<::zlhcs::schema::OperationFailureInfo> FailureInfo;  ///< OperationFailureInfo, since 2.6
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const OperationInfo& a, const OperationInfo& b) {
-    return a.Operation == b.Operation
-        && a.StartTimestamp == b.StartTimestamp
-        && a.EndTimestamp == b.EndTimestamp
-        && a.FailureInfo == b.FailureInfo
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const OperationInfo& a, const OperationInfo& b) { return !(a == b); }
 
 /// Schema struct OperationNotificationInfo.
 struct OperationNotificationInfo {
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const OperationNotificationInfo& a, const OperationNotificationInfo& b) {
-    return a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const OperationNotificationInfo& a, const OperationNotificationInfo& b) { return !(a == b); }
 
 /// Schema struct OperationProgress.
 struct OperationProgress {
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const OperationProgress& a, const OperationProgress& b) {
-    return a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const OperationProgress& a, const OperationProgress& b) { return !(a == b); }
 
 /// Schema struct OsLayerOptions.
 struct OsLayerOptions {
@@ -3418,24 +2264,12 @@ struct OsLayerOptions {
     std::optional<bool> SkipUpdateBcdForBoot;  ///< bool, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const OsLayerOptions& a, const OsLayerOptions& b) {
-    return a.Type == b.Type
-        && a.DisableCiCacheOptimization == b.DisableCiCacheOptimization
-        && a.SkipUpdateBcdForBoot == b.SkipUpdateBcdForBoot
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const OsLayerOptions& a, const OsLayerOptions& b) { return !(a == b); }
 
 /// Schema struct PauseNotification.
 struct PauseNotification {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::PauseReason>> Reason;  ///< PauseReason, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const PauseNotification& a, const PauseNotification& b) {
-    return a.Reason == b.Reason
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const PauseNotification& a, const PauseNotification& b) { return !(a == b); }
 
 /// Schema struct PauseOptions.
 struct PauseOptions {
@@ -3443,12 +2277,6 @@ struct PauseOptions {
     std::optional<::zlhcs::schema::PauseNotification> HostedNotification;  ///< PauseNotification, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const PauseOptions& a, const PauseOptions& b) {
-    return a.SuspensionLevel == b.SuspensionLevel
-        && a.HostedNotification == b.HostedNotification
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const PauseOptions& a, const PauseOptions& b) { return !(a == b); }
 
 /// Schema struct ProcessDetails.
 struct ProcessDetails {
@@ -3462,18 +2290,6 @@ struct ProcessDetails {
     std::optional<std::uint64_t> MemoryWorkingSetSharedBytes;  ///< uint64, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ProcessDetails& a, const ProcessDetails& b) {
-    return a.ProcessId == b.ProcessId
-        && a.ImageName == b.ImageName
-        && a.CreateTimestamp == b.CreateTimestamp
-        && a.UserTime100ns == b.UserTime100ns
-        && a.KernelTime100ns == b.KernelTime100ns
-        && a.MemoryCommitBytes == b.MemoryCommitBytes
-        && a.MemoryWorkingSetPrivateBytes == b.MemoryWorkingSetPrivateBytes
-        && a.MemoryWorkingSetSharedBytes == b.MemoryWorkingSetSharedBytes
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ProcessDetails& a, const ProcessDetails& b) { return !(a == b); }
 
 /// Schema struct ProcessModifyRequest.
 struct ProcessModifyRequest {
@@ -3482,13 +2298,6 @@ struct ProcessModifyRequest {
     std::optional<::zlhcs::schema::CloseHandle> CloseHandle;  ///< CloseHandle, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ProcessModifyRequest& a, const ProcessModifyRequest& b) {
-    return a.Operation == b.Operation
-        && a.ConsoleSize == b.ConsoleSize
-        && a.CloseHandle == b.CloseHandle
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ProcessModifyRequest& a, const ProcessModifyRequest& b) { return !(a == b); }
 
 /// Schema struct ProcessParameters.
 struct ProcessParameters {
@@ -3508,24 +2317,6 @@ struct ProcessParameters {
     std::optional<bool> UseLegacyConsole;  ///< bool, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ProcessParameters& a, const ProcessParameters& b) {
-    return a.ApplicationName == b.ApplicationName
-        && a.CommandLine == b.CommandLine
-        && a.CommandArgs == b.CommandArgs
-        && a.User == b.User
-        && a.WorkingDirectory == b.WorkingDirectory
-        && a.Environment == b.Environment
-        && a.RestrictedToken == b.RestrictedToken
-        && a.EmulateConsole == b.EmulateConsole
-        && a.CreateStdInPipe == b.CreateStdInPipe
-        && a.CreateStdOutPipe == b.CreateStdOutPipe
-        && a.CreateStdErrPipe == b.CreateStdErrPipe
-        && a.ConsoleSize == b.ConsoleSize
-        && a.UseExistingLogin == b.UseExistingLogin
-        && a.UseLegacyConsole == b.UseLegacyConsole
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ProcessParameters& a, const ProcessParameters& b) { return !(a == b); }
 
 /// Schema struct ProcessStatus.
 struct ProcessStatus {
@@ -3535,14 +2326,6 @@ struct ProcessStatus {
     std::optional<std::int32_t> LastWaitResult;  ///< int32, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ProcessStatus& a, const ProcessStatus& b) {
-    return a.ProcessId == b.ProcessId
-        && a.Exited == b.Exited
-        && a.ExitCode == b.ExitCode
-        && a.LastWaitResult == b.LastWaitResult
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ProcessStatus& a, const ProcessStatus& b) { return !(a == b); }
 
 /// Schema struct ProcessorCapabilitiesInfo.
 struct ProcessorCapabilitiesInfo {
@@ -3553,15 +2336,6 @@ struct ProcessorCapabilitiesInfo {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::NonArchitecturalCoreSharing>> NonArchitecturalCoreSharing;  ///< NonArchitecturalCoreSharing, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ProcessorCapabilitiesInfo& a, const ProcessorCapabilitiesInfo& b) {
-    return a.ProcessorFeatures == b.ProcessorFeatures
-        && a.XsaveProcessorFeatures == b.XsaveProcessorFeatures
-        && a.CacheLineFlushSize == b.CacheLineFlushSize
-        && a.ImplementedPhysicalAddressBits == b.ImplementedPhysicalAddressBits
-        && a.NonArchitecturalCoreSharing == b.NonArchitecturalCoreSharing
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ProcessorCapabilitiesInfo& a, const ProcessorCapabilitiesInfo& b) { return !(a == b); }
 
 /// Schema struct ProcessorLimits.
 struct ProcessorLimits {
@@ -3571,14 +2345,6 @@ struct ProcessorLimits {
     std::optional<std::uint32_t> MaximumFrequencyMHz;  ///< uint32, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ProcessorLimits& a, const ProcessorLimits& b) {
-    return a.Limit == b.Limit
-        && a.Weight == b.Weight
-        && a.Reservation == b.Reservation
-        && a.MaximumFrequencyMHz == b.MaximumFrequencyMHz
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ProcessorLimits& a, const ProcessorLimits& b) { return !(a == b); }
 
 /// Schema struct ProcessorStats.
 struct ProcessorStats {
@@ -3587,13 +2353,6 @@ struct ProcessorStats {
     std::optional<std::uint64_t> RuntimeKernel100ns;  ///< uint64, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ProcessorStats& a, const ProcessorStats& b) {
-    return a.TotalRuntime100ns == b.TotalRuntime100ns
-        && a.RuntimeUser100ns == b.RuntimeUser100ns
-        && a.RuntimeKernel100ns == b.RuntimeKernel100ns
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ProcessorStats& a, const ProcessorStats& b) { return !(a == b); }
 
 /// Schema struct ProcessorTopology.
 struct ProcessorTopology {
@@ -3601,12 +2360,6 @@ struct ProcessorTopology {
     std::optional<std::vector<::zlhcs::schema::LogicalProcessor>> LogicalProcessors;  ///< array of LogicalProcessor, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ProcessorTopology& a, const ProcessorTopology& b) {
-    return a.LogicalProcessorCount == b.LogicalProcessorCount
-        && a.LogicalProcessors == b.LogicalProcessors
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ProcessorTopology& a, const ProcessorTopology& b) { return !(a == b); }
 
 /// Schema struct ResultError.
 struct ResultError {
@@ -3616,14 +2369,6 @@ struct ResultError {
     std::optional<std::vector<::zlhcs::schema::AttributionRecord>> Attribution;  ///< array of AttributionRecord, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ResultError& a, const ResultError& b) {
-    return a.Error == b.Error
-        && a.ErrorMessage == b.ErrorMessage
-        && a.ErrorEvents == b.ErrorEvents
-        && a.Attribution == b.Attribution
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ResultError& a, const ResultError& b) { return !(a == b); }
 
 /// Schema struct PropertyResponse.
 struct PropertyResponse {
@@ -3631,12 +2376,6 @@ struct PropertyResponse {
     std::optional<::zlhcs::schema::any> Response;  ///< Any, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const PropertyResponse& a, const PropertyResponse& b) {
-    return a.Error == b.Error
-        && a.Response == b.Response
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const PropertyResponse& a, const PropertyResponse& b) { return !(a == b); }
 
 /// Schema struct SharedMemoryRegionInfo.
 struct SharedMemoryRegionInfo {
@@ -3644,12 +2383,6 @@ struct SharedMemoryRegionInfo {
     std::optional<std::uint64_t> GuestPhysicalAddress;  ///< uint64, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const SharedMemoryRegionInfo& a, const SharedMemoryRegionInfo& b) {
-    return a.SectionName == b.SectionName
-        && a.GuestPhysicalAddress == b.GuestPhysicalAddress
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const SharedMemoryRegionInfo& a, const SharedMemoryRegionInfo& b) { return !(a == b); }
 
 /// Schema struct StorageStats.
 struct StorageStats {
@@ -3659,14 +2392,6 @@ struct StorageStats {
     std::optional<std::uint64_t> WriteSizeBytes;  ///< uint64, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const StorageStats& a, const StorageStats& b) {
-    return a.ReadCountNormalized == b.ReadCountNormalized
-        && a.ReadSizeBytes == b.ReadSizeBytes
-        && a.WriteCountNormalized == b.WriteCountNormalized
-        && a.WriteSizeBytes == b.WriteSizeBytes
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const StorageStats& a, const StorageStats& b) { return !(a == b); }
 
 /// Schema struct Statistics.
 struct Statistics {
@@ -3678,16 +2403,6 @@ struct Statistics {
     std::optional<::zlhcs::schema::StorageStats> Storage;  ///< StorageStats, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const Statistics& a, const Statistics& b) {
-    return a.Timestamp == b.Timestamp
-        && a.ContainerStartTime == b.ContainerStartTime
-        && a.Uptime100ns == b.Uptime100ns
-        && a.Processor == b.Processor
-        && a.Memory == b.Memory
-        && a.Storage == b.Storage
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const Statistics& a, const Statistics& b) { return !(a == b); }
 
 /// Schema struct Properties.
 struct Properties {
@@ -3711,50 +2426,18 @@ struct Properties {
     std::optional<std::map<std::string, ::zlhcs::schema::PropertyResponse>> PropertyResponses;  ///< map string -> PropertyResponse, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const Properties& a, const Properties& b) {
-    return a.Id == b.Id
-        && a.SystemType == b.SystemType
-        && a.RuntimeOsType == b.RuntimeOsType
-        && a.Name == b.Name
-        && a.Owner == b.Owner
-        && a.RuntimeId == b.RuntimeId
-        && a.RuntimeTemplateId == b.RuntimeTemplateId
-        && a.State == b.State
-        && a.Stopped == b.Stopped
-        && a.ExitType == b.ExitType
-        && a.Memory == b.Memory
-        && a.Statistics == b.Statistics
-        && a.ProcessList == b.ProcessList
-        && a.TerminateOnLastHandleClosed == b.TerminateOnLastHandleClosed
-        && a.HostingSystemId == b.HostingSystemId
-        && a.SharedMemoryRegionInfo == b.SharedMemoryRegionInfo
-        && a.GuestConnectionInfo == b.GuestConnectionInfo
-        && a.PropertyResponses == b.PropertyResponses
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const Properties& a, const Properties& b) { return !(a == b); }
 
 /// Schema struct QoSCapabilities.
 struct QoSCapabilities {
     std::optional<bool> ProcessorQoSSupported;  ///< bool, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const QoSCapabilities& a, const QoSCapabilities& b) {
-    return a.ProcessorQoSSupported == b.ProcessorQoSSupported
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const QoSCapabilities& a, const QoSCapabilities& b) { return !(a == b); }
 
 /// Schema struct RegistryFlushState.
 struct RegistryFlushState {
     std::optional<bool> Enabled;  ///< bool, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const RegistryFlushState& a, const RegistryFlushState& b) {
-    return a.Enabled == b.Enabled
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const RegistryFlushState& a, const RegistryFlushState& b) { return !(a == b); }
 
 /// Schema struct SaveOptions.
 struct SaveOptions {
@@ -3762,12 +2445,6 @@ struct SaveOptions {
     std::optional<std::string> SaveStateFilePath;  ///< string, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const SaveOptions& a, const SaveOptions& b) {
-    return a.SaveType == b.SaveType
-        && a.SaveStateFilePath == b.SaveStateFilePath
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const SaveOptions& a, const SaveOptions& b) { return !(a == b); }
 
 /// Schema struct ServiceProperties.
 struct ServiceProperties {
@@ -3775,12 +2452,6 @@ struct ServiceProperties {
     std::optional<std::map<std::string, ::zlhcs::schema::PropertyResponse>> PropertyResponses;  ///< map string -> PropertyResponse, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ServiceProperties& a, const ServiceProperties& b) {
-    return a.Properties == b.Properties
-        && a.PropertyResponses == b.PropertyResponses
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ServiceProperties& a, const ServiceProperties& b) { return !(a == b); }
 
 /// Schema struct Service_PropertyQuery.
 struct Service_PropertyQuery {
@@ -3788,12 +2459,6 @@ struct Service_PropertyQuery {
     std::optional<std::map<std::string, ::zlhcs::schema::any>> PropertyQueries;  ///< map string -> Any, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const Service_PropertyQuery& a, const Service_PropertyQuery& b) {
-    return a.PropertyTypes == b.PropertyTypes
-        && a.PropertyQueries == b.PropertyQueries
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const Service_PropertyQuery& a, const Service_PropertyQuery& b) { return !(a == b); }
 
 /// Schema struct SetPropertyOperation.
 struct SetPropertyOperation {
@@ -3802,13 +2467,6 @@ struct SetPropertyOperation {
     std::optional<std::uint64_t> PropertyValue;  ///< uint64, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const SetPropertyOperation& a, const SetPropertyOperation& b) {
-    return a.GroupId == b.GroupId
-        && a.PropertyCode == b.PropertyCode
-        && a.PropertyValue == b.PropertyValue
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const SetPropertyOperation& a, const SetPropertyOperation& b) { return !(a == b); }
 
 /// Schema struct ShutdownOptions.
 struct ShutdownOptions {
@@ -3818,25 +2476,12 @@ struct ShutdownOptions {
     std::optional<std::string> Reason;  ///< string, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const ShutdownOptions& a, const ShutdownOptions& b) {
-    return a.Mechanism == b.Mechanism
-        && a.Type == b.Type
-        && a.Force == b.Force
-        && a.Reason == b.Reason
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const ShutdownOptions& a, const ShutdownOptions& b) { return !(a == b); }
 
 /// Schema struct SignalProcessOptions.
 struct SignalProcessOptions {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::ProcessSignal>> Signal;  ///< ProcessSignal, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const SignalProcessOptions& a, const SignalProcessOptions& b) {
-    return a.Signal == b.Signal
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const SignalProcessOptions& a, const SignalProcessOptions& b) { return !(a == b); }
 
 /// Schema struct SystemExitStatus.
 struct SystemExitStatus {
@@ -3845,24 +2490,12 @@ struct SystemExitStatus {
     std::optional<std::vector<::zlhcs::schema::AttributionRecord>> Attribution;  ///< array of AttributionRecord, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const SystemExitStatus& a, const SystemExitStatus& b) {
-    return a.Status == b.Status
-        && a.ExitType == b.ExitType
-        && a.Attribution == b.Attribution
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const SystemExitStatus& a, const SystemExitStatus& b) { return !(a == b); }
 
 /// Schema struct SystemProcessorModificationRequest.
 struct SystemProcessorModificationRequest {
     std::optional<std::string> GroupId;  ///< Guid, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const SystemProcessorModificationRequest& a, const SystemProcessorModificationRequest& b) {
-    return a.GroupId == b.GroupId
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const SystemProcessorModificationRequest& a, const SystemProcessorModificationRequest& b) { return !(a == b); }
 
 /// Schema struct SystemQuery.
 struct SystemQuery {
@@ -3872,14 +2505,6 @@ struct SystemQuery {
     std::optional<std::vector<std::string>> Owners;  ///< array of string, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const SystemQuery& a, const SystemQuery& b) {
-    return a.Ids == b.Ids
-        && a.Names == b.Names
-        && a.Types == b.Types
-        && a.Owners == b.Owners
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const SystemQuery& a, const SystemQuery& b) { return !(a == b); }
 
 /// Schema struct SystemTime.
 struct SystemTime {
@@ -3893,18 +2518,6 @@ struct SystemTime {
     std::optional<std::uint16_t> Milliseconds;  ///< uint16, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const SystemTime& a, const SystemTime& b) {
-    return a.Year == b.Year
-        && a.Month == b.Month
-        && a.DayOfWeek == b.DayOfWeek
-        && a.Day == b.Day
-        && a.Hour == b.Hour
-        && a.Minute == b.Minute
-        && a.Second == b.Second
-        && a.Milliseconds == b.Milliseconds
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const SystemTime& a, const SystemTime& b) { return !(a == b); }
 
 /// Schema struct System_PropertyQuery.
 struct System_PropertyQuery {
@@ -3912,12 +2525,6 @@ struct System_PropertyQuery {
     std::optional<std::map<std::string, ::zlhcs::schema::any>> Queries;  ///< map string -> Any, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const System_PropertyQuery& a, const System_PropertyQuery& b) {
-    return a.PropertyTypes == b.PropertyTypes
-        && a.Queries == b.Queries
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const System_PropertyQuery& a, const System_PropertyQuery& b) { return !(a == b); }
 
 /// Schema struct TimeZoneInformation.
 struct TimeZoneInformation {
@@ -3930,17 +2537,6 @@ struct TimeZoneInformation {
     std::optional<std::int32_t> DaylightBias;  ///< int32, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const TimeZoneInformation& a, const TimeZoneInformation& b) {
-    return a.Bias == b.Bias
-        && a.StandardName == b.StandardName
-        && a.StandardDate == b.StandardDate
-        && a.StandardBias == b.StandardBias
-        && a.DaylightName == b.DaylightName
-        && a.DaylightDate == b.DaylightDate
-        && a.DaylightBias == b.DaylightBias
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const TimeZoneInformation& a, const TimeZoneInformation& b) { return !(a == b); }
 
 /// Schema struct VmProcessorRequirements.
 struct VmProcessorRequirements {
@@ -3951,14 +2547,5 @@ struct VmProcessorRequirements {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::NonArchitecturalCoreSharing>> NonArchitecturalCoreSharing;  ///< NonArchitecturalCoreSharing, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
-inline bool operator==(const VmProcessorRequirements& a, const VmProcessorRequirements& b) {
-    return a.ProcessorFeatures == b.ProcessorFeatures
-        && a.XsaveProcessorFeatures == b.XsaveProcessorFeatures
-        && a.CacheLineFlushSize == b.CacheLineFlushSize
-        && a.ImplementedPhysicalAddressBits == b.ImplementedPhysicalAddressBits
-        && a.NonArchitecturalCoreSharing == b.NonArchitecturalCoreSharing
-        && a.unknown_fields == b.unknown_fields;
-}
-inline bool operator!=(const VmProcessorRequirements& a, const VmProcessorRequirements& b) { return !(a == b); }
 
 }  // namespace zlhcs::schema
