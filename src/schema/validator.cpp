@@ -39,6 +39,13 @@ std::string clipped(std::string_view text) {
 
 std::string quoted(std::string_view text) { return "\"" + clipped(text) + "\""; }
 
+/// "a uint32", "an int64", "an object": the English article for a type name.
+std::string with_article(std::string_view name) {
+    const bool vowel = !name.empty() && (name[0] == 'a' || name[0] == 'e' || name[0] == 'i' || name[0] == 'o' ||
+                                         name[0] == 'A' || name[0] == 'E' || name[0] == 'I' || name[0] == 'O');
+    return (vowel ? "an " : "a ") + std::string(name);
+}
+
 std::string version_text(std::uint32_t major, std::uint32_t minor) {
     return std::to_string(major) + "." + std::to_string(minor);
 }
@@ -105,6 +112,25 @@ integer_limits limits_of(int_format format) {
 std::string range_text(int_format format) {
     const integer_limits l = limits_of(format);
     return std::string("from ") + l.low + " to " + l.high;
+}
+
+/// A format's range as doubles: [low, high).
+struct double_bounds {
+    double low;
+    double high;
+};
+
+double_bounds double_bounds_of(int_format format) {
+    switch (format) {
+    case int_format::uint8: return {0.0, 256.0};
+    case int_format::uint16: return {0.0, 65536.0};
+    case int_format::uint32: return {0.0, 4294967296.0};
+    case int_format::uint64: return {0.0, 18446744073709551616.0};
+    case int_format::int32: return {-2147483648.0, 2147483648.0};
+    case int_format::int64: return {-9223372036854775808.0, 9223372036854775808.0};
+    case int_format::none: break;
+    }
+    return {0.0, 0.0};
 }
 
 /// Whether an integral JSON number fits the format.
@@ -197,7 +223,7 @@ std::string wanted(std::uint16_t index) {
     }
     switch (type.json) {
     case json_kind::boolean: return "a bool (true or false)";
-    case json_kind::integer: return std::string("a ") + type.name + " (an integer " + range_text(type.integer) + ")";
+    case json_kind::integer: return with_article(type.name) + " (an integer " + range_text(type.integer) + ")";
     case json_kind::string:
         if (type.string == string_format::guid) return "a Guid string";
         if (std::string_view(type.name) == "string") return "a string";
@@ -428,11 +454,16 @@ private:
             if (!fits(value, type.integer)) out_of_range(type, value);
             return;
         }
-        // A double: integral but beyond 64 bits is out of range; anything else (a fraction,
-        // or an integer written with a fraction or an exponent, 1.0 or 1e3) is not an integer.
+        // A double. RapidJSON reads every integer written in [-2^63, 2^64) as an integer, so an
+        // integral double is an integer beyond 64 bits (its text overflowed: out of range, also
+        // when it rounded to -2^63), or one written with a fraction or an exponent (1.0, 1e3):
+        // out of range when the format cannot hold it, else not written as an integer. A
+        // fraction is not an integer.
         const double number = value.GetDouble();
         if (std::isfinite(number) && std::floor(number) == number) {
-            if (number < -9.2233720368547758e18 || number > 1.8446744073709552e19) {
+            const double_bounds bounds = double_bounds_of(type.integer);
+            const bool overflowed_int64 = type.integer == int_format::int64 && number == bounds.low;
+            if (number < bounds.low || number >= bounds.high || overflowed_int64) {
                 out_of_range(type, value);
                 return;
             }
@@ -456,7 +487,7 @@ private:
         p.expected = key_type.name;
         p.actual = clipped(key);
         p.since = field_since();
-        p.message = "The key " + quoted(key) + " in " + field_phrase() + " is not a valid " + key_type.name +
+        p.message = "The key " + quoted(key) + " in " + field_phrase() + " is not " + with_article(key_type.name) +
                     ": the keys of this map are " + rule_text + ".";
     }
 
@@ -550,7 +581,7 @@ private:
         p.expected = type.name;
         p.actual = number_text(value);
         p.since = field_since();
-        p.message = subject() + " must be a " + type.name + " " + range_text(type.integer) + ", but is " +
+        p.message = subject() + " must be " + with_article(type.name) + " " + range_text(type.integer) + ", but is " +
                     number_text(value) + ".";
     }
 
@@ -560,7 +591,7 @@ private:
         p.expected = type.name;
         p.actual = number_text(value);
         p.since = field_since();
-        p.message = subject() + " must be a " + type.name + " (an integer " + range_text(type.integer) +
+        p.message = subject() + " must be " + with_article(type.name) + " (an integer " + range_text(type.integer) +
                     "), but is the number " + number_text(value) + ", which is not written as an integer.";
     }
 
