@@ -550,7 +550,8 @@ typedef struct zlhcs_call_options {
  * id: UTF-8, may be NULL to let HCS choose a GUID. call_options: namespace_id,
  * security_descriptor. *out_system is valid at once (HCS hands the handle out before
  * creation completes); creation succeeded only if the operation did.
- * Errors: ZLHCS_HCS_E_SYSTEM_ALREADY_EXISTS, ZLHCS_HCS_E_INVALID_JSON, ... */
+ * Errors: ZLHCS_HCS_E_SYSTEM_ALREADY_EXISTS, ZLHCS_HCS_E_INVALID_JSON, ZLHCS_E_SCHEMA_INVALID
+ * (document validation on, see ZLHCS_VALIDATE_DOCUMENTS), ... */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_create_async(
     const char *id, const char *configuration, const zlhcs_call_options *call_options,
     zlhcs_operation_callback callback, void *context, zlhcs_system *out_system,
@@ -663,7 +664,8 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_properties(zlhcs
                                                                           uint32_t timeout_ms,
                                                                           char **out_document);
 
-/** Applies a ModifySettingRequest JSON document to the system. call_options: identity_token. */
+/** Applies a ModifySettingRequest JSON document to the system. call_options: identity_token.
+ * With document validation on, an invalid document fails with ZLHCS_E_SCHEMA_INVALID. */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_modify_async(
     zlhcs_system system, const char *settings, const zlhcs_call_options *call_options,
     zlhcs_operation_callback callback, void *context, zlhcs_operation *out_operation);
@@ -712,7 +714,8 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_service_properties(cons
  * ConsoleSize, User, ...). call_options: security_descriptor. *out_process is valid at once;
  * the process runs only if the operation succeeds (its stdio and pid become available then).
  * Errors (in the operation): ZLHCS_HCS_E_INVALID_STATE or ZLHCS_HCS_E_SYSTEM_ALREADY_STOPPED
- * when the system is not running, ZLHCS_HCS_E_INVALID_JSON, 0x80070002 (program not found). */
+ * when the system is not running, ZLHCS_HCS_E_INVALID_JSON, 0x80070002 (program not found);
+ * ZLHCS_E_SCHEMA_INVALID at once, with document validation on, for an invalid document. */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_create_async(
     zlhcs_system system, const char *parameters, const zlhcs_call_options *call_options,
     zlhcs_operation_callback callback, void *context, zlhcs_process *out_process,
@@ -783,7 +786,8 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_properties(
     zlhcs_process process, const char *query, uint32_t timeout_ms, char **out_document);
 
 /** Applies a ProcessModifyRequest JSON (ConsoleSize, CloseHandle).
- * Errors: ZLHCS_HCS_E_PROCESS_ALREADY_STOPPED, ZLHCS_HCS_E_INVALID_JSON. */
+ * Errors: ZLHCS_HCS_E_PROCESS_ALREADY_STOPPED, ZLHCS_HCS_E_INVALID_JSON, ZLHCS_E_SCHEMA_INVALID
+ * (document validation on). */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_modify_async(
     zlhcs_process process, const char *settings, zlhcs_operation_callback callback,
     void *context, zlhcs_operation *out_operation);

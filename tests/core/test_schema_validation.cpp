@@ -121,10 +121,10 @@ TEST_F(schema_validation, unknown_enum_values_list_every_allowed_value_and_sugge
     EXPECT_EQ(typo->suggestion, "VirtualDisk");
     EXPECT_NE(typo->message.find("VirtualDisk"), std::string::npos) << typo->message;
 
-    const reported_problem* far = v.find("/VirtualMachine/Devices/Scsi/0/Attachments/1/Type", "enum");
-    ASSERT_NE(far, nullptr) << v.listing();
-    EXPECT_EQ(far->expected_list, all);
-    EXPECT_FALSE(far->has_suggestion) << far->suggestion;
+    const reported_problem* distant = v.find("/VirtualMachine/Devices/Scsi/0/Attachments/1/Type", "enum");
+    ASSERT_NE(distant, nullptr) << v.listing();
+    EXPECT_EQ(distant->expected_list, all);
+    EXPECT_FALSE(distant->has_suggestion) << distant->suggestion;
 
     const reported_problem* wrong_case = v.find("/VirtualMachine/Devices/Scsi/0/Attachments/2/Type", "enum");
     ASSERT_NE(wrong_case, nullptr) << v.listing();
