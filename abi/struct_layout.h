@@ -26,11 +26,14 @@
     CHECK(version_info_patch, offsetof(zlhcs_version_info, patch) == 16) \
     CHECK(version_info_api_revision, offsetof(zlhcs_version_info, api_revision) == 20) \
     CHECK(version_info_version_string, offsetof(zlhcs_version_info, version_string) == 24) \
-    CHECK(init_options_size, sizeof(zlhcs_init_options) == 16) \
+    CHECK(init_options_size, sizeof(zlhcs_init_options) == 24) \
     CHECK(init_options_size_v1, ZLHCS_INIT_OPTIONS_SIZE_V1 == 16) \
+    CHECK(init_options_size_v2, ZLHCS_INIT_OPTIONS_SIZE_V2 == 24) \
     CHECK(init_options_struct_size, offsetof(zlhcs_init_options, struct_size) == 0) \
     CHECK(init_options_backend, offsetof(zlhcs_init_options, backend) == 4) \
     CHECK(init_options_backend_path, offsetof(zlhcs_init_options, backend_path) == 8) \
+    CHECK(init_options_validation, offsetof(zlhcs_init_options, validation) == 16) \
+    CHECK(init_options_reserved, offsetof(zlhcs_init_options, reserved) == 20) \
     CHECK(error_size, sizeof(zlhcs_error) == 40) \
     CHECK(error_size_v1, ZLHCS_ERROR_SIZE_V1 == 40) \
     CHECK(error_struct_size, offsetof(zlhcs_error, struct_size) == 0) \
@@ -68,7 +71,12 @@
     CHECK(event_system_id, offsetof(zlhcs_event, system_id) == 48) \
     CHECK(event_data, offsetof(zlhcs_event, data) == 56) \
     CHECK(operation_kind_enum_size, sizeof(zlhcs_operation_kind) == 4) \
-    CHECK(api_v1_size, sizeof(zlhcs_api_v1) == 584) \
+    CHECK(schema_validate_options_size, sizeof(zlhcs_schema_validate_options) == 16) \
+    CHECK(schema_validate_options_size_v1, ZLHCS_SCHEMA_VALIDATE_OPTIONS_SIZE_V1 == 16) \
+    CHECK(schema_validate_options_struct_size, offsetof(zlhcs_schema_validate_options, struct_size) == 0) \
+    CHECK(schema_validate_options_flags, offsetof(zlhcs_schema_validate_options, flags) == 4) \
+    CHECK(schema_validate_options_schema_version, offsetof(zlhcs_schema_validate_options, schema_version) == 8) \
+    CHECK(api_v1_size, sizeof(zlhcs_api_v1) == 600) \
     CHECK(api_v1_struct_size, offsetof(zlhcs_api_v1, struct_size) == 0) \
     CHECK(api_v1_revision, offsetof(zlhcs_api_v1, revision) == 4) \
     CHECK(handle_size, sizeof(zlhcs_handle) == 8) \
@@ -79,7 +87,7 @@
 
 /* The members of zlhcs_api_v1 after its two header fields, in order:
  * X(member, exported function it points to, offset). Revision 1 (0.4.0) has 64, revision 2
- * (0.5.0) 72; later revisions append. */
+ * (0.5.0) 72, revision 3 (0.6.0) 74; later revisions append. */
 #define ZLHCS_API_V1_MEMBERS(X) \
     X(version, zlhcs_version, 8) \
     X(get_api, zlhcs_get_api, 16) \
@@ -152,6 +160,8 @@
     X(subscription_wait_handle, zlhcs_subscription_wait_handle, 552) \
     X(subscription_close, zlhcs_subscription_close, 560) \
     X(system_wait_exit_async, zlhcs_system_wait_exit_async, 568) \
-    X(process_wait_exit_async, zlhcs_process_wait_exit_async, 576)
+    X(process_wait_exit_async, zlhcs_process_wait_exit_async, 576) \
+    X(schema_validate, zlhcs_schema_validate, 584) \
+    X(schema_info, zlhcs_schema_info, 592)
 
 #endif /* ZLHCS_ABI_STRUCT_LAYOUT_H */

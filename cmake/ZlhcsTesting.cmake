@@ -76,13 +76,17 @@ function(zlhcs_wine_test)
   endif()
 endfunction()
 
-# zlhcs_add_gtest(<target> SOURCES <files...> [LIBS <targets...>])
+# zlhcs_add_gtest(<target> SOURCES <files...> [LIBS <targets...>] [NO_MAIN])
 # One executable, one ctest entry: GoogleTest runs all its cases in one process (under Wine
 # a process start is expensive). Windows build: the test runs under Wine (see above).
+# NO_MAIN: the sources define main() (e.g. to initialise zlhcs before any test).
 function(zlhcs_add_gtest target)
-  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "NO_MAIN" "" "SOURCES;LIBS" ${ARGN})
   add_executable(${target} ${ARG_SOURCES})
-  target_link_libraries(${target} PRIVATE GTest::gtest GTest::gtest_main zlhcs_warnings ${ARG_LIBS})
+  target_link_libraries(${target} PRIVATE GTest::gtest zlhcs_warnings ${ARG_LIBS})
+  if(NOT ARG_NO_MAIN)
+    target_link_libraries(${target} PRIVATE GTest::gtest_main)
+  endif()
   target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/tests/common)
   add_test(NAME ${target} COMMAND ${target} --gtest_brief=1)
   set_tests_properties(${target} PROPERTIES TIMEOUT 600)

@@ -284,11 +284,12 @@ def gen_tables(model):
         if key in shape_index:
             return shape_index[key]
         if t["kind"] == "ref":
-            entry = ("shape_kind::ref", model.type_index[t["name"]], 0)
+            entry = ("shape_kind::ref", model.type_index[t["name"]], 0, 0)
         elif t["kind"] == "array":
-            entry = ("shape_kind::array", 0, shape_of(t["of"]))
+            # "length": the schema fixes the element count (ProcessParameters.ConsoleSize: 2).
+            entry = ("shape_kind::array", 0, shape_of(t["of"]), t.get("length", 0))
         else:
-            entry = ("shape_kind::map", model.type_index[t["key"]], shape_of(t["of"]))
+            entry = ("shape_kind::map", model.type_index[t["key"]], shape_of(t["of"]), 0)
         shape_index[key] = len(shapes)
         shapes.append(entry)
         return shape_index[key]
@@ -329,7 +330,7 @@ def gen_tables(model):
     out.append("inline constexpr std::uint16_t first_enum_type = %d;\n" % len(PRIMITIVES))
     out.append("inline constexpr std::uint16_t first_struct_type = %d;\n\n" % (len(PRIMITIVES) + len(model.enums)))
     out.append(table("type_desc", "types", type_rows))
-    out.append(table("shape_desc", "shapes", ["{%s, %d, %d}" % s for s in shapes]))
+    out.append(table("shape_desc", "shapes", ["{%s, %d, %d, %d}" % s for s in shapes]))
     out.append(table("field_desc", "fields", field_text))
     out.append(table("enum_value_desc", "enum_values", value_rows))
     out.append(table("any_of_desc", "any_of_rules", any_rows))

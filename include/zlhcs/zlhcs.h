@@ -38,9 +38,10 @@
  * Out-parameters, one rule:
  *   - Documents (char **out_document): written on success AND on failure: HCS's result
  *     document, or on failure HCS's error document (ResultError JSON: Error, ErrorMessage,
- *     ErrorEvents), or NULL when there is none (HCS does not always send one). Every
- *     out_document is optional (NULL: not wanted). A non-NULL *out_document is freed with
- *     zlhcs_free(), on success and on failure alike.
+ *     ErrorEvents), or zlhcs's validation report when document validation refused the
+ *     document (ZLHCS_E_SCHEMA_INVALID), or NULL when there is none (HCS does not always
+ *     send one). Every out_document is optional (NULL: not wanted). A non-NULL *out_document
+ *     is freed with zlhcs_free(), on success and on failure alike.
  *   - Everything else (handles, ids, counts, codes, strings): written only on success and set
  *     to 0/NULL on failure, unless the function's comment names an exception (the creating
  *     calls hand out their handle with HCS_E_OPERATION_TIMEOUT; stdio writes report the count
@@ -49,9 +50,11 @@
  * Strings are UTF-8, NUL-terminated; invalid UTF-8 fails with ZLHCS_E_INVALID_UTF8. A string or
  *   JSON input is at most ZLHCS_MAX_INPUT_BYTES long (else ZLHCS_E_TOO_LARGE). JSON inputs are
  *   checked before they reach HCS: malformed JSON fails with ZLHCS_HCS_E_INVALID_JSON and a
- *   message giving the offset of the error. Memory zlhcs allocates for the caller (every
- *   char ** out-parameter) is released with zlhcs_free(); nothing else is freed across the
- *   boundary.
+ *   message giving the offset of the error; with document validation on
+ *   (zlhcs_init_options.validation), create and modify documents are also checked against
+ *   the HCS schema (ZLHCS_E_SCHEMA_INVALID; see "Schema validation"). Memory zlhcs allocates
+ *   for the caller (every char ** out-parameter) is released with zlhcs_free(); nothing else
+ *   is freed across the boundary.
  *
  * Structs begin with struct_size, set by the caller to sizeof the struct it was compiled
  *   with. zlhcs accepts any size from the struct's v1 size (ZLHCS_*_SIZE_V1) on: it reads and
@@ -152,9 +155,9 @@ typedef char zlhcs_requires_a_64_bit_target[sizeof(void *) == 8 ? 1 : -1];
 #define ZLHCS_ABI_VERSION 1u
 /** The revision of the function table (zlhcs_api_v1) this header describes. It grows by one
  * with every release that appends functions; see zlhcs_get_api(). */
-#define ZLHCS_API_REVISION 2u
+#define ZLHCS_API_REVISION 3u
 #define ZLHCS_VERSION_MAJOR 0u
-#define ZLHCS_VERSION_MINOR 5u
+#define ZLHCS_VERSION_MINOR 6u
 #define ZLHCS_VERSION_PATCH 0u
 
 /* ---------------------------------------------------------------------------------------
@@ -197,6 +200,10 @@ typedef zlhcs_handle zlhcs_subscription; /**< one subscriber to a system's or pr
 #define ZLHCS_E_BACKEND_UNAVAILABLE ZLHCS_HR(0xA07A0007u) /**< no usable HCS backend */
 #define ZLHCS_E_INTERNAL ZLHCS_HR(0xA07A0008u)         /**< a bug in zlhcs; message says more */
 #define ZLHCS_E_TOO_LARGE ZLHCS_HR(0xA07A0009u)        /**< an input exceeds a documented limit */
+/** A JSON document does not match the HCS schema: zlhcs_schema_validate() found an error, or
+ * document validation (zlhcs_init_options.validation) refused it before it reached HCS. The
+ * report (see "Schema validation") is the error's result_document. Category INVALID_JSON. */
+#define ZLHCS_E_SCHEMA_INVALID ZLHCS_HR(0xA07A000Au)
 
 /* Win32 codes as HRESULTs (HRESULT_FROM_WIN32), which HCS and zlhcs return. */
 /** ERROR_NOT_SUPPORTED: e.g. a VM-only operation on a container. */
@@ -315,24 +322,46 @@ typedef enum zlhcs_backend_kind {
     ZLHCS_BACKEND_FORCE_32BIT = 0x7FFFFFFF
 } zlhcs_backend_kind;
 
+/* Document validation (zlhcs_init_options.validation): bits. */
+/** Validate every document of a create or modify call before it reaches HCS, and refuse one
+ *  with a schema error: system create (sync and async) as ComputeSystem, system modify as
+ *  ModifySettingRequest, process create as ProcessParameters, process modify as
+ *  ProcessModifyRequest. A refused call fails with ZLHCS_E_SCHEMA_INVALID and nothing reaches
+ *  HCS; the thread's last error has a summary as its message (the count, the first problem's
+ *  path and message) and the full report (see "Schema validation") as its result_document,
+ *  and a synchronous form's out_document receives the report too. The version in force is
+ *  the document's own SchemaVersion (ComputeSystem) or none. */
+#define ZLHCS_VALIDATE_DOCUMENTS 0x00000001u
+/** Also refuse documents with warnings only (unknown fields, null values...). Implies
+ *  ZLHCS_VALIDATE_DOCUMENTS. */
+#define ZLHCS_VALIDATE_STRICT 0x00000002u
+
 typedef struct zlhcs_init_options {
     uint32_t struct_size;      /**< sizeof(zlhcs_init_options) */
     uint32_t backend;          /**< a zlhcs_backend_kind */
     const char *backend_path;  /**< UTF-8 absolute path; only with ZLHCS_BACKEND_PATH */
+    /** Since 0.6.0 (ZLHCS_INIT_OPTIONS_SIZE_V2): ZLHCS_VALIDATE_* bits, 0 for none (the
+     *  default, and what a v1-sized struct means). */
+    uint32_t validation;
+    uint32_t reserved;         /**< 0 */
 } zlhcs_init_options;
 #define ZLHCS_INIT_OPTIONS_SIZE_V1 16u
+#define ZLHCS_INIT_OPTIONS_SIZE_V2 24u
 
 /** Chooses and loads the backend. Optional: the first call of any other function
  * initialises with the default backend. Calling it again with the same options succeeds
  * (ZLHCS_S_FALSE); with different options after initialisation it fails with
  * ZLHCS_E_INVALID_STATE (the backend of a process is chosen once, and never unloaded).
- * options may be NULL for the default backend. A library that lacks HCS's core entry points
+ * options may be NULL for the default backend (and no document validation). Document
+ * validation (options->validation) is chosen with the backend, once per process, and counts
+ * as part of the options: the same backend with other validation bits is "different options".
+ * A library that lacks HCS's core entry points
  * is refused (ZLHCS_E_BACKEND_UNAVAILABLE naming the missing ones) and unloaded, and the
  * library stays uninitialised: a later call may choose another backend.
  * Once a backend is loaded, zlhcs pins itself in memory (HCS callbacks point into it):
  * unloading zlhcs.dll / libzlhcs.so does not unmap it.
  * Errors: ZLHCS_E_INVALID_ARGUMENT (bad struct_size, unknown kind, relative or missing
- * path), ZLHCS_E_INVALID_UTF8, ZLHCS_E_BACKEND_UNAVAILABLE (the library did not load, or is
+ * path, unknown validation bits, reserved not 0), ZLHCS_E_INVALID_UTF8, ZLHCS_E_BACKEND_UNAVAILABLE (the library did not load, or is
  * not an HCS), ZLHCS_E_INVALID_STATE. */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_init(const zlhcs_init_options *options);
 
@@ -521,7 +550,8 @@ typedef struct zlhcs_call_options {
  * id: UTF-8, may be NULL to let HCS choose a GUID. call_options: namespace_id,
  * security_descriptor. *out_system is valid at once (HCS hands the handle out before
  * creation completes); creation succeeded only if the operation did.
- * Errors: ZLHCS_HCS_E_SYSTEM_ALREADY_EXISTS, ZLHCS_HCS_E_INVALID_JSON, ... */
+ * Errors: ZLHCS_HCS_E_SYSTEM_ALREADY_EXISTS, ZLHCS_HCS_E_INVALID_JSON, ZLHCS_E_SCHEMA_INVALID
+ * (document validation on, see ZLHCS_VALIDATE_DOCUMENTS), ... */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_create_async(
     const char *id, const char *configuration, const zlhcs_call_options *call_options,
     zlhcs_operation_callback callback, void *context, zlhcs_system *out_system,
@@ -634,7 +664,8 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_properties(zlhcs
                                                                           uint32_t timeout_ms,
                                                                           char **out_document);
 
-/** Applies a ModifySettingRequest JSON document to the system. call_options: identity_token. */
+/** Applies a ModifySettingRequest JSON document to the system. call_options: identity_token.
+ * With document validation on, an invalid document fails with ZLHCS_E_SCHEMA_INVALID. */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_modify_async(
     zlhcs_system system, const char *settings, const zlhcs_call_options *call_options,
     zlhcs_operation_callback callback, void *context, zlhcs_operation *out_operation);
@@ -683,7 +714,8 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_service_properties(cons
  * ConsoleSize, User, ...). call_options: security_descriptor. *out_process is valid at once;
  * the process runs only if the operation succeeds (its stdio and pid become available then).
  * Errors (in the operation): ZLHCS_HCS_E_INVALID_STATE or ZLHCS_HCS_E_SYSTEM_ALREADY_STOPPED
- * when the system is not running, ZLHCS_HCS_E_INVALID_JSON, 0x80070002 (program not found). */
+ * when the system is not running, ZLHCS_HCS_E_INVALID_JSON, 0x80070002 (program not found);
+ * ZLHCS_E_SCHEMA_INVALID at once, with document validation on, for an invalid document. */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_create_async(
     zlhcs_system system, const char *parameters, const zlhcs_call_options *call_options,
     zlhcs_operation_callback callback, void *context, zlhcs_process *out_process,
@@ -754,7 +786,8 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_properties(
     zlhcs_process process, const char *query, uint32_t timeout_ms, char **out_document);
 
 /** Applies a ProcessModifyRequest JSON (ConsoleSize, CloseHandle).
- * Errors: ZLHCS_HCS_E_PROCESS_ALREADY_STOPPED, ZLHCS_HCS_E_INVALID_JSON. */
+ * Errors: ZLHCS_HCS_E_PROCESS_ALREADY_STOPPED, ZLHCS_HCS_E_INVALID_JSON, ZLHCS_E_SCHEMA_INVALID
+ * (document validation on). */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_modify_async(
     zlhcs_process process, const char *settings, zlhcs_operation_callback callback,
     void *context, zlhcs_operation *out_operation);
@@ -1014,6 +1047,74 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_wait_exit_async(
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_wait_exit_async(
     zlhcs_process process, zlhcs_operation_callback callback, void *context,
     zlhcs_operation *out_operation);
+
+/* ---------------------------------------------------------------------------------------
+ * Schema validation
+ *
+ * HCS answers a document it does not like with a terse "the parameter is incorrect". zlhcs
+ * validates a document against the HCS JSON schema (2.0 to 2.6, the official schema
+ * reference, plus a few rules of zlhcs's own; docs/schema-validation.md) and reports EVERY
+ * problem it finds, each with where (a JSON pointer), why, and since which schema version a
+ * field or value exists. zlhcs_init_options.validation applies it to every create/modify
+ * document before it reaches HCS.
+ *
+ * The report is a JSON document (UTF-8):
+ *   {"Type": "ComputeSystem", "SchemaVersion": "2.1" or null,
+ *    "SchemaVersionFrom": "caller" | "document" | "none", "Note": "..." (only when no version
+ *    checks were made, saying why), "Valid": true if no error, "Errors": n, "Warnings": n,
+ *    "Problems": [{"Path": "/Container/Storage/Layers/0/Path", "Severity": "error" |
+ *      "warning", "Rule": "json" | "type" | "range" | "length" | "format" | "enum" |
+ *      "required" | "any-of" | "unknown-field" | "since" | "version" | "depth",
+ *      "Message": "...", "Expected": "uint32" or ["Value", ...] (optional), "Actual": "..."
+ *      (optional), "Suggestion": "..." (optional), "Since": "2.3" (optional)}, ...],
+ *    "Truncated": true if more problems were found than listed}
+ * Problems come in document order; at most ZLHCS_SCHEMA_MAX_PROBLEMS are listed, while
+ * Errors and Warnings count every problem found. Members marked optional are left out when
+ * they do not apply. New rules and new members may appear in later versions: ignore those you
+ * do not know.
+ *
+ * The schema version in force: the one the caller names, else the document's own top-level
+ * SchemaVersion {Major, Minor} when its type has that field (ComputeSystem), else none (no
+ * version checks; "Note" says so). Fields and enum values newer than the version in force
+ * are errors (rule "since"); a version newer than the newest this zlhcs knows is a warning.
+ * ------------------------------------------------------------------------------------- */
+/** The most problems a report lists. */
+#define ZLHCS_SCHEMA_MAX_PROBLEMS 1000u
+
+/** Optional parameters of zlhcs_schema_validate() (NULL: all defaults). */
+typedef struct zlhcs_schema_validate_options {
+    uint32_t struct_size;        /**< sizeof(zlhcs_schema_validate_options) */
+    uint32_t flags;              /**< 0 (none are defined yet) */
+    /** The schema version to validate against, "2.<minor>" (e.g. "2.1"), overriding the
+     *  document's own SchemaVersion; NULL to use the document's. */
+    const char *schema_version;
+} zlhcs_schema_validate_options;
+#define ZLHCS_SCHEMA_VALIDATE_OPTIONS_SIZE_V1 16u
+
+/** Validates `document` (UTF-8 JSON) as the HCS schema struct type named type_name (e.g.
+ * "ComputeSystem", "ModifySettingRequest", "ProcessParameters"; exact spelling) and writes
+ * the report (see "Schema validation" above) to *out_report.
+ * Returns ZLHCS_S_OK when there is no problem, ZLHCS_S_FALSE when there are warnings only,
+ * ZLHCS_E_SCHEMA_INVALID when there is at least one error (malformed JSON included, as rule
+ * "json"); the report is written in all three cases (a failure, so ZLHCS_E_SCHEMA_INVALID is
+ * also the thread's last error, with a summary message and the report as result_document).
+ * out_report is optional (NULL: not wanted); a non-NULL *out_report is freed with
+ * zlhcs_free(). Any thread; no backend is loaded (validation never calls HCS).
+ * Errors (nothing validated, *out_report NULL): ZLHCS_E_INVALID_ARGUMENT (type_name or
+ * document NULL; a type_name the schema does not have, with the nearest struct name in the
+ * message; options with a bad struct_size, unknown flags, or a schema_version that is not
+ * "2.<minor>"), ZLHCS_E_INVALID_UTF8, ZLHCS_E_TOO_LARGE (a document over
+ * ZLHCS_MAX_INPUT_BYTES), ZLHCS_E_NOT_SUPPORTED (options larger than this zlhcs knows with a
+ * non-zero tail), ZLHCS_E_OUT_OF_MEMORY. */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_schema_validate(
+    const char *type_name, const char *document, const zlhcs_schema_validate_options *options,
+    char **out_report);
+
+/** What this zlhcs knows of the schema, as JSON: {"LatestSchemaVersion": "2.6", "Types":
+ * ["Attachment", ...]} (the struct types zlhcs_schema_validate() accepts, sorted). A newer
+ * zlhcs may know a newer version and more types. *out_info is freed with zlhcs_free().
+ * Errors: ZLHCS_E_INVALID_ARGUMENT (out_info NULL). */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_schema_info(char **out_info);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -88,6 +88,8 @@ typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_subscription_wait_handle)(zlhcs_subs
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_subscription_close)(zlhcs_subscription subscription);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_wait_exit_async)(zlhcs_system system, zlhcs_operation_callback callback, void *context, zlhcs_operation *out_operation);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_wait_exit_async)(zlhcs_process process, zlhcs_operation_callback callback, void *context, zlhcs_operation *out_operation);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_schema_validate)(const char *type_name, const char *document, const zlhcs_schema_validate_options *options, char **out_report);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_schema_info)(char **out_info);
 
 /** The function table: every export, in ordinal order (def/zlhcs.def). A release that
  * adds functions appends their members and raises ZLHCS_API_REVISION; members are never
@@ -169,6 +171,9 @@ struct zlhcs_api_v1 {
     PFN_zlhcs_subscription_close subscription_close; /**< @70 */
     PFN_zlhcs_system_wait_exit_async system_wait_exit_async; /**< @71 */
     PFN_zlhcs_process_wait_exit_async process_wait_exit_async; /**< @72 */
+    /* revision 3 */
+    PFN_zlhcs_schema_validate schema_validate; /**< @73 */
+    PFN_zlhcs_schema_info schema_info; /**< @74 */
 };
 
 /** Whether the table `api` (a const zlhcs_api_v1 *) has `member`: true for every member of
@@ -177,7 +182,7 @@ struct zlhcs_api_v1 {
     ((api)->struct_size >= offsetof(zlhcs_api_v1, member) + sizeof((api)->member))
 
 /* The table revision this file was generated for; zlhcs.h's ZLHCS_API_REVISION. */
-#define ZLHCS_API_GENERATED_REVISION 2u
+#define ZLHCS_API_GENERATED_REVISION 3u
 
 #ifdef __cplusplus
 } /* extern "C" */

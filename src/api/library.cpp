@@ -8,8 +8,8 @@
 
 namespace {
 // "major.minor.patch" from the header's numbers (which carry a 'u' suffix, so spelled here).
-constexpr const char* version_string = "0.5.0";
-static_assert(ZLHCS_VERSION_MAJOR == 0 && ZLHCS_VERSION_MINOR == 5 && ZLHCS_VERSION_PATCH == 0,
+constexpr const char* version_string = "0.6.0";
+static_assert(ZLHCS_VERSION_MAJOR == 0 && ZLHCS_VERSION_MINOR == 6 && ZLHCS_VERSION_PATCH == 0,
               "update version_string with the header's version");
 }
 

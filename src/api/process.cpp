@@ -4,6 +4,7 @@
 #include "../core/call_options.hpp"
 #include "../core/calls.hpp"
 #include "../core/strings.hpp"
+#include "../schema/gate.hpp"
 
 namespace {
 
@@ -36,12 +37,18 @@ struct process_verb {
     // Signalling or terminating a process that is gone is done: the synchronous form returns
     // ZLHCS_S_FALSE, whichever of HCS's gone-process codes came (see process_is_gone()).
     bool gone_is_done = false;
+    // The schema type the caller's document is validated as when document validation is on
+    // (zlhcs_init_options.validation); nullptr: not validated.
+    const char* schema_type = nullptr;
 };
 
 constexpr process_verb signal_verb{&table::HcsSignalProcess, "HcsSignalProcess", "options", false, true};
 constexpr process_verb terminate_verb{&table::HcsTerminateProcess, "HcsTerminateProcess", "options", false, true};
 constexpr process_verb properties_verb{&table::HcsGetProcessProperties, "HcsGetProcessProperties", "query", false};
-constexpr process_verb modify_verb{&table::HcsModifyProcess, "HcsModifyProcess", "settings", true};
+constexpr process_verb modify_verb{&table::HcsModifyProcess, "HcsModifyProcess", "settings", true, false,
+                                   "ProcessModifyRequest"};
+// zlhcs's own ProcessModifyRequest (resize_console): written by zlhcs, not validated again.
+constexpr process_verb resize_verb{&table::HcsModifyProcess, "HcsModifyProcess", "settings", true};
 
 // HCS reports a gone process with several codes (hcsshim internal/hcs/v2/process.go Kill and
 // processSignalResult): HCS_E_PROCESS_ALREADY_STOPPED (a terminate is already under way),
@@ -75,6 +82,13 @@ zlhcs_hresult run_verb(const process_verb& verb, zlhcs_process handle, const cha
     }
     const table* backend = zlhcs::backend::get();
     if (backend == nullptr) return ZLHCS_E_BACKEND_UNAVAILABLE;
+    if (verb.schema_type != nullptr) {
+        if (const zlhcs_hresult hr = zlhcs::schema::check_document(backend->validation, verb.schema_type,
+                                                                   verb.parameter, document, mode.out_document);
+            hr < 0) {
+            return hr;
+        }
+    }
     auto entry = backend->*verb.entry_point;
     if (const zlhcs_hresult hr = require(entry, verb.name); hr < 0) return hr;
     HCS_PROCESS hcs_process = process->hcs_process();
@@ -139,6 +153,11 @@ zlhcs_hresult create(zlhcs_system system_handle, const char* parameters,
     if (const zlhcs_hresult hr = json_to_wide(parameters, "parameters", true, wide_parameters); hr < 0) return hr;
     const table* backend = zlhcs::backend::get();
     if (backend == nullptr) return ZLHCS_E_BACKEND_UNAVAILABLE;
+    if (const zlhcs_hresult hr = zlhcs::schema::check_document(backend->validation, "ProcessParameters",
+                                                               "parameters", parameters, mode.out_document);
+        hr < 0) {
+        return hr;
+    }
     if (const zlhcs_hresult hr = require(backend->HcsCreateProcess, "HcsCreateProcess"); hr < 0) return hr;
 
     // The process object receives pid and pipes when the operation completes, which can be
@@ -313,7 +332,7 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_resize_console(zlhcs_process pr
     return zlhcs::api::guarded("zlhcs_process_resize_console", [&] {
         const std::string request = R"({"Operation":"ConsoleSize","ConsoleSize":{"Height":)" +
                                     std::to_string(height) + R"(,"Width":)" + std::to_string(width) + "}}";
-        return run_verb(modify_verb, process, request.c_str(),
+        return run_verb(resize_verb, process, request.c_str(),
                         completion_mode::synchronous(timeout_ms, out_document));
     });
 }

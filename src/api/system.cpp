@@ -4,6 +4,7 @@
 #include "../core/call_options.hpp"
 #include "../core/calls.hpp"
 #include "../core/strings.hpp"
+#include "../schema/gate.hpp"
 
 #include <rapidjson/document.h>
 
@@ -114,6 +115,11 @@ zlhcs_hresult modify(zlhcs_system handle, const char* settings,
         hr < 0) {
         return hr;
     }
+    if (const zlhcs_hresult hr = zlhcs::schema::check_document(call.backend->validation, "ModifySettingRequest",
+                                                               "settings", settings, mode.out_document);
+        hr < 0) {
+        return hr;
+    }
     HCS_SYSTEM hcs_system = call.system->hcs_system();
     const operation_subject subject{handle, 0, call.system->id()};
     completion_mode with_subject = mode;
@@ -158,6 +164,11 @@ zlhcs_hresult create(const char* id, const char* configuration,
     }
     const table* backend = zlhcs::backend::get();
     if (backend == nullptr) return ZLHCS_E_BACKEND_UNAVAILABLE;
+    if (const zlhcs_hresult hr = zlhcs::schema::check_document(backend->validation, "ComputeSystem", "configuration",
+                                                               configuration, mode.out_document);
+        hr < 0) {
+        return hr;
+    }
     if (const zlhcs_hresult hr = require(backend->HcsCreateComputeSystem, "HcsCreateComputeSystem"); hr < 0) {
         return hr;
     }

@@ -1,10 +1,12 @@
 #include "backend.hpp"
 
+#include "../core/caller_struct.hpp"
 #include "../core/errors.hpp"
 
 #include <zlhcs_common/utf.hpp>
 
 #include <atomic>
+#include <cstdio>
 #include <memory>
 #include <mutex>
 
@@ -139,17 +141,31 @@ std::string module_file_name(module_handle module, void* any_symbol) {
 #endif
 
 bool same_request(const table& current, const zlhcs_init_options& options) {
-    if (current.kind != options.backend) return false;
+    if (current.kind != options.backend || current.validation != options.validation) return false;
     return options.backend == ZLHCS_BACKEND_DEFAULT || current.requested_path == options.backend_path;
 }
 
+constexpr std::uint32_t known_validation_bits = ZLHCS_VALIDATE_DOCUMENTS | ZLHCS_VALIDATE_STRICT;
+
 zlhcs_hresult validate(const zlhcs_init_options* options, zlhcs_init_options& out) {
-    out = zlhcs_init_options{sizeof(zlhcs_init_options), ZLHCS_BACKEND_DEFAULT, nullptr};
+    out = zlhcs_init_options{sizeof(zlhcs_init_options), ZLHCS_BACKEND_DEFAULT, nullptr, 0, 0};
     if (options == nullptr) return ZLHCS_S_OK;
-    if (options->struct_size < sizeof(zlhcs_init_options)) {
-        return core::fail(ZLHCS_E_INVALID_ARGUMENT, "zlhcs_init_options.struct_size is too small");
+    // A v1 caller's 16-byte struct ends before validation: it reads as 0 (none).
+    if (const zlhcs_hresult hr = core::read_caller_struct<zlhcs_init_options>(
+            options, ZLHCS_INIT_OPTIONS_SIZE_V1, "zlhcs_init_options", out);
+        hr < 0) {
+        return hr;
     }
-    out = *options;
+    if ((out.validation & ~known_validation_bits) != 0) {
+        char bits[16];
+        std::snprintf(bits, sizeof bits, "0x%X", static_cast<unsigned>(out.validation & ~known_validation_bits));
+        return core::fail(ZLHCS_E_INVALID_ARGUMENT, std::string("zlhcs_init_options.validation has unknown bits (") +
+                                                        bits + "): only ZLHCS_VALIDATE_DOCUMENTS and "
+                                                               "ZLHCS_VALIDATE_STRICT exist");
+    }
+    if (out.reserved != 0) return core::fail(ZLHCS_E_INVALID_ARGUMENT, "zlhcs_init_options.reserved must be 0");
+    // STRICT implies DOCUMENTS: one spelling per request, so that equal requests compare equal.
+    if ((out.validation & ZLHCS_VALIDATE_STRICT) != 0) out.validation |= ZLHCS_VALIDATE_DOCUMENTS;
     if (out.backend == ZLHCS_BACKEND_DEFAULT) {
         out.backend_path = nullptr;
         return ZLHCS_S_OK;
@@ -230,6 +246,7 @@ zlhcs_hresult initialize(const zlhcs_init_options* options) noexcept {
                                   " (it is not HCS); it was unloaded and zlhcs stays uninitialised");
         }
         fresh->kind = static_cast<zlhcs_backend_kind>(request.backend);
+        fresh->validation = request.validation;
         if (request.backend_path != nullptr) fresh->requested_path = request.backend_path;
 #ifdef _WIN32
         fresh->module_path = module_file_name(module);

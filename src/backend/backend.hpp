@@ -8,6 +8,7 @@
 
 #include <zlhcs/zlhcs.h>
 
+#include <cstdint>
 #include <string>
 
 namespace zlhcs::backend {
@@ -42,6 +43,9 @@ struct table {
     std::string module_path;
     zlhcs_backend_kind kind = ZLHCS_BACKEND_DEFAULT;
     std::string requested_path;
+    /// ZLHCS_VALIDATE_* bits chosen with the backend (zlhcs_init_options.validation): create
+    /// and modify documents are validated before they reach HCS.
+    std::uint32_t validation = 0;
 
 #ifndef _WIN32
     void*(WINAPI* local_free)(void*) = nullptr;

@@ -127,6 +127,27 @@ std::optional<std::string> utf16_to_utf8(u16string_view utf16, utf_error* error)
     return out;
 }
 
+bool is_valid_utf8(std::string_view utf8, utf_error* error) noexcept {
+    std::size_t i = 0;
+    const auto* bytes = reinterpret_cast<const unsigned char*>(utf8.data());
+    while (i < utf8.size()) {
+        while (i + 8 <= utf8.size()) {  // ASCII fast path, as in utf8_to_utf16
+            std::uint64_t word;
+            std::memcpy(&word, bytes + i, sizeof word);
+            if ((word & 0x8080808080808080ull) != 0) break;
+            i += 8;
+        }
+        if (i >= utf8.size()) break;
+        const std::size_t start = i;
+        char32_t cp = 0;
+        if (!decode_utf8(utf8, i, cp)) {
+            if (error != nullptr) error->offset = start;
+            return false;
+        }
+    }
+    return true;
+}
+
 std::size_t utf16_length(const utf16_char* s) noexcept {
     std::size_t n = 0;
     while (s[n] != 0) ++n;

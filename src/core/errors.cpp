@@ -58,6 +58,7 @@ constexpr code_info known_codes[] = {
     {0xA07A0007u, ZLHCS_CATEGORY_SERVICE_UNAVAILABLE, "The HCS backend could not be loaded"},
     {0xA07A0008u, ZLHCS_CATEGORY_OTHER, "Internal error in zlhcs"},
     {0xA07A0009u, ZLHCS_CATEGORY_INVALID_ARGUMENT, "An input exceeds a documented size limit"},
+    {0xA07A000Au, ZLHCS_CATEGORY_INVALID_JSON, "The JSON document does not match the HCS schema"},
     {0x80070005u, ZLHCS_CATEGORY_ACCESS_DENIED, "Access is denied"},
     {0x80070057u, ZLHCS_CATEGORY_INVALID_ARGUMENT, "The parameter is incorrect"},
     {0x80004003u, ZLHCS_CATEGORY_INVALID_ARGUMENT, "Invalid pointer"},

@@ -27,12 +27,14 @@ struct type_desc {
 };
 
 enum class shape_kind : std::uint8_t { ref, array, map };
-/// ref: types[type]. array: elements of shapes[element]. map: keys of types[type] (a
-/// primitive, written as an object key), values of shapes[element].
+/// ref: types[type]. array: elements of shapes[element], exactly `length` of them when the
+/// schema fixes the count (0: any number). map: keys of types[type] (a primitive, written as
+/// an object key), values of shapes[element].
 struct shape_desc {
     shape_kind kind;
     std::uint16_t type;
     std::uint16_t element;
+    std::uint16_t length;
 };
 
 struct field_desc {

@@ -37,6 +37,10 @@ typedef struct frozen_call_options_v1 {
     const void *security_descriptor;
     uint64_t identity_token;
 } frozen_call_options_v1;
+typedef struct frozen_init_options_v1 { /* 0.4.0-0.5.0: before validation was appended */
+    uint32_t struct_size, backend;
+    const char *backend_path;
+} frozen_init_options_v1;
 
 /* What a caller built against a later header might pass: v1 plus members this DLL lacks. */
 typedef struct future_error {
@@ -47,12 +51,25 @@ typedef struct future_call_options {
     zlhcs_call_options v1;
     uint64_t added_later;
 } future_call_options;
+typedef struct future_init_options {
+    zlhcs_init_options current;
+    uint64_t added_later;
+} future_init_options;
 
 static void old_callers_work(void) {
     frozen_version_info_v1 info;
     frozen_error_v1 error;
     frozen_call_options_v1 options;
+    frozen_init_options_v1 init;
+    zlhcs_hresult hr;
     zlhcs_system system = 0;
+
+    /* The 16-byte init options of 0.5.0 initialise the default backend (no validation). */
+    memset(&init, 0, sizeof init);
+    init.struct_size = ZLHCS_INIT_OPTIONS_SIZE_V1;
+    init.backend = ZLHCS_BACKEND_DEFAULT;
+    hr = zlhcs_init((const zlhcs_init_options *)&init);
+    CHECK(hr == ZLHCS_S_OK || hr == ZLHCS_S_FALSE);
 
     memset(&info, 0, sizeof info);
     info.struct_size = ZLHCS_VERSION_INFO_SIZE_V1;
@@ -82,7 +99,17 @@ static void old_callers_work(void) {
 static void newer_callers_work_when_the_tail_is_zero(void) {
     future_error error;
     future_call_options options;
+    future_init_options init;
     zlhcs_system system = 0;
+
+    /* Init options larger than this DLL knows: the same request when the tail is zero (the
+     * backend is loaded already: S_FALSE), refused when it is not. */
+    memset(&init, 0, sizeof init);
+    init.current.struct_size = (uint32_t)sizeof init;
+    init.current.backend = ZLHCS_BACKEND_DEFAULT;
+    CHECK(zlhcs_init(&init.current) == ZLHCS_S_FALSE);
+    init.added_later = 1;
+    CHECK(zlhcs_init(&init.current) == ZLHCS_E_NOT_SUPPORTED);
 
     CHECK(zlhcs_system_close(54321) == ZLHCS_E_INVALID_HANDLE);
     memset(&error, 0, sizeof error);
@@ -107,7 +134,11 @@ static void below_v1_is_refused(void) {
     zlhcs_version_info info;
     zlhcs_error error;
     zlhcs_call_options options;
+    zlhcs_init_options init;
     zlhcs_system system = 0;
+    memset(&init, 0, sizeof init);
+    init.struct_size = ZLHCS_INIT_OPTIONS_SIZE_V1 - 8;
+    CHECK(zlhcs_init(&init) == ZLHCS_E_INVALID_ARGUMENT);
     memset(&info, 0, sizeof info);
     info.struct_size = ZLHCS_VERSION_INFO_SIZE_V1 - 8;
     CHECK(zlhcs_version(&info) == ZLHCS_E_INVALID_ARGUMENT);

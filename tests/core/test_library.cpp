@@ -114,6 +114,14 @@ TEST_F(library, init_after_initialisation) {
     same.struct_size = sizeof same;
     same.backend = ZLHCS_BACKEND_DEFAULT;
     EXPECT_EQ(zlhcs_init(&same), ZLHCS_S_FALSE);
+    // A caller built against 0.5.0 passes the 16-byte v1 struct: read as far as it goes.
+    same.struct_size = ZLHCS_INIT_OPTIONS_SIZE_V1;
+    same.validation = ZLHCS_VALIDATE_DOCUMENTS;  // beyond its size: not read
+    EXPECT_EQ(zlhcs_init(&same), ZLHCS_S_FALSE);
+    // Document validation is part of the options: the same backend with it on is "other".
+    same.struct_size = sizeof same;
+    EXPECT_EQ(zlhcs_init(&same), ZLHCS_E_INVALID_STATE);
+    same.validation = 0;
 
     // Different options after initialisation: refused, the backend stays.
     char* raw = nullptr;
@@ -134,12 +142,20 @@ TEST_F(library, init_after_initialisation) {
 
 TEST_F(library, init_rejects_bad_options) {
     zlhcs_init_options o{};
-    o.struct_size = sizeof o - 1;
+    o.struct_size = ZLHCS_INIT_OPTIONS_SIZE_V1 - 1;
     EXPECT_EQ(zlhcs_init(&o), ZLHCS_E_INVALID_ARGUMENT) << "short struct_size";
     o.struct_size = 0;
     EXPECT_EQ(zlhcs_init(&o), ZLHCS_E_INVALID_ARGUMENT) << "zero struct_size";
 
     o.struct_size = sizeof o;
+    o.validation = 4;
+    EXPECT_EQ(zlhcs_init(&o), ZLHCS_E_INVALID_ARGUMENT) << "unknown validation bit";
+    EXPECT_NE(last_error().message.find("validation"), std::string::npos) << last_error().message;
+    o.validation = 0;
+    o.reserved = 1;
+    EXPECT_EQ(zlhcs_init(&o), ZLHCS_E_INVALID_ARGUMENT) << "reserved not 0";
+    o.reserved = 0;
+
     o.backend = 7;
     EXPECT_EQ(zlhcs_init(&o), ZLHCS_E_INVALID_ARGUMENT) << "unknown kind";
 

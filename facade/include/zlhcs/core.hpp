@@ -3,10 +3,11 @@
 // For translation units that do not want <istream>/<ostream>/<streambuf> or <coroutine> (and
 // their compile time): errors, handles, timeouts, executors, operations and async_result
 // (wait, std::future, info()), event subscriptions, compute systems, processes (with their
-// raw stdio calls and interrupt_stdio()), enumerate/service queries, library version and backend. The C++ streams
-// over stdio are in <zlhcs/process_stream.hpp>, co_await in <zlhcs/coroutine.hpp>; the
-// umbrella <zlhcs/zlhcs.hpp> includes all three. Mixing translation units that include
-// core.hpp with ones that include zlhcs.hpp in one program is fine: the classes are the same.
+// raw stdio calls and interrupt_stdio()), enumerate/service queries, library version and
+// backend, schema validation. The C++ streams over stdio are in <zlhcs/process_stream.hpp>,
+// co_await in <zlhcs/coroutine.hpp>; the umbrella <zlhcs/zlhcs.hpp> includes all three.
+// Mixing translation units that include core.hpp with ones that include zlhcs.hpp in one
+// program is fine: the classes are the same.
 #pragma once
 
 #include <zlhcs/call_options.hpp>
@@ -23,3 +24,4 @@
 #include <zlhcs/process.hpp>
 #include <zlhcs/service.hpp>
 #include <zlhcs/library.hpp>
+#include <zlhcs/validation.hpp>

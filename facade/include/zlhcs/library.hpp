@@ -1,4 +1,4 @@
-// zlhcs C++ facade - the library: version, backend choice.
+// zlhcs C++ facade - the library: version, backend choice, document validation.
 //
 // Free functions and plain value types; thread-safe. initialize() chooses the backend once per
 // process (the first zlhcs call otherwise loads the default one). Failures throw zlhcs::error.
@@ -44,9 +44,22 @@ enum class backend_kind : std::uint32_t {
     path = ZLHCS_BACKEND_PATH,
 };
 
+/// Whether zlhcs validates create and modify documents before they reach HCS
+/// (zlhcs_init_options.validation; <zlhcs/validation.hpp> reads a refusal's report).
+enum class document_validation : std::uint32_t {
+    off = 0,                                                    ///< documents go to HCS as they are
+    on = ZLHCS_VALIDATE_DOCUMENTS,                              ///< refuse documents with errors
+    strict = ZLHCS_VALIDATE_DOCUMENTS | ZLHCS_VALIDATE_STRICT,  ///< also documents with warnings
+};
+
 struct init_options {
     backend_kind backend = backend_kind::default_backend;
     std::string backend_path;  ///< UTF-8 absolute path; only with backend_kind::path
+    /// On: every system create (ComputeSystem), system modify (ModifySettingRequest), process
+    /// create (ProcessParameters) and process modify (ProcessModifyRequest) document is
+    /// validated first, and a refused one throws zlhcs::error with ZLHCS_E_SCHEMA_INVALID
+    /// (errc::invalid_json) without reaching HCS. Chosen once per process, with the backend.
+    document_validation validation = document_validation::off;
 };
 
 /// Chooses and loads the backend (optional: the first zlhcs call otherwise loads the
@@ -59,6 +72,7 @@ inline bool initialize(const init_options& options = {}) {
     native.struct_size = sizeof native;
     native.backend = static_cast<std::uint32_t>(options.backend);
     native.backend_path = options.backend == backend_kind::path ? options.backend_path.c_str() : nullptr;
+    native.validation = static_cast<std::uint32_t>(options.validation);
     return check(zlhcs_init(&native), "zlhcs_init") == ZLHCS_S_OK;
 }
 

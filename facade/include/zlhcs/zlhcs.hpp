@@ -24,7 +24,10 @@
 //   process_stream.hpp  process_istream / process_ostream over a process's stdio pipes, and
 //                       process::stdin_stream()/stdout_stream()/stderr_stream()
 //   service.hpp         enumerate_systems(), service_properties()
-//   library.hpp         library_version(), initialize(), backend_path()
+//   library.hpp         library_version(), initialize() (backend, document_validation), backend_path()
+//   validation.hpp      validate(type, document[, version]) -> validation_report (every problem:
+//                       path, severity, rule, message, expected, actual, suggestion, since),
+//                       validation_report::from_error(), describe_schema()
 //
 // The typed HCS schema (these need RapidJSON; zlhcs.hpp includes them, core.hpp does not):
 //   schema.hpp          every HCS schema type as C++ (zlhcs::schema::ComputeSystem, Statistics,

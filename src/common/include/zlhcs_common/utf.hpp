@@ -35,6 +35,10 @@ struct utf_error {
 [[nodiscard]] std::optional<std::string> utf16_to_utf8(u16string_view utf16,
                                                        utf_error* error = nullptr);
 
+/// Whether `utf8` is valid UTF-8 (the same strict rules as utf8_to_utf16, without
+/// converting). Sets *error to the offset of the first bad sequence when it is not.
+[[nodiscard]] bool is_valid_utf8(std::string_view utf8, utf_error* error = nullptr) noexcept;
+
 /// Length of a NUL-terminated UTF-16 string.
 [[nodiscard]] std::size_t utf16_length(const utf16_char* s) noexcept;
 
