@@ -1076,7 +1076,9 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_wait_exit_async
  * The schema version in force: the one the caller names, else the document's own top-level
  * SchemaVersion {Major, Minor} when its type has that field (ComputeSystem), else none (no
  * version checks; "Note" says so). Fields and enum values newer than the version in force
- * are errors (rule "since"); a version newer than the newest this zlhcs knows is a warning.
+ * are reported (rule "since"): errors against a version the caller names, warnings against
+ * the document's own (HCS accepts those: hcsshim declares 2.1 and sends 2.2 fields). A
+ * version newer than the newest this zlhcs knows is a warning.
  * ------------------------------------------------------------------------------------- */
 /** The most problems a report lists. */
 #define ZLHCS_SCHEMA_MAX_PROBLEMS 1000u

@@ -283,8 +283,13 @@ std::optional<version> document_version(const json& document, const type_desc& t
 /// Walks a parsed document along the schema, recording problems.
 class walker {
 public:
-    walker(report& out, std::size_t limit, std::optional<std::uint8_t> minor_in_force, std::string version_phrase)
-        : out_(out), limit_(limit), in_force_(minor_in_force), version_phrase_(std::move(version_phrase)) {}
+    walker(report& out, std::size_t limit, std::optional<std::uint8_t> minor_in_force, std::string version_phrase,
+           severity too_new)
+        : out_(out),
+          limit_(limit),
+          in_force_(minor_in_force),
+          version_phrase_(std::move(version_phrase)),
+          too_new_(too_new) {}
 
     void walk_struct(const json& object, std::uint16_t type_index, std::size_t depth) {
         const type_desc& type = type_at(type_index);
@@ -642,16 +647,16 @@ private:
     }
 
     void too_new_field(const type_desc& type, const field_desc& field) {
-        if (!take(severity::error)) return;
-        problem& p = add(severity::error, "since");
+        if (!take(too_new_)) return;
+        problem& p = add(too_new_, "since");
         p.since = minor_text(field.since_minor);
         p.message = std::string("Field ") + field.name + " of " + type.name + " exists since schema " + *p.since +
                     ", but " + version_phrase_ + ".";
     }
 
     void too_new_value(const type_desc& type, const enum_value_desc& value) {
-        if (!take(severity::error)) return;
-        problem& p = add(severity::error, "since");
+        if (!take(too_new_)) return;
+        problem& p = add(too_new_, "since");
         p.actual = value.name;
         p.since = minor_text(value.since_minor);
         p.message = std::string("Value \"") + value.name + "\" of " + type.name + " (in " + field_phrase() +
@@ -696,6 +701,7 @@ private:
     std::size_t limit_;
     std::optional<std::uint8_t> in_force_;  // the minor of the version in force (2.x)
     std::string version_phrase_;            // "the document's SchemaVersion is 2.1"
+    severity too_new_;                      // of a field or value newer than the version in force
     std::string path_;
     std::vector<frame> frames_;
     bool depth_reported_ = false;
@@ -826,7 +832,12 @@ report validate(std::uint16_t type, std::string_view document, std::optional<ver
                     found_text(parsed) + ".";
         return out;
     }
-    walker w(out, limit, in_force, phrase);
+    // Newer than the caller's version: an error (the caller says what the host supports).
+    // Newer than the document's own SchemaVersion: a warning, because HCS accepts it - hcsshim
+    // declares 2.1 in every document and sends newer fields (LinuxKernelDirect, 2.2) that
+    // Windows takes (internal/uvm/create_lcow.go, internal/schemaversion).
+    const severity too_new = out.source == version_source::caller ? severity::error : severity::warning;
+    walker w(out, limit, in_force, phrase, too_new);
     w.walk_struct(parsed, type, 0);
     return out;
 }

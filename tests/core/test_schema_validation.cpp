@@ -212,7 +212,7 @@ TEST_F(schema_validation, unknown_fields_are_warnings_with_the_nearest_known_nam
     EXPECT_EQ(nested.problems.size(), 1u) << nested.listing();
 }
 
-TEST_F(schema_validation, fields_newer_than_the_documents_schema_version_are_errors) {
+TEST_F(schema_validation, fields_newer_than_the_documents_schema_version_are_warnings_and_errors_against_the_callers) {
     // VirtualMachine.Version: 2.5; Attachment.AlwaysAllowSparseFiles: 2.6; Chipset.LinuxKernelDirect: 2.2.
     const std::string vm = R"("Version":{"Major":1,"Minor":0},"Chipset":{"LinuxKernelDirect":{"KernelFilePath":"k"}},)"
                            R"("Devices":{"Scsi":{"0":{"Attachments":{"0":{"Type":"VirtualDisk","Path":"p",)"
@@ -232,12 +232,23 @@ TEST_F(schema_validation, fields_newer_than_the_documents_schema_version_are_err
         SCOPED_TRACE(c.path);
         const reported_problem* p = old.find(c.path, "since");
         ASSERT_NE(p, nullptr) << old.listing();
-        EXPECT_EQ(p->severity, "error");
+        EXPECT_EQ(p->severity, "warning") << "HCS takes newer fields than a document declares";
         EXPECT_EQ(p->since, c.since);
         EXPECT_NE(p->message.find(c.since), std::string::npos) << p->message;
         EXPECT_NE(p->message.find("2.1"), std::string::npos) << "names the version in force: " << p->message;
     }
     EXPECT_EQ(old.problems.size(), std::size(cases)) << old.listing();
+    EXPECT_EQ(old.hr, ZLHCS_S_FALSE);
+
+    // The same version named by the caller: errors.
+    const validation_result named = run_validation("ComputeSystem", vm_doc(vm, "1"), "2.1");
+    EXPECT_EQ(named.hr, ZLHCS_E_SCHEMA_INVALID);
+    for (const auto& c : cases) {
+        const reported_problem* p = named.find(c.path, "since");
+        ASSERT_NE(p, nullptr) << named.listing();
+        EXPECT_EQ(p->severity, "error");
+    }
+    EXPECT_EQ(named.problems.size(), std::size(cases)) << named.listing();
 
     // 2.5 allows the first two, not the third; 2.6 all of them.
     const validation_result middle = run_validation("ComputeSystem", vm_doc(vm, "5"));
@@ -485,7 +496,7 @@ TEST_F(schema_validation, every_problem_of_a_document_is_in_one_report) {
     } cases[] = {
         {"/ShouldTerminateOnLastHandleClose", "unknown-field", "warning"},
         {"/Owner", "type", "error"},
-        {"/VirtualMachine/Version", "since", "error"},
+        {"/VirtualMachine/Version", "since", "warning"},
         {"/VirtualMachine/ComputeTopology/Memory/SizeInMb", "unknown-field", "warning"},
         {"/VirtualMachine/ComputeTopology/Processor/Count", "range", "error"},
         {"/VirtualMachine/Devices/ComPorts/first", "format", "error"},
