@@ -44,12 +44,23 @@ int zlhcs_header_check_calls(void)
     options.struct_size = (uint32_t)sizeof options;
     options.backend = ZLHCS_BACKEND_DEFAULT;
     options.backend_path = NULL;
+    options.validation = ZLHCS_VALIDATE_DOCUMENTS;
+    options.reserved = 0;
     if (hr >= 0) hr = zlhcs_init(&options);
     if (hr >= 0) hr = zlhcs_get_api(ZLHCS_API_REVISION, &api);
     if (hr >= 0 && ZLHCS_API_HAS(api, system_create)) create = api->system_create;
     if (hr >= 0) hr = create("id", "{}", NULL, ZLHCS_INFINITE, &system, NULL);
     if (hr >= 0) hr = zlhcs_system_properties(system, NULL, 1000u, &properties);
     zlhcs_free(properties);
+    if (hr >= 0) {
+        zlhcs_schema_validate_options validate_options;
+        char *report = NULL;
+        validate_options.struct_size = (uint32_t)sizeof validate_options;
+        validate_options.flags = 0;
+        validate_options.schema_version = "2.1";
+        hr = zlhcs_schema_validate("ComputeSystem", "{}", &validate_options, &report);
+        zlhcs_free(report);
+    }
     if (hr < 0) {
         error.struct_size = (uint32_t)sizeof error;
         if (zlhcs_last_error(&error) == ZLHCS_S_OK &&
