@@ -11,6 +11,8 @@
 #include <set>
 #include <string>
 
+#include <zlhcs/validation.hpp>
+
 #include "real_documents.hpp"
 #include "schema_test_support.hpp"
 
@@ -188,5 +190,83 @@ TEST(RealDocuments, MisspeltCopiesRoundTripWithTheMisspeltNameUnknown) {
         EXPECT_EQ(expected, result.unknown) << name;
     }
 }
+
+
+// The same documents through the DLL's validator: no errors but the ones the manifest records
+// as real mistakes of the source ("schema_problems"), and as warnings exactly the unknown fields
+// the manifest lists plus its "since_warnings" (fields newer than the document's SchemaVersion,
+// which HCS accepts). The misspelt copy gets one more warning, at the misspelt name, suggesting
+// the original.
+namespace validation {
+
+struct finding {
+    std::string path;
+    std::string rule;
+    bool operator<(const finding& other) const {
+        return path != other.path ? path < other.path : rule < other.rule;
+    }
+    bool operator==(const finding& other) const { return path == other.path && rule == other.rule; }
+};
+
+std::set<finding> listed(const rapidjson::Value& entry, const char* key, const char* rule) {
+    std::set<finding> out;
+    if (entry.HasMember(key)) {
+        for (const auto& pointer : entry[key].GetArray()) out.insert({pointer.GetString(), rule});
+    }
+    return out;
+}
+
+std::set<finding> of(const zlhcs::validation_report& report, zlhcs::problem_severity severity) {
+    std::set<finding> out;
+    for (const auto& p : report.problems()) {
+        if (p.severity == severity) out.insert({p.path, p.rule});
+    }
+    return out;
+}
+
+std::string listing(const std::set<finding>& findings) {
+    std::string out;
+    for (const auto& f : findings) out += " " + f.path + " (" + f.rule + ")";
+    return out;
+}
+
+TEST(RealDocuments, ValidateWithExactlyTheKnownProblems) {
+    const auto entries = manifest();
+    for (const auto& entry : entries.GetArray()) {
+        const std::string name = entry["file"].GetString();
+        const zlhcs::validation_report report = zlhcs::validate(entry["type"].GetString(), document(name));
+        auto warnings = listed(entry, "unknown_fields", "unknown-field");
+        const auto since = listed(entry, "since_warnings", "since");
+        warnings.insert(since.begin(), since.end());
+        const auto errors = listed(entry, "schema_error_pointers", "");
+        std::set<finding> found_errors;
+        for (const auto& f : of(report, zlhcs::problem_severity::error)) found_errors.insert({f.path, ""});
+        EXPECT_EQ(listing(errors), listing(found_errors)) << name << ": " << report.json();
+        EXPECT_EQ(listing(warnings), listing(of(report, zlhcs::problem_severity::warning))) << name << ": " << report.json();
+        EXPECT_EQ(errors.empty(), report.valid()) << name;
+    }
+}
+
+TEST(RealDocuments, MisspeltCopiesGetTheRightSuggestion) {
+    const auto entries = manifest();
+    for (const auto& entry : entries.GetArray()) {
+        const std::string name = entry["file"].GetString();
+        const std::string pointer = entry["misspell"]["pointer"].GetString();
+        const std::string as = entry["misspell"]["as"].GetString();
+        const std::string original = pointer.substr(pointer.rfind('/') + 1);
+        const std::string misspelt_pointer = pointer.substr(0, pointer.rfind('/') + 1) + as;
+        const zlhcs::validation_report report =
+            zlhcs::validate(entry["type"].GetString(), misspelt(document(name), pointer, as));
+        const zlhcs::validation_problem* problem = nullptr;
+        for (const auto& p : report.problems()) {
+            if (p.path == misspelt_pointer && p.rule == "unknown-field") problem = &p;
+        }
+        ASSERT_NE(nullptr, problem) << name << ": " << report.json();
+        EXPECT_EQ(std::optional<std::string>(original), problem->suggestion) << name;
+        EXPECT_NE(std::string::npos, problem->message.find("did you mean \"" + original + "\"")) << problem->message;
+    }
+}
+
+}  // namespace validation
 
 }  // namespace
