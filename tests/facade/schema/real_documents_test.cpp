@@ -23,15 +23,7 @@ using zlhcs_schema_test::same_json;
 
 std::string pointer_token(std::string_view text) {
     std::string out;
-    for (const char c : text) {
-        if (c == '~') {
-            out += "~0";
-        } else if (c == '/') {
-            out += "~1";
-        } else {
-            out += c;
-        }
-    }
+    zlhcs::schema::detail::append_pointer_token(out, text);
     return out;
 }
 

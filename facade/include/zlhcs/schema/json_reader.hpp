@@ -21,6 +21,19 @@ namespace zlhcs::schema::detail {
 
 class reader;
 
+/// Appends `token` to a JSON pointer, escaped as RFC 6901 says ("~" -> "~0", "/" -> "~1").
+inline void append_pointer_token(std::string& out, std::string_view token) {
+    for (const char c : token) {
+        if (c == '~') {
+            out += "~0";
+        } else if (c == '/') {
+            out += "~1";
+        } else {
+            out += c;
+        }
+    }
+}
+
 /// What a value slot does with each SAX event. `expected` names the schema type for messages.
 struct value_ops {
     bool (*on_null)(reader&, void*);
@@ -208,18 +221,6 @@ private:
     void pop() {
         if (depth_ > inline_depth) deep_frames_.pop_back();
         --depth_;
-    }
-
-    static void append_pointer_token(std::string& out, std::string_view token) {
-        for (const char c : token) {
-            if (c == '~') {
-                out += "~0";
-            } else if (c == '/') {
-                out += "~1";
-            } else {
-                out += c;
-            }
-        }
     }
 
     bool take() {
