@@ -2,12 +2,15 @@
 //
 // It asks zlhcs for its backend's path and looks the Hcsim* exports up in that already loaded
 // module, so natively and under Wine (where the backend is system32\computecore.dll) a test
-// drives the very simulator behind the DLL under test.
+// drives the very simulator behind the DLL under test. ZLHCS_TEST_BACKEND=<file name> makes it
+// choose that backend first, from the test executable's directory (e.g. hcsim_ws2019, the
+// simulator without the entry points Windows Server 2019 lacks).
 #pragma once
 
 #include <zlhcs/zlhcs.h>
 
 #include <cstdlib>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -18,6 +21,7 @@
 #include <dlfcn.h>
 #endif
 
+#include "executable_dir.h"
 #include "hcsim/hcsim_control.h"
 
 namespace zlhcs_test {
@@ -38,6 +42,9 @@ public:
                                                            hcsim_security_record*);
     using emit_event_fn = hcsim_hresult(WINAPI*)(const char*, const char*, uint32_t, uint32_t, const char*,
                                                  uint32_t*);
+
+    /// True if the backend exports `name` (the Server 2019 simulator lacks a few entry points).
+    bool exports(const char* name) const { return lookup_(name) != nullptr; }
 
     reset_fn reset = nullptr;
     fail_next_fn fail_next_calls = nullptr;
@@ -114,6 +121,14 @@ public:
 
 private:
     hcsim_client() {
+        if (const char* name = std::getenv("ZLHCS_TEST_BACKEND"); name != nullptr && *name != '\0') {
+            const std::string chosen = executable_dir() + name;
+            zlhcs_init_options options{};
+            options.struct_size = sizeof options;
+            options.backend = ZLHCS_BACKEND_PATH;
+            options.backend_path = chosen.c_str();
+            if (zlhcs_init(&options) < 0) throw std::runtime_error("zlhcs_init with backend " + chosen + " failed");
+        }
         char* path = nullptr;
         if (zlhcs_backend_path(&path) != 0) throw std::runtime_error("zlhcs_backend_path failed");
         const std::string backend = path;
@@ -124,14 +139,13 @@ private:
         MultiByteToWideChar(CP_UTF8, 0, backend.c_str(), -1, wide.data(), wide_length);
         HMODULE module = GetModuleHandleW(wide.c_str());
         if (module == nullptr) throw std::runtime_error("backend module not loaded: " + backend);
-        auto lookup = [module](const char* name) {
-            return reinterpret_cast<void*>(GetProcAddress(module, name));
-        };
+        lookup_ = [module](const char* name) { return reinterpret_cast<void*>(GetProcAddress(module, name)); };
 #else
         void* module = dlopen(backend.c_str(), RTLD_NOW | RTLD_NOLOAD);
         if (module == nullptr) throw std::runtime_error("backend module not loaded: " + backend);
-        auto lookup = [module](const char* name) { return dlsym(module, name); };
+        lookup_ = [module](const char* name) { return dlsym(module, name); };
 #endif
+        const auto lookup = lookup_;
         resolve(reset, lookup, "HcsimReset");
         resolve(fail_next_calls, lookup, "HcsimFailNextCalls");
         resolve(get_system_security, lookup, "HcsimGetSystemSecurity");
@@ -148,11 +162,13 @@ private:
     }
 
     template <typename Fn, typename Lookup>
-    static void resolve(Fn& fn, Lookup& lookup, const char* name) {
+    static void resolve(Fn& fn, const Lookup& lookup, const char* name) {
         void* address = lookup(name);
         if (address == nullptr) throw std::runtime_error(std::string("backend lacks ") + name);
         fn = reinterpret_cast<Fn>(address);
     }
+
+    std::function<void*(const char*)> lookup_;
 };
 
 }  // namespace zlhcs_test

@@ -406,7 +406,9 @@ TEST_F(systems, wait_exit_times_out_while_running_and_returns_after_terminate) {
     EXPECT_EQ(zlhcs_system_wait_exit(s, 10, &out), ZLHCS_HCS_E_OPERATION_TIMEOUT);
     EXPECT_TRUE(out == nullptr || out == out_sentinel());
     EXPECT_EQ(last_error().category, ZLHCS_CATEGORY_TIMEOUT);
-    EXPECT_EQ(last_error().function, "HcsWaitForComputeSystemExit");
+    // Where HCS has no HcsWaitForComputeSystemExit (Server 2019), the wait is on the exit event.
+    EXPECT_EQ(last_error().function, sim().exports("HcsWaitForComputeSystemExit") ? "HcsWaitForComputeSystemExit"
+                                                                                  : "HcsSetComputeSystemCallback");
     EXPECT_EQ(zlhcs_system_wait_exit(s, 0, nullptr), ZLHCS_HCS_E_OPERATION_TIMEOUT);
 
     std::atomic<zlhcs_hresult> waited{1};

@@ -12,7 +12,9 @@
 #include "../../../backend/hcs_entry_points.h"
 
 #if defined(HCSIM_BUILDING)
-#if defined(_WIN32)
+#if defined(_WIN32) && defined(HCSIM_EXPORTS_BY_DEF)
+#define HCSIM_ENTRY /* exported by the library's .def */
+#elif defined(_WIN32)
 #define HCSIM_ENTRY __declspec(dllexport)
 #else
 #define HCSIM_ENTRY __attribute__((visibility("default")))

@@ -30,7 +30,9 @@ extern "C" {
 #endif
 
 #if defined(_WIN32)
-#if defined(HCSIM_BUILDING)
+#if defined(HCSIM_BUILDING) && defined(HCSIM_EXPORTS_BY_DEF)
+#define HCSIM_API /* exported by the library's .def */
+#elif defined(HCSIM_BUILDING)
 #define HCSIM_API __declspec(dllexport)
 #else
 #define HCSIM_API __declspec(dllimport)
