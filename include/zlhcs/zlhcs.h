@@ -919,8 +919,8 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_detach(
  *      numbered 1, 2, 3... per subscription. A subscription never delays another, and never
  *      blocks HCS's thread: callbacks run on zlhcs's own delivery threads, one call at a time
  *      per subscription; a callback that blocks holds up only its own subscription, whose
- *      queue then fills (zlhcs adds a delivery thread when all are blocked, so the others go
- *      on). A full queue drops the newest events and says so: the subscriber receives one
+ *      queue then fills (zlhcs adds a delivery thread when all have been blocked for 20 ms,
+ *      up to 256 threads, so the others go on; docs/events.md). A full queue drops the newest events and says so: the subscriber receives one
  *      ZLHCS_EVENT_EVENTS_LOST record, in place, with how many were lost (their sequence
  *      numbers are skipped), before anything newer.
  *   6. zlhcs uses the one HCS callback per handle itself (HcsSetComputeSystemCallback,
