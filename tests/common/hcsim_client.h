@@ -10,6 +10,7 @@
 #include <zlhcs/zlhcs.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <stdexcept>
 #include <string>
@@ -121,8 +122,9 @@ public:
 
 private:
     hcsim_client() {
-        if (const char* name = std::getenv("ZLHCS_TEST_BACKEND"); name != nullptr && *name != '\0') {
-            const std::string chosen = executable_dir() + name;
+        const char* chosen_name = std::getenv("ZLHCS_TEST_BACKEND");
+        if (chosen_name != nullptr && *chosen_name != '\0') {
+            const std::string chosen = executable_dir() + chosen_name;
             zlhcs_init_options options{};
             options.struct_size = sizeof options;
             options.backend = ZLHCS_BACKEND_PATH;
@@ -133,6 +135,12 @@ private:
         if (zlhcs_backend_path(&path) != 0) throw std::runtime_error("zlhcs_backend_path failed");
         const std::string backend = path;
         zlhcs_free(path);
+        if (chosen_name != nullptr && *chosen_name != '\0' &&
+            (backend.size() < std::strlen(chosen_name) ||
+             backend.compare(backend.size() - std::strlen(chosen_name), std::string::npos, chosen_name) != 0)) {
+            throw std::runtime_error("ZLHCS_TEST_BACKEND names " + std::string(chosen_name) + ", but zlhcs loaded " +
+                                     backend);
+        }
 #ifdef _WIN32
         const int wide_length = MultiByteToWideChar(CP_UTF8, 0, backend.c_str(), -1, nullptr, 0);
         std::wstring wide(static_cast<size_t>(wide_length), L'\0');
