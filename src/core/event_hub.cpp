@@ -146,19 +146,20 @@ void event_hub::prune_closed() {
                          subscriptions_.end());
 }
 
+void event_hub::complete_watch(operation_object& watch, std::optional<std::string> document) noexcept {
+    if (document) {
+        watch.complete_with_document(std::move(*document));
+    } else {
+        watch.complete_externally(ZLHCS_S_OK, nullptr);
+    }
+}
+
 void event_hub::complete_watch_later(const std::shared_ptr<operation_object>& watch,
                                      std::optional<std::string> document) noexcept {
-    const auto complete = [watch](std::optional<std::string>& exit) {
-        if (exit) {
-            watch->complete_with_document(std::move(*exit));
-        } else {
-            watch->complete_externally(ZLHCS_S_OK, nullptr);
-        }
-    };
     try {
-        dispatcher::instance().post([complete, document]() mutable { complete(document); });
+        dispatcher::instance().post([watch, document]() mutable { complete_watch(*watch, std::move(document)); });
     } catch (...) {
-        complete(document);  // no delivery thread: complete here (the callback runs on this thread)
+        complete_watch(*watch, std::move(document));  // no delivery thread: here (the callback too)
     }
 }
 
@@ -208,16 +209,30 @@ zlhcs_hresult event_hub::watch_exit(const backend::table& backend, zlhcs_operati
             settle_asked_ = true;
         }
     }
+    // Already decided: a watch without a callback completes here, so that a wait that follows
+    // (zlhcs_system_wait_exit with a timeout of 0 after the exit) finds it complete; one with a
+    // callback completes on a delivery thread (the callback never runs inside this call).
+    const bool now_here = callback == nullptr;
     switch (now) {
     case outcome::exited:
-        complete_watch_later(watch, std::move(document));
+        if (now_here) {
+            complete_watch(*watch, std::move(document));
+        } else {
+            complete_watch_later(watch, std::move(document));
+        }
         break;
     case outcome::closed:
-        watch->complete_later(ZLHCS_E_INVALID_HANDLE, "the handle was closed before the exit");
+    case outcome::disconnected: {
+        const bool closed = now == outcome::closed;
+        const zlhcs_hresult code = closed ? ZLHCS_E_INVALID_HANDLE : ZLHCS_HCS_E_SERVICE_DISCONNECT;
+        const char* reason = closed ? "the handle was closed before the exit" : "the compute service disconnected";
+        if (now_here) {
+            watch->complete_externally(code, reason);
+        } else {
+            watch->complete_later(code, reason);
+        }
         break;
-    case outcome::disconnected:
-        watch->complete_later(ZLHCS_HCS_E_SERVICE_DISCONNECT, "the compute service disconnected");
-        break;
+    }
     case outcome::pending:
         break;
     }

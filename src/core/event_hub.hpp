@@ -77,8 +77,9 @@ public:
 
 private:
     void prune_closed();  // lock held: drops unsubscribed subscriptions
-    void complete_watch_later(const std::shared_ptr<operation_object>& watch,
-                              std::optional<std::string> document) noexcept;
+    static void complete_watch(operation_object& watch, std::optional<std::string> document) noexcept;
+    static void complete_watch_later(const std::shared_ptr<operation_object>& watch,
+                                     std::optional<std::string> document) noexcept;
 
     const source_kind kind_;
     mutable std::mutex mutex_;

@@ -529,6 +529,25 @@ TEST_F(events, an_exit_is_never_lost_a_watch_after_it_completes_at_once) {
     EXPECT_EQ(zlhcs_operation_wait(again, 20000, nullptr), ZLHCS_S_OK);
 }
 
+TEST_F(events, once_the_exit_is_known_a_watch_without_callback_and_a_wait_of_0_ms_are_complete_at_once) {
+    for (int round = 0; round < 20; ++round) {
+        system_guard system(running_system(unique_id("known-exit")));
+        callback_probe first;
+        zlhcs_operation watch = 0;
+        ASSERT_EQ(zlhcs_system_wait_exit_async(system, &callback_probe::callback, &first, &watch), ZLHCS_S_OK);
+        operation_guard guard(watch);
+        ASSERT_EQ(zlhcs_system_terminate(system, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
+        ASSERT_TRUE(first.wait_called());  // zlhcs has recorded the exit
+        zlhcs_operation later = 0;
+        ASSERT_EQ(zlhcs_system_wait_exit_async(system, nullptr, nullptr, &later), ZLHCS_S_OK);
+        operation_guard later_guard(later);
+        char* raw = nullptr;
+        ASSERT_EQ(zlhcs_operation_wait(later, 0, &raw), ZLHCS_S_OK) << "round " << round;
+        EXPECT_FALSE(take(raw).empty());
+        ASSERT_EQ(zlhcs_system_wait_exit(system, 0, nullptr), ZLHCS_S_OK) << "round " << round;
+    }
+}
+
 TEST_F(events, a_process_exit_watch_gets_the_process_status_before_or_after_the_exit) {
     system_guard system(running_system(unique_id("process-watch")));
     process_guard process(create_process(system, "exit 7"));
