@@ -66,6 +66,23 @@ void event_hub::set_unwatched(zlhcs_hresult code, std::string message) {
     unwatched_message_ = std::move(message);
 }
 
+// The hooks are set once, under the lock; whoever then sees one set (under the lock) may call it
+// without the lock, as nothing writes it again.
+void event_hub::on_disconnect(std::function<void()> hook) {
+    {
+        std::lock_guard lock(mutex_);
+        disconnect_hook_ = std::move(hook);
+        if (!disconnected_ || disconnect_told_ || disconnect_hook_ == nullptr) return;
+        disconnect_told_ = true;
+    }
+    disconnect_hook_();  // the disconnect came before the owner was ready for it
+}
+
+void event_hub::on_first_watch(std::function<void()> hook) {
+    std::lock_guard lock(mutex_);
+    settle_hook_ = std::move(hook);
+}
+
 void event_hub::on_hcs_event(std::uint32_t hcs_type, const common::utf16_char* data) noexcept {
     const std::uint32_t kind = event_kind_of(hcs_type);
     if (kind == 0) return;
@@ -274,6 +291,7 @@ bool event_hub::mark_disconnected() noexcept {
 
 void event_hub::finish_disconnect() noexcept {
     std::vector<std::shared_ptr<operation_object>> watches;
+    bool tell_owner = false;
     {
         std::lock_guard lock(mutex_);
         for (const auto& subscription : told_of_disconnect_) {
@@ -283,11 +301,13 @@ void event_hub::finish_disconnect() noexcept {
         }
         told_of_disconnect_.clear();
         watches.swap(watches_);
+        tell_owner = disconnect_hook_ != nullptr && !disconnect_told_;
+        if (tell_owner) disconnect_told_ = true;
     }
     for (const auto& watch : watches) {
         watch->complete_later(ZLHCS_HCS_E_SERVICE_DISCONNECT, "the compute service disconnected");
     }
-    if (disconnect_hook_ != nullptr) disconnect_hook_();
+    if (tell_owner) disconnect_hook_();
 }
 
 bool event_hub::disconnected() const {

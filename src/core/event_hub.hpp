@@ -42,11 +42,13 @@ public:
     /// Registering the HCS callback failed: subscriptions and exit watches are refused with
     /// this error (their events would never come).
     void set_unwatched(zlhcs_hresult code, std::string message);
-    /// Called (lock not held) when the service disconnects: the owner releases its waits.
-    void on_disconnect(std::function<void()> hook) { disconnect_hook_ = std::move(hook); }
-    /// Called (lock not held) by the first exit watch if the exit is not known yet: the owner
-    /// checks whether it happened before zlhcs was listening.
-    void on_first_watch(std::function<void()> hook) { settle_hook_ = std::move(hook); }
+    /// Set once. Called once (lock not held) when the service disconnects: the owner releases
+    /// its waits. The hub is listed for disconnects from its construction, so a disconnect may
+    /// come before the owner sets this: then it is called at once, from here.
+    void on_disconnect(std::function<void()> hook);
+    /// Set once. Called (lock not held) by the first exit watch if the exit is not known yet:
+    /// the owner checks whether it happened before zlhcs was listening.
+    void on_first_watch(std::function<void()> hook);
 
     /// From the owner's HCS event callback, on HCS's thread: never blocks, never calls user
     /// code.
@@ -95,10 +97,11 @@ private:
     bool closed_ = false;
     bool disconnected_ = false;
     bool settle_asked_ = false;
+    bool disconnect_told_ = false;  // disconnect_hook_ was called
     zlhcs_hresult unwatched_code_ = ZLHCS_S_OK;
     std::string unwatched_message_;
-    std::function<void()> disconnect_hook_;
-    std::function<void()> settle_hook_;
+    std::function<void()> disconnect_hook_;  // guarded by mutex_ (a disconnect may come any time)
+    std::function<void()> settle_hook_;      // guarded by mutex_
 };
 
 /// Every hub alive hears of the disconnect (once each) and every pending operation completes
