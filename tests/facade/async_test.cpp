@@ -361,18 +361,6 @@ TEST(FacadeAsync, AsyncResultIsMoveOnly) {
 
 #if ZLHCS_HAS_COROUTINES
 
-// A minimal eager, detached coroutine: runs until its first suspension on the caller's
-// thread, then wherever it is resumed. It reports through the std::promise it owns.
-struct detached_task {
-    struct promise_type {
-        detached_task get_return_object() noexcept { return {}; }
-        std::suspend_never initial_suspend() noexcept { return {}; }
-        std::suspend_never final_suspend() noexcept { return {}; }
-        void return_void() noexcept {}
-        void unhandled_exception() noexcept { std::terminate(); }
-    };
-};
-
 struct coroutine_report {
     std::string created_state;
     std::string running_state;

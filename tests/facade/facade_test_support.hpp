@@ -19,6 +19,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <string>
 #include <thread>
@@ -177,5 +178,19 @@ inline void expect_diagnostics(const zlhcs::error& e, const std::string& mention
         EXPECT_NE(document.find(mentions), std::string::npos) << document;
     }
 }
+
+#if ZLHCS_HAS_COROUTINES
+// A minimal eager, detached coroutine: runs until its first suspension on the caller's
+// thread, then wherever it is resumed. It reports through what its body captures.
+struct detached_task {
+    struct promise_type {
+        detached_task get_return_object() noexcept { return {}; }
+        std::suspend_never initial_suspend() noexcept { return {}; }
+        std::suspend_never final_suspend() noexcept { return {}; }
+        void return_void() noexcept {}
+        void unhandled_exception() noexcept { std::terminate(); }
+    };
+};
+#endif
 
 }  // namespace facade_test

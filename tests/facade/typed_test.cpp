@@ -155,16 +155,6 @@ TEST(FacadeTyped, AsyncFormsYieldTypedResults) {
 
 #if ZLHCS_HAS_COROUTINES
 
-struct detached_task {
-    struct promise_type {
-        detached_task get_return_object() noexcept { return {}; }
-        std::suspend_never initial_suspend() noexcept { return {}; }
-        std::suspend_never final_suspend() noexcept { return {}; }
-        void return_void() noexcept {}
-        void unhandled_exception() noexcept { std::terminate(); }
-    };
-};
-
 struct awaited {
     std::string state;
     std::string state_on_executor;
