@@ -1,7 +1,7 @@
 /*
  * struct_layout.h - the layout baseline of zlhcs's public structs on x86_64.
  *
- * These numbers are the ABI (its final v1 shape since 0.4.0): every field of the public structs is a fixed-width integer or a
+ * These numbers are the ABI (as of 0.7.0; frozen at 1.0): every field of the public structs is a fixed-width integer or a
  * pointer, so the layout is the same on x86_64 Linux (LP64) and x86_64 Windows (LLP64). A
  * change to any number below breaks every compiled caller; a struct may only grow at its end
  * (struct_size tells old from new), and zlhcs_api_v1 only by appending members.
@@ -76,7 +76,20 @@
     CHECK(schema_validate_options_struct_size, offsetof(zlhcs_schema_validate_options, struct_size) == 0) \
     CHECK(schema_validate_options_flags, offsetof(zlhcs_schema_validate_options, flags) == 4) \
     CHECK(schema_validate_options_schema_version, offsetof(zlhcs_schema_validate_options, schema_version) == 8) \
-    CHECK(api_v1_size, sizeof(zlhcs_api_v1) == 600) \
+    CHECK(debug_counts_info_size, sizeof(zlhcs_debug_counts_info) == 80) \
+    CHECK(debug_counts_info_size_v1, ZLHCS_DEBUG_COUNTS_INFO_SIZE_V1 == 80) \
+    CHECK(debug_counts_info_struct_size, offsetof(zlhcs_debug_counts_info, struct_size) == 0) \
+    CHECK(debug_counts_info_reserved, offsetof(zlhcs_debug_counts_info, reserved) == 4) \
+    CHECK(debug_counts_info_systems, offsetof(zlhcs_debug_counts_info, systems) == 8) \
+    CHECK(debug_counts_info_processes, offsetof(zlhcs_debug_counts_info, processes) == 16) \
+    CHECK(debug_counts_info_operations, offsetof(zlhcs_debug_counts_info, operations) == 24) \
+    CHECK(debug_counts_info_subscriptions, offsetof(zlhcs_debug_counts_info, subscriptions) == 32) \
+    CHECK(debug_counts_info_contexts, offsetof(zlhcs_debug_counts_info, contexts) == 40) \
+    CHECK(debug_counts_info_strings, offsetof(zlhcs_debug_counts_info, strings) == 48) \
+    CHECK(debug_counts_info_live_subscriptions, offsetof(zlhcs_debug_counts_info, live_subscriptions) == 56) \
+    CHECK(debug_counts_info_live_operations, offsetof(zlhcs_debug_counts_info, live_operations) == 64) \
+    CHECK(debug_counts_info_delivery_threads, offsetof(zlhcs_debug_counts_info, delivery_threads) == 72) \
+    CHECK(api_v1_size, sizeof(zlhcs_api_v1) == 608) \
     CHECK(api_v1_struct_size, offsetof(zlhcs_api_v1, struct_size) == 0) \
     CHECK(api_v1_revision, offsetof(zlhcs_api_v1, revision) == 4) \
     CHECK(handle_size, sizeof(zlhcs_handle) == 8) \
@@ -87,7 +100,7 @@
 
 /* The members of zlhcs_api_v1 after its two header fields, in order:
  * X(member, exported function it points to, offset). Revision 1 (0.4.0) has 64, revision 2
- * (0.5.0) 72, revision 3 (0.6.0) 74; later revisions append. */
+ * (0.5.0) 72, revision 3 (0.6.0) 74, revision 4 (0.7.0) 75; later revisions append. */
 #define ZLHCS_API_V1_MEMBERS(X) \
     X(version, zlhcs_version, 8) \
     X(get_api, zlhcs_get_api, 16) \
@@ -162,6 +175,7 @@
     X(system_wait_exit_async, zlhcs_system_wait_exit_async, 568) \
     X(process_wait_exit_async, zlhcs_process_wait_exit_async, 576) \
     X(schema_validate, zlhcs_schema_validate, 584) \
-    X(schema_info, zlhcs_schema_info, 592)
+    X(schema_info, zlhcs_schema_info, 592) \
+    X(debug_counts, zlhcs_debug_counts, 600)
 
 #endif /* ZLHCS_ABI_STRUCT_LAYOUT_H */

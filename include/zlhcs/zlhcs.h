@@ -1,9 +1,11 @@
 /*
  * zlhcs.h - the flat C ABI of zlhcs, a binding of the Windows Host Compute Service (HCS).
  *
- * ABI version 1 (its final shape since 0.4.0). This header compiles as C89/C99/C11 and as
- * C++. 64-bit targets only (x86_64 and ARM64; HCS exists on no other): the layout baseline in
- * abi/struct_layout.h is the LP64/LLP64 one, and a 32-bit build fails to compile.
+ * ABI version 1, as reshaped by 0.7.0 (0.x minor versions may still reshape it; 1.0 freezes
+ * it: abi/POLICY.md). This header compiles as C89/C99/C11 and as C++. 64-bit targets only
+ * (x86_64 and ARM64; HCS exists on no other): the layout baseline in abi/struct_layout.h is
+ * the LP64/LLP64 one, and a 32-bit build fails to compile. abi/zlhcs.abi.json describes all of
+ * it for machines (generated from this header's @abi annotations by scripts/generate_api.py).
  *
  * Conventions (they hold for every function below unless its comment says otherwise)
  * -------------------------------------------------------------------------------
@@ -13,7 +15,8 @@
  *   nothing else); ZLHCS_HCS_E_* are HCS's own HRESULTs (0x8037xxxx, passed through as HCS
  *   gave them); ZLHCS_WIN32_E_* are HRESULT_FROM_WIN32 codes (0x8007xxxx) that HCS and zlhcs
  *   return. Other HRESULTs HCS returns pass through unchanged. zlhcs_error_category_of()
- *   classifies any code.
+ *   classifies any code. What ZLHCS_S_FALSE means is said once per function, in the table
+ *   "What ZLHCS_S_FALSE means" below; a function not in it never returns ZLHCS_S_FALSE.
  *
  * Errors. On failure zlhcs records the error (code, category, UTF-8 message, failing HCS
  *   function, HCS's error document) in two places:
@@ -23,25 +26,36 @@
  *     async code (which resumes on other threads).
  *   - the calling OS thread's last error (zlhcs_last_error()), a convenience: it is valid
  *     only on the same OS thread, and only until that thread's next zlhcs call fails (calls
- *     that succeed leave it untouched). From Go, read it inside the same cgo call, or within
- *     runtime.LockOSThread().
+ *     that succeed leave it untouched). Read it in the same native call sequence as the
+ *     failing call, before anything else can run on that thread: from Go inside the same cgo
+ *     call (a C helper that calls both), or between runtime.LockOSThread() and
+ *     runtime.UnlockOSThread(); from .NET before any await (a P/Invoke marshalling stub with
+ *     SetLastError semantics does not apply: zlhcs does not use the Win32 last error); from
+ *     Rust and Python before yielding to an executor or releasing the GIL.
  *
- * Handles are 64-bit opaque values in [1, 2^63) (positive as a signed int64 too), validated on
- *   every call: a closed, stale, forged or wrong-type handle yields ZLHCS_E_INVALID_HANDLE and
- *   never crashes. 0 is never a handle. A closed handle's value never resolves again.
+ * Handles are 64-bit opaque values in [1, 2^53) (below ZLHCS_HANDLE_LIMIT), so that every language
+ *   holds them exactly: a JavaScript or Lua number, a JSON double, a signed or unsigned 64-bit
+ *   integer. They are validated on every call: a closed, stale, forged or wrong-type handle
+ *   yields ZLHCS_E_INVALID_HANDLE and never crashes. 0 is never a handle. A closed handle's
+ *   value never resolves again.
  *
  * Parameters. Handle first, inputs next, out-parameters last. Enum values travel as uint32_t,
  *   in parameters and struct members alike (the comment names the enum): an FFI may pass any
  *   value, and an unknown one is refused with ZLHCS_E_INVALID_ARGUMENT rather than being an
  *   out-of-range enum in C++. Every enum also has a *_FORCE_32BIT sentinel, so it is 32 bits.
+ *   Each function's @abi line names, per parameter, its direction (in, out, inout), whether it
+ *   may be NULL (opt), and who owns what it hands out (own=free: release with zlhcs_free();
+ *   own=static: never freed; own=borrowed: valid until the named event).
  *
  * Out-parameters, one rule:
  *   - Documents (char **out_document): written on success AND on failure: HCS's result
  *     document, or on failure HCS's error document (ResultError JSON: Error, ErrorMessage,
  *     ErrorEvents), or zlhcs's validation report when document validation refused the
  *     document (ZLHCS_E_SCHEMA_INVALID), or NULL when there is none (HCS does not always
- *     send one). Every out_document is optional (NULL: not wanted). A non-NULL *out_document
- *     is freed with zlhcs_free(), on success and on failure alike.
+ *     send one). A success code never hands out an error document: where zlhcs turns HCS's
+ *     failure into ZLHCS_S_FALSE ("already gone"), *out_document is NULL. Every out_document
+ *     is optional (NULL: not wanted). A non-NULL *out_document is freed with zlhcs_free(), on
+ *     success and on failure alike.
  *   - Everything else (handles, ids, counts, codes, strings): written only on success and set
  *     to 0/NULL on failure, unless the function's comment names an exception (the creating
  *     calls hand out their handle with HCS_E_OPERATION_TIMEOUT; stdio writes report the count
@@ -52,21 +66,36 @@
  *   checked before they reach HCS: malformed JSON fails with ZLHCS_HCS_E_INVALID_JSON and a
  *   message giving the offset of the error; with document validation on
  *   (zlhcs_init_options.validation), create and modify documents are also checked against
- *   the HCS schema (ZLHCS_E_SCHEMA_INVALID; see "Schema validation"). Memory zlhcs allocates
- *   for the caller (every char ** out-parameter) is released with zlhcs_free(); nothing else
- *   is freed across the boundary.
+ *   the HCS schema (ZLHCS_E_SCHEMA_INVALID; see "Schema validation"). An optional document
+ *   (options, query) that is "" or only whitespace is the same as NULL (HCS's own callers pass
+ *   ""); a required one (a configuration, process parameters, a modify request) must be a JSON
+ *   document. Memory zlhcs allocates for the caller (every char ** out-parameter, every
+ *   zlhcs_event **) is released with zlhcs_free(); nothing else is freed across the boundary.
  *
  * Structs begin with struct_size, set by the caller to sizeof the struct it was compiled
  *   with. zlhcs accepts any size from the struct's v1 size (ZLHCS_*_SIZE_V1) on: it reads and
  *   writes only the members the size covers. A struct the caller passes IN that is larger than
  *   the DLL knows is accepted when the unknown tail is all zero (otherwise
  *   ZLHCS_E_NOT_SUPPORTED: the caller asks for something this DLL cannot do). A struct zlhcs
- *   fills (zlhcs_version_info, zlhcs_error) may be any larger size: zlhcs fills what it knows,
- *   leaves the rest untouched, and sets struct_size to the size it filled. reserved members
- *   are 0.
+ *   fills (zlhcs_version_info, zlhcs_error, ...) may be any larger size: zlhcs fills what it
+ *   knows, leaves the rest untouched, and sets struct_size to the size it filled. reserved
+ *   members are 0.
  *
  * Threads. Every function is thread-safe and may be called from any thread. No exception
  *   ever crosses this boundary. Timeouts are in milliseconds; ZLHCS_INFINITE waits forever.
+ *
+ * Signals. Writing to a pipe whose reader is gone raises SIGPIPE on POSIX systems; zlhcs's
+ *   stdio writes block SIGPIPE on the writing thread for the write and consume a SIGPIPE they
+ *   caused, so a caller never needs to ignore SIGPIPE for zlhcs (a broken pipe is
+ *   ZLHCS_WIN32_E_BROKEN_PIPE).
+ *
+ * Calling convention. ZLHCS_CALL is __stdcall on Windows (the x64 and ARM64 compilers treat it
+ *   as their one calling convention) and the platform's C convention elsewhere. Spelled in other
+ *   languages: Rust `extern "system"`; C# `CallingConvention.StdCall` / `[UnmanagedCallersOnly(
+ *   CallConvs = new[] { typeof(CallConvStdcall) })]` (or Winapi); Python ctypes
+ *   `ctypes.WINFUNCTYPE` / `ctypes.WinDLL` on Windows and `ctypes.CFUNCTYPE` / `ctypes.CDLL`
+ *   elsewhere; Go (cgo) calls through C, which knows it from this header. Callback typedefs
+ *   (zlhcs_operation_callback, zlhcs_event_callback, zlhcs_release_callback) use it too.
  *
  * Closing releases waiters: closing an operation, system or process handle wakes every thread
  *   blocked on it (zlhcs_operation_wait, zlhcs_system_wait_exit, zlhcs_process_wait_exit, stdio
@@ -76,17 +105,18 @@
  * Asynchrony
  * ----------
  * HCS completes work later on its own threads. Each such call has two forms:
- *   zlhcs_system_start_async(system, options, callback, context, &operation)
- *       starts the work and returns an operation handle. If it fails, no operation exists
- *       and the callback is never called. If it succeeds, the operation completes exactly
- *       once; the callback (optional) is then called exactly once, unless the operation was
- *       closed before it completed, in which case it is never called (see
- *       zlhcs_operation_close() for how a caller knows which happened). The callback usually
- *       runs on an HCS thread, but HCS may complete an operation inside the call that starts
- *       it (seen for HcsCreateProcess on Windows Server 2022): the callback then runs on the
- *       calling thread, BEFORE the *_async function returns and before *out_operation (and,
- *       for creates, *out_system / *out_process) are written; it receives the operation
- *       handle as its argument.
+ *   zlhcs_system_start_async(system, options, callback, context, release, &operation)
+ *       starts the work and returns an operation handle. If it fails, no operation exists,
+ *       the callback is never called and the release notifier is not called (the caller
+ *       still owns the context). If it succeeds, the operation completes exactly once; the
+ *       callback (optional) is then called exactly once, unless the operation was closed
+ *       before it completed, in which case it is never called; the release notifier
+ *       (optional) is called exactly once after that (see "Callback contexts" below).
+ *       A callback NEVER runs before its *_async call has returned and written every
+ *       out-parameter (*out_operation, and *out_system / *out_process for creates): when HCS
+ *       completes an operation inside the call that starts it (seen for HcsCreateProcess on
+ *       Windows Server 2022), zlhcs calls the callback later, on one of its own delivery
+ *       threads. Otherwise it usually runs on an HCS thread.
  *   zlhcs_system_start(system, options, timeout_ms, &document)
  *       the same, waiting up to timeout_ms, and returns the operation's own result. If it
  *       does not complete in time it returns ZLHCS_HCS_E_OPERATION_TIMEOUT, and the work GOES
@@ -100,11 +130,29 @@
  * (zlhcs_operation_cancel then fails with ZLHCS_E_NOT_SUPPORTED). Undo work instead (e.g.
  * terminate what a start started).
  *
- * Callbacks run on HCS's thread pool (or the caller's thread, above) and must not block for
- * long. Inside a callback every zlhcs function may be called, including closing any
- * operation (its own or another's) and the synchronous forms (they then wait on that thread).
- * Closes never deadlock: a close called inside a zlhcs callback does not wait for another
- * operation's running callback (see zlhcs_operation_close()).
+ * Callbacks run on HCS's thread pool or zlhcs's delivery threads and must not block for long
+ * (an event callback may: see "Events"). Inside a callback every zlhcs function may be called,
+ * including closing any operation, subscription or handle (its own or another's) and the
+ * synchronous forms (they then wait on that thread). Closes never deadlock: a close called
+ * inside a zlhcs callback does not wait for another callback that is running.
+ *
+ * Callback contexts and release notifiers
+ * ---------------------------------------
+ * Every function that takes a callback takes three parameters together: the callback, its
+ * `context` (passed to it untouched) and an optional release notifier
+ *   typedef void (ZLHCS_CALL *zlhcs_release_callback)(void *context);
+ * (GLib's GDestroyNotify, SQLite's xDestroy). When the starting call succeeds, the release
+ * notifier (if not NULL) is called exactly once with `context`, after the last call of the
+ * callback has returned, or once it is certain the callback will never be called - whoever
+ * closes what, from whatever thread, inside or outside callbacks: on the operation's
+ * completion, its close, the close of the subscription or of its system/process handle, a
+ * service disconnect, a failure after the start. It is the one point at which a binding may
+ * free what the context holds (a GCHandle, a cgo.Handle, a Box, a ctypes thunk). It runs on a
+ * zlhcs delivery thread, an HCS thread, or the thread of the close that ended the last use;
+ * never before the starting call has returned; never concurrently with the callback. When
+ * the starting call fails it is never called. It may call any zlhcs function. A callback
+ * without a release notifier is the caller's to keep alive until it knows otherwise
+ * (zlhcs_operation_close()'s answer; the operation's completion).
  */
 #ifndef ZLHCS_ZLHCS_H
 #define ZLHCS_ZLHCS_H
@@ -135,8 +183,12 @@ extern "C" {
 #endif
 #endif
 
-/** Marks every function whose status must be checked (all but zlhcs_free). */
+/** Marks every function whose status must be checked: all but zlhcs_free(), zlhcs_clear_error()
+ * and the four closes, whose only failure is a handle that is not live and which callers
+ * discard with a (void) cast (GCC does not let a cast silence warn_unused_result in C). */
 #if defined(__cplusplus) && __cplusplus >= 201703L
+#define ZLHCS_NODISCARD [[nodiscard]]
+#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 202311L
 #define ZLHCS_NODISCARD [[nodiscard]]
 #elif defined(__GNUC__) || defined(__clang__)
 #define ZLHCS_NODISCARD __attribute__((warn_unused_result))
@@ -155,9 +207,12 @@ typedef char zlhcs_requires_a_64_bit_target[sizeof(void *) == 8 ? 1 : -1];
 #define ZLHCS_ABI_VERSION 1u
 /** The revision of the function table (zlhcs_api_v1) this header describes. It grows by one
  * with every release that appends functions; see zlhcs_get_api(). */
-#define ZLHCS_API_REVISION 3u
+#define ZLHCS_API_REVISION 4u
+/** The oldest revision zlhcs_get_api() hands out: revisions 1-3 (0.4.0-0.6.0) had the parameter
+ * lists from before release notifiers, which this DLL no longer has. */
+#define ZLHCS_API_MIN_REVISION 4u
 #define ZLHCS_VERSION_MAJOR 0u
-#define ZLHCS_VERSION_MINOR 6u
+#define ZLHCS_VERSION_MINOR 7u
 #define ZLHCS_VERSION_PATCH 0u
 
 /* ---------------------------------------------------------------------------------------
@@ -166,9 +221,11 @@ typedef char zlhcs_requires_a_64_bit_target[sizeof(void *) == 8 ? 1 : -1];
 /** HRESULT-compatible status: 0 success, < 0 failure. */
 typedef int32_t zlhcs_hresult;
 
-/** Opaque, validated handles in [1, 2^63). 0 is "no handle". The handle encodes its type:
+/** Opaque, validated handles in [1, 2^53). 0 is "no handle". The handle encodes its type:
  * passing a handle of one kind where another is expected fails with ZLHCS_E_INVALID_HANDLE. */
 typedef uint64_t zlhcs_handle;
+/** Every handle is below this (2^53): exact as a double, a JavaScript number, a JSON number. */
+#define ZLHCS_HANDLE_LIMIT ((zlhcs_handle)1 << 53)
 typedef zlhcs_handle zlhcs_system;    /**< a compute system (container or VM) */
 typedef zlhcs_handle zlhcs_operation; /**< an asynchronous HCS call in flight or complete */
 typedef zlhcs_handle zlhcs_process;   /**< a process running (or run) in a compute system */
@@ -187,8 +244,37 @@ typedef zlhcs_handle zlhcs_subscription; /**< one subscriber to a system's or pr
 #define ZLHCS_HR(x) ((zlhcs_hresult)(x))
 
 #define ZLHCS_S_OK ZLHCS_HR(0)
-/** Success, but nothing was done (e.g. terminating what is gone already). */
+/** Success with a qualification: what it means is said per function in the table below. */
 #define ZLHCS_S_FALSE ZLHCS_HR(1)
+
+/* What ZLHCS_S_FALSE means, per function (@sfalse-table: one entry per function that can
+ * return it; a function not listed never returns it). A success code never comes with an
+ * error document. zlhcs_operation_wait(), zlhcs_operation_result() and the synchronous forms
+ * return an HCS operation's own result, and HCS's calls succeed with ZLHCS_S_OK: none of them
+ * is listed, as none returns ZLHCS_S_FALSE of zlhcs's making.
+ *   zlhcs_init                   already initialised with the same options; nothing was done
+ *   zlhcs_last_error             no zlhcs call has failed on this thread (since it began or
+ *                                since zlhcs_clear_error()); *error holds code 0 and ""
+ *   zlhcs_error_matches          no: the code does not belong to the category
+ *   zlhcs_operation_error        the operation succeeded; *error holds code 0 and ""
+ *   zlhcs_operation_cancel       the operation had completed already; nothing to cancel
+ *   zlhcs_operation_close        the callback was never called and never will be
+ *   zlhcs_system_shutdown        the system is gone already (stopped and cleaned up, or never
+ *                                created): nothing to shut down; *out_document is NULL
+ *   zlhcs_system_terminate       the system is gone already: nothing to terminate;
+ *                                *out_document is NULL
+ *   zlhcs_process_signal         the process is gone already: nothing to signal;
+ *                                *out_document is NULL
+ *   zlhcs_process_terminate      the process is gone or being terminated already: nothing to
+ *                                do; *out_document is NULL
+ *   zlhcs_process_stdio_read     end of stream: everything the process wrote has been read;
+ *                                *out_read is 0
+ *   zlhcs_process_stdio_close    nothing of zlhcs's was left to close (a closed or detached
+ *                                stream)
+ *   zlhcs_subscription_next      the subscription has ended and everything it held was taken;
+ *                                *out_event is NULL
+ *   zlhcs_schema_validate        the document has warnings only (the report lists them)
+ * @end */
 
 /* zlhcs's own failures: 0xA07A0001-0xA07A00FF (severity + customer bit, facility 0x07A). */
 #define ZLHCS_E_INVALID_ARGUMENT ZLHCS_HR(0xA07A0001u) /**< NULL or out-of-range argument */
@@ -396,8 +482,8 @@ typedef struct zlhcs_error {
  * struct_size too small; the last error is then left as it was). */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_last_error(zlhcs_error *error);
 
-/** Forgets this thread's last failure. Always succeeds. */
-ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_clear_error(void);
+/** Forgets this thread's last failure. Always succeeds (ZLHCS_S_OK). */
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_clear_error(void);
 
 /** The primary category of any HRESULT (HCS's in both severity forms, zlhcs's, common Win32
  * ones) as a zlhcs_error_category. Errors: ZLHCS_E_INVALID_ARGUMENT if out_category is NULL. */
@@ -423,9 +509,15 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_error_describe(zlhcs_hr
  * ------------------------------------------------------------------------------------- */
 /** Called once when an operation completes: see "Asynchrony" above for the thread and the
  * reentrancy rules, and zlhcs_operation_close() for when it is suppressed. result is the
- * operation's final HRESULT; the operation handle stays valid until closed. */
+ * operation's final HRESULT; the operation handle stays valid until closed. Never called
+ * before the *_async call that started the operation has returned. */
 typedef void(ZLHCS_CALL *zlhcs_operation_callback)(zlhcs_operation operation,
                                                    zlhcs_hresult result, void *context);
+
+/** Called exactly once with a callback's context when the callback will never be called again
+ * (see "Callback contexts and release notifiers" at the top): the moment to free the
+ * context. Never called when the call that took it failed. */
+typedef void(ZLHCS_CALL *zlhcs_release_callback)(void *context);
 
 /** Waits up to timeout_ms for the operation to complete. Returns the operation's HRESULT
  * once complete, ZLHCS_HCS_E_OPERATION_TIMEOUT if it did not complete in time (the operation
@@ -454,22 +546,22 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_error(zlhcs_o
  * HcsCancelOperation, and the operation goes on and completes as HCS decides. If HCS accepts
  * the request (a build that implements it), ZLHCS_S_OK: the operation still completes, usually
  * with ZLHCS_WIN32_E_CANCELLED; wait for it. ZLHCS_S_FALSE if it had already completed. */
-ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_cancel(zlhcs_operation operation);
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_cancel(
+    zlhcs_operation operation);
 
 /** Closes the handle. Safe while the operation is in flight: the HCS work goes on and its
  * result is discarded. Threads waiting on it return ZLHCS_E_INVALID_HANDLE at once.
- * The return value says who owns the callback's context from now on:
- *   ZLHCS_S_FALSE: the callback never ran and never will (it was suppressed, or there was
- *                  none): the caller may release the context now.
- *   ZLHCS_S_OK:    the callback has run. Called outside any zlhcs callback, the callback has
- *                  returned when this returns. Called inside a zlhcs callback (this one's or
- *                  another operation's), this never waits, to avoid deadlocks between
- *                  callbacks closing each other's operations: the callback may then still be
- *                  finishing on another thread; it will not be called again.
- * A binding that releases the context in its callback therefore releases it here exactly when
- * this returns ZLHCS_S_FALSE. Because a close outside callbacks waits for a running callback,
- * do not close while holding a lock that the callback takes. Errors: ZLHCS_E_INVALID_HANDLE. */
-ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_close(zlhcs_operation operation);
+ * Returns ZLHCS_S_FALSE if the callback has not been called and never will be (it was
+ * suppressed by this close, or there was none), ZLHCS_S_OK if it has been called. Called
+ * outside any zlhcs callback, a callback that is running has returned when this returns;
+ * called inside a zlhcs callback (this one's or another's) this never waits, so two callbacks
+ * closing each other's operations cannot deadlock: the other callback may then still be
+ * running. The context is therefore released in the release notifier (see "Callback contexts
+ * and release notifiers"), which runs once the callback is done whichever way the close went;
+ * the answer here only says whether the callback ran. Because a close outside callbacks waits
+ * for a running callback, do not close while holding a lock that the callback takes.
+ * Errors: ZLHCS_E_INVALID_HANDLE. */
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_close(zlhcs_operation operation);
 
 /** What an operation is (zlhcs_operation_info.kind). */
 typedef enum zlhcs_operation_kind {
@@ -541,8 +633,9 @@ typedef struct zlhcs_call_options {
 /* ---------------------------------------------------------------------------------------
  * Compute systems
  *
- * Every *_async function takes an optional callback (may be NULL) and its context, and
- * returns the new operation in *out_operation. Every synchronous form takes timeout_ms and an
+ * Every *_async function takes an optional callback (may be NULL), its context and an
+ * optional release notifier for the context (see "Callback contexts and release notifiers"),
+ * and returns the new operation in *out_operation. Every synchronous form takes timeout_ms and an
  * optional out_document. JSON parameters named options/query/settings may be NULL where HCS
  * allows it.
  * ------------------------------------------------------------------------------------- */
@@ -554,8 +647,8 @@ typedef struct zlhcs_call_options {
  * (document validation on, see ZLHCS_VALIDATE_DOCUMENTS), ... */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_create_async(
     const char *id, const char *configuration, const zlhcs_call_options *call_options,
-    zlhcs_operation_callback callback, void *context, zlhcs_system *out_system,
-    zlhcs_operation *out_operation);
+    zlhcs_operation_callback callback, void *context, zlhcs_release_callback release,
+    zlhcs_system *out_system, zlhcs_operation *out_operation);
 /** Synchronous form. On failure no system handle is returned (a half-created one is closed),
  * except on ZLHCS_HCS_E_OPERATION_TIMEOUT: the create may still complete, so *out_system is
  * the handle (close it as usual; the system is usable once HCS has created it, e.g. when its
@@ -573,7 +666,7 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_open(
 /** Closes the handle (not the system, unless HCS terminates it on last close as its
  * ShouldTerminateOnLastHandleClosed setting asks). Operations on it stay valid; threads in
  * zlhcs_system_wait_exit() on it return ZLHCS_E_INVALID_HANDLE. */
-ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_close(zlhcs_system system);
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_close(zlhcs_system system);
 
 /** The id of the system, UTF-8, freed with zlhcs_free(). */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_id(zlhcs_system system,
@@ -587,7 +680,7 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_id(zlhcs_system 
 /** Start: Created -> Running. */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_start_async(
     zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context,
-    zlhcs_operation *out_operation);
+    zlhcs_release_callback release, zlhcs_operation *out_operation);
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_start(zlhcs_system system,
                                                                      const char *options,
                                                                      uint32_t timeout_ms,
@@ -599,7 +692,7 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_start(zlhcs_syst
  * operation of the _async form reports HCS's code as it is. */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_shutdown_async(
     zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context,
-    zlhcs_operation *out_operation);
+    zlhcs_release_callback release, zlhcs_operation *out_operation);
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_shutdown(zlhcs_system system,
                                                                         const char *options,
                                                                         uint32_t timeout_ms,
@@ -610,7 +703,7 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_shutdown(zlhcs_s
  * operation reports HCS's code. */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_terminate_async(
     zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context,
-    zlhcs_operation *out_operation);
+    zlhcs_release_callback release, zlhcs_operation *out_operation);
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_terminate(zlhcs_system system,
                                                                          const char *options,
                                                                          uint32_t timeout_ms,
@@ -621,7 +714,7 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_terminate(zlhcs_
  * process-isolated container refuses them (ZLHCS_WIN32_E_NOT_SUPPORTED). */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_crash_async(
     zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context,
-    zlhcs_operation *out_operation);
+    zlhcs_release_callback release, zlhcs_operation *out_operation);
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_crash(zlhcs_system system,
                                                                      const char *options,
                                                                      uint32_t timeout_ms,
@@ -630,7 +723,7 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_crash(zlhcs_syst
 /** Running -> Paused (options: PauseOptions JSON). */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_pause_async(
     zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context,
-    zlhcs_operation *out_operation);
+    zlhcs_release_callback release, zlhcs_operation *out_operation);
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_pause(zlhcs_system system,
                                                                      const char *options,
                                                                      uint32_t timeout_ms,
@@ -639,7 +732,7 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_pause(zlhcs_syst
 /** Paused -> Running. */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_resume_async(
     zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context,
-    zlhcs_operation *out_operation);
+    zlhcs_release_callback release, zlhcs_operation *out_operation);
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_resume(zlhcs_system system,
                                                                       const char *options,
                                                                       uint32_t timeout_ms,
@@ -648,7 +741,7 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_resume(zlhcs_sys
 /** Saves the state of a paused system (options: SaveOptions JSON). */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_save_async(
     zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context,
-    zlhcs_operation *out_operation);
+    zlhcs_release_callback release, zlhcs_operation *out_operation);
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_save(zlhcs_system system,
                                                                     const char *options,
                                                                     uint32_t timeout_ms,
@@ -658,7 +751,7 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_save(zlhcs_syste
  * The result document is the Properties JSON. */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_properties_async(
     zlhcs_system system, const char *query, zlhcs_operation_callback callback, void *context,
-    zlhcs_operation *out_operation);
+    zlhcs_release_callback release, zlhcs_operation *out_operation);
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_properties(zlhcs_system system,
                                                                           const char *query,
                                                                           uint32_t timeout_ms,
@@ -668,7 +761,8 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_properties(zlhcs
  * With document validation on, an invalid document fails with ZLHCS_E_SCHEMA_INVALID. */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_modify_async(
     zlhcs_system system, const char *settings, const zlhcs_call_options *call_options,
-    zlhcs_operation_callback callback, void *context, zlhcs_operation *out_operation);
+    zlhcs_operation_callback callback, void *context, zlhcs_release_callback release,
+    zlhcs_operation *out_operation);
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_modify(
     zlhcs_system system, const char *settings, const zlhcs_call_options *call_options,
     uint32_t timeout_ms, char **out_document);
@@ -688,7 +782,7 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_wait_exit(zlhcs_
  * descriptions. */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_enumerate_async(
     const char *query, const zlhcs_call_options *call_options, zlhcs_operation_callback callback,
-    void *context, zlhcs_operation *out_operation);
+    void *context, zlhcs_release_callback release, zlhcs_operation *out_operation);
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_enumerate(
     const char *query, const zlhcs_call_options *call_options, uint32_t timeout_ms,
     char **out_document);
@@ -718,8 +812,8 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_service_properties(cons
  * ZLHCS_E_SCHEMA_INVALID at once, with document validation on, for an invalid document. */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_create_async(
     zlhcs_system system, const char *parameters, const zlhcs_call_options *call_options,
-    zlhcs_operation_callback callback, void *context, zlhcs_process *out_process,
-    zlhcs_operation *out_operation);
+    zlhcs_operation_callback callback, void *context, zlhcs_release_callback release,
+    zlhcs_process *out_process, zlhcs_operation *out_operation);
 /** Synchronous form. On failure no process handle is returned, and nothing HCS may have
  * started is left running (zlhcs terminates it). On ZLHCS_HCS_E_OPERATION_TIMEOUT the create
  * may still complete, so *out_process is the handle: zlhcs_process_id() gives
@@ -736,7 +830,7 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_open(zlhcs_syst
 
 /** Closes the handle and the host ends of its pipes (never kills the process). Threads
  * blocked on it (wait_exit, stdio reads and writes) return ZLHCS_E_INVALID_HANDLE at once. */
-ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_close(zlhcs_process process);
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_close(zlhcs_process process);
 
 /** The process id. Errors: ZLHCS_HCS_E_OPERATION_PENDING while its creation has not
  * completed. */
@@ -747,7 +841,7 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_id(zlhcs_proces
  * ProcessParameters it was created with). HCS fails it once the process has exited. */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_info_async(
     zlhcs_process process, zlhcs_operation_callback callback, void *context,
-    zlhcs_operation *out_operation);
+    zlhcs_release_callback release, zlhcs_operation *out_operation);
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_info(zlhcs_process process,
                                                                      uint32_t timeout_ms,
                                                                      char **out_document);
@@ -760,7 +854,7 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_info(zlhcs_proc
  * _async form's operation reports HCS's code. */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_signal_async(
     zlhcs_process process, const char *options, zlhcs_operation_callback callback, void *context,
-    zlhcs_operation *out_operation);
+    zlhcs_release_callback release, zlhcs_operation *out_operation);
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_signal(zlhcs_process process,
                                                                        const char *options,
                                                                        uint32_t timeout_ms,
@@ -772,7 +866,7 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_signal(zlhcs_pr
  * (as for zlhcs_process_signal); the _async form's operation reports HCS's code. */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_terminate_async(
     zlhcs_process process, const char *options, zlhcs_operation_callback callback, void *context,
-    zlhcs_operation *out_operation);
+    zlhcs_release_callback release, zlhcs_operation *out_operation);
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_terminate(zlhcs_process process,
                                                                           const char *options,
                                                                           uint32_t timeout_ms,
@@ -781,7 +875,7 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_terminate(zlhcs
 /** Process properties: the ProcessStatus JSON {ProcessId, Exited, ExitCode, LastWaitResult}. */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_properties_async(
     zlhcs_process process, const char *query, zlhcs_operation_callback callback, void *context,
-    zlhcs_operation *out_operation);
+    zlhcs_release_callback release, zlhcs_operation *out_operation);
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_properties(
     zlhcs_process process, const char *query, uint32_t timeout_ms, char **out_document);
 
@@ -790,7 +884,7 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_properties(
  * (document validation on). */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_modify_async(
     zlhcs_process process, const char *settings, zlhcs_operation_callback callback,
-    void *context, zlhcs_operation *out_operation);
+    void *context, zlhcs_release_callback release, zlhcs_operation *out_operation);
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_modify(zlhcs_process process,
                                                                        const char *settings,
                                                                        uint32_t timeout_ms,
@@ -905,7 +999,10 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_detach(
  *      returns, the subscription's callback is never called again. Called outside any zlhcs
  *      callback, the close also waits for a call in progress to return; called inside a zlhcs
  *      callback (the subscription's own included) it never waits, so it never deadlocks: a
- *      call in progress on another thread may then still be finishing.
+ *      call in progress on another thread may then still be finishing. The release notifier
+ *      runs once that call has returned (or at once if none is running): free the context
+ *      there, never when the close returns. No callback runs before the subscribe call
+ *      that registered it has returned (events that come meanwhile wait in the queue).
  *   2. Every operation completes exactly once (see "Asynchrony"), also when its handle is
  *      closed, its system exits or the service disconnects meanwhile.
  *   3. When HCS reports a service disconnect on any handle, zlhcs completes every pending
@@ -920,8 +1017,8 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_detach(
  *      blocks HCS's thread: callbacks run on zlhcs's own delivery threads, one call at a time
  *      per subscription; a callback that blocks holds up only its own subscription, whose
  *      queue then fills (zlhcs adds a delivery thread when all have been blocked for 20 ms,
- *      up to 256 threads, so the others go on; docs/events.md). A full queue drops the newest events and says so: the subscriber receives one
- *      ZLHCS_EVENT_EVENTS_LOST record, in place, with how many were lost (their sequence
+ *      up to 256 threads, so the others go on; docs/events.md). A full queue drops the newest
+ *      events and says so: the subscriber receives one ZLHCS_EVENT_EVENTS_LOST record, in place, with how many were lost (their sequence
  *      numbers are skipped), before anything newer.
  *   6. zlhcs uses the one HCS callback per handle itself (HcsSetComputeSystemCallback,
  *      HcsSetProcessCallback) and fans out.
@@ -989,18 +1086,23 @@ typedef void(ZLHCS_CALL *zlhcs_event_callback)(const zlhcs_event *event, void *c
  * events and records how many (ZLHCS_EVENT_EVENTS_LOST). Any number of subscriptions may
  * exist per handle. The subscription ends when it is closed or when the system handle is
  * closed (after which a queue subscription still hands out what it holds, then reports the
- * end); its handle is closed with zlhcs_subscription_close() in every case.
+ * end); its handle is closed with zlhcs_subscription_close() in every case. release (optional)
+ * is called once with context when the subscription can call the callback no more: after it
+ * is closed or its system handle is closed, once a callback call in progress has returned
+ * (guarantee 1); for a queue subscription, when it ends or is closed.
  * Errors: ZLHCS_E_INVALID_HANDLE, ZLHCS_E_INVALID_ARGUMENT (mask 0, capacity above
  * ZLHCS_EVENT_QUEUE_MAX, out_subscription NULL). */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_subscribe(
     zlhcs_system system, uint32_t event_mask, uint32_t queue_capacity,
-    zlhcs_event_callback callback, void *context, zlhcs_subscription *out_subscription);
+    zlhcs_event_callback callback, void *context, zlhcs_release_callback release,
+    zlhcs_subscription *out_subscription);
 
 /** The same for a process's events (ZLHCS_EVENT_PROCESS_EXITED, ZLHCS_EVENT_SERVICE_DISCONNECT,
  * unknown ones). */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_subscribe(
     zlhcs_process process, uint32_t event_mask, uint32_t queue_capacity,
-    zlhcs_event_callback callback, void *context, zlhcs_subscription *out_subscription);
+    zlhcs_event_callback callback, void *context, zlhcs_release_callback release,
+    zlhcs_subscription *out_subscription);
 
 /** Takes the next event of a queue subscription, waiting up to timeout_ms (0: never
  * blocks). ZLHCS_S_OK with *out_event set (free it with zlhcs_free(); its strings live in the
@@ -1026,7 +1128,7 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_subscription_wait_handl
 /** Unsubscribes and closes the handle: the callback is not called again (guarantee 1), queued
  * events are dropped, a thread in zlhcs_subscription_next() returns ZLHCS_E_INVALID_HANDLE.
  * Errors: ZLHCS_E_INVALID_HANDLE. */
-ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_subscription_close(
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_subscription_close(
     zlhcs_subscription subscription);
 
 /** Exit watches: operations that complete when the system or process exits, built on HCS's
@@ -1034,20 +1136,58 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_subscription_close(
  * HcsWaitForComputeSystemExit, which Windows Server 2019 lacks) and need no thread while they
  * wait. The exit is recorded when it happens, so a watch started after the exit completes at
  * once: it is never lost (a watch without a callback is then complete when this call returns;
- * one with a callback completes, and is called, on a zlhcs thread). The operation completes with ZLHCS_S_OK and the exit document
- * (SystemExitStatus / ProcessStatus JSON) as its result document; with
+ * one with a callback completes, and is called, on a zlhcs thread after this call returned).
+ * The operation completes with ZLHCS_S_OK and the exit document (SystemExitStatus / ProcessStatus JSON) as its result document; with
  * ZLHCS_HCS_E_SERVICE_DISCONNECT if the service disconnects first; with
  * ZLHCS_E_INVALID_HANDLE if the system or process handle is closed first; with
  * ZLHCS_WIN32_E_CANCELLED if zlhcs_operation_cancel() is called (exit watches can be
- * cancelled). Everything else is as for any operation (callback on a zlhcs thread, wait,
- * close; zlhcs_operation_inspect() says ZLHCS_OPERATION_KIND_EXIT_WATCH).
+ * cancelled). Everything else is as for any operation (callback on a zlhcs thread, release
+ * notifier, wait, close; zlhcs_operation_inspect() says ZLHCS_OPERATION_KIND_EXIT_WATCH).
  * Errors: ZLHCS_E_INVALID_HANDLE, ZLHCS_E_INVALID_ARGUMENT (out_operation NULL). */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_wait_exit_async(
     zlhcs_system system, zlhcs_operation_callback callback, void *context,
-    zlhcs_operation *out_operation);
+    zlhcs_release_callback release, zlhcs_operation *out_operation);
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_wait_exit_async(
     zlhcs_process process, zlhcs_operation_callback callback, void *context,
-    zlhcs_operation *out_operation);
+    zlhcs_release_callback release, zlhcs_operation *out_operation);
+
+/* ---------------------------------------------------------------------------------------
+ * Debugging: leak counters
+ * ------------------------------------------------------------------------------------- */
+/** What zlhcs holds for its caller right now, filled by zlhcs_debug_counts(). A program (or a
+ * test suite) that has closed everything it opened, freed everything zlhcs handed it and let
+ * its callbacks finish sees every member 0 (delivery threads retire within about a quarter of
+ * a second of their last task). New members may be appended. */
+typedef struct zlhcs_debug_counts_info {
+    uint32_t struct_size;   /**< in: sizeof(zlhcs_debug_counts_info); out: the size filled */
+    uint32_t reserved;      /**< out: 0 */
+    uint64_t systems;       /**< out: zlhcs_system handles open */
+    uint64_t processes;     /**< out: zlhcs_process handles open */
+    uint64_t operations;    /**< out: zlhcs_operation handles open */
+    uint64_t subscriptions; /**< out: zlhcs_subscription handles open */
+    /** out: callback contexts zlhcs holds: given to a call that succeeded with a callback or a
+     *  release notifier, and not yet released (see "Callback contexts and release notifiers"). */
+    uint64_t contexts;
+    /** out: memory handed to the caller (strings, documents, events) not yet passed to
+     *  zlhcs_free(). */
+    uint64_t strings;
+    /** out: subscriptions alive inside zlhcs, with an open handle or not (one whose handle was
+     *  closed lives until a delivery in progress ends). */
+    uint64_t live_subscriptions;
+    /** out: operations alive inside zlhcs (an operation whose handle was closed lives until
+     *  HCS completes it: HCS cannot stop work). */
+    uint64_t live_operations;
+    /** out: zlhcs's delivery threads alive (they run event callbacks and completions that must
+     *  not run on HCS's threads; idle ones retire). */
+    uint64_t delivery_threads;
+} zlhcs_debug_counts_info;
+#define ZLHCS_DEBUG_COUNTS_INFO_SIZE_V1 80u
+
+/** Fills *counts with zlhcs's leak counters (see zlhcs_debug_counts_info). A snapshot: each
+ * member is read on its own, so a count may move while another is read. Any thread; never
+ * loads a backend. Errors: ZLHCS_E_INVALID_ARGUMENT (NULL, or struct_size below
+ * ZLHCS_DEBUG_COUNTS_INFO_SIZE_V1). */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_debug_counts(zlhcs_debug_counts_info *counts);
 
 /* ---------------------------------------------------------------------------------------
  * Schema validation

@@ -31,47 +31,47 @@ typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_operation_result)(zlhcs_operation op
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_operation_error)(zlhcs_operation operation, zlhcs_error *error);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_operation_cancel)(zlhcs_operation operation);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_operation_close)(zlhcs_operation operation);
-typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_create_async)(const char *id, const char *configuration, const zlhcs_call_options *call_options, zlhcs_operation_callback callback, void *context, zlhcs_system *out_system, zlhcs_operation *out_operation);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_create_async)(const char *id, const char *configuration, const zlhcs_call_options *call_options, zlhcs_operation_callback callback, void *context, zlhcs_release_callback release, zlhcs_system *out_system, zlhcs_operation *out_operation);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_create)(const char *id, const char *configuration, const zlhcs_call_options *call_options, uint32_t timeout_ms, zlhcs_system *out_system, char **out_document);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_open)(const char *id, const zlhcs_call_options *call_options, zlhcs_system *out_system);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_close)(zlhcs_system system);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_id)(zlhcs_system system, char **out_id);
-typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_start_async)(zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context, zlhcs_operation *out_operation);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_start_async)(zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context, zlhcs_release_callback release, zlhcs_operation *out_operation);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_start)(zlhcs_system system, const char *options, uint32_t timeout_ms, char **out_document);
-typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_shutdown_async)(zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context, zlhcs_operation *out_operation);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_shutdown_async)(zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context, zlhcs_release_callback release, zlhcs_operation *out_operation);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_shutdown)(zlhcs_system system, const char *options, uint32_t timeout_ms, char **out_document);
-typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_terminate_async)(zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context, zlhcs_operation *out_operation);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_terminate_async)(zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context, zlhcs_release_callback release, zlhcs_operation *out_operation);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_terminate)(zlhcs_system system, const char *options, uint32_t timeout_ms, char **out_document);
-typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_crash_async)(zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context, zlhcs_operation *out_operation);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_crash_async)(zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context, zlhcs_release_callback release, zlhcs_operation *out_operation);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_crash)(zlhcs_system system, const char *options, uint32_t timeout_ms, char **out_document);
-typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_pause_async)(zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context, zlhcs_operation *out_operation);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_pause_async)(zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context, zlhcs_release_callback release, zlhcs_operation *out_operation);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_pause)(zlhcs_system system, const char *options, uint32_t timeout_ms, char **out_document);
-typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_resume_async)(zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context, zlhcs_operation *out_operation);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_resume_async)(zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context, zlhcs_release_callback release, zlhcs_operation *out_operation);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_resume)(zlhcs_system system, const char *options, uint32_t timeout_ms, char **out_document);
-typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_save_async)(zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context, zlhcs_operation *out_operation);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_save_async)(zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context, zlhcs_release_callback release, zlhcs_operation *out_operation);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_save)(zlhcs_system system, const char *options, uint32_t timeout_ms, char **out_document);
-typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_properties_async)(zlhcs_system system, const char *query, zlhcs_operation_callback callback, void *context, zlhcs_operation *out_operation);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_properties_async)(zlhcs_system system, const char *query, zlhcs_operation_callback callback, void *context, zlhcs_release_callback release, zlhcs_operation *out_operation);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_properties)(zlhcs_system system, const char *query, uint32_t timeout_ms, char **out_document);
-typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_modify_async)(zlhcs_system system, const char *settings, const zlhcs_call_options *call_options, zlhcs_operation_callback callback, void *context, zlhcs_operation *out_operation);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_modify_async)(zlhcs_system system, const char *settings, const zlhcs_call_options *call_options, zlhcs_operation_callback callback, void *context, zlhcs_release_callback release, zlhcs_operation *out_operation);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_modify)(zlhcs_system system, const char *settings, const zlhcs_call_options *call_options, uint32_t timeout_ms, char **out_document);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_wait_exit)(zlhcs_system system, uint32_t timeout_ms, char **out_document);
-typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_enumerate_async)(const char *query, const zlhcs_call_options *call_options, zlhcs_operation_callback callback, void *context, zlhcs_operation *out_operation);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_enumerate_async)(const char *query, const zlhcs_call_options *call_options, zlhcs_operation_callback callback, void *context, zlhcs_release_callback release, zlhcs_operation *out_operation);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_enumerate)(const char *query, const zlhcs_call_options *call_options, uint32_t timeout_ms, char **out_document);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_service_properties)(const char *query, char **out_document);
-typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_create_async)(zlhcs_system system, const char *parameters, const zlhcs_call_options *call_options, zlhcs_operation_callback callback, void *context, zlhcs_process *out_process, zlhcs_operation *out_operation);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_create_async)(zlhcs_system system, const char *parameters, const zlhcs_call_options *call_options, zlhcs_operation_callback callback, void *context, zlhcs_release_callback release, zlhcs_process *out_process, zlhcs_operation *out_operation);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_create)(zlhcs_system system, const char *parameters, const zlhcs_call_options *call_options, uint32_t timeout_ms, zlhcs_process *out_process, char **out_document);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_open)(zlhcs_system system, uint32_t process_id, zlhcs_process *out_process);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_close)(zlhcs_process process);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_id)(zlhcs_process process, uint32_t *out_process_id);
-typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_info_async)(zlhcs_process process, zlhcs_operation_callback callback, void *context, zlhcs_operation *out_operation);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_info_async)(zlhcs_process process, zlhcs_operation_callback callback, void *context, zlhcs_release_callback release, zlhcs_operation *out_operation);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_info)(zlhcs_process process, uint32_t timeout_ms, char **out_document);
-typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_signal_async)(zlhcs_process process, const char *options, zlhcs_operation_callback callback, void *context, zlhcs_operation *out_operation);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_signal_async)(zlhcs_process process, const char *options, zlhcs_operation_callback callback, void *context, zlhcs_release_callback release, zlhcs_operation *out_operation);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_signal)(zlhcs_process process, const char *options, uint32_t timeout_ms, char **out_document);
-typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_terminate_async)(zlhcs_process process, const char *options, zlhcs_operation_callback callback, void *context, zlhcs_operation *out_operation);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_terminate_async)(zlhcs_process process, const char *options, zlhcs_operation_callback callback, void *context, zlhcs_release_callback release, zlhcs_operation *out_operation);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_terminate)(zlhcs_process process, const char *options, uint32_t timeout_ms, char **out_document);
-typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_properties_async)(zlhcs_process process, const char *query, zlhcs_operation_callback callback, void *context, zlhcs_operation *out_operation);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_properties_async)(zlhcs_process process, const char *query, zlhcs_operation_callback callback, void *context, zlhcs_release_callback release, zlhcs_operation *out_operation);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_properties)(zlhcs_process process, const char *query, uint32_t timeout_ms, char **out_document);
-typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_modify_async)(zlhcs_process process, const char *settings, zlhcs_operation_callback callback, void *context, zlhcs_operation *out_operation);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_modify_async)(zlhcs_process process, const char *settings, zlhcs_operation_callback callback, void *context, zlhcs_release_callback release, zlhcs_operation *out_operation);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_modify)(zlhcs_process process, const char *settings, uint32_t timeout_ms, char **out_document);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_resize_console)(zlhcs_process process, uint16_t width, uint16_t height, uint32_t timeout_ms, char **out_document);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_wait_exit)(zlhcs_process process, uint32_t timeout_ms, uint32_t *out_exit_code);
@@ -81,15 +81,16 @@ typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_stdio_read)(zlhcs_process pr
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_stdio_close)(zlhcs_process process, uint32_t stream);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_stdio_detach)(zlhcs_process process, uint32_t stream, uint64_t *out_os_handle);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_operation_inspect)(zlhcs_operation operation, zlhcs_operation_info *info);
-typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_subscribe)(zlhcs_system system, uint32_t event_mask, uint32_t queue_capacity, zlhcs_event_callback callback, void *context, zlhcs_subscription *out_subscription);
-typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_subscribe)(zlhcs_process process, uint32_t event_mask, uint32_t queue_capacity, zlhcs_event_callback callback, void *context, zlhcs_subscription *out_subscription);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_subscribe)(zlhcs_system system, uint32_t event_mask, uint32_t queue_capacity, zlhcs_event_callback callback, void *context, zlhcs_release_callback release, zlhcs_subscription *out_subscription);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_subscribe)(zlhcs_process process, uint32_t event_mask, uint32_t queue_capacity, zlhcs_event_callback callback, void *context, zlhcs_release_callback release, zlhcs_subscription *out_subscription);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_subscription_next)(zlhcs_subscription subscription, uint32_t timeout_ms, zlhcs_event **out_event);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_subscription_wait_handle)(zlhcs_subscription subscription, uint64_t *out_os_handle);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_subscription_close)(zlhcs_subscription subscription);
-typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_wait_exit_async)(zlhcs_system system, zlhcs_operation_callback callback, void *context, zlhcs_operation *out_operation);
-typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_wait_exit_async)(zlhcs_process process, zlhcs_operation_callback callback, void *context, zlhcs_operation *out_operation);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_system_wait_exit_async)(zlhcs_system system, zlhcs_operation_callback callback, void *context, zlhcs_release_callback release, zlhcs_operation *out_operation);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_wait_exit_async)(zlhcs_process process, zlhcs_operation_callback callback, void *context, zlhcs_release_callback release, zlhcs_operation *out_operation);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_schema_validate)(const char *type_name, const char *document, const zlhcs_schema_validate_options *options, char **out_report);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_schema_info)(char **out_info);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_debug_counts)(zlhcs_debug_counts_info *counts);
 
 /** The function table: every export, in ordinal order (def/zlhcs.def). A release that
  * adds functions appends their members and raises ZLHCS_API_REVISION; members are never
@@ -174,6 +175,8 @@ struct zlhcs_api_v1 {
     /* revision 3 */
     PFN_zlhcs_schema_validate schema_validate; /**< @73 */
     PFN_zlhcs_schema_info schema_info; /**< @74 */
+    /* revision 4 */
+    PFN_zlhcs_debug_counts debug_counts; /**< @75 */
 };
 
 /** Whether the table `api` (a const zlhcs_api_v1 *) has `member`: true for every member of
@@ -182,7 +185,7 @@ struct zlhcs_api_v1 {
     ((api)->struct_size >= offsetof(zlhcs_api_v1, member) + sizeof((api)->member))
 
 /* The table revision this file was generated for; zlhcs.h's ZLHCS_API_REVISION. */
-#define ZLHCS_API_GENERATED_REVISION 3u
+#define ZLHCS_API_GENERATED_REVISION 4u
 
 #ifdef __cplusplus
 } /* extern "C" */
