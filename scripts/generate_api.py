@@ -1,18 +1,53 @@
 #!/usr/bin/env python3
-"""Generates the function table of the C ABI from its two sources of truth.
+"""Generates the function table and the machine-readable ABI description of the C ABI from its
+two sources of truth.
 
-  include/zlhcs/zlhcs.h  the declarations (parameter lists)
+  include/zlhcs/zlhcs.h  the declarations (parameter lists) and their @abi annotations
   def/zlhcs.def          the exports, their ordinals, and "; revision N" markers
 
 and writes
 
   include/zlhcs/zlhcs_api.h   PFN_zlhcs_* typedefs for every export, struct zlhcs_api_v1
   src/api/api_table.inc       the DLL's table initialiser
+  abi/zlhcs.abi.json          every function, callback type, constant, enum, struct and handle
+                              type, for the bindings' generators (tests/abi checks it against
+                              the header and the library)
 
 The table lists every export in ordinal order, so appending to def/zlhcs.def appends to the
-table. Usage: generate_api.py [--check] (--check: fail if the committed files differ).
-Standard library only.
+table. Usage: generate_api.py [--check] (--check: fail if the committed files differ, if an
+annotation is missing or wrong, or if a string literal of the C++ facade names a zlhcs_*
+identifier the header does not declare). Standard library only.
+
+The @abi annotations
+--------------------
+The doc comment that ends right before a declaration (only blank space between) holds its
+@abi lines; several lines accumulate. Every exported function, callback typedef and public
+struct typedef has them. One line:
+
+  line   = "@abi" item { " " item }
+  item   = "void"                           (a function without parameters; alone)
+         | NAME ":" attr { "," attr }       (NAME: a parameter, a struct member, or "struct")
+  attr   = "in" | "out" | "inout"           direction (exactly one per parameter)
+         | "opt"                            may be NULL
+         | "callback" | "context" | "release"
+                                            role in the function's callback triple
+         | "enum=" ENUM                     a uint32_t (or uint32_t *) carrying that enum
+         | "own=" OWNER                     who owns what the parameter/member hands out
+  OWNER  = "free"                           the caller frees it with zlhcs_free()
+         | "static"                         never freed
+         | "handle"                         a zlhcs handle: close it with zlhcs_<type>_close()
+         | "filled"                         the caller's struct, filled by zlhcs (its pointer
+                                            members say their own ownership)
+         | "borrowed(" EVENT ")"            zlhcs's, valid until EVENT
+         | "os_handle(caller)"              an OS handle (HANDLE / fd) the caller now owns
+         | "os_handle(" EVENT ")"           an OS handle zlhcs owns, valid until EVENT
+  EVENT  = one of BORROWED_UNTIL below ("holder": a struct member living as long as what
+           handed out its struct)
+A struct's own line: "struct:in" (the caller fills it, zlhcs reads it) or "struct:out"
+(zlhcs fills it; the caller sets struct_size); its members take opt, own=, enum= only.
+What ZLHCS_S_FALSE means per function comes from the header's @sfalse-table ... @end block.
 """
+import json
 import pathlib
 import re
 import sys
@@ -141,6 +176,915 @@ def render_table(entries):
     return "\n".join(lines) + "\n"
 
 
+# ---------------------------------------------------------------------------------------------
+# abi/zlhcs.abi.json: the @abi annotations, the header's types, constants and layout
+# ---------------------------------------------------------------------------------------------
+ABI_JSON = ROOT / "abi/zlhcs.abi.json"
+FACADE = ROOT / "facade/include/zlhcs"
+ABI_FORMAT = 1
+
+# own=borrowed(EVENT) / own=os_handle(EVENT): the events a borrowed value lives until.
+BORROWED_UNTIL = {
+    "thread_error": "until this OS thread's next failing zlhcs call or zlhcs_clear_error(), "
+                    "and on this OS thread only",
+    "operation_close": "until the operation is closed (zlhcs_operation_close())",
+    "subscription_close": "until the subscription is closed (zlhcs_subscription_close())",
+    "callback_return": "until the callback returns",
+    "holder": "as long as the struct holding it: as the parameter that handed out the struct "
+              "says (own=free: until the struct is freed with zlhcs_free(); own=borrowed: "
+              "until that event)",
+}
+DIRECTIONS = ("in", "out", "inout")
+ROLES = ("callback", "context", "release")
+FLAGS = ("opt",) + DIRECTIONS + ROLES
+OWN_SIMPLE = ("free", "static", "handle", "filled")
+STRUCT_DIRECTIONS = {
+    "in": "passed in: the caller fills it (struct_size first), zlhcs reads it during the call",
+    "out": "filled by zlhcs: the caller sets struct_size, zlhcs writes the members that size "
+           "covers and sets struct_size to the size it filled",
+}
+# Fixed-width scalars of the LP64/LLP64 targets (the only ones: zlhcs.h refuses 32-bit ones).
+SCALARS = {"int8_t": (1, True), "uint8_t": (1, False), "int16_t": (2, True),
+           "uint16_t": (2, False), "int32_t": (4, True), "uint32_t": (4, False),
+           "int64_t": (8, True), "uint64_t": (8, False), "size_t": (8, False)}
+POINTER_SIZE = 8
+# Object-like macros of zlhcs.h that are not numbers, and why (anything else must evaluate).
+NOT_NUMERIC = {
+    "ZLHCS_ZLHCS_H": "include guard",
+    "ZLHCS_CALL": "calling convention: __stdcall on Windows, empty elsewhere",
+    "ZLHCS_API": "linkage: __declspec(dllexport/dllimport) on Windows, visibility elsewhere",
+    "ZLHCS_NODISCARD": "attribute: [[nodiscard]] or __attribute__((warn_unused_result))",
+}
+
+
+class Errors:
+    """Collects every problem, so that one --check run names them all."""
+
+    def __init__(self):
+        self.items = []
+
+    def add(self, where, message):
+        self.items.append("%s: %s" % (where, message) if where else message)
+
+
+def line_of(text, pos):
+    return text.count("\n", 0, pos) + 1
+
+
+def strip_comments(text):
+    """The text with every /* */ comment replaced by blanks (positions and lines kept)."""
+    return re.sub(r"/\*.*?\*/", lambda m: re.sub(r"[^\n]", " ", m.group(0)), text, flags=re.S)
+
+
+def preceding_comment(text, pos):
+    """The comment that ends right before pos (only blank space between), or None."""
+    before = text[:pos].rstrip()
+    if not before.endswith("*/"):
+        return None
+    start = before.rfind("/*")
+    return before[start:]
+
+
+def abi_items(comment, where, errors):
+    """[(name, [attr, ...])] of a comment's @abi lines, in order."""
+    items = []
+    for line in (comment or "").splitlines():
+        found = re.search(r"@abi\b(.*)$", line)
+        if not found:
+            continue
+        body = found.group(1).replace("*/", " ").split()
+        if not body:
+            errors.add(where, "an empty @abi line")
+        for item in body:
+            if item == "void":
+                items.append(("void", []))
+                continue
+            parsed = re.fullmatch(r"([A-Za-z_]\w*):(\S+)", item)
+            if not parsed:
+                errors.add(where, "@abi item %r is not NAME:attr[,attr...]" % item)
+                continue
+            items.append((parsed.group(1), parsed.group(2).split(",")))
+    return items
+
+
+def parse_type(tokens):
+    """A C type from its tokens (e.g. ['const', 'char', '*']) as the JSON describes it."""
+    const = tokens[:1] == ["const"]
+    rest = tokens[1:] if const else tokens
+    depth = rest.count("*")
+    base = [t for t in rest if t != "*"]
+    if len(base) != 1 or rest[:1] != base or "const" in rest:
+        return None
+    spelled = ("const " if const else "") + base[0] + (" " + "*" * depth if depth else "")
+    return {"c_type": spelled, "base": base[0], "const": const, "pointer_depth": depth}
+
+
+def parse_parameters(params):
+    """[(name, type)] of a C parameter list ('void' -> [])."""
+    params = " ".join(params.split())
+    if params == "void":
+        return []
+    result = []
+    for param in params.split(","):
+        tokens = re.findall(r"\w+|\*", param)
+        parsed = parse_type(tokens[:-1]) if len(tokens) >= 2 else None
+        if parsed is None:
+            raise ValueError("cannot read the parameter %r" % param.strip())
+        result.append((tokens[-1], parsed))
+    return result
+
+
+# --- integer constant expressions (a tiny C evaluator: literals, casts, macros, arithmetic) --
+class Const:
+    def __init__(self, value, ctype, bits, signed):
+        self.value, self.ctype, self.bits, self.signed = value, ctype, bits, signed
+
+
+def wrap(value, bits, signed):
+    value &= (1 << bits) - 1
+    if signed and value >= 1 << (bits - 1):
+        value -= 1 << bits
+    return value
+
+
+class Evaluator:
+    """Evaluates the integer constant expressions of zlhcs.h's macros. Knows integer literals
+    (with a u suffix; l/L is refused: long is 32-bit on Windows), casts to fixed-width types
+    and the header's typedefs of them, earlier macros (object- and function-like), parentheses
+    and + - * / % << >> & | ^ ~. Anything else is an error, never Python's eval."""
+
+    TOKEN = re.compile(r"\s*(0[xX][0-9A-Fa-f]+\w*|\d+\w*|[A-Za-z_]\w*|<<|>>|[-+*/%()~|&^,])")
+
+    def __init__(self, typedefs):
+        self.typedefs = typedefs   # name -> fixed-width scalar name
+        self.macros = {}           # name -> Const
+        self.functions = {}        # name -> (parameter, body tokens)
+
+    def tokenize(self, text):
+        tokens, pos = [], 0
+        text = text.strip()
+        while pos < len(text):
+            match = self.TOKEN.match(text, pos)
+            if not match:
+                raise ValueError("unexpected %r" % text[pos:])
+            tokens.append(match.group(1))
+            pos = match.end()
+        return tokens
+
+    def scalar(self, name):
+        resolved = self.typedefs.get(name, name)
+        return SCALARS.get(resolved)
+
+    def expand(self, tokens):
+        out, i = [], 0
+        while i < len(tokens):
+            tok = tokens[i]
+            if tok in self.functions and i + 1 < len(tokens) and tokens[i + 1] == "(":
+                depth, j = 0, i + 1
+                while True:
+                    depth += {"(": 1, ")": -1}.get(tokens[j], 0)
+                    if depth == 0:
+                        break
+                    j += 1
+                    if j == len(tokens):
+                        raise ValueError("unbalanced call of %s" % tok)
+                argument = self.expand(tokens[i + 2:j])
+                parameter, body = self.functions[tok]
+                replaced = []
+                for b in body:
+                    replaced += ["("] + argument + [")"] if b == parameter else [b]
+                out += self.expand(replaced)
+                i = j + 1
+            else:
+                out.append(tok)
+                i += 1
+        return out
+
+    def evaluate(self, text):
+        self.tokens = self.expand(self.tokenize(text))
+        self.pos = 0
+        result = self.binary(0)
+        if self.pos != len(self.tokens):
+            raise ValueError("unexpected %r" % " ".join(self.tokens[self.pos:]))
+        return result
+
+    LEVELS = [("|",), ("^",), ("&",), ("<<", ">>"), ("+", "-"), ("*", "/", "%")]
+
+    def peek(self):
+        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
+
+    def take(self, expected=None):
+        tok = self.peek()
+        if tok is None or (expected is not None and tok != expected):
+            raise ValueError("expected %r" % (expected or "more"))
+        self.pos += 1
+        return tok
+
+    def binary(self, level):
+        if level == len(self.LEVELS):
+            return self.unary()
+        left = self.binary(level + 1)
+        while self.peek() in self.LEVELS[level]:
+            op = self.take()
+            left = self.apply(op, left, self.binary(level + 1))
+        return left
+
+    @staticmethod
+    def promote(c):
+        if c.bits < 32:
+            return Const(c.value, "int32_t", 32, True)
+        return c
+
+    def convert(self, c, bits, signed, ctype):
+        return Const(wrap(c.value, bits, signed), ctype, bits, signed)
+
+    def common(self, a, b):
+        a, b = self.promote(a), self.promote(b)
+        if (a.bits, a.signed) == (b.bits, b.signed):
+            return a.bits, a.signed, a.ctype
+        bits = max(a.bits, b.bits)
+        unsigned_bits = max([c.bits for c in (a, b) if not c.signed] or [0])
+        signed_bits = max([c.bits for c in (a, b) if c.signed] or [0])
+        signed = signed_bits > unsigned_bits
+        for c in (a, b):
+            if (c.bits, c.signed) == (bits, signed):
+                return bits, signed, c.ctype
+        return bits, signed, "%sint%d_t" % ("" if signed else "u", bits)
+
+    def apply(self, op, a, b):
+        if op in ("<<", ">>"):
+            a = self.promote(a)
+            if b.value < 0 or b.value >= a.bits:
+                raise ValueError("shift by %d" % b.value)
+            value = a.value << b.value if op == "<<" else a.value >> b.value
+            if a.signed and (a.value < 0 or value >= 1 << (a.bits - 1)):
+                raise ValueError("signed shift overflow")
+            return Const(wrap(value, a.bits, a.signed), a.ctype, a.bits, a.signed)
+        bits, signed, ctype = self.common(a, b)
+        x, y = wrap(a.value, bits, signed), wrap(b.value, bits, signed)
+        if op in "/%" and y == 0:
+            raise ValueError("division by zero")
+        value = {"+": lambda: x + y, "-": lambda: x - y, "*": lambda: x * y,
+                 "/": lambda: abs(x) // abs(y) * (1 if (x < 0) == (y < 0) else -1),
+                 "%": lambda: x - (abs(x) // abs(y) * (1 if (x < 0) == (y < 0) else -1)) * y,
+                 "&": lambda: x & y, "|": lambda: x | y, "^": lambda: x ^ y}[op]()
+        if signed and wrap(value, bits, signed) != value:
+            raise ValueError("signed overflow")
+        return Const(wrap(value, bits, signed), ctype, bits, signed)
+
+    def unary(self):
+        tok = self.peek()
+        if tok in ("-", "+", "~"):
+            self.take()
+            c = self.promote(self.unary())
+            value = {"-": -c.value, "+": c.value, "~": ~c.value}[tok]
+            if c.signed and tok == "-" and wrap(value, c.bits, True) != value:
+                raise ValueError("signed overflow")
+            return Const(wrap(value, c.bits, c.signed), c.ctype, c.bits, c.signed)
+        if tok == "(":
+            self.take()
+            if self.peek() is not None and self.scalar(self.peek()) is not None \
+                    and self.pos + 1 < len(self.tokens) and self.tokens[self.pos + 1] == ")":
+                name = self.take()
+                self.take(")")
+                size, signed = self.scalar(name)
+                return self.convert(self.unary(), size * 8, signed, name)
+            inner = self.binary(0)
+            self.take(")")
+            return inner
+        tok = self.take()
+        literal = re.fullmatch(r"(0[xX][0-9A-Fa-f]+|\d+)([uU]?)", tok)
+        if literal:
+            value = int(literal.group(1), 0) if literal.group(1)[:2].lower() == "0x" \
+                else int(literal.group(1), 10)
+            hexadecimal = literal.group(1)[:2].lower() == "0x"
+            if literal.group(2):
+                candidates = [(32, False), (64, False)]
+            elif hexadecimal:
+                candidates = [(32, True), (32, False), (64, True), (64, False)]
+            else:
+                candidates = [(32, True), (64, True)]
+            for bits, signed in candidates:
+                if value < (1 << (bits - 1) if signed else 1 << bits):
+                    return Const(value, "%sint%d_t" % ("" if signed else "u", bits), bits, signed)
+            raise ValueError("literal %s is too large" % tok)
+        if re.fullmatch(r"\d\w*|0[xX]\w*", tok):
+            raise ValueError("literal %s: only a u suffix is portable (long is 32-bit on Windows)"
+                             % tok)
+        if tok in self.macros:
+            return self.macros[tok]
+        raise ValueError("unknown name %s" % tok)
+
+
+def signed32(value):
+    if -(1 << 31) <= value < (1 << 32):
+        return wrap(value, 32, True)
+    return None
+
+
+def hex_of(c):
+    return "0x%0*X" % (c.bits // 4, c.value & ((1 << c.bits) - 1))
+
+
+# --- the header's pieces -------------------------------------------------------------------
+FUNCTION_DECL = re.compile(
+    r"^((?:ZLHCS_NODISCARD\s+)?)ZLHCS_API\s+(void|zlhcs_hresult)\s+ZLHCS_CALL\s+(zlhcs_\w+)"
+    r"\s*\(([^;]*?)\)\s*;", re.S | re.M)
+CALLBACK_DECL = re.compile(
+    r"^typedef\s+(void|zlhcs_hresult)\s*\(\s*ZLHCS_CALL\s*\*\s*(zlhcs_\w+)\s*\)\s*\(([^;]*?)\)\s*;",
+    re.S | re.M)
+STRUCT_DECL = re.compile(r"^typedef\s+struct\s+(zlhcs_\w+)\s*\{(.*?)\}\s*(zlhcs_\w+)\s*;",
+                         re.S | re.M)
+ENUM_DECL = re.compile(r"^typedef\s+enum\s+(zlhcs_\w+)\s*\{(.*?)\}\s*(zlhcs_\w+)\s*;",
+                       re.S | re.M)
+SCALAR_TYPEDEF = re.compile(r"^typedef\s+(\w+)\s+(zlhcs_\w+)\s*;", re.M)
+DEFINE = re.compile(r"^#\s*define\s+(\w+)(\([^)]*\))?[ \t]*(.*)$", re.M)
+
+
+class Header:
+    """What abi/zlhcs.abi.json needs from zlhcs.h, read with its @abi annotations."""
+
+    def __init__(self, text, errors):
+        self.text = text
+        self.code = strip_comments(text)
+        self.errors = errors
+        self.typedefs = {}     # scalar typedefs: name -> underlying (as written)
+        self.handles = []      # handle typedef names, in order
+        for m in SCALAR_TYPEDEF.finditer(self.code):
+            underlying, name = m.groups()
+            if underlying == "zlhcs_handle":
+                self.handles.append(name)
+            self.typedefs[name] = underlying
+        self.enums = [(m.group(3), m.group(2), m.start()) for m in ENUM_DECL.finditer(self.code)]
+        self.enum_names = {name for name, _, _ in self.enums}
+        self.structs = [(m.group(3), m.group(2), m.start()) for m in STRUCT_DECL.finditer(self.code)]
+        self.struct_names = {name for name, _, _ in self.structs}
+        self.callbacks = [(m.group(2), m.group(1), m.group(3), m.start())
+                          for m in CALLBACK_DECL.finditer(self.code)]
+        self.callback_names = {name for name, _, _, _ in self.callbacks}
+        self.functions = {m.group(3): (bool(m.group(1)), m.group(2), m.group(4), m.start())
+                          for m in FUNCTION_DECL.finditer(self.code)}
+
+    def resolve(self, name):
+        """A scalar typedef chain down to its fixed-width type (zlhcs_system -> uint64_t)."""
+        seen = 0
+        while name in self.typedefs and seen < 8:
+            name, seen = self.typedefs[name], seen + 1
+        return name
+
+    def where(self, pos):
+        return "include/zlhcs/zlhcs.h:%d" % line_of(self.text, pos)
+
+    def annotations(self, pos, what):
+        comment = preceding_comment(self.text, pos)
+        items = abi_items(comment, "%s: %s" % (self.where(pos), what), self.errors)
+        if not items:
+            self.errors.add(self.where(pos), "%s has no @abi annotation (in the doc comment "
+                                             "right before it)" % what)
+        return items
+
+
+def check_attrs(header, where, what, name, attrs, ctype, context):
+    """Parses one parameter's or member's attributes. context: 'function', 'callback',
+    'struct-in', 'struct-out'. Returns a dict or None."""
+    errors = header.errors
+    parsed = {"direction": None, "nullable": False, "role": None, "enum": None, "own": None}
+    member = context.startswith("struct")
+    label = "%s: %s %r" % (what, "member" if member else "parameter", name)
+    ok = True
+    for attr in attrs:
+        own = re.fullmatch(r"own=(\w+)(?:\((\w+)\))?", attr)
+        enum = re.fullmatch(r"enum=(\w+)", attr)
+        if attr in DIRECTIONS and not member:
+            if parsed["direction"]:
+                errors.add(where, "%s: two directions" % label)
+                ok = False
+            parsed["direction"] = attr
+        elif attr == "opt":
+            parsed["nullable"] = True
+        elif attr in ROLES and not member:
+            if parsed["role"]:
+                errors.add(where, "%s: two roles" % label)
+                ok = False
+            parsed["role"] = attr
+        elif enum:
+            parsed["enum"] = enum.group(1)
+        elif own and (own.group(1) in OWN_SIMPLE and own.group(2) is None
+                      or own.group(1) == "borrowed" and own.group(2) in BORROWED_UNTIL
+                      or own.group(1) == "os_handle" and own.group(2) is not None
+                      and (own.group(2) == "caller" or own.group(2) in BORROWED_UNTIL)):
+            if parsed["own"]:
+                errors.add(where, "%s: two own= attributes" % label)
+                ok = False
+            parsed["own"] = (own.group(1), own.group(2))
+        else:
+            errors.add(where, "%s: unknown attribute %r" % (label, attr))
+            ok = False
+    if not ok:
+        return None
+    base, depth, const = ctype["base"], ctype["pointer_depth"], ctype["const"]
+    is_callback = base in header.callback_names and depth == 0
+    direction = parsed["direction"]
+    if not member and direction is None:
+        errors.add(where, "%s: no direction (in, out or inout)" % label)
+        return None
+    if direction in ("out", "inout") and (depth == 0 or (const and depth == 1)):
+        errors.add(where, "%s: %s, but %s cannot be written through" %
+                   (label, direction, ctype["c_type"]))
+    if parsed["nullable"] and depth == 0 and not is_callback:
+        errors.add(where, "%s: opt, but %s is not a pointer" % (label, ctype["c_type"]))
+    role = parsed["role"]
+    if role == "callback" and not (is_callback and base != "zlhcs_release_callback"):
+        errors.add(where, "%s: role callback, but %s is not a callback type" % (label, base))
+    if role == "release" and not (base == "zlhcs_release_callback" and depth == 0):
+        errors.add(where, "%s: role release, but its type is not zlhcs_release_callback" % label)
+    if role == "context" and not (base == "void" and depth == 1 and not const):
+        errors.add(where, "%s: role context, but its type is not void *" % label)
+    if parsed["enum"] is not None:
+        if parsed["enum"] not in header.enum_names:
+            errors.add(where, "%s: enum=%s is not an enum of the header" % (label, parsed["enum"]))
+        elif base != "uint32_t" or depth > 1:
+            errors.add(where, "%s: enum=, but its type is %s (enums travel as uint32_t)" %
+                       (label, ctype["c_type"]))
+    # Ownership: required for what zlhcs hands out through a pointer, forbidden elsewhere.
+    own = parsed["own"]
+    kind = own[0] if own else None
+    if context == "function":
+        handed_out = direction in ("out", "inout")
+        pointee = depth - 1        # the parameter points at what is handed out
+    elif context == "callback":
+        handed_out = direction == "in" and not (base == "void" and depth == 1)
+        pointee = depth
+    else:
+        handed_out = context == "struct-out"
+        pointee = depth
+    if not handed_out:
+        allowed = (None,)
+    elif context == "function" and depth == 1 and base in header.struct_names:
+        allowed = ("filled", "borrowed")
+    elif context == "callback" and depth == 1 and base in header.struct_names:
+        allowed = ("borrowed",)
+    elif pointee >= 1:
+        allowed = ("free", "static", "borrowed")
+    elif context == "function" and base in header.handles:
+        allowed = ("handle",)
+    elif context == "function" and base == "uint64_t":
+        allowed = ("os_handle", None)
+    else:
+        allowed = (None,)
+    if kind not in allowed:
+        if kind is None:
+            errors.add(where, "%s hands out %s: it needs own=%s" %
+                       (label, ctype["c_type"], "|".join(a for a in allowed if a)))
+        elif allowed == (None,):
+            errors.add(where, "%s: own= on what zlhcs does not hand out (%s%s)" %
+                       (label, ctype["c_type"], ", a struct the caller fills"
+                        if context == "struct-in" else ""))
+        else:
+            errors.add(where, "%s: own=%s does not fit %s (%s)" %
+                       (label, kind, ctype["c_type"], "|".join(a for a in allowed if a)))
+    if own and own[1] == "holder" and not member:
+        errors.add(where, "%s: borrowed(holder) is for struct members" % label)
+    if own and own[1] == "callback_return" and context != "callback":
+        errors.add(where, "%s: borrowed(callback_return) is for callback parameters" % label)
+    return parsed
+
+
+def ownership(header, own, ctype):
+    if own is None:
+        return None
+    kind, event = own
+    if kind == "free":
+        return {"kind": "free", "until": None,
+                "description": "the caller's: release a non-NULL value with zlhcs_free()"}
+    if kind == "static":
+        return {"kind": "static", "until": None,
+                "description": "static data of the library: never freed"}
+    if kind == "filled":
+        return {"kind": "filled", "until": None,
+                "description": "the caller's struct (struct_size set by the caller), filled "
+                               "by zlhcs; see its members for what they point to"}
+    if kind == "handle":
+        close = ctype["base"] + "_close"
+        return {"kind": "handle", "until": None, "close": close,
+                "description": "a zlhcs handle the caller owns: close it with %s()" % close}
+    if kind == "borrowed":
+        what = ("what its members marked borrowed(holder) point to is zlhcs's"
+                if ctype["base"] in header.struct_names else "zlhcs's")
+        return {"kind": "borrowed", "until": event,
+                "description": "%s, valid %s; copy it to keep it" % (what, BORROWED_UNTIL[event])}
+    if event == "caller":
+        return {"kind": "os_handle", "until": None, "closed_by": "caller",
+                "description": "an OS handle the caller owns from now on: a HANDLE on Windows "
+                               "(close it with CloseHandle), a file descriptor elsewhere "
+                               "(close it with close())"}
+    return {"kind": "os_handle", "until": event, "closed_by": "zlhcs",
+            "description": "an OS handle zlhcs owns (a HANDLE on Windows, a file descriptor "
+                           "elsewhere): never close it; valid %s" % BORROWED_UNTIL[event]}
+
+
+def described_parameters(header, pos, what, params, context):
+    """The JSON parameters of a function or callback, checked against its annotations."""
+    where = header.where(pos)
+    items = header.annotations(pos, what)
+    declared = dict(params)
+    named = {}
+    for name, attrs in items:
+        if name == "void":
+            if params:
+                header.errors.add(where, "%s: @abi void, but it has parameters" % what)
+            continue
+        if name not in declared:
+            header.errors.add(where, "%s: @abi names %r, which is not a parameter" % (what, name))
+        elif name in named:
+            header.errors.add(where, "%s: parameter %r is annotated twice" % (what, name))
+        else:
+            named[name] = attrs
+    if not params and items and ("void", []) not in items:
+        header.errors.add(where, "%s has no parameters: annotate it '@abi void'" % what)
+    result = []
+    roles = {}
+    for name, ctype in params:
+        if name not in named:
+            if items:
+                header.errors.add(where, "%s: parameter %r has no @abi annotation" % (what, name))
+            continue
+        parsed = check_attrs(header, where, what, name, named[name], ctype, context)
+        if parsed is None:
+            continue
+        if parsed["role"]:
+            roles.setdefault(parsed["role"], []).append(name)
+        result.append({"name": name, "c_type": ctype["c_type"],
+                       "type": {k: ctype[k] for k in ("base", "const", "pointer_depth")},
+                       "direction": parsed["direction"], "nullable": parsed["nullable"],
+                       "role": parsed["role"], "triple": None, "enum": parsed["enum"],
+                       "ownership": ownership(header, parsed["own"], ctype)})
+    triple = None
+    if context == "function" and roles:
+        if any(len(roles.get(role, [])) != 1 for role in ROLES):
+            header.errors.add(where, "%s: a callback triple needs exactly one callback, one "
+                                     "context and one release parameter (has %s)" % (what, roles))
+        else:
+            triple = {role: roles[role][0] for role in ROLES}
+            for p in result:
+                if p["role"]:
+                    p["triple"] = triple["callback"]
+    return result, triple
+
+
+def s_false_table(text, exported, errors):
+    """{function: meaning} from the @sfalse-table ... @end block."""
+    start = text.find("@sfalse-table")
+    end = text.find("@end", start)
+    if start < 0 or end < 0:
+        errors.add("include/zlhcs/zlhcs.h", "no @sfalse-table ... @end block")
+        return {}
+    table, current, indent = {}, None, None
+    first_line = line_of(text, start)
+    lines = text[start:end].splitlines()[1:]
+    for offset, raw in enumerate(lines, first_line + 1):
+        content = re.sub(r"^\s*\*", "", raw).rstrip()
+        entry = re.match(r"^(\s+)(zlhcs_[a-z0-9_]+)\s{2,}(\S.*)$", content)
+        if entry and (indent is None or len(entry.group(1)) == indent):
+            indent = len(entry.group(1))
+            current = entry.group(2)
+            if current in table:
+                errors.add("include/zlhcs/zlhcs.h:%d" % offset,
+                           "@sfalse-table lists %s twice" % current)
+            if current not in exported:
+                errors.add("include/zlhcs/zlhcs.h:%d" % offset,
+                           "@sfalse-table names %s, which is not exported" % current)
+            table[current] = entry.group(3).strip()
+        elif indent is not None and content.strip():
+            if len(content) - len(content.lstrip()) > indent and current:
+                table[current] += " " + content.strip()
+            else:
+                errors.add("include/zlhcs/zlhcs.h:%d" % offset,
+                           "@sfalse-table: a line that is neither an entry nor a continuation")
+    if not table:
+        errors.add("include/zlhcs/zlhcs.h:%d" % first_line, "@sfalse-table has no entries")
+    return table
+
+
+def type_layout(header, ctype):
+    """(size, alignment) of a member type under LP64/LLP64."""
+    if ctype["pointer_depth"] or ctype["base"] in header.callback_names \
+            or ctype["base"].startswith("PFN_zlhcs_"):
+        return POINTER_SIZE, POINTER_SIZE
+    base = header.resolve(ctype["base"])
+    if base in SCALARS:
+        return SCALARS[base][0], SCALARS[base][0]
+    if ctype["base"] in header.enum_names:
+        return 4, 4
+    raise ValueError("no layout for %s" % ctype["c_type"])
+
+
+def lay_out(header, members):
+    """Members [(name, ctype, extra)] -> (JSON members, size, alignment)."""
+    offset, align, result = 0, 1, []
+    for name, ctype, extra in members:
+        size, alignment = type_layout(header, ctype)
+        offset = (offset + alignment - 1) // alignment * alignment
+        entry = {"name": name, "c_type": ctype["c_type"],
+                 "type": {k: ctype[k] for k in ("base", "const", "pointer_depth")},
+                 "offset": offset, "size": size}
+        entry.update(extra)
+        result.append(entry)
+        offset += size
+        align = max(align, alignment)
+    return result, (offset + align - 1) // align * align, align
+
+
+def describe_structs(header, constants, entries):
+    structs = []
+    for name, body, pos in header.structs:
+        where = header.where(pos)
+        what = "struct " + name
+        members = []
+        for decl in strip_comments(body).split(";"):
+            tokens = re.findall(r"\w+|\*", decl)
+            if not tokens:
+                continue
+            ctype = parse_type(tokens[:-1])
+            if ctype is None:
+                header.errors.add(where, "%s: cannot read the member %r" % (what, decl.strip()))
+                continue
+            members.append((tokens[-1], ctype))
+        items = header.annotations(pos, what)
+        direction = None
+        named = {}
+        names = [m for m, _ in members]
+        for item, attrs in items:
+            if item == "struct":
+                if direction or attrs not in (["in"], ["out"]):
+                    header.errors.add(where, "%s: one 'struct:in' or 'struct:out'" % what)
+                direction = attrs[0]
+            elif item not in names:
+                header.errors.add(where, "%s: @abi names %r, which is not a member" % (what, item))
+            elif item in named:
+                header.errors.add(where, "%s: member %r is annotated twice" % (what, item))
+            else:
+                named[item] = attrs
+        if items and direction is None:
+            header.errors.add(where, "%s: no 'struct:in' or 'struct:out' annotation" % what)
+        described = []
+        for member_name, ctype in members:
+            parsed = None
+            if direction:
+                parsed = check_attrs(header, where, what, member_name, named.get(member_name, []),
+                                     ctype, "struct-" + direction)
+            parsed = parsed or {"nullable": False, "enum": None, "own": None}
+            described.append((member_name, ctype, {
+                "nullable": parsed["nullable"], "enum": parsed["enum"],
+                "ownership": ownership(header, parsed["own"], ctype)}))
+        try:
+            laid, size, align = lay_out(header, described)
+        except ValueError as error:
+            header.errors.add(where, "%s: %s" % (what, error))
+            continue
+        if not laid or laid[0]["name"] != "struct_size" or laid[0]["c_type"] != "uint32_t":
+            header.errors.add(where, "%s: the first member must be uint32_t struct_size" % what)
+        prefix = "ZLHCS_" + name[len("zlhcs_"):].upper() + "_SIZE_V"
+        sizes = [{"version": int(c["name"][len(prefix):]), "macro": c["name"], "value": c["value"]}
+                 for c in constants if c["name"].startswith(prefix)
+                 and c["name"][len(prefix):].isdigit()]
+        ends = {m["offset"] + m["size"] for m in laid}
+        if not sizes or sizes[0]["version"] != 1:
+            header.errors.add(where, "%s: no %s1 macro" % (what, prefix))
+        else:
+            if sizes[-1]["value"] != size:
+                header.errors.add(where, "%s: %s is %d, but the struct is %d bytes" %
+                                  (what, sizes[-1]["macro"], sizes[-1]["value"], size))
+            for s in sizes:
+                if s["value"] not in ends:
+                    header.errors.add(where, "%s: %s (%d) does not end at a member" %
+                                      (what, s["macro"], s["value"]))
+        structs.append({"name": name, "direction": direction,
+                        "direction_meaning": STRUCT_DIRECTIONS.get(direction),
+                        "size": size, "align": align,
+                        "size_v1": sizes[0]["value"] if sizes else None,
+                        "sizes": sizes, "members": laid})
+    # zlhcs_api_v1 (zlhcs_api.h, generated by this script from the same sources).
+    table = [("struct_size", parse_type(["uint32_t"]), {}), ("revision", parse_type(["uint32_t"]), {})]
+    for name, ordinal, revision in entries:
+        table.append((member(name), parse_type(["PFN_" + name]),
+                      {"function": name, "ordinal": ordinal, "revision": revision}))
+    laid, size, align = lay_out(header, [(n, t, dict({"nullable": False, "enum": None,
+                                                      "ownership": None}, **e))
+                                         for n, t, e in table])
+    revisions = sorted({r for _, _, r in entries})
+    structs.append({
+        "name": "zlhcs_api_v1", "direction": "out",
+        "direction_meaning": "handed out by zlhcs_get_api() (static, never freed); defined in "
+                             "include/zlhcs/zlhcs_api.h, generated from def/zlhcs.def: one "
+                             "function pointer (PFN_<export>) per export in ordinal order, "
+                             "appended to with every revision",
+        "size": size, "align": align, "size_v1": None,
+        "sizes": [{"revision": r, "value": 8 + POINTER_SIZE * sum(1 for e in entries if e[2] <= r)}
+                  for r in revisions],
+        "members": laid})
+    return structs
+
+
+def describe_constants(header):
+    evaluator = Evaluator({name: header.resolve(name) for name in header.typedefs})
+    constants, skipped, seen = [], [], {}
+    for m in DEFINE.finditer(header.code):
+        name, params, body = m.group(1), m.group(2), m.group(3).strip()
+        where = header.where(m.start())
+        if params is not None:
+            parameters = [p.strip() for p in params[1:-1].split(",")]
+            if len(parameters) == 1 and re.fullmatch(r"\w+", parameters[0]):
+                try:
+                    evaluator.functions[name] = (parameters[0], evaluator.tokenize(body))
+                except ValueError:
+                    pass
+            continue
+        if name in NOT_NUMERIC:
+            if name not in seen:
+                skipped.append({"name": name, "why": NOT_NUMERIC[name]})
+                seen[name] = None
+            continue
+        try:
+            value = evaluator.evaluate(body)
+        except ValueError as error:
+            header.errors.add(where, "#define %s %s: not a number zlhcs.abi.json can describe "
+                                     "(%s); list it in NOT_NUMERIC if it is not meant to be "
+                                     "one" % (name, body, error))
+            continue
+        if name in seen:
+            if seen[name] != (value.value, value.ctype):
+                header.errors.add(where, "%s is defined twice, differently" % name)
+            continue
+        seen[name] = (value.value, value.ctype)
+        evaluator.macros[name] = value
+        constants.append({"name": name, "c_type": value.ctype, "value": value.value,
+                          "hex": hex_of(value), "int32": signed32(value.value)})
+    return constants, skipped, evaluator
+
+
+def describe_enums(header, evaluator):
+    enums = []
+    for name, body, pos in header.enums:
+        values, following = [], 0
+        for entry in strip_comments(body).split(","):
+            entry = entry.strip()
+            if not entry:
+                continue
+            parsed = re.fullmatch(r"(\w+)\s*(?:=\s*(.+))?", entry, re.S)
+            try:
+                value = evaluator.evaluate(parsed.group(2)).value if parsed.group(2) else following
+            except (ValueError, AttributeError) as error:
+                header.errors.add(header.where(pos), "enum %s: cannot read %r (%s)" %
+                                  (name, entry, error))
+                continue
+            values.append({"name": parsed.group(1), "value": value,
+                           "sentinel": parsed.group(1).endswith("_FORCE_32BIT")})
+            following = value + 1
+        enums.append({"name": name, "size": 4, "passed_as": "uint32_t", "values": values})
+    return enums
+
+
+def describe(header_text, def_text, entries, errors):
+    """The whole JSON document."""
+    header = Header(header_text, errors)
+    exported = {name for name, _, _ in entries}
+    s_false = s_false_table(header_text, exported, errors)
+    constants, skipped, evaluator = describe_constants(header)
+    by_name = {c["name"]: c for c in constants}
+
+    functions = []
+    for name, ordinal, revision in entries:
+        nodiscard, returns, params, pos = header.functions[name]
+        parsed, triple = described_parameters(header, pos, name, parse_parameters(params),
+                                              "function")
+        functions.append({"name": name, "ordinal": ordinal, "revision": revision,
+                          "return_type": returns, "calling_convention": "ZLHCS_CALL",
+                          "nodiscard": nodiscard, "s_false": s_false.get(name),
+                          "callback_triple": triple, "parameters": parsed})
+    callbacks = []
+    for name, returns, params, pos in header.callbacks:
+        parsed, _ = described_parameters(header, pos, name, parse_parameters(params), "callback")
+        callbacks.append({"name": name, "return_type": returns, "calling_convention": "ZLHCS_CALL",
+                          "parameters": parsed})
+    for name in header.handles:
+        if name + "_close" not in exported:
+            errors.add("include/zlhcs/zlhcs.h", "handle type %s has no %s_close export" %
+                       (name, name))
+    revisions = []
+    for marker in re.finditer(r"^;\s*revision\s+(\d+)(?:\s*\((\d+\.\d+\.\d+))?", def_text, re.M):
+        revisions.append({"revision": int(marker.group(1)), "release": marker.group(2)})
+
+    def number(macro):
+        if macro not in by_name:
+            errors.add("include/zlhcs/zlhcs.h", "no numeric macro %s" % macro)
+            return None
+        return by_name[macro]["value"]
+
+    structs = describe_structs(header, constants, entries)
+    holders = {s["name"] for s in structs
+               if any((m["ownership"] or {}).get("until") == "holder" for m in s["members"])}
+    positions = {name: header.functions[name][3] for name in exported}
+    positions.update({name: pos for name, _, _, pos in header.callbacks})
+    for owner in functions + callbacks:
+        for p in owner["parameters"]:
+            kind = (p["ownership"] or {}).get("kind")
+            if p["type"]["base"] in header.struct_names and p["type"]["pointer_depth"] == 1 \
+                    and kind in ("filled", "borrowed") \
+                    and (kind == "borrowed") != (p["type"]["base"] in holders):
+                errors.add(header.where(positions[owner["name"]]),
+                           "%s: parameter %r: own=%s, but %s %s members "
+                           "marked own=borrowed(holder)%s" % (
+                               owner["name"], p["name"], kind, p["type"]["base"],
+                               "has" if kind == "filled" else "has no",
+                               ": their lifetime needs own=borrowed(EVENT)"
+                               if kind == "filled" else ""))
+
+    major, minor, patch = (number("ZLHCS_VERSION_" + p) for p in ("MAJOR", "MINOR", "PATCH"))
+    limit = number("ZLHCS_HANDLE_LIMIT")
+    return {
+        "generated_by": "scripts/generate_api.py from include/zlhcs/zlhcs.h (its @abi "
+                        "annotations) and def/zlhcs.def. GENERATED: do not edit.",
+        "format": ABI_FORMAT,
+        "abi_version": number("ZLHCS_ABI_VERSION"),
+        "version": {"major": major, "minor": minor, "patch": patch,
+                    "string": "%s.%s.%s" % (major, minor, patch)},
+        "api_revision": number("ZLHCS_API_REVISION"),
+        "api_min_revision": number("ZLHCS_API_MIN_REVISION"),
+        "revisions": revisions,
+        "target": {"pointer_size": POINTER_SIZE, "data_models": ["LP64", "LLP64"],
+                   "architectures": ["x86_64", "aarch64"],
+                   "note": "64-bit targets only (the header refuses to compile for others); "
+                           "layouts are the same under LP64 and LLP64"},
+        "library": {"windows": "zlhcs.dll", "linux": "libzlhcs.so"},
+        "calling_convention": {
+            "ZLHCS_CALL": {"windows": "__stdcall (the one convention of x64 and ARM64)",
+                           "elsewhere": "the platform's C convention",
+                           "rust": "extern \"system\"", "dotnet": "CallingConvention.StdCall",
+                           "ctypes": "WINFUNCTYPE/WinDLL on Windows, CFUNCTYPE/CDLL elsewhere"}},
+        "free_function": "zlhcs_free",
+        "ownership_events": BORROWED_UNTIL,
+        "typedefs": [{"name": n, "c_type": u, "resolved": header.resolve(n)}
+                     for n, u in header.typedefs.items() if n not in header.handles],
+        "handles": {"c_type": "zlhcs_handle", "resolved": header.resolve("zlhcs_handle"),
+                    "null": 0, "min": 1, "limit": limit, "limit_macro": "ZLHCS_HANDLE_LIMIT",
+                    "range": "[1, ZLHCS_HANDLE_LIMIT): exact as a double; 0 is no handle",
+                    "types": [{"name": n, "c_type": header.typedefs[n], "close": n + "_close"}
+                              for n in header.handles]},
+        "functions": functions,
+        "callbacks": callbacks,
+        "constants": constants,
+        "macros_not_described": skipped,
+        "enums": describe_enums(header, evaluator),
+        "structs": structs,
+    }
+
+
+def render_json(document, width=100):
+    """Pretty-printed, deterministic, and every object or list that fits on its line within
+    `width` columns is written on one line (the file stays readable and diffable)."""
+    def render(value, indent, column):
+        inline = json.dumps(value, ensure_ascii=False)
+        if not isinstance(value, (dict, list)) or not value or column + len(inline) <= width:
+            return inline
+        pad = " " * (indent + 2)
+        if isinstance(value, dict):
+            items = []
+            for key, item in value.items():
+                prefix = "%s%s: " % (pad, json.dumps(key, ensure_ascii=False))
+                items.append(prefix + render(item, indent + 2, len(prefix)))
+            return "{\n" + ",\n".join(items) + "\n" + " " * indent + "}"
+        items = [pad + render(item, indent + 2, indent + 2) for item in value]
+        return "[\n" + ",\n".join(items) + "\n" + " " * indent + "]"
+    return render(document, 0, 0) + "\n"
+
+
+# --- the C++ facade: the zlhcs_* names its string literals mention -------------------------
+CXX_TOKEN = re.compile(
+    r'//[^\n]*|/\*.*?\*/|(?:u8|[uUL])?R"([^()\\\s]{0,16})\((.*?)\)\1"'
+    r'|"((?:[^"\\\n]|\\.)*)"|\'(?:[^\'\\\n]|\\.)*\'', re.S)
+
+
+def facade_unknown_names(known):
+    """[(file, line, name)] of zlhcs_* names in the facade's string literals that the header
+    does not declare."""
+    found = []
+    for path in sorted(FACADE.rglob("*.hpp")):
+        text = path.read_text()
+        for m in CXX_TOKEN.finditer(text):
+            if m.group(2) is not None:
+                literal, start = m.group(2), m.start(2)
+            elif m.group(3) is not None:
+                literal, start = m.group(3), m.start(3)
+            else:
+                continue
+            for name in re.finditer(r"\bzlhcs_[a-z0-9_]+", literal):
+                if name.group(0) not in known:
+                    found.append((path.relative_to(ROOT), line_of(text, start + name.start()),
+                                  name.group(0)))
+    return found
+
+
 def main():
     check = "--check" in sys.argv[1:]
     header_text = HEADER.read_text()
@@ -148,7 +1092,8 @@ def main():
     if stale:
         sys.exit("include/zlhcs/zlhcs.h comments name what it does not declare: %s" % stale)
     decls = declarations(header_text)
-    entries = exports(DEF.read_text())
+    def_text = DEF.read_text()
+    entries = exports(def_text)
     exported = {name for name, _, _ in entries}
     missing = sorted(exported - decls.keys())
     undeclared = sorted(decls.keys() - exported)
@@ -156,16 +1101,43 @@ def main():
         sys.exit("exports without declaration: %s; declarations not exported: %s" %
                  (missing, undeclared))
     outputs = {API_HEADER: render_header(decls, entries), TABLE: render_table(entries)}
+
+    errors = Errors()
+    document = describe(header_text, def_text, entries, errors)
+    if not errors.items:
+        outputs[ABI_JSON] = render_json(document)
+    # What the header declares (functions, types, macros; zlhcs_api.h included) is what the
+    # facade's messages may name.
+    known = set(re.findall(r"\b(zlhcs_\w+)\b", strip_comments(header_text) +
+                           strip_comments(outputs[API_HEADER])))
+    facade = facade_unknown_names(known)
+
     stale = [path for path, text in outputs.items()
              if not path.exists() or path.read_text() != text]
+    for item in errors.items:
+        print("error:", item, file=sys.stderr)
+    for path, line, name in facade:
+        print("%s:%d: %s: a string literal names %s, which include/zlhcs/zlhcs.h does not "
+              "declare" % (path, line, "error" if check else "warning", name), file=sys.stderr)
     if check:
+        problems = []
+        if errors.items:
+            problems.append("%d @abi problem(s) in include/zlhcs/zlhcs.h (see above; the "
+                            "syntax is in scripts/generate_api.py's docstring)" % len(errors.items))
+        if facade:
+            problems.append("%d undeclared zlhcs_* name(s) in facade string literals" % len(facade))
         if stale:
-            sys.exit("out of date (run scripts/generate_api.py): " +
-                     ", ".join(str(p.relative_to(ROOT)) for p in stale))
+            problems.append("out of date (run scripts/generate_api.py): " +
+                            ", ".join(str(p.relative_to(ROOT)) for p in stale))
+        if problems:
+            sys.exit("generate_api.py --check failed: " + "; ".join(problems))
         return
     for path in stale:
         path.write_text(outputs[path])
         print("wrote", path.relative_to(ROOT))
+    if errors.items:
+        sys.exit("abi/zlhcs.abi.json not written: %d @abi problem(s), see above" %
+                 len(errors.items))
 
 
 if __name__ == "__main__":

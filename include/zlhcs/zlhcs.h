@@ -365,7 +365,8 @@ typedef enum zlhcs_error_category {
 /* ---------------------------------------------------------------------------------------
  * Library
  * ------------------------------------------------------------------------------------- */
-/** Version information, filled by zlhcs_version(). */
+/** Version information, filled by zlhcs_version().
+ * @abi struct:out version_string:own=static */
 typedef struct zlhcs_version_info {
     uint32_t struct_size;   /**< in: sizeof(zlhcs_version_info); out: the size filled */
     uint32_t abi_version;   /**< out: the ABI version the DLL implements (ZLHCS_ABI_VERSION) */
@@ -379,7 +380,8 @@ typedef struct zlhcs_version_info {
 
 /** Fills *info with the version of the loaded library.
  * Errors: ZLHCS_E_INVALID_ARGUMENT if info is NULL or info->struct_size is below
- * ZLHCS_VERSION_INFO_SIZE_V1. */
+ * ZLHCS_VERSION_INFO_SIZE_V1.
+ * @abi info:inout,own=filled */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_version(zlhcs_version_info *info);
 
 /** The function table: one pointer per export, in the order of def/zlhcs.def (defined in
@@ -393,7 +395,8 @@ typedef struct zlhcs_api_v1 zlhcs_api_v1;
  * hands out its longer table (its struct_size says how long; ZLHCS_API_HAS tells whether a
  * member is there). The table is static and never freed.
  * Errors: ZLHCS_E_NOT_SUPPORTED (revision 0 or newer than the DLL's), ZLHCS_E_INVALID_ARGUMENT
- * (out_api NULL). */
+ * (out_api NULL).
+ * @abi revision:in out_api:out,own=static */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_get_api(uint32_t revision,
                                                                 const zlhcs_api_v1 **out_api);
 
@@ -422,6 +425,7 @@ typedef enum zlhcs_backend_kind {
  *  ZLHCS_VALIDATE_DOCUMENTS. */
 #define ZLHCS_VALIDATE_STRICT 0x00000002u
 
+/** @abi struct:in backend:enum=zlhcs_backend_kind backend_path:opt */
 typedef struct zlhcs_init_options {
     uint32_t struct_size;      /**< sizeof(zlhcs_init_options) */
     uint32_t backend;          /**< a zlhcs_backend_kind */
@@ -448,14 +452,17 @@ typedef struct zlhcs_init_options {
  * unloading zlhcs.dll / libzlhcs.so does not unmap it.
  * Errors: ZLHCS_E_INVALID_ARGUMENT (bad struct_size, unknown kind, relative or missing
  * path, unknown validation bits, reserved not 0), ZLHCS_E_INVALID_UTF8, ZLHCS_E_BACKEND_UNAVAILABLE (the library did not load, or is
- * not an HCS), ZLHCS_E_INVALID_STATE. */
+ * not an HCS), ZLHCS_E_INVALID_STATE.
+ * @abi options:in,opt */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_init(const zlhcs_init_options *options);
 
 /** The absolute path of the loaded backend library, UTF-8, for diagnostics.
- * *out_path is freed with zlhcs_free(). Initialises the default backend if needed. */
+ * *out_path is freed with zlhcs_free(). Initialises the default backend if needed.
+ * @abi out_path:out,own=free */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_backend_path(char **out_path);
 
-/** Frees memory zlhcs returned through an out-parameter. NULL is allowed. */
+/** Frees memory zlhcs returned through an out-parameter. NULL is allowed.
+ * @abi memory:in,opt */
 ZLHCS_API void ZLHCS_CALL zlhcs_free(void *memory);
 
 /* ---------------------------------------------------------------------------------------
@@ -463,7 +470,9 @@ ZLHCS_API void ZLHCS_CALL zlhcs_free(void *memory);
  * ------------------------------------------------------------------------------------- */
 /** A failure: filled by zlhcs_last_error() (strings owned by the thread's last error) or
  * zlhcs_operation_error() (strings owned by the operation); see each for how long the strings
- * live. Copy them to keep them. */
+ * live. Copy them to keep them.
+ * @abi struct:out category:enum=zlhcs_error_category message:own=borrowed(holder)
+ * @abi function:own=borrowed(holder) result_document:own=borrowed(holder) */
 typedef struct zlhcs_error {
     uint32_t struct_size;        /**< in: sizeof(zlhcs_error); out: the size filled */
     zlhcs_hresult code;          /**< out: the failure code */
@@ -479,14 +488,17 @@ typedef struct zlhcs_error {
  * next failing zlhcs call (see "Errors" at the top). Returns ZLHCS_S_FALSE (code 0, empty
  * strings) if no zlhcs call on this thread has failed since it began or since
  * zlhcs_clear_error(). This call never changes it. Errors: ZLHCS_E_INVALID_ARGUMENT (NULL or
- * struct_size too small; the last error is then left as it was). */
+ * struct_size too small; the last error is then left as it was).
+ * @abi error:inout,own=borrowed(thread_error) */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_last_error(zlhcs_error *error);
 
-/** Forgets this thread's last failure. Always succeeds (ZLHCS_S_OK). */
+/** Forgets this thread's last failure. Always succeeds (ZLHCS_S_OK).
+ * @abi void */
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_clear_error(void);
 
 /** The primary category of any HRESULT (HCS's in both severity forms, zlhcs's, common Win32
- * ones) as a zlhcs_error_category. Errors: ZLHCS_E_INVALID_ARGUMENT if out_category is NULL. */
+ * ones) as a zlhcs_error_category. Errors: ZLHCS_E_INVALID_ARGUMENT if out_category is NULL.
+ * @abi code:in out_category:out,enum=zlhcs_error_category */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_error_category_of(zlhcs_hresult code,
                                                                           uint32_t *out_category);
 
@@ -495,12 +507,14 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_error_category_of(zlhcs
  * ZLHCS_WIN32_E_NOT_FOUND is NOT_FOUND and ALREADY_STOPPED; ZLHCS_HCS_E_INVALID_JSON,
  * 0x8007000D (ERROR_INVALID_DATA), ZLHCS_WIN32_E_NOT_SUPPORTED and
  * ZLHCS_HCS_E_UNKNOWN_MESSAGE are NOT_SUPPORTED (what a host answers to a request it does not
- * know), besides their primary category. Unknown categories: ZLHCS_S_FALSE. */
+ * know), besides their primary category. Unknown categories: ZLHCS_S_FALSE.
+ * @abi code:in category:in,enum=zlhcs_error_category */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_error_matches(zlhcs_hresult code,
                                                                       uint32_t category);
 
 /** A short English description of a code, UTF-8, freed with zlhcs_free(). Unknown codes get
- * a generic text naming the value. */
+ * a generic text naming the value.
+ * @abi code:in out_text:out,own=free */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_error_describe(zlhcs_hresult code,
                                                                        char **out_text);
 
@@ -510,25 +524,29 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_error_describe(zlhcs_hr
 /** Called once when an operation completes: see "Asynchrony" above for the thread and the
  * reentrancy rules, and zlhcs_operation_close() for when it is suppressed. result is the
  * operation's final HRESULT; the operation handle stays valid until closed. Never called
- * before the *_async call that started the operation has returned. */
+ * before the *_async call that started the operation has returned.
+ * @abi operation:in result:in context:in,opt,context */
 typedef void(ZLHCS_CALL *zlhcs_operation_callback)(zlhcs_operation operation,
                                                    zlhcs_hresult result, void *context);
 
 /** Called exactly once with a callback's context when the callback will never be called again
  * (see "Callback contexts and release notifiers" at the top): the moment to free the
- * context. Never called when the call that took it failed. */
+ * context. Never called when the call that took it failed.
+ * @abi context:in,opt,context */
 typedef void(ZLHCS_CALL *zlhcs_release_callback)(void *context);
 
 /** Waits up to timeout_ms for the operation to complete. Returns the operation's HRESULT
  * once complete, ZLHCS_HCS_E_OPERATION_TIMEOUT if it did not complete in time (the operation
  * goes on). out_document: its result document or error document (see "Out-parameters").
- * Closing the operation on another thread releases the wait with ZLHCS_E_INVALID_HANDLE. */
+ * Closing the operation on another thread releases the wait with ZLHCS_E_INVALID_HANDLE.
+ * @abi operation:in timeout_ms:in out_document:out,opt,own=free */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_wait(zlhcs_operation operation,
                                                                        uint32_t timeout_ms,
                                                                        char **out_document);
 
 /** Like zlhcs_operation_wait() with a zero timeout, except that a running operation yields
- * ZLHCS_HCS_E_OPERATION_PENDING. */
+ * ZLHCS_HCS_E_OPERATION_PENDING.
+ * @abi operation:in out_document:out,opt,own=free */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_result(zlhcs_operation operation,
                                                                          char **out_document);
 
@@ -537,7 +555,8 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_result(zlhcs_
  * closed). Returns ZLHCS_S_OK with *error filled if the operation failed; ZLHCS_S_FALSE with
  * code 0 and empty strings if it succeeded; ZLHCS_HCS_E_OPERATION_PENDING (code 0 and empty
  * strings, as for S_FALSE; also this thread's last error) while it runs. Errors: ZLHCS_E_INVALID_HANDLE, ZLHCS_E_INVALID_ARGUMENT (NULL or
- * struct_size too small). */
+ * struct_size too small).
+ * @abi operation:in error:inout,own=borrowed(operation_close) */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_error(zlhcs_operation operation,
                                                                         zlhcs_error *error);
 
@@ -545,7 +564,8 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_error(zlhcs_o
  * (HcsCancelOperation returns E_NOTIMPL): then this fails with ZLHCS_E_NOT_SUPPORTED naming
  * HcsCancelOperation, and the operation goes on and completes as HCS decides. If HCS accepts
  * the request (a build that implements it), ZLHCS_S_OK: the operation still completes, usually
- * with ZLHCS_WIN32_E_CANCELLED; wait for it. ZLHCS_S_FALSE if it had already completed. */
+ * with ZLHCS_WIN32_E_CANCELLED; wait for it. ZLHCS_S_FALSE if it had already completed.
+ * @abi operation:in */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_cancel(
     zlhcs_operation operation);
 
@@ -560,7 +580,8 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_cancel(
  * and release notifiers"), which runs once the callback is done whichever way the close went;
  * the answer here only says whether the callback ran. Because a close outside callbacks waits
  * for a running callback, do not close while holding a lock that the callback takes.
- * Errors: ZLHCS_E_INVALID_HANDLE. */
+ * Errors: ZLHCS_E_INVALID_HANDLE.
+ * @abi operation:in */
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_close(zlhcs_operation operation);
 
 /** What an operation is (zlhcs_operation_info.kind). */
@@ -573,7 +594,9 @@ typedef enum zlhcs_operation_kind {
     ZLHCS_OPERATION_KIND_FORCE_32BIT = 0x7FFFFFFF
 } zlhcs_operation_kind;
 
-/** What an operation is and what it concerns, filled by zlhcs_operation_inspect(). */
+/** What an operation is and what it concerns, filled by zlhcs_operation_inspect().
+ * @abi struct:out function:own=static system_id:own=borrowed(operation_close)
+ * @abi kind:enum=zlhcs_operation_kind */
 typedef struct zlhcs_operation_info {
     uint32_t struct_size;   /**< in: sizeof(zlhcs_operation_info); out: the size filled */
     /** out: HCS's HCS_OPERATION_TYPE (HcsGetOperationType: 0 enumerate, 1 create, 2 start, ...
@@ -602,7 +625,8 @@ typedef struct zlhcs_operation_info {
 
 /** Fills *info with what the operation is (its HCS type and id, entry point) and what it
  * concerns (system, process), from any thread, at any time until it is closed.
- * Errors: ZLHCS_E_INVALID_HANDLE, ZLHCS_E_INVALID_ARGUMENT (NULL or struct_size too small). */
+ * Errors: ZLHCS_E_INVALID_HANDLE, ZLHCS_E_INVALID_ARGUMENT (NULL or struct_size too small).
+ * @abi operation:in info:inout,own=filled */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_inspect(
     zlhcs_operation operation, zlhcs_operation_info *info);
 
@@ -612,7 +636,8 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_inspect(
 /** Optional parameters of the calls that take them (create, open, modify, enumerate,
  * process create), passed as a nullable pointer (NULL: all defaults). Each member applies to
  * the calls its comment names; a non-default member given to a call that does not take it
- * fails with ZLHCS_E_INVALID_ARGUMENT (nothing is silently ignored). */
+ * fails with ZLHCS_E_INVALID_ARGUMENT (nothing is silently ignored).
+ * @abi struct:in namespace_id:opt security_descriptor:opt */
 typedef struct zlhcs_call_options {
     uint32_t struct_size;            /**< sizeof(zlhcs_call_options) */
     /** zlhcs_system_open: the access mask for HcsOpenComputeSystem; 0 means GENERIC_ALL. */
@@ -644,7 +669,10 @@ typedef struct zlhcs_call_options {
  * security_descriptor. *out_system is valid at once (HCS hands the handle out before
  * creation completes); creation succeeded only if the operation did.
  * Errors: ZLHCS_HCS_E_SYSTEM_ALREADY_EXISTS, ZLHCS_HCS_E_INVALID_JSON, ZLHCS_E_SCHEMA_INVALID
- * (document validation on, see ZLHCS_VALIDATE_DOCUMENTS), ... */
+ * (document validation on, see ZLHCS_VALIDATE_DOCUMENTS), ...
+ * @abi id:in,opt configuration:in call_options:in,opt callback:in,opt,callback
+ * @abi context:in,opt,context release:in,opt,release out_system:out,own=handle
+ * @abi out_operation:out,own=handle */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_create_async(
     const char *id, const char *configuration, const zlhcs_call_options *call_options,
     zlhcs_operation_callback callback, void *context, zlhcs_release_callback release,
@@ -653,22 +681,27 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_create_async(
  * except on ZLHCS_HCS_E_OPERATION_TIMEOUT: the create may still complete, so *out_system is
  * the handle (close it as usual; the system is usable once HCS has created it, e.g. when its
  * properties report State "Created", and a create that finally fails leaves a handle on which
- * calls fail with ZLHCS_HCS_E_SYSTEM_NOT_FOUND). */
+ * calls fail with ZLHCS_HCS_E_SYSTEM_NOT_FOUND).
+ * @abi id:in,opt configuration:in call_options:in,opt timeout_ms:in out_system:out,own=handle
+ * @abi out_document:out,opt,own=free */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_create(
     const char *id, const char *configuration, const zlhcs_call_options *call_options,
     uint32_t timeout_ms, zlhcs_system *out_system, char **out_document);
 
 /** Opens an existing compute system by id. call_options: namespace_id, requested_access.
- * Errors: ZLHCS_HCS_E_SYSTEM_NOT_FOUND. */
+ * Errors: ZLHCS_HCS_E_SYSTEM_NOT_FOUND.
+ * @abi id:in call_options:in,opt out_system:out,own=handle */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_open(
     const char *id, const zlhcs_call_options *call_options, zlhcs_system *out_system);
 
 /** Closes the handle (not the system, unless HCS terminates it on last close as its
  * ShouldTerminateOnLastHandleClosed setting asks). Operations on it stay valid; threads in
- * zlhcs_system_wait_exit() on it return ZLHCS_E_INVALID_HANDLE. */
+ * zlhcs_system_wait_exit() on it return ZLHCS_E_INVALID_HANDLE.
+ * @abi system:in */
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_close(zlhcs_system system);
 
-/** The id of the system, UTF-8, freed with zlhcs_free(). */
+/** The id of the system, UTF-8, freed with zlhcs_free().
+ * @abi system:in out_id:out,own=free */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_id(zlhcs_system system,
                                                                   char **out_id);
 
@@ -677,10 +710,13 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_id(zlhcs_system 
  * A system that has stopped is cleaned up by HCS: calls on a handle still open to it fail with
  * ZLHCS_HCS_E_SYSTEM_NOT_FOUND, except zlhcs_system_wait_exit(), which still returns its exit
  * status; opening it by id fails, and enumerate no longer lists it. */
-/** Start: Created -> Running. */
+/** Start: Created -> Running.
+ * @abi system:in options:in,opt callback:in,opt,callback context:in,opt,context
+ * @abi release:in,opt,release out_operation:out,own=handle */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_start_async(
     zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context,
     zlhcs_release_callback release, zlhcs_operation *out_operation);
+/** @abi system:in options:in,opt timeout_ms:in out_document:out,opt,own=free */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_start(zlhcs_system system,
                                                                      const char *options,
                                                                      uint32_t timeout_ms,
@@ -689,10 +725,13 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_start(zlhcs_syst
 /** Graceful shutdown (options: ShutdownOptions JSON). Running/Paused -> Stopped.
  * The synchronous form returns ZLHCS_S_FALSE (success, nothing done) if the system is gone
  * already (HCS says ZLHCS_HCS_E_SYSTEM_NOT_FOUND or ZLHCS_HCS_E_SYSTEM_ALREADY_STOPPED); the
- * operation of the _async form reports HCS's code as it is. */
+ * operation of the _async form reports HCS's code as it is.
+ * @abi system:in options:in,opt callback:in,opt,callback context:in,opt,context
+ * @abi release:in,opt,release out_operation:out,own=handle */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_shutdown_async(
     zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context,
     zlhcs_release_callback release, zlhcs_operation *out_operation);
+/** @abi system:in options:in,opt timeout_ms:in out_document:out,opt,own=free */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_shutdown(zlhcs_system system,
                                                                         const char *options,
                                                                         uint32_t timeout_ms,
@@ -700,10 +739,13 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_shutdown(zlhcs_s
 
 /** Forceful termination. Like shutdown, the synchronous form returns ZLHCS_S_FALSE if the
  * system is gone already (stopped and cleaned up, or never created); the _async form's
- * operation reports HCS's code. */
+ * operation reports HCS's code.
+ * @abi system:in options:in,opt callback:in,opt,callback context:in,opt,context
+ * @abi release:in,opt,release out_operation:out,own=handle */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_terminate_async(
     zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context,
     zlhcs_release_callback release, zlhcs_operation *out_operation);
+/** @abi system:in options:in,opt timeout_ms:in out_document:out,opt,own=free */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_terminate(zlhcs_system system,
                                                                          const char *options,
                                                                          uint32_t timeout_ms,
@@ -711,58 +753,76 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_terminate(zlhcs_
 
 /** Crashes a virtual machine on purpose (for crash-dump testing); it stops with an
  * UnexpectedExit. Pause, resume, save and crash are virtual-machine operations: a
- * process-isolated container refuses them (ZLHCS_WIN32_E_NOT_SUPPORTED). */
+ * process-isolated container refuses them (ZLHCS_WIN32_E_NOT_SUPPORTED).
+ * @abi system:in options:in,opt callback:in,opt,callback context:in,opt,context
+ * @abi release:in,opt,release out_operation:out,own=handle */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_crash_async(
     zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context,
     zlhcs_release_callback release, zlhcs_operation *out_operation);
+/** @abi system:in options:in,opt timeout_ms:in out_document:out,opt,own=free */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_crash(zlhcs_system system,
                                                                      const char *options,
                                                                      uint32_t timeout_ms,
                                                                      char **out_document);
 
-/** Running -> Paused (options: PauseOptions JSON). */
+/** Running -> Paused (options: PauseOptions JSON).
+ * @abi system:in options:in,opt callback:in,opt,callback context:in,opt,context
+ * @abi release:in,opt,release out_operation:out,own=handle */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_pause_async(
     zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context,
     zlhcs_release_callback release, zlhcs_operation *out_operation);
+/** @abi system:in options:in,opt timeout_ms:in out_document:out,opt,own=free */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_pause(zlhcs_system system,
                                                                      const char *options,
                                                                      uint32_t timeout_ms,
                                                                      char **out_document);
 
-/** Paused -> Running. */
+/** Paused -> Running.
+ * @abi system:in options:in,opt callback:in,opt,callback context:in,opt,context
+ * @abi release:in,opt,release out_operation:out,own=handle */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_resume_async(
     zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context,
     zlhcs_release_callback release, zlhcs_operation *out_operation);
+/** @abi system:in options:in,opt timeout_ms:in out_document:out,opt,own=free */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_resume(zlhcs_system system,
                                                                       const char *options,
                                                                       uint32_t timeout_ms,
                                                                       char **out_document);
 
-/** Saves the state of a paused system (options: SaveOptions JSON). */
+/** Saves the state of a paused system (options: SaveOptions JSON).
+ * @abi system:in options:in,opt callback:in,opt,callback context:in,opt,context
+ * @abi release:in,opt,release out_operation:out,own=handle */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_save_async(
     zlhcs_system system, const char *options, zlhcs_operation_callback callback, void *context,
     zlhcs_release_callback release, zlhcs_operation *out_operation);
+/** @abi system:in options:in,opt timeout_ms:in out_document:out,opt,own=free */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_save(zlhcs_system system,
                                                                     const char *options,
                                                                     uint32_t timeout_ms,
                                                                     char **out_document);
 
 /** Queries properties (query: System_PropertyQuery JSON, or NULL for the basic ones).
- * The result document is the Properties JSON. */
+ * The result document is the Properties JSON.
+ * @abi system:in query:in,opt callback:in,opt,callback context:in,opt,context
+ * @abi release:in,opt,release out_operation:out,own=handle */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_properties_async(
     zlhcs_system system, const char *query, zlhcs_operation_callback callback, void *context,
     zlhcs_release_callback release, zlhcs_operation *out_operation);
+/** @abi system:in query:in,opt timeout_ms:in out_document:out,opt,own=free */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_properties(zlhcs_system system,
                                                                           const char *query,
                                                                           uint32_t timeout_ms,
                                                                           char **out_document);
 
 /** Applies a ModifySettingRequest JSON document to the system. call_options: identity_token.
- * With document validation on, an invalid document fails with ZLHCS_E_SCHEMA_INVALID. */
+ * With document validation on, an invalid document fails with ZLHCS_E_SCHEMA_INVALID.
+ * @abi system:in settings:in call_options:in,opt callback:in,opt,callback context:in,opt,context
+ * @abi release:in,opt,release out_operation:out,own=handle */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_modify_async(
     zlhcs_system system, const char *settings, const zlhcs_call_options *call_options,
     zlhcs_operation_callback callback, void *context, zlhcs_release_callback release,
     zlhcs_operation *out_operation);
+/** @abi system:in settings:in call_options:in,opt timeout_ms:in out_document:out,opt,own=free */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_modify(
     zlhcs_system system, const char *settings, const zlhcs_call_options *call_options,
     uint32_t timeout_ms, char **out_document);
@@ -772,17 +832,21 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_modify(
  * handle on another thread releases the wait with ZLHCS_E_INVALID_HANDLE.
  * On hosts without HcsWaitForComputeSystemExit (Windows Server 2019) it waits for HCS's
  * SystemExited event instead (as zlhcs_system_wait_exit_async() does). Errors:
- * ZLHCS_HCS_E_SERVICE_DISCONNECT when the service disconnects during the wait. */
+ * ZLHCS_HCS_E_SERVICE_DISCONNECT when the service disconnects during the wait.
+ * @abi system:in timeout_ms:in out_document:out,opt,own=free */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_wait_exit(zlhcs_system system,
                                                                          uint32_t timeout_ms,
                                                                          char **out_document);
 
 /** Enumerates compute systems; query is an optional SystemQuery JSON (Ids, Names, Types,
  * Owners); call_options: namespace_id. The result document is a JSON array of system
- * descriptions. */
+ * descriptions.
+ * @abi query:in,opt call_options:in,opt callback:in,opt,callback context:in,opt,context
+ * @abi release:in,opt,release out_operation:out,own=handle */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_enumerate_async(
     const char *query, const zlhcs_call_options *call_options, zlhcs_operation_callback callback,
     void *context, zlhcs_release_callback release, zlhcs_operation *out_operation);
+/** @abi query:in,opt call_options:in,opt timeout_ms:in out_document:out,opt,own=free */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_enumerate(
     const char *query, const zlhcs_call_options *call_options, uint32_t timeout_ms,
     char **out_document);
@@ -791,7 +855,8 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_enumerate(
  * The service
  * ------------------------------------------------------------------------------------- */
 /** Service properties (query: ServicePropertyQuery JSON, or NULL for the basic ones, such
- * as the supported schema versions). Synchronous in HCS itself. */
+ * as the supported schema versions). Synchronous in HCS itself.
+ * @abi query:in,opt out_document:out,opt,own=free */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_service_properties(const char *query,
                                                                            char **out_document);
 
@@ -809,7 +874,9 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_service_properties(cons
  * the process runs only if the operation succeeds (its stdio and pid become available then).
  * Errors (in the operation): ZLHCS_HCS_E_INVALID_STATE or ZLHCS_HCS_E_SYSTEM_ALREADY_STOPPED
  * when the system is not running, ZLHCS_HCS_E_INVALID_JSON, 0x80070002 (program not found);
- * ZLHCS_E_SCHEMA_INVALID at once, with document validation on, for an invalid document. */
+ * ZLHCS_E_SCHEMA_INVALID at once, with document validation on, for an invalid document.
+ * @abi system:in parameters:in call_options:in,opt callback:in,opt,callback context:in,opt,context
+ * @abi release:in,opt,release out_process:out,own=handle out_operation:out,own=handle */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_create_async(
     zlhcs_system system, const char *parameters, const zlhcs_call_options *call_options,
     zlhcs_operation_callback callback, void *context, zlhcs_release_callback release,
@@ -817,31 +884,39 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_create_async(
 /** Synchronous form. On failure no process handle is returned, and nothing HCS may have
  * started is left running (zlhcs terminates it). On ZLHCS_HCS_E_OPERATION_TIMEOUT the create
  * may still complete, so *out_process is the handle: zlhcs_process_id() gives
- * ZLHCS_HCS_E_OPERATION_PENDING until it has, then the pid, and stdio works from then on. */
+ * ZLHCS_HCS_E_OPERATION_PENDING until it has, then the pid, and stdio works from then on.
+ * @abi system:in parameters:in call_options:in,opt timeout_ms:in out_process:out,own=handle
+ * @abi out_document:out,opt,own=free */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_create(
     zlhcs_system system, const char *parameters, const zlhcs_call_options *call_options,
     uint32_t timeout_ms, zlhcs_process *out_process, char **out_document);
 
 /** Opens an existing process of the system by its id. An opened process has no stdio.
- * Errors: ZLHCS_WIN32_E_NOT_FOUND (no such process). */
+ * Errors: ZLHCS_WIN32_E_NOT_FOUND (no such process).
+ * @abi system:in process_id:in out_process:out,own=handle */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_open(zlhcs_system system,
                                                                      uint32_t process_id,
                                                                      zlhcs_process *out_process);
 
 /** Closes the handle and the host ends of its pipes (never kills the process). Threads
- * blocked on it (wait_exit, stdio reads and writes) return ZLHCS_E_INVALID_HANDLE at once. */
+ * blocked on it (wait_exit, stdio reads and writes) return ZLHCS_E_INVALID_HANDLE at once.
+ * @abi process:in */
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_close(zlhcs_process process);
 
 /** The process id. Errors: ZLHCS_HCS_E_OPERATION_PENDING while its creation has not
- * completed. */
+ * completed.
+ * @abi process:in out_process_id:out */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_id(zlhcs_process process,
                                                                    uint32_t *out_process_id);
 
 /** The process's startup information (HcsGetProcessInfo): the result document (hcsim: the
- * ProcessParameters it was created with). HCS fails it once the process has exited. */
+ * ProcessParameters it was created with). HCS fails it once the process has exited.
+ * @abi process:in callback:in,opt,callback context:in,opt,context release:in,opt,release
+ * @abi out_operation:out,own=handle */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_info_async(
     zlhcs_process process, zlhcs_operation_callback callback, void *context,
     zlhcs_release_callback release, zlhcs_operation *out_operation);
+/** @abi process:in timeout_ms:in out_document:out,opt,own=free */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_info(zlhcs_process process,
                                                                      uint32_t timeout_ms,
                                                                      char **out_document);
@@ -851,10 +926,13 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_info(zlhcs_proc
  * (ZLHCS_HCS_E_PROCESS_ALREADY_STOPPED, ZLHCS_HCS_E_INVALID_STATE, ZLHCS_HCS_E_SYSTEM_NOT_FOUND
  * in either severity form, E_ACCESSDENIED, ZLHCS_WIN32_E_NOT_FOUND): the synchronous form
  * turns each into ZLHCS_S_FALSE (nothing to signal) once the process is known to be gone; the
- * _async form's operation reports HCS's code. */
+ * _async form's operation reports HCS's code.
+ * @abi process:in options:in,opt callback:in,opt,callback context:in,opt,context
+ * @abi release:in,opt,release out_operation:out,own=handle */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_signal_async(
     zlhcs_process process, const char *options, zlhcs_operation_callback callback, void *context,
     zlhcs_release_callback release, zlhcs_operation *out_operation);
+/** @abi process:in options:in,opt timeout_ms:in out_document:out,opt,own=free */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_signal(zlhcs_process process,
                                                                        const char *options,
                                                                        uint32_t timeout_ms,
@@ -863,34 +941,44 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_signal(zlhcs_pr
 /** Asks HCS to terminate the process (options must be NULL: "reserved for future use").
  * HCS does not wait for the exit: wait for it with zlhcs_process_wait_exit(). Terminating a
  * process that is gone or already being terminated is ZLHCS_S_FALSE in the synchronous form
- * (as for zlhcs_process_signal); the _async form's operation reports HCS's code. */
+ * (as for zlhcs_process_signal); the _async form's operation reports HCS's code.
+ * @abi process:in options:in,opt callback:in,opt,callback context:in,opt,context
+ * @abi release:in,opt,release out_operation:out,own=handle */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_terminate_async(
     zlhcs_process process, const char *options, zlhcs_operation_callback callback, void *context,
     zlhcs_release_callback release, zlhcs_operation *out_operation);
+/** @abi process:in options:in,opt timeout_ms:in out_document:out,opt,own=free */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_terminate(zlhcs_process process,
                                                                           const char *options,
                                                                           uint32_t timeout_ms,
                                                                           char **out_document);
 
-/** Process properties: the ProcessStatus JSON {ProcessId, Exited, ExitCode, LastWaitResult}. */
+/** Process properties: the ProcessStatus JSON {ProcessId, Exited, ExitCode, LastWaitResult}.
+ * @abi process:in query:in,opt callback:in,opt,callback context:in,opt,context
+ * @abi release:in,opt,release out_operation:out,own=handle */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_properties_async(
     zlhcs_process process, const char *query, zlhcs_operation_callback callback, void *context,
     zlhcs_release_callback release, zlhcs_operation *out_operation);
+/** @abi process:in query:in,opt timeout_ms:in out_document:out,opt,own=free */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_properties(
     zlhcs_process process, const char *query, uint32_t timeout_ms, char **out_document);
 
 /** Applies a ProcessModifyRequest JSON (ConsoleSize, CloseHandle).
  * Errors: ZLHCS_HCS_E_PROCESS_ALREADY_STOPPED, ZLHCS_HCS_E_INVALID_JSON, ZLHCS_E_SCHEMA_INVALID
- * (document validation on). */
+ * (document validation on).
+ * @abi process:in settings:in callback:in,opt,callback context:in,opt,context
+ * @abi release:in,opt,release out_operation:out,own=handle */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_modify_async(
     zlhcs_process process, const char *settings, zlhcs_operation_callback callback,
     void *context, zlhcs_release_callback release, zlhcs_operation *out_operation);
+/** @abi process:in settings:in timeout_ms:in out_document:out,opt,own=free */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_modify(zlhcs_process process,
                                                                        const char *settings,
                                                                        uint32_t timeout_ms,
                                                                        char **out_document);
 
-/** Resizes the process's console (a ProcessModifyRequest with ConsoleSize). */
+/** Resizes the process's console (a ProcessModifyRequest with ConsoleSize).
+ * @abi process:in width:in height:in timeout_ms:in out_document:out,opt,own=free */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_resize_console(
     zlhcs_process process, uint16_t width, uint16_t height, uint32_t timeout_ms,
     char **out_document);
@@ -898,13 +986,15 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_resize_console(
 /** Waits up to timeout_ms for the process to exit; *out_exit_code (optional) receives its
  * exit code. Errors: ZLHCS_HCS_E_OPERATION_TIMEOUT, ZLHCS_E_INVALID_HANDLE (also when the
  * handle is closed during the wait), ZLHCS_HCS_E_SERVICE_DISCONNECT (the service disconnected
- * before the exit was known). */
+ * before the exit was known).
+ * @abi process:in timeout_ms:in out_exit_code:out,opt */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_wait_exit(zlhcs_process process,
                                                                           uint32_t timeout_ms,
                                                                           uint32_t *out_exit_code);
 
 /** The exit code of an exited process, at once.
- * Errors: ZLHCS_HCS_E_OPERATION_PENDING while it runs. */
+ * Errors: ZLHCS_HCS_E_OPERATION_PENDING while it runs.
+ * @abi process:in out_exit_code:out */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_exit_code(zlhcs_process process,
                                                                           uint32_t *out_exit_code);
 
@@ -941,7 +1031,8 @@ typedef enum zlhcs_stdio_stream {
  * zlhcs_process_stdio_detach(STDIN) with ZLHCS_E_INVALID_STATE, by zlhcs_process_close() with
  * ZLHCS_E_INVALID_HANDLE; in each case *out_written counts the bytes already delivered.
  * Errors: ZLHCS_E_INVALID_STATE (stdin not open), ZLHCS_E_INVALID_ARGUMENT (data NULL with
- * size > 0). */
+ * size > 0).
+ * @abi process:in data:in,opt size:in timeout_ms:in out_written:out,opt */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_write(
     zlhcs_process process, const void *data, size_t size, uint32_t timeout_ms,
     size_t *out_written);
@@ -954,7 +1045,9 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_write(
  * once is serialised (time spent waiting behind another reader counts against timeout_ms).
  * A blocked reader is released within one poll slice by closing,
  * detaching the stream or closing the process. Errors: ZLHCS_E_INVALID_STATE (stream not
- * open), ZLHCS_E_INVALID_ARGUMENT (stream is ZLHCS_STDIN or unknown, buffer NULL). */
+ * open), ZLHCS_E_INVALID_ARGUMENT (stream is ZLHCS_STDIN or unknown, buffer NULL).
+ * @abi process:in stream:in,enum=zlhcs_stdio_stream buffer:out capacity:in timeout_ms:in
+ * @abi out_read:out */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_read(
     zlhcs_process process, uint32_t stream, void *buffer, size_t capacity,
     uint32_t timeout_ms, size_t *out_read);
@@ -970,14 +1063,16 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_read(
  * zlhcs's was left to close (a closed or detached stream, see above). If HCS refuses the
  * CloseHandle, its error is returned; zlhcs's end is closed anyway, and a later close asks HCS
  * again. Errors: ZLHCS_E_INVALID_STATE (a "none" stream), ZLHCS_E_INVALID_ARGUMENT (unknown
- * stream), HCS's refusal. */
+ * stream), HCS's refusal.
+ * @abi process:in stream:in,enum=zlhcs_stdio_stream */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_close(
     zlhcs_process process, uint32_t stream);
 
 /** Hands the OS handle of one open stream to the caller, who owns it from then on: a HANDLE
  * on Windows (close with CloseHandle), a file descriptor elsewhere (close with close()).
  * zlhcs no longer reads, writes or closes it: the stream is "detached" (see above).
- * Errors: ZLHCS_E_INVALID_STATE (stream not open). */
+ * Errors: ZLHCS_E_INVALID_STATE (stream not open).
+ * @abi process:in stream:in,enum=zlhcs_stdio_stream out_os_handle:out,own=os_handle(caller) */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_detach(
     zlhcs_process process, uint32_t stream, uint64_t *out_os_handle);
 
@@ -1058,7 +1153,8 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_detach(
 /** The largest queue capacity a subscription may ask for. */
 #define ZLHCS_EVENT_QUEUE_MAX (1024u * 1024u)
 
-/** One event, as a subscription receives it. */
+/** One event, as a subscription receives it.
+ * @abi struct:out system_id:own=borrowed(holder) data:opt,own=borrowed(holder) */
 typedef struct zlhcs_event {
     uint32_t struct_size;   /**< the size zlhcs filled (ZLHCS_EVENT_SIZE_V1 for this version) */
     uint32_t kind;          /**< one ZLHCS_EVENT_* bit, or ZLHCS_EVENT_EVENTS_LOST */
@@ -1076,7 +1172,8 @@ typedef struct zlhcs_event {
 #define ZLHCS_EVENT_SIZE_V1 64u
 
 /** Receives one event of a callback subscription. `event` and its strings are valid during
- * the call only. Runs on a zlhcs delivery thread (see "Events" above). */
+ * the call only. Runs on a zlhcs delivery thread (see "Events" above).
+ * @abi event:in,own=borrowed(callback_return) context:in,opt,context */
 typedef void(ZLHCS_CALL *zlhcs_event_callback)(const zlhcs_event *event, void *context);
 
 /** Subscribes to the events of a compute system that event_mask selects (ZLHCS_EVENT_* bits,
@@ -1091,14 +1188,18 @@ typedef void(ZLHCS_CALL *zlhcs_event_callback)(const zlhcs_event *event, void *c
  * is closed or its system handle is closed, once a callback call in progress has returned
  * (guarantee 1); for a queue subscription, when it ends or is closed.
  * Errors: ZLHCS_E_INVALID_HANDLE, ZLHCS_E_INVALID_ARGUMENT (mask 0, capacity above
- * ZLHCS_EVENT_QUEUE_MAX, out_subscription NULL). */
+ * ZLHCS_EVENT_QUEUE_MAX, out_subscription NULL).
+ * @abi system:in event_mask:in queue_capacity:in callback:in,opt,callback context:in,opt,context
+ * @abi release:in,opt,release out_subscription:out,own=handle */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_subscribe(
     zlhcs_system system, uint32_t event_mask, uint32_t queue_capacity,
     zlhcs_event_callback callback, void *context, zlhcs_release_callback release,
     zlhcs_subscription *out_subscription);
 
 /** The same for a process's events (ZLHCS_EVENT_PROCESS_EXITED, ZLHCS_EVENT_SERVICE_DISCONNECT,
- * unknown ones). */
+ * unknown ones).
+ * @abi process:in event_mask:in queue_capacity:in callback:in,opt,callback context:in,opt,context
+ * @abi release:in,opt,release out_subscription:out,own=handle */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_subscribe(
     zlhcs_process process, uint32_t event_mask, uint32_t queue_capacity,
     zlhcs_event_callback callback, void *context, zlhcs_release_callback release,
@@ -1111,7 +1212,8 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_subscribe(
  * and everything it held was taken. Several threads may call it at once: each event goes to
  * one of them, in order. Closing the subscription releases a waiting call with
  * ZLHCS_E_INVALID_HANDLE. Errors: ZLHCS_E_INVALID_HANDLE, ZLHCS_E_INVALID_STATE (a callback
- * subscription), ZLHCS_E_INVALID_ARGUMENT (out_event NULL). */
+ * subscription), ZLHCS_E_INVALID_ARGUMENT (out_event NULL).
+ * @abi subscription:in timeout_ms:in out_event:out,own=free */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_subscription_next(
     zlhcs_subscription subscription, uint32_t timeout_ms, zlhcs_event **out_event);
 
@@ -1121,13 +1223,15 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_subscription_next(
  * epoll). Level-triggered: it stays signalled until zlhcs_subscription_next() has taken
  * everything. Owned by the subscription: do not close it, wait on it, read it or reset it
  * yourself; it is valid until zlhcs_subscription_close(). Errors: ZLHCS_E_INVALID_HANDLE,
- * ZLHCS_E_INVALID_STATE (a callback subscription), ZLHCS_E_INVALID_ARGUMENT. */
+ * ZLHCS_E_INVALID_STATE (a callback subscription), ZLHCS_E_INVALID_ARGUMENT.
+ * @abi subscription:in out_os_handle:out,own=os_handle(subscription_close) */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_subscription_wait_handle(
     zlhcs_subscription subscription, uint64_t *out_os_handle);
 
 /** Unsubscribes and closes the handle: the callback is not called again (guarantee 1), queued
  * events are dropped, a thread in zlhcs_subscription_next() returns ZLHCS_E_INVALID_HANDLE.
- * Errors: ZLHCS_E_INVALID_HANDLE. */
+ * Errors: ZLHCS_E_INVALID_HANDLE.
+ * @abi subscription:in */
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_subscription_close(
     zlhcs_subscription subscription);
 
@@ -1143,10 +1247,14 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_subscription_close(
  * ZLHCS_WIN32_E_CANCELLED if zlhcs_operation_cancel() is called (exit watches can be
  * cancelled). Everything else is as for any operation (callback on a zlhcs thread, release
  * notifier, wait, close; zlhcs_operation_inspect() says ZLHCS_OPERATION_KIND_EXIT_WATCH).
- * Errors: ZLHCS_E_INVALID_HANDLE, ZLHCS_E_INVALID_ARGUMENT (out_operation NULL). */
+ * Errors: ZLHCS_E_INVALID_HANDLE, ZLHCS_E_INVALID_ARGUMENT (out_operation NULL).
+ * @abi system:in callback:in,opt,callback context:in,opt,context release:in,opt,release
+ * @abi out_operation:out,own=handle */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_wait_exit_async(
     zlhcs_system system, zlhcs_operation_callback callback, void *context,
     zlhcs_release_callback release, zlhcs_operation *out_operation);
+/** @abi process:in callback:in,opt,callback context:in,opt,context release:in,opt,release
+ * @abi out_operation:out,own=handle */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_wait_exit_async(
     zlhcs_process process, zlhcs_operation_callback callback, void *context,
     zlhcs_release_callback release, zlhcs_operation *out_operation);
@@ -1157,7 +1265,8 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_wait_exit_async
 /** What zlhcs holds for its caller right now, filled by zlhcs_debug_counts(). A program (or a
  * test suite) that has closed everything it opened, freed everything zlhcs handed it and let
  * its callbacks finish sees every member 0 (delivery threads retire within about a quarter of
- * a second of their last task). New members may be appended. */
+ * a second of their last task). New members may be appended.
+ * @abi struct:out */
 typedef struct zlhcs_debug_counts_info {
     uint32_t struct_size;   /**< in: sizeof(zlhcs_debug_counts_info); out: the size filled */
     uint32_t reserved;      /**< out: 0 */
@@ -1186,7 +1295,8 @@ typedef struct zlhcs_debug_counts_info {
 /** Fills *counts with zlhcs's leak counters (see zlhcs_debug_counts_info). A snapshot: each
  * member is read on its own, so a count may move while another is read. Any thread; never
  * loads a backend. Errors: ZLHCS_E_INVALID_ARGUMENT (NULL, or struct_size below
- * ZLHCS_DEBUG_COUNTS_INFO_SIZE_V1). */
+ * ZLHCS_DEBUG_COUNTS_INFO_SIZE_V1).
+ * @abi counts:inout,own=filled */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_debug_counts(zlhcs_debug_counts_info *counts);
 
 /* ---------------------------------------------------------------------------------------
@@ -1224,7 +1334,8 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_debug_counts(zlhcs_debu
 /** The most problems a report lists. */
 #define ZLHCS_SCHEMA_MAX_PROBLEMS 1000u
 
-/** Optional parameters of zlhcs_schema_validate() (NULL: all defaults). */
+/** Optional parameters of zlhcs_schema_validate() (NULL: all defaults).
+ * @abi struct:in schema_version:opt */
 typedef struct zlhcs_schema_validate_options {
     uint32_t struct_size;        /**< sizeof(zlhcs_schema_validate_options) */
     uint32_t flags;              /**< 0 (none are defined yet) */
@@ -1248,7 +1359,8 @@ typedef struct zlhcs_schema_validate_options {
  * message; options with a bad struct_size, unknown flags, or a schema_version that is not
  * "2.<minor>"), ZLHCS_E_INVALID_UTF8, ZLHCS_E_TOO_LARGE (a document over
  * ZLHCS_MAX_INPUT_BYTES), ZLHCS_E_NOT_SUPPORTED (options larger than this zlhcs knows with a
- * non-zero tail), ZLHCS_E_OUT_OF_MEMORY. */
+ * non-zero tail), ZLHCS_E_OUT_OF_MEMORY.
+ * @abi type_name:in document:in options:in,opt out_report:out,opt,own=free */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_schema_validate(
     const char *type_name, const char *document, const zlhcs_schema_validate_options *options,
     char **out_report);
@@ -1256,7 +1368,8 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_schema_validate(
 /** What this zlhcs knows of the schema, as JSON: {"LatestSchemaVersion": "2.6", "Types":
  * ["Attachment", ...]} (the struct types zlhcs_schema_validate() accepts, sorted). A newer
  * zlhcs may know a newer version and more types. *out_info is freed with zlhcs_free().
- * Errors: ZLHCS_E_INVALID_ARGUMENT (out_info NULL). */
+ * Errors: ZLHCS_E_INVALID_ARGUMENT (out_info NULL).
+ * @abi out_info:out,own=free */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_schema_info(char **out_info);
 
 #ifdef __cplusplus
