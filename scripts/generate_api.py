@@ -200,8 +200,10 @@ FLAGS = ("opt",) + DIRECTIONS + ROLES
 OWN_SIMPLE = ("free", "static", "handle", "filled")
 STRUCT_DIRECTIONS = {
     "in": "passed in: the caller fills it (struct_size first), zlhcs reads it during the call",
-    "out": "filled by zlhcs: the caller sets struct_size, zlhcs writes the members that size "
-           "covers and sets struct_size to the size it filled",
+    "out": "filled by zlhcs, struct_size saying how much: in a struct the caller passes "
+           "(an inout parameter) the caller sets struct_size, zlhcs writes the members that "
+           "size covers and sets it to the size it filled; one zlhcs hands out (zlhcs_event) "
+           "comes filled",
 }
 # Fixed-width scalars of the LP64/LLP64 targets (the only ones: zlhcs.h refuses 32-bit ones).
 SCALARS = {"int8_t": (1, True), "uint8_t": (1, False), "int16_t": (2, True),
