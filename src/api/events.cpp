@@ -20,11 +20,16 @@ zlhcs_hresult invalid_subscription(zlhcs_subscription handle) {
     return zlhcs::api::invalid_handle("subscription", handle);
 }
 
-// The event source of a handle: the system's or the process's hub (with its owner kept alive
-// for the call), or nullptr with the error recorded.
+// Subscribes to the hub of a live system or process (kept alive for the call), then opens the
+// subscription's gate: its callback may run only once the handle is written.
 template <typename Object>
-event_hub* hub_of(const std::shared_ptr<Object>& object) {
-    return object != nullptr ? &object->events() : nullptr;
+zlhcs_hresult subscribe(Object& source, uint32_t event_mask, uint32_t queue_capacity, zlhcs_event_callback callback,
+                        void* context, zlhcs_release_callback release, zlhcs_subscription* out_subscription) {
+    std::shared_ptr<subscription_object> subscription;
+    const zlhcs_hresult hr = source.events().subscribe(event_mask, queue_capacity, callback, context, release,
+                                                       out_subscription, &subscription);
+    if (hr >= 0) subscription->open_gate();
+    return hr;
 }
 
 }  // namespace
@@ -33,25 +38,27 @@ extern "C" {
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_subscribe(zlhcs_system system, uint32_t event_mask,
                                                           uint32_t queue_capacity, zlhcs_event_callback callback,
-                                                          void* context, zlhcs_subscription* out_subscription) {
+                                                          void* context, zlhcs_release_callback release,
+                                                          zlhcs_subscription* out_subscription) {
     return zlhcs::api::guarded("zlhcs_system_subscribe", [&]() -> zlhcs_hresult {
         if (const zlhcs_hresult hr = require_out(out_subscription, "out_subscription"); hr < 0) return hr;
         *out_subscription = 0;
         const auto object = systems().find(system);
         if (object == nullptr) return zlhcs::api::invalid_handle("compute system", system);
-        return hub_of(object)->subscribe(event_mask, queue_capacity, callback, context, out_subscription);
+        return subscribe(*object, event_mask, queue_capacity, callback, context, release, out_subscription);
     });
 }
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_subscribe(zlhcs_process process, uint32_t event_mask,
                                                            uint32_t queue_capacity, zlhcs_event_callback callback,
-                                                           void* context, zlhcs_subscription* out_subscription) {
+                                                           void* context, zlhcs_release_callback release,
+                                                           zlhcs_subscription* out_subscription) {
     return zlhcs::api::guarded("zlhcs_process_subscribe", [&]() -> zlhcs_hresult {
         if (const zlhcs_hresult hr = require_out(out_subscription, "out_subscription"); hr < 0) return hr;
         *out_subscription = 0;
         const auto object = processes().find(process);
         if (object == nullptr) return zlhcs::api::invalid_handle("process", process);
-        return hub_of(object)->subscribe(event_mask, queue_capacity, callback, context, out_subscription);
+        return subscribe(*object, event_mask, queue_capacity, callback, context, release, out_subscription);
     });
 }
 
@@ -87,7 +94,8 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_subscription_close(zlhcs_subscription s
 }
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_wait_exit_async(zlhcs_system system, zlhcs_operation_callback callback,
-                                                                void* context, zlhcs_operation* out_operation) {
+                                                                void* context, zlhcs_release_callback release,
+                                                                zlhcs_operation* out_operation) {
     return zlhcs::api::guarded("zlhcs_system_wait_exit_async", [&]() -> zlhcs_hresult {
         if (const zlhcs_hresult hr = require_out(out_operation, "out_operation"); hr < 0) return hr;
         *out_operation = 0;
@@ -95,12 +103,13 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_wait_exit_async(zlhcs_system sys
         if (object == nullptr) return zlhcs::api::invalid_handle("compute system", system);
         const auto* backend = zlhcs::backend::get();
         if (backend == nullptr) return ZLHCS_E_BACKEND_UNAVAILABLE;
-        return object->events().watch_exit(*backend, callback, context, out_operation, nullptr);
+        return object->events().watch_exit(*backend, callback, context, release, out_operation, nullptr);
     });
 }
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_wait_exit_async(zlhcs_process process,
                                                                  zlhcs_operation_callback callback, void* context,
+                                                                 zlhcs_release_callback release,
                                                                  zlhcs_operation* out_operation) {
     return zlhcs::api::guarded("zlhcs_process_wait_exit_async", [&]() -> zlhcs_hresult {
         if (const zlhcs_hresult hr = require_out(out_operation, "out_operation"); hr < 0) return hr;
@@ -109,7 +118,7 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_wait_exit_async(zlhcs_process p
         if (object == nullptr) return zlhcs::api::invalid_handle("process", process);
         const auto* backend = zlhcs::backend::get();
         if (backend == nullptr) return ZLHCS_E_BACKEND_UNAVAILABLE;
-        return object->events().watch_exit(*backend, callback, context, out_operation, nullptr);
+        return object->events().watch_exit(*backend, callback, context, release, out_operation, nullptr);
     });
 }
 

@@ -48,13 +48,13 @@ extern "C" {
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_enumerate_async(
     const char* query, const zlhcs_call_options* call_options, zlhcs_operation_callback callback,
-    void* context, zlhcs_operation* out_operation) {
+    void* context, zlhcs_release_callback release, zlhcs_operation* out_operation) {
     return zlhcs::api::guarded("zlhcs_system_enumerate_async", [&]() -> zlhcs_hresult {
         if (out_operation == nullptr) {
             return fail(ZLHCS_E_INVALID_ARGUMENT, "out_operation must not be NULL");
         }
         return enumerate(query, call_options,
-                         completion_mode::asynchronous(callback, context, out_operation));
+                         completion_mode::asynchronous(callback, context, release, out_operation));
     });
 }
 

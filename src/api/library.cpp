@@ -3,13 +3,14 @@
 
 #include "../backend/backend.hpp"
 #include "../core/caller_struct.hpp"
+#include "../core/debug_counts.hpp"
 #include "../core/errors.hpp"
 #include "../core/strings.hpp"
 
 namespace {
 // "major.minor.patch" from the header's numbers (which carry a 'u' suffix, so spelled here).
-constexpr const char* version_string = "0.6.0";
-static_assert(ZLHCS_VERSION_MAJOR == 0 && ZLHCS_VERSION_MINOR == 6 && ZLHCS_VERSION_PATCH == 0,
+constexpr const char* version_string = "0.7.0";
+static_assert(ZLHCS_VERSION_MAJOR == 0 && ZLHCS_VERSION_MINOR == 7 && ZLHCS_VERSION_PATCH == 0,
               "update version_string with the header's version");
 }
 
@@ -50,7 +51,7 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_backend_path(char** out_path) {
     });
 }
 
-ZLHCS_API void ZLHCS_CALL zlhcs_free(void* memory) { std::free(memory); }
+ZLHCS_API void ZLHCS_CALL zlhcs_free(void* memory) { zlhcs::core::free_from_caller(memory); }
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_last_error(zlhcs_error* error) {
     return zlhcs::core::last_error(error);
@@ -81,6 +82,16 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_error_describe(zlhcs_hresult code, char
         }
         *out_text = zlhcs::core::duplicate_for_caller(zlhcs::core::describe(code));
         return ZLHCS_S_OK;
+    });
+}
+
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_debug_counts(zlhcs_debug_counts_info* counts) {
+    return zlhcs::api::guarded("zlhcs_debug_counts", [&]() -> zlhcs_hresult {
+        if (counts == nullptr) return zlhcs::core::fail(ZLHCS_E_INVALID_ARGUMENT, "counts must not be NULL");
+        const std::uint32_t size =
+            zlhcs::core::writable_size(*counts, ZLHCS_DEBUG_COUNTS_INFO_SIZE_V1, "counts");
+        if (size == 0) return ZLHCS_E_INVALID_ARGUMENT;
+        return zlhcs::core::fill_debug_counts(*counts, size);
     });
 }
 

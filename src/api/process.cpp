@@ -101,6 +101,8 @@ zlhcs_hresult run_verb(const process_verb& verb, zlhcs_process handle, const cha
         return entry(hcs_process, operation, wide_document.c_str());
     });
     if (verb.gone_is_done && !mode.async && hr < 0 && process_is_gone(*process, hr)) {
+        // A success code never hands out an error document (zlhcs.h "Out-parameters").
+        mode.discard_document();
         clear_last_error();
         return ZLHCS_S_FALSE;
     }
@@ -170,7 +172,7 @@ zlhcs_hresult create(zlhcs_system system_handle, const char* parameters,
     // leave it broken: hcsshim internal/hcs/v2/system.go), it recovers through
     // HcsGetProcessInfo; if the create fails for good, whatever HCS started is terminated.
     const zlhcs_hresult hr = start_operation(
-        *backend, "HcsCreateProcess", mode.callback, mode.context, system, async,
+        *backend, "HcsCreateProcess", mode.callback, mode.context, mode.release, system, async,
         [&](HCS_OPERATION operation) {
             return backend->HcsCreateProcess(system->hcs_system(), wide_parameters.c_str(), operation,
                                              security, &hcs_process);
@@ -197,6 +199,7 @@ zlhcs_hresult create(zlhcs_system system_handle, const char* parameters,
     if (async) {
         *out_process = publish();
         *mode.out_operation = started.handle;
+        started.succeed();  // every out-parameter is written: the callback may run
         return ZLHCS_S_OK;
     }
     bool still_running = false;
@@ -226,13 +229,14 @@ zlhcs_hresult check_stream(std::uint32_t stream) {
     }                                                                                          \
     ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_##verb##_async(                           \
         zlhcs_process process, const char* document, zlhcs_operation_callback callback,        \
-        void* context, zlhcs_operation* out_operation) {                                       \
+        void* context, zlhcs_release_callback release, zlhcs_operation* out_operation) {       \
         return zlhcs::api::guarded("zlhcs_process_" #verb "_async", [&]() -> zlhcs_hresult {   \
             if (out_operation == nullptr) {                                                    \
                 return fail(ZLHCS_E_INVALID_ARGUMENT, "out_operation must not be NULL");       \
             }                                                                                  \
             return run_verb(verb##_verb, process, document,                                    \
-                            completion_mode::asynchronous(callback, context, out_operation));  \
+                            completion_mode::asynchronous(callback, context, release,          \
+                                                          out_operation));                     \
         });                                                                                    \
     }
 
@@ -240,11 +244,11 @@ extern "C" {
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_create_async(
     zlhcs_system system, const char* parameters, const zlhcs_call_options* call_options,
-    zlhcs_operation_callback callback, void* context, zlhcs_process* out_process,
-    zlhcs_operation* out_operation) {
+    zlhcs_operation_callback callback, void* context, zlhcs_release_callback release,
+    zlhcs_process* out_process, zlhcs_operation* out_operation) {
     return zlhcs::api::guarded("zlhcs_process_create_async", [&] {
         return create(system, parameters, call_options,
-                      completion_mode::asynchronous(callback, context, out_operation), out_process);
+                      completion_mode::asynchronous(callback, context, release, out_operation), out_process);
     });
 }
 
@@ -312,10 +316,11 @@ ZLHCS_DEFINE_PROCESS_VERB(modify)
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_info_async(zlhcs_process process,
                                                             zlhcs_operation_callback callback, void* context,
+                                                            zlhcs_release_callback release,
                                                             zlhcs_operation* out_operation) {
     return zlhcs::api::guarded("zlhcs_process_info_async", [&]() -> zlhcs_hresult {
         if (out_operation == nullptr) return fail(ZLHCS_E_INVALID_ARGUMENT, "out_operation must not be NULL");
-        return info(process, completion_mode::asynchronous(callback, context, out_operation));
+        return info(process, completion_mode::asynchronous(callback, context, release, out_operation));
     });
 }
 

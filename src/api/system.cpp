@@ -91,6 +91,8 @@ zlhcs_hresult run_verb(const system_verb& verb, zlhcs_system handle, const char*
         return entry(hcs_system, operation, call.document.c_str());
     });
     if (verb.gone_is_done && !mode.async && is_system_gone(hr)) {
+        // A success code never hands out an error document (zlhcs.h "Out-parameters").
+        mode.discard_document();
         clear_last_error();
         return ZLHCS_S_FALSE;
     }
@@ -199,8 +201,8 @@ zlhcs_hresult create(const char* id, const char* configuration,
                                                operation, security, &hcs_system);
     };
     started_operation started;
-    const zlhcs_hresult hr = start_operation(*backend, function, mode.callback,
-                                             mode.context, nullptr, async, start, started);
+    const zlhcs_hresult hr = start_operation(*backend, function, mode.callback, mode.context,
+                                             mode.release, nullptr, async, start, started);
     if (hr < 0) {
         if (hcs_system != nullptr) backend->HcsCloseComputeSystem(hcs_system);
         return hr;
@@ -216,6 +218,7 @@ zlhcs_hresult create(const char* id, const char* configuration,
     if (async) {
         *out_system = publish();
         *mode.out_operation = started.handle;
+        started.succeed();  // every out-parameter is written: the callback may run
         return ZLHCS_S_OK;
     }
     bool still_running = false;
@@ -238,7 +241,7 @@ zlhcs_hresult disconnected_wait() {
 zlhcs_hresult wait_for_exit_event(const table& backend, system_object& system, std::uint32_t timeout_ms,
                                   char** out_document) {
     std::shared_ptr<operation_object> watch;
-    if (const zlhcs_hresult hr = system.events().watch_exit(backend, nullptr, nullptr, nullptr, &watch); hr < 0) {
+    if (const zlhcs_hresult hr = system.events().watch_exit(backend, nullptr, nullptr, nullptr, nullptr, &watch); hr < 0) {
         if (hr != ZLHCS_E_NOT_SUPPORTED) return hr;
         return fail(ZLHCS_E_NOT_SUPPORTED,
                     "the HCS backend provides neither HcsWaitForComputeSystemExit nor a working "
@@ -288,10 +291,11 @@ zlhcs_hresult wait_for_exit(const table& backend, zlhcs_system handle, system_ob
 #define ZLHCS_DEFINE_SYSTEM_VERB(verb)                                                         \
     ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_##verb##_async(                            \
         zlhcs_system system, const char* options, zlhcs_operation_callback callback,           \
-        void* context, zlhcs_operation* out_operation) {                                       \
+        void* context, zlhcs_release_callback release, zlhcs_operation* out_operation) {       \
         return zlhcs::api::guarded("zlhcs_system_" #verb "_async", [&] {                       \
             return run_verb(verb##_verb, system, options,                                      \
-                            completion_mode::asynchronous(callback, context, out_operation));  \
+                            completion_mode::asynchronous(callback, context, release,          \
+                                                          out_operation));                     \
         });                                                                                    \
     }                                                                                          \
     ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_##verb(                                    \
@@ -306,11 +310,11 @@ extern "C" {
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_create_async(
     const char* id, const char* configuration, const zlhcs_call_options* call_options,
-    zlhcs_operation_callback callback, void* context, zlhcs_system* out_system,
-    zlhcs_operation* out_operation) {
+    zlhcs_operation_callback callback, void* context, zlhcs_release_callback release,
+    zlhcs_system* out_system, zlhcs_operation* out_operation) {
     return zlhcs::api::guarded("zlhcs_system_create_async", [&] {
         return create(id, configuration, call_options,
-                      completion_mode::asynchronous(callback, context, out_operation), out_system);
+                      completion_mode::asynchronous(callback, context, release, out_operation), out_system);
     });
 }
 
@@ -390,7 +394,7 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_id(zlhcs_system system, char** o
         const zlhcs_hresult hr = run_verb(properties_verb, system, nullptr,
                                           completion_mode::synchronous(ZLHCS_INFINITE, &properties));
         const std::string text = properties != nullptr ? properties : "";
-        std::free(properties);
+        free_from_caller(properties);
         if (hr < 0) return hr;
         *out_id = duplicate_for_caller(id_from_properties(text));
         return ZLHCS_S_OK;
@@ -407,10 +411,10 @@ ZLHCS_DEFINE_SYSTEM_VERB(save)
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_properties_async(
     zlhcs_system system, const char* query, zlhcs_operation_callback callback, void* context,
-    zlhcs_operation* out_operation) {
+    zlhcs_release_callback release, zlhcs_operation* out_operation) {
     return zlhcs::api::guarded("zlhcs_system_properties_async", [&] {
         return run_verb(properties_verb, system, query,
-                        completion_mode::asynchronous(callback, context, out_operation));
+                        completion_mode::asynchronous(callback, context, release, out_operation));
     });
 }
 
@@ -426,13 +430,14 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_properties(zlhcs_system system,
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_modify_async(
     zlhcs_system system, const char* settings, const zlhcs_call_options* call_options,
-    zlhcs_operation_callback callback, void* context, zlhcs_operation* out_operation) {
+    zlhcs_operation_callback callback, void* context, zlhcs_release_callback release,
+    zlhcs_operation* out_operation) {
     return zlhcs::api::guarded("zlhcs_system_modify_async", [&]() -> zlhcs_hresult {
         if (out_operation == nullptr) {
             return fail(ZLHCS_E_INVALID_ARGUMENT, "out_operation must not be NULL");
         }
         return modify(system, settings, call_options,
-                      completion_mode::asynchronous(callback, context, out_operation));
+                      completion_mode::asynchronous(callback, context, release, out_operation));
     });
 }
 

@@ -1,5 +1,7 @@
 #include "calls.hpp"
 
+#include "strings.hpp"
+
 #include <cstdlib>
 
 namespace zlhcs::core {
@@ -23,6 +25,12 @@ zlhcs_hresult finish_sync(operation_object& operation, std::uint32_t timeout_ms,
     }
     (void)operation.close();  // unpublished and without callback: nothing to wait for
     return hr;  // *out_document: the result or error document, whichever HCS gave
+}
+
+void completion_mode::discard_document() const noexcept {
+    if (out_document == nullptr) return;
+    free_from_caller(*out_document);
+    *out_document = nullptr;
 }
 
 }  // namespace zlhcs::core

@@ -20,9 +20,23 @@ zlhcs_hresult require(Fn* entry_point, const char* name) {
                 name);
 }
 
+/// A started operation, until its starting call has decided how it ends: succeed() once every
+/// out-parameter is written opens the operation's gate (its callback may run from then on);
+/// otherwise, when this goes (the call failed, or threw), the gate closes for good: a failed
+/// call never calls back and never releases the caller's context.
 struct started_operation {
     std::shared_ptr<operation_object> object;
     zlhcs_operation handle = 0;  // 0 for an unpublished (synchronous) operation
+
+    started_operation() = default;
+    started_operation(const started_operation&) = delete;
+    started_operation& operator=(const started_operation&) = delete;
+    ~started_operation() {
+        if (object != nullptr) object->open_gate(false);  // no-op after succeed()
+    }
+    void succeed() noexcept {
+        if (object != nullptr) object->open_gate(true);
+    }
 };
 
 /// Creates an operation, publishes it as a handle when `publish` (so its callback can name
@@ -30,15 +44,17 @@ struct started_operation {
 /// undone and the callback will never run. A process operation delivers pid and pipes to
 /// `process_sink`; the one that `creates_process` also recovers them if its result is broken.
 /// `on_complete` (zlhcs's own use of an operation) runs once with its result and document.
+/// An unpublished operation has no out-parameters: its gate opens as soon as HCS took it.
 template <typename Start>
 zlhcs_hresult start_operation(const backend::table& backend, const char* function,
                               zlhcs_operation_callback callback, void* context,
+                              zlhcs_release_callback release,
                               std::shared_ptr<void> keep_alive, bool publish,
                               Start&& start, started_operation& out,
                               std::shared_ptr<process_object> process_sink = nullptr,
                               bool creates_process = false,
                               operation_object::completion_hook on_complete = nullptr) {
-    auto object = std::make_shared<operation_object>(backend, function, callback, context,
+    auto object = std::make_shared<operation_object>(backend, function, callback, context, release,
                                                       std::move(keep_alive));
     if (on_complete != nullptr) object->on_complete_internally(std::move(on_complete));
     if (process_sink != nullptr) object->deliver_process_info_to(std::move(process_sink));
@@ -52,13 +68,15 @@ zlhcs_hresult start_operation(const backend::table& backend, const char* functio
     const HRESULT hr = start(object->hcs_operation());
     if (hr < 0) {
         if (publish) operations().remove(handle);
-        (void)object->close();  // HCS never completes it: no callback, no waiter
+        object->open_gate(false);  // the call fails: no callback, no release
+        (void)object->close();     // HCS never completes it: no waiter
         object->abandon();
         return fail_hcs(hr, function, {});
     }
     object->track_pending();
     out.object = std::move(object);
     out.handle = handle;
+    if (!publish) out.succeed();
     return ZLHCS_S_OK;
 }
 
@@ -73,7 +91,7 @@ zlhcs_hresult finish_sync(operation_object& operation, std::uint32_t timeout_ms,
 /// Async form: publishes the operation and returns its handle.
 template <typename Start>
 zlhcs_hresult run_async(const backend::table& backend, const char* function,
-                        zlhcs_operation_callback callback, void* context,
+                        zlhcs_operation_callback callback, void* context, zlhcs_release_callback release,
                         std::shared_ptr<void> keep_alive, zlhcs_operation* out_operation,
                         const operation_subject* subject, Start&& start) {
     if (out_operation == nullptr) {
@@ -81,12 +99,13 @@ zlhcs_hresult run_async(const backend::table& backend, const char* function,
     }
     *out_operation = 0;
     started_operation started;
-    const zlhcs_hresult hr = start_operation(backend, function, callback, context,
+    const zlhcs_hresult hr = start_operation(backend, function, callback, context, release,
                                              std::move(keep_alive), true,
                                              std::forward<Start>(start), started);
     if (hr < 0) return hr;
     if (subject != nullptr) started.object->set_subject(*subject);
     *out_operation = started.handle;
+    started.succeed();
     return ZLHCS_S_OK;
 }
 
@@ -97,7 +116,7 @@ zlhcs_hresult run_sync(const backend::table& backend, const char* function,
                        char** out_document, Start&& start) {
     if (out_document != nullptr) *out_document = nullptr;
     started_operation started;
-    const zlhcs_hresult hr = start_operation(backend, function, nullptr, nullptr,
+    const zlhcs_hresult hr = start_operation(backend, function, nullptr, nullptr, nullptr,
                                              std::move(keep_alive), false,
                                              std::forward<Start>(start), started);
     if (hr < 0) return hr;
@@ -110,17 +129,19 @@ struct completion_mode {
     bool async = false;
     zlhcs_operation_callback callback = nullptr;
     void* context = nullptr;
+    zlhcs_release_callback release = nullptr;
     zlhcs_operation* out_operation = nullptr;
     std::uint32_t timeout_ms = 0;
     char** out_document = nullptr;
     const operation_subject* subject = nullptr;  // what an async operation concerns (inspect)
 
     static completion_mode asynchronous(zlhcs_operation_callback callback, void* context,
+                                        zlhcs_release_callback release,
                                         zlhcs_operation* out_operation) noexcept {
-        return {true, callback, context, out_operation, 0, nullptr, nullptr};
+        return {true, callback, context, release, out_operation, 0, nullptr, nullptr};
     }
     static completion_mode synchronous(std::uint32_t timeout_ms, char** out_document) noexcept {
-        return {false, nullptr, nullptr, nullptr, timeout_ms, out_document, nullptr};
+        return {false, nullptr, nullptr, nullptr, nullptr, timeout_ms, out_document, nullptr};
     }
 
     /// Out-parameters hold "nothing" until a call succeeds, whatever fails first.
@@ -128,6 +149,9 @@ struct completion_mode {
         if (out_operation != nullptr) *out_operation = 0;
         if (out_document != nullptr) *out_document = nullptr;
     }
+
+    /// Frees and clears a document already handed out (an error document under a success code).
+    void discard_document() const noexcept;
 };
 
 /// run_async() or run_sync(), as `mode` says.
@@ -136,8 +160,9 @@ zlhcs_hresult run(const backend::table& backend, const char* function,
                   std::shared_ptr<void> keep_alive, const completion_mode& mode,
                   Start&& start) {
     if (mode.async) {
-        return run_async(backend, function, mode.callback, mode.context, std::move(keep_alive),
-                         mode.out_operation, mode.subject, std::forward<Start>(start));
+        return run_async(backend, function, mode.callback, mode.context, mode.release,
+                         std::move(keep_alive), mode.out_operation, mode.subject,
+                         std::forward<Start>(start));
     }
     return run_sync(backend, function, std::move(keep_alive), mode.timeout_ms, mode.out_document,
                     std::forward<Start>(start));

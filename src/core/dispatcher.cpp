@@ -28,7 +28,7 @@ public:
 
     std::size_t threads() const {
         std::lock_guard lock(mutex_);
-        return threads_;
+        return threads_ + (monitor_started_ ? 1 : 0);
     }
 
 private:
@@ -63,17 +63,15 @@ private:
         std::unique_lock lock(mutex_);
         for (;;) {
             ++idle_;
-            const bool retire_when_idle = threads_ > base_threads;
-            const bool have_work = retire_when_idle
-                                       ? work_.wait_for(lock, idle_retirement, [this] { return !tasks_.empty(); })
-                                       : (work_.wait(lock, [this] { return !tasks_.empty(); }), true);
+            // Decided under the lock: a task posted before the timeout is seen here (post()
+            // pushes it under the lock), one posted after finds this thread gone and starts
+            // another if needed.
+            const bool have_work = work_.wait_for(lock, idle_retirement, [this] { return !tasks_.empty(); });
             --idle_;
             if (!have_work) {
-                if (threads_ > base_threads) {
-                    --threads_;
-                    return;
-                }
-                continue;
+                --threads_;
+                if (threads_ == 0) stalled_.notify_all();  // the monitor may retire too
+                return;
             }
             std::function<void()> task = std::move(tasks_.front());
             tasks_.pop_front();
@@ -94,7 +92,14 @@ private:
     void monitor() {
         std::unique_lock lock(mutex_);
         for (;;) {
-            stalled_.wait(lock, [this] { return !tasks_.empty() && idle_ == 0; });
+            if (!stalled_.wait_for(lock, idle_retirement, [this] { return (!tasks_.empty() && idle_ == 0) || threads_ == 0; })) {
+                continue;
+            }
+            if (threads_ == 0) {
+                // No worker left to watch: retire; post() starts a monitor again when needed.
+                monitor_started_ = false;
+                return;
+            }
             const auto since = last_progress_;
             stalled_.wait_for(lock, stall_threshold);
             // Still nobody free and no task taken since: every thread is blocked.

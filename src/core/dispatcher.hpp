@@ -5,9 +5,11 @@
 // A small pool (base_threads) starts with the first task. A callback may block for as long as
 // it likes: when every thread has been busy for longer than stall_threshold while tasks wait, a
 // monitor adds a thread (up to max_threads), so threads grow with the number of callbacks that
-// are blocked at once, never with the number of systems or subscriptions. Threads above the
-// base retire after idle_retirement without work. The dispatcher is never destroyed: HCS
-// threads may post to it while the process exits.
+// are blocked at once, never with the number of systems or subscriptions. Every thread retires
+// after idle_retirement without work (the monitor too, once no worker is left), so a program
+// that is done with zlhcs has no zlhcs thread left (zlhcs_debug_counts) and the next task
+// starts one again. The dispatcher is never destroyed: HCS threads may post to it while the
+// process exits.
 #pragma once
 
 #include <chrono>
@@ -21,7 +23,7 @@ public:
     static constexpr std::size_t base_threads = 2;
     static constexpr std::size_t max_threads = 256;
     static constexpr std::chrono::milliseconds stall_threshold{20};
-    static constexpr std::chrono::milliseconds idle_retirement{2000};
+    static constexpr std::chrono::milliseconds idle_retirement{250};
 
     /// The process-wide dispatcher (immortal).
     static dispatcher& instance() noexcept;
@@ -31,7 +33,7 @@ public:
     /// delivery thread can be started at all, throws std::system_error.
     void post(std::function<void()> task);
 
-    /// Delivery threads alive now (for tests and diagnostics).
+    /// zlhcs threads alive now: delivery threads and the monitor (zlhcs_debug_counts).
     [[nodiscard]] std::size_t threads() const noexcept;
 
     class impl;

@@ -112,7 +112,9 @@ void event_hub::on_hcs_event(std::uint32_t hcs_type, const common::utf16_char* d
 }
 
 zlhcs_hresult event_hub::subscribe(std::uint32_t mask, std::uint32_t capacity, zlhcs_event_callback callback,
-                                   void* context, zlhcs_subscription* out_subscription) {
+                                   void* context, zlhcs_release_callback release,
+                                   zlhcs_subscription* out_subscription,
+                                   std::shared_ptr<subscription_object>* out_object) {
     if (!valid_event_mask(mask)) {
         return fail(ZLHCS_E_INVALID_ARGUMENT, "event_mask is 0: it selects no event (ZLHCS_EVENT_ALL selects all)");
     }
@@ -125,18 +127,24 @@ zlhcs_hresult event_hub::subscribe(std::uint32_t mask, std::uint32_t capacity, z
     if (unwatched_code_ < 0) return fail(unwatched_code_, unwatched_message_, watch_function(kind_));
     if (closed_) return fail(ZLHCS_E_INVALID_HANDLE, std::string("the ") + source_name(kind_) + " handle was closed");
     auto subscription = std::make_shared<subscription_object>(
-        mask, capacity, callback, context, subscription_object::source{handle_, system_id_});
-    prune_closed();
-    // The handle first: events name it, and they may come as soon as the hub lists it.
-    const zlhcs_subscription handle = subscriptions().insert(subscription);
-    subscription->set_handle(handle);
+        mask, capacity, callback, context, release, subscription_object::source{handle_, system_id_});
     try {
-        subscriptions_.push_back(subscription);
+        prune_closed();
+        // The handle first: events name it, and they may come as soon as the hub lists it.
+        const zlhcs_subscription handle = subscriptions().insert(subscription);
+        subscription->set_handle(handle);
+        try {
+            subscriptions_.push_back(subscription);
+        } catch (...) {
+            (void)subscriptions().remove(handle);
+            throw;
+        }
+        *out_subscription = handle;
     } catch (...) {
-        (void)subscriptions().remove(handle);
+        subscription->abandon_context();  // the call fails: the caller keeps its context
         throw;
     }
-    *out_subscription = handle;
+    *out_object = std::move(subscription);
     return ZLHCS_S_OK;
 }
 
@@ -181,10 +189,17 @@ void event_hub::complete_watch_later(const std::shared_ptr<operation_object>& wa
 }
 
 zlhcs_hresult event_hub::watch_exit(const backend::table& backend, zlhcs_operation_callback callback,
-                                    void* context, zlhcs_operation* out_operation,
+                                    void* context, zlhcs_release_callback release, zlhcs_operation* out_operation,
                                     std::shared_ptr<operation_object>* out_object) {
-    auto watch = std::make_shared<operation_object>(backend, watch_function(kind_), callback, context, nullptr,
-                                                    ZLHCS_OPERATION_KIND_EXIT_WATCH);
+    auto watch = std::make_shared<operation_object>(backend, watch_function(kind_), callback, context, release,
+                                                    nullptr, ZLHCS_OPERATION_KIND_EXIT_WATCH);
+    // Until the handle is written, no callback or release may run; a failure below closes the
+    // gate for good (the caller keeps its context).
+    struct gate_guard {
+        operation_object& watch;
+        bool success = false;
+        ~gate_guard() { watch.open_gate(success); }
+    } gate{*watch};
     operation_subject subject;
     {
         std::lock_guard lock(mutex_);
@@ -226,28 +241,18 @@ zlhcs_hresult event_hub::watch_exit(const backend::table& backend, zlhcs_operati
             settle_asked_ = true;
         }
     }
-    // Already decided: a watch without a callback completes here, so that a wait that follows
-    // (zlhcs_system_wait_exit with a timeout of 0 after the exit) finds it complete; one with a
-    // callback completes on a delivery thread (the callback never runs inside this call).
-    const bool now_here = callback == nullptr;
+    // Already decided: the watch completes here, so that a wait that follows (zlhcs_system_wait_exit
+    // with a timeout of 0 after the exit) finds it complete. Its callback, if any, waits for the
+    // gate, which opens below once the handle is written: it runs on a delivery thread.
     switch (now) {
     case outcome::exited:
-        if (now_here) {
-            complete_watch(*watch, std::move(document));
-        } else {
-            complete_watch_later(watch, std::move(document));
-        }
+        complete_watch(*watch, std::move(document));
         break;
     case outcome::closed:
     case outcome::disconnected: {
         const bool closed = now == outcome::closed;
-        const zlhcs_hresult code = closed ? ZLHCS_E_INVALID_HANDLE : ZLHCS_HCS_E_SERVICE_DISCONNECT;
-        const char* reason = closed ? "the handle was closed before the exit" : "the compute service disconnected";
-        if (now_here) {
-            watch->complete_externally(code, reason);
-        } else {
-            watch->complete_later(code, reason);
-        }
+        watch->complete_externally(closed ? ZLHCS_E_INVALID_HANDLE : ZLHCS_HCS_E_SERVICE_DISCONNECT,
+                                   closed ? "the handle was closed before the exit" : "the compute service disconnected");
         break;
     }
     case outcome::pending:
@@ -255,6 +260,7 @@ zlhcs_hresult event_hub::watch_exit(const backend::table& backend, zlhcs_operati
     }
     if (settle) settle_hook_();
     if (out_operation != nullptr) *out_operation = handle;
+    gate.success = true;
     if (out_object != nullptr) *out_object = std::move(watch);
     return ZLHCS_S_OK;
 }

@@ -54,17 +54,22 @@ public:
     /// code.
     void on_hcs_event(std::uint32_t hcs_type, const common::utf16_char* data) noexcept;
 
+    /// Lists a new subscription and writes its handle. Deliveries wait until the caller opens
+    /// its gate (*out_object) once the call has written everything it hands out.
     zlhcs_hresult subscribe(std::uint32_t mask, std::uint32_t capacity, zlhcs_event_callback callback,
-                            void* context, zlhcs_subscription* out_subscription);
+                            void* context, zlhcs_release_callback release, zlhcs_subscription* out_subscription,
+                            std::shared_ptr<subscription_object>* out_object);
 
     /// The exit happened; the first record wins. No document: HCS gave none.
     void record_exit(std::optional<std::string> document) noexcept;
     [[nodiscard]] bool exited() const;
 
-    /// Starts an exit watch. Published (a handle in *out_operation) for the ABI; unpublished
-    /// (out_operation NULL, the object in *out_object) for zlhcs's own waits.
+    /// Starts an exit watch. Published (a handle in *out_operation, its gate opened once that
+    /// is written) for the ABI; unpublished (out_operation NULL, the object in *out_object) for
+    /// zlhcs's own waits.
     zlhcs_hresult watch_exit(const backend::table& backend, zlhcs_operation_callback callback, void* context,
-                             zlhcs_operation* out_operation, std::shared_ptr<operation_object>* out_object);
+                             zlhcs_release_callback release, zlhcs_operation* out_operation,
+                             std::shared_ptr<operation_object>* out_object);
 
     /// The source handle was closed: subscriptions end (no callback call starts after this
     /// returns), pending exit watches complete with ZLHCS_E_INVALID_HANDLE.

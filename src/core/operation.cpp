@@ -74,16 +74,23 @@ void operation_object::untrack_pending() noexcept {
 
 operation_object::operation_object(const backend::table& backend, const char* function,
                                    zlhcs_operation_callback callback, void* context,
-                                   std::shared_ptr<void> keep_alive, zlhcs_operation_kind kind)
+                                   zlhcs_release_callback release, std::shared_ptr<void> keep_alive,
+                                   zlhcs_operation_kind kind)
     : backend_(backend),
       function_(function),
       callback_(callback),
       context_(context),
+      release_(release),
       keep_alive_(std::move(keep_alive)),
       kind_(kind),
-      callback_state_(callback != nullptr ? callback_state::pending : callback_state::none) {}
+      context_held_(callback != nullptr || release != nullptr),
+      callback_state_(callback != nullptr ? callback_state::pending : callback_state::none) {
+    if (context_held_) count_up(counted::contexts);
+}
 
 operation_object::~operation_object() {
+    // A context still held here was never released: counted on, so zlhcs_debug_counts shows
+    // the leak (it cannot happen: every path that ends the callback's life releases it).
     untrack_pending();
     if (hcs_operation_ != nullptr && backend_.HcsCloseOperation != nullptr) {
         backend_.HcsCloseOperation(hcs_operation_);
@@ -170,7 +177,7 @@ HRESULT operation_object::recover_process(HCS_OPERATION operation, HRESULT failu
         const last_error_scope keep;  // whoever is told of the create hears of it, not of this
         started_operation info;
         if (start_operation(
-                backend_, "HcsGetProcessInfo", nullptr, nullptr, nullptr, false,
+                backend_, "HcsGetProcessInfo", nullptr, nullptr, nullptr, nullptr, false,
                 [&](HCS_OPERATION query) { return backend_.HcsGetProcessInfo(process, query); }, info,
                 process_sink_) < 0) {
             return failure;
@@ -189,7 +196,7 @@ HRESULT operation_object::recover_process(HCS_OPERATION operation, HRESULT failu
             run_sync(backend_, "HcsGetProcessProperties", nullptr, ZLHCS_INFINITE, &status,
                      [&](HCS_OPERATION query) { return backend_.HcsGetProcessProperties(process, query, nullptr); });
         const std::string text = status != nullptr ? status : "";
-        std::free(status);
+        free_from_caller(status);
         if (queried < 0) return failure;
         process_sink_->started_after_exit(text);
         return ZLHCS_S_OK;
@@ -214,6 +221,7 @@ void operation_object::complete(zlhcs_hresult result, std::string document, bool
     untrack_pending();
 
     bool call = false;
+    bool release_due = false;
     {
         std::lock_guard lock(mutex_);
         if (completed_) return;
@@ -233,11 +241,13 @@ void operation_object::complete(zlhcs_hresult result, std::string document, bool
         }
         completed_ = true;
         // The decision close() races against: a close that took the lock first has made the
-        // state `suppressed`; from here on a close sees `running` and reports S_OK.
-        if (callback_state_ == callback_state::pending) {
+        // state `suppressed`; from here on a close sees `running` and reports S_OK. Before the
+        // gate opens the callback stays pending: open_gate() delivers it.
+        if (callback_state_ == callback_state::pending && gate_open_) {
             callback_state_ = callback_state::running;
             call = true;
         }
+        release_due = !call && take_release_locked();
     }
     changed_.notify_all();
     if (hook_ != nullptr) {
@@ -247,17 +257,100 @@ void operation_object::complete(zlhcs_hresult result, std::string document, bool
             // zlhcs's own follow-up failed (out of memory): the operation itself is complete.
         }
     }
-    if (!call) return;
-    {
-        const callback_scope inside;
-        callback_(handle_, result, context_);
+    // `this` is alive: on_complete (and every other completer) holds a strong reference.
+    run_callback(call, release_due);
+}
+
+bool operation_object::take_release_locked() noexcept {
+    if (!context_held_ || !gate_open_) return false;
+    bool done = false;
+    switch (callback_state_) {
+    case callback_state::returned:
+    case callback_state::suppressed:
+        done = true;
+        break;
+    case callback_state::none:
+        done = completed_ || closed_;
+        break;
+    case callback_state::pending:
+    case callback_state::running:
+        break;
     }
+    if (!done) return false;
+    context_held_ = false;
+    return true;
+}
+
+void operation_object::release_context(bool due) noexcept {
+    if (!due) return;
+    if (release_ != nullptr) {
+        const callback_scope inside;
+        release_(context_);
+    }
+    count_down(counted::contexts);
+}
+
+void operation_object::run_callback(bool call, bool release_due) noexcept {
+    if (call) {
+        {
+            const callback_scope inside;
+            callback_(handle_, result_, context_);
+        }
+        {
+            std::lock_guard lock(mutex_);
+            callback_state_ = callback_state::returned;
+            release_due = take_release_locked();
+        }
+        changed_.notify_all();
+    }
+    release_context(release_due);
+}
+
+void operation_object::deliver_deferred() noexcept {
+    bool call = false;
+    bool release_due = false;
     {
         std::lock_guard lock(mutex_);
-        callback_state_ = callback_state::returned;
+        // A close since the gate opened suppressed it (and released the context).
+        if (callback_state_ == callback_state::pending && completed_) {
+            callback_state_ = callback_state::running;
+            call = true;
+        } else {
+            release_due = take_release_locked();
+        }
     }
-    // `this` is alive: on_complete holds a strong reference until complete() returns.
-    changed_.notify_all();
+    run_callback(call, release_due);
+}
+
+void operation_object::open_gate(bool success) noexcept {
+    bool deliver = false;
+    {
+        std::lock_guard lock(mutex_);
+        if (gate_decided_) return;
+        gate_decided_ = true;
+        if (!success) {
+            // The starting call fails: the caller keeps its context; nothing is called.
+            if (callback_state_ == callback_state::pending) callback_state_ = callback_state::suppressed;
+            if (context_held_) {
+                context_held_ = false;
+                count_down(counted::contexts);
+            }
+            return;
+        }
+        gate_open_ = true;
+        // A completion (or a close) came while the call was running: its callback or release
+        // notifier is due now, but never on the caller's thread inside the call.
+        deliver = (callback_state_ == callback_state::pending && completed_) ||
+                  (context_held_ && callback_state_ != callback_state::pending &&
+                   callback_state_ != callback_state::running &&
+                   (callback_state_ != callback_state::none || completed_ || closed_));
+    }
+    if (!deliver) return;
+    try {
+        dispatcher::instance().post([self = shared_from_this()] { self->deliver_deferred(); });
+    } catch (...) {
+        deliver_deferred();  // no delivery thread at all: late rather than never
+    }
 }
 
 zlhcs_hresult operation_object::report(char** out_document) {
@@ -409,11 +502,15 @@ zlhcs_hresult operation_object::close() noexcept {
     // A running callback: outside callbacks, it has returned when close returns. Inside any
     // zlhcs callback, never wait: two callbacks closing each other's operations (or a callback
     // closing its own) would wait for each other forever. The callback may then still be
-    // finishing on another thread; it is not called again.
+    // finishing on another thread; it is not called again, and its thread releases the context
+    // once it has returned.
     if (callback_state_ == callback_state::running && !in_zlhcs_callback()) {
         changed_.wait(lock, [this] { return callback_state_ != callback_state::running; });
     }
     const bool ran = callback_state_ == callback_state::running || callback_state_ == callback_state::returned;
+    const bool release_due = take_release_locked();
+    lock.unlock();
+    release_context(release_due);
     return ran ? ZLHCS_S_OK : ZLHCS_S_FALSE;
 }
 

@@ -13,9 +13,21 @@
 // (zlhcs_operation_close's S_FALSE / S_OK), and outside callbacks it waits for a running
 // callback to return. Inside any zlhcs callback (a thread-local depth says so) it never waits:
 // two callbacks closing each other's operations would otherwise wait for each other forever.
+//
+// The gate: no callback runs before the call that started the operation has written its
+// out-parameters (zlhcs.h "Asynchrony"). Until open_gate(true), a completion records the
+// result and wakes waiters but leaves the callback pending; open_gate then hands it to a
+// delivery thread. open_gate(false) (the starting call failed) suppresses it for good.
+//
+// The context: a callback or release notifier given with a successful call makes the operation
+// hold its context (counted for zlhcs_debug_counts). The release notifier runs once, when the
+// callback can no longer run: after it returned, or when close() suppressed it, or (no
+// callback) when the operation completed or was closed; never before the gate opened, never
+// concurrently with the callback; whoever makes that last transition calls it, outside the lock.
 #pragma once
 
 #include "../backend/backend.hpp"
+#include "debug_counts.hpp"
 
 #include <zlhcs/zlhcs.h>
 
@@ -46,7 +58,7 @@ public:
     /// `keep_alive` is kept until the operation completes (the system or process the work
     /// runs on: its HCS handle must stay open while HCS uses it).
     operation_object(const backend::table& backend, const char* function,
-                     zlhcs_operation_callback callback, void* context,
+                     zlhcs_operation_callback callback, void* context, zlhcs_release_callback release,
                      std::shared_ptr<void> keep_alive,
                      zlhcs_operation_kind kind = ZLHCS_OPERATION_KIND_HCS);
     ~operation_object();
@@ -73,6 +85,11 @@ public:
 
     /// The HCS call refused to start the operation: HCS will never complete it.
     void abandon() noexcept;
+
+    /// The starting call has written its out-parameters (success) or fails (the callback and
+    /// the release notifier are then never called). The first call decides; later ones are
+    /// ignored. On success, a completion that came meanwhile is delivered on a delivery thread.
+    void open_gate(bool success) noexcept;
 
     /// Waits (timeout_ms, or ZLHCS_INFINITE). Returns the operation's HRESULT, or
     /// HCS_E_OPERATION_TIMEOUT (pending_code when timeout_ms is 0 and it is running), or
@@ -127,6 +144,14 @@ public:
 
 private:
     static void CALLBACK on_complete(HCS_OPERATION operation, void* context);
+    // Lock held. Whether the context is due for release now (and marks it released).
+    [[nodiscard]] bool take_release_locked() noexcept;
+    // Calls the release notifier (lock not held) if `due`.
+    void release_context(bool due) noexcept;
+    // Calls the callback (`call`), records its return, then releases the context if due.
+    void run_callback(bool call, bool release_due) noexcept;
+    // A completion that came before the gate opened: runs on a delivery thread.
+    void deliver_deferred() noexcept;
     // The create operation's result query failed: a second chance through HcsGetProcessInfo.
     HRESULT recover_process(HCS_OPERATION operation, HRESULT failure) noexcept;
     void complete(zlhcs_hresult result, std::string document, bool has_document,
@@ -138,6 +163,8 @@ private:
     const char* function_;
     const zlhcs_operation_callback callback_;
     void* const context_;
+    const zlhcs_release_callback release_;
+    live_count<counted::live_operations> live_;
     std::shared_ptr<void> keep_alive_;
     std::shared_ptr<process_object> process_sink_;
     bool recover_process_info_ = false;
@@ -162,6 +189,9 @@ private:
     std::condition_variable changed_;
     bool completed_ = false;
     bool closed_ = false;
+    bool gate_open_ = false;
+    bool gate_decided_ = false;
+    bool context_held_ = false;  // a context awaits its release (counted)
     callback_state callback_state_;
     zlhcs_hresult result_ = ZLHCS_HCS_E_OPERATION_PENDING;
     std::string document_;

@@ -110,7 +110,7 @@ void process_object::settle_async() {
     try {
         started_operation started;
         (void)start_operation(
-            backend_, "HcsGetProcessProperties", nullptr, nullptr, shared_from_this(), false,
+            backend_, "HcsGetProcessProperties", nullptr, nullptr, nullptr, shared_from_this(), false,
             [this](HCS_OPERATION operation) { return backend_.HcsGetProcessProperties(process_, operation, nullptr); },
             started, nullptr, false,
             [weak = weak_from_this()](zlhcs_hresult result, const std::string& status) {
@@ -137,7 +137,7 @@ zlhcs_hresult process_object::settle_status() {
     // object alive until HCS has completed it.
     started_operation started;
     if (const zlhcs_hresult hr = start_operation(
-            backend_, "HcsGetProcessProperties", &process_object::on_settled, this, shared_from_this(), false,
+            backend_, "HcsGetProcessProperties", &process_object::on_settled, this, nullptr, shared_from_this(), false,
             [this](HCS_OPERATION operation) { return backend_.HcsGetProcessProperties(process_, operation, nullptr); },
             started);
         hr < 0) {
@@ -165,7 +165,7 @@ zlhcs_hresult process_object::settle_status() {
     const zlhcs_hresult hr = started.object->wait(0, ZLHCS_HCS_E_OPERATION_PENDING, &status);
     started.object->close();
     const std::string text = status != nullptr ? status : "";
-    std::free(status);
+    free_from_caller(status);
     if (hr < 0) return hr;
     exited_from_status(text);
     std::lock_guard lock(mutex_);
@@ -268,7 +268,7 @@ void process_object::terminate_if_doomed() {
         // Fire and forget, like hcsshim's Kill: the operation keeps this object (and the HCS
         // handle) alive until it completes; its result (already stopped, not found...) is moot.
         started_operation started;
-        (void)start_operation(backend_, "HcsTerminateProcess", nullptr, nullptr, shared_from_this(), false,
+        (void)start_operation(backend_, "HcsTerminateProcess", nullptr, nullptr, nullptr, shared_from_this(), false,
                               [&](HCS_OPERATION operation) {
                                   return backend_.HcsTerminateProcess(process, operation, nullptr);
                               },

@@ -1,5 +1,6 @@
 #include "strings.hpp"
 
+#include "debug_counts.hpp"
 #include "errors.hpp"
 
 #include <rapidjson/error/en.h>
@@ -36,8 +37,26 @@ zlhcs_hresult to_wide(const char* utf8, const char* parameter, bool required,
     return ZLHCS_S_OK;
 }
 
+namespace {
+
+// JSON's whitespace (RFC 8259): what may surround a document.
+bool only_json_whitespace(const char* text) noexcept {
+    for (; *text != '\0'; ++text) {
+        if (*text != ' ' && *text != '\t' && *text != '\n' && *text != '\r') return false;
+    }
+    return true;
+}
+
+}  // namespace
+
 zlhcs_hresult json_to_wide(const char* utf8, const char* parameter, bool required,
                            wide_argument& out) {
+    // An optional document given as "" (what hcsshim passes HCS for "no options") or as
+    // whitespace only is absent: HCS gets NULL. A required one must be a document.
+    if (!required && utf8 != nullptr && std::strlen(utf8) <= max_input_bytes && only_json_whitespace(utf8)) {
+        out = wide_argument{};
+        return ZLHCS_S_OK;
+    }
     const zlhcs_hresult hr = to_wide(utf8, parameter, required, out);
     if (hr < 0 || out.null) return hr;
     rapidjson::MemoryStream stream(utf8, std::strlen(utf8));
@@ -55,9 +74,21 @@ zlhcs_hresult json_to_wide(const char* utf8, const char* parameter, bool require
     return ZLHCS_S_OK;
 }
 
+void* allocate_for_caller(std::size_t size) {
+    void* memory = std::malloc(size != 0 ? size : 1);
+    if (memory == nullptr) throw std::bad_alloc();
+    count_up(counted::strings);
+    return memory;
+}
+
+void free_from_caller(void* memory) noexcept {
+    if (memory == nullptr) return;
+    count_down(counted::strings);
+    std::free(memory);
+}
+
 char* duplicate_for_caller(std::string_view text) {
-    auto* copy = static_cast<char*>(std::malloc(text.size() + 1));
-    if (copy == nullptr) throw std::bad_alloc();
+    auto* copy = static_cast<char*>(allocate_for_caller(text.size() + 1));
     std::memcpy(copy, text.data(), text.size());
     copy[text.size()] = '\0';
     return copy;

@@ -32,8 +32,17 @@ zlhcs_hresult to_wide(const char* utf8, const char* parameter, bool required,
 
 /// As to_wide(), and also checks the text is well-formed JSON (RapidJSON, SAX, iterative so
 /// deep nesting cannot exhaust the stack) -> HCS_E_INVALID_JSON with the offset and reason.
+/// An optional document (`required` false) that is "" or JSON whitespace only is absent, as
+/// NULL is (out.null).
 zlhcs_hresult json_to_wide(const char* utf8, const char* parameter, bool required,
                            wide_argument& out);
+
+/// `size` bytes the caller frees with zlhcs_free(), counted as handed out (zlhcs_debug_counts)
+/// until then. Throws std::bad_alloc.
+[[nodiscard]] void* allocate_for_caller(std::size_t size);
+
+/// zlhcs_free(): releases memory allocate_for_caller() handed out (NULL: nothing).
+void free_from_caller(void* memory) noexcept;
 
 /// Copies `text` into memory the caller frees with zlhcs_free().
 [[nodiscard]] char* duplicate_for_caller(std::string_view text);

@@ -3,6 +3,7 @@
 #include "callback_scope.hpp"
 #include "dispatcher.hpp"
 #include "errors.hpp"
+#include "strings.hpp"
 
 #include <chrono>
 #include <cstdlib>
@@ -47,12 +48,64 @@ bool valid_event_mask(std::uint32_t mask) noexcept {
 }
 
 subscription_object::subscription_object(std::uint32_t mask, std::uint32_t capacity,
-                                         zlhcs_event_callback callback, void* context, source from)
+                                         zlhcs_event_callback callback, void* context,
+                                         zlhcs_release_callback release, source from)
     : mask_(mask),
       capacity_(capacity != 0 ? capacity : ZLHCS_EVENT_QUEUE_DEFAULT),
       callback_(callback),
       context_(context),
-      source_(std::move(from)) {}
+      release_(release),
+      source_(std::move(from)),
+      context_held_(callback != nullptr || release != nullptr) {
+    if (context_held_) count_up(counted::contexts);
+}
+
+subscription_object::~subscription_object() {
+    // Every way out of a subscription (close, end of its source) releases a held context
+    // first; one still held here would stay counted, which zlhcs_debug_counts shows.
+}
+
+void subscription_object::open_gate() noexcept {
+    bool release_due = false;
+    {
+        std::lock_guard lock(mutex_);
+        if (gate_open_) return;
+        gate_open_ = true;
+        if (!is_queue() && (!queue_.empty() || lost_ > 0)) schedule();  // events came meanwhile
+        release_due = take_release_locked();  // its source closed meanwhile
+    }
+    if (!release_due) return;
+    // Never on the subscribing thread inside the call: on a delivery thread.
+    try {
+        dispatcher::instance().post([self = shared_from_this()] { self->release_context(true); });
+    } catch (...) {
+        release_context(true);
+    }
+}
+
+void subscription_object::abandon_context() noexcept {
+    std::lock_guard lock(mutex_);
+    if (!context_held_) return;
+    context_held_ = false;
+    count_down(counted::contexts);
+}
+
+bool subscription_object::take_release_locked() noexcept {
+    // The callback can run no more: the subscription is closed (a callback subscription is
+    // closed when its source ends) or has ended, and no call is in progress.
+    if (!context_held_ || !gate_open_ || delivering_ || !(closed_ || ended_)) return false;
+    context_held_ = false;
+    return true;
+}
+
+void subscription_object::release_context(bool due) noexcept {
+    if (!due) return;
+    if (release_ != nullptr) {
+        const callback_scope inside;
+        release_(context_);
+    }
+    count_down(counted::contexts);
+}
 
 void subscription_object::offer(std::uint32_t kind, std::uint32_t hcs_type, std::uint32_t process_id,
                                 const std::shared_ptr<const std::string>& data) noexcept {
@@ -128,7 +181,7 @@ void subscription_object::update_signal() noexcept {
 }
 
 void subscription_object::schedule() noexcept {
-    if (scheduled_ || closed_) return;
+    if (scheduled_ || closed_ || !gate_open_) return;
     scheduled_ = true;
     try {
         dispatcher::instance().post([self = shared_from_this()] { self->deliver(); });
@@ -174,6 +227,15 @@ void subscription_object::deliver() noexcept {
         lock.lock();
         delivering_ = false;
         changed_.notify_all();
+        if (closed_) {
+            // Closed while the call ran (from inside a callback, which did not wait): this
+            // thread saw the last use end, so it releases the context.
+            const bool release_due = take_release_locked();
+            scheduled_ = false;
+            lock.unlock();
+            release_context(release_due);
+            return;
+        }
     }
     scheduled_ = false;
     if (!closed_ && (!queue_.empty() || lost_ > 0)) schedule();  // more: another turn, later
@@ -196,6 +258,11 @@ void subscription_object::stop(bool drop_queue) noexcept {
     if (delivering_ && delivering_thread_ != std::this_thread::get_id() && !in_zlhcs_callback()) {
         changed_.wait(lock, [this] { return !delivering_; });
     }
+    // No call in progress: released here. One in progress (this thread's own, or another's
+    // that this close inside a callback did not wait for): its thread releases once it returns.
+    const bool release_due = take_release_locked();
+    lock.unlock();
+    release_context(release_due);
 }
 
 void subscription_object::end() noexcept { stop(false); }
@@ -230,8 +297,12 @@ zlhcs_hresult subscription_object::next(std::uint32_t timeout_ms, zlhcs_event** 
                                           : record{ZLHCS_EVENT_EVENTS_LOST, 0, 0, first_lost_, lost_, nullptr};
     const std::size_t id_size = source_.system_id.size() + 1;
     const std::size_t data_size = front.data != nullptr ? front.data->size() + 1 : 0;
-    auto* block = static_cast<char*>(std::malloc(sizeof(zlhcs_event) + id_size + data_size));
-    if (block == nullptr) return fail(ZLHCS_E_OUT_OF_MEMORY, "out of memory for the event (it stays queued)");
+    char* block = nullptr;
+    try {
+        block = static_cast<char*>(allocate_for_caller(sizeof(zlhcs_event) + id_size + data_size));
+    } catch (const std::bad_alloc&) {
+        return fail(ZLHCS_E_OUT_OF_MEMORY, "out of memory for the event (it stays queued)");
+    }
     zlhcs_event event = view(front);
     char* id = block + sizeof(zlhcs_event);
     std::memcpy(id, source_.system_id.c_str(), id_size);

@@ -11,8 +11,15 @@
 // further call starts, and wait for a call in progress unless they run inside a zlhcs callback.
 // A queue subscription is drained by zlhcs_subscription_next(); its wait_signal is set while
 // something can be taken.
+//
+// The gate: until the subscribe call has written its handle (open_gate()), events are queued
+// but no delivery starts, so a callback never runs before its subscribe call returned. The
+// context (callback or release notifier given) is released once, by whoever sees the last
+// use end: close()/end() when no call is in progress, else the delivery thread when the call
+// in progress returns; never before the gate opened.
 #pragma once
 
+#include "debug_counts.hpp"
 #include "wait_signal.hpp"
 
 #include <zlhcs/zlhcs.h>
@@ -43,11 +50,16 @@ public:
     };
 
     subscription_object(std::uint32_t mask, std::uint32_t capacity, zlhcs_event_callback callback,
-                        void* context, source from);
+                        void* context, zlhcs_release_callback release, source from);
+    ~subscription_object();
     subscription_object(const subscription_object&) = delete;
     subscription_object& operator=(const subscription_object&) = delete;
 
     void set_handle(zlhcs_subscription handle) noexcept { handle_ = handle; }
+    /// The subscribe call has written its handle: deliveries may start.
+    void open_gate() noexcept;
+    /// The subscribe call failed after this object was made: the caller keeps its context.
+    void abandon_context() noexcept;
     [[nodiscard]] bool wants(std::uint32_t kind) const noexcept { return (mask_ & kind) != 0; }
     [[nodiscard]] bool is_queue() const noexcept { return callback_ == nullptr; }
 
@@ -96,12 +108,17 @@ private:
     void update_signal() noexcept;                    // lock held
     void schedule() noexcept;                         // lock held; callback subscriptions
     void stop(bool drop_queue) noexcept;
+    // Lock held. Whether the context is due for release now (and marks it released).
+    [[nodiscard]] bool take_release_locked() noexcept;
+    void release_context(bool due) noexcept;  // lock not held
     zlhcs_event view(const record& r) const noexcept;
 
     const std::uint32_t mask_;
     const std::size_t capacity_;
     const zlhcs_event_callback callback_;
     void* const context_;
+    const zlhcs_release_callback release_;
+    live_count<counted::live_subscriptions> live_;
     const source source_;
     zlhcs_subscription handle_ = 0;
 
@@ -115,6 +132,8 @@ private:
     bool ended_ = false;              // no more events come in
     bool closed_ = false;             // unsubscribed: nothing goes out either
     bool scheduled_ = false;          // a deliver() is queued or running
+    bool gate_open_ = false;          // the subscribe call returned: deliveries may start
+    bool context_held_ = false;       // the context awaits its release (counted)
     bool delivering_ = false;         // a callback call is in progress
     std::thread::id delivering_thread_;
     wait_signal signal_;

@@ -86,7 +86,7 @@ void system_object::settle() {
     try {
         started_operation started;
         (void)start_operation(
-            backend_, "HcsGetComputeSystemProperties", nullptr, nullptr, shared_from_this(), false,
+            backend_, "HcsGetComputeSystemProperties", nullptr, nullptr, nullptr, shared_from_this(), false,
             [this](HCS_OPERATION operation) {
                 return backend_.HcsGetComputeSystemProperties(system_, operation, nullptr);
             },

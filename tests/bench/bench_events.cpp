@@ -98,6 +98,7 @@ void fanned_out(benchmark::State& state) {
         counters.push_back(std::make_unique<counter>());
         zlhcs_subscription s = 0;
         if (zlhcs_system_subscribe(system, ZLHCS_EVENT_ALL, 4 * batch, &subscriber_callback, counters.back().get(),
+                                   nullptr,
                                    &s) < 0) {
             state.SkipWithError("cannot subscribe");
             return;

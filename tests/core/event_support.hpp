@@ -90,7 +90,7 @@ struct subscription_guard {
 inline zlhcs_subscription subscribe(zlhcs_system system, uint32_t mask, recorder* r, uint32_t capacity = 0) {
     zlhcs_subscription s = 0;
     const zlhcs_hresult hr =
-        zlhcs_system_subscribe(system, mask, capacity, r != nullptr ? &recorder::callback : nullptr, r, &s);
+        zlhcs_system_subscribe(system, mask, capacity, r != nullptr ? &recorder::callback : nullptr, r, nullptr, &s);
     EXPECT_EQ(hr, ZLHCS_S_OK) << hex(hr) << " " << last_error().message;
     return s;
 }

@@ -219,7 +219,7 @@ TEST_F(abi_shape, an_identity_token_reaches_modify) {
     EXPECT_EQ(record.last_identity, 0x1234u);
     // The async form and no token.
     zlhcs_operation op = 0;
-    ASSERT_EQ(zlhcs_system_modify_async(system.handle, update, nullptr, nullptr, nullptr, &op), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_modify_async(system.handle, update, nullptr, nullptr, nullptr, nullptr, &op), ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
     EXPECT_GE(zlhcs_operation_close(op), 0);
     record = system_security(nullptr, id);
@@ -336,7 +336,7 @@ TEST_F(abi_shape, failure_paths_leave_nothing_unowned) {
     // Operations: a failed one hands its document to wait and result, each a copy to free.
     ASSERT_EQ(sim().fail_next_calls("HcsStartComputeSystem", 1, ZLHCS_HCS_E_ACCESS_DENIED, fault_async), 0);
     zlhcs_operation op = 0;
-    ASSERT_EQ(zlhcs_system_start_async(system.handle, nullptr, nullptr, nullptr, &op), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_start_async(system.handle, nullptr, nullptr, nullptr, nullptr, &op), ZLHCS_S_OK);
     char* document = out_sentinel();
     EXPECT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, &document), ZLHCS_HCS_E_ACCESS_DENIED);
     zlhcs_free(document);

@@ -56,7 +56,7 @@ TEST_F(async_contract, cancel_reports_not_supported_and_the_work_completes) {
     ASSERT_EQ(sim().set_latency("HcsStartComputeSystem", 100), 0);
     callback_probe probe;
     operation_guard op;
-    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, &callback_probe::callback, &probe, &op.handle),
+    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, &callback_probe::callback, &probe, nullptr, &op.handle),
               ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_operation_cancel(op), ZLHCS_E_NOT_SUPPORTED);
     const error_copy e = last_error();
@@ -75,7 +75,7 @@ TEST_F(async_contract, cancel_completes_with_cancelled_when_hcs_implements_it) {
     system_guard system(create_system(unique_id()));
     ASSERT_EQ(sim().set_latency("HcsStartComputeSystem", 5000), 0);
     operation_guard op;
-    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, nullptr, nullptr, &op.handle), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, nullptr, nullptr, nullptr, &op.handle), ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_operation_cancel(op), ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_WIN32_E_CANCELLED);
     EXPECT_EQ(last_error().category, ZLHCS_CATEGORY_CANCELLED);
@@ -262,7 +262,7 @@ TEST_F(async_contract, async_process_create_whose_callback_registration_fails_le
     ASSERT_EQ(sim().fail_next_calls("HcsSetProcessCallback", 1, ZLHCS_HCS_E_ACCESS_DENIED, fault_immediate), 0);
     zlhcs_process process = 0;
     zlhcs_operation op = 0;
-    EXPECT_LT(zlhcs_process_create_async(system, sleeper, nullptr, nullptr, nullptr, &process, &op), 0);
+    EXPECT_LT(zlhcs_process_create_async(system, sleeper, nullptr, nullptr, nullptr, nullptr, &process, &op), 0);
     EXPECT_EQ(process, 0u);
     EXPECT_EQ(op, 0u);
     EXPECT_TRUE(eventually([&] { return process_count(system) == 0; })) << process_count(system);
@@ -307,7 +307,7 @@ TEST_F(spurious_create_result, the_async_form_reports_success_to_its_callback) {
     callback_probe probe;
     zlhcs_process process = 0;
     zlhcs_operation op = 0;
-    ASSERT_EQ(zlhcs_process_create_async(system_, sleeper, nullptr, &callback_probe::callback, &probe, &process, &op),
+    ASSERT_EQ(zlhcs_process_create_async(system_, sleeper, nullptr, &callback_probe::callback, &probe, nullptr, &process, &op),
               ZLHCS_S_OK);
     operation_guard op_guard(op);
     ASSERT_TRUE(probe.wait_called());

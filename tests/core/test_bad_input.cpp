@@ -38,7 +38,7 @@ protected:
         const zlhcs_system s = system_.handle;
         v.push_back({async_name, true, [s, async_fn](const char* t, callback_probe& p) {
                          zlhcs_operation op = 0xBAD;
-                         const zlhcs_hresult hr = async_fn(s, t, &callback_probe::callback, &p, &op);
+                         const zlhcs_hresult hr = async_fn(s, t, &callback_probe::callback, &p, nullptr, &op);
                          EXPECT_EQ(op, 0u) << "operation handle on failure";
                          if (hr >= 0 && op != 0 && op != 0xBAD) (void)zlhcs_operation_close(op);
                          return hr;
@@ -69,7 +69,7 @@ protected:
                          zlhcs_system s = 0xBAD;
                          zlhcs_operation op = 0xBAD;
                          const zlhcs_hresult hr = zlhcs_system_create_async(
-                             t, container_config, nullptr, &callback_probe::callback, &p, &s, &op);
+                             t, container_config, nullptr, &callback_probe::callback, &p, nullptr, &s, &op);
                          EXPECT_EQ(s, 0u);
                          EXPECT_EQ(op, 0u);
                          return hr;
@@ -79,7 +79,7 @@ protected:
                          zlhcs_system s = 0xBAD;
                          zlhcs_operation op = 0xBAD;
                          const zlhcs_hresult hr = zlhcs_system_create_async(
-                             unique_id().c_str(), t, nullptr, &callback_probe::callback, &p, &s, &op);
+                             unique_id().c_str(), t, nullptr, &callback_probe::callback, &p, nullptr, &s, &op);
                          EXPECT_EQ(s, 0u);
                          EXPECT_EQ(op, 0u);
                          return hr;
@@ -100,8 +100,9 @@ protected:
         add_verb(v, "zlhcs_system_save_async", zlhcs_system_save_async, "zlhcs_system_save", zlhcs_system_save);
         add_verb(
             v, "zlhcs_system_modify_async",
-            [](zlhcs_system sys, const char* t, zlhcs_operation_callback cb, void* c, zlhcs_operation* o) {
-                return zlhcs_system_modify_async(sys, t, nullptr, cb, c, o);
+            [](zlhcs_system sys, const char* t, zlhcs_operation_callback cb, void* c, zlhcs_release_callback r,
+               zlhcs_operation* o) {
+                return zlhcs_system_modify_async(sys, t, nullptr, cb, c, r, o);
             },
             "zlhcs_system_modify", [](zlhcs_system sys, const char* t, uint32_t ms, char** d) {
                 return zlhcs_system_modify(sys, t, nullptr, ms, d);
@@ -110,7 +111,7 @@ protected:
         v.push_back({"zlhcs_system_properties_async", true, [s](const char* t, callback_probe& p) {
                          zlhcs_operation op = 0xBAD;
                          const zlhcs_hresult hr =
-                             zlhcs_system_properties_async(s, t, &callback_probe::callback, &p, &op);
+                             zlhcs_system_properties_async(s, t, &callback_probe::callback, &p, nullptr, &op);
                          EXPECT_EQ(op, 0u);
                          return hr;
                      }});
@@ -122,7 +123,7 @@ protected:
                      }});
         v.push_back({"zlhcs_enumerate_async", true, [](const char* t, callback_probe& p) {
                          zlhcs_operation op = 0xBAD;
-                         const zlhcs_hresult hr = zlhcs_system_enumerate_async(t, nullptr, &callback_probe::callback, &p, &op);
+                         const zlhcs_hresult hr = zlhcs_system_enumerate_async(t, nullptr, &callback_probe::callback, &p, nullptr, &op);
                          EXPECT_EQ(op, 0u);
                          return hr;
                      }});
@@ -206,11 +207,11 @@ TEST_F(bad_input, null_where_a_document_is_optional_or_required) {
     EXPECT_EQ(s, 0u);
     EXPECT_EQ(last_error().category, ZLHCS_CATEGORY_INVALID_ARGUMENT);
     zlhcs_operation op = 0xBAD;
-    EXPECT_EQ(zlhcs_system_create_async(unique_id().c_str(), nullptr, nullptr, nullptr, nullptr, &s, &op),
+    EXPECT_EQ(zlhcs_system_create_async(unique_id().c_str(), nullptr, nullptr, nullptr, nullptr, nullptr, &s, &op),
               ZLHCS_E_INVALID_ARGUMENT);
     EXPECT_EQ(op, 0u);
     EXPECT_EQ(zlhcs_system_modify(system_, nullptr, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_E_INVALID_ARGUMENT);
-    EXPECT_EQ(zlhcs_system_modify_async(system_, nullptr, nullptr, nullptr, nullptr, &op), ZLHCS_E_INVALID_ARGUMENT);
+    EXPECT_EQ(zlhcs_system_modify_async(system_, nullptr, nullptr, nullptr, nullptr, nullptr, &op), ZLHCS_E_INVALID_ARGUMENT);
     EXPECT_EQ(op, 0u);
     // Required: the id of open.
     EXPECT_EQ(zlhcs_system_open(nullptr, nullptr, &s), ZLHCS_E_INVALID_ARGUMENT);
@@ -237,21 +238,21 @@ TEST_F(bad_input, null_out_parameters_are_rejected) {
     zlhcs_system s = 0;
     zlhcs_operation op = 0;
     expect_arg("create out_system", zlhcs_system_create(new_id.c_str(), container_config, nullptr, ZLHCS_INFINITE, nullptr, nullptr));
-    expect_arg("create_async out_system", zlhcs_system_create_async(new_id.c_str(), container_config, nullptr, cb, &probe, nullptr, &op));
-    expect_arg("create_async out_operation", zlhcs_system_create_async(new_id.c_str(), container_config, nullptr, cb, &probe, &s, nullptr));
+    expect_arg("create_async out_system", zlhcs_system_create_async(new_id.c_str(), container_config, nullptr, cb, &probe, nullptr, nullptr, &op));
+    expect_arg("create_async out_operation", zlhcs_system_create_async(new_id.c_str(), container_config, nullptr, cb, &probe, nullptr, &s, nullptr));
     EXPECT_EQ(s, 0u);
     expect_arg("open out_system", zlhcs_system_open(id_.c_str(), nullptr, nullptr));
     expect_arg("id out_id", zlhcs_system_id(system_, nullptr));
-    expect_arg("start_async", zlhcs_system_start_async(system_, nullptr, cb, &probe, nullptr));
-    expect_arg("shutdown_async", zlhcs_system_shutdown_async(system_, nullptr, cb, &probe, nullptr));
-    expect_arg("terminate_async", zlhcs_system_terminate_async(system_, nullptr, cb, &probe, nullptr));
-    expect_arg("crash_async", zlhcs_system_crash_async(system_, nullptr, cb, &probe, nullptr));
-    expect_arg("pause_async", zlhcs_system_pause_async(system_, nullptr, cb, &probe, nullptr));
-    expect_arg("resume_async", zlhcs_system_resume_async(system_, nullptr, cb, &probe, nullptr));
-    expect_arg("save_async", zlhcs_system_save_async(system_, nullptr, cb, &probe, nullptr));
-    expect_arg("properties_async", zlhcs_system_properties_async(system_, nullptr, cb, &probe, nullptr));
-    expect_arg("modify_async", zlhcs_system_modify_async(system_, R"({"ResourcePath":"a","RequestType":"Update"})", nullptr, cb, &probe, nullptr));
-    expect_arg("enumerate_async", zlhcs_system_enumerate_async(nullptr, nullptr, cb, &probe, nullptr));
+    expect_arg("start_async", zlhcs_system_start_async(system_, nullptr, cb, &probe, nullptr, nullptr));
+    expect_arg("shutdown_async", zlhcs_system_shutdown_async(system_, nullptr, cb, &probe, nullptr, nullptr));
+    expect_arg("terminate_async", zlhcs_system_terminate_async(system_, nullptr, cb, &probe, nullptr, nullptr));
+    expect_arg("crash_async", zlhcs_system_crash_async(system_, nullptr, cb, &probe, nullptr, nullptr));
+    expect_arg("pause_async", zlhcs_system_pause_async(system_, nullptr, cb, &probe, nullptr, nullptr));
+    expect_arg("resume_async", zlhcs_system_resume_async(system_, nullptr, cb, &probe, nullptr, nullptr));
+    expect_arg("save_async", zlhcs_system_save_async(system_, nullptr, cb, &probe, nullptr, nullptr));
+    expect_arg("properties_async", zlhcs_system_properties_async(system_, nullptr, cb, &probe, nullptr, nullptr));
+    expect_arg("modify_async", zlhcs_system_modify_async(system_, R"({"ResourcePath":"a","RequestType":"Update"})", nullptr, cb, &probe, nullptr, nullptr));
+    expect_arg("enumerate_async", zlhcs_system_enumerate_async(nullptr, nullptr, cb, &probe, nullptr, nullptr));
     expect_arg("version", zlhcs_version(nullptr));
     expect_arg("backend_path", zlhcs_backend_path(nullptr));
     expect_arg("get_api", zlhcs_get_api(1, nullptr));
@@ -277,7 +278,7 @@ TEST_F(bad_input, every_out_document_is_optional) {
 
 TEST_F(bad_input, optional_out_parameters_may_be_null) {
     zlhcs_operation op = 0;
-    ASSERT_EQ(zlhcs_system_properties_async(system_, nullptr, nullptr, nullptr, &op), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_properties_async(system_, nullptr, nullptr, nullptr, nullptr, &op), ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_operation_result(op, nullptr), ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_operation_close(op), ZLHCS_S_FALSE);  // no callback: S_FALSE
@@ -374,7 +375,7 @@ TEST_F(bad_input, wrong_state_verbs_fail_in_the_operation_not_at_start) {
     // A forbidden transition is HCS's verdict, delivered by the operation.
     callback_probe probe;
     operation_guard op;
-    ASSERT_EQ(zlhcs_system_resume_async(system_, nullptr, &callback_probe::callback, &probe, &op.handle),
+    ASSERT_EQ(zlhcs_system_resume_async(system_, nullptr, &callback_probe::callback, &probe, nullptr, &op.handle),
               ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_HCS_E_INVALID_STATE);
     EXPECT_EQ(last_error().function, "HcsResumeComputeSystem");

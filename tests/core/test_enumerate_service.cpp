@@ -77,7 +77,7 @@ TEST_F(enumerate_service, enumerate_async_with_callback) {
     system_guard s(create_system(id));
     callback_probe probe;
     operation_guard op;
-    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, &callback_probe::callback, &probe, &op.handle), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, &callback_probe::callback, &probe, nullptr, &op.handle), ZLHCS_S_OK);
     ASSERT_NE(op.handle, 0u);
     char* raw = nullptr;
     ASSERT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, &raw), ZLHCS_S_OK);
@@ -157,7 +157,7 @@ TEST_F(enumerate_service, service_disconnect) {
     ASSERT_EQ(sim().set_latency("HcsStartComputeSystem", 5000), 0);
     operation_guard pending;
     callback_probe probe;
-    ASSERT_EQ(zlhcs_system_start_async(s, nullptr, &callback_probe::callback, &probe, &pending.handle),
+    ASSERT_EQ(zlhcs_system_start_async(s, nullptr, &callback_probe::callback, &probe, nullptr, &pending.handle),
               ZLHCS_S_OK);
 
     ASSERT_EQ(sim().set_service_disconnected(1), 0);
@@ -179,7 +179,7 @@ TEST_F(enumerate_service, service_disconnect) {
     EXPECT_EQ(last_error().category, ZLHCS_CATEGORY_SERVICE_UNAVAILABLE);
     EXPECT_EQ(zlhcs_system_start(s, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_HCS_E_SERVICE_DISCONNECT);
     zlhcs_operation op = 0xBAD;
-    const zlhcs_hresult async_hr = zlhcs_system_properties_async(s, nullptr, nullptr, nullptr, &op);
+    const zlhcs_hresult async_hr = zlhcs_system_properties_async(s, nullptr, nullptr, nullptr, nullptr, &op);
     if (async_hr >= 0) {
         // Started: it must complete with the disconnect.
         EXPECT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_HCS_E_SERVICE_DISCONNECT);

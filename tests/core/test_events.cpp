@@ -70,7 +70,7 @@ TEST_F(events, unknown_event_types_are_delivered_with_their_type_and_data) {
     recorder on_process;
     subscription_guard s(subscribe(system, ZLHCS_EVENT_UNKNOWN, &on_system));
     zlhcs_subscription ps = 0;
-    ASSERT_EQ(zlhcs_process_subscribe(process, ZLHCS_EVENT_ALL, 0, &recorder::callback, &on_process, &ps), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_process_subscribe(process, ZLHCS_EVENT_ALL, 0, &recorder::callback, &on_process, nullptr, &ps), ZLHCS_S_OK);
     subscription_guard process_subscription(ps);
     EXPECT_GE(emit(id, hcs_unknown_type, R"({"New":"field"})"), 1u);
     EXPECT_GE(emit(id, hcs_far_unknown_type, nullptr), 1u);
@@ -135,7 +135,7 @@ TEST_F(events, after_unsubscribe_returns_the_callback_is_never_called_again) {
     blocking_subscriber subscriber;
     subscriber.hold = std::chrono::milliseconds(30);
     zlhcs_subscription s = 0;
-    ASSERT_EQ(zlhcs_system_subscribe(system, ZLHCS_EVENT_ALL, 0, &blocking_subscriber::callback, &subscriber, &s),
+    ASSERT_EQ(zlhcs_system_subscribe(system, ZLHCS_EVENT_ALL, 0, &blocking_subscriber::callback, &subscriber, nullptr, &s),
               ZLHCS_S_OK);
     for (int i = 0; i < 20; ++i) emit(id, hcs_unknown_type, nullptr);
     ASSERT_TRUE(eventually([&] { return subscriber.in_call.load(); }));
@@ -172,7 +172,7 @@ TEST_F(events, unsubscribing_inside_the_callback_returns_and_ends_it) {
     system_guard system(running_system(id));
     self_closing subscriber;
     zlhcs_subscription s = 0;
-    ASSERT_EQ(zlhcs_system_subscribe(system, ZLHCS_EVENT_ALL, 0, &self_closing::callback, &subscriber, &s), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_subscribe(system, ZLHCS_EVENT_ALL, 0, &self_closing::callback, &subscriber, nullptr, &s), ZLHCS_S_OK);
     for (int i = 0; i < 5; ++i) emit(id, hcs_unknown_type, nullptr);
     ASSERT_TRUE(eventually([&] { return subscriber.returned.load(); })) << "the close inside the callback deadlocked";
     EXPECT_EQ(subscriber.close_result.load(), ZLHCS_S_OK);
@@ -190,6 +190,7 @@ TEST_F(events, closing_the_system_handle_ends_its_subscriptions) {
     subscriber.hold = std::chrono::milliseconds(20);
     zlhcs_subscription callback_subscription = 0;
     ASSERT_EQ(zlhcs_system_subscribe(system, ZLHCS_EVENT_ALL, 0, &blocking_subscriber::callback, &subscriber,
+                                     nullptr,
                                      &callback_subscription),
               ZLHCS_S_OK);
     subscription_guard cs(callback_subscription);
@@ -219,7 +220,7 @@ TEST_F(events, closing_the_system_handle_ends_its_subscriptions) {
     EXPECT_EQ(rc, ZLHCS_S_FALSE) << hex(rc);
     EXPECT_EQ(taken, 10u);
     zlhcs_subscription late = 0;
-    EXPECT_EQ(zlhcs_system_subscribe(system, ZLHCS_EVENT_ALL, 0, nullptr, nullptr, &late), ZLHCS_E_INVALID_HANDLE);
+    EXPECT_EQ(zlhcs_system_subscribe(system, ZLHCS_EVENT_ALL, 0, nullptr, nullptr, nullptr, &late), ZLHCS_E_INVALID_HANDLE);
 }
 
 // A full queue loses the newest events and says how many, in place.
@@ -270,7 +271,7 @@ TEST_F(events, a_blocked_subscriber_never_delays_another) {
         }
     } slow;
     zlhcs_subscription s = 0;
-    ASSERT_EQ(zlhcs_system_subscribe(system, ZLHCS_EVENT_ALL, 8, &gate::callback, &slow, &s), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_subscribe(system, ZLHCS_EVENT_ALL, 8, &gate::callback, &slow, nullptr, &s), ZLHCS_S_OK);
     subscription_guard slow_subscription(s);
     recorder fast[3];
     subscription_guard f0(subscribe(system, ZLHCS_EVENT_ALL, &fast[0]));
@@ -354,12 +355,12 @@ TEST_F(events, one_event_for_two_subscriptions_reaches_both_while_another_thread
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     zlhcs_subscription b1 = 0;
-    ASSERT_EQ(zlhcs_system_subscribe(other, ZLHCS_EVENT_ALL, 0, &gate::callback, &first_blocker, &b1), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_subscribe(other, ZLHCS_EVENT_ALL, 0, &gate::callback, &first_blocker, nullptr, &b1), ZLHCS_S_OK);
     subscription_guard blocker_guard(b1);
     emit(other_id, hcs_unknown_type, nullptr);
     ASSERT_TRUE(eventually([&] { return first_blocker.entered.load() == 1; }));
     zlhcs_subscription b2 = 0;
-    ASSERT_EQ(zlhcs_system_subscribe(system, ZLHCS_EVENT_ALL, 0, &gate::callback, &second_blocker, &b2), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_subscribe(system, ZLHCS_EVENT_ALL, 0, &gate::callback, &second_blocker, nullptr, &b2), ZLHCS_S_OK);
     subscription_guard second_guard(b2);
     recorder r;
     subscription_guard rs(subscribe(system, ZLHCS_EVENT_ALL, &r));
@@ -421,7 +422,7 @@ TEST_F(events, any_number_of_subscriptions_and_handles_never_meet_callback_alrea
         const zlhcs_system on = i % 2 == 0 ? system.get() : second;
         zlhcs_subscription s = 0;
         const zlhcs_hresult hr =
-            zlhcs_system_subscribe(on, ZLHCS_EVENT_ALL, 0, &recorder::callback, recorders.back().get(), &s);
+            zlhcs_system_subscribe(on, ZLHCS_EVENT_ALL, 0, &recorder::callback, recorders.back().get(), nullptr, &s);
         ASSERT_EQ(hr, ZLHCS_S_OK) << hex(hr);
         subscriptions.push_back(std::make_unique<subscription_guard>(s));
     }
@@ -439,17 +440,17 @@ TEST_F(events, a_service_disconnect_completes_pending_work_releases_waits_and_re
     recorder on_process;
     subscription_guard s1(subscribe(system, ZLHCS_EVENT_SERVICE_DISCONNECT, &on_system));
     zlhcs_subscription ps = 0;
-    ASSERT_EQ(zlhcs_process_subscribe(process, ZLHCS_EVENT_ALL, 0, &recorder::callback, &on_process, &ps), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_process_subscribe(process, ZLHCS_EVENT_ALL, 0, &recorder::callback, &on_process, nullptr, &ps), ZLHCS_S_OK);
     subscription_guard s2(ps);
     ASSERT_EQ(sim().set_latency("HcsPauseComputeSystem", 600000), 0);
     callback_probe pending;
     zlhcs_operation pause_op = 0;
     // A container refuses pause, but only when the operation completes (after the latency).
-    ASSERT_EQ(zlhcs_system_pause_async(system, nullptr, &callback_probe::callback, &pending, &pause_op), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_pause_async(system, nullptr, &callback_probe::callback, &pending, nullptr, &pause_op), ZLHCS_S_OK);
     operation_guard pause_guard(pause_op);
     callback_probe system_exit;
     zlhcs_operation system_watch = 0;
-    ASSERT_EQ(zlhcs_system_wait_exit_async(system, &callback_probe::callback, &system_exit, &system_watch), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_wait_exit_async(system, &callback_probe::callback, &system_exit, nullptr, &system_watch), ZLHCS_S_OK);
     operation_guard watch_guard(system_watch);
     std::atomic<zlhcs_hresult> process_wait{1};
     std::thread waiter([&] { process_wait.store(zlhcs_process_wait_exit(process, ZLHCS_INFINITE, nullptr)); });
@@ -485,7 +486,7 @@ TEST_F(events, an_exit_watch_completes_with_the_exit_status) {
     system_guard system(running_system(id));
     callback_probe probe;
     zlhcs_operation watch = 0;
-    ASSERT_EQ(zlhcs_system_wait_exit_async(system, &callback_probe::callback, &probe, &watch), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_wait_exit_async(system, &callback_probe::callback, &probe, nullptr, &watch), ZLHCS_S_OK);
     operation_guard guard(watch);
     EXPECT_EQ(zlhcs_operation_result(watch, nullptr), ZLHCS_HCS_E_OPERATION_PENDING);
     zlhcs_operation_info info{};
@@ -515,7 +516,7 @@ TEST_F(events, an_exit_is_never_lost_a_watch_after_it_completes_at_once) {
     // The exit event is asynchronous: the watch may come before or after it; either way it
     // completes with the status.
     zlhcs_operation watch = 0;
-    ASSERT_EQ(zlhcs_system_wait_exit_async(system, nullptr, nullptr, &watch), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_wait_exit_async(system, nullptr, nullptr, nullptr, &watch), ZLHCS_S_OK);
     operation_guard guard(watch);
     char* raw = nullptr;
     ASSERT_EQ(zlhcs_operation_wait(watch, 20000, &raw), ZLHCS_S_OK) << last_error().message;
@@ -524,7 +525,7 @@ TEST_F(events, an_exit_is_never_lost_a_watch_after_it_completes_at_once) {
     EXPECT_STREQ(status["ExitType"].GetString(), "ForcedExit");
     // And again, long after.
     zlhcs_operation again = 0;
-    ASSERT_EQ(zlhcs_system_wait_exit_async(system, nullptr, nullptr, &again), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_wait_exit_async(system, nullptr, nullptr, nullptr, &again), ZLHCS_S_OK);
     operation_guard again_guard(again);
     EXPECT_EQ(zlhcs_operation_wait(again, 20000, nullptr), ZLHCS_S_OK);
 }
@@ -534,12 +535,12 @@ TEST_F(events, once_the_exit_is_known_a_watch_without_callback_and_a_wait_of_0_m
         system_guard system(running_system(unique_id("known-exit")));
         callback_probe first;
         zlhcs_operation watch = 0;
-        ASSERT_EQ(zlhcs_system_wait_exit_async(system, &callback_probe::callback, &first, &watch), ZLHCS_S_OK);
+        ASSERT_EQ(zlhcs_system_wait_exit_async(system, &callback_probe::callback, &first, nullptr, &watch), ZLHCS_S_OK);
         operation_guard guard(watch);
         ASSERT_EQ(zlhcs_system_terminate(system, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
         ASSERT_TRUE(first.wait_called());  // zlhcs has recorded the exit
         zlhcs_operation later = 0;
-        ASSERT_EQ(zlhcs_system_wait_exit_async(system, nullptr, nullptr, &later), ZLHCS_S_OK);
+        ASSERT_EQ(zlhcs_system_wait_exit_async(system, nullptr, nullptr, nullptr, &later), ZLHCS_S_OK);
         operation_guard later_guard(later);
         char* raw = nullptr;
         ASSERT_EQ(zlhcs_operation_wait(later, 0, &raw), ZLHCS_S_OK) << "round " << round;
@@ -553,7 +554,7 @@ TEST_F(events, a_process_exit_watch_gets_the_process_status_before_or_after_the_
     process_guard process(create_process(system, "exit 7"));
     ASSERT_NE(process.handle, 0u);
     zlhcs_operation watch = 0;
-    ASSERT_EQ(zlhcs_process_wait_exit_async(process, nullptr, nullptr, &watch), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_process_wait_exit_async(process, nullptr, nullptr, nullptr, &watch), ZLHCS_S_OK);
     operation_guard guard(watch);
     char* raw = nullptr;
     ASSERT_EQ(zlhcs_operation_wait(watch, 20000, &raw), ZLHCS_S_OK) << last_error().message;
@@ -567,7 +568,7 @@ TEST_F(events, a_process_exit_watch_gets_the_process_status_before_or_after_the_
     EXPECT_EQ(info.system, system.get());
     EXPECT_STREQ(info.function, "HcsSetProcessCallback");
     zlhcs_operation late = 0;
-    ASSERT_EQ(zlhcs_process_wait_exit_async(process, nullptr, nullptr, &late), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_process_wait_exit_async(process, nullptr, nullptr, nullptr, &late), ZLHCS_S_OK);
     operation_guard late_guard(late);
     EXPECT_EQ(zlhcs_operation_wait(late, 20000, nullptr), ZLHCS_S_OK);
 }
@@ -583,7 +584,7 @@ TEST_F(events, an_opened_process_that_exited_before_anyone_listened_still_report
     ASSERT_EQ(zlhcs_process_open(system, pid, &opened), ZLHCS_S_OK);
     process_guard opened_guard(opened);
     zlhcs_operation watch = 0;
-    ASSERT_EQ(zlhcs_process_wait_exit_async(opened, nullptr, nullptr, &watch), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_process_wait_exit_async(opened, nullptr, nullptr, nullptr, &watch), ZLHCS_S_OK);
     operation_guard guard(watch);
     char* raw = nullptr;
     ASSERT_EQ(zlhcs_operation_wait(watch, 20000, &raw), ZLHCS_S_OK) << last_error().message;
@@ -596,11 +597,11 @@ TEST_F(events, closing_the_handle_completes_its_exit_watches_and_cancel_ends_one
     zlhcs_system system = running_system(unique_id("watch-close"));
     callback_probe closed;
     zlhcs_operation watch = 0;
-    ASSERT_EQ(zlhcs_system_wait_exit_async(system, &callback_probe::callback, &closed, &watch), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_wait_exit_async(system, &callback_probe::callback, &closed, nullptr, &watch), ZLHCS_S_OK);
     operation_guard guard(watch);
     callback_probe cancelled;
     zlhcs_operation cancel_watch = 0;
-    ASSERT_EQ(zlhcs_system_wait_exit_async(system, &callback_probe::callback, &cancelled, &cancel_watch), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_wait_exit_async(system, &callback_probe::callback, &cancelled, nullptr, &cancel_watch), ZLHCS_S_OK);
     operation_guard cancel_guard(cancel_watch);
     EXPECT_EQ(zlhcs_operation_cancel(cancel_watch), ZLHCS_S_OK);
     ASSERT_TRUE(cancelled.wait_called());
@@ -619,7 +620,7 @@ TEST_F(events, closing_the_handle_completes_its_exit_watches_and_cancel_ends_one
     zlhcs_system second = running_system(unique_id("watch-close-2"));
     zlhcs_operation pending = 0;
     callback_probe probe;
-    ASSERT_EQ(zlhcs_system_wait_exit_async(second, &callback_probe::callback, &probe, &pending), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_wait_exit_async(second, &callback_probe::callback, &probe, nullptr, &pending), ZLHCS_S_OK);
     operation_guard pending_guard(pending);
     std::atomic<zlhcs_hresult> waited{1};
     std::thread waiter([&] { waited.store(zlhcs_operation_wait(pending, ZLHCS_INFINITE, nullptr)); });
@@ -633,7 +634,7 @@ TEST_F(events, inspect_names_the_hcs_type_id_entry_point_and_subject) {
     const std::string id = unique_id("inspect");
     system_guard system(create_system(id));
     zlhcs_operation start = 0;
-    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, nullptr, nullptr, &start), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, nullptr, nullptr, nullptr, &start), ZLHCS_S_OK);
     operation_guard guard(start);
     zlhcs_operation_info info{};
     info.struct_size = sizeof info;
@@ -651,7 +652,7 @@ TEST_F(events, inspect_names_the_hcs_type_id_entry_point_and_subject) {
     zlhcs_process p = 0;
     zlhcs_operation create = 0;
     const std::string doc = parameters(long_sleep);
-    ASSERT_EQ(zlhcs_process_create_async(system, doc.c_str(), nullptr, nullptr, nullptr, &p, &create), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_process_create_async(system, doc.c_str(), nullptr, nullptr, nullptr, nullptr, &p, &create), ZLHCS_S_OK);
     process_guard process(p);
     operation_guard create_guard(create);
     ASSERT_EQ(zlhcs_operation_wait(create, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
@@ -660,7 +661,7 @@ TEST_F(events, inspect_names_the_hcs_type_id_entry_point_and_subject) {
     EXPECT_EQ(info.process, process.handle);
     EXPECT_EQ(info.system, system.get());
     zlhcs_operation signal = 0;
-    ASSERT_EQ(zlhcs_process_terminate_async(process, nullptr, nullptr, nullptr, &signal), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_process_terminate_async(process, nullptr, nullptr, nullptr, nullptr, &signal), ZLHCS_S_OK);
     operation_guard signal_guard(signal);
     ASSERT_EQ(zlhcs_operation_inspect(signal, &info), ZLHCS_S_OK);
     EXPECT_STREQ(info.function, "HcsTerminateProcess");
@@ -737,14 +738,14 @@ TEST_F(events, bad_input_gets_a_clear_error) {
     system_guard system(running_system(unique_id("bad")));
     recorder r;
     zlhcs_subscription s = 7;
-    EXPECT_EQ(zlhcs_system_subscribe(system, 0, 0, nullptr, nullptr, &s), ZLHCS_E_INVALID_ARGUMENT);
+    EXPECT_EQ(zlhcs_system_subscribe(system, 0, 0, nullptr, nullptr, nullptr, &s), ZLHCS_E_INVALID_ARGUMENT);
     EXPECT_EQ(s, 0u);
     EXPECT_NE(last_error().message.find("event_mask"), std::string::npos);
-    EXPECT_EQ(zlhcs_system_subscribe(system, ZLHCS_EVENT_ALL, ZLHCS_EVENT_QUEUE_MAX + 1, nullptr, nullptr, &s),
+    EXPECT_EQ(zlhcs_system_subscribe(system, ZLHCS_EVENT_ALL, ZLHCS_EVENT_QUEUE_MAX + 1, nullptr, nullptr, nullptr, &s),
               ZLHCS_E_INVALID_ARGUMENT);
-    EXPECT_EQ(zlhcs_system_subscribe(system, ZLHCS_EVENT_ALL, 0, nullptr, nullptr, nullptr), ZLHCS_E_INVALID_ARGUMENT);
-    EXPECT_EQ(zlhcs_system_subscribe(0, ZLHCS_EVENT_ALL, 0, nullptr, nullptr, &s), ZLHCS_E_INVALID_HANDLE);
-    EXPECT_EQ(zlhcs_process_subscribe(system.get(), ZLHCS_EVENT_ALL, 0, nullptr, nullptr, &s), ZLHCS_E_INVALID_HANDLE);
+    EXPECT_EQ(zlhcs_system_subscribe(system, ZLHCS_EVENT_ALL, 0, nullptr, nullptr, nullptr, nullptr), ZLHCS_E_INVALID_ARGUMENT);
+    EXPECT_EQ(zlhcs_system_subscribe(0, ZLHCS_EVENT_ALL, 0, nullptr, nullptr, nullptr, &s), ZLHCS_E_INVALID_HANDLE);
+    EXPECT_EQ(zlhcs_process_subscribe(system.get(), ZLHCS_EVENT_ALL, 0, nullptr, nullptr, nullptr, &s), ZLHCS_E_INVALID_HANDLE);
     subscription_guard callback_subscription(subscribe(system, ZLHCS_EVENT_ALL, &r));
     zlhcs_event* e = reinterpret_cast<zlhcs_event*>(out_sentinel());
     EXPECT_EQ(zlhcs_subscription_next(callback_subscription, 0, &e), ZLHCS_E_INVALID_STATE);
@@ -757,10 +758,10 @@ TEST_F(events, bad_input_gets_a_clear_error) {
     EXPECT_EQ(zlhcs_subscription_close(0), ZLHCS_E_INVALID_HANDLE);
     EXPECT_EQ(zlhcs_subscription_close(system.get()), ZLHCS_E_INVALID_HANDLE);
     zlhcs_operation op = 5;
-    EXPECT_EQ(zlhcs_system_wait_exit_async(system, nullptr, nullptr, nullptr), ZLHCS_E_INVALID_ARGUMENT);
-    EXPECT_EQ(zlhcs_system_wait_exit_async(0, nullptr, nullptr, &op), ZLHCS_E_INVALID_HANDLE);
+    EXPECT_EQ(zlhcs_system_wait_exit_async(system, nullptr, nullptr, nullptr, nullptr), ZLHCS_E_INVALID_ARGUMENT);
+    EXPECT_EQ(zlhcs_system_wait_exit_async(0, nullptr, nullptr, nullptr, &op), ZLHCS_E_INVALID_HANDLE);
     EXPECT_EQ(op, 0u);
-    EXPECT_EQ(zlhcs_process_wait_exit_async(system.get(), nullptr, nullptr, &op), ZLHCS_E_INVALID_HANDLE);
+    EXPECT_EQ(zlhcs_process_wait_exit_async(system.get(), nullptr, nullptr, nullptr, &op), ZLHCS_E_INVALID_HANDLE);
 }
 
 // "Exits without a thread": 1000 systems, one subscriber each, exactly 1000 exit events, and
@@ -799,7 +800,7 @@ TEST_F(events, a_thousand_systems_deliver_a_thousand_exits_without_a_thread_each
         ASSERT_NE(system, 0u);
         handles.push_back(system);
         zlhcs_subscription s = 0;
-        ASSERT_EQ(zlhcs_system_subscribe(system, ZLHCS_EVENT_SYSTEM_EXITED, 0, &exits::callback, &seen, &s), ZLHCS_S_OK);
+        ASSERT_EQ(zlhcs_system_subscribe(system, ZLHCS_EVENT_SYSTEM_EXITED, 0, &exits::callback, &seen, nullptr, &s), ZLHCS_S_OK);
         subscriptions.push_back(s);
     }
     const std::size_t peak_running = thread_count();

@@ -253,7 +253,7 @@ void start_waiter(world& w, slot& s, std::mt19937_64& random) {
             break;
         case waiter::kind::operation: {
             zlhcs_operation watch = 0;
-            result = zlhcs_system_wait_exit_async(system, nullptr, nullptr, &watch);
+            result = zlhcs_system_wait_exit_async(system, nullptr, nullptr, nullptr, &watch);
             if (result >= 0) {
                 result = zlhcs_operation_wait(watch, ZLHCS_INFINITE, nullptr);
                 (void)zlhcs_operation_close(watch);
@@ -378,8 +378,8 @@ void disconnect_and_check(world& w) {
         zlhcs_system_create(probe_id.c_str(), container_config, nullptr, 60000, &probe, nullptr) >= 0 &&
         zlhcs_system_start(probe, nullptr, 60000, nullptr) >= 0 &&
         zlhcs_process_create(probe, parameters(long_sleep).c_str(), nullptr, 60000, &probe_process, nullptr) >= 0 &&
-        zlhcs_system_subscribe(probe, ZLHCS_EVENT_SERVICE_DISCONNECT, 0, nullptr, nullptr, &on_system) >= 0 &&
-        zlhcs_process_subscribe(probe_process, ZLHCS_EVENT_SERVICE_DISCONNECT, 0, nullptr, nullptr, &on_process) >= 0;
+        zlhcs_system_subscribe(probe, ZLHCS_EVENT_SERVICE_DISCONNECT, 0, nullptr, nullptr, nullptr, &on_system) >= 0 &&
+        zlhcs_process_subscribe(probe_process, ZLHCS_EVENT_SERVICE_DISCONNECT, 0, nullptr, nullptr, nullptr, &on_process) >= 0;
     if (ready) {
         const auto watch_and_wait = [](auto start) {
             zlhcs_operation watch = 0;
@@ -394,11 +394,11 @@ void disconnect_and_check(world& w) {
             [&] { return zlhcs_process_wait_exit(probe_process, ZLHCS_INFINITE, nullptr); },
             [&] {
                 return watch_and_wait(
-                    [&](zlhcs_operation* watch) { return zlhcs_system_wait_exit_async(probe, nullptr, nullptr, watch); });
+                    [&](zlhcs_operation* watch) { return zlhcs_system_wait_exit_async(probe, nullptr, nullptr, nullptr, watch); });
             },
             [&] {
                 return watch_and_wait([&](zlhcs_operation* watch) {
-                    return zlhcs_process_wait_exit_async(probe_process, nullptr, nullptr, watch);
+                    return zlhcs_process_wait_exit_async(probe_process, nullptr, nullptr, nullptr, watch);
                 });
             }};
         for (std::size_t k = 0; k < waits.size(); ++k) {
@@ -488,8 +488,10 @@ void run_thread(world& w, int t, uint64_t seed, uint64_t iterations, std::atomic
             const zlhcs_event_callback callback = sub->queue ? nullptr : &subscriber::callback;
             const zlhcs_hresult hr =
                 on_process ? zlhcs_process_subscribe(s.process, ZLHCS_EVENT_ALL, capacity, callback, sub.get(),
+                                                     nullptr,
                                                      &sub->handle)
                            : zlhcs_system_subscribe(s.system, ZLHCS_EVENT_ALL, capacity, callback, sub.get(),
+                                                    nullptr,
                                                     &sub->handle);
             if (hr == ZLHCS_HCS_E_OPERATION_SYSTEM_CALLBACK_ALREADY_SET) found.g6_callback_already_set.fetch_add(1);
             if (hr < 0) continue;
@@ -516,14 +518,16 @@ void run_thread(world& w, int t, uint64_t seed, uint64_t iterations, std::atomic
             zlhcs_hresult hr = ZLHCS_S_OK;
             if (on_process) {
                 hr = watch ? zlhcs_process_wait_exit_async(s.process, &operation_record::callback, record.get(),
+                                                           nullptr,
                                                            &record->handle)
                            : zlhcs_process_properties_async(s.process, nullptr, &operation_record::callback,
-                                                            record.get(), &record->handle);
+                                                            record.get(), nullptr, &record->handle);
             } else {
                 hr = watch ? zlhcs_system_wait_exit_async(s.system, &operation_record::callback, record.get(),
+                                                          nullptr,
                                                           &record->handle)
                            : zlhcs_system_properties_async(s.system, nullptr, &operation_record::callback,
-                                                           record.get(), &record->handle);
+                                                           record.get(), nullptr, &record->handle);
             }
             if (hr < 0) continue;
             if (random() % 2 == 0) {

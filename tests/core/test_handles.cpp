@@ -30,7 +30,7 @@ template <typename Fn>
 handle_function system_async(const char* name, Fn fn) {
     return {name, [fn](zlhcs_handle h, callback_probe& probe) {
                 zlhcs_operation op = 0xABCD;
-                const zlhcs_hresult hr = fn(h, nullptr, &callback_probe::callback, &probe, &op);
+                const zlhcs_hresult hr = fn(h, nullptr, &callback_probe::callback, &probe, nullptr, &op);
                 if (hr >= 0 && op != 0) (void)zlhcs_operation_close(op);
                 return call_outcome{hr, op == 0};
             }};
@@ -81,7 +81,7 @@ std::vector<handle_function> system_functions() {
                      zlhcs_operation op = 0xABCD;
                      const zlhcs_hresult hr = zlhcs_system_modify_async(
                          h, R"({"ResourcePath":"x","RequestType":"Update","Settings":{}})", nullptr,
-                         &callback_probe::callback, &probe, &op);
+                         &callback_probe::callback, &probe, nullptr, &op);
                      if (hr >= 0 && op != 0) (void)zlhcs_operation_close(op);
                      return call_outcome{hr, op == 0};
                  }});
@@ -141,14 +141,14 @@ protected:
         // A live system, a live (completed) operation, and closed ones of each kind.
         live_system_.handle = create_system(unique_id("live"));
         ASSERT_NE(live_system_.handle, 0u);
-        ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, &live_operation_.handle), ZLHCS_S_OK);
+        ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, nullptr, &live_operation_.handle), ZLHCS_S_OK);
         ASSERT_NE(live_operation_.handle, 0u);
         ASSERT_EQ(zlhcs_operation_wait(live_operation_, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
 
         closed_system_ = create_system(unique_id("closed"));
         ASSERT_NE(closed_system_, 0u);
         ASSERT_EQ(zlhcs_system_close(closed_system_), ZLHCS_S_OK);
-        ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, &closed_operation_), ZLHCS_S_OK);
+        ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, nullptr, &closed_operation_), ZLHCS_S_OK);
         ASSERT_EQ(zlhcs_operation_close(closed_operation_), ZLHCS_S_FALSE);  // no callback: S_FALSE
     }
     void TearDown() override {
@@ -165,12 +165,15 @@ protected:
             {"0x8000000000000000", zlhcs_handle{1} << 63},
             {"0x00000000FFFFFFFF", 0xFFFFFFFFull},
             // Forged from live handles: another generation, another slot, another kind byte.
-            {"live system, next generation", live_system_.handle + (zlhcs_handle{1} << 32)},
-            {"live operation, next generation", live_operation_.handle + (zlhcs_handle{1} << 32)},
+            {"live system, next generation", live_system_.handle + (zlhcs_handle{1} << 28)},
+            {"live operation, next generation", live_operation_.handle + (zlhcs_handle{1} << 28)},
+            // A live value with a bit above the 53 every handle stays within.
+            {"live system, bit 53 set", live_system_.handle | (zlhcs_handle{1} << 53)},
+            {"live operation, bit 60 set", live_operation_.handle | (zlhcs_handle{1} << 60)},
             {"live system, slot + 1000", live_system_.handle + 1000},
             {"live operation, slot + 1000", live_operation_.handle + 1000},
-            {"live system, kind byte flipped", live_system_.handle ^ (zlhcs_handle{0xFF} << 56)},
-            {"live operation, kind byte flipped", live_operation_.handle ^ (zlhcs_handle{0xFF} << 56)},
+            {"live system, kind bits flipped", live_system_.handle ^ (zlhcs_handle{0xF} << 49)},
+            {"live operation, kind bits flipped", live_operation_.handle ^ (zlhcs_handle{0xF} << 49)},
         };
     }
 
@@ -255,7 +258,7 @@ TEST_F(handles, the_leak_check_sees_open_hcs_objects) {
     const hcsim_live_objects quiet = sim().live_objects();
     ASSERT_EQ(sim().set_latency("HcsGetComputeSystemProperties", 300), 0);
     operation_guard op;
-    ASSERT_EQ(zlhcs_system_properties_async(extra, nullptr, nullptr, nullptr, &op.handle), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_properties_async(extra, nullptr, nullptr, nullptr, nullptr, &op.handle), ZLHCS_S_OK);
     const hcsim_live_objects during = sim().live_objects();
     EXPECT_EQ(during.operations, quiet.operations + 1);
     EXPECT_EQ(during.pending_completions, quiet.pending_completions + 1);
@@ -267,7 +270,7 @@ TEST_F(handles, double_close_fails_the_second_time) {
     ASSERT_EQ(zlhcs_system_close(s), ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_system_close(s), ZLHCS_E_INVALID_HANDLE);
     zlhcs_operation op = 0;
-    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, &op), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, nullptr, &op), ZLHCS_S_OK);
     ASSERT_EQ(zlhcs_operation_close(op), ZLHCS_S_FALSE);  // no callback: S_FALSE
     EXPECT_EQ(zlhcs_operation_close(op), ZLHCS_E_INVALID_HANDLE);
 }

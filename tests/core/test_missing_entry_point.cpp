@@ -86,7 +86,7 @@ void expect_not_supported(zlhcs_hresult hr, const char* call, const char* entry_
     expect_not_supported(zlhcs_system_enumerate(nullptr, nullptr, ZLHCS_INFINITE, &text), "zlhcs_enumerate",
                          "HcsEnumerateComputeSystems");
     zlhcs_operation op = 0xBAD;
-    expect_not_supported(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, &op), "zlhcs_enumerate_async",
+    expect_not_supported(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, nullptr, &op), "zlhcs_enumerate_async",
                          "HcsEnumerateComputeSystems");
     check(op == 0, "no operation from a failed enumerate_async", 0);
     // HcsOpenComputeSystem is a core entry point (a backend without it is refused): the
@@ -123,7 +123,7 @@ void expect_not_supported(zlhcs_hresult hr, const char* call, const char* entry_
         expect_not_supported(zlhcs_system_start(system, nullptr, ZLHCS_INFINITE, nullptr), "zlhcs_system_start",
                              "HcsStartComputeSystem");
         op = 0xBAD;
-        expect_not_supported(zlhcs_system_start_async(system, nullptr, nullptr, nullptr, &op),
+        expect_not_supported(zlhcs_system_start_async(system, nullptr, nullptr, nullptr, nullptr, &op),
                              "zlhcs_system_start_async", "HcsStartComputeSystem");
         check(op == 0, "no operation from a failed start_async", 0);
         expect_not_supported(zlhcs_system_shutdown(system, nullptr, 1000, nullptr), "zlhcs_system_shutdown",
@@ -151,7 +151,7 @@ void expect_not_supported(zlhcs_hresult hr, const char* call, const char* entry_
     system = 0;
     op = 0;
     hr = zlhcs_system_create_async("stub-async", R"({"SchemaVersion":{"Major":2,"Minor":1},"Container":{}})",
-                                   nullptr, nullptr, nullptr, &system, &op);
+                                   nullptr, nullptr, nullptr, nullptr, &system, &op);
     check(hr == ZLHCS_S_OK && system != 0 && op != 0, "create_async through the stub", hr);
     if (op != 0) {
         hr = zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr);

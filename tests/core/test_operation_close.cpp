@@ -42,12 +42,12 @@ bool await(const std::atomic<bool>& flag) {
 TEST_F(operation_close, without_a_callback_is_s_false_in_flight_and_after_completion) {
     ASSERT_EQ(sim().set_latency("HcsEnumerateComputeSystems", forever_ms), 0);
     zlhcs_operation in_flight = 0;
-    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, &in_flight), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, nullptr, &in_flight), ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_operation_close(in_flight), ZLHCS_S_FALSE);
     finish_pending_operations();
 
     zlhcs_operation completed = 0;
-    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, reinterpret_cast<void*>(0x1), &completed),
+    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, reinterpret_cast<void*>(0x1), nullptr, &completed),
               ZLHCS_S_OK);
     ASSERT_EQ(zlhcs_operation_wait(completed, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_operation_close(completed), ZLHCS_S_FALSE) << "no callback: nothing ran";
@@ -58,7 +58,7 @@ TEST_F(operation_close, before_completion_is_s_false_and_the_callback_never_runs
     ASSERT_EQ(sim().set_latency("HcsEnumerateComputeSystems", forever_ms), 0);
     callback_probe probe;
     zlhcs_operation op = 0;
-    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, &callback_probe::callback, &probe, &op), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, &callback_probe::callback, &probe, nullptr, &op), ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_operation_close(op), ZLHCS_S_FALSE);
     finish_pending_operations();  // HCS completes it now: the completion must not call back
     EXPECT_EQ(probe.calls.load(), 0);
@@ -67,7 +67,7 @@ TEST_F(operation_close, before_completion_is_s_false_and_the_callback_never_runs
 TEST_F(operation_close, after_the_callback_ran_is_s_ok) {
     callback_probe probe;
     zlhcs_operation op = 0;
-    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, &callback_probe::callback, &probe, &op), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, &callback_probe::callback, &probe, nullptr, &op), ZLHCS_S_OK);
     ASSERT_TRUE(probe.wait_called());
     EXPECT_EQ(zlhcs_operation_close(op), ZLHCS_S_OK);
     EXPECT_EQ(probe.calls.load(), 1);
@@ -91,7 +91,7 @@ TEST_F(operation_close, outside_callbacks_waits_for_the_running_callback_to_retu
     // A latency keeps the completion off this thread also in the inline variant.
     ASSERT_EQ(sim().set_latency("HcsEnumerateComputeSystems", 5), 0);
     zlhcs_operation op = 0;
-    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, +callback, ctx, &op), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, +callback, ctx, nullptr, &op), ZLHCS_S_OK);
     ASSERT_TRUE(await(ctx->entered));
 
     std::atomic<zlhcs_hresult> closed_rc{1};
@@ -118,7 +118,7 @@ TEST_F(operation_close, releases_threads_waiting_on_the_operation) {
     ASSERT_EQ(sim().set_latency("HcsEnumerateComputeSystems", forever_ms), 0);
     callback_probe probe;
     zlhcs_operation op = 0;
-    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, &callback_probe::callback, &probe, &op), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, &callback_probe::callback, &probe, nullptr, &op), ZLHCS_S_OK);
     ASSERT_GE(pending_completions(), 1u);
 
     struct waiter {
@@ -168,7 +168,7 @@ TEST_F(operation_close, releases_threads_waiting_on_the_operation) {
 TEST_F(operation_close, a_released_waiter_gets_a_last_error_naming_the_operation) {
     ASSERT_EQ(sim().set_latency("HcsEnumerateComputeSystems", forever_ms), 0);
     zlhcs_operation op = 0;
-    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, &op), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, nullptr, &op), ZLHCS_S_OK);
     std::atomic<bool> waiting{false};
     std::atomic<bool> done{false};
     error_copy seen;
@@ -230,8 +230,8 @@ TEST_F(operation_close, callbacks_closing_each_others_operations_do_not_deadlock
     ASSERT_EQ(sim().set_latency("HcsEnumerateComputeSystems", 20), 0);
     zlhcs_operation a = 0;
     zlhcs_operation b = 0;
-    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, +callback, &sides[0], &a), ZLHCS_S_OK);
-    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, +callback, &sides[1], &b), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, +callback, &sides[0], nullptr, &a), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, +callback, &sides[1], nullptr, &b), ZLHCS_S_OK);
     ctx->ops[0].store(a);
     ctx->ops[1].store(b);
     ctx->handles_known.store(true);
@@ -282,11 +282,11 @@ TEST_F(operation_close, inside_a_callback_does_not_wait_for_another_running_call
     };
     ASSERT_EQ(sim().set_latency("HcsEnumerateComputeSystems", 5), 0);
     zlhcs_operation blocked_op = 0;
-    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, +blocked, ctx, &blocked_op), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, +blocked, ctx, nullptr, &blocked_op), ZLHCS_S_OK);
     ctx->blocked_op.store(blocked_op);
     ASSERT_TRUE(await(ctx->blocked_entered));
     operation_guard closer_op;
-    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, +closer, ctx, &closer_op.handle), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, +closer, ctx, nullptr, &closer_op.handle), ZLHCS_S_OK);
     ASSERT_TRUE(await(ctx->closer_done)) << "close inside a callback waited for the other callback";
     EXPECT_EQ(ctx->close_rc.load(), ZLHCS_S_OK);
     EXPECT_FALSE(ctx->blocked_returned_at_close.load()) << "it cannot have returned: it waits for the close";
@@ -312,12 +312,12 @@ TEST_F(operation_close, inside_a_callback_a_pending_operation_is_suppressed) {
     };
     ASSERT_EQ(sim().set_latency("HcsEnumerateComputeSystems", forever_ms), 0);
     zlhcs_operation pending = 0;
-    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, &callback_probe::callback, &ctx.pending_probe, &pending),
+    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, &callback_probe::callback, &ctx.pending_probe, nullptr, &pending),
               ZLHCS_S_OK);
     ctx.pending.store(pending);
     system_guard system(create_system(unique_id()));
     operation_guard op;
-    ASSERT_EQ(zlhcs_system_properties_async(system, nullptr, +callback, &ctx, &op.handle), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_properties_async(system, nullptr, +callback, &ctx, nullptr, &op.handle), ZLHCS_S_OK);
     ASSERT_TRUE(eventually([&] { return ctx.done.load(); }, watchdog));
     EXPECT_EQ(ctx.close_rc.load(), ZLHCS_S_FALSE);
     op.reset();
@@ -361,7 +361,7 @@ TEST_F(operation_close, callback_calls_synchronous_functions_and_closes_its_own_
     system_guard system(create_system(unique_id()));
     ctx.system = system;
     zlhcs_operation op = 0;
-    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, +callback, &ctx, &op), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, +callback, &ctx, nullptr, &op), ZLHCS_S_OK);
     ASSERT_TRUE(eventually([&] { return ctx.done.load(); }, watchdog));
     EXPECT_EQ(ctx.calls.load(), 1);
     EXPECT_EQ(ctx.seen.load(), op);

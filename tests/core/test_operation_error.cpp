@@ -65,7 +65,7 @@ TEST_F(operation_error, failed_operation_is_read_on_another_thread_without_its_l
     system_guard system(create_system(unique_id()));
     ASSERT_EQ(sim().fail_next_calls("HcsStartComputeSystem", 1, ZLHCS_HCS_E_INVALID_JSON, fault_async), 0);
     operation_guard op;
-    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, nullptr, nullptr, &op.handle), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, nullptr, nullptr, nullptr, &op.handle), ZLHCS_S_OK);
     char* raw = nullptr;
     ASSERT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, &raw), ZLHCS_HCS_E_INVALID_JSON);  // this thread waits
     const std::string waited_document = take(raw);
@@ -115,7 +115,7 @@ TEST_F(operation_error, failed_operation_started_and_awaited_by_its_callback_onl
     ASSERT_EQ(sim().fail_next_calls("HcsEnumerateComputeSystems", 1, ZLHCS_HCS_E_ACCESS_DENIED, fault_async), 0);
     callback_probe probe;
     operation_guard op;
-    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, &callback_probe::callback, &probe, &op.handle),
+    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, &callback_probe::callback, &probe, nullptr, &op.handle),
               ZLHCS_S_OK);
     const zlhcs_operation handle = op.handle;
     const error_seen seen = on_another_thread([&] {
@@ -140,7 +140,7 @@ TEST_F(operation_error, failed_operation_started_and_awaited_by_its_callback_onl
 
 TEST_F(operation_error, succeeded_operation_is_s_false_with_code_0_and_empty_strings) {
     operation_guard op;
-    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, &op.handle), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, nullptr, &op.handle), ZLHCS_S_OK);
     ASSERT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
     const zlhcs_operation handle = op.handle;
     const error_seen seen = on_another_thread([&] { return read_error(handle); });
@@ -159,7 +159,7 @@ TEST_F(operation_error, succeeded_operation_is_s_false_with_code_0_and_empty_str
 TEST_F(operation_error, running_operation_is_pending_with_the_struct_zeroed) {
     ASSERT_EQ(sim().set_latency("HcsEnumerateComputeSystems", 600000), 0);
     operation_guard op;
-    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, &op.handle), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, nullptr, &op.handle), ZLHCS_S_OK);
     const zlhcs_operation handle = op.handle;
     const error_seen seen = on_another_thread([&] { return read_error(handle); });
     EXPECT_EQ(seen.rc, ZLHCS_HCS_E_OPERATION_PENDING);
@@ -180,7 +180,7 @@ TEST_F(operation_error, running_operation_is_pending_with_the_struct_zeroed) {
 
 TEST_F(operation_error, null_and_too_small_structs_are_invalid_arguments) {
     operation_guard op;
-    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, &op.handle), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, nullptr, &op.handle), ZLHCS_S_OK);
     ASSERT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_operation_error(op, nullptr), ZLHCS_E_INVALID_ARGUMENT);
     for (const uint32_t size : {0u, 4u, ZLHCS_ERROR_SIZE_V1 - 1u}) {
@@ -201,7 +201,7 @@ TEST_F(operation_error, a_larger_struct_from_a_later_header_is_filled_as_far_as_
     system_guard system(create_system(unique_id()));
     ASSERT_EQ(sim().fail_next_calls("HcsStartComputeSystem", 1, ZLHCS_HCS_E_ACCESS_DENIED, fault_async), 0);
     operation_guard op;
-    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, nullptr, nullptr, &op.handle), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, nullptr, nullptr, nullptr, &op.handle), ZLHCS_S_OK);
     ASSERT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_HCS_E_ACCESS_DENIED);
     struct later_error {
         zlhcs_error v1;
@@ -224,7 +224,7 @@ TEST_F(operation_error, readers_racing_the_completion_see_pending_or_the_final_e
     for (int round = 0; round < 40; ++round) {
         ASSERT_EQ(sim().fail_next_calls("HcsEnumerateComputeSystems", 1, ZLHCS_HCS_E_CONNECT_FAILED, fault_async), 0);
         operation_guard op;
-        ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, &op.handle), ZLHCS_S_OK);
+        ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, nullptr, &op.handle), ZLHCS_S_OK);
         const zlhcs_operation handle = op.handle;
         std::atomic<int> bad{0};
         std::vector<std::thread> readers;

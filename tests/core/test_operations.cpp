@@ -16,7 +16,7 @@ TEST_F(operations, wait_times_out_result_is_pending_then_infinite_wait_succeeds)
     system_guard system(create_system(unique_id()));
     ASSERT_EQ(sim().set_latency("HcsStartComputeSystem", 800), 0);
     operation_guard op;
-    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, nullptr, nullptr, &op.handle), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, nullptr, nullptr, nullptr, &op.handle), ZLHCS_S_OK);
     ASSERT_NE(op.handle, 0u);
 
     char* document = out_sentinel();
@@ -47,7 +47,7 @@ TEST_F(operations, wait_times_out_result_is_pending_then_infinite_wait_succeeds)
 
 TEST_F(operations, cancel_after_completion_is_s_false) {
     operation_guard op;
-    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, &op.handle), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, nullptr, &op.handle), ZLHCS_S_OK);
     ASSERT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
     (void)zlhcs_clear_error();
     EXPECT_EQ(zlhcs_operation_cancel(op), ZLHCS_S_FALSE);
@@ -60,7 +60,7 @@ TEST_F(operations, callback_runs_once_on_another_thread_with_handle_result_and_c
     ASSERT_EQ(sim().set_latency("HcsStartComputeSystem", 30), 0);
     callback_probe probe;
     operation_guard op;
-    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, &callback_probe::callback, &probe, &op.handle),
+    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, &callback_probe::callback, &probe, nullptr, &op.handle),
               ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
     ASSERT_TRUE(probe.wait_called());
@@ -77,7 +77,7 @@ TEST_F(operations, callback_receives_the_operation_handle_and_failure_result) {
     callback_probe probe;
     zlhcs_operation op = 0;
     // Start of a running system: the operation fails with HCS_E_INVALID_STATE.
-    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, &callback_probe::callback, &probe, &op),
+    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, &callback_probe::callback, &probe, nullptr, &op),
               ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_HCS_E_INVALID_STATE);
     ASSERT_TRUE(probe.wait_called());
@@ -89,7 +89,7 @@ TEST_F(operations, callback_receives_the_operation_handle_and_failure_result) {
 
 TEST_F(operations, null_callback_is_allowed) {
     operation_guard op;
-    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, reinterpret_cast<void*>(0x1234), &op.handle),
+    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, reinterpret_cast<void*>(0x1234), nullptr, &op.handle),
               ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
 }
@@ -99,7 +99,7 @@ TEST_F(operations, close_in_flight_suppresses_the_callback_and_leaks_nothing) {
     ASSERT_EQ(sim().set_latency("HcsStartComputeSystem", 200), 0);
     callback_probe probe;
     zlhcs_operation op = 0;
-    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, &callback_probe::callback, &probe, &op),
+    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, &callback_probe::callback, &probe, nullptr, &op),
               ZLHCS_S_OK);
     ASSERT_EQ(zlhcs_operation_close(op), ZLHCS_S_FALSE) << "suppressed: the context is the caller's again";
     EXPECT_EQ(zlhcs_operation_wait(op, 0, nullptr), ZLHCS_E_INVALID_HANDLE);
@@ -128,7 +128,7 @@ TEST_F(operations, close_from_inside_the_callback) {
     system_guard system(create_system(unique_id()));
     ASSERT_EQ(sim().set_latency("HcsStartComputeSystem", 20), 0);
     zlhcs_operation op = 0;
-    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, +callback, &ctx, &op), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, +callback, &ctx, nullptr, &op), ZLHCS_S_OK);
     ASSERT_TRUE(eventually([&] { return ctx.done.load(); }));
     EXPECT_EQ(ctx.calls.load(), 1);
     EXPECT_EQ(ctx.wait_inside.load(), ZLHCS_S_OK) << "waiting inside the callback returns at once";
@@ -150,7 +150,7 @@ TEST_F(operations, callback_may_start_other_operations) {
         auto* c = static_cast<context*>(raw);
         zlhcs_operation inner = 0;
         c->started.store(zlhcs_system_properties_async(c->system, nullptr, &callback_probe::callback,
-                                                       &c->inner_probe, &inner));
+                                                       &c->inner_probe, nullptr, &inner));
         c->inner.store(inner);
         char* id = nullptr;
         if (zlhcs_system_id(c->system, &id) == ZLHCS_S_OK) zlhcs_free(id);
@@ -159,7 +159,7 @@ TEST_F(operations, callback_may_start_other_operations) {
     system_guard system(create_system(unique_id()));
     ctx.system = system;
     operation_guard op;
-    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, +callback, &ctx, &op.handle), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, +callback, &ctx, nullptr, &op.handle), ZLHCS_S_OK);
     ASSERT_TRUE(eventually([&] { return ctx.done.load(); }));
     EXPECT_EQ(ctx.started.load(), ZLHCS_S_OK);
     operation_guard inner(ctx.inner.load());
@@ -178,7 +178,7 @@ TEST_F(operations, result_document_of_a_successful_operation) {
     const std::string id = unique_id();
     system_guard system(create_system(id));
     operation_guard op;
-    ASSERT_EQ(zlhcs_system_properties_async(system, nullptr, nullptr, nullptr, &op.handle), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_properties_async(system, nullptr, nullptr, nullptr, nullptr, &op.handle), ZLHCS_S_OK);
     char* document = nullptr;
     ASSERT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, &document), ZLHCS_S_OK);
     ASSERT_NE(document, nullptr);
@@ -195,7 +195,7 @@ TEST_F(operations, many_waiters_see_the_same_result) {
     system_guard system(create_system(unique_id()));
     ASSERT_EQ(sim().set_latency("HcsStartComputeSystem", 100), 0);
     operation_guard op;
-    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, nullptr, nullptr, &op.handle), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, nullptr, nullptr, nullptr, &op.handle), ZLHCS_S_OK);
     std::vector<std::thread> waiters;
     std::atomic<int> ok{0};
     for (int i = 0; i < 6; ++i) {
@@ -223,7 +223,7 @@ TEST_F(operations, injected_immediate_failure_gives_no_operation_and_no_callback
               0);
     callback_probe probe;
     zlhcs_operation op = 0xDEAD;
-    EXPECT_EQ(zlhcs_system_start_async(system, nullptr, &callback_probe::callback, &probe, &op),
+    EXPECT_EQ(zlhcs_system_start_async(system, nullptr, &callback_probe::callback, &probe, nullptr, &op),
               ZLHCS_HCS_E_ACCESS_DENIED);
     EXPECT_EQ(op, 0u) << "no operation handle on failure";
     const error_copy e = last_error();
@@ -237,7 +237,7 @@ TEST_F(operations, injected_immediate_failure_gives_no_operation_and_no_callback
 
     // The fault was for one call: the next succeeds.
     operation_guard next;
-    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, &callback_probe::callback, &probe, &next.handle),
+    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, &callback_probe::callback, &probe, nullptr, &next.handle),
               ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_operation_wait(next, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
     ASSERT_TRUE(probe.wait_called());
@@ -264,7 +264,7 @@ TEST_F(operations, injected_async_failure_completes_the_operation_with_the_docum
               0);
     callback_probe probe;
     operation_guard op;
-    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, &callback_probe::callback, &probe, &op.handle),
+    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, &callback_probe::callback, &probe, nullptr, &op.handle),
               ZLHCS_S_OK);
     ASSERT_NE(op.handle, 0u);
     char* document = nullptr;
@@ -335,7 +335,7 @@ TEST_F(operations, callback_may_call_synchronous_functions) {
     system_guard system(create_system(unique_id()));
     ctx.system = system;
     operation_guard op;
-    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, +callback, &ctx, &op.handle), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, +callback, &ctx, nullptr, &op.handle), ZLHCS_S_OK);
     ASSERT_TRUE(eventually([&] { return ctx.done.load(); }, std::chrono::seconds(30)));
     EXPECT_EQ(ctx.sync_properties.load(), ZLHCS_S_OK);
     EXPECT_EQ(ctx.sync_enumerate.load(), ZLHCS_S_OK);
@@ -368,6 +368,7 @@ TEST_F(operations, create_with_injected_immediate_failure_returns_no_handles) {
     zlhcs_operation op = 0xBAD;
     const std::string id = unique_id();
     EXPECT_EQ(zlhcs_system_create_async(id.c_str(), container_config, nullptr, &callback_probe::callback, &probe,
+                                        nullptr,
                                         &system, &op),
               ZLHCS_HCS_E_ACCESS_DENIED);
     EXPECT_EQ(system, 0u);
@@ -392,6 +393,7 @@ TEST_F(operations, create_with_injected_async_failure) {
     zlhcs_system system = 0;
     zlhcs_operation op = 0;
     ASSERT_EQ(zlhcs_system_create_async(id.c_str(), container_config, nullptr, &callback_probe::callback, &probe,
+                                        nullptr,
                                         &system, &op),
               ZLHCS_S_OK);
     system_guard system_g(system);
@@ -425,7 +427,7 @@ TEST_F(operations, closing_the_system_keeps_its_operations_valid) {
     ASSERT_EQ(sim().set_latency("HcsStartComputeSystem", 100), 0);
     callback_probe probe;
     operation_guard op;
-    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, &callback_probe::callback, &probe, &op.handle),
+    ASSERT_EQ(zlhcs_system_start_async(system, nullptr, &callback_probe::callback, &probe, nullptr, &op.handle),
               ZLHCS_S_OK);
     ASSERT_EQ(zlhcs_system_close(system), ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);

@@ -341,7 +341,7 @@ TEST_F(processes, signal_async_completes_once) {
     ASSERT_NE(p.handle, 0u);
     callback_probe probe;
     operation_guard op;
-    ASSERT_EQ(zlhcs_process_signal_async(p, R"({"Signal":"CtrlC"})", &callback_probe::callback, &probe, &op.handle),
+    ASSERT_EQ(zlhcs_process_signal_async(p, R"({"Signal":"CtrlC"})", &callback_probe::callback, &probe, nullptr, &op.handle),
               ZLHCS_S_OK);
     ASSERT_NE(op.handle, 0u);
     EXPECT_EQ(zlhcs_operation_wait(op, hang_bound_ms, nullptr), ZLHCS_S_OK);
@@ -902,7 +902,7 @@ TEST_F(processes, an_exited_process_refuses_signal_terminate_and_modify) {
     // The asynchronous forms report HCS's own codes through their operation: signal gives
     // HCS_E_INVALID_STATE (severity form), terminate E_ACCESSDENIED.
     using async_fn = zlhcs_hresult(ZLHCS_CALL*)(zlhcs_process, const char*, zlhcs_operation_callback, void*,
-                                                 zlhcs_operation*);
+                                                 zlhcs_release_callback, zlhcs_operation*);
     const std::pair<const char*, async_fn> async_verbs[] = {
         {"signal_async", zlhcs_process_signal_async},
         {"terminate_async", zlhcs_process_terminate_async},
@@ -911,7 +911,7 @@ TEST_F(processes, an_exited_process_refuses_signal_terminate_and_modify) {
         SCOPED_TRACE(name);
         callback_probe probe;
         operation_guard op;
-        ASSERT_EQ(fn(p, nullptr, &callback_probe::callback, &probe, &op.handle), ZLHCS_S_OK);
+        ASSERT_EQ(fn(p, nullptr, &callback_probe::callback, &probe, nullptr, &op.handle), ZLHCS_S_OK);
         const zlhcs_hresult waited = zlhcs_operation_wait(op, hang_bound_ms, nullptr);
         EXPECT_LT(waited, 0);
         ASSERT_TRUE(probe.wait_called());
@@ -937,21 +937,21 @@ TEST_F(processes, null_out_parameters_are_invalid_arguments) {
     };
     expect_invalid_argument(zlhcs_process_create(system_, doc.c_str(), nullptr, hang_bound_ms, nullptr, nullptr), "create");
     zlhcs_process out_process = 0xABCD;
-    expect_invalid_argument(zlhcs_process_create_async(system_, doc.c_str(), nullptr, nullptr, nullptr, &out_process, nullptr),
+    expect_invalid_argument(zlhcs_process_create_async(system_, doc.c_str(), nullptr, nullptr, nullptr, nullptr, &out_process, nullptr),
                             "create_async without out_operation");
     EXPECT_EQ(out_process, 0u);
     zlhcs_operation out_operation = 0xABCD;
-    expect_invalid_argument(zlhcs_process_create_async(system_, doc.c_str(), nullptr, nullptr, nullptr, nullptr, &out_operation),
+    expect_invalid_argument(zlhcs_process_create_async(system_, doc.c_str(), nullptr, nullptr, nullptr, nullptr, nullptr, &out_operation),
                             "create_async without out_process");
     expect_invalid_argument(zlhcs_process_create(system_, nullptr, nullptr, hang_bound_ms, &out_process, nullptr), "create(NULL doc)");
     EXPECT_EQ(out_process, 0u);
     expect_invalid_argument(zlhcs_process_open(system_, pid_of(p), nullptr), "open");
     expect_invalid_argument(zlhcs_process_id(p, nullptr), "id");
     expect_invalid_argument(zlhcs_process_exit_code(p, nullptr), "exit_code");
-    expect_invalid_argument(zlhcs_process_signal_async(p, nullptr, nullptr, nullptr, nullptr), "signal_async");
-    expect_invalid_argument(zlhcs_process_terminate_async(p, nullptr, nullptr, nullptr, nullptr), "terminate_async");
-    expect_invalid_argument(zlhcs_process_properties_async(p, nullptr, nullptr, nullptr, nullptr), "properties_async");
-    expect_invalid_argument(zlhcs_process_modify_async(p, "{}", nullptr, nullptr, nullptr), "modify_async");
+    expect_invalid_argument(zlhcs_process_signal_async(p, nullptr, nullptr, nullptr, nullptr, nullptr), "signal_async");
+    expect_invalid_argument(zlhcs_process_terminate_async(p, nullptr, nullptr, nullptr, nullptr, nullptr), "terminate_async");
+    expect_invalid_argument(zlhcs_process_properties_async(p, nullptr, nullptr, nullptr, nullptr, nullptr), "properties_async");
+    expect_invalid_argument(zlhcs_process_modify_async(p, "{}", nullptr, nullptr, nullptr, nullptr), "modify_async");
     expect_invalid_argument(zlhcs_process_modify(p, nullptr, hang_bound_ms, nullptr), "modify(NULL settings)");
     expect_invalid_argument(zlhcs_process_stdio_write(p, nullptr, 5, ZLHCS_INFINITE, nullptr), "write_stdin(NULL data)");
     char buffer[8];
@@ -998,7 +998,7 @@ TEST_F(processes, invalid_utf8_and_json_documents_are_refused) {
     EXPECT_EQ(out, 0u);
     zlhcs_operation op = 0xABCD;
     out = 0xABCD;
-    EXPECT_EQ(zlhcs_process_create_async(system_, "\xFF", nullptr, nullptr, nullptr, &out, &op), ZLHCS_E_INVALID_UTF8);
+    EXPECT_EQ(zlhcs_process_create_async(system_, "\xFF", nullptr, nullptr, nullptr, nullptr, &out, &op), ZLHCS_E_INVALID_UTF8);
     EXPECT_EQ(out, 0u);
     EXPECT_EQ(op, 0u);
     for (const char* bad_json : {"{", "", "{\"CommandLine\":\"echo\",}", "[1,2"}) {
@@ -1050,7 +1050,7 @@ std::vector<process_call> process_functions() {
     auto async_verb = [](const char* name, auto fn, const char* doc) {
         return process_call{name, [fn, doc](zlhcs_process h, callback_probe& probe) {
                                 zlhcs_operation op = 0xABCD;
-                                const zlhcs_hresult hr = fn(h, doc, &callback_probe::callback, &probe, &op);
+                                const zlhcs_hresult hr = fn(h, doc, &callback_probe::callback, &probe, nullptr, &op);
                                 if (hr >= 0 && op != 0) {
                                     (void)zlhcs_operation_wait(op, hang_bound_ms, nullptr);
                                     (void)zlhcs_operation_close(op);
@@ -1079,8 +1079,9 @@ std::vector<process_call> process_functions() {
     // zlhcs_process_info_async takes no document: adapt it to the verbs' shape.
     f.push_back(async_verb(
         "zlhcs_process_info_async",
-        [](zlhcs_process h, const char*, zlhcs_operation_callback callback, void* context, zlhcs_operation* op) {
-            return zlhcs_process_info_async(h, callback, context, op);
+        [](zlhcs_process h, const char*, zlhcs_operation_callback callback, void* context,
+           zlhcs_release_callback release, zlhcs_operation* op) {
+            return zlhcs_process_info_async(h, callback, context, release, op);
         },
         nullptr));
     f.push_back({"zlhcs_process_info", [](zlhcs_process h, callback_probe&) {
@@ -1167,7 +1168,7 @@ TEST_F(processes, every_process_function_rejects_closed_forged_and_foreign_handl
     (void)exit_code_of(closed_exited);
     ASSERT_EQ(zlhcs_process_close(closed_exited), ZLHCS_S_OK);
     operation_guard operation;
-    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, &operation.handle), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_enumerate_async(nullptr, nullptr, nullptr, nullptr, nullptr, &operation.handle), ZLHCS_S_OK);
     ASSERT_EQ(zlhcs_operation_wait(operation, hang_bound_ms, nullptr), ZLHCS_S_OK);
 
     const std::pair<const char*, zlhcs_handle> bad[] = {
@@ -1175,9 +1176,9 @@ TEST_F(processes, every_process_function_rejects_closed_forged_and_foreign_handl
         {"closed exited process", closed_exited},
         {"0", 0},
         {"~0", ~zlhcs_handle{0}},
-        {"live process, next generation", live.handle + (zlhcs_handle{1} << 32)},
+        {"live process, next generation", live.handle + (zlhcs_handle{1} << 28)},
         {"live process, slot + 1000", live.handle + 1000},
-        {"live process, kind byte flipped", live.handle ^ (zlhcs_handle{0xFF} << 56)},
+        {"live process, kind bits flipped", live.handle ^ (zlhcs_handle{0xF} << 49)},
         {"system handle as process", system_.handle},
         {"operation handle as process", operation.handle},
     };
@@ -1333,6 +1334,7 @@ TEST_F(processes, a_create_hcs_refuses_returns_no_handle) {
     operation_guard op;
     process_guard async;
     ASSERT_EQ(zlhcs_process_create_async(system_, parameters("echo x").c_str(), nullptr, &callback_probe::callback, &probe,
+                                         nullptr,
                                          &async.handle, &op.handle),
               ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_operation_wait(op, hang_bound_ms, nullptr), e_fail);
@@ -1357,6 +1359,7 @@ TEST_F(processes, a_create_whose_exit_event_cannot_be_watched_is_refused_without
     zlhcs_operation op = 0xABCD;
     p = 0xABCD;
     EXPECT_EQ(zlhcs_process_create_async(system_, parameters("cat", in_pipe | out_pipe).c_str(), nullptr, nullptr, nullptr,
+                                         nullptr,
                                          &p, &op),
               e_fail);
     EXPECT_EQ(p, 0u);
@@ -1509,7 +1512,7 @@ TEST_F(processes, async_create_calls_back_once_and_then_has_pid_and_stdio) {
     process_guard p;
     operation_guard op;
     const std::string doc = parameters("echo async", out_pipe);
-    ASSERT_EQ(zlhcs_process_create_async(system_, doc.c_str(), nullptr, &callback_probe::callback, &probe, &p.handle,
+    ASSERT_EQ(zlhcs_process_create_async(system_, doc.c_str(), nullptr, &callback_probe::callback, &probe, nullptr, &p.handle,
                                          &op.handle),
               ZLHCS_S_OK)
         << last_error().message;
@@ -1547,7 +1550,7 @@ TEST_F(processes, a_failed_async_create_reports_through_its_operation) {
     process_guard p;
     operation_guard op;
     ASSERT_EQ(zlhcs_process_create_async(system_, parameters("no-such-program").c_str(), nullptr, &callback_probe::callback,
-                                         &probe, &p.handle, &op.handle),
+                                         &probe, nullptr, &p.handle, &op.handle),
               ZLHCS_S_OK);
     ASSERT_NE(p.handle, 0u);
     EXPECT_EQ(zlhcs_operation_wait(op, hang_bound_ms, nullptr), hr_file_not_found);
@@ -1570,7 +1573,7 @@ TEST_F(processes, closing_an_async_created_process_before_completion_leaks_nothi
         zlhcs_process p = 0;
         operation_guard op;
         ASSERT_EQ(zlhcs_process_create_async(system_, parameters("write 1000000", out_pipe).c_str(), nullptr,
-                                             &callback_probe::callback, &probe, &p, &op.handle),
+                                             &callback_probe::callback, &probe, nullptr, &p, &op.handle),
                   ZLHCS_S_OK);
         EXPECT_EQ(zlhcs_process_close(p), ZLHCS_S_OK);
         EXPECT_EQ(zlhcs_operation_wait(op, hang_bound_ms, nullptr), ZLHCS_S_OK);
@@ -1712,7 +1715,7 @@ std::vector<export_case> process_exports() {
     add("create_async", [create_doc](const export_target& t, const std::string& what, cleanups& later) {
         zlhcs_process out = unwritten;
         zlhcs_operation op = unwritten;
-        const zlhcs_hresult hr = zlhcs_process_create_async(t.system, create_doc.c_str(), nullptr, nullptr, nullptr, &out, &op);
+        const zlhcs_hresult hr = zlhcs_process_create_async(t.system, create_doc.c_str(), nullptr, nullptr, nullptr, nullptr, &out, &op);
         expect_zero_on_failure(hr, out, what, "out_process");
         finish_async(hr, op, what, later);
         dispose_process(out, later);
@@ -1720,14 +1723,14 @@ std::vector<export_case> process_exports() {
     });
     add("create_async(NULL out_operation)", [create_doc](const export_target& t, const std::string& what, cleanups& later) {
         zlhcs_process out = unwritten;
-        const zlhcs_hresult hr = zlhcs_process_create_async(t.system, create_doc.c_str(), nullptr, nullptr, nullptr, &out, nullptr);
+        const zlhcs_hresult hr = zlhcs_process_create_async(t.system, create_doc.c_str(), nullptr, nullptr, nullptr, nullptr, &out, nullptr);
         expect_zero_on_failure(hr, out, what, "out_process");
         dispose_process(out, later);
         return hr;
     });
     add("create_async(NULL out_process)", [create_doc](const export_target& t, const std::string& what, cleanups& later) {
         zlhcs_operation op = unwritten;
-        const zlhcs_hresult hr = zlhcs_process_create_async(t.system, create_doc.c_str(), nullptr, nullptr, nullptr, nullptr, &op);
+        const zlhcs_hresult hr = zlhcs_process_create_async(t.system, create_doc.c_str(), nullptr, nullptr, nullptr, nullptr, nullptr, &op);
         finish_async(hr, op, what, later);
         return hr;
     });
@@ -1756,7 +1759,7 @@ std::vector<export_case> process_exports() {
     // The operation-based verbs: sync (document) and async (operation) forms.
     using sync_verb = zlhcs_hresult(ZLHCS_CALL*)(zlhcs_process, const char*, uint32_t, char**);
     using async_verb = zlhcs_hresult(ZLHCS_CALL*)(zlhcs_process, const char*, zlhcs_operation_callback, void*,
-                                                   zlhcs_operation*);
+                                                   zlhcs_release_callback, zlhcs_operation*);
     const char* console = R"({"Operation":"ConsoleSize","ConsoleSize":{"Height":25,"Width":80}})";
     const std::tuple<const char*, sync_verb, async_verb, const char*> verbs[] = {
         {"signal", zlhcs_process_signal, zlhcs_process_signal_async, R"({"Signal":"CtrlC"})"},
@@ -1776,13 +1779,13 @@ std::vector<export_case> process_exports() {
         });
         add(std::string(label) + "_async", [async_fn = async_fn, doc = doc](const export_target& t, const std::string& what, cleanups& later) {
             zlhcs_operation op = unwritten;
-            const zlhcs_hresult hr = async_fn(t.process, doc, nullptr, nullptr, &op);
+            const zlhcs_hresult hr = async_fn(t.process, doc, nullptr, nullptr, nullptr, &op);
             finish_async(hr, op, what, later);
             return hr;
         });
         add(std::string(label) + "_async(NULL out_operation)", [async_fn = async_fn, doc = doc](const export_target& t,
                                                                                              const std::string&, cleanups&) {
-            return async_fn(t.process, doc, nullptr, nullptr, nullptr);
+            return async_fn(t.process, doc, nullptr, nullptr, nullptr, nullptr);
         });
     }
     add("info", [](const export_target& t, const std::string& what, cleanups&) {
@@ -1793,12 +1796,12 @@ std::vector<export_case> process_exports() {
     });
     add("info_async", [](const export_target& t, const std::string& what, cleanups& later) {
         zlhcs_operation op = unwritten;
-        const zlhcs_hresult hr = zlhcs_process_info_async(t.process, nullptr, nullptr, &op);
+        const zlhcs_hresult hr = zlhcs_process_info_async(t.process, nullptr, nullptr, nullptr, &op);
         finish_async(hr, op, what, later);
         return hr;
     });
     add("info_async(NULL out_operation)", [](const export_target& t, const std::string&, cleanups&) {
-        return zlhcs_process_info_async(t.process, nullptr, nullptr, nullptr);
+        return zlhcs_process_info_async(t.process, nullptr, nullptr, nullptr, nullptr);
     });
     add("resize_console", [](const export_target& t, const std::string& what, cleanups&) {
         document_out document;
@@ -1906,7 +1909,7 @@ TEST_F(processes, every_failure_of_every_process_export_follows_the_out_paramete
         {"exited process", target_kind::exited},
         {"handles 0", target_kind::bad, 0, 0},
         {"closed handles", target_kind::bad, closed_process, closed_system},
-        {"forged handles", target_kind::bad, closed_process + (zlhcs_handle{1} << 32), ~zlhcs_handle{0}},
+        {"forged handles", target_kind::bad, closed_process + (zlhcs_handle{1} << 28), ~zlhcs_handle{0}},
         {"handles of the other kind", target_kind::bad, system_.handle, closed_process},
         {"service disconnected", target_kind::running, 0, 0, nullptr, fault_immediate, true},
     };
@@ -1945,6 +1948,7 @@ TEST_F(processes, every_failure_of_every_process_export_follows_the_out_paramete
             zlhcs_subscription disconnect_seen = 0;
             if (sc.disconnected) {
                 ASSERT_EQ(zlhcs_process_subscribe(own, ZLHCS_EVENT_SERVICE_DISCONNECT, 0, nullptr, nullptr,
+                                                  nullptr,
                                                   &disconnect_seen),
                           ZLHCS_S_OK);
                 ASSERT_EQ(sim().set_service_disconnected(1), 0);
@@ -2002,7 +2006,7 @@ TEST_F(processes, info_returns_the_startup_parameters) {
 
     callback_probe probe;
     zlhcs_operation op = 0;
-    ASSERT_EQ(zlhcs_process_info_async(p, &callback_probe::callback, &probe, &op), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_process_info_async(p, &callback_probe::callback, &probe, nullptr, &op), ZLHCS_S_OK);
     char* document = nullptr;
     EXPECT_EQ(zlhcs_operation_wait(op, hang_bound_ms, &document), ZLHCS_S_OK);
     ASSERT_NE(document, nullptr);
@@ -2012,7 +2016,7 @@ TEST_F(processes, info_returns_the_startup_parameters) {
     EXPECT_EQ(probe.operation.load(), op);
     EXPECT_EQ(zlhcs_operation_close(op), ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_process_info(p, hang_bound_ms, nullptr), ZLHCS_S_OK) << "documents are optional";
-    EXPECT_EQ(zlhcs_process_info_async(p, nullptr, nullptr, nullptr), ZLHCS_E_INVALID_ARGUMENT);
+    EXPECT_EQ(zlhcs_process_info_async(p, nullptr, nullptr, nullptr, nullptr), ZLHCS_E_INVALID_ARGUMENT);
 }
 
 }  // namespace zlhcs_core_test

@@ -98,7 +98,7 @@ TEST_F(races, operations_closed_at_random_points) {
                 }
                 zlhcs_operation op = 0;
                 const zlhcs_hresult started =
-                    zlhcs_system_properties_async(target, nullptr, &on_complete, r.get(), &op);
+                    zlhcs_system_properties_async(target, nullptr, &on_complete, r.get(), nullptr, &op);
                 if (started != ZLHCS_S_OK || op == 0) {
                     note("start failed: " + hex(started));
                     if (extra != 0) (void)zlhcs_system_close(extra);
@@ -219,7 +219,7 @@ TEST_F(races, concurrent_close_of_one_handle_succeeds_exactly_once) {
         zlhcs_system shared_system = 0;
         ASSERT_EQ(zlhcs_system_open(id.c_str(), nullptr, &shared_system), ZLHCS_S_OK);
         zlhcs_operation shared_op = 0;
-        ASSERT_EQ(zlhcs_system_properties_async(keeper, nullptr, nullptr, nullptr, &shared_op), ZLHCS_S_OK);
+        ASSERT_EQ(zlhcs_system_properties_async(keeper, nullptr, nullptr, nullptr, nullptr, &shared_op), ZLHCS_S_OK);
         std::atomic<int> system_ok{0};
         std::atomic<int> op_ok{0};
         std::atomic<int> other{0};
@@ -268,7 +268,7 @@ TEST_F(races, handles_used_while_other_threads_close_them) {
             zlhcs_system s = 0;
             if (zlhcs_system_open(id.c_str(), nullptr, &s) != ZLHCS_S_OK) continue;
             zlhcs_operation op = 0;
-            (void)zlhcs_system_properties_async(s, nullptr, nullptr, nullptr, &op);
+            (void)zlhcs_system_properties_async(s, nullptr, nullptr, nullptr, nullptr, &op);
             current_system.store(s);
             current_op.store(op);
             std::this_thread::sleep_for(std::chrono::microseconds(300));
@@ -292,7 +292,7 @@ TEST_F(races, handles_used_while_other_threads_close_them) {
                     check("system_id", id_hr, {ZLHCS_S_OK, ZLHCS_E_INVALID_HANDLE});
                     if (id_hr == ZLHCS_S_OK) zlhcs_free(text);
                     zlhcs_operation mine = 0;
-                    const zlhcs_hresult p = zlhcs_system_properties_async(s, nullptr, nullptr, nullptr, &mine);
+                    const zlhcs_hresult p = zlhcs_system_properties_async(s, nullptr, nullptr, nullptr, nullptr, &mine);
                     check("properties_async", p, {ZLHCS_S_OK, ZLHCS_E_INVALID_HANDLE});
                     if (p == ZLHCS_S_OK) {
                         check("wait mine", zlhcs_operation_wait(mine, ZLHCS_INFINITE, nullptr), {ZLHCS_S_OK});
@@ -337,7 +337,7 @@ TEST_F(races, callbacks_racing_closes_of_their_systems_and_cancels) {
                 std::array<zlhcs_operation, 4> ops{};
                 for (size_t k = 0; k < rs.size(); ++k) {
                     rs[k].kind = plan::wait_then_close;
-                    if (zlhcs_system_properties_async(s, nullptr, &on_complete, &rs[k], &ops[k]) != ZLHCS_S_OK) {
+                    if (zlhcs_system_properties_async(s, nullptr, &on_complete, &rs[k], nullptr, &ops[k]) != ZLHCS_S_OK) {
                         bad.fetch_add(1);
                     }
                 }
@@ -404,8 +404,8 @@ TEST_F(races, close_racing_completion_says_who_owns_the_context) {
                 // Half enumerate (no system), half properties of the shared system.
                 const zlhcs_hresult started =
                     random() % 2 == 0
-                        ? zlhcs_system_enumerate_async(nullptr, nullptr, &ownership_callback, r.get(), &op)
-                        : zlhcs_system_properties_async(keeper.get(), nullptr, &ownership_callback, r.get(), &op);
+                        ? zlhcs_system_enumerate_async(nullptr, nullptr, &ownership_callback, r.get(), nullptr, &op)
+                        : zlhcs_system_properties_async(keeper.get(), nullptr, &ownership_callback, r.get(), nullptr, &op);
                 if (started != ZLHCS_S_OK) {
                     start_failures.fetch_add(1);
                     continue;  // no operation: the callback never runs, r may go
@@ -495,7 +495,7 @@ TEST_F(races, process_exit_with_calls_and_completions_in_flight) {
                 std::thread([system] {
                     for (;;) {
                         zlhcs_operation op = 0;
-                        if (zlhcs_system_properties_async(system, nullptr, &ignore_completion, nullptr, &op) ==
+                        if (zlhcs_system_properties_async(system, nullptr, &ignore_completion, nullptr, nullptr, &op) ==
                             ZLHCS_S_OK)
                             (void)zlhcs_operation_close(op);
                     }

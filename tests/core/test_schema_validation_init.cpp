@@ -113,6 +113,7 @@ TEST_F(validation_on, a_bad_configuration_is_refused_by_the_async_form_too) {
     zlhcs_system system = 12345;
     zlhcs_operation operation = 6789;
     EXPECT_EQ(zlhcs_system_create_async(id.c_str(), bad_container, nullptr, &callback_probe::callback, &probe,
+                                        nullptr,
                                         &system, &operation),
               ZLHCS_E_SCHEMA_INVALID);
     EXPECT_EQ(system, 0u);
@@ -137,7 +138,7 @@ TEST_F(validation_on, good_configurations_are_created) {
     zlhcs_system raw_system = 0;
     zlhcs_operation raw_operation = 0;
     ASSERT_EQ(zlhcs_system_create_async(id.c_str(), process_isolated_container, nullptr, &callback_probe::callback,
-                                        &probe, &raw_system, &raw_operation),
+                                        &probe, nullptr, &raw_system, &raw_operation),
               ZLHCS_S_OK)
         << last_error().message;
     system_guard system(raw_system);
@@ -189,7 +190,7 @@ TEST_F(validation_on, a_bad_modify_never_reaches_hcs) {
     EXPECT_TRUE(lists_problem(parse_report(document), "/RequestType", "enum")) << document;
     expect_refusal_error("/RequestType", document);
     zlhcs_operation raw_operation = 99;
-    EXPECT_EQ(zlhcs_system_modify_async(system, bad, nullptr, nullptr, nullptr, &raw_operation), ZLHCS_E_SCHEMA_INVALID);
+    EXPECT_EQ(zlhcs_system_modify_async(system, bad, nullptr, nullptr, nullptr, nullptr, &raw_operation), ZLHCS_E_SCHEMA_INVALID);
     EXPECT_EQ(raw_operation, 0u);
     // The fault is still pending: neither refused modify reached HCS.
     EXPECT_EQ(zlhcs_system_modify(system, good, nullptr, ZLHCS_INFINITE, nullptr), injected);
@@ -215,6 +216,7 @@ TEST_F(validation_on, bad_process_documents_never_reach_hcs) {
     zlhcs_operation raw_operation = 99;
     callback_probe probe;
     EXPECT_EQ(zlhcs_process_create_async(system, bad.c_str(), nullptr, &callback_probe::callback, &probe,
+                                         nullptr,
                                          &raw_process, &raw_operation),
               ZLHCS_E_SCHEMA_INVALID);
     EXPECT_EQ(raw_operation, 0u);
@@ -232,7 +234,7 @@ TEST_F(validation_on, bad_process_documents_never_reach_hcs) {
     ASSERT_NE(raw, out_sentinel());
     const std::string modify_report = take(raw);
     EXPECT_TRUE(lists_problem(parse_report(modify_report), "/Operation", "enum")) << modify_report;
-    EXPECT_EQ(zlhcs_process_modify_async(process, bad_modify, nullptr, nullptr, &raw_operation), ZLHCS_E_SCHEMA_INVALID);
+    EXPECT_EQ(zlhcs_process_modify_async(process, bad_modify, nullptr, nullptr, nullptr, &raw_operation), ZLHCS_E_SCHEMA_INVALID);
     EXPECT_EQ(zlhcs_process_modify(process, good_modify, ZLHCS_INFINITE, nullptr), injected);
     EXPECT_EQ(zlhcs_process_modify(process, good_modify, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK) << last_error().message;
     // zlhcs's own request (resize_console) is valid and passes, strict or not.

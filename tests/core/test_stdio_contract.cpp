@@ -312,7 +312,7 @@ TEST_F(stdio_contract, none_streams_answer_alike_whatever_the_reason) {
     process_guard failed;
     operation_guard failed_op;
     ASSERT_EQ(zlhcs_process_create_async(system_, parameters("no-such-program", all_pipes).c_str(), nullptr, nullptr,
-                                         nullptr, &failed.handle, &failed_op.handle),
+                                         nullptr, nullptr, &failed.handle, &failed_op.handle),
               ZLHCS_S_OK);
     EXPECT_LT(zlhcs_operation_wait(failed_op, hang_bound_ms, nullptr), 0);
     ASSERT_TRUE(opened.handle != 0 && console.handle != 0 && bare.handle != 0);
@@ -361,6 +361,7 @@ TEST_F(stdio_contract, streams_of_a_pending_create_are_none_until_it_completes) 
     process_guard p;
     operation_guard op;
     ASSERT_EQ(zlhcs_process_create_async(system_, parameters("cat", in_pipe | out_pipe).c_str(), nullptr, nullptr, nullptr,
+                                         nullptr,
                                          &p.handle, &op.handle),
               ZLHCS_S_OK);
     size_t count = 0xABCD;

@@ -63,6 +63,7 @@ TEST_F(systems, create_async_hands_out_the_system_at_once) {
     zlhcs_system system = 0;
     zlhcs_operation op = 0;
     ASSERT_EQ(zlhcs_system_create_async(id.c_str(), vm_config, nullptr, &callback_probe::callback, &probe,
+                                        nullptr,
                                         &system, &op),
               ZLHCS_S_OK);
     system_guard guard(system);
@@ -95,7 +96,7 @@ TEST_F(systems, create_with_null_id_gets_an_id_from_hcs) {
     // The async form too; two NULL-id systems get different ids.
     zlhcs_system second = 0;
     operation_guard op;
-    ASSERT_EQ(zlhcs_system_create_async(nullptr, container_config, nullptr, nullptr, nullptr, &second, &op.handle),
+    ASSERT_EQ(zlhcs_system_create_async(nullptr, container_config, nullptr, nullptr, nullptr, nullptr, &second, &op.handle),
               ZLHCS_S_OK);
     system_guard second_guard(second);
     ASSERT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
@@ -121,7 +122,7 @@ TEST_F(systems, create_existing_id_fails_with_already_exists) {
     zlhcs_system second = 0;
     zlhcs_operation op = 0;
     ASSERT_EQ(zlhcs_system_create_async(id.c_str(), container_config, nullptr, &callback_probe::callback,
-                                        &probe, &second, &op),
+                                        &probe, nullptr, &second, &op),
               ZLHCS_S_OK);
     system_guard second_guard(second);
     operation_guard op_guard(op);
@@ -221,7 +222,7 @@ template <typename AsyncFn>
 zlhcs_hresult run_async_verb(AsyncFn fn, zlhcs_system system, const char* options = nullptr) {
     callback_probe probe;
     zlhcs_operation op = 0;
-    const zlhcs_hresult started = fn(system, options, &callback_probe::callback, &probe, &op);
+    const zlhcs_hresult started = fn(system, options, &callback_probe::callback, &probe, nullptr, &op);
     EXPECT_EQ(started, ZLHCS_S_OK) << last_error().message;
     if (started < 0) return started;
     EXPECT_NE(op, 0u);
@@ -384,7 +385,7 @@ TEST_F(systems, modify_memory_size_shows_in_memory_properties) {
         R"({"ResourcePath":"VirtualMachine/ComputeTopology/Memory/SizeInMB","RequestType":"Update","Settings":1024})";
     callback_probe probe;
     operation_guard op;
-    ASSERT_EQ(zlhcs_system_modify_async(s, back, nullptr, &callback_probe::callback, &probe, &op.handle), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_modify_async(s, back, nullptr, &callback_probe::callback, &probe, nullptr, &op.handle), ZLHCS_S_OK);
     EXPECT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
     EXPECT_EQ(assigned_memory(s), before);
 }

@@ -118,7 +118,7 @@ TEST(FacadeAsync, CancelIsNotSupportedAndTheWorkCompletes) {
     zlhcs_operation handle = 0;
     {
         const latency_guard properties_latency("HcsGetComputeSystemProperties", kLatencyMs);
-        ASSERT_EQ(zlhcs_system_properties_async(system.native_handle(), nullptr, nullptr, nullptr, &handle),
+        ASSERT_EQ(zlhcs_system_properties_async(system.native_handle(), nullptr, nullptr, nullptr, nullptr, &handle),
                   ZLHCS_S_OK);
     }
     const zlhcs::operation operation(handle);
@@ -230,7 +230,7 @@ TEST(FacadeAsync, ClosingAnOperationBeforeCompletionIsSafe) {
     const zlhcs::compute_system system = make_container();
     std::atomic<int> calls{0};
     zlhcs_operation handle = 0;
-    ASSERT_EQ(zlhcs_system_start_async(system.native_handle(), nullptr, &count_calls, &calls, &handle), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_start_async(system.native_handle(), nullptr, &count_calls, &calls, nullptr, &handle), ZLHCS_S_OK);
     zlhcs::operation operation(handle);
     ASSERT_TRUE(operation);
     EXPECT_FALSE(operation.try_result().has_value());
@@ -249,7 +249,7 @@ TEST(FacadeAsync, ClosingAnOperationBeforeCompletionIsSafe) {
 TEST(FacadeAsync, ReleasedOperationHandleStaysOpen) {
     const zlhcs::compute_system system = make_container();
     zlhcs_operation handle = 0;
-    ASSERT_EQ(zlhcs_system_properties_async(system.native_handle(), nullptr, nullptr, nullptr, &handle), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_system_properties_async(system.native_handle(), nullptr, nullptr, nullptr, nullptr, &handle), ZLHCS_S_OK);
     zlhcs::operation operation(handle);
     const zlhcs_operation released = operation.release();
     EXPECT_EQ(released, handle);

@@ -649,7 +649,7 @@ TEST(FacadeOperationInfo, DescribesHcsOperationsAndExitWatches) {
 
     // zlhcs::operation (a plain handle) inspects the same way.
     zlhcs_operation raw = 0;
-    ASSERT_EQ(zlhcs_system_properties_async(system.native_handle(), nullptr, nullptr, nullptr, &raw), 0);
+    ASSERT_EQ(zlhcs_system_properties_async(system.native_handle(), nullptr, nullptr, nullptr, nullptr, &raw), 0);
     const zlhcs::operation properties(raw);
     const zlhcs::operation_info queried = properties.info();
     EXPECT_EQ(queried.kind, zlhcs::operation_kind::hcs);

@@ -386,7 +386,7 @@ TEST_F(FacadeProcess, InterruptedStreamThrowsCancelled) {
     const zlhcs::error e = expect_error([&] { reader.get(); }, zlhcs::errc::cancelled);
     EXPECT_EQ(e.code(), std::errc::operation_canceled);
     EXPECT_EQ(e.hresult(), ZLHCS_WIN32_E_CANCELLED);
-    EXPECT_EQ(e.call(), "zlhcs_process_read");
+    EXPECT_EQ(e.call(), "zlhcs_process_stdio_read");
     EXPECT_TRUE(child.terminate(kTimeout));
 }
 

@@ -18,13 +18,18 @@ using processes = zlhcs::core::handle_table<int, handle_kind::process>;
 using short_lived = zlhcs::core::handle_table<int, handle_kind::system, 3>;
 using one_generation = zlhcs::core::handle_table<int, handle_kind::process, 1>;
 
-constexpr std::uint64_t slot_bits(std::uint64_t handle) { return handle & 0xFFFFFFFFu; }
+using zlhcs::core::handle_generation_bits_max;
+using zlhcs::core::handle_generation_shift;
+using zlhcs::core::handle_kind_shift;
+using zlhcs::core::handle_slot_mask;
+
+constexpr std::uint64_t slot_bits(std::uint64_t handle) { return handle & handle_slot_mask; }
 constexpr std::uint32_t generation_bits(std::uint64_t handle) {
-    return static_cast<std::uint32_t>((handle >> 32) & 0xFFFFFFu);
+    return static_cast<std::uint32_t>((handle >> handle_generation_shift) & handle_generation_bits_max);
 }
 std::uint64_t forge(handle_kind kind, std::uint32_t generation, std::uint64_t slot_plus_one) {
-    return (std::uint64_t{static_cast<std::uint8_t>(kind)} << 56) |
-           (std::uint64_t{generation & 0xFFFFFFu} << 32) | slot_plus_one;
+    return (std::uint64_t{static_cast<std::uint8_t>(kind)} << handle_kind_shift) |
+           (std::uint64_t{generation & handle_generation_bits_max} << handle_generation_shift) | slot_plus_one;
 }
 
 TEST(HandleTable, InsertFindRemove) {
@@ -59,14 +64,17 @@ TEST(HandleTable, WrongKindAndForgedHandlesDoNotResolve) {
     EXPECT_EQ(other.find(handle), nullptr);
     for (std::uint64_t forged : {std::uint64_t{0}, std::uint64_t{1}, ~std::uint64_t{0},
                                  handle + 1, handle ^ (std::uint64_t{1} << 40),
-                                 handle & 0xFFFFFFFFu}) {
+                                 handle & handle_slot_mask,
+                                 // The same value with a bit above the 53 a handle has.
+                                 handle | (std::uint64_t{1} << 53), handle | (std::uint64_t{1} << 63)}) {
         EXPECT_EQ(table.find(forged), nullptr) << forged;
     }
 }
 
 // Point 10 of issue 7: .NET and Java read handles as signed 64-bit integers; every value must
-// be positive there, whatever its kind, slot or generation.
-TEST(HandleTable, EveryHandleIsAPositiveInt64AndKindsStayDistinct) {
+// be positive there, whatever its kind, slot or generation. Point 4 of issue 15: JavaScript,
+// Lua and JSON hold numbers as doubles; every value must be below 2^53 and survive the trip.
+TEST(HandleTable, EveryHandleIsAPositiveInt64BelowTwoToThe53AndKindsStayDistinct) {
     systems s;
     operations o;
     processes p;
@@ -77,9 +85,11 @@ TEST(HandleTable, EveryHandleIsAPositiveInt64AndKindsStayDistinct) {
                                      o.insert(std::make_shared<int>(round)),
                                      p.insert(std::make_shared<int>(round))}) {
             EXPECT_GT(static_cast<std::int64_t>(handle), 0) << std::hex << handle;
-            EXPECT_LT(handle, std::uint64_t{1} << 63) << std::hex << handle;
+            EXPECT_LT(handle, std::uint64_t{1} << 53) << std::hex << handle;
+            EXPECT_LT(handle, ZLHCS_HANDLE_LIMIT) << std::hex << handle;
+            EXPECT_EQ(static_cast<std::uint64_t>(static_cast<double>(handle)), handle) << std::hex << handle;
             EXPECT_NE(slot_bits(handle), 0u);
-            kinds.insert(handle >> 56);
+            kinds.insert(handle >> handle_kind_shift);
             kept.push_back(handle);
         }
         // Free some, so that later rounds reuse slots with later generations.
@@ -89,10 +99,18 @@ TEST(HandleTable, EveryHandleIsAPositiveInt64AndKindsStayDistinct) {
             p.remove(kept[kept.size() - 1]);
         }
     }
-    EXPECT_EQ(kinds.size(), 3u) << "one distinct kind byte per table";
+    EXPECT_EQ(kinds.size(), 3u) << "one distinct kind per table";
     EXPECT_EQ(kinds.count(0), 0u);
-    for (std::uint64_t kind : kinds) EXPECT_LT(kind, 0x80u);
-    EXPECT_LT(static_cast<unsigned>(handle_kind::process), 0x80u) << "was 0x9C: negative in .NET";
+    for (std::uint64_t kind : kinds) EXPECT_LT(kind, 16u);
+}
+
+// The largest values a table can issue: the highest slot field and the last generation of a
+// production table still lie below 2^53.
+TEST(HandleTable, TheLargestEncodableHandleIsBelowTwoToThe53) {
+    const std::uint64_t largest = forge(handle_kind::subscription, handle_generation_bits_max, handle_slot_mask);
+    EXPECT_LT(largest, ZLHCS_HANDLE_LIMIT);
+    EXPECT_EQ(static_cast<std::uint64_t>(static_cast<double>(largest)), largest);
+    EXPECT_EQ(systems::max_generation, handle_generation_bits_max);
 }
 
 TEST(HandleTable, ASlotIsRetiredWhenItsGenerationsAreUsedUp) {

@@ -358,8 +358,9 @@ public:
         const zlhcs_call_options native = options.native();
         return detail::start_async("zlhcs_system_modify_async",
                                    [system, text, native](zlhcs_operation_callback callback, void* context,
-                                                          zlhcs_operation* out) {
-                                       return zlhcs_system_modify_async(system, text, &native, callback, context, out);
+                                                          zlhcs_release_callback release_context, zlhcs_operation* out) {
+                                       return zlhcs_system_modify_async(system, text, &native, callback, context,
+                                                                        release_context, out);
                                    });
     }
 
@@ -399,8 +400,9 @@ public:
     [[nodiscard]] async_result exited() const {
         const zlhcs_system system = handle_.get();
         return detail::start_async("zlhcs_system_wait_exit_async",
-                                   [system](zlhcs_operation_callback callback, void* context, zlhcs_operation* out) {
-                                       return zlhcs_system_wait_exit_async(system, callback, context, out);
+                                   [system](zlhcs_operation_callback callback, void* context,
+                                            zlhcs_release_callback release_context, zlhcs_operation* out) {
+                                       return zlhcs_system_wait_exit_async(system, callback, context, release_context, out);
                                    });
     }
 
@@ -441,7 +443,7 @@ public:
 private:
     using sync_call = zlhcs_hresult(ZLHCS_CALL*)(zlhcs_system, const char*, std::uint32_t, char**);
     using async_call = zlhcs_hresult(ZLHCS_CALL*)(zlhcs_system, const char*, zlhcs_operation_callback,
-                                                  void*, zlhcs_operation*);
+                                                  void*, zlhcs_release_callback, zlhcs_operation*);
 
     zlhcs_hresult run(sync_call function, const char* name, const string_arg& options,
                       std::chrono::milliseconds timeout) const {
@@ -451,9 +453,10 @@ private:
     async_result run_async(async_call function, const char* name, const string_arg& options) const {
         const zlhcs_system system = handle_.get();
         const char* text = options.c_str_or_null();
-        return detail::start_async(name, [function, system, text](zlhcs_operation_callback callback,
-                                                                  void* context, zlhcs_operation* out) {
-            return function(system, text, callback, context, out);
+        return detail::start_async(name, [function, system, text](zlhcs_operation_callback callback, void* context,
+                                                                  zlhcs_release_callback release_context,
+                                                                  zlhcs_operation* out) {
+            return function(system, text, callback, context, release_context, out);
         });
     }
 
@@ -483,9 +486,9 @@ inline creation compute_system::create_async(const string_arg& id, const string_
     async_result result = detail::start_async(
         "zlhcs_system_create_async",
         [id_text, configuration_text, native, out_system](zlhcs_operation_callback callback, void* context,
-                                                          zlhcs_operation* out) {
-            return zlhcs_system_create_async(id_text, configuration_text, &native, callback, context, out_system,
-                                             out);
+                                                          zlhcs_release_callback release_context, zlhcs_operation* out) {
+            return zlhcs_system_create_async(id_text, configuration_text, &native, callback, context, release_context,
+                                             out_system, out);
         });
     return creation{compute_system(handle.release()), std::move(result)};
 }

@@ -33,9 +33,10 @@
 //     a zlhcs call of yours - one call at a time per subscription, in order. It may block (that
 //     holds up only this subscription, whose queue then fills; guarantee 5) and may call any
 //     zlhcs function, including destroying or closing this or any other subscription or handle.
-//     It may run before subscribe() has returned (on another thread): a handler that touches
-//     the subscription object itself must wait until that object has been published (e.g. an
-//     atomic flag set after the assignment), as with any callback handed to another thread.
+//     It never runs before zlhcs_*_subscribe has returned (the C layer's rule), but it may run
+//     on another thread before subscribe() has handed you the subscription object: a handler
+//     that touches that object must wait until it has been published (e.g. an atomic flag set
+//     after the assignment), as with any callback handed to another thread.
 //   - The facade owns the handler (a std::function, moved in). Once close() or the destructor
 //     returns on a thread that is not inside a zlhcs callback, the handler is not running and
 //     is never called again, and it has been destroyed (its captures are released on the
@@ -326,7 +327,7 @@ inline void ZLHCS_CALL deliver_event(const zlhcs_event* native, void* context) n
 /// The C subscribe call of systems and processes (zlhcs_system and zlhcs_process are both
 /// zlhcs_handle).
 using subscribe_call = zlhcs_hresult(ZLHCS_CALL*)(zlhcs_handle, std::uint32_t, std::uint32_t, zlhcs_event_callback,
-                                                  void*, zlhcs_subscription*);
+                                                  void*, zlhcs_release_callback, zlhcs_subscription*);
 
 struct subscription_access;
 
@@ -458,13 +459,13 @@ struct subscription_access {
         }
         subscription made;
         made.failures_ = std::make_shared<handler_failure_record>();
-        // Registered before the C call: a delivery thread may call before it returns.
+        // Registered before the C call, which must be able to name it (its key is the context).
         const std::uint64_t key = subscription_handlers().add(
             std::make_shared<subscription_handler_state>(std::move(handler), made.failures_));
         made.key_.store(key, std::memory_order_release);
         zlhcs_subscription handle = 0;
         const zlhcs_hresult result =
-            call(source, mask.bits(), queue_capacity, &deliver_event, key_to_context(key), &handle);
+            call(source, mask.bits(), queue_capacity, &deliver_event, key_to_context(key), nullptr, &handle);
         if (result < 0) {
             const error failure = error::from_last_error(result, name);
             made.close();  // unregisters
@@ -478,7 +479,7 @@ struct subscription_access {
     static subscription subscribe(subscribe_call call, const char* name, zlhcs_handle source, event_mask mask,
                                   std::uint32_t queue_capacity) {
         zlhcs_subscription handle = 0;
-        check(call(source, mask.bits(), queue_capacity, nullptr, nullptr, &handle), name);
+        check(call(source, mask.bits(), queue_capacity, nullptr, nullptr, nullptr, &handle), name);
         subscription made;
         made.handle_.store(handle, std::memory_order_release);
         return made;

@@ -31,10 +31,12 @@
 //   native_handle() yourself.
 //
 //   Threads: HCS completes the work on its own thread, or INSIDE the call that starts it (real
-//   HCS does so for HcsCreateProcess on Windows Server 2022: the *_async call then returns an
-//   async_result that is already ready()). The facade's completion callback records the
-//   result, wakes wait(), fulfils the future (a future runs no user code) and hands an awaiting
-//   coroutine to its executor; it never runs user code itself unless asked to:
+//   HCS does so for HcsCreateProcess on Windows Server 2022); zlhcs then calls the completion
+//   callback on one of its delivery threads once the *_async call has returned, so the
+//   async_result may be ready() as soon as it is handed out, or a moment later. The facade's
+//   completion callback records the result, wakes wait(), fulfils the future (a future runs
+//   no user code) and hands an awaiting coroutine to its executor; it never runs user code
+//   itself unless asked to:
 //     - co_await r                   resumes on zlhcs::default_executor(), a pool of
 //                                    facade-owned threads: never inside HCS's callback, never
 //                                    on a thread blocked in it (executor.hpp);
@@ -230,10 +232,11 @@ struct async_access;         // <zlhcs/coroutine.hpp>: what co_await needs of an
 struct async_state_layout;   // tests: the layout of async_state (one for every language mode)
 
 /// Shared by an async_result, its awaiters and the completion callback. It owns the operation
-/// handle and keeps itself alive (self_) until the callback has run or can no longer run, so
-/// the callback's context pointer is valid whenever zlhcs calls it; the handle is closed when
-/// the last owner lets go (which may be inside the callback: zlhcs allows closing an operation
-/// from its own callback).
+/// handle. The callback's context is a heap-held std::shared_ptr to it, deleted by zlhcs's
+/// release notifier (release_context), which zlhcs calls once the callback has returned or can
+/// no longer run: the context is valid whenever zlhcs calls the callback, whoever closes what
+/// from whichever thread. The handle is closed when the last owner lets go (which may be
+/// inside the callback or the release notifier: zlhcs allows both).
 ///
 /// Its layout is the same in every language mode (C++17 and C++20 translation units of one
 /// program share it): the awaiting coroutine is stored as a plain address and a resume
@@ -275,12 +278,14 @@ public:
     async_state& operator=(const async_state&) = delete;
     ~async_state() = default;  // closes the operation handle, if still open
 
-    /// zlhcs_operation_callback: runs once, on a zlhcs/HCS thread or, if the operation
-    /// completes inside the call that starts it, on the calling thread before start returns
-    /// (before attach(): it uses `handle` only). Never runs once close() has returned.
+    /// The callback's context: a reference of its own, released by release_context.
+    using context_reference = std::shared_ptr<async_state>;
+
+    /// zlhcs_operation_callback: runs once, on an HCS or zlhcs thread, never before the *_async
+    /// call has returned. Never runs once close() has returned (outside zlhcs callbacks).
     static void ZLHCS_CALL on_complete(zlhcs_operation handle, zlhcs_hresult result, void* context) noexcept {
         const callback_scope scope;
-        auto* state = static_cast<async_state*>(context);
+        async_state* state = static_cast<context_reference*>(context)->get();
         std::string document;
         outcome failure;
         try {
@@ -295,7 +300,12 @@ public:
         state->complete(std::move(document), std::move(failure));
     }
 
-    /// Takes the operation handle start_async received (the callback may have run already).
+    /// zlhcs_release_callback: the callback has returned or will never run; drops its reference
+    /// (which may be the last: the operation handle is then closed here, as zlhcs allows).
+    static void ZLHCS_CALL release_context(void* context) noexcept { delete static_cast<context_reference*>(context); }
+
+    /// Takes the operation handle start_async received (the callback may be running already,
+    /// on another thread).
     void attach(zlhcs_operation handle) noexcept {
         const std::lock_guard<std::mutex> lock(mutex_);
         op_.reset(handle);
@@ -304,19 +314,15 @@ public:
     /// Records the outcome (unless close() did first), wakes wait(), fulfils the promise and
     /// hands an awaiting coroutine to its executor.
     void complete(std::string document, outcome failure) noexcept {
-        std::shared_ptr<async_state> keep_alive;  // released last: may destroy *this
         finishing done;
         {
             const std::lock_guard<std::mutex> lock(mutex_);
-            keep_alive = std::move(self_);
             if (completed_) return;
             document_ = std::move(document);
             failure_ = std::move(failure);
             done = finish_locked();
         }
         announce(done);
-        // keep_alive may release the last reference here, closing the operation from inside
-        // its own callback (allowed by the ABI).
     }
 
     /// Abandons the operation (async_result::close(); see the top of this file).
@@ -330,6 +336,7 @@ public:
         }
         // zlhcs_operation_close: when it returns, on_complete is not running and never will
         // (called from inside the callback itself, it returns at once: complete() ran already).
+        // The release notifier drops the callback's reference when that is certain.
         handle.reset();
         outcome cancelled;
         try {
@@ -340,11 +347,9 @@ public:
         } catch (...) {
             cancelled.other = std::current_exception();
         }
-        std::shared_ptr<async_state> callback_reference;  // the callback can no longer drop it
         finishing done;
         {
             const std::lock_guard<std::mutex> lock(mutex_);
-            callback_reference = std::move(self_);
             if (completed_) return;
             failure_ = std::move(cancelled);
             done = finish_locked();
@@ -457,7 +462,6 @@ public:
     }
 
     const char* const call_;  // the *_async call, for errors (a literal)
-    std::shared_ptr<async_state> self_;  // the callback's reference; guarded by mutex_
 
 private:
     friend struct async_state_layout;
@@ -559,8 +563,8 @@ private:
     unique_operation_handle op_;
 };
 
-/// Starts asynchronous work: `start(callback, context, &operation)` is the C *_async call
-/// with its leading arguments bound. Throws zlhcs::error if the call fails (then no
+/// Starts asynchronous work: `start(callback, context, release, &operation)` is the C *_async
+/// call with its leading arguments bound. Throws zlhcs::error if the call fails (then no
 /// operation exists and the callback is never called).
 template <typename Start>
 async_result start_async(const char* call, Start&& start);
@@ -687,17 +691,15 @@ namespace detail {
 template <typename Start>
 async_result start_async(const char* call, Start&& start) {
     auto state = std::make_shared<async_state>(call);
-    // Released by the callback, which may run on another thread as soon as start() has
-    // handed HCS the operation, or on this thread inside start(): either way it drops only
-    // this reference, while `state` keeps the object alive until the async_result owns it.
-    state->self_ = state;
+    // The callback's own reference, freed by zlhcs's release notifier once the callback has
+    // returned or can no longer run (on whichever thread that becomes certain).
+    auto context = std::make_unique<async_state::context_reference>(state);
     zlhcs_operation handle = 0;
-    const zlhcs_hresult result = start(&async_state::on_complete, static_cast<void*>(state.get()), &handle);
-    if (result < 0) {
-        state->self_.reset();  // no operation, no callback
-        throw_error(result, call);
-    }
-    // The callback may be running, or have run already (completion inside start()).
+    const zlhcs_hresult result =
+        start(&async_state::on_complete, static_cast<void*>(context.get()), &async_state::release_context, &handle);
+    if (result < 0) throw_error(result, call);  // no operation: the context is still ours (freed here)
+    (void)context.release();  // zlhcs's now, until it calls release_context
+    // The callback may be running already, on another thread.
     state->attach(handle);
     return async_result(std::move(state));
 }

@@ -159,17 +159,17 @@ inline std::optional<std::size_t> read_some(zlhcs_process process, stdio_stream 
     const zlhcs_hresult result =
         zlhcs_process_stdio_read(process, static_cast<std::uint32_t>(stream), buffer, capacity, timeout_ms, &got);
     if (result == ZLHCS_HCS_E_OPERATION_TIMEOUT) return std::nullopt;
-    check(result, "zlhcs_process_read");
+    check(result, "zlhcs_process_stdio_read");
     return got;
 }
 
 inline void write_stdin(zlhcs_process process, const void* data, std::size_t size) {
-    check(zlhcs_process_stdio_write(process, data, size, ZLHCS_INFINITE, nullptr), "zlhcs_process_write_stdin");
+    check(zlhcs_process_stdio_write(process, data, size, ZLHCS_INFINITE, nullptr), "zlhcs_process_stdio_write");
 }
 
 /// true if this call closed stdin, false if it was closed already.
 inline bool close_stdin(zlhcs_process process) {
-    return check(zlhcs_process_stdio_close(process, ZLHCS_STDIN), "zlhcs_process_close_stdin") == ZLHCS_S_OK;
+    return check(zlhcs_process_stdio_close(process, ZLHCS_STDIN), "zlhcs_process_stdio_close") == ZLHCS_S_OK;
 }
 
 /// The interrupt flag shared by a process and the streams over its stdio (see the top of this
@@ -180,7 +180,7 @@ struct stdio_interrupt {
 
 /// What an interrupted read throws.
 inline error interrupted_read() {
-    return error(ZLHCS_WIN32_E_CANCELLED, "zlhcs_process_read",
+    return error(ZLHCS_WIN32_E_CANCELLED, "zlhcs_process_stdio_read",
                  "the read was interrupted (interrupt_stdio()) before data arrived", "", "");
 }
 
@@ -414,8 +414,8 @@ public:
         const char* text = settings.c_str();
         return detail::start_async("zlhcs_process_modify_async",
                                    [native, text](zlhcs_operation_callback callback, void* context,
-                                                  zlhcs_operation* out) {
-                                       return zlhcs_process_modify_async(native, text, callback, context, out);
+                                                  zlhcs_release_callback release_context, zlhcs_operation* out) {
+                                       return zlhcs_process_modify_async(native, text, callback, context, release_context, out);
                                    });
     }
 
@@ -462,8 +462,9 @@ public:
     [[nodiscard]] async_result exited() const {
         const zlhcs_process native = handle_.get();
         return detail::start_async("zlhcs_process_wait_exit_async",
-                                   [native](zlhcs_operation_callback callback, void* context, zlhcs_operation* out) {
-                                       return zlhcs_process_wait_exit_async(native, callback, context, out);
+                                   [native](zlhcs_operation_callback callback, void* context,
+                                            zlhcs_release_callback release_context, zlhcs_operation* out) {
+                                       return zlhcs_process_wait_exit_async(native, callback, context, release_context, out);
                                    });
     }
 
@@ -524,7 +525,7 @@ public:
     std::size_t read(stdio_stream stream, void* buffer, std::size_t capacity,
                      std::chrono::milliseconds timeout = default_read_timeout) const {
         const std::optional<std::size_t> got = try_read(stream, buffer, capacity, timeout);
-        if (!got) throw_error(ZLHCS_HCS_E_OPERATION_TIMEOUT, "zlhcs_process_read");
+        if (!got) throw_error(ZLHCS_HCS_E_OPERATION_TIMEOUT, "zlhcs_process_stdio_read");
         return *got;
     }
     /// Like read(), but std::nullopt if nothing arrived in time (0 never blocks: a poll).
@@ -577,7 +578,7 @@ public:
     [[nodiscard]] unique_os_handle detach_stdio(stdio_stream stream) const {
         std::uint64_t handle = 0;
         check(zlhcs_process_stdio_detach(handle_.get(), static_cast<std::uint32_t>(stream), &handle),
-              "zlhcs_process_detach_stdio");
+              "zlhcs_process_stdio_detach");
 #if defined(_WIN32)
         return unique_os_handle(reinterpret_cast<native_os_handle>(static_cast<std::uintptr_t>(handle)));
 #else
@@ -617,7 +618,7 @@ private:
 
     using sync_call = zlhcs_hresult(ZLHCS_CALL*)(zlhcs_process, const char*, std::uint32_t, char**);
     using async_call = zlhcs_hresult(ZLHCS_CALL*)(zlhcs_process, const char*, zlhcs_operation_callback, void*,
-                                                  zlhcs_operation*);
+                                                  zlhcs_release_callback, zlhcs_operation*);
 
     zlhcs_hresult run(sync_call function, const char* name, const string_arg& options,
                       std::chrono::milliseconds timeout) const {
@@ -627,9 +628,10 @@ private:
     async_result run_async(async_call function, const char* name, const string_arg& options) const {
         const zlhcs_process native = handle_.get();
         const char* text = options.c_str_or_null();
-        return detail::start_async(name, [function, native, text](zlhcs_operation_callback callback,
-                                                                  void* context, zlhcs_operation* out) {
-            return function(native, text, callback, context, out);
+        return detail::start_async(name, [function, native, text](zlhcs_operation_callback callback, void* context,
+                                                                  zlhcs_release_callback release_context,
+                                                                  zlhcs_operation* out) {
+            return function(native, text, callback, context, release_context, out);
         });
     }
 
@@ -657,8 +659,9 @@ inline process_creation process::create_async(const compute_system& system, cons
     async_result result = detail::start_async(
         "zlhcs_process_create_async",
         [system_handle, text, native, out_process](zlhcs_operation_callback callback, void* context,
-                                                   zlhcs_operation* out) {
-            return zlhcs_process_create_async(system_handle, text, &native, callback, context, out_process, out);
+                                                   zlhcs_release_callback release_context, zlhcs_operation* out) {
+            return zlhcs_process_create_async(system_handle, text, &native, callback, context, release_context, out_process,
+                                              out);
         });
     return process_creation{process(handle.release()), std::move(result)};
 }

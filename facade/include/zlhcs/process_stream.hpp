@@ -77,7 +77,7 @@ public:
     /// zlhcs::error (errc::invalid_state for a stream other than stdin).
     bool close() {
         if (!writes())
-            throw error(ZLHCS_E_INVALID_STATE, "zlhcs_process_close_stdin",
+            throw error(ZLHCS_E_INVALID_STATE, "zlhcs_process_stdio_close",
                         "only the stdin stream buffer can be closed", "", "");
         write_buffer();
         return detail::close_stdin(process_);

@@ -25,16 +25,18 @@ namespace zlhcs {
 [[nodiscard]] inline std::string enumerate_systems(const string_arg& query = {},
                                                    std::chrono::milliseconds timeout = default_timeout) {
     out_string systems;
-    check(zlhcs_system_enumerate(query.c_str_or_null(), nullptr, detail::to_timeout_ms(timeout), systems.put()), "zlhcs_enumerate");
+    check(zlhcs_system_enumerate(query.c_str_or_null(), nullptr, detail::to_timeout_ms(timeout), systems.put()),
+          "zlhcs_system_enumerate");
     return systems.str();
 }
 
 /// Asynchronous form of enumerate_systems(): completes with the JSON array.
 [[nodiscard]] inline async_result enumerate_systems_async(const string_arg& query = {}) {
     const char* text = query.c_str_or_null();
-    return detail::start_async("zlhcs_enumerate_async",
-                               [text](zlhcs_operation_callback callback, void* context, zlhcs_operation* out) {
-                                   return zlhcs_system_enumerate_async(text, nullptr, callback, context, out);
+    return detail::start_async("zlhcs_system_enumerate_async",
+                               [text](zlhcs_operation_callback callback, void* context, zlhcs_release_callback release_context,
+                                      zlhcs_operation* out) {
+                                   return zlhcs_system_enumerate_async(text, nullptr, callback, context, release_context, out);
                                });
 }
 

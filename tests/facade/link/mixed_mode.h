@@ -15,7 +15,7 @@ namespace zlhcs::detail {
 /// The size, alignment and member offsets of async_state, as the including unit sees them
 /// (a friend of async_state; the same definition in both units).
 struct async_state_layout {
-    static constexpr std::size_t fields = 15;
+    static constexpr std::size_t fields = 14;
     using values = std::array<std::size_t, fields>;
 
     static values of(const async_state& state) {
@@ -24,7 +24,7 @@ struct async_state_layout {
             return static_cast<std::size_t>(static_cast<const char*>(member) - base);
         };
         return {sizeof(async_state),           alignof(async_state),     at(&state.call_),
-                at(&state.self_),              at(&state.mutex_),        at(&state.completion_),
+                at(&state.mutex_),             at(&state.completion_),
                 at(&state.completed_),         at(&state.closed_),       at(&state.future_retrieved_),
                 at(&state.document_),          at(&state.failure_),      at(&state.promise_),
                 at(&state.continuation_),      at(&state.op_),           sizeof(async_state::continuation)};

@@ -1,0 +1,40 @@
+// zlhcs's leak counters (zlhcs_debug_counts): what the library holds for its caller.
+//
+// Handle counts come from the handle tables; the rest are counted where they are made and
+// released: callback contexts (context_count), memory handed to the caller (caller_memory),
+// the objects behind operations and subscriptions (live_count), delivery threads (the
+// dispatcher). The counters are process-wide atomics, never destroyed.
+#pragma once
+
+#include <zlhcs/zlhcs.h>
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+namespace zlhcs::core {
+
+/// What a counter counts (one slot each in debug_counters()).
+enum class counted : std::size_t { contexts, strings, live_operations, live_subscriptions, count_ };
+
+/// The counters. Signed: a caller that hands zlhcs_free() memory zlhcs never gave out could
+/// take one below zero, which the report shows as it is (clamped to 0 for the C struct).
+std::atomic<std::int64_t>& debug_counter(counted which) noexcept;
+
+inline void count_up(counted which) noexcept { debug_counter(which).fetch_add(1, std::memory_order_relaxed); }
+inline void count_down(counted which) noexcept { debug_counter(which).fetch_sub(1, std::memory_order_relaxed); }
+
+/// Counts the instances of the class that holds it as a member (operations, subscriptions).
+template <counted Which>
+class live_count {
+public:
+    live_count() noexcept { count_up(Which); }
+    live_count(const live_count&) noexcept { count_up(Which); }
+    live_count& operator=(const live_count&) noexcept = default;
+    ~live_count() { count_down(Which); }
+};
+
+/// zlhcs_debug_counts.
+zlhcs_hresult fill_debug_counts(zlhcs_debug_counts_info& out, std::uint32_t size) noexcept;
+
+}  // namespace zlhcs::core
