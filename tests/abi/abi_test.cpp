@@ -100,9 +100,9 @@ TEST(AbiLayout, MatchesTheBaseline) {
     ZLHCS_STRUCT_LAYOUT_CHECKS(ZLHCS_LAYOUT_RUNTIME_CHECK)
 }
 
-TEST(AbiFunctionTable, Revision1PointsAtTheExportedFunctions) {
+TEST(AbiFunctionTable, TheOldestRevisionPointsAtTheExportedFunctions) {
     const zlhcs_api_v1 *api = nullptr;
-    ASSERT_EQ(zlhcs_get_api(1, &api), ZLHCS_S_OK) << last_error_message();
+    ASSERT_EQ(zlhcs_get_api(ZLHCS_API_MIN_REVISION, &api), ZLHCS_S_OK) << last_error_message();
     ASSERT_NE(api, nullptr);
     EXPECT_GE(api->struct_size, sizeof(zlhcs_api_v1));
     EXPECT_EQ(api->revision, ZLHCS_API_REVISION);
@@ -116,6 +116,13 @@ TEST(AbiFunctionTable, Revision1PointsAtTheExportedFunctions) {
     EXPECT_EQ(zlhcs_get_api(ZLHCS_API_REVISION + 1, &newer), ZLHCS_E_NOT_SUPPORTED);
     EXPECT_EQ(newer, nullptr);
     EXPECT_EQ(zlhcs_get_api(0, &newer), ZLHCS_E_NOT_SUPPORTED);
+    // Revisions 1-3 (0.4.0-0.6.0) had other parameter lists (no release notifiers): a caller
+    // compiled against them is refused rather than handed functions it would call wrongly.
+    for (uint32_t old = 1; old < ZLHCS_API_MIN_REVISION; ++old) {
+        newer = api;
+        EXPECT_EQ(zlhcs_get_api(old, &newer), ZLHCS_E_NOT_SUPPORTED) << old;
+        EXPECT_EQ(newer, nullptr);
+    }
 }
 
 TEST(AbiVersion, ReportsTheHeaderVersion) {

@@ -17,6 +17,7 @@ struct string_input {
     const char* name;
     bool json;  // the argument is JSON (checked for well-formedness)
     std::function<zlhcs_hresult(const char* text, callback_probe& probe)> call;
+    bool optional = false;  // a JSON document the call may go without: "" and whitespace are absent
 };
 
 class bad_input : public core_test {
@@ -34,7 +35,7 @@ protected:
 
     template <typename AsyncFn, typename SyncFn>
     void add_verb(std::vector<string_input>& v, const char* async_name, AsyncFn async_fn,
-                  const char* sync_name, SyncFn sync_fn) {
+                  const char* sync_name, SyncFn sync_fn, bool optional = true) {
         const zlhcs_system s = system_.handle;
         v.push_back({async_name, true, [s, async_fn](const char* t, callback_probe& p) {
                          zlhcs_operation op = 0xBAD;
@@ -42,10 +43,10 @@ protected:
                          EXPECT_EQ(op, 0u) << "operation handle on failure";
                          if (hr >= 0 && op != 0 && op != 0xBAD) (void)zlhcs_operation_close(op);
                          return hr;
-                     }});
+                     }, optional});
         v.push_back({sync_name, true, [s, sync_fn](const char* t, callback_probe&) {
                          return sync_fn(s, t, ZLHCS_INFINITE, nullptr);
-                     }});
+                     }, optional});
     }
 
     // Every (function, string parameter) pair of the ABI.
@@ -106,7 +107,7 @@ protected:
             },
             "zlhcs_system_modify", [](zlhcs_system sys, const char* t, uint32_t ms, char** d) {
                 return zlhcs_system_modify(sys, t, nullptr, ms, d);
-            });
+            }, false);
         const zlhcs_system s = system_.handle;
         v.push_back({"zlhcs_system_properties_async", true, [s](const char* t, callback_probe& p) {
                          zlhcs_operation op = 0xBAD;
@@ -114,39 +115,40 @@ protected:
                              zlhcs_system_properties_async(s, t, &callback_probe::callback, &p, nullptr, &op);
                          EXPECT_EQ(op, 0u);
                          return hr;
-                     }});
+                     }, true});
         v.push_back({"zlhcs_system_properties", true, [s](const char* t, callback_probe&) {
                          char* out = out_sentinel();
                          const zlhcs_hresult hr = zlhcs_system_properties(s, t, ZLHCS_INFINITE, &out);
                          EXPECT_TRUE(out == nullptr || out == out_sentinel());
                          return hr;
-                     }});
+                     }, true});
         v.push_back({"zlhcs_enumerate_async", true, [](const char* t, callback_probe& p) {
                          zlhcs_operation op = 0xBAD;
                          const zlhcs_hresult hr = zlhcs_system_enumerate_async(t, nullptr, &callback_probe::callback, &p, nullptr, &op);
                          EXPECT_EQ(op, 0u);
                          return hr;
-                     }});
+                     }, true});
         v.push_back({"zlhcs_enumerate", true, [](const char* t, callback_probe&) {
                          char* out = out_sentinel();
                          const zlhcs_hresult hr = zlhcs_system_enumerate(t, nullptr, ZLHCS_INFINITE, &out);
                          EXPECT_TRUE(out == nullptr || out == out_sentinel());
                          return hr;
-                     }});
+                     }, true});
         v.push_back({"zlhcs_service_properties", true, [](const char* t, callback_probe&) {
                          char* out = out_sentinel();
                          const zlhcs_hresult hr = zlhcs_service_properties(t, &out);
                          EXPECT_TRUE(out == nullptr || out == out_sentinel());
                          return hr;
-                     }});
+                     }, true});
         return v;
     }
 
     // Calls every input with `text` and expects `expected` without anything starting.
     void expect_all_fail(const std::string& text, zlhcs_hresult expected, bool json_only,
-                         const char* message_must_contain = nullptr) {
+                         const char* message_must_contain = nullptr, bool required_only = false) {
         for (const auto& input : string_inputs()) {
             if (json_only && !input.json) continue;
+            if (required_only && input.optional) continue;
             SCOPED_TRACE(input.name);
             callback_probe probe;
             (void)zlhcs_clear_error();
@@ -188,7 +190,7 @@ TEST_F(bad_input, invalid_utf8_is_rejected_everywhere) {
 
 TEST_F(bad_input, malformed_json_fails_with_invalid_json_and_the_offset) {
     const char* documents[] = {"{", "{\"a\":}", "[1,2", "{\"a\":1,}", "nul", "{\"a\" 1}",
-                               "{}}", "\"unterminated", "", "   ", "{'single':1}"};
+                               "{}}", "\"unterminated", "", "   ", "\t\r\n ", "{'single':1}"};
     for (const char* doc : documents) {
         SCOPED_TRACE(std::string("document: ") + doc);
         rapidjson::Reader reader;
@@ -196,8 +198,51 @@ TEST_F(bad_input, malformed_json_fails_with_invalid_json_and_the_offset) {
         rapidjson::BaseReaderHandler<> ignore;
         const rapidjson::ParseResult parsed = reader.Parse<rapidjson::kParseIterativeFlag>(stream, ignore);
         ASSERT_TRUE(parsed.IsError());
-        expect_all_fail(doc, ZLHCS_HCS_E_INVALID_JSON, true, std::to_string(parsed.Offset()).c_str());
+        // "" and whitespace only are no document: malformed where one is required, absent where
+        // it is optional (issue 15, point 6; tested in empty_optional_documents_are_absent).
+        const bool blank = std::string(doc).find_first_not_of(" \t\r\n") == std::string::npos;
+        expect_all_fail(doc, ZLHCS_HCS_E_INVALID_JSON, true, std::to_string(parsed.Offset()).c_str(), blank);
     }
+}
+
+// Issue 15, point 6: hcsshim passes "" to HCS for "no options" (start, shutdown, terminate,
+// properties, process terminate), and HCS takes it. Every optional document given as "" or
+// whitespace only is the same as NULL; required ones stay required.
+TEST_F(bad_input, empty_optional_documents_are_absent) {
+    for (const char* blank : {"", " ", "\t\r\n "}) {
+        SCOPED_TRACE(std::string("document: '") + blank + "'");
+        // Queries: the same answer as with NULL.
+        char* with_null = nullptr;
+        char* with_blank = nullptr;
+        ASSERT_EQ(zlhcs_system_properties(system_, nullptr, ZLHCS_INFINITE, &with_null), ZLHCS_S_OK);
+        ASSERT_EQ(zlhcs_system_properties(system_, blank, ZLHCS_INFINITE, &with_blank), ZLHCS_S_OK)
+            << last_error().message;
+        EXPECT_EQ(parse(take(with_null))["State"], parse(take(with_blank))["State"]);
+        char* systems = nullptr;
+        EXPECT_EQ(zlhcs_system_enumerate(blank, nullptr, ZLHCS_INFINITE, &systems), ZLHCS_S_OK);
+        EXPECT_TRUE(parse(take(systems)).IsArray());
+        char* service = nullptr;
+        EXPECT_EQ(zlhcs_service_properties(blank, &service), ZLHCS_S_OK);
+        EXPECT_FALSE(take(service).empty());
+        operation_guard op;
+        ASSERT_EQ(zlhcs_system_properties_async(system_, blank, nullptr, nullptr, nullptr, &op.handle), ZLHCS_S_OK);
+        EXPECT_EQ(zlhcs_operation_wait(op, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
+        // Required documents: "" is no document.
+        zlhcs_system created = 0;
+        EXPECT_EQ(zlhcs_system_create(unique_id().c_str(), blank, nullptr, ZLHCS_INFINITE, &created, nullptr),
+                  ZLHCS_HCS_E_INVALID_JSON);
+        EXPECT_EQ(created, 0u);
+        EXPECT_EQ(zlhcs_system_modify(system_, blank, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_HCS_E_INVALID_JSON);
+    }
+    // State changes with "" options, as hcsshim sends them: start, then terminate.
+    EXPECT_EQ(zlhcs_system_start(system_, "", ZLHCS_INFINITE, nullptr), ZLHCS_S_OK) << last_error().message;
+    EXPECT_EQ(state_of(system_), "Running");
+    EXPECT_EQ(zlhcs_system_pause(system_, " ", ZLHCS_INFINITE, nullptr), ZLHCS_S_OK) << last_error().message;
+    EXPECT_EQ(zlhcs_system_resume(system_, "", ZLHCS_INFINITE, nullptr), ZLHCS_S_OK) << last_error().message;
+    EXPECT_EQ(zlhcs_system_terminate(system_, "", ZLHCS_INFINITE, nullptr), ZLHCS_S_OK) << last_error().message;
+    char* exit_document = nullptr;
+    EXPECT_EQ(zlhcs_system_wait_exit(system_, ZLHCS_INFINITE, &exit_document), ZLHCS_S_OK);
+    EXPECT_NE(take(exit_document).find("ForcedExit"), std::string::npos);
 }
 
 TEST_F(bad_input, null_where_a_document_is_optional_or_required) {

@@ -67,12 +67,14 @@ TEST_F(library, get_api_table_matches_the_exports) {
     EXPECT_EQ(info.abi_version, 1u);
     EXPECT_EQ(info.api_revision, ZLHCS_API_REVISION);
     const zlhcs_api_v1* again = nullptr;
-    ASSERT_EQ(zlhcs_get_api(1, &again), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_get_api(ZLHCS_API_MIN_REVISION, &again), ZLHCS_S_OK);
     EXPECT_EQ(again, api);
 }
 
 TEST_F(library, get_api_refuses_a_revision_newer_than_the_dll_and_zero) {
-    for (uint32_t revision : {0u, ZLHCS_API_REVISION + 1, 0xFFFFFFFFu}) {
+    // 1-3: the tables of 0.4.0-0.6.0, whose *_async, *_wait_exit_async and *_subscribe members
+    // had no release notifier; a caller built against them must not get this table.
+    for (uint32_t revision : {0u, 1u, 2u, 3u, ZLHCS_API_REVISION + 1, 0xFFFFFFFFu}) {
         const zlhcs_api_v1* api = reinterpret_cast<const zlhcs_api_v1*>(&revision);
         EXPECT_EQ(zlhcs_get_api(revision, &api), ZLHCS_E_NOT_SUPPORTED) << revision;
         EXPECT_EQ(api, nullptr) << "no shorter table than the caller expects";

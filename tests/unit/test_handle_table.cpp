@@ -50,7 +50,7 @@ TEST(HandleTable, ReusedSlotDoesNotResurrectOldHandle) {
     table.remove(first);
     const auto second = table.insert(std::make_shared<int>(2));
     EXPECT_NE(first, second);                          // same slot, new generation
-    EXPECT_EQ(first & 0xFFFFFFFFu, second & 0xFFFFFFFFu);
+    EXPECT_EQ(first & handle_slot_mask, second & handle_slot_mask);
     EXPECT_EQ(table.find(first), nullptr);
     EXPECT_EQ(*table.find(second), 2);
 }
