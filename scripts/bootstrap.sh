@@ -11,7 +11,8 @@ packages=(
   g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64
   mingw-w64-tools                               # the Windows cross build (posix threads)
   wine wine64                                   # runs the Windows build's tests
-  clang-14                                      # sanitizer and fuzz builds
+  clang-14 libclang-rt-14-dev                   # sanitizer and fuzz builds (the runtime is only a
+                                                # Recommends of clang-14: not there where clang-14 came without it)
 )
 
 missing=()

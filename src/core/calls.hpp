@@ -56,6 +56,14 @@ zlhcs_hresult start_operation(const backend::table& backend, const char* functio
                               operation_object::completion_hook on_complete = nullptr) {
     auto object = std::make_shared<operation_object>(backend, function, callback, context, release,
                                                       std::move(keep_alive));
+    // Until `out` holds it, any way out of here (a failure, or a throw) is a failed call: the
+    // caller keeps its context, and the callback never runs.
+    struct failure_guard {
+        operation_object* object;
+        ~failure_guard() {
+            if (object != nullptr) object->open_gate(false);
+        }
+    } guard{object.get()};
     if (on_complete != nullptr) object->on_complete_internally(std::move(on_complete));
     if (process_sink != nullptr) object->deliver_process_info_to(std::move(process_sink));
     if (creates_process) object->recover_process_info();
@@ -74,6 +82,7 @@ zlhcs_hresult start_operation(const backend::table& backend, const char* functio
         return fail_hcs(hr, function, {});
     }
     object->track_pending();
+    guard.object = nullptr;  // `out` decides from here (started_operation)
     out.object = std::move(object);
     out.handle = handle;
     if (!publish) out.succeed();

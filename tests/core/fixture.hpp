@@ -3,11 +3,14 @@
 // Every test starts from a reset hcsim (no systems, faults, latencies, disconnection) and a
 // clear last error, and ends with a leak check: once pending completions have drained (bounded
 // poll), hcsim's live operations, system handles and result strings are back at the baseline
-// taken in SetUp. Tests therefore close every handle they open (the RAII guards below help).
+// taken in SetUp, and zlhcs's own counters (zlhcs_debug_counts: handles, callback contexts,
+// strings handed out, live operations and subscriptions) are at zero. Tests therefore close
+// every handle they open and free every string (the RAII guards below help).
 #pragma once
 
 #include <zlhcs/zlhcs.h>
 
+#include "debug_counts.hpp"
 #include "hcsim_client.h"
 
 #include <gtest/gtest.h>
@@ -251,6 +254,10 @@ protected:
                           << baseline_.system_handles << "), strings " << now.strings
                           << " (baseline " << baseline_.strings << "), pending completions "
                           << now.pending_completions;
+        // Delivery threads are left out: idle ones retire on their own time (the suite's end
+        // checks they did).
+        const std::string left = zlhcs_test::wait_for_zero_counts(false);
+        EXPECT_TRUE(left.empty()) << "zlhcs_debug_counts after the test: " << left;
     }
 
     hcsim_live_objects baseline_{};
