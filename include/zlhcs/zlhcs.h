@@ -576,7 +576,7 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_cancel(
  * outside any zlhcs callback, a callback that is running has returned when this returns;
  * called inside a zlhcs callback (this one's or another's) this never waits, so two callbacks
  * closing each other's operations cannot deadlock: the other callback may then still be
- * running. The context is therefore released in the release notifier (see "Callback contexts
+ * running, or (for an operation that completed inside its starting call) about to run. The context is therefore released in the release notifier (see "Callback contexts
  * and release notifiers"), which runs once the callback is done whichever way the close went;
  * the answer here only says whether the callback ran. Because a close outside callbacks waits
  * for a running callback, do not close while holding a lock that the callback takes.

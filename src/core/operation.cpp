@@ -243,9 +243,13 @@ void operation_object::complete(zlhcs_hresult result, std::string document, bool
         // The decision close() races against: a close that took the lock first has made the
         // state `suppressed`; from here on a close sees `running` and reports S_OK. Before the
         // gate opens the callback stays pending: open_gate() delivers it.
-        if (callback_state_ == callback_state::pending && gate_open_) {
-            callback_state_ = callback_state::running;
-            call = true;
+        if (callback_state_ == callback_state::pending) {
+            if (gate_open_) {
+                callback_state_ = callback_state::running;
+                call = true;
+            } else {
+                callback_state_ = callback_state::deferred;  // open_gate() delivers it
+            }
         }
         release_due = !call && take_release_locked();
     }
@@ -273,6 +277,7 @@ bool operation_object::take_release_locked() noexcept {
         done = completed_ || closed_;
         break;
     case callback_state::pending:
+    case callback_state::deferred:
     case callback_state::running:
         break;
     }
@@ -311,8 +316,7 @@ void operation_object::deliver_deferred() noexcept {
     bool release_due = false;
     {
         std::lock_guard lock(mutex_);
-        // A close since the gate opened suppressed it (and released the context).
-        if (callback_state_ == callback_state::pending && completed_) {
+        if (callback_state_ == callback_state::deferred) {
             callback_state_ = callback_state::running;
             call = true;
         } else {
@@ -330,7 +334,9 @@ void operation_object::open_gate(bool success) noexcept {
         gate_decided_ = true;
         if (!success) {
             // The starting call fails: the caller keeps its context; nothing is called.
-            if (callback_state_ == callback_state::pending) callback_state_ = callback_state::suppressed;
+            if (callback_state_ == callback_state::pending || callback_state_ == callback_state::deferred) {
+                callback_state_ = callback_state::suppressed;
+            }
             if (context_held_) {
                 context_held_ = false;
                 count_down(counted::contexts);
@@ -340,7 +346,7 @@ void operation_object::open_gate(bool success) noexcept {
         gate_open_ = true;
         // A completion (or a close) came while the call was running: its callback or release
         // notifier is due now, but never on the caller's thread inside the call.
-        deliver = (callback_state_ == callback_state::pending && completed_) ||
+        deliver = callback_state_ == callback_state::deferred ||
                   (context_held_ && callback_state_ != callback_state::pending &&
                    callback_state_ != callback_state::running &&
                    (callback_state_ != callback_state::none || completed_ || closed_));
@@ -499,15 +505,21 @@ zlhcs_hresult operation_object::close() noexcept {
     // under this lock).
     if (callback_state_ == callback_state::pending) callback_state_ = callback_state::suppressed;
     changed_.notify_all();  // releases waiters
-    // A running callback: outside callbacks, it has returned when close returns. Inside any
-    // zlhcs callback, never wait: two callbacks closing each other's operations (or a callback
-    // closing its own) would wait for each other forever. The callback may then still be
-    // finishing on another thread; it is not called again, and its thread releases the context
-    // once it has returned.
-    if (callback_state_ == callback_state::running && !in_zlhcs_callback()) {
-        changed_.wait(lock, [this] { return callback_state_ != callback_state::running; });
-    }
-    const bool ran = callback_state_ == callback_state::running || callback_state_ == callback_state::returned;
+    // A running callback, or one deferred to a delivery thread (the operation completed inside
+    // its starting call, before this close): outside callbacks, it has returned when close
+    // returns. Inside any zlhcs callback, never wait: two callbacks closing each other's
+    // operations (or a callback closing its own) would wait for each other forever. The
+    // callback may then still be running (or about to) on another thread; it is not called
+    // again, and its thread releases the context once it has returned. Before the starting call
+    // has opened the gate there is nothing to wait for yet (only zlhcs itself, or a caller
+    // guessing a handle, closes then): the gate delivers or drops it.
+    const auto busy = [this] {
+        return callback_state_ == callback_state::running ||
+               (callback_state_ == callback_state::deferred && gate_open_);
+    };
+    if (busy() && !in_zlhcs_callback()) changed_.wait(lock, [&] { return !busy(); });
+    const bool ran = callback_state_ == callback_state::running || callback_state_ == callback_state::deferred ||
+                     callback_state_ == callback_state::returned;
     const bool release_due = take_release_locked();
     lock.unlock();
     release_context(release_due);

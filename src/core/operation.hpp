@@ -16,8 +16,9 @@
 //
 // The gate: no callback runs before the call that started the operation has written its
 // out-parameters (zlhcs.h "Asynchrony"). Until open_gate(true), a completion records the
-// result and wakes waiters but leaves the callback pending; open_gate then hands it to a
-// delivery thread. open_gate(false) (the starting call failed) suppresses it for good.
+// result and wakes waiters but defers the callback; open_gate then hands it to a delivery
+// thread. It completed before any close, so a close no longer suppresses it (it waits for it,
+// as for a running one). open_gate(false) (the starting call failed) drops it for good.
 //
 // The context: a callback or release notifier given with a successful call makes the operation
 // hold its context (counted for zlhcs_debug_counts). The release notifier runs once, when the
@@ -180,6 +181,8 @@ private:
     enum class callback_state : unsigned char {
         none,        // no callback was registered
         pending,     // registered, not decided yet: the operation is neither complete nor closed
+        deferred,    // it completed before the gate opened: called once the gate opens (a close
+                     // no longer suppresses it: it completed first), dropped if the call fails
         running,     // the completion decided to call it (the operation was not closed)
         returned,    // it has run and returned
         suppressed,  // close() came first: it never runs
