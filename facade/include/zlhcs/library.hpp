@@ -1,4 +1,4 @@
-// zlhcs C++ facade - the library: version, backend choice, document validation.
+// zlhcs C++ facade - the library: version, backend choice, document validation, leak counters.
 //
 // Free functions and plain value types; thread-safe. initialize() chooses the backend once per
 // process (the first zlhcs call otherwise loads the default one). Failures throw zlhcs::error.
@@ -81,6 +81,45 @@ inline bool initialize(const init_options& options = {}) {
     out_string path;
     check(zlhcs_backend_path(path.put()), "zlhcs_backend_path");
     return path.str();
+}
+
+/// zlhcs's leak counters (zlhcs_debug_counts_info; zlhcs_debug_counts): what the library holds
+/// for this program now. A program that has destroyed every facade object and let its
+/// callbacks finish sees all of them 0 (idle delivery threads retire a moment later).
+struct debug_counts {
+    std::uint64_t systems = 0;             ///< zlhcs_system handles open
+    std::uint64_t processes = 0;           ///< zlhcs_process handles open
+    std::uint64_t operations = 0;          ///< zlhcs_operation handles open
+    std::uint64_t subscriptions = 0;       ///< zlhcs_subscription handles open
+    std::uint64_t contexts = 0;            ///< callback contexts not yet released
+    std::uint64_t strings = 0;             ///< memory handed out and not yet freed
+    std::uint64_t live_subscriptions = 0;  ///< subscriptions alive inside zlhcs
+    std::uint64_t live_operations = 0;     ///< operations alive inside zlhcs (HCS may still run them)
+    std::uint64_t delivery_threads = 0;    ///< zlhcs's delivery threads alive
+
+    /// True when nothing is held (delivery threads left out: idle ones retire on their own).
+    [[nodiscard]] bool nothing_held() const noexcept {
+        return systems == 0 && processes == 0 && operations == 0 && subscriptions == 0 && contexts == 0 &&
+               strings == 0 && live_subscriptions == 0 && live_operations == 0;
+    }
+};
+
+/// A snapshot of the leak counters (never loads a backend). Any thread.
+[[nodiscard]] inline debug_counts current_debug_counts() {
+    zlhcs_debug_counts_info native{};
+    native.struct_size = sizeof native;
+    check(zlhcs_debug_counts(&native), "zlhcs_debug_counts");
+    debug_counts counts;
+    counts.systems = native.systems;
+    counts.processes = native.processes;
+    counts.operations = native.operations;
+    counts.subscriptions = native.subscriptions;
+    counts.contexts = native.contexts;
+    counts.strings = native.strings;
+    counts.live_subscriptions = native.live_subscriptions;
+    counts.live_operations = native.live_operations;
+    counts.delivery_threads = native.delivery_threads;
+    return counts;
 }
 
 }  // namespace zlhcs
