@@ -25,6 +25,16 @@ int zlhcs_header_check_table(zlhcs_api_v1 *api)
     return 0;
 }
 
+/* A callback and a release notifier as a C caller writes them. */
+static void ZLHCS_CALL zlhcs_header_check_callback(zlhcs_operation operation, zlhcs_hresult result,
+                                                   void *context)
+{
+    (void)operation;
+    (void)result;
+    (void)context;
+}
+static void ZLHCS_CALL zlhcs_header_check_release(void *context) { (void)context; }
+
 /* The declarations are usable from C: a typical call sequence. */
 int zlhcs_header_check_calls(void);
 int zlhcs_header_check_calls(void)
@@ -52,6 +62,19 @@ int zlhcs_header_check_calls(void)
     if (hr >= 0) hr = create("id", "{}", NULL, ZLHCS_INFINITE, &system, NULL);
     if (hr >= 0) hr = zlhcs_system_properties(system, NULL, 1000u, &properties);
     zlhcs_free(properties);
+    if (hr >= 0) {
+        zlhcs_operation operation = 0;
+        zlhcs_debug_counts_info counts;
+        hr = zlhcs_system_start_async(system, "", zlhcs_header_check_callback, NULL,
+                                      zlhcs_header_check_release, &operation);
+        /* The closes carry no nodiscard: a (void) cast discards their status, which GCC's
+         * warn_unused_result would not allow in C (-Werror here). */
+        (void)zlhcs_operation_close(operation);
+        counts.struct_size = (uint32_t)sizeof counts;
+        if (hr >= 0) hr = zlhcs_debug_counts(&counts);
+    }
+    (void)zlhcs_system_close(system);
+    (void)zlhcs_clear_error();
     if (hr >= 0) {
         zlhcs_schema_validate_options validate_options;
         char *report = NULL;

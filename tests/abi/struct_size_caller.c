@@ -150,10 +150,27 @@ static void below_v1_is_refused(void) {
     CHECK(zlhcs_system_open("any", &options, &system) == ZLHCS_E_INVALID_ARGUMENT);
 }
 
+/* The leak counters, read with the v1 size: everything the checks above were handed has been
+ * freed, so zlhcs holds nothing (zlhcs_debug_counts). */
+static void nothing_is_held(void) {
+    zlhcs_debug_counts_info counts;
+    memset(&counts, 0xAB, sizeof counts);
+    counts.struct_size = ZLHCS_DEBUG_COUNTS_INFO_SIZE_V1;
+    CHECK(zlhcs_debug_counts(&counts) == ZLHCS_S_OK);
+    CHECK(counts.struct_size == ZLHCS_DEBUG_COUNTS_INFO_SIZE_V1);
+    CHECK(counts.systems == 0 && counts.processes == 0 && counts.operations == 0 && counts.subscriptions == 0);
+    CHECK(counts.contexts == 0 && counts.strings == 0);
+    CHECK(counts.live_subscriptions == 0 && counts.live_operations == 0);
+    counts.struct_size = ZLHCS_DEBUG_COUNTS_INFO_SIZE_V1 - 1;
+    CHECK(zlhcs_debug_counts(&counts) == ZLHCS_E_INVALID_ARGUMENT);
+    CHECK(zlhcs_debug_counts(NULL) == ZLHCS_E_INVALID_ARGUMENT);
+}
+
 int main(void) {
     old_callers_work();
     newer_callers_work_when_the_tail_is_zero();
     below_v1_is_refused();
+    nothing_is_held();
     if (failures == 0) printf("struct_size checks passed\n");
     return failures == 0 ? 0 : 1;
 }

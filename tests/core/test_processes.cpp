@@ -881,6 +881,15 @@ TEST_F(processes, an_exited_process_refuses_signal_terminate_and_modify) {
     EXPECT_EQ(zlhcs_process_terminate(p, nullptr, hang_bound_ms, nullptr), ZLHCS_S_FALSE);
     EXPECT_EQ(zlhcs_process_terminate(p, nullptr, hang_bound_ms, nullptr), ZLHCS_S_FALSE) << "again";
     EXPECT_EQ(last_error().rc, ZLHCS_S_FALSE) << "S_FALSE is success: no last error";
+    // A success code never hands out an error document (issue 15, point 7); "" options are
+    // no options (point 6: hcsshim terminates processes with "").
+    for (const auto stop : {&zlhcs_process_signal, &zlhcs_process_terminate}) {
+        char* document = out_sentinel();
+        EXPECT_EQ(stop(p, stop == &zlhcs_process_terminate ? "" : R"({"Signal":"CtrlC"})", hang_bound_ms, &document),
+                  ZLHCS_S_FALSE);
+        EXPECT_EQ(document, nullptr) << "an error document came with S_FALSE: " << document;
+        if (document != out_sentinel()) zlhcs_free(document);
+    }
     struct verb {
         const char* name;
         std::function<zlhcs_hresult()> call;

@@ -209,6 +209,14 @@ TEST_F(systems, state_machine_sync) {
     EXPECT_EQ(zlhcs_system_shutdown(s, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_FALSE) << "shutdown Stopped";
     EXPECT_EQ(last_error().rc, ZLHCS_S_FALSE) << "S_FALSE is success: no last error";
     EXPECT_EQ(zlhcs_system_terminate(s, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_FALSE) << "terminate Stopped";
+    // A success code never hands out an error document (issue 15, point 7): HCS's
+    // SYSTEM_NOT_FOUND document is not the result of an S_FALSE.
+    for (const auto stop : {&zlhcs_system_shutdown, &zlhcs_system_terminate}) {
+        char* document = out_sentinel();
+        EXPECT_EQ(stop(s, "", ZLHCS_INFINITE, &document), ZLHCS_S_FALSE);
+        EXPECT_EQ(document, nullptr) << "an error document came with S_FALSE: " << document;
+        if (document != out_sentinel()) zlhcs_free(document);
+    }
     EXPECT_EQ(zlhcs_system_crash(s, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_HCS_E_SYSTEM_NOT_FOUND);
     EXPECT_EQ(last_error().category, ZLHCS_CATEGORY_NOT_FOUND);
     EXPECT_EQ(zlhcs_system_start(s, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_HCS_E_SYSTEM_NOT_FOUND) << "start Stopped";
