@@ -44,8 +44,12 @@
  *   value, and an unknown one is refused with ZLHCS_E_INVALID_ARGUMENT rather than being an
  *   out-of-range enum in C++. Every enum also has a *_FORCE_32BIT sentinel, so it is 32 bits.
  *   Each function's @abi line names, per parameter, its direction (in, out, inout), whether it
- *   may be NULL (opt), and who owns what it hands out (own=free: release with zlhcs_free();
- *   own=static: never freed; own=borrowed: valid until the named event).
+ *   may be NULL (opt), the enum a uint32_t carries (enum=), its part in a callback + context +
+ *   release triple, and who owns what it hands out (own=free: release with zlhcs_free();
+ *   own=static: never freed; own=borrowed(event): valid until the named event; own=filled: a
+ *   struct of the caller's that zlhcs fills; own=handle: a zlhcs handle to close;
+ *   own=os_handle(...): an OS handle and who closes it). Structs carry one too. The grammar is
+ *   in scripts/generate_api.py, which turns them into abi/zlhcs.abi.json.
  *
  * Out-parameters, one rule:
  *   - Documents (char **out_document): written on success AND on failure: HCS's result
@@ -394,8 +398,8 @@ typedef struct zlhcs_api_v1 zlhcs_api_v1;
  * shorter than the caller expects, so every member the caller knows is present. A newer DLL
  * hands out its longer table (its struct_size says how long; ZLHCS_API_HAS tells whether a
  * member is there). The table is static and never freed.
- * Errors: ZLHCS_E_NOT_SUPPORTED (revision 0 or newer than the DLL's), ZLHCS_E_INVALID_ARGUMENT
- * (out_api NULL).
+ * Errors: ZLHCS_E_NOT_SUPPORTED (a revision below ZLHCS_API_MIN_REVISION, 0 included, or newer
+ * than the DLL's), ZLHCS_E_INVALID_ARGUMENT (out_api NULL).
  * @abi revision:in out_api:out,own=static */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_get_api(uint32_t revision,
                                                                 const zlhcs_api_v1 **out_api);
@@ -451,8 +455,8 @@ typedef struct zlhcs_init_options {
  * Once a backend is loaded, zlhcs pins itself in memory (HCS callbacks point into it):
  * unloading zlhcs.dll / libzlhcs.so does not unmap it.
  * Errors: ZLHCS_E_INVALID_ARGUMENT (bad struct_size, unknown kind, relative or missing
- * path, unknown validation bits, reserved not 0), ZLHCS_E_INVALID_UTF8, ZLHCS_E_BACKEND_UNAVAILABLE (the library did not load, or is
- * not an HCS), ZLHCS_E_INVALID_STATE.
+ * path, unknown validation bits, reserved not 0), ZLHCS_E_INVALID_UTF8, ZLHCS_E_BACKEND_UNAVAILABLE
+ * (the library did not load, or is not an HCS), ZLHCS_E_INVALID_STATE.
  * @abi options:in,opt */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_init(const zlhcs_init_options *options);
 
@@ -554,8 +558,8 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_result(zlhcs_
  * HCS function and error document, with strings owned by the operation (valid until it is
  * closed). Returns ZLHCS_S_OK with *error filled if the operation failed; ZLHCS_S_FALSE with
  * code 0 and empty strings if it succeeded; ZLHCS_HCS_E_OPERATION_PENDING (code 0 and empty
- * strings, as for S_FALSE; also this thread's last error) while it runs. Errors: ZLHCS_E_INVALID_HANDLE, ZLHCS_E_INVALID_ARGUMENT (NULL or
- * struct_size too small).
+ * strings, as for S_FALSE; also this thread's last error) while it runs. Errors:
+ * ZLHCS_E_INVALID_HANDLE, ZLHCS_E_INVALID_ARGUMENT (NULL or struct_size too small).
  * @abi operation:in error:inout,own=borrowed(operation_close) */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_error(zlhcs_operation operation,
                                                                         zlhcs_error *error);
@@ -576,11 +580,11 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_cancel(
  * outside any zlhcs callback, a callback that is running has returned when this returns;
  * called inside a zlhcs callback (this one's or another's) this never waits, so two callbacks
  * closing each other's operations cannot deadlock: the other callback may then still be
- * running, or (for an operation that completed inside its starting call) about to run. The context is therefore released in the release notifier (see "Callback contexts
- * and release notifiers"), which runs once the callback is done whichever way the close went;
- * the answer here only says whether the callback ran. Because a close outside callbacks waits
- * for a running callback, do not close while holding a lock that the callback takes.
- * Errors: ZLHCS_E_INVALID_HANDLE.
+ * running, or (for an operation that completed inside its starting call) about to run. The context
+ * is therefore released in the release notifier (see "Callback contexts and release notifiers"),
+ * which runs once the callback is done whichever way the close went; the answer here only says
+ * whether the callback ran. Because a close outside callbacks waits for a running callback, do not
+ * close while holding a lock that the callback takes. Errors: ZLHCS_E_INVALID_HANDLE.
  * @abi operation:in */
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_close(zlhcs_operation operation);
 
@@ -1043,9 +1047,10 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_write(
  * wrote has been read), ZLHCS_HCS_E_OPERATION_TIMEOUT if nothing arrived in time. stdout and
  * stderr may be read concurrently from different threads; one stream from several threads at
  * once is serialised (time spent waiting behind another reader counts against timeout_ms).
- * A blocked reader is released within one poll slice by closing,
- * detaching the stream or closing the process. Errors: ZLHCS_E_INVALID_STATE (stream not
- * open), ZLHCS_E_INVALID_ARGUMENT (stream is ZLHCS_STDIN or unknown, buffer NULL).
+ * A blocked reader is released within one poll slice by closing, detaching the stream or
+ * closing the process. Errors: ZLHCS_E_INVALID_STATE (stream not open),
+ * ZLHCS_E_INVALID_ARGUMENT (stream is ZLHCS_STDIN or unknown, buffer or out_read NULL,
+ * capacity 0).
  * @abi process:in stream:in,enum=zlhcs_stdio_stream buffer:out capacity:in timeout_ms:in
  * @abi out_read:out */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_read(
@@ -1113,8 +1118,8 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_detach(
  *      per subscription; a callback that blocks holds up only its own subscription, whose
  *      queue then fills (zlhcs adds a delivery thread when all have been blocked for 20 ms,
  *      up to 256 threads, so the others go on; docs/events.md). A full queue drops the newest
- *      events and says so: the subscriber receives one ZLHCS_EVENT_EVENTS_LOST record, in place, with how many were lost (their sequence
- *      numbers are skipped), before anything newer.
+ *      events and says so: the subscriber receives one ZLHCS_EVENT_EVENTS_LOST record, in place,
+ *      with how many were lost (their sequence numbers are skipped), before anything newer.
  *   6. zlhcs uses the one HCS callback per handle itself (HcsSetComputeSystemCallback,
  *      HcsSetProcessCallback) and fans out.
  *
@@ -1241,13 +1246,13 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_subscription_close(
  * wait. The exit is recorded when it happens, so a watch started after the exit completes at
  * once: it is never lost (a watch without a callback is then complete when this call returns;
  * one with a callback completes, and is called, on a zlhcs thread after this call returned).
- * The operation completes with ZLHCS_S_OK and the exit document (SystemExitStatus / ProcessStatus JSON) as its result document; with
- * ZLHCS_HCS_E_SERVICE_DISCONNECT if the service disconnects first; with
- * ZLHCS_E_INVALID_HANDLE if the system or process handle is closed first; with
- * ZLHCS_WIN32_E_CANCELLED if zlhcs_operation_cancel() is called (exit watches can be
- * cancelled). Everything else is as for any operation (callback on a zlhcs thread, release
- * notifier, wait, close; zlhcs_operation_inspect() says ZLHCS_OPERATION_KIND_EXIT_WATCH).
- * Errors: ZLHCS_E_INVALID_HANDLE, ZLHCS_E_INVALID_ARGUMENT (out_operation NULL).
+ * The operation completes with ZLHCS_S_OK and the exit document (SystemExitStatus / ProcessStatus
+ * JSON) as its result document; with ZLHCS_HCS_E_SERVICE_DISCONNECT if the service disconnects
+ * first; with ZLHCS_E_INVALID_HANDLE if the system or process handle is closed first; with
+ * ZLHCS_WIN32_E_CANCELLED if zlhcs_operation_cancel() is called (exit watches can be cancelled).
+ * Everything else is as for any operation (callback on a zlhcs thread, release notifier, wait,
+ * close; zlhcs_operation_inspect() says ZLHCS_OPERATION_KIND_EXIT_WATCH). Errors:
+ * ZLHCS_E_INVALID_HANDLE, ZLHCS_E_INVALID_ARGUMENT (out_operation NULL).
  * @abi system:in callback:in,opt,callback context:in,opt,context release:in,opt,release
  * @abi out_operation:out,own=handle */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_wait_exit_async(
@@ -1297,7 +1302,8 @@ typedef struct zlhcs_debug_counts_info {
  * loads a backend. Errors: ZLHCS_E_INVALID_ARGUMENT (NULL, or struct_size below
  * ZLHCS_DEBUG_COUNTS_INFO_SIZE_V1).
  * @abi counts:inout,own=filled */
-ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_debug_counts(zlhcs_debug_counts_info *counts);
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_debug_counts(
+    zlhcs_debug_counts_info *counts);
 
 /* ---------------------------------------------------------------------------------------
  * Schema validation
