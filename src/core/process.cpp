@@ -134,15 +134,20 @@ zlhcs_hresult process_object::settle_status() {
     }
     // Not run_sync: its wait could not be ended by a close of the handle. The operation's
     // completion callback (on_settled) wakes this wait instead; the operation keeps this
-    // object alive until HCS has completed it.
+    // object alive until HCS has completed it. The callback's context is a weak reference of
+    // its own, freed by the release notifier: a callback that comes after this object is gone
+    // (the wait gave up inside another callback, which does not wait for it) finds nothing.
     started_operation started;
+    auto settle_context = std::make_unique<std::weak_ptr<process_object>>(weak_from_this());
     if (const zlhcs_hresult hr = start_operation(
-            backend_, "HcsGetProcessProperties", &process_object::on_settled, this, nullptr, shared_from_this(), false,
+            backend_, "HcsGetProcessProperties", &process_object::on_settled, settle_context.get(),
+            &process_object::release_settle_context, shared_from_this(), false,
             [this](HCS_OPERATION operation) { return backend_.HcsGetProcessProperties(process_, operation, nullptr); },
             started);
         hr < 0) {
-        return hr;
+        return hr;  // the call failed: the context is still ours (freed here)
     }
+    (void)settle_context.release();  // the operation's now, until release_settle_context
     bool abandoned = false;
     bool complete = false;
     {
@@ -174,11 +179,16 @@ zlhcs_hresult process_object::settle_status() {
 }
 
 void ZLHCS_CALL process_object::on_settled(zlhcs_operation, zlhcs_hresult, void* context) {
-    auto* self = static_cast<process_object*>(context);
+    const std::shared_ptr<process_object> self = static_cast<std::weak_ptr<process_object>*>(context)->lock();
+    if (self == nullptr) return;
     {
         std::lock_guard lock(self->mutex_);  // the waiter is either before its check or waiting
     }
     self->changed_.notify_all();
+}
+
+void ZLHCS_CALL process_object::release_settle_context(void* context) {
+    delete static_cast<std::weak_ptr<process_object>*>(context);
 }
 
 void CALLBACK process_object::on_event(HCS_EVENT* event, void* context) {

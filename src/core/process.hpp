@@ -116,6 +116,7 @@ private:
     // The query's wait ends at once (ZLHCS_E_INVALID_HANDLE) when the handle is closed.
     zlhcs_hresult settle_status();
     static void ZLHCS_CALL on_settled(zlhcs_operation operation, zlhcs_hresult result, void* context);
+    static void ZLHCS_CALL release_settle_context(void* context);
     // settle_status() without a waiting thread, for the first exit watch.
     void settle_async();
     void service_disconnected() noexcept;
