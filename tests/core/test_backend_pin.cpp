@@ -111,6 +111,16 @@ TEST(backend_pin, zlhcs_stays_loaded_and_working_after_init_and_free) {
     ASSERT_NE(again, nullptr);
     EXPECT_EQ(reinterpret_cast<init_fn>(symbol(again, "zlhcs_init")), init);
     EXPECT_EQ(init(nullptr), 1) << "S_FALSE: already initialised";
+    // What this program was handed it gave back: zlhcs's leak counters are at zero.
+    const auto counts_of = reinterpret_cast<PFN_zlhcs_debug_counts>(symbol(again, "zlhcs_debug_counts"));
+    ASSERT_NE(counts_of, nullptr);
+    zlhcs_debug_counts_info counts{};
+    counts.struct_size = sizeof counts;
+    ASSERT_EQ(counts_of(&counts), 0);
+    EXPECT_EQ(counts.systems + counts.processes + counts.operations + counts.subscriptions, 0u);
+    EXPECT_EQ(counts.contexts, 0u);
+    EXPECT_EQ(counts.strings, 0u);
+    EXPECT_EQ(counts.live_operations + counts.live_subscriptions, 0u);
     unload(again);
     EXPECT_TRUE(is_loaded(zlhcs_name));
 }
