@@ -41,6 +41,18 @@ callback_scope::callback_scope() noexcept { ++callback_depth; }
 callback_scope::~callback_scope() { --callback_depth; }
 bool in_zlhcs_callback() noexcept { return callback_depth != 0; }
 
+void release_callback_context(zlhcs_release_callback release, void* context) noexcept {
+    if (release != nullptr) {
+        const callback_scope inside;
+        try {
+            release(context);
+        } catch (...) {
+            // A C++ notifier must not throw into zlhcs; if it does, the context counts as released.
+        }
+    }
+    count_down(counted::contexts);
+}
+
 std::vector<std::shared_ptr<operation_object>> pending_operations() noexcept {
     std::vector<std::shared_ptr<operation_object>> live;
     try {
@@ -287,12 +299,7 @@ bool operation_object::take_release_locked() noexcept {
 }
 
 void operation_object::release_context(bool due) noexcept {
-    if (!due) return;
-    if (release_ != nullptr) {
-        const callback_scope inside;
-        release_(context_);
-    }
-    count_down(counted::contexts);
+    if (due) release_callback_context(release_, context_);
 }
 
 void operation_object::run_callback(bool call, bool release_due) noexcept {

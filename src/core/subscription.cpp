@@ -99,12 +99,7 @@ bool subscription_object::take_release_locked() noexcept {
 }
 
 void subscription_object::release_context(bool due) noexcept {
-    if (!due) return;
-    if (release_ != nullptr) {
-        const callback_scope inside;
-        release_(context_);
-    }
-    count_down(counted::contexts);
+    if (due) release_callback_context(release_, context_);
 }
 
 void subscription_object::offer(std::uint32_t kind, std::uint32_t hcs_type, std::uint32_t process_id,
