@@ -79,7 +79,12 @@ void schedule_locked(State& s, const std::shared_ptr<Task>& task, steady::time_p
     Expects(!task->queued);
     task->where = s.queue.emplace(due, task);
     task->queued = true;
-    s.work_cv.notify_all();
+    // One task: one worker. Every idle worker waits on work_cv (for work, or until the front
+    // task is due), and whichever wakes re-reads the front of the queue, so waking one is
+    // enough; waking all of them for every task made a grown pool (64 workers after a burst of
+    // blocking callbacks) cost 64 wake-ups per operation, which under Wine halved the speed of
+    // every later test.
+    s.work_cv.notify_one();
     if (s.idle_workers == 0 && s.workers < max_workers) spawn_locked(s);
 }
 
