@@ -1244,8 +1244,8 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_subscription_close(
  * exit events, so they work on every host (zlhcs_system_wait_exit() needs
  * HcsWaitForComputeSystemExit, which Windows Server 2019 lacks) and need no thread while they
  * wait. The exit is recorded when it happens, so a watch started after the exit completes at
- * once: it is never lost (a watch without a callback is then complete when this call returns;
- * one with a callback completes, and is called, on a zlhcs thread after this call returned).
+ * once: it is never lost (the watch is then complete when this call returns, and its callback,
+ * if any, is called on a zlhcs thread after this call returned).
  * The operation completes with ZLHCS_S_OK and the exit document (SystemExitStatus / ProcessStatus
  * JSON) as its result document; with ZLHCS_HCS_E_SERVICE_DISCONNECT if the service disconnects
  * first; with ZLHCS_E_INVALID_HANDLE if the system or process handle is closed first; with
