@@ -43,8 +43,8 @@
 //     - co_await r.resume_on(e)      resumes through e.post() (your event loop, strand, pool);
 //     - co_await r.resume_inline()   opt-in: resumes inside the callback, on HCS's thread - for
 //                                    short non-blocking code only.
-//   If the result is already complete when awaited (also after a completion inside the
-//   starting call), co_await does not suspend and continues on the awaiting thread.
+//   If the result is already complete when awaited (its callback has run), co_await does not
+//   suspend and continues on the awaiting thread.
 //   Destroying a coroutine suspended in co_await is safe: the awaiter deregisters itself, and
 //   the completion resumes only a coroutine still registered - also when the completion has
 //   already handed the resumption to the executor and the job has not run yet. Once the job
@@ -623,8 +623,8 @@ public:
     /// was closed: errc::cancelled). Never blocks.
     [[nodiscard]] std::optional<std::string> try_result() const { return state().try_take_result(); }
 
-    /// A future fulfilled on the completion thread (possibly the thread of the *_async call,
-    /// before it returns) with the result document, or with the zlhcs::error (errc::cancelled
+    /// A future fulfilled on the completion thread (an HCS or zlhcs thread, never the thread of
+    /// the *_async call inside it) with the result document, or with the zlhcs::error (errc::cancelled
     /// after close()). May be called once (std::future_error otherwise), before or after
     /// completion. The future stays valid after this async_result is destroyed.
     [[nodiscard]] std::future<std::string> get_future() { return state().get_future(); }
