@@ -2,11 +2,13 @@
 
 #include "debug_counts.hpp"
 #include "errors.hpp"
+#include "lone_surrogate.hpp"
 
 #include <rapidjson/error/en.h>
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -65,6 +67,20 @@ zlhcs_hresult json_to_wide(const char* utf8, const char* parameter, bool require
     const rapidjson::ParseResult parsed =
         reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(
             stream, ignore);
+    // A lone surrogate is refused too (lone_surrogate.hpp): RapidJSON passes a lone low one and
+    // refuses a lone high one with a vague "surrogate pair is invalid"; both get the same
+    // message. Scanned after the parse, so the text is known well-formed up to where it looks.
+    const std::string_view text(utf8, std::strlen(utf8));
+    std::optional<lone_surrogate> surrogate;
+    if (!parsed.IsError()) {
+        surrogate = find_lone_surrogate(text);
+    } else if (parsed.Code() == rapidjson::kParseErrorStringUnicodeSurrogateInvalid) {
+        surrogate = find_lone_surrogate(text.substr(0, std::min(text.size(), parsed.Offset() + 12)));
+    }
+    if (surrogate) {
+        return fail(ZLHCS_HCS_E_INVALID_JSON,
+                    std::string(parameter) + " is not valid JSON for HCS: " + describe(*surrogate));
+    }
     if (parsed.IsError()) {
         return fail(ZLHCS_HCS_E_INVALID_JSON,
                     std::string(parameter) + " is not valid JSON: " +

@@ -31,7 +31,8 @@ zlhcs_hresult to_wide(const char* utf8, const char* parameter, bool required,
                       wide_argument& out);
 
 /// As to_wide(), and also checks the text is well-formed JSON (RapidJSON, SAX, iterative so
-/// deep nesting cannot exhaust the stack) -> HCS_E_INVALID_JSON with the offset and reason.
+/// deep nesting cannot exhaust the stack) without a lone surrogate escaped in a string
+/// (lone_surrogate.hpp) -> HCS_E_INVALID_JSON with the offset and reason.
 /// An optional document (`required` false) that is "" or JSON whitespace only is absent, as
 /// NULL is (out.null).
 zlhcs_hresult json_to_wide(const char* utf8, const char* parameter, bool required,

@@ -3,8 +3,12 @@
 #include "suggest.hpp"
 #include "tables.hpp"
 
+#include "../core/lone_surrogate.hpp"
+
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -707,6 +711,88 @@ private:
     bool depth_reported_ = false;
 };
 
+/// Forwards the parser's events to the Document, refusing a number too large for a double:
+/// RapidJSON 1.1.0 refuses 1e400 ("Number too big") but turns 2e308 into infinity, which no
+/// report could describe and no HCS integer or double holds.
+class finite_numbers_handler {
+public:
+    finite_numbers_handler(rapidjson::Document& document, const rapidjson::MemoryStream& stream)
+        : document_(document), stream_(stream) {}
+
+    bool Null() { return document_.Null(); }
+    bool Bool(bool b) { return document_.Bool(b); }
+    bool Int(int i) { return document_.Int(i); }
+    bool Uint(unsigned i) { return document_.Uint(i); }
+    bool Int64(std::int64_t i) { return document_.Int64(i); }
+    bool Uint64(std::uint64_t i) { return document_.Uint64(i); }
+    bool Double(double d) {
+        if (!std::isfinite(d)) {
+            infinite_end_ = stream_.Tell();  // just past the number
+            return false;
+        }
+        return document_.Double(d);
+    }
+    bool RawNumber(const char* text, rapidjson::SizeType length, bool copy) {
+        return document_.RawNumber(text, length, copy);
+    }
+    bool String(const char* text, rapidjson::SizeType length, bool copy) {
+        return document_.String(text, length, copy);
+    }
+    bool StartObject() { return document_.StartObject(); }
+    bool Key(const char* text, rapidjson::SizeType length, bool copy) { return document_.Key(text, length, copy); }
+    bool EndObject(rapidjson::SizeType members) { return document_.EndObject(members); }
+    bool StartArray() { return document_.StartArray(); }
+    bool EndArray(rapidjson::SizeType elements) { return document_.EndArray(elements); }
+
+    /// Where the infinite number ended (one past its last byte), if there was one.
+    [[nodiscard]] std::optional<std::size_t> infinite_end() const { return infinite_end_; }
+
+private:
+    rapidjson::Document& document_;
+    const rapidjson::MemoryStream& stream_;
+    std::optional<std::size_t> infinite_end_;
+};
+
+/// Parses `text` into `out` (iteratively: nesting depth cannot exhaust the stack). Returns ""
+/// or, when `text` is not JSON the validator accepts, the "json" problem's message: RapidJSON's
+/// reason, a number too large for a double, or a lone surrogate (core/lone_surrogate.hpp).
+std::string parse_document(std::string_view text, rapidjson::Document& out) {
+    rapidjson::MemoryStream stream(text.data(), text.size());
+    rapidjson::ParseResult result;
+    std::optional<std::size_t> infinite_end;
+    auto generator = [&](rapidjson::Document& document) {
+        finite_numbers_handler handler(document, stream);
+        rapidjson::Reader reader;
+        result = reader.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(stream, handler);
+        infinite_end = handler.infinite_end();
+        return !result.IsError();
+    };
+    out.Populate(generator);
+    if (infinite_end) {
+        std::size_t start = *infinite_end;
+        const auto in_number = [](char c) {
+            return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E';
+        };
+        while (start > 0 && in_number(text[start - 1])) --start;
+        return "The document is not valid JSON for HCS: the number " +
+               clipped(text.substr(start, *infinite_end - start)) + " at byte " + std::to_string(start) +
+               " is too large to be stored in a double (beyond 1.7976931348623157e308).";
+    }
+    std::optional<core::lone_surrogate> surrogate;
+    if (!result.IsError()) {
+        surrogate = core::find_lone_surrogate(text);
+    } else if (result.Code() == rapidjson::kParseErrorStringUnicodeSurrogateInvalid) {
+        // RapidJSON refuses a lone HIGH surrogate itself (at the escape), vaguely.
+        surrogate = core::find_lone_surrogate(text.substr(0, std::min(text.size(), result.Offset() + 12)));
+    }
+    if (surrogate) return "The document is not valid JSON for HCS: " + core::describe(*surrogate) + ".";
+    if (result.IsError()) {
+        return std::string("The document is not valid JSON: ") + rapidjson::GetParseError_En(result.Code()) +
+               " (at byte " + std::to_string(result.Offset()) + ").";
+    }
+    return {};
+}
+
 problem& add_top(report& out, severity level, const char* rule, std::string path) {
     if (level == severity::error) {
         ++out.errors;
@@ -771,9 +857,8 @@ report validate(std::uint16_t type, std::string_view document, std::optional<ver
     report out;
     out.type = desc.name;
     rapidjson::Document parsed;
-    parsed.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(document.data(),
-                                                                                         document.size());
-    const bool well_formed = !parsed.HasParseError();
+    const std::string json_problem = parse_document(document, parsed);
+    const bool well_formed = json_problem.empty();
 
     // The version in force: the caller's, else the document's own SchemaVersion.
     std::string phrase;
@@ -820,8 +905,7 @@ report validate(std::uint16_t type, std::string_view document, std::optional<ver
 
     if (!well_formed) {
         problem& p = add_top(out, severity::error, "json", "");
-        p.message = std::string("The document is not valid JSON: ") + rapidjson::GetParseError_En(parsed.GetParseError()) +
-                    " (at byte " + std::to_string(parsed.GetErrorOffset()) + ").";
+        p.message = json_problem;
         return out;
     }
     if (!parsed.IsObject()) {

@@ -72,6 +72,42 @@ inline std::string string_member(const rapidjson::Value& object, const char* nam
     return {object[name].GetString(), object[name].GetStringLength()};
 }
 
+/// Whether `text` is well-formed UTF-8 (no overlong forms, no surrogates, nothing above
+/// U+10FFFF): the report promises UTF-8.
+inline bool is_utf8(const std::string& text) {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto byte = static_cast<unsigned char>(text[i]);
+        std::size_t extra = 0;
+        uint32_t cp = 0;
+        if (byte < 0x80) {
+            ++i;
+            continue;
+        } else if (byte >= 0xC2 && byte <= 0xDF) {
+            extra = 1;
+            cp = byte & 0x1Fu;
+        } else if (byte >= 0xE0 && byte <= 0xEF) {
+            extra = 2;
+            cp = byte & 0x0Fu;
+        } else if (byte >= 0xF0 && byte <= 0xF4) {
+            extra = 3;
+            cp = byte & 0x07u;
+        } else {
+            return false;
+        }
+        if (i + extra >= text.size()) return false;  // truncated sequence
+        for (std::size_t k = 1; k <= extra; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + k]);
+            if ((next & 0xC0u) != 0x80u) return false;
+            cp = (cp << 6) | (next & 0x3Fu);
+        }
+        const uint32_t minimum = extra == 1 ? 0x80u : extra == 2 ? 0x800u : 0x10000u;
+        if (cp < minimum || cp > 0x10FFFFu || (cp >= 0xD800u && cp <= 0xDFFFu)) return false;
+        i += extra + 1;
+    }
+    return true;
+}
+
 /// Checks the report's documented shape and that the return code agrees with it.
 inline void expect_well_formed(const validation_result& v) {
     ASSERT_TRUE(v.has_report);

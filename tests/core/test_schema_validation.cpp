@@ -620,6 +620,122 @@ TEST_F(schema_validation, malformed_json_and_non_objects_are_json_errors_in_the_
     }
 }
 
+TEST_F(schema_validation, lone_surrogates_are_json_errors_and_the_report_stays_utf8) {
+    // RapidJSON 1.1.0 accepts a lone low surrogate and decodes it into bytes that are not
+    // UTF-8 (ED B3 AD for \uDCED); zlhcs refuses every lone surrogate (finding 2, issue 16).
+    struct sample {
+        const char* document;
+        const char* escape;
+        const char* where;
+    } samples[] = {
+        {R"({"\uDCed":true})", "\\uDCED", "at byte 2"},  // in a key: it would have become the Path
+        {R"({"Owner":"\uDC00"})", "\\uDC00", "at byte 10"},
+        {R"({"Owner":"ab\uDFFF"})", "\\uDFFF", "at byte 12"},
+        {R"({"Owner":"\uD800"})", "\\uD800", "at byte 10"},       // high, then the string ends
+        {R"({"Owner":"\uDBFFx"})", "\\uDBFF", "at byte 10"},      // high, then no escape
+        {R"({"Owner":"\uD800\u0041"})", "\\uD800", "at byte 10"}, // high, then not a low one
+        {R"({"Owner":"\uDC00\uD800"})", "\\uDC00", "at byte 10"}, // a pair in the wrong order
+        {R"({"SchemaVersion":{"Major":2,"Minor":1},"Container":{},"Bad\uDE00":1})", "\\uDE00", "at byte 58"},
+    };
+    for (const auto& s : samples) {
+        SCOPED_TRACE(s.document);
+        const validation_result v = run_validation("ComputeSystem", s.document);
+        expect_well_formed(v);
+        EXPECT_EQ(v.hr, ZLHCS_E_SCHEMA_INVALID);
+        EXPECT_TRUE(is_utf8(v.text)) << v.text;
+        ASSERT_EQ(v.problems.size(), 1u) << v.listing();
+        EXPECT_EQ(v.problems[0].rule, "json");
+        EXPECT_EQ(v.problems[0].path, "");
+        EXPECT_NE(v.problems[0].message.find("lone surrogate"), std::string::npos) << v.problems[0].message;
+        EXPECT_NE(v.problems[0].message.find(s.escape), std::string::npos) << v.problems[0].message;
+        EXPECT_NE(v.problems[0].message.find(s.where), std::string::npos) << v.problems[0].message;
+        EXPECT_TRUE(is_utf8(last_error().message)) << last_error().message;
+    }
+    // Pairs, and escaped backslashes before "u", are fine.
+    for (const char* owner : {R"(\uD83D\uDE00)", R"(\uDBFF\uDFFF)", R"(\\uDC00)", R"(\\\uD800\uDC00)", R"(\u00e9\"\uDC00)"}) {
+        const std::string document = R"({"SchemaVersion":{"Major":2,"Minor":1},"Owner":")" + std::string(owner) +
+                                     R"(","Container":{}})";
+        SCOPED_TRACE(document);
+        const validation_result v = run_validation("ComputeSystem", document);
+        if (std::string(owner).find(R"(\"\uDC00)") != std::string::npos) {
+            // An escaped quote does not end the string: the \uDC00 after it is still inside.
+            ASSERT_EQ(v.problems.size(), 1u) << v.listing();
+            EXPECT_NE(v.problems[0].message.find("lone surrogate"), std::string::npos);
+            continue;
+        }
+        EXPECT_EQ(v.hr, ZLHCS_S_OK) << v.listing();
+        EXPECT_TRUE(is_utf8(v.text));
+    }
+}
+
+// Calls that reach hcsim: the core fixture (hcsim reset, leak checks).
+class schema_validation_calls : public core_test {};
+
+TEST_F(schema_validation_calls, lone_surrogates_never_reach_hcs_through_any_json_parameter) {
+    // The DLL's own JSON check before HCS (core/strings.cpp json_to_wide) refuses them with
+    // the code of invalid JSON, naming the parameter, the escape and where it is.
+    const std::string id = unique_id("surrogate");
+    for (const char* config : {R"({"SchemaVersion":{"Major":2,"Minor":1},"Owner":"\uDC00","Container":{}})",
+                               R"({"SchemaVersion":{"Major":2,"Minor":1},"Owner":"\uD800","Container":{}})"}) {
+        SCOPED_TRACE(config);
+        zlhcs_system system = 0;
+        char* document = out_sentinel();
+        EXPECT_EQ(zlhcs_system_create(id.c_str(), config, nullptr, ZLHCS_INFINITE, &system, &document),
+                  ZLHCS_HCS_E_INVALID_JSON);
+        EXPECT_EQ(system, 0u);
+        const error_copy e = last_error();
+        EXPECT_EQ(e.code, ZLHCS_HCS_E_INVALID_JSON);
+        EXPECT_EQ(e.category, ZLHCS_CATEGORY_INVALID_JSON);
+        EXPECT_NE(e.message.find("configuration"), std::string::npos) << e.message;
+        EXPECT_NE(e.message.find("lone surrogate"), std::string::npos) << e.message;
+        EXPECT_NE(e.message.find("at byte 48"), std::string::npos) << e.message;
+        EXPECT_TRUE(is_utf8(e.message)) << e.message;
+    }
+    // A pair passes the check (and creates the system).
+    zlhcs_system system = 0;
+    ASSERT_EQ(zlhcs_system_create(id.c_str(),
+                                  R"({"SchemaVersion":{"Major":2,"Minor":1},"Owner":"\uD83D\uDE00","Container":{}})",
+                                  nullptr, ZLHCS_INFINITE, &system, nullptr),
+              ZLHCS_S_OK)
+        << last_error().message;
+    EXPECT_EQ(zlhcs_system_terminate(system, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK) << last_error().message;
+    EXPECT_EQ(zlhcs_system_close(system), ZLHCS_S_OK);
+}
+
+TEST_F(schema_validation, numbers_too_large_for_a_double_are_json_errors_with_their_text) {
+    // RapidJSON refuses 1e400 but turns 2e308 into infinity, which the report described as
+    // "the number ," (finding 6, issue 16). Both are refused, 2e308 by its text as written.
+    struct sample {
+        const char* number;
+        const char* message_part;
+    } samples[] = {
+        {"2e308", "the number 2e308 at byte "},
+        {"-2e308", "the number -2e308 at byte "},
+        {"123456789012345678901234567890e300", "the number 123456789012345678901234567890e300 at byte "},
+        {"1e400", "Number too big"},
+    };
+    for (const auto& s : samples) {
+        SCOPED_TRACE(s.number);
+        // In an integer field, and inside a value typed Any (which the walk never enters).
+        for (const std::string& document :
+             {container_doc(std::string(R"("Processor":{"Count":)") + s.number + "}"),
+              std::string(R"({"ResourcePath":"x","Settings":{"a":[)") + s.number + "]}}"}) {
+            const validation_result v =
+                run_validation(document.find("ResourcePath") != std::string::npos ? "ModifySettingRequest" : "ComputeSystem",
+                               document);
+            expect_well_formed(v);
+            ASSERT_EQ(v.problems.size(), 1u) << v.listing();
+            EXPECT_EQ(v.problems[0].rule, "json");
+            EXPECT_NE(v.problems[0].message.find(s.message_part), std::string::npos) << v.problems[0].message;
+        }
+    }
+    // The largest finite double is a number: a type error in an integer field, with its text.
+    const validation_result max = run_validation("ComputeSystem", container_doc(R"("Processor":{"Count":1.7976931348623157e308})"));
+    const reported_problem* p = max.find("/Container/Processor/Count", "range");
+    ASSERT_NE(p, nullptr) << max.listing();
+    EXPECT_FALSE(p->actual.empty());
+}
+
 TEST_F(schema_validation, bad_options_are_refused) {
     char* report = out_sentinel();
     zlhcs_schema_validate_options o{};
