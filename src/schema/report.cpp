@@ -26,6 +26,34 @@ const char* source_name(version_source source) {
     return "none";
 }
 
+void write_problem(writer_t& w, const problem& p) {
+    w.StartObject();
+    member(w, "Path", p.path);
+    member(w, "Severity", p.level == severity::error ? "error" : "warning");
+    member(w, "Rule", p.rule);
+    member(w, "Message", p.message);
+    if (p.expected_is_list) {
+        w.Key("Expected");
+        w.StartArray();
+        for (const std::string& value : p.expected_values) string(w, value);
+        w.EndArray();
+    } else if (!p.expected.empty()) {
+        member(w, "Expected", p.expected);
+    }
+    if (p.actual) member(w, "Actual", *p.actual);
+    if (p.suggestion) member(w, "Suggestion", *p.suggestion);
+    if (p.since) member(w, "Since", *p.since);
+    w.EndObject();
+}
+
+/// The bytes write_problem() writes for `p` (escapes included).
+std::size_t json_size(const problem& p) {
+    rapidjson::StringBuffer buffer;
+    writer_t w(buffer);
+    write_problem(w, p);
+    return buffer.GetSize();
+}
+
 std::string count_text(std::size_t n, const char* word) {
     return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
 }
@@ -53,30 +81,31 @@ std::string to_json(const report& r) {
     w.Uint64(r.warnings);
     w.Key("Problems");
     w.StartArray();
-    for (const problem& p : r.problems) {
-        w.StartObject();
-        member(w, "Path", p.path);
-        member(w, "Severity", p.level == severity::error ? "error" : "warning");
-        member(w, "Rule", p.rule);
-        member(w, "Message", p.message);
-        if (p.expected_is_list) {
-            w.Key("Expected");
-            w.StartArray();
-            for (const std::string& value : p.expected_values) string(w, value);
-            w.EndArray();
-        } else if (!p.expected.empty()) {
-            member(w, "Expected", p.expected);
-        }
-        if (p.actual) member(w, "Actual", *p.actual);
-        if (p.suggestion) member(w, "Suggestion", *p.suggestion);
-        if (p.since) member(w, "Since", *p.since);
-        w.EndObject();
-    }
+    for (const problem& p : r.problems) write_problem(w, p);
     w.EndArray();
     w.Key("Truncated");
     w.Bool(r.truncated);
     w.EndObject();
     return {buffer.GetString(), buffer.GetSize()};
+}
+
+void fit_to_budget(report& r, std::size_t budget) {
+    // Everything but the problems, with room for every count to reach 20 digits: Type and
+    // Note are bounded by the schema's names, SchemaVersion by two 32-bit numbers.
+    report frame;
+    frame.type = r.type;
+    frame.schema = r.schema;
+    frame.source = r.source;
+    frame.note = r.note;
+    std::size_t used = to_json(frame).size() + 3 * 20;
+    for (std::size_t i = 0; i < r.problems.size(); ++i) {
+        used += json_size(r.problems[i]) + (i > 0 ? 1 : 0);  // "," between problems
+        if (used > budget) {
+            r.problems.erase(r.problems.begin() + static_cast<std::ptrdiff_t>(i), r.problems.end());
+            r.truncated = true;
+            return;
+        }
+    }
 }
 
 std::string summary(const report& r) {

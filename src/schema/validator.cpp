@@ -1,5 +1,6 @@
 #include "validator.hpp"
 
+#include "report.hpp"
 #include "suggest.hpp"
 #include "tables.hpp"
 
@@ -14,6 +15,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <iterator>
 #include <limits>
 #include <utility>
@@ -25,9 +27,6 @@ using namespace tables;
 using json = rapidjson::Value;
 
 constexpr std::size_t type_count = std::size(types);
-// Strings quoted in messages and "Actual" are cut to this many bytes (at a character
-// boundary): a document may hold megabyte strings.
-constexpr std::size_t max_quoted_bytes = 120;
 
 std::string_view view_of(const json& string) {
     return {string.GetString(), string.GetStringLength()};
@@ -254,6 +253,62 @@ std::string escape_pointer_segment(std::string_view segment) {
     return out;
 }
 
+/// `path` as a report lists it: at most max_path_bytes, keeping its first and last segments
+/// around a "/..." segment. Segments are at most 244 bytes (path_scope clips them to 120, and
+/// escaping at most doubles them), so both ends keep whole segments.
+std::string listed_path(const std::string& path) {
+    if (path.size() <= max_path_bytes) return path;
+    constexpr std::size_t half = max_path_bytes / 2;
+    constexpr std::string_view marker = "/...";
+    std::size_t head_end = path.rfind('/', half);
+    if (head_end == std::string::npos) head_end = 0;
+    std::size_t tail_start = path.find('/', path.size() - (half - marker.size()));
+    if (tail_start == std::string::npos) tail_start = path.size();
+    return path.substr(0, head_end) + std::string(marker) + path.substr(tail_start);
+}
+
+/// For each member of `object`, in order: how many members have its name when it is the
+/// first of them, 0 when an earlier member has its name. Empty when no name repeats (the
+/// usual case). Sorting (by length, hash, bytes) keeps it O(n log n) for any key set.
+std::vector<std::uint32_t> name_occurrences(const json& object) {
+    const rapidjson::SizeType count = object.MemberCount();
+    if (count < 2) return {};
+    struct entry {
+        std::string_view name;
+        std::size_t hash;
+        std::uint32_t position;
+    };
+    std::vector<entry> entries;
+    entries.reserve(count);
+    std::uint32_t position = 0;
+    for (auto member = object.MemberBegin(); member != object.MemberEnd(); ++member, ++position) {
+        const std::string_view name = view_of(member->name);
+        entries.push_back({name, std::hash<std::string_view>{}(name), position});
+    }
+    const auto before = [](const entry& a, const entry& b) {
+        if (a.name.size() != b.name.size()) return a.name.size() < b.name.size();
+        if (a.hash != b.hash) return a.hash < b.hash;
+        const int order = a.name.compare(b.name);
+        return order != 0 ? order < 0 : a.position < b.position;
+    };
+    std::sort(entries.begin(), entries.end(), before);
+    std::vector<std::uint32_t> occurrences;
+    for (std::size_t first = 0; first < entries.size();) {
+        std::size_t end = first + 1;
+        while (end < entries.size() && entries[end].hash == entries[first].hash &&
+               entries[end].name == entries[first].name) {
+            ++end;
+        }
+        if (end - first > 1) {
+            if (occurrences.empty()) occurrences.assign(count, 1);
+            occurrences[entries[first].position] = static_cast<std::uint32_t>(end - first);
+            for (std::size_t i = first + 1; i < end; ++i) occurrences[entries[i].position] = 0;
+        }
+        first = end;
+    }
+    return occurrences;
+}
+
 std::optional<std::uint16_t> find_field(const type_desc& type, std::string_view name) {
     for (std::uint16_t i = 0; i < type.count; ++i) {
         const auto index = static_cast<std::uint16_t>(type.first + i);
@@ -297,9 +352,16 @@ public:
 
     void walk_struct(const json& object, std::uint16_t type_index, std::size_t depth) {
         const type_desc& type = type_at(type_index);
-        for (auto member = object.MemberBegin(); member != object.MemberEnd(); ++member) {
+        const std::vector<std::uint32_t> occurrences = name_occurrences(object);
+        std::size_t position = 0;
+        for (auto member = object.MemberBegin(); member != object.MemberEnd(); ++member, ++position) {
+            // A repeated name: reported at its first member, the only one walked (a JSON
+            // pointer names only the first; the required checks below see it too).
+            const std::uint32_t seen = occurrences.empty() ? 1 : occurrences[position];
+            if (seen == 0) continue;
             const std::string_view key = view_of(member->name);
             const path_scope segment(*this, key);
+            if (seen > 1) repeated_name(key, seen);
             const auto field = find_field(type, key);
             if (!field) {
                 unknown_field(type, key);
@@ -342,8 +404,10 @@ private:
 
     class path_scope {
     public:
+        // The segment is clipped (max_quoted_bytes): the path stays small, and appending
+        // costs O(1) whatever the key's length.
         path_scope(walker& w, std::string_view segment) : w_(w), size_(w.path_.size()) {
-            w.path_ += escape_pointer_segment(segment);
+            w.path_ += escape_pointer_segment(segment.size() <= max_quoted_bytes ? segment : clipped(segment));
         }
         path_scope(const path_scope&) = delete;
         path_scope& operator=(const path_scope&) = delete;
@@ -397,9 +461,14 @@ private:
                 wrong_type(shape_index, value);
                 return;
             }
-            for (auto member = value.MemberBegin(); member != value.MemberEnd(); ++member) {
+            const std::vector<std::uint32_t> occurrences = name_occurrences(value);
+            std::size_t position = 0;
+            for (auto member = value.MemberBegin(); member != value.MemberEnd(); ++member, ++position) {
+                const std::uint32_t seen = occurrences.empty() ? 1 : occurrences[position];
+                if (seen == 0) continue;  // as in walk_struct
                 const std::string_view key = view_of(member->name);
                 const path_scope segment(*this, key);
+                if (seen > 1) repeated_name(key, seen);
                 check_key(key, shape.type);
                 const frame_scope context(*this, frame{frame::map_value, 0, 0, 0, key});
                 walk_value(member->value, shape.element, depth + 1);
@@ -516,7 +585,7 @@ private:
     /// The problem to fill (take() must have said there is room).
     problem& add(severity level, const char* rule) {
         problem& p = out_.problems.emplace_back();
-        p.path = path_;
+        p.path = listed_path(path_);
         p.level = level;
         p.rule = rule;
         return p;
@@ -690,6 +759,16 @@ private:
             names += name;
         }
         p.message = std::string(type.name) + " needs at least one of " + names + " (a zlhcs rule), and has none.";
+    }
+
+    void repeated_name(std::string_view name, std::uint32_t times) {
+        if (!take(severity::warning)) return;
+        problem& p = add(severity::warning, "duplicate");
+        p.actual = clipped(name);
+        p.message = "The name " + quoted(name) + " appears " + std::to_string(times) +
+                    " times in this object; only this first one was validated. JSON leaves repeated "
+                    "names to the reader (zlhcs's C++ reader keeps the last; HCS does not document its "
+                    "choice): keep one.";
     }
 
     void too_deep() {
@@ -923,6 +1002,7 @@ report validate(std::uint16_t type, std::string_view document, std::optional<ver
     const severity too_new = out.source == version_source::caller ? severity::error : severity::warning;
     walker w(out, limit, in_force, phrase, too_new);
     w.walk_struct(parsed, type, 0);
+    fit_to_budget(out, report_budget(document.size()));
     return out;
 }
 

@@ -24,6 +24,27 @@ inline constexpr std::size_t max_problems = 1000;
 /// Levels of JSON nesting (objects, arrays, maps) the walk descends at most.
 inline constexpr std::size_t max_depth = 128;
 
+// The report's size is bounded whatever the document (docs/schema-validation.md, "Limits"):
+// a problem copies its Path, and a document's keys may be megabytes long.
+/// Strings quoted in messages and Actual, and each segment (member name) of a Path, are cut to
+/// this many bytes at a character boundary, "..." marking the cut.
+inline constexpr std::size_t max_quoted_bytes = 120;
+/// A longer Path keeps its first and last segments around a "/..." segment, within this size.
+inline constexpr std::size_t max_path_bytes = 512;
+/// The most bytes a report (as JSON) has, whatever the document's size...
+inline constexpr std::size_t max_report_bytes = 1024 * 1024;
+/// ...and, for a document of n bytes, at most report_base_bytes + report_bytes_per_input_byte
+/// * n: the Problems list ends (Truncated) where the next problem would pass the bound.
+inline constexpr std::size_t report_base_bytes = 64 * 1024;
+inline constexpr std::size_t report_bytes_per_input_byte = 8;
+
+/// The size a report of a `document_bytes` document stays within.
+[[nodiscard]] constexpr std::size_t report_budget(std::size_t document_bytes) noexcept {
+    const std::size_t linear_room = (max_report_bytes - report_base_bytes) / report_bytes_per_input_byte;
+    return document_bytes >= linear_room ? max_report_bytes
+                                         : report_base_bytes + report_bytes_per_input_byte * document_bytes;
+}
+
 struct version {
     std::uint32_t major = 2;
     std::uint32_t minor = 0;
@@ -63,7 +84,7 @@ struct report {
     std::vector<problem> problems;   ///< in document order, at most the limit
     std::size_t errors = 0;          ///< every error found (also those not listed)
     std::size_t warnings = 0;        ///< every warning found
-    bool truncated = false;          ///< more problems were found than listed
+    bool truncated = false;          ///< more problems were found than listed (the limit or the size bound)
 };
 
 /// The index in tables::types of the struct type named `name` (exact), or nullopt.
@@ -75,7 +96,8 @@ struct report {
 
 /// Validates `document` (UTF-8; the caller checked the encoding) as the struct type
 /// types[type]. caller_version: the schema version the caller names (it overrides the
-/// document's own SchemaVersion). At most `limit` problems are listed.
+/// document's own SchemaVersion). At most `limit` problems are listed, and no more than
+/// report_budget(document.size()) bytes of report (to_json).
 [[nodiscard]] report validate(std::uint16_t type, std::string_view document,
                               std::optional<version> caller_version,
                               std::size_t limit = max_problems);

@@ -543,6 +543,163 @@ TEST_F(schema_validation, thousands_of_problems_are_counted_and_the_list_is_trun
     EXPECT_EQ(v.problems.back().path, "/Container/MappedDirectories/499/Bogus");
 }
 
+// --- the report's size (issue 16, finding 5) -------------------------------------------------
+
+// The documented bound (docs/schema-validation.md, "Limits"): at most 64 KiB + 8 bytes per
+// document byte, and never more than 1 MiB.
+std::size_t report_bound(std::size_t document_bytes) {
+    return std::min<std::size_t>(1024u * 1024u, 64u * 1024u + 8u * document_bytes);
+}
+
+// Checks the bound and the clipping of every Path and Actual, and returns the report.
+validation_result expect_bounded(const char* type, const std::string& document) {
+    validation_result v = run_validation(type, document);
+    expect_well_formed(v);
+    EXPECT_LE(v.text.size(), report_bound(document.size()))
+        << "document " << document.size() << " bytes, report " << v.text.size() << " bytes";
+    EXPECT_TRUE(is_utf8(v.text));
+    for (const auto& p : v.problems) {
+        EXPECT_LE(p.path.size(), 512u) << p.path.substr(0, 200);
+        EXPECT_LE(p.actual.size(), 123u) << p.actual.substr(0, 200);
+        EXPECT_LE(p.message.size(), 2048u) << p.message.substr(0, 200);
+    }
+    return v;
+}
+
+// A VM whose SCSI controller is named `controller` and whose attachment "0" holds `attachment`.
+std::string scsi_doc(const std::string& controller, const std::string& attachment) {
+    return vm_doc(R"("Devices":{"Scsi":{")" + controller + R"(":{"Attachments":{"0":{)" + attachment + "}}}}}");
+}
+
+TEST_F(schema_validation, a_long_key_above_many_problems_is_clipped_in_every_path) {
+    // Before: every problem copied the whole path, so this 99 KB document gave a 60 MB report.
+    const std::string key(60000, 'k');
+    std::string fields = R"("Path":"p","Type":"VirtualDisk")";
+    for (int i = 0; i < 2000; ++i) fields += ",\"u" + std::to_string(i) + "\":0";
+    const std::string document = scsi_doc(key, fields);
+    const validation_result v = expect_bounded("ComputeSystem", document);
+    EXPECT_EQ(v.number("Warnings"), 2000u);
+    EXPECT_TRUE(v.flag("Truncated"));
+    ASSERT_FALSE(v.problems.empty());
+    const std::string clipped_key = "/VirtualMachine/Devices/Scsi/" + std::string(120, 'k') + ".../Attachments/0/u0";
+    EXPECT_EQ(v.problems[0].path, clipped_key);
+    EXPECT_EQ(v.problems[0].rule, "unknown-field");
+}
+
+TEST_F(schema_validation, a_deep_path_keeps_its_ends_around_a_marker) {
+    // ObjectDirectory nests itself: 60 levels of "/objdir/0" (within the walk's 128 levels of
+    // nesting) make a 545-byte path, above the 512-byte bound.
+    constexpr int levels = 60;
+    std::string doc;
+    for (int i = 0; i < levels; ++i) doc += R"({"name":"d","objdir":[)";
+    doc += "{";
+    for (int i = 0; i < 3000; ++i) doc += std::string(i == 0 ? "" : ",") + R"("name":)" + std::to_string(i);
+    doc += "}";
+    for (int i = 0; i < levels; ++i) doc += "]}";
+    const validation_result v = expect_bounded("ObjectDirectory", doc);
+    ASSERT_FALSE(v.problems.empty()) << v.text.substr(0, 500);
+    // The repeated name is one warning at the first "name"; its type error is the next.
+    const reported_problem& repeated = v.problems[0];
+    EXPECT_EQ(repeated.rule, "duplicate") << v.listing().substr(0, 2000);
+    EXPECT_NE(repeated.path.find("/objdir/0/objdir/0"), std::string::npos);
+    EXPECT_EQ(repeated.path.rfind("/objdir/0/name"), repeated.path.size() - 14) << repeated.path;
+    EXPECT_NE(repeated.path.find("/.../"), std::string::npos) << repeated.path;
+    EXPECT_EQ(repeated.path.rfind("/objdir/0/objdir/0", 0), 0u) << repeated.path;
+    EXPECT_EQ(v.number("Errors"), 1u) << "only the first \"name\" is walked";
+}
+
+TEST_F(schema_validation, long_values_and_many_problems_stay_within_the_size_bound) {
+    // Long values (Actual and the message quote them), many problems, long unknown names,
+    // long bad map keys: each report stays within the bound, at every size.
+    const std::string long_value(100000, 'v');
+    for (const std::size_t count : {10u, 1000u, 20000u}) {
+        SCOPED_TRACE(count);
+        std::string attachments;
+        for (std::size_t i = 0; i < count; ++i) {
+            attachments += std::string(i == 0 ? "" : ",") + "\"" + std::string(200, 'x') + std::to_string(i) +
+                           R"(":{"Type":")" + (i % 2 == 0 ? std::string(300, 'T') : std::string("Disc")) + R"(","Path":5,")" +
+                           std::string(150, 'y') + "\":1}";
+        }
+        const std::string many = vm_doc(R"("Devices":{"Scsi":{"s":{"Attachments":{)" + attachments + "}}}}");
+        const validation_result v = expect_bounded("ComputeSystem", many);
+        EXPECT_EQ(v.number("Errors"), 3 * count);  // key format, enum, type: all counted
+        EXPECT_EQ(v.flag("Truncated"), v.problems.size() < 4 * count);
+    }
+    const validation_result value = expect_bounded("ComputeSystem", scsi_doc("s", R"("Path":"p","Type":")" + long_value + "\""));
+    const reported_problem* p = value.find("/VirtualMachine/Devices/Scsi/s/Attachments/0/Type", "enum");
+    ASSERT_NE(p, nullptr) << value.listing();
+    EXPECT_EQ(p->actual, std::string(120, 'v') + "...");
+    // A small document's report is small: the bound grows with the document, from 64 KiB.
+    std::string small_many;
+    for (int i = 0; i < 1000; ++i) small_many += std::string(i == 0 ? "" : ",") + "\"" + std::to_string(i) + "\":0";
+    const validation_result small = expect_bounded("ComputeSystem", container_doc(small_many));
+    EXPECT_EQ(small.number("Warnings"), 1000u);
+}
+
+TEST_F(schema_validation, a_megabyte_document_of_problems_gets_a_report_of_at_most_a_megabyte) {
+    // 1 MB of a long key over thousands of problems: before, a 1.0 GB report.
+    const std::string key(500000, 'k');
+    std::string fields = R"("Path":"p","Type":"VirtualDisk")";
+    for (int i = 0; i < 60000; ++i) fields += ",\"u" + std::to_string(i) + "\":0";
+    const std::string document = scsi_doc(key, fields);
+    ASSERT_GT(document.size(), 1000000u);
+    const validation_result v = expect_bounded("ComputeSystem", document);
+    EXPECT_LE(v.text.size(), 1024u * 1024u);
+    EXPECT_EQ(v.number("Warnings"), 60000u);
+    EXPECT_TRUE(v.flag("Truncated"));
+}
+
+// --- repeated member names (issue 16, finding 6) ----------------------------------------------
+
+TEST_F(schema_validation, repeated_names_are_one_warning_at_the_first_which_alone_is_walked) {
+    const validation_result v = run_validation(
+        "ComputeSystem",
+        container_doc(R"("Processor":{"Count":"two"},"Processor":{"Count":"three","Bogus":1},"Memory":{},)"
+                      R"("Processor":{"Count":4})"));
+    expect_well_formed(v);
+    const reported_problem* repeated = v.find("/Container/Processor", "duplicate");
+    ASSERT_NE(repeated, nullptr) << v.listing();
+    EXPECT_EQ(repeated->severity, "warning");
+    EXPECT_EQ(repeated->actual, "Processor");
+    EXPECT_NE(repeated->message.find("3 times"), std::string::npos) << repeated->message;
+    // The first one's problem is reported; the later ones' ("three", Bogus) are not.
+    const reported_problem* count = v.find("/Container/Processor/Count", "type");
+    ASSERT_NE(count, nullptr) << v.listing();
+    EXPECT_NE(count->message.find("\"two\""), std::string::npos) << count->message;
+    EXPECT_EQ(v.find("/Container/Processor/Bogus", "unknown-field"), nullptr) << v.listing();
+    EXPECT_EQ(v.number("Errors"), 1u) << v.listing();
+    EXPECT_EQ(v.number("Warnings"), 1u) << v.listing();
+    // In document order: the warning comes before the first one's content.
+    ASSERT_GE(v.problems.size(), 2u);
+    EXPECT_EQ(v.problems[0].rule, "duplicate");
+
+    // In a map, and for unknown names: once each, at the first.
+    const validation_result map = run_validation(
+        "ComputeSystem", scsi_doc("s", R"("Path":"p","Type":"VirtualDisk","X":1,"X":2,"Path":3)"));
+    expect_well_formed(map);
+    EXPECT_NE(map.find("/VirtualMachine/Devices/Scsi/s/Attachments/0/Path", "duplicate"), nullptr) << map.listing();
+    EXPECT_NE(map.find("/VirtualMachine/Devices/Scsi/s/Attachments/0/X", "duplicate"), nullptr) << map.listing();
+    EXPECT_EQ(map.number("Errors"), 0u) << "the later Path (3) is not walked: " << map.listing();
+    EXPECT_EQ(map.number("Warnings"), 3u) << map.listing();  // two repeats, one unknown field
+    const validation_result keys = run_validation(
+        "ComputeSystem", vm_doc(R"("Devices":{"Scsi":{"a":{},"b":{},"a":{"Attachments":5}}})"));
+    EXPECT_NE(keys.find("/VirtualMachine/Devices/Scsi/a", "duplicate"), nullptr) << keys.listing();
+    EXPECT_EQ(keys.number("Errors"), 0u) << keys.listing();
+}
+
+TEST_F(schema_validation, many_repeated_long_names_are_found_without_quadratic_work) {
+    // 20000 members, half of them one 1000-byte name: one warning, the rest not walked.
+    const std::string name(1000, 'n');
+    std::string members = R"("Count":1)";
+    for (int i = 0; i < 10000; ++i) members += ",\"" + name + "\":" + std::to_string(i) + ",\"u" + std::to_string(i) + "\":0";
+    const validation_result v = expect_bounded("ComputeSystem", container_doc(R"("Processor":{)" + members + "}"));
+    EXPECT_EQ(v.number("Errors"), 0u);
+    EXPECT_EQ(v.number("Warnings"), 1u + 1u + 10000u);  // the repeat, its first as unknown, the u<i>
+    ASSERT_GE(v.problems.size(), 2u);
+    EXPECT_EQ(v.problems[0].rule, "duplicate");
+    EXPECT_NE(v.problems[0].message.find("10000 times"), std::string::npos);
+}
+
 // --- bad input ------------------------------------------------------------------------------
 
 TEST_F(schema_validation, null_arguments_fail_and_write_no_report) {
