@@ -97,6 +97,7 @@ class Model:
         self.type_names = sorted(PRIMITIVES) + sorted(self.enums) + sorted(self.structs)
         self.type_index = {n: i for i, n in enumerate(self.type_names)}
         self.struct_order = self._dependency_order()
+        self.trees = self._self_referencing()
 
     def _struct_deps(self, name):
         deps = set()
@@ -107,6 +108,34 @@ class Model:
             if t["name"] in self.structs and t["name"] != name:
                 deps.add(t["name"])
         return deps
+
+    def _self_referencing(self):
+        """The structs that contain themselves: name -> index of the field that does.
+
+        A document can nest them to any depth, so the facade gives them special members that
+        do not recurse (facade/include/zlhcs/schema/recursive.hpp). That code handles one shape:
+        exactly one field that is an array of the struct itself. Any other cycle (a map of
+        itself, two such fields; two structs containing each other, which _dependency_order
+        refuses) stops the generator here, to be handled there first.
+        """
+        trees = {}
+        for name in sorted(self.structs):
+            own = []
+            for index, field in enumerate(self.structs[name]):
+                t = field["type"]
+                while t["kind"] != "ref":
+                    t = t["of"]
+                if t["name"] == name:
+                    own.append((index, field))
+            if not own:
+                continue
+            assert len(own) == 1, "%s contains itself through more than one field" % name
+            index, field = own[0]
+            shape = field["type"]
+            assert shape["kind"] == "array" and shape["of"] == {"kind": "ref", "name": name}, \
+                "%s.%s contains %s other than as an array of it" % (name, field["name"], name)
+            trees[name] = index
+        return trees
 
     def _dependency_order(self):
         order, state = [], {}
@@ -169,7 +198,8 @@ def gen_types(model):
            "// schema does not know are kept in `unknown_fields`, enum values it does not know in the\n"
            "// open_enum. Include <zlhcs/schema.hpp> to compare (==), read and write them.\n" % model.latest_minor,
            "#pragma once\n\n#include <cstdint>\n#include <map>\n#include <optional>\n#include <string>\n"
-           "#include <vector>\n\n#include <zlhcs/schema/value_types.hpp>\n\nnamespace zlhcs::schema {\n\n"]
+           "#include <utility>\n#include <vector>\n\n#include <zlhcs/schema/recursive.hpp>\n"
+           "#include <zlhcs/schema/value_types.hpp>\n\nnamespace zlhcs::schema {\n\n"]
     for name in sorted(model.enums):
         values = model.enums[name]
         out.append("/// Schema enum %s.\n" % name)
@@ -182,7 +212,12 @@ def gen_types(model):
     out.append("\n")
     for name in model.struct_order:
         fields = model.structs[name]
-        out.append("/// Schema struct %s.\n" % name)
+        if name in model.trees:
+            out.append("/// Schema struct %s. It contains itself (%s) to any depth: its destructor, copy and ==\n"
+                       "/// work from a list on the heap, not by recursion (zlhcs/schema/recursive.hpp).\n"
+                       % (name, fields[model.trees[name]]["name"]))
+        else:
+            out.append("/// Schema struct %s.\n" % name)
         out.append("struct %s {\n" % name)
         for field in fields:
             extra = ", required by zlhcs" if field["name"] in model.required.get(name, ()) else ""
@@ -190,8 +225,54 @@ def gen_types(model):
                        % (cpp_type(model, field["type"]), member_name(field["name"]), describe(field["type"]),
                           field["since"], extra))
         out.append("    ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know\n")
+        if name in model.trees:
+            out.append("\n    %s() = default;\n" % name)
+            out.append("    %s(const %s& other);\n" % (name, name))
+            out.append("    %s(%s&&) noexcept = default;\n" % (name, name))
+            out.append("    %s& operator=(const %s& other);\n" % (name, name))
+            out.append("    %s& operator=(%s&& other) noexcept;\n" % (name, name))
+            out.append("    ~%s();\n" % name)
         out.append("};\n\n")
+    out.append(gen_tree_members(model))
     out.append("}  // namespace zlhcs::schema\n")
+    return "".join(out)
+
+
+def gen_tree_members(model):
+    """tree_traits and the special members of the structs that contain themselves."""
+    out = ["// ---- structs that contain themselves: no recursion per level (zlhcs/schema/recursive.hpp)\n\n"]
+    out.append("/// Every schema struct that contains itself.\n")
+    out.append("using self_referencing_structs = type_list<%s>;\n\n" % ", ".join(sorted(model.trees)))
+    for name in sorted(model.trees):
+        fields = model.structs[name]
+        child = member_name(fields[model.trees[name]]["name"])
+        others = [member_name(f["name"]) for i, f in enumerate(fields) if i != model.trees[name]] + ["unknown_fields"]
+        list_type = "std::optional<std::vector<%s>>" % name
+        out.append("template <>\nstruct tree_traits<%s> {\n" % name)
+        out.append("    static constexpr std::size_t children_index = %d;  // %s\n" % (model.trees[name], child))
+        out.append("    static %s& children(%s& node) noexcept { return node.%s; }\n" % (list_type, name, child))
+        out.append("    static const %s& children(const %s& node) noexcept { return node.%s; }\n"
+                   % (list_type, name, child))
+        out.append("    static void copy_shallow(%s& to, const %s& from) {\n" % (name, name))
+        for m in others:
+            out.append("        to.%s = from.%s;\n" % (m, m))
+        out.append("    }\n")
+        out.append("    static void swap(%s& a, %s& b) noexcept {\n        using std::swap;\n" % (name, name))
+        for m in others + [child]:
+            out.append("        swap(a.%s, b.%s);\n" % (m, m))
+        out.append("    }\n")
+        out.append("    template <class Self>\n    static bool equal_shallow(const Self& a, const Self& b) {\n")
+        out.append("        return %s;\n    }\n};\n\n" % "\n            && ".join("a.%s == b.%s" % (m, m) for m in others))
+        out.append("inline %s::%s(const %s& other) { detail::copy_tree(*this, other); }\n" % (name, name, name))
+        out.append("inline %s& %s::operator=(const %s& other) {\n" % (name, name, name))
+        out.append("    if (this != &other) {\n        %s copy(other);\n        tree_traits<%s>::swap(*this, copy);\n    }\n"
+                   "    return *this;\n}\n" % (name, name))
+        out.append("// Safe when `other` lies inside *this (node = std::move(node.%s->front())): it is moved\n"
+                   "// out before the old value, swapped into `taken`, is destroyed.\n" % child)
+        out.append("inline %s& %s::operator=(%s&& other) noexcept {\n" % (name, name, name))
+        out.append("    if (this != &other) {\n        %s taken(std::move(other));\n        tree_traits<%s>::swap(*this, taken);\n    }\n"
+                   "    return *this;\n}\n" % (name, name))
+        out.append("inline %s::~%s() { detail::destroy_tree(*this); }\n\n" % (name, name))
     return "".join(out)
 
 
@@ -251,9 +332,12 @@ def gen_reflection(model):
         out.append("    }\n")
         out.append("    /// Every field and the unknown fields equal (a template: instantiated when used).\n")
         out.append("    template <class Self>\n    static bool equal(const Self& a, const Self& b) {\n")
-        terms = ["a.%s == b.%s" % (member_name(f["name"]), member_name(f["name"])) for f in fields]
-        terms.append("a.unknown_fields == b.unknown_fields")
-        out.append("        return %s;\n    }\n" % "\n            && ".join(terms))
+        if name in model.trees:
+            out.append("        return detail::equal_tree(a, b);  // no recursion per level\n    }\n")
+        else:
+            terms = ["a.%s == b.%s" % (member_name(f["name"]), member_name(f["name"])) for f in fields]
+            terms.append("a.unknown_fields == b.unknown_fields")
+            out.append("        return %s;\n    }\n" % "\n            && ".join(terms))
         out.append("    /// Calls f(member) for the field at index.\n")
         out.append("    template <class F>\n    static void visit(%s& object, std::size_t index, F&& f) {\n" % name)
         if not fields:

@@ -14,8 +14,14 @@
 // Nothing is lost: from_json then to_json gives back the same JSON value. Fields the schema
 // does not know (a newer Windows sends them) and known fields sent as null are kept per
 // object in `unknown_fields` and written back after the known ones; enum values it does not
-// know are kept as text in the open_enum. A map key of an integer-keyed map must be a
-// canonical decimal number (that is what makes it write back the same).
+// know are kept as text in the open_enum; numbers in Any values and unknown fields keep their
+// text. A map key of an integer-keyed map must be a canonical decimal number (that is what
+// makes it write back the same). A repeated member name: the last one wins.
+// And from_json(to_json(x)) == x for every x that to_json accepts.
+//
+// Any depth of nesting is safe: reading, writing, copying, comparing and destroying never
+// recurse per level of the document (the structs that contain themselves, such as
+// ObjectDirectory, have special members for that: zlhcs/schema/recursive.hpp).
 //
 // Requires RapidJSON (header-only) on the include path. Threading: the functions are
 // reentrant; a value is as thread-safe as a std::string.
@@ -32,9 +38,12 @@
 namespace zlhcs::schema {
 
 /// RapidJSON parse flags of from_json: iterative (no recursion, however deep the document),
-/// UTF-8 checked, nothing after the value.
-inline constexpr unsigned parse_flags =
-    rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag | rapidjson::kParseStopWhenDoneFlag;
+/// UTF-8 checked, nothing after the value, numbers as their text (kept exactly in Any values,
+/// parsed exactly into integer fields). Beyond what these flags check, from_json refuses an
+/// escaped lone surrogate (RapidJSON 1.1.0 lets \uDC00-\uDFFF through) and a number beyond
+/// a double's range.
+inline constexpr unsigned parse_flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag |
+                                        rapidjson::kParseStopWhenDoneFlag | rapidjson::kParseNumbersAsStringsFlag;
 
 namespace detail {
 
@@ -42,14 +51,17 @@ namespace detail {
     throw error(ZLHCS_E_INVALID_ARGUMENT, call, std::move(message), "", "");
 }
 
-template <class Handler>
-void parse_with(Handler& handler, std::string_view json, const char* call, const std::string* handler_error) {
+inline void parse_with(reader& handler, std::string_view json, const char* call) {
     rapidjson::MemoryStream stream(json.data(), json.size());
-    rapidjson::Reader reader;
-    const rapidjson::ParseResult result = reader.Parse<parse_flags>(stream, handler);
+    rapidjson::Reader parser;
+    const rapidjson::ParseResult result = parser.Parse<parse_flags>(stream, handler);
     if (!result) {
-        if (handler_error != nullptr && !handler_error->empty()) throw_parse_error(call, *handler_error);
-        throw_parse_error(call, std::string("invalid JSON at offset ") + std::to_string(result.Offset()) + ": " +
+        if (!handler.error().empty()) throw_parse_error(call, handler.error());
+        // RapidJSON's own refusal (a number too big for a double among them). The path is
+        // where the reader was when RapidJSON stopped: the last value begun, or the one after.
+        const std::string where = handler.path();
+        throw_parse_error(call, "invalid JSON at offset " + std::to_string(result.Offset()) +
+                                    (where.empty() ? std::string() : " (near " + where + ")") + ": " +
                                     rapidjson::GetParseError_En(result.Code()));
     }
     // Only whitespace may follow the value.
@@ -65,12 +77,14 @@ void parse_with(Handler& handler, std::string_view json, const char* call, const
 
 /// Reads `json` into `out` (replacing what it held). Throws zlhcs::error
 /// (errc::invalid_argument) naming the JSON pointer and the problem when the text is not JSON,
-/// not valid UTF-8, or a known field has the wrong JSON type or an out-of-range integer.
+/// not valid UTF-8 (an escaped lone surrogate included), has a number beyond a double's range,
+/// or a known field has the wrong JSON type or an out-of-range integer. `out` then holds what
+/// was read up to the problem.
 template <class T>
 void from_json(std::string_view json, T& out) {
     out = T{};
     detail::reader handler(out);
-    detail::parse_with(handler, json, "zlhcs::schema::from_json", &handler.error());
+    detail::parse_with(handler, json, "zlhcs::schema::from_json");
 }
 
 /// Reads `json` as a T; see from_json(json, out).
@@ -81,13 +95,19 @@ template <class T>
     return out;
 }
 
-/// Writes `value` as compact JSON: known fields in schema order, then unknown_fields.
+/// Writes `value` as compact JSON: known fields in schema order, then unknown_fields. Throws
+/// zlhcs::error (errc::invalid_argument) naming the JSON pointer for what it would not read
+/// back equal: a string (or map key, field name, enum text, Any text) that is not valid UTF-8,
+/// an enum value without a name, two unknown fields of one name, or an unknown field named
+/// like a known one (except a null for a known field that is not set). A value from_json
+/// produced is always accepted.
 template <class T>
 [[nodiscard]] std::string to_json(const T& value) {
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-    detail::write_value(writer, value);
-    return std::string(buffer.GetString(), buffer.GetSize());
+    detail::json_output out;
+    if (!detail::write_value(out, value)) {
+        throw error(ZLHCS_E_INVALID_ARGUMENT, "zlhcs::schema::to_json", out.path() + ": " + out.problem, "", "");
+    }
+    return std::string(out.buffer.GetString(), out.buffer.GetSize());
 }
 
 /// Checks and compacts one JSON value of any kind into an `any`. Throws zlhcs::error
@@ -95,7 +115,7 @@ template <class T>
 [[nodiscard]] inline any parse_any(std::string_view json) {
     any out;
     detail::reader handler(out);
-    detail::parse_with(handler, json, "zlhcs::schema::parse_any", &handler.error());
+    detail::parse_with(handler, json, "zlhcs::schema::parse_any");
     return out;
 }
 

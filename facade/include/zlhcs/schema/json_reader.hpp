@@ -1,9 +1,12 @@
 // zlhcs C++ facade - reads HCS JSON documents into the generated schema types with
 // RapidJSON's SAX reader: no DOM, one pass, fields this schema does not know (and known fields
 // sent as null) kept in each object's unknown_fields, enum values it does not know kept in the
-// open_enum. Used through zlhcs::schema::from_json (<zlhcs/schema.hpp>).
+// open_enum, numbers as their text (json_number.hpp), one member per name (member_names.hpp),
+// no lone surrogate anywhere (utf8.hpp). Used through zlhcs::schema::from_json
+// (<zlhcs/schema.hpp>).
 #pragma once
 
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -14,7 +17,10 @@
 #include <type_traits>
 #include <vector>
 
+#include <zlhcs/schema/json_number.hpp>
+#include <zlhcs/schema/member_names.hpp>
 #include <zlhcs/schema/rapidjson.hpp>
+#include <zlhcs/schema/utf8.hpp>
 #include <zlhcs/schema/value_types.hpp>
 
 namespace zlhcs::schema::detail {
@@ -38,9 +44,7 @@ inline void append_pointer_token(std::string& out, std::string_view token) {
 struct value_ops {
     bool (*on_null)(reader&, void*);
     bool (*on_bool)(reader&, void*, bool);
-    bool (*on_int)(reader&, void*, std::int64_t);
-    bool (*on_uint)(reader&, void*, std::uint64_t);
-    bool (*on_double)(reader&, void*, double);
+    bool (*on_number)(reader&, void*, std::string_view);  // the number's JSON text
     bool (*on_string)(reader&, void*, const char*, std::size_t);
     bool (*on_start_object)(reader&, void*);
     bool (*on_start_array)(reader&, void*);
@@ -58,13 +62,27 @@ struct container_ops {
     void (*next_element)(reader&, frame&);                      // array
     std::string_view (*field_name)(std::size_t index);          // structure
     unknown_fields* (*unknown)(void* object);                   // structure
+    void (*finish)(void* object);                               // structure: at its end
 };
+
+/// frame::index of a structure or map before its first member, and of a structure while an
+/// unknown field (named in frame::key) is read.
+inline constexpr std::size_t no_field = static_cast<std::size_t>(-1);
+inline constexpr std::size_t unknown_field_index = static_cast<std::size_t>(-2);
 
 struct frame {
     void* object = nullptr;
     const container_ops* ops = nullptr;
-    std::size_t index = 0;  // structure: the field being read; array: elements begun
-    std::string key;        // map: the key being read
+    std::size_t index = 0;  // structure: the field being read; array: elements begun; map: 0 once a key is read
+    std::string key;        // map: the key being read; structure: the unknown field being read
+};
+
+/// An open object or array inside a value kept as JSON text (an Any value, an unknown field):
+/// only for the path of an error found inside it.
+struct capture_frame {
+    bool object = false;
+    std::size_t elements = 0;  // array: elements begun
+    std::string key;           // object: the member being read
 };
 
 template <class T, class = void>
@@ -74,9 +92,7 @@ template <class T>
 inline constexpr value_ops value_ops_for = {
     [](reader& r, void* p) { return codec<T>::on_null(r, *static_cast<T*>(p)); },
     [](reader& r, void* p, bool v) { return codec<T>::on_bool(r, *static_cast<T*>(p), v); },
-    [](reader& r, void* p, std::int64_t v) { return codec<T>::on_int(r, *static_cast<T*>(p), v); },
-    [](reader& r, void* p, std::uint64_t v) { return codec<T>::on_uint(r, *static_cast<T*>(p), v); },
-    [](reader& r, void* p, double v) { return codec<T>::on_double(r, *static_cast<T*>(p), v); },
+    [](reader& r, void* p, std::string_view v) { return codec<T>::on_number(r, *static_cast<T*>(p), v); },
     [](reader& r, void* p, const char* s, std::size_t n) { return codec<T>::on_string(r, *static_cast<T*>(p), s, n); },
     [](reader& r, void* p) { return codec<T>::on_start_object(r, *static_cast<T*>(p)); },
     [](reader& r, void* p) { return codec<T>::on_start_array(r, *static_cast<T*>(p)); },
@@ -91,7 +107,8 @@ public:
     reader(const reader&) = delete;
     reader& operator=(const reader&) = delete;
 
-    // RapidJSON's handler concept.
+    // RapidJSON's handler concept. Numbers come as text (kParseNumbersAsStringsFlag): Int ...
+    // Double are never called under parse_flags, and pass the value on as text if they are.
     bool Null() {
         if (capturing_) return capture_scalar([](auto& w) { return w.Null(); });
         return take() && current_->on_null(*this, target_);
@@ -102,39 +119,60 @@ public:
     }
     bool Int(int v) { return Int64(v); }
     bool Uint(unsigned v) { return Uint64(v); }
-    bool Int64(std::int64_t v) {
-        if (capturing_) return capture_scalar([v](auto& w) { return w.Int64(v); });
-        return take() && current_->on_int(*this, target_, v);
+    bool Int64(std::int64_t v) { return integer_as_text(v); }
+    bool Uint64(std::uint64_t v) { return integer_as_text(v); }
+    bool Double(double) { return fail("a number was not read as text (the reader needs kParseNumbersAsStringsFlag)"); }
+    bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
+        const std::string_view text(s, n);
+        if (capturing_) {
+            begin_captured_value();
+            if (!json_number_fits_double(text)) return fail_number_range(text);
+            return capture_scalar([text](auto& w) { return w.RawValue(text.data(), text.size(), rapidjson::kNumberType); });
+        }
+        return take() && current_->on_number(*this, target_, text);
     }
-    bool Uint64(std::uint64_t v) {
-        if (capturing_) return capture_scalar([v](auto& w) { return w.Uint64(v); });
-        return take() && current_->on_uint(*this, target_, v);
-    }
-    bool Double(double v) {
-        if (capturing_) return capture_scalar([v](auto& w) { return w.Double(v); });
-        return take() && current_->on_double(*this, target_, v);
-    }
-    bool RawNumber(const char*, rapidjson::SizeType, bool) { return false; }  // not requested
     bool String(const char* s, rapidjson::SizeType n, bool) {
-        if (capturing_) return capture_scalar([s, n](auto& w) { return w.String(s, n); });
-        return take() && current_->on_string(*this, target_, s, n);
+        if (capturing_) {
+            begin_captured_value();
+            if (const unsigned surrogate = decoded_surrogate(s, n)) return fail(describe_surrogate(surrogate));
+            return capture_scalar([s, n](auto& w) { return w.String(s, n); });
+        }
+        if (!take()) return false;
+        if (const unsigned surrogate = decoded_surrogate(s, n)) return fail(describe_surrogate(surrogate));
+        return current_->on_string(*this, target_, s, n);
     }
     bool StartObject() {
-        if (capturing_) return capture_open([](auto& w) { return w.StartObject(); });
+        if (capturing_) return capture_open(true, [](auto& w) { return w.StartObject(); });
         return take() && current_->on_start_object(*this, target_);
     }
     bool Key(const char* s, rapidjson::SizeType n, bool) {
-        if (capturing_) return writer_.Key(s, n);
+        if (const unsigned surrogate = decoded_surrogate(s, n)) {
+            // The path is the object's: make its member token the last one, then drop it.
+            if (capturing_) {
+                capture_frames_.back().key.clear();
+            } else {
+                frame& current = top();
+                current.index = current.ops->kind == frame_kind::structure ? unknown_field_index : 0;
+                current.key.clear();
+            }
+            return fail_at(path(1), "a member name: " + describe_surrogate(surrogate));
+        }
+        if (capturing_) {
+            capture_frames_.back().key.assign(s, n);
+            return writer_.Key(s, n);
+        }
         frame& current = top();
         return current.ops->on_key(*this, current, s, n);
     }
     bool EndObject(rapidjson::SizeType) {
         if (capturing_) return capture_close([](auto& w) { return w.EndObject(); });
+        const frame& current = top();
+        if (current.ops->finish != nullptr) current.ops->finish(current.object);
         pop();
         return true;
     }
     bool StartArray() {
-        if (capturing_) return capture_open([](auto& w) { return w.StartArray(); });
+        if (capturing_) return capture_open(false, [](auto& w) { return w.StartArray(); });
         return take() && current_->on_start_array(*this, target_);
     }
     bool EndArray(rapidjson::SizeType) {
@@ -154,7 +192,7 @@ public:
         ++depth_;
         f.object = object;
         f.ops = ops;
-        f.index = 0;
+        f.index = ops->kind == frame_kind::array ? 0 : no_field;
     }
     /// The next value is kept as JSON text in *target (an Any value or an unknown field).
     void expect_any(any& target);
@@ -170,9 +208,14 @@ public:
     bool mismatch(const char* found) {
         return fail(std::string("expected ") + current_expected_ + ", found " + found);
     }
-    bool fail(std::string message) {
-        if (error_.empty()) error_ = path() + ": " + message;
+    bool fail(std::string message) { return fail_at(path(), std::move(message)); }
+    bool fail_at(std::string where, std::string message) {
+        if (error_.empty()) error_ = (where.empty() ? std::string("(root)") : std::move(where)) + ": " + message;
         return false;
+    }
+    bool fail_number_range(std::string_view text) {
+        return fail("the number " + std::string(text.substr(0, 40)) + (text.size() > 40 ? "..." : "") +
+                    " is beyond the range of a double");
     }
     /// Capturing an Any: the value's events go to a JSON writer until it is complete.
     bool begin_capture(any& target) {
@@ -189,32 +232,77 @@ public:
         return true;
     }
     template <class Write>
-    bool capture_open_into(any& target, Write&& write) {
+    bool capture_open_into(any& target, bool object, Write&& write) {
         begin_capture(target);
         capturing_ = true;
-        capture_depth_ = 1;
+        capture_frames_.emplace_back().object = object;
         return write(writer_);
     }
 
     [[nodiscard]] const std::string& error() const noexcept { return error_; }
-    /// Where the reader is, as a JSON pointer.
-    [[nodiscard]] std::string path() const {
+
+    /// Where the reader is, as a JSON pointer, without the last `drop` tokens. A path deeper
+    /// than max_path_levels shows its first and last levels and how many it leaves out.
+    [[nodiscard]] std::string path(std::size_t drop = 0) const {
+        std::size_t levels = 0;
+        for_each_token([&levels](std::size_t, const auto&) { ++levels; });
+        levels = levels > drop ? levels - drop : 0;
         std::string out;
-        for (std::size_t level = 0; level < depth_; ++level) {
-            const frame& f = level < inline_depth ? inline_frames_[level] : deep_frames_[level - inline_depth];
-            out += '/';
-            switch (f.ops->kind) {
-            case frame_kind::structure: append_pointer_token(out, f.ops->field_name(f.index)); break;
-            case frame_kind::array: out += std::to_string(f.index == 0 ? 0 : f.index - 1); break;
-            case frame_kind::map: append_pointer_token(out, f.key); break;
+        for_each_token([&](std::size_t level, const auto& append) {
+            if (level >= levels) return;
+            if (levels > max_path_levels && level >= max_path_levels / 2 && level < levels - max_path_levels / 2) {
+                if (level == max_path_levels / 2) {
+                    out += "/...(" + std::to_string(levels - max_path_levels) + " levels)...";
+                }
+                return;
             }
-        }
+            out += '/';
+            append(out);
+        });
         return out;
     }
 
 private:
     // Schema documents nest a few levels: frames live in the reader up to inline_depth.
     static constexpr std::size_t inline_depth = 12;
+    static constexpr std::size_t max_path_levels = 64;
+
+    const frame& frame_at(std::size_t level) const {
+        return level < inline_depth ? inline_frames_[level] : deep_frames_[level - inline_depth];
+    }
+    /// Calls f(level, append) for each token of the path; append(out) adds the token, escaped.
+    template <class F>
+    void for_each_token(F&& f) const {
+        std::size_t level = 0;
+        for (std::size_t i = 0; i < depth_; ++i) {
+            const frame& fr = frame_at(i);
+            switch (fr.ops->kind) {
+            case frame_kind::structure:
+                if (fr.index == no_field) break;
+                f(level++, [&fr](std::string& out) {
+                    append_pointer_token(out, fr.index == unknown_field_index ? std::string_view(fr.key)
+                                                                              : fr.ops->field_name(fr.index));
+                });
+                break;
+            case frame_kind::array:
+                if (fr.index == 0) break;
+                f(level++, [&fr](std::string& out) { out += std::to_string(fr.index - 1); });
+                break;
+            case frame_kind::map:
+                if (fr.index == no_field) break;
+                f(level++, [&fr](std::string& out) { append_pointer_token(out, fr.key); });
+                break;
+            }
+        }
+        if (!capturing_) return;
+        for (const capture_frame& c : capture_frames_) {
+            if (c.object) {
+                f(level++, [&c](std::string& out) { append_pointer_token(out, c.key); });
+            } else if (c.elements > 0) {
+                f(level++, [&c](std::string& out) { out += std::to_string(c.elements - 1); });
+            }
+        }
+    }
 
     frame& top() { return depth_ <= inline_depth ? inline_frames_[depth_ - 1] : deep_frames_.back(); }
     const frame& top() const { return depth_ <= inline_depth ? inline_frames_[depth_ - 1] : deep_frames_.back(); }
@@ -235,21 +323,34 @@ private:
         pending_ops_ = nullptr;
         return true;
     }
+    template <class Integer>
+    bool integer_as_text(Integer v) {
+        char text[24];
+        const auto end = std::to_chars(text, text + sizeof text, v).ptr;
+        return RawNumber(text, static_cast<rapidjson::SizeType>(end - text), true);
+    }
+    /// A value begins inside a captured object or array: counts array elements (for the path).
+    void begin_captured_value() {
+        capture_frame& current = capture_frames_.back();
+        if (!current.object) ++current.elements;
+    }
     template <class Write>
     bool capture_scalar(Write&& write) {
         if (!write(writer_)) return false;
-        if (capture_depth_ == 0) finish_capture();
+        if (capture_frames_.empty()) finish_capture();
         return true;
     }
     template <class Write>
-    bool capture_open(Write&& write) {
-        ++capture_depth_;
+    bool capture_open(bool object, Write&& write) {
+        begin_captured_value();
+        capture_frames_.emplace_back().object = object;
         return write(writer_);
     }
     template <class Write>
     bool capture_close(Write&& write) {
         if (!write(writer_)) return false;
-        if (--capture_depth_ == 0) finish_capture();
+        capture_frames_.pop_back();
+        if (capture_frames_.empty()) finish_capture();
         return true;
     }
     void finish_capture() {
@@ -267,7 +368,7 @@ private:
     const value_ops* current_ = nullptr;
     const char* current_expected_ = "";
     bool capturing_ = false;
-    int capture_depth_ = 0;
+    std::vector<capture_frame> capture_frames_;
     any* capture_target_ = nullptr;
     rapidjson::StringBuffer buffer_;
     rapidjson::Writer<rapidjson::StringBuffer> writer_{buffer_};
@@ -281,9 +382,7 @@ template <class T>
 struct codec_defaults {
     static bool on_null(reader& r, T&) { return r.mismatch("null"); }
     static bool on_bool(reader& r, T&, bool) { return r.mismatch("a boolean"); }
-    static bool on_int(reader& r, T&, std::int64_t) { return r.mismatch("a number"); }
-    static bool on_uint(reader& r, T&, std::uint64_t) { return r.mismatch("a number"); }
-    static bool on_double(reader& r, T&, double) { return r.mismatch("a non-integer number"); }
+    static bool on_number(reader& r, T&, std::string_view) { return r.mismatch("a number"); }
     static bool on_string(reader& r, T&, const char*, std::size_t) { return r.mismatch("a string"); }
     static bool on_start_object(reader& r, T&) { return r.mismatch("an object"); }
     static bool on_start_array(reader& r, T&) { return r.mismatch("an array"); }
@@ -311,23 +410,12 @@ constexpr const char* integer_name() {
 template <class T>
 struct codec<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>>> : codec_defaults<T> {
     static constexpr const char* expected = integer_name<T>();
-    static bool on_int(reader& r, T& out, std::int64_t v) {
-        if constexpr (std::is_signed_v<T>) {
-            if (v >= std::numeric_limits<T>::min() && v <= std::numeric_limits<T>::max()) {
-                out = static_cast<T>(v);
-                return true;
-            }
-        } else {
-            if (v >= 0) return on_uint(r, out, static_cast<std::uint64_t>(v));
-        }
-        return r.fail(std::string(expected) + " out of range: " + std::to_string(v));
-    }
-    static bool on_uint(reader& r, T& out, std::uint64_t v) {
-        if (v <= static_cast<std::uint64_t>(std::numeric_limits<T>::max())) {
-            out = static_cast<T>(v);
-            return true;
-        }
-        return r.fail(std::string(expected) + " out of range: " + std::to_string(v));
+    /// Exact for any number of digits; -0 is 0. A fraction or an exponent is not an integer.
+    static bool on_number(reader& r, T& out, std::string_view text) {
+        if (has_fraction_or_exponent(text)) return r.mismatch("a non-integer number");
+        if (parse_json_integer(text, out)) return true;
+        return r.fail(std::string(expected) + " out of range: " + std::string(text.substr(0, 40)) +
+                      (text.size() > 40 ? "..." : ""));
     }
 };
 
@@ -349,24 +437,21 @@ struct codec<any> {
     static bool on_bool(reader& r, any& out, bool v) {
         return r.capture_scalar_into(out, [v](auto& w) { return w.Bool(v); });
     }
-    static bool on_int(reader& r, any& out, std::int64_t v) {
-        return r.capture_scalar_into(out, [v](auto& w) { return w.Int64(v); });
-    }
-    static bool on_uint(reader& r, any& out, std::uint64_t v) {
-        return r.capture_scalar_into(out, [v](auto& w) { return w.Uint64(v); });
-    }
-    static bool on_double(reader& r, any& out, double v) {
-        return r.capture_scalar_into(out, [v](auto& w) { return w.Double(v); });
+    /// The number's text as sent: no double round trip.
+    static bool on_number(reader& r, any& out, std::string_view text) {
+        if (!json_number_fits_double(text)) return r.fail_number_range(text);
+        return r.capture_scalar_into(
+            out, [text](auto& w) { return w.RawValue(text.data(), text.size(), rapidjson::kNumberType); });
     }
     static bool on_string(reader& r, any& out, const char* s, std::size_t n) {
         return r.capture_scalar_into(
             out, [s, n](auto& w) { return w.String(s, static_cast<rapidjson::SizeType>(n)); });
     }
     static bool on_start_object(reader& r, any& out) {
-        return r.capture_open_into(out, [](auto& w) { return w.StartObject(); });
+        return r.capture_open_into(out, true, [](auto& w) { return w.StartObject(); });
     }
     static bool on_start_array(reader& r, any& out) {
-        return r.capture_open_into(out, [](auto& w) { return w.StartArray(); });
+        return r.capture_open_into(out, false, [](auto& w) { return w.StartArray(); });
     }
 };
 
@@ -389,14 +474,8 @@ struct codec<std::optional<T>> {
         return r.keep_null();
     }
     static bool on_bool(reader& r, std::optional<T>& out, bool v) { return codec<T>::on_bool(r, out.emplace(), v); }
-    static bool on_int(reader& r, std::optional<T>& out, std::int64_t v) {
-        return codec<T>::on_int(r, out.emplace(), v);
-    }
-    static bool on_uint(reader& r, std::optional<T>& out, std::uint64_t v) {
-        return codec<T>::on_uint(r, out.emplace(), v);
-    }
-    static bool on_double(reader& r, std::optional<T>& out, double v) {
-        return codec<T>::on_double(r, out.emplace(), v);
+    static bool on_number(reader& r, std::optional<T>& out, std::string_view v) {
+        return codec<T>::on_number(r, out.emplace(), v);
     }
     static bool on_string(reader& r, std::optional<T>& out, const char* s, std::size_t n) {
         return codec<T>::on_string(r, out.emplace(), s, n);
@@ -420,6 +499,7 @@ struct codec<std::vector<T>> : codec_defaults<std::vector<T>> {
             ++f.index;
             r.expect(items.emplace_back());
         },
+        nullptr,
         nullptr,
         nullptr,
     };
@@ -458,14 +538,19 @@ struct codec<std::map<K, V>> : codec_defaults<std::map<K, V>> {
         frame_kind::map,
         [](reader& r, frame& f, const char* s, std::size_t n) {
             f.key.assign(s, n);
+            f.index = 0;
             K key{};
             if (!parse_key(s, n, key)) {
                 return r.fail(std::string("map key is not a ") + (std::is_same_v<K, std::string> ? "string" : integer_name<K>()));
             }
             auto& entries = *static_cast<std::map<K, V>*>(f.object);
-            r.expect(entries[key]);
+            auto [entry, inserted] = entries.try_emplace(std::move(key));
+            // A repeated key: the last one wins whole (a struct value would otherwise merge).
+            if (!inserted) entry->second = V{};
+            r.expect(entry->second);
             return true;
         },
+        nullptr,
         nullptr,
         nullptr,
         nullptr,
@@ -500,8 +585,9 @@ struct codec<T, std::enable_if_t<is_schema_struct<T>>> : codec_defaults<T> {
             if (index < 0) {
                 unknown_field& extra = object.unknown_fields.emplace_back();
                 extra.name.assign(s, n);
+                f.index = unknown_field_index;
+                f.key.assign(s, n);
                 r.expect_any(extra.value);
-                // Paths inside an unknown field are never reported (nothing there can fail).
                 return true;
             }
             f.index = static_cast<std::size_t>(index);
@@ -513,6 +599,10 @@ struct codec<T, std::enable_if_t<is_schema_struct<T>>> : codec_defaults<T> {
             return index < struct_info<T>::fields.size() ? struct_info<T>::fields[index].name : std::string_view{};
         },
         [](void* object) { return &static_cast<T*>(object)->unknown_fields; },
+        [](void* object) {
+            T& done = *static_cast<T*>(object);
+            if (!done.unknown_fields.empty()) keep_last_of_each_name(done);
+        },
     };
     static bool on_start_object(reader& r, T& out) {
         r.push(&out, &ops);

@@ -6322,12 +6322,7 @@ struct struct_info<ObjectDirectory> {
     /// Every field and the unknown fields equal (a template: instantiated when used).
     template <class Self>
     static bool equal(const Self& a, const Self& b) {
-        return a.name == b.name
-            && a.clonesd == b.clonesd
-            && a.shadow == b.shadow
-            && a.symlink == b.symlink
-            && a.objdir == b.objdir
-            && a.unknown_fields == b.unknown_fields;
+        return detail::equal_tree(a, b);  // no recursion per level
     }
     /// Calls f(member) for the field at index.
     template <class F>
@@ -7890,12 +7885,7 @@ struct struct_info<RegistryMakeKey> {
     /// Every field and the unknown fields equal (a template: instantiated when used).
     template <class Self>
     static bool equal(const Self& a, const Self& b) {
-        return a.name == b.name
-            && a.clonesd == b.clonesd
-            && a.mkkey == b.mkkey
-            && a.mkvalue == b.mkvalue
-            && a.volatile_ == b.volatile_
-            && a.unknown_fields == b.unknown_fields;
+        return detail::equal_tree(a, b);  // no recursion per level
     }
     /// Calls f(member) for the field at index.
     template <class F>

@@ -10,8 +10,10 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include <zlhcs/schema/recursive.hpp>
 #include <zlhcs/schema/value_types.hpp>
 
 namespace zlhcs::schema {
@@ -1298,7 +1300,8 @@ struct ObjectSymlink {
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
 
-/// Schema struct ObjectDirectory.
+/// Schema struct ObjectDirectory. It contains itself (objdir) to any depth: its destructor, copy and ==
+/// work from a list on the heap, not by recursion (zlhcs/schema/recursive.hpp).
 struct ObjectDirectory {
     std::optional<std::string> name;  ///< string, since 2.3
     std::optional<std::string> clonesd;  ///< string, since 2.3
@@ -1306,6 +1309,13 @@ struct ObjectDirectory {
     std::optional<std::vector<::zlhcs::schema::ObjectSymlink>> symlink;  ///< array of ObjectSymlink, since 2.3
     std::optional<std::vector<::zlhcs::schema::ObjectDirectory>> objdir;  ///< array of ObjectDirectory, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ObjectDirectory() = default;
+    ObjectDirectory(const ObjectDirectory& other);
+    ObjectDirectory(ObjectDirectory&&) noexcept = default;
+    ObjectDirectory& operator=(const ObjectDirectory& other);
+    ObjectDirectory& operator=(ObjectDirectory&& other) noexcept;
+    ~ObjectDirectory();
 };
 
 /// Schema struct ObjectNamespace.
@@ -1346,7 +1356,8 @@ struct RegistryMakeValue {
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
 
-/// Schema struct RegistryMakeKey.
+/// Schema struct RegistryMakeKey. It contains itself (mkkey) to any depth: its destructor, copy and ==
+/// work from a list on the heap, not by recursion (zlhcs/schema/recursive.hpp).
 struct RegistryMakeKey {
     std::optional<std::string> name;  ///< string, since 2.3
     std::optional<std::string> clonesd;  ///< string, since 2.3
@@ -1354,6 +1365,13 @@ struct RegistryMakeKey {
     std::optional<std::vector<::zlhcs::schema::RegistryMakeValue>> mkvalue;  ///< array of RegistryMakeValue, since 2.3
     std::optional<bool> volatile_;  ///< bool, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    RegistryMakeKey() = default;
+    RegistryMakeKey(const RegistryMakeKey& other);
+    RegistryMakeKey(RegistryMakeKey&&) noexcept = default;
+    RegistryMakeKey& operator=(const RegistryMakeKey& other);
+    RegistryMakeKey& operator=(RegistryMakeKey&& other) noexcept;
+    ~RegistryMakeKey();
 };
 
 /// Schema struct RegistryHiveStack.
@@ -2547,5 +2565,110 @@ struct VmProcessorRequirements {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::NonArchitecturalCoreSharing>> NonArchitecturalCoreSharing;  ///< NonArchitecturalCoreSharing, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
 };
+
+// ---- structs that contain themselves: no recursion per level (zlhcs/schema/recursive.hpp)
+
+/// Every schema struct that contains itself.
+using self_referencing_structs = type_list<ObjectDirectory, RegistryMakeKey>;
+
+template <>
+struct tree_traits<ObjectDirectory> {
+    static constexpr std::size_t children_index = 4;  // objdir
+    static std::optional<std::vector<ObjectDirectory>>& children(ObjectDirectory& node) noexcept { return node.objdir; }
+    static const std::optional<std::vector<ObjectDirectory>>& children(const ObjectDirectory& node) noexcept { return node.objdir; }
+    static void copy_shallow(ObjectDirectory& to, const ObjectDirectory& from) {
+        to.name = from.name;
+        to.clonesd = from.clonesd;
+        to.shadow = from.shadow;
+        to.symlink = from.symlink;
+        to.unknown_fields = from.unknown_fields;
+    }
+    static void swap(ObjectDirectory& a, ObjectDirectory& b) noexcept {
+        using std::swap;
+        swap(a.name, b.name);
+        swap(a.clonesd, b.clonesd);
+        swap(a.shadow, b.shadow);
+        swap(a.symlink, b.symlink);
+        swap(a.unknown_fields, b.unknown_fields);
+        swap(a.objdir, b.objdir);
+    }
+    template <class Self>
+    static bool equal_shallow(const Self& a, const Self& b) {
+        return a.name == b.name
+            && a.clonesd == b.clonesd
+            && a.shadow == b.shadow
+            && a.symlink == b.symlink
+            && a.unknown_fields == b.unknown_fields;
+    }
+};
+
+inline ObjectDirectory::ObjectDirectory(const ObjectDirectory& other) { detail::copy_tree(*this, other); }
+inline ObjectDirectory& ObjectDirectory::operator=(const ObjectDirectory& other) {
+    if (this != &other) {
+        ObjectDirectory copy(other);
+        tree_traits<ObjectDirectory>::swap(*this, copy);
+    }
+    return *this;
+}
+// Safe when `other` lies inside *this (node = std::move(node.objdir->front())): it is moved
+// out before the old value, swapped into `taken`, is destroyed.
+inline ObjectDirectory& ObjectDirectory::operator=(ObjectDirectory&& other) noexcept {
+    if (this != &other) {
+        ObjectDirectory taken(std::move(other));
+        tree_traits<ObjectDirectory>::swap(*this, taken);
+    }
+    return *this;
+}
+inline ObjectDirectory::~ObjectDirectory() { detail::destroy_tree(*this); }
+
+template <>
+struct tree_traits<RegistryMakeKey> {
+    static constexpr std::size_t children_index = 2;  // mkkey
+    static std::optional<std::vector<RegistryMakeKey>>& children(RegistryMakeKey& node) noexcept { return node.mkkey; }
+    static const std::optional<std::vector<RegistryMakeKey>>& children(const RegistryMakeKey& node) noexcept { return node.mkkey; }
+    static void copy_shallow(RegistryMakeKey& to, const RegistryMakeKey& from) {
+        to.name = from.name;
+        to.clonesd = from.clonesd;
+        to.mkvalue = from.mkvalue;
+        to.volatile_ = from.volatile_;
+        to.unknown_fields = from.unknown_fields;
+    }
+    static void swap(RegistryMakeKey& a, RegistryMakeKey& b) noexcept {
+        using std::swap;
+        swap(a.name, b.name);
+        swap(a.clonesd, b.clonesd);
+        swap(a.mkvalue, b.mkvalue);
+        swap(a.volatile_, b.volatile_);
+        swap(a.unknown_fields, b.unknown_fields);
+        swap(a.mkkey, b.mkkey);
+    }
+    template <class Self>
+    static bool equal_shallow(const Self& a, const Self& b) {
+        return a.name == b.name
+            && a.clonesd == b.clonesd
+            && a.mkvalue == b.mkvalue
+            && a.volatile_ == b.volatile_
+            && a.unknown_fields == b.unknown_fields;
+    }
+};
+
+inline RegistryMakeKey::RegistryMakeKey(const RegistryMakeKey& other) { detail::copy_tree(*this, other); }
+inline RegistryMakeKey& RegistryMakeKey::operator=(const RegistryMakeKey& other) {
+    if (this != &other) {
+        RegistryMakeKey copy(other);
+        tree_traits<RegistryMakeKey>::swap(*this, copy);
+    }
+    return *this;
+}
+// Safe when `other` lies inside *this (node = std::move(node.mkkey->front())): it is moved
+// out before the old value, swapped into `taken`, is destroyed.
+inline RegistryMakeKey& RegistryMakeKey::operator=(RegistryMakeKey&& other) noexcept {
+    if (this != &other) {
+        RegistryMakeKey taken(std::move(other));
+        tree_traits<RegistryMakeKey>::swap(*this, taken);
+    }
+    return *this;
+}
+inline RegistryMakeKey::~RegistryMakeKey() { detail::destroy_tree(*this); }
 
 }  // namespace zlhcs::schema
