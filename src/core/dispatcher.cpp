@@ -1,27 +1,40 @@
 #include "dispatcher.hpp"
 
+#include <algorithm>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <system_error>
 #include <thread>
+#include <vector>
 
 namespace zlhcs::core {
 
 class dispatcher::impl {
 public:
+    // A thread never allocates to go idle (it could not report the failure).
+    impl() { idle_.reserve(max_threads); }
+
     void post(std::function<void()> task) {
         std::unique_lock lock(mutex_);
         tasks_.push_back(std::move(task));
-        if (idle_ > 0) work_.notify_one();
-        // idle_ still counts threads woken for earlier tasks that have not taken them yet: only
-        // as many queued tasks as idle threads are sure to be served.
-        if (tasks_.size() <= idle_) return;
+        if (!idle_.empty()) {
+            // The most recently idle thread takes it (last in, first out): while work trickles
+            // in, the same few threads serve it and the surplus stays idle long enough to retire.
+            // Without this, each trickling task reset the idle time of another thread, and a
+            // burst's extra threads lived for as long as the trickle (finding 8).
+            idle_slot* slot = idle_.back();
+            idle_.pop_back();
+            slot->woken = true;
+            slot->wake.notify_one();
+            return;
+        }
         if (threads_ < base_threads) {
             start_worker(lock);
             return;
         }
-        // Every thread is busy: the monitor adds one if they stay busy.
+        // Every thread is busy: the monitor adds one if the queue stops moving.
         start_monitor(lock);
         stalled_.notify_one();
     }
@@ -33,6 +46,12 @@ public:
 
 private:
     using clock = std::chrono::steady_clock;
+
+    // A thread waiting for work. post() hands a task to one by taking it off idle_ (woken).
+    struct idle_slot {
+        std::condition_variable wake;
+        bool woken = false;
+    };
 
     // Lock held. Throws std::system_error only if no thread at all could be started.
     void start_worker(std::unique_lock<std::mutex>& lock) {
@@ -59,25 +78,38 @@ private:
         }
     }
 
+    // Lock held: no thread free while tasks wait (threads woken by post() but not yet running
+    // are not free: they are about to take a task, which is progress the monitor sees).
+    bool all_busy_with_tasks_waiting() const { return !tasks_.empty() && idle_.empty(); }
+
     void work() {
+        idle_slot slot;
         std::unique_lock lock(mutex_);
         for (;;) {
-            ++idle_;
-            // Decided under the lock: a task posted before the timeout is seen here (post()
-            // pushes it under the lock), one posted after finds this thread gone and starts
-            // another if needed.
-            const bool have_work = work_.wait_for(lock, idle_retirement, [this] { return !tasks_.empty(); });
-            --idle_;
-            if (!have_work) {
-                --threads_;
-                if (threads_ == 0) stalled_.notify_all();  // the monitor may retire too
-                return;
+            if (tasks_.empty()) {
+                // Idle: wait on this thread's own slot for a task, at most idle_retirement.
+                slot.woken = false;
+                idle_.push_back(&slot);
+                const auto retire_at = clock::now() + idle_retirement;
+                while (!slot.woken) {
+                    if (slot.wake.wait_until(lock, retire_at) == std::cv_status::timeout) break;
+                }
+                if (!slot.woken) {
+                    // Decided under the lock: post() no longer finds this slot, and a task posted
+                    // from now on starts another thread if none is left.
+                    idle_.erase(std::find(idle_.begin(), idle_.end(), &slot));
+                    --threads_;
+                    if (threads_ == 0) stalled_.notify_all();  // the monitor may retire too
+                    return;
+                }
+                // Woken for a task that another thread may have taken meanwhile: idle again.
+                if (tasks_.empty()) continue;
             }
             std::function<void()> task = std::move(tasks_.front());
             tasks_.pop_front();
-            last_progress_ = clock::now();
-            // Tasks left and no thread free: the monitor watches whether this one blocks.
-            if (!tasks_.empty() && idle_ == 0 && monitor_started_) stalled_.notify_one();
+            ++tasks_taken_;
+            // Tasks left and no thread free: the monitor watches whether the queue still moves.
+            if (all_busy_with_tasks_waiting() && monitor_started_) stalled_.notify_one();
             lock.unlock();
             try {
                 task();
@@ -89,10 +121,16 @@ private:
         }
     }
 
+    // "Blocked" means: tasks waited, no thread was free, and no thread took a task for one
+    // whole stall_threshold. Only then is one thread added, and the next one needs another
+    // whole interval without progress. A slow callback (ASan, Wine, a loaded machine) does
+    // not stop the queue from moving, so a burst of quick tasks adds no thread, however long
+    // the queue; the count grows with callbacks that really hold their threads.
     void monitor() {
         std::unique_lock lock(mutex_);
         for (;;) {
-            if (!stalled_.wait_for(lock, idle_retirement, [this] { return (!tasks_.empty() && idle_ == 0) || threads_ == 0; })) {
+            if (!stalled_.wait_for(lock, idle_retirement,
+                                   [this] { return all_busy_with_tasks_waiting() || threads_ == 0; })) {
                 continue;
             }
             if (threads_ == 0) {
@@ -100,10 +138,15 @@ private:
                 monitor_started_ = false;
                 return;
             }
-            const auto since = last_progress_;
-            stalled_.wait_for(lock, stall_threshold);
-            // Still nobody free and no task taken since: every thread is blocked.
-            if (!tasks_.empty() && idle_ == 0 && last_progress_ == since && threads_ < max_threads) {
+            // The whole interval, whatever notifies stalled_ meanwhile: before finding 8 every
+            // post() cut this wait short, so a burst of posts added a thread per post while the
+            // workers were merely busy.
+            const std::uint64_t taken_before = tasks_taken_;
+            const auto until = clock::now() + stall_threshold;
+            while (threads_ != 0 && stalled_.wait_until(lock, until) == std::cv_status::no_timeout) {
+            }
+            if (all_busy_with_tasks_waiting() && tasks_taken_ == taken_before && threads_ != 0 &&
+                threads_ < max_threads) {
                 try {
                     start_worker(lock);
                 } catch (...) {
@@ -115,13 +158,12 @@ private:
     }
 
     mutable std::mutex mutex_;
-    std::condition_variable work_;
     std::condition_variable stalled_;
     std::deque<std::function<void()>> tasks_;
+    std::vector<idle_slot*> idle_;  // idle threads, the most recently idle last
     std::size_t threads_ = 0;
-    std::size_t idle_ = 0;
     bool monitor_started_ = false;
-    clock::time_point last_progress_{};
+    std::uint64_t tasks_taken_ = 0;  // progress of the queue, watched by the monitor
 };
 
 dispatcher::dispatcher() : impl_(new impl()) {}

@@ -3,13 +3,16 @@
 // blocked subscriber cannot hold up another.
 //
 // A small pool (base_threads) starts with the first task. A callback may block for as long as
-// it likes: when every thread has been busy for longer than stall_threshold while tasks wait, a
-// monitor adds a thread (up to max_threads), so threads grow with the number of callbacks that
-// are blocked at once, never with the number of systems or subscriptions. Every thread retires
-// after idle_retirement without work (the monitor too, once no worker is left), so a program
-// that is done with zlhcs has no zlhcs thread left (zlhcs_debug_counts) and the next task
-// starts one again. The dispatcher is never destroyed: HCS threads may post to it while the
-// process exits.
+// it likes: when, with tasks waiting and no thread free, no thread has taken a task for a whole
+// stall_threshold, a monitor adds one thread (up to max_threads), and the next one only after
+// another whole interval without progress. So threads grow with the number of callbacks that
+// are blocked at once, never with the length of the queue, the number of systems or
+// subscriptions, or the slowness of callbacks that return. The most recently idle thread is
+// handed the next task, and every thread retires after idle_retirement without work (the
+// monitor too, once no worker is left), so surplus threads retire even while work trickles in,
+// a program that is done with zlhcs has no zlhcs thread left (zlhcs_debug_counts), and the next
+// task starts one again. The dispatcher is never destroyed: HCS threads may post to it while
+// the process exits. (docs/events.md, "Threads".)
 #pragma once
 
 #include <chrono>
