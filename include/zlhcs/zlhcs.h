@@ -68,7 +68,12 @@
  * Strings are UTF-8, NUL-terminated; invalid UTF-8 fails with ZLHCS_E_INVALID_UTF8. A string or
  *   JSON input is at most ZLHCS_MAX_INPUT_BYTES long (else ZLHCS_E_TOO_LARGE). JSON inputs are
  *   checked before they reach HCS: malformed JSON fails with ZLHCS_HCS_E_INVALID_JSON and a
- *   message giving the offset of the error; with document validation on
+ *   message giving the offset of the error. A string escaping a lone surrogate ("\uDC00", or
+ *   "\uD800" without its low half) is malformed too: it escapes no Unicode character. The
+ *   check is of well-formedness only: a well-formed document, however deeply nested, reaches
+ *   HCS, which refuses what it cannot take with its own code (for an _async call, in the
+ *   operation). The message of a refused argument (NULL where not allowed, invalid UTF-8,
+ *   malformed JSON, too large) names the parameter. With document validation on
  *   (zlhcs_init_options.validation), create and modify documents are also checked against
  *   the HCS schema (ZLHCS_E_SCHEMA_INVALID; see "Schema validation"). An optional document
  *   (options, query) that is "" or only whitespace is the same as NULL (HCS's own callers pass
@@ -273,8 +278,9 @@ typedef zlhcs_handle zlhcs_subscription; /**< one subscriber to a system's or pr
  *                                do; *out_document is NULL
  *   zlhcs_process_stdio_read     end of stream: everything the process wrote has been read;
  *                                *out_read is 0
- *   zlhcs_process_stdio_close    nothing of zlhcs's was left to close (a closed or detached
- *                                stream)
+ *   zlhcs_process_stdio_close    nothing was left to close (a closed or detached stream),
+ *                                except that the first close of a detached stdin of a running
+ *                                process still tells HCS and returns ZLHCS_S_OK
  *   zlhcs_subscription_next      the subscription has ended and everything it held was taken;
  *                                *out_event is NULL
  *   zlhcs_schema_validate        the document has warnings only (the report lists them)
@@ -1063,11 +1069,14 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_read(
  * then reads end-of-stream after the bytes written so far; for stdout/stderr the process's
  * writes stop reaching the host. Closing stdin after zlhcs_process_stdio_detach(ZLHCS_STDIN)
  * still tells HCS once (closing the detached OS handle alone does not end the process's
- * stdin). Blocks until HCS has taken the request. Returns ZLHCS_S_OK if it closed something
- * (also after the process has exited, for a stream still open), ZLHCS_S_FALSE if nothing of
- * zlhcs's was left to close (a closed or detached stream, see above). If HCS refuses the
- * CloseHandle, its error is returned; zlhcs's end is closed anyway, and a later close asks HCS
- * again. Errors: ZLHCS_E_INVALID_STATE (a "none" stream), ZLHCS_E_INVALID_ARGUMENT (unknown
+ * stdin): the first such close of a running process's stdin returns ZLHCS_S_OK once HCS has
+ * taken the request, and every later one ZLHCS_S_FALSE; once the process has exited its
+ * pipes are gone with it, nothing is told, and the close returns ZLHCS_S_FALSE. Blocks until
+ * HCS has taken the request. Returns ZLHCS_S_OK if it closed something (also after the
+ * process has exited, for a stream still open) or told HCS of a detached stdin as above,
+ * ZLHCS_S_FALSE if nothing was left to close (a closed or detached stream, see above). If HCS
+ * refuses the CloseHandle, its error is returned; zlhcs's end is closed anyway, and a later
+ * close asks HCS again (and returns ZLHCS_S_OK once HCS has taken it). Errors: ZLHCS_E_INVALID_STATE (a "none" stream), ZLHCS_E_INVALID_ARGUMENT (unknown
  * stream), HCS's refusal.
  * @abi process:in stream:in,enum=zlhcs_stdio_stream */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_close(

@@ -16,7 +16,8 @@ Every parameter must match one of the kinds below: a parameter no case generator
 type or name in the header) fails the build, so a new export cannot go without rows.
 
 The mapping from a parameter's kind to the code a bad value gets is encoded ONCE, here, in
-EXPECTED, each entry citing the section of include/zlhcs/zlhcs.h that documents it.
+the constants below (HANDLES, NULL_ARG, UTF8, ...), each citing the section of
+include/zlhcs/zlhcs.h that documents it, and in classify(), which assigns them.
 Standard library only; reads only the JSON.
 """
 import json
