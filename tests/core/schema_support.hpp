@@ -308,4 +308,93 @@ inline constexpr const char* console_process = R"json({
   "ConsoleSize": [30, 120]
 })json";
 
+// Microsoft's own HCS samples (MicrosoftDocs/Virtualization-Documentation,
+// virtualization/api/hcs/Reference/, commit 77e0742a8029): the same text as the files of
+// tests/data/schema named below (SOURCES.md gives each one's source), which the facade's
+// zlhcs_schema_tests embed; here as literals because core tests read no files (Wine).
+
+/// tests/data/schema/msdocs-tutorial-vm.json (Tutorial.md c_VmConfiguration: "Backing": "Virtual").
+inline constexpr const char* msdocs_tutorial_vm = R"json(    {
+        "SchemaVersion": {
+            "Major": 2,
+            "Minor": 1
+        },
+        "Owner": "Sample",
+        "ShouldTerminateOnLastHandleClosed": true,
+        "VirtualMachine": {
+            "Chipset": {
+                "Uefi": {
+                    "BootThis": {
+                        "DevicePath": "Primary disk",
+                        "DiskNumber": 0,
+                        "DeviceType": "ScsiDrive"
+                    }
+                }
+            },
+            "ComputeTopology": {
+                "Memory": {
+                    "Backing": "Virtual",
+                    "SizeInMB": 2048
+                },
+                "Processor": {
+                    "Count": 2
+                }
+            },
+            "Devices": {
+                "Scsi": {
+                    "Primary disk": {
+                        "Attachments": {
+                            "0": {
+                                "Type": "VirtualDisk",
+                                "Path": "c:\\HCS_Test\\utilityvm.vhdx"
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+)json";
+
+/// tests/data/schema/msdocs-eventcallback-empty-vm.json (EventCallbackSample.md and OperationCompletionSample.md c_EmptyVM: "Backing": "Physical").
+inline constexpr const char* msdocs_empty_vm = R"json({
+    "SchemaVersion": {
+        "Major": 2,
+        "Minor": 1
+    },
+    "Owner": "Sample",
+    "VirtualMachine": {
+        "Chipset": {
+            "Uefi": {}
+        },
+        "ComputeTopology": {
+            "Memory": {
+                "Backing": "Physical",
+                "SizeInMB": 1024
+            },
+            "Processor": {
+                "Count": 2
+            }
+        }
+    },
+    "ShouldTerminateOnLastHandleClosed": true
+}
+)json";
+
+/// tests/data/schema/msdocs-service-property-query.json (ServiceSample.md c_ServicePropertyQuery: the service's "Memory" property).
+inline constexpr const char* msdocs_service_memory_query = R"json(    {
+        "PropertyTypes": [
+            "Memory"
+        ]
+    }
+)json";
+
+/// tests/data/schema/msdocs-tutorial-property-query.json (Tutorial.md c_VmQuery: the system's "Memory" property).
+inline constexpr const char* msdocs_system_memory_query = R"json(    {
+        "PropertyTypes":[
+            "Memory"
+        ]
+    }
+)json";
+
 }  // namespace zlhcs_core_test

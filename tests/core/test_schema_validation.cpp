@@ -51,6 +51,53 @@ TEST_F(schema_validation, realistic_documents_validate_clean) {
     }
 }
 
+TEST_F(schema_validation, microsofts_own_samples_validate_clean) {
+    // Issue 16, finding 7: the tutorial and sample VMs use VirtualMachine.ComputeTopology.
+    // Memory.Backing and the service sample queries "Memory", which the schema reference lacks;
+    // zlhcs adds both (src/schema/data/schema-v2.json, with their source), so not even strict
+    // validation (which refuses warnings) refuses Microsoft's samples.
+    struct sample {
+        const char* name;
+        const char* type;
+        const char* document;
+    } samples[] = {
+        {"Tutorial.md c_VmConfiguration", "ComputeSystem", msdocs_tutorial_vm},
+        {"EventCallbackSample.md c_EmptyVM", "ComputeSystem", msdocs_empty_vm},
+        {"ServiceSample.md c_ServicePropertyQuery", "Service_PropertyQuery", msdocs_service_memory_query},
+        {"Tutorial.md c_VmQuery", "System_PropertyQuery", msdocs_system_memory_query},
+    };
+    for (const auto& s : samples) {
+        SCOPED_TRACE(s.name);
+        for (const char* version : {static_cast<const char*>(nullptr), "2.1"}) {
+            const validation_result v = run_validation(s.type, s.document, version);
+            expect_well_formed(v);
+            EXPECT_EQ(v.hr, ZLHCS_S_OK) << v.listing();
+            EXPECT_TRUE(v.problems.empty()) << v.listing();
+        }
+    }
+}
+
+TEST_F(schema_validation, memory_backing_takes_the_memory_backing_types) {
+    const auto with_backing = [](const std::string& backing) {
+        return vm_doc(R"("ComputeTopology":{"Memory":{"SizeInMB":1024,"Backing":)" + backing + R"(},"Processor":{"Count":1}})");
+    };
+    for (const char* value : {"\"Physical\"", "\"Virtual\"", "\"Hybrid\""}) {
+        EXPECT_EQ(run_validation("ComputeSystem", with_backing(value)).hr, ZLHCS_S_OK) << value;
+    }
+    const validation_result wrong = run_validation("ComputeSystem", with_backing("\"physical\""));
+    const reported_problem* p = wrong.find("/VirtualMachine/ComputeTopology/Memory/Backing", "enum");
+    ASSERT_NE(p, nullptr) << wrong.listing();
+    EXPECT_EQ(p->expected_list, (std::vector<std::string>{"Physical", "Virtual", "Hybrid"}));
+    EXPECT_EQ(p->suggestion, "Physical");
+    const validation_result number = run_validation("ComputeSystem", with_backing("1"));
+    EXPECT_NE(number.find("/VirtualMachine/ComputeTopology/Memory/Backing", "type"), nullptr) << number.listing();
+    // The service's other property types are still checked.
+    const validation_result service = run_validation("Service_PropertyQuery", R"({"PropertyTypes":["Memroy"]})");
+    const reported_problem* q = service.find("/PropertyTypes/0", "enum");
+    ASSERT_NE(q, nullptr) << service.listing();
+    EXPECT_EQ(q->suggestion, "Memory");
+}
+
 TEST_F(schema_validation, the_version_in_force_comes_from_the_document_or_says_there_is_none) {
     const validation_result container = run_validation("ComputeSystem", process_isolated_container);
     EXPECT_EQ(container.member("SchemaVersion"), "2.1");

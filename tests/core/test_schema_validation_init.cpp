@@ -148,6 +148,19 @@ TEST_F(validation_on, good_configurations_are_created) {
     EXPECT_TRUE(system_listed(id));
 }
 
+TEST_F(validation_on, microsofts_tutorial_vm_is_created_even_strictly) {
+    // Issue 16, finding 7: strict validation refused the HCS tutorial's own VM (its
+    // Memory.Backing was an unknown field, a warning). Now it reaches hcsim and is created.
+    const std::string id = unique_id("tutorial");
+    zlhcs_system system = 0;
+    ASSERT_EQ(zlhcs_system_create(id.c_str(), msdocs_tutorial_vm, nullptr, ZLHCS_INFINITE, &system, nullptr),
+              ZLHCS_S_OK)
+        << last_error().message;
+    system_guard guard(system);
+    EXPECT_TRUE(system_listed(id));
+    EXPECT_EQ(zlhcs_system_terminate(system, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK) << last_error().message;
+}
+
 TEST_F(validation_on, malformed_json_is_still_invalid_json) {
     zlhcs_system system = 0;
     EXPECT_EQ(zlhcs_system_create(unique_id("malformed").c_str(), "{\"SchemaVersion\":", nullptr, ZLHCS_INFINITE,
