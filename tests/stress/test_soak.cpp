@@ -289,6 +289,8 @@ void ZLHCS_CALL on_operation(zlhcs_operation operation, zlhcs_hresult, void* con
     r->calls.fetch_add(1);
     if (r->close_self_inside) r->owner->close_op(r, operation);
     if (r->close_other_inside) r->owner->close_random_op(callback_rng);
+    // A close outside callbacks waits for a running callback: it cannot have returned yet.
+    if (r->closed_outside.load()) r->owner->violation(std::string(r->what) + ": its close returned while the callback ran");
     r->in_callback.fetch_sub(1);
 }
 
@@ -315,6 +317,7 @@ void ZLHCS_CALL on_event(const zlhcs_event* event, void* context) {
     case 3: r->owner->close_random_op(callback_rng); break;
     default: break;
     }
+    if (r->closed_outside.load()) r->owner->violation("a subscription's close returned while its callback ran");
     r->in_callback.fetch_sub(1);
 }
 
@@ -568,10 +571,13 @@ void soak::injector(clock_type::time_point until) {
     auto& doing = doing_[worker_count];
     while (clock_type::now() < until) {
         const char* function = functions[rng() % functions.size()];
-        switch (rng() % 8) {
+        switch (rng() % 16) {
         case 0:
         case 1:
         case 2:
+        case 3:
+        case 4:
+        case 5:
             doing = "HcsimFailNextCalls";
             if (sim.fail_next_calls(function, 1 + static_cast<uint32_t>(rng() % 2), failures[rng() % failures.size()],
                                     rng() % 2 == 0 ? HCSIM_FAULT_IMMEDIATE : HCSIM_FAULT_ASYNC) != 0 &&
@@ -579,17 +585,22 @@ void soak::injector(clock_type::time_point until) {
                 violation(std::string("HcsimFailNextCalls refused ") + function);
             }
             break;
-        case 3:
-        case 4:
+        case 6:
+        case 7:
+        case 8:
+        case 9:
             doing = "HcsimSetLatency";
             (void)sim.set_latency(rng() % 4 == 0 ? nullptr : function, static_cast<uint32_t>(rng() % 30));
             break;
-        case 5:
-        case 6:
+        case 10:
+        case 11:
+        case 12:
+        case 13:
+        case 14:
             doing = "HcsimSetBehavior";
             (void)sim.set_behavior(hcsim_client::run_behavior() | (rng() % 2 == 0 ? HCSIM_BEHAVIOR_INLINE_COMPLETION : 0u));
             break;
-        default:
+        default:  // rarer: handles from before a disconnect fail from then on, and are replaced
             doing = "HcsimSetServiceDisconnected";
             (void)sim.set_service_disconnected(1);
             std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 20));  // pacing, not a check
