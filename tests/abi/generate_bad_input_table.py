@@ -114,6 +114,10 @@ def c_string(text):
 class Context:
     def __init__(self, abi):
         self.handle_types = [h["name"] for h in abi["handles"]["types"]]
+        # The test's world makes handles of these kinds, by these indices.
+        if self.handle_types != ["zlhcs_system", "zlhcs_operation", "zlhcs_process", "zlhcs_subscription"]:
+            fail("handle types %r: the bad-input test knows system, operation, process, "
+                 "subscription (in that order)" % self.handle_types)
         self.structs = {s["name"]: s for s in abi["structs"]}
 
 
