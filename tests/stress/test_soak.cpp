@@ -84,7 +84,8 @@ struct op_record {
 struct sub_record {
     soak* owner = nullptr;
     bool queue = false;
-    int inside_action = 0;  // 0 none, 1 close itself, 2 close another subscription, 3 close an operation
+    int inside_action = 0;  // 0 none, 1 close itself, 2 close another subscription, 3 close an operation,
+                            // 4 close a system or process handle (perhaps its own source)
     std::atomic<zlhcs_subscription> handle{0};
     std::atomic<bool> started{false};
     std::atomic<int> calls{0};
@@ -185,7 +186,7 @@ public:
         auto record = std::make_unique<sub_record>();
         record->owner = this;
         record->queue = queue;
-        record->inside_action = static_cast<int>(rng() % 8);  // 0..3 act, 4..7 nothing
+        record->inside_action = static_cast<int>(rng() % 10);  // 1..4 act, 0 and 5..9 nothing
         std::lock_guard lock(registry_mutex_);
         subs_.push_back(std::move(record));
         return subs_.back().get();
@@ -225,6 +226,20 @@ public:
     std::size_t open_subs() {
         std::lock_guard lock(registry_mutex_);
         return open_subs_.size();
+    }
+
+    // Takes a random slot's system or process handle out and closes it (from a callback too).
+    void close_random_handle(std::mt19937_64& rng) {
+        slot& s = slots_[rng() % slot_count];
+        zlhcs_system system = 0;
+        zlhcs_process process = 0;
+        {
+            std::lock_guard lock(s.mutex);
+            if (rng() % 2 == 0) std::swap(system, s.system);
+            else std::swap(process, s.process);
+        }
+        if (process != 0) (void)zlhcs_process_close(process);
+        if (system != 0) (void)zlhcs_system_close(system);
     }
 
     // ---- the run ------------------------------------------------------------------------
@@ -315,6 +330,7 @@ void ZLHCS_CALL on_event(const zlhcs_event* event, void* context) {
         }
         break;
     case 3: r->owner->close_random_op(callback_rng); break;
+    case 4: r->owner->close_random_handle(callback_rng); break;
     default: break;
     }
     if (r->closed_outside.load()) r->owner->violation("a subscription's close returned while its callback ran");
