@@ -349,7 +349,14 @@ void soak::act(std::mt19937_64& rng, int index) {
     slot& s = slots_[rng() % slot_count];
     const uint32_t timeout = static_cast<uint32_t>(rng() % 50);
     auto& doing = doing_[static_cast<std::size_t>(index)];
-    switch (rng() % 20) {
+    auto action = rng() % 20;
+    // An empty slot is mostly filled first (system, then process): otherwise closes outpace
+    // creates and most actions would meet handle 0.
+    if (rng() % 4 != 0) {
+        if (system_copy(s) == 0) action = 0;
+        else if (process_copy(s) == 0 && rng() % 2 == 0) action = 5;
+    }
+    switch (action) {
     case 0:
     case 1: {  // create a system (sync or async), perhaps start it
         if (system_copy(s) != 0) break;
@@ -748,10 +755,13 @@ void soak::finish_and_check() {
                           (r->started.load() ? "" : " (subscribe failed)") + ": release notifier ran " +
                           std::to_string(r->releases.load()) + " time(s)");
         }
+        std::size_t subs_made = 0;
+        for (const auto& r : subs_) subs_made += r->started.load() ? 1 : 0;
         std::printf("[ soak     ] %llu actions, %llu faults injected (%llu disconnects); %zu operations started "
-                    "(%zu callbacks, %zu suppressed by a close), %zu subscriptions\n",
+                    "(%zu callbacks, %zu suppressed by a close), %zu of %zu subscribes succeeded\n",
                     static_cast<unsigned long long>(actions.load()), static_cast<unsigned long long>(injections.load()),
-                    static_cast<unsigned long long>(disconnects.load()), ops_started, callbacks, suppressed, subs_.size());
+                    static_cast<unsigned long long>(disconnects.load()), ops_started, callbacks, suppressed, subs_made,
+                    subs_.size());
     }
     {
         std::lock_guard lock(messages_mutex_);
