@@ -658,7 +658,7 @@ TEST(GeneratedRoundTrip, Timesync) {
 }
 
 TEST(GeneratedRoundTrip, Topology) {
-    zlhcs_schema_test::expect_struct_round_trip<Topology>(R"zlhcs({"Memory":{"SizeInMB":18446744073709551615,"AllowOvercommit":true,"BackingPageSize":"Large","FaultClusterSizeShift":4294967295,"DirectMapFaultClusterSizeShift":4294967295,"PinBackingPages":true,"ForbidSmallBackingPages":true,"EnableHotHint":true,"EnableColdHint":true,"EnableColdDiscardHint":true,"EnableDeferredCommit":true,"LowMmioGapInMB":18446744073709551615,"HighMmioBaseInMB":18446744073709551615,"HighMmioGapInMB":18446744073709551615},"Processor":{"Count":4294967295,"Limit":18446744073709551615,"Weight":18446744073709551615,"Reservation":18446744073709551615,"MaximumFrequencyMHz":4294967295,"ExposeVirtualizationExtensions":true,"EnablePerfmonPmu":true,"EnablePerfmonArchPmu":true,"EnablePerfmonPebs":true,"EnablePerfmonLbr":true,"EnablePerfmonIpt":true,"EnablePageShattering":true,"DisableSpeculationControls":true,"ProcessorFeatureSet":{},"CpuGroup":{}}})zlhcs");
+    zlhcs_schema_test::expect_struct_round_trip<Topology>(R"zlhcs({"Memory":{"SizeInMB":18446744073709551615,"Backing":"Hybrid","AllowOvercommit":true,"BackingPageSize":"Large","FaultClusterSizeShift":4294967295,"DirectMapFaultClusterSizeShift":4294967295,"PinBackingPages":true,"ForbidSmallBackingPages":true,"EnableHotHint":true,"EnableColdHint":true,"EnableColdDiscardHint":true,"EnableDeferredCommit":true,"LowMmioGapInMB":18446744073709551615,"HighMmioBaseInMB":18446744073709551615,"HighMmioGapInMB":18446744073709551615},"Processor":{"Count":4294967295,"Limit":18446744073709551615,"Weight":18446744073709551615,"Reservation":18446744073709551615,"MaximumFrequencyMHz":4294967295,"ExposeVirtualizationExtensions":true,"EnablePerfmonPmu":true,"EnablePerfmonArchPmu":true,"EnablePerfmonPebs":true,"EnablePerfmonLbr":true,"EnablePerfmonIpt":true,"EnablePageShattering":true,"DisableSpeculationControls":true,"ProcessorFeatureSet":{},"CpuGroup":{}}})zlhcs");
 }
 
 TEST(GeneratedRoundTrip, TripleFault) {
@@ -702,7 +702,7 @@ TEST(GeneratedRoundTrip, VirtualMachine_HvSocket) {
 }
 
 TEST(GeneratedRoundTrip, VirtualMachine_Memory) {
-    zlhcs_schema_test::expect_struct_round_trip<VirtualMachine_Memory>(R"zlhcs({"SizeInMB":18446744073709551615,"AllowOvercommit":true,"BackingPageSize":"Large","FaultClusterSizeShift":4294967295,"DirectMapFaultClusterSizeShift":4294967295,"PinBackingPages":true,"ForbidSmallBackingPages":true,"EnableHotHint":true,"EnableColdHint":true,"EnableColdDiscardHint":true,"EnableDeferredCommit":true,"LowMmioGapInMB":18446744073709551615,"HighMmioBaseInMB":18446744073709551615,"HighMmioGapInMB":18446744073709551615})zlhcs");
+    zlhcs_schema_test::expect_struct_round_trip<VirtualMachine_Memory>(R"zlhcs({"SizeInMB":18446744073709551615,"Backing":"Hybrid","AllowOvercommit":true,"BackingPageSize":"Large","FaultClusterSizeShift":4294967295,"DirectMapFaultClusterSizeShift":4294967295,"PinBackingPages":true,"ForbidSmallBackingPages":true,"EnableHotHint":true,"EnableColdHint":true,"EnableColdDiscardHint":true,"EnableDeferredCommit":true,"LowMmioGapInMB":18446744073709551615,"HighMmioBaseInMB":18446744073709551615,"HighMmioGapInMB":18446744073709551615})zlhcs");
 }
 
 TEST(GeneratedRoundTrip, VirtualMachine_Processor) {
@@ -789,6 +789,7 @@ TEST(GeneratedEnum, JobTerminationPolicy) { zlhcs_schema_test::expect_enum_round
 TEST(GeneratedEnum, KvpSource) { zlhcs_schema_test::expect_enum_round_trip<KvpSource>(); }
 TEST(GeneratedEnum, MappedPipePathType) { zlhcs_schema_test::expect_enum_round_trip<MappedPipePathType>(); }
 TEST(GeneratedEnum, MemoryBackingPageSize) { zlhcs_schema_test::expect_enum_round_trip<MemoryBackingPageSize>(); }
+TEST(GeneratedEnum, MemoryBackingType) { zlhcs_schema_test::expect_enum_round_trip<MemoryBackingType>(); }
 TEST(GeneratedEnum, ModifyOperation) { zlhcs_schema_test::expect_enum_round_trip<ModifyOperation>(); }
 TEST(GeneratedEnum, ModifyPropertyType) { zlhcs_schema_test::expect_enum_round_trip<ModifyPropertyType>(); }
 TEST(GeneratedEnum, ModifyRequestType) { zlhcs_schema_test::expect_enum_round_trip<ModifyRequestType>(); }
