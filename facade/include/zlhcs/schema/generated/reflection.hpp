@@ -320,24 +320,27 @@ struct enum_traits<FlexibleIoDeviceHostingModel> {
 template <>
 struct enum_traits<GetPropertyType> {
     static constexpr std::string_view type_name = "GetPropertyType";
-    static constexpr std::array<std::string_view, 5> names{{"Basic", "CpuGroup", "ProcessorTopology", "ContainerCredentialGuard", "QoSCapabilities"}};
-    static constexpr std::array<schema_version, 5> since{{{2, 1}, {2, 1}, {2, 1}, {2, 1}, {2, 1}}};
+    static constexpr std::array<std::string_view, 6> names{{"Basic", "Memory", "CpuGroup", "ProcessorTopology", "ContainerCredentialGuard", "QoSCapabilities"}};
+    static constexpr std::array<schema_version, 6> since{{{2, 1}, {2, 1}, {2, 1}, {2, 1}, {2, 1}, {2, 1}}};
     static int find(const char* key, std::size_t length) noexcept {
         switch (length) {
         case 5:
             if (std::memcmp(key, "Basic", 5) == 0) return 0;
             return -1;
+        case 6:
+            if (std::memcmp(key, "Memory", 6) == 0) return 1;
+            return -1;
         case 8:
-            if (std::memcmp(key, "CpuGroup", 8) == 0) return 1;
+            if (std::memcmp(key, "CpuGroup", 8) == 0) return 2;
             return -1;
         case 15:
-            if (std::memcmp(key, "QoSCapabilities", 15) == 0) return 4;
+            if (std::memcmp(key, "QoSCapabilities", 15) == 0) return 5;
             return -1;
         case 17:
-            if (std::memcmp(key, "ProcessorTopology", 17) == 0) return 2;
+            if (std::memcmp(key, "ProcessorTopology", 17) == 0) return 3;
             return -1;
         case 24:
-            if (std::memcmp(key, "ContainerCredentialGuard", 24) == 0) return 3;
+            if (std::memcmp(key, "ContainerCredentialGuard", 24) == 0) return 4;
             return -1;
         default:
             return -1;
@@ -555,6 +558,28 @@ struct enum_traits<MemoryBackingPageSize> {
         case 5:
             if (std::memcmp(key, "Small", 5) == 0) return 0;
             if (std::memcmp(key, "Large", 5) == 0) return 1;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<MemoryBackingType> {
+    static constexpr std::string_view type_name = "MemoryBackingType";
+    static constexpr std::array<std::string_view, 3> names{{"Physical", "Virtual", "Hybrid"}};
+    static constexpr std::array<schema_version, 3> since{{{2, 1}, {2, 1}, {2, 1}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 6:
+            if (std::memcmp(key, "Hybrid", 6) == 0) return 2;
+            return -1;
+        case 7:
+            if (std::memcmp(key, "Virtual", 7) == 0) return 1;
+            return -1;
+        case 8:
+            if (std::memcmp(key, "Physical", 8) == 0) return 0;
             return -1;
         default:
             return -1;
@@ -9894,40 +9919,43 @@ struct struct_info<VirtualMachine_HvSocket> {
 template <>
 struct struct_info<VirtualMachine_Memory> {
     static constexpr std::string_view type_name = "VirtualMachine_Memory";
-    static constexpr std::array<field_meta, 14> fields{{{"SizeInMB", {2, 1}}, {"AllowOvercommit", {2, 1}}, {"BackingPageSize", {2, 2}}, {"FaultClusterSizeShift", {2, 4}}, {"DirectMapFaultClusterSizeShift", {2, 4}}, {"PinBackingPages", {2, 2}}, {"ForbidSmallBackingPages", {2, 2}}, {"EnableHotHint", {2, 0}}, {"EnableColdHint", {2, 0}}, {"EnableColdDiscardHint", {2, 2}}, {"EnableDeferredCommit", {2, 1}}, {"LowMmioGapInMB", {2, 3}}, {"HighMmioBaseInMB", {2, 3}}, {"HighMmioGapInMB", {2, 3}}}};
+    static constexpr std::array<field_meta, 15> fields{{{"SizeInMB", {2, 1}}, {"Backing", {2, 1}}, {"AllowOvercommit", {2, 1}}, {"BackingPageSize", {2, 2}}, {"FaultClusterSizeShift", {2, 4}}, {"DirectMapFaultClusterSizeShift", {2, 4}}, {"PinBackingPages", {2, 2}}, {"ForbidSmallBackingPages", {2, 2}}, {"EnableHotHint", {2, 0}}, {"EnableColdHint", {2, 0}}, {"EnableColdDiscardHint", {2, 2}}, {"EnableDeferredCommit", {2, 1}}, {"LowMmioGapInMB", {2, 3}}, {"HighMmioBaseInMB", {2, 3}}, {"HighMmioGapInMB", {2, 3}}}};
     static int find(const char* key, std::size_t length) noexcept {
         switch (length) {
+        case 7:
+            if (std::memcmp(key, "Backing", 7) == 0) return 1;
+            return -1;
         case 8:
             if (std::memcmp(key, "SizeInMB", 8) == 0) return 0;
             return -1;
         case 13:
-            if (std::memcmp(key, "EnableHotHint", 13) == 0) return 7;
+            if (std::memcmp(key, "EnableHotHint", 13) == 0) return 8;
             return -1;
         case 14:
-            if (std::memcmp(key, "EnableColdHint", 14) == 0) return 8;
-            if (std::memcmp(key, "LowMmioGapInMB", 14) == 0) return 11;
+            if (std::memcmp(key, "EnableColdHint", 14) == 0) return 9;
+            if (std::memcmp(key, "LowMmioGapInMB", 14) == 0) return 12;
             return -1;
         case 15:
-            if (std::memcmp(key, "AllowOvercommit", 15) == 0) return 1;
-            if (std::memcmp(key, "BackingPageSize", 15) == 0) return 2;
-            if (std::memcmp(key, "PinBackingPages", 15) == 0) return 5;
-            if (std::memcmp(key, "HighMmioGapInMB", 15) == 0) return 13;
+            if (std::memcmp(key, "AllowOvercommit", 15) == 0) return 2;
+            if (std::memcmp(key, "BackingPageSize", 15) == 0) return 3;
+            if (std::memcmp(key, "PinBackingPages", 15) == 0) return 6;
+            if (std::memcmp(key, "HighMmioGapInMB", 15) == 0) return 14;
             return -1;
         case 16:
-            if (std::memcmp(key, "HighMmioBaseInMB", 16) == 0) return 12;
+            if (std::memcmp(key, "HighMmioBaseInMB", 16) == 0) return 13;
             return -1;
         case 20:
-            if (std::memcmp(key, "EnableDeferredCommit", 20) == 0) return 10;
+            if (std::memcmp(key, "EnableDeferredCommit", 20) == 0) return 11;
             return -1;
         case 21:
-            if (std::memcmp(key, "FaultClusterSizeShift", 21) == 0) return 3;
-            if (std::memcmp(key, "EnableColdDiscardHint", 21) == 0) return 9;
+            if (std::memcmp(key, "FaultClusterSizeShift", 21) == 0) return 4;
+            if (std::memcmp(key, "EnableColdDiscardHint", 21) == 0) return 10;
             return -1;
         case 23:
-            if (std::memcmp(key, "ForbidSmallBackingPages", 23) == 0) return 6;
+            if (std::memcmp(key, "ForbidSmallBackingPages", 23) == 0) return 7;
             return -1;
         case 30:
-            if (std::memcmp(key, "DirectMapFaultClusterSizeShift", 30) == 0) return 4;
+            if (std::memcmp(key, "DirectMapFaultClusterSizeShift", 30) == 0) return 5;
             return -1;
         default:
             return -1;
@@ -9937,24 +9965,26 @@ struct struct_info<VirtualMachine_Memory> {
     template <class Self, class F>
     static void for_each(Self& object, F&& f) {
         f(std::size_t{0}, object.SizeInMB);
-        f(std::size_t{1}, object.AllowOvercommit);
-        f(std::size_t{2}, object.BackingPageSize);
-        f(std::size_t{3}, object.FaultClusterSizeShift);
-        f(std::size_t{4}, object.DirectMapFaultClusterSizeShift);
-        f(std::size_t{5}, object.PinBackingPages);
-        f(std::size_t{6}, object.ForbidSmallBackingPages);
-        f(std::size_t{7}, object.EnableHotHint);
-        f(std::size_t{8}, object.EnableColdHint);
-        f(std::size_t{9}, object.EnableColdDiscardHint);
-        f(std::size_t{10}, object.EnableDeferredCommit);
-        f(std::size_t{11}, object.LowMmioGapInMB);
-        f(std::size_t{12}, object.HighMmioBaseInMB);
-        f(std::size_t{13}, object.HighMmioGapInMB);
+        f(std::size_t{1}, object.Backing);
+        f(std::size_t{2}, object.AllowOvercommit);
+        f(std::size_t{3}, object.BackingPageSize);
+        f(std::size_t{4}, object.FaultClusterSizeShift);
+        f(std::size_t{5}, object.DirectMapFaultClusterSizeShift);
+        f(std::size_t{6}, object.PinBackingPages);
+        f(std::size_t{7}, object.ForbidSmallBackingPages);
+        f(std::size_t{8}, object.EnableHotHint);
+        f(std::size_t{9}, object.EnableColdHint);
+        f(std::size_t{10}, object.EnableColdDiscardHint);
+        f(std::size_t{11}, object.EnableDeferredCommit);
+        f(std::size_t{12}, object.LowMmioGapInMB);
+        f(std::size_t{13}, object.HighMmioBaseInMB);
+        f(std::size_t{14}, object.HighMmioGapInMB);
     }
     /// Every field and the unknown fields equal (a template: instantiated when used).
     template <class Self>
     static bool equal(const Self& a, const Self& b) {
         return a.SizeInMB == b.SizeInMB
+            && a.Backing == b.Backing
             && a.AllowOvercommit == b.AllowOvercommit
             && a.BackingPageSize == b.BackingPageSize
             && a.FaultClusterSizeShift == b.FaultClusterSizeShift
@@ -9975,19 +10005,20 @@ struct struct_info<VirtualMachine_Memory> {
     static void visit(VirtualMachine_Memory& object, std::size_t index, F&& f) {
         switch (index) {
         case 0: f(object.SizeInMB); break;
-        case 1: f(object.AllowOvercommit); break;
-        case 2: f(object.BackingPageSize); break;
-        case 3: f(object.FaultClusterSizeShift); break;
-        case 4: f(object.DirectMapFaultClusterSizeShift); break;
-        case 5: f(object.PinBackingPages); break;
-        case 6: f(object.ForbidSmallBackingPages); break;
-        case 7: f(object.EnableHotHint); break;
-        case 8: f(object.EnableColdHint); break;
-        case 9: f(object.EnableColdDiscardHint); break;
-        case 10: f(object.EnableDeferredCommit); break;
-        case 11: f(object.LowMmioGapInMB); break;
-        case 12: f(object.HighMmioBaseInMB); break;
-        case 13: f(object.HighMmioGapInMB); break;
+        case 1: f(object.Backing); break;
+        case 2: f(object.AllowOvercommit); break;
+        case 3: f(object.BackingPageSize); break;
+        case 4: f(object.FaultClusterSizeShift); break;
+        case 5: f(object.DirectMapFaultClusterSizeShift); break;
+        case 6: f(object.PinBackingPages); break;
+        case 7: f(object.ForbidSmallBackingPages); break;
+        case 8: f(object.EnableHotHint); break;
+        case 9: f(object.EnableColdHint); break;
+        case 10: f(object.EnableColdDiscardHint); break;
+        case 11: f(object.EnableDeferredCommit); break;
+        case 12: f(object.LowMmioGapInMB); break;
+        case 13: f(object.HighMmioBaseInMB); break;
+        case 14: f(object.HighMmioGapInMB); break;
         default: break;
         }
     }

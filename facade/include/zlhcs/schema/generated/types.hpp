@@ -128,6 +128,7 @@ enum class FlexibleIoDeviceHostingModel : std::uint32_t {
 /// Schema enum GetPropertyType.
 enum class GetPropertyType : std::uint32_t {
     Basic,  ///< "Basic", since 2.1
+    Memory,  ///< "Memory", since 2.1
     CpuGroup,  ///< "CpuGroup", since 2.1
     ProcessorTopology,  ///< "ProcessorTopology", since 2.1
     ContainerCredentialGuard,  ///< "ContainerCredentialGuard", since 2.1
@@ -204,6 +205,13 @@ enum class MappedPipePathType : std::uint32_t {
 enum class MemoryBackingPageSize : std::uint32_t {
     Small,  ///< "Small", since 2.2
     Large,  ///< "Large", since 2.2
+};
+
+/// Schema enum MemoryBackingType.
+enum class MemoryBackingType : std::uint32_t {
+    Physical,  ///< "Physical", since 2.1
+    Virtual,  ///< "Virtual", since 2.1
+    Hybrid,  ///< "Hybrid", since 2.1
 };
 
 /// Schema enum ModifyOperation.
@@ -1827,6 +1835,7 @@ struct Services {
 /// Schema struct VirtualMachine_Memory.
 struct VirtualMachine_Memory {
     std::optional<std::uint64_t> SizeInMB;  ///< uint64, since 2.1
+    std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::MemoryBackingType>> Backing;  ///< MemoryBackingType, since 2.1
     std::optional<bool> AllowOvercommit;  ///< bool, since 2.1
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::MemoryBackingPageSize>> BackingPageSize;  ///< MemoryBackingPageSize, since 2.2
     std::optional<std::uint32_t> FaultClusterSizeShift;  ///< uint32, since 2.4
