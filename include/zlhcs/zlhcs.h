@@ -1330,12 +1330,20 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_debug_counts(
  *    checks were made, saying why), "Valid": true if no error, "Errors": n, "Warnings": n,
  *    "Problems": [{"Path": "/Container/Storage/Layers/0/Path", "Severity": "error" |
  *      "warning", "Rule": "json" | "type" | "range" | "length" | "format" | "enum" |
- *      "required" | "any-of" | "unknown-field" | "since" | "version" | "depth",
- *      "Message": "...", "Expected": "uint32" or ["Value", ...] (optional), "Actual": "..."
+ *      "required" | "any-of" | "unknown-field" | "since" | "version" | "depth" |
+ *      "duplicate", "Message": "...", "Expected": "uint32" or ["Value", ...] (optional), "Actual": "..."
  *      (optional), "Suggestion": "..." (optional), "Since": "2.3" (optional)}, ...],
- *    "Truncated": true if more problems were found than listed}
+ *    "Truncated": true if more problems were found than listed (the count limit or the
+ *    size bound)}
  * Problems come in document order; at most ZLHCS_SCHEMA_MAX_PROBLEMS are listed, while
- * Errors and Warnings count every problem found. Members marked optional are left out when
+ * Errors and Warnings count every problem found. The report is bounded: strings quoted in
+ * Message and Actual, and each member name in a Path, are cut to 120 bytes at a character
+ * boundary, "..." marking the cut; a Path over 512 bytes keeps its first and last segments
+ * around a "/..." segment; and the list ends early (Truncated true) where the report would
+ * pass 64 KiB plus 8 bytes per byte of the document, never passing 1 MiB. A member name
+ * repeated in an object is one "duplicate" warning at its first occurrence, the only one
+ * validated. A string escaping a lone surrogate and a number too large for a double are
+ * malformed JSON (rule "json"). Members marked optional are left out when
  * they do not apply. New rules and new members may appear in later versions: ignore those you
  * do not know.
  *

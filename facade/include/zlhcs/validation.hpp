@@ -48,7 +48,7 @@ struct validation_problem {
     std::string path;  ///< RFC 6901 JSON pointer ("" is the whole document)
     problem_severity severity = problem_severity::error;
     /// "json", "type", "range", "length", "format", "enum", "required", "any-of",
-    /// "unknown-field", "since", "version", "depth" (later versions may add rules).
+    /// "unknown-field", "since", "version", "depth", "duplicate" (later versions may add rules).
     std::string rule;
     std::string message;  ///< one sentence
     /// The expected type when the report names one ("uint32", "array of Layer"), else "".
