@@ -7,9 +7,14 @@ Inputs (facts of the public HCS wire format, copied from ../shared/hcs-spec and 
   src/schema/data/rules.json       the rules zlhcs adds (required fields, any-of groups)
 
 Outputs (committed, marked generated; `--check` fails if any is out of date):
-  facade/include/zlhcs/schema/generated/types.hpp       C++ structs and enums, operator==
-  facade/include/zlhcs/schema/generated/reflection.hpp  enum_traits / struct_info (names,
-                                                        versions, key lookup, field visitors)
+  facade/include/zlhcs/schema/generated/declarations.hpp  every type declared, and the codec's
+                                                          functions per struct (==, from_json,
+                                                          to_json, minimum_version): cheap
+  facade/include/zlhcs/schema/generated/types.hpp       C++ structs and enums, enum_traits
+  facade/include/zlhcs/schema/generated/reflection.hpp  struct_info (names, versions, key
+                                                        lookup, field visitors): the codec's
+  facade/include/zlhcs/schema/generated/definitions.hpp the functions of declarations.hpp,
+                                                        compiled once (<zlhcs/implementation.hpp>)
   src/schema/generated/schema_tables.inc                the DLL validator's tables
   tests/facade/schema/generated_roundtrip_test.cpp      one round-trip test per type
 
@@ -196,10 +201,13 @@ def gen_types(model):
            "// schema struct, one enum class per schema enum; wire names exactly as the schema spells\n"
            "// them (a C++ keyword gets a trailing underscore). Every field is optional; fields this\n"
            "// schema does not know are kept in `unknown_fields`, enum values it does not know in the\n"
-           "// open_enum. Include <zlhcs/schema.hpp> to compare (==), read and write them.\n" % model.latest_minor,
-           "#pragma once\n\n#include <cstdint>\n#include <map>\n#include <optional>\n#include <string>\n"
-           "#include <utility>\n#include <vector>\n\n#include <zlhcs/schema/recursive.hpp>\n"
-           "#include <zlhcs/schema/value_types.hpp>\n\nnamespace zlhcs::schema {\n\n"]
+           "// open_enum. ==, from_json and to_json of each struct are declared in declarations.hpp and\n"
+           "// compiled once (see <zlhcs/schema.hpp>).\n" % model.latest_minor,
+           "#pragma once\n\n#include <array>\n#include <cstddef>\n#include <cstdint>\n#include <cstring>\n"
+           "#include <map>\n#include <optional>\n#include <string>\n#include <string_view>\n"
+           "#include <utility>\n#include <vector>\n\n#include <zlhcs/schema/generated/declarations.hpp>\n"
+           "#include <zlhcs/schema/recursive.hpp>\n#include <zlhcs/schema/value_types.hpp>\n\n"
+           "namespace zlhcs::schema {\n\n"]
     for name in sorted(model.enums):
         values = model.enums[name]
         out.append("/// Schema enum %s.\n" % name)
@@ -207,9 +215,7 @@ def gen_types(model):
         for value in values:
             out.append("    %s,  ///< \"%s\", since %s\n" % (enumerator_name(value["value"]), value["value"], value["since"]))
         out.append("};\n\n")
-    for name in model.struct_order:
-        out.append("struct %s;\n" % name)
-    out.append("\n")
+    out.append(gen_enum_traits(model))
     for name in model.struct_order:
         fields = model.structs[name]
         if name in model.trees:
@@ -276,6 +282,60 @@ def gen_tree_members(model):
     return "".join(out)
 
 
+def gen_enum_traits(model):
+    """The newest version, and enum_traits of every enum: cheap, and open_enum needs them."""
+    out = ["/// The newest schema version these types describe.\n"]
+    out.append("inline constexpr schema_version latest_schema_version{2, %d};\n\n" % model.latest_minor)
+    for name in sorted(model.enums):
+        values = model.enums[name]
+        out.append("template <>\nstruct enum_traits<%s> {\n" % name)
+        out.append("    static constexpr std::string_view type_name = \"%s\";\n" % name)
+        out.append("    static constexpr std::array<std::string_view, %d> names{{%s}};\n"
+                   % (len(values), ", ".join('"%s"' % v["value"] for v in values)))
+        out.append("    static constexpr std::array<schema_version, %d> since{{%s}};\n"
+                   % (len(values), ", ".join("{2, %d}" % minor_of(v["since"]) for v in values)))
+        out.append("    static int find(const char* key, std::size_t length) noexcept {\n")
+        out.append(gen_find([v["value"] for v in values], "        "))
+        out.append("    }\n};\n\n")
+    return "".join(out)
+
+
+def gen_declarations(model):
+    out = [HEADER, "// Every schema type declared, and the functions the codec defines for each struct, compiled\n"
+           "// once (generated/definitions.hpp, through <zlhcs/implementation.hpp>). Cheap to include:\n"
+           "// the facade's light headers name schema types through it.\n",
+           "#pragma once\n\n#include <cstdint>\n#include <string>\n#include <string_view>\n\n"
+           "namespace zlhcs::schema {\n\nstruct schema_version;\n\n"]
+    for name in sorted(model.enums):
+        out.append("enum class %s : std::uint32_t;\n" % name)
+    out.append("\n")
+    for name in model.struct_order:
+        out.append("struct %s;\n" % name)
+    out.append("\n")
+    for name in model.struct_order:
+        out.append("bool operator==(const %s& a, const %s& b);\n" % (name, name))
+        out.append("bool operator!=(const %s& a, const %s& b);\n" % (name, name))
+        out.append("void from_json(std::string_view json, %s& out);\n" % name)
+        out.append("[[nodiscard]] std::string to_json(const %s& value);\n" % name)
+        out.append("[[nodiscard]] schema_version minimum_version(const %s& value);\n" % name)
+    out.append("\n}  // namespace zlhcs::schema\n")
+    return "".join(out)
+
+
+def gen_definitions(model):
+    out = [HEADER, "// The functions declarations.hpp declares, for one translation unit only: included by\n"
+           "// <zlhcs/implementation.hpp>, after the codec (<zlhcs/schema/codec.hpp>).\n",
+           "#pragma once\n\n#include <zlhcs/schema/codec.hpp>\n\nnamespace zlhcs::schema {\n\n"]
+    for name in model.struct_order:
+        out.append("bool operator==(const %s& a, const %s& b) { return struct_info<%s>::equal(a, b); }\n" % (name, name, name))
+        out.append("bool operator!=(const %s& a, const %s& b) { return !struct_info<%s>::equal(a, b); }\n" % (name, name, name))
+        out.append("void from_json(std::string_view json, %s& out) { detail::read_document(json, out); }\n" % name)
+        out.append("std::string to_json(const %s& value) { return detail::write_document(value); }\n" % name)
+        out.append("schema_version minimum_version(const %s& value) { return detail::minimum_version_of(value); }\n\n" % name)
+    out.append("}  // namespace zlhcs::schema\n")
+    return "".join(out)
+
+
 # --------------------------------------------------------------------------------------------
 # facade: reflection.hpp
 
@@ -298,22 +358,9 @@ def gen_find(names, indent):
 
 def gen_reflection(model):
     out = [HEADER, "// What the codec and the tests know of each generated type: names, versions, key lookup,\n"
-           "// field visitors. Included by <zlhcs/schema.hpp>.\n",
+           "// field visitors. Included by the codec (<zlhcs/schema/codec.hpp>), not by <zlhcs/schema.hpp>.\n",
            "#pragma once\n\n#include <array>\n#include <cstddef>\n#include <cstring>\n#include <string_view>\n#include <type_traits>\n\n"
            "#include <zlhcs/schema/generated/types.hpp>\n\nnamespace zlhcs::schema {\n\n"]
-    out.append("/// The newest schema version these types describe.\n")
-    out.append("inline constexpr schema_version latest_schema_version{2, %d};\n\n" % model.latest_minor)
-    for name in sorted(model.enums):
-        values = model.enums[name]
-        out.append("template <>\nstruct enum_traits<%s> {\n" % name)
-        out.append("    static constexpr std::string_view type_name = \"%s\";\n" % name)
-        out.append("    static constexpr std::array<std::string_view, %d> names{{%s}};\n"
-                   % (len(values), ", ".join('"%s"' % v["value"] for v in values)))
-        out.append("    static constexpr std::array<schema_version, %d> since{{%s}};\n"
-                   % (len(values), ", ".join("{2, %d}" % minor_of(v["since"]) for v in values)))
-        out.append("    static int find(const char* key, std::size_t length) noexcept {\n")
-        out.append(gen_find([v["value"] for v in values], "        "))
-        out.append("    }\n};\n\n")
     for name in sorted(model.structs):
         fields = model.structs[name]
         out.append("template <>\nstruct struct_info<%s> {\n" % name)
@@ -348,11 +395,6 @@ def gen_reflection(model):
                 out.append("        case %d: f(object.%s); break;\n" % (i, member_name(field["name"])))
             out.append("        default: break;\n        }\n")
         out.append("    }\n};\n\n")
-    out.append("/// Every schema struct is comparable: all fields and the unknown fields equal.\n")
-    out.append("template <class T, std::enable_if_t<is_struct_v<T>, int> = 0>\n")
-    out.append("bool operator==(const T& a, const T& b) {\n    return struct_info<T>::equal(a, b);\n}\n")
-    out.append("template <class T, std::enable_if_t<is_struct_v<T>, int> = 0>\n")
-    out.append("bool operator!=(const T& a, const T& b) {\n    return !struct_info<T>::equal(a, b);\n}\n\n")
     out.append("}  // namespace zlhcs::schema\n")
     return "".join(out)
 
@@ -477,7 +519,9 @@ def gen_tests(model):
 
 
 OUTPUTS = {
+    "facade/include/zlhcs/schema/generated/declarations.hpp": gen_declarations,
     "facade/include/zlhcs/schema/generated/types.hpp": gen_types,
+    "facade/include/zlhcs/schema/generated/definitions.hpp": gen_definitions,
     "facade/include/zlhcs/schema/generated/reflection.hpp": gen_reflection,
     "src/schema/generated/schema_tables.inc": gen_tables,
     "tests/facade/schema/generated_roundtrip_test.cpp": gen_tests,

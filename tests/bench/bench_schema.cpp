@@ -13,6 +13,7 @@
 #include <string>
 
 #include <zlhcs/schema.hpp>
+#include <zlhcs/schema/codec.hpp>
 
 namespace {
 

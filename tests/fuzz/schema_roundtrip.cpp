@@ -13,6 +13,7 @@
 #include "reference_utf.hpp"
 
 #include <zlhcs/schema.hpp>
+#include <zlhcs/schema/codec.hpp>
 
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>

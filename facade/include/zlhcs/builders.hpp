@@ -79,43 +79,8 @@ namespace zlhcs {
 
 namespace detail {
 
-template <class T>
-struct is_open_enum : std::false_type {};
-template <class E>
-struct is_open_enum<schema::open_enum<E>> : std::true_type {};
-template <class T>
-struct is_vector : std::false_type {};
-template <class T>
-struct is_vector<std::vector<T>> : std::true_type {};
-template <class T>
-struct is_map : std::false_type {};
-template <class K, class V>
-struct is_map<std::map<K, V>> : std::true_type {};
-
 inline void raise_version(schema::schema_version& needed, schema::schema_version version) noexcept {
     if (needed < version) needed = version;
-}
-
-template <class T>
-void walk_versions(const T& value, schema::schema_version& needed) {
-    if constexpr (schema::is_struct_v<T>) {
-        using info = schema::struct_info<T>;
-        info::for_each(value, [&needed](std::size_t index, const auto& member) {
-            if (!member) return;
-            raise_version(needed, info::fields[index].since);
-            walk_versions(*member, needed);
-        });
-    } else if constexpr (is_open_enum<T>::value) {
-        if (value.known()) {
-            using E = std::decay_t<decltype(value.value())>;
-            raise_version(needed, schema::enum_traits<E>::since[static_cast<std::size_t>(value.value())]);
-        }
-    } else if constexpr (is_vector<T>::value) {
-        for (const auto& element : value) walk_versions(element, needed);
-    } else if constexpr (is_map<T>::value) {
-        for (const auto& entry : value) walk_versions(entry.second, needed);
-    }
-    // Scalars, strings and Any add nothing.
 }
 
 /// Minor 1 at least: see "Schema versions" at the top of this file.
@@ -140,11 +105,10 @@ T& ensure(std::optional<T>& slot) {
 /// by the "since" of each in the schema reference (2.0 if it sets nothing newer). Values of
 /// type Any (e.g. ComputeSystem.HostedSystem, ModifySettingRequest.Settings) and unknown fields
 /// are not looked into. Works for any schema type.
+/// schema::minimum_version() (compiled once, see <zlhcs/schema.hpp>).
 template <class T>
 [[nodiscard]] schema::schema_version minimum_schema_version(const T& document) {
-    schema::schema_version needed{2, 0};
-    detail::walk_versions(document, needed);
-    return needed;
+    return schema::minimum_version(document);
 }
 
 // ---- containers ---------------------------------------------------------------------------------
@@ -287,8 +251,8 @@ private:
     schema::schema_version version_or_needed(const T& document) const {
         if (version_) return *version_;
         schema::schema_version needed = detail::builder_floor_version;
-        detail::walk_versions(document, needed);
-        if (!hosting_system_id_.empty()) detail::walk_versions(container_, needed);  // inside the Any
+        detail::raise_version(needed, schema::minimum_version(document));
+        if (!hosting_system_id_.empty()) detail::raise_version(needed, schema::minimum_version(container_));  // inside the Any
         return needed;
     }
 
@@ -484,7 +448,7 @@ public:
         if (version_) {
             version = *version_;
         } else {
-            detail::walk_versions(document, version);
+            detail::raise_version(version, schema::minimum_version(document));
         }
         document.SchemaVersion = detail::version_document(version);
         return document;

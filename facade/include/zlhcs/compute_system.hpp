@@ -34,11 +34,11 @@
 // Typed documents: create(), properties<T>(), properties_async<T>(), modify() and
 // modify_async() also take and give the typed HCS schema of <zlhcs/schema.hpp>
 // (schema::ComputeSystem, schema::System_PropertyQuery, schema::ModifySettingRequest, any
-// schema type as the properties result). They are declared here and defined in
-// <zlhcs/typed.hpp> (included by <zlhcs/zlhcs.hpp>, not by <zlhcs/core.hpp>), so that code using
-// only the JSON-text forms does not compile RapidJSON and the generated schema: include
-// <zlhcs/typed.hpp> to call them (without it, a call compiles but does not link, and g++ warns
-// "used but never defined").
+// schema type as the properties result). This header only declares the schema
+// (<zlhcs/schema/fwd.hpp>), so code using the JSON-text forms compiles no generated types: the
+// templates are defined below (T must be complete where they are used: include
+// <zlhcs/schema.hpp>), the others in the implementation unit (<zlhcs/implementation.hpp>, with
+// the codec: link zlhcs::schema or define ZLHCS_IMPLEMENTATION in one .cpp).
 //
 // Events (events.hpp): subscribe() delivers the system's events to a handler or into a queue;
 // exited() is the exit alone, as an async_result. A subscription ends when this handle is
@@ -57,6 +57,8 @@
 #include <zlhcs/operation.hpp>
 #include <zlhcs/string_arg.hpp>
 #include <zlhcs/timeout.hpp>
+#include <zlhcs/typed_result.hpp>
+#include <zlhcs/schema/fwd.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -67,13 +69,6 @@
 #include <utility>
 
 namespace zlhcs {
-
-namespace schema {
-// The typed documents of the typed overloads (<zlhcs/schema.hpp>; see the top of this file).
-struct ComputeSystem;
-struct ModifySettingRequest;
-struct System_PropertyQuery;
-}  // namespace schema
 
 struct creation;
 class compute_system;
@@ -201,15 +196,15 @@ public:
     [[nodiscard]] static creation create_async(const string_arg& id, const string_arg& configuration,
                                                const call_options& options = {});
 
-    /// create() from a typed ComputeSystem document (<zlhcs/typed.hpp>): the same as the JSON
+    /// create() from a typed ComputeSystem document: the same as the JSON
     /// form with schema::to_json(configuration); the same options, timeout and errors.
-    [[nodiscard]] static inline compute_system create(const string_arg& id, const schema::ComputeSystem& configuration,
+    [[nodiscard]] static compute_system create(const string_arg& id, const schema::ComputeSystem& configuration,
                                                       std::chrono::milliseconds timeout = default_timeout);
-    [[nodiscard]] static inline compute_system create(const string_arg& id, const schema::ComputeSystem& configuration,
+    [[nodiscard]] static compute_system create(const string_arg& id, const schema::ComputeSystem& configuration,
                                                       const call_options& options,
                                                       std::chrono::milliseconds timeout = default_timeout);
-    /// create_async() from a typed ComputeSystem document (<zlhcs/typed.hpp>).
-    [[nodiscard]] static inline creation create_async(const string_arg& id, const schema::ComputeSystem& configuration,
+    /// create_async() from a typed ComputeSystem document.
+    [[nodiscard]] static creation create_async(const string_arg& id, const schema::ComputeSystem& configuration,
                                                       const call_options& options = {});
 
     /// Opens an existing compute system by id (options: namespace_id, requested_access).
@@ -323,7 +318,7 @@ public:
         return run_async(&zlhcs_system_properties_async, "zlhcs_system_properties_async", query);
     }
 
-    /// properties() parsed as T, normally schema::Properties (<zlhcs/typed.hpp>):
+    /// properties() parsed as T, normally schema::Properties:
     ///     auto props = system.properties<zlhcs::schema::Properties>(zlhcs::property_query::memory());
     /// query: a System_PropertyQuery, typed or as JSON text (none: the basic properties). The
     /// same timeout and errors as properties(); throws zlhcs::error (errc::invalid_argument,
@@ -335,7 +330,7 @@ public:
                                std::chrono::milliseconds timeout = default_timeout) const;
     template <class T>
     [[nodiscard]] T properties(std::chrono::milliseconds timeout) const;
-    /// properties_async() whose result reads as T (zlhcs::typed_result<T>, <zlhcs/typed.hpp>).
+    /// properties_async() whose result reads as T (zlhcs::typed_result<T>, typed_result.hpp).
     template <class T>
     [[nodiscard]] typed_result<T> properties_async(const string_arg& query = {}) const;
     template <class T>
@@ -364,13 +359,13 @@ public:
                                    });
     }
 
-    /// modify() and modify_async() with a typed ModifySettingRequest (<zlhcs/typed.hpp>): the
+    /// modify() and modify_async() with a typed ModifySettingRequest: the
     /// same as the JSON forms with schema::to_json(settings).
-    inline void modify(const schema::ModifySettingRequest& settings,
+    void modify(const schema::ModifySettingRequest& settings,
                        std::chrono::milliseconds timeout = default_timeout) const;
-    inline void modify(const schema::ModifySettingRequest& settings, const call_options& options,
+    void modify(const schema::ModifySettingRequest& settings, const call_options& options,
                        std::chrono::milliseconds timeout = default_timeout) const;
-    [[nodiscard]] inline async_result modify_async(const schema::ModifySettingRequest& settings,
+    [[nodiscard]] async_result modify_async(const schema::ModifySettingRequest& settings,
                                                    const call_options& options = {}) const;
 
     /// Blocks until the system exits; returns HCS's exit document ({"Status":...,
@@ -491,6 +486,33 @@ inline creation compute_system::create_async(const string_arg& id, const string_
                                              out_system, out);
         });
     return creation{compute_system(handle.release()), std::move(result)};
+}
+
+// ---- the typed members: templates (T must be complete where they are used) ---------------------
+
+template <class T>
+T compute_system::properties(const string_arg& query, std::chrono::milliseconds timeout) const {
+    return schema::from_json<T>(properties(query, timeout));
+}
+
+template <class T>
+T compute_system::properties(const schema::System_PropertyQuery& query, std::chrono::milliseconds timeout) const {
+    return schema::from_json<T>(properties(string_arg(schema::to_json(query)), timeout));
+}
+
+template <class T>
+T compute_system::properties(std::chrono::milliseconds timeout) const {
+    return schema::from_json<T>(properties(string_arg{}, timeout));
+}
+
+template <class T>
+typed_result<T> compute_system::properties_async(const string_arg& query) const {
+    return typed_result<T>(properties_async(query));
+}
+
+template <class T>
+typed_result<T> compute_system::properties_async(const schema::System_PropertyQuery& query) const {
+    return typed_result<T>(properties_async(string_arg(schema::to_json(query))));
 }
 
 }  // namespace zlhcs

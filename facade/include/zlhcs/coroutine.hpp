@@ -24,6 +24,7 @@
 #include <zlhcs/config.hpp>
 #include <zlhcs/executor.hpp>
 #include <zlhcs/operation.hpp>
+#include <zlhcs/typed_result.hpp>
 
 #if ZLHCS_HAS_COROUTINES
 #include <coroutine>
@@ -95,6 +96,41 @@ private:
 /// `co_await result.resume_on(e)` / `co_await result.resume_inline()`.
 [[nodiscard]] inline detail::async_awaiter operator co_await(const awaitable_result& result) {
     return detail::async_awaiter(detail::async_access::state(result), detail::async_access::where(result));
+}
+
+// ---- typed_result<T> (typed_result.hpp): co_await yields the document read as T
+
+namespace detail {
+
+/// The awaiter of a typed_result: async_awaiter (coroutine.hpp), its document read as T.
+template <class T>
+class typed_awaiter {
+public:
+    typed_awaiter(std::shared_ptr<async_state> state, executor where) noexcept
+        : inner_(std::move(state), std::move(where)) {}
+
+    [[nodiscard]] bool await_ready() const { return inner_.await_ready(); }
+    // Touches nothing of *this after the inner awaiter has registered the coroutine (which may
+    // then be resumed and destroyed on another thread).
+    bool await_suspend(std::coroutine_handle<> continuation) { return inner_.await_suspend(continuation); }
+    T await_resume() { return schema::from_json<T>(inner_.await_resume()); }
+
+private:
+    async_awaiter inner_;
+};
+
+}  // namespace detail
+
+/// `co_await result` of a typed_result<T>: resumes on zlhcs::default_executor() and yields T.
+template <class T>
+[[nodiscard]] detail::typed_awaiter<T> operator co_await(const typed_result<T>& result) {
+    return {detail::async_access::state(result.untyped()), default_executor()};
+}
+
+/// `co_await result.resume_on(e)` / `.resume_inline()` of a typed_result<T>.
+template <class T>
+[[nodiscard]] detail::typed_awaiter<T> operator co_await(const typed_awaitable<T>& result) {
+    return {detail::async_access::state(result.untyped()), detail::async_access::where(result.untyped())};
 }
 
 }  // namespace zlhcs

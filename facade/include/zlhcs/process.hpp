@@ -48,8 +48,8 @@
 //   create(), create_async(), properties<T>(), properties_async<T>(), modify() and
 //   modify_async() also take and give the typed schema of <zlhcs/schema.hpp>
 //   (schema::ProcessParameters, schema::ProcessModifyRequest, T normally
-//   schema::ProcessStatus); declared here, defined in <zlhcs/typed.hpp> (see
-//   compute_system.hpp: included by <zlhcs/zlhcs.hpp>, not by <zlhcs/core.hpp>).
+//   schema::ProcessStatus); as compute_system's (see compute_system.hpp): the templates are
+//   defined here, the others in the implementation unit.
 //
 // Interrupting a blocked read
 //   interrupt_stdio() (any thread, any time) makes every read of this process's stdout and
@@ -79,6 +79,8 @@
 #include <zlhcs/operation.hpp>
 #include <zlhcs/string_arg.hpp>
 #include <zlhcs/timeout.hpp>
+#include <zlhcs/typed_result.hpp>
+#include <zlhcs/schema/fwd.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -94,12 +96,6 @@
 #include <utility>
 
 namespace zlhcs {
-
-namespace schema {
-// The typed documents of the typed overloads (<zlhcs/schema.hpp>; see the top of this file).
-struct ProcessModifyRequest;
-struct ProcessParameters;
-}  // namespace schema
 
 /// The standard streams of a process (values equal zlhcs_stdio_stream's).
 enum class stdio_stream : std::int32_t {
@@ -313,14 +309,14 @@ public:
     [[nodiscard]] static process_creation create_async(const compute_system& system, const string_arg& parameters,
                                                        const call_options& options = {});
 
-    /// create() and create_async() from typed ProcessParameters (<zlhcs/typed.hpp>): the same as
+    /// create() and create_async() from typed ProcessParameters : the same as
     /// the JSON forms with schema::to_json(parameters); the same options, timeout and errors.
-    [[nodiscard]] static inline process create(const compute_system& system, const schema::ProcessParameters& parameters,
+    [[nodiscard]] static process create(const compute_system& system, const schema::ProcessParameters& parameters,
                                                std::chrono::milliseconds timeout = default_timeout);
-    [[nodiscard]] static inline process create(const compute_system& system, const schema::ProcessParameters& parameters,
+    [[nodiscard]] static process create(const compute_system& system, const schema::ProcessParameters& parameters,
                                                const call_options& options,
                                                std::chrono::milliseconds timeout = default_timeout);
-    [[nodiscard]] static inline process_creation create_async(const compute_system& system,
+    [[nodiscard]] static process_creation create_async(const compute_system& system,
                                                               const schema::ProcessParameters& parameters,
                                                               const call_options& options = {});
 
@@ -394,13 +390,13 @@ public:
         return run_async(&zlhcs_process_properties_async, "zlhcs_process_properties_async", query);
     }
 
-    /// properties() parsed as T, normally schema::ProcessStatus (<zlhcs/typed.hpp>); the same
+    /// properties() parsed as T, normally schema::ProcessStatus ; the same
     /// timeout and errors, and errc::invalid_argument if HCS's answer does not read as T.
     template <class T>
     [[nodiscard]] T properties(const string_arg& query = {}, std::chrono::milliseconds timeout = default_timeout) const;
     template <class T>
     [[nodiscard]] T properties(std::chrono::milliseconds timeout) const;
-    /// properties_async() whose result reads as T (zlhcs::typed_result<T>, <zlhcs/typed.hpp>).
+    /// properties_async() whose result reads as T (zlhcs::typed_result<T>, typed_result.hpp).
     template <class T>
     [[nodiscard]] typed_result<T> properties_async(const string_arg& query = {}) const;
 
@@ -419,10 +415,10 @@ public:
                                    });
     }
 
-    /// modify() and modify_async() with a typed ProcessModifyRequest (<zlhcs/typed.hpp>).
-    inline void modify(const schema::ProcessModifyRequest& settings,
+    /// modify() and modify_async() with a typed ProcessModifyRequest .
+    void modify(const schema::ProcessModifyRequest& settings,
                        std::chrono::milliseconds timeout = default_timeout) const;
-    [[nodiscard]] inline async_result modify_async(const schema::ProcessModifyRequest& settings) const;
+    [[nodiscard]] async_result modify_async(const schema::ProcessModifyRequest& settings) const;
 
     /// Resizes the process's console (columns, rows).
     void resize_console(std::uint16_t width, std::uint16_t height,
@@ -670,6 +666,23 @@ inline process process_create_timeout::take_process() const {
     const zlhcs_process handle = take_handle();
     if (handle == 0) return process();
     return process(handle);
+}
+
+// ---- the typed members: templates (T must be complete where they are used) ---------------------
+
+template <class T>
+T process::properties(const string_arg& query, std::chrono::milliseconds timeout) const {
+    return schema::from_json<T>(properties(query, timeout));
+}
+
+template <class T>
+T process::properties(std::chrono::milliseconds timeout) const {
+    return schema::from_json<T>(properties(string_arg{}, timeout));
+}
+
+template <class T>
+typed_result<T> process::properties_async(const string_arg& query) const {
+    return typed_result<T>(properties_async(query));
 }
 
 }  // namespace zlhcs

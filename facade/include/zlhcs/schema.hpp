@@ -23,100 +23,60 @@
 // recurse per level of the document (the structs that contain themselves, such as
 // ObjectDirectory, have special members for that: zlhcs/schema/recursive.hpp).
 //
-// Requires RapidJSON (header-only) on the include path. Threading: the functions are
-// reentrant; a value is as thread-safe as a std::string.
+// Compiled once. This header declares the codec's functions (==, from_json, to_json,
+// minimum_version per struct: zlhcs/schema/generated/declarations.hpp) and defines none of
+// them, so including it costs the types and nothing else. Their definitions (RapidJSON's SAX
+// reader and writer instantiated for all 189 structs) are in <zlhcs/implementation.hpp>, which a
+// program compiles in exactly one translation unit: either
+//   - link the `zlhcs::schema` CMake target (a static library built from it), or
+//   - in one .cpp:  #define ZLHCS_IMPLEMENTATION  before  #include <zlhcs/zlhcs.hpp>
+//     (or <zlhcs/schema.hpp>), stb-style; that unit needs RapidJSON on the include path.
+// Forgetting both is a link error naming the missing function; doing both, a duplicate symbol.
+// The codec's templates themselves (for values that are not structs: vectors, maps) are in
+// <zlhcs/schema/codec.hpp>.
+//
+// Threading: the functions are reentrant; a value is as thread-safe as a std::string.
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <vector>
 
-#include <zlhcs/error.hpp>
-#include <zlhcs/schema/generated/reflection.hpp>
-#include <zlhcs/schema/json_reader.hpp>
-#include <zlhcs/schema/json_writer.hpp>
+#include <zlhcs/schema/fwd.hpp>
+#include <zlhcs/schema/generated/types.hpp>
+#include <zlhcs/schema/value_types.hpp>
 
 namespace zlhcs::schema {
 
-/// RapidJSON parse flags of from_json: iterative (no recursion, however deep the document),
-/// UTF-8 checked, nothing after the value, numbers as their text (kept exactly in Any values,
-/// parsed exactly into integer fields). Beyond what these flags check, from_json refuses an
-/// escaped lone surrogate (RapidJSON 1.1.0 lets \uDC00-\uDFFF through) and a number beyond
-/// a double's range.
-inline constexpr unsigned parse_flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag |
-                                        rapidjson::kParseStopWhenDoneFlag | rapidjson::kParseNumbersAsStringsFlag;
-
-namespace detail {
-
-[[noreturn]] inline void throw_parse_error(const char* call, std::string message) {
-    throw error(ZLHCS_E_INVALID_ARGUMENT, call, std::move(message), "", "");
-}
-
-inline void parse_with(reader& handler, std::string_view json, const char* call) {
-    rapidjson::MemoryStream stream(json.data(), json.size());
-    rapidjson::Reader parser;
-    const rapidjson::ParseResult result = parser.Parse<parse_flags>(stream, handler);
-    if (!result) {
-        if (!handler.error().empty()) throw_parse_error(call, handler.error());
-        // RapidJSON's own refusal (a number too big for a double among them). The path is
-        // where the reader was when RapidJSON stopped: the last value begun, or the one after.
-        const std::string where = handler.path();
-        throw_parse_error(call, "invalid JSON at offset " + std::to_string(result.Offset()) +
-                                    (where.empty() ? std::string() : " (near " + where + ")") + ": " +
-                                    rapidjson::GetParseError_En(result.Code()));
-    }
-    // Only whitespace may follow the value.
-    for (std::size_t i = stream.Tell(); i < json.size(); ++i) {
-        const char c = json[i];
-        if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-            throw_parse_error(call, "invalid JSON at offset " + std::to_string(i) + ": text after the value");
-        }
-    }
-}
-
-}  // namespace detail
-
-/// Reads `json` into `out` (replacing what it held). Throws zlhcs::error
-/// (errc::invalid_argument) naming the JSON pointer and the problem when the text is not JSON,
-/// not valid UTF-8 (an escaped lone surrogate included), has a number beyond a double's range,
-/// or a known field has the wrong JSON type or an out-of-range integer. `out` then holds what
-/// was read up to the problem.
-template <class T>
-void from_json(std::string_view json, T& out) {
-    out = T{};
-    detail::reader handler(out);
-    detail::parse_with(handler, json, "zlhcs::schema::from_json");
-}
-
-/// Reads `json` as a T; see from_json(json, out).
-template <class T>
-[[nodiscard]] T from_json(std::string_view json) {
-    T out{};
-    from_json(json, out);
-    return out;
-}
-
-/// Writes `value` as compact JSON: known fields in schema order, then unknown_fields. Throws
-/// zlhcs::error (errc::invalid_argument) naming the JSON pointer for what it would not read
-/// back equal: a string (or map key, field name, enum text, Any text) that is not valid UTF-8,
-/// an enum value without a name, two unknown fields of one name, or an unknown field named
-/// like a known one (except a null for a known field that is not set). A value from_json
-/// produced is always accepted.
-template <class T>
-[[nodiscard]] std::string to_json(const T& value) {
-    detail::json_output out;
-    if (!detail::write_value(out, value)) {
-        throw error(ZLHCS_E_INVALID_ARGUMENT, "zlhcs::schema::to_json", out.path() + ": " + out.problem, "", "");
-    }
-    return std::string(out.buffer.GetString(), out.buffer.GetSize());
-}
-
-/// Checks and compacts one JSON value of any kind into an `any`. Throws zlhcs::error
-/// (errc::invalid_argument) if it is not JSON.
-[[nodiscard]] inline any parse_any(std::string_view json) {
-    any out;
-    detail::reader handler(out);
-    detail::parse_with(handler, json, "zlhcs::schema::parse_any");
-    return out;
-}
+// Per struct T (generated/declarations.hpp; defined by <zlhcs/implementation.hpp>):
+//
+//   void from_json(std::string_view json, T& out);
+//     Reads `json` into `out` (replacing what it held). Throws zlhcs::error
+//     (errc::invalid_argument, call "zlhcs::schema::from_json") naming the JSON pointer and the
+//     problem when the text is not JSON, not valid UTF-8 (an escaped lone surrogate included),
+//     has a number beyond a double's range, or a known field has the wrong JSON type or an
+//     out-of-range integer. `out` then holds what was read up to the problem.
+//
+//   std::string to_json(const T& value);
+//     Writes `value` as compact JSON: known fields in schema order, then unknown_fields. Throws
+//     zlhcs::error (errc::invalid_argument, call "zlhcs::schema::to_json") naming the JSON
+//     pointer for what it would not read back equal: a string (or map key, field name, enum
+//     text, Any text) that is not valid UTF-8, an enum value without a name, two unknown fields
+//     of one name, or an unknown field named like a known one (except a null for a known field
+//     that is not set). A value from_json produced is always accepted.
+//
+//   bool operator==(const T&, const T&), operator!=: every field and the unknown fields.
+//
+//   schema_version minimum_version(const T& document);
+//     The lowest schema version that has every field and every known enum value `document`
+//     sets, by the "since" of each in the schema reference (2.0 if it sets nothing newer).
+//     Values of type Any and unknown fields are not looked into.
+//
+// And (zlhcs/schema/fwd.hpp): from_json<T>(json) -> T, from_json(json, std::vector<Properties>&),
+// parse_any(json) -> any.
 
 }  // namespace zlhcs::schema
+
+#if defined(ZLHCS_IMPLEMENTATION)
+#include <zlhcs/implementation.hpp>
+#endif

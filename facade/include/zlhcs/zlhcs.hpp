@@ -29,15 +29,16 @@
 //                       path, severity, rule, message, expected, actual, suggestion, since),
 //                       validation_report::from_error(), describe_schema()
 //
-// The typed HCS schema (these need RapidJSON; zlhcs.hpp includes them, core.hpp does not):
+// The typed HCS schema (zlhcs.hpp includes these, core.hpp does not):
 //   schema.hpp          every HCS schema type as C++ (zlhcs::schema::ComputeSystem, Statistics,
-//                       ...), schema::from_json<T>(), to_json(), parse_any()
-//   typed.hpp           the typed members of compute_system and process (create(id,
-//                       schema::ComputeSystem), properties<T>(), properties_async<T>() ->
-//                       typed_result<T>, modify(schema::ModifySettingRequest), process::create(
-//                       system, schema::ProcessParameters), ...); result_error() and
-//                       error_events(): HCS's error document of a zlhcs::error, typed;
-//                       list_systems() with a system_filter (owner, type, state, ...)
+//                       ...), schema::from_json<T>(), to_json(), parse_any(), ==,
+//                       minimum_version() - declared; compiled once (implementation.hpp)
+//   typed_result.hpp    typed_result<T> (properties_async<T>()); core.hpp has it
+//   typed.hpp           result_error() and error_events(): HCS's error document of a
+//                       zlhcs::error, typed; list_systems() with a system_filter (owner, type,
+//                       state, ...). The typed members of compute_system and process (create(id,
+//                       schema::ComputeSystem), properties<T>(), modify(schema::...)) are
+//                       declared with their classes.
 //   builders.hpp        container_builder (process- or Hyper-V isolated), utility_vm_builder,
 //                       property_query::statistics()/memory()/process_list()/of(...),
 //                       process_parameters_builder, windows_command_line(),
@@ -45,8 +46,14 @@
 //   statistics.hpp      statistics(system), cpu_usage(earlier, later, processors),
 //                       processor_count(configuration), memory_of(), storage_of(),
 //                       storage_rates_between(), parse_hcs_timestamp(); cadence advice
+//   implementation.hpp  the implementation unit: the codec of every schema struct and the typed
+//                       members that are not templates. One translation unit of a program
+//                       compiles it: link the `zlhcs::schema` CMake target (zlhcs_schema in this
+//                       tree), or #define ZLHCS_IMPLEMENTATION before including this header in
+//                       one .cpp. Only that unit needs RapidJSON (and <zlhcs/validation.hpp>).
 //
-// Link the `zlhcs_cpp` CMake target (it brings the zlhcs library and RapidJSON's include path).
+// Link the `zlhcs_cpp` CMake target (it brings the zlhcs library and RapidJSON's include path),
+// and `zlhcs_schema` for the implementation unit.
 #pragma once
 
 #include <zlhcs/core.hpp>
@@ -56,3 +63,8 @@
 #include <zlhcs/typed.hpp>
 #include <zlhcs/builders.hpp>
 #include <zlhcs/statistics.hpp>
+
+// The implementation unit, in the one translation unit that asks for it (see schema.hpp).
+#if defined(ZLHCS_IMPLEMENTATION)
+#include <zlhcs/implementation.hpp>
+#endif

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include <zlhcs/schema.hpp>
+#include <zlhcs/schema/codec.hpp>
 
 namespace zlhcs_schema_test {
 

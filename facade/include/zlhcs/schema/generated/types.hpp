@@ -3,16 +3,22 @@
 // schema struct, one enum class per schema enum; wire names exactly as the schema spells
 // them (a C++ keyword gets a trailing underscore). Every field is optional; fields this
 // schema does not know are kept in `unknown_fields`, enum values it does not know in the
-// open_enum. Include <zlhcs/schema.hpp> to compare (==), read and write them.
+// open_enum. ==, from_json and to_json of each struct are declared in declarations.hpp and
+// compiled once (see <zlhcs/schema.hpp>).
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include <zlhcs/schema/generated/declarations.hpp>
 #include <zlhcs/schema/recursive.hpp>
 #include <zlhcs/schema/value_types.hpp>
 
@@ -766,195 +772,1897 @@ enum class XsaveProcessorFeature : std::uint32_t {
     SentinelAmdXsave,  ///< "SentinelAmdXsave", since 2.5
 };
 
-struct Attachment;
-struct GuestCrash;
-struct InjectNonMaskableInterrupt;
-struct OperationFailure;
-struct SystemExit;
-struct TripleFault;
-struct VirtualDeviceFailure;
-struct WorkerExit;
-struct AttributionRecord;
-struct Version;
-struct BasicInformation;
-struct Battery;
-struct LinuxKernelDirect;
-struct UefiBootEntry;
-struct Uefi;
-struct Chipset;
-struct CimMount;
-struct CloseHandle;
-struct ComPort;
-struct Layer;
-struct CombinedLayers;
-struct ContainerCredentialGuardState;
-struct HvSocketServiceConfig;
-struct HvSocketSystemConfig;
-struct Container_HvSocket;
-struct Container_Memory;
-struct Container_Processor;
-struct InterfaceClass;
-struct DeviceCategory;
-struct DeviceInstance;
-struct DeviceNamespace;
-struct ContainersDef_BatchedBinding;
-struct FilesystemLayer;
-struct FilesystemNamespace;
-struct HostFiles;
-struct JobCpu;
-struct JobMemory;
-struct JobSystemRoot;
-struct JobNamespace;
-struct MountManagerMountPoint;
-struct MountManagerNamespace;
-struct NamedPipeSymlink;
-struct NamedPipeNamespace;
-struct NetworkNamespace;
-struct ObjectSymlink;
-struct ObjectDirectory;
-struct ObjectNamespace;
-struct RegistryDeleteKey;
-struct RegistryLayer;
-struct RegistryMakeValue;
-struct RegistryMakeKey;
-struct RegistryHiveStack;
-struct RegistryRedirectionNode;
-struct RegistrySymlink;
-struct RegistryNamespace;
-struct Namespace;
-struct DeviceExtension;
-struct ContainersDef_Device;
-struct Device;
-struct GuestOs;
-struct MappedDirectory;
-struct MappedPipe;
-struct Networking;
-struct RegistryKey;
-struct RegistryValue;
-struct RegistryChanges;
-struct StorageQoS;
-struct Storage;
-struct Container;
-struct RdpConnectionOptions;
-struct EnhancedModeVideo;
-struct FlexibleIoDevice;
-struct WindowsCrashReporting;
-struct GuestCrashReporting;
-struct Keyboard;
-struct Mouse;
-struct IovSettings;
-struct NetworkAdapter;
-struct Plan9Share;
-struct Plan9;
-struct Scsi;
-struct SharedMemoryRegion;
-struct SharedMemoryConfiguration;
-struct VideoMonitor;
-struct VirtioSerialPort;
-struct VirtioSerial;
-struct VirtualMachine_HvSocket;
-struct VirtualPMemMapping;
-struct VirtualPMemDevice;
-struct VirtualPMemController;
-struct VirtualPciFunction;
-struct VirtualPciDevice;
-struct VirtualSmbShareOptions;
-struct VirtualSmbShare;
-struct VirtualSmb;
-struct Devices;
-struct GuestConnection;
-struct GuestState;
-struct RestoreState;
-struct Heartbeat;
-struct KvpExchange;
-struct Shutdown;
-struct Timesync;
-struct Services;
-struct VirtualMachine_Memory;
-struct CpuGroup;
-struct ProcessorFeatureSet;
-struct VirtualMachine_Processor;
-struct Topology;
-struct VirtualMachine;
-struct ComputeSystem;
-struct ComputeSystemProperties;
-struct ConsoleImage;
-struct ConsoleImageQuery;
-struct ConsoleSize;
-struct ContainerCredentialGuardAddInstanceRequest;
-struct ContainerCredentialGuardHvSocketServiceConfig;
-struct ContainerCredentialGuardInstance;
-struct ContainerCredentialGuardOperationRequest;
-struct ContainerCredentialGuardRemoveInstanceRequest;
-struct ContainerCredentialGuardSystemInfo;
-struct ContainersDef_Container;
-struct CpuGroupAffinity;
-struct CpuGroupProperty;
-struct CpuGroupConfig;
-struct CpuGroupConfigurations;
-struct CrashOptions;
-struct WindowsCrashReport;
-struct CrashReport;
-struct CreateGroupOperation;
-struct DeleteGroupOperation;
-struct EventData;
-struct ErrorEvent;
-struct ExportLayerOptions;
-struct GpuConfiguration;
-struct GuestConnectionInfo;
-struct GuestModifySettingRequest;
-struct HostProcessorModificationRequest;
-struct HostedSystem;
-struct HvSocketAddress;
-struct IdleProcessorsRequest;
-struct IntegrationComponentStatus;
-struct KvpQuery;
-struct LayerData;
-struct Subnode;
-struct LogicalProcessor;
-struct MappedVirtualDisk;
-struct VirtualNodeInfo;
-struct VmMemory;
-struct MemoryInformationForVm;
-struct MemoryStats;
-struct ModificationRequest;
-struct ModifySettingRequest;
-struct OperationFailureInfo;
-struct OperationInfo;
-struct OperationNotificationInfo;
-struct OperationProgress;
-struct OsLayerOptions;
-struct PauseNotification;
-struct PauseOptions;
-struct ProcessDetails;
-struct ProcessModifyRequest;
-struct ProcessParameters;
-struct ProcessStatus;
-struct ProcessorCapabilitiesInfo;
-struct ProcessorLimits;
-struct ProcessorStats;
-struct ProcessorTopology;
-struct ResultError;
-struct PropertyResponse;
-struct SharedMemoryRegionInfo;
-struct StorageStats;
-struct Statistics;
-struct Properties;
-struct QoSCapabilities;
-struct RegistryFlushState;
-struct SaveOptions;
-struct ServiceProperties;
-struct Service_PropertyQuery;
-struct SetPropertyOperation;
-struct ShutdownOptions;
-struct SignalProcessOptions;
-struct SystemExitStatus;
-struct SystemProcessorModificationRequest;
-struct SystemQuery;
-struct SystemTime;
-struct System_PropertyQuery;
-struct TimeZoneInformation;
-struct VmProcessorRequirements;
+/// The newest schema version these types describe.
+inline constexpr schema_version latest_schema_version{2, 6};
+
+template <>
+struct enum_traits<ApplySecureBootTemplateType> {
+    static constexpr std::string_view type_name = "ApplySecureBootTemplateType";
+    static constexpr std::array<std::string_view, 2> names{{"Skip", "Apply"}};
+    static constexpr std::array<schema_version, 2> since{{{2, 3}, {2, 3}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 4:
+            if (std::memcmp(key, "Skip", 4) == 0) return 0;
+            return -1;
+        case 5:
+            if (std::memcmp(key, "Apply", 5) == 0) return 1;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<AttachmentType> {
+    static constexpr std::string_view type_name = "AttachmentType";
+    static constexpr std::array<std::string_view, 3> names{{"VirtualDisk", "Iso", "PassThru"}};
+    static constexpr std::array<schema_version, 3> since{{{2, 0}, {2, 0}, {2, 0}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 3:
+            if (std::memcmp(key, "Iso", 3) == 0) return 1;
+            return -1;
+        case 8:
+            if (std::memcmp(key, "PassThru", 8) == 0) return 2;
+            return -1;
+        case 11:
+            if (std::memcmp(key, "VirtualDisk", 11) == 0) return 0;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<CacheMode> {
+    static constexpr std::string_view type_name = "CacheMode";
+    static constexpr std::array<std::string_view, 5> names{{"Unspecified", "Disabled", "Enabled", "Private", "PrivateAllowSharing"}};
+    static constexpr std::array<schema_version, 5> since{{{2, 0}, {2, 0}, {2, 0}, {2, 0}, {2, 0}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 7:
+            if (std::memcmp(key, "Enabled", 7) == 0) return 2;
+            if (std::memcmp(key, "Private", 7) == 0) return 3;
+            return -1;
+        case 8:
+            if (std::memcmp(key, "Disabled", 8) == 0) return 1;
+            return -1;
+        case 11:
+            if (std::memcmp(key, "Unspecified", 11) == 0) return 0;
+            return -1;
+        case 19:
+            if (std::memcmp(key, "PrivateAllowSharing", 19) == 0) return 4;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<CachingMode> {
+    static constexpr std::string_view type_name = "CachingMode";
+    static constexpr std::array<std::string_view, 3> names{{"Uncached", "Cached", "ReadOnlyCached"}};
+    static constexpr std::array<schema_version, 3> since{{{2, 1}, {2, 1}, {2, 1}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 6:
+            if (std::memcmp(key, "Cached", 6) == 0) return 1;
+            return -1;
+        case 8:
+            if (std::memcmp(key, "Uncached", 8) == 0) return 0;
+            return -1;
+        case 14:
+            if (std::memcmp(key, "ReadOnlyCached", 14) == 0) return 2;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<ContainerCredentialGuardModifyOperation> {
+    static constexpr std::string_view type_name = "ContainerCredentialGuardModifyOperation";
+    static constexpr std::array<std::string_view, 2> names{{"AddInstance", "RemoveInstance"}};
+    static constexpr std::array<schema_version, 2> since{{{2, 1}, {2, 1}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 11:
+            if (std::memcmp(key, "AddInstance", 11) == 0) return 0;
+            return -1;
+        case 14:
+            if (std::memcmp(key, "RemoveInstance", 14) == 0) return 1;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<ContainerCredentialGuardTransport> {
+    static constexpr std::string_view type_name = "ContainerCredentialGuardTransport";
+    static constexpr std::array<std::string_view, 2> names{{"LRPC", "HvSocket"}};
+    static constexpr std::array<schema_version, 2> since{{{2, 1}, {2, 1}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 4:
+            if (std::memcmp(key, "LRPC", 4) == 0) return 0;
+            return -1;
+        case 8:
+            if (std::memcmp(key, "HvSocket", 8) == 0) return 1;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<CrashType> {
+    static constexpr std::string_view type_name = "CrashType";
+    static constexpr std::array<std::string_view, 1> names{{"CrashGuest"}};
+    static constexpr std::array<schema_version, 1> since{{{2, 3}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 10:
+            if (std::memcmp(key, "CrashGuest", 10) == 0) return 0;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<DeviceType> {
+    static constexpr std::string_view type_name = "DeviceType";
+    static constexpr std::array<std::string_view, 3> names{{"ClassGuid", "DeviceInstance", "GpuMirror"}};
+    static constexpr std::array<schema_version, 3> since{{{2, 2}, {2, 2}, {2, 2}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 9:
+            if (std::memcmp(key, "ClassGuid", 9) == 0) return 0;
+            if (std::memcmp(key, "GpuMirror", 9) == 0) return 2;
+            return -1;
+        case 14:
+            if (std::memcmp(key, "DeviceInstance", 14) == 0) return 1;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<EnlightenmentModifications> {
+    static constexpr std::string_view type_name = "EnlightenmentModifications";
+    static constexpr std::array<std::string_view, 3> names{{"Unreported", "FavorAutoEoi", "RsvdZ1"}};
+    static constexpr std::array<schema_version, 3> since{{{2, 5}, {2, 5}, {2, 5}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 6:
+            if (std::memcmp(key, "RsvdZ1", 6) == 0) return 2;
+            return -1;
+        case 10:
+            if (std::memcmp(key, "Unreported", 10) == 0) return 0;
+            return -1;
+        case 12:
+            if (std::memcmp(key, "FavorAutoEoi", 12) == 0) return 1;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<EventDataType> {
+    static constexpr std::string_view type_name = "EventDataType";
+    static constexpr std::array<std::string_view, 16> names{{"Empty", "String", "AnsiString", "SByte", "Byte", "Int16", "UInt16", "Int32", "UInt32", "Int64", "UInt64", "Single", "Double", "Boolean", "Binary", "Guid"}};
+    static constexpr std::array<schema_version, 16> since{{{2, 1}, {2, 1}, {2, 1}, {2, 1}, {2, 1}, {2, 1}, {2, 1}, {2, 1}, {2, 1}, {2, 1}, {2, 1}, {2, 1}, {2, 1}, {2, 1}, {2, 1}, {2, 1}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 4:
+            if (std::memcmp(key, "Byte", 4) == 0) return 4;
+            if (std::memcmp(key, "Guid", 4) == 0) return 15;
+            return -1;
+        case 5:
+            if (std::memcmp(key, "Empty", 5) == 0) return 0;
+            if (std::memcmp(key, "SByte", 5) == 0) return 3;
+            if (std::memcmp(key, "Int16", 5) == 0) return 5;
+            if (std::memcmp(key, "Int32", 5) == 0) return 7;
+            if (std::memcmp(key, "Int64", 5) == 0) return 9;
+            return -1;
+        case 6:
+            if (std::memcmp(key, "String", 6) == 0) return 1;
+            if (std::memcmp(key, "UInt16", 6) == 0) return 6;
+            if (std::memcmp(key, "UInt32", 6) == 0) return 8;
+            if (std::memcmp(key, "UInt64", 6) == 0) return 10;
+            if (std::memcmp(key, "Single", 6) == 0) return 11;
+            if (std::memcmp(key, "Double", 6) == 0) return 12;
+            if (std::memcmp(key, "Binary", 6) == 0) return 14;
+            return -1;
+        case 7:
+            if (std::memcmp(key, "Boolean", 7) == 0) return 13;
+            return -1;
+        case 10:
+            if (std::memcmp(key, "AnsiString", 10) == 0) return 2;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<ExitInitiator> {
+    static constexpr std::string_view type_name = "ExitInitiator";
+    static constexpr std::array<std::string_view, 5> names{{"None", "GuestOS", "Client", "Internal", "Unknown"}};
+    static constexpr std::array<schema_version, 5> since{{{2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 4:
+            if (std::memcmp(key, "None", 4) == 0) return 0;
+            return -1;
+        case 6:
+            if (std::memcmp(key, "Client", 6) == 0) return 2;
+            return -1;
+        case 7:
+            if (std::memcmp(key, "GuestOS", 7) == 0) return 1;
+            if (std::memcmp(key, "Unknown", 7) == 0) return 4;
+            return -1;
+        case 8:
+            if (std::memcmp(key, "Internal", 8) == 0) return 3;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<FilesystemIsolationMode> {
+    static constexpr std::string_view type_name = "FilesystemIsolationMode";
+    static constexpr std::array<std::string_view, 2> names{{"hard", "soft"}};
+    static constexpr std::array<schema_version, 2> since{{{2, 3}, {2, 3}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 4:
+            if (std::memcmp(key, "hard", 4) == 0) return 0;
+            if (std::memcmp(key, "soft", 4) == 0) return 1;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<FilesystemNestingMode> {
+    static constexpr std::string_view type_name = "FilesystemNestingMode";
+    static constexpr std::array<std::string_view, 2> names{{"inner", "outer"}};
+    static constexpr std::array<schema_version, 2> since{{{2, 3}, {2, 3}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 5:
+            if (std::memcmp(key, "inner", 5) == 0) return 0;
+            if (std::memcmp(key, "outer", 5) == 0) return 1;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<FlexibleIoDeviceHostingModel> {
+    static constexpr std::string_view type_name = "FlexibleIoDeviceHostingModel";
+    static constexpr std::array<std::string_view, 2> names{{"Internal", "External"}};
+    static constexpr std::array<schema_version, 2> since{{{2, 1}, {2, 1}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 8:
+            if (std::memcmp(key, "Internal", 8) == 0) return 0;
+            if (std::memcmp(key, "External", 8) == 0) return 1;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<GetPropertyType> {
+    static constexpr std::string_view type_name = "GetPropertyType";
+    static constexpr std::array<std::string_view, 6> names{{"Basic", "Memory", "CpuGroup", "ProcessorTopology", "ContainerCredentialGuard", "QoSCapabilities"}};
+    static constexpr std::array<schema_version, 6> since{{{2, 1}, {2, 1}, {2, 1}, {2, 1}, {2, 1}, {2, 1}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 5:
+            if (std::memcmp(key, "Basic", 5) == 0) return 0;
+            return -1;
+        case 6:
+            if (std::memcmp(key, "Memory", 6) == 0) return 1;
+            return -1;
+        case 8:
+            if (std::memcmp(key, "CpuGroup", 8) == 0) return 2;
+            return -1;
+        case 15:
+            if (std::memcmp(key, "QoSCapabilities", 15) == 0) return 5;
+            return -1;
+        case 17:
+            if (std::memcmp(key, "ProcessorTopology", 17) == 0) return 3;
+            return -1;
+        case 24:
+            if (std::memcmp(key, "ContainerCredentialGuard", 24) == 0) return 4;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<GpuAssignmentMode> {
+    static constexpr std::string_view type_name = "GpuAssignmentMode";
+    static constexpr std::array<std::string_view, 4> names{{"Disabled", "Default", "List", "Mirror"}};
+    static constexpr std::array<schema_version, 4> since{{{2, 0}, {2, 0}, {2, 0}, {2, 0}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 4:
+            if (std::memcmp(key, "List", 4) == 0) return 2;
+            return -1;
+        case 6:
+            if (std::memcmp(key, "Mirror", 6) == 0) return 3;
+            return -1;
+        case 7:
+            if (std::memcmp(key, "Default", 7) == 0) return 1;
+            return -1;
+        case 8:
+            if (std::memcmp(key, "Disabled", 8) == 0) return 0;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<IntegrationComponentOperatingStateReason> {
+    static constexpr std::string_view type_name = "IntegrationComponentOperatingStateReason";
+    static constexpr std::array<std::string_view, 6> names{{"Unknown", "AppsInCriticalState", "CommunicationTimedOut", "FailedCommunication", "HealthyApps", "ProtocolMismatch"}};
+    static constexpr std::array<schema_version, 6> since{{{2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 7:
+            if (std::memcmp(key, "Unknown", 7) == 0) return 0;
+            return -1;
+        case 11:
+            if (std::memcmp(key, "HealthyApps", 11) == 0) return 4;
+            return -1;
+        case 16:
+            if (std::memcmp(key, "ProtocolMismatch", 16) == 0) return 5;
+            return -1;
+        case 19:
+            if (std::memcmp(key, "AppsInCriticalState", 19) == 0) return 1;
+            if (std::memcmp(key, "FailedCommunication", 19) == 0) return 3;
+            return -1;
+        case 21:
+            if (std::memcmp(key, "CommunicationTimedOut", 21) == 0) return 2;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<IntegrationComponentOperationalState> {
+    static constexpr std::string_view type_name = "IntegrationComponentOperationalState";
+    static constexpr std::array<std::string_view, 8> names{{"Unknown", "Degraded", "Dormant", "Error", "LostCommunication", "NonRecoverableError", "NoContact", "Ok"}};
+    static constexpr std::array<schema_version, 8> since{{{2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 2:
+            if (std::memcmp(key, "Ok", 2) == 0) return 7;
+            return -1;
+        case 5:
+            if (std::memcmp(key, "Error", 5) == 0) return 3;
+            return -1;
+        case 7:
+            if (std::memcmp(key, "Unknown", 7) == 0) return 0;
+            if (std::memcmp(key, "Dormant", 7) == 0) return 2;
+            return -1;
+        case 8:
+            if (std::memcmp(key, "Degraded", 8) == 0) return 1;
+            return -1;
+        case 9:
+            if (std::memcmp(key, "NoContact", 9) == 0) return 6;
+            return -1;
+        case 17:
+            if (std::memcmp(key, "LostCommunication", 17) == 0) return 4;
+            return -1;
+        case 19:
+            if (std::memcmp(key, "NonRecoverableError", 19) == 0) return 5;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<InterfaceClassType> {
+    static constexpr std::string_view type_name = "InterfaceClassType";
+    static constexpr std::array<std::string_view, 3> names{{"Inherit", "DeviceInstance", "ClassGuid"}};
+    static constexpr std::array<schema_version, 3> since{{{2, 3}, {2, 3}, {2, 3}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 7:
+            if (std::memcmp(key, "Inherit", 7) == 0) return 0;
+            return -1;
+        case 9:
+            if (std::memcmp(key, "ClassGuid", 9) == 0) return 2;
+            return -1;
+        case 14:
+            if (std::memcmp(key, "DeviceInstance", 14) == 0) return 1;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<InterruptModerationMode> {
+    static constexpr std::string_view type_name = "InterruptModerationMode";
+    static constexpr std::array<std::string_view, 6> names{{"Default", "Adaptive", "Off", "Low", "Medium", "High"}};
+    static constexpr std::array<schema_version, 6> since{{{2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 3:
+            if (std::memcmp(key, "Off", 3) == 0) return 2;
+            if (std::memcmp(key, "Low", 3) == 0) return 3;
+            return -1;
+        case 4:
+            if (std::memcmp(key, "High", 4) == 0) return 5;
+            return -1;
+        case 6:
+            if (std::memcmp(key, "Medium", 6) == 0) return 4;
+            return -1;
+        case 7:
+            if (std::memcmp(key, "Default", 7) == 0) return 0;
+            return -1;
+        case 8:
+            if (std::memcmp(key, "Adaptive", 8) == 0) return 1;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<JobTerminationPolicy> {
+    static constexpr std::string_view type_name = "JobTerminationPolicy";
+    static constexpr std::array<std::string_view, 2> names{{"PermanentQuiescent", "KillOnHandleClose"}};
+    static constexpr std::array<schema_version, 2> since{{{2, 3}, {2, 3}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 17:
+            if (std::memcmp(key, "KillOnHandleClose", 17) == 0) return 1;
+            return -1;
+        case 18:
+            if (std::memcmp(key, "PermanentQuiescent", 18) == 0) return 0;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<KvpSource> {
+    static constexpr std::string_view type_name = "KvpSource";
+    static constexpr std::array<std::string_view, 3> names{{"KvpSetByHost", "KvpSetByGuest", "GuestOSInfo"}};
+    static constexpr std::array<schema_version, 3> since{{{2, 5}, {2, 5}, {2, 5}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 11:
+            if (std::memcmp(key, "GuestOSInfo", 11) == 0) return 2;
+            return -1;
+        case 12:
+            if (std::memcmp(key, "KvpSetByHost", 12) == 0) return 0;
+            return -1;
+        case 13:
+            if (std::memcmp(key, "KvpSetByGuest", 13) == 0) return 1;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<MappedPipePathType> {
+    static constexpr std::string_view type_name = "MappedPipePathType";
+    static constexpr std::array<std::string_view, 2> names{{"AbsolutePath", "VirtualSmbPipeName"}};
+    static constexpr std::array<schema_version, 2> since{{{2, 1}, {2, 1}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 12:
+            if (std::memcmp(key, "AbsolutePath", 12) == 0) return 0;
+            return -1;
+        case 18:
+            if (std::memcmp(key, "VirtualSmbPipeName", 18) == 0) return 1;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<MemoryBackingPageSize> {
+    static constexpr std::string_view type_name = "MemoryBackingPageSize";
+    static constexpr std::array<std::string_view, 2> names{{"Small", "Large"}};
+    static constexpr std::array<schema_version, 2> since{{{2, 2}, {2, 2}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 5:
+            if (std::memcmp(key, "Small", 5) == 0) return 0;
+            if (std::memcmp(key, "Large", 5) == 0) return 1;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<MemoryBackingType> {
+    static constexpr std::string_view type_name = "MemoryBackingType";
+    static constexpr std::array<std::string_view, 3> names{{"Physical", "Virtual", "Hybrid"}};
+    static constexpr std::array<schema_version, 3> since{{{2, 1}, {2, 1}, {2, 1}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 6:
+            if (std::memcmp(key, "Hybrid", 6) == 0) return 2;
+            return -1;
+        case 7:
+            if (std::memcmp(key, "Virtual", 7) == 0) return 1;
+            return -1;
+        case 8:
+            if (std::memcmp(key, "Physical", 8) == 0) return 0;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<ModifyOperation> {
+    static constexpr std::string_view type_name = "ModifyOperation";
+    static constexpr std::array<std::string_view, 2> names{{"ConsoleSize", "CloseHandle"}};
+    static constexpr std::array<schema_version, 2> since{{{2, 0}, {2, 0}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 11:
+            if (std::memcmp(key, "ConsoleSize", 11) == 0) return 0;
+            if (std::memcmp(key, "CloseHandle", 11) == 0) return 1;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<ModifyPropertyType> {
+    static constexpr std::string_view type_name = "ModifyPropertyType";
+    static constexpr std::array<std::string_view, 2> names{{"CpuGroup", "ContainerCredentialGuard"}};
+    static constexpr std::array<schema_version, 2> since{{{2, 1}, {2, 1}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 8:
+            if (std::memcmp(key, "CpuGroup", 8) == 0) return 0;
+            return -1;
+        case 24:
+            if (std::memcmp(key, "ContainerCredentialGuard", 24) == 0) return 1;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<ModifyRequestType> {
+    static constexpr std::string_view type_name = "ModifyRequestType";
+    static constexpr std::array<std::string_view, 3> names{{"Add", "Remove", "Update"}};
+    static constexpr std::array<schema_version, 3> since{{{2, 0}, {2, 0}, {2, 0}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 3:
+            if (std::memcmp(key, "Add", 3) == 0) return 0;
+            return -1;
+        case 6:
+            if (std::memcmp(key, "Remove", 6) == 0) return 1;
+            if (std::memcmp(key, "Update", 6) == 0) return 2;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<ModifyResourceType> {
+    static constexpr std::string_view type_name = "ModifyResourceType";
+    static constexpr std::array<std::string_view, 7> names{{"Memory", "MappedDirectory", "MappedPipe", "MappedVirtualDisk", "CombinedLayers", "NetworkNamespace", "CimMount"}};
+    static constexpr std::array<schema_version, 7> since{{{2, 0}, {2, 0}, {2, 0}, {2, 0}, {2, 0}, {2, 1}, {2, 3}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 6:
+            if (std::memcmp(key, "Memory", 6) == 0) return 0;
+            return -1;
+        case 8:
+            if (std::memcmp(key, "CimMount", 8) == 0) return 6;
+            return -1;
+        case 10:
+            if (std::memcmp(key, "MappedPipe", 10) == 0) return 2;
+            return -1;
+        case 14:
+            if (std::memcmp(key, "CombinedLayers", 14) == 0) return 4;
+            return -1;
+        case 15:
+            if (std::memcmp(key, "MappedDirectory", 15) == 0) return 1;
+            return -1;
+        case 16:
+            if (std::memcmp(key, "NetworkNamespace", 16) == 0) return 5;
+            return -1;
+        case 17:
+            if (std::memcmp(key, "MappedVirtualDisk", 17) == 0) return 3;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<ModifyServiceOperation> {
+    static constexpr std::string_view type_name = "ModifyServiceOperation";
+    static constexpr std::array<std::string_view, 3> names{{"CreateGroup", "DeleteGroup", "SetProperty"}};
+    static constexpr std::array<schema_version, 3> since{{{2, 1}, {2, 1}, {2, 1}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 11:
+            if (std::memcmp(key, "CreateGroup", 11) == 0) return 0;
+            if (std::memcmp(key, "DeleteGroup", 11) == 0) return 1;
+            if (std::memcmp(key, "SetProperty", 11) == 0) return 2;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<NonArchitecturalCoreSharing> {
+    static constexpr std::string_view type_name = "NonArchitecturalCoreSharing";
+    static constexpr std::array<std::string_view, 3> names{{"Unreported", "Off", "On"}};
+    static constexpr std::array<schema_version, 3> since{{{2, 5}, {2, 5}, {2, 5}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 2:
+            if (std::memcmp(key, "On", 2) == 0) return 2;
+            return -1;
+        case 3:
+            if (std::memcmp(key, "Off", 3) == 0) return 1;
+            return -1;
+        case 10:
+            if (std::memcmp(key, "Unreported", 10) == 0) return 0;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<NotificationType> {
+    static constexpr std::string_view type_name = "NotificationType";
+    static constexpr std::array<std::string_view, 5> names{{"None", "GracefulExit", "ForcedExit", "UnexpectedExit", "Unknown"}};
+    static constexpr std::array<schema_version, 5> since{{{2, 1}, {2, 1}, {2, 1}, {2, 1}, {2, 1}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 4:
+            if (std::memcmp(key, "None", 4) == 0) return 0;
+            return -1;
+        case 7:
+            if (std::memcmp(key, "Unknown", 7) == 0) return 4;
+            return -1;
+        case 10:
+            if (std::memcmp(key, "ForcedExit", 10) == 0) return 2;
+            return -1;
+        case 12:
+            if (std::memcmp(key, "GracefulExit", 12) == 0) return 1;
+            return -1;
+        case 14:
+            if (std::memcmp(key, "UnexpectedExit", 14) == 0) return 3;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<ObjectDirectoryShadow> {
+    static constexpr std::string_view type_name = "ObjectDirectoryShadow";
+    static constexpr std::array<std::string_view, 3> names{{"false", "true", "ifexists"}};
+    static constexpr std::array<schema_version, 3> since{{{2, 3}, {2, 3}, {2, 3}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 4:
+            if (std::memcmp(key, "true", 4) == 0) return 1;
+            return -1;
+        case 5:
+            if (std::memcmp(key, "false", 5) == 0) return 0;
+            return -1;
+        case 8:
+            if (std::memcmp(key, "ifexists", 8) == 0) return 2;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<ObjectSymlinkScope> {
+    static constexpr std::string_view type_name = "ObjectSymlinkScope";
+    static constexpr std::array<std::string_view, 3> names{{"Local", "Global", "GlobalDropSilo"}};
+    static constexpr std::array<schema_version, 3> since{{{2, 3}, {2, 3}, {2, 3}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 5:
+            if (std::memcmp(key, "Local", 5) == 0) return 0;
+            return -1;
+        case 6:
+            if (std::memcmp(key, "Global", 6) == 0) return 1;
+            return -1;
+        case 14:
+            if (std::memcmp(key, "GlobalDropSilo", 14) == 0) return 2;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<OperationFailureDetail> {
+    static constexpr std::string_view type_name = "OperationFailureDetail";
+    static constexpr std::array<std::string_view, 26> names{{"Invalid", "CreateInternalError", "ConstructStateError", "RuntimeOsTypeMismatch", "Construct", "Start", "Pause", "Resume", "Shutdown", "Terminate", "Save", "GetProperties", "Modify", "Crash", "GuestCrash", "LifecycleNotify", "ExecuteProcess", "GetProcessInfo", "WaitForProcess", "SignalProcess", "ModifyProcess", "PrepareForHosting", "RegisterHostedSystem", "UnregisterHostedSystem", "PrepareForClone", "GetCloneTemplate"}};
+    static constexpr std::array<schema_version, 26> since{{{2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 4:
+            if (std::memcmp(key, "Save", 4) == 0) return 10;
+            return -1;
+        case 5:
+            if (std::memcmp(key, "Start", 5) == 0) return 5;
+            if (std::memcmp(key, "Pause", 5) == 0) return 6;
+            if (std::memcmp(key, "Crash", 5) == 0) return 13;
+            return -1;
+        case 6:
+            if (std::memcmp(key, "Resume", 6) == 0) return 7;
+            if (std::memcmp(key, "Modify", 6) == 0) return 12;
+            return -1;
+        case 7:
+            if (std::memcmp(key, "Invalid", 7) == 0) return 0;
+            return -1;
+        case 8:
+            if (std::memcmp(key, "Shutdown", 8) == 0) return 8;
+            return -1;
+        case 9:
+            if (std::memcmp(key, "Construct", 9) == 0) return 4;
+            if (std::memcmp(key, "Terminate", 9) == 0) return 9;
+            return -1;
+        case 10:
+            if (std::memcmp(key, "GuestCrash", 10) == 0) return 14;
+            return -1;
+        case 13:
+            if (std::memcmp(key, "GetProperties", 13) == 0) return 11;
+            if (std::memcmp(key, "SignalProcess", 13) == 0) return 19;
+            if (std::memcmp(key, "ModifyProcess", 13) == 0) return 20;
+            return -1;
+        case 14:
+            if (std::memcmp(key, "ExecuteProcess", 14) == 0) return 16;
+            if (std::memcmp(key, "GetProcessInfo", 14) == 0) return 17;
+            if (std::memcmp(key, "WaitForProcess", 14) == 0) return 18;
+            return -1;
+        case 15:
+            if (std::memcmp(key, "LifecycleNotify", 15) == 0) return 15;
+            if (std::memcmp(key, "PrepareForClone", 15) == 0) return 24;
+            return -1;
+        case 16:
+            if (std::memcmp(key, "GetCloneTemplate", 16) == 0) return 25;
+            return -1;
+        case 17:
+            if (std::memcmp(key, "PrepareForHosting", 17) == 0) return 21;
+            return -1;
+        case 19:
+            if (std::memcmp(key, "CreateInternalError", 19) == 0) return 1;
+            if (std::memcmp(key, "ConstructStateError", 19) == 0) return 2;
+            return -1;
+        case 20:
+            if (std::memcmp(key, "RegisterHostedSystem", 20) == 0) return 22;
+            return -1;
+        case 21:
+            if (std::memcmp(key, "RuntimeOsTypeMismatch", 21) == 0) return 3;
+            return -1;
+        case 22:
+            if (std::memcmp(key, "UnregisterHostedSystem", 22) == 0) return 23;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<OperationType> {
+    static constexpr std::string_view type_name = "OperationType";
+    static constexpr std::array<std::string_view, 16> names{{"None", "Construct", "Start", "Pause", "Resume", "Shutdown", "Terminate", "Save", "GetProperties", "Modify", "Crash", "ExecuteProcess", "GetProcessInfo", "SignalProcess", "ModifyProcess", "CancelOperation"}};
+    static constexpr std::array<schema_version, 16> since{{{2, 6}, {2, 6}, {2, 6}, {2, 6}, {2, 6}, {2, 6}, {2, 6}, {2, 6}, {2, 6}, {2, 6}, {2, 6}, {2, 6}, {2, 6}, {2, 6}, {2, 6}, {2, 6}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 4:
+            if (std::memcmp(key, "None", 4) == 0) return 0;
+            if (std::memcmp(key, "Save", 4) == 0) return 7;
+            return -1;
+        case 5:
+            if (std::memcmp(key, "Start", 5) == 0) return 2;
+            if (std::memcmp(key, "Pause", 5) == 0) return 3;
+            if (std::memcmp(key, "Crash", 5) == 0) return 10;
+            return -1;
+        case 6:
+            if (std::memcmp(key, "Resume", 6) == 0) return 4;
+            if (std::memcmp(key, "Modify", 6) == 0) return 9;
+            return -1;
+        case 8:
+            if (std::memcmp(key, "Shutdown", 8) == 0) return 5;
+            return -1;
+        case 9:
+            if (std::memcmp(key, "Construct", 9) == 0) return 1;
+            if (std::memcmp(key, "Terminate", 9) == 0) return 6;
+            return -1;
+        case 13:
+            if (std::memcmp(key, "GetProperties", 13) == 0) return 8;
+            if (std::memcmp(key, "SignalProcess", 13) == 0) return 13;
+            if (std::memcmp(key, "ModifyProcess", 13) == 0) return 14;
+            return -1;
+        case 14:
+            if (std::memcmp(key, "ExecuteProcess", 14) == 0) return 11;
+            if (std::memcmp(key, "GetProcessInfo", 14) == 0) return 12;
+            return -1;
+        case 15:
+            if (std::memcmp(key, "CancelOperation", 15) == 0) return 15;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<OsLayerType> {
+    static constexpr std::string_view type_name = "OsLayerType";
+    static constexpr std::array<std::string_view, 2> names{{"Container", "Vm"}};
+    static constexpr std::array<schema_version, 2> since{{{2, 1}, {2, 1}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 2:
+            if (std::memcmp(key, "Vm", 2) == 0) return 1;
+            return -1;
+        case 9:
+            if (std::memcmp(key, "Container", 9) == 0) return 0;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<OsType> {
+    static constexpr std::string_view type_name = "OsType";
+    static constexpr std::array<std::string_view, 3> names{{"Unknown", "Windows", "Linux"}};
+    static constexpr std::array<schema_version, 3> since{{{2, 1}, {2, 1}, {2, 1}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 5:
+            if (std::memcmp(key, "Linux", 5) == 0) return 2;
+            return -1;
+        case 7:
+            if (std::memcmp(key, "Unknown", 7) == 0) return 0;
+            if (std::memcmp(key, "Windows", 7) == 0) return 1;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<PathType> {
+    static constexpr std::string_view type_name = "PathType";
+    static constexpr std::array<std::string_view, 2> names{{"AbsolutePath", "VirtualSmbShareName"}};
+    static constexpr std::array<schema_version, 2> since{{{2, 1}, {2, 1}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 12:
+            if (std::memcmp(key, "AbsolutePath", 12) == 0) return 0;
+            return -1;
+        case 19:
+            if (std::memcmp(key, "VirtualSmbShareName", 19) == 0) return 1;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<PauseReason> {
+    static constexpr std::string_view type_name = "PauseReason";
+    static constexpr std::array<std::string_view, 3> names{{"None", "Save", "Template"}};
+    static constexpr std::array<schema_version, 3> since{{{2, 1}, {2, 1}, {2, 1}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 4:
+            if (std::memcmp(key, "None", 4) == 0) return 0;
+            if (std::memcmp(key, "Save", 4) == 0) return 1;
+            return -1;
+        case 8:
+            if (std::memcmp(key, "Template", 8) == 0) return 2;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<PauseSuspensionLevel> {
+    static constexpr std::string_view type_name = "PauseSuspensionLevel";
+    static constexpr std::array<std::string_view, 4> names{{"Suspend", "MemoryLow", "MemoryMedium", "MemoryHigh"}};
+    static constexpr std::array<schema_version, 4> since{{{2, 0}, {2, 0}, {2, 0}, {2, 0}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 7:
+            if (std::memcmp(key, "Suspend", 7) == 0) return 0;
+            return -1;
+        case 9:
+            if (std::memcmp(key, "MemoryLow", 9) == 0) return 1;
+            return -1;
+        case 10:
+            if (std::memcmp(key, "MemoryHigh", 10) == 0) return 3;
+            return -1;
+        case 12:
+            if (std::memcmp(key, "MemoryMedium", 12) == 0) return 2;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<ProcessSignal> {
+    static constexpr std::string_view type_name = "ProcessSignal";
+    static constexpr std::array<std::string_view, 5> names{{"CtrlC", "CtrlBreak", "CtrlClose", "CtrlLogOff", "CtrlShutdown"}};
+    static constexpr std::array<schema_version, 5> since{{{2, 1}, {2, 1}, {2, 1}, {2, 1}, {2, 1}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 5:
+            if (std::memcmp(key, "CtrlC", 5) == 0) return 0;
+            return -1;
+        case 9:
+            if (std::memcmp(key, "CtrlBreak", 9) == 0) return 1;
+            if (std::memcmp(key, "CtrlClose", 9) == 0) return 2;
+            return -1;
+        case 10:
+            if (std::memcmp(key, "CtrlLogOff", 10) == 0) return 3;
+            return -1;
+        case 12:
+            if (std::memcmp(key, "CtrlShutdown", 12) == 0) return 4;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<ProcessorFeature> {
+    static constexpr std::string_view type_name = "ProcessorFeature";
+    static constexpr std::array<std::string_view, 128> names{{"Sse3", "LahfSahf", "Ssse3", "Sse4_1", "Sse4_2", "Sse4A", "Xop", "Popcnt", "Cmpxchg16B", "Altmovcr8", "Lzcnt", "Misalignsse", "MmxExt", "Amd3Dnow", "ExtAmd3Dnow", "Page1Gb", "AmdAes", "Pclmulqdq", "Pcid", "Fma4", "F16C", "Rdrand", "Rdwrfsgs", "Smep", "EnhancedFastString", "Bmi1", "Bmi2", "Movbe", "Npiep1", "DepX87FpuSave", "Rdseed", "Adx", "IntelPrefetch", "Smap", "Hle", "Rtm", "Rdtscp", "Clflushopt", "Clwb", "Sha", "X87PointersSaved", "Invpcid", "Ibrs", "Stibp", "Ibpb", "UnrestrictedGuest", "Mdd", "FastShortRepMov", "L1DCacheFlush", "RdclNo", "IbrsAll", "SkipL1Df", "SsbNo", "RsbaNo", "VirtSpecCtrl", "Rdpid", "Umip", "MbsNo", "MbClear", "TaaNo", "TsxCtrl", "AcountMcount", "TscInvariant", "Clzero", "Rdpru", "La57", "Mbec", "NestedVirt", "Psfd", "CetSs", "CetIbt", "VmxExceptionInject", "UmwaitTpause", "Movdiri", "Movdir64b", "Cldemote", "Serialize", "TscDeadlineTmr", "TscAdjust", "FZLRepMovsb", "FSRepStosb", "FSRepCmpsb", "SentinelAmd", "Asid16", "TGran16", "TGran64", "Haf", "Hdbs", "Pan", "AtS1E1", "Uao", "El0Aarch32", "Fp", "FpHp", "AdvSimd", "AdvSimdHp", "GicV3V4", "PmuV3", "PmuV3ArmV81", "PmuV3ArmV84", "ArmAes", "PolyMul", "Sha1", "Sha256", "Sha512", "Crc32", "Atomic", "Rdm", "Sha3", "Sm3", "Sm4", "Dp", "Fhm", "DcCvap", "DcCvadp", "ApaBase", "ApaEp", "ApaEp2", "ApaEp2Fp", "ApaEp2Fpc", "Jscvt", "Fcma", "RcpcV83", "RcpcV84", "Gpa", "L1ipPipt", "DzPermitted", "SentinelArm"}};
+    static constexpr std::array<schema_version, 128> since{{{2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 2:
+            if (std::memcmp(key, "Fp", 2) == 0) return 92;
+            if (std::memcmp(key, "Dp", 2) == 0) return 111;
+            return -1;
+        case 3:
+            if (std::memcmp(key, "Xop", 3) == 0) return 6;
+            if (std::memcmp(key, "Adx", 3) == 0) return 31;
+            if (std::memcmp(key, "Hle", 3) == 0) return 34;
+            if (std::memcmp(key, "Rtm", 3) == 0) return 35;
+            if (std::memcmp(key, "Sha", 3) == 0) return 39;
+            if (std::memcmp(key, "Mdd", 3) == 0) return 46;
+            if (std::memcmp(key, "Haf", 3) == 0) return 86;
+            if (std::memcmp(key, "Pan", 3) == 0) return 88;
+            if (std::memcmp(key, "Uao", 3) == 0) return 90;
+            if (std::memcmp(key, "Rdm", 3) == 0) return 107;
+            if (std::memcmp(key, "Sm3", 3) == 0) return 109;
+            if (std::memcmp(key, "Sm4", 3) == 0) return 110;
+            if (std::memcmp(key, "Fhm", 3) == 0) return 112;
+            if (std::memcmp(key, "Gpa", 3) == 0) return 124;
+            return -1;
+        case 4:
+            if (std::memcmp(key, "Sse3", 4) == 0) return 0;
+            if (std::memcmp(key, "Pcid", 4) == 0) return 18;
+            if (std::memcmp(key, "Fma4", 4) == 0) return 19;
+            if (std::memcmp(key, "F16C", 4) == 0) return 20;
+            if (std::memcmp(key, "Smep", 4) == 0) return 23;
+            if (std::memcmp(key, "Bmi1", 4) == 0) return 25;
+            if (std::memcmp(key, "Bmi2", 4) == 0) return 26;
+            if (std::memcmp(key, "Smap", 4) == 0) return 33;
+            if (std::memcmp(key, "Clwb", 4) == 0) return 38;
+            if (std::memcmp(key, "Ibrs", 4) == 0) return 42;
+            if (std::memcmp(key, "Ibpb", 4) == 0) return 44;
+            if (std::memcmp(key, "Umip", 4) == 0) return 56;
+            if (std::memcmp(key, "La57", 4) == 0) return 65;
+            if (std::memcmp(key, "Mbec", 4) == 0) return 66;
+            if (std::memcmp(key, "Psfd", 4) == 0) return 68;
+            if (std::memcmp(key, "Hdbs", 4) == 0) return 87;
+            if (std::memcmp(key, "FpHp", 4) == 0) return 93;
+            if (std::memcmp(key, "Sha1", 4) == 0) return 102;
+            if (std::memcmp(key, "Sha3", 4) == 0) return 108;
+            if (std::memcmp(key, "Fcma", 4) == 0) return 121;
+            return -1;
+        case 5:
+            if (std::memcmp(key, "Ssse3", 5) == 0) return 2;
+            if (std::memcmp(key, "Sse4A", 5) == 0) return 5;
+            if (std::memcmp(key, "Lzcnt", 5) == 0) return 10;
+            if (std::memcmp(key, "Movbe", 5) == 0) return 27;
+            if (std::memcmp(key, "Stibp", 5) == 0) return 43;
+            if (std::memcmp(key, "SsbNo", 5) == 0) return 52;
+            if (std::memcmp(key, "Rdpid", 5) == 0) return 55;
+            if (std::memcmp(key, "MbsNo", 5) == 0) return 57;
+            if (std::memcmp(key, "TaaNo", 5) == 0) return 59;
+            if (std::memcmp(key, "Rdpru", 5) == 0) return 64;
+            if (std::memcmp(key, "CetSs", 5) == 0) return 69;
+            if (std::memcmp(key, "PmuV3", 5) == 0) return 97;
+            if (std::memcmp(key, "Crc32", 5) == 0) return 105;
+            if (std::memcmp(key, "ApaEp", 5) == 0) return 116;
+            if (std::memcmp(key, "Jscvt", 5) == 0) return 120;
+            return -1;
+        case 6:
+            if (std::memcmp(key, "Sse4_1", 6) == 0) return 3;
+            if (std::memcmp(key, "Sse4_2", 6) == 0) return 4;
+            if (std::memcmp(key, "Popcnt", 6) == 0) return 7;
+            if (std::memcmp(key, "MmxExt", 6) == 0) return 12;
+            if (std::memcmp(key, "AmdAes", 6) == 0) return 16;
+            if (std::memcmp(key, "Rdrand", 6) == 0) return 21;
+            if (std::memcmp(key, "Npiep1", 6) == 0) return 28;
+            if (std::memcmp(key, "Rdseed", 6) == 0) return 30;
+            if (std::memcmp(key, "Rdtscp", 6) == 0) return 36;
+            if (std::memcmp(key, "RdclNo", 6) == 0) return 49;
+            if (std::memcmp(key, "RsbaNo", 6) == 0) return 53;
+            if (std::memcmp(key, "Clzero", 6) == 0) return 63;
+            if (std::memcmp(key, "CetIbt", 6) == 0) return 70;
+            if (std::memcmp(key, "Asid16", 6) == 0) return 83;
+            if (std::memcmp(key, "AtS1E1", 6) == 0) return 89;
+            if (std::memcmp(key, "ArmAes", 6) == 0) return 100;
+            if (std::memcmp(key, "Sha256", 6) == 0) return 103;
+            if (std::memcmp(key, "Sha512", 6) == 0) return 104;
+            if (std::memcmp(key, "Atomic", 6) == 0) return 106;
+            if (std::memcmp(key, "DcCvap", 6) == 0) return 113;
+            if (std::memcmp(key, "ApaEp2", 6) == 0) return 117;
+            return -1;
+        case 7:
+            if (std::memcmp(key, "Page1Gb", 7) == 0) return 15;
+            if (std::memcmp(key, "Invpcid", 7) == 0) return 41;
+            if (std::memcmp(key, "IbrsAll", 7) == 0) return 50;
+            if (std::memcmp(key, "MbClear", 7) == 0) return 58;
+            if (std::memcmp(key, "TsxCtrl", 7) == 0) return 60;
+            if (std::memcmp(key, "Movdiri", 7) == 0) return 73;
+            if (std::memcmp(key, "TGran16", 7) == 0) return 84;
+            if (std::memcmp(key, "TGran64", 7) == 0) return 85;
+            if (std::memcmp(key, "AdvSimd", 7) == 0) return 94;
+            if (std::memcmp(key, "GicV3V4", 7) == 0) return 96;
+            if (std::memcmp(key, "PolyMul", 7) == 0) return 101;
+            if (std::memcmp(key, "DcCvadp", 7) == 0) return 114;
+            if (std::memcmp(key, "ApaBase", 7) == 0) return 115;
+            if (std::memcmp(key, "RcpcV83", 7) == 0) return 122;
+            if (std::memcmp(key, "RcpcV84", 7) == 0) return 123;
+            return -1;
+        case 8:
+            if (std::memcmp(key, "LahfSahf", 8) == 0) return 1;
+            if (std::memcmp(key, "Amd3Dnow", 8) == 0) return 13;
+            if (std::memcmp(key, "Rdwrfsgs", 8) == 0) return 22;
+            if (std::memcmp(key, "SkipL1Df", 8) == 0) return 51;
+            if (std::memcmp(key, "Cldemote", 8) == 0) return 75;
+            if (std::memcmp(key, "ApaEp2Fp", 8) == 0) return 118;
+            if (std::memcmp(key, "L1ipPipt", 8) == 0) return 125;
+            return -1;
+        case 9:
+            if (std::memcmp(key, "Altmovcr8", 9) == 0) return 9;
+            if (std::memcmp(key, "Pclmulqdq", 9) == 0) return 17;
+            if (std::memcmp(key, "Movdir64b", 9) == 0) return 74;
+            if (std::memcmp(key, "Serialize", 9) == 0) return 76;
+            if (std::memcmp(key, "TscAdjust", 9) == 0) return 78;
+            if (std::memcmp(key, "AdvSimdHp", 9) == 0) return 95;
+            if (std::memcmp(key, "ApaEp2Fpc", 9) == 0) return 119;
+            return -1;
+        case 10:
+            if (std::memcmp(key, "Cmpxchg16B", 10) == 0) return 8;
+            if (std::memcmp(key, "Clflushopt", 10) == 0) return 37;
+            if (std::memcmp(key, "NestedVirt", 10) == 0) return 67;
+            if (std::memcmp(key, "FSRepStosb", 10) == 0) return 80;
+            if (std::memcmp(key, "FSRepCmpsb", 10) == 0) return 81;
+            if (std::memcmp(key, "El0Aarch32", 10) == 0) return 91;
+            return -1;
+        case 11:
+            if (std::memcmp(key, "Misalignsse", 11) == 0) return 11;
+            if (std::memcmp(key, "ExtAmd3Dnow", 11) == 0) return 14;
+            if (std::memcmp(key, "FZLRepMovsb", 11) == 0) return 79;
+            if (std::memcmp(key, "SentinelAmd", 11) == 0) return 82;
+            if (std::memcmp(key, "PmuV3ArmV81", 11) == 0) return 98;
+            if (std::memcmp(key, "PmuV3ArmV84", 11) == 0) return 99;
+            if (std::memcmp(key, "DzPermitted", 11) == 0) return 126;
+            if (std::memcmp(key, "SentinelArm", 11) == 0) return 127;
+            return -1;
+        case 12:
+            if (std::memcmp(key, "VirtSpecCtrl", 12) == 0) return 54;
+            if (std::memcmp(key, "AcountMcount", 12) == 0) return 61;
+            if (std::memcmp(key, "TscInvariant", 12) == 0) return 62;
+            if (std::memcmp(key, "UmwaitTpause", 12) == 0) return 72;
+            return -1;
+        case 13:
+            if (std::memcmp(key, "DepX87FpuSave", 13) == 0) return 29;
+            if (std::memcmp(key, "IntelPrefetch", 13) == 0) return 32;
+            if (std::memcmp(key, "L1DCacheFlush", 13) == 0) return 48;
+            return -1;
+        case 14:
+            if (std::memcmp(key, "TscDeadlineTmr", 14) == 0) return 77;
+            return -1;
+        case 15:
+            if (std::memcmp(key, "FastShortRepMov", 15) == 0) return 47;
+            return -1;
+        case 16:
+            if (std::memcmp(key, "X87PointersSaved", 16) == 0) return 40;
+            return -1;
+        case 17:
+            if (std::memcmp(key, "UnrestrictedGuest", 17) == 0) return 45;
+            return -1;
+        case 18:
+            if (std::memcmp(key, "EnhancedFastString", 18) == 0) return 24;
+            if (std::memcmp(key, "VmxExceptionInject", 18) == 0) return 71;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<ProcessorFeatureSetMode> {
+    static constexpr std::string_view type_name = "ProcessorFeatureSetMode";
+    static constexpr std::array<std::string_view, 2> names{{"Strict", "Permissive"}};
+    static constexpr std::array<schema_version, 2> since{{{2, 5}, {2, 5}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 6:
+            if (std::memcmp(key, "Strict", 6) == 0) return 0;
+            return -1;
+        case 10:
+            if (std::memcmp(key, "Permissive", 10) == 0) return 1;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<RegistryHive> {
+    static constexpr std::string_view type_name = "RegistryHive";
+    static constexpr std::array<std::string_view, 4> names{{"System", "Software", "Security", "Sam"}};
+    static constexpr std::array<schema_version, 4> since{{{2, 0}, {2, 0}, {2, 0}, {2, 0}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 3:
+            if (std::memcmp(key, "Sam", 3) == 0) return 3;
+            return -1;
+        case 6:
+            if (std::memcmp(key, "System", 6) == 0) return 0;
+            return -1;
+        case 8:
+            if (std::memcmp(key, "Software", 8) == 0) return 1;
+            if (std::memcmp(key, "Security", 8) == 0) return 2;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<RegistryValueType> {
+    static constexpr std::string_view type_name = "RegistryValueType";
+    static constexpr std::array<std::string_view, 8> names{{"None", "String", "ExpandedString", "MultiString", "Binary", "DWord", "QWord", "CustomType"}};
+    static constexpr std::array<schema_version, 8> since{{{2, 0}, {2, 0}, {2, 0}, {2, 0}, {2, 0}, {2, 0}, {2, 0}, {2, 0}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 4:
+            if (std::memcmp(key, "None", 4) == 0) return 0;
+            return -1;
+        case 5:
+            if (std::memcmp(key, "DWord", 5) == 0) return 5;
+            if (std::memcmp(key, "QWord", 5) == 0) return 6;
+            return -1;
+        case 6:
+            if (std::memcmp(key, "String", 6) == 0) return 1;
+            if (std::memcmp(key, "Binary", 6) == 0) return 4;
+            return -1;
+        case 10:
+            if (std::memcmp(key, "CustomType", 10) == 0) return 7;
+            return -1;
+        case 11:
+            if (std::memcmp(key, "MultiString", 11) == 0) return 3;
+            return -1;
+        case 14:
+            if (std::memcmp(key, "ExpandedString", 14) == 0) return 2;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<SaveType> {
+    static constexpr std::string_view type_name = "SaveType";
+    static constexpr std::array<std::string_view, 2> names{{"ToFile", "AsTemplate"}};
+    static constexpr std::array<schema_version, 2> since{{{2, 1}, {2, 1}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 6:
+            if (std::memcmp(key, "ToFile", 6) == 0) return 0;
+            return -1;
+        case 10:
+            if (std::memcmp(key, "AsTemplate", 10) == 0) return 1;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<SerialConsole> {
+    static constexpr std::string_view type_name = "SerialConsole";
+    static constexpr std::array<std::string_view, 4> names{{"Default", "Disabled", "ComPort1", "ComPort2"}};
+    static constexpr std::array<schema_version, 4> since{{{2, 0}, {2, 0}, {2, 0}, {2, 0}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 7:
+            if (std::memcmp(key, "Default", 7) == 0) return 0;
+            return -1;
+        case 8:
+            if (std::memcmp(key, "Disabled", 8) == 0) return 1;
+            if (std::memcmp(key, "ComPort1", 8) == 0) return 2;
+            if (std::memcmp(key, "ComPort2", 8) == 0) return 3;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<ShutdownMechanism> {
+    static constexpr std::string_view type_name = "ShutdownMechanism";
+    static constexpr std::array<std::string_view, 2> names{{"GuestConnection", "IntegrationService"}};
+    static constexpr std::array<schema_version, 2> since{{{2, 5}, {2, 5}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 15:
+            if (std::memcmp(key, "GuestConnection", 15) == 0) return 0;
+            return -1;
+        case 18:
+            if (std::memcmp(key, "IntegrationService", 18) == 0) return 1;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<ShutdownType> {
+    static constexpr std::string_view type_name = "ShutdownType";
+    static constexpr std::array<std::string_view, 3> names{{"Shutdown", "Hibernate", "Reboot"}};
+    static constexpr std::array<schema_version, 3> since{{{2, 5}, {2, 5}, {2, 5}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 6:
+            if (std::memcmp(key, "Reboot", 6) == 0) return 2;
+            return -1;
+        case 8:
+            if (std::memcmp(key, "Shutdown", 8) == 0) return 0;
+            return -1;
+        case 9:
+            if (std::memcmp(key, "Hibernate", 9) == 0) return 1;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<State> {
+    static constexpr std::string_view type_name = "State";
+    static constexpr std::array<std::string_view, 6> names{{"Created", "Running", "Paused", "Stopped", "SavedAsTemplate", "Unknown"}};
+    static constexpr std::array<schema_version, 6> since{{{2, 1}, {2, 1}, {2, 1}, {2, 1}, {2, 1}, {2, 1}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 6:
+            if (std::memcmp(key, "Paused", 6) == 0) return 2;
+            return -1;
+        case 7:
+            if (std::memcmp(key, "Created", 7) == 0) return 0;
+            if (std::memcmp(key, "Running", 7) == 0) return 1;
+            if (std::memcmp(key, "Stopped", 7) == 0) return 3;
+            if (std::memcmp(key, "Unknown", 7) == 0) return 5;
+            return -1;
+        case 15:
+            if (std::memcmp(key, "SavedAsTemplate", 15) == 0) return 4;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<StateOverride> {
+    static constexpr std::string_view type_name = "StateOverride";
+    static constexpr std::array<std::string_view, 3> names{{"Default", "Disabled", "Enabled"}};
+    static constexpr std::array<schema_version, 3> since{{{2, 4}, {2, 4}, {2, 4}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 7:
+            if (std::memcmp(key, "Default", 7) == 0) return 0;
+            if (std::memcmp(key, "Enabled", 7) == 0) return 2;
+            return -1;
+        case 8:
+            if (std::memcmp(key, "Disabled", 8) == 0) return 1;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<StdHandle> {
+    static constexpr std::string_view type_name = "StdHandle";
+    static constexpr std::array<std::string_view, 4> names{{"StdIn", "StdOut", "StdErr", "All"}};
+    static constexpr std::array<schema_version, 4> since{{{2, 0}, {2, 0}, {2, 0}, {2, 1}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 3:
+            if (std::memcmp(key, "All", 3) == 0) return 3;
+            return -1;
+        case 5:
+            if (std::memcmp(key, "StdIn", 5) == 0) return 0;
+            return -1;
+        case 6:
+            if (std::memcmp(key, "StdOut", 6) == 0) return 1;
+            if (std::memcmp(key, "StdErr", 6) == 0) return 2;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<SubnodeType> {
+    static constexpr std::string_view type_name = "SubnodeType";
+    static constexpr std::array<std::string_view, 4> names{{"Any", "Socket", "Cluster", "L3"}};
+    static constexpr std::array<schema_version, 4> since{{{2, 4}, {2, 4}, {2, 4}, {2, 4}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 2:
+            if (std::memcmp(key, "L3", 2) == 0) return 3;
+            return -1;
+        case 3:
+            if (std::memcmp(key, "Any", 3) == 0) return 0;
+            return -1;
+        case 6:
+            if (std::memcmp(key, "Socket", 6) == 0) return 1;
+            return -1;
+        case 7:
+            if (std::memcmp(key, "Cluster", 7) == 0) return 2;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<SystemExitDetail> {
+    static constexpr std::string_view type_name = "SystemExitDetail";
+    static constexpr std::array<std::string_view, 6> names{{"Invalid", "HcsApiFatalError", "ServiceStop", "Shutdown", "Terminate", "UnexpectedExit"}};
+    static constexpr std::array<schema_version, 6> since{{{2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 7:
+            if (std::memcmp(key, "Invalid", 7) == 0) return 0;
+            return -1;
+        case 8:
+            if (std::memcmp(key, "Shutdown", 8) == 0) return 3;
+            return -1;
+        case 9:
+            if (std::memcmp(key, "Terminate", 9) == 0) return 4;
+            return -1;
+        case 11:
+            if (std::memcmp(key, "ServiceStop", 11) == 0) return 2;
+            return -1;
+        case 14:
+            if (std::memcmp(key, "UnexpectedExit", 14) == 0) return 5;
+            return -1;
+        case 16:
+            if (std::memcmp(key, "HcsApiFatalError", 16) == 0) return 1;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<SystemType> {
+    static constexpr std::string_view type_name = "SystemType";
+    static constexpr std::array<std::string_view, 2> names{{"Container", "VirtualMachine"}};
+    static constexpr std::array<schema_version, 2> since{{{2, 1}, {2, 1}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 9:
+            if (std::memcmp(key, "Container", 9) == 0) return 0;
+            return -1;
+        case 14:
+            if (std::memcmp(key, "VirtualMachine", 14) == 0) return 1;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<System_PropertyType> {
+    static constexpr std::string_view type_name = "System_PropertyType";
+    static constexpr std::array<std::string_view, 6> names{{"Memory", "Statistics", "ProcessList", "TerminateOnLastHandleClosed", "SharedMemoryRegion", "GuestConnection"}};
+    static constexpr std::array<schema_version, 6> since{{{2, 1}, {2, 1}, {2, 1}, {2, 1}, {2, 1}, {2, 1}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 6:
+            if (std::memcmp(key, "Memory", 6) == 0) return 0;
+            return -1;
+        case 10:
+            if (std::memcmp(key, "Statistics", 10) == 0) return 1;
+            return -1;
+        case 11:
+            if (std::memcmp(key, "ProcessList", 11) == 0) return 2;
+            return -1;
+        case 15:
+            if (std::memcmp(key, "GuestConnection", 15) == 0) return 5;
+            return -1;
+        case 18:
+            if (std::memcmp(key, "SharedMemoryRegion", 18) == 0) return 4;
+            return -1;
+        case 27:
+            if (std::memcmp(key, "TerminateOnLastHandleClosed", 27) == 0) return 3;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<UefiBootDevice> {
+    static constexpr std::string_view type_name = "UefiBootDevice";
+    static constexpr std::array<std::string_view, 4> names{{"ScsiDrive", "VmbFs", "Network", "File"}};
+    static constexpr std::array<schema_version, 4> since{{{2, 0}, {2, 0}, {2, 0}, {2, 1}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 4:
+            if (std::memcmp(key, "File", 4) == 0) return 3;
+            return -1;
+        case 5:
+            if (std::memcmp(key, "VmbFs", 5) == 0) return 1;
+            return -1;
+        case 7:
+            if (std::memcmp(key, "Network", 7) == 0) return 2;
+            return -1;
+        case 9:
+            if (std::memcmp(key, "ScsiDrive", 9) == 0) return 0;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<VirtualDeviceFailureDetail> {
+    static constexpr std::string_view type_name = "VirtualDeviceFailureDetail";
+    static constexpr std::array<std::string_view, 26> names{{"None", "Create", "Initialize", "StartReservingResources", "FinishReservingResources", "FreeReservedResources", "SaveReservedResources", "PowerOnCold", "PowerOnRestore", "PowerOff", "Save", "Resume", "Pause", "EnableOptimizations", "StartDisableOptimizations", "FinishDisableOptimizations", "Reset", "PostReset", "Teardown", "SaveCompatibilityInfo", "MetricRestore", "MetricEnumerate", "MetricEnumerateForSave", "MetricReset", "MetricEnable", "MetricDisable"}};
+    static constexpr std::array<schema_version, 26> since{{{2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 4:
+            if (std::memcmp(key, "None", 4) == 0) return 0;
+            if (std::memcmp(key, "Save", 4) == 0) return 10;
+            return -1;
+        case 5:
+            if (std::memcmp(key, "Pause", 5) == 0) return 12;
+            if (std::memcmp(key, "Reset", 5) == 0) return 16;
+            return -1;
+        case 6:
+            if (std::memcmp(key, "Create", 6) == 0) return 1;
+            if (std::memcmp(key, "Resume", 6) == 0) return 11;
+            return -1;
+        case 8:
+            if (std::memcmp(key, "PowerOff", 8) == 0) return 9;
+            if (std::memcmp(key, "Teardown", 8) == 0) return 18;
+            return -1;
+        case 9:
+            if (std::memcmp(key, "PostReset", 9) == 0) return 17;
+            return -1;
+        case 10:
+            if (std::memcmp(key, "Initialize", 10) == 0) return 2;
+            return -1;
+        case 11:
+            if (std::memcmp(key, "PowerOnCold", 11) == 0) return 7;
+            if (std::memcmp(key, "MetricReset", 11) == 0) return 23;
+            return -1;
+        case 12:
+            if (std::memcmp(key, "MetricEnable", 12) == 0) return 24;
+            return -1;
+        case 13:
+            if (std::memcmp(key, "MetricRestore", 13) == 0) return 20;
+            if (std::memcmp(key, "MetricDisable", 13) == 0) return 25;
+            return -1;
+        case 14:
+            if (std::memcmp(key, "PowerOnRestore", 14) == 0) return 8;
+            return -1;
+        case 15:
+            if (std::memcmp(key, "MetricEnumerate", 15) == 0) return 21;
+            return -1;
+        case 19:
+            if (std::memcmp(key, "EnableOptimizations", 19) == 0) return 13;
+            return -1;
+        case 21:
+            if (std::memcmp(key, "FreeReservedResources", 21) == 0) return 5;
+            if (std::memcmp(key, "SaveReservedResources", 21) == 0) return 6;
+            if (std::memcmp(key, "SaveCompatibilityInfo", 21) == 0) return 19;
+            return -1;
+        case 22:
+            if (std::memcmp(key, "MetricEnumerateForSave", 22) == 0) return 22;
+            return -1;
+        case 23:
+            if (std::memcmp(key, "StartReservingResources", 23) == 0) return 3;
+            return -1;
+        case 24:
+            if (std::memcmp(key, "FinishReservingResources", 24) == 0) return 4;
+            return -1;
+        case 25:
+            if (std::memcmp(key, "StartDisableOptimizations", 25) == 0) return 14;
+            return -1;
+        case 26:
+            if (std::memcmp(key, "FinishDisableOptimizations", 26) == 0) return 15;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<VirtualPMemBackingType> {
+    static constexpr std::string_view type_name = "VirtualPMemBackingType";
+    static constexpr std::array<std::string_view, 2> names{{"Virtual", "Physical"}};
+    static constexpr std::array<schema_version, 2> since{{{2, 1}, {2, 1}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 7:
+            if (std::memcmp(key, "Virtual", 7) == 0) return 0;
+            return -1;
+        case 8:
+            if (std::memcmp(key, "Physical", 8) == 0) return 1;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<VirtualPMemImageFormat> {
+    static constexpr std::string_view type_name = "VirtualPMemImageFormat";
+    static constexpr std::array<std::string_view, 2> names{{"Vhdx", "Vhd1"}};
+    static constexpr std::array<schema_version, 2> since{{{2, 0}, {2, 0}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 4:
+            if (std::memcmp(key, "Vhdx", 4) == 0) return 0;
+            if (std::memcmp(key, "Vhd1", 4) == 0) return 1;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<WindowsCrashPhase> {
+    static constexpr std::string_view type_name = "WindowsCrashPhase";
+    static constexpr std::array<std::string_view, 6> names{{"Inactive", "CrashValues", "Starting", "Started", "Writing", "Complete"}};
+    static constexpr std::array<schema_version, 6> since{{{2, 1}, {2, 1}, {2, 1}, {2, 1}, {2, 1}, {2, 1}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 7:
+            if (std::memcmp(key, "Started", 7) == 0) return 3;
+            if (std::memcmp(key, "Writing", 7) == 0) return 4;
+            return -1;
+        case 8:
+            if (std::memcmp(key, "Inactive", 8) == 0) return 0;
+            if (std::memcmp(key, "Starting", 8) == 0) return 2;
+            if (std::memcmp(key, "Complete", 8) == 0) return 5;
+            return -1;
+        case 11:
+            if (std::memcmp(key, "CrashValues", 11) == 0) return 1;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<WorkerExitDetail> {
+    static constexpr std::string_view type_name = "WorkerExitDetail";
+    static constexpr std::array<std::string_view, 36> names{{"Invalid", "PowerOff", "PowerOffCritical", "Reset", "GuestCrash", "GuestFirmwareCrash", "TripleFault", "DeviceFatalApicRequest", "DeviceFatalMsrRequest", "DeviceFatalException", "DeviceFatalError", "DeviceMachineCheck", "EmulatorError", "VidTerminate", "ProcessUnexpectedExit", "InitializationFailure", "InitializationStartTimeout", "ColdStartFailure", "ResetStartFailure", "FastRestoreStartFailure", "RestoreStartFailure", "FastSavePreservePartition", "FastSavePreservePartitionHandleTransfer", "FastSave", "CloneTemplate", "Save", "Migrate", "MigrateFailure", "CannotReferenceVm", "MgotUnregister", "FastSavePreservePartitionHandleTransferStorage", "FastSavePreservePartitionHandleTransferNetworking", "FastSavePreservePartitionHandleTransferStorageAndNetworking", "FastSavePreservePartitionHsr", "FastSavePreservePartitionWithHandleTransfer", "FastSaveWithHandleTransfer"}};
+    static constexpr std::array<schema_version, 36> since{{{2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 4:
+            if (std::memcmp(key, "Save", 4) == 0) return 25;
+            return -1;
+        case 5:
+            if (std::memcmp(key, "Reset", 5) == 0) return 3;
+            return -1;
+        case 7:
+            if (std::memcmp(key, "Invalid", 7) == 0) return 0;
+            if (std::memcmp(key, "Migrate", 7) == 0) return 26;
+            return -1;
+        case 8:
+            if (std::memcmp(key, "PowerOff", 8) == 0) return 1;
+            if (std::memcmp(key, "FastSave", 8) == 0) return 23;
+            return -1;
+        case 10:
+            if (std::memcmp(key, "GuestCrash", 10) == 0) return 4;
+            return -1;
+        case 11:
+            if (std::memcmp(key, "TripleFault", 11) == 0) return 6;
+            return -1;
+        case 12:
+            if (std::memcmp(key, "VidTerminate", 12) == 0) return 13;
+            return -1;
+        case 13:
+            if (std::memcmp(key, "EmulatorError", 13) == 0) return 12;
+            if (std::memcmp(key, "CloneTemplate", 13) == 0) return 24;
+            return -1;
+        case 14:
+            if (std::memcmp(key, "MigrateFailure", 14) == 0) return 27;
+            if (std::memcmp(key, "MgotUnregister", 14) == 0) return 29;
+            return -1;
+        case 16:
+            if (std::memcmp(key, "PowerOffCritical", 16) == 0) return 2;
+            if (std::memcmp(key, "DeviceFatalError", 16) == 0) return 10;
+            if (std::memcmp(key, "ColdStartFailure", 16) == 0) return 17;
+            return -1;
+        case 17:
+            if (std::memcmp(key, "ResetStartFailure", 17) == 0) return 18;
+            if (std::memcmp(key, "CannotReferenceVm", 17) == 0) return 28;
+            return -1;
+        case 18:
+            if (std::memcmp(key, "GuestFirmwareCrash", 18) == 0) return 5;
+            if (std::memcmp(key, "DeviceMachineCheck", 18) == 0) return 11;
+            return -1;
+        case 19:
+            if (std::memcmp(key, "RestoreStartFailure", 19) == 0) return 20;
+            return -1;
+        case 20:
+            if (std::memcmp(key, "DeviceFatalException", 20) == 0) return 9;
+            return -1;
+        case 21:
+            if (std::memcmp(key, "DeviceFatalMsrRequest", 21) == 0) return 8;
+            if (std::memcmp(key, "ProcessUnexpectedExit", 21) == 0) return 14;
+            if (std::memcmp(key, "InitializationFailure", 21) == 0) return 15;
+            return -1;
+        case 22:
+            if (std::memcmp(key, "DeviceFatalApicRequest", 22) == 0) return 7;
+            return -1;
+        case 23:
+            if (std::memcmp(key, "FastRestoreStartFailure", 23) == 0) return 19;
+            return -1;
+        case 25:
+            if (std::memcmp(key, "FastSavePreservePartition", 25) == 0) return 21;
+            return -1;
+        case 26:
+            if (std::memcmp(key, "InitializationStartTimeout", 26) == 0) return 16;
+            if (std::memcmp(key, "FastSaveWithHandleTransfer", 26) == 0) return 35;
+            return -1;
+        case 28:
+            if (std::memcmp(key, "FastSavePreservePartitionHsr", 28) == 0) return 33;
+            return -1;
+        case 39:
+            if (std::memcmp(key, "FastSavePreservePartitionHandleTransfer", 39) == 0) return 22;
+            return -1;
+        case 43:
+            if (std::memcmp(key, "FastSavePreservePartitionWithHandleTransfer", 43) == 0) return 34;
+            return -1;
+        case 46:
+            if (std::memcmp(key, "FastSavePreservePartitionHandleTransferStorage", 46) == 0) return 30;
+            return -1;
+        case 49:
+            if (std::memcmp(key, "FastSavePreservePartitionHandleTransferNetworking", 49) == 0) return 31;
+            return -1;
+        case 59:
+            if (std::memcmp(key, "FastSavePreservePartitionHandleTransferStorageAndNetworking", 59) == 0) return 32;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<WorkerExitType> {
+    static constexpr std::string_view type_name = "WorkerExitType";
+    static constexpr std::array<std::string_view, 8> names{{"None", "InitializationFailed", "Stopped", "Saved", "StoppedOnReset", "UnexpectedStop", "ResetFailed", "UnrecoverableError"}};
+    static constexpr std::array<schema_version, 8> since{{{2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}, {2, 4}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 4:
+            if (std::memcmp(key, "None", 4) == 0) return 0;
+            return -1;
+        case 5:
+            if (std::memcmp(key, "Saved", 5) == 0) return 3;
+            return -1;
+        case 7:
+            if (std::memcmp(key, "Stopped", 7) == 0) return 2;
+            return -1;
+        case 11:
+            if (std::memcmp(key, "ResetFailed", 11) == 0) return 6;
+            return -1;
+        case 14:
+            if (std::memcmp(key, "StoppedOnReset", 14) == 0) return 4;
+            if (std::memcmp(key, "UnexpectedStop", 14) == 0) return 5;
+            return -1;
+        case 18:
+            if (std::memcmp(key, "UnrecoverableError", 18) == 0) return 7;
+            return -1;
+        case 20:
+            if (std::memcmp(key, "InitializationFailed", 20) == 0) return 1;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
+
+template <>
+struct enum_traits<XsaveProcessorFeature> {
+    static constexpr std::string_view type_name = "XsaveProcessorFeature";
+    static constexpr std::array<std::string_view, 32> names{{"Xsave", "Xsave_Opt", "Avx", "Avx2", "Fma", "Mpx", "Avx512", "Avx512Dq", "Avx512Cd", "Avx512Bw", "Avx512Vl", "Xsave_Comp", "Xsave_Supervisor", "Xcr1", "Avx512_Bitalg", "AVX512_Ifma", "Avx512_Vbmi", "Avx512_Vbmi2", "Avx512_Vnni", "Gfni", "Vaes", "Avx512_Vpopcntdq", "Vpclmulqdq", "Avx512_Bf16", "Avx512_Vp2Intersect", "Avx512Fp16", "Xfd", "AmxTile", "AmxBf16", "AmxInt8", "AvxVnni", "SentinelAmdXsave"}};
+    static constexpr std::array<schema_version, 32> since{{{2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}, {2, 5}}};
+    static int find(const char* key, std::size_t length) noexcept {
+        switch (length) {
+        case 3:
+            if (std::memcmp(key, "Avx", 3) == 0) return 2;
+            if (std::memcmp(key, "Fma", 3) == 0) return 4;
+            if (std::memcmp(key, "Mpx", 3) == 0) return 5;
+            if (std::memcmp(key, "Xfd", 3) == 0) return 26;
+            return -1;
+        case 4:
+            if (std::memcmp(key, "Avx2", 4) == 0) return 3;
+            if (std::memcmp(key, "Xcr1", 4) == 0) return 13;
+            if (std::memcmp(key, "Gfni", 4) == 0) return 19;
+            if (std::memcmp(key, "Vaes", 4) == 0) return 20;
+            return -1;
+        case 5:
+            if (std::memcmp(key, "Xsave", 5) == 0) return 0;
+            return -1;
+        case 6:
+            if (std::memcmp(key, "Avx512", 6) == 0) return 6;
+            return -1;
+        case 7:
+            if (std::memcmp(key, "AmxTile", 7) == 0) return 27;
+            if (std::memcmp(key, "AmxBf16", 7) == 0) return 28;
+            if (std::memcmp(key, "AmxInt8", 7) == 0) return 29;
+            if (std::memcmp(key, "AvxVnni", 7) == 0) return 30;
+            return -1;
+        case 8:
+            if (std::memcmp(key, "Avx512Dq", 8) == 0) return 7;
+            if (std::memcmp(key, "Avx512Cd", 8) == 0) return 8;
+            if (std::memcmp(key, "Avx512Bw", 8) == 0) return 9;
+            if (std::memcmp(key, "Avx512Vl", 8) == 0) return 10;
+            return -1;
+        case 9:
+            if (std::memcmp(key, "Xsave_Opt", 9) == 0) return 1;
+            return -1;
+        case 10:
+            if (std::memcmp(key, "Xsave_Comp", 10) == 0) return 11;
+            if (std::memcmp(key, "Vpclmulqdq", 10) == 0) return 22;
+            if (std::memcmp(key, "Avx512Fp16", 10) == 0) return 25;
+            return -1;
+        case 11:
+            if (std::memcmp(key, "AVX512_Ifma", 11) == 0) return 15;
+            if (std::memcmp(key, "Avx512_Vbmi", 11) == 0) return 16;
+            if (std::memcmp(key, "Avx512_Vnni", 11) == 0) return 18;
+            if (std::memcmp(key, "Avx512_Bf16", 11) == 0) return 23;
+            return -1;
+        case 12:
+            if (std::memcmp(key, "Avx512_Vbmi2", 12) == 0) return 17;
+            return -1;
+        case 13:
+            if (std::memcmp(key, "Avx512_Bitalg", 13) == 0) return 14;
+            return -1;
+        case 16:
+            if (std::memcmp(key, "Xsave_Supervisor", 16) == 0) return 12;
+            if (std::memcmp(key, "Avx512_Vpopcntdq", 16) == 0) return 21;
+            if (std::memcmp(key, "SentinelAmdXsave", 16) == 0) return 31;
+            return -1;
+        case 19:
+            if (std::memcmp(key, "Avx512_Vp2Intersect", 19) == 0) return 24;
+            return -1;
+        default:
+            return -1;
+        }
+    }
+};
 
 /// Schema struct Attachment.
 struct Attachment {
