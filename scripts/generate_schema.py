@@ -238,6 +238,16 @@ def gen_types(model):
             out.append("    %s& operator=(const %s& other);\n" % (name, name))
             out.append("    %s& operator=(%s&& other) noexcept;\n" % (name, name))
             out.append("    ~%s();\n" % name)
+        else:
+            # Declared here, defaulted in the implementation unit (definitions.hpp): a unit that
+            # copies, moves or destroys a document then calls them instead of instantiating
+            # the special members of every std::optional, vector and map below it.
+            out.append("\n    %s();\n" % name)
+            out.append("    %s(const %s& other);\n" % (name, name))
+            out.append("    %s(%s&& other) noexcept;\n" % (name, name))
+            out.append("    %s& operator=(const %s& other);\n" % (name, name))
+            out.append("    %s& operator=(%s&& other) noexcept;\n" % (name, name))
+            out.append("    ~%s();\n" % name)
         out.append("};\n\n")
     out.append(gen_tree_members(model))
     out.append("}  // namespace zlhcs::schema\n")
@@ -327,6 +337,13 @@ def gen_definitions(model):
            "// <zlhcs/implementation.hpp>, after the codec (<zlhcs/schema/codec.hpp>).\n",
            "#pragma once\n\n#include <zlhcs/schema/codec.hpp>\n\nnamespace zlhcs::schema {\n\n"]
     for name in model.struct_order:
+        if name not in model.trees:
+            out.append("%s::%s() = default;\n" % (name, name))
+            out.append("%s::%s(const %s&) = default;\n" % (name, name, name))
+            out.append("%s::%s(%s&&) noexcept = default;\n" % (name, name, name))
+            out.append("%s& %s::operator=(const %s&) = default;\n" % (name, name, name))
+            out.append("%s& %s::operator=(%s&&) noexcept = default;\n" % (name, name, name))
+            out.append("%s::~%s() = default;\n" % (name, name))
         out.append("bool operator==(const %s& a, const %s& b) { return struct_info<%s>::equal(a, b); }\n" % (name, name, name))
         out.append("bool operator!=(const %s& a, const %s& b) { return !struct_info<%s>::equal(a, b); }\n" % (name, name, name))
         out.append("void from_json(std::string_view json, %s& out) { detail::read_document(json, out); }\n" % name)

@@ -134,7 +134,9 @@ TEST(SchemaCodec, WrittenDocumentsListKnownFieldsInSchemaOrderThenUnknownOnes) {
     ComputeSystem system;
     system.ShouldTerminateOnLastHandleClosed = true;
     system.Owner = "zlhcs";
-    system.SchemaVersion = Version{2, 1, {}};
+    system.SchemaVersion.emplace();
+    system.SchemaVersion->Major = 2;
+    system.SchemaVersion->Minor = 1;
     system.unknown_fields.push_back({"Later", parse_any(R"( { "X" : [ 1 , 2 ] } )")});
     EXPECT_EQ(R"({"Owner":"zlhcs","SchemaVersion":{"Major":2,"Minor":1},"ShouldTerminateOnLastHandleClosed":true,"Later":{"X":[1,2]}})",
               to_json(system));

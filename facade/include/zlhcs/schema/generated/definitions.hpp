@@ -7,270 +7,540 @@
 
 namespace zlhcs::schema {
 
+Attachment::Attachment() = default;
+Attachment::Attachment(const Attachment&) = default;
+Attachment::Attachment(Attachment&&) noexcept = default;
+Attachment& Attachment::operator=(const Attachment&) = default;
+Attachment& Attachment::operator=(Attachment&&) noexcept = default;
+Attachment::~Attachment() = default;
 bool operator==(const Attachment& a, const Attachment& b) { return struct_info<Attachment>::equal(a, b); }
 bool operator!=(const Attachment& a, const Attachment& b) { return !struct_info<Attachment>::equal(a, b); }
 void from_json(std::string_view json, Attachment& out) { detail::read_document(json, out); }
 std::string to_json(const Attachment& value) { return detail::write_document(value); }
 schema_version minimum_version(const Attachment& value) { return detail::minimum_version_of(value); }
 
+GuestCrash::GuestCrash() = default;
+GuestCrash::GuestCrash(const GuestCrash&) = default;
+GuestCrash::GuestCrash(GuestCrash&&) noexcept = default;
+GuestCrash& GuestCrash::operator=(const GuestCrash&) = default;
+GuestCrash& GuestCrash::operator=(GuestCrash&&) noexcept = default;
+GuestCrash::~GuestCrash() = default;
 bool operator==(const GuestCrash& a, const GuestCrash& b) { return struct_info<GuestCrash>::equal(a, b); }
 bool operator!=(const GuestCrash& a, const GuestCrash& b) { return !struct_info<GuestCrash>::equal(a, b); }
 void from_json(std::string_view json, GuestCrash& out) { detail::read_document(json, out); }
 std::string to_json(const GuestCrash& value) { return detail::write_document(value); }
 schema_version minimum_version(const GuestCrash& value) { return detail::minimum_version_of(value); }
 
+InjectNonMaskableInterrupt::InjectNonMaskableInterrupt() = default;
+InjectNonMaskableInterrupt::InjectNonMaskableInterrupt(const InjectNonMaskableInterrupt&) = default;
+InjectNonMaskableInterrupt::InjectNonMaskableInterrupt(InjectNonMaskableInterrupt&&) noexcept = default;
+InjectNonMaskableInterrupt& InjectNonMaskableInterrupt::operator=(const InjectNonMaskableInterrupt&) = default;
+InjectNonMaskableInterrupt& InjectNonMaskableInterrupt::operator=(InjectNonMaskableInterrupt&&) noexcept = default;
+InjectNonMaskableInterrupt::~InjectNonMaskableInterrupt() = default;
 bool operator==(const InjectNonMaskableInterrupt& a, const InjectNonMaskableInterrupt& b) { return struct_info<InjectNonMaskableInterrupt>::equal(a, b); }
 bool operator!=(const InjectNonMaskableInterrupt& a, const InjectNonMaskableInterrupt& b) { return !struct_info<InjectNonMaskableInterrupt>::equal(a, b); }
 void from_json(std::string_view json, InjectNonMaskableInterrupt& out) { detail::read_document(json, out); }
 std::string to_json(const InjectNonMaskableInterrupt& value) { return detail::write_document(value); }
 schema_version minimum_version(const InjectNonMaskableInterrupt& value) { return detail::minimum_version_of(value); }
 
+OperationFailure::OperationFailure() = default;
+OperationFailure::OperationFailure(const OperationFailure&) = default;
+OperationFailure::OperationFailure(OperationFailure&&) noexcept = default;
+OperationFailure& OperationFailure::operator=(const OperationFailure&) = default;
+OperationFailure& OperationFailure::operator=(OperationFailure&&) noexcept = default;
+OperationFailure::~OperationFailure() = default;
 bool operator==(const OperationFailure& a, const OperationFailure& b) { return struct_info<OperationFailure>::equal(a, b); }
 bool operator!=(const OperationFailure& a, const OperationFailure& b) { return !struct_info<OperationFailure>::equal(a, b); }
 void from_json(std::string_view json, OperationFailure& out) { detail::read_document(json, out); }
 std::string to_json(const OperationFailure& value) { return detail::write_document(value); }
 schema_version minimum_version(const OperationFailure& value) { return detail::minimum_version_of(value); }
 
+SystemExit::SystemExit() = default;
+SystemExit::SystemExit(const SystemExit&) = default;
+SystemExit::SystemExit(SystemExit&&) noexcept = default;
+SystemExit& SystemExit::operator=(const SystemExit&) = default;
+SystemExit& SystemExit::operator=(SystemExit&&) noexcept = default;
+SystemExit::~SystemExit() = default;
 bool operator==(const SystemExit& a, const SystemExit& b) { return struct_info<SystemExit>::equal(a, b); }
 bool operator!=(const SystemExit& a, const SystemExit& b) { return !struct_info<SystemExit>::equal(a, b); }
 void from_json(std::string_view json, SystemExit& out) { detail::read_document(json, out); }
 std::string to_json(const SystemExit& value) { return detail::write_document(value); }
 schema_version minimum_version(const SystemExit& value) { return detail::minimum_version_of(value); }
 
+TripleFault::TripleFault() = default;
+TripleFault::TripleFault(const TripleFault&) = default;
+TripleFault::TripleFault(TripleFault&&) noexcept = default;
+TripleFault& TripleFault::operator=(const TripleFault&) = default;
+TripleFault& TripleFault::operator=(TripleFault&&) noexcept = default;
+TripleFault::~TripleFault() = default;
 bool operator==(const TripleFault& a, const TripleFault& b) { return struct_info<TripleFault>::equal(a, b); }
 bool operator!=(const TripleFault& a, const TripleFault& b) { return !struct_info<TripleFault>::equal(a, b); }
 void from_json(std::string_view json, TripleFault& out) { detail::read_document(json, out); }
 std::string to_json(const TripleFault& value) { return detail::write_document(value); }
 schema_version minimum_version(const TripleFault& value) { return detail::minimum_version_of(value); }
 
+VirtualDeviceFailure::VirtualDeviceFailure() = default;
+VirtualDeviceFailure::VirtualDeviceFailure(const VirtualDeviceFailure&) = default;
+VirtualDeviceFailure::VirtualDeviceFailure(VirtualDeviceFailure&&) noexcept = default;
+VirtualDeviceFailure& VirtualDeviceFailure::operator=(const VirtualDeviceFailure&) = default;
+VirtualDeviceFailure& VirtualDeviceFailure::operator=(VirtualDeviceFailure&&) noexcept = default;
+VirtualDeviceFailure::~VirtualDeviceFailure() = default;
 bool operator==(const VirtualDeviceFailure& a, const VirtualDeviceFailure& b) { return struct_info<VirtualDeviceFailure>::equal(a, b); }
 bool operator!=(const VirtualDeviceFailure& a, const VirtualDeviceFailure& b) { return !struct_info<VirtualDeviceFailure>::equal(a, b); }
 void from_json(std::string_view json, VirtualDeviceFailure& out) { detail::read_document(json, out); }
 std::string to_json(const VirtualDeviceFailure& value) { return detail::write_document(value); }
 schema_version minimum_version(const VirtualDeviceFailure& value) { return detail::minimum_version_of(value); }
 
+WorkerExit::WorkerExit() = default;
+WorkerExit::WorkerExit(const WorkerExit&) = default;
+WorkerExit::WorkerExit(WorkerExit&&) noexcept = default;
+WorkerExit& WorkerExit::operator=(const WorkerExit&) = default;
+WorkerExit& WorkerExit::operator=(WorkerExit&&) noexcept = default;
+WorkerExit::~WorkerExit() = default;
 bool operator==(const WorkerExit& a, const WorkerExit& b) { return struct_info<WorkerExit>::equal(a, b); }
 bool operator!=(const WorkerExit& a, const WorkerExit& b) { return !struct_info<WorkerExit>::equal(a, b); }
 void from_json(std::string_view json, WorkerExit& out) { detail::read_document(json, out); }
 std::string to_json(const WorkerExit& value) { return detail::write_document(value); }
 schema_version minimum_version(const WorkerExit& value) { return detail::minimum_version_of(value); }
 
+AttributionRecord::AttributionRecord() = default;
+AttributionRecord::AttributionRecord(const AttributionRecord&) = default;
+AttributionRecord::AttributionRecord(AttributionRecord&&) noexcept = default;
+AttributionRecord& AttributionRecord::operator=(const AttributionRecord&) = default;
+AttributionRecord& AttributionRecord::operator=(AttributionRecord&&) noexcept = default;
+AttributionRecord::~AttributionRecord() = default;
 bool operator==(const AttributionRecord& a, const AttributionRecord& b) { return struct_info<AttributionRecord>::equal(a, b); }
 bool operator!=(const AttributionRecord& a, const AttributionRecord& b) { return !struct_info<AttributionRecord>::equal(a, b); }
 void from_json(std::string_view json, AttributionRecord& out) { detail::read_document(json, out); }
 std::string to_json(const AttributionRecord& value) { return detail::write_document(value); }
 schema_version minimum_version(const AttributionRecord& value) { return detail::minimum_version_of(value); }
 
+Version::Version() = default;
+Version::Version(const Version&) = default;
+Version::Version(Version&&) noexcept = default;
+Version& Version::operator=(const Version&) = default;
+Version& Version::operator=(Version&&) noexcept = default;
+Version::~Version() = default;
 bool operator==(const Version& a, const Version& b) { return struct_info<Version>::equal(a, b); }
 bool operator!=(const Version& a, const Version& b) { return !struct_info<Version>::equal(a, b); }
 void from_json(std::string_view json, Version& out) { detail::read_document(json, out); }
 std::string to_json(const Version& value) { return detail::write_document(value); }
 schema_version minimum_version(const Version& value) { return detail::minimum_version_of(value); }
 
+BasicInformation::BasicInformation() = default;
+BasicInformation::BasicInformation(const BasicInformation&) = default;
+BasicInformation::BasicInformation(BasicInformation&&) noexcept = default;
+BasicInformation& BasicInformation::operator=(const BasicInformation&) = default;
+BasicInformation& BasicInformation::operator=(BasicInformation&&) noexcept = default;
+BasicInformation::~BasicInformation() = default;
 bool operator==(const BasicInformation& a, const BasicInformation& b) { return struct_info<BasicInformation>::equal(a, b); }
 bool operator!=(const BasicInformation& a, const BasicInformation& b) { return !struct_info<BasicInformation>::equal(a, b); }
 void from_json(std::string_view json, BasicInformation& out) { detail::read_document(json, out); }
 std::string to_json(const BasicInformation& value) { return detail::write_document(value); }
 schema_version minimum_version(const BasicInformation& value) { return detail::minimum_version_of(value); }
 
+Battery::Battery() = default;
+Battery::Battery(const Battery&) = default;
+Battery::Battery(Battery&&) noexcept = default;
+Battery& Battery::operator=(const Battery&) = default;
+Battery& Battery::operator=(Battery&&) noexcept = default;
+Battery::~Battery() = default;
 bool operator==(const Battery& a, const Battery& b) { return struct_info<Battery>::equal(a, b); }
 bool operator!=(const Battery& a, const Battery& b) { return !struct_info<Battery>::equal(a, b); }
 void from_json(std::string_view json, Battery& out) { detail::read_document(json, out); }
 std::string to_json(const Battery& value) { return detail::write_document(value); }
 schema_version minimum_version(const Battery& value) { return detail::minimum_version_of(value); }
 
+LinuxKernelDirect::LinuxKernelDirect() = default;
+LinuxKernelDirect::LinuxKernelDirect(const LinuxKernelDirect&) = default;
+LinuxKernelDirect::LinuxKernelDirect(LinuxKernelDirect&&) noexcept = default;
+LinuxKernelDirect& LinuxKernelDirect::operator=(const LinuxKernelDirect&) = default;
+LinuxKernelDirect& LinuxKernelDirect::operator=(LinuxKernelDirect&&) noexcept = default;
+LinuxKernelDirect::~LinuxKernelDirect() = default;
 bool operator==(const LinuxKernelDirect& a, const LinuxKernelDirect& b) { return struct_info<LinuxKernelDirect>::equal(a, b); }
 bool operator!=(const LinuxKernelDirect& a, const LinuxKernelDirect& b) { return !struct_info<LinuxKernelDirect>::equal(a, b); }
 void from_json(std::string_view json, LinuxKernelDirect& out) { detail::read_document(json, out); }
 std::string to_json(const LinuxKernelDirect& value) { return detail::write_document(value); }
 schema_version minimum_version(const LinuxKernelDirect& value) { return detail::minimum_version_of(value); }
 
+UefiBootEntry::UefiBootEntry() = default;
+UefiBootEntry::UefiBootEntry(const UefiBootEntry&) = default;
+UefiBootEntry::UefiBootEntry(UefiBootEntry&&) noexcept = default;
+UefiBootEntry& UefiBootEntry::operator=(const UefiBootEntry&) = default;
+UefiBootEntry& UefiBootEntry::operator=(UefiBootEntry&&) noexcept = default;
+UefiBootEntry::~UefiBootEntry() = default;
 bool operator==(const UefiBootEntry& a, const UefiBootEntry& b) { return struct_info<UefiBootEntry>::equal(a, b); }
 bool operator!=(const UefiBootEntry& a, const UefiBootEntry& b) { return !struct_info<UefiBootEntry>::equal(a, b); }
 void from_json(std::string_view json, UefiBootEntry& out) { detail::read_document(json, out); }
 std::string to_json(const UefiBootEntry& value) { return detail::write_document(value); }
 schema_version minimum_version(const UefiBootEntry& value) { return detail::minimum_version_of(value); }
 
+Uefi::Uefi() = default;
+Uefi::Uefi(const Uefi&) = default;
+Uefi::Uefi(Uefi&&) noexcept = default;
+Uefi& Uefi::operator=(const Uefi&) = default;
+Uefi& Uefi::operator=(Uefi&&) noexcept = default;
+Uefi::~Uefi() = default;
 bool operator==(const Uefi& a, const Uefi& b) { return struct_info<Uefi>::equal(a, b); }
 bool operator!=(const Uefi& a, const Uefi& b) { return !struct_info<Uefi>::equal(a, b); }
 void from_json(std::string_view json, Uefi& out) { detail::read_document(json, out); }
 std::string to_json(const Uefi& value) { return detail::write_document(value); }
 schema_version minimum_version(const Uefi& value) { return detail::minimum_version_of(value); }
 
+Chipset::Chipset() = default;
+Chipset::Chipset(const Chipset&) = default;
+Chipset::Chipset(Chipset&&) noexcept = default;
+Chipset& Chipset::operator=(const Chipset&) = default;
+Chipset& Chipset::operator=(Chipset&&) noexcept = default;
+Chipset::~Chipset() = default;
 bool operator==(const Chipset& a, const Chipset& b) { return struct_info<Chipset>::equal(a, b); }
 bool operator!=(const Chipset& a, const Chipset& b) { return !struct_info<Chipset>::equal(a, b); }
 void from_json(std::string_view json, Chipset& out) { detail::read_document(json, out); }
 std::string to_json(const Chipset& value) { return detail::write_document(value); }
 schema_version minimum_version(const Chipset& value) { return detail::minimum_version_of(value); }
 
+CimMount::CimMount() = default;
+CimMount::CimMount(const CimMount&) = default;
+CimMount::CimMount(CimMount&&) noexcept = default;
+CimMount& CimMount::operator=(const CimMount&) = default;
+CimMount& CimMount::operator=(CimMount&&) noexcept = default;
+CimMount::~CimMount() = default;
 bool operator==(const CimMount& a, const CimMount& b) { return struct_info<CimMount>::equal(a, b); }
 bool operator!=(const CimMount& a, const CimMount& b) { return !struct_info<CimMount>::equal(a, b); }
 void from_json(std::string_view json, CimMount& out) { detail::read_document(json, out); }
 std::string to_json(const CimMount& value) { return detail::write_document(value); }
 schema_version minimum_version(const CimMount& value) { return detail::minimum_version_of(value); }
 
+CloseHandle::CloseHandle() = default;
+CloseHandle::CloseHandle(const CloseHandle&) = default;
+CloseHandle::CloseHandle(CloseHandle&&) noexcept = default;
+CloseHandle& CloseHandle::operator=(const CloseHandle&) = default;
+CloseHandle& CloseHandle::operator=(CloseHandle&&) noexcept = default;
+CloseHandle::~CloseHandle() = default;
 bool operator==(const CloseHandle& a, const CloseHandle& b) { return struct_info<CloseHandle>::equal(a, b); }
 bool operator!=(const CloseHandle& a, const CloseHandle& b) { return !struct_info<CloseHandle>::equal(a, b); }
 void from_json(std::string_view json, CloseHandle& out) { detail::read_document(json, out); }
 std::string to_json(const CloseHandle& value) { return detail::write_document(value); }
 schema_version minimum_version(const CloseHandle& value) { return detail::minimum_version_of(value); }
 
+ComPort::ComPort() = default;
+ComPort::ComPort(const ComPort&) = default;
+ComPort::ComPort(ComPort&&) noexcept = default;
+ComPort& ComPort::operator=(const ComPort&) = default;
+ComPort& ComPort::operator=(ComPort&&) noexcept = default;
+ComPort::~ComPort() = default;
 bool operator==(const ComPort& a, const ComPort& b) { return struct_info<ComPort>::equal(a, b); }
 bool operator!=(const ComPort& a, const ComPort& b) { return !struct_info<ComPort>::equal(a, b); }
 void from_json(std::string_view json, ComPort& out) { detail::read_document(json, out); }
 std::string to_json(const ComPort& value) { return detail::write_document(value); }
 schema_version minimum_version(const ComPort& value) { return detail::minimum_version_of(value); }
 
+Layer::Layer() = default;
+Layer::Layer(const Layer&) = default;
+Layer::Layer(Layer&&) noexcept = default;
+Layer& Layer::operator=(const Layer&) = default;
+Layer& Layer::operator=(Layer&&) noexcept = default;
+Layer::~Layer() = default;
 bool operator==(const Layer& a, const Layer& b) { return struct_info<Layer>::equal(a, b); }
 bool operator!=(const Layer& a, const Layer& b) { return !struct_info<Layer>::equal(a, b); }
 void from_json(std::string_view json, Layer& out) { detail::read_document(json, out); }
 std::string to_json(const Layer& value) { return detail::write_document(value); }
 schema_version minimum_version(const Layer& value) { return detail::minimum_version_of(value); }
 
+CombinedLayers::CombinedLayers() = default;
+CombinedLayers::CombinedLayers(const CombinedLayers&) = default;
+CombinedLayers::CombinedLayers(CombinedLayers&&) noexcept = default;
+CombinedLayers& CombinedLayers::operator=(const CombinedLayers&) = default;
+CombinedLayers& CombinedLayers::operator=(CombinedLayers&&) noexcept = default;
+CombinedLayers::~CombinedLayers() = default;
 bool operator==(const CombinedLayers& a, const CombinedLayers& b) { return struct_info<CombinedLayers>::equal(a, b); }
 bool operator!=(const CombinedLayers& a, const CombinedLayers& b) { return !struct_info<CombinedLayers>::equal(a, b); }
 void from_json(std::string_view json, CombinedLayers& out) { detail::read_document(json, out); }
 std::string to_json(const CombinedLayers& value) { return detail::write_document(value); }
 schema_version minimum_version(const CombinedLayers& value) { return detail::minimum_version_of(value); }
 
+ContainerCredentialGuardState::ContainerCredentialGuardState() = default;
+ContainerCredentialGuardState::ContainerCredentialGuardState(const ContainerCredentialGuardState&) = default;
+ContainerCredentialGuardState::ContainerCredentialGuardState(ContainerCredentialGuardState&&) noexcept = default;
+ContainerCredentialGuardState& ContainerCredentialGuardState::operator=(const ContainerCredentialGuardState&) = default;
+ContainerCredentialGuardState& ContainerCredentialGuardState::operator=(ContainerCredentialGuardState&&) noexcept = default;
+ContainerCredentialGuardState::~ContainerCredentialGuardState() = default;
 bool operator==(const ContainerCredentialGuardState& a, const ContainerCredentialGuardState& b) { return struct_info<ContainerCredentialGuardState>::equal(a, b); }
 bool operator!=(const ContainerCredentialGuardState& a, const ContainerCredentialGuardState& b) { return !struct_info<ContainerCredentialGuardState>::equal(a, b); }
 void from_json(std::string_view json, ContainerCredentialGuardState& out) { detail::read_document(json, out); }
 std::string to_json(const ContainerCredentialGuardState& value) { return detail::write_document(value); }
 schema_version minimum_version(const ContainerCredentialGuardState& value) { return detail::minimum_version_of(value); }
 
+HvSocketServiceConfig::HvSocketServiceConfig() = default;
+HvSocketServiceConfig::HvSocketServiceConfig(const HvSocketServiceConfig&) = default;
+HvSocketServiceConfig::HvSocketServiceConfig(HvSocketServiceConfig&&) noexcept = default;
+HvSocketServiceConfig& HvSocketServiceConfig::operator=(const HvSocketServiceConfig&) = default;
+HvSocketServiceConfig& HvSocketServiceConfig::operator=(HvSocketServiceConfig&&) noexcept = default;
+HvSocketServiceConfig::~HvSocketServiceConfig() = default;
 bool operator==(const HvSocketServiceConfig& a, const HvSocketServiceConfig& b) { return struct_info<HvSocketServiceConfig>::equal(a, b); }
 bool operator!=(const HvSocketServiceConfig& a, const HvSocketServiceConfig& b) { return !struct_info<HvSocketServiceConfig>::equal(a, b); }
 void from_json(std::string_view json, HvSocketServiceConfig& out) { detail::read_document(json, out); }
 std::string to_json(const HvSocketServiceConfig& value) { return detail::write_document(value); }
 schema_version minimum_version(const HvSocketServiceConfig& value) { return detail::minimum_version_of(value); }
 
+HvSocketSystemConfig::HvSocketSystemConfig() = default;
+HvSocketSystemConfig::HvSocketSystemConfig(const HvSocketSystemConfig&) = default;
+HvSocketSystemConfig::HvSocketSystemConfig(HvSocketSystemConfig&&) noexcept = default;
+HvSocketSystemConfig& HvSocketSystemConfig::operator=(const HvSocketSystemConfig&) = default;
+HvSocketSystemConfig& HvSocketSystemConfig::operator=(HvSocketSystemConfig&&) noexcept = default;
+HvSocketSystemConfig::~HvSocketSystemConfig() = default;
 bool operator==(const HvSocketSystemConfig& a, const HvSocketSystemConfig& b) { return struct_info<HvSocketSystemConfig>::equal(a, b); }
 bool operator!=(const HvSocketSystemConfig& a, const HvSocketSystemConfig& b) { return !struct_info<HvSocketSystemConfig>::equal(a, b); }
 void from_json(std::string_view json, HvSocketSystemConfig& out) { detail::read_document(json, out); }
 std::string to_json(const HvSocketSystemConfig& value) { return detail::write_document(value); }
 schema_version minimum_version(const HvSocketSystemConfig& value) { return detail::minimum_version_of(value); }
 
+Container_HvSocket::Container_HvSocket() = default;
+Container_HvSocket::Container_HvSocket(const Container_HvSocket&) = default;
+Container_HvSocket::Container_HvSocket(Container_HvSocket&&) noexcept = default;
+Container_HvSocket& Container_HvSocket::operator=(const Container_HvSocket&) = default;
+Container_HvSocket& Container_HvSocket::operator=(Container_HvSocket&&) noexcept = default;
+Container_HvSocket::~Container_HvSocket() = default;
 bool operator==(const Container_HvSocket& a, const Container_HvSocket& b) { return struct_info<Container_HvSocket>::equal(a, b); }
 bool operator!=(const Container_HvSocket& a, const Container_HvSocket& b) { return !struct_info<Container_HvSocket>::equal(a, b); }
 void from_json(std::string_view json, Container_HvSocket& out) { detail::read_document(json, out); }
 std::string to_json(const Container_HvSocket& value) { return detail::write_document(value); }
 schema_version minimum_version(const Container_HvSocket& value) { return detail::minimum_version_of(value); }
 
+Container_Memory::Container_Memory() = default;
+Container_Memory::Container_Memory(const Container_Memory&) = default;
+Container_Memory::Container_Memory(Container_Memory&&) noexcept = default;
+Container_Memory& Container_Memory::operator=(const Container_Memory&) = default;
+Container_Memory& Container_Memory::operator=(Container_Memory&&) noexcept = default;
+Container_Memory::~Container_Memory() = default;
 bool operator==(const Container_Memory& a, const Container_Memory& b) { return struct_info<Container_Memory>::equal(a, b); }
 bool operator!=(const Container_Memory& a, const Container_Memory& b) { return !struct_info<Container_Memory>::equal(a, b); }
 void from_json(std::string_view json, Container_Memory& out) { detail::read_document(json, out); }
 std::string to_json(const Container_Memory& value) { return detail::write_document(value); }
 schema_version minimum_version(const Container_Memory& value) { return detail::minimum_version_of(value); }
 
+Container_Processor::Container_Processor() = default;
+Container_Processor::Container_Processor(const Container_Processor&) = default;
+Container_Processor::Container_Processor(Container_Processor&&) noexcept = default;
+Container_Processor& Container_Processor::operator=(const Container_Processor&) = default;
+Container_Processor& Container_Processor::operator=(Container_Processor&&) noexcept = default;
+Container_Processor::~Container_Processor() = default;
 bool operator==(const Container_Processor& a, const Container_Processor& b) { return struct_info<Container_Processor>::equal(a, b); }
 bool operator!=(const Container_Processor& a, const Container_Processor& b) { return !struct_info<Container_Processor>::equal(a, b); }
 void from_json(std::string_view json, Container_Processor& out) { detail::read_document(json, out); }
 std::string to_json(const Container_Processor& value) { return detail::write_document(value); }
 schema_version minimum_version(const Container_Processor& value) { return detail::minimum_version_of(value); }
 
+InterfaceClass::InterfaceClass() = default;
+InterfaceClass::InterfaceClass(const InterfaceClass&) = default;
+InterfaceClass::InterfaceClass(InterfaceClass&&) noexcept = default;
+InterfaceClass& InterfaceClass::operator=(const InterfaceClass&) = default;
+InterfaceClass& InterfaceClass::operator=(InterfaceClass&&) noexcept = default;
+InterfaceClass::~InterfaceClass() = default;
 bool operator==(const InterfaceClass& a, const InterfaceClass& b) { return struct_info<InterfaceClass>::equal(a, b); }
 bool operator!=(const InterfaceClass& a, const InterfaceClass& b) { return !struct_info<InterfaceClass>::equal(a, b); }
 void from_json(std::string_view json, InterfaceClass& out) { detail::read_document(json, out); }
 std::string to_json(const InterfaceClass& value) { return detail::write_document(value); }
 schema_version minimum_version(const InterfaceClass& value) { return detail::minimum_version_of(value); }
 
+DeviceCategory::DeviceCategory() = default;
+DeviceCategory::DeviceCategory(const DeviceCategory&) = default;
+DeviceCategory::DeviceCategory(DeviceCategory&&) noexcept = default;
+DeviceCategory& DeviceCategory::operator=(const DeviceCategory&) = default;
+DeviceCategory& DeviceCategory::operator=(DeviceCategory&&) noexcept = default;
+DeviceCategory::~DeviceCategory() = default;
 bool operator==(const DeviceCategory& a, const DeviceCategory& b) { return struct_info<DeviceCategory>::equal(a, b); }
 bool operator!=(const DeviceCategory& a, const DeviceCategory& b) { return !struct_info<DeviceCategory>::equal(a, b); }
 void from_json(std::string_view json, DeviceCategory& out) { detail::read_document(json, out); }
 std::string to_json(const DeviceCategory& value) { return detail::write_document(value); }
 schema_version minimum_version(const DeviceCategory& value) { return detail::minimum_version_of(value); }
 
+DeviceInstance::DeviceInstance() = default;
+DeviceInstance::DeviceInstance(const DeviceInstance&) = default;
+DeviceInstance::DeviceInstance(DeviceInstance&&) noexcept = default;
+DeviceInstance& DeviceInstance::operator=(const DeviceInstance&) = default;
+DeviceInstance& DeviceInstance::operator=(DeviceInstance&&) noexcept = default;
+DeviceInstance::~DeviceInstance() = default;
 bool operator==(const DeviceInstance& a, const DeviceInstance& b) { return struct_info<DeviceInstance>::equal(a, b); }
 bool operator!=(const DeviceInstance& a, const DeviceInstance& b) { return !struct_info<DeviceInstance>::equal(a, b); }
 void from_json(std::string_view json, DeviceInstance& out) { detail::read_document(json, out); }
 std::string to_json(const DeviceInstance& value) { return detail::write_document(value); }
 schema_version minimum_version(const DeviceInstance& value) { return detail::minimum_version_of(value); }
 
+DeviceNamespace::DeviceNamespace() = default;
+DeviceNamespace::DeviceNamespace(const DeviceNamespace&) = default;
+DeviceNamespace::DeviceNamespace(DeviceNamespace&&) noexcept = default;
+DeviceNamespace& DeviceNamespace::operator=(const DeviceNamespace&) = default;
+DeviceNamespace& DeviceNamespace::operator=(DeviceNamespace&&) noexcept = default;
+DeviceNamespace::~DeviceNamespace() = default;
 bool operator==(const DeviceNamespace& a, const DeviceNamespace& b) { return struct_info<DeviceNamespace>::equal(a, b); }
 bool operator!=(const DeviceNamespace& a, const DeviceNamespace& b) { return !struct_info<DeviceNamespace>::equal(a, b); }
 void from_json(std::string_view json, DeviceNamespace& out) { detail::read_document(json, out); }
 std::string to_json(const DeviceNamespace& value) { return detail::write_document(value); }
 schema_version minimum_version(const DeviceNamespace& value) { return detail::minimum_version_of(value); }
 
+ContainersDef_BatchedBinding::ContainersDef_BatchedBinding() = default;
+ContainersDef_BatchedBinding::ContainersDef_BatchedBinding(const ContainersDef_BatchedBinding&) = default;
+ContainersDef_BatchedBinding::ContainersDef_BatchedBinding(ContainersDef_BatchedBinding&&) noexcept = default;
+ContainersDef_BatchedBinding& ContainersDef_BatchedBinding::operator=(const ContainersDef_BatchedBinding&) = default;
+ContainersDef_BatchedBinding& ContainersDef_BatchedBinding::operator=(ContainersDef_BatchedBinding&&) noexcept = default;
+ContainersDef_BatchedBinding::~ContainersDef_BatchedBinding() = default;
 bool operator==(const ContainersDef_BatchedBinding& a, const ContainersDef_BatchedBinding& b) { return struct_info<ContainersDef_BatchedBinding>::equal(a, b); }
 bool operator!=(const ContainersDef_BatchedBinding& a, const ContainersDef_BatchedBinding& b) { return !struct_info<ContainersDef_BatchedBinding>::equal(a, b); }
 void from_json(std::string_view json, ContainersDef_BatchedBinding& out) { detail::read_document(json, out); }
 std::string to_json(const ContainersDef_BatchedBinding& value) { return detail::write_document(value); }
 schema_version minimum_version(const ContainersDef_BatchedBinding& value) { return detail::minimum_version_of(value); }
 
+FilesystemLayer::FilesystemLayer() = default;
+FilesystemLayer::FilesystemLayer(const FilesystemLayer&) = default;
+FilesystemLayer::FilesystemLayer(FilesystemLayer&&) noexcept = default;
+FilesystemLayer& FilesystemLayer::operator=(const FilesystemLayer&) = default;
+FilesystemLayer& FilesystemLayer::operator=(FilesystemLayer&&) noexcept = default;
+FilesystemLayer::~FilesystemLayer() = default;
 bool operator==(const FilesystemLayer& a, const FilesystemLayer& b) { return struct_info<FilesystemLayer>::equal(a, b); }
 bool operator!=(const FilesystemLayer& a, const FilesystemLayer& b) { return !struct_info<FilesystemLayer>::equal(a, b); }
 void from_json(std::string_view json, FilesystemLayer& out) { detail::read_document(json, out); }
 std::string to_json(const FilesystemLayer& value) { return detail::write_document(value); }
 schema_version minimum_version(const FilesystemLayer& value) { return detail::minimum_version_of(value); }
 
+FilesystemNamespace::FilesystemNamespace() = default;
+FilesystemNamespace::FilesystemNamespace(const FilesystemNamespace&) = default;
+FilesystemNamespace::FilesystemNamespace(FilesystemNamespace&&) noexcept = default;
+FilesystemNamespace& FilesystemNamespace::operator=(const FilesystemNamespace&) = default;
+FilesystemNamespace& FilesystemNamespace::operator=(FilesystemNamespace&&) noexcept = default;
+FilesystemNamespace::~FilesystemNamespace() = default;
 bool operator==(const FilesystemNamespace& a, const FilesystemNamespace& b) { return struct_info<FilesystemNamespace>::equal(a, b); }
 bool operator!=(const FilesystemNamespace& a, const FilesystemNamespace& b) { return !struct_info<FilesystemNamespace>::equal(a, b); }
 void from_json(std::string_view json, FilesystemNamespace& out) { detail::read_document(json, out); }
 std::string to_json(const FilesystemNamespace& value) { return detail::write_document(value); }
 schema_version minimum_version(const FilesystemNamespace& value) { return detail::minimum_version_of(value); }
 
+HostFiles::HostFiles() = default;
+HostFiles::HostFiles(const HostFiles&) = default;
+HostFiles::HostFiles(HostFiles&&) noexcept = default;
+HostFiles& HostFiles::operator=(const HostFiles&) = default;
+HostFiles& HostFiles::operator=(HostFiles&&) noexcept = default;
+HostFiles::~HostFiles() = default;
 bool operator==(const HostFiles& a, const HostFiles& b) { return struct_info<HostFiles>::equal(a, b); }
 bool operator!=(const HostFiles& a, const HostFiles& b) { return !struct_info<HostFiles>::equal(a, b); }
 void from_json(std::string_view json, HostFiles& out) { detail::read_document(json, out); }
 std::string to_json(const HostFiles& value) { return detail::write_document(value); }
 schema_version minimum_version(const HostFiles& value) { return detail::minimum_version_of(value); }
 
+JobCpu::JobCpu() = default;
+JobCpu::JobCpu(const JobCpu&) = default;
+JobCpu::JobCpu(JobCpu&&) noexcept = default;
+JobCpu& JobCpu::operator=(const JobCpu&) = default;
+JobCpu& JobCpu::operator=(JobCpu&&) noexcept = default;
+JobCpu::~JobCpu() = default;
 bool operator==(const JobCpu& a, const JobCpu& b) { return struct_info<JobCpu>::equal(a, b); }
 bool operator!=(const JobCpu& a, const JobCpu& b) { return !struct_info<JobCpu>::equal(a, b); }
 void from_json(std::string_view json, JobCpu& out) { detail::read_document(json, out); }
 std::string to_json(const JobCpu& value) { return detail::write_document(value); }
 schema_version minimum_version(const JobCpu& value) { return detail::minimum_version_of(value); }
 
+JobMemory::JobMemory() = default;
+JobMemory::JobMemory(const JobMemory&) = default;
+JobMemory::JobMemory(JobMemory&&) noexcept = default;
+JobMemory& JobMemory::operator=(const JobMemory&) = default;
+JobMemory& JobMemory::operator=(JobMemory&&) noexcept = default;
+JobMemory::~JobMemory() = default;
 bool operator==(const JobMemory& a, const JobMemory& b) { return struct_info<JobMemory>::equal(a, b); }
 bool operator!=(const JobMemory& a, const JobMemory& b) { return !struct_info<JobMemory>::equal(a, b); }
 void from_json(std::string_view json, JobMemory& out) { detail::read_document(json, out); }
 std::string to_json(const JobMemory& value) { return detail::write_document(value); }
 schema_version minimum_version(const JobMemory& value) { return detail::minimum_version_of(value); }
 
+JobSystemRoot::JobSystemRoot() = default;
+JobSystemRoot::JobSystemRoot(const JobSystemRoot&) = default;
+JobSystemRoot::JobSystemRoot(JobSystemRoot&&) noexcept = default;
+JobSystemRoot& JobSystemRoot::operator=(const JobSystemRoot&) = default;
+JobSystemRoot& JobSystemRoot::operator=(JobSystemRoot&&) noexcept = default;
+JobSystemRoot::~JobSystemRoot() = default;
 bool operator==(const JobSystemRoot& a, const JobSystemRoot& b) { return struct_info<JobSystemRoot>::equal(a, b); }
 bool operator!=(const JobSystemRoot& a, const JobSystemRoot& b) { return !struct_info<JobSystemRoot>::equal(a, b); }
 void from_json(std::string_view json, JobSystemRoot& out) { detail::read_document(json, out); }
 std::string to_json(const JobSystemRoot& value) { return detail::write_document(value); }
 schema_version minimum_version(const JobSystemRoot& value) { return detail::minimum_version_of(value); }
 
+JobNamespace::JobNamespace() = default;
+JobNamespace::JobNamespace(const JobNamespace&) = default;
+JobNamespace::JobNamespace(JobNamespace&&) noexcept = default;
+JobNamespace& JobNamespace::operator=(const JobNamespace&) = default;
+JobNamespace& JobNamespace::operator=(JobNamespace&&) noexcept = default;
+JobNamespace::~JobNamespace() = default;
 bool operator==(const JobNamespace& a, const JobNamespace& b) { return struct_info<JobNamespace>::equal(a, b); }
 bool operator!=(const JobNamespace& a, const JobNamespace& b) { return !struct_info<JobNamespace>::equal(a, b); }
 void from_json(std::string_view json, JobNamespace& out) { detail::read_document(json, out); }
 std::string to_json(const JobNamespace& value) { return detail::write_document(value); }
 schema_version minimum_version(const JobNamespace& value) { return detail::minimum_version_of(value); }
 
+MountManagerMountPoint::MountManagerMountPoint() = default;
+MountManagerMountPoint::MountManagerMountPoint(const MountManagerMountPoint&) = default;
+MountManagerMountPoint::MountManagerMountPoint(MountManagerMountPoint&&) noexcept = default;
+MountManagerMountPoint& MountManagerMountPoint::operator=(const MountManagerMountPoint&) = default;
+MountManagerMountPoint& MountManagerMountPoint::operator=(MountManagerMountPoint&&) noexcept = default;
+MountManagerMountPoint::~MountManagerMountPoint() = default;
 bool operator==(const MountManagerMountPoint& a, const MountManagerMountPoint& b) { return struct_info<MountManagerMountPoint>::equal(a, b); }
 bool operator!=(const MountManagerMountPoint& a, const MountManagerMountPoint& b) { return !struct_info<MountManagerMountPoint>::equal(a, b); }
 void from_json(std::string_view json, MountManagerMountPoint& out) { detail::read_document(json, out); }
 std::string to_json(const MountManagerMountPoint& value) { return detail::write_document(value); }
 schema_version minimum_version(const MountManagerMountPoint& value) { return detail::minimum_version_of(value); }
 
+MountManagerNamespace::MountManagerNamespace() = default;
+MountManagerNamespace::MountManagerNamespace(const MountManagerNamespace&) = default;
+MountManagerNamespace::MountManagerNamespace(MountManagerNamespace&&) noexcept = default;
+MountManagerNamespace& MountManagerNamespace::operator=(const MountManagerNamespace&) = default;
+MountManagerNamespace& MountManagerNamespace::operator=(MountManagerNamespace&&) noexcept = default;
+MountManagerNamespace::~MountManagerNamespace() = default;
 bool operator==(const MountManagerNamespace& a, const MountManagerNamespace& b) { return struct_info<MountManagerNamespace>::equal(a, b); }
 bool operator!=(const MountManagerNamespace& a, const MountManagerNamespace& b) { return !struct_info<MountManagerNamespace>::equal(a, b); }
 void from_json(std::string_view json, MountManagerNamespace& out) { detail::read_document(json, out); }
 std::string to_json(const MountManagerNamespace& value) { return detail::write_document(value); }
 schema_version minimum_version(const MountManagerNamespace& value) { return detail::minimum_version_of(value); }
 
+NamedPipeSymlink::NamedPipeSymlink() = default;
+NamedPipeSymlink::NamedPipeSymlink(const NamedPipeSymlink&) = default;
+NamedPipeSymlink::NamedPipeSymlink(NamedPipeSymlink&&) noexcept = default;
+NamedPipeSymlink& NamedPipeSymlink::operator=(const NamedPipeSymlink&) = default;
+NamedPipeSymlink& NamedPipeSymlink::operator=(NamedPipeSymlink&&) noexcept = default;
+NamedPipeSymlink::~NamedPipeSymlink() = default;
 bool operator==(const NamedPipeSymlink& a, const NamedPipeSymlink& b) { return struct_info<NamedPipeSymlink>::equal(a, b); }
 bool operator!=(const NamedPipeSymlink& a, const NamedPipeSymlink& b) { return !struct_info<NamedPipeSymlink>::equal(a, b); }
 void from_json(std::string_view json, NamedPipeSymlink& out) { detail::read_document(json, out); }
 std::string to_json(const NamedPipeSymlink& value) { return detail::write_document(value); }
 schema_version minimum_version(const NamedPipeSymlink& value) { return detail::minimum_version_of(value); }
 
+NamedPipeNamespace::NamedPipeNamespace() = default;
+NamedPipeNamespace::NamedPipeNamespace(const NamedPipeNamespace&) = default;
+NamedPipeNamespace::NamedPipeNamespace(NamedPipeNamespace&&) noexcept = default;
+NamedPipeNamespace& NamedPipeNamespace::operator=(const NamedPipeNamespace&) = default;
+NamedPipeNamespace& NamedPipeNamespace::operator=(NamedPipeNamespace&&) noexcept = default;
+NamedPipeNamespace::~NamedPipeNamespace() = default;
 bool operator==(const NamedPipeNamespace& a, const NamedPipeNamespace& b) { return struct_info<NamedPipeNamespace>::equal(a, b); }
 bool operator!=(const NamedPipeNamespace& a, const NamedPipeNamespace& b) { return !struct_info<NamedPipeNamespace>::equal(a, b); }
 void from_json(std::string_view json, NamedPipeNamespace& out) { detail::read_document(json, out); }
 std::string to_json(const NamedPipeNamespace& value) { return detail::write_document(value); }
 schema_version minimum_version(const NamedPipeNamespace& value) { return detail::minimum_version_of(value); }
 
+NetworkNamespace::NetworkNamespace() = default;
+NetworkNamespace::NetworkNamespace(const NetworkNamespace&) = default;
+NetworkNamespace::NetworkNamespace(NetworkNamespace&&) noexcept = default;
+NetworkNamespace& NetworkNamespace::operator=(const NetworkNamespace&) = default;
+NetworkNamespace& NetworkNamespace::operator=(NetworkNamespace&&) noexcept = default;
+NetworkNamespace::~NetworkNamespace() = default;
 bool operator==(const NetworkNamespace& a, const NetworkNamespace& b) { return struct_info<NetworkNamespace>::equal(a, b); }
 bool operator!=(const NetworkNamespace& a, const NetworkNamespace& b) { return !struct_info<NetworkNamespace>::equal(a, b); }
 void from_json(std::string_view json, NetworkNamespace& out) { detail::read_document(json, out); }
 std::string to_json(const NetworkNamespace& value) { return detail::write_document(value); }
 schema_version minimum_version(const NetworkNamespace& value) { return detail::minimum_version_of(value); }
 
+ObjectSymlink::ObjectSymlink() = default;
+ObjectSymlink::ObjectSymlink(const ObjectSymlink&) = default;
+ObjectSymlink::ObjectSymlink(ObjectSymlink&&) noexcept = default;
+ObjectSymlink& ObjectSymlink::operator=(const ObjectSymlink&) = default;
+ObjectSymlink& ObjectSymlink::operator=(ObjectSymlink&&) noexcept = default;
+ObjectSymlink::~ObjectSymlink() = default;
 bool operator==(const ObjectSymlink& a, const ObjectSymlink& b) { return struct_info<ObjectSymlink>::equal(a, b); }
 bool operator!=(const ObjectSymlink& a, const ObjectSymlink& b) { return !struct_info<ObjectSymlink>::equal(a, b); }
 void from_json(std::string_view json, ObjectSymlink& out) { detail::read_document(json, out); }
@@ -283,24 +553,48 @@ void from_json(std::string_view json, ObjectDirectory& out) { detail::read_docum
 std::string to_json(const ObjectDirectory& value) { return detail::write_document(value); }
 schema_version minimum_version(const ObjectDirectory& value) { return detail::minimum_version_of(value); }
 
+ObjectNamespace::ObjectNamespace() = default;
+ObjectNamespace::ObjectNamespace(const ObjectNamespace&) = default;
+ObjectNamespace::ObjectNamespace(ObjectNamespace&&) noexcept = default;
+ObjectNamespace& ObjectNamespace::operator=(const ObjectNamespace&) = default;
+ObjectNamespace& ObjectNamespace::operator=(ObjectNamespace&&) noexcept = default;
+ObjectNamespace::~ObjectNamespace() = default;
 bool operator==(const ObjectNamespace& a, const ObjectNamespace& b) { return struct_info<ObjectNamespace>::equal(a, b); }
 bool operator!=(const ObjectNamespace& a, const ObjectNamespace& b) { return !struct_info<ObjectNamespace>::equal(a, b); }
 void from_json(std::string_view json, ObjectNamespace& out) { detail::read_document(json, out); }
 std::string to_json(const ObjectNamespace& value) { return detail::write_document(value); }
 schema_version minimum_version(const ObjectNamespace& value) { return detail::minimum_version_of(value); }
 
+RegistryDeleteKey::RegistryDeleteKey() = default;
+RegistryDeleteKey::RegistryDeleteKey(const RegistryDeleteKey&) = default;
+RegistryDeleteKey::RegistryDeleteKey(RegistryDeleteKey&&) noexcept = default;
+RegistryDeleteKey& RegistryDeleteKey::operator=(const RegistryDeleteKey&) = default;
+RegistryDeleteKey& RegistryDeleteKey::operator=(RegistryDeleteKey&&) noexcept = default;
+RegistryDeleteKey::~RegistryDeleteKey() = default;
 bool operator==(const RegistryDeleteKey& a, const RegistryDeleteKey& b) { return struct_info<RegistryDeleteKey>::equal(a, b); }
 bool operator!=(const RegistryDeleteKey& a, const RegistryDeleteKey& b) { return !struct_info<RegistryDeleteKey>::equal(a, b); }
 void from_json(std::string_view json, RegistryDeleteKey& out) { detail::read_document(json, out); }
 std::string to_json(const RegistryDeleteKey& value) { return detail::write_document(value); }
 schema_version minimum_version(const RegistryDeleteKey& value) { return detail::minimum_version_of(value); }
 
+RegistryLayer::RegistryLayer() = default;
+RegistryLayer::RegistryLayer(const RegistryLayer&) = default;
+RegistryLayer::RegistryLayer(RegistryLayer&&) noexcept = default;
+RegistryLayer& RegistryLayer::operator=(const RegistryLayer&) = default;
+RegistryLayer& RegistryLayer::operator=(RegistryLayer&&) noexcept = default;
+RegistryLayer::~RegistryLayer() = default;
 bool operator==(const RegistryLayer& a, const RegistryLayer& b) { return struct_info<RegistryLayer>::equal(a, b); }
 bool operator!=(const RegistryLayer& a, const RegistryLayer& b) { return !struct_info<RegistryLayer>::equal(a, b); }
 void from_json(std::string_view json, RegistryLayer& out) { detail::read_document(json, out); }
 std::string to_json(const RegistryLayer& value) { return detail::write_document(value); }
 schema_version minimum_version(const RegistryLayer& value) { return detail::minimum_version_of(value); }
 
+RegistryMakeValue::RegistryMakeValue() = default;
+RegistryMakeValue::RegistryMakeValue(const RegistryMakeValue&) = default;
+RegistryMakeValue::RegistryMakeValue(RegistryMakeValue&&) noexcept = default;
+RegistryMakeValue& RegistryMakeValue::operator=(const RegistryMakeValue&) = default;
+RegistryMakeValue& RegistryMakeValue::operator=(RegistryMakeValue&&) noexcept = default;
+RegistryMakeValue::~RegistryMakeValue() = default;
 bool operator==(const RegistryMakeValue& a, const RegistryMakeValue& b) { return struct_info<RegistryMakeValue>::equal(a, b); }
 bool operator!=(const RegistryMakeValue& a, const RegistryMakeValue& b) { return !struct_info<RegistryMakeValue>::equal(a, b); }
 void from_json(std::string_view json, RegistryMakeValue& out) { detail::read_document(json, out); }
@@ -313,828 +607,1656 @@ void from_json(std::string_view json, RegistryMakeKey& out) { detail::read_docum
 std::string to_json(const RegistryMakeKey& value) { return detail::write_document(value); }
 schema_version minimum_version(const RegistryMakeKey& value) { return detail::minimum_version_of(value); }
 
+RegistryHiveStack::RegistryHiveStack() = default;
+RegistryHiveStack::RegistryHiveStack(const RegistryHiveStack&) = default;
+RegistryHiveStack::RegistryHiveStack(RegistryHiveStack&&) noexcept = default;
+RegistryHiveStack& RegistryHiveStack::operator=(const RegistryHiveStack&) = default;
+RegistryHiveStack& RegistryHiveStack::operator=(RegistryHiveStack&&) noexcept = default;
+RegistryHiveStack::~RegistryHiveStack() = default;
 bool operator==(const RegistryHiveStack& a, const RegistryHiveStack& b) { return struct_info<RegistryHiveStack>::equal(a, b); }
 bool operator!=(const RegistryHiveStack& a, const RegistryHiveStack& b) { return !struct_info<RegistryHiveStack>::equal(a, b); }
 void from_json(std::string_view json, RegistryHiveStack& out) { detail::read_document(json, out); }
 std::string to_json(const RegistryHiveStack& value) { return detail::write_document(value); }
 schema_version minimum_version(const RegistryHiveStack& value) { return detail::minimum_version_of(value); }
 
+RegistryRedirectionNode::RegistryRedirectionNode() = default;
+RegistryRedirectionNode::RegistryRedirectionNode(const RegistryRedirectionNode&) = default;
+RegistryRedirectionNode::RegistryRedirectionNode(RegistryRedirectionNode&&) noexcept = default;
+RegistryRedirectionNode& RegistryRedirectionNode::operator=(const RegistryRedirectionNode&) = default;
+RegistryRedirectionNode& RegistryRedirectionNode::operator=(RegistryRedirectionNode&&) noexcept = default;
+RegistryRedirectionNode::~RegistryRedirectionNode() = default;
 bool operator==(const RegistryRedirectionNode& a, const RegistryRedirectionNode& b) { return struct_info<RegistryRedirectionNode>::equal(a, b); }
 bool operator!=(const RegistryRedirectionNode& a, const RegistryRedirectionNode& b) { return !struct_info<RegistryRedirectionNode>::equal(a, b); }
 void from_json(std::string_view json, RegistryRedirectionNode& out) { detail::read_document(json, out); }
 std::string to_json(const RegistryRedirectionNode& value) { return detail::write_document(value); }
 schema_version minimum_version(const RegistryRedirectionNode& value) { return detail::minimum_version_of(value); }
 
+RegistrySymlink::RegistrySymlink() = default;
+RegistrySymlink::RegistrySymlink(const RegistrySymlink&) = default;
+RegistrySymlink::RegistrySymlink(RegistrySymlink&&) noexcept = default;
+RegistrySymlink& RegistrySymlink::operator=(const RegistrySymlink&) = default;
+RegistrySymlink& RegistrySymlink::operator=(RegistrySymlink&&) noexcept = default;
+RegistrySymlink::~RegistrySymlink() = default;
 bool operator==(const RegistrySymlink& a, const RegistrySymlink& b) { return struct_info<RegistrySymlink>::equal(a, b); }
 bool operator!=(const RegistrySymlink& a, const RegistrySymlink& b) { return !struct_info<RegistrySymlink>::equal(a, b); }
 void from_json(std::string_view json, RegistrySymlink& out) { detail::read_document(json, out); }
 std::string to_json(const RegistrySymlink& value) { return detail::write_document(value); }
 schema_version minimum_version(const RegistrySymlink& value) { return detail::minimum_version_of(value); }
 
+RegistryNamespace::RegistryNamespace() = default;
+RegistryNamespace::RegistryNamespace(const RegistryNamespace&) = default;
+RegistryNamespace::RegistryNamespace(RegistryNamespace&&) noexcept = default;
+RegistryNamespace& RegistryNamespace::operator=(const RegistryNamespace&) = default;
+RegistryNamespace& RegistryNamespace::operator=(RegistryNamespace&&) noexcept = default;
+RegistryNamespace::~RegistryNamespace() = default;
 bool operator==(const RegistryNamespace& a, const RegistryNamespace& b) { return struct_info<RegistryNamespace>::equal(a, b); }
 bool operator!=(const RegistryNamespace& a, const RegistryNamespace& b) { return !struct_info<RegistryNamespace>::equal(a, b); }
 void from_json(std::string_view json, RegistryNamespace& out) { detail::read_document(json, out); }
 std::string to_json(const RegistryNamespace& value) { return detail::write_document(value); }
 schema_version minimum_version(const RegistryNamespace& value) { return detail::minimum_version_of(value); }
 
+Namespace::Namespace() = default;
+Namespace::Namespace(const Namespace&) = default;
+Namespace::Namespace(Namespace&&) noexcept = default;
+Namespace& Namespace::operator=(const Namespace&) = default;
+Namespace& Namespace::operator=(Namespace&&) noexcept = default;
+Namespace::~Namespace() = default;
 bool operator==(const Namespace& a, const Namespace& b) { return struct_info<Namespace>::equal(a, b); }
 bool operator!=(const Namespace& a, const Namespace& b) { return !struct_info<Namespace>::equal(a, b); }
 void from_json(std::string_view json, Namespace& out) { detail::read_document(json, out); }
 std::string to_json(const Namespace& value) { return detail::write_document(value); }
 schema_version minimum_version(const Namespace& value) { return detail::minimum_version_of(value); }
 
+DeviceExtension::DeviceExtension() = default;
+DeviceExtension::DeviceExtension(const DeviceExtension&) = default;
+DeviceExtension::DeviceExtension(DeviceExtension&&) noexcept = default;
+DeviceExtension& DeviceExtension::operator=(const DeviceExtension&) = default;
+DeviceExtension& DeviceExtension::operator=(DeviceExtension&&) noexcept = default;
+DeviceExtension::~DeviceExtension() = default;
 bool operator==(const DeviceExtension& a, const DeviceExtension& b) { return struct_info<DeviceExtension>::equal(a, b); }
 bool operator!=(const DeviceExtension& a, const DeviceExtension& b) { return !struct_info<DeviceExtension>::equal(a, b); }
 void from_json(std::string_view json, DeviceExtension& out) { detail::read_document(json, out); }
 std::string to_json(const DeviceExtension& value) { return detail::write_document(value); }
 schema_version minimum_version(const DeviceExtension& value) { return detail::minimum_version_of(value); }
 
+ContainersDef_Device::ContainersDef_Device() = default;
+ContainersDef_Device::ContainersDef_Device(const ContainersDef_Device&) = default;
+ContainersDef_Device::ContainersDef_Device(ContainersDef_Device&&) noexcept = default;
+ContainersDef_Device& ContainersDef_Device::operator=(const ContainersDef_Device&) = default;
+ContainersDef_Device& ContainersDef_Device::operator=(ContainersDef_Device&&) noexcept = default;
+ContainersDef_Device::~ContainersDef_Device() = default;
 bool operator==(const ContainersDef_Device& a, const ContainersDef_Device& b) { return struct_info<ContainersDef_Device>::equal(a, b); }
 bool operator!=(const ContainersDef_Device& a, const ContainersDef_Device& b) { return !struct_info<ContainersDef_Device>::equal(a, b); }
 void from_json(std::string_view json, ContainersDef_Device& out) { detail::read_document(json, out); }
 std::string to_json(const ContainersDef_Device& value) { return detail::write_document(value); }
 schema_version minimum_version(const ContainersDef_Device& value) { return detail::minimum_version_of(value); }
 
+Device::Device() = default;
+Device::Device(const Device&) = default;
+Device::Device(Device&&) noexcept = default;
+Device& Device::operator=(const Device&) = default;
+Device& Device::operator=(Device&&) noexcept = default;
+Device::~Device() = default;
 bool operator==(const Device& a, const Device& b) { return struct_info<Device>::equal(a, b); }
 bool operator!=(const Device& a, const Device& b) { return !struct_info<Device>::equal(a, b); }
 void from_json(std::string_view json, Device& out) { detail::read_document(json, out); }
 std::string to_json(const Device& value) { return detail::write_document(value); }
 schema_version minimum_version(const Device& value) { return detail::minimum_version_of(value); }
 
+GuestOs::GuestOs() = default;
+GuestOs::GuestOs(const GuestOs&) = default;
+GuestOs::GuestOs(GuestOs&&) noexcept = default;
+GuestOs& GuestOs::operator=(const GuestOs&) = default;
+GuestOs& GuestOs::operator=(GuestOs&&) noexcept = default;
+GuestOs::~GuestOs() = default;
 bool operator==(const GuestOs& a, const GuestOs& b) { return struct_info<GuestOs>::equal(a, b); }
 bool operator!=(const GuestOs& a, const GuestOs& b) { return !struct_info<GuestOs>::equal(a, b); }
 void from_json(std::string_view json, GuestOs& out) { detail::read_document(json, out); }
 std::string to_json(const GuestOs& value) { return detail::write_document(value); }
 schema_version minimum_version(const GuestOs& value) { return detail::minimum_version_of(value); }
 
+MappedDirectory::MappedDirectory() = default;
+MappedDirectory::MappedDirectory(const MappedDirectory&) = default;
+MappedDirectory::MappedDirectory(MappedDirectory&&) noexcept = default;
+MappedDirectory& MappedDirectory::operator=(const MappedDirectory&) = default;
+MappedDirectory& MappedDirectory::operator=(MappedDirectory&&) noexcept = default;
+MappedDirectory::~MappedDirectory() = default;
 bool operator==(const MappedDirectory& a, const MappedDirectory& b) { return struct_info<MappedDirectory>::equal(a, b); }
 bool operator!=(const MappedDirectory& a, const MappedDirectory& b) { return !struct_info<MappedDirectory>::equal(a, b); }
 void from_json(std::string_view json, MappedDirectory& out) { detail::read_document(json, out); }
 std::string to_json(const MappedDirectory& value) { return detail::write_document(value); }
 schema_version minimum_version(const MappedDirectory& value) { return detail::minimum_version_of(value); }
 
+MappedPipe::MappedPipe() = default;
+MappedPipe::MappedPipe(const MappedPipe&) = default;
+MappedPipe::MappedPipe(MappedPipe&&) noexcept = default;
+MappedPipe& MappedPipe::operator=(const MappedPipe&) = default;
+MappedPipe& MappedPipe::operator=(MappedPipe&&) noexcept = default;
+MappedPipe::~MappedPipe() = default;
 bool operator==(const MappedPipe& a, const MappedPipe& b) { return struct_info<MappedPipe>::equal(a, b); }
 bool operator!=(const MappedPipe& a, const MappedPipe& b) { return !struct_info<MappedPipe>::equal(a, b); }
 void from_json(std::string_view json, MappedPipe& out) { detail::read_document(json, out); }
 std::string to_json(const MappedPipe& value) { return detail::write_document(value); }
 schema_version minimum_version(const MappedPipe& value) { return detail::minimum_version_of(value); }
 
+Networking::Networking() = default;
+Networking::Networking(const Networking&) = default;
+Networking::Networking(Networking&&) noexcept = default;
+Networking& Networking::operator=(const Networking&) = default;
+Networking& Networking::operator=(Networking&&) noexcept = default;
+Networking::~Networking() = default;
 bool operator==(const Networking& a, const Networking& b) { return struct_info<Networking>::equal(a, b); }
 bool operator!=(const Networking& a, const Networking& b) { return !struct_info<Networking>::equal(a, b); }
 void from_json(std::string_view json, Networking& out) { detail::read_document(json, out); }
 std::string to_json(const Networking& value) { return detail::write_document(value); }
 schema_version minimum_version(const Networking& value) { return detail::minimum_version_of(value); }
 
+RegistryKey::RegistryKey() = default;
+RegistryKey::RegistryKey(const RegistryKey&) = default;
+RegistryKey::RegistryKey(RegistryKey&&) noexcept = default;
+RegistryKey& RegistryKey::operator=(const RegistryKey&) = default;
+RegistryKey& RegistryKey::operator=(RegistryKey&&) noexcept = default;
+RegistryKey::~RegistryKey() = default;
 bool operator==(const RegistryKey& a, const RegistryKey& b) { return struct_info<RegistryKey>::equal(a, b); }
 bool operator!=(const RegistryKey& a, const RegistryKey& b) { return !struct_info<RegistryKey>::equal(a, b); }
 void from_json(std::string_view json, RegistryKey& out) { detail::read_document(json, out); }
 std::string to_json(const RegistryKey& value) { return detail::write_document(value); }
 schema_version minimum_version(const RegistryKey& value) { return detail::minimum_version_of(value); }
 
+RegistryValue::RegistryValue() = default;
+RegistryValue::RegistryValue(const RegistryValue&) = default;
+RegistryValue::RegistryValue(RegistryValue&&) noexcept = default;
+RegistryValue& RegistryValue::operator=(const RegistryValue&) = default;
+RegistryValue& RegistryValue::operator=(RegistryValue&&) noexcept = default;
+RegistryValue::~RegistryValue() = default;
 bool operator==(const RegistryValue& a, const RegistryValue& b) { return struct_info<RegistryValue>::equal(a, b); }
 bool operator!=(const RegistryValue& a, const RegistryValue& b) { return !struct_info<RegistryValue>::equal(a, b); }
 void from_json(std::string_view json, RegistryValue& out) { detail::read_document(json, out); }
 std::string to_json(const RegistryValue& value) { return detail::write_document(value); }
 schema_version minimum_version(const RegistryValue& value) { return detail::minimum_version_of(value); }
 
+RegistryChanges::RegistryChanges() = default;
+RegistryChanges::RegistryChanges(const RegistryChanges&) = default;
+RegistryChanges::RegistryChanges(RegistryChanges&&) noexcept = default;
+RegistryChanges& RegistryChanges::operator=(const RegistryChanges&) = default;
+RegistryChanges& RegistryChanges::operator=(RegistryChanges&&) noexcept = default;
+RegistryChanges::~RegistryChanges() = default;
 bool operator==(const RegistryChanges& a, const RegistryChanges& b) { return struct_info<RegistryChanges>::equal(a, b); }
 bool operator!=(const RegistryChanges& a, const RegistryChanges& b) { return !struct_info<RegistryChanges>::equal(a, b); }
 void from_json(std::string_view json, RegistryChanges& out) { detail::read_document(json, out); }
 std::string to_json(const RegistryChanges& value) { return detail::write_document(value); }
 schema_version minimum_version(const RegistryChanges& value) { return detail::minimum_version_of(value); }
 
+StorageQoS::StorageQoS() = default;
+StorageQoS::StorageQoS(const StorageQoS&) = default;
+StorageQoS::StorageQoS(StorageQoS&&) noexcept = default;
+StorageQoS& StorageQoS::operator=(const StorageQoS&) = default;
+StorageQoS& StorageQoS::operator=(StorageQoS&&) noexcept = default;
+StorageQoS::~StorageQoS() = default;
 bool operator==(const StorageQoS& a, const StorageQoS& b) { return struct_info<StorageQoS>::equal(a, b); }
 bool operator!=(const StorageQoS& a, const StorageQoS& b) { return !struct_info<StorageQoS>::equal(a, b); }
 void from_json(std::string_view json, StorageQoS& out) { detail::read_document(json, out); }
 std::string to_json(const StorageQoS& value) { return detail::write_document(value); }
 schema_version minimum_version(const StorageQoS& value) { return detail::minimum_version_of(value); }
 
+Storage::Storage() = default;
+Storage::Storage(const Storage&) = default;
+Storage::Storage(Storage&&) noexcept = default;
+Storage& Storage::operator=(const Storage&) = default;
+Storage& Storage::operator=(Storage&&) noexcept = default;
+Storage::~Storage() = default;
 bool operator==(const Storage& a, const Storage& b) { return struct_info<Storage>::equal(a, b); }
 bool operator!=(const Storage& a, const Storage& b) { return !struct_info<Storage>::equal(a, b); }
 void from_json(std::string_view json, Storage& out) { detail::read_document(json, out); }
 std::string to_json(const Storage& value) { return detail::write_document(value); }
 schema_version minimum_version(const Storage& value) { return detail::minimum_version_of(value); }
 
+Container::Container() = default;
+Container::Container(const Container&) = default;
+Container::Container(Container&&) noexcept = default;
+Container& Container::operator=(const Container&) = default;
+Container& Container::operator=(Container&&) noexcept = default;
+Container::~Container() = default;
 bool operator==(const Container& a, const Container& b) { return struct_info<Container>::equal(a, b); }
 bool operator!=(const Container& a, const Container& b) { return !struct_info<Container>::equal(a, b); }
 void from_json(std::string_view json, Container& out) { detail::read_document(json, out); }
 std::string to_json(const Container& value) { return detail::write_document(value); }
 schema_version minimum_version(const Container& value) { return detail::minimum_version_of(value); }
 
+RdpConnectionOptions::RdpConnectionOptions() = default;
+RdpConnectionOptions::RdpConnectionOptions(const RdpConnectionOptions&) = default;
+RdpConnectionOptions::RdpConnectionOptions(RdpConnectionOptions&&) noexcept = default;
+RdpConnectionOptions& RdpConnectionOptions::operator=(const RdpConnectionOptions&) = default;
+RdpConnectionOptions& RdpConnectionOptions::operator=(RdpConnectionOptions&&) noexcept = default;
+RdpConnectionOptions::~RdpConnectionOptions() = default;
 bool operator==(const RdpConnectionOptions& a, const RdpConnectionOptions& b) { return struct_info<RdpConnectionOptions>::equal(a, b); }
 bool operator!=(const RdpConnectionOptions& a, const RdpConnectionOptions& b) { return !struct_info<RdpConnectionOptions>::equal(a, b); }
 void from_json(std::string_view json, RdpConnectionOptions& out) { detail::read_document(json, out); }
 std::string to_json(const RdpConnectionOptions& value) { return detail::write_document(value); }
 schema_version minimum_version(const RdpConnectionOptions& value) { return detail::minimum_version_of(value); }
 
+EnhancedModeVideo::EnhancedModeVideo() = default;
+EnhancedModeVideo::EnhancedModeVideo(const EnhancedModeVideo&) = default;
+EnhancedModeVideo::EnhancedModeVideo(EnhancedModeVideo&&) noexcept = default;
+EnhancedModeVideo& EnhancedModeVideo::operator=(const EnhancedModeVideo&) = default;
+EnhancedModeVideo& EnhancedModeVideo::operator=(EnhancedModeVideo&&) noexcept = default;
+EnhancedModeVideo::~EnhancedModeVideo() = default;
 bool operator==(const EnhancedModeVideo& a, const EnhancedModeVideo& b) { return struct_info<EnhancedModeVideo>::equal(a, b); }
 bool operator!=(const EnhancedModeVideo& a, const EnhancedModeVideo& b) { return !struct_info<EnhancedModeVideo>::equal(a, b); }
 void from_json(std::string_view json, EnhancedModeVideo& out) { detail::read_document(json, out); }
 std::string to_json(const EnhancedModeVideo& value) { return detail::write_document(value); }
 schema_version minimum_version(const EnhancedModeVideo& value) { return detail::minimum_version_of(value); }
 
+FlexibleIoDevice::FlexibleIoDevice() = default;
+FlexibleIoDevice::FlexibleIoDevice(const FlexibleIoDevice&) = default;
+FlexibleIoDevice::FlexibleIoDevice(FlexibleIoDevice&&) noexcept = default;
+FlexibleIoDevice& FlexibleIoDevice::operator=(const FlexibleIoDevice&) = default;
+FlexibleIoDevice& FlexibleIoDevice::operator=(FlexibleIoDevice&&) noexcept = default;
+FlexibleIoDevice::~FlexibleIoDevice() = default;
 bool operator==(const FlexibleIoDevice& a, const FlexibleIoDevice& b) { return struct_info<FlexibleIoDevice>::equal(a, b); }
 bool operator!=(const FlexibleIoDevice& a, const FlexibleIoDevice& b) { return !struct_info<FlexibleIoDevice>::equal(a, b); }
 void from_json(std::string_view json, FlexibleIoDevice& out) { detail::read_document(json, out); }
 std::string to_json(const FlexibleIoDevice& value) { return detail::write_document(value); }
 schema_version minimum_version(const FlexibleIoDevice& value) { return detail::minimum_version_of(value); }
 
+WindowsCrashReporting::WindowsCrashReporting() = default;
+WindowsCrashReporting::WindowsCrashReporting(const WindowsCrashReporting&) = default;
+WindowsCrashReporting::WindowsCrashReporting(WindowsCrashReporting&&) noexcept = default;
+WindowsCrashReporting& WindowsCrashReporting::operator=(const WindowsCrashReporting&) = default;
+WindowsCrashReporting& WindowsCrashReporting::operator=(WindowsCrashReporting&&) noexcept = default;
+WindowsCrashReporting::~WindowsCrashReporting() = default;
 bool operator==(const WindowsCrashReporting& a, const WindowsCrashReporting& b) { return struct_info<WindowsCrashReporting>::equal(a, b); }
 bool operator!=(const WindowsCrashReporting& a, const WindowsCrashReporting& b) { return !struct_info<WindowsCrashReporting>::equal(a, b); }
 void from_json(std::string_view json, WindowsCrashReporting& out) { detail::read_document(json, out); }
 std::string to_json(const WindowsCrashReporting& value) { return detail::write_document(value); }
 schema_version minimum_version(const WindowsCrashReporting& value) { return detail::minimum_version_of(value); }
 
+GuestCrashReporting::GuestCrashReporting() = default;
+GuestCrashReporting::GuestCrashReporting(const GuestCrashReporting&) = default;
+GuestCrashReporting::GuestCrashReporting(GuestCrashReporting&&) noexcept = default;
+GuestCrashReporting& GuestCrashReporting::operator=(const GuestCrashReporting&) = default;
+GuestCrashReporting& GuestCrashReporting::operator=(GuestCrashReporting&&) noexcept = default;
+GuestCrashReporting::~GuestCrashReporting() = default;
 bool operator==(const GuestCrashReporting& a, const GuestCrashReporting& b) { return struct_info<GuestCrashReporting>::equal(a, b); }
 bool operator!=(const GuestCrashReporting& a, const GuestCrashReporting& b) { return !struct_info<GuestCrashReporting>::equal(a, b); }
 void from_json(std::string_view json, GuestCrashReporting& out) { detail::read_document(json, out); }
 std::string to_json(const GuestCrashReporting& value) { return detail::write_document(value); }
 schema_version minimum_version(const GuestCrashReporting& value) { return detail::minimum_version_of(value); }
 
+Keyboard::Keyboard() = default;
+Keyboard::Keyboard(const Keyboard&) = default;
+Keyboard::Keyboard(Keyboard&&) noexcept = default;
+Keyboard& Keyboard::operator=(const Keyboard&) = default;
+Keyboard& Keyboard::operator=(Keyboard&&) noexcept = default;
+Keyboard::~Keyboard() = default;
 bool operator==(const Keyboard& a, const Keyboard& b) { return struct_info<Keyboard>::equal(a, b); }
 bool operator!=(const Keyboard& a, const Keyboard& b) { return !struct_info<Keyboard>::equal(a, b); }
 void from_json(std::string_view json, Keyboard& out) { detail::read_document(json, out); }
 std::string to_json(const Keyboard& value) { return detail::write_document(value); }
 schema_version minimum_version(const Keyboard& value) { return detail::minimum_version_of(value); }
 
+Mouse::Mouse() = default;
+Mouse::Mouse(const Mouse&) = default;
+Mouse::Mouse(Mouse&&) noexcept = default;
+Mouse& Mouse::operator=(const Mouse&) = default;
+Mouse& Mouse::operator=(Mouse&&) noexcept = default;
+Mouse::~Mouse() = default;
 bool operator==(const Mouse& a, const Mouse& b) { return struct_info<Mouse>::equal(a, b); }
 bool operator!=(const Mouse& a, const Mouse& b) { return !struct_info<Mouse>::equal(a, b); }
 void from_json(std::string_view json, Mouse& out) { detail::read_document(json, out); }
 std::string to_json(const Mouse& value) { return detail::write_document(value); }
 schema_version minimum_version(const Mouse& value) { return detail::minimum_version_of(value); }
 
+IovSettings::IovSettings() = default;
+IovSettings::IovSettings(const IovSettings&) = default;
+IovSettings::IovSettings(IovSettings&&) noexcept = default;
+IovSettings& IovSettings::operator=(const IovSettings&) = default;
+IovSettings& IovSettings::operator=(IovSettings&&) noexcept = default;
+IovSettings::~IovSettings() = default;
 bool operator==(const IovSettings& a, const IovSettings& b) { return struct_info<IovSettings>::equal(a, b); }
 bool operator!=(const IovSettings& a, const IovSettings& b) { return !struct_info<IovSettings>::equal(a, b); }
 void from_json(std::string_view json, IovSettings& out) { detail::read_document(json, out); }
 std::string to_json(const IovSettings& value) { return detail::write_document(value); }
 schema_version minimum_version(const IovSettings& value) { return detail::minimum_version_of(value); }
 
+NetworkAdapter::NetworkAdapter() = default;
+NetworkAdapter::NetworkAdapter(const NetworkAdapter&) = default;
+NetworkAdapter::NetworkAdapter(NetworkAdapter&&) noexcept = default;
+NetworkAdapter& NetworkAdapter::operator=(const NetworkAdapter&) = default;
+NetworkAdapter& NetworkAdapter::operator=(NetworkAdapter&&) noexcept = default;
+NetworkAdapter::~NetworkAdapter() = default;
 bool operator==(const NetworkAdapter& a, const NetworkAdapter& b) { return struct_info<NetworkAdapter>::equal(a, b); }
 bool operator!=(const NetworkAdapter& a, const NetworkAdapter& b) { return !struct_info<NetworkAdapter>::equal(a, b); }
 void from_json(std::string_view json, NetworkAdapter& out) { detail::read_document(json, out); }
 std::string to_json(const NetworkAdapter& value) { return detail::write_document(value); }
 schema_version minimum_version(const NetworkAdapter& value) { return detail::minimum_version_of(value); }
 
+Plan9Share::Plan9Share() = default;
+Plan9Share::Plan9Share(const Plan9Share&) = default;
+Plan9Share::Plan9Share(Plan9Share&&) noexcept = default;
+Plan9Share& Plan9Share::operator=(const Plan9Share&) = default;
+Plan9Share& Plan9Share::operator=(Plan9Share&&) noexcept = default;
+Plan9Share::~Plan9Share() = default;
 bool operator==(const Plan9Share& a, const Plan9Share& b) { return struct_info<Plan9Share>::equal(a, b); }
 bool operator!=(const Plan9Share& a, const Plan9Share& b) { return !struct_info<Plan9Share>::equal(a, b); }
 void from_json(std::string_view json, Plan9Share& out) { detail::read_document(json, out); }
 std::string to_json(const Plan9Share& value) { return detail::write_document(value); }
 schema_version minimum_version(const Plan9Share& value) { return detail::minimum_version_of(value); }
 
+Plan9::Plan9() = default;
+Plan9::Plan9(const Plan9&) = default;
+Plan9::Plan9(Plan9&&) noexcept = default;
+Plan9& Plan9::operator=(const Plan9&) = default;
+Plan9& Plan9::operator=(Plan9&&) noexcept = default;
+Plan9::~Plan9() = default;
 bool operator==(const Plan9& a, const Plan9& b) { return struct_info<Plan9>::equal(a, b); }
 bool operator!=(const Plan9& a, const Plan9& b) { return !struct_info<Plan9>::equal(a, b); }
 void from_json(std::string_view json, Plan9& out) { detail::read_document(json, out); }
 std::string to_json(const Plan9& value) { return detail::write_document(value); }
 schema_version minimum_version(const Plan9& value) { return detail::minimum_version_of(value); }
 
+Scsi::Scsi() = default;
+Scsi::Scsi(const Scsi&) = default;
+Scsi::Scsi(Scsi&&) noexcept = default;
+Scsi& Scsi::operator=(const Scsi&) = default;
+Scsi& Scsi::operator=(Scsi&&) noexcept = default;
+Scsi::~Scsi() = default;
 bool operator==(const Scsi& a, const Scsi& b) { return struct_info<Scsi>::equal(a, b); }
 bool operator!=(const Scsi& a, const Scsi& b) { return !struct_info<Scsi>::equal(a, b); }
 void from_json(std::string_view json, Scsi& out) { detail::read_document(json, out); }
 std::string to_json(const Scsi& value) { return detail::write_document(value); }
 schema_version minimum_version(const Scsi& value) { return detail::minimum_version_of(value); }
 
+SharedMemoryRegion::SharedMemoryRegion() = default;
+SharedMemoryRegion::SharedMemoryRegion(const SharedMemoryRegion&) = default;
+SharedMemoryRegion::SharedMemoryRegion(SharedMemoryRegion&&) noexcept = default;
+SharedMemoryRegion& SharedMemoryRegion::operator=(const SharedMemoryRegion&) = default;
+SharedMemoryRegion& SharedMemoryRegion::operator=(SharedMemoryRegion&&) noexcept = default;
+SharedMemoryRegion::~SharedMemoryRegion() = default;
 bool operator==(const SharedMemoryRegion& a, const SharedMemoryRegion& b) { return struct_info<SharedMemoryRegion>::equal(a, b); }
 bool operator!=(const SharedMemoryRegion& a, const SharedMemoryRegion& b) { return !struct_info<SharedMemoryRegion>::equal(a, b); }
 void from_json(std::string_view json, SharedMemoryRegion& out) { detail::read_document(json, out); }
 std::string to_json(const SharedMemoryRegion& value) { return detail::write_document(value); }
 schema_version minimum_version(const SharedMemoryRegion& value) { return detail::minimum_version_of(value); }
 
+SharedMemoryConfiguration::SharedMemoryConfiguration() = default;
+SharedMemoryConfiguration::SharedMemoryConfiguration(const SharedMemoryConfiguration&) = default;
+SharedMemoryConfiguration::SharedMemoryConfiguration(SharedMemoryConfiguration&&) noexcept = default;
+SharedMemoryConfiguration& SharedMemoryConfiguration::operator=(const SharedMemoryConfiguration&) = default;
+SharedMemoryConfiguration& SharedMemoryConfiguration::operator=(SharedMemoryConfiguration&&) noexcept = default;
+SharedMemoryConfiguration::~SharedMemoryConfiguration() = default;
 bool operator==(const SharedMemoryConfiguration& a, const SharedMemoryConfiguration& b) { return struct_info<SharedMemoryConfiguration>::equal(a, b); }
 bool operator!=(const SharedMemoryConfiguration& a, const SharedMemoryConfiguration& b) { return !struct_info<SharedMemoryConfiguration>::equal(a, b); }
 void from_json(std::string_view json, SharedMemoryConfiguration& out) { detail::read_document(json, out); }
 std::string to_json(const SharedMemoryConfiguration& value) { return detail::write_document(value); }
 schema_version minimum_version(const SharedMemoryConfiguration& value) { return detail::minimum_version_of(value); }
 
+VideoMonitor::VideoMonitor() = default;
+VideoMonitor::VideoMonitor(const VideoMonitor&) = default;
+VideoMonitor::VideoMonitor(VideoMonitor&&) noexcept = default;
+VideoMonitor& VideoMonitor::operator=(const VideoMonitor&) = default;
+VideoMonitor& VideoMonitor::operator=(VideoMonitor&&) noexcept = default;
+VideoMonitor::~VideoMonitor() = default;
 bool operator==(const VideoMonitor& a, const VideoMonitor& b) { return struct_info<VideoMonitor>::equal(a, b); }
 bool operator!=(const VideoMonitor& a, const VideoMonitor& b) { return !struct_info<VideoMonitor>::equal(a, b); }
 void from_json(std::string_view json, VideoMonitor& out) { detail::read_document(json, out); }
 std::string to_json(const VideoMonitor& value) { return detail::write_document(value); }
 schema_version minimum_version(const VideoMonitor& value) { return detail::minimum_version_of(value); }
 
+VirtioSerialPort::VirtioSerialPort() = default;
+VirtioSerialPort::VirtioSerialPort(const VirtioSerialPort&) = default;
+VirtioSerialPort::VirtioSerialPort(VirtioSerialPort&&) noexcept = default;
+VirtioSerialPort& VirtioSerialPort::operator=(const VirtioSerialPort&) = default;
+VirtioSerialPort& VirtioSerialPort::operator=(VirtioSerialPort&&) noexcept = default;
+VirtioSerialPort::~VirtioSerialPort() = default;
 bool operator==(const VirtioSerialPort& a, const VirtioSerialPort& b) { return struct_info<VirtioSerialPort>::equal(a, b); }
 bool operator!=(const VirtioSerialPort& a, const VirtioSerialPort& b) { return !struct_info<VirtioSerialPort>::equal(a, b); }
 void from_json(std::string_view json, VirtioSerialPort& out) { detail::read_document(json, out); }
 std::string to_json(const VirtioSerialPort& value) { return detail::write_document(value); }
 schema_version minimum_version(const VirtioSerialPort& value) { return detail::minimum_version_of(value); }
 
+VirtioSerial::VirtioSerial() = default;
+VirtioSerial::VirtioSerial(const VirtioSerial&) = default;
+VirtioSerial::VirtioSerial(VirtioSerial&&) noexcept = default;
+VirtioSerial& VirtioSerial::operator=(const VirtioSerial&) = default;
+VirtioSerial& VirtioSerial::operator=(VirtioSerial&&) noexcept = default;
+VirtioSerial::~VirtioSerial() = default;
 bool operator==(const VirtioSerial& a, const VirtioSerial& b) { return struct_info<VirtioSerial>::equal(a, b); }
 bool operator!=(const VirtioSerial& a, const VirtioSerial& b) { return !struct_info<VirtioSerial>::equal(a, b); }
 void from_json(std::string_view json, VirtioSerial& out) { detail::read_document(json, out); }
 std::string to_json(const VirtioSerial& value) { return detail::write_document(value); }
 schema_version minimum_version(const VirtioSerial& value) { return detail::minimum_version_of(value); }
 
+VirtualMachine_HvSocket::VirtualMachine_HvSocket() = default;
+VirtualMachine_HvSocket::VirtualMachine_HvSocket(const VirtualMachine_HvSocket&) = default;
+VirtualMachine_HvSocket::VirtualMachine_HvSocket(VirtualMachine_HvSocket&&) noexcept = default;
+VirtualMachine_HvSocket& VirtualMachine_HvSocket::operator=(const VirtualMachine_HvSocket&) = default;
+VirtualMachine_HvSocket& VirtualMachine_HvSocket::operator=(VirtualMachine_HvSocket&&) noexcept = default;
+VirtualMachine_HvSocket::~VirtualMachine_HvSocket() = default;
 bool operator==(const VirtualMachine_HvSocket& a, const VirtualMachine_HvSocket& b) { return struct_info<VirtualMachine_HvSocket>::equal(a, b); }
 bool operator!=(const VirtualMachine_HvSocket& a, const VirtualMachine_HvSocket& b) { return !struct_info<VirtualMachine_HvSocket>::equal(a, b); }
 void from_json(std::string_view json, VirtualMachine_HvSocket& out) { detail::read_document(json, out); }
 std::string to_json(const VirtualMachine_HvSocket& value) { return detail::write_document(value); }
 schema_version minimum_version(const VirtualMachine_HvSocket& value) { return detail::minimum_version_of(value); }
 
+VirtualPMemMapping::VirtualPMemMapping() = default;
+VirtualPMemMapping::VirtualPMemMapping(const VirtualPMemMapping&) = default;
+VirtualPMemMapping::VirtualPMemMapping(VirtualPMemMapping&&) noexcept = default;
+VirtualPMemMapping& VirtualPMemMapping::operator=(const VirtualPMemMapping&) = default;
+VirtualPMemMapping& VirtualPMemMapping::operator=(VirtualPMemMapping&&) noexcept = default;
+VirtualPMemMapping::~VirtualPMemMapping() = default;
 bool operator==(const VirtualPMemMapping& a, const VirtualPMemMapping& b) { return struct_info<VirtualPMemMapping>::equal(a, b); }
 bool operator!=(const VirtualPMemMapping& a, const VirtualPMemMapping& b) { return !struct_info<VirtualPMemMapping>::equal(a, b); }
 void from_json(std::string_view json, VirtualPMemMapping& out) { detail::read_document(json, out); }
 std::string to_json(const VirtualPMemMapping& value) { return detail::write_document(value); }
 schema_version minimum_version(const VirtualPMemMapping& value) { return detail::minimum_version_of(value); }
 
+VirtualPMemDevice::VirtualPMemDevice() = default;
+VirtualPMemDevice::VirtualPMemDevice(const VirtualPMemDevice&) = default;
+VirtualPMemDevice::VirtualPMemDevice(VirtualPMemDevice&&) noexcept = default;
+VirtualPMemDevice& VirtualPMemDevice::operator=(const VirtualPMemDevice&) = default;
+VirtualPMemDevice& VirtualPMemDevice::operator=(VirtualPMemDevice&&) noexcept = default;
+VirtualPMemDevice::~VirtualPMemDevice() = default;
 bool operator==(const VirtualPMemDevice& a, const VirtualPMemDevice& b) { return struct_info<VirtualPMemDevice>::equal(a, b); }
 bool operator!=(const VirtualPMemDevice& a, const VirtualPMemDevice& b) { return !struct_info<VirtualPMemDevice>::equal(a, b); }
 void from_json(std::string_view json, VirtualPMemDevice& out) { detail::read_document(json, out); }
 std::string to_json(const VirtualPMemDevice& value) { return detail::write_document(value); }
 schema_version minimum_version(const VirtualPMemDevice& value) { return detail::minimum_version_of(value); }
 
+VirtualPMemController::VirtualPMemController() = default;
+VirtualPMemController::VirtualPMemController(const VirtualPMemController&) = default;
+VirtualPMemController::VirtualPMemController(VirtualPMemController&&) noexcept = default;
+VirtualPMemController& VirtualPMemController::operator=(const VirtualPMemController&) = default;
+VirtualPMemController& VirtualPMemController::operator=(VirtualPMemController&&) noexcept = default;
+VirtualPMemController::~VirtualPMemController() = default;
 bool operator==(const VirtualPMemController& a, const VirtualPMemController& b) { return struct_info<VirtualPMemController>::equal(a, b); }
 bool operator!=(const VirtualPMemController& a, const VirtualPMemController& b) { return !struct_info<VirtualPMemController>::equal(a, b); }
 void from_json(std::string_view json, VirtualPMemController& out) { detail::read_document(json, out); }
 std::string to_json(const VirtualPMemController& value) { return detail::write_document(value); }
 schema_version minimum_version(const VirtualPMemController& value) { return detail::minimum_version_of(value); }
 
+VirtualPciFunction::VirtualPciFunction() = default;
+VirtualPciFunction::VirtualPciFunction(const VirtualPciFunction&) = default;
+VirtualPciFunction::VirtualPciFunction(VirtualPciFunction&&) noexcept = default;
+VirtualPciFunction& VirtualPciFunction::operator=(const VirtualPciFunction&) = default;
+VirtualPciFunction& VirtualPciFunction::operator=(VirtualPciFunction&&) noexcept = default;
+VirtualPciFunction::~VirtualPciFunction() = default;
 bool operator==(const VirtualPciFunction& a, const VirtualPciFunction& b) { return struct_info<VirtualPciFunction>::equal(a, b); }
 bool operator!=(const VirtualPciFunction& a, const VirtualPciFunction& b) { return !struct_info<VirtualPciFunction>::equal(a, b); }
 void from_json(std::string_view json, VirtualPciFunction& out) { detail::read_document(json, out); }
 std::string to_json(const VirtualPciFunction& value) { return detail::write_document(value); }
 schema_version minimum_version(const VirtualPciFunction& value) { return detail::minimum_version_of(value); }
 
+VirtualPciDevice::VirtualPciDevice() = default;
+VirtualPciDevice::VirtualPciDevice(const VirtualPciDevice&) = default;
+VirtualPciDevice::VirtualPciDevice(VirtualPciDevice&&) noexcept = default;
+VirtualPciDevice& VirtualPciDevice::operator=(const VirtualPciDevice&) = default;
+VirtualPciDevice& VirtualPciDevice::operator=(VirtualPciDevice&&) noexcept = default;
+VirtualPciDevice::~VirtualPciDevice() = default;
 bool operator==(const VirtualPciDevice& a, const VirtualPciDevice& b) { return struct_info<VirtualPciDevice>::equal(a, b); }
 bool operator!=(const VirtualPciDevice& a, const VirtualPciDevice& b) { return !struct_info<VirtualPciDevice>::equal(a, b); }
 void from_json(std::string_view json, VirtualPciDevice& out) { detail::read_document(json, out); }
 std::string to_json(const VirtualPciDevice& value) { return detail::write_document(value); }
 schema_version minimum_version(const VirtualPciDevice& value) { return detail::minimum_version_of(value); }
 
+VirtualSmbShareOptions::VirtualSmbShareOptions() = default;
+VirtualSmbShareOptions::VirtualSmbShareOptions(const VirtualSmbShareOptions&) = default;
+VirtualSmbShareOptions::VirtualSmbShareOptions(VirtualSmbShareOptions&&) noexcept = default;
+VirtualSmbShareOptions& VirtualSmbShareOptions::operator=(const VirtualSmbShareOptions&) = default;
+VirtualSmbShareOptions& VirtualSmbShareOptions::operator=(VirtualSmbShareOptions&&) noexcept = default;
+VirtualSmbShareOptions::~VirtualSmbShareOptions() = default;
 bool operator==(const VirtualSmbShareOptions& a, const VirtualSmbShareOptions& b) { return struct_info<VirtualSmbShareOptions>::equal(a, b); }
 bool operator!=(const VirtualSmbShareOptions& a, const VirtualSmbShareOptions& b) { return !struct_info<VirtualSmbShareOptions>::equal(a, b); }
 void from_json(std::string_view json, VirtualSmbShareOptions& out) { detail::read_document(json, out); }
 std::string to_json(const VirtualSmbShareOptions& value) { return detail::write_document(value); }
 schema_version minimum_version(const VirtualSmbShareOptions& value) { return detail::minimum_version_of(value); }
 
+VirtualSmbShare::VirtualSmbShare() = default;
+VirtualSmbShare::VirtualSmbShare(const VirtualSmbShare&) = default;
+VirtualSmbShare::VirtualSmbShare(VirtualSmbShare&&) noexcept = default;
+VirtualSmbShare& VirtualSmbShare::operator=(const VirtualSmbShare&) = default;
+VirtualSmbShare& VirtualSmbShare::operator=(VirtualSmbShare&&) noexcept = default;
+VirtualSmbShare::~VirtualSmbShare() = default;
 bool operator==(const VirtualSmbShare& a, const VirtualSmbShare& b) { return struct_info<VirtualSmbShare>::equal(a, b); }
 bool operator!=(const VirtualSmbShare& a, const VirtualSmbShare& b) { return !struct_info<VirtualSmbShare>::equal(a, b); }
 void from_json(std::string_view json, VirtualSmbShare& out) { detail::read_document(json, out); }
 std::string to_json(const VirtualSmbShare& value) { return detail::write_document(value); }
 schema_version minimum_version(const VirtualSmbShare& value) { return detail::minimum_version_of(value); }
 
+VirtualSmb::VirtualSmb() = default;
+VirtualSmb::VirtualSmb(const VirtualSmb&) = default;
+VirtualSmb::VirtualSmb(VirtualSmb&&) noexcept = default;
+VirtualSmb& VirtualSmb::operator=(const VirtualSmb&) = default;
+VirtualSmb& VirtualSmb::operator=(VirtualSmb&&) noexcept = default;
+VirtualSmb::~VirtualSmb() = default;
 bool operator==(const VirtualSmb& a, const VirtualSmb& b) { return struct_info<VirtualSmb>::equal(a, b); }
 bool operator!=(const VirtualSmb& a, const VirtualSmb& b) { return !struct_info<VirtualSmb>::equal(a, b); }
 void from_json(std::string_view json, VirtualSmb& out) { detail::read_document(json, out); }
 std::string to_json(const VirtualSmb& value) { return detail::write_document(value); }
 schema_version minimum_version(const VirtualSmb& value) { return detail::minimum_version_of(value); }
 
+Devices::Devices() = default;
+Devices::Devices(const Devices&) = default;
+Devices::Devices(Devices&&) noexcept = default;
+Devices& Devices::operator=(const Devices&) = default;
+Devices& Devices::operator=(Devices&&) noexcept = default;
+Devices::~Devices() = default;
 bool operator==(const Devices& a, const Devices& b) { return struct_info<Devices>::equal(a, b); }
 bool operator!=(const Devices& a, const Devices& b) { return !struct_info<Devices>::equal(a, b); }
 void from_json(std::string_view json, Devices& out) { detail::read_document(json, out); }
 std::string to_json(const Devices& value) { return detail::write_document(value); }
 schema_version minimum_version(const Devices& value) { return detail::minimum_version_of(value); }
 
+GuestConnection::GuestConnection() = default;
+GuestConnection::GuestConnection(const GuestConnection&) = default;
+GuestConnection::GuestConnection(GuestConnection&&) noexcept = default;
+GuestConnection& GuestConnection::operator=(const GuestConnection&) = default;
+GuestConnection& GuestConnection::operator=(GuestConnection&&) noexcept = default;
+GuestConnection::~GuestConnection() = default;
 bool operator==(const GuestConnection& a, const GuestConnection& b) { return struct_info<GuestConnection>::equal(a, b); }
 bool operator!=(const GuestConnection& a, const GuestConnection& b) { return !struct_info<GuestConnection>::equal(a, b); }
 void from_json(std::string_view json, GuestConnection& out) { detail::read_document(json, out); }
 std::string to_json(const GuestConnection& value) { return detail::write_document(value); }
 schema_version minimum_version(const GuestConnection& value) { return detail::minimum_version_of(value); }
 
+GuestState::GuestState() = default;
+GuestState::GuestState(const GuestState&) = default;
+GuestState::GuestState(GuestState&&) noexcept = default;
+GuestState& GuestState::operator=(const GuestState&) = default;
+GuestState& GuestState::operator=(GuestState&&) noexcept = default;
+GuestState::~GuestState() = default;
 bool operator==(const GuestState& a, const GuestState& b) { return struct_info<GuestState>::equal(a, b); }
 bool operator!=(const GuestState& a, const GuestState& b) { return !struct_info<GuestState>::equal(a, b); }
 void from_json(std::string_view json, GuestState& out) { detail::read_document(json, out); }
 std::string to_json(const GuestState& value) { return detail::write_document(value); }
 schema_version minimum_version(const GuestState& value) { return detail::minimum_version_of(value); }
 
+RestoreState::RestoreState() = default;
+RestoreState::RestoreState(const RestoreState&) = default;
+RestoreState::RestoreState(RestoreState&&) noexcept = default;
+RestoreState& RestoreState::operator=(const RestoreState&) = default;
+RestoreState& RestoreState::operator=(RestoreState&&) noexcept = default;
+RestoreState::~RestoreState() = default;
 bool operator==(const RestoreState& a, const RestoreState& b) { return struct_info<RestoreState>::equal(a, b); }
 bool operator!=(const RestoreState& a, const RestoreState& b) { return !struct_info<RestoreState>::equal(a, b); }
 void from_json(std::string_view json, RestoreState& out) { detail::read_document(json, out); }
 std::string to_json(const RestoreState& value) { return detail::write_document(value); }
 schema_version minimum_version(const RestoreState& value) { return detail::minimum_version_of(value); }
 
+Heartbeat::Heartbeat() = default;
+Heartbeat::Heartbeat(const Heartbeat&) = default;
+Heartbeat::Heartbeat(Heartbeat&&) noexcept = default;
+Heartbeat& Heartbeat::operator=(const Heartbeat&) = default;
+Heartbeat& Heartbeat::operator=(Heartbeat&&) noexcept = default;
+Heartbeat::~Heartbeat() = default;
 bool operator==(const Heartbeat& a, const Heartbeat& b) { return struct_info<Heartbeat>::equal(a, b); }
 bool operator!=(const Heartbeat& a, const Heartbeat& b) { return !struct_info<Heartbeat>::equal(a, b); }
 void from_json(std::string_view json, Heartbeat& out) { detail::read_document(json, out); }
 std::string to_json(const Heartbeat& value) { return detail::write_document(value); }
 schema_version minimum_version(const Heartbeat& value) { return detail::minimum_version_of(value); }
 
+KvpExchange::KvpExchange() = default;
+KvpExchange::KvpExchange(const KvpExchange&) = default;
+KvpExchange::KvpExchange(KvpExchange&&) noexcept = default;
+KvpExchange& KvpExchange::operator=(const KvpExchange&) = default;
+KvpExchange& KvpExchange::operator=(KvpExchange&&) noexcept = default;
+KvpExchange::~KvpExchange() = default;
 bool operator==(const KvpExchange& a, const KvpExchange& b) { return struct_info<KvpExchange>::equal(a, b); }
 bool operator!=(const KvpExchange& a, const KvpExchange& b) { return !struct_info<KvpExchange>::equal(a, b); }
 void from_json(std::string_view json, KvpExchange& out) { detail::read_document(json, out); }
 std::string to_json(const KvpExchange& value) { return detail::write_document(value); }
 schema_version minimum_version(const KvpExchange& value) { return detail::minimum_version_of(value); }
 
+Shutdown::Shutdown() = default;
+Shutdown::Shutdown(const Shutdown&) = default;
+Shutdown::Shutdown(Shutdown&&) noexcept = default;
+Shutdown& Shutdown::operator=(const Shutdown&) = default;
+Shutdown& Shutdown::operator=(Shutdown&&) noexcept = default;
+Shutdown::~Shutdown() = default;
 bool operator==(const Shutdown& a, const Shutdown& b) { return struct_info<Shutdown>::equal(a, b); }
 bool operator!=(const Shutdown& a, const Shutdown& b) { return !struct_info<Shutdown>::equal(a, b); }
 void from_json(std::string_view json, Shutdown& out) { detail::read_document(json, out); }
 std::string to_json(const Shutdown& value) { return detail::write_document(value); }
 schema_version minimum_version(const Shutdown& value) { return detail::minimum_version_of(value); }
 
+Timesync::Timesync() = default;
+Timesync::Timesync(const Timesync&) = default;
+Timesync::Timesync(Timesync&&) noexcept = default;
+Timesync& Timesync::operator=(const Timesync&) = default;
+Timesync& Timesync::operator=(Timesync&&) noexcept = default;
+Timesync::~Timesync() = default;
 bool operator==(const Timesync& a, const Timesync& b) { return struct_info<Timesync>::equal(a, b); }
 bool operator!=(const Timesync& a, const Timesync& b) { return !struct_info<Timesync>::equal(a, b); }
 void from_json(std::string_view json, Timesync& out) { detail::read_document(json, out); }
 std::string to_json(const Timesync& value) { return detail::write_document(value); }
 schema_version minimum_version(const Timesync& value) { return detail::minimum_version_of(value); }
 
+Services::Services() = default;
+Services::Services(const Services&) = default;
+Services::Services(Services&&) noexcept = default;
+Services& Services::operator=(const Services&) = default;
+Services& Services::operator=(Services&&) noexcept = default;
+Services::~Services() = default;
 bool operator==(const Services& a, const Services& b) { return struct_info<Services>::equal(a, b); }
 bool operator!=(const Services& a, const Services& b) { return !struct_info<Services>::equal(a, b); }
 void from_json(std::string_view json, Services& out) { detail::read_document(json, out); }
 std::string to_json(const Services& value) { return detail::write_document(value); }
 schema_version minimum_version(const Services& value) { return detail::minimum_version_of(value); }
 
+VirtualMachine_Memory::VirtualMachine_Memory() = default;
+VirtualMachine_Memory::VirtualMachine_Memory(const VirtualMachine_Memory&) = default;
+VirtualMachine_Memory::VirtualMachine_Memory(VirtualMachine_Memory&&) noexcept = default;
+VirtualMachine_Memory& VirtualMachine_Memory::operator=(const VirtualMachine_Memory&) = default;
+VirtualMachine_Memory& VirtualMachine_Memory::operator=(VirtualMachine_Memory&&) noexcept = default;
+VirtualMachine_Memory::~VirtualMachine_Memory() = default;
 bool operator==(const VirtualMachine_Memory& a, const VirtualMachine_Memory& b) { return struct_info<VirtualMachine_Memory>::equal(a, b); }
 bool operator!=(const VirtualMachine_Memory& a, const VirtualMachine_Memory& b) { return !struct_info<VirtualMachine_Memory>::equal(a, b); }
 void from_json(std::string_view json, VirtualMachine_Memory& out) { detail::read_document(json, out); }
 std::string to_json(const VirtualMachine_Memory& value) { return detail::write_document(value); }
 schema_version minimum_version(const VirtualMachine_Memory& value) { return detail::minimum_version_of(value); }
 
+CpuGroup::CpuGroup() = default;
+CpuGroup::CpuGroup(const CpuGroup&) = default;
+CpuGroup::CpuGroup(CpuGroup&&) noexcept = default;
+CpuGroup& CpuGroup::operator=(const CpuGroup&) = default;
+CpuGroup& CpuGroup::operator=(CpuGroup&&) noexcept = default;
+CpuGroup::~CpuGroup() = default;
 bool operator==(const CpuGroup& a, const CpuGroup& b) { return struct_info<CpuGroup>::equal(a, b); }
 bool operator!=(const CpuGroup& a, const CpuGroup& b) { return !struct_info<CpuGroup>::equal(a, b); }
 void from_json(std::string_view json, CpuGroup& out) { detail::read_document(json, out); }
 std::string to_json(const CpuGroup& value) { return detail::write_document(value); }
 schema_version minimum_version(const CpuGroup& value) { return detail::minimum_version_of(value); }
 
+ProcessorFeatureSet::ProcessorFeatureSet() = default;
+ProcessorFeatureSet::ProcessorFeatureSet(const ProcessorFeatureSet&) = default;
+ProcessorFeatureSet::ProcessorFeatureSet(ProcessorFeatureSet&&) noexcept = default;
+ProcessorFeatureSet& ProcessorFeatureSet::operator=(const ProcessorFeatureSet&) = default;
+ProcessorFeatureSet& ProcessorFeatureSet::operator=(ProcessorFeatureSet&&) noexcept = default;
+ProcessorFeatureSet::~ProcessorFeatureSet() = default;
 bool operator==(const ProcessorFeatureSet& a, const ProcessorFeatureSet& b) { return struct_info<ProcessorFeatureSet>::equal(a, b); }
 bool operator!=(const ProcessorFeatureSet& a, const ProcessorFeatureSet& b) { return !struct_info<ProcessorFeatureSet>::equal(a, b); }
 void from_json(std::string_view json, ProcessorFeatureSet& out) { detail::read_document(json, out); }
 std::string to_json(const ProcessorFeatureSet& value) { return detail::write_document(value); }
 schema_version minimum_version(const ProcessorFeatureSet& value) { return detail::minimum_version_of(value); }
 
+VirtualMachine_Processor::VirtualMachine_Processor() = default;
+VirtualMachine_Processor::VirtualMachine_Processor(const VirtualMachine_Processor&) = default;
+VirtualMachine_Processor::VirtualMachine_Processor(VirtualMachine_Processor&&) noexcept = default;
+VirtualMachine_Processor& VirtualMachine_Processor::operator=(const VirtualMachine_Processor&) = default;
+VirtualMachine_Processor& VirtualMachine_Processor::operator=(VirtualMachine_Processor&&) noexcept = default;
+VirtualMachine_Processor::~VirtualMachine_Processor() = default;
 bool operator==(const VirtualMachine_Processor& a, const VirtualMachine_Processor& b) { return struct_info<VirtualMachine_Processor>::equal(a, b); }
 bool operator!=(const VirtualMachine_Processor& a, const VirtualMachine_Processor& b) { return !struct_info<VirtualMachine_Processor>::equal(a, b); }
 void from_json(std::string_view json, VirtualMachine_Processor& out) { detail::read_document(json, out); }
 std::string to_json(const VirtualMachine_Processor& value) { return detail::write_document(value); }
 schema_version minimum_version(const VirtualMachine_Processor& value) { return detail::minimum_version_of(value); }
 
+Topology::Topology() = default;
+Topology::Topology(const Topology&) = default;
+Topology::Topology(Topology&&) noexcept = default;
+Topology& Topology::operator=(const Topology&) = default;
+Topology& Topology::operator=(Topology&&) noexcept = default;
+Topology::~Topology() = default;
 bool operator==(const Topology& a, const Topology& b) { return struct_info<Topology>::equal(a, b); }
 bool operator!=(const Topology& a, const Topology& b) { return !struct_info<Topology>::equal(a, b); }
 void from_json(std::string_view json, Topology& out) { detail::read_document(json, out); }
 std::string to_json(const Topology& value) { return detail::write_document(value); }
 schema_version minimum_version(const Topology& value) { return detail::minimum_version_of(value); }
 
+VirtualMachine::VirtualMachine() = default;
+VirtualMachine::VirtualMachine(const VirtualMachine&) = default;
+VirtualMachine::VirtualMachine(VirtualMachine&&) noexcept = default;
+VirtualMachine& VirtualMachine::operator=(const VirtualMachine&) = default;
+VirtualMachine& VirtualMachine::operator=(VirtualMachine&&) noexcept = default;
+VirtualMachine::~VirtualMachine() = default;
 bool operator==(const VirtualMachine& a, const VirtualMachine& b) { return struct_info<VirtualMachine>::equal(a, b); }
 bool operator!=(const VirtualMachine& a, const VirtualMachine& b) { return !struct_info<VirtualMachine>::equal(a, b); }
 void from_json(std::string_view json, VirtualMachine& out) { detail::read_document(json, out); }
 std::string to_json(const VirtualMachine& value) { return detail::write_document(value); }
 schema_version minimum_version(const VirtualMachine& value) { return detail::minimum_version_of(value); }
 
+ComputeSystem::ComputeSystem() = default;
+ComputeSystem::ComputeSystem(const ComputeSystem&) = default;
+ComputeSystem::ComputeSystem(ComputeSystem&&) noexcept = default;
+ComputeSystem& ComputeSystem::operator=(const ComputeSystem&) = default;
+ComputeSystem& ComputeSystem::operator=(ComputeSystem&&) noexcept = default;
+ComputeSystem::~ComputeSystem() = default;
 bool operator==(const ComputeSystem& a, const ComputeSystem& b) { return struct_info<ComputeSystem>::equal(a, b); }
 bool operator!=(const ComputeSystem& a, const ComputeSystem& b) { return !struct_info<ComputeSystem>::equal(a, b); }
 void from_json(std::string_view json, ComputeSystem& out) { detail::read_document(json, out); }
 std::string to_json(const ComputeSystem& value) { return detail::write_document(value); }
 schema_version minimum_version(const ComputeSystem& value) { return detail::minimum_version_of(value); }
 
+ComputeSystemProperties::ComputeSystemProperties() = default;
+ComputeSystemProperties::ComputeSystemProperties(const ComputeSystemProperties&) = default;
+ComputeSystemProperties::ComputeSystemProperties(ComputeSystemProperties&&) noexcept = default;
+ComputeSystemProperties& ComputeSystemProperties::operator=(const ComputeSystemProperties&) = default;
+ComputeSystemProperties& ComputeSystemProperties::operator=(ComputeSystemProperties&&) noexcept = default;
+ComputeSystemProperties::~ComputeSystemProperties() = default;
 bool operator==(const ComputeSystemProperties& a, const ComputeSystemProperties& b) { return struct_info<ComputeSystemProperties>::equal(a, b); }
 bool operator!=(const ComputeSystemProperties& a, const ComputeSystemProperties& b) { return !struct_info<ComputeSystemProperties>::equal(a, b); }
 void from_json(std::string_view json, ComputeSystemProperties& out) { detail::read_document(json, out); }
 std::string to_json(const ComputeSystemProperties& value) { return detail::write_document(value); }
 schema_version minimum_version(const ComputeSystemProperties& value) { return detail::minimum_version_of(value); }
 
+ConsoleImage::ConsoleImage() = default;
+ConsoleImage::ConsoleImage(const ConsoleImage&) = default;
+ConsoleImage::ConsoleImage(ConsoleImage&&) noexcept = default;
+ConsoleImage& ConsoleImage::operator=(const ConsoleImage&) = default;
+ConsoleImage& ConsoleImage::operator=(ConsoleImage&&) noexcept = default;
+ConsoleImage::~ConsoleImage() = default;
 bool operator==(const ConsoleImage& a, const ConsoleImage& b) { return struct_info<ConsoleImage>::equal(a, b); }
 bool operator!=(const ConsoleImage& a, const ConsoleImage& b) { return !struct_info<ConsoleImage>::equal(a, b); }
 void from_json(std::string_view json, ConsoleImage& out) { detail::read_document(json, out); }
 std::string to_json(const ConsoleImage& value) { return detail::write_document(value); }
 schema_version minimum_version(const ConsoleImage& value) { return detail::minimum_version_of(value); }
 
+ConsoleImageQuery::ConsoleImageQuery() = default;
+ConsoleImageQuery::ConsoleImageQuery(const ConsoleImageQuery&) = default;
+ConsoleImageQuery::ConsoleImageQuery(ConsoleImageQuery&&) noexcept = default;
+ConsoleImageQuery& ConsoleImageQuery::operator=(const ConsoleImageQuery&) = default;
+ConsoleImageQuery& ConsoleImageQuery::operator=(ConsoleImageQuery&&) noexcept = default;
+ConsoleImageQuery::~ConsoleImageQuery() = default;
 bool operator==(const ConsoleImageQuery& a, const ConsoleImageQuery& b) { return struct_info<ConsoleImageQuery>::equal(a, b); }
 bool operator!=(const ConsoleImageQuery& a, const ConsoleImageQuery& b) { return !struct_info<ConsoleImageQuery>::equal(a, b); }
 void from_json(std::string_view json, ConsoleImageQuery& out) { detail::read_document(json, out); }
 std::string to_json(const ConsoleImageQuery& value) { return detail::write_document(value); }
 schema_version minimum_version(const ConsoleImageQuery& value) { return detail::minimum_version_of(value); }
 
+ConsoleSize::ConsoleSize() = default;
+ConsoleSize::ConsoleSize(const ConsoleSize&) = default;
+ConsoleSize::ConsoleSize(ConsoleSize&&) noexcept = default;
+ConsoleSize& ConsoleSize::operator=(const ConsoleSize&) = default;
+ConsoleSize& ConsoleSize::operator=(ConsoleSize&&) noexcept = default;
+ConsoleSize::~ConsoleSize() = default;
 bool operator==(const ConsoleSize& a, const ConsoleSize& b) { return struct_info<ConsoleSize>::equal(a, b); }
 bool operator!=(const ConsoleSize& a, const ConsoleSize& b) { return !struct_info<ConsoleSize>::equal(a, b); }
 void from_json(std::string_view json, ConsoleSize& out) { detail::read_document(json, out); }
 std::string to_json(const ConsoleSize& value) { return detail::write_document(value); }
 schema_version minimum_version(const ConsoleSize& value) { return detail::minimum_version_of(value); }
 
+ContainerCredentialGuardAddInstanceRequest::ContainerCredentialGuardAddInstanceRequest() = default;
+ContainerCredentialGuardAddInstanceRequest::ContainerCredentialGuardAddInstanceRequest(const ContainerCredentialGuardAddInstanceRequest&) = default;
+ContainerCredentialGuardAddInstanceRequest::ContainerCredentialGuardAddInstanceRequest(ContainerCredentialGuardAddInstanceRequest&&) noexcept = default;
+ContainerCredentialGuardAddInstanceRequest& ContainerCredentialGuardAddInstanceRequest::operator=(const ContainerCredentialGuardAddInstanceRequest&) = default;
+ContainerCredentialGuardAddInstanceRequest& ContainerCredentialGuardAddInstanceRequest::operator=(ContainerCredentialGuardAddInstanceRequest&&) noexcept = default;
+ContainerCredentialGuardAddInstanceRequest::~ContainerCredentialGuardAddInstanceRequest() = default;
 bool operator==(const ContainerCredentialGuardAddInstanceRequest& a, const ContainerCredentialGuardAddInstanceRequest& b) { return struct_info<ContainerCredentialGuardAddInstanceRequest>::equal(a, b); }
 bool operator!=(const ContainerCredentialGuardAddInstanceRequest& a, const ContainerCredentialGuardAddInstanceRequest& b) { return !struct_info<ContainerCredentialGuardAddInstanceRequest>::equal(a, b); }
 void from_json(std::string_view json, ContainerCredentialGuardAddInstanceRequest& out) { detail::read_document(json, out); }
 std::string to_json(const ContainerCredentialGuardAddInstanceRequest& value) { return detail::write_document(value); }
 schema_version minimum_version(const ContainerCredentialGuardAddInstanceRequest& value) { return detail::minimum_version_of(value); }
 
+ContainerCredentialGuardHvSocketServiceConfig::ContainerCredentialGuardHvSocketServiceConfig() = default;
+ContainerCredentialGuardHvSocketServiceConfig::ContainerCredentialGuardHvSocketServiceConfig(const ContainerCredentialGuardHvSocketServiceConfig&) = default;
+ContainerCredentialGuardHvSocketServiceConfig::ContainerCredentialGuardHvSocketServiceConfig(ContainerCredentialGuardHvSocketServiceConfig&&) noexcept = default;
+ContainerCredentialGuardHvSocketServiceConfig& ContainerCredentialGuardHvSocketServiceConfig::operator=(const ContainerCredentialGuardHvSocketServiceConfig&) = default;
+ContainerCredentialGuardHvSocketServiceConfig& ContainerCredentialGuardHvSocketServiceConfig::operator=(ContainerCredentialGuardHvSocketServiceConfig&&) noexcept = default;
+ContainerCredentialGuardHvSocketServiceConfig::~ContainerCredentialGuardHvSocketServiceConfig() = default;
 bool operator==(const ContainerCredentialGuardHvSocketServiceConfig& a, const ContainerCredentialGuardHvSocketServiceConfig& b) { return struct_info<ContainerCredentialGuardHvSocketServiceConfig>::equal(a, b); }
 bool operator!=(const ContainerCredentialGuardHvSocketServiceConfig& a, const ContainerCredentialGuardHvSocketServiceConfig& b) { return !struct_info<ContainerCredentialGuardHvSocketServiceConfig>::equal(a, b); }
 void from_json(std::string_view json, ContainerCredentialGuardHvSocketServiceConfig& out) { detail::read_document(json, out); }
 std::string to_json(const ContainerCredentialGuardHvSocketServiceConfig& value) { return detail::write_document(value); }
 schema_version minimum_version(const ContainerCredentialGuardHvSocketServiceConfig& value) { return detail::minimum_version_of(value); }
 
+ContainerCredentialGuardInstance::ContainerCredentialGuardInstance() = default;
+ContainerCredentialGuardInstance::ContainerCredentialGuardInstance(const ContainerCredentialGuardInstance&) = default;
+ContainerCredentialGuardInstance::ContainerCredentialGuardInstance(ContainerCredentialGuardInstance&&) noexcept = default;
+ContainerCredentialGuardInstance& ContainerCredentialGuardInstance::operator=(const ContainerCredentialGuardInstance&) = default;
+ContainerCredentialGuardInstance& ContainerCredentialGuardInstance::operator=(ContainerCredentialGuardInstance&&) noexcept = default;
+ContainerCredentialGuardInstance::~ContainerCredentialGuardInstance() = default;
 bool operator==(const ContainerCredentialGuardInstance& a, const ContainerCredentialGuardInstance& b) { return struct_info<ContainerCredentialGuardInstance>::equal(a, b); }
 bool operator!=(const ContainerCredentialGuardInstance& a, const ContainerCredentialGuardInstance& b) { return !struct_info<ContainerCredentialGuardInstance>::equal(a, b); }
 void from_json(std::string_view json, ContainerCredentialGuardInstance& out) { detail::read_document(json, out); }
 std::string to_json(const ContainerCredentialGuardInstance& value) { return detail::write_document(value); }
 schema_version minimum_version(const ContainerCredentialGuardInstance& value) { return detail::minimum_version_of(value); }
 
+ContainerCredentialGuardOperationRequest::ContainerCredentialGuardOperationRequest() = default;
+ContainerCredentialGuardOperationRequest::ContainerCredentialGuardOperationRequest(const ContainerCredentialGuardOperationRequest&) = default;
+ContainerCredentialGuardOperationRequest::ContainerCredentialGuardOperationRequest(ContainerCredentialGuardOperationRequest&&) noexcept = default;
+ContainerCredentialGuardOperationRequest& ContainerCredentialGuardOperationRequest::operator=(const ContainerCredentialGuardOperationRequest&) = default;
+ContainerCredentialGuardOperationRequest& ContainerCredentialGuardOperationRequest::operator=(ContainerCredentialGuardOperationRequest&&) noexcept = default;
+ContainerCredentialGuardOperationRequest::~ContainerCredentialGuardOperationRequest() = default;
 bool operator==(const ContainerCredentialGuardOperationRequest& a, const ContainerCredentialGuardOperationRequest& b) { return struct_info<ContainerCredentialGuardOperationRequest>::equal(a, b); }
 bool operator!=(const ContainerCredentialGuardOperationRequest& a, const ContainerCredentialGuardOperationRequest& b) { return !struct_info<ContainerCredentialGuardOperationRequest>::equal(a, b); }
 void from_json(std::string_view json, ContainerCredentialGuardOperationRequest& out) { detail::read_document(json, out); }
 std::string to_json(const ContainerCredentialGuardOperationRequest& value) { return detail::write_document(value); }
 schema_version minimum_version(const ContainerCredentialGuardOperationRequest& value) { return detail::minimum_version_of(value); }
 
+ContainerCredentialGuardRemoveInstanceRequest::ContainerCredentialGuardRemoveInstanceRequest() = default;
+ContainerCredentialGuardRemoveInstanceRequest::ContainerCredentialGuardRemoveInstanceRequest(const ContainerCredentialGuardRemoveInstanceRequest&) = default;
+ContainerCredentialGuardRemoveInstanceRequest::ContainerCredentialGuardRemoveInstanceRequest(ContainerCredentialGuardRemoveInstanceRequest&&) noexcept = default;
+ContainerCredentialGuardRemoveInstanceRequest& ContainerCredentialGuardRemoveInstanceRequest::operator=(const ContainerCredentialGuardRemoveInstanceRequest&) = default;
+ContainerCredentialGuardRemoveInstanceRequest& ContainerCredentialGuardRemoveInstanceRequest::operator=(ContainerCredentialGuardRemoveInstanceRequest&&) noexcept = default;
+ContainerCredentialGuardRemoveInstanceRequest::~ContainerCredentialGuardRemoveInstanceRequest() = default;
 bool operator==(const ContainerCredentialGuardRemoveInstanceRequest& a, const ContainerCredentialGuardRemoveInstanceRequest& b) { return struct_info<ContainerCredentialGuardRemoveInstanceRequest>::equal(a, b); }
 bool operator!=(const ContainerCredentialGuardRemoveInstanceRequest& a, const ContainerCredentialGuardRemoveInstanceRequest& b) { return !struct_info<ContainerCredentialGuardRemoveInstanceRequest>::equal(a, b); }
 void from_json(std::string_view json, ContainerCredentialGuardRemoveInstanceRequest& out) { detail::read_document(json, out); }
 std::string to_json(const ContainerCredentialGuardRemoveInstanceRequest& value) { return detail::write_document(value); }
 schema_version minimum_version(const ContainerCredentialGuardRemoveInstanceRequest& value) { return detail::minimum_version_of(value); }
 
+ContainerCredentialGuardSystemInfo::ContainerCredentialGuardSystemInfo() = default;
+ContainerCredentialGuardSystemInfo::ContainerCredentialGuardSystemInfo(const ContainerCredentialGuardSystemInfo&) = default;
+ContainerCredentialGuardSystemInfo::ContainerCredentialGuardSystemInfo(ContainerCredentialGuardSystemInfo&&) noexcept = default;
+ContainerCredentialGuardSystemInfo& ContainerCredentialGuardSystemInfo::operator=(const ContainerCredentialGuardSystemInfo&) = default;
+ContainerCredentialGuardSystemInfo& ContainerCredentialGuardSystemInfo::operator=(ContainerCredentialGuardSystemInfo&&) noexcept = default;
+ContainerCredentialGuardSystemInfo::~ContainerCredentialGuardSystemInfo() = default;
 bool operator==(const ContainerCredentialGuardSystemInfo& a, const ContainerCredentialGuardSystemInfo& b) { return struct_info<ContainerCredentialGuardSystemInfo>::equal(a, b); }
 bool operator!=(const ContainerCredentialGuardSystemInfo& a, const ContainerCredentialGuardSystemInfo& b) { return !struct_info<ContainerCredentialGuardSystemInfo>::equal(a, b); }
 void from_json(std::string_view json, ContainerCredentialGuardSystemInfo& out) { detail::read_document(json, out); }
 std::string to_json(const ContainerCredentialGuardSystemInfo& value) { return detail::write_document(value); }
 schema_version minimum_version(const ContainerCredentialGuardSystemInfo& value) { return detail::minimum_version_of(value); }
 
+ContainersDef_Container::ContainersDef_Container() = default;
+ContainersDef_Container::ContainersDef_Container(const ContainersDef_Container&) = default;
+ContainersDef_Container::ContainersDef_Container(ContainersDef_Container&&) noexcept = default;
+ContainersDef_Container& ContainersDef_Container::operator=(const ContainersDef_Container&) = default;
+ContainersDef_Container& ContainersDef_Container::operator=(ContainersDef_Container&&) noexcept = default;
+ContainersDef_Container::~ContainersDef_Container() = default;
 bool operator==(const ContainersDef_Container& a, const ContainersDef_Container& b) { return struct_info<ContainersDef_Container>::equal(a, b); }
 bool operator!=(const ContainersDef_Container& a, const ContainersDef_Container& b) { return !struct_info<ContainersDef_Container>::equal(a, b); }
 void from_json(std::string_view json, ContainersDef_Container& out) { detail::read_document(json, out); }
 std::string to_json(const ContainersDef_Container& value) { return detail::write_document(value); }
 schema_version minimum_version(const ContainersDef_Container& value) { return detail::minimum_version_of(value); }
 
+CpuGroupAffinity::CpuGroupAffinity() = default;
+CpuGroupAffinity::CpuGroupAffinity(const CpuGroupAffinity&) = default;
+CpuGroupAffinity::CpuGroupAffinity(CpuGroupAffinity&&) noexcept = default;
+CpuGroupAffinity& CpuGroupAffinity::operator=(const CpuGroupAffinity&) = default;
+CpuGroupAffinity& CpuGroupAffinity::operator=(CpuGroupAffinity&&) noexcept = default;
+CpuGroupAffinity::~CpuGroupAffinity() = default;
 bool operator==(const CpuGroupAffinity& a, const CpuGroupAffinity& b) { return struct_info<CpuGroupAffinity>::equal(a, b); }
 bool operator!=(const CpuGroupAffinity& a, const CpuGroupAffinity& b) { return !struct_info<CpuGroupAffinity>::equal(a, b); }
 void from_json(std::string_view json, CpuGroupAffinity& out) { detail::read_document(json, out); }
 std::string to_json(const CpuGroupAffinity& value) { return detail::write_document(value); }
 schema_version minimum_version(const CpuGroupAffinity& value) { return detail::minimum_version_of(value); }
 
+CpuGroupProperty::CpuGroupProperty() = default;
+CpuGroupProperty::CpuGroupProperty(const CpuGroupProperty&) = default;
+CpuGroupProperty::CpuGroupProperty(CpuGroupProperty&&) noexcept = default;
+CpuGroupProperty& CpuGroupProperty::operator=(const CpuGroupProperty&) = default;
+CpuGroupProperty& CpuGroupProperty::operator=(CpuGroupProperty&&) noexcept = default;
+CpuGroupProperty::~CpuGroupProperty() = default;
 bool operator==(const CpuGroupProperty& a, const CpuGroupProperty& b) { return struct_info<CpuGroupProperty>::equal(a, b); }
 bool operator!=(const CpuGroupProperty& a, const CpuGroupProperty& b) { return !struct_info<CpuGroupProperty>::equal(a, b); }
 void from_json(std::string_view json, CpuGroupProperty& out) { detail::read_document(json, out); }
 std::string to_json(const CpuGroupProperty& value) { return detail::write_document(value); }
 schema_version minimum_version(const CpuGroupProperty& value) { return detail::minimum_version_of(value); }
 
+CpuGroupConfig::CpuGroupConfig() = default;
+CpuGroupConfig::CpuGroupConfig(const CpuGroupConfig&) = default;
+CpuGroupConfig::CpuGroupConfig(CpuGroupConfig&&) noexcept = default;
+CpuGroupConfig& CpuGroupConfig::operator=(const CpuGroupConfig&) = default;
+CpuGroupConfig& CpuGroupConfig::operator=(CpuGroupConfig&&) noexcept = default;
+CpuGroupConfig::~CpuGroupConfig() = default;
 bool operator==(const CpuGroupConfig& a, const CpuGroupConfig& b) { return struct_info<CpuGroupConfig>::equal(a, b); }
 bool operator!=(const CpuGroupConfig& a, const CpuGroupConfig& b) { return !struct_info<CpuGroupConfig>::equal(a, b); }
 void from_json(std::string_view json, CpuGroupConfig& out) { detail::read_document(json, out); }
 std::string to_json(const CpuGroupConfig& value) { return detail::write_document(value); }
 schema_version minimum_version(const CpuGroupConfig& value) { return detail::minimum_version_of(value); }
 
+CpuGroupConfigurations::CpuGroupConfigurations() = default;
+CpuGroupConfigurations::CpuGroupConfigurations(const CpuGroupConfigurations&) = default;
+CpuGroupConfigurations::CpuGroupConfigurations(CpuGroupConfigurations&&) noexcept = default;
+CpuGroupConfigurations& CpuGroupConfigurations::operator=(const CpuGroupConfigurations&) = default;
+CpuGroupConfigurations& CpuGroupConfigurations::operator=(CpuGroupConfigurations&&) noexcept = default;
+CpuGroupConfigurations::~CpuGroupConfigurations() = default;
 bool operator==(const CpuGroupConfigurations& a, const CpuGroupConfigurations& b) { return struct_info<CpuGroupConfigurations>::equal(a, b); }
 bool operator!=(const CpuGroupConfigurations& a, const CpuGroupConfigurations& b) { return !struct_info<CpuGroupConfigurations>::equal(a, b); }
 void from_json(std::string_view json, CpuGroupConfigurations& out) { detail::read_document(json, out); }
 std::string to_json(const CpuGroupConfigurations& value) { return detail::write_document(value); }
 schema_version minimum_version(const CpuGroupConfigurations& value) { return detail::minimum_version_of(value); }
 
+CrashOptions::CrashOptions() = default;
+CrashOptions::CrashOptions(const CrashOptions&) = default;
+CrashOptions::CrashOptions(CrashOptions&&) noexcept = default;
+CrashOptions& CrashOptions::operator=(const CrashOptions&) = default;
+CrashOptions& CrashOptions::operator=(CrashOptions&&) noexcept = default;
+CrashOptions::~CrashOptions() = default;
 bool operator==(const CrashOptions& a, const CrashOptions& b) { return struct_info<CrashOptions>::equal(a, b); }
 bool operator!=(const CrashOptions& a, const CrashOptions& b) { return !struct_info<CrashOptions>::equal(a, b); }
 void from_json(std::string_view json, CrashOptions& out) { detail::read_document(json, out); }
 std::string to_json(const CrashOptions& value) { return detail::write_document(value); }
 schema_version minimum_version(const CrashOptions& value) { return detail::minimum_version_of(value); }
 
+WindowsCrashReport::WindowsCrashReport() = default;
+WindowsCrashReport::WindowsCrashReport(const WindowsCrashReport&) = default;
+WindowsCrashReport::WindowsCrashReport(WindowsCrashReport&&) noexcept = default;
+WindowsCrashReport& WindowsCrashReport::operator=(const WindowsCrashReport&) = default;
+WindowsCrashReport& WindowsCrashReport::operator=(WindowsCrashReport&&) noexcept = default;
+WindowsCrashReport::~WindowsCrashReport() = default;
 bool operator==(const WindowsCrashReport& a, const WindowsCrashReport& b) { return struct_info<WindowsCrashReport>::equal(a, b); }
 bool operator!=(const WindowsCrashReport& a, const WindowsCrashReport& b) { return !struct_info<WindowsCrashReport>::equal(a, b); }
 void from_json(std::string_view json, WindowsCrashReport& out) { detail::read_document(json, out); }
 std::string to_json(const WindowsCrashReport& value) { return detail::write_document(value); }
 schema_version minimum_version(const WindowsCrashReport& value) { return detail::minimum_version_of(value); }
 
+CrashReport::CrashReport() = default;
+CrashReport::CrashReport(const CrashReport&) = default;
+CrashReport::CrashReport(CrashReport&&) noexcept = default;
+CrashReport& CrashReport::operator=(const CrashReport&) = default;
+CrashReport& CrashReport::operator=(CrashReport&&) noexcept = default;
+CrashReport::~CrashReport() = default;
 bool operator==(const CrashReport& a, const CrashReport& b) { return struct_info<CrashReport>::equal(a, b); }
 bool operator!=(const CrashReport& a, const CrashReport& b) { return !struct_info<CrashReport>::equal(a, b); }
 void from_json(std::string_view json, CrashReport& out) { detail::read_document(json, out); }
 std::string to_json(const CrashReport& value) { return detail::write_document(value); }
 schema_version minimum_version(const CrashReport& value) { return detail::minimum_version_of(value); }
 
+CreateGroupOperation::CreateGroupOperation() = default;
+CreateGroupOperation::CreateGroupOperation(const CreateGroupOperation&) = default;
+CreateGroupOperation::CreateGroupOperation(CreateGroupOperation&&) noexcept = default;
+CreateGroupOperation& CreateGroupOperation::operator=(const CreateGroupOperation&) = default;
+CreateGroupOperation& CreateGroupOperation::operator=(CreateGroupOperation&&) noexcept = default;
+CreateGroupOperation::~CreateGroupOperation() = default;
 bool operator==(const CreateGroupOperation& a, const CreateGroupOperation& b) { return struct_info<CreateGroupOperation>::equal(a, b); }
 bool operator!=(const CreateGroupOperation& a, const CreateGroupOperation& b) { return !struct_info<CreateGroupOperation>::equal(a, b); }
 void from_json(std::string_view json, CreateGroupOperation& out) { detail::read_document(json, out); }
 std::string to_json(const CreateGroupOperation& value) { return detail::write_document(value); }
 schema_version minimum_version(const CreateGroupOperation& value) { return detail::minimum_version_of(value); }
 
+DeleteGroupOperation::DeleteGroupOperation() = default;
+DeleteGroupOperation::DeleteGroupOperation(const DeleteGroupOperation&) = default;
+DeleteGroupOperation::DeleteGroupOperation(DeleteGroupOperation&&) noexcept = default;
+DeleteGroupOperation& DeleteGroupOperation::operator=(const DeleteGroupOperation&) = default;
+DeleteGroupOperation& DeleteGroupOperation::operator=(DeleteGroupOperation&&) noexcept = default;
+DeleteGroupOperation::~DeleteGroupOperation() = default;
 bool operator==(const DeleteGroupOperation& a, const DeleteGroupOperation& b) { return struct_info<DeleteGroupOperation>::equal(a, b); }
 bool operator!=(const DeleteGroupOperation& a, const DeleteGroupOperation& b) { return !struct_info<DeleteGroupOperation>::equal(a, b); }
 void from_json(std::string_view json, DeleteGroupOperation& out) { detail::read_document(json, out); }
 std::string to_json(const DeleteGroupOperation& value) { return detail::write_document(value); }
 schema_version minimum_version(const DeleteGroupOperation& value) { return detail::minimum_version_of(value); }
 
+EventData::EventData() = default;
+EventData::EventData(const EventData&) = default;
+EventData::EventData(EventData&&) noexcept = default;
+EventData& EventData::operator=(const EventData&) = default;
+EventData& EventData::operator=(EventData&&) noexcept = default;
+EventData::~EventData() = default;
 bool operator==(const EventData& a, const EventData& b) { return struct_info<EventData>::equal(a, b); }
 bool operator!=(const EventData& a, const EventData& b) { return !struct_info<EventData>::equal(a, b); }
 void from_json(std::string_view json, EventData& out) { detail::read_document(json, out); }
 std::string to_json(const EventData& value) { return detail::write_document(value); }
 schema_version minimum_version(const EventData& value) { return detail::minimum_version_of(value); }
 
+ErrorEvent::ErrorEvent() = default;
+ErrorEvent::ErrorEvent(const ErrorEvent&) = default;
+ErrorEvent::ErrorEvent(ErrorEvent&&) noexcept = default;
+ErrorEvent& ErrorEvent::operator=(const ErrorEvent&) = default;
+ErrorEvent& ErrorEvent::operator=(ErrorEvent&&) noexcept = default;
+ErrorEvent::~ErrorEvent() = default;
 bool operator==(const ErrorEvent& a, const ErrorEvent& b) { return struct_info<ErrorEvent>::equal(a, b); }
 bool operator!=(const ErrorEvent& a, const ErrorEvent& b) { return !struct_info<ErrorEvent>::equal(a, b); }
 void from_json(std::string_view json, ErrorEvent& out) { detail::read_document(json, out); }
 std::string to_json(const ErrorEvent& value) { return detail::write_document(value); }
 schema_version minimum_version(const ErrorEvent& value) { return detail::minimum_version_of(value); }
 
+ExportLayerOptions::ExportLayerOptions() = default;
+ExportLayerOptions::ExportLayerOptions(const ExportLayerOptions&) = default;
+ExportLayerOptions::ExportLayerOptions(ExportLayerOptions&&) noexcept = default;
+ExportLayerOptions& ExportLayerOptions::operator=(const ExportLayerOptions&) = default;
+ExportLayerOptions& ExportLayerOptions::operator=(ExportLayerOptions&&) noexcept = default;
+ExportLayerOptions::~ExportLayerOptions() = default;
 bool operator==(const ExportLayerOptions& a, const ExportLayerOptions& b) { return struct_info<ExportLayerOptions>::equal(a, b); }
 bool operator!=(const ExportLayerOptions& a, const ExportLayerOptions& b) { return !struct_info<ExportLayerOptions>::equal(a, b); }
 void from_json(std::string_view json, ExportLayerOptions& out) { detail::read_document(json, out); }
 std::string to_json(const ExportLayerOptions& value) { return detail::write_document(value); }
 schema_version minimum_version(const ExportLayerOptions& value) { return detail::minimum_version_of(value); }
 
+GpuConfiguration::GpuConfiguration() = default;
+GpuConfiguration::GpuConfiguration(const GpuConfiguration&) = default;
+GpuConfiguration::GpuConfiguration(GpuConfiguration&&) noexcept = default;
+GpuConfiguration& GpuConfiguration::operator=(const GpuConfiguration&) = default;
+GpuConfiguration& GpuConfiguration::operator=(GpuConfiguration&&) noexcept = default;
+GpuConfiguration::~GpuConfiguration() = default;
 bool operator==(const GpuConfiguration& a, const GpuConfiguration& b) { return struct_info<GpuConfiguration>::equal(a, b); }
 bool operator!=(const GpuConfiguration& a, const GpuConfiguration& b) { return !struct_info<GpuConfiguration>::equal(a, b); }
 void from_json(std::string_view json, GpuConfiguration& out) { detail::read_document(json, out); }
 std::string to_json(const GpuConfiguration& value) { return detail::write_document(value); }
 schema_version minimum_version(const GpuConfiguration& value) { return detail::minimum_version_of(value); }
 
+GuestConnectionInfo::GuestConnectionInfo() = default;
+GuestConnectionInfo::GuestConnectionInfo(const GuestConnectionInfo&) = default;
+GuestConnectionInfo::GuestConnectionInfo(GuestConnectionInfo&&) noexcept = default;
+GuestConnectionInfo& GuestConnectionInfo::operator=(const GuestConnectionInfo&) = default;
+GuestConnectionInfo& GuestConnectionInfo::operator=(GuestConnectionInfo&&) noexcept = default;
+GuestConnectionInfo::~GuestConnectionInfo() = default;
 bool operator==(const GuestConnectionInfo& a, const GuestConnectionInfo& b) { return struct_info<GuestConnectionInfo>::equal(a, b); }
 bool operator!=(const GuestConnectionInfo& a, const GuestConnectionInfo& b) { return !struct_info<GuestConnectionInfo>::equal(a, b); }
 void from_json(std::string_view json, GuestConnectionInfo& out) { detail::read_document(json, out); }
 std::string to_json(const GuestConnectionInfo& value) { return detail::write_document(value); }
 schema_version minimum_version(const GuestConnectionInfo& value) { return detail::minimum_version_of(value); }
 
+GuestModifySettingRequest::GuestModifySettingRequest() = default;
+GuestModifySettingRequest::GuestModifySettingRequest(const GuestModifySettingRequest&) = default;
+GuestModifySettingRequest::GuestModifySettingRequest(GuestModifySettingRequest&&) noexcept = default;
+GuestModifySettingRequest& GuestModifySettingRequest::operator=(const GuestModifySettingRequest&) = default;
+GuestModifySettingRequest& GuestModifySettingRequest::operator=(GuestModifySettingRequest&&) noexcept = default;
+GuestModifySettingRequest::~GuestModifySettingRequest() = default;
 bool operator==(const GuestModifySettingRequest& a, const GuestModifySettingRequest& b) { return struct_info<GuestModifySettingRequest>::equal(a, b); }
 bool operator!=(const GuestModifySettingRequest& a, const GuestModifySettingRequest& b) { return !struct_info<GuestModifySettingRequest>::equal(a, b); }
 void from_json(std::string_view json, GuestModifySettingRequest& out) { detail::read_document(json, out); }
 std::string to_json(const GuestModifySettingRequest& value) { return detail::write_document(value); }
 schema_version minimum_version(const GuestModifySettingRequest& value) { return detail::minimum_version_of(value); }
 
+HostProcessorModificationRequest::HostProcessorModificationRequest() = default;
+HostProcessorModificationRequest::HostProcessorModificationRequest(const HostProcessorModificationRequest&) = default;
+HostProcessorModificationRequest::HostProcessorModificationRequest(HostProcessorModificationRequest&&) noexcept = default;
+HostProcessorModificationRequest& HostProcessorModificationRequest::operator=(const HostProcessorModificationRequest&) = default;
+HostProcessorModificationRequest& HostProcessorModificationRequest::operator=(HostProcessorModificationRequest&&) noexcept = default;
+HostProcessorModificationRequest::~HostProcessorModificationRequest() = default;
 bool operator==(const HostProcessorModificationRequest& a, const HostProcessorModificationRequest& b) { return struct_info<HostProcessorModificationRequest>::equal(a, b); }
 bool operator!=(const HostProcessorModificationRequest& a, const HostProcessorModificationRequest& b) { return !struct_info<HostProcessorModificationRequest>::equal(a, b); }
 void from_json(std::string_view json, HostProcessorModificationRequest& out) { detail::read_document(json, out); }
 std::string to_json(const HostProcessorModificationRequest& value) { return detail::write_document(value); }
 schema_version minimum_version(const HostProcessorModificationRequest& value) { return detail::minimum_version_of(value); }
 
+HostedSystem::HostedSystem() = default;
+HostedSystem::HostedSystem(const HostedSystem&) = default;
+HostedSystem::HostedSystem(HostedSystem&&) noexcept = default;
+HostedSystem& HostedSystem::operator=(const HostedSystem&) = default;
+HostedSystem& HostedSystem::operator=(HostedSystem&&) noexcept = default;
+HostedSystem::~HostedSystem() = default;
 bool operator==(const HostedSystem& a, const HostedSystem& b) { return struct_info<HostedSystem>::equal(a, b); }
 bool operator!=(const HostedSystem& a, const HostedSystem& b) { return !struct_info<HostedSystem>::equal(a, b); }
 void from_json(std::string_view json, HostedSystem& out) { detail::read_document(json, out); }
 std::string to_json(const HostedSystem& value) { return detail::write_document(value); }
 schema_version minimum_version(const HostedSystem& value) { return detail::minimum_version_of(value); }
 
+HvSocketAddress::HvSocketAddress() = default;
+HvSocketAddress::HvSocketAddress(const HvSocketAddress&) = default;
+HvSocketAddress::HvSocketAddress(HvSocketAddress&&) noexcept = default;
+HvSocketAddress& HvSocketAddress::operator=(const HvSocketAddress&) = default;
+HvSocketAddress& HvSocketAddress::operator=(HvSocketAddress&&) noexcept = default;
+HvSocketAddress::~HvSocketAddress() = default;
 bool operator==(const HvSocketAddress& a, const HvSocketAddress& b) { return struct_info<HvSocketAddress>::equal(a, b); }
 bool operator!=(const HvSocketAddress& a, const HvSocketAddress& b) { return !struct_info<HvSocketAddress>::equal(a, b); }
 void from_json(std::string_view json, HvSocketAddress& out) { detail::read_document(json, out); }
 std::string to_json(const HvSocketAddress& value) { return detail::write_document(value); }
 schema_version minimum_version(const HvSocketAddress& value) { return detail::minimum_version_of(value); }
 
+IdleProcessorsRequest::IdleProcessorsRequest() = default;
+IdleProcessorsRequest::IdleProcessorsRequest(const IdleProcessorsRequest&) = default;
+IdleProcessorsRequest::IdleProcessorsRequest(IdleProcessorsRequest&&) noexcept = default;
+IdleProcessorsRequest& IdleProcessorsRequest::operator=(const IdleProcessorsRequest&) = default;
+IdleProcessorsRequest& IdleProcessorsRequest::operator=(IdleProcessorsRequest&&) noexcept = default;
+IdleProcessorsRequest::~IdleProcessorsRequest() = default;
 bool operator==(const IdleProcessorsRequest& a, const IdleProcessorsRequest& b) { return struct_info<IdleProcessorsRequest>::equal(a, b); }
 bool operator!=(const IdleProcessorsRequest& a, const IdleProcessorsRequest& b) { return !struct_info<IdleProcessorsRequest>::equal(a, b); }
 void from_json(std::string_view json, IdleProcessorsRequest& out) { detail::read_document(json, out); }
 std::string to_json(const IdleProcessorsRequest& value) { return detail::write_document(value); }
 schema_version minimum_version(const IdleProcessorsRequest& value) { return detail::minimum_version_of(value); }
 
+IntegrationComponentStatus::IntegrationComponentStatus() = default;
+IntegrationComponentStatus::IntegrationComponentStatus(const IntegrationComponentStatus&) = default;
+IntegrationComponentStatus::IntegrationComponentStatus(IntegrationComponentStatus&&) noexcept = default;
+IntegrationComponentStatus& IntegrationComponentStatus::operator=(const IntegrationComponentStatus&) = default;
+IntegrationComponentStatus& IntegrationComponentStatus::operator=(IntegrationComponentStatus&&) noexcept = default;
+IntegrationComponentStatus::~IntegrationComponentStatus() = default;
 bool operator==(const IntegrationComponentStatus& a, const IntegrationComponentStatus& b) { return struct_info<IntegrationComponentStatus>::equal(a, b); }
 bool operator!=(const IntegrationComponentStatus& a, const IntegrationComponentStatus& b) { return !struct_info<IntegrationComponentStatus>::equal(a, b); }
 void from_json(std::string_view json, IntegrationComponentStatus& out) { detail::read_document(json, out); }
 std::string to_json(const IntegrationComponentStatus& value) { return detail::write_document(value); }
 schema_version minimum_version(const IntegrationComponentStatus& value) { return detail::minimum_version_of(value); }
 
+KvpQuery::KvpQuery() = default;
+KvpQuery::KvpQuery(const KvpQuery&) = default;
+KvpQuery::KvpQuery(KvpQuery&&) noexcept = default;
+KvpQuery& KvpQuery::operator=(const KvpQuery&) = default;
+KvpQuery& KvpQuery::operator=(KvpQuery&&) noexcept = default;
+KvpQuery::~KvpQuery() = default;
 bool operator==(const KvpQuery& a, const KvpQuery& b) { return struct_info<KvpQuery>::equal(a, b); }
 bool operator!=(const KvpQuery& a, const KvpQuery& b) { return !struct_info<KvpQuery>::equal(a, b); }
 void from_json(std::string_view json, KvpQuery& out) { detail::read_document(json, out); }
 std::string to_json(const KvpQuery& value) { return detail::write_document(value); }
 schema_version minimum_version(const KvpQuery& value) { return detail::minimum_version_of(value); }
 
+LayerData::LayerData() = default;
+LayerData::LayerData(const LayerData&) = default;
+LayerData::LayerData(LayerData&&) noexcept = default;
+LayerData& LayerData::operator=(const LayerData&) = default;
+LayerData& LayerData::operator=(LayerData&&) noexcept = default;
+LayerData::~LayerData() = default;
 bool operator==(const LayerData& a, const LayerData& b) { return struct_info<LayerData>::equal(a, b); }
 bool operator!=(const LayerData& a, const LayerData& b) { return !struct_info<LayerData>::equal(a, b); }
 void from_json(std::string_view json, LayerData& out) { detail::read_document(json, out); }
 std::string to_json(const LayerData& value) { return detail::write_document(value); }
 schema_version minimum_version(const LayerData& value) { return detail::minimum_version_of(value); }
 
+Subnode::Subnode() = default;
+Subnode::Subnode(const Subnode&) = default;
+Subnode::Subnode(Subnode&&) noexcept = default;
+Subnode& Subnode::operator=(const Subnode&) = default;
+Subnode& Subnode::operator=(Subnode&&) noexcept = default;
+Subnode::~Subnode() = default;
 bool operator==(const Subnode& a, const Subnode& b) { return struct_info<Subnode>::equal(a, b); }
 bool operator!=(const Subnode& a, const Subnode& b) { return !struct_info<Subnode>::equal(a, b); }
 void from_json(std::string_view json, Subnode& out) { detail::read_document(json, out); }
 std::string to_json(const Subnode& value) { return detail::write_document(value); }
 schema_version minimum_version(const Subnode& value) { return detail::minimum_version_of(value); }
 
+LogicalProcessor::LogicalProcessor() = default;
+LogicalProcessor::LogicalProcessor(const LogicalProcessor&) = default;
+LogicalProcessor::LogicalProcessor(LogicalProcessor&&) noexcept = default;
+LogicalProcessor& LogicalProcessor::operator=(const LogicalProcessor&) = default;
+LogicalProcessor& LogicalProcessor::operator=(LogicalProcessor&&) noexcept = default;
+LogicalProcessor::~LogicalProcessor() = default;
 bool operator==(const LogicalProcessor& a, const LogicalProcessor& b) { return struct_info<LogicalProcessor>::equal(a, b); }
 bool operator!=(const LogicalProcessor& a, const LogicalProcessor& b) { return !struct_info<LogicalProcessor>::equal(a, b); }
 void from_json(std::string_view json, LogicalProcessor& out) { detail::read_document(json, out); }
 std::string to_json(const LogicalProcessor& value) { return detail::write_document(value); }
 schema_version minimum_version(const LogicalProcessor& value) { return detail::minimum_version_of(value); }
 
+MappedVirtualDisk::MappedVirtualDisk() = default;
+MappedVirtualDisk::MappedVirtualDisk(const MappedVirtualDisk&) = default;
+MappedVirtualDisk::MappedVirtualDisk(MappedVirtualDisk&&) noexcept = default;
+MappedVirtualDisk& MappedVirtualDisk::operator=(const MappedVirtualDisk&) = default;
+MappedVirtualDisk& MappedVirtualDisk::operator=(MappedVirtualDisk&&) noexcept = default;
+MappedVirtualDisk::~MappedVirtualDisk() = default;
 bool operator==(const MappedVirtualDisk& a, const MappedVirtualDisk& b) { return struct_info<MappedVirtualDisk>::equal(a, b); }
 bool operator!=(const MappedVirtualDisk& a, const MappedVirtualDisk& b) { return !struct_info<MappedVirtualDisk>::equal(a, b); }
 void from_json(std::string_view json, MappedVirtualDisk& out) { detail::read_document(json, out); }
 std::string to_json(const MappedVirtualDisk& value) { return detail::write_document(value); }
 schema_version minimum_version(const MappedVirtualDisk& value) { return detail::minimum_version_of(value); }
 
+VirtualNodeInfo::VirtualNodeInfo() = default;
+VirtualNodeInfo::VirtualNodeInfo(const VirtualNodeInfo&) = default;
+VirtualNodeInfo::VirtualNodeInfo(VirtualNodeInfo&&) noexcept = default;
+VirtualNodeInfo& VirtualNodeInfo::operator=(const VirtualNodeInfo&) = default;
+VirtualNodeInfo& VirtualNodeInfo::operator=(VirtualNodeInfo&&) noexcept = default;
+VirtualNodeInfo::~VirtualNodeInfo() = default;
 bool operator==(const VirtualNodeInfo& a, const VirtualNodeInfo& b) { return struct_info<VirtualNodeInfo>::equal(a, b); }
 bool operator!=(const VirtualNodeInfo& a, const VirtualNodeInfo& b) { return !struct_info<VirtualNodeInfo>::equal(a, b); }
 void from_json(std::string_view json, VirtualNodeInfo& out) { detail::read_document(json, out); }
 std::string to_json(const VirtualNodeInfo& value) { return detail::write_document(value); }
 schema_version minimum_version(const VirtualNodeInfo& value) { return detail::minimum_version_of(value); }
 
+VmMemory::VmMemory() = default;
+VmMemory::VmMemory(const VmMemory&) = default;
+VmMemory::VmMemory(VmMemory&&) noexcept = default;
+VmMemory& VmMemory::operator=(const VmMemory&) = default;
+VmMemory& VmMemory::operator=(VmMemory&&) noexcept = default;
+VmMemory::~VmMemory() = default;
 bool operator==(const VmMemory& a, const VmMemory& b) { return struct_info<VmMemory>::equal(a, b); }
 bool operator!=(const VmMemory& a, const VmMemory& b) { return !struct_info<VmMemory>::equal(a, b); }
 void from_json(std::string_view json, VmMemory& out) { detail::read_document(json, out); }
 std::string to_json(const VmMemory& value) { return detail::write_document(value); }
 schema_version minimum_version(const VmMemory& value) { return detail::minimum_version_of(value); }
 
+MemoryInformationForVm::MemoryInformationForVm() = default;
+MemoryInformationForVm::MemoryInformationForVm(const MemoryInformationForVm&) = default;
+MemoryInformationForVm::MemoryInformationForVm(MemoryInformationForVm&&) noexcept = default;
+MemoryInformationForVm& MemoryInformationForVm::operator=(const MemoryInformationForVm&) = default;
+MemoryInformationForVm& MemoryInformationForVm::operator=(MemoryInformationForVm&&) noexcept = default;
+MemoryInformationForVm::~MemoryInformationForVm() = default;
 bool operator==(const MemoryInformationForVm& a, const MemoryInformationForVm& b) { return struct_info<MemoryInformationForVm>::equal(a, b); }
 bool operator!=(const MemoryInformationForVm& a, const MemoryInformationForVm& b) { return !struct_info<MemoryInformationForVm>::equal(a, b); }
 void from_json(std::string_view json, MemoryInformationForVm& out) { detail::read_document(json, out); }
 std::string to_json(const MemoryInformationForVm& value) { return detail::write_document(value); }
 schema_version minimum_version(const MemoryInformationForVm& value) { return detail::minimum_version_of(value); }
 
+MemoryStats::MemoryStats() = default;
+MemoryStats::MemoryStats(const MemoryStats&) = default;
+MemoryStats::MemoryStats(MemoryStats&&) noexcept = default;
+MemoryStats& MemoryStats::operator=(const MemoryStats&) = default;
+MemoryStats& MemoryStats::operator=(MemoryStats&&) noexcept = default;
+MemoryStats::~MemoryStats() = default;
 bool operator==(const MemoryStats& a, const MemoryStats& b) { return struct_info<MemoryStats>::equal(a, b); }
 bool operator!=(const MemoryStats& a, const MemoryStats& b) { return !struct_info<MemoryStats>::equal(a, b); }
 void from_json(std::string_view json, MemoryStats& out) { detail::read_document(json, out); }
 std::string to_json(const MemoryStats& value) { return detail::write_document(value); }
 schema_version minimum_version(const MemoryStats& value) { return detail::minimum_version_of(value); }
 
+ModificationRequest::ModificationRequest() = default;
+ModificationRequest::ModificationRequest(const ModificationRequest&) = default;
+ModificationRequest::ModificationRequest(ModificationRequest&&) noexcept = default;
+ModificationRequest& ModificationRequest::operator=(const ModificationRequest&) = default;
+ModificationRequest& ModificationRequest::operator=(ModificationRequest&&) noexcept = default;
+ModificationRequest::~ModificationRequest() = default;
 bool operator==(const ModificationRequest& a, const ModificationRequest& b) { return struct_info<ModificationRequest>::equal(a, b); }
 bool operator!=(const ModificationRequest& a, const ModificationRequest& b) { return !struct_info<ModificationRequest>::equal(a, b); }
 void from_json(std::string_view json, ModificationRequest& out) { detail::read_document(json, out); }
 std::string to_json(const ModificationRequest& value) { return detail::write_document(value); }
 schema_version minimum_version(const ModificationRequest& value) { return detail::minimum_version_of(value); }
 
+ModifySettingRequest::ModifySettingRequest() = default;
+ModifySettingRequest::ModifySettingRequest(const ModifySettingRequest&) = default;
+ModifySettingRequest::ModifySettingRequest(ModifySettingRequest&&) noexcept = default;
+ModifySettingRequest& ModifySettingRequest::operator=(const ModifySettingRequest&) = default;
+ModifySettingRequest& ModifySettingRequest::operator=(ModifySettingRequest&&) noexcept = default;
+ModifySettingRequest::~ModifySettingRequest() = default;
 bool operator==(const ModifySettingRequest& a, const ModifySettingRequest& b) { return struct_info<ModifySettingRequest>::equal(a, b); }
 bool operator!=(const ModifySettingRequest& a, const ModifySettingRequest& b) { return !struct_info<ModifySettingRequest>::equal(a, b); }
 void from_json(std::string_view json, ModifySettingRequest& out) { detail::read_document(json, out); }
 std::string to_json(const ModifySettingRequest& value) { return detail::write_document(value); }
 schema_version minimum_version(const ModifySettingRequest& value) { return detail::minimum_version_of(value); }
 
+OperationFailureInfo::OperationFailureInfo() = default;
+OperationFailureInfo::OperationFailureInfo(const OperationFailureInfo&) = default;
+OperationFailureInfo::OperationFailureInfo(OperationFailureInfo&&) noexcept = default;
+OperationFailureInfo& OperationFailureInfo::operator=(const OperationFailureInfo&) = default;
+OperationFailureInfo& OperationFailureInfo::operator=(OperationFailureInfo&&) noexcept = default;
+OperationFailureInfo::~OperationFailureInfo() = default;
 bool operator==(const OperationFailureInfo& a, const OperationFailureInfo& b) { return struct_info<OperationFailureInfo>::equal(a, b); }
 bool operator!=(const OperationFailureInfo& a, const OperationFailureInfo& b) { return !struct_info<OperationFailureInfo>::equal(a, b); }
 void from_json(std::string_view json, OperationFailureInfo& out) { detail::read_document(json, out); }
 std::string to_json(const OperationFailureInfo& value) { return detail::write_document(value); }
 schema_version minimum_version(const OperationFailureInfo& value) { return detail::minimum_version_of(value); }
 
+OperationInfo::OperationInfo() = default;
+OperationInfo::OperationInfo(const OperationInfo&) = default;
+OperationInfo::OperationInfo(OperationInfo&&) noexcept = default;
+OperationInfo& OperationInfo::operator=(const OperationInfo&) = default;
+OperationInfo& OperationInfo::operator=(OperationInfo&&) noexcept = default;
+OperationInfo::~OperationInfo() = default;
 bool operator==(const OperationInfo& a, const OperationInfo& b) { return struct_info<OperationInfo>::equal(a, b); }
 bool operator!=(const OperationInfo& a, const OperationInfo& b) { return !struct_info<OperationInfo>::equal(a, b); }
 void from_json(std::string_view json, OperationInfo& out) { detail::read_document(json, out); }
 std::string to_json(const OperationInfo& value) { return detail::write_document(value); }
 schema_version minimum_version(const OperationInfo& value) { return detail::minimum_version_of(value); }
 
+OperationNotificationInfo::OperationNotificationInfo() = default;
+OperationNotificationInfo::OperationNotificationInfo(const OperationNotificationInfo&) = default;
+OperationNotificationInfo::OperationNotificationInfo(OperationNotificationInfo&&) noexcept = default;
+OperationNotificationInfo& OperationNotificationInfo::operator=(const OperationNotificationInfo&) = default;
+OperationNotificationInfo& OperationNotificationInfo::operator=(OperationNotificationInfo&&) noexcept = default;
+OperationNotificationInfo::~OperationNotificationInfo() = default;
 bool operator==(const OperationNotificationInfo& a, const OperationNotificationInfo& b) { return struct_info<OperationNotificationInfo>::equal(a, b); }
 bool operator!=(const OperationNotificationInfo& a, const OperationNotificationInfo& b) { return !struct_info<OperationNotificationInfo>::equal(a, b); }
 void from_json(std::string_view json, OperationNotificationInfo& out) { detail::read_document(json, out); }
 std::string to_json(const OperationNotificationInfo& value) { return detail::write_document(value); }
 schema_version minimum_version(const OperationNotificationInfo& value) { return detail::minimum_version_of(value); }
 
+OperationProgress::OperationProgress() = default;
+OperationProgress::OperationProgress(const OperationProgress&) = default;
+OperationProgress::OperationProgress(OperationProgress&&) noexcept = default;
+OperationProgress& OperationProgress::operator=(const OperationProgress&) = default;
+OperationProgress& OperationProgress::operator=(OperationProgress&&) noexcept = default;
+OperationProgress::~OperationProgress() = default;
 bool operator==(const OperationProgress& a, const OperationProgress& b) { return struct_info<OperationProgress>::equal(a, b); }
 bool operator!=(const OperationProgress& a, const OperationProgress& b) { return !struct_info<OperationProgress>::equal(a, b); }
 void from_json(std::string_view json, OperationProgress& out) { detail::read_document(json, out); }
 std::string to_json(const OperationProgress& value) { return detail::write_document(value); }
 schema_version minimum_version(const OperationProgress& value) { return detail::minimum_version_of(value); }
 
+OsLayerOptions::OsLayerOptions() = default;
+OsLayerOptions::OsLayerOptions(const OsLayerOptions&) = default;
+OsLayerOptions::OsLayerOptions(OsLayerOptions&&) noexcept = default;
+OsLayerOptions& OsLayerOptions::operator=(const OsLayerOptions&) = default;
+OsLayerOptions& OsLayerOptions::operator=(OsLayerOptions&&) noexcept = default;
+OsLayerOptions::~OsLayerOptions() = default;
 bool operator==(const OsLayerOptions& a, const OsLayerOptions& b) { return struct_info<OsLayerOptions>::equal(a, b); }
 bool operator!=(const OsLayerOptions& a, const OsLayerOptions& b) { return !struct_info<OsLayerOptions>::equal(a, b); }
 void from_json(std::string_view json, OsLayerOptions& out) { detail::read_document(json, out); }
 std::string to_json(const OsLayerOptions& value) { return detail::write_document(value); }
 schema_version minimum_version(const OsLayerOptions& value) { return detail::minimum_version_of(value); }
 
+PauseNotification::PauseNotification() = default;
+PauseNotification::PauseNotification(const PauseNotification&) = default;
+PauseNotification::PauseNotification(PauseNotification&&) noexcept = default;
+PauseNotification& PauseNotification::operator=(const PauseNotification&) = default;
+PauseNotification& PauseNotification::operator=(PauseNotification&&) noexcept = default;
+PauseNotification::~PauseNotification() = default;
 bool operator==(const PauseNotification& a, const PauseNotification& b) { return struct_info<PauseNotification>::equal(a, b); }
 bool operator!=(const PauseNotification& a, const PauseNotification& b) { return !struct_info<PauseNotification>::equal(a, b); }
 void from_json(std::string_view json, PauseNotification& out) { detail::read_document(json, out); }
 std::string to_json(const PauseNotification& value) { return detail::write_document(value); }
 schema_version minimum_version(const PauseNotification& value) { return detail::minimum_version_of(value); }
 
+PauseOptions::PauseOptions() = default;
+PauseOptions::PauseOptions(const PauseOptions&) = default;
+PauseOptions::PauseOptions(PauseOptions&&) noexcept = default;
+PauseOptions& PauseOptions::operator=(const PauseOptions&) = default;
+PauseOptions& PauseOptions::operator=(PauseOptions&&) noexcept = default;
+PauseOptions::~PauseOptions() = default;
 bool operator==(const PauseOptions& a, const PauseOptions& b) { return struct_info<PauseOptions>::equal(a, b); }
 bool operator!=(const PauseOptions& a, const PauseOptions& b) { return !struct_info<PauseOptions>::equal(a, b); }
 void from_json(std::string_view json, PauseOptions& out) { detail::read_document(json, out); }
 std::string to_json(const PauseOptions& value) { return detail::write_document(value); }
 schema_version minimum_version(const PauseOptions& value) { return detail::minimum_version_of(value); }
 
+ProcessDetails::ProcessDetails() = default;
+ProcessDetails::ProcessDetails(const ProcessDetails&) = default;
+ProcessDetails::ProcessDetails(ProcessDetails&&) noexcept = default;
+ProcessDetails& ProcessDetails::operator=(const ProcessDetails&) = default;
+ProcessDetails& ProcessDetails::operator=(ProcessDetails&&) noexcept = default;
+ProcessDetails::~ProcessDetails() = default;
 bool operator==(const ProcessDetails& a, const ProcessDetails& b) { return struct_info<ProcessDetails>::equal(a, b); }
 bool operator!=(const ProcessDetails& a, const ProcessDetails& b) { return !struct_info<ProcessDetails>::equal(a, b); }
 void from_json(std::string_view json, ProcessDetails& out) { detail::read_document(json, out); }
 std::string to_json(const ProcessDetails& value) { return detail::write_document(value); }
 schema_version minimum_version(const ProcessDetails& value) { return detail::minimum_version_of(value); }
 
+ProcessModifyRequest::ProcessModifyRequest() = default;
+ProcessModifyRequest::ProcessModifyRequest(const ProcessModifyRequest&) = default;
+ProcessModifyRequest::ProcessModifyRequest(ProcessModifyRequest&&) noexcept = default;
+ProcessModifyRequest& ProcessModifyRequest::operator=(const ProcessModifyRequest&) = default;
+ProcessModifyRequest& ProcessModifyRequest::operator=(ProcessModifyRequest&&) noexcept = default;
+ProcessModifyRequest::~ProcessModifyRequest() = default;
 bool operator==(const ProcessModifyRequest& a, const ProcessModifyRequest& b) { return struct_info<ProcessModifyRequest>::equal(a, b); }
 bool operator!=(const ProcessModifyRequest& a, const ProcessModifyRequest& b) { return !struct_info<ProcessModifyRequest>::equal(a, b); }
 void from_json(std::string_view json, ProcessModifyRequest& out) { detail::read_document(json, out); }
 std::string to_json(const ProcessModifyRequest& value) { return detail::write_document(value); }
 schema_version minimum_version(const ProcessModifyRequest& value) { return detail::minimum_version_of(value); }
 
+ProcessParameters::ProcessParameters() = default;
+ProcessParameters::ProcessParameters(const ProcessParameters&) = default;
+ProcessParameters::ProcessParameters(ProcessParameters&&) noexcept = default;
+ProcessParameters& ProcessParameters::operator=(const ProcessParameters&) = default;
+ProcessParameters& ProcessParameters::operator=(ProcessParameters&&) noexcept = default;
+ProcessParameters::~ProcessParameters() = default;
 bool operator==(const ProcessParameters& a, const ProcessParameters& b) { return struct_info<ProcessParameters>::equal(a, b); }
 bool operator!=(const ProcessParameters& a, const ProcessParameters& b) { return !struct_info<ProcessParameters>::equal(a, b); }
 void from_json(std::string_view json, ProcessParameters& out) { detail::read_document(json, out); }
 std::string to_json(const ProcessParameters& value) { return detail::write_document(value); }
 schema_version minimum_version(const ProcessParameters& value) { return detail::minimum_version_of(value); }
 
+ProcessStatus::ProcessStatus() = default;
+ProcessStatus::ProcessStatus(const ProcessStatus&) = default;
+ProcessStatus::ProcessStatus(ProcessStatus&&) noexcept = default;
+ProcessStatus& ProcessStatus::operator=(const ProcessStatus&) = default;
+ProcessStatus& ProcessStatus::operator=(ProcessStatus&&) noexcept = default;
+ProcessStatus::~ProcessStatus() = default;
 bool operator==(const ProcessStatus& a, const ProcessStatus& b) { return struct_info<ProcessStatus>::equal(a, b); }
 bool operator!=(const ProcessStatus& a, const ProcessStatus& b) { return !struct_info<ProcessStatus>::equal(a, b); }
 void from_json(std::string_view json, ProcessStatus& out) { detail::read_document(json, out); }
 std::string to_json(const ProcessStatus& value) { return detail::write_document(value); }
 schema_version minimum_version(const ProcessStatus& value) { return detail::minimum_version_of(value); }
 
+ProcessorCapabilitiesInfo::ProcessorCapabilitiesInfo() = default;
+ProcessorCapabilitiesInfo::ProcessorCapabilitiesInfo(const ProcessorCapabilitiesInfo&) = default;
+ProcessorCapabilitiesInfo::ProcessorCapabilitiesInfo(ProcessorCapabilitiesInfo&&) noexcept = default;
+ProcessorCapabilitiesInfo& ProcessorCapabilitiesInfo::operator=(const ProcessorCapabilitiesInfo&) = default;
+ProcessorCapabilitiesInfo& ProcessorCapabilitiesInfo::operator=(ProcessorCapabilitiesInfo&&) noexcept = default;
+ProcessorCapabilitiesInfo::~ProcessorCapabilitiesInfo() = default;
 bool operator==(const ProcessorCapabilitiesInfo& a, const ProcessorCapabilitiesInfo& b) { return struct_info<ProcessorCapabilitiesInfo>::equal(a, b); }
 bool operator!=(const ProcessorCapabilitiesInfo& a, const ProcessorCapabilitiesInfo& b) { return !struct_info<ProcessorCapabilitiesInfo>::equal(a, b); }
 void from_json(std::string_view json, ProcessorCapabilitiesInfo& out) { detail::read_document(json, out); }
 std::string to_json(const ProcessorCapabilitiesInfo& value) { return detail::write_document(value); }
 schema_version minimum_version(const ProcessorCapabilitiesInfo& value) { return detail::minimum_version_of(value); }
 
+ProcessorLimits::ProcessorLimits() = default;
+ProcessorLimits::ProcessorLimits(const ProcessorLimits&) = default;
+ProcessorLimits::ProcessorLimits(ProcessorLimits&&) noexcept = default;
+ProcessorLimits& ProcessorLimits::operator=(const ProcessorLimits&) = default;
+ProcessorLimits& ProcessorLimits::operator=(ProcessorLimits&&) noexcept = default;
+ProcessorLimits::~ProcessorLimits() = default;
 bool operator==(const ProcessorLimits& a, const ProcessorLimits& b) { return struct_info<ProcessorLimits>::equal(a, b); }
 bool operator!=(const ProcessorLimits& a, const ProcessorLimits& b) { return !struct_info<ProcessorLimits>::equal(a, b); }
 void from_json(std::string_view json, ProcessorLimits& out) { detail::read_document(json, out); }
 std::string to_json(const ProcessorLimits& value) { return detail::write_document(value); }
 schema_version minimum_version(const ProcessorLimits& value) { return detail::minimum_version_of(value); }
 
+ProcessorStats::ProcessorStats() = default;
+ProcessorStats::ProcessorStats(const ProcessorStats&) = default;
+ProcessorStats::ProcessorStats(ProcessorStats&&) noexcept = default;
+ProcessorStats& ProcessorStats::operator=(const ProcessorStats&) = default;
+ProcessorStats& ProcessorStats::operator=(ProcessorStats&&) noexcept = default;
+ProcessorStats::~ProcessorStats() = default;
 bool operator==(const ProcessorStats& a, const ProcessorStats& b) { return struct_info<ProcessorStats>::equal(a, b); }
 bool operator!=(const ProcessorStats& a, const ProcessorStats& b) { return !struct_info<ProcessorStats>::equal(a, b); }
 void from_json(std::string_view json, ProcessorStats& out) { detail::read_document(json, out); }
 std::string to_json(const ProcessorStats& value) { return detail::write_document(value); }
 schema_version minimum_version(const ProcessorStats& value) { return detail::minimum_version_of(value); }
 
+ProcessorTopology::ProcessorTopology() = default;
+ProcessorTopology::ProcessorTopology(const ProcessorTopology&) = default;
+ProcessorTopology::ProcessorTopology(ProcessorTopology&&) noexcept = default;
+ProcessorTopology& ProcessorTopology::operator=(const ProcessorTopology&) = default;
+ProcessorTopology& ProcessorTopology::operator=(ProcessorTopology&&) noexcept = default;
+ProcessorTopology::~ProcessorTopology() = default;
 bool operator==(const ProcessorTopology& a, const ProcessorTopology& b) { return struct_info<ProcessorTopology>::equal(a, b); }
 bool operator!=(const ProcessorTopology& a, const ProcessorTopology& b) { return !struct_info<ProcessorTopology>::equal(a, b); }
 void from_json(std::string_view json, ProcessorTopology& out) { detail::read_document(json, out); }
 std::string to_json(const ProcessorTopology& value) { return detail::write_document(value); }
 schema_version minimum_version(const ProcessorTopology& value) { return detail::minimum_version_of(value); }
 
+ResultError::ResultError() = default;
+ResultError::ResultError(const ResultError&) = default;
+ResultError::ResultError(ResultError&&) noexcept = default;
+ResultError& ResultError::operator=(const ResultError&) = default;
+ResultError& ResultError::operator=(ResultError&&) noexcept = default;
+ResultError::~ResultError() = default;
 bool operator==(const ResultError& a, const ResultError& b) { return struct_info<ResultError>::equal(a, b); }
 bool operator!=(const ResultError& a, const ResultError& b) { return !struct_info<ResultError>::equal(a, b); }
 void from_json(std::string_view json, ResultError& out) { detail::read_document(json, out); }
 std::string to_json(const ResultError& value) { return detail::write_document(value); }
 schema_version minimum_version(const ResultError& value) { return detail::minimum_version_of(value); }
 
+PropertyResponse::PropertyResponse() = default;
+PropertyResponse::PropertyResponse(const PropertyResponse&) = default;
+PropertyResponse::PropertyResponse(PropertyResponse&&) noexcept = default;
+PropertyResponse& PropertyResponse::operator=(const PropertyResponse&) = default;
+PropertyResponse& PropertyResponse::operator=(PropertyResponse&&) noexcept = default;
+PropertyResponse::~PropertyResponse() = default;
 bool operator==(const PropertyResponse& a, const PropertyResponse& b) { return struct_info<PropertyResponse>::equal(a, b); }
 bool operator!=(const PropertyResponse& a, const PropertyResponse& b) { return !struct_info<PropertyResponse>::equal(a, b); }
 void from_json(std::string_view json, PropertyResponse& out) { detail::read_document(json, out); }
 std::string to_json(const PropertyResponse& value) { return detail::write_document(value); }
 schema_version minimum_version(const PropertyResponse& value) { return detail::minimum_version_of(value); }
 
+SharedMemoryRegionInfo::SharedMemoryRegionInfo() = default;
+SharedMemoryRegionInfo::SharedMemoryRegionInfo(const SharedMemoryRegionInfo&) = default;
+SharedMemoryRegionInfo::SharedMemoryRegionInfo(SharedMemoryRegionInfo&&) noexcept = default;
+SharedMemoryRegionInfo& SharedMemoryRegionInfo::operator=(const SharedMemoryRegionInfo&) = default;
+SharedMemoryRegionInfo& SharedMemoryRegionInfo::operator=(SharedMemoryRegionInfo&&) noexcept = default;
+SharedMemoryRegionInfo::~SharedMemoryRegionInfo() = default;
 bool operator==(const SharedMemoryRegionInfo& a, const SharedMemoryRegionInfo& b) { return struct_info<SharedMemoryRegionInfo>::equal(a, b); }
 bool operator!=(const SharedMemoryRegionInfo& a, const SharedMemoryRegionInfo& b) { return !struct_info<SharedMemoryRegionInfo>::equal(a, b); }
 void from_json(std::string_view json, SharedMemoryRegionInfo& out) { detail::read_document(json, out); }
 std::string to_json(const SharedMemoryRegionInfo& value) { return detail::write_document(value); }
 schema_version minimum_version(const SharedMemoryRegionInfo& value) { return detail::minimum_version_of(value); }
 
+StorageStats::StorageStats() = default;
+StorageStats::StorageStats(const StorageStats&) = default;
+StorageStats::StorageStats(StorageStats&&) noexcept = default;
+StorageStats& StorageStats::operator=(const StorageStats&) = default;
+StorageStats& StorageStats::operator=(StorageStats&&) noexcept = default;
+StorageStats::~StorageStats() = default;
 bool operator==(const StorageStats& a, const StorageStats& b) { return struct_info<StorageStats>::equal(a, b); }
 bool operator!=(const StorageStats& a, const StorageStats& b) { return !struct_info<StorageStats>::equal(a, b); }
 void from_json(std::string_view json, StorageStats& out) { detail::read_document(json, out); }
 std::string to_json(const StorageStats& value) { return detail::write_document(value); }
 schema_version minimum_version(const StorageStats& value) { return detail::minimum_version_of(value); }
 
+Statistics::Statistics() = default;
+Statistics::Statistics(const Statistics&) = default;
+Statistics::Statistics(Statistics&&) noexcept = default;
+Statistics& Statistics::operator=(const Statistics&) = default;
+Statistics& Statistics::operator=(Statistics&&) noexcept = default;
+Statistics::~Statistics() = default;
 bool operator==(const Statistics& a, const Statistics& b) { return struct_info<Statistics>::equal(a, b); }
 bool operator!=(const Statistics& a, const Statistics& b) { return !struct_info<Statistics>::equal(a, b); }
 void from_json(std::string_view json, Statistics& out) { detail::read_document(json, out); }
 std::string to_json(const Statistics& value) { return detail::write_document(value); }
 schema_version minimum_version(const Statistics& value) { return detail::minimum_version_of(value); }
 
+Properties::Properties() = default;
+Properties::Properties(const Properties&) = default;
+Properties::Properties(Properties&&) noexcept = default;
+Properties& Properties::operator=(const Properties&) = default;
+Properties& Properties::operator=(Properties&&) noexcept = default;
+Properties::~Properties() = default;
 bool operator==(const Properties& a, const Properties& b) { return struct_info<Properties>::equal(a, b); }
 bool operator!=(const Properties& a, const Properties& b) { return !struct_info<Properties>::equal(a, b); }
 void from_json(std::string_view json, Properties& out) { detail::read_document(json, out); }
 std::string to_json(const Properties& value) { return detail::write_document(value); }
 schema_version minimum_version(const Properties& value) { return detail::minimum_version_of(value); }
 
+QoSCapabilities::QoSCapabilities() = default;
+QoSCapabilities::QoSCapabilities(const QoSCapabilities&) = default;
+QoSCapabilities::QoSCapabilities(QoSCapabilities&&) noexcept = default;
+QoSCapabilities& QoSCapabilities::operator=(const QoSCapabilities&) = default;
+QoSCapabilities& QoSCapabilities::operator=(QoSCapabilities&&) noexcept = default;
+QoSCapabilities::~QoSCapabilities() = default;
 bool operator==(const QoSCapabilities& a, const QoSCapabilities& b) { return struct_info<QoSCapabilities>::equal(a, b); }
 bool operator!=(const QoSCapabilities& a, const QoSCapabilities& b) { return !struct_info<QoSCapabilities>::equal(a, b); }
 void from_json(std::string_view json, QoSCapabilities& out) { detail::read_document(json, out); }
 std::string to_json(const QoSCapabilities& value) { return detail::write_document(value); }
 schema_version minimum_version(const QoSCapabilities& value) { return detail::minimum_version_of(value); }
 
+RegistryFlushState::RegistryFlushState() = default;
+RegistryFlushState::RegistryFlushState(const RegistryFlushState&) = default;
+RegistryFlushState::RegistryFlushState(RegistryFlushState&&) noexcept = default;
+RegistryFlushState& RegistryFlushState::operator=(const RegistryFlushState&) = default;
+RegistryFlushState& RegistryFlushState::operator=(RegistryFlushState&&) noexcept = default;
+RegistryFlushState::~RegistryFlushState() = default;
 bool operator==(const RegistryFlushState& a, const RegistryFlushState& b) { return struct_info<RegistryFlushState>::equal(a, b); }
 bool operator!=(const RegistryFlushState& a, const RegistryFlushState& b) { return !struct_info<RegistryFlushState>::equal(a, b); }
 void from_json(std::string_view json, RegistryFlushState& out) { detail::read_document(json, out); }
 std::string to_json(const RegistryFlushState& value) { return detail::write_document(value); }
 schema_version minimum_version(const RegistryFlushState& value) { return detail::minimum_version_of(value); }
 
+SaveOptions::SaveOptions() = default;
+SaveOptions::SaveOptions(const SaveOptions&) = default;
+SaveOptions::SaveOptions(SaveOptions&&) noexcept = default;
+SaveOptions& SaveOptions::operator=(const SaveOptions&) = default;
+SaveOptions& SaveOptions::operator=(SaveOptions&&) noexcept = default;
+SaveOptions::~SaveOptions() = default;
 bool operator==(const SaveOptions& a, const SaveOptions& b) { return struct_info<SaveOptions>::equal(a, b); }
 bool operator!=(const SaveOptions& a, const SaveOptions& b) { return !struct_info<SaveOptions>::equal(a, b); }
 void from_json(std::string_view json, SaveOptions& out) { detail::read_document(json, out); }
 std::string to_json(const SaveOptions& value) { return detail::write_document(value); }
 schema_version minimum_version(const SaveOptions& value) { return detail::minimum_version_of(value); }
 
+ServiceProperties::ServiceProperties() = default;
+ServiceProperties::ServiceProperties(const ServiceProperties&) = default;
+ServiceProperties::ServiceProperties(ServiceProperties&&) noexcept = default;
+ServiceProperties& ServiceProperties::operator=(const ServiceProperties&) = default;
+ServiceProperties& ServiceProperties::operator=(ServiceProperties&&) noexcept = default;
+ServiceProperties::~ServiceProperties() = default;
 bool operator==(const ServiceProperties& a, const ServiceProperties& b) { return struct_info<ServiceProperties>::equal(a, b); }
 bool operator!=(const ServiceProperties& a, const ServiceProperties& b) { return !struct_info<ServiceProperties>::equal(a, b); }
 void from_json(std::string_view json, ServiceProperties& out) { detail::read_document(json, out); }
 std::string to_json(const ServiceProperties& value) { return detail::write_document(value); }
 schema_version minimum_version(const ServiceProperties& value) { return detail::minimum_version_of(value); }
 
+Service_PropertyQuery::Service_PropertyQuery() = default;
+Service_PropertyQuery::Service_PropertyQuery(const Service_PropertyQuery&) = default;
+Service_PropertyQuery::Service_PropertyQuery(Service_PropertyQuery&&) noexcept = default;
+Service_PropertyQuery& Service_PropertyQuery::operator=(const Service_PropertyQuery&) = default;
+Service_PropertyQuery& Service_PropertyQuery::operator=(Service_PropertyQuery&&) noexcept = default;
+Service_PropertyQuery::~Service_PropertyQuery() = default;
 bool operator==(const Service_PropertyQuery& a, const Service_PropertyQuery& b) { return struct_info<Service_PropertyQuery>::equal(a, b); }
 bool operator!=(const Service_PropertyQuery& a, const Service_PropertyQuery& b) { return !struct_info<Service_PropertyQuery>::equal(a, b); }
 void from_json(std::string_view json, Service_PropertyQuery& out) { detail::read_document(json, out); }
 std::string to_json(const Service_PropertyQuery& value) { return detail::write_document(value); }
 schema_version minimum_version(const Service_PropertyQuery& value) { return detail::minimum_version_of(value); }
 
+SetPropertyOperation::SetPropertyOperation() = default;
+SetPropertyOperation::SetPropertyOperation(const SetPropertyOperation&) = default;
+SetPropertyOperation::SetPropertyOperation(SetPropertyOperation&&) noexcept = default;
+SetPropertyOperation& SetPropertyOperation::operator=(const SetPropertyOperation&) = default;
+SetPropertyOperation& SetPropertyOperation::operator=(SetPropertyOperation&&) noexcept = default;
+SetPropertyOperation::~SetPropertyOperation() = default;
 bool operator==(const SetPropertyOperation& a, const SetPropertyOperation& b) { return struct_info<SetPropertyOperation>::equal(a, b); }
 bool operator!=(const SetPropertyOperation& a, const SetPropertyOperation& b) { return !struct_info<SetPropertyOperation>::equal(a, b); }
 void from_json(std::string_view json, SetPropertyOperation& out) { detail::read_document(json, out); }
 std::string to_json(const SetPropertyOperation& value) { return detail::write_document(value); }
 schema_version minimum_version(const SetPropertyOperation& value) { return detail::minimum_version_of(value); }
 
+ShutdownOptions::ShutdownOptions() = default;
+ShutdownOptions::ShutdownOptions(const ShutdownOptions&) = default;
+ShutdownOptions::ShutdownOptions(ShutdownOptions&&) noexcept = default;
+ShutdownOptions& ShutdownOptions::operator=(const ShutdownOptions&) = default;
+ShutdownOptions& ShutdownOptions::operator=(ShutdownOptions&&) noexcept = default;
+ShutdownOptions::~ShutdownOptions() = default;
 bool operator==(const ShutdownOptions& a, const ShutdownOptions& b) { return struct_info<ShutdownOptions>::equal(a, b); }
 bool operator!=(const ShutdownOptions& a, const ShutdownOptions& b) { return !struct_info<ShutdownOptions>::equal(a, b); }
 void from_json(std::string_view json, ShutdownOptions& out) { detail::read_document(json, out); }
 std::string to_json(const ShutdownOptions& value) { return detail::write_document(value); }
 schema_version minimum_version(const ShutdownOptions& value) { return detail::minimum_version_of(value); }
 
+SignalProcessOptions::SignalProcessOptions() = default;
+SignalProcessOptions::SignalProcessOptions(const SignalProcessOptions&) = default;
+SignalProcessOptions::SignalProcessOptions(SignalProcessOptions&&) noexcept = default;
+SignalProcessOptions& SignalProcessOptions::operator=(const SignalProcessOptions&) = default;
+SignalProcessOptions& SignalProcessOptions::operator=(SignalProcessOptions&&) noexcept = default;
+SignalProcessOptions::~SignalProcessOptions() = default;
 bool operator==(const SignalProcessOptions& a, const SignalProcessOptions& b) { return struct_info<SignalProcessOptions>::equal(a, b); }
 bool operator!=(const SignalProcessOptions& a, const SignalProcessOptions& b) { return !struct_info<SignalProcessOptions>::equal(a, b); }
 void from_json(std::string_view json, SignalProcessOptions& out) { detail::read_document(json, out); }
 std::string to_json(const SignalProcessOptions& value) { return detail::write_document(value); }
 schema_version minimum_version(const SignalProcessOptions& value) { return detail::minimum_version_of(value); }
 
+SystemExitStatus::SystemExitStatus() = default;
+SystemExitStatus::SystemExitStatus(const SystemExitStatus&) = default;
+SystemExitStatus::SystemExitStatus(SystemExitStatus&&) noexcept = default;
+SystemExitStatus& SystemExitStatus::operator=(const SystemExitStatus&) = default;
+SystemExitStatus& SystemExitStatus::operator=(SystemExitStatus&&) noexcept = default;
+SystemExitStatus::~SystemExitStatus() = default;
 bool operator==(const SystemExitStatus& a, const SystemExitStatus& b) { return struct_info<SystemExitStatus>::equal(a, b); }
 bool operator!=(const SystemExitStatus& a, const SystemExitStatus& b) { return !struct_info<SystemExitStatus>::equal(a, b); }
 void from_json(std::string_view json, SystemExitStatus& out) { detail::read_document(json, out); }
 std::string to_json(const SystemExitStatus& value) { return detail::write_document(value); }
 schema_version minimum_version(const SystemExitStatus& value) { return detail::minimum_version_of(value); }
 
+SystemProcessorModificationRequest::SystemProcessorModificationRequest() = default;
+SystemProcessorModificationRequest::SystemProcessorModificationRequest(const SystemProcessorModificationRequest&) = default;
+SystemProcessorModificationRequest::SystemProcessorModificationRequest(SystemProcessorModificationRequest&&) noexcept = default;
+SystemProcessorModificationRequest& SystemProcessorModificationRequest::operator=(const SystemProcessorModificationRequest&) = default;
+SystemProcessorModificationRequest& SystemProcessorModificationRequest::operator=(SystemProcessorModificationRequest&&) noexcept = default;
+SystemProcessorModificationRequest::~SystemProcessorModificationRequest() = default;
 bool operator==(const SystemProcessorModificationRequest& a, const SystemProcessorModificationRequest& b) { return struct_info<SystemProcessorModificationRequest>::equal(a, b); }
 bool operator!=(const SystemProcessorModificationRequest& a, const SystemProcessorModificationRequest& b) { return !struct_info<SystemProcessorModificationRequest>::equal(a, b); }
 void from_json(std::string_view json, SystemProcessorModificationRequest& out) { detail::read_document(json, out); }
 std::string to_json(const SystemProcessorModificationRequest& value) { return detail::write_document(value); }
 schema_version minimum_version(const SystemProcessorModificationRequest& value) { return detail::minimum_version_of(value); }
 
+SystemQuery::SystemQuery() = default;
+SystemQuery::SystemQuery(const SystemQuery&) = default;
+SystemQuery::SystemQuery(SystemQuery&&) noexcept = default;
+SystemQuery& SystemQuery::operator=(const SystemQuery&) = default;
+SystemQuery& SystemQuery::operator=(SystemQuery&&) noexcept = default;
+SystemQuery::~SystemQuery() = default;
 bool operator==(const SystemQuery& a, const SystemQuery& b) { return struct_info<SystemQuery>::equal(a, b); }
 bool operator!=(const SystemQuery& a, const SystemQuery& b) { return !struct_info<SystemQuery>::equal(a, b); }
 void from_json(std::string_view json, SystemQuery& out) { detail::read_document(json, out); }
 std::string to_json(const SystemQuery& value) { return detail::write_document(value); }
 schema_version minimum_version(const SystemQuery& value) { return detail::minimum_version_of(value); }
 
+SystemTime::SystemTime() = default;
+SystemTime::SystemTime(const SystemTime&) = default;
+SystemTime::SystemTime(SystemTime&&) noexcept = default;
+SystemTime& SystemTime::operator=(const SystemTime&) = default;
+SystemTime& SystemTime::operator=(SystemTime&&) noexcept = default;
+SystemTime::~SystemTime() = default;
 bool operator==(const SystemTime& a, const SystemTime& b) { return struct_info<SystemTime>::equal(a, b); }
 bool operator!=(const SystemTime& a, const SystemTime& b) { return !struct_info<SystemTime>::equal(a, b); }
 void from_json(std::string_view json, SystemTime& out) { detail::read_document(json, out); }
 std::string to_json(const SystemTime& value) { return detail::write_document(value); }
 schema_version minimum_version(const SystemTime& value) { return detail::minimum_version_of(value); }
 
+System_PropertyQuery::System_PropertyQuery() = default;
+System_PropertyQuery::System_PropertyQuery(const System_PropertyQuery&) = default;
+System_PropertyQuery::System_PropertyQuery(System_PropertyQuery&&) noexcept = default;
+System_PropertyQuery& System_PropertyQuery::operator=(const System_PropertyQuery&) = default;
+System_PropertyQuery& System_PropertyQuery::operator=(System_PropertyQuery&&) noexcept = default;
+System_PropertyQuery::~System_PropertyQuery() = default;
 bool operator==(const System_PropertyQuery& a, const System_PropertyQuery& b) { return struct_info<System_PropertyQuery>::equal(a, b); }
 bool operator!=(const System_PropertyQuery& a, const System_PropertyQuery& b) { return !struct_info<System_PropertyQuery>::equal(a, b); }
 void from_json(std::string_view json, System_PropertyQuery& out) { detail::read_document(json, out); }
 std::string to_json(const System_PropertyQuery& value) { return detail::write_document(value); }
 schema_version minimum_version(const System_PropertyQuery& value) { return detail::minimum_version_of(value); }
 
+TimeZoneInformation::TimeZoneInformation() = default;
+TimeZoneInformation::TimeZoneInformation(const TimeZoneInformation&) = default;
+TimeZoneInformation::TimeZoneInformation(TimeZoneInformation&&) noexcept = default;
+TimeZoneInformation& TimeZoneInformation::operator=(const TimeZoneInformation&) = default;
+TimeZoneInformation& TimeZoneInformation::operator=(TimeZoneInformation&&) noexcept = default;
+TimeZoneInformation::~TimeZoneInformation() = default;
 bool operator==(const TimeZoneInformation& a, const TimeZoneInformation& b) { return struct_info<TimeZoneInformation>::equal(a, b); }
 bool operator!=(const TimeZoneInformation& a, const TimeZoneInformation& b) { return !struct_info<TimeZoneInformation>::equal(a, b); }
 void from_json(std::string_view json, TimeZoneInformation& out) { detail::read_document(json, out); }
 std::string to_json(const TimeZoneInformation& value) { return detail::write_document(value); }
 schema_version minimum_version(const TimeZoneInformation& value) { return detail::minimum_version_of(value); }
 
+VmProcessorRequirements::VmProcessorRequirements() = default;
+VmProcessorRequirements::VmProcessorRequirements(const VmProcessorRequirements&) = default;
+VmProcessorRequirements::VmProcessorRequirements(VmProcessorRequirements&&) noexcept = default;
+VmProcessorRequirements& VmProcessorRequirements::operator=(const VmProcessorRequirements&) = default;
+VmProcessorRequirements& VmProcessorRequirements::operator=(VmProcessorRequirements&&) noexcept = default;
+VmProcessorRequirements::~VmProcessorRequirements() = default;
 bool operator==(const VmProcessorRequirements& a, const VmProcessorRequirements& b) { return struct_info<VmProcessorRequirements>::equal(a, b); }
 bool operator!=(const VmProcessorRequirements& a, const VmProcessorRequirements& b) { return !struct_info<VmProcessorRequirements>::equal(a, b); }
 void from_json(std::string_view json, VmProcessorRequirements& out) { detail::read_document(json, out); }

@@ -2674,23 +2674,51 @@ struct Attachment {
     std::optional<bool> AlwaysAllowSparseFiles;  ///< bool, since 2.6
     std::optional<bool> SupportEncryptedFiles;  ///< bool, since 2.6
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    Attachment();
+    Attachment(const Attachment& other);
+    Attachment(Attachment&& other) noexcept;
+    Attachment& operator=(const Attachment& other);
+    Attachment& operator=(Attachment&& other) noexcept;
+    ~Attachment();
 };
 
 /// Schema struct GuestCrash.
 struct GuestCrash {
     std::optional<std::vector<std::uint64_t>> CrashParameters;  ///< array of uint64, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    GuestCrash();
+    GuestCrash(const GuestCrash& other);
+    GuestCrash(GuestCrash&& other) noexcept;
+    GuestCrash& operator=(const GuestCrash& other);
+    GuestCrash& operator=(GuestCrash&& other) noexcept;
+    ~GuestCrash();
 };
 
 /// Schema struct InjectNonMaskableInterrupt.
 struct InjectNonMaskableInterrupt {
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    InjectNonMaskableInterrupt();
+    InjectNonMaskableInterrupt(const InjectNonMaskableInterrupt& other);
+    InjectNonMaskableInterrupt(InjectNonMaskableInterrupt&& other) noexcept;
+    InjectNonMaskableInterrupt& operator=(const InjectNonMaskableInterrupt& other);
+    InjectNonMaskableInterrupt& operator=(InjectNonMaskableInterrupt&& other) noexcept;
+    ~InjectNonMaskableInterrupt();
 };
 
 /// Schema struct OperationFailure.
 struct OperationFailure {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::OperationFailureDetail>> Detail;  ///< OperationFailureDetail, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    OperationFailure();
+    OperationFailure(const OperationFailure& other);
+    OperationFailure(OperationFailure&& other) noexcept;
+    OperationFailure& operator=(const OperationFailure& other);
+    OperationFailure& operator=(OperationFailure&& other) noexcept;
+    ~OperationFailure();
 };
 
 /// Schema struct SystemExit.
@@ -2698,12 +2726,26 @@ struct SystemExit {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::SystemExitDetail>> Detail;  ///< SystemExitDetail, since 2.4
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::ExitInitiator>> Initiator;  ///< ExitInitiator, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    SystemExit();
+    SystemExit(const SystemExit& other);
+    SystemExit(SystemExit&& other) noexcept;
+    SystemExit& operator=(const SystemExit& other);
+    SystemExit& operator=(SystemExit&& other) noexcept;
+    ~SystemExit();
 };
 
 /// Schema struct TripleFault.
 struct TripleFault {
     std::optional<std::uint64_t> ErrorType;  ///< uint64, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    TripleFault();
+    TripleFault(const TripleFault& other);
+    TripleFault(TripleFault&& other) noexcept;
+    TripleFault& operator=(const TripleFault& other);
+    TripleFault& operator=(TripleFault&& other) noexcept;
+    ~TripleFault();
 };
 
 /// Schema struct VirtualDeviceFailure.
@@ -2713,6 +2755,13 @@ struct VirtualDeviceFailure {
     std::optional<std::string> DeviceId;  ///< Guid, since 2.4
     std::optional<std::string> InstanceId;  ///< Guid, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    VirtualDeviceFailure();
+    VirtualDeviceFailure(const VirtualDeviceFailure& other);
+    VirtualDeviceFailure(VirtualDeviceFailure&& other) noexcept;
+    VirtualDeviceFailure& operator=(const VirtualDeviceFailure& other);
+    VirtualDeviceFailure& operator=(VirtualDeviceFailure&& other) noexcept;
+    ~VirtualDeviceFailure();
 };
 
 /// Schema struct WorkerExit.
@@ -2722,6 +2771,13 @@ struct WorkerExit {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::WorkerExitDetail>> Detail;  ///< WorkerExitDetail, since 2.4
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::ExitInitiator>> Initiator;  ///< ExitInitiator, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    WorkerExit();
+    WorkerExit(const WorkerExit& other);
+    WorkerExit(WorkerExit&& other) noexcept;
+    WorkerExit& operator=(const WorkerExit& other);
+    WorkerExit& operator=(WorkerExit&& other) noexcept;
+    ~WorkerExit();
 };
 
 /// Schema struct AttributionRecord.
@@ -2734,6 +2790,13 @@ struct AttributionRecord {
     std::optional<::zlhcs::schema::SystemExit> SystemExit;  ///< SystemExit, since 2.4
     std::optional<::zlhcs::schema::VirtualDeviceFailure> VirtualDeviceFailure;  ///< VirtualDeviceFailure, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    AttributionRecord();
+    AttributionRecord(const AttributionRecord& other);
+    AttributionRecord(AttributionRecord&& other) noexcept;
+    AttributionRecord& operator=(const AttributionRecord& other);
+    AttributionRecord& operator=(AttributionRecord&& other) noexcept;
+    ~AttributionRecord();
 };
 
 /// Schema struct Version.
@@ -2741,17 +2804,38 @@ struct Version {
     std::optional<std::uint32_t> Major;  ///< uint32, since 2.0, required by zlhcs
     std::optional<std::uint32_t> Minor;  ///< uint32, since 2.0, required by zlhcs
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    Version();
+    Version(const Version& other);
+    Version(Version&& other) noexcept;
+    Version& operator=(const Version& other);
+    Version& operator=(Version&& other) noexcept;
+    ~Version();
 };
 
 /// Schema struct BasicInformation.
 struct BasicInformation {
     std::optional<std::vector<::zlhcs::schema::Version>> SupportedSchemaVersions;  ///< array of Version, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    BasicInformation();
+    BasicInformation(const BasicInformation& other);
+    BasicInformation(BasicInformation&& other) noexcept;
+    BasicInformation& operator=(const BasicInformation& other);
+    BasicInformation& operator=(BasicInformation&& other) noexcept;
+    ~BasicInformation();
 };
 
 /// Schema struct Battery.
 struct Battery {
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    Battery();
+    Battery(const Battery& other);
+    Battery(Battery&& other) noexcept;
+    Battery& operator=(const Battery& other);
+    Battery& operator=(Battery&& other) noexcept;
+    ~Battery();
 };
 
 /// Schema struct LinuxKernelDirect.
@@ -2760,6 +2844,13 @@ struct LinuxKernelDirect {
     std::optional<std::string> InitRdPath;  ///< string, since 2.2
     std::optional<std::string> KernelCmdLine;  ///< string, since 2.2
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    LinuxKernelDirect();
+    LinuxKernelDirect(const LinuxKernelDirect& other);
+    LinuxKernelDirect(LinuxKernelDirect&& other) noexcept;
+    LinuxKernelDirect& operator=(const LinuxKernelDirect& other);
+    LinuxKernelDirect& operator=(LinuxKernelDirect&& other) noexcept;
+    ~LinuxKernelDirect();
 };
 
 /// Schema struct UefiBootEntry.
@@ -2770,6 +2861,13 @@ struct UefiBootEntry {
     std::optional<std::string> OptionalData;  ///< string, since 2.1
     std::optional<std::string> VmbFsRootPath;  ///< string, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    UefiBootEntry();
+    UefiBootEntry(const UefiBootEntry& other);
+    UefiBootEntry(UefiBootEntry&& other) noexcept;
+    UefiBootEntry& operator=(const UefiBootEntry& other);
+    UefiBootEntry& operator=(UefiBootEntry&& other) noexcept;
+    ~UefiBootEntry();
 };
 
 /// Schema struct Uefi.
@@ -2781,6 +2879,13 @@ struct Uefi {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::SerialConsole>> Console;  ///< SerialConsole, since 2.0
     std::optional<bool> StopOnBootFailure;  ///< bool, since 2.2
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    Uefi();
+    Uefi(const Uefi& other);
+    Uefi(Uefi&& other) noexcept;
+    Uefi& operator=(const Uefi& other);
+    Uefi& operator=(Uefi&& other) noexcept;
+    ~Uefi();
 };
 
 /// Schema struct Chipset.
@@ -2794,6 +2899,13 @@ struct Chipset {
     std::optional<bool> UseUtc;  ///< bool, since 2.1
     std::optional<::zlhcs::schema::LinuxKernelDirect> LinuxKernelDirect;  ///< LinuxKernelDirect, since 2.2
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    Chipset();
+    Chipset(const Chipset& other);
+    Chipset(Chipset&& other) noexcept;
+    Chipset& operator=(const Chipset& other);
+    Chipset& operator=(Chipset&& other) noexcept;
+    ~Chipset();
 };
 
 /// Schema struct CimMount.
@@ -2803,12 +2915,26 @@ struct CimMount {
     std::optional<std::string> VolumeGuid;  ///< Guid, since 2.3
     std::optional<std::uint32_t> MountFlags;  ///< uint32, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    CimMount();
+    CimMount(const CimMount& other);
+    CimMount(CimMount&& other) noexcept;
+    CimMount& operator=(const CimMount& other);
+    CimMount& operator=(CimMount&& other) noexcept;
+    ~CimMount();
 };
 
 /// Schema struct CloseHandle.
 struct CloseHandle {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::StdHandle>> Handle;  ///< StdHandle, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    CloseHandle();
+    CloseHandle(const CloseHandle& other);
+    CloseHandle(CloseHandle&& other) noexcept;
+    CloseHandle& operator=(const CloseHandle& other);
+    CloseHandle& operator=(CloseHandle&& other) noexcept;
+    ~CloseHandle();
 };
 
 /// Schema struct ComPort.
@@ -2816,6 +2942,13 @@ struct ComPort {
     std::optional<std::string> NamedPipe;  ///< string, since 2.1
     std::optional<bool> OptimizeForDebugger;  ///< bool, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ComPort();
+    ComPort(const ComPort& other);
+    ComPort(ComPort&& other) noexcept;
+    ComPort& operator=(const ComPort& other);
+    ComPort& operator=(ComPort&& other) noexcept;
+    ~ComPort();
 };
 
 /// Schema struct Layer.
@@ -2825,6 +2958,13 @@ struct Layer {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::PathType>> PathType;  ///< PathType, since 2.1
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::CacheMode>> Cache;  ///< CacheMode, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    Layer();
+    Layer(const Layer& other);
+    Layer(Layer&& other) noexcept;
+    Layer& operator=(const Layer& other);
+    Layer& operator=(Layer&& other) noexcept;
+    ~Layer();
 };
 
 /// Schema struct CombinedLayers.
@@ -2833,6 +2973,13 @@ struct CombinedLayers {
     std::optional<std::string> ScratchPath;  ///< string, since 2.0
     std::optional<std::string> ContainerRootPath;  ///< string, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    CombinedLayers();
+    CombinedLayers(const CombinedLayers& other);
+    CombinedLayers(CombinedLayers&& other) noexcept;
+    CombinedLayers& operator=(const CombinedLayers& other);
+    CombinedLayers& operator=(CombinedLayers&& other) noexcept;
+    ~CombinedLayers();
 };
 
 /// Schema struct ContainerCredentialGuardState.
@@ -2842,6 +2989,13 @@ struct ContainerCredentialGuardState {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::ContainerCredentialGuardTransport>> Transport;  ///< ContainerCredentialGuardTransport, since 2.1
     std::optional<std::string> CredentialSpec;  ///< string, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ContainerCredentialGuardState();
+    ContainerCredentialGuardState(const ContainerCredentialGuardState& other);
+    ContainerCredentialGuardState(ContainerCredentialGuardState&& other) noexcept;
+    ContainerCredentialGuardState& operator=(const ContainerCredentialGuardState& other);
+    ContainerCredentialGuardState& operator=(ContainerCredentialGuardState&& other) noexcept;
+    ~ContainerCredentialGuardState();
 };
 
 /// Schema struct HvSocketServiceConfig.
@@ -2850,6 +3004,13 @@ struct HvSocketServiceConfig {
     std::optional<std::string> ConnectSecurityDescriptor;  ///< string, since 2.0
     std::optional<bool> AllowWildcardBinds;  ///< bool, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    HvSocketServiceConfig();
+    HvSocketServiceConfig(const HvSocketServiceConfig& other);
+    HvSocketServiceConfig(HvSocketServiceConfig&& other) noexcept;
+    HvSocketServiceConfig& operator=(const HvSocketServiceConfig& other);
+    HvSocketServiceConfig& operator=(HvSocketServiceConfig&& other) noexcept;
+    ~HvSocketServiceConfig();
 };
 
 /// Schema struct HvSocketSystemConfig.
@@ -2858,6 +3019,13 @@ struct HvSocketSystemConfig {
     std::optional<std::string> DefaultConnectSecurityDescriptor;  ///< string, since 2.0
     std::optional<std::map<std::string, ::zlhcs::schema::HvSocketServiceConfig>> ServiceTable;  ///< map Guid -> HvSocketServiceConfig, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    HvSocketSystemConfig();
+    HvSocketSystemConfig(const HvSocketSystemConfig& other);
+    HvSocketSystemConfig(HvSocketSystemConfig&& other) noexcept;
+    HvSocketSystemConfig& operator=(const HvSocketSystemConfig& other);
+    HvSocketSystemConfig& operator=(HvSocketSystemConfig&& other) noexcept;
+    ~HvSocketSystemConfig();
 };
 
 /// Schema struct Container_HvSocket.
@@ -2865,12 +3033,26 @@ struct Container_HvSocket {
     std::optional<::zlhcs::schema::HvSocketSystemConfig> Config;  ///< HvSocketSystemConfig, since 2.0
     std::optional<bool> EnablePowerShellDirect;  ///< bool, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    Container_HvSocket();
+    Container_HvSocket(const Container_HvSocket& other);
+    Container_HvSocket(Container_HvSocket&& other) noexcept;
+    Container_HvSocket& operator=(const Container_HvSocket& other);
+    Container_HvSocket& operator=(Container_HvSocket&& other) noexcept;
+    ~Container_HvSocket();
 };
 
 /// Schema struct Container_Memory.
 struct Container_Memory {
     std::optional<std::uint64_t> SizeInMB;  ///< uint64, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    Container_Memory();
+    Container_Memory(const Container_Memory& other);
+    Container_Memory(Container_Memory&& other) noexcept;
+    Container_Memory& operator=(const Container_Memory& other);
+    Container_Memory& operator=(Container_Memory&& other) noexcept;
+    ~Container_Memory();
 };
 
 /// Schema struct Container_Processor.
@@ -2879,6 +3061,13 @@ struct Container_Processor {
     std::optional<std::int64_t> Weight;  ///< int64, since 2.0
     std::optional<std::int64_t> Maximum;  ///< int64, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    Container_Processor();
+    Container_Processor(const Container_Processor& other);
+    Container_Processor(Container_Processor&& other) noexcept;
+    Container_Processor& operator=(const Container_Processor& other);
+    Container_Processor& operator=(Container_Processor&& other) noexcept;
+    ~Container_Processor();
 };
 
 /// Schema struct InterfaceClass.
@@ -2887,6 +3076,13 @@ struct InterfaceClass {
     std::optional<std::string> identifier;  ///< Guid, since 2.3
     std::optional<bool> recurse;  ///< bool, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    InterfaceClass();
+    InterfaceClass(const InterfaceClass& other);
+    InterfaceClass(InterfaceClass&& other) noexcept;
+    InterfaceClass& operator=(const InterfaceClass& other);
+    InterfaceClass& operator=(InterfaceClass&& other) noexcept;
+    ~InterfaceClass();
 };
 
 /// Schema struct DeviceCategory.
@@ -2894,6 +3090,13 @@ struct DeviceCategory {
     std::optional<std::string> name;  ///< string, since 2.3
     std::optional<std::vector<::zlhcs::schema::InterfaceClass>> interface_class;  ///< array of InterfaceClass, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    DeviceCategory();
+    DeviceCategory(const DeviceCategory& other);
+    DeviceCategory(DeviceCategory&& other) noexcept;
+    DeviceCategory& operator=(const DeviceCategory& other);
+    DeviceCategory& operator=(DeviceCategory&& other) noexcept;
+    ~DeviceCategory();
 };
 
 /// Schema struct DeviceInstance.
@@ -2903,6 +3106,13 @@ struct DeviceInstance {
     std::optional<std::string> port_name;  ///< string, since 2.3
     std::optional<std::vector<::zlhcs::schema::InterfaceClass>> interface_class;  ///< array of InterfaceClass, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    DeviceInstance();
+    DeviceInstance(const DeviceInstance& other);
+    DeviceInstance(DeviceInstance&& other) noexcept;
+    DeviceInstance& operator=(const DeviceInstance& other);
+    DeviceInstance& operator=(DeviceInstance&& other) noexcept;
+    ~DeviceInstance();
 };
 
 /// Schema struct DeviceNamespace.
@@ -2911,6 +3121,13 @@ struct DeviceNamespace {
     std::optional<std::vector<::zlhcs::schema::DeviceCategory>> device_category;  ///< array of DeviceCategory, since 2.3
     std::optional<std::vector<::zlhcs::schema::DeviceInstance>> device_instance;  ///< array of DeviceInstance, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    DeviceNamespace();
+    DeviceNamespace(const DeviceNamespace& other);
+    DeviceNamespace(DeviceNamespace&& other) noexcept;
+    DeviceNamespace& operator=(const DeviceNamespace& other);
+    DeviceNamespace& operator=(DeviceNamespace&& other) noexcept;
+    ~DeviceNamespace();
 };
 
 /// Schema struct ContainersDef_BatchedBinding.
@@ -2918,6 +3135,13 @@ struct ContainersDef_BatchedBinding {
     std::optional<std::string> filepath;  ///< string, since 2.3
     std::optional<std::vector<std::string>> bindingroots;  ///< array of string, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ContainersDef_BatchedBinding();
+    ContainersDef_BatchedBinding(const ContainersDef_BatchedBinding& other);
+    ContainersDef_BatchedBinding(ContainersDef_BatchedBinding&& other) noexcept;
+    ContainersDef_BatchedBinding& operator=(const ContainersDef_BatchedBinding& other);
+    ContainersDef_BatchedBinding& operator=(ContainersDef_BatchedBinding&& other) noexcept;
+    ~ContainersDef_BatchedBinding();
 };
 
 /// Schema struct FilesystemLayer.
@@ -2925,6 +3149,13 @@ struct FilesystemLayer {
     std::optional<std::string> identifier;  ///< Guid, since 2.3
     std::optional<std::string> path;  ///< string, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    FilesystemLayer();
+    FilesystemLayer(const FilesystemLayer& other);
+    FilesystemLayer(FilesystemLayer&& other) noexcept;
+    FilesystemLayer& operator=(const FilesystemLayer& other);
+    FilesystemLayer& operator=(FilesystemLayer&& other) noexcept;
+    ~FilesystemLayer();
 };
 
 /// Schema struct FilesystemNamespace.
@@ -2935,6 +3166,13 @@ struct FilesystemNamespace {
     std::optional<std::vector<::zlhcs::schema::FilesystemLayer>> layer;  ///< array of FilesystemLayer, since 2.3
     std::optional<std::vector<::zlhcs::schema::ContainersDef_BatchedBinding>> bindings;  ///< array of ContainersDef_BatchedBinding, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    FilesystemNamespace();
+    FilesystemNamespace(const FilesystemNamespace& other);
+    FilesystemNamespace(FilesystemNamespace&& other) noexcept;
+    FilesystemNamespace& operator=(const FilesystemNamespace& other);
+    FilesystemNamespace& operator=(FilesystemNamespace&& other) noexcept;
+    ~FilesystemNamespace();
 };
 
 /// Schema struct HostFiles.
@@ -2943,6 +3181,13 @@ struct HostFiles {
     std::optional<std::string> sandbox_path;  ///< string, since 2.3
     std::optional<std::vector<std::string>> file;  ///< array of string, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    HostFiles();
+    HostFiles(const HostFiles& other);
+    HostFiles(HostFiles&& other) noexcept;
+    HostFiles& operator=(const HostFiles& other);
+    HostFiles& operator=(HostFiles&& other) noexcept;
+    ~HostFiles();
 };
 
 /// Schema struct JobCpu.
@@ -2950,18 +3195,39 @@ struct JobCpu {
     std::optional<std::uint32_t> rate;  ///< uint32, since 2.3
     std::optional<std::uint32_t> weight;  ///< uint32, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    JobCpu();
+    JobCpu(const JobCpu& other);
+    JobCpu(JobCpu&& other) noexcept;
+    JobCpu& operator=(const JobCpu& other);
+    JobCpu& operator=(JobCpu&& other) noexcept;
+    ~JobCpu();
 };
 
 /// Schema struct JobMemory.
 struct JobMemory {
     std::optional<std::uint64_t> limit;  ///< uint64, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    JobMemory();
+    JobMemory(const JobMemory& other);
+    JobMemory(JobMemory&& other) noexcept;
+    JobMemory& operator=(const JobMemory& other);
+    JobMemory& operator=(JobMemory&& other) noexcept;
+    ~JobMemory();
 };
 
 /// Schema struct JobSystemRoot.
 struct JobSystemRoot {
     std::optional<std::string> path;  ///< string, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    JobSystemRoot();
+    JobSystemRoot(const JobSystemRoot& other);
+    JobSystemRoot(JobSystemRoot&& other) noexcept;
+    JobSystemRoot& operator=(const JobSystemRoot& other);
+    JobSystemRoot& operator=(JobSystemRoot&& other) noexcept;
+    ~JobSystemRoot();
 };
 
 /// Schema struct JobNamespace.
@@ -2972,6 +3238,13 @@ struct JobNamespace {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::JobTerminationPolicy>> terminationpolicy;  ///< JobTerminationPolicy, since 2.3
     std::optional<bool> threadimpersonation;  ///< bool, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    JobNamespace();
+    JobNamespace(const JobNamespace& other);
+    JobNamespace(JobNamespace&& other) noexcept;
+    JobNamespace& operator=(const JobNamespace& other);
+    JobNamespace& operator=(JobNamespace&& other) noexcept;
+    ~JobNamespace();
 };
 
 /// Schema struct MountManagerMountPoint.
@@ -2979,12 +3252,26 @@ struct MountManagerMountPoint {
     std::optional<std::string> name;  ///< string, since 2.3
     std::optional<std::string> path;  ///< string, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    MountManagerMountPoint();
+    MountManagerMountPoint(const MountManagerMountPoint& other);
+    MountManagerMountPoint(MountManagerMountPoint&& other) noexcept;
+    MountManagerMountPoint& operator=(const MountManagerMountPoint& other);
+    MountManagerMountPoint& operator=(MountManagerMountPoint&& other) noexcept;
+    ~MountManagerMountPoint();
 };
 
 /// Schema struct MountManagerNamespace.
 struct MountManagerNamespace {
     std::optional<std::vector<::zlhcs::schema::MountManagerMountPoint>> mount_point;  ///< array of MountManagerMountPoint, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    MountManagerNamespace();
+    MountManagerNamespace(const MountManagerNamespace& other);
+    MountManagerNamespace(MountManagerNamespace&& other) noexcept;
+    MountManagerNamespace& operator=(const MountManagerNamespace& other);
+    MountManagerNamespace& operator=(MountManagerNamespace&& other) noexcept;
+    ~MountManagerNamespace();
 };
 
 /// Schema struct NamedPipeSymlink.
@@ -2992,18 +3279,39 @@ struct NamedPipeSymlink {
     std::optional<std::string> name;  ///< string, since 2.3
     std::optional<std::string> path;  ///< string, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    NamedPipeSymlink();
+    NamedPipeSymlink(const NamedPipeSymlink& other);
+    NamedPipeSymlink(NamedPipeSymlink&& other) noexcept;
+    NamedPipeSymlink& operator=(const NamedPipeSymlink& other);
+    NamedPipeSymlink& operator=(NamedPipeSymlink&& other) noexcept;
+    ~NamedPipeSymlink();
 };
 
 /// Schema struct NamedPipeNamespace.
 struct NamedPipeNamespace {
     std::optional<std::vector<::zlhcs::schema::NamedPipeSymlink>> symlink;  ///< array of NamedPipeSymlink, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    NamedPipeNamespace();
+    NamedPipeNamespace(const NamedPipeNamespace& other);
+    NamedPipeNamespace(NamedPipeNamespace&& other) noexcept;
+    NamedPipeNamespace& operator=(const NamedPipeNamespace& other);
+    NamedPipeNamespace& operator=(NamedPipeNamespace&& other) noexcept;
+    ~NamedPipeNamespace();
 };
 
 /// Schema struct NetworkNamespace.
 struct NetworkNamespace {
     std::optional<std::string> compartment;  ///< string, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    NetworkNamespace();
+    NetworkNamespace(const NetworkNamespace& other);
+    NetworkNamespace(NetworkNamespace&& other) noexcept;
+    NetworkNamespace& operator=(const NetworkNamespace& other);
+    NetworkNamespace& operator=(NetworkNamespace&& other) noexcept;
+    ~NetworkNamespace();
 };
 
 /// Schema struct ObjectSymlink.
@@ -3014,6 +3322,13 @@ struct ObjectSymlink {
     std::optional<std::string> pathtoclone;  ///< string, since 2.3
     std::optional<std::uint32_t> access_mask;  ///< uint32, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ObjectSymlink();
+    ObjectSymlink(const ObjectSymlink& other);
+    ObjectSymlink(ObjectSymlink&& other) noexcept;
+    ObjectSymlink& operator=(const ObjectSymlink& other);
+    ObjectSymlink& operator=(ObjectSymlink&& other) noexcept;
+    ~ObjectSymlink();
 };
 
 /// Schema struct ObjectDirectory. It contains itself (objdir) to any depth: its destructor, copy and ==
@@ -3040,12 +3355,26 @@ struct ObjectNamespace {
     std::optional<std::vector<::zlhcs::schema::ObjectSymlink>> symlink;  ///< array of ObjectSymlink, since 2.3
     std::optional<std::vector<::zlhcs::schema::ObjectDirectory>> objdir;  ///< array of ObjectDirectory, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ObjectNamespace();
+    ObjectNamespace(const ObjectNamespace& other);
+    ObjectNamespace(ObjectNamespace&& other) noexcept;
+    ObjectNamespace& operator=(const ObjectNamespace& other);
+    ObjectNamespace& operator=(ObjectNamespace&& other) noexcept;
+    ~ObjectNamespace();
 };
 
 /// Schema struct RegistryDeleteKey.
 struct RegistryDeleteKey {
     std::optional<std::string> name;  ///< string, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    RegistryDeleteKey();
+    RegistryDeleteKey(const RegistryDeleteKey& other);
+    RegistryDeleteKey(RegistryDeleteKey&& other) noexcept;
+    RegistryDeleteKey& operator=(const RegistryDeleteKey& other);
+    RegistryDeleteKey& operator=(RegistryDeleteKey&& other) noexcept;
+    ~RegistryDeleteKey();
 };
 
 /// Schema struct RegistryLayer.
@@ -3060,6 +3389,13 @@ struct RegistryLayer {
     std::optional<bool> writethrough;  ///< bool, since 2.3
     std::optional<std::uint64_t> fileaccesstoken;  ///< uint64, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    RegistryLayer();
+    RegistryLayer(const RegistryLayer& other);
+    RegistryLayer(RegistryLayer&& other) noexcept;
+    RegistryLayer& operator=(const RegistryLayer& other);
+    RegistryLayer& operator=(RegistryLayer&& other) noexcept;
+    ~RegistryLayer();
 };
 
 /// Schema struct RegistryMakeValue.
@@ -3070,6 +3406,13 @@ struct RegistryMakeValue {
     std::optional<std::string> data_string;  ///< string, since 2.3
     std::optional<std::string> data_binary;  ///< NullableByteArray, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    RegistryMakeValue();
+    RegistryMakeValue(const RegistryMakeValue& other);
+    RegistryMakeValue(RegistryMakeValue&& other) noexcept;
+    RegistryMakeValue& operator=(const RegistryMakeValue& other);
+    RegistryMakeValue& operator=(RegistryMakeValue&& other) noexcept;
+    ~RegistryMakeValue();
 };
 
 /// Schema struct RegistryMakeKey. It contains itself (mkkey) to any depth: its destructor, copy and ==
@@ -3097,6 +3440,13 @@ struct RegistryHiveStack {
     std::optional<std::vector<::zlhcs::schema::RegistryMakeKey>> mkkey;  ///< array of RegistryMakeKey, since 2.3
     std::optional<std::vector<::zlhcs::schema::RegistryDeleteKey>> delkey;  ///< array of RegistryDeleteKey, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    RegistryHiveStack();
+    RegistryHiveStack(const RegistryHiveStack& other);
+    RegistryHiveStack(RegistryHiveStack&& other) noexcept;
+    RegistryHiveStack& operator=(const RegistryHiveStack& other);
+    RegistryHiveStack& operator=(RegistryHiveStack&& other) noexcept;
+    ~RegistryHiveStack();
 };
 
 /// Schema struct RegistryRedirectionNode.
@@ -3108,6 +3458,13 @@ struct RegistryRedirectionNode {
     std::optional<bool> trustedhive;  ///< bool, since 2.3
     std::optional<bool> exitnode;  ///< bool, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    RegistryRedirectionNode();
+    RegistryRedirectionNode(const RegistryRedirectionNode& other);
+    RegistryRedirectionNode(RegistryRedirectionNode&& other) noexcept;
+    RegistryRedirectionNode& operator=(const RegistryRedirectionNode& other);
+    RegistryRedirectionNode& operator=(RegistryRedirectionNode&& other) noexcept;
+    ~RegistryRedirectionNode();
 };
 
 /// Schema struct RegistrySymlink.
@@ -3115,6 +3472,13 @@ struct RegistrySymlink {
     std::optional<std::string> key;  ///< string, since 2.3
     std::optional<std::string> target;  ///< string, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    RegistrySymlink();
+    RegistrySymlink(const RegistrySymlink& other);
+    RegistrySymlink(RegistrySymlink&& other) noexcept;
+    RegistrySymlink& operator=(const RegistrySymlink& other);
+    RegistrySymlink& operator=(RegistrySymlink&& other) noexcept;
+    ~RegistrySymlink();
 };
 
 /// Schema struct RegistryNamespace.
@@ -3123,6 +3487,13 @@ struct RegistryNamespace {
     std::optional<std::vector<::zlhcs::schema::RegistryRedirectionNode>> redirectionnode;  ///< array of RegistryRedirectionNode, since 2.3
     std::optional<std::vector<::zlhcs::schema::RegistryHiveStack>> hivestack;  ///< array of RegistryHiveStack, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    RegistryNamespace();
+    RegistryNamespace(const RegistryNamespace& other);
+    RegistryNamespace(RegistryNamespace&& other) noexcept;
+    RegistryNamespace& operator=(const RegistryNamespace& other);
+    RegistryNamespace& operator=(RegistryNamespace&& other) noexcept;
+    ~RegistryNamespace();
 };
 
 /// Schema struct Namespace.
@@ -3137,6 +3508,13 @@ struct Namespace {
     std::optional<::zlhcs::schema::DeviceNamespace> device;  ///< DeviceNamespace, since 2.3
     std::optional<::zlhcs::schema::HostFiles> hostfiles;  ///< HostFiles, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    Namespace();
+    Namespace(const Namespace& other);
+    Namespace(Namespace&& other) noexcept;
+    Namespace& operator=(const Namespace& other);
+    Namespace& operator=(Namespace&& other) noexcept;
+    ~Namespace();
 };
 
 /// Schema struct DeviceExtension.
@@ -3144,12 +3522,26 @@ struct DeviceExtension {
     std::optional<::zlhcs::schema::DeviceCategory> device_category;  ///< DeviceCategory, since 2.3
     std::optional<::zlhcs::schema::Namespace> namespace_;  ///< Namespace, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    DeviceExtension();
+    DeviceExtension(const DeviceExtension& other);
+    DeviceExtension(DeviceExtension&& other) noexcept;
+    DeviceExtension& operator=(const DeviceExtension& other);
+    DeviceExtension& operator=(DeviceExtension&& other) noexcept;
+    ~DeviceExtension();
 };
 
 /// Schema struct ContainersDef_Device.
 struct ContainersDef_Device {
     std::optional<std::vector<::zlhcs::schema::DeviceExtension>> device_extension;  ///< array of DeviceExtension, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ContainersDef_Device();
+    ContainersDef_Device(const ContainersDef_Device& other);
+    ContainersDef_Device(ContainersDef_Device&& other) noexcept;
+    ContainersDef_Device& operator=(const ContainersDef_Device& other);
+    ContainersDef_Device& operator=(ContainersDef_Device&& other) noexcept;
+    ~ContainersDef_Device();
 };
 
 /// Schema struct Device.
@@ -3158,12 +3550,26 @@ struct Device {
     std::optional<std::string> InterfaceClassGuid;  ///< Guid, since 2.1
     std::optional<std::string> LocationPath;  ///< string, since 2.2
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    Device();
+    Device(const Device& other);
+    Device(Device&& other) noexcept;
+    Device& operator=(const Device& other);
+    Device& operator=(Device&& other) noexcept;
+    ~Device();
 };
 
 /// Schema struct GuestOs.
 struct GuestOs {
     std::optional<std::string> HostName;  ///< string, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    GuestOs();
+    GuestOs(const GuestOs& other);
+    GuestOs(GuestOs&& other) noexcept;
+    GuestOs& operator=(const GuestOs& other);
+    GuestOs& operator=(GuestOs&& other) noexcept;
+    ~GuestOs();
 };
 
 /// Schema struct MappedDirectory.
@@ -3174,6 +3580,13 @@ struct MappedDirectory {
     std::optional<bool> ReadOnly;  ///< bool, since 2.0
     std::optional<bool> SupportCloudFiles;  ///< bool, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    MappedDirectory();
+    MappedDirectory(const MappedDirectory& other);
+    MappedDirectory(MappedDirectory&& other) noexcept;
+    MappedDirectory& operator=(const MappedDirectory& other);
+    MappedDirectory& operator=(MappedDirectory&& other) noexcept;
+    ~MappedDirectory();
 };
 
 /// Schema struct MappedPipe.
@@ -3182,6 +3595,13 @@ struct MappedPipe {
     std::optional<std::string> HostPath;  ///< string, since 2.0, required by zlhcs
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::MappedPipePathType>> HostPathType;  ///< MappedPipePathType, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    MappedPipe();
+    MappedPipe(const MappedPipe& other);
+    MappedPipe(MappedPipe&& other) noexcept;
+    MappedPipe& operator=(const MappedPipe& other);
+    MappedPipe& operator=(MappedPipe&& other) noexcept;
+    ~MappedPipe();
 };
 
 /// Schema struct Networking.
@@ -3192,6 +3612,13 @@ struct Networking {
     std::optional<std::string> Namespace;  ///< string, since 2.0
     std::optional<std::vector<std::string>> NetworkAdapters;  ///< array of Guid, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    Networking();
+    Networking(const Networking& other);
+    Networking(Networking&& other) noexcept;
+    Networking& operator=(const Networking& other);
+    Networking& operator=(Networking&& other) noexcept;
+    ~Networking();
 };
 
 /// Schema struct RegistryKey.
@@ -3200,6 +3627,13 @@ struct RegistryKey {
     std::optional<std::string> Name;  ///< string, since 2.0
     std::optional<bool> Volatile;  ///< bool, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    RegistryKey();
+    RegistryKey(const RegistryKey& other);
+    RegistryKey(RegistryKey&& other) noexcept;
+    RegistryKey& operator=(const RegistryKey& other);
+    RegistryKey& operator=(RegistryKey&& other) noexcept;
+    ~RegistryKey();
 };
 
 /// Schema struct RegistryValue.
@@ -3213,6 +3647,13 @@ struct RegistryValue {
     std::optional<std::uint64_t> QWordValue;  ///< uint64, since 2.0
     std::optional<std::uint32_t> CustomType;  ///< uint32, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    RegistryValue();
+    RegistryValue(const RegistryValue& other);
+    RegistryValue(RegistryValue&& other) noexcept;
+    RegistryValue& operator=(const RegistryValue& other);
+    RegistryValue& operator=(RegistryValue&& other) noexcept;
+    ~RegistryValue();
 };
 
 /// Schema struct RegistryChanges.
@@ -3220,6 +3661,13 @@ struct RegistryChanges {
     std::optional<std::vector<::zlhcs::schema::RegistryValue>> AddValues;  ///< array of RegistryValue, since 2.0
     std::optional<std::vector<::zlhcs::schema::RegistryKey>> DeleteKeys;  ///< array of RegistryKey, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    RegistryChanges();
+    RegistryChanges(const RegistryChanges& other);
+    RegistryChanges(RegistryChanges&& other) noexcept;
+    RegistryChanges& operator=(const RegistryChanges& other);
+    RegistryChanges& operator=(RegistryChanges&& other) noexcept;
+    ~RegistryChanges();
 };
 
 /// Schema struct StorageQoS.
@@ -3227,6 +3675,13 @@ struct StorageQoS {
     std::optional<std::uint64_t> IopsMaximum;  ///< uint64, since 2.0
     std::optional<std::uint64_t> BandwidthMaximum;  ///< uint64, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    StorageQoS();
+    StorageQoS(const StorageQoS& other);
+    StorageQoS(StorageQoS&& other) noexcept;
+    StorageQoS& operator=(const StorageQoS& other);
+    StorageQoS& operator=(StorageQoS&& other) noexcept;
+    ~StorageQoS();
 };
 
 /// Schema struct Storage.
@@ -3235,6 +3690,13 @@ struct Storage {
     std::optional<std::string> Path;  ///< string, since 2.0
     std::optional<::zlhcs::schema::StorageQoS> QoS;  ///< StorageQoS, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    Storage();
+    Storage(const Storage& other);
+    Storage(Storage&& other) noexcept;
+    Storage& operator=(const Storage& other);
+    Storage& operator=(Storage&& other) noexcept;
+    ~Storage();
 };
 
 /// Schema struct Container.
@@ -3252,6 +3714,13 @@ struct Container {
     std::optional<std::vector<::zlhcs::schema::Device>> AssignedDevices;  ///< array of Device, since 2.1
     std::optional<::zlhcs::schema::ContainersDef_Device> AdditionalDeviceNamespace;  ///< ContainersDef_Device, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    Container();
+    Container(const Container& other);
+    Container(Container&& other) noexcept;
+    Container& operator=(const Container& other);
+    Container& operator=(Container&& other) noexcept;
+    ~Container();
 };
 
 /// Schema struct RdpConnectionOptions.
@@ -3259,12 +3728,26 @@ struct RdpConnectionOptions {
     std::optional<std::vector<std::string>> AccessSids;  ///< array of string, since 2.1
     std::optional<std::string> NamedPipe;  ///< string, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    RdpConnectionOptions();
+    RdpConnectionOptions(const RdpConnectionOptions& other);
+    RdpConnectionOptions(RdpConnectionOptions&& other) noexcept;
+    RdpConnectionOptions& operator=(const RdpConnectionOptions& other);
+    RdpConnectionOptions& operator=(RdpConnectionOptions&& other) noexcept;
+    ~RdpConnectionOptions();
 };
 
 /// Schema struct EnhancedModeVideo.
 struct EnhancedModeVideo {
     std::optional<::zlhcs::schema::RdpConnectionOptions> ConnectionOptions;  ///< RdpConnectionOptions, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    EnhancedModeVideo();
+    EnhancedModeVideo(const EnhancedModeVideo& other);
+    EnhancedModeVideo(EnhancedModeVideo&& other) noexcept;
+    EnhancedModeVideo& operator=(const EnhancedModeVideo& other);
+    EnhancedModeVideo& operator=(EnhancedModeVideo&& other) noexcept;
+    ~EnhancedModeVideo();
 };
 
 /// Schema struct FlexibleIoDevice.
@@ -3273,6 +3756,13 @@ struct FlexibleIoDevice {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::FlexibleIoDeviceHostingModel>> HostingModel;  ///< FlexibleIoDeviceHostingModel, since 2.1
     std::optional<std::vector<std::string>> Configuration;  ///< array of string, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    FlexibleIoDevice();
+    FlexibleIoDevice(const FlexibleIoDevice& other);
+    FlexibleIoDevice(FlexibleIoDevice&& other) noexcept;
+    FlexibleIoDevice& operator=(const FlexibleIoDevice& other);
+    FlexibleIoDevice& operator=(FlexibleIoDevice&& other) noexcept;
+    ~FlexibleIoDevice();
 };
 
 /// Schema struct WindowsCrashReporting.
@@ -3280,22 +3770,50 @@ struct WindowsCrashReporting {
     std::optional<std::string> DumpFileName;  ///< string, since 2.0
     std::optional<std::int64_t> MaxDumpSize;  ///< int64, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    WindowsCrashReporting();
+    WindowsCrashReporting(const WindowsCrashReporting& other);
+    WindowsCrashReporting(WindowsCrashReporting&& other) noexcept;
+    WindowsCrashReporting& operator=(const WindowsCrashReporting& other);
+    WindowsCrashReporting& operator=(WindowsCrashReporting&& other) noexcept;
+    ~WindowsCrashReporting();
 };
 
 /// Schema struct GuestCrashReporting.
 struct GuestCrashReporting {
     std::optional<::zlhcs::schema::WindowsCrashReporting> WindowsCrashSettings;  ///< WindowsCrashReporting, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    GuestCrashReporting();
+    GuestCrashReporting(const GuestCrashReporting& other);
+    GuestCrashReporting(GuestCrashReporting&& other) noexcept;
+    GuestCrashReporting& operator=(const GuestCrashReporting& other);
+    GuestCrashReporting& operator=(GuestCrashReporting&& other) noexcept;
+    ~GuestCrashReporting();
 };
 
 /// Schema struct Keyboard.
 struct Keyboard {
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    Keyboard();
+    Keyboard(const Keyboard& other);
+    Keyboard(Keyboard&& other) noexcept;
+    Keyboard& operator=(const Keyboard& other);
+    Keyboard& operator=(Keyboard&& other) noexcept;
+    ~Keyboard();
 };
 
 /// Schema struct Mouse.
 struct Mouse {
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    Mouse();
+    Mouse(const Mouse& other);
+    Mouse(Mouse&& other) noexcept;
+    Mouse& operator=(const Mouse& other);
+    Mouse& operator=(Mouse&& other) noexcept;
+    ~Mouse();
 };
 
 /// Schema struct IovSettings.
@@ -3304,6 +3822,13 @@ struct IovSettings {
     std::optional<std::uint32_t> QueuePairsRequested;  ///< uint32, since 2.4
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::InterruptModerationMode>> InterruptModeration;  ///< InterruptModerationMode, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    IovSettings();
+    IovSettings(const IovSettings& other);
+    IovSettings(IovSettings&& other) noexcept;
+    IovSettings& operator=(const IovSettings& other);
+    IovSettings& operator=(IovSettings&& other) noexcept;
+    ~IovSettings();
 };
 
 /// Schema struct NetworkAdapter.
@@ -3315,6 +3840,13 @@ struct NetworkAdapter {
     std::optional<::zlhcs::schema::IovSettings> IovSettings;  ///< IovSettings, since 2.4
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::StateOverride>> ConnectionState;  ///< StateOverride, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    NetworkAdapter();
+    NetworkAdapter(const NetworkAdapter& other);
+    NetworkAdapter(NetworkAdapter&& other) noexcept;
+    NetworkAdapter& operator=(const NetworkAdapter& other);
+    NetworkAdapter& operator=(NetworkAdapter&& other) noexcept;
+    ~NetworkAdapter();
 };
 
 /// Schema struct Plan9Share.
@@ -3325,12 +3857,26 @@ struct Plan9Share {
     std::optional<std::uint32_t> Port;  ///< uint32, since 2.0
     std::optional<std::vector<std::string>> AllowedFiles;  ///< array of string, since 2.2
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    Plan9Share();
+    Plan9Share(const Plan9Share& other);
+    Plan9Share(Plan9Share&& other) noexcept;
+    Plan9Share& operator=(const Plan9Share& other);
+    Plan9Share& operator=(Plan9Share&& other) noexcept;
+    ~Plan9Share();
 };
 
 /// Schema struct Plan9.
 struct Plan9 {
     std::optional<std::vector<::zlhcs::schema::Plan9Share>> Shares;  ///< array of Plan9Share, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    Plan9();
+    Plan9(const Plan9& other);
+    Plan9(Plan9&& other) noexcept;
+    Plan9& operator=(const Plan9& other);
+    Plan9& operator=(Plan9&& other) noexcept;
+    ~Plan9();
 };
 
 /// Schema struct Scsi.
@@ -3338,6 +3884,13 @@ struct Scsi {
     std::optional<std::map<std::uint32_t, ::zlhcs::schema::Attachment>> Attachments;  ///< map uint32 -> Attachment, since 2.0
     std::optional<bool> DisableInterruptBatching;  ///< bool, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    Scsi();
+    Scsi(const Scsi& other);
+    Scsi(Scsi&& other) noexcept;
+    Scsi& operator=(const Scsi& other);
+    Scsi& operator=(Scsi&& other) noexcept;
+    ~Scsi();
 };
 
 /// Schema struct SharedMemoryRegion.
@@ -3348,12 +3901,26 @@ struct SharedMemoryRegion {
     std::optional<bool> AllowGuestWrite;  ///< bool, since 2.0
     std::optional<bool> HiddenFromGuest;  ///< bool, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    SharedMemoryRegion();
+    SharedMemoryRegion(const SharedMemoryRegion& other);
+    SharedMemoryRegion(SharedMemoryRegion&& other) noexcept;
+    SharedMemoryRegion& operator=(const SharedMemoryRegion& other);
+    SharedMemoryRegion& operator=(SharedMemoryRegion&& other) noexcept;
+    ~SharedMemoryRegion();
 };
 
 /// Schema struct SharedMemoryConfiguration.
 struct SharedMemoryConfiguration {
     std::optional<std::vector<::zlhcs::schema::SharedMemoryRegion>> Regions;  ///< array of SharedMemoryRegion, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    SharedMemoryConfiguration();
+    SharedMemoryConfiguration(const SharedMemoryConfiguration& other);
+    SharedMemoryConfiguration(SharedMemoryConfiguration&& other) noexcept;
+    SharedMemoryConfiguration& operator=(const SharedMemoryConfiguration& other);
+    SharedMemoryConfiguration& operator=(SharedMemoryConfiguration&& other) noexcept;
+    ~SharedMemoryConfiguration();
 };
 
 /// Schema struct VideoMonitor.
@@ -3362,6 +3929,13 @@ struct VideoMonitor {
     std::optional<std::uint16_t> VerticalResolution;  ///< uint16, since 2.1
     std::optional<::zlhcs::schema::RdpConnectionOptions> ConnectionOptions;  ///< RdpConnectionOptions, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    VideoMonitor();
+    VideoMonitor(const VideoMonitor& other);
+    VideoMonitor(VideoMonitor&& other) noexcept;
+    VideoMonitor& operator=(const VideoMonitor& other);
+    VideoMonitor& operator=(VideoMonitor&& other) noexcept;
+    ~VideoMonitor();
 };
 
 /// Schema struct VirtioSerialPort.
@@ -3369,18 +3943,39 @@ struct VirtioSerialPort {
     std::optional<std::string> NamedPipe;  ///< string, since 2.2
     std::optional<std::string> Name;  ///< string, since 2.2
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    VirtioSerialPort();
+    VirtioSerialPort(const VirtioSerialPort& other);
+    VirtioSerialPort(VirtioSerialPort&& other) noexcept;
+    VirtioSerialPort& operator=(const VirtioSerialPort& other);
+    VirtioSerialPort& operator=(VirtioSerialPort&& other) noexcept;
+    ~VirtioSerialPort();
 };
 
 /// Schema struct VirtioSerial.
 struct VirtioSerial {
     std::optional<std::map<std::uint32_t, ::zlhcs::schema::VirtioSerialPort>> Ports;  ///< map uint32 -> VirtioSerialPort, since 2.2
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    VirtioSerial();
+    VirtioSerial(const VirtioSerial& other);
+    VirtioSerial(VirtioSerial&& other) noexcept;
+    VirtioSerial& operator=(const VirtioSerial& other);
+    VirtioSerial& operator=(VirtioSerial&& other) noexcept;
+    ~VirtioSerial();
 };
 
 /// Schema struct VirtualMachine_HvSocket.
 struct VirtualMachine_HvSocket {
     std::optional<::zlhcs::schema::HvSocketSystemConfig> HvSocketConfig;  ///< HvSocketSystemConfig, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    VirtualMachine_HvSocket();
+    VirtualMachine_HvSocket(const VirtualMachine_HvSocket& other);
+    VirtualMachine_HvSocket(VirtualMachine_HvSocket&& other) noexcept;
+    VirtualMachine_HvSocket& operator=(const VirtualMachine_HvSocket& other);
+    VirtualMachine_HvSocket& operator=(VirtualMachine_HvSocket&& other) noexcept;
+    ~VirtualMachine_HvSocket();
 };
 
 /// Schema struct VirtualPMemMapping.
@@ -3388,6 +3983,13 @@ struct VirtualPMemMapping {
     std::optional<std::string> HostPath;  ///< string, since 2.2
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::VirtualPMemImageFormat>> ImageFormat;  ///< VirtualPMemImageFormat, since 2.2
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    VirtualPMemMapping();
+    VirtualPMemMapping(const VirtualPMemMapping& other);
+    VirtualPMemMapping(VirtualPMemMapping&& other) noexcept;
+    VirtualPMemMapping& operator=(const VirtualPMemMapping& other);
+    VirtualPMemMapping& operator=(VirtualPMemMapping&& other) noexcept;
+    ~VirtualPMemMapping();
 };
 
 /// Schema struct VirtualPMemDevice.
@@ -3398,6 +4000,13 @@ struct VirtualPMemDevice {
     std::optional<std::uint64_t> SizeBytes;  ///< uint64, since 2.2
     std::optional<std::map<std::uint64_t, ::zlhcs::schema::VirtualPMemMapping>> Mappings;  ///< map uint64 -> VirtualPMemMapping, since 2.2
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    VirtualPMemDevice();
+    VirtualPMemDevice(const VirtualPMemDevice& other);
+    VirtualPMemDevice(VirtualPMemDevice&& other) noexcept;
+    VirtualPMemDevice& operator=(const VirtualPMemDevice& other);
+    VirtualPMemDevice& operator=(VirtualPMemDevice&& other) noexcept;
+    ~VirtualPMemDevice();
 };
 
 /// Schema struct VirtualPMemController.
@@ -3407,6 +4016,13 @@ struct VirtualPMemController {
     std::optional<std::uint64_t> MaximumSizeBytes;  ///< uint64, since 2.0
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::VirtualPMemBackingType>> Backing;  ///< VirtualPMemBackingType, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    VirtualPMemController();
+    VirtualPMemController(const VirtualPMemController& other);
+    VirtualPMemController(VirtualPMemController&& other) noexcept;
+    VirtualPMemController& operator=(const VirtualPMemController& other);
+    VirtualPMemController& operator=(VirtualPMemController&& other) noexcept;
+    ~VirtualPMemController();
 };
 
 /// Schema struct VirtualPciFunction.
@@ -3415,12 +4031,26 @@ struct VirtualPciFunction {
     std::optional<std::uint16_t> VirtualFunction;  ///< uint16, since 2.3
     std::optional<bool> AllowDirectTranslatedP2P;  ///< bool, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    VirtualPciFunction();
+    VirtualPciFunction(const VirtualPciFunction& other);
+    VirtualPciFunction(VirtualPciFunction&& other) noexcept;
+    VirtualPciFunction& operator=(const VirtualPciFunction& other);
+    VirtualPciFunction& operator=(VirtualPciFunction&& other) noexcept;
+    ~VirtualPciFunction();
 };
 
 /// Schema struct VirtualPciDevice.
 struct VirtualPciDevice {
     std::optional<std::vector<::zlhcs::schema::VirtualPciFunction>> Functions;  ///< array of VirtualPciFunction, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    VirtualPciDevice();
+    VirtualPciDevice(const VirtualPciDevice& other);
+    VirtualPciDevice(VirtualPciDevice&& other) noexcept;
+    VirtualPciDevice& operator=(const VirtualPciDevice& other);
+    VirtualPciDevice& operator=(VirtualPciDevice&& other) noexcept;
+    ~VirtualPciDevice();
 };
 
 /// Schema struct VirtualSmbShareOptions.
@@ -3445,6 +4075,13 @@ struct VirtualSmbShareOptions {
     std::optional<bool> SupportCloudFiles;  ///< bool, since 2.3
     std::optional<bool> FilterEncryptionAttributes;  ///< bool, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    VirtualSmbShareOptions();
+    VirtualSmbShareOptions(const VirtualSmbShareOptions& other);
+    VirtualSmbShareOptions(VirtualSmbShareOptions&& other) noexcept;
+    VirtualSmbShareOptions& operator=(const VirtualSmbShareOptions& other);
+    VirtualSmbShareOptions& operator=(VirtualSmbShareOptions&& other) noexcept;
+    ~VirtualSmbShareOptions();
 };
 
 /// Schema struct VirtualSmbShare.
@@ -3454,6 +4091,13 @@ struct VirtualSmbShare {
     std::optional<std::vector<std::string>> AllowedFiles;  ///< array of string, since 2.0
     std::optional<::zlhcs::schema::VirtualSmbShareOptions> Options;  ///< VirtualSmbShareOptions, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    VirtualSmbShare();
+    VirtualSmbShare(const VirtualSmbShare& other);
+    VirtualSmbShare(VirtualSmbShare&& other) noexcept;
+    VirtualSmbShare& operator=(const VirtualSmbShare& other);
+    VirtualSmbShare& operator=(VirtualSmbShare&& other) noexcept;
+    ~VirtualSmbShare();
 };
 
 /// Schema struct VirtualSmb.
@@ -3461,6 +4105,13 @@ struct VirtualSmb {
     std::optional<std::vector<::zlhcs::schema::VirtualSmbShare>> Shares;  ///< array of VirtualSmbShare, since 2.1
     std::optional<std::int64_t> DirectFileMappingInMB;  ///< int64, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    VirtualSmb();
+    VirtualSmb(const VirtualSmb& other);
+    VirtualSmb(VirtualSmb&& other) noexcept;
+    VirtualSmb& operator=(const VirtualSmb& other);
+    VirtualSmb& operator=(VirtualSmb&& other) noexcept;
+    ~VirtualSmb();
 };
 
 /// Schema struct Devices.
@@ -3483,6 +4134,13 @@ struct Devices {
     std::optional<::zlhcs::schema::SharedMemoryConfiguration> SharedMemory;  ///< SharedMemoryConfiguration, since 2.1
     std::optional<std::map<std::string, ::zlhcs::schema::VirtualPciDevice>> VirtualPci;  ///< map string -> VirtualPciDevice, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    Devices();
+    Devices(const Devices& other);
+    Devices(Devices&& other) noexcept;
+    Devices& operator=(const Devices& other);
+    Devices& operator=(Devices&& other) noexcept;
+    ~Devices();
 };
 
 /// Schema struct GuestConnection.
@@ -3491,6 +4149,13 @@ struct GuestConnection {
     std::optional<bool> UseConnectedSuspend;  ///< bool, since 2.1
     std::optional<bool> UseHostTimeZone;  ///< bool, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    GuestConnection();
+    GuestConnection(const GuestConnection& other);
+    GuestConnection(GuestConnection&& other) noexcept;
+    GuestConnection& operator=(const GuestConnection& other);
+    GuestConnection& operator=(GuestConnection&& other) noexcept;
+    ~GuestConnection();
 };
 
 /// Schema struct GuestState.
@@ -3499,6 +4164,13 @@ struct GuestState {
     std::optional<std::string> RuntimeStateFilePath;  ///< string, since 2.1
     std::optional<bool> ForceTransientState;  ///< bool, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    GuestState();
+    GuestState(const GuestState& other);
+    GuestState(GuestState&& other) noexcept;
+    GuestState& operator=(const GuestState& other);
+    GuestState& operator=(GuestState&& other) noexcept;
+    ~GuestState();
 };
 
 /// Schema struct RestoreState.
@@ -3506,11 +4178,25 @@ struct RestoreState {
     std::optional<std::string> SaveStateFilePath;  ///< string, since 2.0
     std::optional<std::string> TemplateSystemId;  ///< string, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    RestoreState();
+    RestoreState(const RestoreState& other);
+    RestoreState(RestoreState&& other) noexcept;
+    RestoreState& operator=(const RestoreState& other);
+    RestoreState& operator=(RestoreState&& other) noexcept;
+    ~RestoreState();
 };
 
 /// Schema struct Heartbeat.
 struct Heartbeat {
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    Heartbeat();
+    Heartbeat(const Heartbeat& other);
+    Heartbeat(Heartbeat&& other) noexcept;
+    Heartbeat& operator=(const Heartbeat& other);
+    Heartbeat& operator=(Heartbeat&& other) noexcept;
+    ~Heartbeat();
 };
 
 /// Schema struct KvpExchange.
@@ -3519,16 +4205,37 @@ struct KvpExchange {
     std::optional<std::map<std::string, std::string>> EntriesToBeAdded;  ///< map string -> string, since 2.5
     std::optional<std::vector<std::string>> EntriesToBeRemoved;  ///< array of string, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    KvpExchange();
+    KvpExchange(const KvpExchange& other);
+    KvpExchange(KvpExchange&& other) noexcept;
+    KvpExchange& operator=(const KvpExchange& other);
+    KvpExchange& operator=(KvpExchange&& other) noexcept;
+    ~KvpExchange();
 };
 
 /// Schema struct Shutdown.
 struct Shutdown {
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    Shutdown();
+    Shutdown(const Shutdown& other);
+    Shutdown(Shutdown&& other) noexcept;
+    Shutdown& operator=(const Shutdown& other);
+    Shutdown& operator=(Shutdown&& other) noexcept;
+    ~Shutdown();
 };
 
 /// Schema struct Timesync.
 struct Timesync {
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    Timesync();
+    Timesync(const Timesync& other);
+    Timesync(Timesync&& other) noexcept;
+    Timesync& operator=(const Timesync& other);
+    Timesync& operator=(Timesync&& other) noexcept;
+    ~Timesync();
 };
 
 /// Schema struct Services.
@@ -3538,6 +4245,13 @@ struct Services {
     std::optional<::zlhcs::schema::Timesync> Timesync;  ///< Timesync, since 2.5
     std::optional<::zlhcs::schema::KvpExchange> KvpExchange;  ///< KvpExchange, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    Services();
+    Services(const Services& other);
+    Services(Services&& other) noexcept;
+    Services& operator=(const Services& other);
+    Services& operator=(Services&& other) noexcept;
+    ~Services();
 };
 
 /// Schema struct VirtualMachine_Memory.
@@ -3558,12 +4272,26 @@ struct VirtualMachine_Memory {
     std::optional<std::uint64_t> HighMmioBaseInMB;  ///< uint64, since 2.3
     std::optional<std::uint64_t> HighMmioGapInMB;  ///< uint64, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    VirtualMachine_Memory();
+    VirtualMachine_Memory(const VirtualMachine_Memory& other);
+    VirtualMachine_Memory(VirtualMachine_Memory&& other) noexcept;
+    VirtualMachine_Memory& operator=(const VirtualMachine_Memory& other);
+    VirtualMachine_Memory& operator=(VirtualMachine_Memory&& other) noexcept;
+    ~VirtualMachine_Memory();
 };
 
 /// Schema struct CpuGroup.
 struct CpuGroup {
     std::optional<std::string> Id;  ///< Guid, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    CpuGroup();
+    CpuGroup(const CpuGroup& other);
+    CpuGroup(CpuGroup&& other) noexcept;
+    CpuGroup& operator=(const CpuGroup& other);
+    CpuGroup& operator=(CpuGroup&& other) noexcept;
+    ~CpuGroup();
 };
 
 /// Schema struct ProcessorFeatureSet.
@@ -3572,6 +4300,13 @@ struct ProcessorFeatureSet {
     std::optional<std::vector<::zlhcs::schema::open_enum<::zlhcs::schema::XsaveProcessorFeature>>> XsaveProcessorFeatures;  ///< array of XsaveProcessorFeature, since 2.5
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::ProcessorFeatureSetMode>> ProcessorFeatureSetMode;  ///< ProcessorFeatureSetMode, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ProcessorFeatureSet();
+    ProcessorFeatureSet(const ProcessorFeatureSet& other);
+    ProcessorFeatureSet(ProcessorFeatureSet&& other) noexcept;
+    ProcessorFeatureSet& operator=(const ProcessorFeatureSet& other);
+    ProcessorFeatureSet& operator=(ProcessorFeatureSet&& other) noexcept;
+    ~ProcessorFeatureSet();
 };
 
 /// Schema struct VirtualMachine_Processor.
@@ -3592,6 +4327,13 @@ struct VirtualMachine_Processor {
     std::optional<::zlhcs::schema::ProcessorFeatureSet> ProcessorFeatureSet;  ///< ProcessorFeatureSet, since 2.5
     std::optional<::zlhcs::schema::CpuGroup> CpuGroup;  ///< CpuGroup, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    VirtualMachine_Processor();
+    VirtualMachine_Processor(const VirtualMachine_Processor& other);
+    VirtualMachine_Processor(VirtualMachine_Processor&& other) noexcept;
+    VirtualMachine_Processor& operator=(const VirtualMachine_Processor& other);
+    VirtualMachine_Processor& operator=(VirtualMachine_Processor&& other) noexcept;
+    ~VirtualMachine_Processor();
 };
 
 /// Schema struct Topology.
@@ -3599,6 +4341,13 @@ struct Topology {
     std::optional<::zlhcs::schema::VirtualMachine_Memory> Memory;  ///< VirtualMachine_Memory, since 2.0
     std::optional<::zlhcs::schema::VirtualMachine_Processor> Processor;  ///< VirtualMachine_Processor, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    Topology();
+    Topology(const Topology& other);
+    Topology(Topology&& other) noexcept;
+    Topology& operator=(const Topology& other);
+    Topology& operator=(Topology&& other) noexcept;
+    ~Topology();
 };
 
 /// Schema struct VirtualMachine.
@@ -3615,6 +4364,13 @@ struct VirtualMachine {
     std::optional<::zlhcs::schema::StorageQoS> StorageQoS;  ///< StorageQoS, since 2.1
     std::optional<::zlhcs::schema::GuestConnection> GuestConnection;  ///< GuestConnection, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    VirtualMachine();
+    VirtualMachine(const VirtualMachine& other);
+    VirtualMachine(VirtualMachine&& other) noexcept;
+    VirtualMachine& operator=(const VirtualMachine& other);
+    VirtualMachine& operator=(VirtualMachine&& other) noexcept;
+    ~VirtualMachine();
 };
 
 /// Schema struct ComputeSystem.
@@ -3627,6 +4383,13 @@ struct ComputeSystem {
     std::optional<::zlhcs::schema::VirtualMachine> VirtualMachine;  ///< VirtualMachine, since 2.0
     std::optional<bool> ShouldTerminateOnLastHandleClosed;  ///< bool, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ComputeSystem();
+    ComputeSystem(const ComputeSystem& other);
+    ComputeSystem(ComputeSystem&& other) noexcept;
+    ComputeSystem& operator=(const ComputeSystem& other);
+    ComputeSystem& operator=(ComputeSystem&& other) noexcept;
+    ~ComputeSystem();
 };
 
 /// Schema struct ComputeSystemProperties.
@@ -3643,12 +4406,26 @@ struct ComputeSystemProperties {
     std::optional<std::string> ObRoot;  ///< string, since 2.5
     std::optional<std::string> RuntimeTemplateId;  ///< string, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ComputeSystemProperties();
+    ComputeSystemProperties(const ComputeSystemProperties& other);
+    ComputeSystemProperties(ComputeSystemProperties&& other) noexcept;
+    ComputeSystemProperties& operator=(const ComputeSystemProperties& other);
+    ComputeSystemProperties& operator=(ComputeSystemProperties&& other) noexcept;
+    ~ComputeSystemProperties();
 };
 
 /// Schema struct ConsoleImage.
 struct ConsoleImage {
     std::optional<std::string> Image;  ///< ByteArray, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ConsoleImage();
+    ConsoleImage(const ConsoleImage& other);
+    ConsoleImage(ConsoleImage&& other) noexcept;
+    ConsoleImage& operator=(const ConsoleImage& other);
+    ConsoleImage& operator=(ConsoleImage&& other) noexcept;
+    ~ConsoleImage();
 };
 
 /// Schema struct ConsoleImageQuery.
@@ -3657,6 +4434,13 @@ struct ConsoleImageQuery {
     std::optional<std::uint16_t> Height;  ///< uint16, since 2.5
     std::optional<std::uint32_t> Flags;  ///< uint32, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ConsoleImageQuery();
+    ConsoleImageQuery(const ConsoleImageQuery& other);
+    ConsoleImageQuery(ConsoleImageQuery&& other) noexcept;
+    ConsoleImageQuery& operator=(const ConsoleImageQuery& other);
+    ConsoleImageQuery& operator=(ConsoleImageQuery&& other) noexcept;
+    ~ConsoleImageQuery();
 };
 
 /// Schema struct ConsoleSize.
@@ -3664,6 +4448,13 @@ struct ConsoleSize {
     std::optional<std::uint16_t> Height;  ///< uint16, since 2.0
     std::optional<std::uint16_t> Width;  ///< uint16, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ConsoleSize();
+    ConsoleSize(const ConsoleSize& other);
+    ConsoleSize(ConsoleSize&& other) noexcept;
+    ConsoleSize& operator=(const ConsoleSize& other);
+    ConsoleSize& operator=(ConsoleSize&& other) noexcept;
+    ~ConsoleSize();
 };
 
 /// Schema struct ContainerCredentialGuardAddInstanceRequest.
@@ -3672,6 +4463,13 @@ struct ContainerCredentialGuardAddInstanceRequest {
     std::optional<std::string> CredentialSpec;  ///< string, since 2.1
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::ContainerCredentialGuardTransport>> Transport;  ///< ContainerCredentialGuardTransport, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ContainerCredentialGuardAddInstanceRequest();
+    ContainerCredentialGuardAddInstanceRequest(const ContainerCredentialGuardAddInstanceRequest& other);
+    ContainerCredentialGuardAddInstanceRequest(ContainerCredentialGuardAddInstanceRequest&& other) noexcept;
+    ContainerCredentialGuardAddInstanceRequest& operator=(const ContainerCredentialGuardAddInstanceRequest& other);
+    ContainerCredentialGuardAddInstanceRequest& operator=(ContainerCredentialGuardAddInstanceRequest&& other) noexcept;
+    ~ContainerCredentialGuardAddInstanceRequest();
 };
 
 /// Schema struct ContainerCredentialGuardHvSocketServiceConfig.
@@ -3679,6 +4477,13 @@ struct ContainerCredentialGuardHvSocketServiceConfig {
     std::optional<std::string> ServiceId;  ///< Guid, since 2.1
     std::optional<::zlhcs::schema::HvSocketServiceConfig> ServiceConfig;  ///< HvSocketServiceConfig, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ContainerCredentialGuardHvSocketServiceConfig();
+    ContainerCredentialGuardHvSocketServiceConfig(const ContainerCredentialGuardHvSocketServiceConfig& other);
+    ContainerCredentialGuardHvSocketServiceConfig(ContainerCredentialGuardHvSocketServiceConfig&& other) noexcept;
+    ContainerCredentialGuardHvSocketServiceConfig& operator=(const ContainerCredentialGuardHvSocketServiceConfig& other);
+    ContainerCredentialGuardHvSocketServiceConfig& operator=(ContainerCredentialGuardHvSocketServiceConfig&& other) noexcept;
+    ~ContainerCredentialGuardHvSocketServiceConfig();
 };
 
 /// Schema struct ContainerCredentialGuardInstance.
@@ -3687,6 +4492,13 @@ struct ContainerCredentialGuardInstance {
     std::optional<::zlhcs::schema::ContainerCredentialGuardState> CredentialGuard;  ///< ContainerCredentialGuardState, since 2.1
     std::optional<::zlhcs::schema::ContainerCredentialGuardHvSocketServiceConfig> HvSocketConfig;  ///< ContainerCredentialGuardHvSocketServiceConfig, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ContainerCredentialGuardInstance();
+    ContainerCredentialGuardInstance(const ContainerCredentialGuardInstance& other);
+    ContainerCredentialGuardInstance(ContainerCredentialGuardInstance&& other) noexcept;
+    ContainerCredentialGuardInstance& operator=(const ContainerCredentialGuardInstance& other);
+    ContainerCredentialGuardInstance& operator=(ContainerCredentialGuardInstance&& other) noexcept;
+    ~ContainerCredentialGuardInstance();
 };
 
 /// Schema struct ContainerCredentialGuardOperationRequest.
@@ -3694,24 +4506,52 @@ struct ContainerCredentialGuardOperationRequest {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::ContainerCredentialGuardModifyOperation>> Operation;  ///< ContainerCredentialGuardModifyOperation, since 2.1
     std::optional<::zlhcs::schema::any> OperationDetails;  ///< Any, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ContainerCredentialGuardOperationRequest();
+    ContainerCredentialGuardOperationRequest(const ContainerCredentialGuardOperationRequest& other);
+    ContainerCredentialGuardOperationRequest(ContainerCredentialGuardOperationRequest&& other) noexcept;
+    ContainerCredentialGuardOperationRequest& operator=(const ContainerCredentialGuardOperationRequest& other);
+    ContainerCredentialGuardOperationRequest& operator=(ContainerCredentialGuardOperationRequest&& other) noexcept;
+    ~ContainerCredentialGuardOperationRequest();
 };
 
 /// Schema struct ContainerCredentialGuardRemoveInstanceRequest.
 struct ContainerCredentialGuardRemoveInstanceRequest {
     std::optional<std::string> Id;  ///< string, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ContainerCredentialGuardRemoveInstanceRequest();
+    ContainerCredentialGuardRemoveInstanceRequest(const ContainerCredentialGuardRemoveInstanceRequest& other);
+    ContainerCredentialGuardRemoveInstanceRequest(ContainerCredentialGuardRemoveInstanceRequest&& other) noexcept;
+    ContainerCredentialGuardRemoveInstanceRequest& operator=(const ContainerCredentialGuardRemoveInstanceRequest& other);
+    ContainerCredentialGuardRemoveInstanceRequest& operator=(ContainerCredentialGuardRemoveInstanceRequest&& other) noexcept;
+    ~ContainerCredentialGuardRemoveInstanceRequest();
 };
 
 /// Schema struct ContainerCredentialGuardSystemInfo.
 struct ContainerCredentialGuardSystemInfo {
     std::optional<std::vector<::zlhcs::schema::ContainerCredentialGuardInstance>> Instances;  ///< array of ContainerCredentialGuardInstance, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ContainerCredentialGuardSystemInfo();
+    ContainerCredentialGuardSystemInfo(const ContainerCredentialGuardSystemInfo& other);
+    ContainerCredentialGuardSystemInfo(ContainerCredentialGuardSystemInfo&& other) noexcept;
+    ContainerCredentialGuardSystemInfo& operator=(const ContainerCredentialGuardSystemInfo& other);
+    ContainerCredentialGuardSystemInfo& operator=(ContainerCredentialGuardSystemInfo&& other) noexcept;
+    ~ContainerCredentialGuardSystemInfo();
 };
 
 /// Schema struct ContainersDef_Container.
 struct ContainersDef_Container {
     std::optional<::zlhcs::schema::Namespace> namespace_;  ///< Namespace, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ContainersDef_Container();
+    ContainersDef_Container(const ContainersDef_Container& other);
+    ContainersDef_Container(ContainersDef_Container&& other) noexcept;
+    ContainersDef_Container& operator=(const ContainersDef_Container& other);
+    ContainersDef_Container& operator=(ContainersDef_Container&& other) noexcept;
+    ~ContainersDef_Container();
 };
 
 /// Schema struct CpuGroupAffinity.
@@ -3719,6 +4559,13 @@ struct CpuGroupAffinity {
     std::optional<std::uint32_t> LogicalProcessorCount;  ///< uint32, since 2.1
     std::optional<std::vector<std::uint32_t>> LogicalProcessors;  ///< array of uint32, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    CpuGroupAffinity();
+    CpuGroupAffinity(const CpuGroupAffinity& other);
+    CpuGroupAffinity(CpuGroupAffinity&& other) noexcept;
+    CpuGroupAffinity& operator=(const CpuGroupAffinity& other);
+    CpuGroupAffinity& operator=(CpuGroupAffinity&& other) noexcept;
+    ~CpuGroupAffinity();
 };
 
 /// Schema struct CpuGroupProperty.
@@ -3726,6 +4573,13 @@ struct CpuGroupProperty {
     std::optional<std::uint32_t> PropertyCode;  ///< uint32, since 2.1
     std::optional<std::uint64_t> PropertyValue;  ///< uint64, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    CpuGroupProperty();
+    CpuGroupProperty(const CpuGroupProperty& other);
+    CpuGroupProperty(CpuGroupProperty&& other) noexcept;
+    CpuGroupProperty& operator=(const CpuGroupProperty& other);
+    CpuGroupProperty& operator=(CpuGroupProperty&& other) noexcept;
+    ~CpuGroupProperty();
 };
 
 /// Schema struct CpuGroupConfig.
@@ -3735,18 +4589,39 @@ struct CpuGroupConfig {
     std::optional<std::vector<::zlhcs::schema::CpuGroupProperty>> GroupProperties;  ///< array of CpuGroupProperty, since 2.1
     std::optional<std::uint64_t> HypervisorGroupId;  ///< uint64, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    CpuGroupConfig();
+    CpuGroupConfig(const CpuGroupConfig& other);
+    CpuGroupConfig(CpuGroupConfig&& other) noexcept;
+    CpuGroupConfig& operator=(const CpuGroupConfig& other);
+    CpuGroupConfig& operator=(CpuGroupConfig&& other) noexcept;
+    ~CpuGroupConfig();
 };
 
 /// Schema struct CpuGroupConfigurations.
 struct CpuGroupConfigurations {
     std::optional<std::vector<::zlhcs::schema::CpuGroupConfig>> CpuGroups;  ///< array of CpuGroupConfig, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    CpuGroupConfigurations();
+    CpuGroupConfigurations(const CpuGroupConfigurations& other);
+    CpuGroupConfigurations(CpuGroupConfigurations&& other) noexcept;
+    CpuGroupConfigurations& operator=(const CpuGroupConfigurations& other);
+    CpuGroupConfigurations& operator=(CpuGroupConfigurations&& other) noexcept;
+    ~CpuGroupConfigurations();
 };
 
 /// Schema struct CrashOptions.
 struct CrashOptions {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::CrashType>> Type;  ///< CrashType, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    CrashOptions();
+    CrashOptions(const CrashOptions& other);
+    CrashOptions(CrashOptions&& other) noexcept;
+    CrashOptions& operator=(const CrashOptions& other);
+    CrashOptions& operator=(CrashOptions&& other) noexcept;
+    ~CrashOptions();
 };
 
 /// Schema struct WindowsCrashReport.
@@ -3762,6 +4637,13 @@ struct WindowsCrashReport {
     std::optional<std::int32_t> Status;  ///< int32, since 2.1
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::WindowsCrashPhase>> FinalPhase;  ///< WindowsCrashPhase, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    WindowsCrashReport();
+    WindowsCrashReport(const WindowsCrashReport& other);
+    WindowsCrashReport(WindowsCrashReport&& other) noexcept;
+    WindowsCrashReport& operator=(const WindowsCrashReport& other);
+    WindowsCrashReport& operator=(WindowsCrashReport&& other) noexcept;
+    ~WindowsCrashReport();
 };
 
 /// Schema struct CrashReport.
@@ -3775,6 +4657,13 @@ struct CrashReport {
     std::optional<std::uint32_t> PreOSId;  ///< uint32, since 2.4
     std::optional<bool> CrashStackUnavailable;  ///< bool, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    CrashReport();
+    CrashReport(const CrashReport& other);
+    CrashReport(CrashReport&& other) noexcept;
+    CrashReport& operator=(const CrashReport& other);
+    CrashReport& operator=(CrashReport&& other) noexcept;
+    ~CrashReport();
 };
 
 /// Schema struct CreateGroupOperation.
@@ -3783,12 +4672,26 @@ struct CreateGroupOperation {
     std::optional<std::uint32_t> LogicalProcessorCount;  ///< uint32, since 2.1
     std::optional<std::vector<std::uint32_t>> LogicalProcessors;  ///< array of uint32, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    CreateGroupOperation();
+    CreateGroupOperation(const CreateGroupOperation& other);
+    CreateGroupOperation(CreateGroupOperation&& other) noexcept;
+    CreateGroupOperation& operator=(const CreateGroupOperation& other);
+    CreateGroupOperation& operator=(CreateGroupOperation&& other) noexcept;
+    ~CreateGroupOperation();
 };
 
 /// Schema struct DeleteGroupOperation.
 struct DeleteGroupOperation {
     std::optional<std::string> GroupId;  ///< Guid, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    DeleteGroupOperation();
+    DeleteGroupOperation(const DeleteGroupOperation& other);
+    DeleteGroupOperation(DeleteGroupOperation&& other) noexcept;
+    DeleteGroupOperation& operator=(const DeleteGroupOperation& other);
+    DeleteGroupOperation& operator=(DeleteGroupOperation&& other) noexcept;
+    ~DeleteGroupOperation();
 };
 
 /// Schema struct EventData.
@@ -3796,6 +4699,13 @@ struct EventData {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::EventDataType>> Type;  ///< EventDataType, since 2.1
     std::optional<std::string> Value;  ///< string, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    EventData();
+    EventData(const EventData& other);
+    EventData(EventData&& other) noexcept;
+    EventData& operator=(const EventData& other);
+    EventData& operator=(EventData&& other) noexcept;
+    ~EventData();
 };
 
 /// Schema struct ErrorEvent.
@@ -3808,12 +4718,26 @@ struct ErrorEvent {
     std::optional<std::string> Source;  ///< string, since 2.1
     std::optional<std::vector<::zlhcs::schema::EventData>> Data;  ///< array of EventData, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ErrorEvent();
+    ErrorEvent(const ErrorEvent& other);
+    ErrorEvent(ErrorEvent&& other) noexcept;
+    ErrorEvent& operator=(const ErrorEvent& other);
+    ErrorEvent& operator=(ErrorEvent&& other) noexcept;
+    ~ErrorEvent();
 };
 
 /// Schema struct ExportLayerOptions.
 struct ExportLayerOptions {
     std::optional<bool> IsWritableLayer;  ///< bool, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ExportLayerOptions();
+    ExportLayerOptions(const ExportLayerOptions& other);
+    ExportLayerOptions(ExportLayerOptions&& other) noexcept;
+    ExportLayerOptions& operator=(const ExportLayerOptions& other);
+    ExportLayerOptions& operator=(ExportLayerOptions&& other) noexcept;
+    ~ExportLayerOptions();
 };
 
 /// Schema struct GpuConfiguration.
@@ -3822,6 +4746,13 @@ struct GpuConfiguration {
     std::optional<std::map<std::string, std::uint16_t>> AssignmentRequest;  ///< map string -> uint16, since 2.0
     std::optional<bool> AllowVendorExtension;  ///< bool, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    GpuConfiguration();
+    GpuConfiguration(const GpuConfiguration& other);
+    GpuConfiguration(GpuConfiguration&& other) noexcept;
+    GpuConfiguration& operator=(const GpuConfiguration& other);
+    GpuConfiguration& operator=(GpuConfiguration&& other) noexcept;
+    ~GpuConfiguration();
 };
 
 /// Schema struct GuestConnectionInfo.
@@ -3830,6 +4761,13 @@ struct GuestConnectionInfo {
     std::optional<std::uint32_t> ProtocolVersion;  ///< uint32, since 2.1
     std::optional<::zlhcs::schema::any> GuestDefinedCapabilities;  ///< Any, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    GuestConnectionInfo();
+    GuestConnectionInfo(const GuestConnectionInfo& other);
+    GuestConnectionInfo(GuestConnectionInfo&& other) noexcept;
+    GuestConnectionInfo& operator=(const GuestConnectionInfo& other);
+    GuestConnectionInfo& operator=(GuestConnectionInfo&& other) noexcept;
+    ~GuestConnectionInfo();
 };
 
 /// Schema struct GuestModifySettingRequest.
@@ -3838,6 +4776,13 @@ struct GuestModifySettingRequest {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::ModifyRequestType>> RequestType;  ///< ModifyRequestType, since 2.1
     std::optional<::zlhcs::schema::any> Settings;  ///< Any, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    GuestModifySettingRequest();
+    GuestModifySettingRequest(const GuestModifySettingRequest& other);
+    GuestModifySettingRequest(GuestModifySettingRequest&& other) noexcept;
+    GuestModifySettingRequest& operator=(const GuestModifySettingRequest& other);
+    GuestModifySettingRequest& operator=(GuestModifySettingRequest&& other) noexcept;
+    ~GuestModifySettingRequest();
 };
 
 /// Schema struct HostProcessorModificationRequest.
@@ -3845,6 +4790,13 @@ struct HostProcessorModificationRequest {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::ModifyServiceOperation>> Operation;  ///< ModifyServiceOperation, since 2.1
     std::optional<::zlhcs::schema::any> OperationDetails;  ///< Any, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    HostProcessorModificationRequest();
+    HostProcessorModificationRequest(const HostProcessorModificationRequest& other);
+    HostProcessorModificationRequest(HostProcessorModificationRequest&& other) noexcept;
+    HostProcessorModificationRequest& operator=(const HostProcessorModificationRequest& other);
+    HostProcessorModificationRequest& operator=(HostProcessorModificationRequest&& other) noexcept;
+    ~HostProcessorModificationRequest();
 };
 
 /// Schema struct HostedSystem.
@@ -3852,6 +4804,13 @@ struct HostedSystem {
     std::optional<::zlhcs::schema::Version> SchemaVersion;  ///< Version, since 2.0
     std::optional<::zlhcs::schema::Container> Container;  ///< Container, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    HostedSystem();
+    HostedSystem(const HostedSystem& other);
+    HostedSystem(HostedSystem&& other) noexcept;
+    HostedSystem& operator=(const HostedSystem& other);
+    HostedSystem& operator=(HostedSystem&& other) noexcept;
+    ~HostedSystem();
 };
 
 /// Schema struct HvSocketAddress.
@@ -3859,12 +4818,26 @@ struct HvSocketAddress {
     std::optional<std::string> LocalAddress;  ///< Guid, since 2.1
     std::optional<std::string> ParentAddress;  ///< Guid, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    HvSocketAddress();
+    HvSocketAddress(const HvSocketAddress& other);
+    HvSocketAddress(HvSocketAddress&& other) noexcept;
+    HvSocketAddress& operator=(const HvSocketAddress& other);
+    HvSocketAddress& operator=(HvSocketAddress&& other) noexcept;
+    ~HvSocketAddress();
 };
 
 /// Schema struct IdleProcessorsRequest.
 struct IdleProcessorsRequest {
     std::optional<std::uint32_t> IdleProcessorCount;  ///< uint32, since 2.3
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    IdleProcessorsRequest();
+    IdleProcessorsRequest(const IdleProcessorsRequest& other);
+    IdleProcessorsRequest(IdleProcessorsRequest&& other) noexcept;
+    IdleProcessorsRequest& operator=(const IdleProcessorsRequest& other);
+    IdleProcessorsRequest& operator=(IdleProcessorsRequest&& other) noexcept;
+    ~IdleProcessorsRequest();
 };
 
 /// Schema struct IntegrationComponentStatus.
@@ -3873,6 +4846,13 @@ struct IntegrationComponentStatus {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::IntegrationComponentOperationalState>> State;  ///< IntegrationComponentOperationalState, since 2.5
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::IntegrationComponentOperatingStateReason>> Reason;  ///< IntegrationComponentOperatingStateReason, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    IntegrationComponentStatus();
+    IntegrationComponentStatus(const IntegrationComponentStatus& other);
+    IntegrationComponentStatus(IntegrationComponentStatus&& other) noexcept;
+    IntegrationComponentStatus& operator=(const IntegrationComponentStatus& other);
+    IntegrationComponentStatus& operator=(IntegrationComponentStatus&& other) noexcept;
+    ~IntegrationComponentStatus();
 };
 
 /// Schema struct KvpQuery.
@@ -3880,6 +4860,13 @@ struct KvpQuery {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::KvpSource>> Source;  ///< KvpSource, since 2.5
     std::optional<std::vector<std::string>> Keys;  ///< array of string, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    KvpQuery();
+    KvpQuery(const KvpQuery& other);
+    KvpQuery(KvpQuery&& other) noexcept;
+    KvpQuery& operator=(const KvpQuery& other);
+    KvpQuery& operator=(KvpQuery&& other) noexcept;
+    ~KvpQuery();
 };
 
 /// Schema struct LayerData.
@@ -3887,6 +4874,13 @@ struct LayerData {
     std::optional<::zlhcs::schema::Version> SchemaVersion;  ///< Version, since 2.1
     std::optional<std::vector<::zlhcs::schema::Layer>> Layers;  ///< array of Layer, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    LayerData();
+    LayerData(const LayerData& other);
+    LayerData(LayerData&& other) noexcept;
+    LayerData& operator=(const LayerData& other);
+    LayerData& operator=(LayerData&& other) noexcept;
+    ~LayerData();
 };
 
 /// Schema struct Subnode.
@@ -3894,6 +4888,13 @@ struct Subnode {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::SubnodeType>> Type;  ///< SubnodeType, since 2.4
     std::optional<std::uint64_t> Id;  ///< uint64, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    Subnode();
+    Subnode(const Subnode& other);
+    Subnode(Subnode&& other) noexcept;
+    Subnode& operator=(const Subnode& other);
+    Subnode& operator=(Subnode&& other) noexcept;
+    ~Subnode();
 };
 
 /// Schema struct LogicalProcessor.
@@ -3905,6 +4906,13 @@ struct LogicalProcessor {
     std::optional<std::int32_t> RootVpIndex;  ///< int32, since 2.1
     std::optional<std::vector<::zlhcs::schema::Subnode>> Subnodes;  ///< array of Subnode, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    LogicalProcessor();
+    LogicalProcessor(const LogicalProcessor& other);
+    LogicalProcessor(LogicalProcessor&& other) noexcept;
+    LogicalProcessor& operator=(const LogicalProcessor& other);
+    LogicalProcessor& operator=(LogicalProcessor&& other) noexcept;
+    ~LogicalProcessor();
 };
 
 /// Schema struct MappedVirtualDisk.
@@ -3912,6 +4920,13 @@ struct MappedVirtualDisk {
     std::optional<std::string> ContainerPath;  ///< string, since 2.1
     std::optional<std::uint8_t> Lun;  ///< uint8, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    MappedVirtualDisk();
+    MappedVirtualDisk(const MappedVirtualDisk& other);
+    MappedVirtualDisk(MappedVirtualDisk&& other) noexcept;
+    MappedVirtualDisk& operator=(const MappedVirtualDisk& other);
+    MappedVirtualDisk& operator=(MappedVirtualDisk&& other) noexcept;
+    ~MappedVirtualDisk();
 };
 
 /// Schema struct VirtualNodeInfo.
@@ -3921,6 +4936,13 @@ struct VirtualNodeInfo {
     std::optional<std::uint32_t> VirtualProcessorCount;  ///< uint32, since 2.1
     std::optional<std::uint64_t> MemoryUsageInPages;  ///< uint64, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    VirtualNodeInfo();
+    VirtualNodeInfo(const VirtualNodeInfo& other);
+    VirtualNodeInfo(VirtualNodeInfo&& other) noexcept;
+    VirtualNodeInfo& operator=(const VirtualNodeInfo& other);
+    VirtualNodeInfo& operator=(VirtualNodeInfo&& other) noexcept;
+    ~VirtualNodeInfo();
 };
 
 /// Schema struct VmMemory.
@@ -3933,6 +4955,13 @@ struct VmMemory {
     std::optional<bool> BalancingEnabled;  ///< bool, since 2.1
     std::optional<bool> DmOperationInProgress;  ///< bool, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    VmMemory();
+    VmMemory(const VmMemory& other);
+    VmMemory(VmMemory&& other) noexcept;
+    VmMemory& operator=(const VmMemory& other);
+    VmMemory& operator=(VmMemory&& other) noexcept;
+    ~VmMemory();
 };
 
 /// Schema struct MemoryInformationForVm.
@@ -3941,6 +4970,13 @@ struct MemoryInformationForVm {
     std::optional<::zlhcs::schema::VmMemory> VirtualMachineMemory;  ///< VmMemory, since 2.1
     std::optional<std::vector<::zlhcs::schema::VirtualNodeInfo>> VirtualNodes;  ///< array of VirtualNodeInfo, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    MemoryInformationForVm();
+    MemoryInformationForVm(const MemoryInformationForVm& other);
+    MemoryInformationForVm(MemoryInformationForVm&& other) noexcept;
+    MemoryInformationForVm& operator=(const MemoryInformationForVm& other);
+    MemoryInformationForVm& operator=(MemoryInformationForVm&& other) noexcept;
+    ~MemoryInformationForVm();
 };
 
 /// Schema struct MemoryStats.
@@ -3949,6 +4985,13 @@ struct MemoryStats {
     std::optional<std::uint64_t> MemoryUsageCommitPeakBytes;  ///< uint64, since 2.1
     std::optional<std::uint64_t> MemoryUsagePrivateWorkingSetBytes;  ///< uint64, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    MemoryStats();
+    MemoryStats(const MemoryStats& other);
+    MemoryStats(MemoryStats&& other) noexcept;
+    MemoryStats& operator=(const MemoryStats& other);
+    MemoryStats& operator=(MemoryStats&& other) noexcept;
+    ~MemoryStats();
 };
 
 /// Schema struct ModificationRequest.
@@ -3956,6 +4999,13 @@ struct ModificationRequest {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::ModifyPropertyType>> PropertyType;  ///< ModifyPropertyType, since 2.1
     std::optional<::zlhcs::schema::any> Settings;  ///< Any, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ModificationRequest();
+    ModificationRequest(const ModificationRequest& other);
+    ModificationRequest(ModificationRequest&& other) noexcept;
+    ModificationRequest& operator=(const ModificationRequest& other);
+    ModificationRequest& operator=(ModificationRequest&& other) noexcept;
+    ~ModificationRequest();
 };
 
 /// Schema struct ModifySettingRequest.
@@ -3965,12 +5015,26 @@ struct ModifySettingRequest {
     std::optional<::zlhcs::schema::any> Settings;  ///< Any, since 2.0
     std::optional<::zlhcs::schema::any> GuestRequest;  ///< Any, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ModifySettingRequest();
+    ModifySettingRequest(const ModifySettingRequest& other);
+    ModifySettingRequest(ModifySettingRequest&& other) noexcept;
+    ModifySettingRequest& operator=(const ModifySettingRequest& other);
+    ModifySettingRequest& operator=(ModifySettingRequest&& other) noexcept;
+    ~ModifySettingRequest();
 };
 
 /// Schema struct OperationFailureInfo.
 struct OperationFailureInfo {
     std::optional<std::int32_t> Result;  ///< int32, since 2.6
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    OperationFailureInfo();
+    OperationFailureInfo(const OperationFailureInfo& other);
+    OperationFailureInfo(OperationFailureInfo&& other) noexcept;
+    OperationFailureInfo& operator=(const OperationFailureInfo& other);
+    OperationFailureInfo& operator=(OperationFailureInfo&& other) noexcept;
+    ~OperationFailureInfo();
 };
 
 /// Schema struct OperationInfo.
@@ -3980,16 +5044,37 @@ struct OperationInfo {
     std::optional<std::string> EndTimestamp;  ///< DateTime, since 2.6
     std::optional<::zlhcs::schema::OperationFailureInfo> FailureInfo;  ///< OperationFailureInfo, since 2.6
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    OperationInfo();
+    OperationInfo(const OperationInfo& other);
+    OperationInfo(OperationInfo&& other) noexcept;
+    OperationInfo& operator=(const OperationInfo& other);
+    OperationInfo& operator=(OperationInfo&& other) noexcept;
+    ~OperationInfo();
 };
 
 /// Schema struct OperationNotificationInfo.
 struct OperationNotificationInfo {
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    OperationNotificationInfo();
+    OperationNotificationInfo(const OperationNotificationInfo& other);
+    OperationNotificationInfo(OperationNotificationInfo&& other) noexcept;
+    OperationNotificationInfo& operator=(const OperationNotificationInfo& other);
+    OperationNotificationInfo& operator=(OperationNotificationInfo&& other) noexcept;
+    ~OperationNotificationInfo();
 };
 
 /// Schema struct OperationProgress.
 struct OperationProgress {
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    OperationProgress();
+    OperationProgress(const OperationProgress& other);
+    OperationProgress(OperationProgress&& other) noexcept;
+    OperationProgress& operator=(const OperationProgress& other);
+    OperationProgress& operator=(OperationProgress&& other) noexcept;
+    ~OperationProgress();
 };
 
 /// Schema struct OsLayerOptions.
@@ -3998,12 +5083,26 @@ struct OsLayerOptions {
     std::optional<bool> DisableCiCacheOptimization;  ///< bool, since 2.1
     std::optional<bool> SkipUpdateBcdForBoot;  ///< bool, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    OsLayerOptions();
+    OsLayerOptions(const OsLayerOptions& other);
+    OsLayerOptions(OsLayerOptions&& other) noexcept;
+    OsLayerOptions& operator=(const OsLayerOptions& other);
+    OsLayerOptions& operator=(OsLayerOptions&& other) noexcept;
+    ~OsLayerOptions();
 };
 
 /// Schema struct PauseNotification.
 struct PauseNotification {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::PauseReason>> Reason;  ///< PauseReason, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    PauseNotification();
+    PauseNotification(const PauseNotification& other);
+    PauseNotification(PauseNotification&& other) noexcept;
+    PauseNotification& operator=(const PauseNotification& other);
+    PauseNotification& operator=(PauseNotification&& other) noexcept;
+    ~PauseNotification();
 };
 
 /// Schema struct PauseOptions.
@@ -4011,6 +5110,13 @@ struct PauseOptions {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::PauseSuspensionLevel>> SuspensionLevel;  ///< PauseSuspensionLevel, since 2.0
     std::optional<::zlhcs::schema::PauseNotification> HostedNotification;  ///< PauseNotification, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    PauseOptions();
+    PauseOptions(const PauseOptions& other);
+    PauseOptions(PauseOptions&& other) noexcept;
+    PauseOptions& operator=(const PauseOptions& other);
+    PauseOptions& operator=(PauseOptions&& other) noexcept;
+    ~PauseOptions();
 };
 
 /// Schema struct ProcessDetails.
@@ -4024,6 +5130,13 @@ struct ProcessDetails {
     std::optional<std::uint64_t> MemoryWorkingSetPrivateBytes;  ///< uint64, since 2.1
     std::optional<std::uint64_t> MemoryWorkingSetSharedBytes;  ///< uint64, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ProcessDetails();
+    ProcessDetails(const ProcessDetails& other);
+    ProcessDetails(ProcessDetails&& other) noexcept;
+    ProcessDetails& operator=(const ProcessDetails& other);
+    ProcessDetails& operator=(ProcessDetails&& other) noexcept;
+    ~ProcessDetails();
 };
 
 /// Schema struct ProcessModifyRequest.
@@ -4032,6 +5145,13 @@ struct ProcessModifyRequest {
     std::optional<::zlhcs::schema::ConsoleSize> ConsoleSize;  ///< ConsoleSize, since 2.0
     std::optional<::zlhcs::schema::CloseHandle> CloseHandle;  ///< CloseHandle, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ProcessModifyRequest();
+    ProcessModifyRequest(const ProcessModifyRequest& other);
+    ProcessModifyRequest(ProcessModifyRequest&& other) noexcept;
+    ProcessModifyRequest& operator=(const ProcessModifyRequest& other);
+    ProcessModifyRequest& operator=(ProcessModifyRequest&& other) noexcept;
+    ~ProcessModifyRequest();
 };
 
 /// Schema struct ProcessParameters.
@@ -4051,6 +5171,13 @@ struct ProcessParameters {
     std::optional<bool> UseExistingLogin;  ///< bool, since 2.0
     std::optional<bool> UseLegacyConsole;  ///< bool, since 2.0
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ProcessParameters();
+    ProcessParameters(const ProcessParameters& other);
+    ProcessParameters(ProcessParameters&& other) noexcept;
+    ProcessParameters& operator=(const ProcessParameters& other);
+    ProcessParameters& operator=(ProcessParameters&& other) noexcept;
+    ~ProcessParameters();
 };
 
 /// Schema struct ProcessStatus.
@@ -4060,6 +5187,13 @@ struct ProcessStatus {
     std::optional<std::uint32_t> ExitCode;  ///< uint32, since 2.1
     std::optional<std::int32_t> LastWaitResult;  ///< int32, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ProcessStatus();
+    ProcessStatus(const ProcessStatus& other);
+    ProcessStatus(ProcessStatus&& other) noexcept;
+    ProcessStatus& operator=(const ProcessStatus& other);
+    ProcessStatus& operator=(ProcessStatus&& other) noexcept;
+    ~ProcessStatus();
 };
 
 /// Schema struct ProcessorCapabilitiesInfo.
@@ -4070,6 +5204,13 @@ struct ProcessorCapabilitiesInfo {
     std::optional<std::uint64_t> ImplementedPhysicalAddressBits;  ///< uint64, since 2.5
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::NonArchitecturalCoreSharing>> NonArchitecturalCoreSharing;  ///< NonArchitecturalCoreSharing, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ProcessorCapabilitiesInfo();
+    ProcessorCapabilitiesInfo(const ProcessorCapabilitiesInfo& other);
+    ProcessorCapabilitiesInfo(ProcessorCapabilitiesInfo&& other) noexcept;
+    ProcessorCapabilitiesInfo& operator=(const ProcessorCapabilitiesInfo& other);
+    ProcessorCapabilitiesInfo& operator=(ProcessorCapabilitiesInfo&& other) noexcept;
+    ~ProcessorCapabilitiesInfo();
 };
 
 /// Schema struct ProcessorLimits.
@@ -4079,6 +5220,13 @@ struct ProcessorLimits {
     std::optional<std::uint64_t> Reservation;  ///< uint64, since 2.4
     std::optional<std::uint32_t> MaximumFrequencyMHz;  ///< uint32, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ProcessorLimits();
+    ProcessorLimits(const ProcessorLimits& other);
+    ProcessorLimits(ProcessorLimits&& other) noexcept;
+    ProcessorLimits& operator=(const ProcessorLimits& other);
+    ProcessorLimits& operator=(ProcessorLimits&& other) noexcept;
+    ~ProcessorLimits();
 };
 
 /// Schema struct ProcessorStats.
@@ -4087,6 +5235,13 @@ struct ProcessorStats {
     std::optional<std::uint64_t> RuntimeUser100ns;  ///< uint64, since 2.1
     std::optional<std::uint64_t> RuntimeKernel100ns;  ///< uint64, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ProcessorStats();
+    ProcessorStats(const ProcessorStats& other);
+    ProcessorStats(ProcessorStats&& other) noexcept;
+    ProcessorStats& operator=(const ProcessorStats& other);
+    ProcessorStats& operator=(ProcessorStats&& other) noexcept;
+    ~ProcessorStats();
 };
 
 /// Schema struct ProcessorTopology.
@@ -4094,6 +5249,13 @@ struct ProcessorTopology {
     std::optional<std::uint32_t> LogicalProcessorCount;  ///< uint32, since 2.1
     std::optional<std::vector<::zlhcs::schema::LogicalProcessor>> LogicalProcessors;  ///< array of LogicalProcessor, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ProcessorTopology();
+    ProcessorTopology(const ProcessorTopology& other);
+    ProcessorTopology(ProcessorTopology&& other) noexcept;
+    ProcessorTopology& operator=(const ProcessorTopology& other);
+    ProcessorTopology& operator=(ProcessorTopology&& other) noexcept;
+    ~ProcessorTopology();
 };
 
 /// Schema struct ResultError.
@@ -4103,6 +5265,13 @@ struct ResultError {
     std::optional<std::vector<::zlhcs::schema::ErrorEvent>> ErrorEvents;  ///< array of ErrorEvent, since 2.4
     std::optional<std::vector<::zlhcs::schema::AttributionRecord>> Attribution;  ///< array of AttributionRecord, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ResultError();
+    ResultError(const ResultError& other);
+    ResultError(ResultError&& other) noexcept;
+    ResultError& operator=(const ResultError& other);
+    ResultError& operator=(ResultError&& other) noexcept;
+    ~ResultError();
 };
 
 /// Schema struct PropertyResponse.
@@ -4110,6 +5279,13 @@ struct PropertyResponse {
     std::optional<::zlhcs::schema::ResultError> Error;  ///< ResultError, since 2.5
     std::optional<::zlhcs::schema::any> Response;  ///< Any, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    PropertyResponse();
+    PropertyResponse(const PropertyResponse& other);
+    PropertyResponse(PropertyResponse&& other) noexcept;
+    PropertyResponse& operator=(const PropertyResponse& other);
+    PropertyResponse& operator=(PropertyResponse&& other) noexcept;
+    ~PropertyResponse();
 };
 
 /// Schema struct SharedMemoryRegionInfo.
@@ -4117,6 +5293,13 @@ struct SharedMemoryRegionInfo {
     std::optional<std::string> SectionName;  ///< string, since 2.1
     std::optional<std::uint64_t> GuestPhysicalAddress;  ///< uint64, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    SharedMemoryRegionInfo();
+    SharedMemoryRegionInfo(const SharedMemoryRegionInfo& other);
+    SharedMemoryRegionInfo(SharedMemoryRegionInfo&& other) noexcept;
+    SharedMemoryRegionInfo& operator=(const SharedMemoryRegionInfo& other);
+    SharedMemoryRegionInfo& operator=(SharedMemoryRegionInfo&& other) noexcept;
+    ~SharedMemoryRegionInfo();
 };
 
 /// Schema struct StorageStats.
@@ -4126,6 +5309,13 @@ struct StorageStats {
     std::optional<std::uint64_t> WriteCountNormalized;  ///< uint64, since 2.1
     std::optional<std::uint64_t> WriteSizeBytes;  ///< uint64, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    StorageStats();
+    StorageStats(const StorageStats& other);
+    StorageStats(StorageStats&& other) noexcept;
+    StorageStats& operator=(const StorageStats& other);
+    StorageStats& operator=(StorageStats&& other) noexcept;
+    ~StorageStats();
 };
 
 /// Schema struct Statistics.
@@ -4137,6 +5327,13 @@ struct Statistics {
     std::optional<::zlhcs::schema::MemoryStats> Memory;  ///< MemoryStats, since 2.1
     std::optional<::zlhcs::schema::StorageStats> Storage;  ///< StorageStats, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    Statistics();
+    Statistics(const Statistics& other);
+    Statistics(Statistics&& other) noexcept;
+    Statistics& operator=(const Statistics& other);
+    Statistics& operator=(Statistics&& other) noexcept;
+    ~Statistics();
 };
 
 /// Schema struct Properties.
@@ -4160,18 +5357,39 @@ struct Properties {
     std::optional<::zlhcs::schema::GuestConnectionInfo> GuestConnectionInfo;  ///< GuestConnectionInfo, since 2.1
     std::optional<std::map<std::string, ::zlhcs::schema::PropertyResponse>> PropertyResponses;  ///< map string -> PropertyResponse, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    Properties();
+    Properties(const Properties& other);
+    Properties(Properties&& other) noexcept;
+    Properties& operator=(const Properties& other);
+    Properties& operator=(Properties&& other) noexcept;
+    ~Properties();
 };
 
 /// Schema struct QoSCapabilities.
 struct QoSCapabilities {
     std::optional<bool> ProcessorQoSSupported;  ///< bool, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    QoSCapabilities();
+    QoSCapabilities(const QoSCapabilities& other);
+    QoSCapabilities(QoSCapabilities&& other) noexcept;
+    QoSCapabilities& operator=(const QoSCapabilities& other);
+    QoSCapabilities& operator=(QoSCapabilities&& other) noexcept;
+    ~QoSCapabilities();
 };
 
 /// Schema struct RegistryFlushState.
 struct RegistryFlushState {
     std::optional<bool> Enabled;  ///< bool, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    RegistryFlushState();
+    RegistryFlushState(const RegistryFlushState& other);
+    RegistryFlushState(RegistryFlushState&& other) noexcept;
+    RegistryFlushState& operator=(const RegistryFlushState& other);
+    RegistryFlushState& operator=(RegistryFlushState&& other) noexcept;
+    ~RegistryFlushState();
 };
 
 /// Schema struct SaveOptions.
@@ -4179,6 +5397,13 @@ struct SaveOptions {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::SaveType>> SaveType;  ///< SaveType, since 2.1
     std::optional<std::string> SaveStateFilePath;  ///< string, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    SaveOptions();
+    SaveOptions(const SaveOptions& other);
+    SaveOptions(SaveOptions&& other) noexcept;
+    SaveOptions& operator=(const SaveOptions& other);
+    SaveOptions& operator=(SaveOptions&& other) noexcept;
+    ~SaveOptions();
 };
 
 /// Schema struct ServiceProperties.
@@ -4186,6 +5411,13 @@ struct ServiceProperties {
     std::optional<std::vector<::zlhcs::schema::any>> Properties;  ///< array of Any, since 2.1
     std::optional<std::map<std::string, ::zlhcs::schema::PropertyResponse>> PropertyResponses;  ///< map string -> PropertyResponse, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ServiceProperties();
+    ServiceProperties(const ServiceProperties& other);
+    ServiceProperties(ServiceProperties&& other) noexcept;
+    ServiceProperties& operator=(const ServiceProperties& other);
+    ServiceProperties& operator=(ServiceProperties&& other) noexcept;
+    ~ServiceProperties();
 };
 
 /// Schema struct Service_PropertyQuery.
@@ -4193,6 +5425,13 @@ struct Service_PropertyQuery {
     std::optional<std::vector<::zlhcs::schema::open_enum<::zlhcs::schema::GetPropertyType>>> PropertyTypes;  ///< array of GetPropertyType, since 2.1
     std::optional<std::map<std::string, ::zlhcs::schema::any>> PropertyQueries;  ///< map string -> Any, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    Service_PropertyQuery();
+    Service_PropertyQuery(const Service_PropertyQuery& other);
+    Service_PropertyQuery(Service_PropertyQuery&& other) noexcept;
+    Service_PropertyQuery& operator=(const Service_PropertyQuery& other);
+    Service_PropertyQuery& operator=(Service_PropertyQuery&& other) noexcept;
+    ~Service_PropertyQuery();
 };
 
 /// Schema struct SetPropertyOperation.
@@ -4201,6 +5440,13 @@ struct SetPropertyOperation {
     std::optional<std::uint32_t> PropertyCode;  ///< uint32, since 2.1
     std::optional<std::uint64_t> PropertyValue;  ///< uint64, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    SetPropertyOperation();
+    SetPropertyOperation(const SetPropertyOperation& other);
+    SetPropertyOperation(SetPropertyOperation&& other) noexcept;
+    SetPropertyOperation& operator=(const SetPropertyOperation& other);
+    SetPropertyOperation& operator=(SetPropertyOperation&& other) noexcept;
+    ~SetPropertyOperation();
 };
 
 /// Schema struct ShutdownOptions.
@@ -4210,12 +5456,26 @@ struct ShutdownOptions {
     std::optional<bool> Force;  ///< bool, since 2.5
     std::optional<std::string> Reason;  ///< string, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    ShutdownOptions();
+    ShutdownOptions(const ShutdownOptions& other);
+    ShutdownOptions(ShutdownOptions&& other) noexcept;
+    ShutdownOptions& operator=(const ShutdownOptions& other);
+    ShutdownOptions& operator=(ShutdownOptions&& other) noexcept;
+    ~ShutdownOptions();
 };
 
 /// Schema struct SignalProcessOptions.
 struct SignalProcessOptions {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::ProcessSignal>> Signal;  ///< ProcessSignal, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    SignalProcessOptions();
+    SignalProcessOptions(const SignalProcessOptions& other);
+    SignalProcessOptions(SignalProcessOptions&& other) noexcept;
+    SignalProcessOptions& operator=(const SignalProcessOptions& other);
+    SignalProcessOptions& operator=(SignalProcessOptions&& other) noexcept;
+    ~SignalProcessOptions();
 };
 
 /// Schema struct SystemExitStatus.
@@ -4224,12 +5484,26 @@ struct SystemExitStatus {
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::NotificationType>> ExitType;  ///< NotificationType, since 2.2
     std::optional<std::vector<::zlhcs::schema::AttributionRecord>> Attribution;  ///< array of AttributionRecord, since 2.4
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    SystemExitStatus();
+    SystemExitStatus(const SystemExitStatus& other);
+    SystemExitStatus(SystemExitStatus&& other) noexcept;
+    SystemExitStatus& operator=(const SystemExitStatus& other);
+    SystemExitStatus& operator=(SystemExitStatus&& other) noexcept;
+    ~SystemExitStatus();
 };
 
 /// Schema struct SystemProcessorModificationRequest.
 struct SystemProcessorModificationRequest {
     std::optional<std::string> GroupId;  ///< Guid, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    SystemProcessorModificationRequest();
+    SystemProcessorModificationRequest(const SystemProcessorModificationRequest& other);
+    SystemProcessorModificationRequest(SystemProcessorModificationRequest&& other) noexcept;
+    SystemProcessorModificationRequest& operator=(const SystemProcessorModificationRequest& other);
+    SystemProcessorModificationRequest& operator=(SystemProcessorModificationRequest&& other) noexcept;
+    ~SystemProcessorModificationRequest();
 };
 
 /// Schema struct SystemQuery.
@@ -4239,6 +5513,13 @@ struct SystemQuery {
     std::optional<std::vector<::zlhcs::schema::open_enum<::zlhcs::schema::SystemType>>> Types;  ///< array of SystemType, since 2.1
     std::optional<std::vector<std::string>> Owners;  ///< array of string, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    SystemQuery();
+    SystemQuery(const SystemQuery& other);
+    SystemQuery(SystemQuery&& other) noexcept;
+    SystemQuery& operator=(const SystemQuery& other);
+    SystemQuery& operator=(SystemQuery&& other) noexcept;
+    ~SystemQuery();
 };
 
 /// Schema struct SystemTime.
@@ -4252,6 +5533,13 @@ struct SystemTime {
     std::optional<std::uint16_t> Second;  ///< uint16, since 2.1
     std::optional<std::uint16_t> Milliseconds;  ///< uint16, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    SystemTime();
+    SystemTime(const SystemTime& other);
+    SystemTime(SystemTime&& other) noexcept;
+    SystemTime& operator=(const SystemTime& other);
+    SystemTime& operator=(SystemTime&& other) noexcept;
+    ~SystemTime();
 };
 
 /// Schema struct System_PropertyQuery.
@@ -4259,6 +5547,13 @@ struct System_PropertyQuery {
     std::optional<std::vector<::zlhcs::schema::open_enum<::zlhcs::schema::System_PropertyType>>> PropertyTypes;  ///< array of System_PropertyType, since 2.1
     std::optional<std::map<std::string, ::zlhcs::schema::any>> Queries;  ///< map string -> Any, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    System_PropertyQuery();
+    System_PropertyQuery(const System_PropertyQuery& other);
+    System_PropertyQuery(System_PropertyQuery&& other) noexcept;
+    System_PropertyQuery& operator=(const System_PropertyQuery& other);
+    System_PropertyQuery& operator=(System_PropertyQuery&& other) noexcept;
+    ~System_PropertyQuery();
 };
 
 /// Schema struct TimeZoneInformation.
@@ -4271,6 +5566,13 @@ struct TimeZoneInformation {
     std::optional<::zlhcs::schema::SystemTime> DaylightDate;  ///< SystemTime, since 2.1
     std::optional<std::int32_t> DaylightBias;  ///< int32, since 2.1
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    TimeZoneInformation();
+    TimeZoneInformation(const TimeZoneInformation& other);
+    TimeZoneInformation(TimeZoneInformation&& other) noexcept;
+    TimeZoneInformation& operator=(const TimeZoneInformation& other);
+    TimeZoneInformation& operator=(TimeZoneInformation&& other) noexcept;
+    ~TimeZoneInformation();
 };
 
 /// Schema struct VmProcessorRequirements.
@@ -4281,6 +5583,13 @@ struct VmProcessorRequirements {
     std::optional<std::uint64_t> ImplementedPhysicalAddressBits;  ///< uint64, since 2.5
     std::optional<::zlhcs::schema::open_enum<::zlhcs::schema::NonArchitecturalCoreSharing>> NonArchitecturalCoreSharing;  ///< NonArchitecturalCoreSharing, since 2.5
     ::zlhcs::schema::unknown_fields unknown_fields;  ///< fields this schema does not know
+
+    VmProcessorRequirements();
+    VmProcessorRequirements(const VmProcessorRequirements& other);
+    VmProcessorRequirements(VmProcessorRequirements&& other) noexcept;
+    VmProcessorRequirements& operator=(const VmProcessorRequirements& other);
+    VmProcessorRequirements& operator=(VmProcessorRequirements&& other) noexcept;
+    ~VmProcessorRequirements();
 };
 
 // ---- structs that contain themselves: no recursion per level (zlhcs/schema/recursive.hpp)
