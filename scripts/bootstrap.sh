@@ -6,6 +6,7 @@ set -euo pipefail
 
 packages=(
   cmake ninja-build g++ git python3            # build tools; python3 runs the ABI checks
+  pkgconf                                       # pkg-config: the consumer test (scripts/consumer.sh)
   rapidjson-dev libmsgsl-dev                    # header-only dependencies of the library
   googletest libbenchmark-dev                   # test and benchmark frameworks (gtest from source)
   g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64

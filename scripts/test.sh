@@ -53,6 +53,12 @@ for preset in native bench windows asan tsan; do
   if [ "$preset" = asan ]; then
     step "fuzz smoke asan" bash scripts/fuzz.sh --build-dir build/asan --no-build --parallel 2 40
   fi
+  # The installed package as users consume it (scripts/consumer.sh, tests/consumer/): once
+  # the native and the windows builds exist, both are installed into temporary prefixes and a
+  # small C / pkg-config / C++ project is built against each and run (natively; under Wine).
+  if [ "$preset" = windows ]; then
+    step "consumer" bash scripts/consumer.sh --native-build build/native --windows-build build/windows
+  fi
 done
 
 # A Wine server must not outlive the run (the ctest fixture stops it; this covers aborts).
