@@ -94,7 +94,7 @@ TEST_F(enumerate_service, enumerate_async_with_callback) {
 }
 
 TEST_F(enumerate_service, enumerate_sync_timeout) {
-    ASSERT_EQ(sim().set_latency("HcsEnumerateComputeSystems", 3000), 0);
+    ASSERT_EQ(sim().set_latency("HcsEnumerateComputeSystems", 1000), 0);
     char* raw = out_sentinel();
     EXPECT_EQ(zlhcs_system_enumerate(nullptr, nullptr, 10, &raw), ZLHCS_HCS_E_OPERATION_TIMEOUT);
     EXPECT_EQ(raw, nullptr);

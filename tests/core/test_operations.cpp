@@ -209,7 +209,7 @@ TEST_F(operations, many_waiters_see_the_same_result) {
 
 TEST_F(operations, sync_properties_times_out) {
     system_guard system(create_system(unique_id()));
-    ASSERT_EQ(sim().set_latency("HcsGetComputeSystemProperties", 3000), 0);
+    ASSERT_EQ(sim().set_latency("HcsGetComputeSystemProperties", 1000), 0);
     char* out = nullptr;
     EXPECT_EQ(zlhcs_system_properties(system, nullptr, 10, &out), ZLHCS_HCS_E_OPERATION_TIMEOUT);
     EXPECT_EQ(out, nullptr);
