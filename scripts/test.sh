@@ -48,10 +48,10 @@ for preset in native bench windows asan tsan; do
   step "build $preset" cmake --build --preset "$preset" -j "$jobs" "${targets[@]}" || continue
   step "ctest $preset" run_ctest "$preset"
   # The fuzz smoke (docs/fuzzing.md): the asan build also made the libFuzzer executables
-  # (ZLHCS_FUZZ); each runs 40 s from the committed corpus (copied under build/asan), two at a
-  # time (under 2 minutes in all). A crash, leak or timeout fails CI and prints its reproducer.
+  # (ZLHCS_FUZZ); each runs 25 s from the committed corpus (copied under build/asan), two at a
+  # time (under a minute in all). A crash, leak or timeout fails CI and prints its reproducer.
   if [ "$preset" = asan ]; then
-    step "fuzz smoke asan" bash scripts/fuzz.sh --build-dir build/asan --no-build --parallel 2 40
+    step "fuzz smoke asan" bash scripts/fuzz.sh --build-dir build/asan --no-build --parallel 2 25
   fi
   # The installed package as users consume it (scripts/consumer.sh, tests/consumer/): once
   # the native and the windows builds exist, both are installed into temporary prefixes and a

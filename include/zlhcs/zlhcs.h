@@ -221,7 +221,7 @@ typedef char zlhcs_requires_a_64_bit_target[sizeof(void *) == 8 ? 1 : -1];
  * lists from before release notifiers, which this DLL no longer has. */
 #define ZLHCS_API_MIN_REVISION 4u
 #define ZLHCS_VERSION_MAJOR 0u
-#define ZLHCS_VERSION_MINOR 7u
+#define ZLHCS_VERSION_MINOR 8u
 #define ZLHCS_VERSION_PATCH 0u
 
 /* ---------------------------------------------------------------------------------------

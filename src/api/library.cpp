@@ -1,6 +1,8 @@
 // Exports: version, initialisation, memory, errors.
 #include "guard.hpp"
 
+#include <cstddef>
+
 #include "../backend/backend.hpp"
 #include "../core/caller_struct.hpp"
 #include "../core/debug_counts.hpp"
@@ -8,10 +10,28 @@
 #include "../core/strings.hpp"
 
 namespace {
-// "major.minor.patch" from the header's numbers (which carry a 'u' suffix, so spelled here).
-constexpr const char* version_string = "0.7.0";
-static_assert(ZLHCS_VERSION_MAJOR == 0 && ZLHCS_VERSION_MINOR == 7 && ZLHCS_VERSION_PATCH == 0,
-              "update version_string with the header's version");
+// "major.minor.patch", made from the header's numbers (the one place the version is written;
+// they carry a 'u' suffix, so they are printed, not stringized).
+struct version_text {
+    char text[3 * 10 + 3] = {};
+    constexpr version_text() {
+        std::size_t at = 0;
+        const unsigned parts[3] = {ZLHCS_VERSION_MAJOR, ZLHCS_VERSION_MINOR, ZLHCS_VERSION_PATCH};
+        for (int i = 0; i < 3; ++i) {
+            if (i > 0) text[at++] = '.';
+            char digits[10] = {};
+            int count = 0;
+            unsigned value = parts[i];
+            do {
+                digits[count++] = static_cast<char>('0' + value % 10);
+                value /= 10;
+            } while (value != 0);
+            while (count > 0) text[at++] = digits[--count];
+        }
+    }
+};
+constexpr version_text version_storage{};
+constexpr const char* version_string = version_storage.text;
 }
 
 extern "C" {
