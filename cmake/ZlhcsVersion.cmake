@@ -1,6 +1,6 @@
 # The project's version has one source of truth: ZLHCS_VERSION_MAJOR/MINOR/PATCH in
-# include/zlhcs/zlhcs.h (what zlhcs_version() reports; src/api/library.cpp static_asserts its
-# string against them). Included before project(): sets ZLHCS_VERSION ("major.minor.patch"),
+# include/zlhcs/zlhcs.h (what zlhcs_version() reports; src/api/library.cpp makes its string
+# from them at compile time). Included before project(): sets ZLHCS_VERSION ("major.minor.patch"),
 # which project(VERSION) takes, so PROJECT_VERSION, the package version file, zlhcs.pc and the
 # Windows version resources all follow the header.
 set(_zlhcs_version_header "${CMAKE_CURRENT_LIST_DIR}/../include/zlhcs/zlhcs.h")
