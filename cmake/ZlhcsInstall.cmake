@@ -26,15 +26,19 @@ set(ZLHCS_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/zlhcs" CACHE STRING
 set(ZLHCS_INSTALL_THIRD_PARTY_INCLUDEDIR "${CMAKE_INSTALL_INCLUDEDIR}/zlhcs/third_party")
 
 # In-tree names equal to the package's, for projects that add this tree with add_subdirectory
-# or FetchContent instead of installing it.
-foreach(_pair "zlhcs::zlhcs=zlhcs" "zlhcs::facade=zlhcs_cpp" "zlhcs::hcsim=hcsim")
-  string(REPLACE "=" ";" _pair "${_pair}")
-  list(GET _pair 0 _alias)
-  list(GET _pair 1 _real)
-  if(TARGET ${_real} AND NOT TARGET ${_alias})
-    add_library(${_alias} ALIAS ${_real})
-  endif()
-endforeach()
+# or FetchContent instead of installing it (zlhcs::schema is facade/CMakeLists.txt's).
+if(NOT TARGET zlhcs::zlhcs)
+  add_library(zlhcs::zlhcs ALIAS zlhcs)
+endif()
+if(NOT TARGET zlhcs::facade)
+  add_library(zlhcs::facade ALIAS zlhcs_cpp)
+endif()
+if(NOT TARGET zlhcs::hcsim)
+  # The library and <hcsim/hcsim_control.h>, as the package has them.
+  add_library(zlhcs_hcsim_in_tree INTERFACE)
+  target_link_libraries(zlhcs_hcsim_in_tree INTERFACE hcsim hcsim_headers)
+  add_library(zlhcs::hcsim ALIAS zlhcs_hcsim_in_tree)
+endif()
 
 # --- headers -------------------------------------------------------------------------------
 install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/zlhcs"
@@ -83,9 +87,10 @@ install(TARGETS zlhcs hcsim EXPORT zlhcsTargets
 find_package(Threads REQUIRED)
 add_library(zlhcs_facade_package INTERFACE)
 set_target_properties(zlhcs_facade_package PROPERTIES EXPORT_NAME facade)
+# (An imported target's include folders are system ones for its users: RapidJSON 1.1.0's
+# warnings under C++20 stay out of their builds.)
 target_include_directories(zlhcs_facade_package INTERFACE
-  "$<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>")
-target_include_directories(zlhcs_facade_package SYSTEM INTERFACE
+  "$<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>"
   "$<INSTALL_INTERFACE:${ZLHCS_INSTALL_THIRD_PARTY_INCLUDEDIR}>")
 target_compile_features(zlhcs_facade_package INTERFACE cxx_std_17)
 target_link_libraries(zlhcs_facade_package INTERFACE zlhcs Threads::Threads)
@@ -151,9 +156,9 @@ configure_package_config_file(
   "${PROJECT_SOURCE_DIR}/cmake/templates/zlhcsConfig.cmake.in"
   "${PROJECT_BINARY_DIR}/package/zlhcsConfig.cmake"
   INSTALL_DESTINATION "${ZLHCS_INSTALL_CMAKEDIR}")
-# SameMinorVersion: while zlhcs is 0.x a minor release may still reshape the ABI (0.7.0 did;
-# abi/POLICY.md), so find_package(zlhcs 0.7) accepts 0.7.z only. From 1.0 (ABI frozen within a
-# major version) this becomes SameMajorVersion.
+# SameMinorVersion: while zlhcs is 0.x a minor release may still reshape the ABI (0.7.0 did)
+# or the C++ facade (0.8.0 did; abi/POLICY.md), so find_package(zlhcs 0.8) accepts 0.8.z only.
+# From 1.0 (ABI frozen within a major version) this becomes SameMajorVersion.
 write_basic_package_version_file(
   "${PROJECT_BINARY_DIR}/package/zlhcsConfigVersion.cmake"
   VERSION "${PROJECT_VERSION}"

@@ -14,8 +14,9 @@
 #            its build copies zlhcs.dll and hcsim.dll beside the executables (what an
 #            application ships), and each runs under Wine (the build's own wrapper and prefix)
 #            with hcsim.dll's absolute path as its backend.
-# The builds must exist (scripts/test.sh runs this after the windows suite; by hand:
-# cmake --build --preset native && cmake --build --preset windows). Exits non-zero if
+# The two run side by side (one build job each), each into its own log, printed when both
+# are done. The builds must exist (scripts/test.sh runs this after the windows suite; by
+# hand: cmake --build --preset native && cmake --build --preset windows). Exits non-zero if
 # anything is missing from an install tree or any program fails or does not say "ok".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -70,40 +71,72 @@ common_files=(include/zlhcs/zlhcs.h include/zlhcs/zlhcs.hpp include/hcsim/hcsim_
               include/zlhcs/third_party/rapidjson/reader.h lib/cmake/zlhcs/zlhcsConfig.cmake
               lib/cmake/zlhcs/zlhcsConfigVersion.cmake lib/pkgconfig/zlhcs.pc)
 
-if [ "$run_native" = 1 ]; then
+# native_part / windows_part: install, configure, build, run; each writes its own log.
+native_part() {
+  local prefix="$work/native-prefix" t0=$SECONDS
   echo "--- native: install $native_build"
-  prefix="$work/native-prefix"
   cmake --install "$native_build" --prefix "$prefix" >/dev/null
   expect_files "$prefix" "${common_files[@]}" lib/libzlhcs.so lib/libhcsim.so
+  # Natively the C++ program compiles the typed codec itself, as C++20 (#define
+  # ZLHCS_IMPLEMENTATION); the Windows one links the package's zlhcs::schema, as C++17.
   PKG_CONFIG_PATH="$prefix/lib/pkgconfig" cmake -S tests/consumer -B "$work/native" -G Ninja \
-    -DCMAKE_C_COMPILER=gcc -DCMAKE_CXX_COMPILER=g++ -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
-  cmake --build "$work/native" -j "$jobs"
+    -DCMAKE_C_COMPILER=gcc -DCMAKE_CXX_COMPILER=g++ -DCMAKE_PREFIX_PATH="$prefix" \
+    -DZLHCS_CONSUMER_CODEC=implementation -DCMAKE_CXX_STANDARD=20 >/dev/null
+  cmake --build "$work/native" -j "$part_jobs"
   echo "--- native: run (default backend)"
   run_program zlhcs_consumer_c "$work/native/zlhcs_consumer_c"
   run_program zlhcs_consumer_c "$work/native/zlhcs_consumer_c_pkgconfig"
   run_program zlhcs_consumer_cpp "$work/native/zlhcs_consumer_cpp"
-fi
+  echo "--- native: ok ($(( SECONDS - t0 ))s)"
+}
 
-if [ "$run_windows" = 1 ]; then
+windows_part() {
+  local prefix="$work/windows-prefix" t0=$SECONDS hcsim
   echo "--- windows: install $windows_build"
-  prefix="$work/windows-prefix"
   cmake --install "$windows_build" --prefix "$prefix" >/dev/null
   expect_files "$prefix" "${common_files[@]}" bin/zlhcs.dll bin/hcsim.dll lib/libzlhcs.dll.a \
     lib/zlhcs.lib lib/libhcsim.dll.a lib/hcsim.lib
   # zlhcs_DIR: the toolchain file confines find_package to mingw's root, so the package is
-  # named directly; PKG_CONFIG_LIBDIR: only this tree's .pc files, never the host's.
+  # named directly; PKG_CONFIG_LIBDIR: only this tree's .pc files, never the host's. (With the
+  # toolchain's -static, GNU ld links the pkg-config build against lib/zlhcs.lib, the
+  # dlltool-made import library; the find_package build uses libzlhcs.dll.a.)
   PKG_CONFIG_LIBDIR="$prefix/lib/pkgconfig" cmake -S tests/consumer -B "$work/windows" -G Ninja \
     -DCMAKE_TOOLCHAIN_FILE="$root/cmake/toolchains/mingw-w64-x86_64.cmake" \
-    -Dzlhcs_DIR="$prefix/lib/cmake/zlhcs" >/dev/null
-  PKG_CONFIG_LIBDIR="$prefix/lib/pkgconfig" cmake --build "$work/windows" -j "$jobs"
-  runner="$windows_build/zlhcs-wine"
-  if [ ! -x "$runner" ]; then echo "$runner missing: configure the Windows build first" >&2; exit 1; fi
-  wine_prefix=$(sed -n "s/^export WINEPREFIX='\(.*\)'$/\1/p" "$runner")
+    -Dzlhcs_DIR="$prefix/lib/cmake/zlhcs" -DZLHCS_CONSUMER_CODEC=library -DCMAKE_CXX_STANDARD=17 >/dev/null
+  PKG_CONFIG_LIBDIR="$prefix/lib/pkgconfig" cmake --build "$work/windows" -j "$part_jobs"
   # hcsim.dll beside the executable, by absolute path (as Z:\ sees the Linux tree).
   hcsim="Z:$(printf '%s' "$work/windows/hcsim.dll" | tr '/' '\\')"
   echo "--- windows: run under Wine (backend $hcsim)"
   run_program zlhcs_consumer_c "$runner" "$work/windows/zlhcs_consumer_c.exe" "$hcsim"
   run_program zlhcs_consumer_c "$runner" "$work/windows/zlhcs_consumer_c_pkgconfig.exe" "$hcsim"
   run_program zlhcs_consumer_cpp "$runner" "$work/windows/zlhcs_consumer_cpp.exe" "$hcsim"
+  echo "--- windows: ok ($(( SECONDS - t0 ))s)"
+}
+
+# Both at once when both run (each build is one C++ compile and a few C ones: one job each).
+part_jobs=$jobs
+if [ "$run_native" = 1 ] && [ "$run_windows" = 1 ]; then part_jobs=1; fi
+if [ "$run_windows" = 1 ]; then
+  runner="$windows_build/zlhcs-wine"
+  if [ ! -x "$runner" ]; then echo "$runner missing: configure the Windows build first" >&2; exit 1; fi
+  wine_prefix=$(sed -n "s/^export WINEPREFIX='\(.*\)'$/\1/p" "$runner")
+fi
+pids=()
+parts=()
+for part in native windows; do
+  run_var="run_$part"
+  [ "${!run_var}" = 1 ] || continue
+  ( set -e; "${part}_part" ) >"$work/$part.log" 2>&1 &
+  pids+=("$!")
+  parts+=("$part")
+done
+failed=0
+for i in "${!pids[@]}"; do
+  if ! wait "${pids[$i]}"; then failed=1; echo "--- ${parts[$i]}: FAILED"; fi
+  cat "$work/${parts[$i]}.log"
+done
+if [ "$failed" -ne 0 ]; then
+  echo "consumer: FAILED"
+  exit 1
 fi
 echo "consumer: ok"

@@ -8,7 +8,7 @@
 //
 // The typed codec is compiled once per program: here (ZLHCS_IMPLEMENTATION, the one .cpp of
 // the program), or in the package's zlhcs::schema library, which CMakeLists.txt links instead
-// when the package has it.
+// (ZLHCS_CONSUMER_CODEC).
 #ifdef ZLHCS_CONSUMER_IMPLEMENTATION_HERE
 #define ZLHCS_IMPLEMENTATION
 #endif
