@@ -1,16 +1,22 @@
 # GoogleTest, built from Debian's sources (/usr/src/googletest) for every toolchain, so the
 # native and the mingw build test with the same framework.
+# Elsewhere (Windows with MSVC: the msvc / clang-cl presets) ZLHCS_GOOGLETEST_SOURCE_DIR names
+# a googletest checkout (.github/workflows/windows.yml clones the release Debian has).
+set(ZLHCS_GOOGLETEST_SOURCE_DIR "/usr/src/googletest" CACHE PATH "GoogleTest's sources")
+# gtest_force_shared_crt: MSVC's runtime is chosen by CMAKE_MSVC_RUNTIME_LIBRARY for every
+# target alike (policy CMP0091), so GoogleTest must leave it alone.
 set(gtest_force_shared_crt ON CACHE BOOL "" FORCE)
 set(INSTALL_GTEST OFF CACHE BOOL "" FORCE)
 set(BUILD_GMOCK OFF CACHE BOOL "" FORCE)
-add_subdirectory(/usr/src/googletest ${CMAKE_BINARY_DIR}/googletest EXCLUDE_FROM_ALL SYSTEM)
+add_subdirectory(${ZLHCS_GOOGLETEST_SOURCE_DIR} ${CMAKE_BINARY_DIR}/googletest EXCLUDE_FROM_ALL SYSTEM)
 # At -O3 (the bench preset's Release build) GCC 12 reports -Wrestrict inside libstdc++'s
 # std::string operator+ inlined into gtest.cc's StreamingListener::UrlEncode: the false
 # positive of GCC bug 105329 (see cmake/ZlhcsWarnings.cmake), in Debian's sources, not ours.
 target_compile_options(gtest PRIVATE $<$<CXX_COMPILER_ID:GNU>:-Wno-restrict>)
 
-# python3 runs the host-side checks (tests/abi: export and import tables).
-find_program(ZLHCS_PYTHON3 NAMES python3 HINTS /usr/bin REQUIRED)
+# python3 runs the host-side checks (tests/abi: export and import tables). Windows' Python
+# installs call it python.
+find_program(ZLHCS_PYTHON3 NAMES python3 python HINTS /usr/bin REQUIRED)
 
 # ---------------------------------------------------------------------------------------
 # Windows build: every test executable runs under Wine, in a private prefix of the build tree

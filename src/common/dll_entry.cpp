@@ -1,4 +1,4 @@
-// The entry point of zlhcs.dll and hcsim.dll (Windows only; linked with --entry).
+// The entry point of zlhcs.dll and hcsim.dll (Windows only; linked with --entry / /ENTRY).
 //
 // When a process exits, Windows (and Wine) first kills every other thread, then sends
 // DLL_PROCESS_DETACH with a non-NULL lpReserved. A killed thread may have held a lock the C++
@@ -12,13 +12,21 @@
 // thread left, inside zlhcs.dll's detach, blocked in msvcrt.
 #include <windows.h>
 
+// The C runtime's own entry point of a DLL, which runs constructors, DllMain, destructors:
+// mingw-w64's DllMainCRTStartup (crtdll.c); MSVC's (and clang-cl's) _DllMainCRTStartup
+// (vcstartup's dll_dllmain.cpp).
+#if defined(_MSC_VER)
+#define ZLHCS_CRT_DLL_ENTRY _DllMainCRTStartup
+#else
+#define ZLHCS_CRT_DLL_ENTRY DllMainCRTStartup
+#endif
+
 extern "C" {
-// mingw-w64's CRT entry point of a DLL (crtdll.c): runs constructors, DllMain, destructors.
-BOOL WINAPI DllMainCRTStartup(HANDLE instance, DWORD reason, LPVOID reserved);
+BOOL WINAPI ZLHCS_CRT_DLL_ENTRY(HANDLE instance, DWORD reason, LPVOID reserved);
 BOOL WINAPI zlhcs_dll_entry(HANDLE instance, DWORD reason, LPVOID reserved);
 }
 
 BOOL WINAPI zlhcs_dll_entry(HANDLE instance, DWORD reason, LPVOID reserved) {
     if (reason == DLL_PROCESS_DETACH && reserved != nullptr) return TRUE;
-    return DllMainCRTStartup(instance, reason, reserved);
+    return ZLHCS_CRT_DLL_ENTRY(instance, reason, reserved);
 }
