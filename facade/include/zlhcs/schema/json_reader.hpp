@@ -478,7 +478,12 @@ struct codec<std::optional<T>> {
         return codec<T>::on_number(r, out.emplace(), v);
     }
     static bool on_string(reader& r, std::optional<T>& out, const char* s, std::size_t n) {
-        return codec<T>::on_string(r, out.emplace(), s, n);
+        if constexpr (std::is_same_v<T, std::string>) {
+            out.emplace(s, n);  // one allocation, no empty string first
+            return true;
+        } else {
+            return codec<T>::on_string(r, out.emplace(), s, n);
+        }
     }
     static bool on_start_object(reader& r, std::optional<T>& out) {
         return codec<T>::on_start_object(r, out.emplace());
@@ -497,6 +502,9 @@ struct codec<std::vector<T>> : codec_defaults<std::vector<T>> {
         [](reader& r, frame& f) {
             auto& items = *static_cast<std::vector<T>*>(f.object);
             ++f.index;
+            // HCS's arrays are short (layers, mapped directories, adapters): room for four at
+            // the first element spares the reallocations of growing 1, 2, 4.
+            if (items.capacity() == 0) items.reserve(4);
             r.expect(items.emplace_back());
         },
         nullptr,
