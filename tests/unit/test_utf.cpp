@@ -4,7 +4,12 @@
 
 #include <cstdint>
 #include <random>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
+
+#include "../fuzz/reference_utf.hpp"
 
 namespace {
 
@@ -101,21 +106,15 @@ TEST(Utf, NonAsciiAtEveryWordOffset) {
 
 }  // namespace
 
-// The converters against an independent reference: a decoder written from RFC 3629's grammar
-// (section 4) and an encoder from its table, one code point at a time, no fast paths. Inputs
-// cross the converters' 8- and 16-byte ASCII blocks at every offset.
+// The converters against an independent reference: the fuzz harnesses' codec
+// (tests/fuzz/reference_utf.hpp: the Unicode Standard's table of well-formed sequences, one code
+// point at a time, no fast paths). Inputs cross the converters' 8- and 16-byte ASCII blocks at
+// every offset.
 namespace {
 
 using zlhcs::common::is_valid_utf8;
+namespace reference = zlhcs_fuzz::reference;
 
-// RFC 3629, section 4:
-//   UTF8-1 = %x00-7F
-//   UTF8-2 = %xC2-DF UTF8-tail
-//   UTF8-3 = %xE0 %xA0-BF UTF8-tail / %xE1-EC 2( UTF8-tail ) /
-//            %xED %x80-9F UTF8-tail / %xEE-EF 2( UTF8-tail )
-//   UTF8-4 = %xF0 %x90-BF 2( UTF8-tail ) / %xF1-F3 3( UTF8-tail ) /
-//            %xF4 %x80-8F 2( UTF8-tail )
-//   UTF8-tail = %x80-BF
 struct reference_result {
     bool ok = false;
     std::u32string code_points;
@@ -124,91 +123,20 @@ struct reference_result {
 
 reference_result reference_decode(const std::string& text) {
     reference_result result;
-    const auto byte = [&](std::size_t at) { return static_cast<unsigned>(static_cast<unsigned char>(text[at])); };
-    const auto in = [](unsigned b, unsigned lo, unsigned hi) { return b >= lo && b <= hi; };
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const unsigned b0 = byte(i);
-        std::size_t length = 0;
-        unsigned second_lo = 0x80, second_hi = 0xBF;
-        if (b0 <= 0x7F) {
-            length = 1;
-        } else if (in(b0, 0xC2, 0xDF)) {
-            length = 2;
-        } else if (b0 == 0xE0) {
-            length = 3; second_lo = 0xA0;
-        } else if (in(b0, 0xE1, 0xEC) || in(b0, 0xEE, 0xEF)) {
-            length = 3;
-        } else if (b0 == 0xED) {
-            length = 3; second_hi = 0x9F;
-        } else if (b0 == 0xF0) {
-            length = 4; second_lo = 0x90;
-        } else if (in(b0, 0xF1, 0xF3)) {
-            length = 4;
-        } else if (b0 == 0xF4) {
-            length = 4; second_hi = 0x8F;
-        }
-        bool valid = length != 0 && i + length <= text.size();
-        for (std::size_t k = 1; valid && k < length; ++k) {
-            valid = k == 1 ? in(byte(i + k), second_lo, second_hi) : in(byte(i + k), 0x80, 0xBF);
-        }
-        if (!valid) {
-            result.error_offset = i;
-            return result;
-        }
-        char32_t cp = 0;
-        switch (length) {
-            case 1: cp = b0; break;
-            case 2: cp = ((b0 & 0x1Fu) << 6) | (byte(i + 1) & 0x3Fu); break;
-            case 3: cp = ((b0 & 0x0Fu) << 12) | ((byte(i + 1) & 0x3Fu) << 6) | (byte(i + 2) & 0x3Fu); break;
-            default:
-                cp = ((b0 & 0x07u) << 18) | ((byte(i + 1) & 0x3Fu) << 12) | ((byte(i + 2) & 0x3Fu) << 6) |
-                     (byte(i + 3) & 0x3Fu);
-        }
-        result.code_points.push_back(cp);
-        i += length;
-    }
-    result.ok = true;
+    std::optional<std::u32string> decoded = reference::decode_utf8(text, &result.error_offset);
+    result.ok = decoded.has_value();
+    if (decoded) result.code_points = std::move(*decoded);
     return result;
 }
 
 u16string reference_utf16(const std::u32string& code_points) {
-    u16string out;
-    for (const char32_t cp : code_points) {
-        if (cp < 0x10000) {
-            out.push_back(static_cast<utf16_char>(cp));
-        } else {
-            out.push_back(static_cast<utf16_char>(0xD800 + ((cp - 0x10000) >> 10)));
-            out.push_back(static_cast<utf16_char>(0xDC00 + ((cp - 0x10000) & 0x3FF)));
-        }
-    }
-    return out;
+    const std::vector<std::uint16_t> units = reference::encode_utf16(code_points);
+    return u16string(units.begin(), units.end());
 }
 
-// RFC 3629's table, section 3.
-void append_reference_utf8(std::string& out, char32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
+void append_reference_utf8(std::string& out, char32_t cp) { out += reference::encode_utf8(std::u32string_view(&cp, 1)); }
 
-std::string reference_utf8(char32_t cp) {
-    std::string out;
-    append_reference_utf8(out, cp);
-    return out;
-}
+std::string reference_utf8(char32_t cp) { return reference::encode_utf8(std::u32string_view(&cp, 1)); }
 
 // Both directions of the converters, and the validator, must agree with the reference on
 // `text`: accepted or refused, at which offset, and the output.
