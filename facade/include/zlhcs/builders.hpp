@@ -79,10 +79,6 @@ namespace zlhcs {
 
 namespace detail {
 
-inline void raise_version(schema::schema_version& needed, schema::schema_version version) noexcept {
-    if (needed < version) needed = version;
-}
-
 /// Minor 1 at least: see "Schema versions" at the top of this file.
 inline constexpr schema::schema_version builder_floor_version{2, 1};
 
@@ -251,8 +247,8 @@ private:
     schema::schema_version version_or_needed(const T& document) const {
         if (version_) return *version_;
         schema::schema_version needed = detail::builder_floor_version;
-        detail::raise_version(needed, schema::minimum_version(document));
-        if (!hosting_system_id_.empty()) detail::raise_version(needed, schema::minimum_version(container_));  // inside the Any
+        schema::detail::raise_version(needed, schema::minimum_version(document));
+        if (!hosting_system_id_.empty()) schema::detail::raise_version(needed, schema::minimum_version(container_));  // inside the Any
         return needed;
     }
 
@@ -448,7 +444,7 @@ public:
         if (version_) {
             version = *version_;
         } else {
-            detail::raise_version(version, schema::minimum_version(document));
+            schema::detail::raise_version(version, schema::minimum_version(document));
         }
         document.SchemaVersion = detail::version_document(version);
         return document;

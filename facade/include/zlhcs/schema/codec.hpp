@@ -76,10 +76,6 @@ struct is_open_enum_value : std::false_type {};
 template <class E>
 struct is_open_enum_value<open_enum<E>> : std::true_type {};
 
-inline void raise_version(schema_version& needed, schema_version version) noexcept {
-    if (needed < version) needed = version;
-}
-
 /// Raises `needed` to the "since" of every field and known enum value `value` sets.
 template <class T>
 void walk_versions(const T& value, schema_version& needed) {

@@ -28,6 +28,13 @@ struct schema_version {
     [[nodiscard]] std::string str() const { return std::to_string(major) + "." + std::to_string(minor); }
 };
 
+namespace detail {
+/// needed = max(needed, version): how the codec and the builders accumulate "since" versions.
+inline void raise_version(schema_version& needed, schema_version version) noexcept {
+    if (needed < version) needed = version;
+}
+}  // namespace detail
+
 /// A field's wire name and the schema version that introduced it.
 struct field_meta {
     std::string_view name;
