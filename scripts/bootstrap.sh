@@ -12,6 +12,10 @@ packages=(
   g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64
   mingw-w64-tools                               # the Windows cross build (posix threads)
   wine wine64                                   # runs the Windows build's tests
+  cargo rustc                                   # the Rust crates (facade/rust): Debian's 1.63 is
+                                                # their oldest tested Rust; a newer cargo on PATH wins
+  librust-serde-dev librust-serde-derive-dev librust-serde-json-dev
+  librust-futures-core-dev librust-futures-executor-dev  # their crates, offline (scripts/cargo-debian.toml)
   clang-14 libclang-rt-14-dev                   # sanitizer and fuzz builds (the runtime is only a
                                                 # Recommends of clang-14: not there where clang-14 came without it)
 )

@@ -47,6 +47,11 @@ for preset in native bench windows asan tsan; do
   step "configure $preset" cmake --preset "$preset" || continue
   step "build $preset" cmake --build --preset "$preset" -j "$jobs" "${targets[@]}" || continue
   step "ctest $preset" run_ctest "$preset"
+  # The Rust crates (facade/rust, scripts/rust.sh) against the native build: cargo test with
+  # the cargo on PATH and with Debian's rustc 1.63, and clippy.
+  if [ "$preset" = native ]; then
+    step "rust" bash scripts/rust.sh --build build/native
+  fi
   # The fuzz smoke (docs/fuzzing.md): the asan build also made the libFuzzer executables
   # (ZLHCS_FUZZ); each runs 25 s from the committed corpus (copied under build/asan), two at a
   # time (under a minute in all). A crash, leak or timeout fails CI and prints its reproducer.

@@ -15,7 +15,6 @@ use std::process::Command;
 fn main() {
     println!("cargo:rerun-if-env-changed=ZLHCS_LIB_DIR");
     println!("cargo:rerun-if-env-changed=PKG_CONFIG_PATH");
-    println!("cargo:rustc-check-cfg=cfg(zlhcs_offset_of)");
     if let Ok(dir) = env::var("ZLHCS_LIB_DIR") {
         if !dir.is_empty() {
             println!("cargo:rustc-link-search=native={}", dir);
@@ -30,7 +29,13 @@ fn main() {
         }
     }
     println!("cargo:rustc-link-lib=dylib=zlhcs");
-    if rustc_minor().map_or(false, |minor| minor >= 77) {
+    let minor = rustc_minor().unwrap_or(0);
+    if minor >= 80 {
+        // Declares the cfg below to the compiler's cfg checking (Rust 1.80); older Cargos warn
+        // about the instruction, so it is only given to those that know it.
+        println!("cargo:rustc-check-cfg=cfg(zlhcs_offset_of)");
+    }
+    if minor >= 77 {
         println!("cargo:rustc-cfg=zlhcs_offset_of");
     }
 }

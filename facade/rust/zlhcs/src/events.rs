@@ -76,7 +76,7 @@ impl Queue {
     }
 }
 
-unsafe extern "system" fn queue_event(event: *const sys::zlhcs_event, context: *mut c_void) {
+extern "system" fn queue_event(event: *const sys::zlhcs_event, context: *mut c_void) {
     no_unwind(|| {
         // SAFETY: context is the Arc<Queue> reference leaked at subscription, alive until
         // queue_release; event is valid during this call.
@@ -85,7 +85,7 @@ unsafe extern "system" fn queue_event(event: *const sys::zlhcs_event, context: *
     });
 }
 
-unsafe extern "system" fn queue_release(context: *mut c_void) {
+extern "system" fn queue_release(context: *mut c_void) {
     no_unwind(|| {
         // SAFETY: called once, after the last queue_event: the leaked reference is dropped here.
         let queue = unsafe { Arc::from_raw(context as *const Queue) };
@@ -178,7 +178,7 @@ impl Drop for EventStream {
 
 type Handler = Box<dyn Fn(&Event) + Send + Sync>;
 
-unsafe extern "system" fn handler_event(event: *const sys::zlhcs_event, context: *mut c_void) {
+extern "system" fn handler_event(event: *const sys::zlhcs_event, context: *mut c_void) {
     no_unwind(|| {
         // SAFETY: context is the Box<Handler> leaked at subscription, alive until
         // handler_release; zlhcs never runs this concurrently with the release.
@@ -188,7 +188,7 @@ unsafe extern "system" fn handler_event(event: *const sys::zlhcs_event, context:
     });
 }
 
-unsafe extern "system" fn handler_release(context: *mut c_void) {
+extern "system" fn handler_release(context: *mut c_void) {
     no_unwind(|| {
         // SAFETY: called once, after the last handler_event.
         drop(unsafe { Box::from_raw(context as *mut Handler) });
@@ -196,10 +196,12 @@ unsafe extern "system" fn handler_release(context: *mut c_void) {
 }
 
 /// A callback subscription: the callback runs on a zlhcs delivery thread, one event at a time
-/// and in order, until this is dropped or the system/process handle is closed. After drop
-/// returns, the callback is never called again (a call in progress on another thread may still
-/// be finishing; the closure is freed once it has). A panic in the callback is caught at the
-/// boundary and that event is lost to it; it never unwinds into zlhcs.
+/// and in order, until this is dropped or the system/process handle is closed. Dropped outside
+/// the callback, the drop waits for a call in progress, and the callback is never called again;
+/// dropped inside it (its own or another subscription's), it never waits, and a call in
+/// progress elsewhere may still be finishing. The closure is freed once no call can come. A
+/// panic in the callback is caught at the boundary and that event is lost to it; it never
+/// unwinds into zlhcs.
 pub struct Subscription {
     subscription: sys::zlhcs_subscription,
 }

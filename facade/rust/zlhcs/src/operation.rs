@@ -60,7 +60,7 @@ impl Completion {
     }
 }
 
-unsafe extern "system" fn on_complete(_operation: sys::zlhcs_operation, _result: sys::zlhcs_hresult, context: *mut c_void) {
+extern "system" fn on_complete(_operation: sys::zlhcs_operation, _result: sys::zlhcs_hresult, context: *mut c_void) {
     no_unwind(|| {
         // SAFETY: `context` is the Arc<Completion> reference given in Operation::start, alive
         // until on_release, which zlhcs never calls before or during this callback.
@@ -69,7 +69,7 @@ unsafe extern "system" fn on_complete(_operation: sys::zlhcs_operation, _result:
     });
 }
 
-unsafe extern "system" fn on_release(context: *mut c_void) {
+extern "system" fn on_release(context: *mut c_void) {
     no_unwind(|| {
         // SAFETY: called exactly once per successful start, after the last callback: the
         // reference Operation::start leaked is dropped here and nowhere else.

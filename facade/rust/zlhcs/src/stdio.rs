@@ -29,9 +29,9 @@ impl Stdin {
         Stdin { process, open: true }
     }
 
-    /// Writes `data` within `timeout`; returns how many bytes the pipe took, which on a timeout
-    /// is part of them (the error then says so, and the count is in the error's message only:
-    /// use `write` for a loop that never loses track).
+    /// Writes `data` within `timeout` and returns how many bytes the pipe took: all of them, or
+    /// on a timeout (or a broken pipe) the part taken before it, as a short write. An error only
+    /// when no byte was taken (category Timeout: the pipe stayed full).
     pub fn write_timeout(&mut self, data: &[u8], timeout: Option<Duration>) -> Result<usize> {
         let mut written = 0usize;
         // SAFETY: data is valid for its length; written is a valid out-pointer.
