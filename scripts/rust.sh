@@ -31,7 +31,8 @@ echo "rust.sh: $(cargo --version), $(rustc --version)"
 CARGO_TARGET_DIR="$root/build/rust" cargo --config "$config" test --workspace
 
 if cargo clippy --version >/dev/null 2>&1; then
-  CARGO_TARGET_DIR="$root/build/rust" cargo --config "$config" clippy --workspace --all-targets -- -D warnings
+  # After the subcommand: cargo-clippy runs cargo again and passes on only its own arguments.
+  CARGO_TARGET_DIR="$root/build/rust" cargo clippy --config "$config" --workspace --all-targets -- -D warnings
 else
   echo "rust.sh: clippy is not installed here; lint step skipped"
 fi

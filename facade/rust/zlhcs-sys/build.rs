@@ -4,8 +4,9 @@
 //!   2. pkg-config's `zlhcs` package (the installed zlhcs.pc; the `pkg-config` program is run
 //!      directly, so that this crate has no build dependency);
 //!   3. the linker's default search path.
+//!
 //! The library is found again at run time by the platform's loader (LD_LIBRARY_PATH, the rpath
-//! of the final program, or the folder of the .exe on Windows); see README, "Rust".
+//! of the final program, or the folder of the .exe on Windows); see docs/rust.md.
 //!
 //! It also tells the crate whether `core::mem::offset_of!` exists (Rust 1.77), so that member
 //! offsets are asserted at compile time where the compiler can, and by a test elsewhere.

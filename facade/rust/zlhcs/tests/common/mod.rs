@@ -54,6 +54,15 @@ fn symbol(module: *mut c_void, name: &str) -> *mut c_void {
     address
 }
 
+/// The function `name` of `module` as the function pointer type F.
+///
+/// # Safety
+/// F must be the symbol's real signature (a function pointer type).
+unsafe fn function<F: Copy>(module: *mut c_void, name: &str) -> F {
+    let address = symbol(module, name);
+    std::mem::transmute_copy::<*mut c_void, F>(&address)
+}
+
 impl Hcsim {
     fn load() -> Hcsim {
         // The backend zlhcs loaded (its default: hcsim beside libzlhcs.so); dlopen of the same
@@ -65,13 +74,14 @@ impl Hcsim {
         let text = unsafe { CStr::from_ptr(path) }.to_string_lossy().into_owned();
         unsafe { sys::zlhcs_free(path.cast()) };
         assert!(!module.is_null(), "cannot open the backend {}", text);
+        // SAFETY: each symbol is the hcsim_control.h function of that signature.
         unsafe {
             Hcsim {
-                set_behavior: std::mem::transmute(symbol(module, "HcsimSetBehavior")),
-                reset: std::mem::transmute(symbol(module, "HcsimReset")),
-                fail_next_calls: std::mem::transmute(symbol(module, "HcsimFailNextCalls")),
-                set_latency: std::mem::transmute(symbol(module, "HcsimSetLatency")),
-                live_objects: std::mem::transmute(symbol(module, "HcsimGetLiveObjects")),
+                set_behavior: function(module, "HcsimSetBehavior"),
+                reset: function(module, "HcsimReset"),
+                fail_next_calls: function(module, "HcsimFailNextCalls"),
+                set_latency: function(module, "HcsimSetLatency"),
+                live_objects: function(module, "HcsimGetLiveObjects"),
             }
         }
     }
