@@ -17,6 +17,8 @@ Outputs (committed, marked generated; `--check` fails if any is out of date):
                                                         compiled once (<zlhcs/implementation.hpp>)
   src/schema/generated/schema_tables.inc                the DLL validator's tables
   tests/facade/schema/generated_roundtrip_test.cpp      one round-trip test per type
+  facade/rust/zlhcs/src/schema/generated.rs             Rust structs and open enums (serde)
+  facade/rust/zlhcs/tests/schema_roundtrip.rs           the Rust types' round-trip test
 
 Standard library only.
 """
@@ -535,6 +537,348 @@ def gen_tests(model):
     return "".join(out)
 
 
+# --------------------------------------------------------------------------------------------
+# Rust: facade/rust/zlhcs/src/schema/generated.rs and its round-trip test
+
+RUST_KEYWORDS = set("""as async await break const continue crate dyn else enum extern false fn for if
+impl in let loop match mod move mut pub ref return self Self static struct super trait true type
+unsafe use where while abstract become box do final macro override priv try typeof unsized virtual
+yield union""".split())
+
+# Names facade/rust/zlhcs/src/schema/mod.rs defines itself: `pub use generated::*` would let them
+# shadow a schema type of the same name without a word, so the generator refuses one.
+RUST_MODULE_NAMES = {"SchemaType", "SchemaEnum", "LATEST_SCHEMA_VERSION", "from_json", "to_json",
+                     "generated", "open_enum", "schema_struct"}
+
+# Primitive schema types as Rust types. The string-like ones stay String: the format (GUID,
+# date-time, base64) is the DLL validator's business, and a value HCS writes slightly
+# differently must still read.
+RUST_PRIMITIVES = {
+    "bool": "bool", "int32": "i32", "int64": "i64", "uint8": "u8", "uint16": "u16",
+    "uint32": "u32", "uint64": "u64",
+    "string": "::std::string::String", "Guid": "::std::string::String",
+    "DateTime": "::std::string::String", "ByteArray": "::std::string::String",
+    "NullableByteArray": "::std::string::String", "string_binary": "::std::string::String",
+    "MacAddress": "::std::string::String",
+    "Any": "::serde_json::Value", "Map": "::serde_json::Value",
+}
+
+# Mixed-case words of the wire names that rust_field_name reads as one word: without these,
+# "QoS" would give "qo_s", "MHz" "m_hz", "DWordValue" "d_word_value", "VirtualPMem"
+# "virtual_p_mem" and "P2P" "p2_p".
+RUST_ONE_WORD = {"QoS": "Qos", "MHz": "Mhz", "DWord": "Dword", "QWord": "Qword", "PMem": "Pmem",
+                 "P2P": "P2p"}
+
+
+def rust_type_name(schema_name):
+    """A schema type's Rust name: its parts between underscores joined in CamelCase
+    ("Container_HvSocket" -> "ContainerHvSocket"), as Rust names types; the schema name stays
+    in SchemaType::NAME / SchemaEnum::NAME and in the type's documentation."""
+    return "".join(part[:1].upper() + part[1:] for part in schema_name.split("_"))
+
+
+def rust_field_name(wire):
+    """A wire name in snake_case. The rule: the mixed-case words of RUST_ONE_WORD count as one
+    word; an upper-case letter starts a word after a lower-case letter or a digit, and ends a
+    run of capitals when a lower-case letter follows it ("GuestOS" -> guest_os, "VSmb" ->
+    v_smb, "HighMmioBaseInMB" -> high_mmio_base_in_mb); digits never start a word
+    ("Uptime100ns" -> uptime100ns, "Plan9" -> plan9); underscores stay; a Rust keyword gets a
+    trailing underscore ("type" -> type_)."""
+    for word, one in RUST_ONE_WORD.items():
+        wire = wire.replace(word, one)
+    out = []
+    for i, c in enumerate(wire):
+        if c.isupper() and i > 0:
+            before, after = wire[i - 1], wire[i + 1:i + 2]
+            if before.islower() or before.isdigit() or (before.isupper() and after.islower()):
+                out.append("_")
+        out.append(c.lower())
+    name = "".join(out)
+    assert name.isidentifier() and name.isascii() and "__" not in name, (wire, name)
+    return name + "_" if name in RUST_KEYWORDS else name
+
+
+def rust_variant_name(value):
+    """An enum value as a Rust variant: its parts between non-alphanumerics each with a capital
+    first letter, joined ("Xsave_Opt" -> XsaveOpt, "hard" -> Hard, "ifexists" -> Ifexists);
+    two digits meeting at a join keep an underscore between them ("Sse4_1" -> Sse4_1), which
+    Rust's CamelCase allows, so that 4.1 does not read as 41."""
+    parts = [p for p in "".join(c if c.isalnum() else " " for c in value).split()]
+    name = ""
+    for part in parts:
+        if name and name[-1].isdigit() and part[0].isdigit():
+            name += "_"
+        name += part[:1].upper() + part[1:]
+    assert name and name.isidentifier() and name.isascii() and not name[0].isdigit(), (value, name)
+    # Unrecognized(String) is open_enum!'s variant for the values the schema does not know
+    # (not "Unknown": State, OsType, NotificationType, ... have a value "Unknown" of their own).
+    assert name not in RUST_KEYWORDS and name != "Unrecognized", (value, name)
+    return name
+
+
+def rust_type(model, t):
+    if t["kind"] == "ref":
+        name = t["name"]
+        return RUST_PRIMITIVES[name] if name in PRIMITIVES else rust_type_name(name)
+    if t["kind"] == "array":
+        return "::std::vec::Vec<%s>" % rust_type(model, t["of"])
+    assert t["kind"] == "map"
+    key = RUST_PRIMITIVES[t["key"]]
+    assert key == "::std::string::String" or key in ("u8", "u16", "u32", "u64"), t
+    return "::std::collections::BTreeMap<%s, %s>" % (key, rust_type(model, t["of"]))
+
+
+def rust_describe(t):
+    """describe(), with the fixed length of an array (ProcessParameters.ConsoleSize: 2)."""
+    if t["kind"] == "array" and "length" in t:
+        return "array of %d %s" % (t["length"], rust_describe(t["of"]))
+    if t["kind"] == "array":
+        return "array of " + rust_describe(t["of"])
+    if t["kind"] == "map":
+        return "map %s -> %s" % (t["key"], rust_describe(t["of"]))
+    return t["name"]
+
+
+def type_since(model):
+    """The version that introduced each struct and enum, for SchemaType::SINCE and
+    SchemaEnum::SINCE. The data dates fields and enum values, not types: a struct is as old as
+    its oldest field, an enum as its oldest value; a struct without fields (Battery, Mouse) is
+    as old as the oldest field that holds it, and one that nothing holds either
+    (OperationNotificationInfo, OperationProgress: callback payloads) is given the oldest
+    version, 2.0, as the C++ codec's minimum_version() gives a value that sets nothing."""
+    since = {}
+    for name, values in model.enums.items():
+        since[name] = min((v["since"] for v in values), key=minor_of)
+    holders = {}
+    for fields in model.structs.values():
+        for field in fields:
+            t = field["type"]
+            while t["kind"] != "ref":
+                t = t["of"]
+            holders.setdefault(t["name"], []).append(field["since"])
+    for name, fields in model.structs.items():
+        dates = [f["since"] for f in fields] or holders.get(name, []) or ["2.0"]
+        since[name] = min(dates, key=minor_of)
+    return since
+
+
+def rust_names(model):
+    """Rust names of every schema type and every struct's fields, checked for clashes."""
+    types = {}
+    for name in list(model.enums) + list(model.structs):
+        rust = rust_type_name(name)
+        assert rust.isidentifier() and rust not in RUST_KEYWORDS, name
+        assert rust not in types, "%s and %s are both %s in Rust" % (types.get(rust), name, rust)
+        assert rust not in RUST_MODULE_NAMES, "%s clashes with schema/mod.rs" % name
+        types[rust] = name
+    fields = {}
+    for name, struct_fields in model.structs.items():
+        seen = {"unknown_fields": "(the unknown fields)"}
+        for field in struct_fields:
+            rust = rust_field_name(field["name"])
+            assert rust not in seen, "%s.%s and %s are both %s in Rust" % (name, field["name"], seen[rust], rust)
+            seen[rust] = field["name"]
+            fields[(name, field["name"])] = rust
+    for name, values in model.enums.items():
+        seen = set()
+        for value in values:
+            rust = rust_variant_name(value["value"])
+            assert rust not in seen, "%s: two values are %s in Rust" % (name, rust)
+            seen.add(rust)
+    return fields
+
+
+def gen_rust_types(model):
+    since = type_since(model)
+    fields = rust_names(model)
+    out = [HEADER, "//\n"
+           "// The HCS JSON schema v2 (schema reference 2.0 - 2.%d) as Rust types: one struct per schema\n"
+           "// struct, one open enum per schema enum (see schema/mod.rs). Wire names exactly as the\n"
+           "// schema spells them (in schema_struct!); Rust names by the rules of\n"
+           "// scripts/generate_schema.py (rust_type_name, rust_field_name, rust_variant_name).\n"
+           "// rustfmt skips this file (#[rustfmt::skip] on its `mod`): one line per wire name list.\n\n"
+           % model.latest_minor,
+           # The schema documents no field, so the generated docs say what the schema says:
+           # the wire name, its type and the version that introduced it.
+           "/// The newest schema version these types describe.\n",
+           "pub const LATEST_SCHEMA_VERSION: &str = \"2.%d\";\n\n" % model.latest_minor]
+    for name in sorted(model.enums):
+        rust = rust_type_name(name)
+        out.append("open_enum! {\n")
+        out.append("    /// Schema enum `%s`, since %s.\n" % (name, since[name]))
+        out.append("    %s(\"%s\", \"%s\") {\n" % (rust, name, since[name]))
+        for value in model.enums[name]:
+            out.append("        /// `\"%s\"`, since %s.\n" % (value["value"], value["since"]))
+            out.append("        %s = \"%s\", \"%s\";\n" % (rust_variant_name(value["value"]), value["value"], value["since"]))
+        out.append("    }\n}\n\n")
+    for name in sorted(model.structs):
+        rust = rust_type_name(name)
+        out.append("/// Schema struct `%s`, since %s.\n" % (name, since[name]))
+        if name in model.trees:
+            out.append("///\n/// It contains itself (`%s`) to any depth.\n" % model.structs[name][model.trees[name]]["name"])
+        out.append("#[derive(Debug, Clone, PartialEq, Default)]\n")
+        out.append("pub struct %s {\n" % rust)
+        for field in model.structs[name]:
+            extra = ", required by zlhcs" if field["name"] in model.required.get(name, ()) else ""
+            out.append("    /// `%s`: %s, since %s%s.\n" % (field["name"], rust_describe(field["type"]), field["since"], extra))
+            out.append("    pub %s: ::std::option::Option<%s>,\n" % (fields[(name, field["name"])], rust_type(model, field["type"])))
+        out.append("    /// Fields this schema does not know, kept as received and written back.\n")
+        out.append("    pub unknown_fields: ::serde_json::Map<::std::string::String, ::serde_json::Value>,\n")
+        out.append("}\n")
+        # serde by schema_struct! (schema/schema_struct.rs), not #[derive(Serialize,
+        # Deserialize)]: the derive, with #[serde(flatten)] for the unknown fields, made the
+        # crate take twice as long to compile (18 s against 8.6 s with Debian's rustc 1.63),
+        # and refuses a repeated member where the C++ reader keeps the last.
+        out.append("schema_struct!(%s(\"%s\", \"%s\") {" % (rust, name, since[name]))
+        out.append(",".join(" %s: \"%s\"" % (fields[(name, f["name"])], f["name"]) for f in model.structs[name]))
+        out.append(" });\n\n")
+    return "".join(out).rstrip("\n") + "\n"
+
+
+RUST_TEST_SUPPORT = r'''
+use serde_json::Value;
+use zlhcs::schema::{self, SchemaEnum, SchemaType};
+
+/// A JSON document as text.
+fn text_of(value: &Value) -> String {
+    serde_json::to_string(value).expect("a serde_json::Value always writes")
+}
+
+/// The checks of one struct: the sample (every field set, integers at their extremes) parses
+/// with every field known, writes back the same JSON value, reads back equal; a copy missing
+/// any one field compares unequal; a field this schema does not know is kept and written back.
+fn struct_round_trip<T: SchemaType>(name: &str, sample: &str) -> Result<(), String> {
+    if T::NAME != name {
+        return Err(format!("NAME is {}", T::NAME));
+    }
+    let expected: Value = serde_json::from_str(sample).map_err(|e| format!("the sample: {}", e))?;
+    let parsed: T = schema::from_json(sample).map_err(|e| format!("does not parse: {}", e))?;
+    if !parsed.unknown_fields().is_empty() {
+        return Err(format!("fields not known: {:?}", parsed.unknown_fields()));
+    }
+    let written = schema::to_json(&parsed).map_err(|e| format!("does not write: {}", e))?;
+    let written_value: Value = serde_json::from_str(&written).map_err(|e| e.to_string())?;
+    if written_value != expected {
+        return Err(format!("writes back {}", written));
+    }
+    let again: T = schema::from_json(&written).map_err(|e| format!("does not read back: {}", e))?;
+    if again != parsed {
+        return Err("reads back unequal".to_string());
+    }
+    let object = expected.as_object().ok_or("the sample is not an object")?;
+    if !object.is_empty() && parsed == T::default() {
+        return Err("equals the default".to_string());
+    }
+    for key in object.keys() {
+        let mut fewer = object.clone();
+        fewer.remove(key);
+        let missing: T = schema::from_json(&text_of(&Value::Object(fewer))).map_err(|e| e.to_string())?;
+        if missing == parsed {
+            return Err(format!("equal without {}", key));
+        }
+    }
+    let mut more = object.clone();
+    let future: Value =
+        serde_json::from_str(r#"{"Deep":[1,{"Null":null}],"Big":18446744073709551615}"#).map_err(|e| e.to_string())?;
+    more.insert("ZlhcsFutureField".to_string(), future.clone());
+    let more = Value::Object(more);
+    let mut with_future: T = schema::from_json(&text_of(&more)).map_err(|e| e.to_string())?;
+    if with_future.unknown_fields().len() != 1 || with_future.unknown_fields().get("ZlhcsFutureField") != Some(&future)
+    {
+        return Err(format!("unknown field not kept: {:?}", with_future.unknown_fields()));
+    }
+    let written = schema::to_json(&with_future).map_err(|e| e.to_string())?;
+    if serde_json::from_str::<Value>(&written).map_err(|e| e.to_string())? != more {
+        return Err(format!("unknown field not written back: {}", written));
+    }
+    with_future.unknown_fields_mut().clear();
+    if with_future != parsed {
+        return Err("unequal once the unknown field is removed".to_string());
+    }
+    Ok(())
+}
+
+/// The checks of one enum: it knows the schema's values; every one parses known, writes back
+/// its name and has a since(); "FutureValue" is kept and written back.
+fn enum_round_trip<E: SchemaEnum>(name: &str, values: &[&str]) -> Result<(), String> {
+    if E::NAME != name {
+        return Err(format!("NAME is {}", E::NAME));
+    }
+    if E::VALUES != values {
+        return Err(format!("VALUES are {:?}", E::VALUES));
+    }
+    for &wire in E::VALUES {
+        let json = text_of(&Value::String(wire.to_string()));
+        let parsed: E = schema::from_json(&json).map_err(|e| format!("{}: {}", wire, e))?;
+        if !parsed.is_known() || parsed.as_str() != wire || parsed.since().is_none() {
+            return Err(format!("{} reads as {:?}", wire, parsed));
+        }
+        if parsed != E::from_wire(wire) || parsed.to_string() != wire {
+            return Err(format!("{}: from_wire or Display differs", wire));
+        }
+        if schema::to_json(&parsed).map_err(|e| e.to_string())? != json {
+            return Err(format!("{} does not write back", wire));
+        }
+    }
+    let future: E = schema::from_json("\"FutureValue\"").map_err(|e| e.to_string())?;
+    if future.is_known() || future.as_str() != "FutureValue" || future.since().is_some() {
+        return Err(format!("FutureValue reads as {:?}", future));
+    }
+    if schema::to_json(&future).map_err(|e| e.to_string())? != "\"FutureValue\"" {
+        return Err("FutureValue does not write back".to_string());
+    }
+    if schema::from_json::<E>("7").is_ok() {
+        return Err("a number reads as a value".to_string());
+    }
+    Ok(())
+}
+
+fn run(failures: &mut Vec<String>, name: &str, result: Result<(), String>) {
+    if let Err(message) = result {
+        failures.push(format!("{}: {}", name, message));
+    }
+}
+'''
+
+
+def gen_rust_tests(model):
+    # One test function over a table, not one #[test] per type: the same checks, and far less
+    # for the compiler than 254 test functions.
+    out = [HEADER, "//\n"
+           "// Every schema struct round-trips a sample setting every field (the samples of\n"
+           "// tests/facade/schema/generated_roundtrip_test.cpp); every schema enum round-trips\n"
+           "// every value and keeps one it does not know.\n",
+           RUST_TEST_SUPPORT]
+    out.append("\ntype StructCheck = fn(&str, &str) -> Result<(), String>;\n\n")
+    out.append("#[rustfmt::skip]\nconst STRUCTS: &[(&str, StructCheck, &str)] = &[\n")
+    for name in sorted(model.structs):
+        sample = to_json(sample_struct(model, name, 0))
+        assert '"#' not in sample, name
+        out.append("    (\"%s\", struct_round_trip::<schema::%s>, r#\"%s\"#),\n" % (name, rust_type_name(name), sample))
+    out.append("];\n\n")
+    out.append("type EnumCheck = fn(&str, &[&str]) -> Result<(), String>;\n\n")
+    out.append("#[rustfmt::skip]\nconst ENUMS: &[(&str, EnumCheck, &[&str])] = &[\n")
+    for name in sorted(model.enums):
+        out.append("    (\"%s\", enum_round_trip::<schema::%s>, &[%s]),\n"
+                   % (name, rust_type_name(name), ", ".join('"%s"' % v["value"] for v in model.enums[name])))
+    out.append("];\n\n")
+    out.append("#[test]\nfn every_struct_round_trips() {\n"
+               "    assert_eq!(STRUCTS.len(), %d);\n"
+               "    let mut failures = Vec::new();\n"
+               "    for &(name, check, sample) in STRUCTS {\n"
+               "        run(&mut failures, name, check(name, sample));\n"
+               "    }\n"
+               "    assert!(failures.is_empty(), \"{}\", failures.join(\"\\n\"));\n}\n\n" % len(model.structs))
+    out.append("#[test]\nfn every_enum_round_trips() {\n"
+               "    assert_eq!(ENUMS.len(), %d);\n"
+               "    let mut failures = Vec::new();\n"
+               "    for &(name, check, values) in ENUMS {\n"
+               "        run(&mut failures, name, check(name, values));\n"
+               "    }\n"
+               "    assert!(failures.is_empty(), \"{}\", failures.join(\"\\n\"));\n}\n" % len(model.enums))
+    return "".join(out)
+
+
 OUTPUTS = {
     "facade/include/zlhcs/schema/generated/declarations.hpp": gen_declarations,
     "facade/include/zlhcs/schema/generated/types.hpp": gen_types,
@@ -542,6 +886,8 @@ OUTPUTS = {
     "facade/include/zlhcs/schema/generated/reflection.hpp": gen_reflection,
     "src/schema/generated/schema_tables.inc": gen_tables,
     "tests/facade/schema/generated_roundtrip_test.cpp": gen_tests,
+    "facade/rust/zlhcs/src/schema/generated.rs": gen_rust_types,
+    "facade/rust/zlhcs/tests/schema_roundtrip.rs": gen_rust_tests,
 }
 
 

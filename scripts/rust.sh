@@ -5,7 +5,8 @@
 # Offline, against the crates Debian packages (scripts/cargo-debian.toml; scripts/bootstrap.sh
 # installs them). Runs, in order:
 #   1. `cargo test` (unit, integration and doc tests) with the cargo on PATH;
-#   2. `cargo clippy -D warnings` when clippy is installed (said when it is not);
+#   2. `cargo fmt --check` and `cargo clippy -D warnings` when rustfmt and clippy are installed
+#      (said when they are not);
 #   3. `cargo test` again with Debian's cargo and rustc 1.63 (/usr/bin), the oldest Rust the
 #      crates' rust-version promises, when they are installed and not the cargo of step 1.
 # Exits non-zero if any step fails.
@@ -30,6 +31,12 @@ cd facade/rust
 echo "rust.sh: $(cargo --version), $(rustc --version)"
 CARGO_TARGET_DIR="$root/build/rust" cargo --config "$config" test --workspace
 
+if cargo fmt --version >/dev/null 2>&1; then
+  cargo fmt --all --check   # rustfmt.toml; generated code is rustfmt-stable or skips itself
+else
+  echo "rust.sh: rustfmt is not installed here; format check skipped"
+fi
+
 if cargo clippy --version >/dev/null 2>&1; then
   # After the subcommand: cargo-clippy runs cargo again and passes on only its own arguments.
   CARGO_TARGET_DIR="$root/build/rust" cargo clippy --config "$config" --workspace --all-targets -- -D warnings
@@ -39,7 +46,7 @@ fi
 
 if [ -x /usr/bin/cargo ] && [ -x /usr/bin/rustc ] && [ "$(command -v cargo)" != /usr/bin/cargo ]; then
   echo "rust.sh: again with Debian's $(/usr/bin/cargo --version), $(/usr/bin/rustc --version)"
-  RUSTC=/usr/bin/rustc CARGO_TARGET_DIR="$root/build/rust-debian" /usr/bin/cargo --config "$config" test --workspace
+  RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc CARGO_TARGET_DIR="$root/build/rust-debian" /usr/bin/cargo --config "$config" test --workspace
 else
   echo "rust.sh: Debian's cargo is the one on PATH (or absent): no second toolchain to test"
 fi

@@ -125,14 +125,18 @@ impl EventStream {
         Self::subscribe(sys::zlhcs_process_subscribe, "zlhcs_process_subscribe", process, mask)
     }
 
-    fn subscribe(subscribe: Subscribe, function: &'static str, source: sys::zlhcs_handle, mask: EventMask) -> Result<EventStream> {
+    fn subscribe(
+        subscribe: Subscribe,
+        function: &'static str,
+        source: sys::zlhcs_handle,
+        mask: EventMask,
+    ) -> Result<EventStream> {
         let queue = Arc::new(Queue::default());
         let context = Arc::into_raw(Arc::clone(&queue)) as *mut c_void;
         let mut subscription: sys::zlhcs_subscription = 0;
         // SAFETY: the callback triple owns one reference to the queue (freed by queue_release).
-        let status = unsafe {
-            subscribe(source, mask.0, 0, Some(queue_event), context, Some(queue_release), &mut subscription)
-        };
+        let status =
+            unsafe { subscribe(source, mask.0, 0, Some(queue_event), context, Some(queue_release), &mut subscription) };
         if status < 0 {
             let error = Error::last(status, function, None);
             // SAFETY: a failed subscribe never calls the release notifier: the reference is ours.

@@ -10,7 +10,6 @@ use zlhcs_sys as sys;
 
 use crate::error::{Error, Result};
 
-
 /// A UTF-8 string argument as zlhcs takes it (NUL-terminated). A Rust string with an interior
 /// NUL cannot be passed: ZLHCS_E_INVALID_ARGUMENT naming the parameter, before any call.
 pub(crate) fn c_string(value: &str, function: &'static str, parameter: &str) -> Result<CString> {

@@ -26,9 +26,9 @@ fn query_text(query: &schema::SystemQuery) -> Result<Option<String>> {
     if *query == schema::SystemQuery::default() {
         return Ok(None);
     }
-    serde_json::to_string(query).map(Some).map_err(|error| {
-        Error::local(sys::ZLHCS_E_INVALID_ARGUMENT, format!("SystemQuery: {}", error), "zlhcs::list")
-    })
+    serde_json::to_string(query)
+        .map(Some)
+        .map_err(|error| Error::local(sys::ZLHCS_E_INVALID_ARGUMENT, format!("SystemQuery: {}", error), "zlhcs::list"))
 }
 
 /// The compute systems HCS knows that match `query` (ids, names, types, owners; a default
@@ -50,7 +50,8 @@ pub fn list_blocking(query: &schema::SystemQuery, timeout: Option<Duration>) -> 
     let text = optional_c_string(query_text(query)?.as_deref(), FUNCTION, "query")?;
     let mut document = OutString::new();
     // SAFETY: valid string and out-pointer.
-    let status = unsafe { sys::zlhcs_system_enumerate(as_ptr(&text), ptr::null(), timeout_ms(timeout), document.as_out()) };
+    let status =
+        unsafe { sys::zlhcs_system_enumerate(as_ptr(&text), ptr::null(), timeout_ms(timeout), document.as_out()) };
     if status < 0 {
         return Err(Error::last(status, FUNCTION, document.take()));
     }

@@ -137,11 +137,23 @@ impl OutputPipe {
     }
 }
 
-fn read_stream(process: sys::zlhcs_process, stream: u32, buffer: &mut [u8], timeout: Option<Duration>) -> Result<usize> {
+fn read_stream(
+    process: sys::zlhcs_process,
+    stream: u32,
+    buffer: &mut [u8],
+    timeout: Option<Duration>,
+) -> Result<usize> {
     let mut read = 0usize;
     // SAFETY: buffer is valid for writes of its length; read is a valid out-pointer.
     let status = unsafe {
-        sys::zlhcs_process_stdio_read(process, stream, buffer.as_mut_ptr().cast(), buffer.len(), timeout_ms(timeout), &mut read)
+        sys::zlhcs_process_stdio_read(
+            process,
+            stream,
+            buffer.as_mut_ptr().cast(),
+            buffer.len(),
+            timeout_ms(timeout),
+            &mut read,
+        )
     };
     if status < 0 {
         return Err(Error::last(status, "zlhcs_process_stdio_read", None));

@@ -8,9 +8,9 @@ use zlhcs_sys as sys;
 use crate::call_options::CallOptions;
 use crate::document::Document;
 use crate::error::{Error, Result};
+use crate::event::Event;
 use crate::event::EventMask;
 use crate::events::{EventStream, Subscription};
-use crate::event::Event;
 use crate::ffi::{as_ptr, c_string, optional_c_string, timeout_ms, OutString};
 use crate::operation::Operation;
 use crate::property::Property;
@@ -289,19 +289,37 @@ impl ComputeSystem {
         let handle = self.handle;
         Operation::start(FUNCTION, |cb, out| unsafe {
             // SAFETY: settings outlives the call.
-            sys::zlhcs_system_modify_async(handle, settings.as_ptr(), ptr::null(), cb.callback, cb.context, cb.release, out)
+            sys::zlhcs_system_modify_async(
+                handle,
+                settings.as_ptr(),
+                ptr::null(),
+                cb.callback,
+                cb.context,
+                cb.release,
+                out,
+            )
         })?
         .await
     }
 
     /// The blocking form of [`modify`](Self::modify).
-    pub fn modify_blocking<D: Document + ?Sized>(&self, settings: &D, timeout: Option<Duration>) -> Result<Option<String>> {
+    pub fn modify_blocking<D: Document + ?Sized>(
+        &self,
+        settings: &D,
+        timeout: Option<Duration>,
+    ) -> Result<Option<String>> {
         const FUNCTION: &str = "zlhcs_system_modify";
         let settings = c_string(&settings.to_json()?, FUNCTION, "settings")?;
         let mut document = OutString::new();
         // SAFETY: valid strings and out-pointer.
         let status = unsafe {
-            sys::zlhcs_system_modify(self.handle, settings.as_ptr(), ptr::null(), timeout_ms(timeout), document.as_out())
+            sys::zlhcs_system_modify(
+                self.handle,
+                settings.as_ptr(),
+                ptr::null(),
+                timeout_ms(timeout),
+                document.as_out(),
+            )
         };
         if status < 0 {
             return Err(Error::last(status, FUNCTION, document.take()));

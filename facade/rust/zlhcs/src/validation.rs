@@ -88,14 +88,16 @@ pub fn validate_as<D: Document + ?Sized>(type_name: &str, document: &D) -> Resul
         unsafe { sys::zlhcs_schema_validate(type_name.as_ptr(), document.as_ptr(), std::ptr::null(), report.as_out()) };
     let text = report.take();
     match text {
-        Some(text) if status >= 0 || status == sys::ZLHCS_E_SCHEMA_INVALID => serde_json::from_str(&text).map_err(|error| {
-            Error::with_document(
-                sys::ZLHCS_E_INTERNAL,
-                format!("zlhcs's validation report does not read: {}", error),
-                FUNCTION,
-                &text,
-            )
-        }),
+        Some(text) if status >= 0 || status == sys::ZLHCS_E_SCHEMA_INVALID => {
+            serde_json::from_str(&text).map_err(|error| {
+                Error::with_document(
+                    sys::ZLHCS_E_INTERNAL,
+                    format!("zlhcs's validation report does not read: {}", error),
+                    FUNCTION,
+                    &text,
+                )
+            })
+        }
         text => Err(Error::last(status, FUNCTION, text)),
     }
 }

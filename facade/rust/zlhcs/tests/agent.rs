@@ -48,7 +48,10 @@ async fn sweep_orphans() -> zlhcs::Result<usize> {
         let id = orphan.id.clone().unwrap_or_default();
         match ComputeSystem::open(&id) {
             Ok(system) => {
-                system.terminate(None).await.or_else(|e| if e.is(zlhcs::Category::NotFound) { Ok(()) } else { Err(e) })?;
+                system
+                    .terminate(None)
+                    .await
+                    .or_else(|e| if e.is(zlhcs::Category::NotFound) { Ok(()) } else { Err(e) })?;
                 swept += 1;
             }
             Err(e) if e.is(zlhcs::Category::NotFound) => {} // gone meanwhile

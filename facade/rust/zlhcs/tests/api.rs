@@ -114,7 +114,8 @@ fn stdio_round_trip_of_one_mebibyte_through_cat() {
 fn stdout_as_an_async_stream_of_chunks() {
     let _f = fixture();
     let system = running("write");
-    let child = block_on(Process::create(&system, r#"{"CommandLine":"write 300000","CreateStdOutPipe":true}"#)).unwrap();
+    let child =
+        block_on(Process::create(&system, r#"{"CommandLine":"write 300000","CreateStdOutPipe":true}"#)).unwrap();
     let stream = child.take_stdout().unwrap().into_stream();
     let mut all = Vec::new();
     for chunk in block_on_stream(stream) {
@@ -130,7 +131,8 @@ fn stdout_as_an_async_stream_of_chunks() {
 fn dropping_an_async_stdout_stream_early_releases_its_reader() {
     let _f = fixture();
     let system = running("sleepout");
-    let child = Process::create_blocking(&system, r#"{"CommandLine":"sleep 600000","CreateStdOutPipe":true}"#, TIMEOUT).unwrap();
+    let child = Process::create_blocking(&system, r#"{"CommandLine":"sleep 600000","CreateStdOutPipe":true}"#, TIMEOUT)
+        .unwrap();
     let stream = child.take_stdout().unwrap().into_stream();
     drop(stream); // the pump is blocked in a read: closing the pipe releases it
     drop(child);
@@ -198,8 +200,12 @@ fn errors_carry_the_hcs_document_and_its_error_events() {
     assert!(error.is(Category::NotFound));
     let document = error.result_error().expect("HCS's error document");
     assert_eq!(document.error, Some(0x8007_0002_u32 as i32));
-    assert!(error.message().contains("no-such-program") || document.error_message.as_deref().unwrap_or("").contains("no-such-program"),
-            "{:?}", error);
+    assert!(
+        error.message().contains("no-such-program")
+            || document.error_message.as_deref().unwrap_or("").contains("no-such-program"),
+        "{:?}",
+        error
+    );
     // The same through the blocking form (document from the out-parameter).
     let again = Process::create_blocking(&system, r#"{"CommandLine":"no-such-program"}"#, TIMEOUT).unwrap_err();
     assert_eq!(again.code(), error.code());
@@ -250,7 +256,8 @@ fn typed_create_and_statistics_twice_give_cpu_usage() {
 #[test]
 fn validation_reports_problems_with_a_suggestion() {
     let _f = fixture();
-    let report = zlhcs::validate_as("ComputeSystem", r#"{"SchemaVersion":{"Major":2,"Minor":1},"Contianer":{}}"#).unwrap();
+    let report =
+        zlhcs::validate_as("ComputeSystem", r#"{"SchemaVersion":{"Major":2,"Minor":1},"Contianer":{}}"#).unwrap();
     assert!(!report.valid);
     let problem = report.problems.iter().find(|p| p.path == "/Contianer").expect("the misspelt field");
     assert_eq!(problem.suggestion.as_deref(), Some("Container"), "{:?}", problem);
