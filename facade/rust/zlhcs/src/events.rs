@@ -4,11 +4,10 @@
 //! closure) and a release notifier that frees it: zlhcs calls the notifier exactly once, after
 //! the last callback has returned, whoever ends the subscription (dropping the stream, closing
 //! the system or process handle, a service disconnect).
-use std::collections::VecDeque;
 use std::os::raw::c_void;
 use std::pin::Pin;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
-use std::task::{Context, Poll, Waker};
+use std::sync::Arc;
+use std::task::{Context, Poll};
 
 use futures_core::Stream;
 use zlhcs_sys as sys;
@@ -16,72 +15,25 @@ use zlhcs_sys as sys;
 use crate::error::{Error, Result};
 use crate::event::{Event, EventMask};
 use crate::ffi::no_unwind;
+use crate::handoff::Handoff;
 
 /// How many events a stream holds before the delivery thread waits for the consumer (after
 /// which zlhcs's own queue, of the same size, fills and reports EventsLost).
 const STREAM_CAPACITY: usize = 1024;
 
-#[derive(Default)]
-struct QueueState {
-    events: VecDeque<Event>,
-    /// Nothing more will come: a final event was queued, or zlhcs released the subscription.
-    ended: bool,
-    /// The stream was dropped: a waiting delivery must give up.
-    closed: bool,
-    waker: Option<Waker>,
-}
-
-#[derive(Default)]
-struct Queue {
-    state: Mutex<QueueState>,
-    space: Condvar,
-}
-
-fn lock(queue: &Queue) -> MutexGuard<'_, QueueState> {
-    queue.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-impl Queue {
-    fn push(&self, event: Event) {
-        let waker = {
-            let mut state = lock(self);
-            // Back-pressure: wait (on zlhcs's delivery thread of this subscription only, which
-            // zlhcs allows) while the consumer is behind.
-            while state.events.len() >= STREAM_CAPACITY && !state.closed {
-                state = self.space.wait(state).unwrap_or_else(|poisoned| poisoned.into_inner());
-            }
-            if state.closed || state.ended {
-                return;
-            }
-            if event.kind.is_final() {
-                state.ended = true;
-            }
-            state.events.push_back(event);
-            state.waker.take()
-        };
-        if let Some(waker) = waker {
-            waker.wake();
-        }
-    }
-
-    fn end(&self) {
-        let waker = {
-            let mut state = lock(self);
-            state.ended = true;
-            state.waker.take()
-        };
-        if let Some(waker) = waker {
-            waker.wake();
-        }
-    }
-}
+/// What the stream's zlhcs callback and the stream share.
+type Queue = Handoff<Event>;
 
 extern "system" fn queue_event(event: *const sys::zlhcs_event, context: *mut c_void) {
     no_unwind(|| {
         // SAFETY: context is the Arc<Queue> reference leaked at subscription, alive until
         // queue_release; event is valid during this call.
         let queue = unsafe { &*(context as *const Queue) };
-        queue.push(unsafe { Event::from_raw(event) });
+        let event = unsafe { Event::from_raw(event) };
+        let last = event.kind.is_final();
+        // Waits (on zlhcs's delivery thread of this subscription only, which zlhcs allows)
+        // while the consumer is behind.
+        queue.push(event, last);
     });
 }
 
@@ -131,7 +83,7 @@ impl EventStream {
         source: sys::zlhcs_handle,
         mask: EventMask,
     ) -> Result<EventStream> {
-        let queue = Arc::new(Queue::default());
+        let queue = Arc::new(Queue::new(STREAM_CAPACITY));
         let context = Arc::into_raw(Arc::clone(&queue)) as *mut c_void;
         let mut subscription: sys::zlhcs_subscription = 0;
         // SAFETY: the callback triple owns one reference to the queue (freed by queue_release).
@@ -156,24 +108,13 @@ impl Stream for EventStream {
     type Item = Event;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Event>> {
-        let mut state = lock(&self.queue);
-        if let Some(event) = state.events.pop_front() {
-            drop(state);
-            self.queue.space.notify_one();
-            return Poll::Ready(Some(event));
-        }
-        if state.ended {
-            return Poll::Ready(None);
-        }
-        state.waker = Some(cx.waker().clone());
-        Poll::Pending
+        self.queue.poll_next(cx)
     }
 }
 
 impl Drop for EventStream {
     fn drop(&mut self) {
-        lock(&self.queue).closed = true;
-        self.queue.space.notify_all();
+        self.queue.close();
         // SAFETY: the handle is ours. Outside a callback this never waits; the release
         // notifier frees zlhcs's reference to the queue.
         unsafe { sys::zlhcs_subscription_close(self.subscription) };

@@ -42,6 +42,7 @@ mod error;
 mod event;
 mod events;
 mod ffi;
+mod handoff;
 mod library;
 mod operation;
 mod process;

@@ -1,10 +1,9 @@
 //! A process's standard streams: `std::io::Write` for stdin, `std::io::Read` for stdout and
 //! stderr, and a `Stream` of chunks for asynchronous reading.
-use std::collections::VecDeque;
 use std::io;
 use std::pin::Pin;
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
-use std::task::{Context, Poll, Waker};
+use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::thread;
 use std::time::Duration;
 
@@ -13,6 +12,7 @@ use zlhcs_sys as sys;
 
 use crate::error::{Error, Result};
 use crate::ffi::timeout_ms;
+use crate::handoff::Handoff;
 use crate::process::ProcessHandle;
 
 /// The process's stdin. `write` blocks until the pipe takes the bytes (the process must read);
@@ -123,15 +123,13 @@ impl OutputPipe {
     /// consumer. The stream yields `Ok(chunk)`s, then ends at end of stream (or after one
     /// `Err`). Dropping it closes the pipe, which releases the reader thread.
     pub fn into_stream(self) -> OutputStream {
-        let shared = Arc::new(Chunks::default());
+        let shared = Arc::new(Chunks::new(AHEAD));
         let reader = Arc::clone(&shared);
         let process = Arc::clone(&self.process);
         let stream = self.stream;
         let pump = thread::Builder::new().name("zlhcs-stdio".to_string()).spawn(move || pump(process, stream, reader));
         if let Err(error) = pump {
-            let mut state = lock(&shared);
-            state.chunks.push_back(Err(error));
-            state.ended = true;
+            shared.push(Err(error), true);
         }
         OutputStream { pipe: self, shared }
     }
@@ -177,54 +175,25 @@ impl Drop for OutputPipe {
 const CHUNK: usize = 64 * 1024;
 const AHEAD: usize = 16;
 
-#[derive(Default)]
-struct ChunkState {
-    chunks: VecDeque<io::Result<Vec<u8>>>,
-    ended: bool,
-    closed: bool,
-    waker: Option<Waker>,
-}
+type Chunks = Handoff<io::Result<Vec<u8>>>;
 
-#[derive(Default)]
-struct Chunks {
-    state: Mutex<ChunkState>,
-    space: Condvar,
-}
-
-fn lock(chunks: &Chunks) -> MutexGuard<'_, ChunkState> {
-    chunks.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
+/// The reader thread of an OutputStream: reads until the end of the stream, an error, or the
+/// consumer's going away (whose drop closes the pipe, releasing a read in progress).
 fn pump(process: Arc<ProcessHandle>, stream: u32, shared: Arc<Chunks>) {
     loop {
         let mut buffer = vec![0u8; CHUNK];
-        let result = read_stream(process.handle, stream, &mut buffer, None);
-        let mut state = lock(&shared);
-        if state.closed {
-            return;
-        }
-        let last = !matches!(result, Ok(n) if n > 0);
-        match result {
-            Ok(0) => {}
+        let handed = match read_stream(process.handle, stream, &mut buffer, None) {
+            Ok(0) => {
+                shared.end();
+                return;
+            }
             Ok(n) => {
                 buffer.truncate(n);
-                state.chunks.push_back(Ok(buffer));
+                shared.push(Ok(buffer), false)
             }
-            Err(error) => state.chunks.push_back(Err(io::Error::from(error))),
-        }
-        if last {
-            state.ended = true;
-        }
-        if let Some(waker) = state.waker.take() {
-            waker.wake();
-        }
-        if last {
-            return;
-        }
-        while state.chunks.len() >= AHEAD && !state.closed {
-            state = shared.space.wait(state).unwrap_or_else(|poisoned| poisoned.into_inner());
-        }
-        if state.closed {
+            Err(error) => shared.push(Err(io::Error::from(error)), true),
+        };
+        if !handed {
             return;
         }
     }
@@ -240,24 +209,13 @@ impl Stream for OutputStream {
     type Item = io::Result<Vec<u8>>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let mut state = lock(&self.shared);
-        if let Some(chunk) = state.chunks.pop_front() {
-            drop(state);
-            self.shared.space.notify_one();
-            return Poll::Ready(Some(chunk));
-        }
-        if state.ended {
-            return Poll::Ready(None);
-        }
-        state.waker = Some(cx.waker().clone());
-        Poll::Pending
+        self.shared.poll_next(cx)
     }
 }
 
 impl Drop for OutputStream {
     fn drop(&mut self) {
-        lock(&self.shared).closed = true;
-        self.shared.space.notify_all();
+        self.shared.close();
         // self.pipe's drop then closes the stream, releasing a read the pump is blocked in.
     }
 }
