@@ -2,6 +2,7 @@
 //! validation, abandoned futures and streams, and the hard modes of real HCS (completions
 //! inside the starting call, no error documents, injected failures). Every test ends with
 //! zlhcs's and hcsim's counters at zero (common::Fixture).
+#![cfg(unix)] // hcsim is controlled through dlopen (tests/common); the Windows build is tested in C++ under Wine
 mod common;
 
 use std::future::Future;
@@ -424,4 +425,46 @@ fn list_and_service_properties() {
     assert_eq!((version.major, version.minor), (sys::ZLHCS_VERSION_MAJOR, sys::ZLHCS_VERSION_MINOR));
     assert_eq!(version.text, env!("CARGO_PKG_VERSION"));
     a.terminate_blocking(None, TIMEOUT).unwrap();
+}
+
+#[test]
+fn many_threads_race_futures_streams_and_closes() {
+    let _f = fixture();
+    // Completions race the drops: some starts take a moment, some fail inside the operation.
+    hcsim().set_latency("HcsStartComputeSystem", 2);
+    hcsim().fail_next_calls("HcsStartComputeSystem", 10, common::E_FAIL, common::FAULT_ASYNC);
+    let threads: Vec<_> = (0..8)
+        .map(|t| {
+            thread::spawn(move || {
+                for i in 0..25 {
+                    let id = unique_id(&format!("race-{}-{}", t, i));
+                    let system = block_on(ComputeSystem::create(Some(&id), &common::container())).unwrap();
+                    let events = system.events(EventMask::ALL).unwrap();
+                    match i % 3 {
+                        0 => drop(events), // a live stream dropped at once
+                        1 => {
+                            let _ = poll_once_and_drop(system.start(None)); // abandoned start
+                            drop(events);
+                        }
+                        _ => {
+                            let _ = block_on(system.start(None)); // may fail: injected
+                            let system_for_close = &system;
+                            let waiter = system_for_close.wait_exit();
+                            let _ = system.terminate_blocking(None, TIMEOUT).unwrap();
+                            assert!(block_on(waiter).is_ok());
+                            assert!(block_on_stream(events).count() <= 1);
+                        }
+                    }
+                    drop(system); // closes: ShouldTerminateOnLastHandleClosed ends the rest
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    hcsim().set_latency("HcsStartComputeSystem", 0);
+    hcsim().fail_next_calls("HcsStartComputeSystem", 0, common::E_FAIL, common::FAULT_ASYNC);
+    common::assert_no_leaks();
+    assert!(zlhcs::list_by_owner_blocking(common::OWNER, TIMEOUT).unwrap().is_empty());
 }
