@@ -63,6 +63,18 @@ for preset in native bench windows asan tsan; do
   # small C / pkg-config / C++ project is built against each and run (natively; under Wine).
   if [ "$preset" = windows ]; then
     step "consumer" bash scripts/consumer.sh --native-build build/native --windows-build build/windows
+    # The .NET binding (facade/dotnet, scripts/dotnet.sh): xunit on the native build, the NuGet
+    # package with both builds' libraries, and a consumer of that package. Without the .NET SDK
+    # (a plain Debian machine) it is said and skipped, except under CI (CI=true), where it fails.
+    if command -v dotnet >/dev/null 2>&1; then
+      step "dotnet" bash scripts/dotnet.sh --native-build build/native --windows-build build/windows
+    elif [ "${CI:-}" = true ]; then
+      echo "dotnet: no .NET SDK on PATH, and CI=true: the .NET suite must run in CI"
+      step "dotnet" false
+    else
+      echo "dotnet: the .NET suite was not run: no .NET SDK on PATH (a plain Debian machine has none)"
+      summary+=("$(printf '%-26s skipped (no .NET SDK)' dotnet)")
+    fi
   fi
 done
 

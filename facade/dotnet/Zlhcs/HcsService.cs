@@ -63,6 +63,31 @@ public static unsafe class ZlhcsLibrary
         }
     }
 
+    /// <summary>Chooses the HCS backend before any other call: <paramref name="backendPath"/> is an absolute
+    /// path to a computecore-compatible library (hcsim for tests), or null for the default (System32's
+    /// computecore.dll on Windows, the libhcsim.so beside libzlhcs.so elsewhere); <paramref
+    /// name="validateDocuments"/> checks create and modify documents against the schema first. Returns false
+    /// if zlhcs was already initialised with the same options; throws (InvalidState) for different ones.</summary>
+    public static bool Initialize(string? backendPath = null, bool validateDocuments = false)
+    {
+        const string function = "zlhcs_init";
+        Strings.CheckNul(backendPath, function, nameof(backendPath));
+        nint path = backendPath is null ? 0 : System.Runtime.InteropServices.Marshal.StringToCoTaskMemUTF8(backendPath);
+        try
+        {
+            zlhcs_init_options options = default;
+            options.struct_size = (uint)sizeof(zlhcs_init_options);
+            options.backend = backendPath is null ? NativeMethods.ZLHCS_BACKEND_DEFAULT : NativeMethods.ZLHCS_BACKEND_PATH;
+            options.backend_path = (byte*)path;
+            options.validation = validateDocuments ? NativeMethods.ZLHCS_VALIDATE_DOCUMENTS : 0;
+            return Calls.Check(function, NativeMethods.zlhcs_init(&options)) == 0;
+        }
+        finally
+        {
+            if (path != 0) System.Runtime.InteropServices.Marshal.FreeCoTaskMem(path);
+        }
+    }
+
     /// <summary>zlhcs's live-object counters: all zero once everything a program made is closed and released.</summary>
     public static DebugCounts GetDebugCounts()
     {
