@@ -69,12 +69,7 @@ public sealed record HcsEvent(
     public ProcessStatus? ProcessStatus => Data is null ? null : Property.TryRead<ProcessStatus>(Data);
 
     internal static unsafe HcsEvent From(zlhcs_event* raw) => new(
-        raw->kind is NativeMethods.ZLHCS_EVENT_EVENTS_LOST or NativeMethods.ZLHCS_EVENT_SYSTEM_EXITED
-            or NativeMethods.ZLHCS_EVENT_SYSTEM_CRASH_INITIATED or NativeMethods.ZLHCS_EVENT_SYSTEM_CRASH_REPORT
-            or NativeMethods.ZLHCS_EVENT_SYSTEM_RDP_ENHANCED_MODE_STATE_CHANGED or NativeMethods.ZLHCS_EVENT_SYSTEM_SILO_JOB_CREATED
-            or NativeMethods.ZLHCS_EVENT_SYSTEM_GUEST_CONNECTION_CLOSED or NativeMethods.ZLHCS_EVENT_PROCESS_EXITED
-            or NativeMethods.ZLHCS_EVENT_SERVICE_DISCONNECT
-            ? (HcsEventKind)raw->kind : HcsEventKind.Unknown,
+        Enum.IsDefined((HcsEventKind)raw->kind) ? (HcsEventKind)raw->kind : HcsEventKind.Unknown,
         raw->hcs_type, raw->process_id, raw->sequence, raw->lost_count,
         Strings.From(raw->system_id) ?? "", Strings.From(raw->data));
 }
