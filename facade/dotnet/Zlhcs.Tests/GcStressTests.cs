@@ -11,6 +11,28 @@ namespace Zlhcs.Tests;
 /// collected object, nothing may crash, and every dropped SafeHandle and context is released.</summary>
 public sealed class GcStressTests : HcsimTest
 {
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void DropStreams(ComputeSystem system, int count)
+    {
+        for (int i = 0; i < count; i++) system.Events();
+    }
+
+    [Fact]
+    public void AStreamDroppedWithoutDisposeIsClosedByTheFinalizer()
+    {
+        using var system = Running("dropped-streams");
+        DropStreams(system, 10);
+        Assert.Equal(10UL, ZlhcsLibrary.GetDebugCounts().Subscriptions);
+        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (ZlhcsLibrary.GetDebugCounts().Subscriptions != 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the dropped streams' subscriptions were never closed");
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+        system.Terminate(null, Timeout); // the system outlived its dropped streams
+    }
+
     [Fact]
     public async Task CollectionsDuringThousandsOfCallbacksAndEvents()
     {
@@ -36,7 +58,7 @@ public sealed class GcStressTests : HcsimTest
                     for (int i = 0; i < 60; i++) work.Add(system.GetPropertiesJsonAsync());
                     work.Add(system.WaitForExitAsync());
                     for (int i = 0; i < 8; i++) streams.Add(system.Events());
-                    for (int i = 0; i < 8; i++) system.Events(); // dropped undisposed: the finalizer closes them
+                    DropStreams(system, 8); // undisposed: their finalizers close them
                     using var abandon = new CancellationTokenSource();
                     Task abandoned = system.GetPropertiesJsonAsync(cancellationToken: abandon.Token);
                     abandon.Cancel();

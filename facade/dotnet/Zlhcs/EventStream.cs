@@ -16,13 +16,23 @@ namespace Zlhcs;
 /// ProcessExited, ServiceDisconnect), when the system or process handle is closed, or when disposed;
 /// ending the enumeration disposes it. Events come in HCS's order, numbered per subscription; a consumer
 /// 1024 events behind makes zlhcs's delivery thread wait, then zlhcs drop the newest and deliver one
-/// EventsLost record saying how many.
+/// EventsLost record saying how many. A stream dropped without Dispose is closed by its SafeHandle's
+/// finalizer (nothing native keeps it alive).
 /// </summary>
 public sealed unsafe class EventStream : IAsyncEnumerable<HcsEvent>, IDisposable
 {
     private const int Capacity = 1024;
-    private readonly Channel<HcsEvent> _channel = Channel.CreateBounded<HcsEvent>(
-        new BoundedChannelOptions(Capacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+
+    /// <summary>What zlhcs's callback reaches through its GCHandle: only the channel. The stream and its
+    /// SafeHandle are not reachable from it, so a stream dropped without Dispose is collected and its
+    /// SafeHandle's finalizer closes the subscription (then the release notifier frees the GCHandle).</summary>
+    private sealed class Sink
+    {
+        internal readonly Channel<HcsEvent> Channel = System.Threading.Channels.Channel.CreateBounded<HcsEvent>(
+            new BoundedChannelOptions(Capacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+    }
+
+    private readonly Sink _sink = new();
     private SubscriptionSafeHandle? _handle;
     private int _enumerated;
 
@@ -35,7 +45,8 @@ public sealed unsafe class EventStream : IAsyncEnumerable<HcsEvent>, IDisposable
     {
         string function = process ? "zlhcs_process_subscribe" : "zlhcs_system_subscribe";
         var stream = new EventStream();
-        GCHandle context = GCHandle.Alloc(stream);
+        Sink sink = stream._sink;
+        GCHandle context = GCHandle.Alloc(sink);
         ulong subscription = 0;
         int status = process
             ? NativeMethods.zlhcs_process_subscribe(source, (uint)mask, 0, &OnEvent, (void*)GCHandle.ToIntPtr(context), &OnRelease, &subscription)
@@ -48,7 +59,7 @@ public sealed unsafe class EventStream : IAsyncEnumerable<HcsEvent>, IDisposable
         }
         // Closing completes the channel first, so a delivery waiting for room returns and the close
         // (which waits for a callback in progress) cannot block on it.
-        stream._handle = new SubscriptionSafeHandle(subscription, () => stream._channel.Writer.TryComplete());
+        stream._handle = new SubscriptionSafeHandle(subscription, () => sink.Channel.Writer.TryComplete());
         return stream;
     }
 
@@ -57,9 +68,9 @@ public sealed unsafe class EventStream : IAsyncEnumerable<HcsEvent>, IDisposable
     {
         try
         {
-            if (GCHandle.FromIntPtr((IntPtr)context).Target is not EventStream stream) return;
+            if (GCHandle.FromIntPtr((IntPtr)context).Target is not Sink sink) return;
             HcsEvent item = HcsEvent.From(raw);
-            ChannelWriter<HcsEvent> writer = stream._channel.Writer;
+            ChannelWriter<HcsEvent> writer = sink.Channel.Writer;
             if (!writer.TryWrite(item))
             {
                 // Full: wait on this subscription's own delivery thread (zlhcs allows it).
@@ -79,7 +90,7 @@ public sealed unsafe class EventStream : IAsyncEnumerable<HcsEvent>, IDisposable
         try
         {
             GCHandle handle = GCHandle.FromIntPtr((IntPtr)context);
-            (handle.Target as EventStream)?._channel.Writer.TryComplete();
+            (handle.Target as Sink)?.Channel.Writer.TryComplete();
             handle.Free();
         }
         catch
@@ -95,7 +106,7 @@ public sealed unsafe class EventStream : IAsyncEnumerable<HcsEvent>, IDisposable
             throw new InvalidOperationException("an EventStream is enumerated once");
         try
         {
-            ChannelReader<HcsEvent> reader = _channel.Reader;
+            ChannelReader<HcsEvent> reader = _sink.Channel.Reader;
             while (await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 while (reader.TryRead(out HcsEvent? item)) yield return item;
