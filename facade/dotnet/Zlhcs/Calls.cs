@@ -1,3 +1,6 @@
+using System;
+using System.Threading;
+using System.Threading.Tasks;
 using Zlhcs.Native;
 
 namespace Zlhcs;
@@ -16,6 +19,22 @@ internal static unsafe class Calls
         string? text = Strings.Take(document);
         if (status < 0) throw ZlhcsException.Last(status, function, text);
         return (status, text);
+    }
+
+    internal unsafe delegate int AsyncCall(ulong handle, string? argument, delegate* unmanaged[Stdcall]<ulong, int, void*, void> cb,
+        void* ctx, delegate* unmanaged[Stdcall]<void*, void> rel, ulong* op);
+
+    /// <summary>Starts the `_async` call of <paramref name="handle"/> with an optional document (null, ""
+    /// and blanks are none); a failure to start throws here, the operation's result comes in the Task.</summary>
+    internal static unsafe Task<string?> RunAsync(string function, ZlhcsSafeHandle handle, AsyncCall call, string? argument,
+        CancellationToken cancellationToken)
+    {
+        Strings.CheckNul(argument, function, "options");
+        string? text = Strings.Optional(argument);
+        ulong value = handle.Value;
+        Operation operation = Operation.Start(function, (cb, ctx, rel, op) => call(value, text, cb, ctx, rel, op));
+        GC.KeepAlive(handle);
+        return operation.ResultAsync(function, cancellationToken);
     }
 
     /// <summary>Runs a call without a document; throws its failure at once.</summary>

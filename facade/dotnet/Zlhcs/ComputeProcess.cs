@@ -101,18 +101,8 @@ public sealed class ComputeProcess : IDisposable
         }
     }
 
-    private unsafe delegate int AsyncCall(ulong process, string? argument, delegate* unmanaged[Stdcall]<ulong, int, void*, void> cb,
-        void* ctx, delegate* unmanaged[Stdcall]<void*, void> rel, ulong* op);
-
-    private unsafe Task<string?> RunAsync(string function, AsyncCall call, string? argument, CancellationToken cancellationToken)
-    {
-        Strings.CheckNul(argument, function, "options");
-        string? text = Strings.Optional(argument);
-        ulong process = _handle.Value;
-        Operation operation = Operation.Start(function, (cb, ctx, rel, op) => call(process, text, cb, ctx, rel, op));
-        GC.KeepAlive(this);
-        return operation.ResultAsync(function, cancellationToken);
-    }
+    private Task<string?> RunAsync(string function, Calls.AsyncCall call, string? argument, CancellationToken cancellationToken) =>
+        Calls.RunAsync(function, _handle, call, argument, cancellationToken);
 
     /// <summary>Sends a signal (ProcessSignalOptions JSON, e.g. {"Signal":"CtrlC"}).</summary>
     public unsafe Task SignalAsync(string? options = null, CancellationToken cancellationToken = default) =>

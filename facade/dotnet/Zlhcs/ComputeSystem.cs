@@ -110,19 +110,10 @@ public sealed class ComputeSystem : IDisposable
         }
     }
 
-    private unsafe delegate int AsyncCall(ulong system, string? argument, delegate* unmanaged[Stdcall]<ulong, int, void*, void> cb,
-        void* ctx, delegate* unmanaged[Stdcall]<void*, void> rel, ulong* op);
     private unsafe delegate int SyncCall(ulong system, string? argument, uint timeout, byte** document);
 
-    private unsafe Task<string?> RunAsync(string function, AsyncCall call, string? argument, CancellationToken cancellationToken)
-    {
-        Strings.CheckNul(argument, function, "options");
-        string? text = Strings.Optional(argument);
-        ulong system = _handle.Value;
-        Operation operation = Operation.Start(function, (cb, ctx, rel, op) => call(system, text, cb, ctx, rel, op));
-        GC.KeepAlive(this);
-        return operation.ResultAsync(function, cancellationToken);
-    }
+    private Task<string?> RunAsync(string function, Calls.AsyncCall call, string? argument, CancellationToken cancellationToken) =>
+        Calls.RunAsync(function, _handle, call, argument, cancellationToken);
 
     private unsafe (int Status, string? Document) Run(string function, SyncCall call, string? argument, TimeSpan timeout)
     {

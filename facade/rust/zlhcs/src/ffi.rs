@@ -72,6 +72,21 @@ impl Drop for OutString {
     }
 }
 
+/// Runs a zlhcs call that hands out an optional document (`char **out_document`, given to `call`):
+/// on failure the error is read at once, on this thread, with the document; on success the status
+/// (S_OK or S_FALSE) and the document.
+pub(crate) fn with_document<F>(function: &'static str, call: F) -> Result<(i32, Option<String>)>
+where
+    F: FnOnce(*mut *mut c_char) -> i32,
+{
+    let mut document = OutString::new();
+    let status = call(document.as_out());
+    if status < 0 {
+        return Err(Error::last(status, function, document.take()));
+    }
+    Ok((status, document.take()))
+}
+
 /// A borrowed C string member (zlhcs_error.message, zlhcs_event.system_id) as an owned String.
 pub(crate) fn borrowed_string(text: *const c_char) -> Option<String> {
     if text.is_null() {

@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::event::EventMask;
 use crate::events::{EventStream, Subscription};
-use crate::ffi::{as_ptr, c_string, optional_c_string, timeout_ms, OutString};
+use crate::ffi::{as_ptr, c_string, optional_c_string, timeout_ms, with_document, OutString};
 use crate::operation::Operation;
 use crate::stdio::{Stderr, Stdin, Stdout};
 use crate::system::ComputeSystem;
@@ -58,14 +58,8 @@ macro_rules! process_operation {
         /// The blocking form, waiting up to `timeout` (None: without limit).
         pub fn $blocking(&self, $param: Option<&str>, timeout: Option<Duration>) -> Result<Option<String>> {
             let text = optional_c_string($param, stringify!($sync_fn), stringify!($param))?;
-            let mut document = OutString::new();
             // SAFETY: valid strings and out-pointer.
-            let status =
-                unsafe { sys::$sync_fn(self.inner.handle, as_ptr(&text), timeout_ms(timeout), document.as_out()) };
-            if status < 0 {
-                return Err(Error::last(status, stringify!($sync_fn), document.take()));
-            }
-            Ok(document.take())
+            with_document(stringify!($sync_fn), |out| unsafe { sys::$sync_fn(self.inner.handle, as_ptr(&text), timeout_ms(timeout), out) }).map(|(_, document)| document)
         }
     };
 }
@@ -206,15 +200,11 @@ impl Process {
 
     /// Resizes the process's console (blocking, up to `timeout`).
     pub fn resize_console(&self, width: u16, height: u16, timeout: Option<Duration>) -> Result<()> {
-        let mut document = OutString::new();
         // SAFETY: a valid out-pointer.
-        let status = unsafe {
-            sys::zlhcs_process_resize_console(self.inner.handle, width, height, timeout_ms(timeout), document.as_out())
-        };
-        if status < 0 {
-            return Err(Error::last(status, "zlhcs_process_resize_console", document.take()));
-        }
-        Ok(())
+        with_document("zlhcs_process_resize_console", |out| unsafe {
+            sys::zlhcs_process_resize_console(self.inner.handle, width, height, timeout_ms(timeout), out)
+        })
+        .map(|_| ())
     }
 
     /// Completes with the exit code once the process has exited; at once if it already has.

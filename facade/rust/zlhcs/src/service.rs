@@ -6,7 +6,7 @@ use std::time::Duration;
 use zlhcs_sys as sys;
 
 use crate::error::{Error, Result};
-use crate::ffi::{as_ptr, optional_c_string, timeout_ms, OutString};
+use crate::ffi::{as_ptr, optional_c_string, timeout_ms, with_document};
 use crate::operation::Operation;
 use crate::schema;
 
@@ -48,14 +48,13 @@ pub async fn list(query: &schema::SystemQuery) -> Result<Vec<schema::Properties>
 pub fn list_blocking(query: &schema::SystemQuery, timeout: Option<Duration>) -> Result<Vec<schema::Properties>> {
     const FUNCTION: &str = "zlhcs_system_enumerate";
     let text = optional_c_string(query_text(query)?.as_deref(), FUNCTION, "query")?;
-    let mut document = OutString::new();
     // SAFETY: valid string and out-pointer.
-    let status =
-        unsafe { sys::zlhcs_system_enumerate(as_ptr(&text), ptr::null(), timeout_ms(timeout), document.as_out()) };
-    if status < 0 {
-        return Err(Error::last(status, FUNCTION, document.take()));
-    }
-    parse_list(document.take())
+    parse_list(
+        with_document(FUNCTION, |out| unsafe {
+            sys::zlhcs_system_enumerate(as_ptr(&text), ptr::null(), timeout_ms(timeout), out)
+        })?
+        .1,
+    )
 }
 
 /// The systems whose configuration's Owner is `owner` (what an agent sweeps at start-up).
@@ -75,11 +74,7 @@ pub fn list_by_owner_blocking(owner: &str, timeout: Option<Duration>) -> Result<
 pub fn service_properties(query: Option<&str>) -> Result<Option<String>> {
     const FUNCTION: &str = "zlhcs_service_properties";
     let text = optional_c_string(query, FUNCTION, "query")?;
-    let mut document = OutString::new();
     // SAFETY: valid string and out-pointer.
-    let status = unsafe { sys::zlhcs_service_properties(as_ptr(&text), document.as_out()) };
-    if status < 0 {
-        return Err(Error::last(status, FUNCTION, document.take()));
-    }
-    Ok(document.take())
+    with_document(FUNCTION, |out| unsafe { sys::zlhcs_service_properties(as_ptr(&text), out) })
+        .map(|(_, document)| document)
 }

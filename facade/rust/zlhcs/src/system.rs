@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::event::Event;
 use crate::event::EventMask;
 use crate::events::{EventStream, Subscription};
-use crate::ffi::{as_ptr, c_string, optional_c_string, timeout_ms, OutString};
+use crate::ffi::{as_ptr, c_string, optional_c_string, timeout_ms, with_document, OutString};
 use crate::operation::Operation;
 use crate::property::Property;
 use crate::schema;
@@ -63,13 +63,8 @@ macro_rules! system_operation {
         /// goes on in HCS (it cannot be cancelled); the error's category is Timeout.
         pub fn $blocking(&self, $param: Option<&str>, timeout: Option<Duration>) -> Result<Option<String>> {
             let text = optional_c_string($param, stringify!($sync_fn), stringify!($param))?;
-            let mut document = OutString::new();
             // SAFETY: valid strings and out-pointer.
-            let status = unsafe { sys::$sync_fn(self.handle, as_ptr(&text), timeout_ms(timeout), document.as_out()) };
-            if status < 0 {
-                return Err(Error::last(status, stringify!($sync_fn), document.take()));
-            }
-            Ok(document.take())
+            with_document(stringify!($sync_fn), |out| unsafe { sys::$sync_fn(self.handle, as_ptr(&text), timeout_ms(timeout), out) }).map(|(_, document)| document)
         }
     };
 }
@@ -93,13 +88,8 @@ macro_rules! system_stop {
         /// (None: without limit); on timeout the work goes on in HCS.
         pub fn $blocking(&self, options: Option<&str>, timeout: Option<Duration>) -> Result<bool> {
             let text = optional_c_string(options, stringify!($sync_fn), "options")?;
-            let mut document = OutString::new();
             // SAFETY: valid strings and out-pointer.
-            let status = unsafe { sys::$sync_fn(self.handle, as_ptr(&text), timeout_ms(timeout), document.as_out()) };
-            if status < 0 {
-                return Err(Error::last(status, stringify!($sync_fn), document.take()));
-            }
-            Ok(status == sys::ZLHCS_S_OK)
+            with_document(stringify!($sync_fn), |out| unsafe { sys::$sync_fn(self.handle, as_ptr(&text), timeout_ms(timeout), out) }).map(|(status, _)| status == sys::ZLHCS_S_OK)
         }
     };
 }
@@ -310,21 +300,11 @@ impl ComputeSystem {
     ) -> Result<Option<String>> {
         const FUNCTION: &str = "zlhcs_system_modify";
         let settings = c_string(&settings.to_json()?, FUNCTION, "settings")?;
-        let mut document = OutString::new();
         // SAFETY: valid strings and out-pointer.
-        let status = unsafe {
-            sys::zlhcs_system_modify(
-                self.handle,
-                settings.as_ptr(),
-                ptr::null(),
-                timeout_ms(timeout),
-                document.as_out(),
-            )
-        };
-        if status < 0 {
-            return Err(Error::last(status, FUNCTION, document.take()));
-        }
-        Ok(document.take())
+        with_document(FUNCTION, |out| unsafe {
+            sys::zlhcs_system_modify(self.handle, settings.as_ptr(), ptr::null(), timeout_ms(timeout), out)
+        })
+        .map(|(_, document)| document)
     }
 
     /// Completes when the system has exited, with its exit status; at once if it already has.
@@ -341,13 +321,11 @@ impl ComputeSystem {
 
     /// The blocking form of [`wait_exit`](Self::wait_exit).
     pub fn wait_exit_blocking(&self, timeout: Option<Duration>) -> Result<SystemExit> {
-        let mut document = OutString::new();
         // SAFETY: a valid out-pointer.
-        let status = unsafe { sys::zlhcs_system_wait_exit(self.handle, timeout_ms(timeout), document.as_out()) };
-        if status < 0 {
-            return Err(Error::last(status, "zlhcs_system_wait_exit", document.take()));
-        }
-        Ok(SystemExit { document: document.take() })
+        with_document("zlhcs_system_wait_exit", |out| unsafe {
+            sys::zlhcs_system_wait_exit(self.handle, timeout_ms(timeout), out)
+        })
+        .map(|(_, document)| SystemExit { document })
     }
 
     /// The system's events as a `Stream` (see [`EventStream`]).
