@@ -216,9 +216,11 @@ TEST_F(Events, EmittedEventsReachTheProcessCallbacks) {
 }
 
 TEST_F(Events, EmitErrors) {
+    // The recorder outlives the system handle (declared first, destroyed last): the terminate below
+    // raises SystemExited, which may reach the callback until HcsCloseComputeSystem has returned.
+    Recorder recorder;
     Sys system;
     ASSERT_EQ(S_OK, create_system("emit-errors", container_config(), system).hr);
-    Recorder recorder;
     listen(system, recorder);
     uint32_t targets = 5;
     EXPECT_HR(E_INVALIDARG, HcsimEmitEvent(nullptr, nullptr, 0, 7, nullptr, &targets));
