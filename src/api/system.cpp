@@ -236,20 +236,19 @@ zlhcs_hresult disconnected_wait() {
                 "the compute service disconnected while waiting for the system's exit", "HcsWaitForComputeSystemExit");
 }
 
-// Hosts without HcsWaitForComputeSystemExit (Windows Server 2019): the wait is an exit watch,
-// built on the SystemExited event.
-zlhcs_hresult wait_for_exit_event(const table& backend, system_object& system, std::uint32_t timeout_ms,
-                                  char** out_document) {
-    std::shared_ptr<operation_object> watch;
-    if (const zlhcs_hresult hr = system.events().watch_exit(backend, nullptr, nullptr, nullptr, nullptr, &watch); hr < 0) {
-        if (hr != ZLHCS_E_NOT_SUPPORTED) return hr;
+// Hosts without HcsWaitForComputeSystemExit (Windows Server 2019): the wait is on the system's
+// exit latch, resolved by the SystemExited event.
+zlhcs_hresult wait_for_exit_event(system_object& system, std::uint32_t timeout_ms, char** out_document) {
+    exit_latch::status status;
+    const zlhcs_hresult hr = system.exit().wait(timeout_ms, ZLHCS_HCS_E_OPERATION_TIMEOUT, "compute system",
+                                                "HcsSetComputeSystemCallback", status);
+    if (hr == ZLHCS_E_NOT_SUPPORTED) {
         return fail(ZLHCS_E_NOT_SUPPORTED,
                     "the HCS backend provides neither HcsWaitForComputeSystemExit nor a working "
                     "HcsSetComputeSystemCallback (for the SystemExited event): a system's exit cannot be waited for",
                     "HcsWaitForComputeSystemExit");
     }
-    const zlhcs_hresult hr = watch->wait(timeout_ms, ZLHCS_HCS_E_OPERATION_TIMEOUT, out_document);
-    (void)watch->close();
+    if (hr >= 0 && out_document != nullptr && status.document) *out_document = duplicate_for_caller(*status.document);
     return hr;
 }
 
@@ -461,7 +460,7 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_wait_exit(zlhcs_system system,
         const table* backend = zlhcs::backend::get();
         if (backend == nullptr) return ZLHCS_E_BACKEND_UNAVAILABLE;
         if (backend->HcsWaitForComputeSystemExit == nullptr) {
-            return wait_for_exit_event(*backend, *object, timeout_ms, out_document);
+            return wait_for_exit_event(*object, timeout_ms, out_document);
         }
         return wait_for_exit(*backend, system, *object, timeout_ms, out_document);
     });

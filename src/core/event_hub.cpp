@@ -35,7 +35,7 @@ const char* source_name(event_hub::source_kind kind) noexcept {
 
 }  // namespace
 
-event_hub::event_hub(source_kind kind) : kind_(kind) {
+event_hub::event_hub(source_kind kind, exit_latch& exit) : kind_(kind), exit_(exit) {
     std::lock_guard lock(hubs().mutex);
     hubs().hubs.insert(this);
 }
@@ -61,26 +61,10 @@ void event_hub::set_process_id(std::uint32_t process_id) noexcept {
 }
 
 void event_hub::set_unwatched(zlhcs_hresult code, std::string message) {
+    exit_.set_unobservable(code, message, watch_function(kind_));
     std::lock_guard lock(mutex_);
     unwatched_code_ = code;
     unwatched_message_ = std::move(message);
-}
-
-// The hooks are set once, under the lock; whoever then sees one set (under the lock) may call it
-// without the lock, as nothing writes it again.
-void event_hub::on_disconnect(std::function<void()> hook) {
-    {
-        std::lock_guard lock(mutex_);
-        disconnect_hook_ = std::move(hook);
-        if (!disconnected_ || disconnect_told_ || disconnect_hook_ == nullptr) return;
-        disconnect_told_ = true;
-    }
-    disconnect_hook_();  // the disconnect came before the owner was ready for it
-}
-
-void event_hub::on_first_watch(std::function<void()> hook) {
-    std::lock_guard lock(mutex_);
-    settle_hook_ = std::move(hook);
 }
 
 void event_hub::on_hcs_event(std::uint32_t hcs_type, const common::utf16_char* data) noexcept {
@@ -148,136 +132,34 @@ zlhcs_hresult event_hub::subscribe(std::uint32_t mask, std::uint32_t capacity, z
     return ZLHCS_S_OK;
 }
 
-void event_hub::record_exit(std::optional<std::string> document) noexcept {
-    std::vector<std::shared_ptr<operation_object>> watches;
-    {
-        std::lock_guard lock(mutex_);
-        if (exited_) return;
-        exited_ = true;
-        exit_document_ = std::move(document);
-        watches.swap(watches_);
-    }
-    for (const auto& watch : watches) complete_watch_later(watch, exit_document_);
-}
-
-bool event_hub::exited() const {
-    std::lock_guard lock(mutex_);
-    return exited_;
-}
-
 void event_hub::prune_closed() {
     subscriptions_.erase(std::remove_if(subscriptions_.begin(), subscriptions_.end(),
                                         [](const auto& s) { return s->is_closed(); }),
                          subscriptions_.end());
 }
 
-void event_hub::complete_watch(operation_object& watch, std::optional<std::string> document) noexcept {
-    if (document) {
-        watch.complete_with_document(std::move(*document));
-    } else {
-        watch.complete_externally(ZLHCS_S_OK, nullptr);
-    }
-}
-
-void event_hub::complete_watch_later(const std::shared_ptr<operation_object>& watch,
-                                     std::optional<std::string> document) noexcept {
-    try {
-        dispatcher::instance().post([watch, document]() mutable { complete_watch(*watch, std::move(document)); });
-    } catch (...) {
-        complete_watch(*watch, std::move(document));  // no delivery thread: here (the callback too)
-    }
-}
-
 zlhcs_hresult event_hub::watch_exit(const backend::table& backend, zlhcs_operation_callback callback,
                                     void* context, zlhcs_release_callback release, zlhcs_operation* out_operation,
                                     std::shared_ptr<operation_object>* out_object) {
-    auto watch = std::make_shared<operation_object>(backend, watch_function(kind_), callback, context, release,
-                                                    nullptr, ZLHCS_OPERATION_KIND_EXIT_WATCH);
-    // Until the handle is written, no callback or release may run; a failure below closes the
-    // gate for good (the caller keeps its context).
-    struct gate_guard {
-        operation_object& watch;
-        bool success = false;
-        ~gate_guard() { watch.open_gate(success); }
-    } gate{*watch};
     operation_subject subject;
     {
         std::lock_guard lock(mutex_);
-        if (unwatched_code_ < 0) return fail(unwatched_code_, unwatched_message_, watch_function(kind_));
         subject.system = system_;
         subject.process = kind_ == source_kind::process ? handle_ : 0;
         subject.system_id = system_id_;
     }
-    watch->set_subject(std::move(subject));
-    watch->track_pending();
-    zlhcs_operation handle = 0;
-    if (out_operation != nullptr) {
-        handle = operations().insert(watch);
-        watch->set_handle(handle);
-    }
-    enum class outcome { pending, exited, closed, disconnected } now = outcome::pending;
-    std::optional<std::string> document;
-    bool settle = false;
-    {
-        std::lock_guard lock(mutex_);
-        if (exited_) {
-            now = outcome::exited;
-            document = exit_document_;
-        } else if (closed_) {
-            now = outcome::closed;
-        } else if (disconnected_) {
-            now = outcome::disconnected;
-        } else {
-            try {
-                watches_.erase(std::remove_if(watches_.begin(), watches_.end(),
-                                              [](const auto& w) { return w->is_complete(); }),
-                               watches_.end());  // cancelled ones
-                watches_.push_back(watch);
-            } catch (...) {
-                if (out_operation != nullptr) operations().remove(handle);
-                throw;
-            }
-            settle = !settle_asked_ && settle_hook_ != nullptr;
-            settle_asked_ = true;
-        }
-    }
-    // Already decided: the watch completes here, so that a wait that follows (zlhcs_system_wait_exit
-    // with a timeout of 0 after the exit) finds it complete. Its callback, if any, waits for the
-    // gate, which opens below once the handle is written: it runs on a delivery thread.
-    switch (now) {
-    case outcome::exited:
-        complete_watch(*watch, std::move(document));
-        break;
-    case outcome::closed:
-    case outcome::disconnected: {
-        const bool closed = now == outcome::closed;
-        watch->complete_externally(closed ? ZLHCS_E_INVALID_HANDLE : ZLHCS_HCS_E_SERVICE_DISCONNECT,
-                                   closed ? "the handle was closed before the exit" : "the compute service disconnected");
-        break;
-    }
-    case outcome::pending:
-        break;
-    }
-    if (settle) settle_hook_();
-    if (out_operation != nullptr) *out_operation = handle;
-    gate.success = true;
-    if (out_object != nullptr) *out_object = std::move(watch);
-    return ZLHCS_S_OK;
+    return exit_.watch(backend, watch_function(kind_), std::move(subject), callback, context, release, out_operation,
+                       out_object);
 }
 
 void event_hub::close() noexcept {
     std::vector<std::shared_ptr<subscription_object>> subscriptions;
-    std::vector<std::shared_ptr<operation_object>> watches;
     {
         std::lock_guard lock(mutex_);
         closed_ = true;
         subscriptions.swap(subscriptions_);
-        watches.swap(watches_);
     }
     for (const auto& subscription : subscriptions) subscription->end();
-    for (const auto& watch : watches) {
-        watch->complete_later(ZLHCS_E_INVALID_HANDLE, "the handle was closed before the exit");
-    }
 }
 
 bool event_hub::mark_disconnected() noexcept {
@@ -296,8 +178,6 @@ bool event_hub::mark_disconnected() noexcept {
 }
 
 void event_hub::finish_disconnect() noexcept {
-    std::vector<std::shared_ptr<operation_object>> watches;
-    bool tell_owner = false;
     {
         std::lock_guard lock(mutex_);
         for (const auto& subscription : told_of_disconnect_) {
@@ -306,14 +186,8 @@ void event_hub::finish_disconnect() noexcept {
             }
         }
         told_of_disconnect_.clear();
-        watches.swap(watches_);
-        tell_owner = disconnect_hook_ != nullptr && !disconnect_told_;
-        if (tell_owner) disconnect_told_ = true;
     }
-    for (const auto& watch : watches) {
-        watch->complete_later(ZLHCS_HCS_E_SERVICE_DISCONNECT, "the compute service disconnected");
-    }
-    if (tell_owner) disconnect_hook_();
+    exit_.disconnect();  // waits give up, exit watches complete
 }
 
 bool event_hub::disconnected() const {

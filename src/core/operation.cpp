@@ -458,12 +458,10 @@ zlhcs_hresult operation_object::cancel() {
     return ZLHCS_S_OK;
 }
 
-void operation_object::complete_externally(zlhcs_hresult result, const char* reason) noexcept {
-    complete(result, std::string(), false, reason);
-}
-
-void operation_object::complete_with_document(std::string document) noexcept {
-    complete(ZLHCS_S_OK, std::move(document), true);
+void operation_object::complete_externally(zlhcs_hresult result, const char* reason,
+                                           std::optional<std::string> document) noexcept {
+    const bool has_document = document.has_value();
+    complete(result, has_document ? std::move(*document) : std::string(), has_document, reason);
 }
 
 void operation_object::complete_later(zlhcs_hresult result, const char* reason) noexcept {

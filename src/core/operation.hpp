@@ -117,10 +117,9 @@ public:
 
     /// Completes the operation from outside HCS (first completion wins; later ones, HCS's own
     /// included, are ignored), calling its callback on this thread: the service-disconnect
-    /// sweep, and exit watches. `reason` (static) explains a failure.
-    void complete_externally(zlhcs_hresult result, const char* reason) noexcept;
-    /// An exit watch's success: ZLHCS_S_OK with the exit document.
-    void complete_with_document(std::string document) noexcept;
+    /// sweep, and exit watches (an exit's document with it). `reason` (static) explains a failure.
+    void complete_externally(zlhcs_hresult result, const char* reason,
+                             std::optional<std::string> document = std::nullopt) noexcept;
     /// complete_externally() on a delivery thread (never on the caller's).
     void complete_later(zlhcs_hresult result, const char* reason) noexcept;
     /// Lists the operation for the disconnect sweep: once its HCS call has started (a sweep

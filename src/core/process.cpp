@@ -73,12 +73,12 @@ zlhcs_hresult process_object::adopt(HCS_PROCESS process) {
     if (const zlhcs_hresult hr = require(backend_.HcsSetProcessCallback, "HcsSetProcessCallback"); hr < 0) {
         return hr;
     }
-    events_.on_disconnect([this] { service_disconnected(); });  // the hub dies with this object
-    events_.on_first_watch([weak = weak_from_this()] {
-        if (auto self = weak.lock()) self->settle_async();
-    });
     const HRESULT hr = backend_.HcsSetProcessCallback(process_, HcsEventOptionNone, this, &process_object::on_event);
     if (hr < 0) return fail_hcs(hr, "HcsSetProcessCallback", {});
+    exit_.set_settle(exit_latch::settle_policy::blocks_waits, [weak = weak_from_this()]() -> zlhcs_hresult {
+        auto self = weak.lock();
+        return self != nullptr ? self->settle() : ZLHCS_E_INVALID_HANDLE;
+    });
     return ZLHCS_S_OK;
 }
 
@@ -92,103 +92,25 @@ void process_object::set_handle(zlhcs_process handle) {
     if (const auto pid = process_id()) events_.set_process_id(*pid);
 }
 
-void process_object::service_disconnected() noexcept {
-    {
-        std::lock_guard lock(mutex_);
-        disconnected_ = true;
-    }
-    changed_.notify_all();
-}
-
-void process_object::settle_async() {
-    {
-        std::lock_guard lock(mutex_);
-        if (settled_ || exited_) return;
-    }
-    if (backend_.HcsGetProcessProperties == nullptr) return;
-    const last_error_scope keep;
-    try {
-        started_operation started;
-        (void)start_operation(
-            backend_, "HcsGetProcessProperties", nullptr, nullptr, nullptr, shared_from_this(), false,
-            [this](HCS_OPERATION operation) { return backend_.HcsGetProcessProperties(process_, operation, nullptr); },
-            started, nullptr, false,
-            [weak = weak_from_this()](zlhcs_hresult result, const std::string& status) {
-                auto self = weak.lock();
-                if (self == nullptr || result < 0) return;  // a failed query: the event still comes
-                self->exited_from_status(status);
-            });
-        if (started.object != nullptr) (void)started.object->close();
-    } catch (...) {
-        // Out of memory: the watch waits for the exit event.
-    }
-}
-
-zlhcs_hresult process_object::settle_status() {
-    {
-        std::lock_guard lock(mutex_);
-        if (settled_ || exited_) return ZLHCS_S_OK;
-    }
+zlhcs_hresult process_object::settle() {
     if (const zlhcs_hresult hr = require(backend_.HcsGetProcessProperties, "HcsGetProcessProperties"); hr < 0) {
         return hr;
     }
-    // Not run_sync: its wait could not be ended by a close of the handle. The operation's
-    // completion callback (on_settled) wakes this wait instead; the operation keeps this
-    // object alive until HCS has completed it. The callback's context is a weak reference of
-    // its own, freed by the release notifier: a callback that comes after this object is gone
-    // (the wait gave up inside another callback, which does not wait for it) finds nothing.
+    // Not run_sync: the latch's waits end at once when the handle is closed, while HCS may
+    // still work on the query. The operation keeps this object (and its HCS handle) alive
+    // until HCS has completed it; the hook holds it weakly.
     started_operation started;
-    auto settle_context = std::make_unique<std::weak_ptr<process_object>>(weak_from_this());
-    if (const zlhcs_hresult hr = start_operation(
-            backend_, "HcsGetProcessProperties", &process_object::on_settled, settle_context.get(),
-            &process_object::release_settle_context, shared_from_this(), false,
-            [this](HCS_OPERATION operation) { return backend_.HcsGetProcessProperties(process_, operation, nullptr); },
-            started);
-        hr < 0) {
-        return hr;  // the call failed: the context is still ours (freed here)
-    }
-    (void)settle_context.release();  // the operation's now, until release_settle_context
-    bool abandoned = false;
-    bool complete = false;
-    {
-        std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] { return abandoned_ || disconnected_ || exited_ || started.object->is_complete(); });
-        abandoned = abandoned_;
-        if (disconnected_ && !exited_ && !abandoned) {
-            lock.unlock();
-            started.object->close();
-            return fail(ZLHCS_HCS_E_SERVICE_DISCONNECT, "the compute service disconnected during the wait");
-        }
-        complete = started.object->is_complete();
-    }
-    if (abandoned || !complete) {
-        started.object->close();  // HCS completes it later and the result is dropped
-        if (abandoned) return fail(ZLHCS_E_INVALID_HANDLE, "the process handle was closed during the wait");
-        return ZLHCS_S_OK;  // the exit event came first
-    }
-    char* status = nullptr;
-    const zlhcs_hresult hr = started.object->wait(0, ZLHCS_HCS_E_OPERATION_PENDING, &status);
-    started.object->close();
-    const std::string text = status != nullptr ? status : "";
-    free_from_caller(status);
-    if (hr < 0) return hr;
-    exited_from_status(text);
-    std::lock_guard lock(mutex_);
-    settled_ = true;
-    return ZLHCS_S_OK;
-}
-
-void ZLHCS_CALL process_object::on_settled(zlhcs_operation, zlhcs_hresult, void* context) {
-    const std::shared_ptr<process_object> self = static_cast<std::weak_ptr<process_object>*>(context)->lock();
-    if (self == nullptr) return;
-    {
-        std::lock_guard lock(self->mutex_);  // the waiter is either before its check or waiting
-    }
-    self->changed_.notify_all();
-}
-
-void ZLHCS_CALL process_object::release_settle_context(void* context) {
-    delete static_cast<std::weak_ptr<process_object>*>(context);
+    const zlhcs_hresult hr = start_operation(
+        backend_, "HcsGetProcessProperties", nullptr, nullptr, nullptr, shared_from_this(), false,
+        [this](HCS_OPERATION operation) { return backend_.HcsGetProcessProperties(process_, operation, nullptr); },
+        started, nullptr, false, [weak = weak_from_this()](zlhcs_hresult result, const std::string& status) {
+            auto self = weak.lock();
+            if (self == nullptr) return;
+            if (result >= 0) self->exited_from_status(status);
+            self->exit_.settled(result, "HcsGetProcessProperties", status);
+        });
+    if (started.object != nullptr) (void)started.object->close();
+    return hr;
 }
 
 void CALLBACK process_object::on_event(HCS_EVENT* event, void* context) {
@@ -221,7 +143,6 @@ void process_object::started(const HCS_PROCESS_INFORMATION& info) {
         creation_ = creation::succeeded;
     }
     events_.set_process_id(info.ProcessId);
-    changed_.notify_all();
     terminate_if_doomed();
 }
 
@@ -238,11 +159,9 @@ void process_object::started_after_exit(const std::string& status_json) {
         std::lock_guard lock(mutex_);
         process_id_ = pid;
         creation_ = creation::succeeded;
-        stdio_lost_ = true;
     }
     events_.set_process_id(pid);
     exited_from_status(status_json);
-    changed_.notify_all();
 }
 
 void process_object::creation_failed() {
@@ -312,35 +231,15 @@ void process_object::exited_from_status(const std::string& status_json) {
     const auto exited = status.FindMember("Exited");
     if (exited == status.MemberEnd() || !exited->value.IsBool() || !exited->value.GetBool()) return;
     const auto code = status.FindMember("ExitCode");
-    {
-        std::lock_guard lock(mutex_);
-        if (exited_) return;
-        exited_ = true;
-        exit_code_ = code != status.MemberEnd() && code->value.IsUint() ? code->value.GetUint() : 0;
-    }
-    changed_.notify_all();
-    events_.record_exit(status_json);
+    exit_.record_exit(status_json, code != status.MemberEnd() && code->value.IsUint() ? code->value.GetUint() : 0);
 }
 
 zlhcs_hresult process_object::wait_exit(std::uint32_t timeout_ms, zlhcs_hresult pending_code,
                                         std::uint32_t* out_exit_code) {
-    if (const zlhcs_hresult hr = settle_status(); hr < 0) return hr;
-    std::unique_lock lock(mutex_);
-    auto done = [this] { return exited_ || abandoned_ || disconnected_; };
-    if (timeout_ms == ZLHCS_INFINITE) {
-        changed_.wait(lock, done);
-    } else if (!changed_.wait_for(lock, std::chrono::milliseconds(timeout_ms), done)) {
-        return fail(pending_code, pending_code == ZLHCS_HCS_E_OPERATION_PENDING
-                                      ? "the process is still running"
-                                      : "the process did not exit within " +
-                                            std::to_string(timeout_ms) + " ms");
-    }
-    if (!exited_ && abandoned_) return fail(ZLHCS_E_INVALID_HANDLE, "the process handle was closed during the wait");
-    if (!exited_) {
-        return fail(ZLHCS_HCS_E_SERVICE_DISCONNECT, "the compute service disconnected before the process's exit was known");
-    }
-    if (out_exit_code != nullptr) *out_exit_code = exit_code_;
-    return ZLHCS_S_OK;
+    exit_latch::status status;
+    const zlhcs_hresult hr = exit_.wait(timeout_ms, pending_code, "process", "", status);
+    if (hr >= 0 && out_exit_code != nullptr) *out_exit_code = status.exit_code;
+    return hr;
 }
 
 zlhcs_hresult process_object::close_stream(zlhcs_stdio_stream stream) {
@@ -367,13 +266,11 @@ zlhcs_hresult process_object::close_stream(zlhcs_stdio_stream stream) {
     }
     const zlhcs_hresult done = before == stdio_pipe::state::open ? ZLHCS_S_OK : ZLHCS_S_FALSE;
     if (!tell || hcs_told_closed_[index]) return done;
-    HCS_PROCESS process = nullptr;
+    const HCS_PROCESS process = hcs_process();
     {
-        std::lock_guard lock(mutex_);
-        process = process_;
         // HCS closed the pipes with the process ("HcsModifyProcess request to close stdin will
         // fail if the process has already exited", hcsshim CloseStdin): nothing to tell.
-        if (exited_ || process == nullptr) {
+        if (has_exited() || process == nullptr) {
             hcs_told_closed_[index] = true;
             return done;
         }
@@ -398,11 +295,7 @@ zlhcs_hresult process_object::close_stream(zlhcs_stdio_stream stream) {
 
 void process_object::abandon() noexcept {
     for (auto& pipe : pipes_) pipe.abandon();
-    {
-        std::lock_guard lock(mutex_);
-        abandoned_ = true;
-    }
-    changed_.notify_all();
+    exit_.close();
     events_.close();
 }
 

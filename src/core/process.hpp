@@ -1,8 +1,9 @@
 // A process handle: one HCS_PROCESS, the host ends of its stdio pipes, and its exit status.
 //
-// The exit status is captured from HCS's process-exited event (HcsSetProcessCallback, which
-// zlhcs owns for each of its HCS_PROCESS handles), so it is never lost however late anyone
-// asks. HcsCloseProcess, in the destructor, guarantees the event callback is done with this
+// The exit status is captured in the process's exit_latch from HCS's process-exited event
+// (HcsSetProcessCallback, which zlhcs owns for each of its HCS_PROCESS handles), so it is never
+// lost however late anyone asks; an exit that came before zlhcs listened is settled by one
+// status query (the latch runs it at the first wait or watch). HcsCloseProcess, in the destructor, guarantees the event callback is done with this
 // object before its members go.
 #pragma once
 
@@ -14,7 +15,6 @@
 
 #include <array>
 #include <memory>
-#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -48,13 +48,8 @@ public:
     void started(const HCS_PROCESS_INFORMATION& info);
     /// Creation completed but its result was lost and the process exited before its pid and
     /// pipes could be recovered: pid and exit status come from `status_json` (a
-    /// ProcessStatus), and its stdio is gone (stdio_lost()).
+    /// ProcessStatus), and its stdio is gone (its streams say why).
     void started_after_exit(const std::string& status_json);
-    /// True if HCS lost this process's pipes (see started_after_exit()).
-    [[nodiscard]] bool stdio_lost() const {
-        std::lock_guard lock(mutex_);
-        return stdio_lost_;
-    }
     /// Creation failed (or its result was lost): nothing may be left running.
     void creation_failed();
     /// A step of zlhcs's own creation failed after HCS started the process: terminate it as
@@ -86,10 +81,7 @@ public:
     zlhcs_hresult close_stream(zlhcs_stdio_stream stream);
 
     /// True once the exit is known (event or status query).
-    [[nodiscard]] bool has_exited() const {
-        std::lock_guard lock(mutex_);
-        return exited_;
-    }
+    [[nodiscard]] bool has_exited() const { return exit_.has_exited(); }
 
     [[nodiscard]] stdio_pipe& pipe(zlhcs_stdio_stream stream) noexcept {
         return pipes_[static_cast<std::size_t>(stream)];
@@ -106,43 +98,33 @@ public:
     [[nodiscard]] zlhcs_system owner() const noexcept { return owner_; }
     [[nodiscard]] const std::string& owner_id() const noexcept { return owner_id_; }
     [[nodiscard]] event_hub& events() noexcept { return events_; }
+    [[nodiscard]] exit_latch& exit() noexcept { return exit_; }
 
 private:
     static void CALLBACK on_event(HCS_EVENT* event, void* context);
     // Starts the termination of a doomed process once it can (lock not held).
     void terminate_if_doomed();
     // A process can exit before zlhcs subscribed to its exit event (a fast one, or one that
-    // was opened): once subscribed, one status query settles it; later exits arrive as events.
-    // The query's wait ends at once (ZLHCS_E_INVALID_HANDLE) when the handle is closed.
-    zlhcs_hresult settle_status();
-    static void ZLHCS_CALL on_settled(zlhcs_operation operation, zlhcs_hresult result, void* context);
-    static void ZLHCS_CALL release_settle_context(void* context);
-    // settle_status() without a waiting thread, for the first exit watch.
-    void settle_async();
-    void service_disconnected() noexcept;
+    // was opened): once subscribed, one status query settles it (started by the exit latch;
+    // its answer is recorded there); later exits arrive as events.
+    zlhcs_hresult settle();
 
     const backend::table& backend_;
     HCS_PROCESS process_ = nullptr;
     std::array<stdio_pipe, 3> pipes_;
 
     mutable std::mutex mutex_;
-    std::condition_variable changed_;
     std::optional<std::uint32_t> process_id_;
-    bool exited_ = false;
-    bool settled_ = false;
-    bool abandoned_ = false;  // the handle was closed: waits give up
-    bool disconnected_ = false;  // the service disconnected: waits give up
     enum class creation { pending, succeeded, failed };
     creation creation_ = creation::pending;
     bool doomed_ = false;
     std::mutex close_mutex_;                  // serialises close_stream()
     std::array<bool, 3> hcs_told_closed_{};   // HCS took CloseHandle for the stream (close_mutex_)
-    bool stdio_lost_ = false;
     bool termination_started_ = false;
-    std::uint32_t exit_code_ = 0;
     zlhcs_system owner_ = 0;
     std::string owner_id_;
-    event_hub events_{event_hub::source_kind::process};
+    exit_latch exit_;  // before events_, which resolves it on a disconnect
+    event_hub events_{event_hub::source_kind::process, exit_};
 };
 
 }  // namespace zlhcs::core

@@ -49,8 +49,9 @@ void system_object::watch_events() {
         return;
     }
     if (opened_) {
-        events_.on_first_watch([weak = weak_from_this()] {
-            if (auto self = weak.lock()) self->settle();
+        exit_.set_settle(exit_latch::settle_policy::background, [weak = weak_from_this()]() -> zlhcs_hresult {
+            auto self = weak.lock();
+            return self != nullptr ? self->settle() : ZLHCS_E_INVALID_HANDLE;
         });
     }
 }
@@ -62,6 +63,7 @@ void system_object::set_handle(zlhcs_system handle) {
 
 void system_object::close() noexcept {
     closed_.store(true);
+    exit_.close();
     events_.close();
 }
 
@@ -72,36 +74,35 @@ void CALLBACK system_object::on_event(HCS_EVENT* event, void* context) {
     std::memcpy(&type, &event->Type, sizeof type);  // any value HCS sends, not only the enum's
     if (type == hcs_system_exited) {
         try {
-            self->events_.record_exit(from_wide(event->EventData));
+            self->exit_.record_exit(from_wide(event->EventData), 0);
         } catch (...) {
-            self->events_.record_exit(std::nullopt);  // out of memory: the exit, without its text
+            self->exit_.record_exit(std::nullopt, 0);  // out of memory: the exit, without its text
         }
     }
     self->events_.on_hcs_event(type, event->EventData);
 }
 
-void system_object::settle() {
-    if (backend_.HcsGetComputeSystemProperties == nullptr) return;
-    const last_error_scope keep;
-    try {
-        started_operation started;
-        (void)start_operation(
-            backend_, "HcsGetComputeSystemProperties", nullptr, nullptr, nullptr, shared_from_this(), false,
-            [this](HCS_OPERATION operation) {
-                return backend_.HcsGetComputeSystemProperties(system_, operation, nullptr);
-            },
-            started, nullptr, false,
-            [weak = weak_from_this()](zlhcs_hresult result, const std::string& properties) {
-                auto self = weak.lock();
-                if (self == nullptr) return;
-                const zlhcs_hresult code = normalize_hcs_code(result);
-                const bool gone = code == ZLHCS_HCS_E_SYSTEM_NOT_FOUND || code == ZLHCS_HCS_E_SYSTEM_ALREADY_STOPPED;
-                if (gone || (result >= 0 && reports_stopped(properties))) self->exited_before_watch();
-            });
-        if (started.object != nullptr) (void)started.object->close();
-    } catch (...) {
-        // Out of memory: the watch waits for the exit event.
+zlhcs_hresult system_object::settle() {
+    if (const zlhcs_hresult hr = require(backend_.HcsGetComputeSystemProperties, "HcsGetComputeSystemProperties");
+        hr < 0) {
+        return hr;
     }
+    started_operation started;
+    const zlhcs_hresult hr = start_operation(
+        backend_, "HcsGetComputeSystemProperties", nullptr, nullptr, nullptr, shared_from_this(), false,
+        [this](HCS_OPERATION operation) { return backend_.HcsGetComputeSystemProperties(system_, operation, nullptr); },
+        started, nullptr, false,
+        [weak = weak_from_this()](zlhcs_hresult result, const std::string& properties) {
+            auto self = weak.lock();
+            if (self == nullptr) return;
+            const zlhcs_hresult code = normalize_hcs_code(result);
+            const bool gone = code == ZLHCS_HCS_E_SYSTEM_NOT_FOUND || code == ZLHCS_HCS_E_SYSTEM_ALREADY_STOPPED;
+            if (gone || (result >= 0 && reports_stopped(properties))) self->exited_before_watch();
+            // "Gone" is an answer: the exit is recorded.
+            self->exit_.settled(gone ? ZLHCS_S_OK : result, "HcsGetComputeSystemProperties", properties);
+        });
+    if (started.object != nullptr) (void)started.object->close();
+    return hr;
 }
 
 void system_object::exited_before_watch() {
@@ -117,7 +118,7 @@ void system_object::exited_before_watch() {
         }
         backend_.free_string(raw);
     }
-    events_.record_exit(std::move(document));
+    exit_.record_exit(std::move(document), 0);
 }
 
 }  // namespace zlhcs::core

@@ -1,8 +1,9 @@
 // A compute system handle: owns one HCS_SYSTEM, closed when the last reference goes (the
 // zlhcs handle, or an operation still running on the system), and the events of that handle.
 //
-// zlhcs registers the handle's one HCS event callback itself (watch_events) and hands every
-// event to its event_hub, which fans out to subscriptions and records the exit. HcsCloseComputeSystem,
+// zlhcs registers the handle's one HCS event callback itself (watch_events): an exit is
+// recorded in its exit_latch, and every event goes to its event_hub, which fans out to
+// subscriptions. HcsCloseComputeSystem,
 // in the destructor, guarantees the callback is done with this object before its members go.
 #pragma once
 
@@ -34,6 +35,7 @@ public:
     [[nodiscard]] const std::string& id() const noexcept { return id_; }
     [[nodiscard]] zlhcs_system handle() const noexcept { return handle_.load(); }
     [[nodiscard]] event_hub& events() noexcept { return events_; }
+    [[nodiscard]] exit_latch& exit() noexcept { return exit_; }
 
     /// The zlhcs handle was closed: waits on the system give up, subscriptions end, exit
     /// watches complete (the HCS handle stays open until the last reference goes).
@@ -44,7 +46,7 @@ private:
     static void CALLBACK on_event(HCS_EVENT* event, void* context);
     // An opened system may have stopped before the callback was set: one properties query
     // settles it (a stopped system is gone: HCS answers SYSTEM_NOT_FOUND / ALREADY_STOPPED).
-    void settle();
+    zlhcs_hresult settle();
     void exited_before_watch();
 
     const backend::table& backend_;
@@ -53,7 +55,8 @@ private:
     const bool opened_;
     std::atomic<zlhcs_system> handle_{0};
     std::atomic<bool> closed_{false};
-    event_hub events_{event_hub::source_kind::system};
+    exit_latch exit_;  // before events_, which resolves it on a disconnect
+    event_hub events_{event_hub::source_kind::system, exit_};
 };
 
 }  // namespace zlhcs::core
