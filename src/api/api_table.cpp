@@ -1,5 +1,5 @@
 // Export: the revisioned function table.
-#include "guard.hpp"
+#include "arguments.hpp"
 
 namespace {
 
@@ -17,9 +17,7 @@ constexpr zlhcs_api_v1 api_v1 = {
 extern "C" ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_get_api(uint32_t revision,
                                                            const zlhcs_api_v1** out_api) {
     return zlhcs::api::guarded("zlhcs_get_api", [&]() -> zlhcs_hresult {
-        if (out_api == nullptr) {
-            return zlhcs::core::fail(ZLHCS_E_INVALID_ARGUMENT, "out_api must not be NULL");
-        }
+        ZLHCS_ARG_NOT_NULL(out_api);
         *out_api = nullptr;
         if (revision < ZLHCS_API_MIN_REVISION || revision > ZLHCS_API_REVISION) {
             // An older DLL than the caller: handing out a shorter table than the caller was

@@ -1,24 +1,9 @@
 // Exports: event subscriptions and exit watches.
-#include "guard.hpp"
-
-#include "../core/registry.hpp"
+#include "arguments.hpp"
 
 namespace {
 
 using namespace zlhcs::core;
-
-zlhcs_hresult require_out(const void* out, const char* name) {
-    if (out != nullptr) return ZLHCS_S_OK;
-    return fail(ZLHCS_E_INVALID_ARGUMENT, std::string(name) + " must not be NULL");
-}
-
-std::shared_ptr<subscription_object> find_subscription(zlhcs_subscription handle) {
-    return subscriptions().find(handle);
-}
-
-zlhcs_hresult invalid_subscription(zlhcs_subscription handle) {
-    return zlhcs::api::invalid_handle("subscription", handle);
-}
 
 // Subscribes to the hub of a live system or process (kept alive for the call), then opens the
 // subscription's gate: its callback may run only once the handle is written.
@@ -41,10 +26,9 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_subscribe(zlhcs_system system, u
                                                           void* context, zlhcs_release_callback release,
                                                           zlhcs_subscription* out_subscription) {
     return zlhcs::api::guarded("zlhcs_system_subscribe", [&]() -> zlhcs_hresult {
-        if (const zlhcs_hresult hr = require_out(out_subscription, "out_subscription"); hr < 0) return hr;
+        ZLHCS_ARG_NOT_NULL(out_subscription);
         *out_subscription = 0;
-        const auto object = systems().find(system);
-        if (object == nullptr) return zlhcs::api::invalid_handle("compute system", system);
+        ZLHCS_RESOLVE(object, system_object, system);
         return subscribe(*object, event_mask, queue_capacity, callback, context, release, out_subscription);
     });
 }
@@ -54,10 +38,9 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_subscribe(zlhcs_process process
                                                            void* context, zlhcs_release_callback release,
                                                            zlhcs_subscription* out_subscription) {
     return zlhcs::api::guarded("zlhcs_process_subscribe", [&]() -> zlhcs_hresult {
-        if (const zlhcs_hresult hr = require_out(out_subscription, "out_subscription"); hr < 0) return hr;
+        ZLHCS_ARG_NOT_NULL(out_subscription);
         *out_subscription = 0;
-        const auto object = processes().find(process);
-        if (object == nullptr) return zlhcs::api::invalid_handle("process", process);
+        ZLHCS_RESOLVE(object, process_object, process);
         return subscribe(*object, event_mask, queue_capacity, callback, context, release, out_subscription);
     });
 }
@@ -65,10 +48,9 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_subscribe(zlhcs_process process
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_subscription_next(zlhcs_subscription subscription, uint32_t timeout_ms,
                                                            zlhcs_event** out_event) {
     return zlhcs::api::guarded("zlhcs_subscription_next", [&]() -> zlhcs_hresult {
-        if (const zlhcs_hresult hr = require_out(out_event, "out_event"); hr < 0) return hr;
+        ZLHCS_ARG_NOT_NULL(out_event);
         *out_event = nullptr;
-        const auto object = find_subscription(subscription);
-        if (object == nullptr) return invalid_subscription(subscription);
+        ZLHCS_RESOLVE(object, subscription_object, subscription);
         return object->next(timeout_ms, out_event);
     });
 }
@@ -76,18 +58,17 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_subscription_next(zlhcs_subscription su
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_subscription_wait_handle(zlhcs_subscription subscription,
                                                                   uint64_t* out_os_handle) {
     return zlhcs::api::guarded("zlhcs_subscription_wait_handle", [&]() -> zlhcs_hresult {
-        if (const zlhcs_hresult hr = require_out(out_os_handle, "out_os_handle"); hr < 0) return hr;
+        ZLHCS_ARG_NOT_NULL(out_os_handle);
         *out_os_handle = 0;
-        const auto object = find_subscription(subscription);
-        if (object == nullptr) return invalid_subscription(subscription);
+        ZLHCS_RESOLVE(object, subscription_object, subscription);
         return object->wait_handle(out_os_handle);
     });
 }
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_subscription_close(zlhcs_subscription subscription) {
     return zlhcs::api::guarded("zlhcs_subscription_close", [&]() -> zlhcs_hresult {
-        const auto object = subscriptions().remove(subscription);
-        if (object == nullptr) return invalid_subscription(subscription);
+        const auto object = zlhcs::api::take<subscription_object>(subscription);
+        if (object == nullptr) return ZLHCS_E_INVALID_HANDLE;
         object->close();
         return ZLHCS_S_OK;
     });
@@ -97,12 +78,10 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_wait_exit_async(zlhcs_system sys
                                                                 void* context, zlhcs_release_callback release,
                                                                 zlhcs_operation* out_operation) {
     return zlhcs::api::guarded("zlhcs_system_wait_exit_async", [&]() -> zlhcs_hresult {
-        if (const zlhcs_hresult hr = require_out(out_operation, "out_operation"); hr < 0) return hr;
+        ZLHCS_ARG_NOT_NULL(out_operation);
         *out_operation = 0;
-        const auto object = systems().find(system);
-        if (object == nullptr) return zlhcs::api::invalid_handle("compute system", system);
-        const auto* backend = zlhcs::backend::get();
-        if (backend == nullptr) return ZLHCS_E_BACKEND_UNAVAILABLE;
+        ZLHCS_RESOLVE(object, system_object, system);
+        ZLHCS_BACKEND(backend);
         return object->events().watch_exit(*backend, callback, context, release, out_operation, nullptr);
     });
 }
@@ -112,12 +91,10 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_wait_exit_async(zlhcs_process p
                                                                  zlhcs_release_callback release,
                                                                  zlhcs_operation* out_operation) {
     return zlhcs::api::guarded("zlhcs_process_wait_exit_async", [&]() -> zlhcs_hresult {
-        if (const zlhcs_hresult hr = require_out(out_operation, "out_operation"); hr < 0) return hr;
+        ZLHCS_ARG_NOT_NULL(out_operation);
         *out_operation = 0;
-        const auto object = processes().find(process);
-        if (object == nullptr) return zlhcs::api::invalid_handle("process", process);
-        const auto* backend = zlhcs::backend::get();
-        if (backend == nullptr) return ZLHCS_E_BACKEND_UNAVAILABLE;
+        ZLHCS_RESOLVE(object, process_object, process);
+        ZLHCS_BACKEND(backend);
         return object->events().watch_exit(*backend, callback, context, release, out_operation, nullptr);
     });
 }

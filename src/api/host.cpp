@@ -1,5 +1,5 @@
 // Exports: host-wide queries (enumerate, service properties).
-#include "guard.hpp"
+#include "arguments.hpp"
 
 #include "../core/call_options.hpp"
 #include "../core/calls.hpp"
@@ -20,8 +20,7 @@ zlhcs_hresult enumerate(const char* query, const zlhcs_call_options* call_option
     }
     wide_argument wide_query;
     if (const zlhcs_hresult hr = json_to_wide(query, "query", false, wide_query); hr < 0) return hr;
-    const auto* backend = zlhcs::backend::get();
-    if (backend == nullptr) return ZLHCS_E_BACKEND_UNAVAILABLE;
+    ZLHCS_BACKEND(backend);
     if (options.namespace_id) {
         if (const zlhcs_hresult hr = require(backend->HcsEnumerateComputeSystemsInNamespace,
                                              "HcsEnumerateComputeSystemsInNamespace");
@@ -50,9 +49,7 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_enumerate_async(
     const char* query, const zlhcs_call_options* call_options, zlhcs_operation_callback callback,
     void* context, zlhcs_release_callback release, zlhcs_operation* out_operation) {
     return zlhcs::api::guarded("zlhcs_system_enumerate_async", [&]() -> zlhcs_hresult {
-        if (out_operation == nullptr) {
-            return fail(ZLHCS_E_INVALID_ARGUMENT, "out_operation must not be NULL");
-        }
+        ZLHCS_ARG_NOT_NULL(out_operation);
         return enumerate(query, call_options,
                          completion_mode::asynchronous(callback, context, release, out_operation));
     });
@@ -73,8 +70,7 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_service_properties(const char* query,
         if (out_document != nullptr) *out_document = nullptr;
         wide_argument wide_query;
         if (const zlhcs_hresult hr = json_to_wide(query, "query", false, wide_query); hr < 0) return hr;
-        const auto* backend = zlhcs::backend::get();
-        if (backend == nullptr) return ZLHCS_E_BACKEND_UNAVAILABLE;
+        ZLHCS_BACKEND(backend);
         if (const zlhcs_hresult hr = require(backend->HcsGetServiceProperties, "HcsGetServiceProperties"); hr < 0) {
             return hr;
         }

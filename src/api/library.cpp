@@ -1,5 +1,5 @@
 // Exports: version, initialisation, memory, errors.
-#include "guard.hpp"
+#include "arguments.hpp"
 
 #include <cstddef>
 
@@ -38,7 +38,7 @@ extern "C" {
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_version(zlhcs_version_info* info) {
     return zlhcs::api::guarded("zlhcs_version", [&]() -> zlhcs_hresult {
-        if (info == nullptr) return zlhcs::core::fail(ZLHCS_E_INVALID_ARGUMENT, "info must not be NULL");
+        ZLHCS_ARG_NOT_NULL(info);
         const std::uint32_t size = zlhcs::core::writable_size(*info, ZLHCS_VERSION_INFO_SIZE_V1, "info");
         if (size == 0) return ZLHCS_E_INVALID_ARGUMENT;
         zlhcs_version_info filled{};
@@ -60,12 +60,9 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_init(const zlhcs_init_options* options)
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_backend_path(char** out_path) {
     return zlhcs::api::guarded("zlhcs_backend_path", [&]() -> zlhcs_hresult {
-        if (out_path == nullptr) {
-            return zlhcs::core::fail(ZLHCS_E_INVALID_ARGUMENT, "out_path must not be NULL");
-        }
+        ZLHCS_ARG_NOT_NULL(out_path);
         *out_path = nullptr;
-        const auto* backend = zlhcs::backend::get();
-        if (backend == nullptr) return ZLHCS_E_BACKEND_UNAVAILABLE;
+        ZLHCS_BACKEND(backend);
         *out_path = zlhcs::core::duplicate_for_caller(backend->module_path);
         return ZLHCS_S_OK;
     });
@@ -84,9 +81,7 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_clear_error(void) {
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_error_category_of(zlhcs_hresult code,
                                                            uint32_t* out_category) {
-    if (out_category == nullptr) {
-        return zlhcs::core::fail(ZLHCS_E_INVALID_ARGUMENT, "out_category must not be NULL");
-    }
+    ZLHCS_ARG_NOT_NULL(out_category);
     *out_category = static_cast<uint32_t>(zlhcs::core::classify(code));
     return ZLHCS_S_OK;
 }
@@ -97,9 +92,7 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_error_matches(zlhcs_hresult code, uint3
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_error_describe(zlhcs_hresult code, char** out_text) {
     return zlhcs::api::guarded("zlhcs_error_describe", [&]() -> zlhcs_hresult {
-        if (out_text == nullptr) {
-            return zlhcs::core::fail(ZLHCS_E_INVALID_ARGUMENT, "out_text must not be NULL");
-        }
+        ZLHCS_ARG_NOT_NULL(out_text);
         *out_text = zlhcs::core::duplicate_for_caller(zlhcs::core::describe(code));
         return ZLHCS_S_OK;
     });
@@ -107,7 +100,7 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_error_describe(zlhcs_hresult code, char
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_debug_counts(zlhcs_debug_counts_info* counts) {
     return zlhcs::api::guarded("zlhcs_debug_counts", [&]() -> zlhcs_hresult {
-        if (counts == nullptr) return zlhcs::core::fail(ZLHCS_E_INVALID_ARGUMENT, "counts must not be NULL");
+        ZLHCS_ARG_NOT_NULL(counts);
         const std::uint32_t size =
             zlhcs::core::writable_size(*counts, ZLHCS_DEBUG_COUNTS_INFO_SIZE_V1, "counts");
         if (size == 0) return ZLHCS_E_INVALID_ARGUMENT;

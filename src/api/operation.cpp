@@ -1,20 +1,11 @@
 // Exports: operations.
-#include "guard.hpp"
+#include "arguments.hpp"
 
 #include "../core/caller_struct.hpp"
-#include "../core/registry.hpp"
 
 namespace {
 
-using zlhcs::core::fail;
-
-std::shared_ptr<zlhcs::core::operation_object> find_operation(zlhcs_operation handle) {
-    return zlhcs::core::operations().find(handle);
-}
-
-zlhcs_hresult invalid_operation(zlhcs_operation handle) {
-    return zlhcs::api::invalid_handle("operation", handle);
-}
+using zlhcs::core::operation_object;
 
 }  // namespace
 
@@ -25,8 +16,7 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_wait(zlhcs_operation operatio
                                                         char** out_document) {
     return zlhcs::api::guarded("zlhcs_operation_wait", [&]() -> zlhcs_hresult {
         if (out_document != nullptr) *out_document = nullptr;
-        auto object = find_operation(operation);
-        if (object == nullptr) return invalid_operation(operation);
+        ZLHCS_RESOLVE(object, operation_object, operation);
         return object->wait(timeout_ms, ZLHCS_HCS_E_OPERATION_TIMEOUT, out_document);
     });
 }
@@ -35,8 +25,7 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_result(zlhcs_operation operat
                                                           char** out_document) {
     return zlhcs::api::guarded("zlhcs_operation_result", [&]() -> zlhcs_hresult {
         if (out_document != nullptr) *out_document = nullptr;
-        auto object = find_operation(operation);
-        if (object == nullptr) return invalid_operation(operation);
+        ZLHCS_RESOLVE(object, operation_object, operation);
         return object->wait(0, ZLHCS_HCS_E_OPERATION_PENDING, out_document);
     });
 }
@@ -44,11 +33,10 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_result(zlhcs_operation operat
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_error(zlhcs_operation operation,
                                                          zlhcs_error* error) {
     return zlhcs::api::guarded("zlhcs_operation_error", [&]() -> zlhcs_hresult {
-        if (error == nullptr) return fail(ZLHCS_E_INVALID_ARGUMENT, "error must not be NULL");
+        ZLHCS_ARG_NOT_NULL(error);
         const std::uint32_t size = zlhcs::core::writable_size(*error, ZLHCS_ERROR_SIZE_V1, "error");
         if (size == 0) return ZLHCS_E_INVALID_ARGUMENT;
-        auto object = find_operation(operation);
-        if (object == nullptr) return invalid_operation(operation);
+        ZLHCS_RESOLVE(object, operation_object, operation);
         return object->error(*error, size);
     });
 }
@@ -56,27 +44,25 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_error(zlhcs_operation operati
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_inspect(zlhcs_operation operation,
                                                            zlhcs_operation_info* info) {
     return zlhcs::api::guarded("zlhcs_operation_inspect", [&]() -> zlhcs_hresult {
-        if (info == nullptr) return fail(ZLHCS_E_INVALID_ARGUMENT, "info must not be NULL");
+        ZLHCS_ARG_NOT_NULL(info);
         const std::uint32_t size = zlhcs::core::writable_size(*info, ZLHCS_OPERATION_INFO_SIZE_V1, "info");
         if (size == 0) return ZLHCS_E_INVALID_ARGUMENT;
-        auto object = find_operation(operation);
-        if (object == nullptr) return invalid_operation(operation);
+        ZLHCS_RESOLVE(object, operation_object, operation);
         return object->inspect(*info, size);
     });
 }
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_cancel(zlhcs_operation operation) {
     return zlhcs::api::guarded("zlhcs_operation_cancel", [&]() -> zlhcs_hresult {
-        auto object = find_operation(operation);
-        if (object == nullptr) return invalid_operation(operation);
+        ZLHCS_RESOLVE(object, operation_object, operation);
         return object->cancel();
     });
 }
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_operation_close(zlhcs_operation operation) {
     return zlhcs::api::guarded("zlhcs_operation_close", [&]() -> zlhcs_hresult {
-        auto object = zlhcs::core::operations().remove(operation);
-        if (object == nullptr) return invalid_operation(operation);
+        const auto object = zlhcs::api::take<operation_object>(operation);
+        if (object == nullptr) return ZLHCS_E_INVALID_HANDLE;
         // S_FALSE: the callback never ran and never will; S_OK: it has run (see close()).
         return object->close();
     });

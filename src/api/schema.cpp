@@ -1,5 +1,5 @@
 // Exports: schema validation.
-#include "guard.hpp"
+#include "arguments.hpp"
 
 #include "../core/caller_struct.hpp"
 #include "../core/strings.hpp"
@@ -112,7 +112,7 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_schema_validate(const char* type_name, 
 
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_schema_info(char** out_info) {
     return zlhcs::api::guarded("zlhcs_schema_info", [&]() -> zlhcs_hresult {
-        if (out_info == nullptr) return fail(ZLHCS_E_INVALID_ARGUMENT, "out_info must not be NULL");
+        ZLHCS_ARG_NOT_NULL(out_info);
         *out_info = nullptr;
         *out_info = duplicate_for_caller(schema_info());
         return ZLHCS_S_OK;

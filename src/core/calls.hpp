@@ -39,23 +39,31 @@ struct started_operation {
     }
 };
 
-/// Creates an operation, publishes it as a handle when `publish` (so its callback can name
-/// it), and runs `start(HCS_OPERATION) -> HRESULT`. If HCS refuses to start, everything is
-/// undone and the callback will never run. A process operation delivers pid and pipes to
-/// `process_sink`; the one that `creates_process` also recovers them if its result is broken.
-/// `on_complete` (zlhcs's own use of an operation) runs once with its result and document.
-/// An unpublished operation has no out-parameters: its gate opens as soon as HCS took it.
+/// What an operation is for, given to start_operation().
+struct operation_spec {
+    const char* function = "";  ///< the HCS entry point it is passed to (for errors)
+    /// Kept until the operation completes: the system or process the work runs on (its HCS
+    /// handle must stay open while HCS uses it).
+    std::shared_ptr<void> keep_alive;
+    /// Published as a handle (the *_async forms, so the callback can name it); an unpublished
+    /// operation has no out-parameters: its gate opens as soon as HCS took it.
+    bool publish = false;
+    zlhcs_operation_callback callback = nullptr;
+    void* context = nullptr;
+    zlhcs_release_callback release = nullptr;
+    /// zlhcs's own follow-up: runs once with the result and the document.
+    operation_object::completion_hook on_complete;
+    /// Reads the result instead of HcsGetOperationResult (a process create: pid and pipes too).
+    operation_object::result_reader read_result;
+};
+
+/// Creates an operation as `spec` says and runs `start(HCS_OPERATION) -> HRESULT`. If HCS
+/// refuses to start, everything is undone and the callback will never run.
 template <typename Start>
-zlhcs_hresult start_operation(const backend::table& backend, const char* function,
-                              zlhcs_operation_callback callback, void* context,
-                              zlhcs_release_callback release,
-                              std::shared_ptr<void> keep_alive, bool publish,
-                              Start&& start, started_operation& out,
-                              std::shared_ptr<process_object> process_sink = nullptr,
-                              bool creates_process = false,
-                              operation_object::completion_hook on_complete = nullptr) {
-    auto object = std::make_shared<operation_object>(backend, function, callback, context, release,
-                                                      std::move(keep_alive));
+zlhcs_hresult start_operation(const backend::table& backend, operation_spec spec, Start&& start,
+                              started_operation& out) {
+    auto object = std::make_shared<operation_object>(backend, spec.function, spec.callback, spec.context,
+                                                      spec.release, std::move(spec.keep_alive));
     // Until `out` holds it, any way out of here (a failure, or a throw) is a failed call: the
     // caller keeps its context, and the callback never runs.
     struct failure_guard {
@@ -64,29 +72,41 @@ zlhcs_hresult start_operation(const backend::table& backend, const char* functio
             if (object != nullptr) object->open_gate(false);
         }
     } guard{object.get()};
-    if (on_complete != nullptr) object->on_complete_internally(std::move(on_complete));
-    if (process_sink != nullptr) object->deliver_process_info_to(std::move(process_sink));
-    if (creates_process) object->recover_process_info();
+    if (spec.on_complete != nullptr) object->on_complete_internally(std::move(spec.on_complete));
+    if (spec.read_result != nullptr) object->read_result_with(std::move(spec.read_result));
     if (const zlhcs_hresult hr = object->create_hcs_operation(); hr < 0) return hr;
     zlhcs_operation handle = 0;
-    if (publish) {
+    if (spec.publish) {
         handle = operations().insert(object);
         object->set_handle(handle);
     }
     const HRESULT hr = start(object->hcs_operation());
     if (hr < 0) {
-        if (publish) operations().remove(handle);
+        if (spec.publish) operations().remove(handle);
         object->open_gate(false);  // the call fails: no callback, no release
         (void)object->close();     // HCS never completes it: no waiter
         object->abandon();
-        return fail_hcs(hr, function, {});
+        return fail_hcs(hr, spec.function, {});
     }
     object->track_pending();
     guard.object = nullptr;  // `out` decides from here (started_operation)
     out.object = std::move(object);
     out.handle = handle;
-    if (!publish) out.succeed();
+    if (!spec.publish) out.succeed();
     return ZLHCS_S_OK;
+}
+
+/// Starts zlhcs's own operation and lets it go: nobody waits, its result goes to
+/// spec.on_complete (if any), and spec.keep_alive stays alive until HCS completes it (hcsshim's
+/// Kill: the termination of a doomed process, status queries). Its failure to start is
+/// returned and recorded (callers for whom it is nobody's error keep a last_error_scope).
+template <typename Start>
+zlhcs_hresult fire_and_forget(const backend::table& backend, operation_spec spec, Start&& start) {
+    spec.publish = false;
+    started_operation started;
+    const zlhcs_hresult hr = start_operation(backend, std::move(spec), std::forward<Start>(start), started);
+    if (started.object != nullptr) (void)started.object->close();
+    return hr;
 }
 
 /// Waits for an unpublished operation and reports its result. If it does not complete
@@ -108,9 +128,14 @@ zlhcs_hresult run_async(const backend::table& backend, const char* function,
     }
     *out_operation = 0;
     started_operation started;
-    const zlhcs_hresult hr = start_operation(backend, function, callback, context, release,
-                                             std::move(keep_alive), true,
-                                             std::forward<Start>(start), started);
+    operation_spec spec;
+    spec.function = function;
+    spec.keep_alive = std::move(keep_alive);
+    spec.publish = true;
+    spec.callback = callback;
+    spec.context = context;
+    spec.release = release;
+    const zlhcs_hresult hr = start_operation(backend, std::move(spec), std::forward<Start>(start), started);
     if (hr < 0) return hr;
     if (subject != nullptr) started.object->set_subject(*subject);
     *out_operation = started.handle;
@@ -125,9 +150,10 @@ zlhcs_hresult run_sync(const backend::table& backend, const char* function,
                        char** out_document, Start&& start) {
     if (out_document != nullptr) *out_document = nullptr;
     started_operation started;
-    const zlhcs_hresult hr = start_operation(backend, function, nullptr, nullptr, nullptr,
-                                             std::move(keep_alive), false,
-                                             std::forward<Start>(start), started);
+    operation_spec spec;
+    spec.function = function;
+    spec.keep_alive = std::move(keep_alive);
+    const zlhcs_hresult hr = start_operation(backend, std::move(spec), std::forward<Start>(start), started);
     if (hr < 0) return hr;
     return finish_sync(*started.object, timeout_ms, out_document);
 }

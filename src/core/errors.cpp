@@ -1,8 +1,7 @@
 #include "errors.hpp"
 
 #include "caller_struct.hpp"
-
-#include <rapidjson/document.h>
+#include "hcs_document.hpp"
 
 #include <cstdio>
 #include <cstring>
@@ -119,12 +118,7 @@ std::string hex(zlhcs_hresult code) {
 // HCS's error documents carry the useful text in ErrorMessage.
 std::string error_message_of(const std::string& document) {
     if (document.empty()) return {};
-    rapidjson::Document parsed;
-    parsed.Parse<rapidjson::kParseIterativeFlag>(document.c_str(), document.size());
-    if (parsed.HasParseError() || !parsed.IsObject()) return {};
-    const auto member = parsed.FindMember("ErrorMessage");
-    if (member == parsed.MemberEnd() || !member->value.IsString()) return {};
-    return member->value.GetString();
+    return hcs_document(document).string("ErrorMessage").value_or(std::string());
 }
 
 }  // namespace

@@ -5,7 +5,6 @@
 #include "caller_struct.hpp"
 #include "dispatcher.hpp"
 #include "errors.hpp"
-#include "process.hpp"
 #include "strings.hpp"
 
 #include <chrono>
@@ -143,21 +142,13 @@ void CALLBACK operation_object::on_complete(HCS_OPERATION operation, void* conte
     if (self == nullptr) return;
     PWSTR raw_document = nullptr;
     HRESULT result;
-    if (self->process_sink_ != nullptr && self->backend_.HcsGetOperationResultAndProcessInfo != nullptr) {
-        HCS_PROCESS_INFORMATION info{};
-        result = self->backend_.HcsGetOperationResultAndProcessInfo(operation, &info, &raw_document);
-        if (result >= 0) {
-            self->process_sink_->started(info);  // takes ownership of the pipes
-        } else if (self->recover_process_info_) {
-            const HRESULT recovered = self->recover_process(operation, result);
-            if (recovered >= 0) {
-                result = recovered;
-                self->backend_.free_string(std::exchange(raw_document, nullptr));
-            }
+    if (self->reader_ != nullptr) {
+        try {
+            result = self->reader_(operation, &raw_document);
+        } catch (...) {
+            result = E_OUTOFMEMORY;  // a reader's own allocation failed: the operation still completes
         }
-        // A create that failed leaves nothing running, whatever HCS made of it.
-        if (result < 0 && self->recover_process_info_) self->process_sink_->creation_failed();
-        self->process_sink_.reset();
+        self->reader_ = nullptr;  // what it holds (the process) is not kept past the completion
     } else {
         result = self->backend_.HcsGetOperationResult(operation, &raw_document);
     }
@@ -172,49 +163,6 @@ void CALLBACK operation_object::on_complete(HCS_OPERATION operation, void* conte
     self->complete(result, std::move(document), has_document);
     // `self` may be the last reference: the HCS operation is then closed right here, inside
     // its own completion callback, which HCS allows.
-}
-
-HRESULT operation_object::recover_process(HCS_OPERATION operation, HRESULT failure) noexcept {
-    try {
-        HCS_PROCESS process = process_sink_->hcs_process();
-        // Completed inside HcsCreateProcess: the HCS_PROCESS is not in our hands yet, but the
-        // operation knows it (and keeps it open: the create call has not returned).
-        if (process == nullptr && backend_.HcsGetProcessFromOperation != nullptr) {
-            process = backend_.HcsGetProcessFromOperation(operation);
-        }
-        if (process == nullptr || backend_.HcsGetProcessInfo == nullptr) return failure;
-        // Waits inside HCS's completion callback: hcsim grows its worker pool for that, and the
-        // recovery runs only on this rare failure path. The get-info operation delivers to the
-        // same process, but does not recover its own result in turn.
-        const last_error_scope keep;  // whoever is told of the create hears of it, not of this
-        started_operation info;
-        if (start_operation(
-                backend_, "HcsGetProcessInfo", nullptr, nullptr, nullptr, nullptr, false,
-                [&](HCS_OPERATION query) { return backend_.HcsGetProcessInfo(process, query); }, info,
-                process_sink_) < 0) {
-            return failure;
-        }
-        const zlhcs_hresult recovered = finish_sync(*info.object, ZLHCS_INFINITE, nullptr);
-        if (recovered >= 0) return recovered;
-        // HcsGetProcessInfo fails once the process has exited (hcsshim system.go: re-fetching
-        // "races a short-lived process exit"): it did run. Its pipes are gone for good, its
-        // exit status is not: the create succeeded, without stdio.
-        if (normalize_hcs_code(recovered) != ZLHCS_HCS_E_PROCESS_ALREADY_STOPPED ||
-            backend_.HcsGetProcessProperties == nullptr) {
-            return failure;
-        }
-        char* status = nullptr;
-        const zlhcs_hresult queried =
-            run_sync(backend_, "HcsGetProcessProperties", nullptr, ZLHCS_INFINITE, &status,
-                     [&](HCS_OPERATION query) { return backend_.HcsGetProcessProperties(process, query, nullptr); });
-        const std::string text = status != nullptr ? status : "";
-        free_from_caller(status);
-        if (queried < 0) return failure;
-        process_sink_->started_after_exit(text);
-        return ZLHCS_S_OK;
-    } catch (...) {
-        return failure;  // out of memory: the original failure stands
-    }
 }
 
 void operation_object::complete(zlhcs_hresult result, std::string document, bool has_document,

@@ -43,9 +43,6 @@
 
 namespace zlhcs::core {
 
-class system_object;
-class process_object;
-
 /// What an operation concerns (zlhcs_operation_inspect).
 struct operation_subject {
     zlhcs_system system = 0;
@@ -70,16 +67,12 @@ public:
     zlhcs_hresult create_hcs_operation();
     [[nodiscard]] HCS_OPERATION hcs_operation() const noexcept { return hcs_operation_; }
 
-    /// The operation creates this process: on success its pid and stdio pipes are fetched
-    /// (HcsGetOperationResultAndProcessInfo) and handed to it. Set before the HCS call.
-    void deliver_process_info_to(std::shared_ptr<process_object> process) {
-        process_sink_ = std::move(process);
-    }
-
-    /// This operation creates its process sink: if its result cannot be read although the
-    /// process may exist (HCS can break the result of a create that completed synchronously:
-    /// hcsshim internal/hcs/v2/system.go), recover pid and pipes through HcsGetProcessInfo.
-    void recover_process_info() noexcept { recover_process_info_ = true; }
+    /// Reads the completed HCS operation's result in place of HcsGetOperationResult: returns
+    /// its HRESULT and sets *document (an HCS string, freed here). A process's create and info
+    /// queries take pid and pipes this way (process_object::read_start). Set before the HCS
+    /// call; dropped once it has run.
+    using result_reader = std::function<HRESULT(HCS_OPERATION operation, PWSTR* document)>;
+    void read_result_with(result_reader reader) { reader_ = std::move(reader); }
 
     /// The zlhcs handle, set once the object is in the handle table.
     void set_handle(zlhcs_operation handle) noexcept { handle_ = handle; }
@@ -152,8 +145,6 @@ private:
     void run_callback(bool call, bool release_due) noexcept;
     // A completion that came before the gate opened: runs on a delivery thread.
     void deliver_deferred() noexcept;
-    // The create operation's result query failed: a second chance through HcsGetProcessInfo.
-    HRESULT recover_process(HCS_OPERATION operation, HRESULT failure) noexcept;
     void complete(zlhcs_hresult result, std::string document, bool has_document,
                   const char* reason = nullptr) noexcept;
     void untrack_pending() noexcept;
@@ -166,8 +157,7 @@ private:
     const zlhcs_release_callback release_;
     live_count<counted::live_operations> live_;
     std::shared_ptr<void> keep_alive_;
-    std::shared_ptr<process_object> process_sink_;
-    bool recover_process_info_ = false;
+    result_reader reader_;
     HCS_OPERATION hcs_operation_ = nullptr;
     std::shared_ptr<operation_object>* pending_holder_ = nullptr;  // HCS's context until completion
     zlhcs_operation handle_ = 0;

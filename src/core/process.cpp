@@ -4,7 +4,7 @@
 #include "errors.hpp"
 #include "strings.hpp"
 
-#include <rapidjson/document.h>
+#include "hcs_document.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -54,6 +54,21 @@ bool is_gone_process_code(zlhcs_hresult code) noexcept {
     }
 }
 
+bool process_object::is_gone(zlhcs_hresult code) {
+    if (!is_gone_process_code(code)) return false;
+    switch (normalize_hcs_code(code)) {
+    case ZLHCS_HCS_E_PROCESS_ALREADY_STOPPED:
+    case ZLHCS_HCS_E_SYSTEM_NOT_FOUND:
+    case ZLHCS_HR(0x80070490u):  // HRESULT_FROM_WIN32(ERROR_NOT_FOUND)
+        return true;
+    default:
+        break;
+    }
+    if (has_exited()) return true;
+    const last_error_scope keep;
+    return wait_exit(0, ZLHCS_HCS_E_OPERATION_PENDING, nullptr) == ZLHCS_S_OK;
+}
+
 process_object::process_object(const backend::table& backend) : backend_(backend) {
     for (std::size_t i = 0; i < pipes_.size(); ++i) pipes_[i].set_name(stream_names[i]);
 }
@@ -88,6 +103,7 @@ void process_object::set_owner(zlhcs_system system, std::string system_id) {
 }
 
 void process_object::set_handle(zlhcs_process handle) {
+    handle_.store(handle);
     events_.set_source(handle, owner_, owner_id_);
     if (const auto pid = process_id()) events_.set_process_id(*pid);
 }
@@ -99,18 +115,91 @@ zlhcs_hresult process_object::settle() {
     // Not run_sync: the latch's waits end at once when the handle is closed, while HCS may
     // still work on the query. The operation keeps this object (and its HCS handle) alive
     // until HCS has completed it; the hook holds it weakly.
-    started_operation started;
-    const zlhcs_hresult hr = start_operation(
-        backend_, "HcsGetProcessProperties", nullptr, nullptr, nullptr, shared_from_this(), false,
-        [this](HCS_OPERATION operation) { return backend_.HcsGetProcessProperties(process_, operation, nullptr); },
-        started, nullptr, false, [weak = weak_from_this()](zlhcs_hresult result, const std::string& status) {
-            auto self = weak.lock();
-            if (self == nullptr) return;
-            if (result >= 0) self->exited_from_status(status);
-            self->exit_.settled(result, "HcsGetProcessProperties", status);
-        });
-    if (started.object != nullptr) (void)started.object->close();
-    return hr;
+    operation_spec spec;
+    spec.function = "HcsGetProcessProperties";
+    spec.keep_alive = shared_from_this();
+    spec.on_complete = [weak = weak_from_this()](zlhcs_hresult result, const std::string& status) {
+        auto self = weak.lock();
+        if (self == nullptr) return;
+        if (result >= 0) self->exited_from_status(status);
+        self->exit_.settled(result, "HcsGetProcessProperties", status);
+    };
+    return fire_and_forget(backend_, std::move(spec), [this](HCS_OPERATION operation) {
+        return backend_.HcsGetProcessProperties(process_, operation, nullptr);
+    });
+}
+
+operation_object::result_reader process_object::creation_reader() {
+    return [self = shared_from_this()](HCS_OPERATION operation, PWSTR* document) {
+        return self->read_start(operation, document, true);
+    };
+}
+
+HRESULT process_object::read_start(HCS_OPERATION operation, PWSTR* document, bool recover) noexcept {
+    if (backend_.HcsGetOperationResultAndProcessInfo == nullptr) {
+        return backend_.HcsGetOperationResult(operation, document);
+    }
+    HCS_PROCESS_INFORMATION info{};
+    const HRESULT result = backend_.HcsGetOperationResultAndProcessInfo(operation, &info, document);
+    if (result >= 0) {
+        started(info);  // takes ownership of the pipes
+        return result;
+    }
+    if (!recover) return result;
+    const HRESULT recovered = recover_start(operation, result);
+    if (recovered >= 0) {
+        backend_.free_string(std::exchange(*document, nullptr));
+        return recovered;
+    }
+    creation_failed();  // a create that failed leaves nothing running, whatever HCS made of it
+    return result;
+}
+
+HRESULT process_object::recover_start(HCS_OPERATION operation, HRESULT failure) noexcept {
+    try {
+        HCS_PROCESS process = hcs_process();
+        // Completed inside HcsCreateProcess: the HCS_PROCESS is not in our hands yet, but the
+        // operation knows it (and keeps it open: the create call has not returned).
+        if (process == nullptr && backend_.HcsGetProcessFromOperation != nullptr) {
+            process = backend_.HcsGetProcessFromOperation(operation);
+        }
+        if (process == nullptr || backend_.HcsGetProcessInfo == nullptr) return failure;
+        // Waits inside HCS's completion callback: hcsim grows its worker pool for that, and the
+        // recovery runs only on this rare failure path. The info query delivers pid and pipes
+        // here too, but does not recover its own result in turn.
+        const last_error_scope keep;  // whoever is told of the create hears of it, not of this
+        operation_spec spec;
+        spec.function = "HcsGetProcessInfo";
+        spec.read_result = [self = shared_from_this()](HCS_OPERATION query, PWSTR* document) {
+            return self->read_start(query, document, false);
+        };
+        started_operation info;
+        if (start_operation(backend_, std::move(spec), [&](HCS_OPERATION query) {
+                return backend_.HcsGetProcessInfo(process, query);
+            }, info) < 0) {
+            return failure;
+        }
+        const zlhcs_hresult recovered = finish_sync(*info.object, ZLHCS_INFINITE, nullptr);
+        if (recovered >= 0) return recovered;
+        // HcsGetProcessInfo fails once the process has exited (hcsshim system.go: re-fetching
+        // "races a short-lived process exit"): it did run. Its pipes are gone for good, its
+        // exit status is not: the create succeeded, without stdio.
+        if (normalize_hcs_code(recovered) != ZLHCS_HCS_E_PROCESS_ALREADY_STOPPED ||
+            backend_.HcsGetProcessProperties == nullptr) {
+            return failure;
+        }
+        char* status = nullptr;
+        const zlhcs_hresult queried =
+            run_sync(backend_, "HcsGetProcessProperties", nullptr, ZLHCS_INFINITE, &status,
+                     [&](HCS_OPERATION query) { return backend_.HcsGetProcessProperties(process, query, nullptr); });
+        const std::string text = status != nullptr ? status : "";
+        free_from_caller(status);
+        if (queried < 0) return failure;
+        started_after_exit(text);
+        return ZLHCS_S_OK;
+    } catch (...) {
+        return failure;  // out of memory: the original failure stands
+    }
 }
 
 void CALLBACK process_object::on_event(HCS_EVENT* event, void* context) {
@@ -147,13 +236,7 @@ void process_object::started(const HCS_PROCESS_INFORMATION& info) {
 }
 
 void process_object::started_after_exit(const std::string& status_json) {
-    std::uint32_t pid = 0;
-    rapidjson::Document status;
-    status.Parse<rapidjson::kParseIterativeFlag>(status_json.c_str(), status_json.size());
-    if (!status.HasParseError() && status.IsObject()) {
-        const auto id = status.FindMember("ProcessId");
-        if (id != status.MemberEnd() && id->value.IsUint()) pid = id->value.GetUint();
-    }
+    const std::uint32_t pid = hcs_document(status_json).uint32("ProcessId").value_or(0);
     for (auto& pipe : pipes_) pipe.set_none_reason(lost_reason);
     {
         std::lock_guard lock(mutex_);
@@ -192,17 +275,16 @@ void process_object::terminate_if_doomed() {
         process = process_;
     }
     if (backend_.HcsTerminateProcess == nullptr) return;
-    const last_error_scope keep;  // the caller is told why the create failed, not this
+    // Fire and forget, like hcsshim's Kill: the operation keeps this object (and the HCS
+    // handle) alive until it completes; its result (already stopped, not found...) is moot.
+    const last_error_scope keep;  // the caller is told why the create failed, not of this
     try {
-        // Fire and forget, like hcsshim's Kill: the operation keeps this object (and the HCS
-        // handle) alive until it completes; its result (already stopped, not found...) is moot.
-        started_operation started;
-        (void)start_operation(backend_, "HcsTerminateProcess", nullptr, nullptr, nullptr, shared_from_this(), false,
-                              [&](HCS_OPERATION operation) {
-                                  return backend_.HcsTerminateProcess(process, operation, nullptr);
-                              },
-                              started);
-        if (started.object != nullptr) started.object->close();
+        operation_spec spec;
+        spec.function = "HcsTerminateProcess";
+        spec.keep_alive = shared_from_this();
+        (void)fire_and_forget(backend_, std::move(spec), [&](HCS_OPERATION operation) {
+            return backend_.HcsTerminateProcess(process, operation, nullptr);
+        });
     } catch (...) {
         // Out of memory (or no shared owner yet): nothing more can be done here.
     }
@@ -225,13 +307,9 @@ std::optional<std::uint32_t> process_object::process_id() const {
 }
 
 void process_object::exited_from_status(const std::string& status_json) {
-    rapidjson::Document status;
-    status.Parse<rapidjson::kParseIterativeFlag>(status_json.c_str(), status_json.size());
-    if (status.HasParseError() || !status.IsObject()) return;
-    const auto exited = status.FindMember("Exited");
-    if (exited == status.MemberEnd() || !exited->value.IsBool() || !exited->value.GetBool()) return;
-    const auto code = status.FindMember("ExitCode");
-    exit_.record_exit(status_json, code != status.MemberEnd() && code->value.IsUint() ? code->value.GetUint() : 0);
+    const hcs_document status(status_json);
+    if (status.boolean("Exited") != true) return;
+    exit_.record_exit(status_json, status.uint32("ExitCode").value_or(0));
 }
 
 zlhcs_hresult process_object::wait_exit(std::uint32_t timeout_ms, zlhcs_hresult pending_code,

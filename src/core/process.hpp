@@ -14,6 +14,7 @@
 #include <zlhcs/zlhcs.h>
 
 #include <array>
+#include <atomic>
 #include <memory>
 #include <cstdint>
 #include <mutex>
@@ -43,6 +44,11 @@ public:
     /// Takes the HCS handle (closed with this object) and subscribes to its exit event.
     /// Failure: recorded, returned (the handle is still taken).
     zlhcs_hresult adopt(HCS_PROCESS process);
+
+    /// The create operation's result reader (operation_spec::read_result): takes pid and pipes
+    /// with the result, recovers them if HCS broke the result, and ends whatever HCS started
+    /// if the create failed. Holds this object until the operation has completed.
+    operation_object::result_reader creation_reader();
 
     /// Creation completed: pid and the host ends of the pipes (ownership passes here).
     void started(const HCS_PROCESS_INFORMATION& info);
@@ -80,6 +86,13 @@ public:
     /// close asks HCS again). Closes of one process are serialised.
     zlhcs_hresult close_stream(zlhcs_stdio_stream stream);
 
+    /// Whether a call's failure `code` says this process is gone (hcsshim
+    /// internal/hcs/v2/process.go Kill and processSignalResult): HCS_E_PROCESS_ALREADY_STOPPED,
+    /// HCS_E_SYSTEM_NOT_FOUND and ERROR_NOT_FOUND say so alone; E_ACCESSDENIED and
+    /// HCS_E_INVALID_STATE can mean other things, so they count only once the process is known
+    /// to have exited (its status is asked if the exit event has not come).
+    [[nodiscard]] bool is_gone(zlhcs_hresult code);
+
     /// True once the exit is known (event or status query).
     [[nodiscard]] bool has_exited() const { return exit_.has_exited(); }
 
@@ -96,6 +109,8 @@ public:
     /// The zlhcs handle, once the object is in the handle table.
     void set_handle(zlhcs_process handle);
     [[nodiscard]] zlhcs_system owner() const noexcept { return owner_; }
+    /// What its operations concern (zlhcs_operation_inspect).
+    [[nodiscard]] operation_subject subject() const { return {owner_, handle_.load(), owner_id_}; }
     [[nodiscard]] const std::string& owner_id() const noexcept { return owner_id_; }
     [[nodiscard]] event_hub& events() noexcept { return events_; }
     [[nodiscard]] exit_latch& exit() noexcept { return exit_; }
@@ -108,6 +123,13 @@ private:
     // was opened): once subscribed, one status query settles it (started by the exit latch;
     // its answer is recorded there); later exits arrive as events.
     zlhcs_hresult settle();
+    // The create's (or an info query's) result reader: pid and pipes come with the result.
+    // `recover`: the create's own reader, which recovers a broken result (below).
+    HRESULT read_start(HCS_OPERATION operation, PWSTR* document, bool recover) noexcept;
+    // The create's result could not be read although the process may exist (HCS can break
+    // the result of a create that completed synchronously: hcsshim internal/hcs/v2/system.go):
+    // a second chance through HcsGetProcessInfo.
+    HRESULT recover_start(HCS_OPERATION operation, HRESULT failure) noexcept;
 
     const backend::table& backend_;
     HCS_PROCESS process_ = nullptr;
@@ -122,6 +144,7 @@ private:
     std::array<bool, 3> hcs_told_closed_{};   // HCS took CloseHandle for the stream (close_mutex_)
     bool termination_started_ = false;
     zlhcs_system owner_ = 0;
+    std::atomic<zlhcs_process> handle_{0};
     std::string owner_id_;
     exit_latch exit_;  // before events_, which resolves it on a disconnect
     event_hub events_{event_hub::source_kind::process, exit_};

@@ -16,6 +16,11 @@
 
 namespace zlhcs::core {
 
+/// The codes HCS gives for a call on a system that is gone (stopped and cleaned up, or never
+/// created), in either severity form: HCS_E_SYSTEM_NOT_FOUND, HCS_E_SYSTEM_ALREADY_STOPPED
+/// (hcsshim internal/hcs/v2/system.go treats them as "done" for shutdown and terminate).
+[[nodiscard]] bool is_gone_system_code(zlhcs_hresult code) noexcept;
+
 class system_object : public std::enable_shared_from_this<system_object> {
 public:
     /// `opened`: the system existed before this handle (zlhcs_system_open), so it may have
@@ -34,8 +39,14 @@ public:
     [[nodiscard]] HCS_SYSTEM hcs_system() const noexcept { return system_; }
     [[nodiscard]] const std::string& id() const noexcept { return id_; }
     [[nodiscard]] zlhcs_system handle() const noexcept { return handle_.load(); }
+    /// What its operations concern (zlhcs_operation_inspect).
+    [[nodiscard]] operation_subject subject() const { return {handle(), 0, id_}; }
     [[nodiscard]] event_hub& events() noexcept { return events_; }
     [[nodiscard]] exit_latch& exit() noexcept { return exit_; }
+
+    /// zlhcs_system_wait_exit: HcsWaitForComputeSystemExit where HCS has it, else the exit
+    /// latch (the SystemExited event). *out_document: the exit document, if HCS gave one.
+    zlhcs_hresult wait_exit(std::uint32_t timeout_ms, char** out_document);
 
     /// The zlhcs handle was closed: waits on the system give up, subscriptions end, exit
     /// watches complete (the HCS handle stays open until the last reference goes).
@@ -48,6 +59,8 @@ private:
     // settles it (a stopped system is gone: HCS answers SYSTEM_NOT_FOUND / ALREADY_STOPPED).
     zlhcs_hresult settle();
     void exited_before_watch();
+    zlhcs_hresult wait_for_exit_event(std::uint32_t timeout_ms, char** out_document);
+    zlhcs_hresult wait_in_hcs(std::uint32_t timeout_ms, char** out_document);
 
     const backend::table& backend_;
     HCS_SYSTEM system_;
