@@ -110,10 +110,6 @@ char* duplicate_for_caller(std::string_view text) {
     return copy;
 }
 
-void hand_out(char** out, std::string_view text) {
-    if (out != nullptr) *out = duplicate_for_caller(text);
-}
-
 std::string from_wide(const common::utf16_char* text) {
     if (text == nullptr) return {};
     const common::u16string_view view(text, common::utf16_length(text));

@@ -48,9 +48,6 @@ void free_from_caller(void* memory) noexcept;
 /// Copies `text` into memory the caller frees with zlhcs_free().
 [[nodiscard]] char* duplicate_for_caller(std::string_view text);
 
-/// Writes *out = copy of text (if out is not NULL).
-void hand_out(char** out, std::string_view text);
-
 /// UTF-16 from HCS -> UTF-8. HCS never sends unpaired surrogates; if a backend does, they are
 /// replaced by U+FFFD rather than losing the whole document.
 [[nodiscard]] std::string from_wide(const common::utf16_char* text);
