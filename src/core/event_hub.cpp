@@ -11,7 +11,7 @@
 namespace zlhcs::core {
 namespace {
 
-constexpr std::uint32_t hcs_service_disconnect = 0x02000000;
+constexpr std::uint32_t hcs_service_disconnect = HcsEventServiceDisconnect;
 
 // Every hub alive, for the disconnect broadcast. Immortal: HCS threads may deliver events
 // while the process exits.

@@ -1,5 +1,6 @@
 #include "subscription.hpp"
 
+#include "../backend/hcs_types.h"
 #include "callback_scope.hpp"
 #include "dispatcher.hpp"
 #include "errors.hpp"
@@ -12,12 +13,12 @@
 namespace zlhcs::core {
 namespace {
 
-// HCS_EVENT_TYPE values (computedefs.h, HCS_EVENT_TYPE.md).
-constexpr std::uint32_t hcs_system_exited = 0x00000001;
-constexpr std::uint32_t hcs_guest_connection_closed = 0x00000006;
-constexpr std::uint32_t hcs_process_exited = 0x00010000;
-constexpr std::uint32_t hcs_operation_callback = 0x01000000;
-constexpr std::uint32_t hcs_service_disconnect = 0x02000000;
+// HCS_EVENT_TYPE values as numbers (HCS may send any, not only the enum's).
+constexpr std::uint32_t hcs_system_exited = HcsEventSystemExited;
+constexpr std::uint32_t hcs_guest_connection_closed = HcsEventSystemGuestConnectionClosed;
+constexpr std::uint32_t hcs_process_exited = HcsEventProcessExited;
+constexpr std::uint32_t hcs_operation_callback = HcsEventOperationCallback;
+constexpr std::uint32_t hcs_service_disconnect = HcsEventServiceDisconnect;
 
 // A drain hands the thread back after this many calls, so that subscriptions share threads.
 constexpr int deliveries_per_turn = 64;

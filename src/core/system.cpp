@@ -13,7 +13,7 @@
 namespace zlhcs::core {
 namespace {
 
-constexpr std::uint32_t hcs_system_exited = 0x00000001;
+constexpr std::uint32_t hcs_system_exited = HcsEventSystemExited;
 
 bool reports_stopped(const std::string& properties) {
     return hcs_document(properties).string("State") == "Stopped";
