@@ -1036,8 +1036,8 @@ typedef enum zlhcs_stdio_stream {
  * were written; ZLHCS_HCS_E_OPERATION_TIMEOUT with a partial count if the pipe stayed full;
  * ZLHCS_WIN32_E_BROKEN_PIPE if the process no longer reads. Bytes are never lost or
  * reordered; concurrent writers on one process are serialised, and time spent waiting behind
- * another writer counts against timeout_ms. A writer blocked on a full pipe is released within
- * one poll slice (about 50 ms): by zlhcs_process_stdio_close(STDIN) or
+ * another writer counts against timeout_ms. A writer blocked on a full pipe is released at
+ * once (on Windows, whose anonymous pipes are polled, within about 10 ms): by zlhcs_process_stdio_close(STDIN) or
  * zlhcs_process_stdio_detach(STDIN) with ZLHCS_E_INVALID_STATE, by zlhcs_process_close() with
  * ZLHCS_E_INVALID_HANDLE; in each case *out_written counts the bytes already delivered.
  * Errors: ZLHCS_E_INVALID_STATE (stdin not open), ZLHCS_E_INVALID_ARGUMENT (data NULL with
@@ -1053,8 +1053,8 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_write(
  * wrote has been read), ZLHCS_HCS_E_OPERATION_TIMEOUT if nothing arrived in time. stdout and
  * stderr may be read concurrently from different threads; one stream from several threads at
  * once is serialised (time spent waiting behind another reader counts against timeout_ms).
- * A blocked reader is released within one poll slice by closing, detaching the stream or
- * closing the process. Errors: ZLHCS_E_INVALID_STATE (stream not open),
+ * A blocked reader is released at once (on Windows, whose anonymous pipes are polled, within
+ * about 10 ms) by closing, detaching the stream or closing the process. Errors: ZLHCS_E_INVALID_STATE (stream not open),
  * ZLHCS_E_INVALID_ARGUMENT (stream is ZLHCS_STDIN or unknown, buffer or out_read NULL,
  * capacity 0).
  * @abi process:in stream:in,enum=zlhcs_stdio_stream buffer:out capacity:in timeout_ms:in

@@ -16,8 +16,8 @@ zlhcs_hresult check_stream(std::uint32_t stream) {
 extern "C" {
 
 // Bounded: waits at most timeout_ms for the pipe to take the bytes, and reports how many it
-// took whatever the outcome (stdio_pipe::write). A writer in flight is released within one poll
-// slice by zlhcs_process_stdio_close(STDIN) or _detach(STDIN) (ZLHCS_E_INVALID_STATE, the
+// took whatever the outcome (stdio_pipe::write). A writer in flight is released at once
+// (stdio_pipe's wake-up) by zlhcs_process_stdio_close(STDIN) or _detach(STDIN) (ZLHCS_E_INVALID_STATE, the
 // stream's state) and by zlhcs_process_close (ZLHCS_E_INVALID_HANDLE); the bytes taken before
 // reach the process.
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_write(zlhcs_process process, const void* data,

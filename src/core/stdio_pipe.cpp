@@ -17,6 +17,9 @@
 #include <poll.h>
 #include <pthread.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/eventfd.h>
+#endif
 #endif
 
 namespace zlhcs::core {
@@ -86,7 +89,31 @@ void close_native(stdio_pipe::native_handle handle) noexcept {
 
 stdio_pipe::~stdio_pipe() {
     if (state_.load() == state::open) close_native(handle_);
+#ifndef _WIN32
+    if (const int wake = wake_fd_.load(); wake >= 0) ::close(wake);
+#endif
 }
+
+#ifndef _WIN32
+int stdio_pipe::wait_ready(short events, std::uint32_t timeout_ms) const {
+    const int wake = wake_fd_.load();
+    pollfd descriptors[2] = {{handle_, events, 0}, {wake, POLLIN, 0}};
+    if (wake < 0) return poll(descriptors, 1, static_cast<int>(std::min(timeout_ms, slice_ms)));
+    const int timeout = timeout_ms == ZLHCS_INFINITE ? -1 : static_cast<int>(std::min<std::uint32_t>(timeout_ms, INT32_MAX));
+    const int ready = poll(descriptors, 2, timeout);
+    // The wake-up alone: nothing is ready on the pipe (interrupted() says why to stop).
+    if (ready > 0 && descriptors[0].revents == 0) return 0;
+    return ready;
+}
+
+void stdio_pipe::wake() noexcept {
+    const int wake = wake_fd_.load();
+    if (wake < 0) return;
+#ifdef __linux__
+    (void)eventfd_write(wake, 1);
+#endif
+}
+#endif
 
 void stdio_pipe::set_none_reason(const char* reason) noexcept { none_reason_.store(reason); }
 
@@ -101,6 +128,9 @@ void stdio_pipe::adopt(native_handle handle) {
 #else
     const int flags = fcntl(handle, F_GETFL);
     nonblocking_ = flags >= 0 && fcntl(handle, F_SETFL, flags | O_NONBLOCK) == 0;
+#ifdef __linux__
+    if (wake_fd_.load() < 0) wake_fd_.store(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+#endif
 #endif
     state_.store(state::open);
 }
@@ -170,6 +200,9 @@ void stdio_pipe::release_if_abandoned() noexcept {
 
 void stdio_pipe::abandon() noexcept {
     abandoned_.store(true);
+#ifndef _WIN32
+    wake();
+#endif
     // If an I/O holds the stream, it gives up within one slice and closes the end as it
     // leaves (release_if_abandoned); the destructor closes what is still open.
     release_if_abandoned();
@@ -225,8 +258,7 @@ zlhcs_hresult stdio_pipe::read_some(void* buffer, std::size_t capacity, std::uin
         if (left == 0) break;
         pause(left, start);
 #else
-        pollfd descriptor{handle_, POLLIN, 0};
-        const int ready = poll(&descriptor, 1, static_cast<int>(std::min(left, slice_ms)));
+        const int ready = wait_ready(POLLIN, left);
         if (ready < 0 && errno != EINTR) {
             return fail(ZLHCS_E_INTERNAL, "poll failed on " + std::string(name_) + ": errno " + std::to_string(errno));
         }
@@ -328,8 +360,7 @@ zlhcs_hresult stdio_pipe::write_some(const unsigned char* bytes, std::size_t siz
         // Full: wait for room, in slices, never past the timeout.
         const std::uint32_t left = remaining(timeout_ms, start);
         if (left == 0) return timed_out();
-        pollfd descriptor{handle_, POLLOUT, 0};
-        (void)poll(&descriptor, 1, static_cast<int>(std::min(left, slice_ms)));
+        (void)wait_ready(POLLOUT, left);
     }
 #endif
     return ZLHCS_S_OK;
@@ -337,6 +368,9 @@ zlhcs_hresult stdio_pipe::write_some(const unsigned char* bytes, std::size_t siz
 
 stdio_pipe::state stdio_pipe::close() {
     closing_.fetch_add(1);
+#ifndef _WIN32
+    wake();
+#endif
     std::unique_lock lock(io_mutex_);
     closing_.fetch_sub(1);
     const state before = state_.load();
@@ -347,6 +381,9 @@ stdio_pipe::state stdio_pipe::close() {
 zlhcs_hresult stdio_pipe::detach(native_handle& out) {
     out = no_handle;
     detaching_.fetch_add(1);
+#ifndef _WIN32
+    wake();
+#endif
     std::unique_lock lock(io_mutex_);
     detaching_.fetch_sub(1);
     const state before = state_.load();

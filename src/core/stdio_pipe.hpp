@@ -2,9 +2,12 @@
 // none), close, and hand-over of the OS handle, in the four states of zlhcs.h ("Standard
 // streams"): open, closed, detached, none.
 //
-// I/O is non-blocking and waits in short poll slices, so a read or write never blocks past its
-// timeout and notices a close, a detach or the process handle's close within one slice. The
-// three streams of a process are separate objects and never wait on each other.
+// I/O is non-blocking and never blocks past its timeout. Natively it waits in poll() on two
+// descriptors, the pipe and the stream's wake-up eventfd, which close, detach and the process
+// handle's close signal: an I/O in flight notices them at once, and a blocked reader costs no
+// CPU. On Windows anonymous pipes have no waitable readiness, so I/O there polls the pipe in
+// short slices (docs/internals.md "Stdio waits"). The three streams of a process are separate
+// objects and never wait on each other.
 //
 // What a call in flight gets when something ends it (the same code as a call that starts after
 // it, so callers need one rule): zlhcs_process_stdio_close or _detach of this stream ->
@@ -153,6 +156,17 @@ private:
     std::atomic<int> closing_{0};
     std::atomic<int> detaching_{0};
     std::atomic<bool> abandoned_{false};
+#ifndef _WIN32
+    // Waits (poll) until the pipe is ready for `events`, the wake-up is signalled, or
+    // timeout_ms (ZLHCS_INFINITE: none) passes. Returns poll()'s result.
+    int wait_ready(short events, std::uint32_t timeout_ms) const;
+    // Wakes every I/O in flight (they re-check closing_, detaching_, abandoned_). Once
+    // signalled it stays signalled: each of those ends the stream for good.
+    void wake() noexcept;
+    // The wake-up descriptor, made by adopt() (before any I/O can run); -1 if the system
+    // refused one: then I/O waits in slices, as on Windows.
+    std::atomic<int> wake_fd_{-1};
+#endif
 };
 
 }  // namespace zlhcs::core

@@ -18,12 +18,10 @@ public:
             // With --benchmark_repetitions the median of the repetitions stands for the name.
             const bool aggregate = run.run_type == Run::RT_Aggregate;
             if (aggregate && run.aggregate_name != "median") continue;
-            std::string name = run.run_name.str();
-            const std::string suffix = "/real_time";
-            if (name.size() > suffix.size() &&
-                name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
-                name.resize(name.size() - suffix.size());
-            }
+            // The name and its arguments, without what the run adds (/iterations:N,
+            // /real_time, /manual_time...).
+            std::string name = run.run_name.function_name;
+            if (!run.run_name.args.empty()) name += "/" + run.run_name.args;
             const auto slash = name.rfind('/');
             if (slash == std::string::npos) continue;
             auto& entry = times_[name.substr(0, slash)][name.substr(slash + 1)];
