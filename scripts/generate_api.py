@@ -1087,6 +1087,31 @@ def facade_unknown_names(known):
     return found
 
 
+ERRORS_CPP = ROOT / "src" / "core" / "errors.cpp"
+HCS_TYPES = ROOT / "src" / "backend" / "hcs_types.h"
+
+
+def code_table_problems(header_text):
+    """The header is the one source of zlhcs's codes: errors.cpp's table (category and text)
+    must name each of them, and the backend's HCS_E_* (hcs_types.h, for hcsim and non-Windows
+    builds) must have the header's values."""
+    codes = dict(re.findall(r"#define (ZLHCS_(?:HCS_|WIN32_)?E_\w+) ZLHCS_HR\((0x[0-9A-Fa-f]+)u\)",
+                            header_text))
+    table = set(re.findall(r"\{hcs_code\((ZLHCS_\w+)\),", ERRORS_CPP.read_text()))
+    problems = ["src/core/errors.cpp: no row for %s" % name for name in sorted(codes) if name not in table]
+    problems += ["src/core/errors.cpp: a row names %s, which zlhcs.h does not define" % name
+                 for name in sorted(table - codes.keys())]
+    backend = dict(re.findall(r"#define (HCS_E_\w+) HCSIM_HR\((0x[0-9A-Fa-f]+)u\)", HCS_TYPES.read_text()))
+    for name, value in sorted(codes.items()):
+        if not name.startswith("ZLHCS_HCS_E_"):
+            continue
+        twin = name[len("ZLHCS_"):]
+        if backend.get(twin, "").lower() != value.lower():
+            problems.append("src/backend/hcs_types.h: %s is %s, zlhcs.h's %s is %s" %
+                            (twin, backend.get(twin, "missing"), name, value))
+    return problems
+
+
 def main():
     check = "--check" in sys.argv[1:]
     header_text = HEADER.read_text()
@@ -1128,6 +1153,7 @@ def main():
                             "syntax is in scripts/generate_api.py's docstring)" % len(errors.items))
         if facade:
             problems.append("%d undeclared zlhcs_* name(s) in facade string literals" % len(facade))
+        problems += code_table_problems(header_text)
         if stale:
             problems.append("out of date (run scripts/generate_api.py): " +
                             ", ".join(str(p.relative_to(ROOT)) for p in stale))

@@ -47,7 +47,7 @@ bool is_gone_process_code(zlhcs_hresult code) noexcept {
     case ZLHCS_HCS_E_INVALID_STATE:
     case ZLHCS_HCS_E_SYSTEM_NOT_FOUND:
     case ZLHCS_HR(0x80070005u):  // E_ACCESSDENIED (TerminateProcess after the exit)
-    case ZLHCS_HR(0x80070490u):  // HRESULT_FROM_WIN32(ERROR_NOT_FOUND)
+    case ZLHCS_WIN32_E_NOT_FOUND:
         return true;
     default:
         return false;
@@ -59,7 +59,7 @@ bool process_object::is_gone(zlhcs_hresult code) {
     switch (normalize_hcs_code(code)) {
     case ZLHCS_HCS_E_PROCESS_ALREADY_STOPPED:
     case ZLHCS_HCS_E_SYSTEM_NOT_FOUND:
-    case ZLHCS_HR(0x80070490u):  // HRESULT_FROM_WIN32(ERROR_NOT_FOUND)
+    case ZLHCS_WIN32_E_NOT_FOUND:
         return true;
     default:
         break;
