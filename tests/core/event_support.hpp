@@ -72,21 +72,6 @@ struct recorder {
     }
 };
 
-/// Closes a subscription at scope exit.
-struct subscription_guard {
-    zlhcs_subscription handle = 0;
-    subscription_guard() = default;
-    explicit subscription_guard(zlhcs_subscription h) : handle(h) {}
-    subscription_guard(const subscription_guard&) = delete;
-    subscription_guard& operator=(const subscription_guard&) = delete;
-    ~subscription_guard() { reset(); }
-    void reset() {
-        if (handle != 0) (void)zlhcs_subscription_close(handle);
-        handle = 0;
-    }
-    operator zlhcs_subscription() const { return handle; }  // NOLINT(google-explicit-constructor)
-};
-
 inline zlhcs_subscription subscribe(zlhcs_system system, uint32_t mask, recorder* r, uint32_t capacity = 0) {
     zlhcs_subscription s = 0;
     const zlhcs_hresult hr =

@@ -63,38 +63,29 @@ inline std::string take(char* text) {
     return text != nullptr ? std::string(text) : std::string();
 }
 
-/// Closes a system handle at scope exit (unless released).
-struct system_guard {
-    zlhcs_system handle = 0;
-    system_guard() = default;
-    explicit system_guard(zlhcs_system h) : handle(h) {}
-    system_guard(const system_guard&) = delete;
-    system_guard& operator=(const system_guard&) = delete;
-    ~system_guard() { reset(); }
+/// Closes a zlhcs handle with `Close` at scope exit (unless released): the one guard of the
+/// suites (system_guard, operation_guard, process_guard, subscription_guard).
+template <zlhcs_hresult(ZLHCS_CALL* Close)(zlhcs_handle)>
+struct handle_guard {
+    zlhcs_handle handle = 0;
+    handle_guard() = default;
+    explicit handle_guard(zlhcs_handle h) : handle(h) {}
+    handle_guard(const handle_guard&) = delete;
+    handle_guard& operator=(const handle_guard&) = delete;
+    ~handle_guard() { reset(); }
     void reset() {
-        if (handle != 0) (void)zlhcs_system_close(handle);
+        if (handle != 0) (void)Close(handle);
         handle = 0;
     }
-    zlhcs_system release() { return std::exchange(handle, 0); }
-    zlhcs_system get() const { return handle; }
-    operator zlhcs_system() const { return handle; }  // NOLINT(google-explicit-constructor)
+    zlhcs_handle release() { return std::exchange(handle, 0); }
+    zlhcs_handle get() const { return handle; }
+    operator zlhcs_handle() const { return handle; }  // NOLINT(google-explicit-constructor)
 };
 
-/// Closes an operation handle at scope exit (unless released).
-struct operation_guard {
-    zlhcs_operation handle = 0;
-    operation_guard() = default;
-    explicit operation_guard(zlhcs_operation h) : handle(h) {}
-    operation_guard(const operation_guard&) = delete;
-    operation_guard& operator=(const operation_guard&) = delete;
-    ~operation_guard() { reset(); }
-    void reset() {
-        if (handle != 0) (void)zlhcs_operation_close(handle);
-        handle = 0;
-    }
-    zlhcs_operation release() { return std::exchange(handle, 0); }
-    operator zlhcs_operation() const { return handle; }  // NOLINT(google-explicit-constructor)
-};
+using system_guard = handle_guard<&zlhcs_system_close>;
+using operation_guard = handle_guard<&zlhcs_operation_close>;
+using process_guard = handle_guard<&zlhcs_process_close>;
+using subscription_guard = handle_guard<&zlhcs_subscription_close>;
 
 /// A copy of this thread's last error.
 struct error_copy {

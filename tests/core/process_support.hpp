@@ -19,21 +19,6 @@ constexpr uint32_t release_bound_ms = 10000;
 /// A process that outlives every test (it is terminated when the test's system is).
 constexpr const char* long_sleep = "sleep 600000";
 
-struct process_guard {
-    zlhcs_process handle = 0;
-    process_guard() = default;
-    explicit process_guard(zlhcs_process h) : handle(h) {}
-    process_guard(const process_guard&) = delete;
-    process_guard& operator=(const process_guard&) = delete;
-    ~process_guard() { reset(); }
-    void reset() {
-        if (handle != 0) (void)zlhcs_process_close(handle);
-        handle = 0;
-    }
-    zlhcs_process release() { return std::exchange(handle, 0); }
-    operator zlhcs_process() const { return handle; }  // NOLINT(google-explicit-constructor)
-};
-
 inline std::string json_quote(std::string_view text) {
     std::string out = "\"";
     for (const char c : text) {

@@ -28,7 +28,7 @@ namespace {
 
 
 constexpr zlhcs_hresult hr_file_not_found = ZLHCS_HR(0x80070002u);
-constexpr zlhcs_hresult hr_not_found = ZLHCS_HR(0x80070490u);
+constexpr zlhcs_hresult hr_not_found = ZLHCS_WIN32_E_NOT_FOUND;
 constexpr uint32_t control_c_exit = 0xC000013Au;
 constexpr uint32_t access_violation = 0xC0000005u;
 constexpr uint32_t terminated_exit = 1;

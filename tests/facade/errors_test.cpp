@@ -187,7 +187,7 @@ TEST(FacadeErrors, StartOnPausedSystemIsInvalidStateWithDocument) {
 // Pause, resume, save and crash are VM operations: a (process-isolated) container refuses
 // them with HRESULT_FROM_WIN32(ERROR_NOT_SUPPORTED), in any state, changing nothing.
 TEST(FacadeErrors, ContainerRefusesVmOnlyOperations) {
-    constexpr zlhcs_hresult not_supported = ZLHCS_HR(0x80070032u);
+    constexpr zlhcs_hresult not_supported = ZLHCS_WIN32_E_NOT_SUPPORTED;
     const zlhcs::compute_system system = make_container();
     system.start(kTimeout);
     const zlhcs::error paused = expect_error([&] { system.pause(kTimeout); }, zlhcs::errc::not_supported);

@@ -476,7 +476,7 @@ TEST_F(FacadeProcess, ReadTimesOut) {
 TEST_F(FacadeProcess, OpenUnknownIdIsNotFound) {
     const zlhcs::error e = expect_error([&] { (void)zlhcs::process::open(system_, 0x7FFFFFF0u); },
                                         zlhcs::errc::not_found);
-    EXPECT_EQ(e.hresult(), ZLHCS_HR(0x80070490u)) << e.what();
+    EXPECT_EQ(e.hresult(), ZLHCS_WIN32_E_NOT_FOUND) << e.what();
 }
 
 TEST_F(FacadeProcess, ClosedProcessIsAnInvalidHandle) {
