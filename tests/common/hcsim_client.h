@@ -41,6 +41,9 @@ public:
     using get_system_security_fn = hcsim_hresult(WINAPI*)(const char*, const char*, hcsim_security_record*);
     using get_process_security_fn = hcsim_hresult(WINAPI*)(const char*, const char*, uint32_t,
                                                            hcsim_security_record*);
+    using set_seed_fn = hcsim_hresult(WINAPI*)(uint64_t);
+    using set_clock_fn = hcsim_hresult(WINAPI*)(uint32_t);
+    using advance_clock_fn = hcsim_hresult(WINAPI*)(uint64_t);
     using emit_event_fn = hcsim_hresult(WINAPI*)(const char*, const char*, uint32_t, uint32_t, const char*,
                                                  uint32_t*);
 
@@ -59,6 +62,9 @@ public:
     get_system_security_fn get_system_security = nullptr;
     get_process_security_fn get_process_security = nullptr;
     emit_event_fn emit_event = nullptr;  // HcsimEmitEvent
+    set_seed_fn set_seed = nullptr;                // HcsimSetSeed
+    set_clock_fn set_clock = nullptr;              // HcsimSetClock
+    advance_clock_fn advance_clock = nullptr;      // HcsimAdvanceClock
 
     /// The client of the backend zlhcs has loaded (initialising the default one if needed).
     /// The first call puts hcsim in this run's behaviour (run_behavior()).
@@ -166,6 +172,9 @@ private:
         resolve(get_violations, lookup, "HcsimGetViolations");
         resolve(clear_violations, lookup, "HcsimClearViolations");
         resolve(emit_event, lookup, "HcsimEmitEvent");
+        resolve(set_seed, lookup, "HcsimSetSeed");
+        resolve(set_clock, lookup, "HcsimSetClock");
+        resolve(advance_clock, lookup, "HcsimAdvanceClock");
         restore_run_behavior();
     }
 
