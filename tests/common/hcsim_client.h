@@ -9,6 +9,7 @@
 
 #include <zlhcs/zlhcs.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
@@ -186,6 +187,24 @@ private:
     }
 
     std::function<void*(const char*)> lookup_;
+};
+
+/// hcsim's manual clock for the scope of a test (HcsimSetClock): time in hcsim (uptimes,
+/// timestamps, latencies) moves only by advance(); the real clock is back at the end.
+class manual_clock {
+public:
+    manual_clock() {
+        if (hcsim_client::instance().set_clock(1) != 0) throw std::runtime_error("HcsimSetClock failed");
+    }
+    ~manual_clock() { (void)hcsim_client::instance().set_clock(0); }
+    manual_clock(const manual_clock&) = delete;
+    manual_clock& operator=(const manual_clock&) = delete;
+
+    void advance(std::chrono::milliseconds by) const {
+        if (hcsim_client::instance().advance_clock(static_cast<uint64_t>(by.count())) != 0) {
+            throw std::runtime_error("HcsimAdvanceClock failed");
+        }
+    }
 };
 
 }  // namespace zlhcs_test
