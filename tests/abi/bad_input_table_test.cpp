@@ -636,8 +636,9 @@ TEST_F(bad_input_table_test, every_export_answers_every_bad_input_as_documented)
                         return row.e == expect::accept ? now <= before : now == before;
                     };
                     held_counts after = held();
-                    for (int spin = 0; !settled(after) && spin < 5000; ++spin) {
-                        std::this_thread::sleep_for(std::chrono::milliseconds(2));  // a release notifier in flight
+                    const auto settle_by = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+                    while (!settled(after) && std::chrono::steady_clock::now() < settle_by) {
+                        std::this_thread::yield();  // a release notifier in flight: poll (bounded above)
                         after = held();
                     }
                     EXPECT_TRUE(settled(after)) << "before: " << describe(before) << "; after: " << describe(after);

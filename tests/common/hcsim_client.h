@@ -9,6 +9,7 @@
 
 #include <zlhcs/zlhcs.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
@@ -41,6 +42,9 @@ public:
     using get_system_security_fn = hcsim_hresult(WINAPI*)(const char*, const char*, hcsim_security_record*);
     using get_process_security_fn = hcsim_hresult(WINAPI*)(const char*, const char*, uint32_t,
                                                            hcsim_security_record*);
+    using set_seed_fn = hcsim_hresult(WINAPI*)(uint64_t);
+    using set_clock_fn = hcsim_hresult(WINAPI*)(uint32_t);
+    using advance_clock_fn = hcsim_hresult(WINAPI*)(uint64_t);
     using emit_event_fn = hcsim_hresult(WINAPI*)(const char*, const char*, uint32_t, uint32_t, const char*,
                                                  uint32_t*);
 
@@ -59,6 +63,9 @@ public:
     get_system_security_fn get_system_security = nullptr;
     get_process_security_fn get_process_security = nullptr;
     emit_event_fn emit_event = nullptr;  // HcsimEmitEvent
+    set_seed_fn set_seed = nullptr;                // HcsimSetSeed
+    set_clock_fn set_clock = nullptr;              // HcsimSetClock
+    advance_clock_fn advance_clock = nullptr;      // HcsimAdvanceClock
 
     /// The client of the backend zlhcs has loaded (initialising the default one if needed).
     /// The first call puts hcsim in this run's behaviour (run_behavior()).
@@ -166,6 +173,9 @@ private:
         resolve(get_violations, lookup, "HcsimGetViolations");
         resolve(clear_violations, lookup, "HcsimClearViolations");
         resolve(emit_event, lookup, "HcsimEmitEvent");
+        resolve(set_seed, lookup, "HcsimSetSeed");
+        resolve(set_clock, lookup, "HcsimSetClock");
+        resolve(advance_clock, lookup, "HcsimAdvanceClock");
         restore_run_behavior();
     }
 
@@ -177,6 +187,24 @@ private:
     }
 
     std::function<void*(const char*)> lookup_;
+};
+
+/// hcsim's manual clock for the scope of a test (HcsimSetClock): time in hcsim (uptimes,
+/// timestamps, latencies) moves only by advance(); the real clock is back at the end.
+class manual_clock {
+public:
+    manual_clock() {
+        if (hcsim_client::instance().set_clock(1) != 0) throw std::runtime_error("HcsimSetClock failed");
+    }
+    ~manual_clock() { (void)hcsim_client::instance().set_clock(0); }
+    manual_clock(const manual_clock&) = delete;
+    manual_clock& operator=(const manual_clock&) = delete;
+
+    void advance(std::chrono::milliseconds by) const {
+        if (hcsim_client::instance().advance_clock(static_cast<uint64_t>(by.count())) != 0) {
+            throw std::runtime_error("HcsimAdvanceClock failed");
+        }
+    }
 };
 
 }  // namespace zlhcs_test

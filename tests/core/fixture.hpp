@@ -162,7 +162,7 @@ bool eventually(Predicate done, std::chrono::milliseconds limit = std::chrono::s
     for (;;) {
         if (done()) return true;
         if (std::chrono::steady_clock::now() >= until) return false;
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        std::this_thread::yield();  // polls `done` until `limit`, no fixed pause
     }
 }
 

@@ -342,10 +342,11 @@ TEST_F(systems, extended_properties_statistics_memory_processlist) {
         return uptime2 > uptime1;
     })) << "Uptime100ns did not advance: " << uptime1 << " -> " << uptime2;
 
-    // While Paused, processor runtime is frozen.
+    // While Paused, processor runtime is frozen (hcsim's time moves by advance() alone).
     ASSERT_EQ(zlhcs_system_pause(s, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
+    const zlhcs_test::manual_clock clock;
     const rapidjson::Document p1 = parse(properties(s, R"({"PropertyTypes":["Statistics"]})"));
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    clock.advance(std::chrono::milliseconds(20));
     const rapidjson::Document p2 = parse(properties(s, R"({"PropertyTypes":["Statistics"]})"));
     ASSERT_TRUE(p1["Statistics"].HasMember("Processor"));
     EXPECT_EQ(p1["Statistics"]["Processor"]["TotalRuntime100ns"].GetUint64(),

@@ -162,7 +162,7 @@ TEST(FacadeEvents, DestructionWaitsForACallInProgressAndUnsubscribes) {
     auto watch = std::make_unique<zlhcs::subscription>(system.subscribe(
         zlhcs::event_mask::all(), [&entered, &returned, &release, sentinel](const zlhcs::event&) {
             entered.fetch_add(1);
-            while (!release.load()) std::this_thread::sleep_for(1ms);  // the barrier
+            while (!release.load()) std::this_thread::yield();  // the barrier
             EXPECT_EQ(*sentinel, 42);
             returned.fetch_add(1);
         }));
@@ -255,7 +255,7 @@ TEST(FacadeEvents, DestroyedInsideAnotherHandlerWhileItsHandlerRuns) {
     a.emplace(system.subscribe(zlhcs::event_kind::unknown, [&, payload](const zlhcs::event&) {
         a_calls.fetch_add(1);
         a_entered.store(true);
-        while (!a_closed.load()) std::this_thread::sleep_for(1ms);
+        while (!a_closed.load()) std::this_thread::yield();
         std::this_thread::sleep_for(20ms);  // the close has returned on the other thread
         long sum = 0;
         for (const int value : *payload) sum += value;  // the captures are still alive
@@ -265,7 +265,7 @@ TEST(FacadeEvents, DestroyedInsideAnotherHandlerWhileItsHandlerRuns) {
     payload.reset();
     const zlhcs::subscription b = system.subscribe(zlhcs::event_kind::unknown, [&](const zlhcs::event&) {
         if (b_done.load()) return;
-        while (!a_entered.load()) std::this_thread::sleep_for(1ms);
+        while (!a_entered.load()) std::this_thread::yield();
         a.reset();  // inside B's callback: does not wait for A's call on the other thread
         a_closed.store(true);
         b_done.store(true);

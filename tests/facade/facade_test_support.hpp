@@ -104,7 +104,7 @@ inline bool eventually(const std::function<bool()>& condition, std::chrono::mill
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     while (!condition()) {
         if (std::chrono::steady_clock::now() >= deadline) return false;
-        std::this_thread::sleep_for(10ms);
+        std::this_thread::yield();  // polls `condition` until `timeout`, no fixed pause
     }
     return true;
 }

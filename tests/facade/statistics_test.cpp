@@ -196,11 +196,12 @@ std::uint64_t total_runtime(const schema::Statistics& statistics) {
 // quarter. Its expectation follows from the samples themselves (their Timestamps and counters),
 // not from how long the test slept.
 TEST(FacadeStatistics, ARunningVmUsesAQuarterOfItsProcessors) {
+    const zlhcs_test::manual_clock clock;  // hcsim's time moves by advance() alone
     const schema::ComputeSystem configuration = zlhcs::utility_vm_builder().memory_mb(1024).processor_count(2).build();
     const zlhcs::compute_system system = zlhcs::compute_system::create(unique_id("-vm"), configuration, kTimeout);
     system.start(kTimeout);
     const schema::Statistics earlier = zlhcs::statistics(system, kTimeout);
-    std::this_thread::sleep_for(200ms);
+    clock.advance(200ms);
     const schema::Statistics later = zlhcs::statistics(system, kTimeout);
 
     const std::uint32_t processors = zlhcs::processor_count(configuration);
@@ -230,11 +231,12 @@ TEST(FacadeStatistics, ARunningVmUsesAQuarterOfItsProcessors) {
 }
 
 TEST(FacadeStatistics, AContainerFromTheBuilderUsesAQuarterOfItsProcessor) {
+    const zlhcs_test::manual_clock clock;  // hcsim's time moves by advance() alone
     const schema::ComputeSystem configuration = zlhcs::container_builder().processor_count(1).memory_mb(256).build();
     const zlhcs::compute_system system = zlhcs::compute_system::create(unique_id(), configuration, kTimeout);
     system.start(kTimeout);
     const schema::Statistics earlier = zlhcs::statistics(system, kTimeout);
-    std::this_thread::sleep_for(200ms);
+    clock.advance(200ms);
     const schema::Statistics later = zlhcs::statistics(system, kTimeout);
     const std::optional<double> cpu = zlhcs::cpu_usage(earlier, later, zlhcs::processor_count(configuration));
     ASSERT_TRUE(cpu.has_value());
@@ -246,12 +248,13 @@ TEST(FacadeStatistics, AContainerFromTheBuilderUsesAQuarterOfItsProcessor) {
 // A paused VM's processor time, uptime and storage counters stand still; resumed, they advance.
 TEST(FacadeStatistics, APausedVmsProcessorTimeDoesNotAdvance) {
     const schema::ComputeSystem configuration = zlhcs::utility_vm_builder().processor_count(2).build();
+    const zlhcs_test::manual_clock clock;  // hcsim's time moves by advance() alone
     const zlhcs::compute_system system = zlhcs::compute_system::create(unique_id("-vm"), configuration, kTimeout);
     system.start(kTimeout);
-    std::this_thread::sleep_for(20ms);
+    clock.advance(20ms);
     system.pause(kTimeout);
     const schema::Statistics earlier = zlhcs::statistics(system, kTimeout);
-    std::this_thread::sleep_for(100ms);
+    clock.advance(100ms);
     const schema::Statistics later = zlhcs::statistics(system, kTimeout);
 
     EXPECT_GT(total_runtime(earlier), 0u);  // it ran before the pause
@@ -265,7 +268,7 @@ TEST(FacadeStatistics, APausedVmsProcessorTimeDoesNotAdvance) {
     EXPECT_EQ(zlhcs::memory_of(later).commit_bytes, zlhcs::memory_of(earlier).commit_bytes);
 
     system.resume(kTimeout);
-    std::this_thread::sleep_for(20ms);
+    clock.advance(20ms);
     const schema::Statistics resumed = zlhcs::statistics(system, kTimeout);
     EXPECT_GT(total_runtime(resumed), total_runtime(later));
     EXPECT_TRUE(system.terminate(kTimeout));

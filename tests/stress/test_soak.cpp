@@ -726,7 +726,7 @@ void soak::finish_and_check() {
         return true;
     };
     const auto until = clock_type::now() + std::chrono::seconds(60);
-    while (!settled() && clock_type::now() < until) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    while (!settled() && clock_type::now() < until) std::this_thread::yield();  // polls, bounded by `until`
 
     std::size_t ops_started = 0;
     std::size_t callbacks = 0;
@@ -777,7 +777,7 @@ void soak::finish_and_check() {
         const bool zero = live.operations == 0 && live.system_handles == 0 && live.process_handles == 0 &&
                           live.strings == 0 && live.pending_completions == 0;
         if (zero || clock_type::now() >= hcsim_until) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        std::this_thread::yield();  // polls, bounded by `hcsim_until`
     }
     EXPECT_EQ(live.operations, 0u) << "hcsim operations left";
     EXPECT_EQ(live.system_handles, 0u) << "hcsim system handles left";

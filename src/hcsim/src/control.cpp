@@ -7,7 +7,13 @@
 #include <string_view>
 
 #include "json.h"
-#include "state.h"
+#include "entry_point.h"
+#include "objects.h"
+#include "control.h"
+#include "operations.h"
+#include "events.h"
+#include "processes.h"
+#include "random.h"
 #include "result_strings.h"
 
 namespace hcsim {
@@ -25,6 +31,18 @@ bool known_entry_point(std::string_view name) {
 // Entry points that return nothing cannot show a failure.
 bool can_fail(std::string_view name) {
     return name != "HcsCloseOperation" && name != "HcsCloseComputeSystem" && name != "HcsCloseProcess";
+}
+
+// HcsimAdvanceClock on the real clock (winerror.h: "A method was called at an unexpected time").
+constexpr HRESULT e_illegal_method_call = static_cast<HRESULT>(0x8000000Eu);
+
+// The time changed: whoever waits on a deadline under the state's lock (exit and result
+// waits, workers waiting for a due task) looks at the clock again. Taking the lock first
+// means no waiter is between its look at the clock and its wait.
+void wake_clock_waiters(State& s) {
+    std::lock_guard lock(s.mutex);
+    s.changed.notify_all();
+    s.work_cv.notify_all();
 }
 
 }  // namespace
@@ -68,146 +86,175 @@ using namespace hcsim;
 
 extern "C" {
 
-HCSIM_API HRESULT WINAPI HcsimReset(void) try {
-    State& s = state();
-    std::unique_lock lock(s.mutex);
-    reset_processes(s, lock);  // ends every process and waits for its thread to finish
-    for (auto& [key, system] : s.registry) system->registered = false;
-    s.registry.clear();
-    s.faults.clear();
-    s.latencies.clear();
-    s.global_latency_ms = 0;
-    s.disconnected = false;
-    s.changed.notify_all();
-    return S_OK;
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+HCSIM_API HRESULT WINAPI HcsimReset(void) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        State& s = state();
+        std::unique_lock lock(s.mutex);
+        reset_processes(s, lock);  // ends every process and waits for its thread to finish
+        for (auto& [key, system] : s.registry) system->registered = false;
+        s.registry.clear();
+        s.faults.clear();
+        s.latencies.clear();
+        s.global_latency_ms = 0;
+        s.disconnected = false;
+        sim_clock().set_manual(false);
+        seed_random(std::nullopt);
+        s.changed.notify_all();
+        s.work_cv.notify_all();  // queued tasks now wait for the real clock
+        return S_OK;
+    });
 }
 
 HCSIM_API HRESULT WINAPI HcsimFailNextCalls(const char* function, uint32_t count, HRESULT failure,
-                                            uint32_t mode) try {
-    if (function == nullptr || !known_entry_point(function) || !can_fail(function)) {
-        return E_INVALIDARG;
-    }
-    if (mode != HCSIM_FAULT_IMMEDIATE && mode != HCSIM_FAULT_ASYNC) return E_INVALIDARG;
-    State& s = state();
-    std::lock_guard lock(s.mutex);
-    if (count == 0) {
-        s.faults.erase(std::string(function));
+                                            uint32_t mode) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        if (function == nullptr || !known_entry_point(function) || !can_fail(function)) {
+            return E_INVALIDARG;
+        }
+        if (mode != HCSIM_FAULT_IMMEDIATE && mode != HCSIM_FAULT_ASYNC) return E_INVALIDARG;
+        State& s = state();
+        std::lock_guard lock(s.mutex);
+        if (count == 0) {
+            s.faults.erase(std::string(function));
+            return S_OK;
+        }
+        if (SUCCEEDED(failure)) return E_INVALIDARG;
+        s.faults[std::string(function)] = Fault{count, failure, mode};
         return S_OK;
-    }
-    if (SUCCEEDED(failure)) return E_INVALIDARG;
-    s.faults[std::string(function)] = Fault{count, failure, mode};
-    return S_OK;
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+    });
 }
 
-HCSIM_API HRESULT WINAPI HcsimSetLatency(const char* function, uint32_t milliseconds) try {
-    if (function != nullptr && !known_entry_point(function)) return E_INVALIDARG;
-    State& s = state();
-    std::lock_guard lock(s.mutex);
-    if (function == nullptr) {
-        s.global_latency_ms = milliseconds;
-    } else if (milliseconds == 0) {
-        s.latencies.erase(std::string(function));
-    } else {
-        s.latencies[std::string(function)] = milliseconds;
-    }
-    return S_OK;
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
-}
-
-HCSIM_API HRESULT WINAPI HcsimSetServiceDisconnected(uint32_t disconnected) try {
-    State& s = state();
-    std::lock_guard lock(s.mutex);
-    if (disconnected == 0) {
-        s.disconnected = false;
+HCSIM_API HRESULT WINAPI HcsimSetLatency(const char* function, uint32_t milliseconds) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        if (function != nullptr && !known_entry_point(function)) return E_INVALIDARG;
+        State& s = state();
+        std::lock_guard lock(s.mutex);
+        if (function == nullptr) {
+            s.global_latency_ms = milliseconds;
+        } else if (milliseconds == 0) {
+            s.latencies.erase(std::string(function));
+        } else {
+            s.latencies[std::string(function)] = milliseconds;
+        }
         return S_OK;
-    }
-    if (s.disconnected) return S_OK;
-    s.disconnected = true;
-    for (auto& [value, op] : s.operations) {
-        abort_operation_locked(s, op, HCS_E_SERVICE_DISCONNECT, "The compute service disconnected.");
-    }
-    std::vector<PendingEvent> events;
-    // Every event callback hears it: system callbacks (EventCallbackSample.md handles
-    // HcsEventServiceDisconnect in a system callback) and process callbacks (hcsshim listens
-    // for it on process handles: internal/hcs/callback.go newProcessChannels,
-    // internal/hcs/v2/notification.go notificationHandler).
-    const auto notify = [&events](const std::shared_ptr<EventTarget>& handle) {
-        if (!handle->callback_set) return;
-        PendingEvent event;
-        event.handle = handle;
-        event.type = HcsEventServiceDisconnect;
-        events.push_back(std::move(event));
-    };
-    for (auto& [value, handle] : s.system_handles) notify(handle);
-    for (auto& [value, handle] : s.process_handles) notify(handle);
-    post_events_locked(s, std::move(events));
-    s.changed.notify_all();
-    return S_OK;
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+    });
 }
 
-HCSIM_API HRESULT WINAPI HcsimSetBehavior(uint32_t flags) try {
-    if ((flags & ~HCSIM_BEHAVIOR_ALL) != 0) return E_INVALIDARG;
-    State& s = state();
-    std::lock_guard lock(s.mutex);
-    s.behavior = flags;
-    return S_OK;
-} catch (...) {
-    return E_OUTOFMEMORY;  // never past the C boundary
+HCSIM_API HRESULT WINAPI HcsimSetSeed(uint64_t seed) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        seed_random(seed);
+        return S_OK;
+    });
 }
 
-HCSIM_API uint32_t WINAPI HcsimGetBehavior(void) try {
-    State& s = state();
-    std::lock_guard lock(s.mutex);
-    return s.behavior;
-} catch (...) {
-    return 0;  // never past the C boundary
+HCSIM_API HRESULT WINAPI HcsimSetClock(uint32_t manual) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        sim_clock().set_manual(manual != 0);
+        wake_clock_waiters(state());
+        return S_OK;
+    });
 }
 
-HCSIM_API HRESULT WINAPI HcsimGetViolations(uint32_t* count, char* text, size_t capacity) try {
-    if (count == nullptr) return E_INVALIDARG;
-    State& s = state();
-    std::lock_guard lock(s.mutex);
-    *count = s.violation_count;
-    if (text != nullptr && capacity > 0) {
-        const std::size_t length = std::min(capacity - 1, s.violations.size());
-        std::memcpy(text, s.violations.data(), length);
-        text[length] = '\0';
-    }
-    return S_OK;
-} catch (...) {
-    return E_OUTOFMEMORY;  // never past the C boundary
+HCSIM_API HRESULT WINAPI HcsimAdvanceClock(uint64_t milliseconds) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        // More than the clock's range would overflow it; no test needs 290 million years.
+        constexpr uint64_t max_step = uint64_t{1} << 40;
+        if (milliseconds > max_step) return E_INVALIDARG;
+        if (!sim_clock().advance(std::chrono::milliseconds(milliseconds))) return e_illegal_method_call;
+        wake_clock_waiters(state());
+        return S_OK;
+    });
 }
 
-HCSIM_API HRESULT WINAPI HcsimClearViolations(void) try {
-    State& s = state();
-    std::lock_guard lock(s.mutex);
-    s.violation_count = 0;
-    s.violations.clear();
-    return S_OK;
-} catch (...) {
-    return E_OUTOFMEMORY;  // never past the C boundary
+HCSIM_API HRESULT WINAPI HcsimSetServiceDisconnected(uint32_t disconnected) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        State& s = state();
+        std::lock_guard lock(s.mutex);
+        if (disconnected == 0) {
+            s.disconnected = false;
+            return S_OK;
+        }
+        if (s.disconnected) return S_OK;
+        s.disconnected = true;
+        for (auto& [value, op] : s.operations) {
+            abort_operation_locked(s, op, HCS_E_SERVICE_DISCONNECT, "The compute service disconnected.");
+        }
+        std::vector<PendingEvent> events;
+        // Every event callback hears it: system callbacks (EventCallbackSample.md handles
+        // HcsEventServiceDisconnect in a system callback) and process callbacks (hcsshim listens
+        // for it on process handles: internal/hcs/callback.go newProcessChannels,
+        // internal/hcs/v2/notification.go notificationHandler).
+        const auto notify = [&events](const std::shared_ptr<EventTarget>& handle) {
+            if (!handle->callback_set) return;
+            PendingEvent event;
+            event.handle = handle;
+            event.type = HcsEventServiceDisconnect;
+            events.push_back(std::move(event));
+        };
+        for (auto& [value, handle] : s.system_handles) notify(handle);
+        for (auto& [value, handle] : s.process_handles) notify(handle);
+        post_events_locked(s, std::move(events));
+        s.changed.notify_all();
+        return S_OK;
+    });
 }
 
-HCSIM_API HRESULT WINAPI HcsimGetLiveObjects(hcsim_live_objects* counts) try {
-    if (counts == nullptr || counts->struct_size < sizeof(hcsim_live_objects)) return E_INVALIDARG;
-    State& s = state();
-    std::lock_guard lock(s.mutex);
-    counts->operations = static_cast<uint32_t>(s.operations.size());
-    counts->system_handles = static_cast<uint32_t>(s.system_handles.size());
-    counts->systems = static_cast<uint32_t>(s.registry.size());
-    counts->process_handles = static_cast<uint32_t>(s.process_handles.size());
-    counts->pending_completions = static_cast<uint32_t>(s.queue.size()) + s.running_tasks;
-    counts->strings = live_result_strings();
-    return S_OK;
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+HCSIM_API HRESULT WINAPI HcsimSetBehavior(uint32_t flags) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        if ((flags & ~HCSIM_BEHAVIOR_ALL) != 0) return E_INVALIDARG;
+        State& s = state();
+        std::lock_guard lock(s.mutex);
+        s.behavior = flags;
+        return S_OK;
+    });
+}
+
+HCSIM_API uint32_t WINAPI HcsimGetBehavior(void) {
+    return entry_point(0, [&]() -> uint32_t {
+        State& s = state();
+        std::lock_guard lock(s.mutex);
+        return s.behavior;
+    });
+}
+
+HCSIM_API HRESULT WINAPI HcsimGetViolations(uint32_t* count, char* text, size_t capacity) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        if (count == nullptr) return E_INVALIDARG;
+        State& s = state();
+        std::lock_guard lock(s.mutex);
+        *count = s.violation_count;
+        if (text != nullptr && capacity > 0) {
+            const std::size_t length = std::min(capacity - 1, s.violations.size());
+            std::memcpy(text, s.violations.data(), length);
+            text[length] = '\0';
+        }
+        return S_OK;
+    });
+}
+
+HCSIM_API HRESULT WINAPI HcsimClearViolations(void) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        State& s = state();
+        std::lock_guard lock(s.mutex);
+        s.violation_count = 0;
+        s.violations.clear();
+        return S_OK;
+    });
+}
+
+HCSIM_API HRESULT WINAPI HcsimGetLiveObjects(hcsim_live_objects* counts) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        if (counts == nullptr || counts->struct_size < sizeof(hcsim_live_objects)) return E_INVALIDARG;
+        State& s = state();
+        std::lock_guard lock(s.mutex);
+        counts->operations = static_cast<uint32_t>(s.operations.size());
+        counts->system_handles = static_cast<uint32_t>(s.system_handles.size());
+        counts->systems = static_cast<uint32_t>(s.registry.size());
+        counts->process_handles = static_cast<uint32_t>(s.process_handles.size());
+        counts->pending_completions = static_cast<uint32_t>(s.queue.size()) + s.running_tasks;
+        counts->strings = live_result_strings();
+        return S_OK;
+    });
 }
 
 }  // extern "C"

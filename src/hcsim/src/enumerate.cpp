@@ -4,7 +4,12 @@
 #include <string_view>
 
 #include "json.h"
-#include "state.h"
+#include "entry_point.h"
+#include "objects.h"
+#include "control.h"
+#include "operations.h"
+#include "systems.h"
+#include "text.h"
 #include "result_strings.h"
 #include "system_call.h"
 
@@ -144,59 +149,59 @@ HRESULT start_enumerate(const char* function, std::optional<std::string> id_name
 
 extern "C" {
 
-HRESULT WINAPI HcsEnumerateComputeSystems(PCWSTR query, HCS_OPERATION operation) try {
-    return start_enumerate("HcsEnumerateComputeSystems", std::nullopt, query, operation);
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+HRESULT WINAPI HcsEnumerateComputeSystems(PCWSTR query, HCS_OPERATION operation) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        return start_enumerate("HcsEnumerateComputeSystems", std::nullopt, query, operation);
+    });
 }
 
 HRESULT WINAPI HcsEnumerateComputeSystemsInNamespace(PCWSTR idNamespace, PCWSTR query,
-                                                     HCS_OPERATION operation) try {
-    if (idNamespace == nullptr) return E_INVALIDARG;
-    auto id_namespace = input_namespace(idNamespace);
-    if (!id_namespace) return E_INVALIDARG;
-    return start_enumerate("HcsEnumerateComputeSystemsInNamespace", std::move(*id_namespace), query, operation);
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+                                                     HCS_OPERATION operation) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        if (idNamespace == nullptr) return E_INVALIDARG;
+        auto id_namespace = input_namespace(idNamespace);
+        if (!id_namespace) return E_INVALIDARG;
+        return start_enumerate("HcsEnumerateComputeSystemsInNamespace", std::move(*id_namespace), query, operation);
+    });
 }
 
-HRESULT WINAPI HcsGetServiceProperties(PCWSTR propertyQuery, PWSTR* result) try {
-    if (result == nullptr) return E_POINTER;
-    *result = nullptr;
-    {
-        State& s = state();
-        std::lock_guard lock(s.mutex);
-        if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;
-        if (const auto fault = take_fault_locked(s, "HcsGetServiceProperties")) {
-            return fail_with_document(result, fault->failure, "(injected failure)");
-        }
-    }
-    rapidjson::Document doc(rapidjson::kObjectType);
-    auto& a = doc.GetAllocator();
-    rapidjson::Value properties(rapidjson::kArrayType);
-    if (is_blank(propertyQuery)) {
-        properties.PushBack(basic_information(a), a);
-    } else {
-        const QueryDocument parsed = parse_query_document(propertyQuery, {"PropertyTypes"});
-        if (!parsed.error.empty()) return fail_with_document(result, HCS_E_INVALID_JSON, parsed.error);
-        const auto& query = *parsed.document;
-        const auto types = query.FindMember("PropertyTypes");
-        if (types != query.MemberEnd()) {
-            for (const auto& type : types->value.GetArray()) {
-                const std::string_view name(type.GetString(), type.GetStringLength());
-                if (name != "Basic") {
-                    return fail_with_document(result, E_INVALIDARG,
-                                              "Unsupported property type \"" + std::string(name) + "\".");
-                }
-                properties.PushBack(basic_information(a), a);
+HRESULT WINAPI HcsGetServiceProperties(PCWSTR propertyQuery, PWSTR* result) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        if (result == nullptr) return E_POINTER;
+        *result = nullptr;
+        {
+            State& s = state();
+            std::lock_guard lock(s.mutex);
+            if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;
+            if (const auto fault = take_fault_locked(s, "HcsGetServiceProperties")) {
+                return fail_with_document(result, fault->failure, "(injected failure)");
             }
         }
-    }
-    doc.AddMember("Properties", properties, a);
-    if (!store_result_string(result, to_json(doc))) return E_OUTOFMEMORY;
-    return S_OK;
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+        rapidjson::Document doc(rapidjson::kObjectType);
+        auto& a = doc.GetAllocator();
+        rapidjson::Value properties(rapidjson::kArrayType);
+        if (is_blank(propertyQuery)) {
+            properties.PushBack(basic_information(a), a);
+        } else {
+            const QueryDocument parsed = parse_query_document(propertyQuery, {"PropertyTypes"});
+            if (!parsed.error.empty()) return fail_with_document(result, HCS_E_INVALID_JSON, parsed.error);
+            const auto& query = *parsed.document;
+            const auto types = query.FindMember("PropertyTypes");
+            if (types != query.MemberEnd()) {
+                for (const auto& type : types->value.GetArray()) {
+                    const std::string_view name(type.GetString(), type.GetStringLength());
+                    if (name != "Basic") {
+                        return fail_with_document(result, E_INVALIDARG,
+                                                  "Unsupported property type \"" + std::string(name) + "\".");
+                    }
+                    properties.PushBack(basic_information(a), a);
+                }
+            }
+        }
+        doc.AddMember("Properties", properties, a);
+        if (!store_result_string(result, to_json(doc))) return E_OUTOFMEMORY;
+        return S_OK;
+    });
 }
 
 }  // extern "C"

@@ -11,7 +11,11 @@
 #include <cstring>
 
 #include "sim_process.h"
-#include "state.h"
+#include "objects.h"
+#include "entry_point.h"
+#include "events.h"
+#include "worker.h"
+#include "systems.h"
 
 namespace hcsim {
 namespace {
@@ -98,7 +102,7 @@ std::size_t post_events_locked(State& s, std::vector<PendingEvent> events) {
     for (const auto& handle : drain) handle->drain_queued = true;
     auto task = std::make_shared<Task>();
     task->drain = std::move(drain);
-    schedule_locked(s, task, steady::now());
+    schedule_locked(s, task, sim_clock().now());
     return queued;
 }
 
@@ -110,54 +114,54 @@ extern "C" {
 
 HCSIM_API HRESULT WINAPI HcsimEmitEvent(const char* id_namespace, const char* id, uint32_t process_id,
                                         uint32_t event_type, const char* event_data,
-                                        uint32_t* out_targets) try {
-    if (out_targets != nullptr) *out_targets = 0;
-    if (id == nullptr || *id == '\0' || (id_namespace != nullptr && *id_namespace == '\0')) {
-        return E_INVALIDARG;
-    }
-    // An operation completion needs an operation (HCS_EVENT.md: Operation is the completed
-    // operation's handle): the operations raise those themselves.
-    if (event_type == static_cast<uint32_t>(HcsEventOperationCallback)) return E_INVALIDARG;
-    std::optional<u16string> data;
-    if (event_data != nullptr) {
-        data = zlhcs::common::utf8_to_utf16(event_data);
-        if (!data) return E_INVALIDARG;
-    }
-    const std::string key = registry_key(id_namespace != nullptr ? id_namespace : "", id);
-    State& s = state();
-    std::lock_guard lock(s.mutex);
-    const auto it = s.registry.find(key);
-    if (it == s.registry.end()) return HCS_E_SYSTEM_NOT_FOUND;
-    System& system = *it->second;
-    std::vector<PendingEvent> events;
-    const auto add = [&](std::shared_ptr<EventTarget> handle) {
-        if (!handle || !accepts(*handle, event_type)) return;
-        PendingEvent event;
-        event.handle = std::move(handle);
-        event.type = event_type;
-        event.data = data;
-        events.push_back(std::move(event));
-    };
-    if (process_id == 0) {
-        for (const auto& [value, weak] : system.handles) add(weak.lock());
-    } else {
-        const auto process = system.user_processes.find(process_id);
-        if (process == system.user_processes.end()) return hr_not_found;
-        // By handle value, i.e. opening order (the map itself is unordered).
-        std::vector<std::pair<uintptr_t, std::shared_ptr<EventTarget>>> handles;
-        handles.reserve(process->second->handles.size());
-        for (const auto& [value, weak] : process->second->handles) {
-            if (auto handle = weak.lock()) handles.emplace_back(value, std::move(handle));
+                                        uint32_t* out_targets) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        if (out_targets != nullptr) *out_targets = 0;
+        if (id == nullptr || *id == '\0' || (id_namespace != nullptr && *id_namespace == '\0')) {
+            return E_INVALIDARG;
         }
-        std::sort(handles.begin(), handles.end(),
-                  [](const auto& a, const auto& b) { return a.first < b.first; });
-        for (auto& [value, handle] : handles) add(std::move(handle));
-    }
-    const std::size_t queued = post_events_locked(s, std::move(events));
-    if (out_targets != nullptr) *out_targets = static_cast<uint32_t>(queued);
-    return S_OK;
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+        // An operation completion needs an operation (HCS_EVENT.md: Operation is the completed
+        // operation's handle): the operations raise those themselves.
+        if (event_type == static_cast<uint32_t>(HcsEventOperationCallback)) return E_INVALIDARG;
+        std::optional<u16string> data;
+        if (event_data != nullptr) {
+            data = zlhcs::common::utf8_to_utf16(event_data);
+            if (!data) return E_INVALIDARG;
+        }
+        const std::string key = registry_key(id_namespace != nullptr ? id_namespace : "", id);
+        State& s = state();
+        std::lock_guard lock(s.mutex);
+        const auto it = s.registry.find(key);
+        if (it == s.registry.end()) return HCS_E_SYSTEM_NOT_FOUND;
+        System& system = *it->second;
+        std::vector<PendingEvent> events;
+        const auto add = [&](std::shared_ptr<EventTarget> handle) {
+            if (!handle || !accepts(*handle, event_type)) return;
+            PendingEvent event;
+            event.handle = std::move(handle);
+            event.type = event_type;
+            event.data = data;
+            events.push_back(std::move(event));
+        };
+        if (process_id == 0) {
+            for (const auto& [value, weak] : system.handles) add(weak.lock());
+        } else {
+            const auto process = system.user_processes.find(process_id);
+            if (process == system.user_processes.end()) return hr_not_found;
+            // By handle value, i.e. opening order (the map itself is unordered).
+            std::vector<std::pair<uintptr_t, std::shared_ptr<EventTarget>>> handles;
+            handles.reserve(process->second->handles.size());
+            for (const auto& [value, weak] : process->second->handles) {
+                if (auto handle = weak.lock()) handles.emplace_back(value, std::move(handle));
+            }
+            std::sort(handles.begin(), handles.end(),
+                      [](const auto& a, const auto& b) { return a.first < b.first; });
+            for (auto& [value, handle] : handles) add(std::move(handle));
+        }
+        const std::size_t queued = post_events_locked(s, std::move(events));
+        if (out_targets != nullptr) *out_targets = static_cast<uint32_t>(queued);
+        return S_OK;
+    });
 }
 
 }  // extern "C"

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "state.h"
+#include "objects.h"
 
 namespace hcsim {
 
@@ -53,5 +53,10 @@ std::string hex(HRESULT value);
 
 /** Outcome of a failure with its error document. */
 Outcome failure(HRESULT failure, std::string_view message, std::string_view source);
+
+/** UTF-16 -> UTF-8 of a caller's NUL-terminated string, bounded. nullopt if invalid
+ *  UTF-16 or longer than the input cap. */
+std::optional<std::string> input_utf8(PCWSTR text);
+constexpr std::size_t max_input_units = 32u * 1024u * 1024u;  // 64 MiB of UTF-16
 
 }  // namespace hcsim

@@ -4,7 +4,9 @@
 #include <vector>
 
 #include "json.h"
-#include "state.h"
+#include "entry_point.h"
+#include "objects.h"
+#include "operations.h"
 #include "system_call.h"
 
 namespace hcsim {
@@ -344,36 +346,36 @@ using namespace hcsim;
 extern "C" {
 
 HRESULT WINAPI HcsModifyComputeSystem(HCS_SYSTEM computeSystem, HCS_OPERATION operation,
-                                      PCWSTR configuration, HANDLE identity) try {
-    if (configuration == nullptr) return E_INVALIDARG;
-    Request request = parse_request(configuration);
-    State& s = state();
-    OperationCallLock lock(s);
-    SystemCall call;
-    const HRESULT hr = begin_system_call_locked(s, function_name, computeSystem, operation, call);
-    if (FAILED(hr)) return hr;
-    // Impersonation is not simulated; the token is recorded (HcsimGetSystemSecurity) for
-    // every call that is accepted, whatever its operation then reports.
-    SystemSecurity& security = call.handle->system->security;
-    ++security.modify_calls;
-    security.identity_given = identity != nullptr;
-    security.last_identity = reinterpret_cast<uintptr_t>(identity);
-    launch_locked(s, function_name, call, HcsOperationTypeModify,
-                  [handle = call.handle, request = std::move(request)](State&) -> Outcome {
-                      System& system = *handle->system;
-                      // A stopped system is cleaned up (Overview.md).
-                      if (!system.registered) {
-                          return failure(HCS_E_SYSTEM_NOT_FOUND, "The compute system does not exist.", function_name);
-                      }
-                      if (!request.error.empty()) {
-                          return failure(HCS_E_INVALID_JSON, request.error, function_name);
-                      }
-                      if (!request.has_path) return Outcome{};  // a guest request only: accepted
-                      return apply_locked(system, request);
-                  });
-    return S_OK;
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+                                      PCWSTR configuration, HANDLE identity) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        if (configuration == nullptr) return E_INVALIDARG;
+        Request request = parse_request(configuration);
+        State& s = state();
+        OperationCallLock lock(s);
+        SystemCall call;
+        const HRESULT hr = begin_system_call_locked(s, function_name, computeSystem, operation, call);
+        if (FAILED(hr)) return hr;
+        // Impersonation is not simulated; the token is recorded (HcsimGetSystemSecurity) for
+        // every call that is accepted, whatever its operation then reports.
+        SystemSecurity& security = call.handle->system->security;
+        ++security.modify_calls;
+        security.identity_given = identity != nullptr;
+        security.last_identity = reinterpret_cast<uintptr_t>(identity);
+        launch_locked(s, function_name, call, HcsOperationTypeModify,
+                      [handle = call.handle, request = std::move(request)](State&) -> Outcome {
+                          System& system = *handle->system;
+                          // A stopped system is cleaned up (Overview.md).
+                          if (!system.registered) {
+                              return failure(HCS_E_SYSTEM_NOT_FOUND, "The compute system does not exist.", function_name);
+                          }
+                          if (!request.error.empty()) {
+                              return failure(HCS_E_INVALID_JSON, request.error, function_name);
+                          }
+                          if (!request.has_path) return Outcome{};  // a guest request only: accepted
+                          return apply_locked(system, request);
+                      });
+        return S_OK;
+    });
 }
 
 }  // extern "C"

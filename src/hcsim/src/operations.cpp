@@ -4,8 +4,13 @@
 #include <utility>
 
 #include "json.h"
+#include "entry_point.h"
 #include "program_io.h"
-#include "state.h"
+#include "objects.h"
+#include "operations.h"
+#include "control.h"
+#include "worker.h"
+#include "events.h"
 #include "result_strings.h"
 
 namespace hcsim {
@@ -54,27 +59,31 @@ std::optional<PendingEvent> operation_notice_locked(State& s, const Operation& o
     return notice;
 }
 
+// The result of an operation now: not started, pending, or its completed result (lock held).
+HRESULT current_result_locked(Operation& op, PWSTR* document,
+                              HCS_PROCESS_INFORMATION* process_information = nullptr) {
+    switch (op.phase) {
+    case Operation::Phase::NotStarted: return HCS_E_OPERATION_NOT_STARTED;
+    case Operation::Phase::Pending: return HCS_E_OPERATION_PENDING;
+    case Operation::Phase::Completed: break;
+    }
+    return completed_result_locked(op, document, process_information);
+}
+
 HRESULT wait_result(HCS_OPERATION operation, DWORD timeout_ms, PWSTR* document,
                     HCS_PROCESS_INFORMATION* process_information, const char* function) {
     if (document != nullptr) *document = nullptr;
     if (process_information != nullptr) *process_information = HCS_PROCESS_INFORMATION{};
-    if (operation == nullptr) {
-        record_null_handle(function, "HCS_OPERATION");
-        return E_INVALIDARG;
-    }
-    State& s = state();
-    std::unique_lock lock(s.mutex);
-    const auto op = find_operation(s, operation, function);
-    if (!op) return E_HANDLE;
-    if (const auto fault = take_fault_locked(s, function)) return fault->failure;
-    if (op->phase == Operation::Phase::NotStarted) return HCS_E_OPERATION_NOT_STARTED;
-    const auto done = [&op] { return op->phase == Operation::Phase::Completed; };
-    if (timeout_ms == INFINITE) {
-        s.changed.wait(lock, done);
-    } else if (!s.changed.wait_for(lock, std::chrono::milliseconds(timeout_ms), done)) {
-        return HCS_E_OPERATION_TIMEOUT;
-    }
-    return completed_result_locked(*op, document, process_information);
+    return on_operation(function, operation, [&](State& s, std::unique_lock<std::mutex>& lock, const auto& op) -> HRESULT {
+        if (op->phase == Operation::Phase::NotStarted) return HCS_E_OPERATION_NOT_STARTED;
+        const auto done = [&op] { return op->phase == Operation::Phase::Completed; };
+        if (timeout_ms == INFINITE) {
+            s.changed.wait(lock, done);
+        } else if (!wait_until(s.changed, lock, deadline_after(timeout_ms), done)) {
+            return HCS_E_OPERATION_TIMEOUT;
+        }
+        return completed_result_locked(*op, document, process_information);
+    });
 }
 
 }  // namespace
@@ -105,7 +114,7 @@ void start_operation_locked(State& s, const std::shared_ptr<Operation>& op, cons
         caller->defer_inline(std::move(task));
         return;
     }
-    schedule_locked(s, task, steady::now() + std::chrono::milliseconds(latency));
+    schedule_locked(s, task, sim_clock().now() + std::chrono::milliseconds(latency));
 }
 
 namespace {
@@ -140,7 +149,7 @@ void abort_operation_locked(State& s, const std::shared_ptr<Operation>& op, HRES
         return failure(hr, message, source);
     };
     op->task->inline_run = false;  // an aborted inline task goes to the workers
-    reschedule_locked(s, op->task, steady::now());
+    reschedule_locked(s, op->task, sim_clock().now());
 }
 
 void run_task(State& s, std::unique_lock<std::mutex>& lock, const std::shared_ptr<Task>& task) {
@@ -215,11 +224,11 @@ using namespace hcsim;
 
 extern "C" {
 
-HCS_OPERATION WINAPI HcsCreateOperation(const void* context, HCS_OPERATION_COMPLETION callback) try {
-    State& s = state();
-    std::lock_guard lock(s.mutex);
-    if (take_fault_locked(s, "HcsCreateOperation")) return nullptr;
-    try {
+HCS_OPERATION WINAPI HcsCreateOperation(const void* context, HCS_OPERATION_COMPLETION callback) {
+    return entry_point(nullptr, [&]() -> HCS_OPERATION {
+        State& s = state();
+        std::lock_guard lock(s.mutex);
+        if (take_fault_locked(s, "HcsCreateOperation")) return nullptr;
         auto op = std::make_shared<Operation>();
         op->value = s.new_handle_value();
         op->id = s.next_operation_id++;
@@ -227,202 +236,120 @@ HCS_OPERATION WINAPI HcsCreateOperation(const void* context, HCS_OPERATION_COMPL
         op->callback = callback;
         s.operations.emplace(op->value, op);
         return as_handle(op->value);
-    } catch (const std::bad_alloc&) {
-        return nullptr;
-    }
-} catch (...) {
-    return nullptr;  // out of memory (or another exception): never past the C boundary
+    });
 }
 
-void WINAPI HcsCloseOperation(HCS_OPERATION operation) try {
-    State& s = state();
-    std::unique_lock lock(s.mutex);
-    const auto op = find_operation(s, operation, "HcsCloseOperation");
-    if (!op) return;
-    s.operations.erase(op->value);
-    op->closed = true;
-    // Closing a pending operation does not stop its work: HCS runs the request to completion
-    // and drops the result (hcsshim internal/hcs/v2/operation.go; its fire-and-forget
-    // shutdown/terminate in internal/hcs/v2/system.go rely on it). The queued task keeps the
-    // operation alive until then; its callback is not called. Pipe ends never handed out are
-    // closed with the operation (now, or when its late completion drops them).
-    op->process_ends.reset();
-    // No callback after close returns: wait for one running on another thread (not for one
-    // running on this thread: close may be called from inside the callback).
-    const auto self = std::this_thread::get_id();
-    s.changed.wait(lock, [&] { return !op->gate.busy_elsewhere(self); });
-} catch (...) {
-    return;  // out of memory (or another exception): never past the C boundary
+void WINAPI HcsCloseOperation(HCS_OPERATION operation) {
+    void_entry_point([&] {
+        State& s = state();
+        std::unique_lock lock(s.mutex);
+        const auto op = find_operation(s, operation, "HcsCloseOperation");
+        if (!op) return;
+        s.operations.erase(op->value);
+        op->closed = true;
+        // Closing a pending operation does not stop its work: HCS runs the request to completion
+        // and drops the result (hcsshim internal/hcs/v2/operation.go; its fire-and-forget
+        // shutdown/terminate in internal/hcs/v2/system.go rely on it). The queued task keeps the
+        // operation alive until then; its callback is not called. Pipe ends never handed out are
+        // closed with the operation (now, or when its late completion drops them).
+        op->process_ends.reset();
+        // No callback after close returns: wait for one running on another thread (not for one
+        // running on this thread: close may be called from inside the callback).
+        const auto self = std::this_thread::get_id();
+        s.changed.wait(lock, [&] { return !op->gate.busy_elsewhere(self); });
+    });
 }
 
-void* WINAPI HcsGetOperationContext(HCS_OPERATION operation) try {
-    State& s = state();
-    std::lock_guard lock(s.mutex);
-    const auto op = find_operation(s, operation, "HcsGetOperationContext");
-    if (!op || take_fault_locked(s, "HcsGetOperationContext")) return nullptr;
-    return const_cast<void*>(op->context);
-} catch (...) {
-    return nullptr;  // out of memory (or another exception): never past the C boundary
+void* WINAPI HcsGetOperationContext(HCS_OPERATION operation) {
+    return get_from_operation<void*>("HcsGetOperationContext", operation, nullptr,
+                                     [](State&, Operation& op) { return const_cast<void*>(op.context); });
 }
 
-HRESULT WINAPI HcsSetOperationContext(HCS_OPERATION operation, const void* context) try {
-    if (operation == nullptr) {
-        record_null_handle("HcsSetOperationContext", "HCS_OPERATION");
-        return E_INVALIDARG;
-    }
-    State& s = state();
-    std::lock_guard lock(s.mutex);
-    const auto op = find_operation(s, operation, "HcsSetOperationContext");
-    if (!op) return E_HANDLE;
-    if (const auto fault = take_fault_locked(s, "HcsSetOperationContext")) return fault->failure;
-    op->context = context;
-    return S_OK;
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+HRESULT WINAPI HcsSetOperationContext(HCS_OPERATION operation, const void* context) {
+    return on_operation("HcsSetOperationContext", operation, [&](State&, auto&, const auto& op) -> HRESULT {
+        op->context = context;
+        return S_OK;
+    });
 }
 
-HCS_SYSTEM WINAPI HcsGetComputeSystemFromOperation(HCS_OPERATION operation) try {
-    State& s = state();
-    std::lock_guard lock(s.mutex);
-    const auto op = find_operation(s, operation, "HcsGetComputeSystemFromOperation");
-    if (!op || op->system == 0 || take_fault_locked(s, "HcsGetComputeSystemFromOperation")) {
-        return nullptr;
-    }
-    // Only a handle that is still open (never a stale value).
-    return s.system_handles.count(op->system) != 0 ? reinterpret_cast<HCS_SYSTEM>(op->system)
-                                                   : nullptr;
-} catch (...) {
-    return nullptr;  // out of memory (or another exception): never past the C boundary
+HCS_SYSTEM WINAPI HcsGetComputeSystemFromOperation(HCS_OPERATION operation) {
+    return get_from_operation<HCS_SYSTEM>(
+        "HcsGetComputeSystemFromOperation", operation, nullptr, [](State& s, Operation& op) -> HCS_SYSTEM {
+            // Only a handle that is still open (never a stale value).
+            return s.system_handles.count(op.system) != 0 ? reinterpret_cast<HCS_SYSTEM>(op.system) : nullptr;
+        },
+        [](const Operation& op) { return op.system != 0; });
 }
 
-HCS_PROCESS WINAPI HcsGetProcessFromOperation(HCS_OPERATION operation) try {
-    State& s = state();
-    std::lock_guard lock(s.mutex);
-    const auto op = find_operation(s, operation, "HcsGetProcessFromOperation");
-    if (!op || op->process == 0 || take_fault_locked(s, "HcsGetProcessFromOperation")) return nullptr;
-    // Only a handle that is still open (never a stale value).
-    return s.process_handles.count(op->process) != 0 ? reinterpret_cast<HCS_PROCESS>(op->process)
-                                                     : nullptr;
-} catch (...) {
-    return nullptr;  // out of memory (or another exception): never past the C boundary
+HCS_PROCESS WINAPI HcsGetProcessFromOperation(HCS_OPERATION operation) {
+    return get_from_operation<HCS_PROCESS>(
+        "HcsGetProcessFromOperation", operation, nullptr, [](State& s, Operation& op) -> HCS_PROCESS {
+            // Only a handle that is still open (never a stale value).
+            return s.process_handles.count(op.process) != 0 ? reinterpret_cast<HCS_PROCESS>(op.process) : nullptr;
+        },
+        [](const Operation& op) { return op.process != 0; });
 }
 
-HCS_OPERATION_TYPE WINAPI HcsGetOperationType(HCS_OPERATION operation) try {
-    State& s = state();
-    std::lock_guard lock(s.mutex);
-    const auto op = find_operation(s, operation, "HcsGetOperationType");
-    if (!op || take_fault_locked(s, "HcsGetOperationType")) return HcsOperationTypeNone;
-    return op->type;
-} catch (...) {
-    return HcsOperationTypeNone;  // out of memory (or another exception): never past the C boundary
+HCS_OPERATION_TYPE WINAPI HcsGetOperationType(HCS_OPERATION operation) {
+    return get_from_operation<HCS_OPERATION_TYPE>("HcsGetOperationType", operation, HcsOperationTypeNone,
+                                                  [](State&, Operation& op) { return op.type; });
 }
 
-UINT64 WINAPI HcsGetOperationId(HCS_OPERATION operation) try {
-    State& s = state();
-    std::lock_guard lock(s.mutex);
-    const auto op = find_operation(s, operation, "HcsGetOperationId");
-    if (!op || take_fault_locked(s, "HcsGetOperationId")) return HCS_INVALID_OPERATION_ID;
-    return op->id;
-} catch (...) {
-    return HCS_INVALID_OPERATION_ID;  // out of memory (or another exception): never past the C boundary
+UINT64 WINAPI HcsGetOperationId(HCS_OPERATION operation) {
+    return get_from_operation<UINT64>("HcsGetOperationId", operation, HCS_INVALID_OPERATION_ID,
+                                      [](State&, Operation& op) -> UINT64 { return op.id; });
 }
 
-HRESULT WINAPI HcsGetOperationResult(HCS_OPERATION operation, PWSTR* resultDocument) try {
+HRESULT WINAPI HcsGetOperationResult(HCS_OPERATION operation, PWSTR* resultDocument) {
     if (resultDocument != nullptr) *resultDocument = nullptr;
-    if (operation == nullptr) {
-        record_null_handle("HcsGetOperationResult", "HCS_OPERATION");
-        return E_INVALIDARG;
-    }
-    State& s = state();
-    std::lock_guard lock(s.mutex);
-    const auto op = find_operation(s, operation, "HcsGetOperationResult");
-    if (!op) return E_HANDLE;
-    if (const auto fault = take_fault_locked(s, "HcsGetOperationResult")) return fault->failure;
-    switch (op->phase) {
-    case Operation::Phase::NotStarted: return HCS_E_OPERATION_NOT_STARTED;
-    case Operation::Phase::Pending: return HCS_E_OPERATION_PENDING;
-    case Operation::Phase::Completed: break;
-    }
-    return completed_result_locked(*op, resultDocument);
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+    return on_operation("HcsGetOperationResult", operation, [&](State&, auto&, const auto& op) -> HRESULT {
+        return current_result_locked(*op, resultDocument);
+    });
 }
 
 HRESULT WINAPI HcsGetOperationResultAndProcessInfo(HCS_OPERATION operation,
                                                    HCS_PROCESS_INFORMATION* processInformation,
-                                                   PWSTR* resultDocument) try {
+                                                   PWSTR* resultDocument) {
     if (processInformation != nullptr) *processInformation = HCS_PROCESS_INFORMATION{};
     if (resultDocument != nullptr) *resultDocument = nullptr;
-    if (operation == nullptr) {
-        record_null_handle("HcsGetOperationResultAndProcessInfo", "HCS_OPERATION");
-        return E_INVALIDARG;
-    }
-    State& s = state();
-    std::lock_guard lock(s.mutex);
-    const auto op = find_operation(s, operation, "HcsGetOperationResultAndProcessInfo");
-    if (!op) return E_HANDLE;
-    if (const auto fault = take_fault_locked(s, "HcsGetOperationResultAndProcessInfo")) {
-        return fault->failure;
-    }
-    switch (op->phase) {
-    case Operation::Phase::NotStarted: return HCS_E_OPERATION_NOT_STARTED;
-    case Operation::Phase::Pending: return HCS_E_OPERATION_PENDING;
-    case Operation::Phase::Completed: break;
-    }
-    return completed_result_locked(*op, resultDocument, processInformation);
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+    return on_operation("HcsGetOperationResultAndProcessInfo", operation, [&](State&, auto&, const auto& op) -> HRESULT {
+        return current_result_locked(*op, resultDocument, processInformation);
+    });
 }
 
 HRESULT WINAPI HcsWaitForOperationResult(HCS_OPERATION operation, DWORD timeoutMs,
-                                         PWSTR* resultDocument) try {
+                                         PWSTR* resultDocument) {
     return wait_result(operation, timeoutMs, resultDocument, nullptr, "HcsWaitForOperationResult");
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
 HRESULT WINAPI HcsWaitForOperationResultAndProcessInfo(HCS_OPERATION operation, DWORD timeoutMs,
                                                        HCS_PROCESS_INFORMATION* processInformation,
-                                                       PWSTR* resultDocument) try {
+                                                       PWSTR* resultDocument) {
     return wait_result(operation, timeoutMs, resultDocument, processInformation,
                        "HcsWaitForOperationResultAndProcessInfo");
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
 }
 
 HRESULT WINAPI HcsSetOperationCallback(HCS_OPERATION operation, const void* context,
-                                       HCS_OPERATION_COMPLETION callback) try {
+                                       HCS_OPERATION_COMPLETION callback) {
+    // A NULL callback is refused before the handle is looked at (and a NULL handle then is
+    // not a strict-handle violation: the call is refused for its arguments).
     if (operation == nullptr || callback == nullptr) return E_INVALIDARG;
-    State& s = state();
-    std::lock_guard lock(s.mutex);
-    const auto op = find_operation(s, operation, "HcsSetOperationCallback");
-    if (!op) return E_HANDLE;
-    if (const auto fault = take_fault_locked(s, "HcsSetOperationCallback")) return fault->failure;
-    if (op->phase == Operation::Phase::Pending) return HCS_E_OPERATION_ALREADY_STARTED;
-    op->context = context;
-    op->callback = callback;
-    return S_OK;
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+    return on_operation("HcsSetOperationCallback", operation, [&](State&, auto&, const auto& op) -> HRESULT {
+        if (op->phase == Operation::Phase::Pending) return HCS_E_OPERATION_ALREADY_STARTED;
+        op->context = context;
+        op->callback = callback;
+        return S_OK;
+    });
 }
 
-HRESULT WINAPI HcsCancelOperation(HCS_OPERATION operation) try {
-    if (operation == nullptr) {
-        record_null_handle("HcsCancelOperation", "HCS_OPERATION");
-        return E_INVALIDARG;
-    }
-    State& s = state();
-    std::lock_guard lock(s.mutex);
-    const auto op = find_operation(s, operation, "HcsCancelOperation");
-    if (!op) return E_HANDLE;
-    if (const auto fault = take_fault_locked(s, "HcsCancelOperation")) return fault->failure;
-    // "not currently implemented and will always return E_NOTIMPL" (HcsCancelOperation.md).
-    if (!behaves(s, HCSIM_BEHAVIOR_CANCEL_IMPLEMENTED)) return E_NOTIMPL;
-    if (op->phase == Operation::Phase::NotStarted) return HCS_E_OPERATION_NOT_STARTED;
-    abort_operation_locked(s, op, HCSIM_E_CANCELLED, "The operation was cancelled.");
-    return S_OK;
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+HRESULT WINAPI HcsCancelOperation(HCS_OPERATION operation) {
+    return on_operation("HcsCancelOperation", operation, [&](State& s, auto&, const auto& op) -> HRESULT {
+        // "not currently implemented and will always return E_NOTIMPL" (HcsCancelOperation.md).
+        if (!behaves(s, HCSIM_BEHAVIOR_CANCEL_IMPLEMENTED)) return E_NOTIMPL;
+        if (op->phase == Operation::Phase::NotStarted) return HCS_E_OPERATION_NOT_STARTED;
+        abort_operation_locked(s, op, HCSIM_E_CANCELLED, "The operation was cancelled.");
+        return S_OK;
+    });
 }
 
 }  // extern "C"

@@ -6,8 +6,14 @@
 #include <string_view>
 
 #include "json.h"
+#include "entry_point.h"
 #include "sim_process.h"
 #include "result_strings.h"
+#include "security.h"
+#include "control.h"
+#include "operations.h"
+#include "events.h"
+#include "processes.h"
 #include "system_call.h"
 
 #if !defined(_WIN32)
@@ -408,352 +414,330 @@ extern "C" {
 HRESULT WINAPI HcsCreateProcess(HCS_SYSTEM computeSystem, PCWSTR processParameters,
                                 HCS_OPERATION operation,
                                 const SECURITY_DESCRIPTOR* securityDescriptor,
-                                HCS_PROCESS* process) try {
-    constexpr const char* function = "HcsCreateProcess";
-    if (process != nullptr) *process = nullptr;
-    if (computeSystem == nullptr || operation == nullptr || processParameters == nullptr) {
-        if (computeSystem == nullptr) record_null_handle("HcsCreateProcess", "HCS_SYSTEM");
-        if (operation == nullptr) record_null_handle("HcsCreateProcess", "HCS_OPERATION");
-        return E_INVALIDARG;
-    }
-    if (process == nullptr) return E_POINTER;
-    SecurityDescriptorCopy descriptor;
-    if (const HRESULT hr = capture_security_descriptor(securityDescriptor, descriptor); FAILED(hr)) return hr;
-    CreateRequest request = parse_create(processParameters);
+                                HCS_PROCESS* process) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        constexpr const char* function = "HcsCreateProcess";
+        if (process != nullptr) *process = nullptr;
+        if (computeSystem == nullptr || operation == nullptr || processParameters == nullptr) {
+            if (computeSystem == nullptr) record_null_handle("HcsCreateProcess", "HCS_SYSTEM");
+            if (operation == nullptr) record_null_handle("HcsCreateProcess", "HCS_OPERATION");
+            return E_INVALIDARG;
+        }
+        if (process == nullptr) return E_POINTER;
+        SecurityDescriptorCopy descriptor;
+        if (const HRESULT hr = capture_security_descriptor(securityDescriptor, descriptor); FAILED(hr)) return hr;
+        CreateRequest request = parse_create(processParameters);
 
-    State& s = state();
-    OperationCallLock lock(s);
-    // Reference/HcsCreateProcess.md: "Reserved for future use, must be NULL", read strictly.
-    if (behaves(s, HCSIM_BEHAVIOR_SECURITY_RESERVED) && securityDescriptor != nullptr) return E_INVALIDARG;
-    SystemCall call;
-    const HRESULT hr = begin_system_call_locked(s, function, computeSystem, operation, call);
-    if (FAILED(hr)) return hr;
+        State& s = state();
+        OperationCallLock lock(s);
+        // Reference/HcsCreateProcess.md: "Reserved for future use, must be NULL", read strictly.
+        if (behaves(s, HCSIM_BEHAVIOR_SECURITY_RESERVED) && securityDescriptor != nullptr) return E_INVALIDARG;
+        SystemCall call;
+        const HRESULT hr = begin_system_call_locked(s, function, computeSystem, operation, call);
+        if (FAILED(hr)) return hr;
 
-    auto created = std::make_shared<Process>();
-    created->ignores_signals = request.program && request.program->kind == ProgramKind::IgnoreSignals;
-    created->parameters = request.parameters;
-    created->security_descriptor = descriptor;
-    auto handle = std::make_shared<ProcessHandle>();
-    handle->value = s.new_handle_value();
-    handle->process = created;
-    created->open_handles = 1;
-    created->handles.emplace(handle->value, handle);
-    s.process_handles.emplace(handle->value, handle);
+        auto created = std::make_shared<Process>();
+        created->ignores_signals = request.program && request.program->kind == ProgramKind::IgnoreSignals;
+        created->parameters = request.parameters;
+        created->security_descriptor = descriptor;
+        auto handle = std::make_shared<ProcessHandle>();
+        handle->value = s.new_handle_value();
+        handle->process = created;
+        created->open_handles = 1;
+        created->handles.emplace(handle->value, handle);
+        s.process_handles.emplace(handle->value, handle);
 
-    launch_locked(s, function, call, HcsOperationTypeCreateProcess,
-                  [system_handle = call.handle, created, request = std::move(request)](State& st) -> Outcome {
-                      System& system = *system_handle->system;
-                      if (!system.registered) return failure(HCS_E_SYSTEM_NOT_FOUND, "", function);
-                      if (request.result == HCS_E_INVALID_JSON) return failure(request.result, request.error, function);
-                      if (system.state == SystemState::Stopped) {
-                          return failure(HCS_E_SYSTEM_ALREADY_STOPPED, "The compute system has stopped.", function);
-                      }
-                      if (system.state != SystemState::Running) {
-                          return failure(HCS_E_INVALID_STATE,
-                                         std::string("The compute system is ") + state_name(system.state) + ".",
-                                         function);
-                      }
-                      if (FAILED(request.result)) return failure(request.result, request.error, function);
-                      auto ends = std::make_shared<CallerEnds>();
-                      HRESULT error = E_OUTOFMEMORY;
-                      auto io = ProgramIo::create(request.in, request.out, request.err, request.emulate_console,
-                                                  request.width, request.height, *ends, &error);
-                      if (!io) return failure(error, "The process's pipes could not be created.", function);
-                      // hcsim keeps handles to the caller's ends while the process runs, to
-                      // hand out new ones from HcsGetProcessInfo.
-                      auto kept = std::make_unique<CallerEnds>();
-                      if (!ends->duplicate_into(*kept, &error)) {
-                          return failure(error, "The process's pipes could not be duplicated.", function);
-                      }
-                      ProgramIo* const program_io = io.get();
-                      created->io = std::move(io);
-                      created->kept = std::move(kept);
-                      created->pid = system.next_process_pid;
-                      created->system = system_handle->system;
-                      try {
-                          // Detached: a program thread is done with everything shared once it
-                          // has set thread_finished (under the lock), and HcsimReset waits for
-                          // that flag; a finished thread left unjoined at process exit would be
-                          // a leak to ThreadSanitizer.
-                          std::thread(program_main, created, program_io, *request.program).detach();
-                      } catch (const std::system_error&) {
-                          created->io.reset();
-                          created->kept.reset();
-                          return failure(E_OUTOFMEMORY, "The process's thread could not be started.", function);
-                      }
-                      system.next_process_pid += 4;
-                      created->phase = Process::Phase::Running;
-                      created->created_wall = wall::now();  // ProcessList CreateTimestamp
-                      system.user_processes[created->pid] = created;
-                      created->program_slot = st.programs.size();
-                      st.programs.push_back(created);
-                      Outcome outcome;
-                      outcome.process_id = created->pid;
-                      outcome.process_ends = std::move(ends);
-                      return outcome;
-                  });
-    call.op->process = handle->value;
-    created->create_op = call.op;
-    *process = reinterpret_cast<HCS_PROCESS>(handle->value);
-    return S_OK;
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+        launch_locked(s, function, call, HcsOperationTypeCreateProcess,
+                      [system_handle = call.handle, created, request = std::move(request)](State& st) -> Outcome {
+                          System& system = *system_handle->system;
+                          if (!system.registered) return failure(HCS_E_SYSTEM_NOT_FOUND, "", function);
+                          if (request.result == HCS_E_INVALID_JSON) return failure(request.result, request.error, function);
+                          if (system.state == SystemState::Stopped) {
+                              return failure(HCS_E_SYSTEM_ALREADY_STOPPED, "The compute system has stopped.", function);
+                          }
+                          if (system.state != SystemState::Running) {
+                              return failure(HCS_E_INVALID_STATE,
+                                             std::string("The compute system is ") + state_name(system.state) + ".",
+                                             function);
+                          }
+                          if (FAILED(request.result)) return failure(request.result, request.error, function);
+                          auto ends = std::make_shared<CallerEnds>();
+                          HRESULT error = E_OUTOFMEMORY;
+                          auto io = ProgramIo::create(request.in, request.out, request.err, request.emulate_console,
+                                                      request.width, request.height, *ends, &error);
+                          if (!io) return failure(error, "The process's pipes could not be created.", function);
+                          // hcsim keeps handles to the caller's ends while the process runs, to
+                          // hand out new ones from HcsGetProcessInfo.
+                          auto kept = std::make_unique<CallerEnds>();
+                          if (!ends->duplicate_into(*kept, &error)) {
+                              return failure(error, "The process's pipes could not be duplicated.", function);
+                          }
+                          ProgramIo* const program_io = io.get();
+                          created->io = std::move(io);
+                          created->kept = std::move(kept);
+                          created->pid = system.next_process_pid;
+                          created->system = system_handle->system;
+                          try {
+                              // Detached: a program thread is done with everything shared once it
+                              // has set thread_finished (under the lock), and HcsimReset waits for
+                              // that flag; a finished thread left unjoined at process exit would be
+                              // a leak to ThreadSanitizer.
+                              std::thread(program_main, created, program_io, *request.program).detach();
+                          } catch (const std::system_error&) {
+                              created->io.reset();
+                              created->kept.reset();
+                              return failure(E_OUTOFMEMORY, "The process's thread could not be started.", function);
+                          }
+                          system.next_process_pid += 4;
+                          created->phase = Process::Phase::Running;
+                          created->created_wall = sim_clock().wall_now();  // ProcessList CreateTimestamp
+                          system.user_processes[created->pid] = created;
+                          created->program_slot = st.programs.size();
+                          st.programs.push_back(created);
+                          Outcome outcome;
+                          outcome.process_id = created->pid;
+                          outcome.process_ends = std::move(ends);
+                          return outcome;
+                      });
+        call.op->process = handle->value;
+        created->create_op = call.op;
+        *process = reinterpret_cast<HCS_PROCESS>(handle->value);
+        return S_OK;
+    });
 }
 
 HRESULT WINAPI HcsOpenProcess(HCS_SYSTEM computeSystem, DWORD processId, DWORD requestedAccess,
-                              HCS_PROCESS* process) try {
+                              HCS_PROCESS* process) {
     (void)requestedAccess;  // access control is not simulated
     if (process != nullptr) *process = nullptr;
-    if (computeSystem == nullptr) {
-        record_null_handle("HcsOpenProcess", "HCS_SYSTEM");
-        return E_INVALIDARG;
-    }
-    if (process == nullptr) return E_POINTER;
-    State& s = state();
-    std::lock_guard lock(s.mutex);
-    const auto system_handle = find_system_handle(s, computeSystem, "HcsOpenProcess");
-    if (!system_handle) return E_HANDLE;
-    if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;
-    if (const auto fault = take_fault_locked(s, "HcsOpenProcess")) return fault->failure;
-    System& system = *system_handle->system;
-    if (!system.registered && system.state != SystemState::Stopped) return HCS_E_SYSTEM_NOT_FOUND;
-    const auto it = system.user_processes.find(processId);
-    if (it == system.user_processes.end()) return hr_not_found;
-    auto handle = std::make_shared<ProcessHandle>();
-    handle->value = s.new_handle_value();
-    handle->process = it->second;
-    ++it->second->open_handles;
-    it->second->handles.emplace(handle->value, handle);
-    s.process_handles.emplace(handle->value, handle);
-    *process = reinterpret_cast<HCS_PROCESS>(handle->value);
-    return S_OK;
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+    if (computeSystem != nullptr && process == nullptr) return E_POINTER;  // after a NULL system
+    return on_system("HcsOpenProcess", computeSystem, Reaches::Service,
+                     [&](State& s, auto&, const std::shared_ptr<SystemHandle>& system_handle) -> HRESULT {
+        System& system = *system_handle->system;
+        if (!system.registered && system.state != SystemState::Stopped) return HCS_E_SYSTEM_NOT_FOUND;
+        const auto it = system.user_processes.find(processId);
+        if (it == system.user_processes.end()) return hr_not_found;
+        auto handle = std::make_shared<ProcessHandle>();
+        handle->value = s.new_handle_value();
+        handle->process = it->second;
+        ++it->second->open_handles;
+        it->second->handles.emplace(handle->value, handle);
+        s.process_handles.emplace(handle->value, handle);
+        *process = reinterpret_cast<HCS_PROCESS>(handle->value);
+        return S_OK;
+    });
 }
 
-void WINAPI HcsCloseProcess(HCS_PROCESS process) try {
-    State& s = state();
-    std::unique_lock lock(s.mutex);
-    const auto handle = find_process_handle(s, process, "HcsCloseProcess");
-    if (!handle) return;
-    s.process_handles.erase(handle->value);
-    handle->closed = true;
-    Process& target = *handle->process;
-    Expects(target.open_handles > 0);
-    --target.open_handles;
-    target.handles.erase(handle->value);
-    forget_if_done_locked(target);  // never ends the process
-    s.changed.notify_all();         // HcsWaitForProcessExit on this handle returns E_HANDLE
-    // No event callback after close returns (unless close is called from inside one).
-    const auto self = std::this_thread::get_id();
-    s.changed.wait(lock, [&] { return !handle->gate.busy_elsewhere(self); });
-} catch (...) {
-    return;  // out of memory (or another exception): never past the C boundary
+void WINAPI HcsCloseProcess(HCS_PROCESS process) {
+    void_entry_point([&] {
+        State& s = state();
+        std::unique_lock lock(s.mutex);
+        const auto handle = find_process_handle(s, process, "HcsCloseProcess");
+        if (!handle) return;
+        s.process_handles.erase(handle->value);
+        handle->closed = true;
+        Process& target = *handle->process;
+        Expects(target.open_handles > 0);
+        --target.open_handles;
+        target.handles.erase(handle->value);
+        forget_if_done_locked(target);  // never ends the process
+        s.changed.notify_all();         // HcsWaitForProcessExit on this handle returns E_HANDLE
+        // No event callback after close returns (unless close is called from inside one).
+        const auto self = std::this_thread::get_id();
+        s.changed.wait(lock, [&] { return !handle->gate.busy_elsewhere(self); });
+    });
 }
 
-HRESULT WINAPI HcsTerminateProcess(HCS_PROCESS process, HCS_OPERATION operation, PCWSTR options) try {
-    constexpr const char* function = "HcsTerminateProcess";
-    // Reference/HcsTerminateProcess.md: options "Reserved for future use. Must be NULL."
-    // hcsshim (internal/hcs/v2/process.go, Kill) passes "", so an empty string is accepted too.
-    const bool options_given = options != nullptr && options[0] != 0;
-    return process_call(function, process, operation, HcsOperationTypeSignalProcess,
-                        [options_given](State&, const std::shared_ptr<Process>& target) -> Outcome {
-                            if (options_given) {
-                                return failure(E_INVALIDARG, "The terminate options must be NULL.", function);
-                            }
-                            if (auto problem = check_exists_locked(*target, function)) return *problem;
-                            if (system_gone_locked(*target)) {
-                                return failure(hr_gone_system_not_found, "The compute system has stopped.", function);
-                            }
-                            if (target->phase == Process::Phase::Exited) {
-                                // TerminateProcess on an ended process: ERROR_ACCESS_DENIED
-                                // (hcsshim process.go, Kill's comment).
-                                return failure(hr_access_denied, "Access is denied: the process has exited.",
-                                               function);
-                            }
-                            if (target->terminate_requested) {
-                                // A repeat before the exit (hcsshim process.go, Kill's comment).
-                                return failure(HCS_E_PROCESS_ALREADY_STOPPED, "The process is being terminated.",
-                                               function);
-                            }
-                            // Completes once the termination is requested; the exit comes later
-                            // (hcsshim process.go: Kill "does not wait for it to finish").
-                            target->terminate_requested = true;
-                            request_stop_locked(*target, terminated_exit_code);
-                            return Outcome{};
-                        });
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
-}
-
-HRESULT WINAPI HcsSignalProcess(HCS_PROCESS process, HCS_OPERATION operation, PCWSTR options) try {
-    constexpr const char* function = "HcsSignalProcess";
-    SignalRequest request = parse_signal(options);
-    return process_call(function, process, operation, HcsOperationTypeSignalProcess,
-                        [request](State&, const std::shared_ptr<Process>& target) -> Outcome {
-                            if (request.result == HCS_E_INVALID_JSON) {
-                                return failure(request.result, request.error, function);
-                            }
-                            if (auto problem = check_exists_locked(*target, function)) return *problem;
-                            // A gone process (hcsshim process.go, processSignalResult: "The
-                            // process should be gone, but we have not received the notification").
-                            if (system_gone_locked(*target)) {
-                                return failure(hr_gone_system_not_found, "The compute system has stopped.", function);
-                            }
-                            if (target->phase == Process::Phase::Exited || target->terminate_requested) {
-                                return failure(hr_gone_invalid_state, "The process has exited or is being terminated.",
-                                               function);
-                            }
-                            if (FAILED(request.result)) return failure(request.result, request.error, function);
-                            if (!target->ignores_signals) request_stop_locked(*target, signalled_exit_code);
-                            return Outcome{};
-                        });
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
-}
-
-HRESULT WINAPI HcsGetProcessInfo(HCS_PROCESS process, HCS_OPERATION operation) try {
-    constexpr const char* function = "HcsGetProcessInfo";
-    return process_call(function, process, operation, HcsOperationTypeGetProcessInfo,
-                        [](State&, const std::shared_ptr<Process>& target) -> Outcome {
-                            if (auto problem = check_exists_locked(*target, function)) return *problem;
-                            // hcsshim internal/hcs/v2/system.go (createProcess's comment): after
-                            // the exit HcsGetProcessInfo fails with HCS_E_PROCESS_ALREADY_STOPPED.
-                            if (target->phase == Process::Phase::Exited || system_gone_locked(*target)) {
-                                return failure(HCS_E_PROCESS_ALREADY_STOPPED, "The process has exited.", function);
-                            }
-                            // New handles to the pipes on every call, owned by whoever takes them
-                            // from the operation (hcsshim process.go StdioLegacy: "the
-                            // responsibility of the caller to close"; interface.go Stdio: "it
-                            // should be possible to call this multiple times").
-                            Outcome outcome;
-                            if (target->kept) {
-                                auto copy = std::make_shared<CallerEnds>();
-                                HRESULT error = E_OUTOFMEMORY;
-                                if (!target->kept->duplicate_into(*copy, &error)) {
-                                    return failure(error, "The process's pipes could not be duplicated.", function);
+HRESULT WINAPI HcsTerminateProcess(HCS_PROCESS process, HCS_OPERATION operation, PCWSTR options) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        constexpr const char* function = "HcsTerminateProcess";
+        // Reference/HcsTerminateProcess.md: options "Reserved for future use. Must be NULL."
+        // hcsshim (internal/hcs/v2/process.go, Kill) passes "", so an empty string is accepted too.
+        const bool options_given = options != nullptr && options[0] != 0;
+        return process_call(function, process, operation, HcsOperationTypeSignalProcess,
+                            [options_given](State&, const std::shared_ptr<Process>& target) -> Outcome {
+                                if (options_given) {
+                                    return failure(E_INVALIDARG, "The terminate options must be NULL.", function);
                                 }
-                                outcome.process_ends = std::move(copy);
-                            }
-                            outcome.process_id = target->pid;
-                            outcome.document = target->parameters;
-                            return outcome;
-                        });
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+                                if (auto problem = check_exists_locked(*target, function)) return *problem;
+                                if (system_gone_locked(*target)) {
+                                    return failure(hr_gone_system_not_found, "The compute system has stopped.", function);
+                                }
+                                if (target->phase == Process::Phase::Exited) {
+                                    // TerminateProcess on an ended process: ERROR_ACCESS_DENIED
+                                    // (hcsshim process.go, Kill's comment).
+                                    return failure(hr_access_denied, "Access is denied: the process has exited.",
+                                                   function);
+                                }
+                                if (target->terminate_requested) {
+                                    // A repeat before the exit (hcsshim process.go, Kill's comment).
+                                    return failure(HCS_E_PROCESS_ALREADY_STOPPED, "The process is being terminated.",
+                                                   function);
+                                }
+                                // Completes once the termination is requested; the exit comes later
+                                // (hcsshim process.go: Kill "does not wait for it to finish").
+                                target->terminate_requested = true;
+                                request_stop_locked(*target, terminated_exit_code);
+                                return Outcome{};
+                            });
+    });
+}
+
+HRESULT WINAPI HcsSignalProcess(HCS_PROCESS process, HCS_OPERATION operation, PCWSTR options) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        constexpr const char* function = "HcsSignalProcess";
+        SignalRequest request = parse_signal(options);
+        return process_call(function, process, operation, HcsOperationTypeSignalProcess,
+                            [request](State&, const std::shared_ptr<Process>& target) -> Outcome {
+                                if (request.result == HCS_E_INVALID_JSON) {
+                                    return failure(request.result, request.error, function);
+                                }
+                                if (auto problem = check_exists_locked(*target, function)) return *problem;
+                                // A gone process (hcsshim process.go, processSignalResult: "The
+                                // process should be gone, but we have not received the notification").
+                                if (system_gone_locked(*target)) {
+                                    return failure(hr_gone_system_not_found, "The compute system has stopped.", function);
+                                }
+                                if (target->phase == Process::Phase::Exited || target->terminate_requested) {
+                                    return failure(hr_gone_invalid_state, "The process has exited or is being terminated.",
+                                                   function);
+                                }
+                                if (FAILED(request.result)) return failure(request.result, request.error, function);
+                                if (!target->ignores_signals) request_stop_locked(*target, signalled_exit_code);
+                                return Outcome{};
+                            });
+    });
+}
+
+HRESULT WINAPI HcsGetProcessInfo(HCS_PROCESS process, HCS_OPERATION operation) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        constexpr const char* function = "HcsGetProcessInfo";
+        return process_call(function, process, operation, HcsOperationTypeGetProcessInfo,
+                            [](State&, const std::shared_ptr<Process>& target) -> Outcome {
+                                if (auto problem = check_exists_locked(*target, function)) return *problem;
+                                // hcsshim internal/hcs/v2/system.go (createProcess's comment): after
+                                // the exit HcsGetProcessInfo fails with HCS_E_PROCESS_ALREADY_STOPPED.
+                                if (target->phase == Process::Phase::Exited || system_gone_locked(*target)) {
+                                    return failure(HCS_E_PROCESS_ALREADY_STOPPED, "The process has exited.", function);
+                                }
+                                // New handles to the pipes on every call, owned by whoever takes them
+                                // from the operation (hcsshim process.go StdioLegacy: "the
+                                // responsibility of the caller to close"; interface.go Stdio: "it
+                                // should be possible to call this multiple times").
+                                Outcome outcome;
+                                if (target->kept) {
+                                    auto copy = std::make_shared<CallerEnds>();
+                                    HRESULT error = E_OUTOFMEMORY;
+                                    if (!target->kept->duplicate_into(*copy, &error)) {
+                                        return failure(error, "The process's pipes could not be duplicated.", function);
+                                    }
+                                    outcome.process_ends = std::move(copy);
+                                }
+                                outcome.process_id = target->pid;
+                                outcome.document = target->parameters;
+                                return outcome;
+                            });
+    });
 }
 
 HRESULT WINAPI HcsGetProcessProperties(HCS_PROCESS process, HCS_OPERATION operation,
-                                       PCWSTR propertyQuery) try {
-    constexpr const char* function = "HcsGetProcessProperties";
-    const auto checked = check_optional_object(propertyQuery);
-    return process_call(function, process, operation, HcsOperationTypeGetProcessProperties,
-                        [checked](State&, const std::shared_ptr<Process>& target) -> Outcome {
-                            if (FAILED(checked.first)) return failure(checked.first, checked.second, function);
-                            if (auto problem = check_process_locked(*target, false, function)) return *problem;
-                            Outcome outcome;
-                            outcome.document = status_document(*target);
-                            return outcome;
-                        });
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+                                       PCWSTR propertyQuery) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        constexpr const char* function = "HcsGetProcessProperties";
+        const auto checked = check_optional_object(propertyQuery);
+        return process_call(function, process, operation, HcsOperationTypeGetProcessProperties,
+                            [checked](State&, const std::shared_ptr<Process>& target) -> Outcome {
+                                if (FAILED(checked.first)) return failure(checked.first, checked.second, function);
+                                if (auto problem = check_process_locked(*target, false, function)) return *problem;
+                                Outcome outcome;
+                                outcome.document = status_document(*target);
+                                return outcome;
+                            });
+    });
 }
 
-HRESULT WINAPI HcsModifyProcess(HCS_PROCESS process, HCS_OPERATION operation, PCWSTR settings) try {
-    constexpr const char* function = "HcsModifyProcess";
-    if (settings == nullptr) return E_INVALIDARG;
-    ModifyRequest request = parse_modify(settings);
-    return process_call(function, process, operation, HcsOperationTypeModifyProcess,
-                        [request](State&, const std::shared_ptr<Process>& target) -> Outcome {
-                            if (FAILED(request.result)) return failure(request.result, request.error, function);
-                            if (auto problem = check_exists_locked(*target, function)) return *problem;
-                            if (system_gone_locked(*target)) {
-                                return failure(hr_gone_system_not_found, "The compute system has stopped.", function);
-                            }
-                            if (auto problem = check_process_locked(*target, true, function)) return *problem;
-                            if (!target->io) return Outcome{};
-                            if (request.console) target->io->set_console(request.width, request.height);
-                            if (request.close_in || request.close_out || request.close_err) {
-                                // hcsim's own handles go too, so the pipe can reach its end.
-                                if (target->kept) target->kept->close(request.close_in, request.close_out, request.close_err);
-                                target->io->request_close(request.close_in, request.close_out, request.close_err);
-                            }
-                            return Outcome{};
-                        });
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+HRESULT WINAPI HcsModifyProcess(HCS_PROCESS process, HCS_OPERATION operation, PCWSTR settings) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        constexpr const char* function = "HcsModifyProcess";
+        if (settings == nullptr) return E_INVALIDARG;
+        ModifyRequest request = parse_modify(settings);
+        return process_call(function, process, operation, HcsOperationTypeModifyProcess,
+                            [request](State&, const std::shared_ptr<Process>& target) -> Outcome {
+                                if (FAILED(request.result)) return failure(request.result, request.error, function);
+                                if (auto problem = check_exists_locked(*target, function)) return *problem;
+                                if (system_gone_locked(*target)) {
+                                    return failure(hr_gone_system_not_found, "The compute system has stopped.", function);
+                                }
+                                if (auto problem = check_process_locked(*target, true, function)) return *problem;
+                                if (!target->io) return Outcome{};
+                                if (request.console) target->io->set_console(request.width, request.height);
+                                if (request.close_in || request.close_out || request.close_err) {
+                                    // hcsim's own handles go too, so the pipe can reach its end.
+                                    if (target->kept) target->kept->close(request.close_in, request.close_out, request.close_err);
+                                    target->io->request_close(request.close_in, request.close_out, request.close_err);
+                                }
+                                return Outcome{};
+                            });
+    });
 }
 
 HRESULT WINAPI HcsSetProcessCallback(HCS_PROCESS process, HCS_EVENT_OPTIONS callbackOptions,
-                                     void* context, HCS_EVENT_CALLBACK callback) try {
-    if (process == nullptr || callback == nullptr) {
-        if (process == nullptr) record_null_handle("HcsSetProcessCallback", "HCS_PROCESS");
-        return E_INVALIDARG;
+                                     void* context, HCS_EVENT_CALLBACK callback) {
+    if (process != nullptr) {
+        // Argument checks before the handle is looked at; a NULL process is recorded first.
+        if (callback == nullptr) return E_INVALIDARG;
+        if ((option_bits(callbackOptions) & ~static_cast<unsigned>(HcsEventOptionEnableOperationCallbacks)) != 0) {
+            return E_INVALIDARG;
+        }
     }
-    if ((option_bits(callbackOptions) & ~static_cast<unsigned>(HcsEventOptionEnableOperationCallbacks)) != 0) {
-        return E_INVALIDARG;
-    }
-    State& s = state();
-    std::lock_guard lock(s.mutex);
-    const auto handle = find_process_handle(s, process, "HcsSetProcessCallback");
-    if (!handle) return E_HANDLE;
-    if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;
-    if (const auto fault = take_fault_locked(s, "HcsSetProcessCallback")) return fault->failure;
-    if (handle->callback_set) return HCS_E_OPERATION_SYSTEM_CALLBACK_ALREADY_SET;
-    handle->callback_set = true;
-    handle->options = callbackOptions;
-    handle->context = context;
-    handle->callback = callback;
-    if (handle->process->phase == Process::Phase::Exited && !handle->exit_event_posted) {
-        // Registered after the exit (which may come before the caller gets here): the
-        // callback still receives the exit event, once.
-        handle->exit_event_posted = true;
-        PendingEvent event;
-        event.handle = handle;
-        event.type = HcsEventProcessExited;
-        event.data = status_document(*handle->process);
-        std::vector<PendingEvent> events;
-        events.push_back(std::move(event));
-        post_events_locked(s, std::move(events));
-    }
-    return S_OK;
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+    return on_process("HcsSetProcessCallback", process,
+                      [&](State& s, auto&, const std::shared_ptr<ProcessHandle>& handle) -> HRESULT {
+        if (handle->callback_set) return HCS_E_OPERATION_SYSTEM_CALLBACK_ALREADY_SET;
+        handle->callback_set = true;
+        handle->options = callbackOptions;
+        handle->context = context;
+        handle->callback = callback;
+        if (handle->process->phase == Process::Phase::Exited && !handle->exit_event_posted) {
+            // Registered after the exit (which may come before the caller gets here): the
+            // callback still receives the exit event, once.
+            handle->exit_event_posted = true;
+            PendingEvent event;
+            event.handle = handle;
+            event.type = HcsEventProcessExited;
+            event.data = status_document(*handle->process);
+            std::vector<PendingEvent> events;
+            events.push_back(std::move(event));
+            post_events_locked(s, std::move(events));
+        }
+        return S_OK;
+    });
 }
 
-HRESULT WINAPI HcsWaitForProcessExit(HCS_PROCESS process, DWORD timeoutMs, PWSTR* result) try {
+HRESULT WINAPI HcsWaitForProcessExit(HCS_PROCESS process, DWORD timeoutMs, PWSTR* result) {
     if (result != nullptr) *result = nullptr;
-    if (process == nullptr) {
-        record_null_handle("HcsWaitForProcessExit", "HCS_PROCESS");
-        return E_INVALIDARG;
-    }
-    State& s = state();
-    std::unique_lock lock(s.mutex);
-    const auto handle = find_process_handle(s, process, "HcsWaitForProcessExit");
-    if (!handle) return E_HANDLE;
-    if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;
-    if (const auto fault = take_fault_locked(s, "HcsWaitForProcessExit")) return fault->failure;
-    const auto target = handle->process;
-    const auto done = [&] {
-        const auto phase = effective_phase(*target);
-        return phase == Process::Phase::Exited || phase == Process::Phase::Failed || s.disconnected ||
-               handle->closed;
-    };
-    if (timeoutMs == INFINITE) {
-        s.changed.wait(lock, done);
-    } else if (!s.changed.wait_for(lock, std::chrono::milliseconds(timeoutMs), done)) {
-        return HCS_E_OPERATION_TIMEOUT;
-    }
-    if (handle->closed) return E_HANDLE;  // HcsCloseProcess on another thread ended the wait
-    switch (effective_phase(*target)) {
-    case Process::Phase::Exited:
-        if (!store_result_string(result, status_document(*target))) return HCS_E_OPERATION_RESULT_ALLOCATION_FAILED;
-        return S_OK;
-    case Process::Phase::Failed: return hr_not_found;
-    default: return HCS_E_SERVICE_DISCONNECT;
-    }
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+    return on_process("HcsWaitForProcessExit", process,
+                      [&](State& s, std::unique_lock<std::mutex>& lock,
+                          const std::shared_ptr<ProcessHandle>& handle) -> HRESULT {
+        const auto target = handle->process;
+        const auto done = [&] {
+            const auto phase = effective_phase(*target);
+            return phase == Process::Phase::Exited || phase == Process::Phase::Failed || s.disconnected ||
+                   handle->closed;
+        };
+        if (timeoutMs == INFINITE) {
+            s.changed.wait(lock, done);
+        } else if (!wait_until(s.changed, lock, deadline_after(timeoutMs), done)) {
+            return HCS_E_OPERATION_TIMEOUT;
+        }
+        if (handle->closed) return E_HANDLE;  // HcsCloseProcess on another thread ended the wait
+        switch (effective_phase(*target)) {
+        case Process::Phase::Exited:
+            if (!store_result_string(result, status_document(*target))) return HCS_E_OPERATION_RESULT_ALLOCATION_FAILED;
+            return S_OK;
+        case Process::Phase::Failed: return hr_not_found;
+        default: return HCS_E_SERVICE_DISCONNECT;
+        }
+    });
 }
 
 }  // extern "C"

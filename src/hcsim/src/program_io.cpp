@@ -1,5 +1,7 @@
 #include "program_io.h"
 
+#include "clock.h"
+
 #include <algorithm>
 #include <chrono>
 #include <string>
@@ -241,14 +243,15 @@ IoStatus ProgramIo::write(Stream stream, const char* data, std::size_t size) {
 }
 
 IoStatus ProgramIo::sleep(uint32_t milliseconds) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(milliseconds);
+    const auto deadline = deadline_after(milliseconds);
+    const Clock::Waker waker(sim_clock(), [this] { wake(); });  // the clock advanced
     for (;;) {
         if (stopping()) return IoStatus::Stopped;
         apply_close_requests();
-        const auto now = std::chrono::steady_clock::now();
-        if (now >= deadline) return IoStatus::Ok;
-        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count();
-        ::WaitForSingleObject(wake_event_, static_cast<DWORD>(left));
+        const Clock::Reading clock = sim_clock().read();
+        if (clock.now >= deadline) return IoStatus::Ok;
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock.now).count();
+        ::WaitForSingleObject(wake_event_, clock.manual ? INFINITE : static_cast<DWORD>(left));
     }
 }
 
@@ -444,15 +447,17 @@ IoStatus ProgramIo::write(Stream stream, const char* data, std::size_t size) {
 }
 
 IoStatus ProgramIo::sleep(uint32_t milliseconds) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(milliseconds);
+    const auto deadline = deadline_after(milliseconds);
+    const Clock::Waker waker(sim_clock(), [this] { wake(); });  // the clock advanced
     for (;;) {
         if (stopping()) return IoStatus::Stopped;
         apply_close_requests();
-        const auto now = std::chrono::steady_clock::now();
-        if (now >= deadline) return IoStatus::Ok;
-        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - now).count();
+        const Clock::Reading clock = sim_clock().read();
+        if (clock.now >= deadline) return IoStatus::Ok;
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - clock.now).count();
         pollfd fd{wake_read_, POLLIN, 0};
-        if (::poll(&fd, 1, static_cast<int>(std::min<long long>(left, 1 << 30))) > 0) drain_wake();
+        const int timeout = clock.manual ? -1 : static_cast<int>(std::min<long long>(left, 1 << 30));
+        if (::poll(&fd, 1, timeout) > 0) drain_wake();
     }
 }
 

@@ -17,7 +17,7 @@
 #include <functional>
 #include <memory>
 
-#include "state.h"
+#include "hcsim/hcsim_api.h"
 
 namespace hcsim {
 

@@ -1,5 +1,7 @@
 #include "programs.h"
 
+#include "text.h"
+
 #include <algorithm>
 #include <array>
 #include <charconv>

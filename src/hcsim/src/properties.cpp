@@ -3,8 +3,12 @@
 #include <string_view>
 
 #include "json.h"
+#include "entry_point.h"
 #include "programs.h"
 #include "sim_process.h"
+#include "operations.h"
+#include "properties.h"
+#include "text.h"
 #include "system_call.h"
 
 namespace hcsim {
@@ -82,7 +86,7 @@ void add_string(rapidjson::Value& out, const char* name, const std::string& text
 
 rapidjson::Value statistics(System& system, const Usage& u, Allocator& a) {
     rapidjson::Value out(rapidjson::kObjectType);
-    add_string(out, "Timestamp", iso8601(wall::now()), a);
+    add_string(out, "Timestamp", iso8601(sim_clock().wall_now()), a);
     add_string(out, "ContainerStartTime",
                iso8601(system.ever_started ? system.started_wall : system.created_wall), a);
     out.AddMember("Uptime100ns", rapidjson::Value(u.uptime), a);
@@ -160,7 +164,7 @@ std::string image_name(const Process& process, bool windows) {
 // private working set, 1 MiB shared.
 rapidjson::Value process_list(const System& system, Allocator& a) {
     rapidjson::Value list(rapidjson::kArrayType);
-    const auto now = wall::now();
+    const auto now = sim_clock().wall_now();
     const bool windows = system.runtime_os_type != "Linux";
     for (const auto& [pid, process] : system.user_processes) {
         if (process->phase != Process::Phase::Running) continue;
@@ -232,7 +236,7 @@ Outcome query_properties_locked(State& s, System& system, const rapidjson::Docum
     auto& a = doc.GetAllocator();
     basic_properties(system, doc, a);
 
-    const Usage u = usage_of(system, steady::now());
+    const Usage u = usage_of(system, sim_clock().now());
     if (query != nullptr) {
         const auto types = query->FindMember("PropertyTypes");
         if (types != query->MemberEnd()) {
@@ -284,25 +288,25 @@ using namespace hcsim;
 extern "C" {
 
 HRESULT WINAPI HcsGetComputeSystemProperties(HCS_SYSTEM computeSystem, HCS_OPERATION operation,
-                                             PCWSTR propertyQuery) try {
-    static constexpr const char* function = "HcsGetComputeSystemProperties";
-    QueryDocument query = parse_query(propertyQuery);
-    State& s = state();
-    OperationCallLock lock(s);
-    SystemCall call;
-    const HRESULT hr = begin_system_call_locked(s, function, computeSystem, operation, call);
-    if (FAILED(hr)) return hr;
-    launch_locked(s, function, call, HcsOperationTypeGetProperties,
-                  [handle = call.handle, query = std::move(query)](State& st) -> Outcome {
-                      if (!handle->system->registered) {
-                          return failure(HCS_E_SYSTEM_NOT_FOUND, "The compute system does not exist.", function);
-                      }
-                      if (!query.error.empty()) return failure(HCS_E_INVALID_JSON, query.error, function);
-                      return query_properties_locked(st, *handle->system, query.document.get(), function);
-                  });
-    return S_OK;
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+                                             PCWSTR propertyQuery) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        static constexpr const char* function = "HcsGetComputeSystemProperties";
+        QueryDocument query = parse_query(propertyQuery);
+        State& s = state();
+        OperationCallLock lock(s);
+        SystemCall call;
+        const HRESULT hr = begin_system_call_locked(s, function, computeSystem, operation, call);
+        if (FAILED(hr)) return hr;
+        launch_locked(s, function, call, HcsOperationTypeGetProperties,
+                      [handle = call.handle, query = std::move(query)](State& st) -> Outcome {
+                          if (!handle->system->registered) {
+                              return failure(HCS_E_SYSTEM_NOT_FOUND, "The compute system does not exist.", function);
+                          }
+                          if (!query.error.empty()) return failure(HCS_E_INVALID_JSON, query.error, function);
+                          return query_properties_locked(st, *handle->system, query.document.get(), function);
+                      });
+        return S_OK;
+    });
 }
 
 }  // extern "C"

@@ -3,7 +3,7 @@
 
 #include <cstdint>
 
-#include "state.h"
+#include "objects.h"
 
 namespace hcsim {
 

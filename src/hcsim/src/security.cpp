@@ -5,7 +5,10 @@
 #include <cstring>
 
 #include "sim_process.h"
-#include "state.h"
+#include "objects.h"
+#include "entry_point.h"
+#include "security.h"
+#include "systems.h"
 
 namespace hcsim {
 
@@ -65,34 +68,34 @@ using namespace hcsim;
 extern "C" {
 
 HCSIM_API HRESULT WINAPI HcsimGetSystemSecurity(const char* id_namespace, const char* id,
-                                                hcsim_security_record* record) try {
-    std::string key;
-    if (const HRESULT hr = security_lookup_key(id_namespace, id, record, key); FAILED(hr)) return hr;
-    State& s = state();
-    std::lock_guard lock(s.mutex);
-    const auto it = s.registry.find(key);
-    if (it == s.registry.end()) return HCS_E_SYSTEM_NOT_FOUND;
-    const System& system = *it->second;
-    fill_security_record(*record, system.security.descriptor, &system.security);
-    return S_OK;
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+                                                hcsim_security_record* record) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        std::string key;
+        if (const HRESULT hr = security_lookup_key(id_namespace, id, record, key); FAILED(hr)) return hr;
+        State& s = state();
+        std::lock_guard lock(s.mutex);
+        const auto it = s.registry.find(key);
+        if (it == s.registry.end()) return HCS_E_SYSTEM_NOT_FOUND;
+        const System& system = *it->second;
+        fill_security_record(*record, system.security.descriptor, &system.security);
+        return S_OK;
+    });
 }
 
 HCSIM_API HRESULT WINAPI HcsimGetProcessSecurity(const char* id_namespace, const char* id, uint32_t process_id,
-                                                 hcsim_security_record* record) try {
-    std::string key;
-    if (const HRESULT hr = security_lookup_key(id_namespace, id, record, key); FAILED(hr)) return hr;
-    State& s = state();
-    std::lock_guard lock(s.mutex);
-    const auto it = s.registry.find(key);
-    if (it == s.registry.end()) return HCS_E_SYSTEM_NOT_FOUND;
-    const auto process = it->second->user_processes.find(process_id);
-    if (process == it->second->user_processes.end()) return hr_not_found;
-    fill_security_record(*record, process->second->security_descriptor, nullptr);
-    return S_OK;
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+                                                 hcsim_security_record* record) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        std::string key;
+        if (const HRESULT hr = security_lookup_key(id_namespace, id, record, key); FAILED(hr)) return hr;
+        State& s = state();
+        std::lock_guard lock(s.mutex);
+        const auto it = s.registry.find(key);
+        if (it == s.registry.end()) return HCS_E_SYSTEM_NOT_FOUND;
+        const auto process = it->second->user_processes.find(process_id);
+        if (process == it->second->user_processes.end()) return hr_not_found;
+        fill_security_record(*record, process->second->security_descriptor, nullptr);
+        return S_OK;
+    });
 }
 
 }  // extern "C"

@@ -10,7 +10,7 @@
 
 #include "program_io.h"
 #include "programs.h"
-#include "state.h"
+#include "objects.h"
 
 namespace hcsim {
 

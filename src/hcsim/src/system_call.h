@@ -3,7 +3,9 @@
 
 #include <optional>
 
-#include "state.h"
+#include "control.h"
+#include "events.h"
+#include "objects.h"
 
 namespace hcsim {
 

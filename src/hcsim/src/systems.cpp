@@ -2,7 +2,16 @@
 #include <gsl/gsl>
 
 #include "json.h"
-#include "state.h"
+#include "entry_point.h"
+#include "objects.h"
+#include "systems.h"
+#include "security.h"
+#include "control.h"
+#include "operations.h"
+#include "events.h"
+#include "processes.h"
+#include "random.h"
+#include "text.h"
 #include "result_strings.h"
 #include "system_call.h"
 
@@ -31,11 +40,11 @@ Options parse_options(PCWSTR options) {
 }
 
 void start_running(System& system) {
-    const auto now = steady::now();
+    const auto now = sim_clock().now();
     system.running_since = now;
     if (!system.ever_started) {
         system.ever_started = true;
-        system.started_wall = wall::now();
+        system.started_wall = sim_clock().wall_now();
     }
 }
 
@@ -146,7 +155,7 @@ Outcome transition_locked(State& s, System& system, Transition kind, const Optio
         break;
     case Transition::Pause:
         if (now_state != SystemState::Running) return invalid();
-        system.run_accumulated += steady::now() - system.running_since;
+        system.run_accumulated += sim_clock().now() - system.running_since;
         system.state = SystemState::Paused;
         // UseConnectedSuspend: "When true, don't disconnect the guest connection when pausing
         // the virtual machine" (SchemaReference.md, GuestConnection): without it a pause
@@ -159,7 +168,7 @@ Outcome transition_locked(State& s, System& system, Transition kind, const Optio
         break;
     case Transition::Resume:
         if (now_state != SystemState::Paused) return invalid();
-        system.running_since = steady::now();
+        system.running_since = sim_clock().now();
         system.state = SystemState::Running;
         // The guest connection is established again (assumption: as at the start).
         system.guest_connected = system.guest_connection_configured;
@@ -352,7 +361,7 @@ u16string exit_status_document(const System& system) {
 void stop_system_locked(State& s, System& system, const char* exit_type, HRESULT status,
                         std::vector<PendingEvent>& events) {
     if (system.state == SystemState::Running) {
-        system.run_accumulated += steady::now() - system.running_since;
+        system.run_accumulated += sim_clock().now() - system.running_since;
     }
     system.state = SystemState::Stopped;
     system.exit_type = exit_type;
@@ -499,7 +508,7 @@ HRESULT create_system(const char* function, std::string id_namespace, PCWSTR id,
     system->id_namespace = std::move(id_namespace);
     system->key = registry_key(system->id_namespace, system_id);
     system->runtime_id = new_guid();
-    system->created_wall = wall::now();
+    system->created_wall = sim_clock().wall_now();
     system->security.descriptor = descriptor;
     system->security.create_options_given = create_options.given;
     system->security.user_token = create_options.user_token;
@@ -539,7 +548,7 @@ HRESULT create_system(const char* function, std::string id_namespace, PCWSTR id,
                       system->registered = true;
                       system->state = SystemState::Created;
                       system->sequence = st.next_system_sequence++;
-                      system->created_wall = wall::now();
+                      system->created_wall = sim_clock().wall_now();
                       st.registry.emplace(system->key, system);
                       Outcome outcome;
                       if (system->open_handles == 0 && system->terminate_on_last_close) {
@@ -581,199 +590,185 @@ extern "C" {
 
 HRESULT WINAPI HcsCreateComputeSystem(PCWSTR id, PCWSTR configuration, HCS_OPERATION operation,
                                       const SECURITY_DESCRIPTOR* securityDescriptor,
-                                      HCS_SYSTEM* computeSystem) try {
-    if (computeSystem != nullptr) *computeSystem = nullptr;
-    if (operation == nullptr || configuration == nullptr) {
-        if (operation == nullptr) record_null_handle("HcsCreateComputeSystem", "HCS_OPERATION");
-        return E_INVALIDARG;
-    }
-    if (computeSystem == nullptr) return E_POINTER;
-    return create_system("HcsCreateComputeSystem", std::string(), id, configuration, operation,
-                         securityDescriptor, nullptr, computeSystem);
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+                                      HCS_SYSTEM* computeSystem) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        if (computeSystem != nullptr) *computeSystem = nullptr;
+        if (operation == nullptr || configuration == nullptr) {
+            if (operation == nullptr) record_null_handle("HcsCreateComputeSystem", "HCS_OPERATION");
+            return E_INVALIDARG;
+        }
+        if (computeSystem == nullptr) return E_POINTER;
+        return create_system("HcsCreateComputeSystem", std::string(), id, configuration, operation,
+                             securityDescriptor, nullptr, computeSystem);
+    });
 }
 
 HRESULT WINAPI HcsCreateComputeSystemInNamespace(PCWSTR idNamespace, PCWSTR id, PCWSTR configuration,
                                                  HCS_OPERATION operation, const HCS_CREATE_OPTIONS* options,
-                                                 HCS_SYSTEM* computeSystem) try {
-    constexpr const char* function = "HcsCreateComputeSystemInNamespace";
-    if (computeSystem != nullptr) *computeSystem = nullptr;
-    if (operation == nullptr || configuration == nullptr || idNamespace == nullptr) {
-        if (operation == nullptr) record_null_handle(function, "HCS_OPERATION");
-        return E_INVALIDARG;
-    }
-    if (computeSystem == nullptr) return E_POINTER;
-    auto id_namespace = input_namespace(idNamespace);
-    if (!id_namespace) return E_INVALIDARG;
-    return create_system(function, std::move(*id_namespace), id, configuration, operation, nullptr, options,
-                         computeSystem);
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+                                                 HCS_SYSTEM* computeSystem) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        constexpr const char* function = "HcsCreateComputeSystemInNamespace";
+        if (computeSystem != nullptr) *computeSystem = nullptr;
+        if (operation == nullptr || configuration == nullptr || idNamespace == nullptr) {
+            if (operation == nullptr) record_null_handle(function, "HCS_OPERATION");
+            return E_INVALIDARG;
+        }
+        if (computeSystem == nullptr) return E_POINTER;
+        auto id_namespace = input_namespace(idNamespace);
+        if (!id_namespace) return E_INVALIDARG;
+        return create_system(function, std::move(*id_namespace), id, configuration, operation, nullptr, options,
+                             computeSystem);
+    });
 }
 
-HRESULT WINAPI HcsOpenComputeSystem(PCWSTR id, DWORD requestedAccess, HCS_SYSTEM* computeSystem) try {
-    (void)requestedAccess;  // access control is not simulated
-    if (computeSystem != nullptr) *computeSystem = nullptr;
-    if (id == nullptr) return E_INVALIDARG;
-    if (computeSystem == nullptr) return E_POINTER;
-    return open_system("HcsOpenComputeSystem", std::string(), id, computeSystem);
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+HRESULT WINAPI HcsOpenComputeSystem(PCWSTR id, DWORD requestedAccess, HCS_SYSTEM* computeSystem) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        (void)requestedAccess;  // access control is not simulated
+        if (computeSystem != nullptr) *computeSystem = nullptr;
+        if (id == nullptr) return E_INVALIDARG;
+        if (computeSystem == nullptr) return E_POINTER;
+        return open_system("HcsOpenComputeSystem", std::string(), id, computeSystem);
+    });
 }
 
 HRESULT WINAPI HcsOpenComputeSystemInNamespace(PCWSTR idNamespace, PCWSTR id, DWORD requestedAccess,
-                                               HCS_SYSTEM* computeSystem) try {
-    (void)requestedAccess;  // access control is not simulated
-    if (computeSystem != nullptr) *computeSystem = nullptr;
-    if (id == nullptr || idNamespace == nullptr) return E_INVALIDARG;
-    if (computeSystem == nullptr) return E_POINTER;
-    const auto id_namespace = input_namespace(idNamespace);
-    if (!id_namespace) return E_INVALIDARG;
-    return open_system("HcsOpenComputeSystemInNamespace", *id_namespace, id, computeSystem);
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+                                               HCS_SYSTEM* computeSystem) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        (void)requestedAccess;  // access control is not simulated
+        if (computeSystem != nullptr) *computeSystem = nullptr;
+        if (id == nullptr || idNamespace == nullptr) return E_INVALIDARG;
+        if (computeSystem == nullptr) return E_POINTER;
+        const auto id_namespace = input_namespace(idNamespace);
+        if (!id_namespace) return E_INVALIDARG;
+        return open_system("HcsOpenComputeSystemInNamespace", *id_namespace, id, computeSystem);
+    });
 }
 
-void WINAPI HcsCloseComputeSystem(HCS_SYSTEM computeSystem) try {
-    State& s = state();
-    std::unique_lock lock(s.mutex);
-    const auto handle = find_system_handle(s, computeSystem, "HcsCloseComputeSystem");
-    if (!handle) return;
-    s.system_handles.erase(handle->value);
-    handle->closed = true;
-    System& system = *handle->system;
-    Expects(system.open_handles > 0);
-    --system.open_handles;
-    system.handles.erase(handle->value);
-    if (system.registered && system.open_handles == 0) {
-        if (system.terminate_on_last_close && system.state != SystemState::Stopped) {
-            std::vector<PendingEvent> events;  // no handle is left to receive them
-            stop_system_locked(s, system, "ForcedExit", S_OK, events);
+void WINAPI HcsCloseComputeSystem(HCS_SYSTEM computeSystem) {
+    void_entry_point([&] {
+        State& s = state();
+        std::unique_lock lock(s.mutex);
+        const auto handle = find_system_handle(s, computeSystem, "HcsCloseComputeSystem");
+        if (!handle) return;
+        s.system_handles.erase(handle->value);
+        handle->closed = true;
+        System& system = *handle->system;
+        Expects(system.open_handles > 0);
+        --system.open_handles;
+        system.handles.erase(handle->value);
+        if (system.registered && system.open_handles == 0) {
+            if (system.terminate_on_last_close && system.state != SystemState::Stopped) {
+                std::vector<PendingEvent> events;  // no handle is left to receive them
+                stop_system_locked(s, system, "ForcedExit", S_OK, events);
+            }
+            maybe_unregister_locked(s, system);
         }
-        maybe_unregister_locked(s, system);
-    }
-    // No event callback after close returns (unless close is called from inside one).
-    const auto self = std::this_thread::get_id();
-    s.changed.wait(lock, [&] { return !handle->gate.busy_elsewhere(self); });
-} catch (...) {
-    return;  // out of memory (or another exception): never past the C boundary
+        // No event callback after close returns (unless close is called from inside one).
+        const auto self = std::this_thread::get_id();
+        s.changed.wait(lock, [&] { return !handle->gate.busy_elsewhere(self); });
+    });
 }
 
 HRESULT WINAPI HcsStartComputeSystem(HCS_SYSTEM computeSystem, HCS_OPERATION operation,
-                                     PCWSTR options) try {
-    return transition_call("HcsStartComputeSystem", computeSystem, operation, options,
-                           HcsOperationTypeStart, Transition::Start);
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+                                     PCWSTR options) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        return transition_call("HcsStartComputeSystem", computeSystem, operation, options,
+                               HcsOperationTypeStart, Transition::Start);
+    });
 }
 
 HRESULT WINAPI HcsShutDownComputeSystem(HCS_SYSTEM computeSystem, HCS_OPERATION operation,
-                                        PCWSTR options) try {
-    return transition_call("HcsShutDownComputeSystem", computeSystem, operation, options,
-                           HcsOperationTypeShutdown, Transition::Shutdown);
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+                                        PCWSTR options) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        return transition_call("HcsShutDownComputeSystem", computeSystem, operation, options,
+                               HcsOperationTypeShutdown, Transition::Shutdown);
+    });
 }
 
 HRESULT WINAPI HcsTerminateComputeSystem(HCS_SYSTEM computeSystem, HCS_OPERATION operation,
-                                         PCWSTR options) try {
-    return transition_call("HcsTerminateComputeSystem", computeSystem, operation, options,
-                           HcsOperationTypeTerminate, Transition::Terminate);
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+                                         PCWSTR options) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        return transition_call("HcsTerminateComputeSystem", computeSystem, operation, options,
+                               HcsOperationTypeTerminate, Transition::Terminate);
+    });
 }
 
 HRESULT WINAPI HcsCrashComputeSystem(HCS_SYSTEM computeSystem, HCS_OPERATION operation,
-                                     PCWSTR options) try {
-    return transition_call("HcsCrashComputeSystem", computeSystem, operation, options,
-                           HcsOperationTypeCrash, Transition::Crash);
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+                                     PCWSTR options) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        return transition_call("HcsCrashComputeSystem", computeSystem, operation, options,
+                               HcsOperationTypeCrash, Transition::Crash);
+    });
 }
 
 HRESULT WINAPI HcsPauseComputeSystem(HCS_SYSTEM computeSystem, HCS_OPERATION operation,
-                                     PCWSTR options) try {
-    return transition_call("HcsPauseComputeSystem", computeSystem, operation, options,
-                           HcsOperationTypePause, Transition::Pause);
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+                                     PCWSTR options) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        return transition_call("HcsPauseComputeSystem", computeSystem, operation, options,
+                               HcsOperationTypePause, Transition::Pause);
+    });
 }
 
 HRESULT WINAPI HcsResumeComputeSystem(HCS_SYSTEM computeSystem, HCS_OPERATION operation,
-                                      PCWSTR options) try {
-    return transition_call("HcsResumeComputeSystem", computeSystem, operation, options,
-                           HcsOperationTypeResume, Transition::Resume);
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+                                      PCWSTR options) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        return transition_call("HcsResumeComputeSystem", computeSystem, operation, options,
+                               HcsOperationTypeResume, Transition::Resume);
+    });
 }
 
 HRESULT WINAPI HcsSaveComputeSystem(HCS_SYSTEM computeSystem, HCS_OPERATION operation,
-                                    PCWSTR options) try {
-    return transition_call("HcsSaveComputeSystem", computeSystem, operation, options,
-                           HcsOperationTypeSave, Transition::Save);
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+                                    PCWSTR options) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        return transition_call("HcsSaveComputeSystem", computeSystem, operation, options,
+                               HcsOperationTypeSave, Transition::Save);
+    });
 }
 
 HRESULT WINAPI HcsWaitForComputeSystemExit(HCS_SYSTEM computeSystem, DWORD timeoutMs,
-                                           PWSTR* result) try {
+                                           PWSTR* result) {
     if (result != nullptr) *result = nullptr;
-    if (computeSystem == nullptr) {
-        record_null_handle("HcsWaitForComputeSystemExit", "HCS_SYSTEM");
-        return E_INVALIDARG;
-    }
-    State& s = state();
-    std::unique_lock lock(s.mutex);
-    const auto handle = find_system_handle(s, computeSystem, "HcsWaitForComputeSystemExit");
-    if (!handle) return E_HANDLE;
-    if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;
-    if (const auto fault = take_fault_locked(s, "HcsWaitForComputeSystemExit")) return fault->failure;
-    const auto system = handle->system;
-    if (!system->registered && system->state != SystemState::Stopped) return HCS_E_SYSTEM_NOT_FOUND;
-    const auto done = [&] {
-        return system->state == SystemState::Stopped || !system->registered || s.disconnected;
-    };
-    if (timeoutMs == INFINITE) {
-        s.changed.wait(lock, done);
-    } else if (!s.changed.wait_for(lock, std::chrono::milliseconds(timeoutMs), done)) {
-        return HCS_E_OPERATION_TIMEOUT;
-    }
-    if (system->state == SystemState::Stopped) {
-        if (!store_result_string(result, exit_status_document(*system))) {
-            return HCS_E_OPERATION_RESULT_ALLOCATION_FAILED;
+    return on_system("HcsWaitForComputeSystemExit", computeSystem, Reaches::Service,
+                     [&](State& s, std::unique_lock<std::mutex>& lock,
+                         const std::shared_ptr<SystemHandle>& handle) -> HRESULT {
+        const auto system = handle->system;
+        if (!system->registered && system->state != SystemState::Stopped) return HCS_E_SYSTEM_NOT_FOUND;
+        const auto done = [&] {
+            return system->state == SystemState::Stopped || !system->registered || s.disconnected;
+        };
+        if (timeoutMs == INFINITE) {
+            s.changed.wait(lock, done);
+        } else if (!wait_until(s.changed, lock, deadline_after(timeoutMs), done)) {
+            return HCS_E_OPERATION_TIMEOUT;
         }
-        return S_OK;
-    }
-    return s.disconnected ? HCS_E_SERVICE_DISCONNECT : HCS_E_SYSTEM_NOT_FOUND;
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+        if (system->state == SystemState::Stopped) {
+            if (!store_result_string(result, exit_status_document(*system))) {
+                return HCS_E_OPERATION_RESULT_ALLOCATION_FAILED;
+            }
+            return S_OK;
+        }
+        return s.disconnected ? HCS_E_SERVICE_DISCONNECT : HCS_E_SYSTEM_NOT_FOUND;
+    });
 }
 
 HRESULT WINAPI HcsSetComputeSystemCallback(HCS_SYSTEM computeSystem,
                                            HCS_EVENT_OPTIONS callbackOptions, const void* context,
-                                           HCS_EVENT_CALLBACK callback) try {
-    if (computeSystem == nullptr || callback == nullptr) {
-        if (computeSystem == nullptr) record_null_handle("HcsSetComputeSystemCallback", "HCS_SYSTEM");
-        return E_INVALIDARG;
+                                           HCS_EVENT_CALLBACK callback) {
+    if (computeSystem != nullptr) {
+        // Argument checks before the handle is looked at; a NULL system is recorded first.
+        if (callback == nullptr || !known_event_option_bits(callbackOptions)) return E_INVALIDARG;
     }
-    if (!known_event_option_bits(callbackOptions)) return E_INVALIDARG;
-    State& s = state();
-    std::lock_guard lock(s.mutex);
-    const auto handle = find_system_handle(s, computeSystem, "HcsSetComputeSystemCallback");
-    if (!handle) return E_HANDLE;
-    if (s.disconnected) return HCS_E_SERVICE_DISCONNECT;
-    if (const auto fault = take_fault_locked(s, "HcsSetComputeSystemCallback")) return fault->failure;
-    if (handle->callback_set) return HCS_E_OPERATION_SYSTEM_CALLBACK_ALREADY_SET;
-    const System& system = *handle->system;
-    if (!system.registered && system.state != SystemState::Creating) return HCS_E_SYSTEM_NOT_FOUND;
-    handle->callback_set = true;
-    handle->options = callbackOptions;
-    handle->context = context;
-    handle->callback = callback;
-    return S_OK;
-} catch (...) {
-    return E_OUTOFMEMORY;  // out of memory (or another exception): never past the C boundary
+    return on_system("HcsSetComputeSystemCallback", computeSystem, Reaches::Service,
+                     [&](State&, auto&, const std::shared_ptr<SystemHandle>& handle) -> HRESULT {
+        if (handle->callback_set) return HCS_E_OPERATION_SYSTEM_CALLBACK_ALREADY_SET;
+        const System& system = *handle->system;
+        if (!system.registered && system.state != SystemState::Creating) return HCS_E_SYSTEM_NOT_FOUND;
+        handle->callback_set = true;
+        handle->options = callbackOptions;
+        handle->context = context;
+        handle->callback = callback;
+        return S_OK;
+    });
 }
 
 }  // extern "C"

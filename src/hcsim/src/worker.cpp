@@ -5,7 +5,9 @@
 // in the order they were started (at equal latency).
 #include <gsl/gsl>
 
-#include "state.h"
+#include "objects.h"
+#include "worker.h"
+#include "operations.h"
 
 #if defined(_WIN32)
 #include <windows.h>
@@ -53,11 +55,14 @@ void worker_main() {
             continue;
         }
         const auto first = s.queue.begin();
-        if (first->first > steady::now()) {
-            // A copy: the queue entry may be erased (rescheduled) while we wait.
-            const steady::time_point due = first->first;
+        const Clock::Reading clock = sim_clock().read();
+        if (first->first > clock.now) {
             ++s.idle_workers;
-            s.work_cv.wait_until(lock, due);
+            if (clock.manual) {
+                s.work_cv.wait(lock);  // advancing the clock notifies work_cv
+            } else {
+                s.work_cv.wait_for(lock, first->first - clock.now);
+            }
             --s.idle_workers;
             continue;
         }

@@ -106,7 +106,8 @@ HCSIM_API hcsim_hresult WINAPI HcsimGetViolations(uint32_t *count, char *text, s
 HCSIM_API hcsim_hresult WINAPI HcsimClearViolations(void);
 
 /** Ends every process (exit code 1; waits for and joins their threads) and forgets every
- *  process, system, fault, latency and the disconnected state. Open handles stay valid
+ *  process, system, fault, latency and the disconnected state; returns to the real clock
+ *  and to a random seed. Open handles stay valid
  *  objects (a system handle's system is gone: calls on it fail with HCS_E_SYSTEM_NOT_FOUND;
  *  a process handle reports its process as exited). */
 HCSIM_API hcsim_hresult WINAPI HcsimReset(void);
@@ -128,6 +129,26 @@ HCSIM_API hcsim_hresult WINAPI HcsimSetServiceDisconnected(uint32_t disconnected
 
 /** Fills *counts. E_INVALIDARG if counts is NULL or struct_size is too small. */
 HCSIM_API hcsim_hresult WINAPI HcsimGetLiveObjects(hcsim_live_objects *counts);
+
+/** hcsim only (no HCS counterpart): every random value hcsim makes (the GUIDs it invents:
+ *  RuntimeId, ...) comes from a pseudo-random generator seeded with `seed`, so a run can be
+ *  replayed; the same seed gives the same sequence. Until the first call and after
+ *  HcsimReset the generator is seeded from std::random_device (random). */
+HCSIM_API hcsim_hresult WINAPI HcsimSetSeed(uint64_t seed);
+
+/** hcsim only (no HCS counterpart): chooses the clock every time hcsim reads comes from
+ *  (latencies of HcsimSetLatency, uptimes and timestamps in properties, the timeouts of
+ *  HcsWaitForOperationResult, HcsWaitForComputeSystemExit, HcsWaitForProcessExit and their
+ *  variants, the built-in `sleep` program). manual 0: the real clock (the default, and after
+ *  HcsimReset). manual != 0: a manual clock, stopped at the current time, that moves only by
+ *  HcsimAdvanceClock. Its time never goes back: returning to the real clock continues from
+ *  the manual time. */
+HCSIM_API hcsim_hresult WINAPI HcsimSetClock(uint32_t manual);
+
+/** hcsim only: moves the manual clock `milliseconds` forward; whatever was due by then
+ *  (a latency, a wait's timeout, a program's sleep) proceeds, on its own thread: the call
+ *  does not wait for it. E_ILLEGAL_METHOD_CALL (0x8000000E) while the clock is real. */
+HCSIM_API hcsim_hresult WINAPI HcsimAdvanceClock(uint64_t milliseconds);
 
 /** How many bytes of a caller's SECURITY_DESCRIPTOR hcsim copies: 20, the size of the
  *  self-relative header (Revision, Sbz1, Control, then the Owner, Group, Sacl and Dacl

@@ -1,5 +1,7 @@
-// hcsim's internal model: operations, compute systems, handles, the completion queue and the
-// test controls, all guarded by ONE mutex (State::mutex).
+// hcsim's internal model: the objects (operations, compute systems, handles, the completion
+// queue, the test controls) and the tables that find them, all guarded by ONE mutex
+// (State::mutex). What acts on them is declared by concern: operations.h, worker.h,
+// events.h, systems.h, processes.h, properties.h, security.h, control.h.
 //
 // Locking rules (keep them; TSan runs this):
 // - Every field below is read and written with State::mutex held, except where noted.
@@ -27,6 +29,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "clock.h"
 #include "hcsim/hcsim_api.h"
 #include "hcsim/hcsim_control.h"
 #include "zlhcs_common/utf.hpp"
@@ -35,8 +38,6 @@ namespace hcsim {
 
 using u16string = zlhcs::common::u16string;
 using u16string_view = zlhcs::common::u16string_view;
-using steady = std::chrono::steady_clock;
-using wall = std::chrono::system_clock;
 
 enum class SystemState { Creating, Created, Running, Paused, Stopped, SavedAsTemplate };
 const char* state_name(SystemState state) noexcept;
@@ -62,15 +63,6 @@ struct SystemSecurity {
     bool identity_given = false;
     uintptr_t last_identity = 0;
 };
-
-/** Copies what a security record reports (lock held). */
-void fill_security_record(hcsim_security_record& out, const SecurityDescriptorCopy& descriptor,
-                          const SystemSecurity* system);
-
-/** Records a caller's security descriptor (NULL: none). E_INVALIDARG if its Revision byte
- *  is not SECURITY_DESCRIPTOR_REVISION (1) (assumption: HCS validates what it applies).
- *  Reads HCSIM_SECURITY_DESCRIPTOR_PREFIX_BYTES bytes from it. */
-HRESULT capture_security_descriptor(const SECURITY_DESCRIPTOR* descriptor, SecurityDescriptorCopy& out);
 
 struct SimProcess {
     uint32_t pid = 0;
@@ -281,137 +273,7 @@ State& state();
 // `function` is the entry point asking: in strict-handle mode a miss (closed, unknown or NULL
 // handle) is recorded as a violation of that function.
 std::shared_ptr<Operation> find_operation(State& s, HCS_OPERATION handle, const char* function);
-
-/** HcsEventOptionEnableLiveMigrationEvents (newer SDKs; hcsshim internal/computecore/types.go). */
-constexpr unsigned hcs_event_option_live_migration = 0x4;
-
-/** The bits of a caller's HCS_EVENT_OPTIONS, read as bytes: a caller may pass bits the
- *  enum does not name (a newer SDK's), which must be refused, not loaded as an enum. */
-inline unsigned option_bits(const HCS_EVENT_OPTIONS& options) {
-    unsigned bits = 0;
-    static_assert(sizeof bits == sizeof options);
-    std::memcpy(&bits, &options, sizeof bits);
-    return bits;
-}
-
-/** True if `flag` is set in an HCS_EVENT_OPTIONS value. */
-inline bool has_option(HCS_EVENT_OPTIONS options, HCS_EVENT_OPTIONS flag) {
-    return (static_cast<unsigned>(options) & static_cast<unsigned>(flag)) != 0;
-}
 std::shared_ptr<SystemHandle> find_system_handle(State& s, HCS_SYSTEM handle, const char* function);
 std::shared_ptr<ProcessHandle> find_process_handle(State& s, HCS_PROCESS handle, const char* function);
-
-// --- behaviour switches and strict handles (control.cpp) -----------------------------
-/** True if the HCSIM_BEHAVIOR_* switch is on (lock held). */
-inline bool behaves(const State& s, uint32_t flag) { return (s.behavior & flag) != 0; }
-/** Strict-handle mode: records that `function` was given a bad `kind` handle (lock held). */
-void record_bad_handle_locked(State& s, const char* function, const char* kind, uintptr_t value);
-/** The same for a NULL handle rejected before the lock is taken (takes the lock). */
-void record_null_handle(const char* function, const char* kind);
-
-/** The lock of an entry point that may start an operation. It is State::mutex, and more: with
- *  HCSIM_BEHAVIOR_INLINE_COMPLETION an operation started under it with no latency does not go
- *  to the workers but completes when this lock is released -- on the caller's thread, before
- *  the entry point returns (its callback and events run with the mutex released). */
-class OperationCallLock {
-public:
-    explicit OperationCallLock(State& s);
-    ~OperationCallLock();
-    OperationCallLock(const OperationCallLock&) = delete;
-    OperationCallLock& operator=(const OperationCallLock&) = delete;
-
-    /** The innermost such lock held by this thread, or nullptr. */
-    static OperationCallLock* current() noexcept;
-    /** Runs `task` when the lock is released (lock held). */
-    void defer_inline(std::shared_ptr<Task> task) { inline_tasks_.push_back(std::move(task)); }
-
-private:
-    State& state_;
-    std::unique_lock<std::mutex> lock_;
-    OperationCallLock* outer_;
-    std::vector<std::shared_ptr<Task>> inline_tasks_;
-};
-
-// --- worker pool (worker.cpp) ---------------------------------------------------------
-/** Queues a task due at `due` (lock held). */
-void schedule_locked(State& s, const std::shared_ptr<Task>& task, steady::time_point due);
-/** Moves an already queued task to `due` (lock held). */
-void reschedule_locked(State& s, const std::shared_ptr<Task>& task, steady::time_point due);
-/** Queues events for delivery on a worker thread, now (lock held): each goes to the end of
- *  its handle's queue (dropped if the handle is closed or has no callback), and a worker task
- *  is scheduled for the handles no thread is draining yet. Returns how many were queued. */
-std::size_t post_events_locked(State& s, std::vector<PendingEvent> events);
-
-// --- operations (operations.cpp) ------------------------------------------------------
-/** Starts `op` (lock held, op NotStarted): queues its work after the entry point's latency. */
-void start_operation_locked(State& s, const std::shared_ptr<Operation>& op, const char* function,
-                            HCS_OPERATION_TYPE type, uintptr_t system, Work work);
-/** Replaces a pending operation's work by a failure and makes it complete now. */
-void abort_operation_locked(State& s, const std::shared_ptr<Operation>& op, HRESULT failure,
-                            const char* why);
-/** Delivers events, then runs the operation's completion for a dequeued task. Called by a
- *  worker with `lock` held; releases it around user callbacks and returns with it held. */
-void run_task(State& s, std::unique_lock<std::mutex>& lock, const std::shared_ptr<Task>& task);
-// --- event delivery (events.cpp) -------------------------------------------------------
-/** Puts `event` at the end of its handle's queue and adds the handle to `drain` if not there
- *  yet (lock held). False (nothing queued) if the handle is closed, has no callback, or the
- *  event is an operation completion the callback did not ask for. */
-bool queue_event_locked(PendingEvent event, std::vector<std::shared_ptr<EventTarget>>& drain);
-/** Delivers the queued events of `handle` in order, unless another thread is already doing so
- *  (lock held on entry and exit, released around each callback). */
-void drain_events_locked(State& s, std::unique_lock<std::mutex>& lock, const std::shared_ptr<EventTarget>& handle);
-
-// --- control (control.cpp) ------------------------------------------------------------
-/** True (and the fault's HRESULT/mode) if the next call of `function` must fail (lock held). */
-std::optional<Fault> take_fault_locked(State& s, const char* function);
-uint32_t latency_locked(const State& s, const char* function);
-
-// --- compute systems (systems.cpp) ----------------------------------------------------
-/** Stops a system (lock held): state, clocks, exit info, events to its handles, waiters. */
-void stop_system_locked(State& s, System& system, const char* exit_type, HRESULT status,
-                        std::vector<PendingEvent>& events);
-/** Removes a stopped system from the registry (lock held): HCS cleans a stopped system up,
- *  whatever handles are still open (they keep only its exit status). */
-void maybe_unregister_locked(State& s, System& system);
-/** The open handles of `system` (lock held); walks only that system's own handles. */
-std::vector<std::shared_ptr<SystemHandle>> handles_of_locked(State& s, const System& system);
-u16string exit_status_document(const System& system);
-
-// --- processes (processes.cpp) -------------------------------------------------------
-/** Ends every running process of a stopping system (exit code 1), lock held. They exit
- *  promptly on their own threads. */
-void end_processes_locked(State& s, System& system);
-/** HcsimReset: ends every process, waits for every program thread to finish, forgets every
- *  process (lock held through `lock`, released while waiting). */
-void reset_processes(State& s, std::unique_lock<std::mutex>& lock);
-
-// --- properties (properties.cpp) ------------------------------------------------------
-Outcome query_properties_locked(State& s, System& system, const rapidjson::Document* query,
-                                const char* function);
-void basic_properties(const System& system, rapidjson::Value& out,
-                      rapidjson::Document::AllocatorType& allocator);
-steady::duration uptime_of(const System& system, steady::time_point now);
-uint64_t memory_size_mb(const System& system);
-
-// --- id namespaces (systems.cpp) -------------------------------------------------------
-/** The registry key of system `id` in namespace `id_namespace` ("" = the default namespace):
- *  both ASCII-lower-cased, joined by a NUL (which neither can contain). */
-std::string registry_key(std::string_view id_namespace, std::string_view id);
-/** The key prefix shared by every system of the namespace. */
-std::string namespace_prefix(std::string_view id_namespace);
-/** True if some system of the namespace exists (lock held). */
-bool namespace_exists_locked(const State& s, std::string_view id_namespace);
-/** A caller's id namespace, UTF-8: nullopt for NULL, empty or invalid UTF-16 (assumption:
- *  any other string names a namespace). */
-std::optional<std::string> input_namespace(PCWSTR id_namespace);
-
-// --- misc helpers ---------------------------------------------------------------------
-std::string new_guid();
-std::string lower_ascii(std::string_view text);
-std::string iso8601(wall::time_point when);
-/** UTF-16 -> UTF-8 of a caller's NUL-terminated string, bounded. nullopt if invalid
- *  UTF-16 or longer than the input cap. */
-std::optional<std::string> input_utf8(PCWSTR text);
-constexpr std::size_t max_input_units = 32u * 1024u * 1024u;  // 64 MiB of UTF-16
 
 }  // namespace hcsim
