@@ -63,9 +63,10 @@ inline std::string take(char* text) {
     return text != nullptr ? std::string(text) : std::string();
 }
 
-/// Closes a zlhcs handle with `Close` at scope exit (unless released): the one guard of the
-/// suites (system_guard, operation_guard, process_guard, subscription_guard).
-template <zlhcs_hresult(ZLHCS_CALL* Close)(zlhcs_handle)>
+/// Closes a zlhcs handle with `Kind::close` at scope exit (unless released): the one guard of
+/// the suites (system_guard, operation_guard, process_guard, subscription_guard). A closer type,
+/// not a function pointer: the address of a dllimport function is no constant on Windows.
+template <typename Kind>
 struct handle_guard {
     zlhcs_handle handle = 0;
     handle_guard() = default;
@@ -74,7 +75,7 @@ struct handle_guard {
     handle_guard& operator=(const handle_guard&) = delete;
     ~handle_guard() { reset(); }
     void reset() {
-        if (handle != 0) (void)Close(handle);
+        if (handle != 0) (void)Kind::close(handle);
         handle = 0;
     }
     zlhcs_handle release() { return std::exchange(handle, 0); }
@@ -82,10 +83,22 @@ struct handle_guard {
     operator zlhcs_handle() const { return handle; }  // NOLINT(google-explicit-constructor)
 };
 
-using system_guard = handle_guard<&zlhcs_system_close>;
-using operation_guard = handle_guard<&zlhcs_operation_close>;
-using process_guard = handle_guard<&zlhcs_process_close>;
-using subscription_guard = handle_guard<&zlhcs_subscription_close>;
+struct system_closer {
+    static zlhcs_hresult close(zlhcs_handle h) { return zlhcs_system_close(h); }
+};
+struct operation_closer {
+    static zlhcs_hresult close(zlhcs_handle h) { return zlhcs_operation_close(h); }
+};
+struct process_closer {
+    static zlhcs_hresult close(zlhcs_handle h) { return zlhcs_process_close(h); }
+};
+struct subscription_closer {
+    static zlhcs_hresult close(zlhcs_handle h) { return zlhcs_subscription_close(h); }
+};
+using system_guard = handle_guard<system_closer>;
+using operation_guard = handle_guard<operation_closer>;
+using process_guard = handle_guard<process_closer>;
+using subscription_guard = handle_guard<subscription_closer>;
 
 /// A copy of this thread's last error.
 struct error_copy {
