@@ -76,8 +76,9 @@
     CHECK(schema_validate_options_struct_size, offsetof(zlhcs_schema_validate_options, struct_size) == 0) \
     CHECK(schema_validate_options_flags, offsetof(zlhcs_schema_validate_options, flags) == 4) \
     CHECK(schema_validate_options_schema_version, offsetof(zlhcs_schema_validate_options, schema_version) == 8) \
-    CHECK(debug_counts_info_size, sizeof(zlhcs_debug_counts_info) == 80) \
+    CHECK(debug_counts_info_size, sizeof(zlhcs_debug_counts_info) == 96) \
     CHECK(debug_counts_info_size_v1, ZLHCS_DEBUG_COUNTS_INFO_SIZE_V1 == 80) \
+    CHECK(debug_counts_info_size_v2, ZLHCS_DEBUG_COUNTS_INFO_SIZE_V2 == 96) \
     CHECK(debug_counts_info_struct_size, offsetof(zlhcs_debug_counts_info, struct_size) == 0) \
     CHECK(debug_counts_info_reserved, offsetof(zlhcs_debug_counts_info, reserved) == 4) \
     CHECK(debug_counts_info_systems, offsetof(zlhcs_debug_counts_info, systems) == 8) \
@@ -89,6 +90,8 @@
     CHECK(debug_counts_info_live_subscriptions, offsetof(zlhcs_debug_counts_info, live_subscriptions) == 56) \
     CHECK(debug_counts_info_live_operations, offsetof(zlhcs_debug_counts_info, live_operations) == 64) \
     CHECK(debug_counts_info_delivery_threads, offsetof(zlhcs_debug_counts_info, delivery_threads) == 72) \
+    CHECK(debug_counts_info_waiting_calls, offsetof(zlhcs_debug_counts_info, waiting_calls) == 80) \
+    CHECK(debug_counts_info_queued_tasks, offsetof(zlhcs_debug_counts_info, queued_tasks) == 88) \
     CHECK(api_v1_size, sizeof(zlhcs_api_v1) == 608) \
     CHECK(api_v1_struct_size, offsetof(zlhcs_api_v1, struct_size) == 0) \
     CHECK(api_v1_revision, offsetof(zlhcs_api_v1, revision) == 4) \

@@ -157,7 +157,7 @@ configure_package_config_file(
   "${PROJECT_BINARY_DIR}/package/zlhcsConfig.cmake"
   INSTALL_DESTINATION "${ZLHCS_INSTALL_CMAKEDIR}")
 # SameMinorVersion: while zlhcs is 0.x a minor release may still reshape the ABI (0.7.0 did)
-# or the C++ facade (0.8.0 did; abi/POLICY.md), so find_package(zlhcs 0.8) accepts 0.8.z only.
+# or the C++ facade (0.8.0 did; abi/POLICY.md), so find_package(zlhcs 0.9) accepts 0.9.z only.
 # From 1.0 (ABI frozen within a major version) this becomes SameMajorVersion.
 write_basic_package_version_file(
   "${PROJECT_BINARY_DIR}/package/zlhcsConfigVersion.cmake"

@@ -221,7 +221,7 @@ typedef char zlhcs_requires_a_64_bit_target[sizeof(void *) == 8 ? 1 : -1];
  * lists from before release notifiers, which this DLL no longer has. */
 #define ZLHCS_API_MIN_REVISION 4u
 #define ZLHCS_VERSION_MAJOR 0u
-#define ZLHCS_VERSION_MINOR 8u
+#define ZLHCS_VERSION_MINOR 9u
 #define ZLHCS_VERSION_PATCH 0u
 
 /* ---------------------------------------------------------------------------------------
@@ -1303,8 +1303,20 @@ typedef struct zlhcs_debug_counts_info {
     /** out: zlhcs's delivery threads alive (they run event callbacks and completions that must
      *  not run on HCS's threads; idle ones retire). */
     uint64_t delivery_threads;
+    /** out (from 0.9.0; ZLHCS_DEBUG_COUNTS_INFO_SIZE_V2): calls blocked right now in a wait
+     *  inside zlhcs: zlhcs_operation_wait and every blocking form of an HCS call,
+     *  zlhcs_system_wait_exit, zlhcs_process_wait_exit, zlhcs_process_stdio_read / _write,
+     *  zlhcs_subscription_next, and a close waiting for a callback in progress to return. A
+     *  watchdog sees a thread parked in zlhcs; a test knows that a call it started has
+     *  reached its wait. */
+    uint64_t waiting_calls;
+    /** out (from 0.9.0): tasks queued for or running on the delivery threads (event
+     *  callbacks, completion callbacks, exit watches, release notifiers). 0 while HCS has
+     *  nothing in flight means no zlhcs callback is queued or running. */
+    uint64_t queued_tasks;
 } zlhcs_debug_counts_info;
 #define ZLHCS_DEBUG_COUNTS_INFO_SIZE_V1 80u
+#define ZLHCS_DEBUG_COUNTS_INFO_SIZE_V2 96u
 
 /** Fills *counts with zlhcs's leak counters (see zlhcs_debug_counts_info). A snapshot: each
  * member is read on its own, so a count may move while another is read. Any thread; never

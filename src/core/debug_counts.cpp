@@ -35,6 +35,8 @@ zlhcs_hresult fill_debug_counts(zlhcs_debug_counts_info& out, std::uint32_t size
     counts.live_subscriptions = read(counted::live_subscriptions);
     counts.live_operations = read(counted::live_operations);
     counts.delivery_threads = dispatcher::instance().threads();
+    counts.waiting_calls = read(counted::waiting_calls);
+    counts.queued_tasks = dispatcher::instance().tasks();
     write_caller_struct(out, counts, size);
     return ZLHCS_S_OK;
 }

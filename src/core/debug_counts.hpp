@@ -15,7 +15,7 @@
 namespace zlhcs::core {
 
 /// What a counter counts (one slot each in debug_counters()).
-enum class counted : std::size_t { contexts, strings, live_operations, live_subscriptions, count_ };
+enum class counted : std::size_t { contexts, strings, live_operations, live_subscriptions, waiting_calls, count_ };
 
 /// The counters. Signed: a caller that hands zlhcs_free() memory zlhcs never gave out could
 /// take one below zero, which the report shows as it is (clamped to 0 for the C struct).
@@ -32,6 +32,17 @@ public:
     live_count(const live_count&) noexcept { count_up(Which); }
     live_count& operator=(const live_count&) noexcept = default;
     ~live_count() { count_down(Which); }
+};
+
+/// Counts the calling thread as blocked in a zlhcs wait for its lifetime (waiting_calls). Made
+/// just before a thread blocks, once it knows it must: a test that sees the count knows the
+/// call it started has reached its wait (or is about to, holding the lock its waker needs).
+class waiting_scope {
+public:
+    waiting_scope() noexcept { count_up(counted::waiting_calls); }
+    ~waiting_scope() { count_down(counted::waiting_calls); }
+    waiting_scope(const waiting_scope&) = delete;
+    waiting_scope& operator=(const waiting_scope&) = delete;
 };
 
 /// zlhcs_debug_counts.

@@ -44,6 +44,11 @@ public:
         return threads_ + (monitor_started_ ? 1 : 0);
     }
 
+    std::size_t tasks() const {
+        std::lock_guard lock(mutex_);
+        return tasks_.size() + running_;
+    }
+
 private:
     using clock = std::chrono::steady_clock;
 
@@ -108,6 +113,7 @@ private:
             std::function<void()> task = std::move(tasks_.front());
             tasks_.pop_front();
             ++tasks_taken_;
+            ++running_;
             // Tasks left and no thread free: the monitor watches whether the queue still moves.
             if (all_busy_with_tasks_waiting() && monitor_started_) stalled_.notify_one();
             lock.unlock();
@@ -118,6 +124,7 @@ private:
             }
             task = nullptr;  // its captures go before the lock is taken again
             lock.lock();
+            --running_;
         }
     }
 
@@ -162,6 +169,7 @@ private:
     std::deque<std::function<void()>> tasks_;
     std::vector<idle_slot*> idle_;  // idle threads, the most recently idle last
     std::size_t threads_ = 0;
+    std::size_t running_ = 0;  // tasks taken and not yet finished (zlhcs_debug_counts)
     bool monitor_started_ = false;
     std::uint64_t tasks_taken_ = 0;  // progress of the queue, watched by the monitor
 };
@@ -177,5 +185,7 @@ dispatcher& dispatcher::instance() noexcept {
 void dispatcher::post(std::function<void()> task) { impl_->post(std::move(task)); }
 
 std::size_t dispatcher::threads() const noexcept { return impl_->threads(); }
+
+std::size_t dispatcher::tasks() const noexcept { return impl_->tasks(); }
 
 }  // namespace zlhcs::core

@@ -39,6 +39,9 @@ public:
     /// zlhcs threads alive now: delivery threads and the monitor (zlhcs_debug_counts).
     [[nodiscard]] std::size_t threads() const noexcept;
 
+    /// Tasks queued or running now (zlhcs_debug_counts' queued_tasks).
+    [[nodiscard]] std::size_t tasks() const noexcept;
+
     class impl;
 private:
     dispatcher();

@@ -1,11 +1,13 @@
 #include "exit_latch.hpp"
 
+#include "debug_counts.hpp"
 #include "dispatcher.hpp"
 #include "errors.hpp"
 #include "registry.hpp"
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 
 namespace zlhcs::core {
 namespace {
@@ -163,6 +165,8 @@ zlhcs_hresult exit_latch::wait(std::uint32_t timeout_ms, zlhcs_hresult pending_c
         }
     }
     const auto decided = [this] { return status_.what != outcome::pending; };
+    std::optional<waiting_scope> waiting;
+    if (!decided() && timeout_ms != 0) waiting.emplace();
     if (timeout_ms == ZLHCS_INFINITE) {
         changed_.wait(lock, decided);
     } else if (!changed_.wait_for(lock, std::chrono::milliseconds(timeout_ms), decided)) {

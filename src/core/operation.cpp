@@ -1,8 +1,9 @@
 #include "operation.hpp"
 
 #include "callback_scope.hpp"
-#include "calls.hpp"
 #include "caller_struct.hpp"
+#include "calls.hpp"
+#include "debug_counts.hpp"
 #include "dispatcher.hpp"
 #include "errors.hpp"
 #include "strings.hpp"
@@ -10,6 +11,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -330,6 +332,8 @@ zlhcs_hresult operation_object::wait(std::uint32_t timeout_ms, zlhcs_hresult pen
         std::unique_lock lock(mutex_);
         // Closing releases waiters: a close wakes this wait as a completion does.
         auto done = [this] { return completed_ || closed_; };
+        std::optional<waiting_scope> waiting;
+        if (!done() && timeout_ms != 0) waiting.emplace();
         if (timeout_ms == ZLHCS_INFINITE) {
             changed_.wait(lock, done);
         } else if (!changed_.wait_for(lock, std::chrono::milliseconds(timeout_ms), done)) {
@@ -470,7 +474,10 @@ zlhcs_hresult operation_object::close() noexcept {
         return callback_state_ == callback_state::running ||
                (callback_state_ == callback_state::deferred && gate_open_);
     };
-    if (busy() && !in_zlhcs_callback()) changed_.wait(lock, [&] { return !busy(); });
+    if (busy() && !in_zlhcs_callback()) {
+        const waiting_scope waiting;
+        changed_.wait(lock, [&] { return !busy(); });
+    }
     const bool ran = callback_state_ == callback_state::running || callback_state_ == callback_state::deferred ||
                      callback_state_ == callback_state::returned;
     const bool release_due = take_release_locked();

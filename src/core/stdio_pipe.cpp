@@ -1,9 +1,11 @@
 #include "stdio_pipe.hpp"
 
+#include "debug_counts.hpp"
 #include "errors.hpp"
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -40,6 +42,7 @@ std::uint32_t remaining(std::uint32_t timeout_ms, clock::time_point start) {
 void pause(std::uint32_t left, clock::time_point start) {
     const auto spent = clock::now() - start;
     const std::uint32_t step = spent < std::chrono::milliseconds(20) ? 1u : 10u;
+    const waiting_scope waiting;
     Sleep(std::min(std::min(left, slice_ms), step));
 }
 #endif
@@ -98,6 +101,8 @@ stdio_pipe::~stdio_pipe() {
 int stdio_pipe::wait_ready(short events, std::uint32_t timeout_ms) const {
     const int wake = wake_fd_.load();
     pollfd descriptors[2] = {{handle_, events, 0}, {wake, POLLIN, 0}};
+    std::optional<waiting_scope> waiting;
+    if (timeout_ms != 0) waiting.emplace();
     if (wake < 0) return poll(descriptors, 1, static_cast<int>(std::min(timeout_ms, slice_ms)));
     const int timeout = timeout_ms == ZLHCS_INFINITE ? -1 : static_cast<int>(std::min<std::uint32_t>(timeout_ms, INT32_MAX));
     const int ready = poll(descriptors, 2, timeout);
@@ -169,6 +174,8 @@ zlhcs_hresult stdio_pipe::interrupted(const char* doing) const {
 
 bool stdio_pipe::acquire(std::unique_lock<stream_lock>& lock, std::uint32_t timeout_ms,
                          std::chrono::steady_clock::time_point start) {
+    if (lock.try_lock()) return true;
+    const waiting_scope waiting;  // behind another reader or writer of the stream
     if (timeout_ms == ZLHCS_INFINITE) {
         lock.lock();
         return true;

@@ -1,14 +1,16 @@
 #include "subscription.hpp"
 
-#include "../backend/hcs_types.h"
 #include "callback_scope.hpp"
+#include "debug_counts.hpp"
 #include "dispatcher.hpp"
 #include "errors.hpp"
 #include "strings.hpp"
+#include "../backend/hcs_types.h"
 
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
 namespace zlhcs::core {
 namespace {
@@ -252,6 +254,7 @@ void subscription_object::stop(bool drop_queue) noexcept {
     // returns (guarantee 1); inside one, never wait (two callbacks closing each other's
     // subscriptions would wait for each other forever).
     if (delivering_ && delivering_thread_ != std::this_thread::get_id() && !in_zlhcs_callback()) {
+        const waiting_scope waiting;
         changed_.wait(lock, [this] { return !delivering_; });
     }
     // No call in progress: released here. One in progress (this thread's own, or another's
@@ -274,6 +277,8 @@ zlhcs_hresult subscription_object::next(std::uint32_t timeout_ms, zlhcs_event** 
     }
     std::unique_lock lock(mutex_);
     const auto ready = [this] { return closed_ || !queue_.empty() || lost_ > 0 || ended_; };
+    std::optional<waiting_scope> waiting;
+    if (!ready() && timeout_ms != 0) waiting.emplace();
     if (timeout_ms == ZLHCS_INFINITE) {
         changed_.wait(lock, ready);
     } else {

@@ -1,6 +1,7 @@
 #include "system.hpp"
 
 #include "calls.hpp"
+#include "debug_counts.hpp"
 #include "errors.hpp"
 #include "strings.hpp"
 
@@ -9,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <optional>
 
 namespace zlhcs::core {
 namespace {
@@ -165,6 +167,8 @@ zlhcs_hresult disconnected_during_wait() {
 
 zlhcs_hresult system_object::wait_in_hcs(std::uint32_t timeout_ms, char** out_document) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    std::optional<waiting_scope> waiting;
+    if (timeout_ms != 0) waiting.emplace();
     for (;;) {
         if (is_closed()) return closed_during_wait(handle());
         if (events_.disconnected()) return disconnected_during_wait();

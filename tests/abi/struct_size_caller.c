@@ -185,6 +185,22 @@ static void nothing_is_held(void) {
     CHECK(counts.systems == 0 && counts.processes == 0 && counts.operations == 0 && counts.subscriptions == 0);
     CHECK(counts.contexts == 0 && counts.strings == 0);
     CHECK(counts.live_subscriptions == 0 && counts.live_operations == 0);
+    { /* The v1 size: the members appended in 0.9.0 are not written. */
+        const unsigned char *tail = (const unsigned char *)&counts + ZLHCS_DEBUG_COUNTS_INFO_SIZE_V1;
+        size_t i;
+        for (i = 0; i < sizeof counts - ZLHCS_DEBUG_COUNTS_INFO_SIZE_V1; ++i) CHECK(tail[i] == 0xAB);
+    }
+    /* The v2 size: every member. No call waits now; the last release notifier's task may still
+     * be finishing on a delivery thread: a bounded wait. */
+    tries = 0;
+    do {
+        if (tries++ > 0) pause_a_moment();
+        memset(&counts, 0xAB, sizeof counts);
+        counts.struct_size = ZLHCS_DEBUG_COUNTS_INFO_SIZE_V2;
+        CHECK(zlhcs_debug_counts(&counts) == ZLHCS_S_OK);
+    } while (counts.queued_tasks != 0 && time(NULL) < until);
+    CHECK(counts.struct_size == ZLHCS_DEBUG_COUNTS_INFO_SIZE_V2);
+    CHECK(counts.waiting_calls == 0 && counts.queued_tasks == 0);
     counts.struct_size = ZLHCS_DEBUG_COUNTS_INFO_SIZE_V1 - 1;
     CHECK(zlhcs_debug_counts(&counts) == ZLHCS_E_INVALID_ARGUMENT);
     CHECK(zlhcs_debug_counts(NULL) == ZLHCS_E_INVALID_ARGUMENT);

@@ -35,6 +35,8 @@ inline std::string nonzero_counts(const zlhcs_debug_counts_info& c, bool with_th
     add("unfreed strings", c.strings);
     add("live subscriptions", c.live_subscriptions);
     add("live operations", c.live_operations);
+    add("calls waiting", c.waiting_calls);
+    add("queued delivery tasks", c.queued_tasks);
     if (with_threads) add("delivery threads", c.delivery_threads);
     return text;
 }

@@ -45,6 +45,7 @@ public:
     using set_seed_fn = hcsim_hresult(WINAPI*)(uint64_t);
     using set_clock_fn = hcsim_hresult(WINAPI*)(uint32_t);
     using advance_clock_fn = hcsim_hresult(WINAPI*)(uint64_t);
+    using wait_idle_fn = hcsim_hresult(WINAPI*)(uint32_t, uint64_t*);
     using emit_event_fn = hcsim_hresult(WINAPI*)(const char*, const char*, uint32_t, uint32_t, const char*,
                                                  uint32_t*);
 
@@ -66,6 +67,7 @@ public:
     set_seed_fn set_seed = nullptr;                // HcsimSetSeed
     set_clock_fn set_clock = nullptr;              // HcsimSetClock
     advance_clock_fn advance_clock = nullptr;      // HcsimAdvanceClock
+    wait_idle_fn wait_idle = nullptr;              // HcsimWaitIdle
 
     /// The client of the backend zlhcs has loaded (initialising the default one if needed).
     /// The first call puts hcsim in this run's behaviour (run_behavior()).
@@ -176,6 +178,7 @@ private:
         resolve(set_seed, lookup, "HcsimSetSeed");
         resolve(set_clock, lookup, "HcsimSetClock");
         resolve(advance_clock, lookup, "HcsimAdvanceClock");
+        resolve(wait_idle, lookup, "HcsimWaitIdle");
         restore_run_behavior();
     }
 

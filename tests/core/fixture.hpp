@@ -12,6 +12,7 @@
 
 #include "debug_counts.hpp"
 #include "hcsim_client.h"
+#include "quiesce.hpp"
 
 #include <gtest/gtest.h>
 #include <rapidjson/document.h>
@@ -28,7 +29,10 @@
 
 namespace zlhcs_core_test {
 
+using zlhcs_test::await_waiting_calls;
 using zlhcs_test::hcsim_client;
+using zlhcs_test::jitter;
+using zlhcs_test::quiesce;
 
 inline const hcsim_client& sim() { return hcsim_client::instance(); }
 

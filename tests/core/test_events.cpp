@@ -124,6 +124,8 @@ struct blocking_subscriber {
         if (self->closed.load()) self->after_close.fetch_add(1);
         self->in_call.store(true);
         self->calls.fetch_add(1);
+        // Real time on purpose: a call that lasts while the test closes the subscription and
+        // more events queue behind it; a gate would need a third thread to open it mid-close.
         std::this_thread::sleep_for(self->hold);
         self->in_call.store(false);
     }
@@ -352,7 +354,7 @@ TEST_F(events, one_event_for_two_subscriptions_reaches_both_while_another_thread
         subscription_guard s2(subscribe(warm, ZLHCS_EVENT_ALL, &w2));
         emit(warm_id, hcs_unknown_type, nullptr);
         ASSERT_TRUE(w1.wait_for(1) && w2.wait_for(1));
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        ASSERT_TRUE(quiesce());  // both delivery threads have finished: idle
     }
     zlhcs_subscription b1 = 0;
     ASSERT_EQ(zlhcs_system_subscribe(other, ZLHCS_EVENT_ALL, 0, &gate::callback, &first_blocker, nullptr, &b1), ZLHCS_S_OK);
@@ -456,7 +458,7 @@ TEST_F(events, a_service_disconnect_completes_pending_work_releases_waits_and_re
     std::thread waiter([&] { process_wait.store(zlhcs_process_wait_exit(process, ZLHCS_INFINITE, nullptr)); });
     std::atomic<zlhcs_hresult> system_wait{1};
     std::thread system_waiter([&] { system_wait.store(zlhcs_system_wait_exit(system, ZLHCS_INFINITE, nullptr)); });
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // let the waits begin (not required)
+    ASSERT_TRUE(await_waiting_calls(2));  // both waits have begun
     ASSERT_EQ(sim().set_service_disconnected(1), 0);
     ASSERT_TRUE(pending.wait_called());
     EXPECT_EQ(pending.result.load(), ZLHCS_HCS_E_SERVICE_DISCONNECT);
@@ -470,7 +472,7 @@ TEST_F(events, a_service_disconnect_completes_pending_work_releases_waits_and_re
     ASSERT_TRUE(on_process.wait_for(1));
     ASSERT_EQ(sim().set_service_disconnected(0), 0);
     ASSERT_EQ(sim().set_latency("HcsPauseComputeSystem", 0), 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // a duplicate would have come by now
+    ASSERT_TRUE(quiesce());  // a duplicate would have come by now
     EXPECT_EQ(on_system.count(), 1u) << "the disconnect reached a subscription twice";
     EXPECT_EQ(on_process.snapshot().front().kind, ZLHCS_EVENT_SERVICE_DISCONNECT);
     EXPECT_EQ(on_process.count(), 1u);
@@ -613,7 +615,7 @@ TEST_F(events, closing_the_handle_completes_its_exit_watches_and_cancel_ends_one
     // Either the exit came first (S_OK) or the close did (INVALID_HANDLE): exactly once.
     const zlhcs_hresult result = closed.result.load();
     EXPECT_TRUE(result == ZLHCS_S_OK || result == ZLHCS_E_INVALID_HANDLE) << hex(result);
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ASSERT_TRUE(quiesce());  // a second completion would have come by now
     EXPECT_EQ(closed.calls.load(), 1);
     EXPECT_EQ(cancelled.calls.load(), 1);
 
@@ -695,7 +697,7 @@ TEST_F(events, next_waits_for_an_event_and_a_close_releases_it) {
         released.store(zlhcs_subscription_next(queue, ZLHCS_INFINITE, &e));
         zlhcs_free(e);
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSERT_TRUE(await_waiting_calls(1));  // the close meets a blocked next
     ASSERT_EQ(zlhcs_subscription_close(queue), ZLHCS_S_OK);
     blocked.join();
     EXPECT_EQ(released.load(), ZLHCS_E_INVALID_HANDLE);
@@ -809,7 +811,7 @@ TEST_F(events, a_thousand_systems_deliver_a_thousand_exits_without_a_thread_each
     }
     ASSERT_TRUE(eventually([&] { return seen.count.load() >= systems; }, std::chrono::seconds(60)))
         << seen.count.load() << " exit events";
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));  // a duplicate would have come
+    ASSERT_TRUE(quiesce());  // a duplicate would have come by now
     const std::size_t after = thread_count();
     EXPECT_EQ(seen.count.load(), systems);
     {

@@ -8,9 +8,11 @@
 #include "event_support.hpp"
 
 #include <array>
+#include <condition_variable>
 #include <cstdlib>
 #include <functional>
 #include <deque>
+#include <mutex>
 #include <random>
 
 namespace {
@@ -572,20 +574,20 @@ TEST_F(events_stress, eight_threads_find_no_violation_of_the_event_guarantees) {
     std::fflush(stdout);
     auto w = std::make_unique<world>();
     std::atomic<uint64_t> progress{0};
-    std::atomic<bool> finished{false};
+    std::mutex finished_mutex;
+    std::condition_variable finished_cv;
+    bool finished = false;
     std::thread watchdog([&] {
         // A bound against hanging (a deadlock is a violation too), never a speed expectation.
         const auto limit = std::chrono::steady_clock::now() + std::chrono::minutes(8);
-        while (!finished.load()) {
-            if (std::chrono::steady_clock::now() > limit) {
-                std::printf("[ stress   ] WATCHDOG: no end after 8 minutes (progress %llu of %llu); seed %llu\n",
-                            static_cast<unsigned long long>(progress.load()),
-                            static_cast<unsigned long long>(iterations * threads), static_cast<unsigned long long>(seed));
-                found.print();
-                std::fflush(stdout);
-                std::_Exit(3);
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        std::unique_lock lock(finished_mutex);
+        if (!finished_cv.wait_until(lock, limit, [&] { return finished; })) {
+            std::printf("[ stress   ] WATCHDOG: no end after 8 minutes (progress %llu of %llu); seed %llu\n",
+                        static_cast<unsigned long long>(progress.load()),
+                        static_cast<unsigned long long>(iterations * threads), static_cast<unsigned long long>(seed));
+            found.print();
+            std::fflush(stdout);
+            std::_Exit(3);
         }
     });
     std::vector<std::thread> workers;
@@ -653,14 +655,18 @@ TEST_F(events_stress, eight_threads_find_no_violation_of_the_event_guarantees) {
             if (record->calls.load() != 1) found.g2_not_completed.fetch_add(1);
         }
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // late duplicate calls show up
+    if (!quiesce()) std::printf("[ stress   ] still busy after 30 s\n");  // late duplicate calls show up
     for (auto& record : w->operations) {
         const int calls = record->calls.load();
         if (calls > 1) found.g2_completed_twice.fetch_add(1);
         if (record->close_result == ZLHCS_S_FALSE && calls != 0) found.g2_completed_twice.fetch_add(1);
         if (record->close_result == ZLHCS_S_OK && calls != 1) found.g2_not_completed.fetch_add(1);
     }
-    finished.store(true);
+    {
+        std::lock_guard lock(finished_mutex);
+        finished = true;
+    }
+    finished_cv.notify_all();
     watchdog.join();
     std::size_t retired = 0;
     {

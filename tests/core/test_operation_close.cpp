@@ -102,8 +102,8 @@ TEST_F(operation_close, outside_callbacks_waits_for_the_running_callback_to_retu
         returned_at_close.store(ctx->returned.load());
         close_returned.store(true);
     });
-    // The callback cannot return while the gate is shut, so neither can close.
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    // The callback cannot return while the gate is shut, so neither can close, which waits.
+    EXPECT_TRUE(await_waiting_calls(1));  // no ASSERT: the closer must be joined
     EXPECT_FALSE(close_returned.load()) << "close returned while the callback was still running";
     ctx->gate.store(true);
     closer.join();
@@ -145,9 +145,7 @@ TEST_F(operation_close, releases_threads_waiting_on_the_operation) {
         });
     }
     for (auto& w : waiters) EXPECT_TRUE(await(w.waiting));  // no ASSERT: the threads must be joined
-    // Most likely every waiter is blocked in the wait by now; one that is not yet finds the
-    // handle closed, which is the same answer.
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_TRUE(await_waiting_calls(3));  // every waiter is blocked in its wait
     EXPECT_EQ(zlhcs_operation_close(op), ZLHCS_S_FALSE) << "the callback was suppressed";
 
     const bool all_done = eventually(
@@ -180,7 +178,7 @@ TEST_F(operation_close, a_released_waiter_gets_a_last_error_naming_the_operation
         done.store(true);
     });
     ASSERT_TRUE(await(waiting));
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_TRUE(await_waiting_calls(1));  // the close meets a blocked wait
     EXPECT_EQ(zlhcs_operation_close(op), ZLHCS_S_FALSE);
     const bool released = await(done);
     if (!released) finish_pending_operations();

@@ -117,7 +117,7 @@ TEST_F(races, operations_closed_at_random_points) {
                     close_ours();
                     break;
                 case plan::close_after_random:
-                    std::this_thread::sleep_for(std::chrono::microseconds(random() % 3000));
+                    jitter(random() % 3000);
                     close_ours();
                     break;
                 case plan::wait_then_close:
@@ -127,7 +127,7 @@ TEST_F(races, operations_closed_at_random_points) {
                 case plan::close_in_callback:
                     break;  // the callback closes it
                 case plan::cancel_then_wait: {
-                    std::this_thread::sleep_for(std::chrono::microseconds(random() % 2000));
+                    jitter(random() % 2000);
                     const zlhcs_hresult cancelled = zlhcs_operation_cancel(op);
                     // Today's HCS does not implement cancellation (HcsCancelOperation.md).
                     const bool not_implemented = cancelled == ZLHCS_E_NOT_SUPPORTED &&
@@ -271,7 +271,7 @@ TEST_F(races, handles_used_while_other_threads_close_them) {
             (void)zlhcs_system_properties_async(s, nullptr, nullptr, nullptr, nullptr, &op);
             current_system.store(s);
             current_op.store(op);
-            std::this_thread::sleep_for(std::chrono::microseconds(300));
+            jitter(300);  // the others' calls meet this system and operation open
             current_op.store(0);
             current_system.store(0);
             (void)zlhcs_operation_close(op);
@@ -435,7 +435,7 @@ TEST_F(races, close_racing_completion_says_who_owns_the_context) {
         while (!stop.load()) {
             (void)sim().set_latency(nullptr, latency);
             latency ^= 1u;
-            std::this_thread::sleep_for(std::chrono::milliseconds(3));
+            jitter(3000);
         }
         (void)sim().set_latency(nullptr, 0);
     });
@@ -491,6 +491,7 @@ TEST_F(races, process_exit_with_calls_and_completions_in_flight) {
         {
             const std::string id = unique_id("exit");
             const zlhcs_system system = running_system(id);
+            static std::atomic<int> calls{0};
             for (int t = 0; t < 4; ++t) {
                 std::thread([system] {
                     for (;;) {
@@ -498,10 +499,11 @@ TEST_F(races, process_exit_with_calls_and_completions_in_flight) {
                         if (zlhcs_system_properties_async(system, nullptr, &ignore_completion, nullptr, nullptr, &op) ==
                             ZLHCS_S_OK)
                             (void)zlhcs_operation_close(op);
+                        calls.fetch_add(1);
                     }
                 }).detach();
             }
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            while (calls.load() < 200) std::this_thread::yield();  // the flood is under way
             std::exit(0);
         },
         ::testing::ExitedWithCode(0), "");

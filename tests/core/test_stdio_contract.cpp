@@ -485,7 +485,7 @@ TEST_F(stdio_contract, a_blocked_reader_is_released_by_close_or_detach_of_its_st
             };
             background reader(blocked_read(stream), ending(keeper));
             background bystander(blocked_read(other), ending(keeper));
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a chance to block (not required)
+            EXPECT_TRUE(await_waiting_calls(2));  // both readers are blocked
             uint64_t os_handle = 0;
             if (detach) {
                 EXPECT_EQ(zlhcs_process_stdio_detach(p, stream, &os_handle), ZLHCS_S_OK);
@@ -658,7 +658,7 @@ TEST_F(stdio_contract, a_call_queued_behind_another_gives_up_within_its_own_time
             return zlhcs_process_stdio_read(process, ZLHCS_STDOUT, buffer, sizeof buffer, ZLHCS_INFINITE, &got);
         },
         ending(keeper));
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a chance to get there first (not required)
+    EXPECT_TRUE(await_waiting_calls(2));  // the stuck writer and reader hold their streams
     for (uint32_t timeout : {0u, 100u}) {
         SCOPED_TRACE("timeout " + std::to_string(timeout));
         background_write queued(p, std::vector<unsigned char>(16, 'q'), timeout, ending(keeper));
@@ -723,7 +723,11 @@ TEST_F(stdio_contract, closing_the_process_releases_every_waiter_with_invalid_ha
         for (int i = 0; i < 2; ++i) {
             writers.push_back(std::make_unique<background_write>(p, pattern(8u << 20), ZLHCS_INFINITE, ending(keeper)));
         }
-        std::this_thread::sleep_for(std::chrono::milliseconds(round * 30));  // a chance to block (not required)
+        // Round 0 closes at once; round 1 once some of the eight calls are blocked, round 2
+        // once all of them are (the queued ones wait for their stream).
+        if (round > 0) {
+            EXPECT_TRUE(await_waiting_calls(round == 1 ? 4 : 8));
+        }
         ASSERT_EQ(zlhcs_process_close(p), ZLHCS_S_OK);
         bool all_back = true;
         for (auto& w : waiters) all_back = w->returned() && all_back;

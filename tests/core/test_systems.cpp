@@ -428,7 +428,7 @@ TEST_F(systems, wait_exit_times_out_while_running_and_returns_after_terminate) {
         waited.store(zlhcs_system_wait_exit(s.get(), ZLHCS_INFINITE, &raw));
         document = take(raw);
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    EXPECT_TRUE(await_waiting_calls(1));  // the exit comes to a blocked wait
     ASSERT_EQ(zlhcs_system_terminate(s, nullptr, ZLHCS_INFINITE, nullptr), ZLHCS_S_OK);
     waiter.join();
     EXPECT_EQ(waited.load(), ZLHCS_S_OK);

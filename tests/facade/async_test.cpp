@@ -239,7 +239,7 @@ TEST(FacadeAsync, ClosingAnOperationBeforeCompletionIsSafe) {
     EXPECT_EQ(operation.native_handle(), 0u);
     // The work goes on; the callback never runs.
     EXPECT_TRUE(eventually([&] { return state_of(system) == "Running"; }));
-    std::this_thread::sleep_for(std::chrono::milliseconds(kLatencyMs));
+    ASSERT_TRUE(zlhcs_test::quiesce());  // the completion has come and gone
     EXPECT_EQ(calls.load(), 0);
     // The closed handle is now invalid, not a crash.
     EXPECT_EQ(zlhcs_operation_wait(handle, 0, nullptr), ZLHCS_E_INVALID_HANDLE);

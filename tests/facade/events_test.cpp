@@ -177,7 +177,7 @@ TEST(FacadeEvents, DestructionWaitsForACallInProgressAndUnsubscribes) {
         returned_when_destroyed = returned.load();
         destroyed.store(true);
     });
-    std::this_thread::sleep_for(100ms);
+    EXPECT_TRUE(zlhcs_test::await_waiting_calls(1));  // the destructor waits for the handler
     EXPECT_FALSE(destroyed.load()) << "the destructor returned while the handler ran";
     release.store(true);
     destroyer.join();
@@ -185,7 +185,7 @@ TEST(FacadeEvents, DestructionWaitsForACallInProgressAndUnsubscribes) {
     EXPECT_TRUE(sentinel_alive.expired()) << "the handler outlived the destructor";
 
     for (int i = 0; i < 5; ++i) emit(id, kTypeUnnamed, nullptr);
-    std::this_thread::sleep_for(100ms);
+    ASSERT_TRUE(zlhcs_test::quiesce());  // a delivery would have come by now
     EXPECT_EQ(entered.load(), 1);
 }
 
@@ -202,7 +202,7 @@ TEST(FacadeEvents, CloseStopsDeliveryAtOnce) {
     EXPECT_FALSE(watch);
     EXPECT_TRUE(watch.ended());
     for (int i = 0; i < 20; ++i) emit(id, kTypeUnnamed, nullptr);
-    std::this_thread::sleep_for(100ms);
+    ASSERT_TRUE(zlhcs_test::quiesce());  // a delivery would have come by now
     EXPECT_EQ(calls.load(), after_close);
     watch.close();  // idempotent
 }
@@ -233,7 +233,7 @@ TEST(FacadeEvents, DestroyedInsideItsOwnHandler) {
     // The handler is destroyed on the delivery thread once its call has returned.
     EXPECT_TRUE(eventually([&] { return sentinel_alive.expired(); }));
     emit(id, kTypeUnnamed, nullptr);
-    std::this_thread::sleep_for(100ms);
+    ASSERT_TRUE(zlhcs_test::quiesce());  // a delivery would have come by now
     EXPECT_EQ(calls.load(), 1);
 }
 
@@ -256,7 +256,9 @@ TEST(FacadeEvents, DestroyedInsideAnotherHandlerWhileItsHandlerRuns) {
         a_calls.fetch_add(1);
         a_entered.store(true);
         while (!a_closed.load()) std::this_thread::yield();
-        std::this_thread::sleep_for(20ms);  // the close has returned on the other thread
+        // Real time on purpose: the close has returned on the other thread, and a release it
+        // wrongly posted to another delivery thread gets the time to run before the reads.
+        std::this_thread::sleep_for(20ms);
         long sum = 0;
         for (const int value : *payload) sum += value;  // the captures are still alive
         EXPECT_EQ(sum, 7000);
@@ -275,13 +277,15 @@ TEST(FacadeEvents, DestroyedInsideAnotherHandlerWhileItsHandlerRuns) {
     // as of this writing) posts both tasks to its one idle thread and only starts its stall
     // monitor when a task is posted while every thread is busy. A fresh subscription's first
     // event posts such a task; the monitor then adds a thread for B.
+    // The next nudge only once the last one was delivered, so they do not pile up.
     std::vector<zlhcs::subscription> nudges;
+    auto nudged = std::make_shared<std::atomic<std::size_t>>(0);
     const bool finished = eventually([&] {
-        if (!b_done.load()) {
-            nudges.push_back(system.subscribe(zlhcs::event_kind::unknown, [](const zlhcs::event&) {}));
+        if (!b_done.load() && nudged->load() == nudges.size()) {
+            nudges.push_back(system.subscribe(zlhcs::event_kind::unknown,
+                                              [nudged](const zlhcs::event&) { nudged->fetch_add(1); }));
             std::uint32_t targets = 0;
             (void)sim().emit_event(nullptr, id.c_str(), 0, kTypeUnnamed, nullptr, &targets);
-            std::this_thread::sleep_for(50ms);
         }
         return a_done.load() && b_done.load();
     });
@@ -289,7 +293,7 @@ TEST(FacadeEvents, DestroyedInsideAnotherHandlerWhileItsHandlerRuns) {
     ASSERT_TRUE(finished);
     EXPECT_TRUE(eventually([&] { return payload_alive.expired(); }));
     emit(id, kTypeUnnamed, nullptr);
-    std::this_thread::sleep_for(100ms);
+    ASSERT_TRUE(zlhcs_test::quiesce());  // a delivery would have come by now
     EXPECT_EQ(a_calls.load(), 1);
 }
 
@@ -303,7 +307,7 @@ TEST(FacadeEvents, ClosingRacesDelivery) {
         std::uint32_t targets = 0;
         while (!stop.load()) {
             (void)sim().emit_event(nullptr, id.c_str(), 0, kTypeUnnamed, R"({"n":1})", &targets);
-            std::this_thread::sleep_for(std::chrono::microseconds(200));
+            zlhcs_test::jitter(200);
         }
     });
     for (int round = 0; round < 30; ++round) {
@@ -322,10 +326,10 @@ TEST(FacadeEvents, ClosingRacesDelivery) {
             if (published.load() && !self_closed.exchange(true)) self->reset();
         }));
         published.store(true);
-        std::this_thread::sleep_for(std::chrono::milliseconds(round % 5));
+        zlhcs_test::jitter(static_cast<unsigned>(round % 5) * 1000u);
         outer.close();
         const int after = calls.load();
-        std::this_thread::sleep_for(2ms);
+        zlhcs_test::jitter(2000);  // events keep coming meanwhile
         EXPECT_EQ(calls.load(), after);
         ASSERT_TRUE(eventually([&] { return self_closed.load(); }));
         // `self` holds itself through its handler until the handler is destroyed.
@@ -399,7 +403,7 @@ TEST(FacadeEvents, PullQueueKeepsEventsUntilTakenAfterTheHandleCloses) {
     emit(id, kTypeUnnamed, R"({"n":1})");
     emit(id, kTypeUnnamed, R"({"n":2})");
     ASSERT_TRUE(witness.wait_for(2));
-    std::this_thread::sleep_for(100ms);  // both are in the queue by now
+    ASSERT_TRUE(zlhcs_test::quiesce());  // both are in the queue by now
     system.close();  // ends both subscriptions; the queue still hands out what it holds
     const std::optional<zlhcs::event> first = queue.next(kTimeout);
     ASSERT_TRUE(first.has_value());
@@ -450,7 +454,7 @@ TEST(FacadeEvents, CloseReleasesNextOnAnotherThread) {
         }
     });
     ASSERT_TRUE(eventually([&] { return waiting.load(); }));
-    std::this_thread::sleep_for(50ms);
+    ASSERT_TRUE(zlhcs_test::await_waiting_calls(1));  // the close meets a blocked next
     queue.close();
     ASSERT_EQ(got.wait_for(kTimeout), std::future_status::ready);
     EXPECT_FALSE(got.get());
@@ -532,7 +536,7 @@ TEST(FacadeEvents, MovedSubscriptionsKeepDeliveringAndMoveAssignmentClosesTheOld
     moved = std::move(b);  // closes the first subscription
     emit(id, kTypeUnnamed, nullptr);
     ASSERT_TRUE(second.wait_for(1));
-    std::this_thread::sleep_for(50ms);
+    ASSERT_TRUE(zlhcs_test::quiesce());  // a delivery to the first would have come by now
     EXPECT_EQ(first.size(), 1u);
 
     // A pull subscription moves with its queue.

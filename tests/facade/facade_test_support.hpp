@@ -15,6 +15,7 @@
 #include <rapidjson/document.h>
 
 #include "hcsim_client.h"
+#include "quiesce.hpp"
 
 #include <atomic>
 #include <chrono>

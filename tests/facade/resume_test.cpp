@@ -152,7 +152,7 @@ TEST(FacadeClose, AbandonsTheOperationAndFailsWaitersWithCancelled) {
 
         // HCS goes on with the work; its late completion changes nothing here.
         EXPECT_TRUE(eventually([&] { return state_of(system) == "Running"; }));
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        ASSERT_TRUE(zlhcs_test::quiesce());  // the late completion has come and gone
         (void)expect_error([&] { (void)result.wait(0ms); }, zlhcs::errc::cancelled);
     }
     EXPECT_TRUE(system.terminate(kTimeout));
@@ -269,7 +269,8 @@ TEST(FacadeCoroutineLifetime, DestroyedWhileSuspendedThenCompletedIsNeverResumed
     ASSERT_EQ(completed.wait_for(kTimeout), std::future_status::ready);  // the completion ran
     EXPECT_EQ(string_member(parse(completed.get()), "State"), "Created");
     // A resumption would be queued on the default executor right after the future: give it
-    // ample time to (wrongly) happen.
+    // ample time to (wrongly) happen. Real time on purpose: it would run on the facade's own
+    // pool, which zlhcs_test::quiesce() does not see.
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     EXPECT_FALSE(seen.resumed.load());
     EXPECT_EQ(seen.frames_destroyed.load(), 1);

@@ -56,6 +56,27 @@ TEST_F(Clock, ALatencyCompletesOnlyAfterTheClockAdvancedThatMuch) {
     EXPECT_EQ(S_OK, op.wait());  // due now: a worker completes it
 }
 
+TEST_F(Clock, WaitIdleReturnsOnceWhatIsDueHasRunAndNotBefore) {
+    ASSERT_EQ(S_OK, HcsimSetClock(1));
+    ASSERT_EQ(S_OK, HcsimSetLatency("HcsCreateComputeSystem", 500));
+    Op op;
+    Sys system;
+    ASSERT_EQ(S_OK, HcsCreateComputeSystem(W("idle-manual").c_str(), W(container_config()).c_str(), op, nullptr,
+                                           system.out()));
+    uint64_t before = 0;
+    ASSERT_EQ(S_OK, HcsimWaitIdle(0, &before));  // the completion is not due yet: idle
+    EXPECT_HR(HCS_E_OPERATION_PENDING, HcsGetOperationResult(op, nullptr));
+    ASSERT_EQ(S_OK, HcsimAdvanceClock(500));
+    uint64_t after = 0;
+    ASSERT_EQ(S_OK, HcsimWaitIdle(0xFFFFFFFFu, &after));  // due now: returns once it has run
+    EXPECT_GT(after, before);
+    EXPECT_EQ(S_OK, HcsWaitForOperationResult(op, 0, nullptr));  // complete, without waiting
+    uint64_t again = 0;
+    ASSERT_EQ(S_OK, HcsimWaitIdle(0, &again));
+    EXPECT_EQ(after, again);  // nothing ran in between
+    EXPECT_EQ(S_OK, HcsimWaitIdle(0, nullptr));  // the count is optional
+}
+
 TEST_F(Clock, AWaitTimesOutWhenTheClockPassesItsTimeout) {
     ASSERT_EQ(S_OK, HcsimSetClock(1));
     ASSERT_EQ(S_OK, HcsimSetLatency("HcsCreateComputeSystem", 60000));

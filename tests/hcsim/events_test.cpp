@@ -416,8 +416,8 @@ TEST_F(Events, AClosedHandleReceivesNothingAfterCloseReturns) {
         closed = true;
     });
     while (!closing.load()) std::this_thread::yield();
-    // Give close time to reach its wait for the held callback; it cannot return before release.
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    // Close reaches its wait for the held callback; it cannot return before the release.
+    EXPECT_TRUE(await_waiting_calls(1));
     EXPECT_FALSE(closed.load());
     recorder.release();
     closer.join();

@@ -163,6 +163,15 @@ void wait_idle() {
     }
 }
 
+bool await_waiting_calls(uint32_t calls) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (live().waiting_calls < calls) {
+        if (std::chrono::steady_clock::now() >= deadline) return false;
+        std::this_thread::yield();
+    }
+    return true;
+}
+
 void CALLBACK EventLog::callback(HCS_EVENT* event, void* context) {
     auto* log = static_cast<EventLog*>(context);
     std::lock_guard lock(log->mutex);

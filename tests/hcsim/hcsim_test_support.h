@@ -91,6 +91,9 @@ std::string state_of(HCS_SYSTEM system);
 hcsim_live_objects live();
 /** Waits (bounded) until no completion is queued or running. */
 void wait_idle();
+/** Waits (bounded) until at least `calls` callers are blocked in an hcsim wait
+ *  (hcsim_live_objects.waiting_calls); false if that did not happen in time. */
+bool await_waiting_calls(uint32_t calls);
 
 /** Records events delivered to a system callback. */
 struct EventLog {

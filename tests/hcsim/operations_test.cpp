@@ -329,7 +329,7 @@ TEST_F(Operations, CloseWaitsForACallbackInProgress) {
         HcsCloseOperation(op);
         slow.close_returned = true;
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // let close start waiting
+    EXPECT_TRUE(await_waiting_calls(1));  // close waits for the callback
     {
         std::lock_guard lock(slow.mutex);
         slow.release = true;

@@ -747,7 +747,7 @@ TEST_F(Processes, ClosingTheHandleEndsAWaitOnIt) {
     ASSERT_EQ(S_OK, HcsOpenProcess(system_, s.pid, GENERIC_ALL, keeper.out()));
     HRESULT waited = S_OK;
     std::thread waiter([&] { waited = HcsWaitForProcessExit(process.get(), INFINITE, nullptr); });
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // a chance to block (not required)
+    EXPECT_TRUE(await_waiting_calls(1));  // the close meets a blocked wait
     process.close();
     waiter.join();
     EXPECT_HR(E_HANDLE, waited);

@@ -108,7 +108,8 @@ void burst_of_quick_callbacks(burst_source source) {
         while (sampling.load()) {
             const uint64_t now = delivery_threads();
             if (now > most.load()) most.store(now);
-            // Threads live at least idle_retirement: a sample per millisecond misses none.
+            // Real time on purpose: threads live at least idle_retirement (a duration), so a
+            // sample per millisecond misses none.
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
         }
     });

@@ -626,14 +626,18 @@ void soak::injector(clock_type::time_point until) {
         default:  // rarer: handles from before a disconnect fail from then on, and are replaced
             doing = "HcsimSetServiceDisconnected";
             (void)sim.set_service_disconnected(1);
-            std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 20));  // pacing, not a check
+            // Real time on purpose (pacing, not a check): the outage lasts while the workers,
+            // paced by the soak's wall-clock budget, keep calling.
+            std::this_thread::sleep_for(std::chrono::milliseconds(rng() % 20));
             (void)sim.set_service_disconnected(0);
             disconnects.fetch_add(1);
             break;
         }
         injections.fetch_add(1);
         doing = "between injections";
-        std::this_thread::sleep_for(std::chrono::milliseconds(2 + rng() % 20));  // pacing, not a check
+        // Real time on purpose (pacing, not a check): injections spread over the soak's
+        // wall-clock budget (ZLHCS_SOAK_SECONDS) whatever the machine's speed.
+        std::this_thread::sleep_for(std::chrono::milliseconds(2 + rng() % 20));
     }
     doing = "finished";
 }

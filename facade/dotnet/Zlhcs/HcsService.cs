@@ -51,7 +51,7 @@ public static class HcsService
 /// <summary>The zlhcs library itself.</summary>
 public static unsafe class ZlhcsLibrary
 {
-    /// <summary>The loaded library's version ("0.8.0").</summary>
+    /// <summary>The loaded library's version ("0.9.0").</summary>
     public static string Version
     {
         get
@@ -95,13 +95,15 @@ public static unsafe class ZlhcsLibrary
         raw.struct_size = (uint)sizeof(zlhcs_debug_counts_info);
         Calls.Check("zlhcs_debug_counts", NativeMethods.zlhcs_debug_counts(&raw));
         return new DebugCounts(raw.systems, raw.processes, raw.operations, raw.subscriptions, raw.contexts, raw.strings,
-            raw.live_subscriptions, raw.live_operations, raw.delivery_threads);
+            raw.live_subscriptions, raw.live_operations, raw.delivery_threads, raw.waiting_calls, raw.queued_tasks);
     }
 }
 
-/// <summary>zlhcs's counters (zlhcs_debug_counts).</summary>
+/// <summary>zlhcs's counters (zlhcs_debug_counts). <c>WaitingCalls</c>: calls blocked in a wait inside zlhcs
+/// now; <c>QueuedTasks</c>: tasks queued for or running on its delivery threads (both since 0.9.0).</summary>
 public sealed record DebugCounts(ulong Systems, ulong Processes, ulong Operations, ulong Subscriptions, ulong Contexts,
-    ulong Strings, ulong LiveSubscriptions, ulong LiveOperations, ulong DeliveryThreads)
+    ulong Strings, ulong LiveSubscriptions, ulong LiveOperations, ulong DeliveryThreads, ulong WaitingCalls,
+    ulong QueuedTasks)
 {
     /// <summary>No object alive (idle delivery threads, which retire, are not objects).</summary>
     public bool IsClear => Systems == 0 && Processes == 0 && Operations == 0 && Subscriptions == 0 && Contexts == 0 &&

@@ -96,6 +96,8 @@ struct debug_counts {
     std::uint64_t live_subscriptions = 0;  ///< subscriptions alive inside zlhcs
     std::uint64_t live_operations = 0;     ///< operations alive inside zlhcs (HCS may still run them)
     std::uint64_t delivery_threads = 0;    ///< zlhcs's delivery threads alive
+    std::uint64_t waiting_calls = 0;       ///< calls blocked in a wait inside zlhcs now (0.9.0)
+    std::uint64_t queued_tasks = 0;        ///< tasks queued for or running on delivery threads (0.9.0)
 
     /// True when nothing is held (delivery threads left out: idle ones retire on their own).
     [[nodiscard]] bool nothing_held() const noexcept {
@@ -119,6 +121,8 @@ struct debug_counts {
     counts.live_subscriptions = native.live_subscriptions;
     counts.live_operations = native.live_operations;
     counts.delivery_threads = native.delivery_threads;
+    counts.waiting_calls = native.waiting_calls;
+    counts.queued_tasks = native.queued_tasks;
     return counts;
 }
 

@@ -35,6 +35,8 @@ bool can_fail(std::string_view name) {
 
 // HcsimAdvanceClock on the real clock (winerror.h: "A method was called at an unexpected time").
 constexpr HRESULT e_illegal_method_call = static_cast<HRESULT>(0x8000000Eu);
+// HcsimWaitIdle past its timeout: HRESULT_FROM_WIN32(ERROR_TIMEOUT).
+constexpr HRESULT e_timeout = static_cast<HRESULT>(0x800705B4u);
 
 // The time changed: whoever waits on a deadline under the state's lock (exit and result
 // waits, workers waiting for a due task) looks at the clock again. Taking the lock first
@@ -166,6 +168,28 @@ HCSIM_API HRESULT WINAPI HcsimAdvanceClock(uint64_t milliseconds) {
     });
 }
 
+HCSIM_API HRESULT WINAPI HcsimWaitIdle(uint32_t timeout_ms, uint64_t* out_tasks_run) {
+    return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
+        if (out_tasks_run != nullptr) *out_tasks_run = 0;
+        State& s = state();
+        std::unique_lock lock(s.mutex);
+        // Idle: no task running and none due by the clock's now (a later one is not waited
+        // for; on the manual clock nothing becomes due until HcsimAdvanceClock). Every task
+        // ends with s.changed notified.
+        const auto idle = [&s] {
+            return s.running_tasks == 0 && (s.queue.empty() || s.queue.begin()->first > sim_clock().now());
+        };
+        bool reached = true;
+        if (timeout_ms == 0xFFFFFFFFu) {
+            s.changed.wait(lock, idle);
+        } else {
+            reached = s.changed.wait_for(lock, std::chrono::milliseconds(timeout_ms), idle);
+        }
+        if (out_tasks_run != nullptr) *out_tasks_run = s.tasks_run;
+        return reached ? S_OK : e_timeout;
+    });
+}
+
 HCSIM_API HRESULT WINAPI HcsimSetServiceDisconnected(uint32_t disconnected) {
     return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
         State& s = state();
@@ -253,6 +277,7 @@ HCSIM_API HRESULT WINAPI HcsimGetLiveObjects(hcsim_live_objects* counts) {
         counts->process_handles = static_cast<uint32_t>(s.process_handles.size());
         counts->pending_completions = static_cast<uint32_t>(s.queue.size()) + s.running_tasks;
         counts->strings = live_result_strings();
+        counts->waiting_calls = s.waiting_calls;
         return S_OK;
     });
 }

@@ -249,6 +249,8 @@ struct State {
     uint32_t workers = 0;
     uint32_t idle_workers = 0;
     uint32_t running_tasks = 0;
+    uint64_t tasks_run = 0;  // ever, for HcsimWaitIdle's caller to see whether anything ran
+    uint32_t waiting_calls = 0;  // callers blocked in a wait now (hcsim_live_objects)
 
     // test controls
     std::map<std::string, Fault, std::less<>> faults;
@@ -267,6 +269,20 @@ struct State {
 
 /** The one simulator instance (created on first use, intentionally never destroyed: worker
  *  threads may outlive static destruction). */
+/** Counts a caller blocked in an hcsim wait for its lifetime (hcsim_live_objects'
+ *  waiting_calls), so a test knows a call it started has reached its wait. Made and destroyed
+ *  with s.mutex held. */
+class WaitingCall {
+public:
+    explicit WaitingCall(State& s) : s_(s) { ++s_.waiting_calls; }
+    ~WaitingCall() { --s_.waiting_calls; }
+    WaitingCall(const WaitingCall&) = delete;
+    WaitingCall& operator=(const WaitingCall&) = delete;
+
+private:
+    State& s_;
+};
+
 State& state();
 
 // --- lookups (lock held) ---------------------------------------------------------------

@@ -665,7 +665,11 @@ void WINAPI HcsCloseComputeSystem(HCS_SYSTEM computeSystem) {
         }
         // No event callback after close returns (unless close is called from inside one).
         const auto self = std::this_thread::get_id();
-        s.changed.wait(lock, [&] { return !handle->gate.busy_elsewhere(self); });
+        const auto quiet = [&] { return !handle->gate.busy_elsewhere(self); };
+        if (!quiet()) {
+            const WaitingCall waiting(s);
+            s.changed.wait(lock, quiet);
+        }
     });
 }
 
@@ -736,6 +740,8 @@ HRESULT WINAPI HcsWaitForComputeSystemExit(HCS_SYSTEM computeSystem, DWORD timeo
         const auto done = [&] {
             return system->state == SystemState::Stopped || !system->registered || s.disconnected;
         };
+        std::optional<WaitingCall> waiting;
+        if (!done() && timeoutMs != 0) waiting.emplace(s);
         if (timeoutMs == INFINITE) {
             s.changed.wait(lock, done);
         } else if (!wait_until(s.changed, lock, deadline_after(timeoutMs), done)) {

@@ -74,6 +74,7 @@ void worker_main() {
         ensure_worker_locked(s);
         run_task(s, lock, task);
         --s.running_tasks;
+        ++s.tasks_run;
         s.changed.notify_all();
     }
 }

@@ -9,7 +9,7 @@ using System.Runtime.InteropServices;
 
 namespace Zlhcs.Native;
 
-/// <summary>The C ABI of zlhcs 0.8.0 (ABI version 1, function table revision 4), exactly as
+/// <summary>The C ABI of zlhcs 0.9.0 (ABI version 1, function table revision 4), exactly as
 /// include/zlhcs/zlhcs.h declares it: handles are <c>ulong</c>, strings going in are UTF-8,
 /// strings coming out are <c>byte*</c> freed with <see cref="NativeMethods.zlhcs_free"/>, callbacks are
 /// unmanaged function pointers. Use the safe API (<see cref="Zlhcs.ComputeSystem"/>) unless you need
@@ -23,7 +23,7 @@ public static unsafe partial class NativeMethods
     public const uint ZLHCS_API_REVISION = 4;
     public const uint ZLHCS_API_MIN_REVISION = 4;
     public const uint ZLHCS_VERSION_MAJOR = 0;
-    public const uint ZLHCS_VERSION_MINOR = 8;
+    public const uint ZLHCS_VERSION_MINOR = 9;
     public const uint ZLHCS_VERSION_PATCH = 0;
     public const ulong ZLHCS_HANDLE_LIMIT = 0x0020000000000000;
     public const uint ZLHCS_INFINITE = 0xFFFFFFFF;
@@ -97,6 +97,7 @@ public static unsafe partial class NativeMethods
     public const uint ZLHCS_EVENT_QUEUE_MAX = 0x00100000;
     public const uint ZLHCS_EVENT_SIZE_V1 = 0x00000040;
     public const uint ZLHCS_DEBUG_COUNTS_INFO_SIZE_V1 = 0x00000050;
+    public const uint ZLHCS_DEBUG_COUNTS_INFO_SIZE_V2 = 0x00000060;
     public const uint ZLHCS_SCHEMA_MAX_PROBLEMS = 0x000003E8;
     public const uint ZLHCS_SCHEMA_VALIDATE_OPTIONS_SIZE_V1 = 0x00000010;
 
@@ -563,7 +564,7 @@ public static unsafe partial class NativeMethods
         ("zlhcs_event.source", (int)Marshal.OffsetOf<zlhcs_event>(nameof(zlhcs_event.source)), 40),
         ("zlhcs_event.system_id", (int)Marshal.OffsetOf<zlhcs_event>(nameof(zlhcs_event.system_id)), 48),
         ("zlhcs_event.data", (int)Marshal.OffsetOf<zlhcs_event>(nameof(zlhcs_event.data)), 56),
-        ("zlhcs_debug_counts_info", sizeof(zlhcs_debug_counts_info), 80),
+        ("zlhcs_debug_counts_info", sizeof(zlhcs_debug_counts_info), 96),
         ("zlhcs_debug_counts_info.struct_size", (int)Marshal.OffsetOf<zlhcs_debug_counts_info>(nameof(zlhcs_debug_counts_info.struct_size)), 0),
         ("zlhcs_debug_counts_info.reserved", (int)Marshal.OffsetOf<zlhcs_debug_counts_info>(nameof(zlhcs_debug_counts_info.reserved)), 4),
         ("zlhcs_debug_counts_info.systems", (int)Marshal.OffsetOf<zlhcs_debug_counts_info>(nameof(zlhcs_debug_counts_info.systems)), 8),
@@ -575,6 +576,8 @@ public static unsafe partial class NativeMethods
         ("zlhcs_debug_counts_info.live_subscriptions", (int)Marshal.OffsetOf<zlhcs_debug_counts_info>(nameof(zlhcs_debug_counts_info.live_subscriptions)), 56),
         ("zlhcs_debug_counts_info.live_operations", (int)Marshal.OffsetOf<zlhcs_debug_counts_info>(nameof(zlhcs_debug_counts_info.live_operations)), 64),
         ("zlhcs_debug_counts_info.delivery_threads", (int)Marshal.OffsetOf<zlhcs_debug_counts_info>(nameof(zlhcs_debug_counts_info.delivery_threads)), 72),
+        ("zlhcs_debug_counts_info.waiting_calls", (int)Marshal.OffsetOf<zlhcs_debug_counts_info>(nameof(zlhcs_debug_counts_info.waiting_calls)), 80),
+        ("zlhcs_debug_counts_info.queued_tasks", (int)Marshal.OffsetOf<zlhcs_debug_counts_info>(nameof(zlhcs_debug_counts_info.queued_tasks)), 88),
         ("zlhcs_schema_validate_options", sizeof(zlhcs_schema_validate_options), 16),
         ("zlhcs_schema_validate_options.struct_size", (int)Marshal.OffsetOf<zlhcs_schema_validate_options>(nameof(zlhcs_schema_validate_options.struct_size)), 0),
         ("zlhcs_schema_validate_options.flags", (int)Marshal.OffsetOf<zlhcs_schema_validate_options>(nameof(zlhcs_schema_validate_options.flags)), 4),
@@ -739,7 +742,7 @@ public unsafe struct zlhcs_event
     public byte* data;
 }
 
-/// <summary>zlhcs_debug_counts_info (80 bytes).</summary>
+/// <summary>zlhcs_debug_counts_info (96 bytes).</summary>
 [StructLayout(LayoutKind.Sequential)]
 public unsafe struct zlhcs_debug_counts_info
 {
@@ -754,6 +757,8 @@ public unsafe struct zlhcs_debug_counts_info
     public ulong live_subscriptions;
     public ulong live_operations;
     public ulong delivery_threads;
+    public ulong waiting_calls;
+    public ulong queued_tasks;
 }
 
 /// <summary>zlhcs_schema_validate_options (16 bytes).</summary>

@@ -14,7 +14,7 @@ pub struct Version {
     pub abi_version: u32,
     /// The newest function table revision the library has.
     pub api_revision: u32,
-    /// "0.8.0".
+    /// "0.9.0".
     pub text: String,
 }
 
@@ -58,6 +58,10 @@ pub struct DebugCounts {
     pub live_subscriptions: u64,
     pub live_operations: u64,
     pub delivery_threads: u64,
+    /// Calls blocked in a wait inside zlhcs now (since 0.9.0).
+    pub waiting_calls: u64,
+    /// Tasks queued for or running on the delivery threads (since 0.9.0).
+    pub queued_tasks: u64,
 }
 
 impl DebugCounts {
@@ -88,6 +92,8 @@ pub fn debug_counts() -> Result<DebugCounts> {
         live_subscriptions: 0,
         live_operations: 0,
         delivery_threads: 0,
+        waiting_calls: 0,
+        queued_tasks: 0,
     };
     // SAFETY: a valid struct with struct_size set.
     let status = unsafe { sys::zlhcs_debug_counts(&mut raw) };
@@ -104,5 +110,7 @@ pub fn debug_counts() -> Result<DebugCounts> {
         live_subscriptions: raw.live_subscriptions,
         live_operations: raw.live_operations,
         delivery_threads: raw.delivery_threads,
+        waiting_calls: raw.waiting_calls,
+        queued_tasks: raw.queued_tasks,
     })
 }

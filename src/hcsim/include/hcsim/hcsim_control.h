@@ -59,6 +59,10 @@ typedef struct hcsim_live_objects {
     uint32_t process_handles;     /**< HCS_PROCESS handles not yet closed */
     uint32_t pending_completions; /**< operation completions queued or running */
     uint32_t strings;             /**< result strings handed out and not yet freed */
+    /** callers blocked in an hcsim wait now: HcsWaitForOperationResult[AndProcessInfo],
+     *  HcsWaitForComputeSystemExit, HcsWaitForProcessExit, and a close waiting for a callback
+     *  in progress on another thread (a test knows a call it started has reached its wait) */
+    uint32_t waiting_calls;
 } hcsim_live_objects;
 
 /** Behaviour switches (HcsimSetBehavior). The default (0) is what the HCS reference and
@@ -149,6 +153,15 @@ HCSIM_API hcsim_hresult WINAPI HcsimSetClock(uint32_t manual);
  *  (a latency, a wait's timeout, a program's sleep) proceeds, on its own thread: the call
  *  does not wait for it. E_ILLEGAL_METHOD_CALL (0x8000000E) while the clock is real. */
 HCSIM_API hcsim_hresult WINAPI HcsimAdvanceClock(uint64_t milliseconds);
+
+/** hcsim only: waits up to timeout_ms (0xFFFFFFFF: no limit; real time, whatever the clock)
+ *  until hcsim is idle: no worker task (an operation's completion, an event's delivery to a
+ *  callback, a wait's timeout) running, and none due by the clock's current time. Tasks due
+ *  later (a latency not yet elapsed) are not waited for. *out_tasks_run (optional) receives
+ *  how many tasks have run since the process started, so a caller can tell whether anything
+ *  ran between two calls. HRESULT_FROM_WIN32(ERROR_TIMEOUT) (0x800705B4) if not idle in time.
+ *  A program's own thread (a process's program) is not a task. */
+HCSIM_API hcsim_hresult WINAPI HcsimWaitIdle(uint32_t timeout_ms, uint64_t *out_tasks_run);
 
 /** How many bytes of a caller's SECURITY_DESCRIPTOR hcsim copies: 20, the size of the
  *  self-relative header (Revision, Sbz1, Control, then the Owner, Group, Sacl and Dacl
