@@ -200,12 +200,8 @@ std::string hcs_failure_message(zlhcs_hresult code, std::string_view function,
 
 zlhcs_hresult fail_hcs(zlhcs_hresult code, std::string_view function,
                        std::string document) noexcept {
-    try {
-        std::string message = hcs_failure_message(code, function, document);
-        return fail(code, std::move(message), std::string(function), std::move(document));
-    } catch (...) {
-        return fail_out_of_memory("HCS call failed (no memory for its detail)");
-    }
+    std::string message = hcs_failure_message(code, function, document);  // out of memory: fatal
+    return fail(code, std::move(message), std::string(function), std::move(document));
 }
 
 last_error_scope::last_error_scope() {
