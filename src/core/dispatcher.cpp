@@ -156,7 +156,7 @@ private:
                 threads_ < max_threads) {
                 try {
                     start_worker(lock);
-                } catch (...) {
+                } catch (const std::system_error&) {
                     // Thread creation failed with threads left: they go on serving.
                 }
                 if (!lock.owns_lock()) lock.lock();

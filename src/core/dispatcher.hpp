@@ -32,8 +32,9 @@ public:
     static dispatcher& instance() noexcept;
 
     /// Queues `task` to run on a delivery thread, in FIFO order with other tasks (tasks run
-    /// concurrently on several threads). Throws std::bad_alloc when out of memory; if no
-    /// delivery thread can be started at all, throws std::system_error.
+    /// concurrently on several threads). Throws std::bad_alloc when out of memory (fatal in its
+    /// callers, which are noexcept); if no delivery thread can be started at all, throws
+    /// std::system_error (the callers then run the task on their own thread).
     void post(std::function<void()> task);
 
     /// zlhcs threads alive now: delivery threads and the monitor (zlhcs_debug_counts).

@@ -18,67 +18,12 @@ struct code_info {
 
 constexpr std::uint32_t hcs_code(zlhcs_hresult code) { return static_cast<std::uint32_t>(code); }
 
-// HCSHResult.md, plus zlhcs's own codes and the Win32 codes HCS commonly returns. Every code
-// zlhcs.h names has a row, by its name (scripts/generate_api.py --check says so); the other
-// Win32 codes are written as numbers.
+// HCSHResult.md, plus zlhcs's own codes and the Win32 codes HCS commonly returns: generated from
+// src/core/error_codes.json (edit that, then run scripts/generate_api.py). Every code zlhcs.h
+// names has a row, by its name (scripts/generate_api.py --check says so); the other Win32 codes
+// are written as numbers.
 constexpr code_info known_codes[] = {
-    {hcs_code(ZLHCS_HCS_E_TERMINATED_DURING_START), ZLHCS_CATEGORY_TERMINATED, "The virtual machine or container exited unexpectedly while starting"},
-    {hcs_code(ZLHCS_HCS_E_IMAGE_MISMATCH), ZLHCS_CATEGORY_NOT_SUPPORTED, "The container operating system does not match the host operating system"},
-    {hcs_code(ZLHCS_HCS_E_HYPERV_NOT_INSTALLED), ZLHCS_CATEGORY_NOT_SUPPORTED, "The virtual machine could not be started because a required feature is not installed"},
-    {hcs_code(ZLHCS_HCS_E_INVALID_STATE), ZLHCS_CATEGORY_INVALID_STATE, "The requested virtual machine or container operation is not valid in the current state"},
-    {hcs_code(ZLHCS_HCS_E_UNEXPECTED_EXIT), ZLHCS_CATEGORY_TERMINATED, "The virtual machine or container exited unexpectedly"},
-    {hcs_code(ZLHCS_HCS_E_TERMINATED), ZLHCS_CATEGORY_TERMINATED, "The virtual machine or container was forcefully exited"},
-    {hcs_code(ZLHCS_HCS_E_CONNECT_FAILED), ZLHCS_CATEGORY_SERVICE_UNAVAILABLE, "A connection could not be established with the container or virtual machine"},
-    {hcs_code(ZLHCS_HCS_E_CONNECTION_TIMEOUT), ZLHCS_CATEGORY_TIMEOUT, "The operation timed out because a response was not received from the virtual machine or container"},
-    {hcs_code(ZLHCS_HCS_E_CONNECTION_CLOSED), ZLHCS_CATEGORY_SERVICE_UNAVAILABLE, "The connection with the virtual machine or container was closed"},
-    {hcs_code(ZLHCS_HCS_E_UNKNOWN_MESSAGE), ZLHCS_CATEGORY_OTHER, "An unknown internal message was received by the virtual machine or container"},
-    {hcs_code(ZLHCS_HCS_E_UNSUPPORTED_PROTOCOL_VERSION), ZLHCS_CATEGORY_NOT_SUPPORTED, "The virtual machine or container does not support an available version of the communication protocol with the host"},
-    {hcs_code(ZLHCS_HCS_E_INVALID_JSON), ZLHCS_CATEGORY_INVALID_JSON, "The virtual machine or container JSON document is invalid"},
-    {hcs_code(ZLHCS_HCS_E_SYSTEM_NOT_FOUND), ZLHCS_CATEGORY_NOT_FOUND, "A virtual machine or container with the specified identifier does not exist"},
-    {hcs_code(ZLHCS_HCS_E_SYSTEM_ALREADY_EXISTS), ZLHCS_CATEGORY_ALREADY_EXISTS, "A virtual machine or container with the specified identifier already exists"},
-    {hcs_code(ZLHCS_HCS_E_SYSTEM_ALREADY_STOPPED), ZLHCS_CATEGORY_ALREADY_STOPPED, "The virtual machine or container with the specified identifier is not running"},
-    {hcs_code(ZLHCS_HCS_E_PROTOCOL_ERROR), ZLHCS_CATEGORY_OTHER, "A communication protocol error has occurred between the virtual machine or container and the host"},
-    {hcs_code(ZLHCS_HCS_E_INVALID_LAYER), ZLHCS_CATEGORY_INVALID_ARGUMENT, "The container image contains a layer with an unrecognized format"},
-    {hcs_code(ZLHCS_HCS_E_WINDOWS_INSIDER_REQUIRED), ZLHCS_CATEGORY_NOT_SUPPORTED, "To use this container image, you must join the Windows Insider Program"},
-    {hcs_code(ZLHCS_HCS_E_SERVICE_NOT_AVAILABLE), ZLHCS_CATEGORY_SERVICE_UNAVAILABLE, "The operation could not be started because a required feature is not installed"},
-    {hcs_code(ZLHCS_HCS_E_OPERATION_NOT_STARTED), ZLHCS_CATEGORY_INVALID_STATE, "The operation has not started"},
-    {hcs_code(ZLHCS_HCS_E_OPERATION_ALREADY_STARTED), ZLHCS_CATEGORY_INVALID_STATE, "The operation is already running"},
-    {hcs_code(ZLHCS_HCS_E_OPERATION_PENDING), ZLHCS_CATEGORY_PENDING, "The operation is still running"},
-    {hcs_code(ZLHCS_HCS_E_OPERATION_TIMEOUT), ZLHCS_CATEGORY_TIMEOUT, "The operation did not complete in time"},
-    {hcs_code(ZLHCS_HCS_E_OPERATION_SYSTEM_CALLBACK_ALREADY_SET), ZLHCS_CATEGORY_ALREADY_EXISTS, "An event callback has already been registered on this handle"},
-    {hcs_code(ZLHCS_HCS_E_OPERATION_RESULT_ALLOCATION_FAILED), ZLHCS_CATEGORY_OTHER, "Not enough memory available to return the result of the operation"},
-    {hcs_code(ZLHCS_HCS_E_ACCESS_DENIED), ZLHCS_CATEGORY_ACCESS_DENIED, "Insufficient privileges: only administrators or members of the Hyper-V Administrators group may access virtual machines or containers"},
-    {hcs_code(ZLHCS_HCS_E_GUEST_CRITICAL_ERROR), ZLHCS_CATEGORY_TERMINATED, "The virtual machine or container reported a critical error and was stopped or restarted"},
-    {hcs_code(ZLHCS_HCS_E_PROCESS_INFO_NOT_AVAILABLE), ZLHCS_CATEGORY_OTHER, "The process information is not available"},
-    {hcs_code(ZLHCS_HCS_E_SERVICE_DISCONNECT), ZLHCS_CATEGORY_SERVICE_UNAVAILABLE, "The host compute system service has disconnected unexpectedly"},
-    {hcs_code(ZLHCS_HCS_E_PROCESS_ALREADY_STOPPED), ZLHCS_CATEGORY_ALREADY_STOPPED, "The process has already exited"},
-    {hcs_code(ZLHCS_E_INVALID_ARGUMENT), ZLHCS_CATEGORY_INVALID_ARGUMENT, "An argument is invalid"},
-    {hcs_code(ZLHCS_E_INVALID_HANDLE), ZLHCS_CATEGORY_INVALID_HANDLE, "The handle is closed, stale, forged or of the wrong type"},
-    {hcs_code(ZLHCS_E_INVALID_UTF8), ZLHCS_CATEGORY_INVALID_ARGUMENT, "A string is not valid UTF-8"},
-    {hcs_code(ZLHCS_E_NOT_SUPPORTED), ZLHCS_CATEGORY_NOT_SUPPORTED, "The HCS backend does not provide this function"},
-    {hcs_code(ZLHCS_E_OUT_OF_MEMORY), ZLHCS_CATEGORY_OTHER, "Out of memory"},
-    {hcs_code(ZLHCS_E_INVALID_STATE), ZLHCS_CATEGORY_INVALID_STATE, "The library's state does not allow this call"},
-    {hcs_code(ZLHCS_E_BACKEND_UNAVAILABLE), ZLHCS_CATEGORY_SERVICE_UNAVAILABLE, "The HCS backend could not be loaded"},
-    {hcs_code(ZLHCS_E_INTERNAL), ZLHCS_CATEGORY_OTHER, "Internal error in zlhcs"},
-    {hcs_code(ZLHCS_E_TOO_LARGE), ZLHCS_CATEGORY_INVALID_ARGUMENT, "An input exceeds a documented size limit"},
-    {hcs_code(ZLHCS_E_SCHEMA_INVALID), ZLHCS_CATEGORY_INVALID_JSON, "The JSON document does not match the HCS schema"},
-    {0x80070005u, ZLHCS_CATEGORY_ACCESS_DENIED, "Access is denied"},
-    {0x80070057u, ZLHCS_CATEGORY_INVALID_ARGUMENT, "The parameter is incorrect"},
-    {0x80004003u, ZLHCS_CATEGORY_INVALID_ARGUMENT, "Invalid pointer"},
-    {0x80070006u, ZLHCS_CATEGORY_INVALID_HANDLE, "The handle is invalid"},
-    {0x80004001u, ZLHCS_CATEGORY_NOT_SUPPORTED, "Not implemented"},
-    {0x8007007Fu, ZLHCS_CATEGORY_NOT_SUPPORTED, "The specified procedure could not be found"},
-    {hcs_code(ZLHCS_WIN32_E_NOT_SUPPORTED), ZLHCS_CATEGORY_NOT_SUPPORTED, "The request is not supported"},
-    {0x80070002u, ZLHCS_CATEGORY_NOT_FOUND, "The system cannot find the file specified"},
-    {hcs_code(ZLHCS_WIN32_E_NOT_FOUND), ZLHCS_CATEGORY_NOT_FOUND, "Element not found"},
-    {hcs_code(ZLHCS_WIN32_E_CANCELLED), ZLHCS_CATEGORY_CANCELLED, "The operation was cancelled"},
-    {0x80004004u, ZLHCS_CATEGORY_CANCELLED, "Operation aborted"},
-    {0x800705B4u, ZLHCS_CATEGORY_TIMEOUT, "This operation returned because the timeout period expired"},
-    {0x8000000Au, ZLHCS_CATEGORY_PENDING, "The data necessary to complete this operation is not yet available"},
-    {0x8007000Eu, ZLHCS_CATEGORY_OTHER, "Not enough memory resources are available"},
-    {0x800700B7u, ZLHCS_CATEGORY_ALREADY_EXISTS, "Cannot create a file when that file already exists"},
-    {hcs_code(ZLHCS_WIN32_E_BROKEN_PIPE), ZLHCS_CATEGORY_ALREADY_STOPPED, "The pipe has been ended: the process no longer reads it"},
-    {0x8007139Fu, ZLHCS_CATEGORY_INVALID_STATE, "The group or resource is not in the correct state to perform the requested operation"},
+#include "error_codes.inc"
 };
 
 constexpr std::uint32_t hcs_facility_mask = 0x0FFF0000u;
@@ -200,12 +145,8 @@ std::string hcs_failure_message(zlhcs_hresult code, std::string_view function,
 
 zlhcs_hresult fail_hcs(zlhcs_hresult code, std::string_view function,
                        std::string document) noexcept {
-    try {
-        std::string message = hcs_failure_message(code, function, document);
-        return fail(code, std::move(message), std::string(function), std::move(document));
-    } catch (...) {
-        return fail_out_of_memory("HCS call failed (no memory for its detail)");
-    }
+    std::string message = hcs_failure_message(code, function, document);  // out of memory: fatal
+    return fail(code, std::move(message), std::string(function), std::move(document));
 }
 
 last_error_scope::last_error_scope() {

@@ -39,7 +39,8 @@ zlhcs_hresult fail_out_of_memory(const char* function) noexcept;
                                               const std::string& document);
 
 /// Records the failure of an HCS call, building the message from the code's description and,
-/// when the result document has one, HCS's own ErrorMessage.
+/// when the result document has one, HCS's own ErrorMessage. Out of memory for the message is
+/// fatal (std::terminate: docs/internals.md, "Out of memory").
 zlhcs_hresult fail_hcs(zlhcs_hresult code, std::string_view function,
                        std::string document) noexcept;
 

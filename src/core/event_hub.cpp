@@ -6,6 +6,7 @@
 #include "strings.hpp"
 
 #include <algorithm>
+#include <system_error>
 #include <unordered_set>
 
 namespace zlhcs::core {
@@ -76,22 +77,12 @@ void event_hub::on_hcs_event(std::uint32_t hcs_type, const common::utf16_char* d
         return;
     }
     std::shared_ptr<const std::string> document;
-    bool lost = false;
-    try {
-        if (data != nullptr) document = std::make_shared<const std::string>(from_wide(data));
-    } catch (...) {
-        lost = true;  // out of memory: each subscriber is told it lost one
-    }
+    if (data != nullptr) document = std::make_shared<const std::string>(from_wide(data));
     std::lock_guard lock(mutex_);
     if (closed_) return;
     prune_closed();
     for (const auto& subscription : subscriptions_) {
-        if (!subscription->wants(kind)) continue;
-        if (lost) {
-            subscription->offer_lost();
-        } else {
-            subscription->offer(kind, hcs_type, process_id_, document);
-        }
+        if (subscription->wants(kind)) subscription->offer(kind, hcs_type, process_id_, document);
     }
 }
 
@@ -166,14 +157,7 @@ bool event_hub::mark_disconnected() noexcept {
     std::lock_guard lock(mutex_);
     if (disconnected_) return false;
     disconnected_ = true;
-    try {
-        if (!closed_) told_of_disconnect_ = subscriptions_;
-    } catch (...) {
-        // Out of memory: each subscription is told it lost an event instead (below).
-        for (const auto& subscription : subscriptions_) {
-            if (subscription->wants(ZLHCS_EVENT_SERVICE_DISCONNECT)) subscription->offer_lost();
-        }
-    }
+    if (!closed_) told_of_disconnect_ = subscriptions_;
     return true;
 }
 
@@ -198,12 +182,8 @@ bool event_hub::disconnected() const {
 void broadcast_service_disconnect() noexcept {
     // What was pending when zlhcs heard of the disconnect, taken before anyone is told (a
     // subscriber told of it may go on to start new work, which must not be swept).
-    auto pending = std::make_shared<std::vector<std::shared_ptr<operation_object>>>();
-    try {
-        *pending = pending_operations();
-    } catch (...) {
-        pending.reset();  // out of memory: HCS's own completions still come
-    }
+    const auto pending =
+        std::make_shared<std::vector<std::shared_ptr<operation_object>>>(pending_operations());
     // Two passes: every hub is marked before any subscriber hears of it, so whoever reacts to
     // the event (say, subscribes anew once the service is back) finds every hub marked, and a
     // subscription made after the marking is never told of this disconnect.
@@ -211,22 +191,14 @@ void broadcast_service_disconnect() noexcept {
     {
         std::lock_guard lock(hubs().mutex);
         std::vector<event_hub*> marked;
-        try {
-            marked.reserve(hubs().hubs.size());
-        } catch (...) {
-        }
+        marked.reserve(hubs().hubs.size());
         for (event_hub* hub : hubs().hubs) {
-            if (!hub->mark_disconnected()) continue;
-            try {
-                marked.push_back(hub);
-            } catch (...) {
-                hub->finish_disconnect();  // out of memory: this one at once
-            }
+            if (hub->mark_disconnected()) marked.push_back(hub);
         }
         for (event_hub* hub : marked) hub->finish_disconnect();
         first = !marked.empty();
     }
-    if (pending == nullptr || !first) return;  // another handle's copy of the same disconnect
+    if (!first) return;  // another handle's copy of the same disconnect
     const auto sweep = [pending] {
         for (const auto& operation : *pending) {
             operation->complete_externally(ZLHCS_HCS_E_SERVICE_DISCONNECT, "the compute service disconnected");
@@ -234,8 +206,8 @@ void broadcast_service_disconnect() noexcept {
     };
     try {
         dispatcher::instance().post(sweep);
-    } catch (...) {
-        sweep();
+    } catch (const std::system_error&) {
+        sweep();  // no delivery thread at all: here
     }
 }
 

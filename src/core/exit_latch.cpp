@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <chrono>
 #include <optional>
+#include <system_error>
 
 namespace zlhcs::core {
 namespace {
@@ -47,16 +48,11 @@ bool exit_latch::decide_locked(outcome to, std::vector<std::shared_ptr<operation
 void exit_latch::finish(std::vector<std::shared_ptr<operation_object>> watches) noexcept {
     changed_.notify_all();
     if (watches.empty()) return;
-    status decided;
-    try {
-        decided = now();
-    } catch (...) {
-        decided.what = outcome::exited;  // out of memory copying the document: the exit, without it
-    }
+    const status decided = now();
     for (const auto& watch : watches) {
         try {
             dispatcher::instance().post([watch, decided] { complete_watch(*watch, decided); });
-        } catch (...) {
+        } catch (const std::system_error&) {
             complete_watch(*watch, decided);  // no delivery thread: here (the callback too)
         }
     }
@@ -127,14 +123,9 @@ bool exit_latch::settle_due_locked(bool for_wait) {
 }
 
 zlhcs_hresult exit_latch::start_settle(bool quiet) noexcept {
-    zlhcs_hresult hr;
-    try {
-        std::optional<last_error_scope> keep;
-        if (quiet) keep.emplace();  // a background query's failure is nobody's error
-        hr = settle_start_();
-    } catch (...) {
-        hr = quiet ? ZLHCS_E_OUT_OF_MEMORY : fail_out_of_memory("the status query");
-    }
+    std::optional<last_error_scope> keep;
+    if (quiet) keep.emplace();  // a background query's failure is nobody's error
+    const zlhcs_hresult hr = settle_start_();
     if (hr < 0) settled(hr, "", {});
     return hr;
 }

@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <memory>
 #include <optional>
+#include <system_error>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -56,26 +57,18 @@ void release_callback_context(zlhcs_release_callback release, void* context) noe
 
 std::vector<std::shared_ptr<operation_object>> pending_operations() noexcept {
     std::vector<std::shared_ptr<operation_object>> live;
-    try {
-        std::lock_guard lock(pending().mutex);
-        live.reserve(pending().operations.size());
-        for (const auto& [key, weak] : pending().operations) {
-            if (auto operation = weak.lock()) live.push_back(std::move(operation));
-        }
-    } catch (...) {
-        live.clear();  // out of memory: HCS's own completions still come
+    std::lock_guard lock(pending().mutex);
+    live.reserve(pending().operations.size());
+    for (const auto& [key, weak] : pending().operations) {
+        if (auto operation = weak.lock()) live.push_back(std::move(operation));
     }
     return live;
 }
 
 void operation_object::track_pending() noexcept {
-    try {
-        std::lock_guard lock(pending().mutex);
-        pending().operations.emplace(this, weak_from_this());
-        tracked_ = true;
-    } catch (...) {
-        // Out of memory: this operation is left out of a disconnect sweep; HCS completes it.
-    }
+    std::lock_guard lock(pending().mutex);
+    pending().operations.emplace(this, weak_from_this());
+    tracked_ = true;
 }
 
 void operation_object::untrack_pending() noexcept {
@@ -136,7 +129,7 @@ void operation_object::abandon() noexcept {
     delete std::exchange(pending_holder_, nullptr);
 }
 
-void CALLBACK operation_object::on_complete(HCS_OPERATION operation, void* context) {
+void CALLBACK operation_object::on_complete(HCS_OPERATION operation, void* context) noexcept {
     auto* holder = static_cast<std::shared_ptr<operation_object>*>(context);
     if (holder == nullptr) return;
     std::shared_ptr<operation_object> self = std::move(*holder);
@@ -145,22 +138,13 @@ void CALLBACK operation_object::on_complete(HCS_OPERATION operation, void* conte
     PWSTR raw_document = nullptr;
     HRESULT result;
     if (self->reader_ != nullptr) {
-        try {
-            result = self->reader_(operation, &raw_document);
-        } catch (...) {
-            result = E_OUTOFMEMORY;  // a reader's own allocation failed: the operation still completes
-        }
+        result = self->reader_(operation, &raw_document);
         self->reader_ = nullptr;  // what it holds (the process) is not kept past the completion
     } else {
         result = self->backend_.HcsGetOperationResult(operation, &raw_document);
     }
-    std::string document;
-    bool has_document = raw_document != nullptr;
-    try {
-        document = from_wide(raw_document);
-    } catch (...) {
-        has_document = false;  // out of memory: keep the HRESULT, lose the text
-    }
+    const bool has_document = raw_document != nullptr;
+    std::string document = from_wide(raw_document);
     self->backend_.free_string(raw_document);
     self->complete(result, std::move(document), has_document);
     // `self` may be the last reference: the HCS operation is then closed right here, inside
@@ -194,12 +178,8 @@ void operation_object::complete(zlhcs_hresult result, std::string document, bool
         document_ = std::move(document);
         has_document_ = has_document;
         if (result < 0) {
-            try {
-                error_message_ = reason != nullptr ? std::string(function_) + ": " + reason
-                                                   : hcs_failure_message(result, function_, document_);
-            } catch (...) {
-                error_message_.clear();  // out of memory: the code and function still tell
-            }
+            error_message_ = reason != nullptr ? std::string(function_) + ": " + reason
+                                               : hcs_failure_message(result, function_, document_);
         }
         completed_ = true;
         // The decision close() races against: a close that took the lock first has made the
@@ -216,13 +196,7 @@ void operation_object::complete(zlhcs_hresult result, std::string document, bool
         release_due = !call && take_release_locked();
     }
     changed_.notify_all();
-    if (hook_ != nullptr) {
-        try {
-            hook_(result_, document_);
-        } catch (...) {
-            // zlhcs's own follow-up failed (out of memory): the operation itself is complete.
-        }
-    }
+    if (hook_ != nullptr) hook_(result_, document_);
     // `this` is alive: on_complete (and every other completer) holds a strong reference.
     run_callback(call, release_due);
 }
@@ -311,7 +285,7 @@ void operation_object::open_gate(bool success) noexcept {
     if (!deliver) return;
     try {
         dispatcher::instance().post([self = shared_from_this()] { self->deliver_deferred(); });
-    } catch (...) {
+    } catch (const std::system_error&) {
         deliver_deferred();  // no delivery thread at all: late rather than never
     }
 }
@@ -417,10 +391,10 @@ void operation_object::complete_externally(zlhcs_hresult result, const char* rea
 }
 
 void operation_object::complete_later(zlhcs_hresult result, const char* reason) noexcept {
+    auto self = shared_from_this();
     try {
-        auto self = shared_from_this();
         dispatcher::instance().post([self, result, reason] { self->complete_externally(result, reason); });
-    } catch (...) {
+    } catch (const std::system_error&) {
         complete_externally(result, reason);  // no delivery thread: complete here
     }
 }

@@ -136,7 +136,7 @@ public:
     [[nodiscard]] const char* function() const noexcept { return function_; }
 
 private:
-    static void CALLBACK on_complete(HCS_OPERATION operation, void* context);
+    static void CALLBACK on_complete(HCS_OPERATION operation, void* context) noexcept;
     // Lock held. Whether the context is due for release now (and marks it released).
     [[nodiscard]] bool take_release_locked() noexcept;
     // Calls the release notifier (lock not held) if `due`.

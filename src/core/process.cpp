@@ -156,63 +156,55 @@ HRESULT process_object::read_start(HCS_OPERATION operation, PWSTR* document, boo
 }
 
 HRESULT process_object::recover_start(HCS_OPERATION operation, HRESULT failure) noexcept {
-    try {
-        HCS_PROCESS process = hcs_process();
-        // Completed inside HcsCreateProcess: the HCS_PROCESS is not in our hands yet, but the
-        // operation knows it (and keeps it open: the create call has not returned).
-        if (process == nullptr && backend_.HcsGetProcessFromOperation != nullptr) {
-            process = backend_.HcsGetProcessFromOperation(operation);
-        }
-        if (process == nullptr || backend_.HcsGetProcessInfo == nullptr) return failure;
-        // Waits inside HCS's completion callback: hcsim grows its worker pool for that, and the
-        // recovery runs only on this rare failure path. The info query delivers pid and pipes
-        // here too, but does not recover its own result in turn.
-        const last_error_scope keep;  // whoever is told of the create hears of it, not of this
-        operation_spec spec;
-        spec.function = "HcsGetProcessInfo";
-        spec.read_result = [self = shared_from_this()](HCS_OPERATION query, PWSTR* document) {
-            return self->read_start(query, document, false);
-        };
-        started_operation info;
-        if (start_operation(backend_, std::move(spec), [&](HCS_OPERATION query) {
-                return backend_.HcsGetProcessInfo(process, query);
-            }, info) < 0) {
-            return failure;
-        }
-        const zlhcs_hresult recovered = finish_sync(*info.object, ZLHCS_INFINITE, nullptr);
-        if (recovered >= 0) return recovered;
-        // HcsGetProcessInfo fails once the process has exited (hcsshim system.go: re-fetching
-        // "races a short-lived process exit"): it did run. Its pipes are gone for good, its
-        // exit status is not: the create succeeded, without stdio.
-        if (normalize_hcs_code(recovered) != ZLHCS_HCS_E_PROCESS_ALREADY_STOPPED ||
-            backend_.HcsGetProcessProperties == nullptr) {
-            return failure;
-        }
-        char* status = nullptr;
-        const zlhcs_hresult queried =
-            run_sync(backend_, "HcsGetProcessProperties", nullptr, ZLHCS_INFINITE, &status,
-                     [&](HCS_OPERATION query) { return backend_.HcsGetProcessProperties(process, query, nullptr); });
-        const std::string text = status != nullptr ? status : "";
-        free_from_caller(status);
-        if (queried < 0) return failure;
-        started_after_exit(text);
-        return ZLHCS_S_OK;
-    } catch (...) {
-        return failure;  // out of memory: the original failure stands
+    HCS_PROCESS process = hcs_process();
+    // Completed inside HcsCreateProcess: the HCS_PROCESS is not in our hands yet, but the
+    // operation knows it (and keeps it open: the create call has not returned).
+    if (process == nullptr && backend_.HcsGetProcessFromOperation != nullptr) {
+        process = backend_.HcsGetProcessFromOperation(operation);
     }
+    if (process == nullptr || backend_.HcsGetProcessInfo == nullptr) return failure;
+    // Waits inside HCS's completion callback: hcsim grows its worker pool for that, and the
+    // recovery runs only on this rare failure path. The info query delivers pid and pipes
+    // here too, but does not recover its own result in turn.
+    const last_error_scope keep;  // whoever is told of the create hears of it, not of this
+    operation_spec spec;
+    spec.function = "HcsGetProcessInfo";
+    spec.read_result = [self = shared_from_this()](HCS_OPERATION query, PWSTR* document) {
+        return self->read_start(query, document, false);
+    };
+    started_operation info;
+    if (start_operation(backend_, std::move(spec), [&](HCS_OPERATION query) {
+            return backend_.HcsGetProcessInfo(process, query);
+        }, info) < 0) {
+        return failure;
+    }
+    const zlhcs_hresult recovered = finish_sync(*info.object, ZLHCS_INFINITE, nullptr);
+    if (recovered >= 0) return recovered;
+    // HcsGetProcessInfo fails once the process has exited (hcsshim system.go: re-fetching
+    // "races a short-lived process exit"): it did run. Its pipes are gone for good, its
+    // exit status is not: the create succeeded, without stdio.
+    if (normalize_hcs_code(recovered) != ZLHCS_HCS_E_PROCESS_ALREADY_STOPPED ||
+        backend_.HcsGetProcessProperties == nullptr) {
+        return failure;
+    }
+    char* status = nullptr;
+    const zlhcs_hresult queried =
+        run_sync(backend_, "HcsGetProcessProperties", nullptr, ZLHCS_INFINITE, &status,
+                 [&](HCS_OPERATION query) { return backend_.HcsGetProcessProperties(process, query, nullptr); });
+    const std::string text = status != nullptr ? status : "";
+    free_from_caller(status);
+    if (queried < 0) return failure;
+    started_after_exit(text);
+    return ZLHCS_S_OK;
 }
 
-void CALLBACK process_object::on_event(HCS_EVENT* event, void* context) {
+void CALLBACK process_object::on_event(HCS_EVENT* event, void* context) noexcept {
     if (event == nullptr || context == nullptr) return;
     auto* self = static_cast<process_object*>(context);
     std::uint32_t type = 0;
     std::memcpy(&type, &event->Type, sizeof type);  // any value HCS sends, not only the enum's
     if (type == static_cast<std::uint32_t>(HcsEventProcessExited)) {
-        try {
-            self->exited_from_status(from_wide(event->EventData));
-        } catch (...) {
-            // Out of memory while reading the event: the status is learnt on the next query.
-        }
+        self->exited_from_status(from_wide(event->EventData));
     }
     self->events_.on_hcs_event(type, event->EventData);
 }
@@ -266,7 +258,7 @@ void process_object::doom() {
     terminate_if_doomed();
 }
 
-void process_object::terminate_if_doomed() {
+void process_object::terminate_if_doomed() noexcept {
     HCS_PROCESS process = nullptr;
     {
         std::lock_guard lock(mutex_);
@@ -278,16 +270,12 @@ void process_object::terminate_if_doomed() {
     // Fire and forget, like hcsshim's Kill: the operation keeps this object (and the HCS
     // handle) alive until it completes; its result (already stopped, not found...) is moot.
     const last_error_scope keep;  // the caller is told why the create failed, not of this
-    try {
-        operation_spec spec;
-        spec.function = "HcsTerminateProcess";
-        spec.keep_alive = shared_from_this();
-        (void)fire_and_forget(backend_, std::move(spec), [&](HCS_OPERATION operation) {
-            return backend_.HcsTerminateProcess(process, operation, nullptr);
-        });
-    } catch (...) {
-        // Out of memory (or no shared owner yet): nothing more can be done here.
-    }
+    operation_spec spec;
+    spec.function = "HcsTerminateProcess";
+    spec.keep_alive = shared_from_this();  // always owned: every process_object is made by make_shared
+    (void)fire_and_forget(backend_, std::move(spec), [&](HCS_OPERATION operation) {
+        return backend_.HcsTerminateProcess(process, operation, nullptr);
+    });
 }
 
 void process_object::opened(std::uint32_t process_id) {

@@ -116,9 +116,9 @@ public:
     [[nodiscard]] exit_latch& exit() noexcept { return exit_; }
 
 private:
-    static void CALLBACK on_event(HCS_EVENT* event, void* context);
+    static void CALLBACK on_event(HCS_EVENT* event, void* context) noexcept;
     // Starts the termination of a doomed process once it can (lock not held).
-    void terminate_if_doomed();
+    void terminate_if_doomed() noexcept;
     // A process can exit before zlhcs subscribed to its exit event (a fast one, or one that
     // was opened): once subscribed, one status query settles it (started by the exit latch;
     // its answer is recorded there); later exits arrive as events.

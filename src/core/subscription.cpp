@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <system_error>
 
 namespace zlhcs::core {
 namespace {
@@ -81,8 +82,8 @@ void subscription_object::open_gate() noexcept {
     // Never on the subscribing thread inside the call: on a delivery thread.
     try {
         dispatcher::instance().post([self = shared_from_this()] { self->release_context(true); });
-    } catch (...) {
-        release_context(true);
+    } catch (const std::system_error&) {
+        release_context(true);  // no delivery thread at all: here
     }
 }
 
@@ -110,35 +111,14 @@ void subscription_object::offer(std::uint32_t kind, std::uint32_t hcs_type, std:
     std::lock_guard lock(mutex_);
     if (ended_ || closed_) return;
     const std::uint64_t sequence = next_sequence_++;
-    const auto lose = [&] {
+    if (queued_events_ >= capacity_) {
         if (lost_ == 0) first_lost_ = sequence;
         ++lost_;
-    };
-    if (queued_events_ >= capacity_) {
-        lose();
     } else {
-        try {
-            flush_lost();
-            queue_.push_back(record{kind, hcs_type, process_id, sequence, 0, data});
-            ++queued_events_;
-        } catch (...) {
-            lose();  // out of memory: reported like a full queue
-        }
+        flush_lost();
+        queue_.push_back(record{kind, hcs_type, process_id, sequence, 0, data});
+        ++queued_events_;
     }
-    update_signal();
-    if (is_queue()) {
-        changed_.notify_all();
-    } else {
-        schedule();
-    }
-}
-
-void subscription_object::offer_lost() noexcept {
-    std::lock_guard lock(mutex_);
-    if (ended_ || closed_) return;
-    if (lost_ == 0) first_lost_ = next_sequence_;
-    ++next_sequence_;
-    ++lost_;
     update_signal();
     if (is_queue()) {
         changed_.notify_all();
@@ -183,9 +163,9 @@ void subscription_object::schedule() noexcept {
     scheduled_ = true;
     try {
         dispatcher::instance().post([self = shared_from_this()] { self->deliver(); });
-    } catch (...) {
-        // No delivery thread (out of memory or threads): the records stay queued (and are
-        // counted as lost once the queue is full); the next event tries again.
+    } catch (const std::system_error&) {
+        // No delivery thread could start: the records stay queued (and are counted as lost
+        // once the queue is full); the next event tries again.
         scheduled_ = false;
     }
 }

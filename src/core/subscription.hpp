@@ -64,12 +64,10 @@ public:
     [[nodiscard]] bool is_queue() const noexcept { return callback_ == nullptr; }
 
     /// An event for this subscription (already filtered by wants()). Never blocks; never
-    /// calls user code; an event it cannot keep is counted as lost.
+    /// calls user code; an event that finds the queue full is counted as lost. Out of memory
+    /// here is fatal (docs/internals.md, "Out of memory").
     void offer(std::uint32_t kind, std::uint32_t hcs_type, std::uint32_t process_id,
                const std::shared_ptr<const std::string>& data) noexcept;
-
-    /// An event for this subscription that could not be kept (out of memory): counted as lost.
-    void offer_lost() noexcept;
     /// Unsubscribed (the hub drops it).
     [[nodiscard]] bool is_closed() const {
         std::lock_guard lock(mutex_);

@@ -71,18 +71,12 @@ void system_object::close() noexcept {
     events_.close();
 }
 
-void CALLBACK system_object::on_event(HCS_EVENT* event, void* context) {
+void CALLBACK system_object::on_event(HCS_EVENT* event, void* context) noexcept {
     if (event == nullptr || context == nullptr) return;
     auto* self = static_cast<system_object*>(context);
     std::uint32_t type = 0;
     std::memcpy(&type, &event->Type, sizeof type);  // any value HCS sends, not only the enum's
-    if (type == hcs_system_exited) {
-        try {
-            self->exit_.record_exit(from_wide(event->EventData), 0);
-        } catch (...) {
-            self->exit_.record_exit(std::nullopt, 0);  // out of memory: the exit, without its text
-        }
-    }
+    if (type == hcs_system_exited) self->exit_.record_exit(from_wide(event->EventData), 0);
     self->events_.on_hcs_event(type, event->EventData);
 }
 
@@ -113,10 +107,7 @@ void system_object::exited_before_watch() {
     if (backend_.HcsWaitForComputeSystemExit != nullptr) {
         PWSTR raw = nullptr;
         if (backend_.HcsWaitForComputeSystemExit(system_, 0, &raw) >= 0 && raw != nullptr) {
-            try {
-                document = from_wide(raw);
-            } catch (...) {
-            }
+            document = from_wide(raw);
         }
         backend_.free_string(raw);
     }

@@ -54,7 +54,7 @@ public:
     [[nodiscard]] bool is_closed() const noexcept { return closed_.load(); }
 
 private:
-    static void CALLBACK on_event(HCS_EVENT* event, void* context);
+    static void CALLBACK on_event(HCS_EVENT* event, void* context) noexcept;
     // An opened system may have stopped before the callback was set: one properties query
     // settles it (a stopped system is gone: HCS answers SYSTEM_NOT_FOUND / ALREADY_STOPPED).
     zlhcs_hresult settle();

@@ -1,6 +1,7 @@
 // Out of memory is reported without allocating: guarded()'s bad_alloc handler and the last
 // error it records must not call operator new (which would throw again inside a noexcept
-// function and terminate the caller's process).
+// function and terminate the caller's process). Out of memory where zlhcs cannot report it is
+// fatal (docs/internals.md, "Out of memory").
 #include "api/guard.hpp"
 
 #include <gtest/gtest.h>
@@ -12,11 +13,13 @@
 
 namespace {
 std::atomic<long> allocations{0};
+std::atomic<bool> fail_allocations{false};  // every operator new throws std::bad_alloc
 }
 
 // Counts every allocation of this test program.
 void* operator new(std::size_t size) {
     allocations.fetch_add(1);
+    if (fail_allocations.load()) throw std::bad_alloc();
     if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
     throw std::bad_alloc();
 }
@@ -62,5 +65,19 @@ TEST(out_of_memory, other_exceptions_become_internal_errors) {
     EXPECT_NE(std::string(e.message).find("boom"), std::string::npos);
     EXPECT_EQ(zlhcs::api::guarded("zlhcs_y", []() -> zlhcs_hresult { throw 42; }), ZLHCS_E_INTERNAL);
 }
+
+#if !defined(_WIN32)
+// Building the message of an HCS failure is one of the places where out of memory ends the
+// process (std::bad_alloc leaves a noexcept function: std::terminate) instead of degrading.
+TEST(out_of_memory_death, building_an_hcs_failure_message_terminates) {
+    EXPECT_DEATH(
+        {
+            fail_allocations = true;
+            (void)zlhcs::core::fail_hcs(ZLHCS_HCS_E_INVALID_STATE, "HcsStartComputeSystem", {});
+            fail_allocations = false;  // not reached; if it were, the test fails instead of dying later
+        },
+        "bad_alloc");
+}
+#endif
 
 }  // namespace
