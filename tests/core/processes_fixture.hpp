@@ -1,5 +1,5 @@
 // The `processes` fixture of zlhcs_core_tests (a running system per test, with helpers to
-// start processes and read their exit codes and output) and what the test_process_*.cpp files
+// start processes and read their exit codes and output) and what the process_*_test.cpp files
 // share: exit codes, the `write <n>` pattern, a process's status.
 //
 // Those files test processes in compute systems (zlhcs.h, "Processes in compute systems"),
