@@ -1,4 +1,4 @@
-// A deliberately incomplete HCS backend for zlhcs_core_tests (test_missing_entry_point.cpp).
+// A deliberately incomplete HCS backend for zlhcs_core_tests (missing_entry_point_test.cpp).
 //
 // It exports only the core entry points zlhcs requires of any backend (src/backend/backend.hpp:
 // the operation basics and HcsCreateComputeSystem/HcsOpenComputeSystem/HcsCloseComputeSystem),

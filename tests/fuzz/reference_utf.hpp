@@ -1,4 +1,4 @@
-// A tiny reference UTF-8 / UTF-16 codec for the fuzz harnesses and tests/unit/test_utf.cpp, written to be obviously
+// A tiny reference UTF-8 / UTF-16 codec for the fuzz harnesses and tests/unit/utf_test.cpp, written to be obviously
 // correct rather than fast, and independently of src/common/utf.cpp: UTF-8 is decoded by the
 // table of well-formed byte sequences of the Unicode Standard (chapter 3, table 3-7), which
 // names for each lead byte the exact range of every following byte, so overlong forms,

@@ -1,6 +1,6 @@
 // zlhcs_schema_validate / zlhcs_schema_info: every rule at the right path, every problem of a
 // document in one report, realistic documents clean, and bad input refused without a crash.
-// (Document validation inside create/modify: test_schema_validation_init.cpp, its own process.)
+// (Document validation inside create/modify: schema_validation_init_test.cpp, its own process.)
 #include "schema_support.hpp"
 
 #include <gtest/gtest.h>

@@ -43,7 +43,7 @@ TEST_F(operations, wait_times_out_result_is_pending_then_infinite_wait_succeeds)
     EXPECT_EQ(state_of(system), "Running");
 }
 
-// Cancelling: see test_async_contract.cpp (HCS does not implement it).
+// Cancelling: see async_contract_test.cpp (HCS does not implement it).
 
 TEST_F(operations, cancel_after_completion_is_s_false) {
     operation_guard op;
@@ -437,7 +437,7 @@ TEST_F(operations, closing_the_system_keeps_its_operations_valid) {
 }
 
 // Closing releases waiters, close's S_FALSE/S_OK and closes inside callbacks:
-// test_operation_close.cpp; zlhcs_operation_error: test_operation_error.cpp.
+// operation_close_test.cpp; zlhcs_operation_error: operation_error_test.cpp.
 
 }  // namespace
 }  // namespace zlhcs_core_test

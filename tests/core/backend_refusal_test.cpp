@@ -6,7 +6,7 @@
 // zlhcs_init, or the default backend on first use, still succeeds.
 //
 // zlhcs chooses its backend once per process and this suite's process uses hcsim, so every
-// check runs in a child process of its own, as in test_missing_entry_point.cpp (a gtest death
+// check runs in a child process of its own, as in missing_entry_point_test.cpp (a gtest death
 // test, "threadsafe" style: the child re-executes this binary and runs only that test).
 #include "../common/executable_dir.h"
 #include <zlhcs/zlhcs.h>

@@ -2,7 +2,7 @@
 // HcsCreateOperation, HcsCloseOperation and HcsCreateComputeSystem, and lacks the other core
 // entry points (HcsGetOperationResult, HcsOpenComputeSystem, HcsCloseComputeSystem). zlhcs
 // must refuse it as a backend, name exactly those three, and unload it
-// (test_backend_refusal.cpp); test_backend_pin.cpp also uses it as a library that unloads.
+// (backend_refusal_test.cpp); backend_pin_test.cpp also uses it as a library that unloads.
 //
 // Nothing here is ever called by a correct zlhcs. It keeps no state and starts no thread, and
 // has no C++ statics (a GNU unique symbol would make it impossible to unload natively).
