@@ -176,9 +176,7 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_system_wait_exit(zlhcs_system system,
                                                           char** out_document) {
     return zlhcs::api::guarded("zlhcs_system_wait_exit", [&]() -> zlhcs_hresult {
         if (out_document != nullptr) *out_document = nullptr;
-        ZLHCS_RESOLVE(object, system_object, system);
-        ZLHCS_BACKEND(backend);  // says why there is none (the object has its own)
-        (void)backend;
+        ZLHCS_RESOLVE(object, system_object, system);  // a live object holds its backend
         return object->wait_exit(timeout_ms, out_document);
     });
 }

@@ -130,6 +130,14 @@ zlhcs_hresult exit_latch::start_settle(bool quiet) noexcept {
     return hr;
 }
 
+zlhcs_hresult exit_latch::join_settle_locked(std::unique_lock<std::mutex>& lock, std::uint64_t target) {
+    changed_.wait(lock, [&] { return status_.what != outcome::pending || settle_finished_ >= target; });
+    if (status_.what == outcome::pending && settle_finished_ == target && settle_result_ < 0) {
+        return fail_hcs(settle_result_, settle_function_, settle_document_);
+    }
+    return ZLHCS_S_OK;
+}
+
 zlhcs_hresult exit_latch::wait(std::uint32_t timeout_ms, zlhcs_hresult pending_code, const char* what,
                                const char* function, status& out) {
     std::unique_lock lock(mutex_);
@@ -142,18 +150,11 @@ zlhcs_hresult exit_latch::wait(std::uint32_t timeout_ms, zlhcs_hresult pending_c
         lock.lock();
         if (blocks) {
             if (started < 0) return started;  // the query could not start: said by start_settle
-            changed_.wait(lock, [&] { return status_.what != outcome::pending || settle_finished_ >= target; });
-            if (status_.what == outcome::pending && settle_finished_ == target && settle_result_ < 0) {
-                return fail_hcs(settle_result_, settle_function_, settle_document_);
-            }
+            if (const zlhcs_hresult hr = join_settle_locked(lock, target); hr < 0) return hr;
         }
     } else if (settle_policy_ == settle_policy::blocks_waits && settle_running_) {
         // Another wait's query is under way: its answer counts for this wait too.
-        const std::uint64_t target = settle_started_;
-        changed_.wait(lock, [&] { return status_.what != outcome::pending || settle_finished_ >= target; });
-        if (status_.what == outcome::pending && settle_finished_ == target && settle_result_ < 0) {
-            return fail_hcs(settle_result_, settle_function_, settle_document_);
-        }
+        if (const zlhcs_hresult hr = join_settle_locked(lock, settle_started_); hr < 0) return hr;
     }
     const auto decided = [this] { return status_.what != outcome::pending; };
     std::optional<waiting_scope> waiting;

@@ -103,6 +103,9 @@ private:
     // Starts the settle query (lock not held); a start failure counts as a failed settle.
     // `quiet`: nobody waits for it, so its failure leaves the thread's last error alone.
     zlhcs_hresult start_settle(bool quiet) noexcept;
+    // Lock held: waits until the exit is decided or the settle query `target` has finished;
+    // that query's failure if it failed without deciding.
+    zlhcs_hresult join_settle_locked(std::unique_lock<std::mutex>& lock, std::uint64_t target);
     static void complete_watch(operation_object& watch, const status& decided) noexcept;
 
     mutable std::mutex mutex_;

@@ -11,30 +11,6 @@
 namespace zlhcs_core_test {
 namespace {
 
-/// Runs `fn` on a thread; `returned()` waits (bounded) for it.
-class background {
-public:
-    explicit background(std::function<zlhcs_hresult()> fn)
-        : future_(promise_.get_future()), thread_([this, fn = std::move(fn)] { promise_.set_value(fn()); }) {}
-    ~background() {
-        if (thread_.joinable()) thread_.join();
-    }
-    background(const background&) = delete;
-    background& operator=(const background&) = delete;
-    bool returned(uint32_t bound_ms = hang_bound_ms) {
-        return future_.wait_for(std::chrono::milliseconds(bound_ms)) == std::future_status::ready;
-    }
-    zlhcs_hresult result() {
-        if (thread_.joinable()) thread_.join();
-        return future_.get();
-    }
-
-private:
-    std::promise<zlhcs_hresult> promise_;
-    std::future<zlhcs_hresult> future_;
-    std::thread thread_;
-};
-
 TEST_F(processes, closing_the_handle_releases_a_blocked_reader_and_writer) {
     for (int round = 0; round < 3; ++round) {
         SCOPED_TRACE("round " + std::to_string(round));
@@ -50,9 +26,11 @@ TEST_F(processes, closing_the_handle_releases_a_blocked_reader_and_writer) {
             return zlhcs_process_stdio_read(p, ZLHCS_STDOUT, buffer, sizeof buffer, ZLHCS_INFINITE, &got);
         });
         background writer([p, &data] { return zlhcs_process_stdio_write(p, data.data(), data.size(), ZLHCS_INFINITE, nullptr); });
-        // Give both a chance to block (not required: a call that starts after the close
-        // fails with INVALID_HANDLE all the same).
-        std::this_thread::sleep_for(std::chrono::milliseconds(round * 50));
+        // Round 0 closes at once (a call that starts after the close fails with
+        // INVALID_HANDLE all the same); later rounds once both calls are blocked.
+        if (round > 0) {
+            EXPECT_TRUE(await_waiting_calls(2));
+        }
         EXPECT_EQ(zlhcs_process_close(p), ZLHCS_S_OK);
         const bool reader_back = reader.returned(release_bound_ms);
         const bool writer_back = writer.returned(release_bound_ms);
@@ -87,7 +65,7 @@ TEST_F(processes, closing_the_handle_releases_a_blocked_exit_wait) {
         uint32_t code = 0;
         return zlhcs_process_wait_exit(p, ZLHCS_INFINITE, &code);
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // a chance to block (not required)
+    EXPECT_TRUE(await_waiting_calls(1));  // the close meets a blocked wait
     EXPECT_EQ(zlhcs_process_close(p), ZLHCS_S_OK);
     const bool back = waiter.returned(release_bound_ms);
     EXPECT_TRUE(back) << "zlhcs_process_wait_exit(INFINITE) still blocked after zlhcs_process_close";
@@ -106,6 +84,7 @@ TEST_F(processes, closing_while_cat_streams_returns_every_call_in_flight) {
         process_guard keeper;  // to end cat if a call stays stuck
         ASSERT_EQ(zlhcs_process_open(system_, pid_of(cat), &keeper.handle), ZLHCS_S_OK);
         std::atomic<bool> stop{false};
+        std::atomic<std::size_t> transferred{0};
         background writer([cat, &stop] {
             std::vector<char> chunk(64 * 1024, 'c');
             for (;;) {
@@ -113,16 +92,18 @@ TEST_F(processes, closing_while_cat_streams_returns_every_call_in_flight) {
                 if (hr < 0 || stop.load()) return hr;
             }
         });
-        background reader([cat, &stop] {
+        background reader([cat, &stop, &transferred] {
             std::vector<char> buffer(64 * 1024);
             for (;;) {
                 size_t got = 0;
                 const zlhcs_hresult hr =
                     zlhcs_process_stdio_read(cat, ZLHCS_STDOUT, buffer.data(), buffer.size(), ZLHCS_INFINITE, &got);
+                transferred.fetch_add(got);
                 if (hr != ZLHCS_S_OK || stop.load()) return hr;
             }
         });
-        std::this_thread::sleep_for(std::chrono::milliseconds(20 * round));
+        // Round 0 closes at once, later rounds once `round` MiB went through cat.
+        EXPECT_TRUE(eventually([&] { return transferred.load() >= static_cast<std::size_t>(round) << 20; }));
         EXPECT_EQ(zlhcs_process_close(cat), ZLHCS_S_OK);
         const bool writer_back = writer.returned(release_bound_ms);
         const bool reader_back = reader.returned(release_bound_ms);

@@ -4,8 +4,11 @@
 
 #include "fixture.hpp"
 
+#include <functional>
+#include <future>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -72,5 +75,36 @@ inline zlhcs_hresult read_at_least(zlhcs_process process, uint32_t stream, size_
     }
     return ZLHCS_S_OK;
 }
+
+/// Runs `fn` on a thread; returned() waits (bounded) for it. If the thread has not returned
+/// when this goes (an assertion ended the test early, or zlhcs failed to release it), `unblock`
+/// (typically ending the process) is called first, so that the test fails instead of hanging.
+class background {
+public:
+    explicit background(std::function<zlhcs_hresult()> fn, std::function<void()> unblock = {})
+        : unblock_(std::move(unblock)),
+          future_(promise_.get_future()),
+          thread_([this, fn = std::move(fn)] { promise_.set_value(fn()); }) {}
+    ~background() {
+        if (!thread_.joinable()) return;
+        if (future_.wait_for(std::chrono::milliseconds(0)) != std::future_status::ready && unblock_) unblock_();
+        thread_.join();
+    }
+    background(const background&) = delete;
+    background& operator=(const background&) = delete;
+    bool returned(uint32_t bound_ms = release_bound_ms) {
+        return future_.wait_for(std::chrono::milliseconds(bound_ms)) == std::future_status::ready;
+    }
+    zlhcs_hresult result() {
+        if (thread_.joinable()) thread_.join();
+        return future_.get();
+    }
+
+private:
+    std::function<void()> unblock_;
+    std::promise<zlhcs_hresult> promise_;
+    std::future<zlhcs_hresult> future_;
+    std::thread thread_;
+};
 
 }  // namespace zlhcs_core_test

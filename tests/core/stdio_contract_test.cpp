@@ -81,37 +81,6 @@ std::function<void()> ending(zlhcs_process keeper) {
     return [keeper] { (void)zlhcs_process_terminate(keeper, nullptr, hang_bound_ms, nullptr); };
 }
 
-/// Runs `fn` on a thread; returned() waits (bounded) for it. If the thread has not returned
-/// when this goes (an assertion ended the test early, or zlhcs failed to release it), `unblock`
-/// (typically ending the process) is called first, so that the test fails instead of hanging.
-class background {
-public:
-    explicit background(std::function<zlhcs_hresult()> fn, std::function<void()> unblock = {})
-        : unblock_(std::move(unblock)),
-          future_(promise_.get_future()),
-          thread_([this, fn = std::move(fn)] { promise_.set_value(fn()); }) {}
-    ~background() {
-        if (!thread_.joinable()) return;
-        if (future_.wait_for(std::chrono::milliseconds(0)) != std::future_status::ready && unblock_) unblock_();
-        thread_.join();
-    }
-    background(const background&) = delete;
-    background& operator=(const background&) = delete;
-    bool returned(uint32_t bound_ms = release_bound_ms) {
-        return future_.wait_for(std::chrono::milliseconds(bound_ms)) == std::future_status::ready;
-    }
-    zlhcs_hresult result() {
-        if (thread_.joinable()) thread_.join();
-        return future_.get();
-    }
-
-private:
-    std::function<void()> unblock_;
-    std::promise<zlhcs_hresult> promise_;
-    std::future<zlhcs_hresult> future_;
-    std::thread thread_;
-};
-
 /// A write on a background thread, with the count it reports and its thread's last error
 /// (read them after call.result()).
 struct background_write {
