@@ -1,5 +1,7 @@
 // The control surface: fault injection, latency, service disconnect, live objects, reset,
 // and the native LocalAlloc/LocalFree.
+#include <cstddef>
+
 #include "hcsim_test_support.h"
 
 namespace hcsim_test {
@@ -126,9 +128,14 @@ TEST_F(Control, ServiceDisconnect) {
 
 TEST_F(Control, LiveObjectsCountEverything) {
     hcsim_live_objects small{};
-    small.struct_size = sizeof small - 1;
+    constexpr uint32_t first_size = offsetof(hcsim_live_objects, waiting_calls);  // before it was appended
+    small.struct_size = first_size - 1;
     EXPECT_HR(E_INVALIDARG, HcsimGetLiveObjects(&small));
     EXPECT_HR(E_INVALIDARG, HcsimGetLiveObjects(nullptr));
+    small.struct_size = first_size;  // an older caller's struct: filled up to its size
+    small.waiting_calls = 0xABCDu;
+    EXPECT_EQ(S_OK, HcsimGetLiveObjects(&small));
+    EXPECT_EQ(0xABCDu, small.waiting_calls);
 
     const hcsim_live_objects before = live();
     EXPECT_EQ(0u, before.operations);

@@ -2,6 +2,7 @@
 // live object counts, reset.
 #include <algorithm>
 #include <array>
+#include <cstddef>
 #include <cstdio>
 #include <cstring>
 #include <string_view>
@@ -268,7 +269,10 @@ HCSIM_API HRESULT WINAPI HcsimClearViolations(void) {
 
 HCSIM_API HRESULT WINAPI HcsimGetLiveObjects(hcsim_live_objects* counts) {
     return entry_point(E_OUTOFMEMORY, [&]() -> HRESULT {
-        if (counts == nullptr || counts->struct_size < sizeof(hcsim_live_objects)) return E_INVALIDARG;
+        // A caller built before waiting_calls was appended passes the smaller struct: filled
+        // up to its size.
+        constexpr uint32_t first_size = offsetof(hcsim_live_objects, waiting_calls);
+        if (counts == nullptr || counts->struct_size < first_size) return E_INVALIDARG;
         State& s = state();
         std::lock_guard lock(s.mutex);
         counts->operations = static_cast<uint32_t>(s.operations.size());
@@ -277,7 +281,7 @@ HCSIM_API HRESULT WINAPI HcsimGetLiveObjects(hcsim_live_objects* counts) {
         counts->process_handles = static_cast<uint32_t>(s.process_handles.size());
         counts->pending_completions = static_cast<uint32_t>(s.queue.size()) + s.running_tasks;
         counts->strings = live_result_strings();
-        counts->waiting_calls = s.waiting_calls;
+        if (counts->struct_size >= sizeof(hcsim_live_objects)) counts->waiting_calls = s.waiting_calls;
         return S_OK;
     });
 }

@@ -131,7 +131,9 @@ HCSIM_API hcsim_hresult WINAPI HcsimSetLatency(const char *function, uint32_t mi
  *  it, and registered system callbacks receive HcsEventServiceDisconnect once. */
 HCSIM_API hcsim_hresult WINAPI HcsimSetServiceDisconnected(uint32_t disconnected);
 
-/** Fills *counts. E_INVALIDARG if counts is NULL or struct_size is too small. */
+/** Fills *counts up to its struct_size (a struct without the appended waiting_calls, 28
+ *  bytes, is accepted and filled without it). E_INVALIDARG if counts is NULL or struct_size is
+ *  below 28. */
 HCSIM_API hcsim_hresult WINAPI HcsimGetLiveObjects(hcsim_live_objects *counts);
 
 /** hcsim only (no HCS counterpart): every random value hcsim makes (the GUIDs it invents:
