@@ -332,6 +332,8 @@ zlhcs_hresult stdio_pipe::write_some(const unsigned char* bytes, std::size_t siz
         const std::size_t limit = nonblocking_ ? (16u << 10) : (1u << 20);
         const DWORD chunk = static_cast<DWORD>(std::min(size - done, limit));
         DWORD written = 0;
+        std::optional<waiting_scope> blocking;  // a blocking pipe waits inside WriteFile
+        if (!nonblocking_) blocking.emplace();
         if (!WriteFile(handle_, bytes + done, chunk, &written, nullptr)) {
             const DWORD error = GetLastError();
             if (error == ERROR_BROKEN_PIPE || error == ERROR_NO_DATA) return broken();
