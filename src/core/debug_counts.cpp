@@ -4,15 +4,8 @@
 #include "dispatcher.hpp"
 #include "registry.hpp"
 
-#include <array>
 
 namespace zlhcs::core {
-
-std::atomic<std::int64_t>& debug_counter(counted which) noexcept {
-    // Immortal: counted objects may be released by HCS threads while the process exits.
-    static auto* counters = new std::array<std::atomic<std::int64_t>, static_cast<std::size_t>(counted::count_)>();
-    return (*counters)[static_cast<std::size_t>(which)];
-}
 
 namespace {
 

@@ -8,6 +8,7 @@
 
 #include <zlhcs/zlhcs.h>
 
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -19,7 +20,13 @@ enum class counted : std::size_t { contexts, strings, live_operations, live_subs
 
 /// The counters. Signed: a caller that hands zlhcs_free() memory zlhcs never gave out could
 /// take one below zero, which the report shows as it is (clamped to 0 for the C struct).
-std::atomic<std::int64_t>& debug_counter(counted which) noexcept;
+/// Inline, so that a unit compiled on its own (the benchmark's copy of stdio_pipe.cpp) needs
+/// no other file of core; one instance per module all the same.
+inline std::atomic<std::int64_t>& debug_counter(counted which) noexcept {
+    // Immortal: counted objects may be released by HCS threads while the process exits.
+    static auto* counters = new std::array<std::atomic<std::int64_t>, static_cast<std::size_t>(counted::count_)>();
+    return (*counters)[static_cast<std::size_t>(which)];
+}
 
 inline void count_up(counted which) noexcept { debug_counter(which).fetch_add(1, std::memory_order_relaxed); }
 inline void count_down(counted which) noexcept { debug_counter(which).fetch_sub(1, std::memory_order_relaxed); }
