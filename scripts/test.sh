@@ -27,7 +27,7 @@ step() {  # step <label> <command...>: runs it, records the time and the outcome
   return 1
 }
 
-declare -a ctest_summaries
+declare -a ctest_summaries failure_lines
 run_ctest() {  # run_ctest <preset>: runs the suite, keeps its summary lines
   local preset=$1 log="$root/build/ctest-$1.log" rc
   ctest --preset "$preset" --output-on-failure -j "$jobs" 2>&1 | tee "$log"
@@ -35,6 +35,13 @@ run_ctest() {  # run_ctest <preset>: runs the suite, keeps its summary lines
   ctest_summaries+=("[$preset] $(grep -E 'tests passed|No tests were found' "$log" | tail -1)")
   while IFS= read -r line; do ctest_summaries+=("[$preset]   $line"); done \
     < <(sed -n '/^The following tests FAILED:/,$p' "$log" | sed '1d' | grep -E '^\s+[0-9]+ - ' || true)
+  # What failed, repeated at the end, where a truncated CI log still shows it: each gtest
+  # failure's location and first lines, and the failed tests' names (at most 60 lines).
+  if [ "$rc" -ne 0 ]; then
+    while IFS= read -r line; do failure_lines+=("[$preset] $line"); done \
+      < <(grep -E -A3 ': Failure$|\[  FAILED  \]|Segmentation|terminate called|ERROR: (Address|Thread)Sanitizer' "$log" \
+            | head -60 || true)
+  fi
   return "$rc"
 }
 
@@ -87,6 +94,10 @@ echo
 echo "=== summary"
 printf '%s\n' "${summary[@]}"
 printf '%s\n' "${ctest_summaries[@]}"
+if [ "${#failure_lines[@]}" -ne 0 ]; then
+  echo "=== failures (first lines of each)"
+  printf '%s\n' "${failure_lines[@]}"
+fi
 if [ "$failed" -ne 0 ]; then
   echo "FAILED"
   exit 1

@@ -1,5 +1,6 @@
 #include "exit_latch.hpp"
 
+#include "counted_wait.hpp"
 #include "debug_counts.hpp"
 #include "dispatcher.hpp"
 #include "errors.hpp"
@@ -156,12 +157,7 @@ zlhcs_hresult exit_latch::wait(std::uint32_t timeout_ms, zlhcs_hresult pending_c
         // Another wait's query is under way: its answer counts for this wait too.
         if (const zlhcs_hresult hr = join_settle_locked(lock, settle_started_); hr < 0) return hr;
     }
-    const auto decided = [this] { return status_.what != outcome::pending; };
-    std::optional<waiting_scope> waiting;
-    if (!decided() && timeout_ms != 0) waiting.emplace();
-    if (timeout_ms == ZLHCS_INFINITE) {
-        changed_.wait(lock, decided);
-    } else if (!changed_.wait_for(lock, std::chrono::milliseconds(timeout_ms), decided)) {
+    if (!counted_wait(changed_, lock, timeout_ms, [this] { return status_.what != outcome::pending; })) {
         return fail(pending_code, pending_code == ZLHCS_HCS_E_OPERATION_PENDING
                                       ? std::string("the ") + what + " is still running"
                                       : std::string("the ") + what + " did not exit within " +

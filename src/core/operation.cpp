@@ -3,6 +3,7 @@
 #include "callback_scope.hpp"
 #include "caller_struct.hpp"
 #include "calls.hpp"
+#include "counted_wait.hpp"
 #include "debug_counts.hpp"
 #include "dispatcher.hpp"
 #include "errors.hpp"
@@ -305,12 +306,7 @@ zlhcs_hresult operation_object::wait(std::uint32_t timeout_ms, zlhcs_hresult pen
     {
         std::unique_lock lock(mutex_);
         // Closing releases waiters: a close wakes this wait as a completion does.
-        auto done = [this] { return completed_ || closed_; };
-        std::optional<waiting_scope> waiting;
-        if (!done() && timeout_ms != 0) waiting.emplace();
-        if (timeout_ms == ZLHCS_INFINITE) {
-            changed_.wait(lock, done);
-        } else if (!changed_.wait_for(lock, std::chrono::milliseconds(timeout_ms), done)) {
+        if (!counted_wait(changed_, lock, timeout_ms, [this] { return completed_ || closed_; })) {
             if (out_document != nullptr) *out_document = nullptr;
             return fail(pending_code,
                         std::string(function_) + (pending_code == ZLHCS_HCS_E_OPERATION_PENDING
@@ -448,10 +444,7 @@ zlhcs_hresult operation_object::close() noexcept {
         return callback_state_ == callback_state::running ||
                (callback_state_ == callback_state::deferred && gate_open_);
     };
-    if (busy() && !in_zlhcs_callback()) {
-        const waiting_scope waiting;
-        changed_.wait(lock, [&] { return !busy(); });
-    }
+    if (!in_zlhcs_callback()) (void)counted_wait(changed_, lock, ZLHCS_INFINITE, [&] { return !busy(); });
     const bool ran = callback_state_ == callback_state::running || callback_state_ == callback_state::deferred ||
                      callback_state_ == callback_state::returned;
     const bool release_due = take_release_locked();

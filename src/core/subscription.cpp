@@ -1,6 +1,7 @@
 #include "subscription.hpp"
 
 #include "callback_scope.hpp"
+#include "counted_wait.hpp"
 #include "debug_counts.hpp"
 #include "dispatcher.hpp"
 #include "errors.hpp"
@@ -10,7 +11,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <optional>
 #include <system_error>
 
 namespace zlhcs::core {
@@ -234,8 +234,7 @@ void subscription_object::stop(bool drop_queue) noexcept {
     // returns (guarantee 1); inside one, never wait (two callbacks closing each other's
     // subscriptions would wait for each other forever).
     if (delivering_ && delivering_thread_ != std::this_thread::get_id() && !in_zlhcs_callback()) {
-        const waiting_scope waiting;
-        changed_.wait(lock, [this] { return !delivering_; });
+        (void)counted_wait(changed_, lock, ZLHCS_INFINITE, [this] { return !delivering_; });
     }
     // No call in progress: released here. One in progress (this thread's own, or another's
     // that this close inside a callback did not wait for): its thread releases once it returns.
@@ -256,14 +255,7 @@ zlhcs_hresult subscription_object::next(std::uint32_t timeout_ms, zlhcs_event** 
                     "subscription made without a callback has a queue to take events from");
     }
     std::unique_lock lock(mutex_);
-    const auto ready = [this] { return closed_ || !queue_.empty() || lost_ > 0 || ended_; };
-    std::optional<waiting_scope> waiting;
-    if (!ready() && timeout_ms != 0) waiting.emplace();
-    if (timeout_ms == ZLHCS_INFINITE) {
-        changed_.wait(lock, ready);
-    } else {
-        (void)changed_.wait_for(lock, std::chrono::milliseconds(timeout_ms), ready);
-    }
+    (void)counted_wait(changed_, lock, timeout_ms, [this] { return closed_ || !queue_.empty() || lost_ > 0 || ended_; });
     if (closed_) {
         return fail(ZLHCS_E_INVALID_HANDLE,
                     "subscription " + std::to_string(handle_) + " was closed while waiting for an event");

@@ -267,22 +267,30 @@ struct State {
     }
 };
 
+/** The one way an entry point blocks its caller: on s.changed (with `lock`, of s.mutex) until
+ *  `done()` or `timeout_ms` passes on hcsim's clock (INFINITE: no limit; 0: only looks).
+ *  Returns done(). While it blocks, the caller is counted in hcsim_live_objects'
+ *  waiting_calls, so a test knows a call it started has reached its wait. */
+template <typename Done>
+bool wait_for_state(State& s, std::unique_lock<std::mutex>& lock, uint32_t timeout_ms, Done done) {
+    if (done()) return true;
+    if (timeout_ms == 0) return false;
+    struct counted {
+        State& s;
+        explicit counted(State& state) : s(state) { ++s.waiting_calls; }
+        ~counted() { --s.waiting_calls; }
+        counted(const counted&) = delete;
+        counted& operator=(const counted&) = delete;
+    } const waiting(s);
+    if (timeout_ms == INFINITE) {
+        s.changed.wait(lock, done);
+        return true;
+    }
+    return wait_until(s.changed, lock, deadline_after(timeout_ms), done);
+}
+
 /** The one simulator instance (created on first use, intentionally never destroyed: worker
  *  threads may outlive static destruction). */
-/** Counts a caller blocked in an hcsim wait for its lifetime (hcsim_live_objects'
- *  waiting_calls), so a test knows a call it started has reached its wait. Made and destroyed
- *  with s.mutex held. */
-class WaitingCall {
-public:
-    explicit WaitingCall(State& s) : s_(s) { ++s_.waiting_calls; }
-    ~WaitingCall() { --s_.waiting_calls; }
-    WaitingCall(const WaitingCall&) = delete;
-    WaitingCall& operator=(const WaitingCall&) = delete;
-
-private:
-    State& s_;
-};
-
 State& state();
 
 // --- lookups (lock held) ---------------------------------------------------------------

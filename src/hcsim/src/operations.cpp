@@ -76,12 +76,7 @@ HRESULT wait_result(HCS_OPERATION operation, DWORD timeout_ms, PWSTR* document,
     if (process_information != nullptr) *process_information = HCS_PROCESS_INFORMATION{};
     return on_operation(function, operation, [&](State& s, std::unique_lock<std::mutex>& lock, const auto& op) -> HRESULT {
         if (op->phase == Operation::Phase::NotStarted) return HCS_E_OPERATION_NOT_STARTED;
-        const auto done = [&op] { return op->phase == Operation::Phase::Completed; };
-        std::optional<WaitingCall> waiting;
-        if (!done() && timeout_ms != 0) waiting.emplace(s);
-        if (timeout_ms == INFINITE) {
-            s.changed.wait(lock, done);
-        } else if (!wait_until(s.changed, lock, deadline_after(timeout_ms), done)) {
+        if (!wait_for_state(s, lock, timeout_ms, [&op] { return op->phase == Operation::Phase::Completed; })) {
             return HCS_E_OPERATION_TIMEOUT;
         }
         return completed_result_locked(*op, document, process_information);
@@ -258,11 +253,7 @@ void WINAPI HcsCloseOperation(HCS_OPERATION operation) {
         // No callback after close returns: wait for one running on another thread (not for one
         // running on this thread: close may be called from inside the callback).
         const auto self = std::this_thread::get_id();
-        const auto quiet = [&] { return !op->gate.busy_elsewhere(self); };
-        if (!quiet()) {
-            const WaitingCall waiting(s);
-            s.changed.wait(lock, quiet);
-        }
+        (void)wait_for_state(s, lock, INFINITE, [&] { return !op->gate.busy_elsewhere(self); });
     });
 }
 

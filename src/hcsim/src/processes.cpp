@@ -544,11 +544,7 @@ void WINAPI HcsCloseProcess(HCS_PROCESS process) {
         s.changed.notify_all();         // HcsWaitForProcessExit on this handle returns E_HANDLE
         // No event callback after close returns (unless close is called from inside one).
         const auto self = std::this_thread::get_id();
-        const auto quiet = [&] { return !handle->gate.busy_elsewhere(self); };
-        if (!quiet()) {
-            const WaitingCall waiting(s);
-            s.changed.wait(lock, quiet);
-        }
+        (void)wait_for_state(s, lock, INFINITE, [&] { return !handle->gate.busy_elsewhere(self); });
     });
 }
 
@@ -728,13 +724,7 @@ HRESULT WINAPI HcsWaitForProcessExit(HCS_PROCESS process, DWORD timeoutMs, PWSTR
             return phase == Process::Phase::Exited || phase == Process::Phase::Failed || s.disconnected ||
                    handle->closed;
         };
-        std::optional<WaitingCall> waiting;
-        if (!done() && timeoutMs != 0) waiting.emplace(s);
-        if (timeoutMs == INFINITE) {
-            s.changed.wait(lock, done);
-        } else if (!wait_until(s.changed, lock, deadline_after(timeoutMs), done)) {
-            return HCS_E_OPERATION_TIMEOUT;
-        }
+        if (!wait_for_state(s, lock, timeoutMs, done)) return HCS_E_OPERATION_TIMEOUT;
         if (handle->closed) return E_HANDLE;  // HcsCloseProcess on another thread ended the wait
         switch (effective_phase(*target)) {
         case Process::Phase::Exited:

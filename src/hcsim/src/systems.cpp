@@ -665,11 +665,7 @@ void WINAPI HcsCloseComputeSystem(HCS_SYSTEM computeSystem) {
         }
         // No event callback after close returns (unless close is called from inside one).
         const auto self = std::this_thread::get_id();
-        const auto quiet = [&] { return !handle->gate.busy_elsewhere(self); };
-        if (!quiet()) {
-            const WaitingCall waiting(s);
-            s.changed.wait(lock, quiet);
-        }
+        (void)wait_for_state(s, lock, INFINITE, [&] { return !handle->gate.busy_elsewhere(self); });
     });
 }
 
@@ -740,13 +736,7 @@ HRESULT WINAPI HcsWaitForComputeSystemExit(HCS_SYSTEM computeSystem, DWORD timeo
         const auto done = [&] {
             return system->state == SystemState::Stopped || !system->registered || s.disconnected;
         };
-        std::optional<WaitingCall> waiting;
-        if (!done() && timeoutMs != 0) waiting.emplace(s);
-        if (timeoutMs == INFINITE) {
-            s.changed.wait(lock, done);
-        } else if (!wait_until(s.changed, lock, deadline_after(timeoutMs), done)) {
-            return HCS_E_OPERATION_TIMEOUT;
-        }
+        if (!wait_for_state(s, lock, timeoutMs, done)) return HCS_E_OPERATION_TIMEOUT;
         if (system->state == SystemState::Stopped) {
             if (!store_result_string(result, exit_status_document(*system))) {
                 return HCS_E_OPERATION_RESULT_ALLOCATION_FAILED;
