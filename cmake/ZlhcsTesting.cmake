@@ -125,7 +125,8 @@ endfunction()
 # real HCS behaviour named by ZLHCS_TEST_HCSIM_BEHAVIOR=<behaviour> (tests/common/
 # hcsim_client.h reads it; docs/hcsim.md, "Behaviour switches"). Under Wine too.
 function(zlhcs_add_gtest_variant target suffix behaviour)
-  add_test(NAME ${target}_${suffix} COMMAND ${target} --gtest_brief=1)
+  # Extra arguments go to the test program (a --gtest_filter for a variant of a few suites).
+  add_test(NAME ${target}_${suffix} COMMAND ${target} --gtest_brief=1 ${ARGN})
   set_tests_properties(${target}_${suffix} PROPERTIES
     TIMEOUT 600 ENVIRONMENT "ZLHCS_TEST_HCSIM_BEHAVIOR=${behaviour}")
   zlhcs_wine_test(${target}_${suffix})

@@ -1083,7 +1083,9 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_close(
     zlhcs_process process, uint32_t stream);
 
 /** Hands the OS handle of one open stream to the caller, who owns it from then on: a HANDLE
- * on Windows (close with CloseHandle), a file descriptor elsewhere (close with close()).
+ * on Windows (close with CloseHandle), a file descriptor elsewhere (close with close()), in
+ * the mode HCS made it: blocking (on Windows HCS opens its pipes for overlapped I/O, so
+ * ReadFile/WriteFile on such a handle take an OVERLAPPED).
  * zlhcs no longer reads, writes or closes it: the stream is "detached" (see above).
  * Errors: ZLHCS_E_INVALID_STATE (stream not open).
  * @abi process:in stream:in,enum=zlhcs_stdio_stream out_os_handle:out,own=os_handle(caller) */

@@ -213,7 +213,7 @@ void process_object::started(const HCS_PROCESS_INFORMATION& info) {
     const HANDLE handles[] = {info.StdInput, info.StdOutput, info.StdError};
     for (std::size_t i = 0; i < 3; ++i) {
         if (handles[i] != nullptr) {
-            pipes_[i].adopt(to_native(handles[i]));
+            pipes_[i].adopt(to_native(handles[i]), i == 0);  // 0: stdin
         } else {
             pipes_[i].set_none_reason(not_requested[i]);
         }

@@ -38,7 +38,28 @@ std::uint32_t remaining(std::uint32_t timeout_ms, clock::time_point start) {
 }
 
 #ifdef _WIN32
-// Anonymous pipes have no waitable readiness: poll, briefly at first, never past the timeout.
+// True if `handle` was opened for overlapped I/O. ReadFile and WriteFile given an OVERLAPPED
+// on a synchronous handle block instead of failing, so this must be known beforehand: the
+// file's mode (NtQueryInformationFile, FileModeInformation) has FILE_SYNCHRONOUS_IO_ALERT or
+// _NONALERT set exactly for synchronous handles. Anything unknown counts as synchronous.
+bool opened_for_overlapped_io(HANDLE handle) noexcept {
+    using query_function = LONG(WINAPI*)(HANDLE, void* io_status, void* information, ULONG length, int information_class);
+    static const auto query = reinterpret_cast<query_function>(
+        reinterpret_cast<void*>(GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtQueryInformationFile")));
+    if (query == nullptr) return false;
+    struct {
+        void* status;
+        ULONG_PTR information;
+    } io_status{};  // IO_STATUS_BLOCK
+    ULONG mode = 0;
+    constexpr int file_mode_information = 16;
+    constexpr ULONG synchronous_io = 0x10 | 0x20;  // FILE_SYNCHRONOUS_IO_ALERT | _NONALERT
+    if (query(handle, &io_status, &mode, sizeof mode, file_mode_information) < 0) return false;
+    return (mode & synchronous_io) == 0;
+}
+
+// A synchronous pipe handle has no waitable readiness: poll, briefly at first, never past
+// the timeout.
 void pause(std::uint32_t left, clock::time_point start) {
     const auto spent = clock::now() - start;
     const std::uint32_t step = spent < std::chrono::milliseconds(20) ? 1u : 10u;
@@ -92,10 +113,48 @@ void close_native(stdio_pipe::native_handle handle) noexcept {
 
 stdio_pipe::~stdio_pipe() {
     if (state_.load() == state::open) close_native(handle_);
-#ifndef _WIN32
+#ifdef _WIN32
+    if (io_event_ != nullptr) CloseHandle(io_event_);
+    if (void* wake = wake_event_.load(); wake != nullptr) CloseHandle(wake);
+#else
     if (const int wake = wake_fd_.load(); wake >= 0) ::close(wake);
 #endif
 }
+
+#ifdef _WIN32
+void stdio_pipe::wake() noexcept {
+    if (void* wake = wake_event_.load(); wake != nullptr) SetEvent(wake);
+}
+
+bool stdio_pipe::overlapped_io(bool reading, void* data, std::uint32_t size, std::uint32_t timeout_ms,
+                               clock::time_point start, std::uint32_t& moved) {
+    moved = 0;
+    OVERLAPPED io{};
+    io.hEvent = io_event_;  // reset by ReadFile/WriteFile as the I/O starts
+    // The byte count comes from GetOverlappedResult: a count passed here may be wrong for
+    // an overlapped handle.
+    const BOOL started = reading ? ReadFile(handle_, data, size, nullptr, &io) : WriteFile(handle_, data, size, nullptr, &io);
+    if (!started && GetLastError() != ERROR_IO_PENDING) return false;
+    if (!started) {
+        const std::uint32_t left = remaining(timeout_ms, start);
+        const HANDLE events[2] = {io_event_, wake_event_.load()};
+        DWORD waited = WAIT_TIMEOUT;
+        {
+            std::optional<waiting_scope> waiting;
+            if (left != 0) waiting.emplace();
+            waited = WaitForMultipleObjects(2, events, FALSE, left);  // ZLHCS_INFINITE is INFINITE
+        }
+        // The wake-up or the time came first: cancel. The I/O may finish meanwhile all the
+        // same, and then what it moved is reported like any other result.
+        if (waited != WAIT_OBJECT_0) CancelIoEx(handle_, &io);
+    }
+    DWORD transferred = 0;
+    const BOOL finished = GetOverlappedResult(handle_, &io, &transferred, TRUE);
+    moved = transferred;
+    if (!finished && transferred != 0) return true;  // cancelled after moving some bytes
+    return finished != FALSE;
+}
+#endif
 
 #ifndef _WIN32
 int stdio_pipe::wait_ready(short events, std::uint32_t timeout_ms) const {
@@ -122,17 +181,29 @@ void stdio_pipe::wake() noexcept {
 
 void stdio_pipe::set_none_reason(const char* reason) noexcept { none_reason_.store(reason); }
 
-void stdio_pipe::adopt(native_handle handle) {
+void stdio_pipe::adopt(native_handle handle, [[maybe_unused]] bool host_writes) {
     std::lock_guard lock(io_mutex_);
     handle_ = handle;
-    // Non-blocking, so that reads and writes wait in slices (and notice a close or a
-    // timeout) instead of inside the OS; undone on detach().
+    // Reads of an overlapped handle (Windows) wait on the read's event beside the wake-up.
+    // Anything else is made non-blocking, so that reads and writes wait in slices (and notice
+    // a close or a timeout) instead of inside the OS; undone on detach().
 #ifdef _WIN32
-    DWORD mode = PIPE_READMODE_BYTE | PIPE_NOWAIT;
-    nonblocking_ = SetNamedPipeHandleState(handle, &mode, nullptr, nullptr) != FALSE;
+    if (opened_for_overlapped_io(handle)) {
+        if (io_event_ == nullptr) io_event_ = CreateEventW(nullptr, TRUE, FALSE, nullptr);
+        if (wake_event_.load() == nullptr) wake_event_.store(CreateEventW(nullptr, TRUE, FALSE, nullptr));
+        overlapped_handle_ = io_event_ != nullptr && wake_event_.load() != nullptr;
+    }
+    // Overlapped writes stay unused: one that is cancelled, or meets a broken pipe, after the
+    // reader took part of it reports 0 bytes (seen under Wine), and zlhcs promises the count.
+    if (overlapped_handle_ && !host_writes) {
+        mode_ = io_mode::overlapped;
+    } else {
+        DWORD pipe_mode = PIPE_READMODE_BYTE | PIPE_NOWAIT;
+        if (SetNamedPipeHandleState(handle, &pipe_mode, nullptr, nullptr) != FALSE) mode_ = io_mode::nonblocking;
+    }
 #else
     const int flags = fcntl(handle, F_GETFL);
-    nonblocking_ = flags >= 0 && fcntl(handle, F_SETFL, flags | O_NONBLOCK) == 0;
+    if (flags >= 0 && fcntl(handle, F_SETFL, flags | O_NONBLOCK) == 0) mode_ = io_mode::nonblocking;
 #ifdef __linux__
     if (wake_fd_.load() < 0) wake_fd_.store(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
 #endif
@@ -207,9 +278,7 @@ void stdio_pipe::release_if_abandoned() noexcept {
 
 void stdio_pipe::abandon() noexcept {
     abandoned_.store(true);
-#ifndef _WIN32
     wake();
-#endif
     // If an I/O holds the stream, it gives up within one slice and closes the end as it
     // leaves (release_if_abandoned); the destructor closes what is still open.
     release_if_abandoned();
@@ -240,6 +309,10 @@ zlhcs_hresult stdio_pipe::read(void* buffer, std::size_t capacity, std::uint32_t
 zlhcs_hresult stdio_pipe::read_some(void* buffer, std::size_t capacity, std::uint32_t timeout_ms,
                                     clock::time_point start, std::size_t* out_read) {
     const auto chunk = static_cast<std::uint32_t>(std::min<std::size_t>(capacity, 1u << 30));
+#ifdef _WIN32
+    if (mode_ == io_mode::overlapped) return read_overlapped(buffer, chunk, timeout_ms, start, out_read);
+    // (A non-blocking overlapped handle never pends: ReadFile without an OVERLAPPED is safe.)
+#endif
     for (;;) {
         if (const zlhcs_hresult hr = interrupted("read"); hr < 0) return hr;
         const std::uint32_t left = remaining(timeout_ms, start);
@@ -287,6 +360,31 @@ zlhcs_hresult stdio_pipe::read_some(void* buffer, std::size_t capacity, std::uin
                 "no output arrived on " + std::string(name_) + " within " + std::to_string(timeout_ms) + " ms");
 }
 
+#ifdef _WIN32
+zlhcs_hresult stdio_pipe::read_overlapped(void* buffer, std::uint32_t chunk, std::uint32_t timeout_ms,
+                                          clock::time_point start, std::size_t* out_read) {
+    for (;;) {
+        if (const zlhcs_hresult hr = interrupted("read"); hr < 0) return hr;
+        std::uint32_t got = 0;
+        if (overlapped_io(true, buffer, chunk, timeout_ms, start, got)) {
+            if (got > 0) {
+                *out_read = got;
+                return ZLHCS_S_OK;
+            }
+        } else if (const DWORD error = GetLastError(); error == ERROR_BROKEN_PIPE) {
+            return ZLHCS_S_FALSE;  // drained and closed
+        } else if (error != ERROR_OPERATION_ABORTED) {
+            return fail(static_cast<zlhcs_hresult>(HRESULT_FROM_WIN32(error)), "ReadFile failed on " + std::string(name_));
+        }
+        // Cancelled (woken or out of time) with nothing read, or an empty read: once more,
+        // unless interrupted (checked first) or out of time.
+        if (remaining(timeout_ms, start) == 0) break;
+    }
+    return fail(ZLHCS_HCS_E_OPERATION_TIMEOUT,
+                "no output arrived on " + std::string(name_) + " within " + std::to_string(timeout_ms) + " ms");
+}
+#endif
+
 zlhcs_hresult stdio_pipe::write(const void* data, std::size_t size, std::uint32_t timeout_ms,
                                 std::size_t* out_written) {
     std::size_t done = 0;
@@ -329,12 +427,30 @@ zlhcs_hresult stdio_pipe::write_some(const unsigned char* bytes, std::size_t siz
         if (const zlhcs_hresult hr = interrupted("write"); hr < 0) return hr;
         // Non-blocking writes stay below any pipe buffer's size, so a full buffer takes part
         // of a chunk rather than possibly none of an oversized one.
-        const std::size_t limit = nonblocking_ ? (16u << 10) : (1u << 20);
+        const bool nonblocking = mode_ == io_mode::nonblocking;
+        const std::size_t limit = nonblocking ? (16u << 10) : (1u << 20);
         const DWORD chunk = static_cast<DWORD>(std::min(size - done, limit));
         DWORD written = 0;
-        std::optional<waiting_scope> blocking;  // a blocking pipe waits inside WriteFile
-        if (!nonblocking_) blocking.emplace();
-        if (!WriteFile(handle_, bytes + done, chunk, &written, nullptr)) {
+        BOOL ok = FALSE;
+        if (overlapped_handle_) {
+            // An overlapped handle takes an OVERLAPPED even when the write cannot pend
+            // (non-blocking); a blocking one then waits for room, the wake-up or the time.
+            std::uint32_t moved = 0;
+            // const_cast: WriteFile only reads the buffer; overlapped_io serves both directions.
+            ok = overlapped_io(false, const_cast<unsigned char*>(bytes + done), chunk, timeout_ms, start, moved);
+            written = moved;
+        } else {
+            std::optional<waiting_scope> blocking;  // a blocking pipe waits inside WriteFile
+            if (!nonblocking) blocking.emplace();
+            ok = WriteFile(handle_, bytes + done, chunk, &written, nullptr);
+        }
+        if (!ok && GetLastError() == ERROR_OPERATION_ABORTED) {
+            done += written;
+            if (const zlhcs_hresult hr = interrupted("write"); hr < 0) return hr;
+            if (remaining(timeout_ms, start) == 0) return timed_out();
+            continue;
+        }
+        if (!ok) {
             const DWORD error = GetLastError();
             if (error == ERROR_BROKEN_PIPE || error == ERROR_NO_DATA) return broken();
             return fail(static_cast<zlhcs_hresult>(HRESULT_FROM_WIN32(error)),
@@ -377,9 +493,7 @@ zlhcs_hresult stdio_pipe::write_some(const unsigned char* bytes, std::size_t siz
 
 stdio_pipe::state stdio_pipe::close() {
     closing_.fetch_add(1);
-#ifndef _WIN32
     wake();
-#endif
     std::unique_lock lock(io_mutex_);
     closing_.fetch_sub(1);
     const state before = state_.load();
@@ -390,15 +504,13 @@ stdio_pipe::state stdio_pipe::close() {
 zlhcs_hresult stdio_pipe::detach(native_handle& out) {
     out = no_handle;
     detaching_.fetch_add(1);
-#ifndef _WIN32
     wake();
-#endif
     std::unique_lock lock(io_mutex_);
     detaching_.fetch_sub(1);
     const state before = state_.load();
     if (before != state::open) return not_open(before);
     const native_handle handle = handle_;
-    if (nonblocking_) {  // the new owner gets the handle as HCS gave it: blocking
+    if (mode_ == io_mode::nonblocking) {  // the new owner gets the handle as HCS gave it: blocking
 #ifdef _WIN32
         DWORD mode = PIPE_READMODE_BYTE | PIPE_WAIT;
         SetNamedPipeHandleState(handle, &mode, nullptr, nullptr);

@@ -2,12 +2,16 @@
 // none), close, and hand-over of the OS handle, in the four states of zlhcs.h ("Standard
 // streams"): open, closed, detached, none.
 //
-// I/O is non-blocking and never blocks past its timeout. Natively it waits in poll() on two
-// descriptors, the pipe and the stream's wake-up eventfd, which close, detach and the process
-// handle's close signal: an I/O in flight notices them at once, and a blocked reader costs no
-// CPU. On Windows anonymous pipes have no waitable readiness, so I/O there polls the pipe in
-// short slices (docs/internals.md "Stdio waits"). The three streams of a process are separate
-// objects and never wait on each other.
+// I/O never blocks past its timeout, and an I/O in flight notices close, detach and the
+// process handle's close at once: each signals the stream's wake-up, which stays signalled,
+// and a blocked reader costs no CPU. Natively I/O is non-blocking and waits in poll() on the
+// pipe and the wake-up eventfd. On Windows an output stream whose handle was opened for
+// overlapped I/O (as HCS opens its pipes) is read with an OVERLAPPED whose event is waited on
+// beside the wake-up event, and the read is cancelled when the wait ends first. Writes to
+// stdin, and reads of a synchronous handle, have no waitable readiness there (a cancelled or
+// broken overlapped write does not say how much of it the reader took), so they poll the pipe
+// in short slices (docs/internals.md "Stdio waits"). The three streams of a process are
+// separate objects and never wait on each other.
 //
 // What a call in flight gets when something ends it (the same code as a call that starts after
 // it, so callers need one rule): zlhcs_process_stdio_close or _detach of this stream ->
@@ -51,7 +55,8 @@ public:
     void set_none_reason(const char* reason) noexcept;
 
     /// Takes ownership of `handle` (the value HCS put in HCS_PROCESS_INFORMATION): open.
-    void adopt(native_handle handle);
+    /// `host_writes`: stdin (zlhcs writes it), else an output stream (zlhcs reads it).
+    void adopt(native_handle handle, bool host_writes);
 
     [[nodiscard]] state current() const noexcept { return state_.load(); }
 
@@ -74,7 +79,8 @@ public:
     /// this waits for it). Returns the state before: only `open` closed something.
     state close();
 
-    /// Hands the OS handle over (blocking mode restored) if open: S_OK and `out`. Otherwise
+    /// Hands the OS handle over (blocking mode restored; an overlapped handle stays as HCS
+    /// opened it) if open: S_OK and `out`. Otherwise
     /// ZLHCS_E_INVALID_STATE naming the state (recorded), `out` no_handle.
     zlhcs_hresult detach(native_handle& out);
 
@@ -128,6 +134,9 @@ private:
         bool held_ = false;
     };
 
+    // How I/O on the handle waits (chosen by adopt()).
+    enum class io_mode : int { blocking, nonblocking, overlapped };
+
     // Takes io_mutex_ within what is left of timeout_ms (measured from `start`).
     bool acquire(std::unique_lock<stream_lock>& lock, std::uint32_t timeout_ms,
                  clock::time_point start);
@@ -139,6 +148,9 @@ private:
                             clock::time_point start, std::size_t* out_read);
     zlhcs_hresult write_some(const unsigned char* bytes, std::size_t size, std::uint32_t timeout_ms,
                              clock::time_point start, std::size_t& done);
+    // Wakes every I/O in flight (they re-check closing_, detaching_, abandoned_). Once
+    // signalled it stays signalled: each of those ends the stream for good.
+    void wake() noexcept;
     // Closes the OS handle if open (io_mutex_ held) and moves to `next`.
     void release_locked(state next) noexcept;
     // Once abandoned: closes the host end if no I/O holds the stream (never blocks).
@@ -150,19 +162,31 @@ private:
     stream_lock io_mutex_;
     native_handle handle_ = no_handle;
     std::atomic<state> state_{state::none};  // written with io_mutex_ held
-    bool nonblocking_ = false;
+    io_mode mode_ = io_mode::blocking;
     const char* name_ = "stream";
     std::atomic<const char*> none_reason_{"the process's creation has not completed"};
     std::atomic<int> closing_{0};
     std::atomic<int> detaching_{0};
     std::atomic<bool> abandoned_{false};
-#ifndef _WIN32
+#ifdef _WIN32
+    // I/O on an overlapped handle: read or write up to `size` bytes with an OVERLAPPED,
+    // waiting for it, the wake-up or the end of timeout_ms (from `start`), whichever comes
+    // first, and cancelling it if it has not finished. True with the bytes it moved (also when
+    // cancelled: data read is never dropped); false with GetLastError() set
+    // (ERROR_OPERATION_ABORTED: cancelled with nothing moved).
+    bool overlapped_io(bool reading, void* data, std::uint32_t size, std::uint32_t timeout_ms,
+                       clock::time_point start, std::uint32_t& moved);
+    zlhcs_hresult read_overlapped(void* buffer, std::uint32_t chunk, std::uint32_t timeout_ms,
+                                  clock::time_point start, std::size_t* out_read);
+    // The OVERLAPPED's event and the wake-up event (manual reset), made by adopt() for an
+    // overlapped handle (overlapped_handle_ once both exist).
+    bool overlapped_handle_ = false;
+    void* io_event_ = nullptr;
+    std::atomic<void*> wake_event_{nullptr};
+#else
     // Waits (poll) until the pipe is ready for `events`, the wake-up is signalled, or
     // timeout_ms (ZLHCS_INFINITE: none) passes. Returns poll()'s result.
     int wait_ready(short events, std::uint32_t timeout_ms) const;
-    // Wakes every I/O in flight (they re-check closing_, detaching_, abandoned_). Once
-    // signalled it stays signalled: each of those ends the stream for good.
-    void wake() noexcept;
     // The wake-up descriptor, made by adopt() (before any I/O can run); -1 if the system
     // refused one: then I/O waits in slices, as on Windows.
     std::atomic<int> wake_fd_{-1};

@@ -77,7 +77,7 @@ void released_by_close(benchmark::State& state) {
         os_pipe pipe;
         zlhcs::core::stdio_pipe stream;
         stream.set_name("stdout");
-        stream.adopt(pipe.read_end);
+        stream.adopt(pipe.read_end, false);
         clock_type::time_point returned;
         std::thread reader([&] {
             char buffer[64];
@@ -103,7 +103,7 @@ void idle_readers(benchmark::State& state) {
     for (int i = 0; i < readers; ++i) {
         pipes.push_back(std::make_unique<os_pipe>());
         streams.push_back(std::make_unique<zlhcs::core::stdio_pipe>());
-        streams.back()->adopt(pipes.back()->read_end);
+        streams.back()->adopt(pipes.back()->read_end, false);
     }
     for (auto& stream : streams) {
         threads.emplace_back([&stream] {

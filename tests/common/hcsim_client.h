@@ -79,8 +79,8 @@ public:
     /// The hcsim behaviour every zlhcs test runs under: strict handles always (a use of a
     /// closed HCS handle, which can crash real computecore.dll, is a violation), plus the
     /// variants named in ZLHCS_TEST_HCSIM_BEHAVIOR (comma-separated: inline,
-    /// spurious-process-result, no-error-documents, cancel), which the extra ctest entries of
-    /// the conformance and facade suites set.
+    /// spurious-process-result, no-error-documents, cancel, synchronous-stdio), which the
+    /// extra ctest entries of the conformance and facade suites set.
     static uint32_t run_behavior() {
         uint32_t flags = HCSIM_BEHAVIOR_STRICT_HANDLES;
         const char* value = std::getenv("ZLHCS_TEST_HCSIM_BEHAVIOR");
@@ -97,6 +97,8 @@ public:
                 flags |= HCSIM_BEHAVIOR_OMIT_ERROR_DOCUMENTS;
             } else if (token == "cancel") {
                 flags |= HCSIM_BEHAVIOR_CANCEL_IMPLEMENTED;
+            } else if (token == "synchronous-stdio") {
+                flags |= HCSIM_BEHAVIOR_SYNCHRONOUS_STDIO;
             } else if (!token.empty()) {
                 throw std::runtime_error("unknown ZLHCS_TEST_HCSIM_BEHAVIOR token: " + std::string(token));
             }

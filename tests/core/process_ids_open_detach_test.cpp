@@ -1,5 +1,6 @@
 // Process ids, opening a process by id (the opened handle has no stdio), and the hand-over
 // of a pipe's OS handle to the caller (zlhcs_process_stdio_detach).
+#include "os_pipe_io.hpp"
 #include "processes_fixture.hpp"
 
 #include <string>
@@ -95,7 +96,7 @@ TEST_F(processes, detached_stdout_is_read_through_the_os_handle) {
     const HANDLE h = reinterpret_cast<HANDLE>(static_cast<uintptr_t>(os_handle));
     for (;;) {
         DWORD n = 0;
-        if (!ReadFile(h, buffer, sizeof buffer, &n, nullptr)) {
+        if (!zlhcs_test::os_pipe_read(h, buffer, sizeof buffer, n)) {
             EXPECT_EQ(GetLastError(), static_cast<DWORD>(ERROR_BROKEN_PIPE));
             break;
         }
@@ -131,7 +132,7 @@ TEST_F(processes, detached_stdin_is_written_through_the_os_handle) {
 #ifdef _WIN32
     const HANDLE h = reinterpret_cast<HANDLE>(static_cast<uintptr_t>(os_handle));
     DWORD written = 0;
-    EXPECT_TRUE(WriteFile(h, text.data(), static_cast<DWORD>(text.size()), &written, nullptr));
+    EXPECT_TRUE(zlhcs_test::os_pipe_write(h, text.data(), static_cast<DWORD>(text.size()), written));
     EXPECT_EQ(written, text.size());
     EXPECT_TRUE(CloseHandle(h));
 #else

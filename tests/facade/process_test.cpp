@@ -1,5 +1,6 @@
 // Processes through zlhcs::process: creation, exit codes, signals, stdio as raw calls and as
 // C++ streams, errors, ownership. The programs are hcsim's built-in ones (docs/hcsim.md).
+#include "os_pipe_io.hpp"
 #include "facade_test_support.hpp"
 
 #include <algorithm>
@@ -680,7 +681,7 @@ TEST_F(FacadeProcess, DetachedStdoutIsTheCallers) {
     for (;;) {
 #if defined(_WIN32)
         DWORD got = 0;
-        if (!ReadFile(handle.get(), buffer, sizeof buffer, &got, nullptr) || got == 0) break;  // broken pipe: the end
+        if (!zlhcs_test::os_pipe_read(handle.get(), buffer, sizeof buffer, got) || got == 0) break;  // broken pipe: the end
 #else
         const ssize_t got = ::read(handle.get(), buffer, sizeof buffer);
         ASSERT_GE(got, 0);

@@ -3,6 +3,7 @@
 #include <cstring>
 #include <numeric>
 
+#include "os_pipe_io.hpp"
 #include "hcsim_test_support.h"
 
 #if defined(_WIN32)
@@ -42,7 +43,7 @@ void close_end(HANDLE h) {
 std::size_t read_some(HANDLE h, char* buffer, std::size_t size) {
 #if defined(_WIN32)
     DWORD got = 0;
-    if (!::ReadFile(h, buffer, static_cast<DWORD>(size), &got, nullptr)) {
+    if (!zlhcs_test::os_pipe_read(h, buffer, static_cast<DWORD>(size), got)) {
         EXPECT_EQ(static_cast<DWORD>(ERROR_BROKEN_PIPE), ::GetLastError());
         return 0;
     }
@@ -63,7 +64,7 @@ bool write_all(HANDLE h, const char* data, std::size_t size) {
     while (size > 0) {
 #if defined(_WIN32)
         DWORD done = 0;
-        if (!::WriteFile(h, data, static_cast<DWORD>(std::min<std::size_t>(size, 1 << 16)), &done, nullptr)) return false;
+        if (!zlhcs_test::os_pipe_write(h, data, static_cast<DWORD>(std::min<std::size_t>(size, 1 << 16)), done)) return false;
 #else
         const ssize_t done = ::write(static_cast<int>(reinterpret_cast<intptr_t>(h)), data, size);
         if (done < 0) {
@@ -823,7 +824,56 @@ TEST_F(Processes, CallerEndsWorkWithPeekNamedPipe) {
     EXPECT_FALSE(::PeekNamedPipe(s.out.get(), nullptr, 0, nullptr, &available, nullptr));
     EXPECT_EQ(static_cast<DWORD>(ERROR_BROKEN_PIPE), ::GetLastError());
     DWORD written = 0;
-    EXPECT_FALSE(::WriteFile(s.in.get(), "x", 1, &written, nullptr));  // the reader is gone
+    EXPECT_FALSE(zlhcs_test::os_pipe_write(s.in.get(), "x", 1, written));  // the reader is gone
+}
+
+// The file mode of a handle (NtQueryInformationFile, FileModeInformation): FILE_SYNCHRONOUS_IO_
+// ALERT (0x10) or _NONALERT (0x20) for a synchronous handle, neither for an overlapped one.
+ULONG file_mode(HANDLE h) {
+    using query_function = LONG(WINAPI*)(HANDLE, void*, void*, ULONG, int);
+    const auto query = reinterpret_cast<query_function>(
+        reinterpret_cast<void*>(::GetProcAddress(::GetModuleHandleW(L"ntdll.dll"), "NtQueryInformationFile")));
+    if (query == nullptr) {
+        ADD_FAILURE() << "no NtQueryInformationFile";
+        return ~0u;
+    }
+    struct {
+        void* status;
+        ULONG_PTR information;
+    } io_status{};
+    ULONG mode = 0;
+    if (query(h, &io_status, &mode, sizeof mode, 16 /* FileModeInformation */) < 0) {
+        ADD_FAILURE() << "FileModeInformation refused";
+        return ~0u;
+    }
+    return mode;
+}
+
+// docs/hcsim.md, Processes: the caller's ends are overlapped, as HCS's are (hcsshim hands
+// them to go-winio's overlapped I/O); HCSIM_BEHAVIOR_SYNCHRONOUS_STDIO makes them synchronous.
+TEST_F(Processes, CallerEndsAreOverlappedUnlessTheSynchronousStdioSwitchIsOn) {
+    constexpr ULONG synchronous_io = 0x10 | 0x20;
+    for (const bool synchronous : {false, true}) {
+        SCOPED_TRACE(synchronous ? "synchronous" : "overlapped");
+        const uint32_t before = HcsimGetBehavior();
+        ASSERT_EQ(S_OK, HcsimSetBehavior(synchronous ? (before | HCSIM_BEHAVIOR_SYNCHRONOUS_STDIO)
+                                                     : (before & ~HCSIM_BEHAVIOR_SYNCHRONOUS_STDIO)));
+        Proc process;
+        Started s = start(system_, params("cat", all_pipes), process);
+        ASSERT_EQ(S_OK, HcsimSetBehavior(before));
+        ASSERT_EQ(S_OK, s.hr);
+        for (HANDLE h : {s.in.get(), s.out.get(), s.err.get()}) {
+            EXPECT_EQ(synchronous, (file_mode(h) & synchronous_io) != 0);
+        }
+        const std::string text = "both ways\n";
+        DWORD written = 0;
+        ASSERT_TRUE(zlhcs_test::os_pipe_write(s.in.get(), text.data(), static_cast<DWORD>(text.size()), written));
+        EXPECT_EQ(text.size(), written);
+        s.in.reset();
+        ASSERT_EQ(S_OK, process_op(HcsModifyProcess, process, close_stdin).hr);  // end of stdin: cat ends
+        EXPECT_EQ(text, read_all(s.out.get()));  // cat copies verbatim
+        EXPECT_EQ(0u, exit_code_of(process));
+    }
 }
 #endif
 

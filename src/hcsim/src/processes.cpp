@@ -464,7 +464,9 @@ HRESULT WINAPI HcsCreateProcess(HCS_SYSTEM computeSystem, PCWSTR processParamete
                           auto ends = std::make_shared<CallerEnds>();
                           HRESULT error = E_OUTOFMEMORY;
                           auto io = ProgramIo::create(request.in, request.out, request.err, request.emulate_console,
-                                                      request.width, request.height, *ends, &error);
+                                                      request.width, request.height,
+                                                      (st.behavior & HCSIM_BEHAVIOR_SYNCHRONOUS_STDIO) != 0, *ends,
+                                                      &error);
                           if (!io) return failure(error, "The process's pipes could not be created.", function);
                           // hcsim keeps handles to the caller's ends while the process runs, to
                           // hand out new ones from HcsGetProcessInfo.

@@ -59,8 +59,10 @@ void close_handle(HANDLE& handle) {
 }
 
 // One named pipe instance: the server end (overlapped) for hcsim's program, the client end
-// (synchronous, not inheritable) for the caller. `program_reads`: stdin.
-bool make_pipe(bool program_reads, HANDLE& server, HANDLE& client) {
+// (not inheritable) for the caller. `program_reads`: stdin. The client end is opened for
+// overlapped I/O as HCS's are (hcsshim, internal/hcs/v2/utils.go makeOpenFiles, hands them to
+// go-winio's overlapped I/O), unless `synchronous` (HCSIM_BEHAVIOR_SYNCHRONOUS_STDIO).
+bool make_pipe(bool program_reads, bool synchronous, HANDLE& server, HANDLE& client) {
     static std::atomic<uint64_t> counter{0};
     const std::wstring name = L"\\\\.\\pipe\\hcsim-" + std::to_wstring(::GetCurrentProcessId()) +
                               L"-" + std::to_wstring(++counter);
@@ -74,7 +76,8 @@ bool make_pipe(bool program_reads, HANDLE& server, HANDLE& client) {
     }
     SECURITY_ATTRIBUTES attributes{sizeof attributes, nullptr, FALSE};
     const DWORD access = program_reads ? (GENERIC_WRITE | FILE_READ_ATTRIBUTES) : GENERIC_READ;
-    client = ::CreateFileW(name.c_str(), access, 0, &attributes, OPEN_EXISTING, 0, nullptr);
+    client = ::CreateFileW(name.c_str(), access, 0, &attributes, OPEN_EXISTING,
+                           synchronous ? 0 : FILE_FLAG_OVERLAPPED, nullptr);
     if (client == INVALID_HANDLE_VALUE) {
         client = nullptr;
         close_handle(server);
@@ -107,17 +110,17 @@ bool CallerEnds::duplicate_into(CallerEnds& copy, HRESULT* error) const {
 }
 
 std::unique_ptr<ProgramIo> ProgramIo::create(bool in, bool out, bool err, bool merge_err,
-                                             uint16_t width, uint16_t height, CallerEnds& caller,
-                                             HRESULT* error) {
+                                             uint16_t width, uint16_t height, bool synchronous_ends,
+                                             CallerEnds& caller, HRESULT* error) {
     std::unique_ptr<ProgramIo> io(new ProgramIo);
     io->merge_err_ = merge_err;
     io->console_.store(pack_console(width, height));
     io->wake_event_ = ::CreateEventW(nullptr, FALSE, FALSE, nullptr);
     io->io_event_ = ::CreateEventW(nullptr, TRUE, FALSE, nullptr);
     bool ok = io->wake_event_ != nullptr && io->io_event_ != nullptr;
-    if (ok && in) ok = make_pipe(true, io->in_, caller.in);
-    if (ok && out) ok = make_pipe(false, io->out_, caller.out);
-    if (ok && err && !merge_err) ok = make_pipe(false, io->err_, caller.err);
+    if (ok && in) ok = make_pipe(true, synchronous_ends, io->in_, caller.in);
+    if (ok && out) ok = make_pipe(false, synchronous_ends, io->out_, caller.out);
+    if (ok && err && !merge_err) ok = make_pipe(false, synchronous_ends, io->err_, caller.err);
     if (!ok) {
         const DWORD code = ::GetLastError();
         *error = code != 0 ? HRESULT_FROM_WIN32(code) : E_OUTOFMEMORY;
@@ -326,8 +329,8 @@ bool CallerEnds::duplicate_into(CallerEnds& copy, HRESULT* error) const {
 }
 
 std::unique_ptr<ProgramIo> ProgramIo::create(bool in, bool out, bool err, bool merge_err,
-                                             uint16_t width, uint16_t height, CallerEnds& caller,
-                                             HRESULT* error) {
+                                             uint16_t width, uint16_t height, bool synchronous_ends,
+                                             CallerEnds& caller, HRESULT* error) {
     std::unique_ptr<ProgramIo> io(new ProgramIo);
     io->merge_err_ = merge_err;
     io->console_.store(pack_console(width, height));

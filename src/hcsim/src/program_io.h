@@ -57,11 +57,13 @@ public:
     ~ProgramIo();
 
     /** Creates the requested pipes. On success fills `caller` with the caller's ends. With
-     *  `merge_err` the program's stderr goes to its stdout (EmulateConsole). Returns nullptr
-     *  (and `*error`) on failure, with nothing left open. */
+     *  `merge_err` the program's stderr goes to its stdout (EmulateConsole). On Windows the
+     *  caller's ends are opened for overlapped I/O, as HCS's are, unless `synchronous_ends`
+     *  (HCSIM_BEHAVIOR_SYNCHRONOUS_STDIO); elsewhere they are pipes either way. Returns
+     *  nullptr (and `*error`) on failure, with nothing left open. */
     static std::unique_ptr<ProgramIo> create(bool in, bool out, bool err, bool merge_err,
-                                             uint16_t width, uint16_t height, CallerEnds& caller,
-                                             HRESULT* error);
+                                             uint16_t width, uint16_t height, bool synchronous_ends,
+                                             CallerEnds& caller, HRESULT* error);
 
     // --- the program thread --------------------------------------------------------------
     /** Reads up to `size` bytes of stdin: Ok (got > 0), Eof (the caller closed its end, the

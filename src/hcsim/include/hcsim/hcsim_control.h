@@ -91,7 +91,11 @@ typedef struct hcsim_live_objects {
  *  and HcsCreateProcess, and the options of HcsCreateComputeSystemInNamespace. (By default
  *  hcsim accepts and records them: see HcsimGetSystemSecurity.) */
 #define HCSIM_BEHAVIOR_SECURITY_RESERVED 0x00000020u
-#define HCSIM_BEHAVIOR_ALL 0x0000003Fu
+/** Windows: the caller's ends of a process's std pipes are synchronous handles (opened
+ *  without FILE_FLAG_OVERLAPPED) instead of overlapped ones like HCS's, for callers' code that
+ *  must cope with both. Elsewhere it changes nothing (the ends are pipes either way). */
+#define HCSIM_BEHAVIOR_SYNCHRONOUS_STDIO 0x00000040u
+#define HCSIM_BEHAVIOR_ALL 0x0000007Fu
 
 /** Sets the behaviour switches (the whole set, HCSIM_BEHAVIOR_* or-ed). E_INVALIDARG for an
  *  unknown bit. Kept across HcsimReset. */
