@@ -329,7 +329,8 @@ bool CallerEnds::duplicate_into(CallerEnds& copy, HRESULT* error) const {
 }
 
 std::unique_ptr<ProgramIo> ProgramIo::create(bool in, bool out, bool err, bool merge_err,
-                                             uint16_t width, uint16_t height, bool synchronous_ends,
+                                             uint16_t width, uint16_t height,
+                                             [[maybe_unused]] bool synchronous_ends,  // pipes either way
                                              CallerEnds& caller, HRESULT* error) {
     std::unique_ptr<ProgramIo> io(new ProgramIo);
     io->merge_err_ = merge_err;
