@@ -27,7 +27,7 @@ step() {  # step <label> <command...>: runs it, records the time and the outcome
   return 1
 }
 
-declare -a ctest_summaries failure_lines
+declare -a ctest_summaries=() failure_lines=()
 run_ctest() {  # run_ctest <preset>: runs the suite, keeps its summary lines
   local preset=$1 log="$root/build/ctest-$1.log" rc
   ctest --preset "$preset" --output-on-failure -j "$jobs" 2>&1 | tee "$log"
