@@ -92,7 +92,7 @@
     CHECK(debug_counts_info_delivery_threads, offsetof(zlhcs_debug_counts_info, delivery_threads) == 72) \
     CHECK(debug_counts_info_waiting_calls, offsetof(zlhcs_debug_counts_info, waiting_calls) == 80) \
     CHECK(debug_counts_info_queued_tasks, offsetof(zlhcs_debug_counts_info, queued_tasks) == 88) \
-    CHECK(api_v1_size, sizeof(zlhcs_api_v1) == 608) \
+    CHECK(api_v1_size, sizeof(zlhcs_api_v1) == 616) \
     CHECK(api_v1_struct_size, offsetof(zlhcs_api_v1, struct_size) == 0) \
     CHECK(api_v1_revision, offsetof(zlhcs_api_v1, revision) == 4) \
     CHECK(handle_size, sizeof(zlhcs_handle) == 8) \
@@ -179,6 +179,7 @@
     X(process_wait_exit_async, zlhcs_process_wait_exit_async, 576) \
     X(schema_validate, zlhcs_schema_validate, 584) \
     X(schema_info, zlhcs_schema_info, 592) \
-    X(debug_counts, zlhcs_debug_counts, 600)
+    X(debug_counts, zlhcs_debug_counts, 600) \
+    X(process_stdio_interrupt, zlhcs_process_stdio_interrupt, 608)
 
 #endif /* ZLHCS_ABI_STRUCT_LAYOUT_H */

@@ -216,12 +216,12 @@ typedef char zlhcs_requires_a_64_bit_target[sizeof(void *) == 8 ? 1 : -1];
 #define ZLHCS_ABI_VERSION 1u
 /** The revision of the function table (zlhcs_api_v1) this header describes. It grows by one
  * with every release that appends functions; see zlhcs_get_api(). */
-#define ZLHCS_API_REVISION 4u
+#define ZLHCS_API_REVISION 5u
 /** The oldest revision zlhcs_get_api() hands out: revisions 1-3 (0.4.0-0.6.0) had the parameter
  * lists from before release notifiers, which this DLL no longer has. */
 #define ZLHCS_API_MIN_REVISION 4u
 #define ZLHCS_VERSION_MAJOR 0u
-#define ZLHCS_VERSION_MINOR 9u
+#define ZLHCS_VERSION_MINOR 10u
 #define ZLHCS_VERSION_PATCH 0u
 
 /* ---------------------------------------------------------------------------------------
@@ -281,6 +281,8 @@ typedef zlhcs_handle zlhcs_subscription; /**< one subscriber to a system's or pr
  *   zlhcs_process_stdio_close    nothing was left to close (a closed or detached stream),
  *                                except that the first close of a detached stdin of a running
  *                                process still tells HCS and returns ZLHCS_S_OK
+ *   zlhcs_process_stdio_interrupt  the stream's interrupt was already set (or already clear,
+ *                                when clearing it): nothing changed
  *   zlhcs_subscription_next      the subscription has ended and everything it held was taken;
  *                                *out_event is NULL
  *   zlhcs_schema_validate        the document has warnings only (the report lists them)
@@ -1039,7 +1041,8 @@ typedef enum zlhcs_stdio_stream {
  * another writer counts against timeout_ms. A writer blocked on a full pipe is released at
  * once (on Windows, whose anonymous pipes are polled, within about 10 ms): by zlhcs_process_stdio_close(STDIN) or
  * zlhcs_process_stdio_detach(STDIN) with ZLHCS_E_INVALID_STATE, by zlhcs_process_close() with
- * ZLHCS_E_INVALID_HANDLE; in each case *out_written counts the bytes already delivered.
+ * ZLHCS_E_INVALID_HANDLE, by zlhcs_process_stdio_interrupt(STDIN) with ZLHCS_WIN32_E_CANCELLED;
+ * in each case *out_written counts the bytes already delivered.
  * Errors: ZLHCS_E_INVALID_STATE (stdin not open), ZLHCS_E_INVALID_ARGUMENT (data NULL with
  * size > 0).
  * @abi process:in data:in,opt size:in timeout_ms:in out_written:out,opt */
@@ -1053,8 +1056,10 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_write(
  * wrote has been read), ZLHCS_HCS_E_OPERATION_TIMEOUT if nothing arrived in time. stdout and
  * stderr may be read concurrently from different threads; one stream from several threads at
  * once is serialised (time spent waiting behind another reader counts against timeout_ms).
- * A blocked reader is released at once (on Windows, whose anonymous pipes are polled, within
- * about 10 ms) by closing, detaching the stream or closing the process. Errors: ZLHCS_E_INVALID_STATE (stream not open),
+ * A blocked reader is released at once (on Windows, when HCS's pipe handle is not overlapped
+ * and is therefore polled, within about 10 ms) by closing or detaching the stream, closing the
+ * process, or interrupting the stream (zlhcs_process_stdio_interrupt: ZLHCS_WIN32_E_CANCELLED).
+ * Errors: ZLHCS_E_INVALID_STATE (stream not open),
  * ZLHCS_E_INVALID_ARGUMENT (stream is ZLHCS_STDIN or unknown, buffer or out_read NULL,
  * capacity 0).
  * @abi process:in stream:in,enum=zlhcs_stdio_stream buffer:out capacity:in timeout_ms:in
@@ -1081,6 +1086,23 @@ ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_read(
  * @abi process:in stream:in,enum=zlhcs_stdio_stream */
 ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_close(
     zlhcs_process process, uint32_t stream);
+
+/** Sets (interrupted != 0) or clears (0) the interrupt of one open stream: a way to cancel a
+ * blocked read or write from another thread (a task's cancellation, a shutdown) and keep the
+ * stream. While a stream is interrupted, every zlhcs_process_stdio_read or _write of it that
+ * would wait - timeout_ms > 0 and nothing to read, or no room in the pipe - fails with
+ * ZLHCS_WIN32_E_CANCELLED instead, and one waiting now is released at once (on Windows, when
+ * the pipe is polled, within about 10 ms). What is ready still moves: a read returns bytes
+ * already in the pipe (or end of stream), a write's *out_written counts what the pipe took;
+ * calls with timeout_ms 0 behave as without an interrupt. The interrupt stays set until
+ * cleared, so one that races a reader which has not blocked yet is never lost. A reader
+ * waiting behind another reader of the same stream is released when that one is.
+ * Any thread; never blocks. Returns ZLHCS_S_OK, or ZLHCS_S_FALSE if the stream was already in
+ * that state. Errors: ZLHCS_E_INVALID_STATE (stream not open: none, closed or detached),
+ * ZLHCS_E_INVALID_ARGUMENT (unknown stream).
+ * @abi process:in stream:in,enum=zlhcs_stdio_stream interrupted:in */
+ZLHCS_NODISCARD ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_interrupt(
+    zlhcs_process process, uint32_t stream, int32_t interrupted);
 
 /** Hands the OS handle of one open stream to the caller, who owns it from then on: a HANDLE
  * on Windows (close with CloseHandle), a file descriptor elsewhere (close with close()), in

@@ -91,6 +91,7 @@ typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_wait_exit_async)(zlhcs_proce
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_schema_validate)(const char *type_name, const char *document, const zlhcs_schema_validate_options *options, char **out_report);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_schema_info)(char **out_info);
 typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_debug_counts)(zlhcs_debug_counts_info *counts);
+typedef zlhcs_hresult(ZLHCS_CALL *PFN_zlhcs_process_stdio_interrupt)(zlhcs_process process, uint32_t stream, int32_t interrupted);
 
 /** The function table: every export, in ordinal order (def/zlhcs.def). A release that
  * adds functions appends their members and raises ZLHCS_API_REVISION; members are never
@@ -177,6 +178,8 @@ struct zlhcs_api_v1 {
     PFN_zlhcs_schema_info schema_info; /**< @74 */
     /* revision 4 */
     PFN_zlhcs_debug_counts debug_counts; /**< @75 */
+    /* revision 5 */
+    PFN_zlhcs_process_stdio_interrupt process_stdio_interrupt; /**< @76 */
 };
 
 /** Whether the table `api` (a const zlhcs_api_v1 *) has `member`: true for every member of
@@ -185,7 +188,7 @@ struct zlhcs_api_v1 {
     ((api)->struct_size >= offsetof(zlhcs_api_v1, member) + sizeof((api)->member))
 
 /* The table revision this file was generated for; zlhcs.h's ZLHCS_API_REVISION. */
-#define ZLHCS_API_GENERATED_REVISION 4u
+#define ZLHCS_API_GENERATED_REVISION 5u
 
 #ifdef __cplusplus
 } /* extern "C" */

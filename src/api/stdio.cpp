@@ -57,6 +57,16 @@ ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_read(zlhcs_process proces
     });
 }
 
+// Never waits for the I/O it releases: stdio_pipe::set_interrupt takes only the wake-up's lock.
+ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_interrupt(zlhcs_process process, uint32_t stream,
+                                                                 int32_t interrupted) {
+    return zlhcs::api::guarded("zlhcs_process_stdio_interrupt", [&]() -> zlhcs_hresult {
+        if (const zlhcs_hresult hr = check_stream(stream); hr < 0) return hr;
+        ZLHCS_RESOLVE(object, process_object, process);
+        return object->pipe(static_cast<zlhcs_stdio_stream>(stream)).set_interrupt(interrupted != 0);
+    });
+}
+
 ZLHCS_API zlhcs_hresult ZLHCS_CALL zlhcs_process_stdio_detach(zlhcs_process process, uint32_t stream,
                                                               uint64_t* out_os_handle) {
     return zlhcs::api::guarded("zlhcs_process_stdio_detach", [&]() -> zlhcs_hresult {

@@ -122,8 +122,12 @@ stdio_pipe::~stdio_pipe() {
 }
 
 #ifdef _WIN32
-void stdio_pipe::wake() noexcept {
+void stdio_pipe::signal_wake_locked() noexcept {
     if (void* wake = wake_event_.load(); wake != nullptr) SetEvent(wake);
+}
+
+void stdio_pipe::reset_wake_locked() noexcept {
+    if (void* wake = wake_event_.load(); wake != nullptr) ResetEvent(wake);
 }
 
 bool stdio_pipe::overlapped_io(bool reading, void* data, std::uint32_t size, std::uint32_t timeout_ms,
@@ -170,14 +174,43 @@ int stdio_pipe::wait_ready(short events, std::uint32_t timeout_ms) const {
     return ready;
 }
 
-void stdio_pipe::wake() noexcept {
-    const int wake = wake_fd_.load();
-    if (wake < 0) return;
+void stdio_pipe::signal_wake_locked() noexcept {
 #ifdef __linux__
-    (void)eventfd_write(wake, 1);
+    if (const int wake = wake_fd_.load(); wake >= 0) (void)eventfd_write(wake, 1);
+#endif
+}
+
+void stdio_pipe::reset_wake_locked() noexcept {
+#ifdef __linux__
+    eventfd_t count = 0;
+    if (const int wake = wake_fd_.load(); wake >= 0) (void)eventfd_read(wake, &count);  // non-blocking
 #endif
 }
 #endif
+
+void stdio_pipe::wake() noexcept {
+    const std::lock_guard guard(wake_mutex_);
+    signal_wake_locked();
+}
+
+zlhcs_hresult stdio_pipe::set_interrupt(bool on) {
+    const std::lock_guard guard(wake_mutex_);
+    if (const state s = state_.load(); s != state::open) return not_open(s);
+    if (interrupt_.exchange(on) == on) return ZLHCS_S_FALSE;
+    if (on) {
+        signal_wake_locked();
+    } else if (!abandoned_.load() && closing_.load() == 0 && detaching_.load() == 0) {
+        reset_wake_locked();
+    }
+    return ZLHCS_S_OK;
+}
+
+zlhcs_hresult stdio_pipe::cancelled(const char* doing, std::size_t done, std::size_t size) const {
+    std::string message = std::string("the ") + doing + " of " + name_ + " was interrupted (zlhcs_process_stdio_interrupt)";
+    message += size > 0 ? " after " + std::to_string(done) + " of " + std::to_string(size) + " bytes (the pipe was full)"
+                        : " with nothing to read";
+    return fail(ZLHCS_WIN32_E_CANCELLED, message);
+}
 
 void stdio_pipe::set_none_reason(const char* reason) noexcept { none_reason_.store(reason); }
 
@@ -336,6 +369,7 @@ zlhcs_hresult stdio_pipe::read_some(void* buffer, std::size_t capacity, std::uin
             return got > 0 ? ZLHCS_S_OK : ZLHCS_S_FALSE;
         }
         if (left == 0) break;
+        if (interrupt_.load()) return cancelled("read");
         pause(left, start);
 #else
         const int ready = wait_ready(POLLIN, left);
@@ -354,6 +388,7 @@ zlhcs_hresult stdio_pipe::read_some(void* buffer, std::size_t capacity, std::uin
             }
         }
         if (left == 0) break;
+        if (interrupt_.load()) return cancelled("read");
 #endif
     }
     return fail(ZLHCS_HCS_E_OPERATION_TIMEOUT,
@@ -377,8 +412,9 @@ zlhcs_hresult stdio_pipe::read_overlapped(void* buffer, std::uint32_t chunk, std
             return fail(static_cast<zlhcs_hresult>(HRESULT_FROM_WIN32(error)), "ReadFile failed on " + std::string(name_));
         }
         // Cancelled (woken or out of time) with nothing read, or an empty read: once more,
-        // unless interrupted (checked first) or out of time.
+        // unless ended (checked first), out of time or interrupted.
         if (remaining(timeout_ms, start) == 0) break;
+        if (interrupt_.load()) return cancelled("read");
     }
     return fail(ZLHCS_HCS_E_OPERATION_TIMEOUT,
                 "no output arrived on " + std::string(name_) + " within " + std::to_string(timeout_ms) + " ms");
@@ -448,6 +484,7 @@ zlhcs_hresult stdio_pipe::write_some(const unsigned char* bytes, std::size_t siz
             done += written;
             if (const zlhcs_hresult hr = interrupted("write"); hr < 0) return hr;
             if (remaining(timeout_ms, start) == 0) return timed_out();
+            if (interrupt_.load()) return cancelled("write", done, size);
             continue;
         }
         if (!ok) {
@@ -462,6 +499,7 @@ zlhcs_hresult stdio_pipe::write_some(const unsigned char* bytes, std::size_t siz
         // A non-blocking pipe takes nothing while full: wait a moment for the reader.
         const std::uint32_t left = remaining(timeout_ms, start);
         if (left == 0) return timed_out();
+        if (interrupt_.load()) return cancelled("write", done, size);
         pause(left, start);
     }
 #else
@@ -485,6 +523,7 @@ zlhcs_hresult stdio_pipe::write_some(const unsigned char* bytes, std::size_t siz
         // Full: wait for room, in slices, never past the timeout.
         const std::uint32_t left = remaining(timeout_ms, start);
         if (left == 0) return timed_out();
+        if (interrupt_.load()) return cancelled("write", done, size);
         (void)wait_ready(POLLOUT, left);
     }
 #endif

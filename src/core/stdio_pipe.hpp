@@ -18,6 +18,10 @@
 // ZLHCS_E_INVALID_STATE (the message says "closed"/"detached during the read/write"); the
 // process handle's close -> ZLHCS_E_INVALID_HANDLE. A write reports the bytes the pipe took
 // before, whatever ends it: they reach the process, nothing is lost or reordered.
+//
+// The interrupt (zlhcs_process_stdio_interrupt) is the one wake-up that can be undone: while
+// it is set, an I/O that would wait ends with ZLHCS_WIN32_E_CANCELLED instead (the stream stays
+// open), and clearing it resets the wake-up unless one of the ends above has signalled it.
 #pragma once
 
 #include <zlhcs/zlhcs.h>
@@ -84,6 +88,13 @@ public:
     /// ZLHCS_E_INVALID_STATE naming the state (recorded), `out` no_handle.
     zlhcs_hresult detach(native_handle& out);
 
+    /// zlhcs_process_stdio_interrupt: sets (`on`) or clears the interrupt. While it is set, a
+    /// read or write that would wait (timeout_ms > 0, nothing ready) fails with
+    /// ZLHCS_WIN32_E_CANCELLED, and one waiting now is woken. S_OK, or S_FALSE if it was in
+    /// that state already; ZLHCS_E_INVALID_STATE (recorded) if the stream is not open. Never
+    /// waits for I/O in flight.
+    zlhcs_hresult set_interrupt(bool on);
+
     /// The process handle is being closed: I/O in flight gives up with ZLHCS_E_INVALID_HANDLE
     /// within one slice, and the host end is closed at once if no I/O holds it (otherwise by
     /// the I/O as it leaves). Never blocks.
@@ -148,9 +159,16 @@ private:
                             clock::time_point start, std::size_t* out_read);
     zlhcs_hresult write_some(const unsigned char* bytes, std::size_t size, std::uint32_t timeout_ms,
                              clock::time_point start, std::size_t& done);
-    // Wakes every I/O in flight (they re-check closing_, detaching_, abandoned_). Once
-    // signalled it stays signalled: each of those ends the stream for good.
+    // The failure of an I/O that would wait while the stream is interrupted (recorded).
+    // `done`/`size`: a write's progress, for its message (size 0: a read).
+    zlhcs_hresult cancelled(const char* doing, std::size_t done = 0, std::size_t size = 0) const;
+    // Wakes every I/O in flight (they re-check closing_, detaching_, abandoned_, interrupt_).
+    // Once signalled it stays signalled, unless set_interrupt(false) resets it while none of
+    // the first three is set: each of those ends the stream for good.
     void wake() noexcept;
+    // Sets or resets the wake-up itself; wake_mutex_ held.
+    void signal_wake_locked() noexcept;
+    void reset_wake_locked() noexcept;
     // Closes the OS handle if open (io_mutex_ held) and moves to `next`.
     void release_locked(state next) noexcept;
     // Once abandoned: closes the host end if no I/O holds the stream (never blocks).
@@ -168,6 +186,10 @@ private:
     std::atomic<int> closing_{0};
     std::atomic<int> detaching_{0};
     std::atomic<bool> abandoned_{false};
+    std::atomic<bool> interrupt_{false};
+    // Orders signalling the wake-up against set_interrupt(false)'s reset, so that a reset never
+    // swallows the signal of a close, detach or abandon (they set their flag, then signal).
+    std::mutex wake_mutex_;
 #ifdef _WIN32
     // I/O on an overlapped handle: read or write up to `size` bytes with an OVERLAPPED,
     // waiting for it, the wake-up or the end of timeout_ms (from `start`), whichever comes

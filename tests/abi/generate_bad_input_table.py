@@ -87,6 +87,7 @@ INTEGERS = {
          'zlhcs.h zlhcs_process_stdio_read: ZLHCS_E_INVALID_ARGUMENT (... capacity 0)')]),
     "event_mask": ("integer", "ZLHCS_EVENT_ALL", [
         ("value_zero", "0u", E_INVALID_ARGUMENT, 'zlhcs.h zlhcs_system_subscribe: ZLHCS_E_INVALID_ARGUMENT (mask 0, ...)')]),
+    "interrupted": ("integer", "1", []),  # zlhcs_process_stdio_interrupt: any value (0 clears, else sets)
     "queue_capacity": ("integer", "0u", [
         ("value_above_max", "ZLHCS_EVENT_QUEUE_MAX + 1u", E_INVALID_ARGUMENT,
          'zlhcs.h zlhcs_system_subscribe: ZLHCS_E_INVALID_ARGUMENT (capacity above ZLHCS_EVENT_QUEUE_MAX)')]),
@@ -143,7 +144,7 @@ def classify(ctx, function, p):
             case(fault, E_INVALID_HANDLE, HANDLES)
         return "handle", {"handle_type": ctx.handle_types.index(base)}, cases
 
-    if depth == 0 and base in ("uint32_t", "uint16_t", "size_t", "zlhcs_hresult"):
+    if depth == 0 and base in ("uint32_t", "uint16_t", "int32_t", "size_t", "zlhcs_hresult"):
         if p["enum"]:
             if p["enum"] not in ENUM_BASELINE:
                 fail("%s(%s): no valid value known for enum %s" % (fname, name, p["enum"]))

@@ -1,5 +1,6 @@
 // Stdio waits (src/core/stdio_pipe.cpp): how soon a read blocked on an idle pipe returns once
-// its stream is closed, as a ratio to a raw poll() woken by a write in the same run; and what
+// its stream is closed, or interrupted (zlhcs_process_stdio_interrupt, the bindings' way to
+// cancel a read), as a ratio to a raw poll() woken by a write in the same run; and what
 // 1 000 readers blocked on idle pipes cost in CPU while nothing happens (a counter: CPU seconds
 // per wall second, 0 for readers that truly sleep).
 #include "core/stdio_pipe.hpp"
@@ -93,6 +94,30 @@ void released_by_close(benchmark::State& state) {
     }
 }
 
+// zlhcs: the same read released by the stream's interrupt (the stream stays open).
+void released_by_interrupt(benchmark::State& state) {
+    os_pipe pipe;
+    zlhcs::core::stdio_pipe stream;
+    stream.set_name("stdout");
+    stream.adopt(pipe.read_end, false);
+    for (auto _ : state) {
+        clock_type::time_point returned;
+        std::thread reader([&] {
+            char buffer[64];
+            std::size_t got = 0;
+            benchmark::DoNotOptimize(stream.read(buffer, sizeof buffer, ZLHCS_INFINITE, &got));
+            returned = clock_type::now();
+        });
+        let_block();
+        const auto interrupting = clock_type::now();
+        (void)stream.set_interrupt(true);
+        reader.join();
+        state.SetIterationTime(std::chrono::duration<double>(returned - interrupting).count());
+        (void)stream.set_interrupt(false);
+    }
+    (void)stream.close();
+}
+
 // 1 000 readers blocked with no timeout on idle pipes; the CPU the whole process spends over
 // a wall-clock window, per wall second.
 void idle_readers(benchmark::State& state) {
@@ -132,4 +157,5 @@ void idle_readers(benchmark::State& state) {
 
 BENCHMARK(woken_raw)->Name("stdio_blocked_read_release/baseline")->UseManualTime()->Iterations(50);
 BENCHMARK(released_by_close)->Name("stdio_blocked_read_release/zlhcs")->UseManualTime()->Iterations(50);
+BENCHMARK(released_by_interrupt)->Name("stdio_blocked_read_release/zlhcs_interrupt")->UseManualTime()->Iterations(50);
 BENCHMARK(idle_readers)->Name("stdio_1000_idle_readers")->UseRealTime()->Iterations(1);

@@ -58,6 +58,7 @@ TEST_F(library, get_api_table_matches_the_exports) {
     EXPECT_EQ(api->operation_error, &zlhcs_operation_error);
     EXPECT_EQ(api->system_enumerate, &zlhcs_system_enumerate);
     EXPECT_EQ(api->process_stdio_detach, &zlhcs_process_stdio_detach);
+    EXPECT_EQ(api->process_stdio_interrupt, &zlhcs_process_stdio_interrupt);
     EXPECT_TRUE(ZLHCS_API_HAS(api, process_stdio_detach));
 
     // Calls through the table work, and the table is static.

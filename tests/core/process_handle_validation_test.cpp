@@ -121,6 +121,11 @@ std::vector<process_call> process_functions() {
                          return hr;
                      }});
     }
+    for (int32_t stream : {ZLHCS_STDIN, ZLHCS_STDOUT, ZLHCS_STDERR}) {
+        f.push_back({"zlhcs_process_stdio_interrupt", [stream](zlhcs_process h, callback_probe&) {
+                         return zlhcs_process_stdio_interrupt(h, static_cast<uint32_t>(stream), 1);
+                     }});
+    }
     f.push_back({"zlhcs_process_close", [](zlhcs_process h, callback_probe&) { return zlhcs_process_close(h); }});
     return f;
 }

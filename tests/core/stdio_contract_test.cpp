@@ -7,7 +7,9 @@
 //     what it reports taken is exactly what reaches the process;
 //   - closing stdout/stderr on purpose tells HCS (CloseHandle StdOut/StdErr), so a process
 //     writing to it is no longer held up by a full pipe;
-//   - waits in flight (reads, writes, wait_exit) are released by closes.
+//   - waits in flight (reads, writes, wait_exit) are released by closes;
+//   - the interrupt (zlhcs_process_stdio_interrupt) releases reads and writes that would wait,
+//     sticks until cleared, moves what is ready, and never hides a close.
 //
 // No test asserts a duration. A call expected to return because of a close is watched with a
 // bound against hanging (release_bound_ms), and what it returns is the assertion.
@@ -178,13 +180,14 @@ const char* state_name(state s) {
     }
 }
 
-enum class function { read, write, close, detach };
+enum class function { read, write, close, detach, interrupt };
 const char* function_name(function f) {
     switch (f) {
     case function::read: return "zlhcs_process_stdio_read";
     case function::write: return "zlhcs_process_stdio_write";
     case function::close: return "zlhcs_process_stdio_close";
-    default: return "zlhcs_process_stdio_detach";
+    case function::detach: return "zlhcs_process_stdio_detach";
+    default: return "zlhcs_process_stdio_interrupt";
     }
 }
 
@@ -195,7 +198,8 @@ const char* function_name(function f) {
 TEST_F(stdio_contract, every_function_on_every_stream_in_every_state_answers_as_documented) {
     for (uint32_t stream : {ZLHCS_STDIN, ZLHCS_STDOUT, ZLHCS_STDERR}) {
         for (state s : {state::open, state::closed, state::detached, state::none}) {
-            for (function f : {function::read, function::write, function::close, function::detach}) {
+            for (function f : {function::read, function::write, function::close, function::detach,
+                               function::interrupt}) {
                 const std::string what = std::string(function_name(f)) + " on " + stream_name(stream) + " " +
                                          state_name(s);
                 SCOPED_TRACE(what);
@@ -223,6 +227,7 @@ TEST_F(stdio_contract, every_function_on_every_stream_in_every_state_answers_as_
                 case function::write: hr = zlhcs_process_stdio_write(p, "x", 1, 0, &count); break;
                 case function::close: hr = zlhcs_process_stdio_close(p, stream); break;
                 case function::detach: hr = zlhcs_process_stdio_detach(p, stream, &os_handle); break;
+                case function::interrupt: hr = zlhcs_process_stdio_interrupt(p, stream, 1); break;
                 }
                 if (!applies) {
                     EXPECT_EQ(hr, ZLHCS_E_INVALID_ARGUMENT) << "stdin cannot be read, in any state";
@@ -242,6 +247,10 @@ TEST_F(stdio_contract, every_function_on_every_stream_in_every_state_answers_as_
                         EXPECT_EQ(hr, ZLHCS_S_OK);
                         EXPECT_NE(os_handle, 0u);
                         if (hr == ZLHCS_S_OK) close_os_handle(os_handle);
+                        break;
+                    case function::interrupt:
+                        EXPECT_EQ(hr, ZLHCS_S_OK) << last_error().message;
+                        EXPECT_EQ(zlhcs_process_stdio_interrupt(p, stream, 1), ZLHCS_S_FALSE) << "set already";
                         break;
                     }
                 } else if (f == function::close && s != state::none) {
@@ -473,6 +482,174 @@ TEST_F(stdio_contract, a_blocked_reader_is_released_by_close_or_detach_of_its_st
             (void)zlhcs_process_terminate(keeper, nullptr, hang_bound_ms, nullptr);
             EXPECT_EQ(bystander.result(), ZLHCS_E_INVALID_HANDLE);
         }
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// The interrupt
+// ------------------------------------------------------------------------------------------
+
+/// The failure is ZLHCS_WIN32_E_CANCELLED, recorded in `e` with a message naming the interrupt.
+void expect_cancelled(zlhcs_hresult hr, const error_copy& e) {
+    EXPECT_EQ(hr, ZLHCS_WIN32_E_CANCELLED) << hex(hr) << " " << e.message;
+    EXPECT_EQ(e.code, ZLHCS_WIN32_E_CANCELLED);
+    EXPECT_EQ(e.category, ZLHCS_CATEGORY_CANCELLED);
+    EXPECT_NE(e.message.find("zlhcs_process_stdio_interrupt"), std::string::npos) << e.message;
+}
+
+/// A read of `stream` without a time limit on another thread; `error` is its last error.
+std::function<zlhcs_hresult()> blocked_read(zlhcs_process process, uint32_t stream, error_copy& error) {
+    return [process, stream, &error] {
+        char buffer[16];
+        size_t got = 0xABCD;
+        const zlhcs_hresult hr = zlhcs_process_stdio_read(process, stream, buffer, sizeof buffer, ZLHCS_INFINITE, &got);
+        error = last_error();
+        if (hr < 0) {
+            EXPECT_EQ(got, 0u);
+        }
+        return hr;
+    };
+}
+
+// A reader blocked on an idle stream is released by the interrupt with ZLHCS_WIN32_E_CANCELLED,
+// and only that stream's; the interrupt sticks (later reads that would wait fail at once, a
+// read with timeout 0 is unaffected) until it is cleared, and then reads wait again. The stream
+// stays open throughout.
+TEST_F(stdio_contract, an_interrupt_releases_a_blocked_reader_sticks_and_clears) {
+    for (uint32_t stream : {ZLHCS_STDOUT, ZLHCS_STDERR}) {
+        SCOPED_TRACE(stream_name(stream));
+        process_guard p(start(long_sleep, out_pipe | err_pipe));
+        ASSERT_NE(p.handle, 0u);
+        process_guard keeper(keeper_of(p));
+        const uint32_t other = stream == ZLHCS_STDOUT ? ZLHCS_STDERR : ZLHCS_STDOUT;
+        error_copy reader_error;
+        error_copy bystander_error;
+        background reader(blocked_read(p, stream, reader_error), ending(keeper));
+        background bystander(blocked_read(p, other, bystander_error), ending(keeper));
+        EXPECT_TRUE(await_waiting_calls(2));  // both readers are blocked
+        EXPECT_EQ(zlhcs_process_stdio_interrupt(p, stream, 1), ZLHCS_S_OK) << last_error().message;
+        const bool back = reader.returned();
+        EXPECT_TRUE(back) << "the interrupt did not release the reader";
+        if (!back) ending(keeper)();
+        expect_cancelled(reader.result(), reader_error);
+        EXPECT_FALSE(bystander.returned(0)) << "the other stream's reader was released too";
+
+        // Sticky: set again is S_FALSE, and a read that would wait fails at once.
+        EXPECT_EQ(zlhcs_process_stdio_interrupt(p, stream, 1), ZLHCS_S_FALSE);
+        char buffer[16];
+        size_t got = 0xABCD;
+        EXPECT_EQ(zlhcs_process_stdio_read(p, stream, buffer, sizeof buffer, hang_bound_ms, &got), ZLHCS_WIN32_E_CANCELLED);
+        EXPECT_EQ(got, 0u);
+        // A poll is not a wait: it times out as without the interrupt.
+        EXPECT_EQ(zlhcs_process_stdio_read(p, stream, buffer, sizeof buffer, 0, &got), ZLHCS_HCS_E_OPERATION_TIMEOUT);
+
+        // Cleared: reads wait again, until the stream's close releases them.
+        EXPECT_EQ(zlhcs_process_stdio_interrupt(p, stream, 0), ZLHCS_S_OK);
+        EXPECT_EQ(zlhcs_process_stdio_interrupt(p, stream, 0), ZLHCS_S_FALSE) << "clear already";
+        EXPECT_EQ(zlhcs_process_stdio_read(p, stream, buffer, sizeof buffer, 20, &got), ZLHCS_HCS_E_OPERATION_TIMEOUT);
+        error_copy again_error;
+        background again(blocked_read(p, stream, again_error), ending(keeper));
+        EXPECT_TRUE(await_waiting_calls(2));  // blocked beside the bystander
+        EXPECT_FALSE(again.returned(0)) << "a read after the clear did not wait";
+        EXPECT_EQ(zlhcs_process_stdio_close(p, stream), ZLHCS_S_OK);
+        EXPECT_TRUE(again.returned());
+        expect_invalid_state(again.result(), "closed", "a read after the clear, released by the close", again_error);
+        EXPECT_EQ(zlhcs_process_close(p.release()), ZLHCS_S_OK);
+        EXPECT_TRUE(bystander.returned());
+        EXPECT_EQ(bystander.result(), ZLHCS_E_INVALID_HANDLE);
+        (void)zlhcs_process_terminate(keeper, nullptr, hang_bound_ms, nullptr);
+    }
+}
+
+// What is ready still moves: an interrupted stream's reads return the output already in the
+// pipe, then end of stream.
+TEST_F(stdio_contract, an_interrupted_stream_still_reads_what_is_there) {
+    process_guard p(start("echo interrupted but ready", out_pipe));
+    ASSERT_NE(p.handle, 0u);
+    ASSERT_EQ(zlhcs_process_wait_exit(p, hang_bound_ms, nullptr), ZLHCS_S_OK);
+    ASSERT_EQ(zlhcs_process_stdio_interrupt(p, ZLHCS_STDOUT, 1), ZLHCS_S_OK) << last_error().message;
+    std::string out;
+    EXPECT_EQ(read_to_end(p, ZLHCS_STDOUT, out), ZLHCS_S_FALSE) << last_error().message;
+    EXPECT_NE(out.find("interrupted but ready"), std::string::npos) << out;
+}
+
+// A writer blocked on a full pipe is released by the interrupt of stdin with
+// ZLHCS_WIN32_E_CANCELLED and the count the pipe took; exactly those bytes reach the process,
+// and once the interrupt is cleared stdin takes more.
+TEST_F(stdio_contract, an_interrupt_releases_a_blocked_writer_with_the_count_it_took) {
+    process_guard cat(start("cat", in_pipe | out_pipe));
+    ASSERT_NE(cat.handle, 0u);
+    process_guard keeper(keeper_of(cat));
+    background_write writer(cat, pattern(8u << 20), ZLHCS_INFINITE, ending(keeper));
+    std::string out;
+    // Some of the write has reached cat; nobody reads on, so the write blocks.
+    ASSERT_EQ(read_at_least(cat, ZLHCS_STDOUT, 1, out), ZLHCS_S_OK);
+    EXPECT_EQ(zlhcs_process_stdio_interrupt(cat, ZLHCS_STDIN, 1), ZLHCS_S_OK) << last_error().message;
+    const bool back = writer.call.returned();
+    EXPECT_TRUE(back) << "the interrupt did not release the writer";
+    if (!back) ending(keeper)();
+    expect_cancelled(writer.call.result(), writer.error);
+    const size_t written = writer.written.load();
+    EXPECT_GE(written, out.size());
+    EXPECT_LT(written, writer.data.size());
+    EXPECT_NE(writer.error.message.find(std::to_string(written)), std::string::npos) << writer.error.message;
+    // Cleared, stdin is as before: the rest goes in while cat's output is read.
+    EXPECT_EQ(zlhcs_process_stdio_interrupt(cat, ZLHCS_STDIN, 0), ZLHCS_S_OK);
+    background reader([&] { return read_to_end(cat, ZLHCS_STDOUT, out); }, ending(keeper));
+    size_t rest = 0;
+    EXPECT_EQ(zlhcs_process_stdio_write(cat, writer.data.data() + written, writer.data.size() - written, hang_bound_ms, &rest),
+              ZLHCS_S_OK)
+        << last_error().message;
+    EXPECT_EQ(rest, writer.data.size() - written);
+    EXPECT_EQ(zlhcs_process_stdio_close(cat, ZLHCS_STDIN), ZLHCS_S_OK);
+    ASSERT_TRUE(reader.returned(hang_bound_ms));
+    EXPECT_EQ(reader.result(), ZLHCS_S_FALSE);
+    ASSERT_EQ(out.size(), writer.data.size());
+    expect_prefix_of(out, writer.data, "cat's output");
+}
+
+// Clearing the interrupt resets the stream's wake-up, which close, detach and the process
+// handle's close also signal: a clear that lands after a close's signal must not swallow it.
+// A close runs on one thread while this one sets and clears the interrupt a varying number of
+// times, always ending clear; the reader retries every cancelled read and must end with the
+// close.
+TEST_F(stdio_contract, an_interrupt_toggled_against_a_close_never_hides_the_close) {
+    for (int round = 0; round < 40; ++round) {
+        SCOPED_TRACE("round " + std::to_string(round));
+        process_guard p(start(long_sleep, out_pipe));
+        ASSERT_NE(p.handle, 0u);
+        process_guard keeper(keeper_of(p));
+        error_copy reader_error;
+        background reader(
+            [&] {
+                for (;;) {
+                    char buffer[16];
+                    size_t got = 0;
+                    const zlhcs_hresult hr =
+                        zlhcs_process_stdio_read(p.handle, ZLHCS_STDOUT, buffer, sizeof buffer, ZLHCS_INFINITE, &got);
+                    if (hr != ZLHCS_WIN32_E_CANCELLED) {
+                        reader_error = last_error();
+                        return hr;
+                    }
+                }
+            },
+            ending(keeper));
+        EXPECT_TRUE(await_waiting_calls(1));  // the reader is blocked
+        background closer([&] { return zlhcs_process_stdio_close(p.handle, ZLHCS_STDOUT); }, ending(keeper));
+        // Once the close has closed the stream, the interrupt is refused (ZLHCS_E_INVALID_STATE).
+        zlhcs_hresult toggled = ZLHCS_S_OK;
+        for (int i = 0; i < 4 * round + 1 && toggled >= 0; ++i) {
+            toggled = zlhcs_process_stdio_interrupt(p.handle, ZLHCS_STDOUT, 1);
+            if (toggled >= 0) toggled = zlhcs_process_stdio_interrupt(p.handle, ZLHCS_STDOUT, 0);
+        }
+        EXPECT_TRUE(toggled >= 0 || toggled == ZLHCS_E_INVALID_STATE) << hex(toggled);
+        const bool back = reader.returned();
+        EXPECT_TRUE(back) << "a clear swallowed the close: the reader is still blocked";
+        if (!back) ending(keeper)();
+        ASSERT_TRUE(closer.returned());
+        EXPECT_EQ(closer.result(), ZLHCS_S_OK);
+        if (back) expect_invalid_state(reader.result(), "closed", "the reader", reader_error);
+        (void)zlhcs_process_terminate(keeper, nullptr, hang_bound_ms, nullptr);
     }
 }
 

@@ -62,6 +62,50 @@ public sealed class ApiTests : HcsimTest
     }
 
     [Fact]
+    public async Task CancellingABlockedReadOrWriteReleasesItAndTheStreamGoesOn()
+    {
+        using var system = Running("cancel-io");
+        using var child = await ComputeProcess.CreateAsync(system,
+            "{\"CommandLine\":\"cat\",\"CreateStdInPipe\":true,\"CreateStdOutPipe\":true}");
+        byte[] buffer = new byte[64];
+
+        // A read blocked on cat's idle stdout, cancelled: zlhcs's interrupt releases it (no polling).
+        using (var cancel = new CancellationTokenSource())
+        {
+            ValueTask<int> read = child.StandardOutput.ReadAsync(buffer, cancel.Token);
+            await BlockedInZlhcs(1);
+            cancel.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await read);
+        }
+        // The interrupt was cleared: the same stream reads on.
+        child.StandardInput.Write("again\n"u8);
+        int got = await child.StandardOutput.ReadAsync(buffer);
+        Assert.Equal("again\n", Encoding.UTF8.GetString(buffer, 0, got));
+
+        // A write blocked on a full pipe (nobody reads cat's output), cancelled likewise.
+        byte[] data = new byte[8 * 1024 * 1024];
+        using (var cancel = new CancellationTokenSource())
+        {
+            ValueTask write = child.StandardInput.WriteAsync(data, cancel.Token);
+            await BlockedInZlhcs(1);
+            cancel.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await write);
+        }
+        child.StandardInput.Dispose(); // end of stdin: cat copies what stdin took, then exits
+        var rest = new MemoryStream();
+        await child.StandardOutput.CopyToAsync(rest);
+        Assert.True(rest.Length > 0 && rest.Length < data.Length, $"cat copied {rest.Length} of {data.Length} bytes");
+        Assert.Equal(0u, await child.WaitForExitAsync());
+        system.Terminate(null, Timeout);
+    }
+
+    // Until `calls` calls are blocked in a wait inside zlhcs (tests run one at a time).
+    private static async Task BlockedInZlhcs(ulong calls)
+    {
+        while (ZlhcsLibrary.GetDebugCounts().WaitingCalls < calls) await Task.Delay(1);
+    }
+
+    [Fact]
     public async Task EventsAsAnAsyncStreamEndAfterTheExit()
     {
         using var system = Running("events");

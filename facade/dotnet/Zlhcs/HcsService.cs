@@ -51,7 +51,7 @@ public static class HcsService
 /// <summary>The zlhcs library itself.</summary>
 public static unsafe class ZlhcsLibrary
 {
-    /// <summary>The loaded library's version ("0.9.0").</summary>
+    /// <summary>The loaded library's version ("0.10.0").</summary>
     public static string Version
     {
         get

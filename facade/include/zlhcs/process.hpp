@@ -54,13 +54,15 @@
 // Interrupting a blocked read
 //   interrupt_stdio() (any thread, any time) makes every read of this process's stdout and
 //   stderr through the facade - read(), try_read(), read_all(), the C++ streams of this process
-//   - that blocks or would block fail with errc::cancelled (ZLHCS_WIN32_E_CANCELLED) within
-//   zlhcs::stdio_poll_slice (50 ms): such reads poll the pipe in slices of that length and check
-//   the flag between them. A stream then sets badbit (or throws the zlhcs::error, if its
+//   - that blocks or would block fail with errc::cancelled (ZLHCS_WIN32_E_CANCELLED). It sets
+//   the facade's flag, which a read checks before it starts, and zlhcs's interrupt
+//   (zlhcs_process_stdio_interrupt) of the pipes such reads are blocked on, which releases them
+//   at once, without polling. A stream then sets badbit (or throws the zlhcs::error, if its
 //   exceptions() ask for badbit). The interrupt is sticky (a read that starts later fails too,
 //   so an interrupt racing a reader that has not blocked yet is never lost) until
 //   clear_stdio_interrupt(); data already buffered by a stream can still be read. Polls
-//   (try_read() with a zero timeout, istream::readsome()) are not affected.
+//   (try_read() with a zero timeout, istream::readsome()) are not affected. A stream over a raw
+//   handle has a flag of its own, which this does not set.
 //
 // Thread safety
 //   The calls on one process may run concurrently (zlhcs is thread-safe), except moving,
@@ -83,12 +85,14 @@
 #include <zlhcs/schema/fwd.hpp>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -168,40 +172,74 @@ inline bool close_stdin(zlhcs_process process) {
     return check(zlhcs_process_stdio_close(process, ZLHCS_STDIN), "zlhcs_process_stdio_close") == ZLHCS_S_OK;
 }
 
-/// The interrupt flag shared by a process and the streams over its stdio (see the top of this
-/// file).
-struct stdio_interrupt {
-    std::atomic<bool> interrupted{false};
-};
-
-/// What an interrupted read throws.
+/// What a read that starts while the flag is set throws (the same error as zlhcs's).
 inline error interrupted_read() {
     return error(ZLHCS_WIN32_E_CANCELLED, "zlhcs_process_stdio_read",
                  "the read was interrupted (interrupt_stdio()) before data arrived", "", "");
 }
 
-/// A read that waits up to `timeout` (>= zlhcs::infinite: without limit) and, if `interrupt`
-/// is given, polls in slices of stdio_poll_slice and throws interrupted_read() once it is set.
-/// Returns as read_some().
+/// The interrupt flag shared by a process and the streams over its stdio (see the top of this
+/// file). zlhcs's interrupt (zlhcs_process_stdio_interrupt) belongs to a pipe, so a flag raises
+/// it only on the pipes its own reads are blocked on now, and lowers it when the last of them
+/// has left or on clearing: one flag never releases the reads of another over the same process
+/// (a stream over a raw handle has a flag of its own). The mutex orders a read's start against
+/// set(): either the read sees the flag, or set() sees the read. zlhcs's refusals (a pipe no
+/// longer open) are ignored: such a pipe has no read to release.
+class stdio_interrupt {
+public:
+    [[nodiscard]] bool is_set() const noexcept { return set_.load(std::memory_order_acquire); }
+
+    /// Sets or clears the flag; never blocks (zlhcs's interrupt does not wait for the reads).
+    void set(zlhcs_process process, bool on) noexcept {
+        const std::lock_guard guard(mutex_);
+        set_.store(on, std::memory_order_release);
+        for (std::size_t stream = 0; stream < readers_.size(); ++stream) {
+            if (raised_[stream] != (on && readers_[stream] > 0)) raise(process, stream, !raised_[stream]);
+        }
+    }
+
+    /// A read of `stream` that may wait begins: throws interrupted_read() if the flag is set.
+    void enter(stdio_stream stream) {
+        const std::lock_guard guard(mutex_);
+        if (set_.load(std::memory_order_relaxed)) throw interrupted_read();
+        ++readers_[static_cast<std::size_t>(stream)];
+    }
+
+    /// It has ended, however it ended.
+    void leave(zlhcs_process process, stdio_stream stream) noexcept {
+        const std::lock_guard guard(mutex_);
+        const auto index = static_cast<std::size_t>(stream);
+        if (--readers_[index] == 0 && raised_[index]) raise(process, index, false);
+    }
+
+private:
+    void raise(zlhcs_process process, std::size_t stream, bool on) noexcept {
+        (void)zlhcs_process_stdio_interrupt(process, static_cast<std::uint32_t>(stream), on ? 1 : 0);
+        raised_[stream] = on;
+    }
+
+    std::mutex mutex_;
+    std::atomic<bool> set_{false};
+    std::array<unsigned, 3> readers_{};  // reads that may wait, per stream
+    std::array<bool, 3> raised_{};       // streams whose zlhcs interrupt this flag raised
+};
+
+/// A read that waits up to `timeout` (>= zlhcs::infinite: without limit); if `interrupt` is
+/// given, one that may wait throws interrupted_read() if it is set, and is released by its
+/// set() meanwhile. Returns as read_some().
 inline std::optional<std::size_t> read_blocking(zlhcs_process process, stdio_stream stream, void* buffer,
                                                 std::size_t capacity, std::chrono::milliseconds timeout,
-                                                const stdio_interrupt* interrupt) {
-    using clock = std::chrono::steady_clock;
+                                                stdio_interrupt* interrupt) {
     if (timeout <= std::chrono::milliseconds(0)) return read_some(process, stream, buffer, capacity, 0);
     if (interrupt == nullptr) return read_some(process, stream, buffer, capacity, to_timeout_ms(timeout));
-    const bool forever = timeout >= infinite;
-    const clock::time_point deadline = forever ? clock::time_point::max() : clock::now() + timeout;
-    for (;;) {
-        if (interrupt->interrupted.load(std::memory_order_acquire)) throw interrupted_read();
-        std::chrono::milliseconds slice = stdio_poll_slice;
-        if (!forever) {
-            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
-            if (left <= std::chrono::milliseconds(0)) return read_some(process, stream, buffer, capacity, 0);
-            slice = std::min(slice, left);
-        }
-        const std::optional<std::size_t> got = read_some(process, stream, buffer, capacity, to_timeout_ms(slice));
-        if (got) return got;
-    }
+    interrupt->enter(stream);
+    struct leaving {
+        stdio_interrupt* interrupt;
+        zlhcs_process process;
+        stdio_stream stream;
+        ~leaving() { interrupt->leave(process, stream); }
+    } const left{interrupt, process, stream};
+    return read_some(process, stream, buffer, capacity, to_timeout_ms(timeout));
 }
 
 /// The C++ streams of a process, made by its stream accessors (defined in process_stream.hpp,
@@ -554,15 +592,15 @@ public:
     /// Releases every read of this process's stdout/stderr that blocks, now or later, with
     /// errc::cancelled (see the top of this file). Any thread; never blocks, never throws.
     void interrupt_stdio() const noexcept {
-        if (interrupt_) interrupt_->interrupted.store(true, std::memory_order_release);
+        if (interrupt_) interrupt_->set(handle_.get(), true);
     }
     /// Lets reads block again after interrupt_stdio() (a stream also needs clear()).
     void clear_stdio_interrupt() const noexcept {
-        if (interrupt_) interrupt_->interrupted.store(false, std::memory_order_release);
+        if (interrupt_) interrupt_->set(handle_.get(), false);
     }
     /// true between interrupt_stdio() and clear_stdio_interrupt().
     [[nodiscard]] bool stdio_interrupted() const noexcept {
-        return interrupt_ && interrupt_->interrupted.load(std::memory_order_acquire);
+        return interrupt_ && interrupt_->is_set();
     }
 
     /// Hands the OS handle of one stdio pipe to the caller as an owning unique_os_handle (it

@@ -10,9 +10,9 @@
 // stderr_stream() (declared in process.hpp, defined here) make them on first use.
 //   - Reads block until data arrives or the stream ends (the process closed it: everything it
 //     wrote has been read), or until the interrupt flag is set: process::interrupt_stdio() for
-//     the streams of a process, or interrupt() on the stream. A blocked read then fails within
-//     zlhcs::stdio_poll_slice (50 ms) with errc::cancelled (badbit, or the zlhcs::error if the
-//     stream's exceptions() ask for badbit); the flag is sticky until cleared
+//     the streams of a process, or interrupt() on the stream. A blocked read then fails at
+//     once (zlhcs_process_stdio_interrupt wakes it) with errc::cancelled (badbit, or the
+//     zlhcs::error if the stream's exceptions() ask for badbit); the flag is sticky until cleared
 //     (process::clear_stdio_interrupt() or clear_interrupt(), then the stream's clear()).
 //     istream::readsome() never blocks.
 //   - Writes to stdin block until the pipe has taken the bytes (the process must read them).
@@ -64,7 +64,7 @@ public:
     /// buffer_size: the bytes buffered before a write reaches the pipe, or read at most at once.
     /// The buffer has an interrupt flag of its own (see interrupt()).
     process_streambuf(zlhcs_process process, stdio_stream stream, std::size_t buffer_size = default_buffer_size)
-        : process_streambuf(process, stream, buffer_size, std::make_shared<detail::stdio_interrupt>()) {}
+        : process_streambuf(process, stream, buffer_size, nullptr) {}
     process_streambuf(const process_streambuf&) = delete;
     process_streambuf& operator=(const process_streambuf&) = delete;
     ~process_streambuf() override = default;  // discards unwritten bytes (never blocks)
@@ -83,12 +83,12 @@ public:
         return detail::close_stdin(process_);
     }
 
-    /// Makes reads that block, now or later, fail with errc::cancelled (within
-    /// zlhcs::stdio_poll_slice). The flag is the process's for the streams of a process (so
-    /// this equals process::interrupt_stdio()). Any thread; never blocks.
-    void interrupt() const noexcept { interrupt_->interrupted.store(true, std::memory_order_release); }
+    /// Makes reads that block, now or later, fail with errc::cancelled. The flag is the
+    /// process's for the streams of a process (so this equals process::interrupt_stdio()). Any
+    /// thread; never blocks.
+    void interrupt() const noexcept { interrupt_->set(process_, true); }
     /// Lets reads block again.
-    void clear_interrupt() const noexcept { interrupt_->interrupted.store(false, std::memory_order_release); }
+    void clear_interrupt() const noexcept { interrupt_->set(process_, false); }
 
 protected:
     // ---- reading (stdout, stderr) ----------------------------------------------------------

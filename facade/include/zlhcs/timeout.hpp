@@ -23,8 +23,6 @@
 //                              wait for data a process writes whenever it likes. Such a read
 //                              can be released from another thread with
 //                              process::interrupt_stdio() (see process.hpp).
-//   stdio_poll_slice           50 ms: the slice in which blocking stdio reads poll the pipe, and
-//                              so the longest delay before interrupt_stdio() releases a read.
 //
 // zlhcs::infinite waits forever; any timeout at least that long does too.
 #pragma once
@@ -50,10 +48,6 @@ inline constexpr std::chrono::milliseconds default_wait_exit_timeout = infinite;
 /// The default timeout of stdio reads: infinite on purpose (the process writes when it likes);
 /// process::interrupt_stdio() releases a blocked read.
 inline constexpr std::chrono::milliseconds default_read_timeout = infinite;
-
-/// The slice in which blocking stdio reads poll, i.e. the longest delay before
-/// process::interrupt_stdio() releases a blocked read.
-inline constexpr std::chrono::milliseconds stdio_poll_slice{50};
 
 namespace detail {
 

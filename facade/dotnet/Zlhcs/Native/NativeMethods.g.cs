@@ -9,7 +9,7 @@ using System.Runtime.InteropServices;
 
 namespace Zlhcs.Native;
 
-/// <summary>The C ABI of zlhcs 0.9.0 (ABI version 1, function table revision 4), exactly as
+/// <summary>The C ABI of zlhcs 0.10.0 (ABI version 1, function table revision 5), exactly as
 /// include/zlhcs/zlhcs.h declares it: handles are <c>ulong</c>, strings going in are UTF-8,
 /// strings coming out are <c>byte*</c> freed with <see cref="NativeMethods.zlhcs_free"/>, callbacks are
 /// unmanaged function pointers. Use the safe API (<see cref="Zlhcs.ComputeSystem"/>) unless you need
@@ -20,10 +20,10 @@ public static unsafe partial class NativeMethods
     public const string Library = "zlhcs";
 
     public const uint ZLHCS_ABI_VERSION = 1;
-    public const uint ZLHCS_API_REVISION = 4;
+    public const uint ZLHCS_API_REVISION = 5;
     public const uint ZLHCS_API_MIN_REVISION = 4;
     public const uint ZLHCS_VERSION_MAJOR = 0;
-    public const uint ZLHCS_VERSION_MINOR = 9;
+    public const uint ZLHCS_VERSION_MINOR = 0x0000000A;
     public const uint ZLHCS_VERSION_PATCH = 0;
     public const ulong ZLHCS_HANDLE_LIMIT = 0x0020000000000000;
     public const uint ZLHCS_INFINITE = 0xFFFFFFFF;
@@ -511,6 +511,11 @@ public static unsafe partial class NativeMethods
     [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvStdcall) })]
     public static partial int zlhcs_debug_counts(zlhcs_debug_counts_info* counts);
 
+    /// <summary>zlhcs_process_stdio_interrupt (ordinal 76, revision 5).</summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    [UnmanagedCallConv(CallConvs = new[] { typeof(CallConvStdcall) })]
+    public static partial int zlhcs_process_stdio_interrupt(ulong process, uint stream, int interrupted);
+
     /// <summary>Every struct's size and members' offsets, as this assembly lays them out and as
     /// the ABI description says (the test suite compares them).</summary>
     public static (string Name, int Actual, int Expected)[] Layout() => new (string, int, int)[]
@@ -582,7 +587,7 @@ public static unsafe partial class NativeMethods
         ("zlhcs_schema_validate_options.struct_size", (int)Marshal.OffsetOf<zlhcs_schema_validate_options>(nameof(zlhcs_schema_validate_options.struct_size)), 0),
         ("zlhcs_schema_validate_options.flags", (int)Marshal.OffsetOf<zlhcs_schema_validate_options>(nameof(zlhcs_schema_validate_options.flags)), 4),
         ("zlhcs_schema_validate_options.schema_version", (int)Marshal.OffsetOf<zlhcs_schema_validate_options>(nameof(zlhcs_schema_validate_options.schema_version)), 8),
-        ("zlhcs_api_v1", sizeof(zlhcs_api_v1), 608),
+        ("zlhcs_api_v1", sizeof(zlhcs_api_v1), 616),
         ("zlhcs_api_v1.struct_size", (int)Marshal.OffsetOf<zlhcs_api_v1>(nameof(zlhcs_api_v1.struct_size)), 0),
         ("zlhcs_api_v1.revision", (int)Marshal.OffsetOf<zlhcs_api_v1>(nameof(zlhcs_api_v1.revision)), 4),
         ("zlhcs_api_v1.version", (int)Marshal.OffsetOf<zlhcs_api_v1>(nameof(zlhcs_api_v1.version)), 8),
@@ -660,6 +665,7 @@ public static unsafe partial class NativeMethods
         ("zlhcs_api_v1.schema_validate", (int)Marshal.OffsetOf<zlhcs_api_v1>(nameof(zlhcs_api_v1.schema_validate)), 584),
         ("zlhcs_api_v1.schema_info", (int)Marshal.OffsetOf<zlhcs_api_v1>(nameof(zlhcs_api_v1.schema_info)), 592),
         ("zlhcs_api_v1.debug_counts", (int)Marshal.OffsetOf<zlhcs_api_v1>(nameof(zlhcs_api_v1.debug_counts)), 600),
+        ("zlhcs_api_v1.process_stdio_interrupt", (int)Marshal.OffsetOf<zlhcs_api_v1>(nameof(zlhcs_api_v1.process_stdio_interrupt)), 608),
     };
 }
 
@@ -770,7 +776,7 @@ public unsafe struct zlhcs_schema_validate_options
     public byte* schema_version;
 }
 
-/// <summary>zlhcs_api_v1 (608 bytes).</summary>
+/// <summary>zlhcs_api_v1 (616 bytes).</summary>
 [StructLayout(LayoutKind.Sequential)]
 public unsafe struct zlhcs_api_v1
 {
@@ -851,4 +857,5 @@ public unsafe struct zlhcs_api_v1
     public void* schema_validate;
     public void* schema_info;
     public void* debug_counts;
+    public void* process_stdio_interrupt;
 }

@@ -64,7 +64,7 @@ pub use operation::Operation;
 pub use process::Process;
 pub use property::Property;
 pub use service::{list, list_blocking, list_by_owner, list_by_owner_blocking, service_properties};
-pub use stdio::{OutputPipe, OutputStream, Stderr, Stdin, Stdout};
+pub use stdio::{OutputPipe, OutputStream, Stderr, Stdin, StdioInterrupt, Stdout};
 pub use system::{ComputeSystem, SystemExit};
 pub use validation::{validate, validate_as, Problem, ValidationReport};
 

@@ -14,7 +14,7 @@ pub struct Version {
     pub abi_version: u32,
     /// The newest function table revision the library has.
     pub api_revision: u32,
-    /// "0.9.0".
+    /// "0.10.0".
     pub text: String,
 }
 

@@ -53,6 +53,13 @@ impl Stdin {
         Ok(written)
     }
 
+    /// A handle that releases a write blocked on stdin from another thread (see
+    /// [`StdioInterrupt`]); the write then returns the bytes the pipe took (a short write), or
+    /// an error of category `Cancelled` if it took none.
+    pub fn interrupter(&self) -> StdioInterrupt {
+        StdioInterrupt { process: Arc::clone(&self.process), stream: sys::ZLHCS_STDIN }
+    }
+
     /// Closes stdin (the process sees end-of-stream once it has read what was written).
     pub fn close(mut self) -> Result<()> {
         self.close_stream()
@@ -118,6 +125,13 @@ impl OutputPipe {
         read_stream(self.process.handle, self.stream, buffer, timeout)
     }
 
+    /// A handle that releases a read blocked on this pipe from another thread (see
+    /// [`StdioInterrupt`]); the read then fails with an error of category `Cancelled`
+    /// (`io::ErrorKind::Other` through `io::Read`).
+    pub fn interrupter(&self) -> StdioInterrupt {
+        StdioInterrupt { process: Arc::clone(&self.process), stream: self.stream }
+    }
+
     /// Turns the pipe into a `Stream` of chunks (up to 64 KiB each) for async code, under any
     /// executor: a reader thread blocks in zlhcs and hands chunks over, at most 16 ahead of the
     /// consumer. The stream yields `Ok(chunk)`s, then ends at end of stream (or after one
@@ -169,6 +183,43 @@ impl Drop for OutputPipe {
     fn drop(&mut self) {
         // SAFETY: a validated handle; closing releases a reader blocked on the stream.
         let _ = unsafe { sys::zlhcs_process_stdio_close(self.process.handle, self.stream) };
+    }
+}
+
+/// Releases blocked reads or writes of one stdio pipe, from any thread, without closing it
+/// (`zlhcs_process_stdio_interrupt`): made by [`OutputPipe::interrupter`] or
+/// [`Stdin::interrupter`], cheap to clone, `Send` and `Sync`.
+///
+/// While the interrupt is set, a read or write of the pipe that would wait fails at once with an
+/// error of category `Cancelled`, and one waiting now is released; what is ready still moves (a
+/// read returns bytes already in the pipe, a write the bytes the pipe took). It stays set,
+/// so one that races a call about to block is never lost, until [`clear`](Self::clear). Neither
+/// call blocks. Both fail (category `InvalidState`) once the pipe is closed or detached, when
+/// there is nothing left to release.
+#[derive(Debug, Clone)]
+pub struct StdioInterrupt {
+    process: Arc<ProcessHandle>,
+    stream: u32,
+}
+
+impl StdioInterrupt {
+    /// Sets the interrupt. Ok(false) if it was set already.
+    pub fn interrupt(&self) -> Result<bool> {
+        self.change(1)
+    }
+
+    /// Clears the interrupt: calls wait again. Ok(false) if it was clear already.
+    pub fn clear(&self) -> Result<bool> {
+        self.change(0)
+    }
+
+    fn change(&self, interrupted: i32) -> Result<bool> {
+        // SAFETY: a validated handle; the call never blocks.
+        let status = unsafe { sys::zlhcs_process_stdio_interrupt(self.process.handle, self.stream, interrupted) };
+        if status < 0 {
+            return Err(Error::last(status, "zlhcs_process_stdio_interrupt", None));
+        }
+        Ok(status == sys::ZLHCS_S_OK)
     }
 }
 

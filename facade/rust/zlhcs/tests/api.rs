@@ -111,6 +111,78 @@ fn stdio_round_trip_of_one_mebibyte_through_cat() {
     system.terminate_blocking(None, TIMEOUT).unwrap();
 }
 
+/// Until `calls` calls are blocked in a wait inside zlhcs (the fixture runs tests one at a time).
+fn blocked_in_zlhcs(calls: u64) {
+    while zlhcs::debug_counts().unwrap().waiting_calls < calls {
+        thread::yield_now();
+    }
+}
+
+#[test]
+fn an_interrupter_releases_a_blocked_read_or_write_and_the_pipe_goes_on() {
+    let _f = fixture();
+    let system = running("interrupt");
+    let child = Process::create_blocking(
+        &system,
+        r#"{"CommandLine":"cat","CreateStdInPipe":true,"CreateStdOutPipe":true}"#,
+        TIMEOUT,
+    )
+    .unwrap();
+    let mut stdin = child.take_stdin().unwrap();
+    let mut stdout = child.take_stdout().unwrap();
+
+    // A read blocked on cat's idle stdout, released from this thread.
+    let interrupter = stdout.interrupter();
+    let reader = thread::spawn(move || {
+        let mut buffer = [0u8; 64];
+        let result = stdout.read(&mut buffer);
+        (stdout, result)
+    });
+    blocked_in_zlhcs(1);
+    assert!(interrupter.interrupt().unwrap());
+    let (mut stdout, result) = reader.join().unwrap();
+    let error = result.expect_err("the interrupted read returned data");
+    assert_eq!(error.kind(), std::io::ErrorKind::Other, "not Interrupted, which read_to_end would retry forever");
+    let inner = error.into_inner().unwrap().downcast::<zlhcs::Error>().unwrap();
+    assert_eq!(inner.category(), Category::Cancelled);
+    assert!(!interrupter.interrupt().unwrap(), "set already");
+    // Sticky until cleared; then the pipe reads on.
+    let mut buffer = [0u8; 64];
+    assert_eq!(
+        stdout.read_timeout(&mut buffer, Some(Duration::from_secs(600))).unwrap_err().category(),
+        Category::Cancelled
+    );
+    assert!(interrupter.clear().unwrap());
+    stdin.write_all(b"again\n").unwrap();
+    let got = stdout.read(&mut buffer).unwrap();
+    assert_eq!(&buffer[..got], b"again\n");
+
+    // A write blocked on a full pipe (nobody reads cat's output): a short write, then Cancelled.
+    let stdin_interrupter = stdin.interrupter();
+    let writer = thread::spawn(move || {
+        let data = vec![7u8; 8 << 20];
+        let taken = stdin.write_timeout(&data, None);
+        (stdin, taken)
+    });
+    blocked_in_zlhcs(1);
+    assert!(stdin_interrupter.interrupt().unwrap());
+    let (mut stdin, taken) = writer.join().unwrap();
+    let taken = taken.unwrap();
+    assert!(taken > 0 && taken < 8 << 20, "{} bytes taken", taken);
+    assert_eq!(stdin.write_timeout(b"x", None).unwrap_err().category(), Category::Cancelled);
+    assert!(stdin_interrupter.clear().unwrap());
+    stdin.close().unwrap();
+    let mut rest = Vec::new();
+    stdout.read_to_end(&mut rest).unwrap();
+    assert_eq!(rest.len(), taken, "cat copied exactly what stdin took");
+    assert_eq!(child.wait_exit_blocking(TIMEOUT).unwrap(), 0);
+    // Once the pipe is closed there is nothing to release: an error, not a silent success.
+    drop(stdout);
+    assert_eq!(interrupter.interrupt().unwrap_err().category(), Category::InvalidState);
+    drop(child);
+    system.terminate_blocking(None, TIMEOUT).unwrap();
+}
+
 #[test]
 fn stdout_as_an_async_stream_of_chunks() {
     let _f = fixture();
