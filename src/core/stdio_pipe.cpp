@@ -11,6 +11,7 @@
 
 #ifdef _WIN32
 #include <windows.h>
+#include <zlhcs_common/file_mode.hpp>
 #else
 #include <cerrno>
 #include <csignal>
@@ -38,25 +39,7 @@ std::uint32_t remaining(std::uint32_t timeout_ms, clock::time_point start) {
 }
 
 #ifdef _WIN32
-// True if `handle` was opened for overlapped I/O. ReadFile and WriteFile given an OVERLAPPED
-// on a synchronous handle block instead of failing, so this must be known beforehand: the
-// file's mode (NtQueryInformationFile, FileModeInformation) has FILE_SYNCHRONOUS_IO_ALERT or
-// _NONALERT set exactly for synchronous handles. Anything unknown counts as synchronous.
-bool opened_for_overlapped_io(HANDLE handle) noexcept {
-    using query_function = LONG(WINAPI*)(HANDLE, void* io_status, void* information, ULONG length, int information_class);
-    static const auto query = reinterpret_cast<query_function>(
-        reinterpret_cast<void*>(GetProcAddress(GetModuleHandleW(L"ntdll.dll"), "NtQueryInformationFile")));
-    if (query == nullptr) return false;
-    struct {
-        void* status;
-        ULONG_PTR information;
-    } io_status{};  // IO_STATUS_BLOCK
-    ULONG mode = 0;
-    constexpr int file_mode_information = 16;
-    constexpr ULONG synchronous_io = 0x10 | 0x20;  // FILE_SYNCHRONOUS_IO_ALERT | _NONALERT
-    if (query(handle, &io_status, &mode, sizeof mode, file_mode_information) < 0) return false;
-    return (mode & synchronous_io) == 0;
-}
+using zlhcs_common::opened_for_overlapped_io;
 
 // A synchronous pipe handle has no waitable readiness: poll, briefly at first, never past
 // the timeout.

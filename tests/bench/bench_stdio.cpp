@@ -72,47 +72,43 @@ void woken_raw(benchmark::State& state) {
     }
 }
 
-// zlhcs: a read blocked with no timeout on an idle pipe, released by closing the stream.
+// Seconds from `release(stream)` until a read blocked with no timeout on `stream` (an idle
+// pipe) returns.
+template <typename Release>
+double release_time(zlhcs::core::stdio_pipe& stream, Release release) {
+    clock_type::time_point returned;
+    std::thread reader([&] {
+        char buffer[64];
+        std::size_t got = 0;
+        benchmark::DoNotOptimize(stream.read(buffer, sizeof buffer, ZLHCS_INFINITE, &got));
+        returned = clock_type::now();
+    });
+    let_block();
+    const auto releasing = clock_type::now();
+    release(stream);
+    reader.join();
+    return std::chrono::duration<double>(returned - releasing).count();
+}
+
+// zlhcs: the read released by closing the stream.
 void released_by_close(benchmark::State& state) {
     for (auto _ : state) {
         os_pipe pipe;
         zlhcs::core::stdio_pipe stream;
         stream.set_name("stdout");
         stream.adopt(pipe.read_end, false);
-        clock_type::time_point returned;
-        std::thread reader([&] {
-            char buffer[64];
-            std::size_t got = 0;
-            benchmark::DoNotOptimize(stream.read(buffer, sizeof buffer, ZLHCS_INFINITE, &got));
-            returned = clock_type::now();
-        });
-        let_block();
-        const auto closing = clock_type::now();
-        (void)stream.close();
-        reader.join();
-        state.SetIterationTime(std::chrono::duration<double>(returned - closing).count());
+        state.SetIterationTime(release_time(stream, [](zlhcs::core::stdio_pipe& s) { (void)s.close(); }));
     }
 }
 
-// zlhcs: the same read released by the stream's interrupt (the stream stays open).
+// zlhcs: the read released by the stream's interrupt (the stream stays open).
 void released_by_interrupt(benchmark::State& state) {
     os_pipe pipe;
     zlhcs::core::stdio_pipe stream;
     stream.set_name("stdout");
     stream.adopt(pipe.read_end, false);
     for (auto _ : state) {
-        clock_type::time_point returned;
-        std::thread reader([&] {
-            char buffer[64];
-            std::size_t got = 0;
-            benchmark::DoNotOptimize(stream.read(buffer, sizeof buffer, ZLHCS_INFINITE, &got));
-            returned = clock_type::now();
-        });
-        let_block();
-        const auto interrupting = clock_type::now();
-        (void)stream.set_interrupt(true);
-        reader.join();
-        state.SetIterationTime(std::chrono::duration<double>(returned - interrupting).count());
+        state.SetIterationTime(release_time(stream, [](zlhcs::core::stdio_pipe& s) { (void)s.set_interrupt(true); }));
         (void)stream.set_interrupt(false);
     }
     (void)stream.close();

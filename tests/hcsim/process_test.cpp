@@ -8,6 +8,9 @@
 
 #if defined(_WIN32)
 #include <windows.h>
+#include <zlhcs_common/file_mode.hpp>
+
+#include <optional>
 #else
 #include <dirent.h>
 #include <pthread.h>
@@ -827,32 +830,9 @@ TEST_F(Processes, CallerEndsWorkWithPeekNamedPipe) {
     EXPECT_FALSE(zlhcs_test::os_pipe_write(s.in.get(), "x", 1, written));  // the reader is gone
 }
 
-// The file mode of a handle (NtQueryInformationFile, FileModeInformation): FILE_SYNCHRONOUS_IO_
-// ALERT (0x10) or _NONALERT (0x20) for a synchronous handle, neither for an overlapped one.
-ULONG file_mode(HANDLE h) {
-    using query_function = LONG(WINAPI*)(HANDLE, void*, void*, ULONG, int);
-    const auto query = reinterpret_cast<query_function>(
-        reinterpret_cast<void*>(::GetProcAddress(::GetModuleHandleW(L"ntdll.dll"), "NtQueryInformationFile")));
-    if (query == nullptr) {
-        ADD_FAILURE() << "no NtQueryInformationFile";
-        return ~0u;
-    }
-    struct {
-        void* status;
-        ULONG_PTR information;
-    } io_status{};
-    ULONG mode = 0;
-    if (query(h, &io_status, &mode, sizeof mode, 16 /* FileModeInformation */) < 0) {
-        ADD_FAILURE() << "FileModeInformation refused";
-        return ~0u;
-    }
-    return mode;
-}
-
 // docs/hcsim.md, Processes: the caller's ends are overlapped, as HCS's are (hcsshim hands
 // them to go-winio's overlapped I/O); HCSIM_BEHAVIOR_SYNCHRONOUS_STDIO makes them synchronous.
 TEST_F(Processes, CallerEndsAreOverlappedUnlessTheSynchronousStdioSwitchIsOn) {
-    constexpr ULONG synchronous_io = 0x10 | 0x20;
     for (const bool synchronous : {false, true}) {
         SCOPED_TRACE(synchronous ? "synchronous" : "overlapped");
         const uint32_t before = HcsimGetBehavior();
@@ -863,7 +843,9 @@ TEST_F(Processes, CallerEndsAreOverlappedUnlessTheSynchronousStdioSwitchIsOn) {
         ASSERT_EQ(S_OK, HcsimSetBehavior(before));
         ASSERT_EQ(S_OK, s.hr);
         for (HANDLE h : {s.in.get(), s.out.get(), s.err.get()}) {
-            EXPECT_EQ(synchronous, (file_mode(h) & synchronous_io) != 0);
+            const std::optional<ULONG> mode = zlhcs_common::file_mode(h);
+            ASSERT_TRUE(mode.has_value()) << "FileModeInformation refused";
+            EXPECT_EQ(synchronous, (*mode & zlhcs_common::synchronous_io_modes) != 0);
         }
         const std::string text = "both ways\n";
         DWORD written = 0;
