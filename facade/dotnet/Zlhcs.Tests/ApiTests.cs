@@ -245,9 +245,14 @@ public sealed class ApiTests : HcsimTest
         Hcsim.SetBehavior(Hcsim.InlineCompletion | Hcsim.SpuriousProcessResult);
         using var system = await ComputeSystem.CreateAsync(UniqueId("inline"), Container());
         await system.StartAsync("");
-        using var child = await ComputeProcess.CreateAsync(system, "{\"CommandLine\":\"echo inline\",\"CreateStdOutPipe\":true}");
+        // A process that waits for its stdin: one that exits before zlhcs recovers its pipes from the broken
+        // result (HcsGetProcessInfo) has lost them, as on Windows (docs/hcsim.md), and the test would race.
+        using var child = await ComputeProcess.CreateAsync(system,
+            "{\"CommandLine\":\"cat\",\"CreateStdInPipe\":true,\"CreateStdOutPipe\":true}");
+        child.StandardInput.Write("inline"u8);
+        child.StandardInput.Dispose(); // end of stdin: cat exits after copying it
         using var reader = new StreamReader(child.StandardOutput, Encoding.UTF8);
-        Assert.Equal("inline\r\n", await reader.ReadToEndAsync());
+        Assert.Equal("inline", await reader.ReadToEndAsync());
         Assert.Equal(0u, await child.WaitForExitAsync());
         await system.TerminateAsync();
         await system.WaitForExitAsync();

@@ -166,10 +166,10 @@ fn an_interrupter_releases_a_blocked_read_or_write_and_the_pipe_goes_on() {
     });
     blocked_in_zlhcs(1);
     assert!(stdin_interrupter.interrupt().unwrap());
-    let (mut stdin, taken) = writer.join().unwrap();
+    let (stdin, taken) = writer.join().unwrap();
     let taken = taken.unwrap();
     assert!(taken > 0 && taken < 8 << 20, "{} bytes taken", taken);
-    assert_eq!(stdin.write_timeout(b"x", None).unwrap_err().category(), Category::Cancelled);
+    assert!(!stdin_interrupter.interrupt().unwrap(), "still set");
     assert!(stdin_interrupter.clear().unwrap());
     stdin.close().unwrap();
     let mut rest = Vec::new();
@@ -424,10 +424,18 @@ fn completions_inside_the_starting_call() {
     block_on(async {
         let system = ComputeSystem::create(Some(&unique_id("inline")), &common::container()).await.unwrap();
         system.start(Some("")).await.unwrap();
-        let child = Process::create(&system, r#"{"CommandLine":"echo inline","CreateStdOutPipe":true}"#).await.unwrap();
+        // A process that waits for its stdin: one that exits before zlhcs recovers its pipes from
+        // the broken result (HcsGetProcessInfo) has lost them, as on Windows (docs/hcsim.md),
+        // and the test would race.
+        let child = Process::create(&system, r#"{"CommandLine":"cat","CreateStdInPipe":true,"CreateStdOutPipe":true}"#)
+            .await
+            .unwrap();
+        let mut stdin = child.take_stdin().unwrap();
+        stdin.write_all(b"inline").unwrap();
+        stdin.close().unwrap(); // end of stdin: cat exits after copying it
         let mut out = String::new();
         child.take_stdout().unwrap().read_to_string(&mut out).unwrap();
-        assert_eq!(out, "inline\r\n");
+        assert_eq!(out, "inline");
         assert_eq!(child.wait_exit().await.unwrap(), 0);
         system.terminate(None).await.unwrap();
         system.wait_exit().await.unwrap();
