@@ -2,22 +2,24 @@
 // that no user code ever runs on HCS's event threads (which must never be blocked) and one
 // blocked subscriber cannot hold up another.
 //
-// A small pool (base_threads) starts with the first task. A callback may block for as long as
-// it likes: when, with tasks waiting and no thread free, no thread has taken a task for a whole
-// stall_threshold, a monitor adds one thread (up to max_threads), and the next one only after
-// another whole interval without progress. So threads grow with the number of callbacks that
-// are blocked at once, never with the length of the queue, the number of systems or
-// subscriptions, or the slowness of callbacks that return. The most recently idle thread is
-// handed the next task, and every thread retires after idle_retirement without work (the
-// monitor too, once no worker is left), so surplus threads retire even while work trickles in,
-// a program that is done with zlhcs has no zlhcs thread left (zlhcs_debug_counts), and the next
-// task starts one again. The dispatcher is never destroyed: HCS threads may post to it while
-// the process exits. (docs/events.md, "Threads".)
+// The pool is zlhcs_common's elastic_pool (its policy is described there), with a small base:
+// two threads start with the first task, and a callback that blocks adds one more only after
+// the queue has stood still for a whole stall_threshold. So threads grow with the number of
+// callbacks that are blocked at once, never with the number of systems or subscriptions, and a
+// program that is done with zlhcs has no zlhcs thread left after idle_retirement
+// (zlhcs_debug_counts). The pool is never destroyed: HCS threads may post to it while the
+// process exits. (docs/events.md, "Threads".)
+//
+// post() queues a task in FIFO order with the others (they run concurrently on several
+// threads). It throws std::bad_alloc when out of memory (fatal in its callers, which are
+// noexcept); if no delivery thread can be started at all, std::system_error (the callers then
+// run the task on their own thread).
 #pragma once
+
+#include <zlhcs_common/elastic_pool.hpp>
 
 #include <chrono>
 #include <cstddef>
-#include <functional>
 
 namespace zlhcs::core {
 
@@ -28,25 +30,11 @@ public:
     static constexpr std::chrono::milliseconds stall_threshold{20};
     static constexpr std::chrono::milliseconds idle_retirement{250};
 
-    /// The process-wide dispatcher (immortal).
-    static dispatcher& instance() noexcept;
+    /// The process-wide delivery pool (immortal). threads() is zlhcs_debug_counts'
+    /// delivery_threads, tasks() its queued_tasks.
+    static common::elastic_pool& instance() noexcept;
 
-    /// Queues `task` to run on a delivery thread, in FIFO order with other tasks (tasks run
-    /// concurrently on several threads). Throws std::bad_alloc when out of memory (fatal in its
-    /// callers, which are noexcept); if no delivery thread can be started at all, throws
-    /// std::system_error (the callers then run the task on their own thread).
-    void post(std::function<void()> task);
-
-    /// zlhcs threads alive now: delivery threads and the monitor (zlhcs_debug_counts).
-    [[nodiscard]] std::size_t threads() const noexcept;
-
-    /// Tasks queued or running now (zlhcs_debug_counts' queued_tasks).
-    [[nodiscard]] std::size_t tasks() const noexcept;
-
-    class impl;
-private:
-    dispatcher();
-    impl* impl_;
+    dispatcher() = delete;
 };
 
 }  // namespace zlhcs::core

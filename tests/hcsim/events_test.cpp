@@ -432,6 +432,28 @@ TEST_F(Events, AClosedHandleReceivesNothingAfterCloseReturns) {
     EXPECT_EQ(S_OK, run(HcsTerminateComputeSystem, owner).hr);
 }
 
+void CALLBACK count_exits(HCS_EVENT* event, void* context) {
+    if (event->Type == HcsEventSystemExited) ++*static_cast<std::atomic<int>*>(context);
+}
+
+// The event raised with a state change is committed with it: a close right after a wait that
+// saw the change (HcsWaitForComputeSystemExit) waits for the event's callback, although the
+// change and the delivery happen on different hcsim threads. Each round is one chance for the
+// close to come between the two.
+TEST_F(Events, ACloseAfterTheWaitSawTheExitStillGetsTheExitEventFirst) {
+    std::atomic<int> exits{0};
+    for (int round = 1; round <= 30; ++round) {
+        Sys system;
+        ASSERT_EQ(S_OK, create_system("committed-" + std::to_string(round), container_config(), system).hr);
+        ASSERT_EQ(S_OK, HcsSetComputeSystemCallback(system, HcsEventOptionNone, &exits, count_exits));
+        ASSERT_EQ(S_OK, run(HcsStartComputeSystem, system).hr);
+        ASSERT_EQ(S_OK, run(HcsTerminateComputeSystem, system).hr);
+        ASSERT_EQ(S_OK, HcsWaitForComputeSystemExit(system, INFINITE, nullptr));
+        system.close();
+        ASSERT_EQ(round, exits.load()) << "round " << round;
+    }
+}
+
 // A VM whose configuration has GuestConnection: its stop raises GuestConnectionClosed (no
 // EventData) before SystemExited, for shutdown, terminate and crash alike.
 TEST_F(Events, GuestConnectionClosedPrecedesSystemExitedForAVm) {

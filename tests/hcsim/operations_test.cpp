@@ -341,5 +341,23 @@ TEST_F(Operations, CloseWaitsForACallbackInProgress) {
     EXPECT_FALSE(slow.close_returned_seen_inside);
 }
 
+void CALLBACK count_completion(HCS_OPERATION, void* context) { ++*static_cast<std::atomic<int>*>(context); }
+
+// The completion callback is committed with the result: a close right after a wait that saw
+// the result waits for it (the callback is made exactly once per use, also when the result is
+// published on one thread and the callback made on another). Each round is one chance for the
+// close to come between the two.
+TEST_F(Operations, ACloseAfterTheWaitSawTheResultStillGetsTheCallbackFirst) {
+    std::atomic<int> calls{0};
+    for (int round = 1; round <= 50; ++round) {
+        HCS_OPERATION op = HcsCreateOperation(&calls, count_completion);
+        ASSERT_NE(nullptr, op);
+        ASSERT_EQ(S_OK, HcsEnumerateComputeSystems(nullptr, op));
+        ASSERT_EQ(S_OK, HcsWaitForOperationResult(op, INFINITE, nullptr));
+        HcsCloseOperation(op);
+        ASSERT_EQ(round, calls.load()) << "round " << round;
+    }
+}
+
 }  // namespace
 }  // namespace hcsim_test

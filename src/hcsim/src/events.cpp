@@ -46,10 +46,20 @@ void call_event_callback(State& s, std::unique_lock<std::mutex>& lock, EventTarg
     s.changed.notify_all();
 }
 
-bool accepts(const EventTarget& handle, uint32_t type) {
-    if (handle.closed || !handle.callback_set || handle.callback == nullptr) return false;
+// The callback takes an event of `type`, closed or not (see accepts).
+bool takes(const EventTarget& handle, uint32_t type) {
+    if (!handle.callback_set || handle.callback == nullptr) return false;
     return type != static_cast<uint32_t>(HcsEventOperationCallback) ||
            has_option(handle.options, HcsEventOptionEnableOperationCallbacks);
+}
+
+bool accepts(const EventTarget& handle, uint32_t type) { return !handle.closed && takes(handle, type); }
+
+// A committed event (claimed with its state change) goes out although its handle was closed
+// since, unless this very thread closed it (from inside a callback; that close did not wait).
+bool delivers(const EventTarget& handle, const QueuedEvent& event, std::thread::id self) {
+    if (accepts(handle, event.type)) return true;
+    return event.committed && handle.gate.closed_by != self && takes(handle, event.type);
 }
 
 }  // namespace
@@ -68,21 +78,43 @@ bool queue_event_locked(PendingEvent event, std::vector<std::shared_ptr<EventTar
     return true;
 }
 
+bool commit_first_event_locked(EventTarget& handle) {
+    if (handle.draining) return false;
+    const auto first = std::find_if(handle.pending_events.begin(), handle.pending_events.end(),
+                                    [&](const QueuedEvent& event) { return accepts(handle, event.type); });
+    if (first == handle.pending_events.end() || first->committed) return false;
+    first->committed = true;
+    ++handle.gate.claims;
+    return true;
+}
+
 void drain_events_locked(State& s, std::unique_lock<std::mutex>& lock, const std::shared_ptr<EventTarget>& target) {
     EventTarget& handle = *target;
     // Another thread is delivering this handle's events (or this thread is, further up its
     // stack: an event raised inside the handle's own callback waits until that returns).
     if (handle.draining) return;
     handle.draining = true;
+    // The committed events are this thread's to deliver now: a close on another thread waits
+    // for the whole drain, one on this thread (inside a callback) for nothing.
+    const auto self = std::this_thread::get_id();
+    const bool owns_claims = handle.gate.claims > 0;
+    if (owns_claims) {
+        handle.gate.claims = 0;
+        handle.gate.threads.push_back(self);
+    }
     while (!handle.pending_events.empty()) {
         QueuedEvent event = std::move(handle.pending_events.front());
         handle.pending_events.pop_front();
         // Checked before every call: HcsCloseComputeSystem / HcsCloseProcess may have run
         // while the previous callback did (no callback after close returns).
-        if (!accepts(handle, event.type)) continue;
+        if (!delivers(handle, event, self)) continue;
         call_event_callback(s, lock, handle, event);
     }
     handle.draining = false;
+    if (owns_claims) {
+        handle.gate.leave(self);
+        s.changed.notify_all();
+    }
 }
 
 std::size_t post_events_locked(State& s, std::vector<PendingEvent> events) {

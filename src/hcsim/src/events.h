@@ -32,6 +32,10 @@ std::size_t post_events_locked(State& s, std::vector<PendingEvent> events);
  *  yet (lock held). False (nothing queued) if the handle is closed, has no callback, or the
  *  event is an operation completion the callback did not ask for. */
 bool queue_event_locked(PendingEvent event, std::vector<std::shared_ptr<EventTarget>>& drain);
+/** Commits the first queued event of `handle` its callback takes now, if no thread is
+ *  draining the handle (lock held): a close from then on waits until it is delivered (see
+ *  CallbackGate). True if it committed one. */
+bool commit_first_event_locked(EventTarget& handle);
 /** Delivers the queued events of `handle` in order, unless another thread is already doing so
  *  (lock held on entry and exit, released around each callback). */
 void drain_events_locked(State& s, std::unique_lock<std::mutex>& lock, const std::shared_ptr<EventTarget>& handle);

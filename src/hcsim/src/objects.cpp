@@ -25,7 +25,7 @@ const char* state_name(SystemState value) noexcept {
 }
 
 bool CallbackGate::busy_elsewhere(std::thread::id self) const {
-    return std::any_of(threads.begin(), threads.end(),
+    return claims > 0 || std::any_of(threads.begin(), threads.end(),
                        [self](std::thread::id id) { return id != self; });
 }
 

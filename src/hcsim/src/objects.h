@@ -116,9 +116,17 @@ struct System {
     SystemSecurity security;      // what the create and modify calls were given
 };
 
-/** Threads currently inside a user callback of some object (operation or system handle). */
+/** Threads currently inside a user callback of some object (operation or system handle),
+ *  and callbacks committed to it that no thread has started yet (`claims`: a task's first
+ *  callback is committed with its state change, operations.cpp). A close waits for both,
+ *  except for itself: a close called inside a callback waits for no thread but its own. */
 struct CallbackGate {
     std::vector<std::thread::id> threads;
+    uint32_t claims = 0;
+    // The thread that closed the object (set by the close, before it waits). A committed
+    // callback is still made after a close on another thread (which waits for it), never
+    // after one made by the delivering thread itself (which did not wait).
+    std::thread::id closed_by;
     bool busy_elsewhere(std::thread::id self) const;
     void leave(std::thread::id self);
 };
@@ -129,6 +137,7 @@ struct QueuedEvent {
     uint32_t type = 0;
     std::optional<u16string> data;
     uintptr_t operation = 0;
+    bool committed = false;  // claimed with its state change (counted in the gate's claims)
 };
 
 /** What event callbacks are registered on: a system handle or a process handle.
@@ -229,7 +238,7 @@ struct Fault {
 struct State {
     std::mutex mutex;
     std::condition_variable changed;   // any completion / state change (waiters)
-    std::condition_variable work_cv;   // the worker queue
+    std::condition_variable work_cv;   // the scheduler's queue (worker.cpp)
 
     uintptr_t next_handle = 0x10000;
     uint64_t next_operation_id = 1;
@@ -244,11 +253,10 @@ struct State {
     // Processes whose program thread has not finished yet, or finished but not yet forgotten.
     std::vector<std::shared_ptr<Process>> programs;
 
-    // worker pool
+    // tasks (worker.cpp)
     std::multimap<steady::time_point, std::shared_ptr<Task>> queue;
-    uint32_t workers = 0;
-    uint32_t idle_workers = 0;
-    uint32_t running_tasks = 0;
+    bool scheduler_started = false;
+    uint32_t running_tasks = 0;  // taken off the queue, delivery not yet finished
     uint64_t tasks_run = 0;  // ever, for HcsimWaitIdle's caller to see whether anything ran
     uint32_t waiting_calls = 0;  // callers blocked in a wait now (hcsim_live_objects)
 

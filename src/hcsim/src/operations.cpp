@@ -131,7 +131,7 @@ OperationCallLock::~OperationCallLock() {
     for (auto& task : inline_tasks_) {
         if (task->op && task->op->task != task) continue;  // aborted and rescheduled meanwhile
         ++state_.running_tasks;
-        run_task(state_, lock_, task);
+        deliver_locked(state_, lock_, complete_task_locked(state_, task));
         --state_.running_tasks;
         state_.changed.notify_all();
     }
@@ -149,67 +149,108 @@ void abort_operation_locked(State& s, const std::shared_ptr<Operation>& op, HRES
     reschedule_locked(s, op->task, sim_clock().now());
 }
 
-void run_task(State& s, std::unique_lock<std::mutex>& lock, const std::shared_ptr<Task>& task) {
+namespace {
+
+// Commits the first callback `delivery` will make (see Delivery::operation_claimed): the first
+// event of the first handle of its drain list that no other thread is draining and that has
+// one to take, else the completed operation's callback.
+void claim_first_callback_locked(Delivery& delivery) {
+    for (const auto& handle : delivery.drain) {
+        if (commit_first_event_locked(*handle)) return;
+    }
+    const auto& op = delivery.completed;
+    if (op && !op->closed && op->callback != nullptr) {
+        delivery.operation_claimed = true;
+        ++op->gate.claims;
+    }
+}
+
+Delivery complete_operation_locked(State& s, const std::shared_ptr<Task>& task) {
+    Delivery delivery;
     // Handles a post_events_locked queued events for: this task is no longer queued for them.
-    std::vector<std::shared_ptr<EventTarget>> drain = std::move(task->drain);
-    for (const auto& handle : drain) handle->drain_queued = false;
+    delivery.drain = std::move(task->drain);
+    for (const auto& handle : delivery.drain) handle->drain_queued = false;
     const std::shared_ptr<Operation> op = task->op;
-    bool completed_now = false;
-    if (op) {
-        op->task.reset();
-        if (op->phase == Operation::Phase::Pending) {
-            Outcome outcome;
-            try {
-                outcome = op->work ? op->work(s) : Outcome{};
-            } catch (const std::exception& e) {
-                outcome = failure(E_OUTOFMEMORY, e.what(), op->function);
-            }
-            // Queued now, with the state change (lock held): behind every event raised before,
-            // ahead of every one raised after.
-            for (auto& event : outcome.events) queue_event_locked(std::move(event), drain);
-            if (outcome.defer) {
-                // Completes later: whoever the work registered it with schedules it again,
-                // and then it succeeds.
-                op->work = [](State&) { return Outcome{}; };
-                outcome.defer(op);
-                for (const auto& handle : drain) drain_events_locked(s, lock, handle);
-                return;
-            }
-            op->work = nullptr;
-            op->phase = Operation::Phase::Completed;
-            op->result = outcome.result;
-            op->document = std::move(outcome.document);
-            op->process_id = outcome.process_id;
-            op->process_ends = std::move(outcome.process_ends);
-            if (FAILED(op->result) && behaves(s, HCSIM_BEHAVIOR_OMIT_ERROR_DOCUMENTS)) {
-                op->document.reset();  // "not guaranteed" (HcsGetOperationResult.md)
-            }
-            if (task->inline_run && SUCCEEDED(op->result) && op->type == HcsOperationTypeCreateProcess &&
-                behaves(s, HCSIM_BEHAVIOR_SPURIOUS_PROCESS_RESULT)) {
-                op->broken_result = true;  // hcsshim internal/hcs/v2/system.go, createProcess
-            }
-            // The handle's event callback takes the completion if, by now, it was registered
-            // with HcsEventOptionEnableOperationCallbacks -- also when that happened after the
-            // operation started (OperationCompletionSample.md registers after the create).
-            if (!op->closed) {
-                if (auto notice = operation_notice_locked(s, *op)) queue_event_locked(std::move(*notice), drain);
-            }
-            completed_now = true;
-            s.changed.notify_all();
-        }
+    if (!op) return delivery;
+    op->task.reset();
+    if (op->phase != Operation::Phase::Pending) return delivery;
+    Outcome outcome;
+    try {
+        outcome = op->work ? op->work(s) : Outcome{};
+    } catch (const std::exception& e) {
+        outcome = failure(E_OUTOFMEMORY, e.what(), op->function);
+    }
+    // Queued now, with the state change (lock held): behind every event raised before, ahead
+    // of every one raised after.
+    for (auto& event : outcome.events) queue_event_locked(std::move(event), delivery.drain);
+    if (outcome.defer) {
+        // Completes later: whoever the work registered it with schedules it again, and then it
+        // succeeds.
+        op->work = [](State&) { return Outcome{}; };
+        outcome.defer(op);
+        return delivery;
+    }
+    op->work = nullptr;
+    op->phase = Operation::Phase::Completed;
+    op->result = outcome.result;
+    op->document = std::move(outcome.document);
+    op->process_id = outcome.process_id;
+    op->process_ends = std::move(outcome.process_ends);
+    if (FAILED(op->result) && behaves(s, HCSIM_BEHAVIOR_OMIT_ERROR_DOCUMENTS)) {
+        op->document.reset();  // "not guaranteed" (HcsGetOperationResult.md)
+    }
+    if (task->inline_run && SUCCEEDED(op->result) && op->type == HcsOperationTypeCreateProcess &&
+        behaves(s, HCSIM_BEHAVIOR_SPURIOUS_PROCESS_RESULT)) {
+        op->broken_result = true;  // hcsshim internal/hcs/v2/system.go, createProcess
+    }
+    // The handle's event callback takes the completion if, by now, it was registered with
+    // HcsEventOptionEnableOperationCallbacks -- also when that happened after the operation
+    // started (OperationCompletionSample.md registers after the create).
+    if (!op->closed) {
+        if (auto notice = operation_notice_locked(s, *op)) queue_event_locked(std::move(*notice), delivery.drain);
+    }
+    delivery.completed = op;
+    s.changed.notify_all();
+    return delivery;
+}
+
+}  // namespace
+
+Delivery complete_task_locked(State& s, const std::shared_ptr<Task>& task) {
+    Delivery delivery = complete_operation_locked(s, task);
+    claim_first_callback_locked(delivery);
+    return delivery;
+}
+
+void deliver_locked(State& s, std::unique_lock<std::mutex>& lock, const Delivery& delivery) {
+    const auto self = std::this_thread::get_id();
+    const std::shared_ptr<Operation>& op = delivery.completed;
+    // The claim becomes this thread's: a close on another thread goes on waiting for it, one
+    // from inside an event callback below does not wait for this thread.
+    if (delivery.operation_claimed) {
+        --op->gate.claims;
+        op->gate.threads.push_back(self);
     }
     // The events of a handle no other thread is delivering to are delivered here, before the
     // operation's completion callback; those of a handle whose callback is running elsewhere
     // follow the ones queued before them, on that thread.
-    for (const auto& handle : drain) drain_events_locked(s, lock, handle);
-    if (completed_now && !op->closed && op->callback != nullptr) {
+    for (const auto& handle : delivery.drain) drain_events_locked(s, lock, handle);
+    if (!op) return;
+    // Closed meanwhile: HcsCloseOperation promises no callback after it returns. A claimed
+    // callback was committed before the close, which waits for it -- unless the close ran on
+    // this thread, inside an event callback above, and did not wait.
+    const bool committed = delivery.operation_claimed && op->gate.closed_by != self;
+    if ((!op->closed || committed) && op->callback != nullptr) {
         const auto callback = op->callback;
         void* const context = const_cast<void*>(op->context);
-        const auto self = std::this_thread::get_id();
         op->gate.threads.push_back(self);
         lock.unlock();
         callback(as_handle(op->value), context);
         lock.lock();
+        op->gate.leave(self);
+        s.changed.notify_all();
+    }
+    if (delivery.operation_claimed) {
         op->gate.leave(self);
         s.changed.notify_all();
     }
@@ -253,6 +294,7 @@ void WINAPI HcsCloseOperation(HCS_OPERATION operation) {
         // No callback after close returns: wait for one running on another thread (not for one
         // running on this thread: close may be called from inside the callback).
         const auto self = std::this_thread::get_id();
+        op->gate.closed_by = self;
         (void)wait_for_state(s, lock, INFINITE, [&] { return !op->gate.busy_elsewhere(self); });
     });
 }

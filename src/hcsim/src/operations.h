@@ -39,8 +39,25 @@ void start_operation_locked(State& s, const std::shared_ptr<Operation>& op, cons
 /** Replaces a pending operation's work by a failure and makes it complete now. */
 void abort_operation_locked(State& s, const std::shared_ptr<Operation>& op, HRESULT failure,
                             const char* why);
-/** Delivers events, then runs the operation's completion for a dequeued task. Called by a
- *  worker with `lock` held; releases it around user callbacks and returns with it held. */
-void run_task(State& s, std::unique_lock<std::mutex>& lock, const std::shared_ptr<Task>& task);
+/** What a completed task leaves to deliver: the handles whose queued events to deliver, then
+ *  the operation whose completion callback to call (if it completed now). */
+struct Delivery {
+    std::vector<std::shared_ptr<EventTarget>> drain;
+    std::shared_ptr<Operation> completed;
+    // The first callback a task makes is committed with its state change (a claim on its
+    // gate): a close that follows a wait which saw the change waits for that callback, as when
+    // one thread made the change and began delivering without releasing the lock. An event is
+    // committed in its handle's queue (QueuedEvent::committed); this says the operation's
+    // completion callback was.
+    bool operation_claimed = false;
+};
+
+/** The first half of a dequeued task, lock held, no user code: makes the operation's state
+ *  change and queues its events. The scheduler runs these one at a time in due order, so the
+ *  state changes of operations take effect in the order they were due. */
+Delivery complete_task_locked(State& s, const std::shared_ptr<Task>& task);
+/** The second half: delivers the events, then the completion callback. Called with `lock`
+ *  held; releases it around user callbacks and returns with it held. */
+void deliver_locked(State& s, std::unique_lock<std::mutex>& lock, const Delivery& delivery);
 
 }  // namespace hcsim

@@ -546,6 +546,7 @@ void WINAPI HcsCloseProcess(HCS_PROCESS process) {
         s.changed.notify_all();         // HcsWaitForProcessExit on this handle returns E_HANDLE
         // No event callback after close returns (unless close is called from inside one).
         const auto self = std::this_thread::get_id();
+        handle->gate.closed_by = self;
         (void)wait_for_state(s, lock, INFINITE, [&] { return !handle->gate.busy_elsewhere(self); });
     });
 }

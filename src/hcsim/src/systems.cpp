@@ -665,6 +665,7 @@ void WINAPI HcsCloseComputeSystem(HCS_SYSTEM computeSystem) {
         }
         // No event callback after close returns (unless close is called from inside one).
         const auto self = std::this_thread::get_id();
+        handle->gate.closed_by = self;
         (void)wait_for_state(s, lock, INFINITE, [&] { return !handle->gate.busy_elsewhere(self); });
     });
 }
