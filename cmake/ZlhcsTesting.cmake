@@ -114,6 +114,11 @@ function(zlhcs_add_gtest target)
     target_link_libraries(${target} PRIVATE GTest::gtest_main)
   endif()
   target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/tests/common)
+  # GoogleTest and the common standard headers, precompiled once per suite (tests/common/
+  # test_pch.hpp says what belongs there). A source built with options of its own must set
+  # SKIP_PRECOMPILE_HEADERS (a header precompiled at another -O does not load).
+  target_precompile_headers(${target} PRIVATE
+    "$<$<COMPILE_LANGUAGE:CXX>:${PROJECT_SOURCE_DIR}/tests/common/test_pch.hpp>")
   zlhcs_test_code_options(${target})
   add_test(NAME ${target} COMMAND ${target} --gtest_brief=1)
   set_tests_properties(${target} PROPERTIES TIMEOUT 600)

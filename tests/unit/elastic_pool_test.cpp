@@ -11,6 +11,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -35,18 +37,19 @@ elastic_pool& new_pool(pool_policy policy) {
     return *pool;
 }
 
-// Tasks that hold their thread until opened, and count how many are inside.
-class gate {
+// Tasks that hold their thread until opened, and count how many are inside. Shared with the
+// tasks, so that a test that fails early leaves nothing dangling.
+class gate : public std::enable_shared_from_this<gate> {
 public:
     std::function<void()> blocking_task() {
-        return [this] {
-            std::unique_lock lock(mutex_);
-            ++inside_;
-            changed_.notify_all();
-            changed_.wait(lock, [this] { return open_; });
-            --inside_;
-            ++finished_;
-            changed_.notify_all();
+        return [self = shared_from_this()] {
+            std::unique_lock lock(self->mutex_);
+            ++self->inside_;
+            self->changed_.notify_all();
+            self->changed_.wait(lock, [&] { return self->open_; });
+            --self->inside_;
+            ++self->finished_;
+            self->changed_.notify_all();
         };
     }
     void open() {
@@ -114,16 +117,16 @@ TEST(ElasticPool, BaseThreadsStartAtOnceAndTheMaximumHoldsTheRest) {
     // base == max: each task that finds no thread free starts one, with no stall to wait for
     // (hcsim's policy); one more than the maximum waits for a thread.
     elastic_pool& pool = new_pool({4, 4, 0ms, 250ms});
-    gate blocked;
-    for (int i = 0; i < 4; ++i) pool.post(blocked.blocking_task());
-    ASSERT_TRUE(blocked.wait_inside(4));
+    const auto blocked = std::make_shared<gate>();
+    for (int i = 0; i < 4; ++i) pool.post(blocked->blocking_task());
+    ASSERT_TRUE(blocked->wait_inside(4));
     std::atomic<bool> fifth_ran{false};
     pool.post([&] { fifth_ran = true; });
     EXPECT_EQ(pool.threads(), 4u);  // no monitor: the base is the maximum
     EXPECT_EQ(pool.tasks(), 5u);
     EXPECT_FALSE(fifth_ran.load());
-    blocked.open();
-    ASSERT_TRUE(blocked.wait_finished(4));
+    blocked->open();
+    ASSERT_TRUE(blocked->wait_finished(4));
     ASSERT_TRUE(eventually([&] { return fifth_ran.load(); }));
 }
 
@@ -131,20 +134,21 @@ TEST(ElasticPool, AStalledQueueAddsAThreadBeyondTheBase) {
     // base 1: the second blocking task can only run on a thread the monitor adds once the queue
     // has stood still for the threshold.
     elastic_pool& pool = new_pool({1, 3, 1ms, 250ms});
-    gate blocked;
-    pool.post(blocked.blocking_task());
-    ASSERT_TRUE(blocked.wait_inside(1));
-    pool.post(blocked.blocking_task());
-    ASSERT_TRUE(blocked.wait_inside(2));
-    pool.post(blocked.blocking_task());
-    ASSERT_TRUE(blocked.wait_inside(3));
+    const auto blocked = std::make_shared<gate>();
+    pool.post(blocked->blocking_task());
+    ASSERT_TRUE(blocked->wait_inside(1));
+    pool.post(blocked->blocking_task());
+    ASSERT_TRUE(blocked->wait_inside(2));
+    pool.post(blocked->blocking_task());
+    ASSERT_TRUE(blocked->wait_inside(3));
     // At the maximum: a fourth task waits, however long the queue stands still.
     std::atomic<bool> fourth_ran{false};
     pool.post([&] { fourth_ran = true; });
     EXPECT_EQ(pool.threads(), 4u);  // three workers and the monitor
-    EXPECT_EQ(blocked.inside(), 3);
+    EXPECT_EQ(blocked->inside(), 3);
     EXPECT_FALSE(fourth_ran.load());
-    blocked.open();
+    blocked->open();
+    ASSERT_TRUE(blocked->wait_finished(3));
     ASSERT_TRUE(eventually([&] { return fourth_ran.load(); }));
 }
 
@@ -159,11 +163,11 @@ TEST(ElasticPool, ATaskThatThrowsCostsNoThread) {
 
 TEST(ElasticPool, IdleThreadsRetireAndTheNextTaskStartsOneAgain) {
     elastic_pool& pool = new_pool({2, 4, 1ms, 1ms});
-    gate blocked;
-    for (int i = 0; i < 3; ++i) pool.post(blocked.blocking_task());  // the third needs a stall
-    ASSERT_TRUE(blocked.wait_inside(3));
-    blocked.open();
-    ASSERT_TRUE(blocked.wait_finished(3));
+    const auto blocked = std::make_shared<gate>();
+    for (int i = 0; i < 3; ++i) pool.post(blocked->blocking_task());  // the third needs a stall
+    ASSERT_TRUE(blocked->wait_inside(3));
+    blocked->open();
+    ASSERT_TRUE(blocked->wait_finished(3));
     ASSERT_TRUE(eventually([&] { return pool.threads() == 0; }));  // the monitor retired too
     std::atomic<bool> ran{false};
     pool.post([&] { ran = true; });
