@@ -36,10 +36,11 @@ run_ctest() {  # run_ctest <preset>: runs the suite, keeps its summary lines
   while IFS= read -r line; do ctest_summaries+=("[$preset]   $line"); done \
     < <(sed -n '/^The following tests FAILED:/,$p' "$log" | sed '1d' | grep -E '^\s+[0-9]+ - ' || true)
   # What failed, repeated at the end, where a truncated CI log still shows it: each gtest
-  # failure's location and first lines, and the failed tests' names (at most 60 lines).
+  # failure's location and first lines, a crash under Wine (its first backtrace lines), and
+  # the failed tests' names (at most 60 lines).
   if [ "$rc" -ne 0 ]; then
     while IFS= read -r line; do failure_lines+=("[$preset] $line"); done \
-      < <(grep -E -A3 ': Failure$|\[  FAILED  \]|Segmentation|terminate called|ERROR: (Address|Thread)Sanitizer' "$log" \
+      < <(grep -E -A3 ': Failure$|\[  FAILED  \]|Segmentation|terminate called|ERROR: (Address|Thread)Sanitizer|wine: Unhandled|Backtrace:' "$log" \
             | head -60 || true)
   fi
   return "$rc"
